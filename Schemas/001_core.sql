@@ -135,6 +135,7 @@ CREATE TABLE fact (
     archived      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX fact_by_key ON fact(key);
+CREATE INDEX fact_by_predicate ON fact(predicate_id);
 CREATE INDEX fact_by_valid_time ON fact(valid_from, valid_to);
 CREATE INDEX fact_by_scene ON fact(scene_id) WHERE scene_id IS NOT NULL;
 
@@ -161,7 +162,7 @@ CREATE TABLE fact_role (
     role          TEXT    NOT NULL,
     predicate_id  INTEGER NOT NULL,
     kind          INTEGER NOT NULL,
-    value         ANY     NOT NULL,
+    value                 NOT NULL,        -- no declared type: values keep their own type
     PRIMARY KEY (fact_id, position, item)
 ) WITHOUT ROWID;
 CREATE INDEX fact_role_by_filler ON fact_role(kind, value, predicate_id, position);

@@ -1,0 +1,89 @@
+import GRDB
+import MnemoModel
+
+extension WriteContext {
+    /// The id of the entity a name (or alias) denotes, creating the entity with
+    /// that spelling if none exists.
+    public func entityID(named name: String, kind: String? = nil) throws -> Int64 {
+        let norm = Name.normalize(name)
+        guard !norm.isEmpty else { throw MnemoError(.invalid, "an entity name cannot be empty") }
+        if let id = cache.entity(norm) { return id }
+        if let id = try reader.entityID(norm: norm) {
+            cache.setEntity(norm, id)
+            return id
+        }
+        try db.cachedStatement(sql: "INSERT INTO entity(name, norm, kind, created_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Name.display(name), norm, kind, now.microseconds])
+        let id = db.lastInsertedRowID
+        cache.setEntity(norm, id)
+        return id
+    }
+
+    /// Makes `alias` another name of the entity `name` (created if new).
+    /// Returns the entity's id and whether anything changed.
+    @discardableResult
+    public func alias(_ alias: String, to name: String) throws -> (entityID: Int64, changed: Bool) {
+        let aliasNorm = Name.normalize(alias)
+        guard !aliasNorm.isEmpty else { throw MnemoError(.invalid, "an alias cannot be empty") }
+        let target = try entityID(named: name)
+        if let owner = try Int64.fetchOne(db, sql: "SELECT id FROM entity WHERE norm = ?", arguments: [aliasNorm]) {
+            if owner == target { return (target, false) }
+            throw MnemoError(.conflict, "\"\(Name.display(alias))\" is already the entity n:\(owner); it cannot also be an alias of n:\(target)")
+        }
+        if let owner = try Int64.fetchOne(db, sql: "SELECT entity_id FROM entity_alias WHERE norm = ?", arguments: [aliasNorm]) {
+            if owner == target { return (target, false) }
+            throw MnemoError(.conflict, "\"\(Name.display(alias))\" is already an alias of n:\(owner)")
+        }
+        try db.execute(
+            sql: "INSERT INTO entity_alias(norm, alias, entity_id, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [aliasNorm, Name.display(alias), target, now.microseconds])
+        cache.setEntity(aliasNorm, target)
+        return (target, true)
+    }
+}
+
+extension ReadContext {
+    /// The entity a normalised name or alias denotes.
+    func entityID(norm: String) throws -> Int64? {
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM entity WHERE norm = ?"), arguments: [norm]) {
+            return id
+        }
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT entity_id FROM entity_alias WHERE norm = ?"), arguments: [norm])
+    }
+
+    /// The entity a name or alias denotes, compared without case or extra spaces.
+    public func entityID(named name: String) throws -> Int64? {
+        try entityID(norm: Name.normalize(name))
+    }
+
+    /// The entity a name or alias denotes, with its aliases.
+    public func entity(named name: String) throws -> Entity? {
+        guard let id = try entityID(named: name) else { return nil }
+        return try entity(id: id)
+    }
+
+    /// An entity by id, with its aliases.
+    public func entity(id: Int64) throws -> Entity? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, kind, created_at FROM entity WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        let aliases = try String.fetchAll(db, sql: "SELECT alias FROM entity_alias WHERE entity_id = ? ORDER BY norm", arguments: [id])
+        return Entity(id: id, name: row[0], kind: row[1], aliases: aliases, createdAt: Timestamp(microseconds: row[2]))
+    }
+
+    /// Entities whose name or alias contains `text` (case-insensitive), by name.
+    public func entities(containing text: String, limit: Int = 100) throws -> [Entity] {
+        let pattern = "%" + Name.normalize(text).replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        let ids = try Int64.fetchAll(db, sql: """
+            SELECT id FROM entity WHERE norm LIKE ?1 ESCAPE '\\'
+            UNION SELECT entity_id FROM entity_alias WHERE norm LIKE ?1 ESCAPE '\\'
+            LIMIT ?2
+            """, arguments: [pattern, limit])
+        return try ids.compactMap { try entity(id: $0) }.sorted { $0.name < $1.name }
+    }
+
+    /// The display name of an entity.
+    func entityName(_ id: Int64) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM entity WHERE id = ?"), arguments: [id])
+    }
+}

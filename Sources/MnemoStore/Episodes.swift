@@ -1,0 +1,130 @@
+import GRDB
+import MnemoModel
+
+/// An episode to store, as `remember` receives it after extraction.
+public struct EpisodeInput: Sendable, Hashable {
+    public var text: String
+    public var speaker: String?
+    /// When it happened; `nil` = now.
+    public var at: Timestamp?
+    /// The scene's title; `nil` puts it in the speaker's open scene, if any.
+    public var scene: String?
+    public var ref: String?
+    public var importance: Double
+    /// Entities mentioned in the text (names or aliases).
+    public var mentions: [String]
+    /// Entities the text is addressed to ("Hey Mel!").
+    public var addressees: [String]
+    /// Temporal expressions resolved against `at`.
+    public var times: [TimeMention]
+
+    public init(text: String, speaker: String? = nil, at: Timestamp? = nil, scene: String? = nil, ref: String? = nil,
+                importance: Double = 0.5, mentions: [String] = [], addressees: [String] = [], times: [TimeMention] = []) {
+        self.text = text
+        self.speaker = speaker
+        self.at = at
+        self.scene = scene
+        self.ref = ref
+        self.importance = importance
+        self.mentions = mentions
+        self.addressees = addressees
+        self.times = times
+    }
+}
+
+/// What storing an episode created or touched.
+public struct EpisodeOutcome: Sendable, Hashable {
+    public var episodeID: Int64
+    public var sceneID: Int64?
+    /// True when the scene was created for this episode.
+    public var sceneCreated: Bool
+    /// Every entity linked to the episode (speaker, mentions, addressees).
+    public var entityIDs: [Int64]
+}
+
+extension WriteContext {
+    /// Stores an episode, links its speaker and mentioned entities, records the
+    /// mentions in the activation log, and places it in a scene.
+    public func createEpisode(_ input: EpisodeInput) throws -> EpisodeOutcome {
+        guard !input.text.isEmpty else { throw MnemoError(.invalid, "an episode needs text") }
+        guard (0...1).contains(input.importance) else {
+            throw MnemoError(.invalid, "importance must be between 0 and 1, got \(input.importance)")
+        }
+        let at = input.at ?? now
+        let speakerID = try input.speaker.map { try entityID(named: $0, kind: "person") }
+        var sceneID: Int64?
+        var sceneCreated = false
+        if let title = input.scene {
+            let before = try reader.latestScene(titled: title)
+            sceneID = try self.sceneID(titled: title, at: at)
+            sceneCreated = before == nil
+        } else if let speakerID {
+            sceneID = try Int64.fetchOne(db, sql: """
+                SELECT s.id FROM scene s JOIN scene_member m ON m.scene_id = s.id
+                WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
+                """, arguments: [speakerID])
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO episode(text, speaker_id, at, scene_id, ref, importance, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [input.text, speakerID, at.microseconds, sceneID, input.ref, input.importance, now.microseconds])
+        let episodeID = db.lastInsertedRowID
+
+        var linked: [Int64] = []
+        let link = try db.cachedStatement(sql: "INSERT OR IGNORE INTO episode_entity(episode_id, entity_id, role) VALUES (?, ?, ?)")
+        let mention = try db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('n', ?, ?, 'mentioned')")
+        func add(_ id: Int64, _ role: String) throws {
+            try link.execute(arguments: [episodeID, id, role])
+            if !linked.contains(id) {
+                linked.append(id)
+                try mention.execute(arguments: [id, at.microseconds])
+            }
+        }
+        if let speakerID { try add(speakerID, "speaker") }
+        for name in input.mentions { try add(try entityID(named: name), "mention") }
+        for name in input.addressees { try add(try entityID(named: name, kind: "person"), "addressee") }
+
+        let time = try db.cachedStatement(sql: "INSERT INTO episode_time(episode_id, position, text, from_time, to_time) VALUES (?, ?, ?, ?, ?)")
+        for (position, t) in input.times.enumerated() {
+            guard let from = t.range.from, let to = t.range.to, from < to else {
+                throw MnemoError(.invalid, "time \"\(t.text)\" needs a bounded, non-empty interval")
+            }
+            try time.execute(arguments: [episodeID, position, t.text, from.microseconds, to.microseconds])
+        }
+        if let sceneID {
+            try extendScene(sceneID, toCover: at)
+            if let speakerID {
+                try db.execute(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')",
+                               arguments: [sceneID, speakerID])
+            }
+        }
+        return EpisodeOutcome(episodeID: episodeID, sceneID: sceneID, sceneCreated: sceneCreated, entityIDs: linked)
+    }
+}
+
+extension ReadContext {
+    /// An episode with its speaker, scene, entities and resolved times.
+    public func episode(id: Int64) throws -> Episode? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT e.text, sp.name, e.at, e.scene_id, s.title, e.ref, e.importance, e.recorded_at
+            FROM episode e LEFT JOIN entity sp ON sp.id = e.speaker_id LEFT JOIN scene s ON s.id = e.scene_id
+            WHERE e.id = ?
+            """), arguments: [id]) else { return nil }
+        let entities = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT n.name FROM episode_entity ee JOIN entity n ON n.id = ee.entity_id WHERE ee.episode_id = ?
+            GROUP BY n.id ORDER BY MIN(CASE ee.role WHEN 'speaker' THEN 0 ELSE 1 END), n.name
+            """), arguments: [id])
+        let times = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT text, from_time, to_time FROM episode_time WHERE episode_id = ? ORDER BY position
+            """), arguments: [id]).map {
+            TimeMention(text: $0[0], range: TimeRange(from: Timestamp(microseconds: $0[1]), to: Timestamp(microseconds: $0[2])))
+        }
+        return Episode(id: id, text: row[0], speaker: row[1], at: Timestamp(microseconds: row[2]), sceneID: row[3],
+                       sceneTitle: row[4], ref: row[5], importance: row[6], entities: entities, times: times,
+                       recordedAt: Timestamp(microseconds: row[7]))
+    }
+
+    /// Episodes carrying a client `ref`, oldest first.
+    public func episodes(ref: String) throws -> [Episode] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM episode WHERE ref = ? ORDER BY id", arguments: [ref]).compactMap { try episode(id: $0) }
+    }
+}

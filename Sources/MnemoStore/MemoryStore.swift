@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import Logging
+import MnemoModel
+import MnemoSchemas
+
+/// One space's memory: a temporal hypergraph in one SQLite file.
+///
+/// SQLite runs in WAL mode behind a GRDB `DatabasePool`: one writer at a time,
+/// many readers at once, and readers always see the last committed state, never
+/// a write in progress. Every write goes through `write(_:)`, which hands the
+/// caller a `WriteContext` inside a transaction; the transaction commits before
+/// `write` returns, so a caller that acknowledges after `write` acknowledges a
+/// durable change.
+public final class MemoryStore: Sendable {
+    /// The SQLite file.
+    public let path: String
+    let pool: DatabasePool
+    let options: StoreOptions
+    let cache = WriterCache()
+
+    /// Opens (creating if needed) the database at `path` and upgrades its schema
+    /// to the latest version this build knows.
+    public init(path: String, options: StoreOptions = StoreOptions()) throws(MnemoError) {
+        self.path = path
+        self.options = options
+        var config = Configuration()
+        config.maximumReaderCount = max(1, options.maximumReaders)
+        config.busyMode = .timeout(options.busyTimeout)
+        config.readonly = options.readOnly
+        let cacheKiB = options.cacheSizeKiB
+        let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if !options.readOnly {
+                try Migrations.migrator(upTo: options.migrateUpTo).migrate(pool)
+            }
+            let applied = try pool.read { try Migrations.appliedVersion($0) }
+            if applied > SchemaMigration.latestVersion {
+                throw MnemoError(.conflict, "\(path) has schema version \(applied), newer than this build's \(SchemaMigration.latestVersion); upgrade Mnemo")
+            }
+        } catch {
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// The schema version the database is at.
+    public func schemaVersion() throws(MnemoError) -> Int {
+        try read { try Migrations.appliedVersion($0.db) }
+    }
+
+    /// Runs `body` in one write transaction; commits when it returns, rolls back
+    /// when it throws. Writes are serialised: one runs at a time.
+    public func write<T>(_ body: (WriteContext) throws -> T) throws(MnemoError) -> T {
+        if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
+        do {
+            return try pool.write { db in
+                try body(WriteContext(db: db, cache: cache, now: options.clock()))
+            }
+        } catch {
+            // A rolled-back transaction may have cached rows that no longer exist.
+            cache.reset()
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` on a read-only connection that sees the last committed state.
+    /// Reads run in parallel with each other and with the writer.
+    public func read<T>(_ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
+        do {
+            return try pool.read { db in try body(ReadContext(db: db)) }
+        } catch {
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// The size of the database file and its WAL, in bytes.
+    public func fileSize() -> Int64 {
+        let fm = FileManager.default
+        return [path, path + "-wal"].reduce(Int64(0)) { total, p in
+            total + ((try? fm.attributesOfItem(atPath: p)[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+
+    /// Folds the WAL back into the main file (e.g. before a copy or a size report).
+    public func checkpoint() throws(MnemoError) {
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// Turns any error from SQLite or GRDB into a `MnemoError` a client can act on.
+    static func translate(_ error: any Error, path: String) -> MnemoError {
+        if let error = error as? MnemoError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_FULL: return MnemoError(.full, "disk full writing \(path); nothing was changed")
+            case .SQLITE_READONLY: return MnemoError(.readOnly, "\(path) is read-only")
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return MnemoError(.busy, "\(path) is locked by another writer; try again")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB: return MnemoError(.internalError, "\(path) is not a valid Mnemo database: \(error.message ?? "corrupt")")
+            case .SQLITE_CANTOPEN: return MnemoError(.notFound, "cannot open \(path): \(error.message ?? "no such file")")
+            case .SQLITE_IOERR: return MnemoError(.internalError, "I/O error on \(path): \(error.message ?? "")")
+            default: return MnemoError(.internalError, "sqlite: \(error.message ?? "\(error)")")
+            }
+        }
+        return MnemoError(.internalError, "\(error)")
+    }
+}

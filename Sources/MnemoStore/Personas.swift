@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import MnemoModel
+
+extension WriteContext {
+    /// Pins a persona attribute (`persona caroline set occupation = "counsellor"
+    /// from 2023-09-01`). A pinned value of the same name that is still valid is
+    /// closed where the new one starts and stays in the record.
+    public func pinPersonaAttribute(entity: String, name: String, valueJSON: String, from: Timestamp? = nil) throws -> Int64 {
+        let attribute = Name.normalize(name)
+        guard !attribute.isEmpty else { throw MnemoError(.invalid, "an attribute needs a name") }
+        guard (try? JSONSerialization.jsonObject(with: Data(valueJSON.utf8), options: [.fragmentsAllowed])) != nil else {
+            throw MnemoError(.invalid, "the value of \(attribute) is not valid JSON: \(valueJSON)")
+        }
+        let entityID = try entityID(named: entity, kind: "person")
+        try db.execute(sql: "UPDATE entity SET kind = 'person' WHERE id = ? AND kind IS NULL", arguments: [entityID])
+        let start = from ?? now
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, valid_from FROM persona_attribute
+            WHERE entity_id = ? AND name = ? AND pinned = 1 AND retracted_at IS NULL AND valid_to IS NULL
+            """, arguments: [entityID, attribute]) {
+            let oldFrom = Timestamp(databaseMicroseconds: row[1])
+            if let oldFrom, oldFrom >= start {
+                // Replaced from its very start: the memory no longer believes it.
+                try db.execute(sql: "UPDATE persona_attribute SET retracted_at = ? WHERE id = ?", arguments: [now.microseconds, row[0] as Int64])
+            } else {
+                try db.execute(sql: "UPDATE persona_attribute SET valid_to = ? WHERE id = ?", arguments: [start.microseconds, row[0] as Int64])
+            }
+        }
+        try db.execute(sql: """
+            INSERT INTO persona_attribute(entity_id, name, value, pinned, valid_from, confidence, first_seen, last_seen, recorded_at)
+            VALUES (?, ?, ?, 1, ?, 1.0, ?, ?, ?)
+            """, arguments: [entityID, attribute, valueJSON, from.databaseValue, start.microseconds, start.microseconds, now.microseconds])
+        return db.lastInsertedRowID
+    }
+}
+
+extension ReadContext {
+    /// A person's persona attributes believed now, pinned first; with `asOf`,
+    /// only those valid then.
+    public func persona(of entity: String, asOf: Timestamp? = nil) throws -> [PersonaAttribute] {
+        guard let id = try entityID(named: entity), let name = try entityName(id) else {
+            throw MnemoError(.notFound, "no entity \"\(Name.display(entity))\"")
+        }
+        return try Row.fetchAll(db, sql: """
+            SELECT id, name, value, pinned, valid_from, valid_to, confidence, recorded_at FROM persona_attribute
+            WHERE entity_id = ? AND retracted_at IS NULL ORDER BY pinned DESC, name, valid_from
+            """, arguments: [id]).compactMap { row in
+            let valid = TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5]))
+            if let asOf, !valid.contains(asOf) { return nil }
+            if asOf == nil, valid.to != nil { return nil }
+            return PersonaAttribute(id: row[0], entity: name, name: row[1], valueJSON: row[2], pinned: row[3], valid: valid,
+                                    confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import GRDB
+import MnemoModel
+
+extension WriteContext {
+    /// Opens a scene. A scene of the same title that is still open is a conflict.
+    public func openScene(_ title: String, at: Timestamp? = nil, participants: [String] = [], place: String? = nil) throws -> Int64 {
+        let norm = Name.normalize(title)
+        guard !norm.isEmpty else { throw MnemoError(.invalid, "a scene needs a title") }
+        if let open = try Int64.fetchOne(db, sql: "SELECT id FROM scene WHERE norm = ? AND closed_at IS NULL", arguments: [norm]) {
+            throw MnemoError(.conflict, "scene \"\(Name.display(title))\" is already open (s:\(open)); close it first")
+        }
+        let placeID = try place.map { try entityID(named: $0, kind: "place") }
+        try db.execute(sql: "INSERT INTO scene(title, norm, opened_at, place_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, now.microseconds])
+        let id = db.lastInsertedRowID
+        for name in participants { try addParticipant(name, to: id) }
+        if let placeID {
+            try db.execute(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'place')", arguments: [id, placeID])
+        }
+        return id
+    }
+
+    /// Closes the open scene of that title.
+    @discardableResult
+    public func closeScene(_ title: String, at: Timestamp? = nil) throws -> Int64 {
+        let norm = Name.normalize(title)
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, opened_at FROM scene WHERE norm = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+                                         arguments: [norm]) else {
+            throw MnemoError(.notFound, "no open scene \"\(Name.display(title))\"")
+        }
+        let id: Int64 = row[0]
+        let end = at ?? now
+        let lastEpisode = try Int64.fetchOne(db, sql: "SELECT MAX(at) FROM episode WHERE scene_id = ?", arguments: [id])
+        let opened = Timestamp(microseconds: row[1])
+        guard end > opened else { throw MnemoError(.invalid, "scene \"\(Name.display(title))\" opened at \(opened.iso8601); it cannot close at or before that") }
+        if let lastEpisode, end.microseconds <= lastEpisode {
+            throw MnemoError(.invalid, "scene \"\(Name.display(title))\" has an episode at \(Timestamp(microseconds: lastEpisode).iso8601); it cannot close before that")
+        }
+        try db.execute(sql: "UPDATE scene SET closed_at = ? WHERE id = ?", arguments: [end.microseconds, id])
+        return id
+    }
+
+    /// Makes an entity a participant of a scene.
+    public func addParticipant(_ name: String, to sceneID: Int64) throws {
+        let entity = try entityID(named: name)
+        try db.execute(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')",
+                       arguments: [sceneID, entity])
+    }
+
+    /// The latest scene of that title, opened at `at` if there is none yet.
+    public func sceneID(titled title: String, at: Timestamp) throws -> Int64 {
+        if let id = try reader.latestScene(titled: title) { return id }
+        return try openScene(title, at: at)
+    }
+
+    /// Widens a scene's span so that it covers `t`.
+    func extendScene(_ id: Int64, toCover t: Timestamp) throws {
+        try db.cachedStatement(sql: """
+            UPDATE scene SET opened_at = MIN(opened_at, ?1),
+                closed_at = CASE WHEN closed_at IS NOT NULL AND closed_at <= ?1 THEN ?1 + 1 ELSE closed_at END
+            WHERE id = ?2
+            """).execute(arguments: [t.microseconds, id])
+    }
+}
+
+extension ReadContext {
+    func latestScene(titled title: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM scene WHERE norm = ? ORDER BY opened_at DESC, id DESC LIMIT 1"),
+                           arguments: [Name.normalize(title)])
+    }
+
+    /// A scene by id, with its participants and place.
+    public func scene(id: Int64) throws -> Scene? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic FROM scene s
+            LEFT JOIN entity p ON p.id = s.place_id WHERE s.id = ?
+            """, arguments: [id]) else { return nil }
+        let participants = try String.fetchAll(db, sql: """
+            SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
+            WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
+            """, arguments: [id])
+        return Scene(id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
+                     place: row[3], participants: participants, summary: row[4], automatic: row[5])
+    }
+
+    /// The latest scene of that title.
+    public func scene(titled title: String) throws -> Scene? {
+        try latestScene(titled: title).flatMap { try scene(id: $0) }
+    }
+
+    /// Scenes an entity took part in whose span overlaps `during`, oldest first.
+    public func scenes(with entity: String? = nil, during: TimeRange = .always) throws -> [Scene] {
+        var sql = "SELECT DISTINCT s.id FROM scene s"
+        var arguments: StatementArguments = []
+        var conditions: [String] = []
+        if let entity {
+            guard let id = try entityID(named: entity) else { return [] }
+            sql += " JOIN scene_member m ON m.scene_id = s.id"
+            conditions.append("m.entity_id = ?")
+            _ = arguments.append(contentsOf: [id])
+        }
+        if let to = during.to {
+            conditions.append("s.opened_at < ?")
+            _ = arguments.append(contentsOf: [to.microseconds])
+        }
+        if let from = during.from {
+            conditions.append("(s.closed_at IS NULL OR s.closed_at > ?)")
+            _ = arguments.append(contentsOf: [from.microseconds])
+        }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY s.opened_at, s.id"
+        return try Int64.fetchAll(db, sql: sql, arguments: arguments).compactMap { try scene(id: $0) }
+    }
+
+    /// The episodes of a scene in time order.
+    public func episodes(inScene id: Int64) throws -> [Episode] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id", arguments: [id]).compactMap { try episode(id: $0) }
+    }
+}

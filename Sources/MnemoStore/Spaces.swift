@@ -1,0 +1,70 @@
+import Foundation
+import MnemoModel
+import Synchronization
+
+/// The named spaces of a data directory: separate memories, one SQLite file
+/// each (`<data-dir>/spaces/<name>.sqlite`), opened on first use and kept open.
+public final class SpaceManager: Sendable {
+    /// The data directory.
+    public let directory: String
+    private let options: StoreOptions
+    private let open = Mutex<[String: MemoryStore]>([:])
+
+    /// The space a connection starts in.
+    public static let defaultSpace = "default"
+
+    public init(directory: String, options: StoreOptions = StoreOptions()) throws(MnemoError) {
+        self.directory = directory
+        self.options = options
+        do {
+            try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+        } catch {
+            throw MnemoError(.internalError, "cannot create \(directory)/spaces: \(error.localizedDescription)")
+        }
+    }
+
+    /// Checks a space name: 1 to 64 of letters, digits, `.`, `_`, `-`, starting
+    /// with a letter or digit. Names compare without case.
+    public static func validate(_ name: String) throws(MnemoError) -> String {
+        let lower = name.lowercased()
+        let allowed = lower.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
+        guard (1...64).contains(lower.count), allowed, let first = lower.unicodeScalars.first,
+              ("a"..."z").contains(first) || ("0"..."9").contains(first) else {
+            throw MnemoError(.invalid, "invalid space name \"\(name)\": use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+        return lower
+    }
+
+    /// The file that holds a space.
+    public func path(of space: String) throws(MnemoError) -> String {
+        "\(directory)/spaces/\(try Self.validate(space)).sqlite"
+    }
+
+    /// Whether the space exists on disk.
+    public func exists(_ space: String) throws(MnemoError) -> Bool {
+        FileManager.default.fileExists(atPath: try path(of: space))
+    }
+
+    /// The store of a space, opening it if needed. A space that does not exist
+    /// is created when `create` is true, else it is `NOT_FOUND`.
+    public func store(_ space: String, create: Bool) throws(MnemoError) -> MemoryStore {
+        let name = try Self.validate(space)
+        let file = try path(of: name)
+        let options = self.options
+        return try open.withLock { stores throws(MnemoError) -> MemoryStore in
+            if let store = stores[name] { return store }
+            guard create || FileManager.default.fileExists(atPath: file) else {
+                throw MnemoError(.notFound, "no space \"\(name)\"")
+            }
+            let store = try MemoryStore(path: file, options: options)
+            stores[name] = store
+            return store
+        }
+    }
+
+    /// The spaces on disk, by name.
+    public func spaceNames() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/spaces")) ?? []
+        return files.filter { $0.hasSuffix(".sqlite") }.map { String($0.dropLast(7)) }.sorted()
+    }
+}

@@ -1,0 +1,32 @@
+import GRDB
+import MnemoModel
+
+/// Everything a write may do, inside one transaction of `MemoryStore.write`.
+///
+/// A context lives only as long as its transaction: every change made through
+/// it commits together or not at all. `now` is the transaction's recorded time,
+/// the same for everything it writes.
+public struct WriteContext {
+    /// The transaction's connection, for layers that need SQL of their own.
+    public let db: Database
+    let cache: WriterCache
+    /// The recorded time of this transaction.
+    public let now: Timestamp
+
+    init(db: Database, cache: WriterCache, now: Timestamp) {
+        self.db = db
+        self.cache = cache
+        self.now = now
+    }
+
+    /// The reads, seeing this transaction's own uncommitted changes.
+    public var reader: ReadContext { ReadContext(db: db) }
+}
+
+/// Everything a read may do, on a connection that sees one committed state.
+public struct ReadContext {
+    /// The connection, for layers that need SQL of their own.
+    public let db: Database
+
+    init(db: Database) { self.db = db }
+}
