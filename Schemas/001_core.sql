@@ -184,6 +184,16 @@ CREATE TABLE forget_journal (
     deleted     TEXT    NOT NULL               -- JSON: {"facts": [...], "episodes": [...], ...}
 );
 
+-- When each node was mentioned or recalled; with the node's own creation time
+-- these give ACT-R's base-level activation. node_kind is the id letter.
+CREATE TABLE activation (
+    node_kind   TEXT    NOT NULL,
+    node_id     INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    event       TEXT    NOT NULL               -- mentioned, recalled
+);
+CREATE INDEX activation_by_node ON activation(node_kind, node_id, at);
+
 -- Facts about this database itself.
 CREATE TABLE schema_meta (
     key         TEXT PRIMARY KEY,

@@ -1,5 +1,5 @@
 -- Mnemo schema, version 2: what reflection and recall keep beside the raw record:
--- personas, insights, entity links, the activation log and the consolidation journal.
+-- personas, insights, entity links and the consolidation journal.
 
 -- Persona attributes of a person entity. Pinned ones are set by a client
 -- (`persona caroline set occupation = "counsellor"`); derived ones are written
@@ -54,16 +54,6 @@ CREATE TABLE entity_link (
     PRIMARY KEY (from_id, to_id, kind)
 ) WITHOUT ROWID;
 CREATE INDEX entity_link_by_target ON entity_link(to_id);
-
--- When each node was mentioned or recalled; with the node's own creation time
--- these give ACT-R's base-level activation. node_kind is the id letter.
-CREATE TABLE activation (
-    node_kind   TEXT    NOT NULL,
-    node_id     INTEGER NOT NULL,
-    at          INTEGER NOT NULL,
-    event       TEXT    NOT NULL               -- mentioned, recalled
-);
-CREATE INDEX activation_by_node ON activation(node_kind, node_id, at);
 
 -- Archived nodes: excluded from default recall, never deleted.
 -- (episode, fact and entity carry their own `archived` flag since version 1.)

@@ -6,6 +6,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-static const size_t mnemo_pcre2_unset = PCRE2_UNSET;
-static const size_t mnemo_pcre2_zero_terminated = PCRE2_ZERO_TERMINATED;
+// Functions, not `static const` values: Swift imports a constant's initialiser
+// as an integer literal of the imported type, and size_t imports as Int, so
+// ~(size_t)0 would not compile ("integer literal overflows"). Through a call
+// the value arrives as Int with the same bits (-1).
+static inline size_t mnemo_pcre2_unset(void) { return PCRE2_UNSET; }
+static inline size_t mnemo_pcre2_zero_terminated(void) { return PCRE2_ZERO_TERMINATED; }
 #endif

@@ -58,6 +58,7 @@ public final class MemoryStore: Sendable {
 
     /// Runs `body` in one write transaction; commits when it returns, rolls back
     /// when it throws. Writes are serialised: one runs at a time.
+    @discardableResult
     public func write<T>(_ body: (WriteContext) throws -> T) throws(MnemoError) -> T {
         if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
         do {

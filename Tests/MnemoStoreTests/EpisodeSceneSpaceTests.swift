@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+import Testing
+
+@Suite("episodes, scenes, personas and spaces")
+struct EpisodeSceneSpaceTests {
+    @Test("an episode keeps speaker, time, scene, ref, entities and times, and is full-text indexed")
+    func episodeRoundTrip() throws {
+        let s = try TestStore(startingAt: "2023-05-09T00:00:00Z")
+        let outcome = try s.store.write { w in
+            try w.createEpisode(EpisodeInput(
+                text: "I went to a support group yesterday", speaker: "Caroline", at: t("2023-05-08T13:56"),
+                scene: "chat 1", ref: "D1:3", importance: 0.6, mentions: ["support group"], addressees: ["Mel"],
+                times: [TimeMention(text: "yesterday", range: TimeRange(from: t("2023-05-07"), to: t("2023-05-08")))]))
+        }
+        #expect(outcome.sceneCreated && outcome.entityIDs.count == 3)
+        let e = try #require(try s.store.read { try $0.episode(id: outcome.episodeID) })
+        #expect(e.speaker == "Caroline" && e.ref == "D1:3" && e.importance == 0.6)
+        #expect(e.at == t("2023-05-08T13:56:00Z") && e.recordedAt == t("2023-05-09"))
+        #expect(e.sceneTitle == "chat 1")
+        #expect(e.entities == ["Caroline", "Mel", "support group"])
+        #expect(e.times == [TimeMention(text: "yesterday", range: TimeRange(from: t("2023-05-07"), to: t("2023-05-08")))])
+        #expect(try s.store.read { try $0.episodes(ref: "D1:3") }.map(\.id) == [outcome.episodeID])
+        let hit = try s.store.read { try Int64.fetchOne($0.db, sql: "SELECT rowid FROM episode_fts WHERE episode_fts MATCH 'groups'") }
+        #expect(hit == outcome.episodeID)   // Porter stemming: groups ~ group
+        let mentions = try s.store.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM activation WHERE event = 'mentioned'") }
+        #expect(mentions == 3)
+        let scene = try #require(try s.store.read { try $0.scene(titled: "CHAT 1") })
+        #expect(scene.participants == ["Caroline"] && scene.span.from == t("2023-05-08T13:56"))
+    }
+
+    @Test("scenes open and close, conflict when already open, and are found by member and time")
+    func scenes() throws {
+        let s = try TestStore()
+        let id = try s.store.write { w in
+            try w.openScene("offsite", at: t("2024-02-01"), participants: ["alice", "bob"], place: "paris")
+        }
+        #expect(mnemoError { try s.store.write { w in _ = try w.openScene("Offsite") } }?.code == .conflict)
+        let e = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "Kick-off", speaker: "alice", at: t("2024-02-01T09:00"))) }
+        #expect(e.sceneID == id)   // the speaker's open scene
+        #expect(mnemoError { try s.store.write { w in try w.closeScene("offsite", at: t("2024-02-01T08:00")) } }?.code == .invalid)
+        try s.store.write { w in try w.closeScene("offsite", at: t("2024-02-03")) }
+        #expect(mnemoError { try s.store.write { w in try w.closeScene("offsite") } }?.code == .notFound)
+        let scene = try #require(try s.store.read { try $0.scene(id: id) })
+        #expect(scene.span == TimeRange(from: t("2024-02-01"), to: t("2024-02-03")))
+        #expect(scene.place == "paris" && scene.participants == ["alice", "bob"])
+        #expect(try s.store.read { try $0.scenes(with: "bob", during: TimeRange(from: t("2024-02-02"), to: t("2024-03-01"))) }.map(\.id) == [id])
+        #expect(try s.store.read { try $0.scenes(with: "bob", during: TimeRange(from: t("2024-03-01"), to: t("2024-04-01"))) }.isEmpty)
+        #expect(try s.store.read { try $0.scenes(with: "carol") }.isEmpty)
+    }
+
+    @Test("a pinned persona attribute replaces the previous value and keeps it in the record")
+    func pinnedPersona() throws {
+        let s = try TestStore()
+        try s.store.write { w in
+            _ = try w.pinPersonaAttribute(entity: "caroline", name: "occupation", valueJSON: "\"student\"", from: t("2020-01-01"))
+            _ = try w.pinPersonaAttribute(entity: "caroline", name: "occupation", valueJSON: "\"counsellor\"", from: t("2023-09-01"))
+        }
+        let now = try s.store.read { try $0.persona(of: "Caroline") }
+        #expect(now.map(\.valueJSON) == ["\"counsellor\""] && now[0].pinned)
+        let then = try s.store.read { try $0.persona(of: "caroline", asOf: t("2021-01-01")) }
+        #expect(then.map(\.valueJSON) == ["\"student\""])
+        #expect(mnemoError { try s.store.write { w in _ = try w.pinPersonaAttribute(entity: "c", name: "x", valueJSON: "not json") } }?.code == .invalid)
+        #expect(mnemoError { _ = try s.store.read { try $0.persona(of: "nobody") } }?.code == .notFound)
+    }
+
+    @Test("each space is its own SQLite file, opened on demand")
+    func spaces() throws {
+        let dir = TemporaryDirectory()
+        let spaces = try SpaceManager(directory: dir.path)
+        #expect(mnemoError { _ = try spaces.store("agent-7", create: false) }?.code == .notFound)
+        let a = try spaces.store("Agent-7", create: true)
+        let b = try spaces.store("default", create: true)
+        try a.write { w in try w.assert(FactAssertion("likes", entities: "x", "tea")) }
+        #expect(try b.read { try $0.facts(matching: FactPattern("likes", entities: "x", nil)) }.isEmpty)
+        #expect(try spaces.store("agent-7", create: false) === a)
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/spaces/agent-7.sqlite"))
+        #expect(spaces.spaceNames() == ["agent-7", "default"])
+        for bad in ["", "../etc", ".hidden", "a/b", String(repeating: "x", count: 65), "space name"] {
+            #expect(mnemoError { _ = try spaces.store(bad, create: true) }?.code == .invalid, "\(bad)")
+        }
+        // A second manager over the same directory sees the data (a daemon restart).
+        let again = try SpaceManager(directory: dir.path)
+        #expect(try again.store("agent-7", create: false).read { try $0.facts(matching: FactPattern("likes", entities: "x", nil)) }.count == 1)
+    }
+}

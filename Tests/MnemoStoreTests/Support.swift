@@ -1,0 +1,69 @@
+import Foundation
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// A fresh directory under the system's temporary folder, removed when released.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-test-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// A clock a test sets by hand, to script recorded times.
+final class ManualClock: Sendable {
+    private let current: Mutex<Timestamp>
+
+    init(_ start: String) { current = Mutex(Timestamp(iso8601: start)!) }
+
+    func set(_ iso: String) { current.withLock { $0 = Timestamp(iso8601: iso)! } }
+
+    func now() -> Timestamp { current.withLock { $0 } }
+}
+
+/// A store on a real SQLite file in a temporary directory.
+struct TestStore {
+    let directory = TemporaryDirectory()
+    let clock: ManualClock
+    let store: MemoryStore
+
+    init(startingAt start: String = "2020-01-01T00:00:00Z") throws {
+        let clock = ManualClock(start)
+        var options = StoreOptions()
+        options.clock = { clock.now() }
+        self.clock = clock
+        self.store = try MemoryStore(path: directory.file("test.sqlite"), options: options)
+    }
+}
+
+func t(_ iso: String) -> Timestamp { Timestamp(iso8601: iso)! }
+
+extension Value {
+    /// The entity name or literal as plain text, for compact assertions.
+    var text: String {
+        switch self {
+        case .entity(_, let name): name
+        case .literal(.text(let s)): s
+        case .literal(.number(let d)): "\(d)"
+        case .literal(.time(let t)): t.iso8601
+        case .list(let items): "[" + items.map(\.text).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// The `MnemoError` a body throws, or `nil` if it succeeds (or throws another error).
+func mnemoError<T>(_ body: () throws -> T) -> MnemoError? {
+    do {
+        _ = try body()
+        return nil
+    } catch {
+        return error as? MnemoError
+    }
+}
