@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoStore",
+                "MnemoStore", "MnemoSchemas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

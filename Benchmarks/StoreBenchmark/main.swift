@@ -1,1 +1,119 @@
-print("placeholder")
+// Store benchmark (issue 2): ingest of binary facts in batches, then point
+// look-ups by predicate and subject, on a real SQLite file.
+//
+//   swift run -c release mnemo-bench-store [--facts N] [--entities N] [--batch N] [--lookups N] [--keep DIR]
+//
+// Prints facts/s, the file size, and look-up latency p50/p99 beside the
+// targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms).
+import Foundation
+import MnemoModel
+import MnemoStore
+
+struct Options {
+    var facts = 1_000_000
+    var entities = 100_000
+    var batch = 1_000
+    var lookups = 20_000
+    var predicates = 20
+    var keep: String?
+
+    init(_ arguments: [String]) {
+        var i = 1
+        func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--facts": facts = Int(next()) ?? facts
+            case "--entities": entities = Int(next()) ?? entities
+            case "--batch": batch = Int(next()) ?? batch
+            case "--lookups": lookups = Int(next()) ?? lookups
+            case "--keep": keep = next()
+            default: print("unknown argument \(arguments[i])"); exit(64)
+            }
+            i += 1
+        }
+    }
+}
+
+/// SplitMix64: a fixed-seed generator, so every run ingests the same facts.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func clock() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+let options = Options(CommandLine.arguments)
+let directory = options.keep ?? (NSTemporaryDirectory() + "mnemo-bench-\(getpid())")
+try? FileManager.default.removeItem(atPath: directory)
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: directory) } }
+
+var storeOptions = StoreOptions()
+storeOptions.cacheSizeKiB = 256 * 1024
+let store = try MemoryStore(path: directory + "/bench.sqlite", options: storeOptions)
+let entityNames = (0..<options.entities).map { "entity \($0)" }
+let predicateNames = (0..<options.predicates).map { "relation_\($0)" }
+
+print("mnemo-bench-store: \(options.facts) binary facts, \(options.entities) entities, \(options.predicates) predicates, batches of \(options.batch)")
+var rng = SplitMix64(state: 42)
+let ingestStart = clock()
+var batchTimes: [Double] = []
+var written = 0
+while written < options.facts {
+    let count = min(options.batch, options.facts - written)
+    var batch: [FactAssertion] = []
+    batch.reserveCapacity(count)
+    for _ in 0..<count {
+        let p = predicateNames[Int(rng.next() % UInt64(options.predicates))]
+        let s = entityNames[Int(rng.next() % UInt64(options.entities))]
+        let o = entityNames[Int(rng.next() % UInt64(options.entities))]
+        batch.append(FactAssertion(p, [Argument(.entity(s)), Argument(.entity(o))]))
+    }
+    let t0 = clock()
+    try store.write { w in for fact in batch { try w.assert(fact) } }
+    batchTimes.append(clock() - t0)
+    written += count
+}
+let ingestSeconds = clock() - ingestStart
+try store.checkpoint()
+let size = store.fileSize()
+
+var lookupRNG = SplitMix64(state: 7)
+var latencies: [Double] = []
+var rows = 0
+for i in 0..<(options.lookups + 1_000) {
+    let p = predicateNames[Int(lookupRNG.next() % UInt64(options.predicates))]
+    let s = entityNames[Int(lookupRNG.next() % UInt64(options.entities))]
+    let t0 = clock()
+    let found = try store.read { try $0.facts(matching: FactPattern(p, entities: s, nil)) }
+    let elapsed = clock() - t0
+    if i >= 1_000 { latencies.append(elapsed); rows += found.count }   // the first 1,000 warm the caches
+}
+latencies.sort()
+batchTimes.sort()
+
+func ms(_ s: Double) -> String { String(format: "%.3f ms", s * 1000) }
+let rate = Double(options.facts) / ingestSeconds
+print("")
+print("measure                         value            target")
+print("ingest                          \(String(format: "%-16.0f", rate)) ≥ 100000 facts/s  \(rate >= 100_000 ? "met" : "MISSED")")
+print("ingest total                    \(String(format: "%.2f s", ingestSeconds))")
+print("batch of \(options.batch) p50 / p99       \(ms(percentile(batchTimes, 0.5))) / \(ms(percentile(batchTimes, 0.99)))")
+print("file size                       \(String(format: "%.1f MiB", Double(size) / 1_048_576)) (\(String(format: "%.0f", Double(size) / Double(options.facts))) bytes/fact)")
+print("lookup p50                      \(ms(percentile(latencies, 0.5)))")
+print("lookup p99                      \(ms(percentile(latencies, 0.99)))         ≤ 0.200 ms  \(percentile(latencies, 0.99) <= 0.0002 ? "met" : "MISSED")")
+print("lookups                         \(latencies.count), \(String(format: "%.2f", Double(rows) / Double(latencies.count))) facts each on average")

@@ -19,8 +19,8 @@ extension Timestamp {
 
     /// Parses an ISO 8601 time and returns the period it names: `2023-05` is
     /// the whole of May 2023 (`[2023-05-01, 2023-06-01)`), `2023-05-08` one
-    /// day, and a time of day one microsecond... rounded to its own precision
-    /// (a minute for `13:56`, a second for `13:56:07`).
+    /// day, and a time of day the unit it was written to: a minute for `13:56`,
+    /// a second for `13:56:07`, a microsecond when a fraction is given.
     public static func parsePeriod(_ text: some StringProtocol) -> (start: Timestamp, end: Timestamp)? {
         guard let p = parse(Array(text.utf8)) else { return nil }
         return (p.start, p.end)

@@ -35,7 +35,10 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public init?(_ text: some StringProtocol) {
         guard text.count >= 3, let letter = text.first, let kind = NodeKind(rawValue: letter) else { return nil }
         let rest = text.dropFirst()
-        guard rest.first == ":", let number = Int64(rest.dropFirst()), number > 0 else { return nil }
+        let digits = rest.dropFirst()
+        // Only the canonical spelling: no sign, no leading zero.
+        guard rest.first == ":", digits.first != "0", digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+              let number = Int64(digits), number > 0 else { return nil }
         self.init(kind, number)
     }
 

@@ -21,6 +21,7 @@ public struct TimeRange: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the two intervals share at least one instant.
     public func overlaps(_ other: TimeRange) -> Bool {
+        if isEmpty || other.isEmpty { return false }
         let startsBeforeOtherEnds = switch (from, other.to) {
         case let (a?, b?): a < b
         default: true
