@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "MnemoModel", "MnemoSchemas",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

@@ -122,7 +122,8 @@ CREATE TABLE predicate (
 CREATE TABLE fact (
     id            INTEGER PRIMARY KEY,
     predicate_id  INTEGER NOT NULL REFERENCES predicate(id),
-    key           INTEGER NOT NULL,            -- hash of predicate + fillers, to find duplicates
+    key           INTEGER NOT NULL,            -- hash of predicate + fillers: duplicates are found through
+                                               -- fact_role_by_filler, then compared by key
     valid_from    INTEGER,
     valid_to      INTEGER,
     recorded_at   INTEGER NOT NULL,
@@ -134,9 +135,8 @@ CREATE TABLE fact (
     superseded_by INTEGER REFERENCES fact(id) ON DELETE SET NULL,
     archived      INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX fact_by_key ON fact(key);
 CREATE INDEX fact_by_predicate ON fact(predicate_id);
-CREATE INDEX fact_by_valid_time ON fact(valid_from, valid_to);
+CREATE INDEX fact_by_valid_time ON fact(valid_from, valid_to) WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL;
 CREATE INDEX fact_by_scene ON fact(scene_id) WHERE scene_id IS NOT NULL;
 
 -- Beliefs the memory held about a fact before it changed its mind (a
@@ -155,8 +155,11 @@ CREATE TABLE fact_belief (
 -- item). `kind` says what `value` holds: 0 entity id, 1 text, 2 number,
 -- 3 time (microseconds). `predicate_id` is repeated here so that "facts of P
 -- whose subject is X" is one index range.
+-- (No foreign key to fact: the row is always written right after its fact, and
+-- deleting a fact deletes its roles explicitly; the check would cost every
+-- assertion two look-ups.)
 CREATE TABLE fact_role (
-    fact_id       INTEGER NOT NULL REFERENCES fact(id) ON DELETE CASCADE,
+    fact_id       INTEGER NOT NULL,
     position      INTEGER NOT NULL,
     item          INTEGER NOT NULL,            -- -1 for a single filler, 0... for list items
     role          TEXT    NOT NULL,

@@ -50,7 +50,7 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
 }
 
-func clock() -> Double {
+func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -70,7 +70,7 @@ let predicateNames = (0..<options.predicates).map { "relation_\($0)" }
 
 print("mnemo-bench-store: \(options.facts) binary facts, \(options.entities) entities, \(options.predicates) predicates, batches of \(options.batch)")
 var rng = SplitMix64(state: 42)
-let ingestStart = clock()
+let ingestStart = monotonicSeconds()
 var batchTimes: [Double] = []
 var written = 0
 while written < options.facts {
@@ -83,12 +83,12 @@ while written < options.facts {
         let o = entityNames[Int(rng.next() % UInt64(options.entities))]
         batch.append(FactAssertion(p, [Argument(.entity(s)), Argument(.entity(o))]))
     }
-    let t0 = clock()
+    let t0 = monotonicSeconds()
     try store.write { w in for fact in batch { try w.assert(fact) } }
-    batchTimes.append(clock() - t0)
+    batchTimes.append(monotonicSeconds() - t0)
     written += count
 }
-let ingestSeconds = clock() - ingestStart
+let ingestSeconds = monotonicSeconds() - ingestStart
 try store.checkpoint()
 let size = store.fileSize()
 
@@ -98,9 +98,9 @@ var rows = 0
 for i in 0..<(options.lookups + 1_000) {
     let p = predicateNames[Int(lookupRNG.next() % UInt64(options.predicates))]
     let s = entityNames[Int(lookupRNG.next() % UInt64(options.entities))]
-    let t0 = clock()
+    let t0 = monotonicSeconds()
     let found = try store.read { try $0.facts(matching: FactPattern(p, entities: s, nil)) }
-    let elapsed = clock() - t0
+    let elapsed = monotonicSeconds() - t0
     if i >= 1_000 { latencies.append(elapsed); rows += found.count }   // the first 1,000 warm the caches
 }
 latencies.sort()

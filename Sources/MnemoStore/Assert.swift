@@ -49,19 +49,34 @@ extension WriteContext {
             if valid.from == nil && !current.isEmpty { valid.from = now }
         }
 
-        try db.cachedStatement(sql: """
+        let insertFact = try FastStatement(db, """
             INSERT INTO fact(predicate_id, key, valid_from, valid_to, recorded_at, confidence, origin, note, scene_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [info.id, key.value, valid.from.databaseValue, valid.to.databaseValue,
-                                     now.microseconds, assertion.confidence, assertion.origin, assertion.note, scene])
+            """)
+        insertFact.bind(1, info.id)
+        insertFact.bind(2, key.value)
+        insertFact.bind(3, valid.from?.microseconds)
+        insertFact.bind(4, valid.to?.microseconds)
+        insertFact.bind(5, now.microseconds)
+        insertFact.bind(6, assertion.confidence)
+        insertFact.bind(7, assertion.origin)
+        insertFact.bind(8, assertion.note)
+        insertFact.bind(9, scene)
+        try insertFact.run()
         let factID = db.lastInsertedRowID
-        let insertRole = try db.cachedStatement(sql: """
+        let insertRole = try FastStatement(db, """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for role in roles {
             for (index, item) in role.items.enumerated() {
-                try insertRole.execute(arguments: [factID, role.position, role.isList ? index : -1, role.role,
-                                                   info.id, item.kind.rawValue, item.databaseValue])
+                insertRole.bind(1, factID)
+                insertRole.bind(2, Int64(role.position))
+                insertRole.bind(3, Int64(role.isList ? index : -1))
+                insertRole.bind(4, role.role)
+                insertRole.bind(5, info.id)
+                insertRole.bind(6, item.kind.rawValue)
+                insertRole.bind(7, item)
+                try insertRole.run()
             }
         }
         try addSources(assertion.sources, to: factID)
@@ -106,17 +121,29 @@ extension WriteContext {
     /// A believed fact with the same key and the same fillers whose valid time
     /// overlaps the requested one.
     private func believedDuplicate(key: Int64, predicateID: Int64, roles: [StoredRole], valid: TimeRange) throws -> Int64? {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, valid_from, valid_to FROM fact WHERE key = ? AND predicate_id = ? AND retracted_at IS NULL
-            """), arguments: [key, predicateID])
-        for row in rows {
-            let id: Int64 = row[0]
-            let existing = TimeRange(from: Timestamp(databaseMicroseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2]))
+        // Any fact with the same fillers shares the first one: look through the
+        // filler index, compare keys there, and the roles only on a key match.
+        let first = roles[0]
+        let query = try FastStatement(db, """
+            SELECT f.id, f.valid_from, f.valid_to FROM fact_role r JOIN fact f ON f.id = r.fact_id
+            WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = ? AND f.key = ? AND f.retracted_at IS NULL
+            """)
+        query.bind(1, first.items[0].kind.rawValue)
+        query.bind(2, first.items[0])
+        query.bind(3, predicateID)
+        query.bind(4, Int64(first.position))
+        query.bind(5, key)
+        var candidates: [(id: Int64, valid: TimeRange)] = []
+        try query.forEachRow { row in
+            candidates.append((FastStatement.int64(row, 0),
+                               TimeRange(from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
+                                         to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2)))))
+        }
+        for candidate in candidates {
             // Without explicit times, only a value still true counts as the same fact:
             // re-asserting an old value of a functional predicate must supersede anew.
-            let same = (valid.from == nil && valid.to == nil) ? existing.to == nil : existing.overlaps(valid)
-            guard same else { continue }
-            if try reader.storedRoles(of: id) == roles { return id }
+            let same = (valid.from == nil && valid.to == nil) ? candidate.valid.to == nil : candidate.valid.overlaps(valid)
+            if same, try reader.storedRoles(of: candidate.id) == roles { return candidate.id }
         }
         return nil
     }

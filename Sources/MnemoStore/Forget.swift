@@ -80,6 +80,7 @@ extension WriteContext {
     }
 
     private func deleteFact(_ id: Int64) throws {
+        try db.execute(sql: "DELETE FROM fact_role WHERE fact_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM fact WHERE id = ?", arguments: [id])
     }
 
