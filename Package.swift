@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // PCRE2 (8-bit code units) from the system: `libpcre2-dev` on Debian.
@@ -26,6 +29,16 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]),
         .target(name: "MnemoRegex", dependencies: ["CPCRE2"]),
+
+        // libedit (readline-compatible API) for the mnemo REPL: `libedit-dev` on Debian.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+
+        // The socket client of the line protocol, the statement assembler and
+        // the table formatter: used by mnemo, tests and benchmarks.
+        .target(name: "MnemoClient"),
 
         // Ids, time, names, fillers: plain values shared by every layer.
         .target(name: "MnemoModel"),
@@ -50,17 +63,36 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // The statements of the language: lexer, parser, executor.
+        .target(
+            name: "MnemoQuery",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex"]),
+
+        // The daemon: configuration, access rules, the socket protocol, sessions.
+        .target(
+            name: "MnemoServer",
+            dependencies: [
+                "MnemoModel", "MnemoStore", "MnemoQuery",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
+
         .executableTarget(
             name: "mnemod",
             dependencies: [
-                "MnemoStore",
+                "MnemoStore", "MnemoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoStore", "MnemoSchemas",
+                "MnemoStore", "MnemoSchemas", "MnemoClient", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -71,6 +103,9 @@ let package = Package(
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
+        .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
+        .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
+        .testTarget(name: "MnemoServerTests", dependencies: ["MnemoServer", "MnemoModel"]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: [

@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import MnemoStore
+
+/// Everything `mnemod` can be told, with its defaults. `daemon.conf` at the
+/// repository root documents every key; flags override the file.
+public struct DaemonConfig: Sendable {
+    /// `data_dir`: where the spaces live (one SQLite file each).
+    public var dataDirectory = "./var"
+    /// `socket`: the Unix socket; default `<data_dir>/mnemo.sock`.
+    public var socket: String? = nil
+    /// `socket_mode`: permissions of the socket file (octal).
+    public var socketMode: UInt32 = 0o660
+    /// `max_clients`: connections served at once; one more gets `ERR BUSY`.
+    public var maxClients = 1024
+    /// `max_line`: the longest request line, in bytes.
+    public var maxLine = 1 << 20
+    /// `idle_timeout`: close a connection silent this long; zero = never.
+    public var idleTimeout: Duration = .zero
+    /// `request_timeout`: answer `ERR TIMEOUT` for a request running longer; zero = never.
+    public var requestTimeout: Duration = .seconds(30)
+    /// `worker_threads`: threads running statements off the network threads.
+    public var workerThreads = 4
+    /// `log_level`: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: Logger.Level = .info
+    /// `cache_size`: SQLite page cache per connection.
+    public var cacheSize = 64 << 20
+    /// `synchronous`: `normal` (survives a crash of mnemod) or `full` (also power loss).
+    public var synchronous = "normal"
+    /// `allow`, `admin`, `read`, `write`, `space.<name>.read|write`.
+    public var access = AccessRules()
+    /// The file the configuration was read from, if any.
+    public var path: String? = nil
+
+    public init() {}
+
+    /// The socket path in effect.
+    public var socketPath: String { socket ?? (dataDirectory as NSString).appendingPathComponent("mnemo.sock") }
+
+    /// Store options derived from the configuration.
+    public var storeOptions: StoreOptions {
+        var options = StoreOptions()
+        options.cacheSizeKiB = max(1, cacheSize / 1024)
+        options.synchronousFull = synchronous == "full"
+        options.maximumReaders = max(2, workerThreads)
+        return options
+    }
+
+    /// Reads `path` over the defaults.
+    public static func load(path: String) throws(ConfigError) -> DaemonConfig {
+        var config = DaemonConfig()
+        config.path = path
+        for entry in try ConfigFile.read(path: path) {
+            try config.apply(key: entry.key, value: entry.value, file: path, line: entry.line)
+        }
+        return config
+    }
+
+    /// Every key, for documentation and suggestions.
+    public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
+                              "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous",
+                              "allow", "admin", "read", "write", "space.<name>.read", "space.<name>.write"]
+
+    /// Sets one key; `file:line` and the reason when the key or value is bad.
+    public mutating func apply(key: String, value: String, file: String, line: Int) throws(ConfigError) {
+        func bad(_ expected: String) -> ConfigError {
+            ConfigError(file: file, line: line, message: "invalid value for \(key): \"\(value)\" (expected \(expected))")
+        }
+        func principals() throws(ConfigError) -> PrincipalSet {
+            do { return try PrincipalSet.parse(value) } catch {
+                throw ConfigError(file: file, line: line, message: "\(key): \(error.message)")
+            }
+        }
+        switch key {
+        case "data_dir":
+            guard !value.isEmpty else { throw bad("a directory") }
+            dataDirectory = value
+        case "socket":
+            guard !value.isEmpty, value.utf8.count < 108 else { throw bad("a path shorter than 108 bytes") }
+            socket = value
+        case "socket_mode":
+            guard let mode = UInt32(value, radix: 8), mode <= 0o777 else { throw bad("an octal mode such as 0660") }
+            socketMode = mode
+        case "max_clients":
+            guard let n = Int(value), n >= 1 else { throw bad("a whole number ≥ 1") }
+            maxClients = n
+        case "max_line":
+            guard let n = Units.bytes(value), n >= 64 else { throw bad("a size of at least 64 bytes, such as 1MB") }
+            maxLine = n
+        case "idle_timeout":
+            guard let d = Units.duration(value) else { throw bad("a duration such as 300s or 5min; 0 = never") }
+            idleTimeout = d
+        case "request_timeout":
+            guard let d = Units.duration(value) else { throw bad("a duration such as 30s; 0 = never") }
+            requestTimeout = d
+        case "worker_threads":
+            guard let n = Int(value), (1...256).contains(n) else { throw bad("a whole number from 1 to 256") }
+            workerThreads = n
+        case "log_level":
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                throw bad("trace, debug, info, notice, warning, error or critical")
+            }
+            logLevel = level
+        case "cache_size":
+            guard let n = Units.bytes(value), n >= 1024 else { throw bad("a size such as 64MB") }
+            cacheSize = n
+        case "synchronous":
+            guard ["normal", "full"].contains(value.lowercased()) else { throw bad("normal or full") }
+            synchronous = value.lowercased()
+        case "allow": access.connect = try principals()
+        case "admin": access.admin = try principals()
+        case "read": access.read = try principals()
+        case "write": access.write = try principals()
+        default:
+            let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0] == "space", parts[2] == "read" || parts[2] == "write" {
+                guard let space = try? SpaceManager.validate(String(parts[1])) else {
+                    throw ConfigError(file: file, line: line, message: "invalid space name \"\(parts[1])\" in \(key)")
+                }
+                if parts[2] == "read" { access.spaceRead[space] = try principals() } else { access.spaceWrite[space] = try principals() }
+                return
+            }
+            let suggestion = Self.closestKey(to: key).map { "; did you mean \($0)?" } ?? ""
+            throw ConfigError(file: file, line: line, message: "unknown key \"\(key)\"\(suggestion)")
+        }
+    }
+
+    static func closestKey(to key: String) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(1, a.count) where !a.isEmpty {
+                var previous = row[0]
+                row[0] = i
+                for j in 1...max(1, b.count) where !b.isEmpty {
+                    let old = row[j]
+                    row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    previous = old
+                }
+            }
+            return row[b.count]
+        }
+        let best = keys.map { ($0, distance(Array(key), Array($0))) }.min { $0.1 < $1.1 }
+        return best.flatMap { $0.1 <= 3 ? $0.0 : nil }
+    }
+}

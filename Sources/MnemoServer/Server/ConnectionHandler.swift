@@ -1,0 +1,181 @@
+import DequeModule
+import Foundation
+import MnemoModel
+import MnemoQuery
+import NIOCore
+import NIOPosix
+
+/// Answers the requests of one connection, one at a time and in order.
+///
+/// Requests that need no file (`ping`, `help`, syntax errors) are answered on
+/// the network thread; the others run on the worker pool, and the requests
+/// pipelined behind them wait their turn. Replies are written as they are
+/// ready and flushed when the socket has nothing more to read, so pipelined
+/// requests share system calls.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = RequestFrame
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
+
+    private let session: Session
+    private let runner: StatementRunner
+    private let state: ServerState
+    private let pool: NIOThreadPool
+    private var queue = Deque<RequestFrame>()
+    private var running = false
+    private var quiescing = false
+    private var readPaused = false
+    private var needsFlush = false
+    /// Whether the request running now was already answered with `ERR TIMEOUT`.
+    private var currentTimedOut = false
+
+    /// Stop reading when this many requests wait; resume below the low mark.
+    private static let highWater = 4096
+    private static let lowWater = 512
+
+    init(session: Session, state: ServerState, pool: NIOThreadPool) {
+        self.session = session
+        self.state = state
+        self.pool = pool
+        self.runner = StatementRunner(state: state)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        queue.append(unwrapInboundIn(data))
+        if queue.count >= Self.highWater && !readPaused {
+            readPaused = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+        drain(context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfNeeded(context: context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            // Shutting down: answer what was received, read nothing more, then close.
+            quiescing = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            closeIfQuiesced(context: context)
+            return
+        }
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            guard queue.isEmpty && !running else { return }
+            let seconds = state.config.idleTimeout.components.seconds
+            write(.error(MnemoError(.timeout, "idle for \(seconds)s; closing the connection")), context: context)
+            flushIfNeeded(context: context)
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        state.logger.debug("connection of \(session.peer): \(error)")
+        context.close(promise: nil)
+    }
+
+    /// Answers queued requests until one has to run on a worker.
+    private func drain(context: ChannelHandlerContext) {
+        while !running, let frame = queue.popFirst() {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let statement: Statement?
+            switch frame {
+            case .tooLarge(let limit):
+                record("too_large", started, failed: true)
+                write(.error(MnemoError(.tooLarge, "request line longer than max_line (\(limit) bytes); it was discarded")), context: context)
+                continue
+            case .line(let buffer):
+                // Decoding that replaced bad bytes would hide them: the protocol refuses them.
+                guard let valid = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+                    record("invalid_utf8", started, failed: true)
+                    write(.error(MnemoError(.syntax, "request is not valid UTF-8")), context: context)
+                    continue
+                }
+                do {
+                    statement = try Parser.parse(valid)
+                } catch {
+                    record("syntax_error", started, failed: true)
+                    write(.error(error), context: context)
+                    continue
+                }
+            }
+            guard let statement else {
+                write(.ok([String]()), context: context)
+                continue
+            }
+            if StatementRunner.runsInline(statement) {
+                let reply = runner.run(statement, session: session)
+                record(statement.keyword, started, failed: reply.isError)
+                write(reply, context: context)
+                continue
+            }
+            runOnWorker(statement, started: started, context: context)
+        }
+        if queue.count < Self.lowWater && readPaused && !quiescing {
+            readPaused = false
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        }
+        closeIfQuiesced(context: context)
+    }
+
+    private func runOnWorker(_ statement: Statement, started: UInt64, context: ChannelHandlerContext) {
+        running = true
+        currentTimedOut = false
+        let loop = context.eventLoop
+        let runner = self.runner
+        let session = self.session
+        // Handler and context belong to the event loop; the closures below run there.
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let timeout = state.config.requestTimeout
+        let timer: Scheduled<Void>? = timeout > .zero ? loop.scheduleTask(in: TimeAmount(timeout)) {
+            let (handler, context) = bound.value
+            handler.currentTimedOut = true
+            handler.write(.error(MnemoError(.timeout, "request ran longer than request_timeout (\(timeout)); a write may still complete")), context: context)
+            handler.flushIfNeeded(context: context)
+        } : nil
+        pool.runIfActive(eventLoop: loop) {
+            runner.run(statement, session: session)
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            timer?.cancel()
+            let reply: Reply = switch result {
+            case .success(let reply): reply
+            case .failure(let error): .error(MnemoError(.internalError, "the daemon is shutting down: \(error)"))
+            }
+            handler.record(statement.keyword, started, failed: reply.isError)
+            handler.running = false
+            if !handler.currentTimedOut { handler.write(reply, context: context) }
+            if context.channel.isActive { handler.drain(context: context) }
+            handler.flushIfNeeded(context: context)
+        }
+    }
+
+    private func write(_ reply: Reply, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        reply.write(into: &buffer)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        needsFlush = true
+    }
+
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    private func closeIfQuiesced(context: ChannelHandlerContext) {
+        guard quiescing, queue.isEmpty, !running else { return }
+        flushIfNeeded(context: context)
+        context.close(promise: nil)
+    }
+
+    private func record(_ statement: String, _ started: UInt64, failed: Bool) {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        state.statistics.record(statement, seconds: seconds, failed: failed)
+    }
+}

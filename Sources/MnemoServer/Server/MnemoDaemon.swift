@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import MnemoModel
+import MnemoStore
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon as a service: it locks the data directory, listens on the Unix
+/// socket, serves connections, reloads `daemon.conf` on SIGHUP, and on graceful
+/// shutdown (SIGTERM, SIGINT) stops accepting, answers what it has received,
+/// closes every connection and releases its files.
+public final class MnemoDaemon: Service, Sendable {
+    public let state: ServerState
+    private let reloadConfig: @Sendable () throws -> DaemonConfig
+    private let lock: DataDirectoryLock
+
+    /// - Parameter reloadConfig: reads the configuration again (file and flags) for SIGHUP.
+    public init(config: DaemonConfig, logger: Logger, reloadConfig: @escaping @Sendable () throws -> DaemonConfig) throws(MnemoError) {
+        lock = try DataDirectoryLock(directory: config.dataDirectory)
+        do {
+            let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions)
+            _ = try spaces.store(SpaceManager.defaultSpace, create: true)
+            state = ServerState(config: config, spaces: spaces, logger: logger)
+        } catch {
+            lock.release()
+            throw error
+        }
+        self.reloadConfig = reloadConfig
+    }
+
+    public func run() async throws {
+        let config = state.config
+        let logger = state.logger
+        let path = config.socketPath
+        defer { lock.release() }
+        if try SocketFile.prepare(path) { logger.notice("removed a stale socket file at \(path)") }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let pool = NIOThreadPool(numberOfThreads: config.workerThreads)
+        pool.start()
+        let quiesce = ServerQuiescingHelper(group: group)
+        let state = self.state
+
+        let channel: Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                    }
+                }
+                .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
+                .childChannelInitializer { channel in
+                    Self.initialize(channel, state: state, pool: pool)
+                }
+                .bind(unixDomainSocketPath: path)
+                .get()
+        } catch {
+            try? await pool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
+        }
+        chmod(path, mode_t(config.socketMode))
+        logger.info("mnemod \(getpid()) listening on \(path) (mode \(String(config.socketMode, radix: 8))), data in \(config.dataDirectory)")
+
+        let shutdown = group.next().makePromise(of: Void.self)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { [self] in
+                for await _ in await UnixSignalsSequence(trapping: .sighup) { self.reload() }
+            }
+            try await withGracefulShutdownHandler {
+                try await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                logger.info("shutting down: no new connections; finishing requests in flight")
+                quiesce.initiateShutdown(promise: shutdown)
+            }
+            tasks.cancelAll()
+        }
+        try? await shutdown.futureResult.get()
+        try? await pool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+        unlink(path)
+        logger.info("stopped")
+    }
+
+    /// Builds a connection's pipeline, or a rejection if it may not be served.
+    private static func initialize(_ channel: Channel, state: ServerState, pool: NIOThreadPool) -> EventLoopFuture<Void> {
+        channel.peerCredentials().flatMapThrowing { peer in
+            let config = state.config
+            let sync = channel.pipeline.syncOperations
+            if !config.access.mayConnect(peer) {
+                state.rejectedConnections.add(1, ordering: .relaxed)
+                state.logger.warning("denied connection from \(peer): not in 'allow'")
+                try sync.addHandler(RejectHandler(MnemoError(.denied, "uid \(peer.uid) may not connect to this daemon")))
+                return
+            }
+            let open = state.openConnections.add(1, ordering: .relaxed).newValue
+            if open > config.maxClients {
+                state.openConnections.subtract(1, ordering: .relaxed)
+                state.rejectedConnections.add(1, ordering: .relaxed)
+                state.logger.warning("refused connection from \(peer): max_clients (\(config.maxClients)) reached")
+                try sync.addHandler(RejectHandler(MnemoError(.busy, "too many clients (max_clients = \(config.maxClients)); try again later")))
+                return
+            }
+            state.totalConnections.add(1, ordering: .relaxed)
+            try sync.addHandler(ConnectionCounter(state: state))
+            if config.idleTimeout > .zero {
+                try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(config.idleTimeout)))
+            }
+            try sync.addHandler(ByteToMessageHandler(RequestFrameDecoder(maxLine: { state.config.maxLine })))
+            try sync.addHandler(ConnectionHandler(session: Session(peer: peer), state: state, pool: pool))
+        }
+    }
+
+    /// Re-reads the configuration; keeps the old one if the new one is bad.
+    func reload() {
+        let logger = state.logger
+        do {
+            let new = try reloadConfig()
+            let ignored = state.replace(with: new)
+            logger.info("reloaded configuration: limits and access rules in force")
+            if !ignored.isEmpty {
+                logger.warning("changed keys that need a restart were not applied: \(ignored.joined(separator: ", "))")
+            }
+        } catch {
+            logger.error("reload failed, keeping the running configuration: \(error)")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import MnemoStore
+import Synchronization
+
+/// What every connection of one daemon shares: the configuration in force
+/// (replaced on SIGHUP), the spaces, counters and statistics.
+public final class ServerState: Sendable {
+    private let configuration: Mutex<DaemonConfig>
+    private let currentLogger: Mutex<Logger>
+    public let spaces: SpaceManager
+    public let statistics = Statistics()
+    public let startedAt = Date()
+    /// Connections open now, and since start.
+    public let openConnections = Atomic<Int>(0)
+    public let totalConnections = Atomic<Int>(0)
+    public let rejectedConnections = Atomic<Int>(0)
+
+    public init(config: DaemonConfig, spaces: SpaceManager, logger: Logger) {
+        configuration = Mutex(config)
+        currentLogger = Mutex(logger)
+        self.spaces = spaces
+    }
+
+    public var config: DaemonConfig { configuration.withLock { $0 } }
+    public var logger: Logger { currentLogger.withLock { $0 } }
+
+    /// Installs a reloaded configuration; returns the keys whose change needs a restart.
+    @discardableResult
+    public func replace(with new: DaemonConfig) -> [String] {
+        let old = config
+        var ignored: [String] = []
+        var applied = new
+        if new.dataDirectory != old.dataDirectory { ignored.append("data_dir"); applied.dataDirectory = old.dataDirectory }
+        if new.socketPath != old.socketPath { ignored.append("socket"); applied.socket = old.socket }
+        if new.socketMode != old.socketMode { ignored.append("socket_mode"); applied.socketMode = old.socketMode }
+        if new.workerThreads != old.workerThreads { ignored.append("worker_threads"); applied.workerThreads = old.workerThreads }
+        if new.cacheSize != old.cacheSize { ignored.append("cache_size"); applied.cacheSize = old.cacheSize }
+        if new.synchronous != old.synchronous { ignored.append("synchronous"); applied.synchronous = old.synchronous }
+        configuration.withLock { $0 = applied }
+        currentLogger.withLock { $0.logLevel = applied.logLevel }
+        return ignored
+    }
+}

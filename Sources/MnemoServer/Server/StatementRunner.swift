@@ -1,0 +1,110 @@
+import Foundation
+import MnemoModel
+import MnemoQuery
+import MnemoStore
+
+/// Runs one parsed statement for a session and turns the outcome into a reply.
+/// Access rules are checked here, before anything is read or written.
+struct StatementRunner: Sendable {
+    let state: ServerState
+
+    /// Whether a statement is cheap and touches no file, so it may run on the
+    /// network thread instead of a worker.
+    static func runsInline(_ statement: Statement) -> Bool {
+        switch statement {
+        case .ping, .help, .unsupported: true
+        case .stats, .use: false
+        }
+    }
+
+    func run(_ statement: Statement, session: Session) -> Reply {
+        do {
+            try authorize(statement, session: session)
+            return try execute(statement, session: session)
+        } catch {
+            if error.code == .denied {
+                state.logger.warning("denied \(statement.keyword) to \(session.peer) in space \(session.space): \(error.message)")
+            }
+            return .error(error)
+        }
+    }
+
+    private func authorize(_ statement: Statement, session: Session) throws(MnemoError) {
+        let rules = state.config.access
+        let peer = session.peer
+        switch statement.access {
+        case .none: return
+        case .read:
+            if case .use = statement { return }   // checked against the target space when it runs
+            guard rules.mayRead(peer, space: session.space) else {
+                throw MnemoError(.denied, "uid \(peer.uid) may not read space \"\(session.space)\"")
+            }
+        case .write:
+            guard rules.mayWrite(peer, space: session.space) else {
+                throw MnemoError(.denied, "uid \(peer.uid) may not write space \"\(session.space)\"")
+            }
+        case .admin:
+            guard rules.isAdmin(peer) else {
+                throw MnemoError(.denied, "uid \(peer.uid) may not run \(statement.keyword) (admin only)")
+            }
+        }
+    }
+
+    private func execute(_ statement: Statement, session: Session) throws(MnemoError) -> Reply {
+        switch statement {
+        case .ping:
+            return .ok([JSONValue.object([("kind", "pong")])])
+        case .help(let topic):
+            let entries = Help.entries(for: topic)
+            if let topic, entries.isEmpty { throw MnemoError(.notFound, "no help for '\(topic)'; 'help' lists every statement") }
+            return .ok(entries.map { JSONValue.object([("kind", "help"), ("statement", .string($0.statement)), ("text", .string($0.text))]) })
+        case .use(let requested):
+            let name = try SpaceManager.validate(requested)
+            let rules = state.config.access
+            guard rules.mayRead(session.peer, space: name) || rules.mayWrite(session.peer, space: name) else {
+                throw MnemoError(.denied, "uid \(session.peer.uid) may not use space \"\(name)\"")
+            }
+            let exists = try state.spaces.exists(name)
+            if !exists && !rules.isAdmin(session.peer) {
+                throw MnemoError(.denied, "no space \"\(name)\", and uid \(session.peer.uid) may not create spaces (admin only)")
+            }
+            let store = try state.spaces.store(name, create: true)
+            session.switchTo(name, store: store)
+            return .ok([JSONValue.object([("kind", "space"), ("name", .string(name)), ("created", .bool(!exists))])])
+        case .stats:
+            return .ok(try stats(session: session))
+        case .unsupported(let keyword):
+            throw MnemoError(.unsupported, "'\(keyword)' is part of the language but not built in this version")
+        }
+    }
+
+    private func stats(session: Session) throws(MnemoError) -> [JSONValue] {
+        func stat(_ name: String, _ value: JSONValue) -> JSONValue {
+            .object([("kind", "stat"), ("name", .string(name)), ("value", value)])
+        }
+        let config = state.config
+        var lines: [JSONValue] = [
+            stat("uptime_seconds", .double((Date().timeIntervalSince(state.startedAt) * 1000).rounded() / 1000)),
+            stat("connections", .int(Int64(state.openConnections.load(ordering: .relaxed)))),
+            stat("connections_total", .int(Int64(state.totalConnections.load(ordering: .relaxed)))),
+            stat("connections_rejected", .int(Int64(state.rejectedConnections.load(ordering: .relaxed)))),
+            stat("requests_total", .int(Int64(state.statistics.totalRequests))),
+            stat("max_clients", .int(Int64(config.maxClients))),
+            stat("max_line", .int(Int64(config.maxLine))),
+            stat("space", .string(session.space)),
+            stat("spaces", .array(state.spaces.spaceNames().map { .string($0) })),
+        ]
+        let store = try session.store(in: state.spaces)
+        lines.append(stat("space_file_bytes", .int(store.fileSize())))
+        lines.append(stat("schema_version", .int(Int64(try store.schemaVersion()))))
+        let counts = try store.read { r in try r.counts() }
+        for (name, n) in counts { lines.append(stat(name, .int(n))) }
+        for s in state.statistics.summaries() {
+            lines.append(.object([("kind", "stat"), ("name", .string("latency." + s.statement)),
+                                  ("count", .int(Int64(s.count))), ("errors", .int(Int64(s.errors))),
+                                  ("p50_us", .double((s.p50Microseconds * 10).rounded() / 10)),
+                                  ("p99_us", .double((s.p99Microseconds * 10).rounded() / 10))]))
+        }
+        return lines
+    }
+}
