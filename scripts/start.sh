@@ -8,4 +8,4 @@ scripts/install-deps.sh
 swift build -c release --product mnemod
 swift build -c release --product mnemo
 mkdir -p var
-exec .build/release/mnemod "$@"
+exec .build/release/mnemod --config daemon.conf "$@"

@@ -11,11 +11,14 @@ public enum ConfigFile {
     }
 
     public static func read(path: String) throws(ConfigError) -> [Entry] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: path, line: 0, message: "cannot read: \((error as NSError).localizedDescription)")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError(file: path, line: 0, message: "no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: 0, message: "cannot read (permission denied?)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ConfigError(file: path, line: 0, message: "not valid UTF-8")
         }
         return try parse(text, file: path)
     }

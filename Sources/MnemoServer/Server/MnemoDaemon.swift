@@ -38,7 +38,8 @@ public final class MnemoDaemon: Service, Sendable {
         defer { lock.release() }
         if try SocketFile.prepare(path) { logger.notice("removed a stale socket file at \(path)") }
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // The process-wide event loops (one per core), never shut down before exit.
+        let group = MultiThreadedEventLoopGroup.singleton
         let pool = NIOThreadPool(numberOfThreads: config.workerThreads)
         pool.start()
         let quiesce = ServerQuiescingHelper(group: group)
@@ -61,7 +62,6 @@ public final class MnemoDaemon: Service, Sendable {
                 .get()
         } catch {
             try? await pool.shutdownGracefully()
-            try? await group.shutdownGracefully()
             throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
         }
         chmod(path, mode_t(config.socketMode))
@@ -82,7 +82,6 @@ public final class MnemoDaemon: Service, Sendable {
         }
         try? await shutdown.futureResult.get()
         try? await pool.shutdownGracefully()
-        try? await group.shutdownGracefully()
         unlink(path)
         logger.info("stopped")
     }
