@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "MnemoServer",
             dependencies: [
-                "MnemoModel", "MnemoStore", "MnemoQuery",
+                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -100,6 +100,9 @@ let package = Package(
             name: "mnemo-bench-store",
             dependencies: ["MnemoStore", "MnemoModel"],
             path: "Benchmarks/StoreBenchmark"),
+        .executableTarget(
+            name: "mnemo-bench-protocol",
+            path: "Benchmarks/ProtocolBenchmark"),
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),

@@ -6,6 +6,8 @@ public struct Fact: Hashable, Sendable {
     public var roles: [(name: String, value: Value)] { zip(roleNames, roleValues).map { ($0, $1) } }
     public var roleNames: [String]
     public var roleValues: [Value]
+    /// The argument position of each role (positions may skip a role that was not given).
+    public var rolePositions: [Int] = []
     /// When it was true in the world.
     public var valid: TimeRange
     /// When the memory believed it (`recorded_at` is never nil).
@@ -38,6 +40,11 @@ public struct Fact: Hashable, Sendable {
     /// The filler of a role by name.
     public func value(of role: String) -> Value? {
         roleNames.firstIndex(of: role).map { roleValues[$0] }
+    }
+
+    /// The filler at an argument position.
+    public func value(at position: Int) -> Value? {
+        rolePositions.firstIndex(of: position).map { roleValues[$0] }
     }
 }
 
@@ -156,5 +163,22 @@ public struct PredicateDeclaration: Hashable, Sendable {
         self.name = name
         self.roles = roles
         self.functional = functional
+    }
+}
+
+/// A derived hyperedge written by consolidation: a pattern, a trend, a conflict.
+public struct Insight: Hashable, Sendable {
+    public var id: Int64
+    public var kind: String
+    public var subject: String?
+    public var text: String
+    public var createdAt: Timestamp
+
+    public init(id: Int64, kind: String, subject: String?, text: String, createdAt: Timestamp) {
+        self.id = id
+        self.kind = kind
+        self.subject = subject
+        self.text = text
+        self.createdAt = createdAt
     }
 }

@@ -1,16 +1,38 @@
-/// The text `help` prints, one entry per statement; `docs/query-language.md`
-/// holds the same.
+/// The text `help` prints, one entry per statement. `docs/query-language.md`
+/// carries the same entries word for word (a test checks it).
 public enum Help {
     public static let topics: [(statement: String, text: String)] = [
-        ("ping", "ping — check that the daemon answers. Answers {\"kind\":\"pong\"}."),
-        ("stats", "stats — counts, sizes, uptime, connections and per-statement latency, one {\"kind\":\"stat\"} line each."),
-        ("help", "help [statement] — this text, or the entry for one statement."),
+        ("remember", #"remember "text" [by NAME] [at TIME] [in scene NAME] [ref "id"] [importance 0..1] — store an episode: what was said or happened, by whom, when (default now), in which scene (created if new; without one, the speaker's open scene), with your own ref. Answers the episode (and the scene if it was created)."#),
+        ("assert", #"assert PRED(ARG, ...) [from TIME] [to TIME] [at TIME] [confidence 0..1] [source "label"] [in scene NAME] — store a fact, an n-ary relation. ARG is a filler or role: filler; a filler is a name (an entity), "text", a number, a time or a [list]. from/to bound when it was true; at names the period it happened in. For a functional predicate the subject's current value is superseded (answer lists supersedes). An identical fact already believed is not duplicated (created: false)."#),
+        ("declare", "declare PRED(ROLE, ...) [functional] — name a predicate's roles (positional arguments take these names, else _1, _2 ...) and make it functional: one value per subject (the first role) at a time."),
+        ("retract", "retract f:ID [at TIME] — the memory stops believing the fact from TIME (default now): its recorded interval closes. It stays in history and known as of."),
+        ("forget", "forget ID — delete for good (privacy): an entity n:, episode e:, fact f:, scene s:, persona attribute p: or insight i:, with what only it supports (facts of a forgotten entity; facts whose only source was a forgotten episode). Journaled (ids only). Admin only."),
+        ("scene", #"scene open NAME [at TIME] [with NAME, ...] [place NAME] | scene close NAME [at TIME] | scene NAME | scene s:ID — open or close a scene (a bounded episode of life), or show one with its episodes."#),
+        ("persona", #"persona NAME set ATTRIBUTE = VALUE [from TIME] | persona NAME [as of TIME] — pin an attribute of a person (a new value closes the old one), or show the persona's attributes."#),
+        ("alias", "alias ALIAS = NAME — make ALIAS another name of the entity NAME (created if new)."),
+        ("recall", #"recall "text" [about NAME] [in scene NAME] [during INTERVAL] [as of TIME] [depth N] [include archived] [limit N] [explain] — spreading-activation search. Parsed; not built in this version (answers ERR UNSUPPORTED)."#),
+        ("match", "match ATOM [, ATOM ...] [where COND [and COND ...]] [as of TIME] [known as of TIME] [limit N] — find facts by pattern. ATOM is PRED(TERM, ...) where a term is ?var, ? (anything), a name or a value, positional or role: term. Atoms join on shared variables. COND is ?x OP value|?y (OP: = != < <= > >=) or ?x ~ /regex/flags (PCRE2; flags i m s x u). Default: the facts the memory holds now, past events included, values a functional predicate superseded left out; as of TIME picks the facts valid at TIME; known as of TIME what the memory believed at TIME (about TIME, unless as of says otherwise). At most 1000 rows unless limit says otherwise."),
+        ("history", "history PRED(TERM, ...) — every version of the matching facts, with both intervals (use ? for any filler)."),
+        ("timeline", "timeline NAME [during INTERVAL] — the entity's episodes and facts in time order."),
+        ("scenes", "scenes [with NAME] [during INTERVAL] — scenes, optionally with a participant and overlapping an interval."),
+        ("conflicts", "conflicts [about NAME] — contradictions recorded by consolidation (none until consolidation runs)."),
+        ("insights", "insights [about NAME] — patterns and trends recorded by consolidation (none until consolidation runs)."),
+        ("consolidate", "consolidate [dry run] — run the reflective passes. Parsed; not built in this version (answers ERR UNSUPPORTED)."),
+        ("consolidations", "consolidations — the journal of consolidation runs. Parsed; not built in this version."),
+        ("undo consolidation", "undo consolidation N — revert run N. Parsed; not built in this version. Admin only."),
+        ("backup", #"backup to "path" — copy this space, consistently and without stopping writers, to a new SQLite file (never overwrites). Admin only."#),
         ("use", "use space \"name\" — switch this connection to another space (a separate memory). A space that does not exist is created if you may create spaces (admin). Names: 1-64 letters, digits, '.', '_', '-'."),
+        ("stats", "stats — counts, sizes, uptime, connections and per-statement latency, one {\"kind\":\"stat\"} line each."),
+        ("ping", "ping — check that the daemon answers. Answers {\"kind\":\"pong\"}."),
+        ("help", "help [statement] — this text, or the entry for one statement."),
     ]
 
-    /// The entries for `topic` (all when `nil`); empty when unknown.
+    /// The entries for `topic` (all when `nil`); empty when unknown. `help scene
+    /// open` finds `scene`.
     public static func entries(for topic: String?) -> [(statement: String, text: String)] {
         guard let topic else { return topics }
-        return topics.filter { $0.statement == topic }
+        if let exact = topics.first(where: { $0.statement == topic }) { return [exact] }
+        let first = topic.split(separator: " ").first.map(String.init) ?? topic
+        return topics.filter { $0.statement == first }
     }
 }

@@ -10,6 +10,8 @@ public enum JSONValue: Hashable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Text that is already valid JSON (e.g. a stored persona value), written as is.
+    case raw(String)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized == b.serialized }
     public func hash(into hasher: inout Hasher) { hasher.combine(serialized) }
@@ -33,6 +35,7 @@ public enum JSONValue: Hashable, Sendable {
                 out += "null"
             }
         case .string(let s): Self.writeString(s, to: &out)
+        case .raw(let json): out += json
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {

@@ -7,24 +7,22 @@ import MnemoModel
 public struct Parser {
     var tokens: [Token]
     var index = 0
+    /// The instant `now` stands for: when the request arrived.
+    let now: Timestamp
 
-    init(tokens: [Token]) { self.tokens = tokens }
+    init(tokens: [Token], now: Timestamp) {
+        self.tokens = tokens
+        self.now = now
+    }
 
-    /// Parses one request line; `nil` for an empty line or a comment alone.
-    public static func parse(_ text: String) throws(MnemoError) -> Statement? {
-        var parser = Parser(tokens: try Lexer.tokenize(text))
+    /// Parses one request; `nil` for an empty line or a comment alone.
+    public static func parse(_ text: String, now: Timestamp = .now()) throws(MnemoError) -> Statement? {
+        var parser = Parser(tokens: try Lexer.tokenize(text), now: now)
         if case .end = parser.current.kind { return nil }
         let statement = try parser.statement()
         try parser.expectEnd()
         return statement
     }
-
-    /// The statements of SPEC §2 this version parses no further.
-    static let pending: Set<String> = [
-        "remember", "recall", "assert", "declare", "retract", "forget", "scene", "persona", "alias", "match",
-        "history", "timeline", "scenes", "conflicts", "insights", "explain", "consolidate", "consolidations",
-        "undo", "backup",
-    ]
 
     mutating func statement() throws(MnemoError) -> Statement {
         let first = current
@@ -39,22 +37,72 @@ public struct Parser {
         case "help":
             if case .word(let topic) = current.kind {
                 advance()
-                return .help(topic: topic.lowercased())
+                var full = topic.lowercased()
+                // Two-word topics: `help scene open`, `help undo consolidation`.
+                if case .word(let second) = current.kind {
+                    full += " " + second.lowercased()
+                    advance()
+                }
+                return .help(topic: full)
             }
             return .help(topic: nil)
         case "use":
             if isKeyword("space") { advance() }
-            return .use(space: try name(after: "use space"))
-        default:
-            if Self.pending.contains(keyword) {
-                index = tokens.count - 1   // the rest of the line is not parsed yet
-                return .unsupported(keyword: keyword)
+            return .use(space: try name("a space name"))
+        case "remember": return try remember()
+        case "assert": return try assertion()
+        case "declare": return try declaration()
+        case "retract":
+            let id = try nodeID("a fact id such as f:42", kinds: [.fact])
+            var at: Timestamp?
+            if isKeyword("at") { advance(); at = try time() }
+            return .retract(id, at: at)
+        case "forget": return .forget(try nodeID("an id such as f:42, e:17 or n:5", kinds: nil))
+        case "scene": return try scene()
+        case "persona": return try persona()
+        case "alias":
+            let alias = try name("an alias")
+            try expectSymbol("=")
+            return .alias(alias: alias, target: try name("the name the alias stands for"))
+        case "recall": return try recall(explain: false)
+        case "explain":
+            try expectKeyword("recall")
+            return try recall(explain: true)
+        case "match": return try match()
+        case "history": return .history(try atom(allowVariables: true))
+        case "timeline":
+            let entity = try name("an entity name")
+            return .timeline(entity: entity, during: try optionalDuring())
+        case "scenes":
+            var with: String?
+            if isKeyword("with") { advance(); with = try name("an entity name") }
+            return .scenes(with: with, during: try optionalDuring())
+        case "conflicts": return .conflicts(about: try optionalAbout())
+        case "insights": return .insights(about: try optionalAbout())
+        case "consolidate":
+            if isKeyword("dry") {
+                advance()
+                try expectKeyword("run")
+                return .consolidate(dryRun: true)
             }
+            return .consolidate(dryRun: false)
+        case "consolidations": return .consolidations
+        case "undo":
+            try expectKeyword("consolidation")
+            guard case .number(let n) = current.kind, n >= 1, n == n.rounded() else { throw expected("a consolidation run number") }
+            advance()
+            return .undoConsolidation(Int64(n))
+        case "backup":
+            try expectKeyword("to")
+            guard case .string(let path) = current.kind else { throw expected("a quoted file path") }
+            advance()
+            return .backup(path: path)
+        default:
             throw MnemoError(.syntax, "\(first.position) unknown statement '\(word)'; try 'help'")
         }
     }
 
-    // MARK: - Helpers
+    // MARK: - Token helpers
 
     var current: Token { tokens[index] }
 
@@ -67,6 +115,21 @@ public struct Parser {
         return false
     }
 
+    func isSymbol(_ symbol: String) -> Bool {
+        if case .symbol(let s) = current.kind { return s == symbol }
+        return false
+    }
+
+    mutating func expectKeyword(_ keyword: String) throws(MnemoError) {
+        guard isKeyword(keyword) else { throw expected("'\(keyword)'") }
+        advance()
+    }
+
+    mutating func expectSymbol(_ symbol: String) throws(MnemoError) {
+        guard isSymbol(symbol) else { throw expected("'\(symbol)'") }
+        advance()
+    }
+
     /// The text of the token before the current one, for "after 'x'" in errors.
     var previousText: String? { index > 0 ? tokens[index - 1].text : nil }
 
@@ -75,21 +138,69 @@ public struct Parser {
         return MnemoError(.syntax, "\(current.position) expected \(what)\(after), found \(current)")
     }
 
+    func expectEnd() throws(MnemoError) {
+        guard case .end = current.kind else { throw expected("end of statement") }
+    }
+
     /// A name: a bare word or a string.
-    mutating func name(after context: String) throws(MnemoError) -> String {
+    mutating func name(_ what: String) throws(MnemoError) -> String {
         switch current.kind {
         case .word(let w):
             advance()
             return w
         case .string(let s):
+            guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw MnemoError(.syntax, "\(current.position) \(what) cannot be empty") }
             advance()
             return s
         default:
-            throw expected("a name")
+            throw expected(what)
         }
     }
 
-    func expectEnd() throws(MnemoError) {
-        guard case .end = current.kind else { throw expected("end of statement") }
+    /// A comma-separated list of names.
+    mutating func names(_ what: String) throws(MnemoError) -> [String] {
+        var result = [try name(what)]
+        while isSymbol(",") {
+            advance()
+            result.append(try name(what))
+        }
+        return result
+    }
+
+    mutating func nodeID(_ what: String, kinds: Set<NodeKind>?) throws(MnemoError) -> NodeID {
+        guard case .id(let text) = current.kind else { throw expected(what) }
+        guard let id = NodeID(text) else { throw MnemoError(.syntax, "\(current.position) invalid id '\(text)'") }
+        if let kinds, !kinds.contains(id.kind) { throw expected(what) }
+        advance()
+        return id
+    }
+
+    mutating func number(_ what: String) throws(MnemoError) -> Double {
+        guard case .number(let n) = current.kind else { throw expected(what) }
+        advance()
+        return n
+    }
+
+    mutating func wholeNumber(_ what: String, range: ClosedRange<Int>) throws(MnemoError) -> Int {
+        let position = current.position
+        let n = try number(what)
+        guard n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
+            throw MnemoError(.syntax, "\(position) \(what) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return Int(n)
+    }
+
+    mutating func optionalAbout() throws(MnemoError) -> String? {
+        guard isKeyword("about") else { return nil }
+        advance()
+        return try name("an entity name")
+    }
+
+    mutating func optionalDuring() throws(MnemoError) -> TimeRange? {
+        guard isKeyword("during") else { return nil }
+        advance()
+        return try interval()
     }
 }
+
+import Foundation

@@ -1,16 +1,37 @@
+import MnemoModel
+
 /// A parsed statement of the query language (SPEC §2).
 public enum Statement: Hashable, Sendable {
-    /// `ping`
+    // Protocol
     case ping
-    /// `stats`
     case stats
-    /// `help` or `help <statement>`
     case help(topic: String?)
-    /// `use space "name"` / `use name`
     case use(space: String)
-    /// A statement of the language that this version parses no further and
-    /// does not run yet (`ERR UNSUPPORTED`).
-    case unsupported(keyword: String)
+    // Writing
+    case remember(Remember)
+    case assert(Assertion)
+    case declare(PredicateDeclaration)
+    case retract(NodeID, at: Timestamp?)
+    case forget(NodeID)
+    case sceneOpen(title: String, at: Timestamp?, with: [String], place: String?)
+    case sceneClose(title: String, at: Timestamp?)
+    case personaSet(entity: String, attribute: String, value: JSONValue, from: Timestamp?)
+    case alias(alias: String, target: String)
+    // Reading
+    case recall(Recall)
+    case match(Match)
+    case history(Atom)
+    case timeline(entity: String, during: TimeRange?)
+    case persona(entity: String, asOf: Timestamp?)
+    case scene(SceneReference)
+    case scenes(with: String?, during: TimeRange?)
+    case conflicts(about: String?)
+    case insights(about: String?)
+    // Administration
+    case consolidate(dryRun: Bool)
+    case consolidations
+    case undoConsolidation(Int64)
+    case backup(path: String)
 
     /// The statement's keyword, for statistics and messages.
     public var keyword: String {
@@ -19,16 +40,39 @@ public enum Statement: Hashable, Sendable {
         case .stats: "stats"
         case .help: "help"
         case .use: "use"
-        case .unsupported(let keyword): keyword
+        case .remember: "remember"
+        case .assert: "assert"
+        case .declare: "declare"
+        case .retract: "retract"
+        case .forget: "forget"
+        case .sceneOpen: "scene open"
+        case .sceneClose: "scene close"
+        case .personaSet: "persona set"
+        case .alias: "alias"
+        case .recall: "recall"
+        case .match: "match"
+        case .history: "history"
+        case .timeline: "timeline"
+        case .persona: "persona"
+        case .scene: "scene"
+        case .scenes: "scenes"
+        case .conflicts: "conflicts"
+        case .insights: "insights"
+        case .consolidate: "consolidate"
+        case .consolidations: "consolidations"
+        case .undoConsolidation: "undo consolidation"
+        case .backup: "backup"
         }
     }
 
     /// What a peer needs to be allowed to run it.
     public var access: StatementAccess {
         switch self {
-        case .ping, .help, .unsupported: .none
-        case .stats: .none
+        case .ping, .help, .stats: .none
         case .use: .read
+        case .remember, .assert, .declare, .retract, .sceneOpen, .sceneClose, .personaSet, .alias, .consolidate: .write
+        case .recall, .match, .history, .timeline, .persona, .scene, .scenes, .conflicts, .insights, .consolidations: .read
+        case .forget, .undoConsolidation, .backup: .admin
         }
     }
 }
@@ -43,4 +87,90 @@ public enum StatementAccess: Sendable, Hashable {
     case write
     /// Administration (`forget`, `backup`, `undo consolidation`, creating a space).
     case admin
+}
+
+/// `remember "text" by NAME at TIME in scene NAME ref "id" importance N`
+public struct Remember: Hashable, Sendable {
+    public var text: String
+    public var speaker: String?
+    public var at: Timestamp?
+    public var scene: String?
+    public var ref: String?
+    public var importance: Double?
+}
+
+/// `assert ATOM from T to T at T confidence N source "label" in scene NAME`
+public struct Assertion: Hashable, Sendable {
+    public var predicate: String
+    public var arguments: [Argument]
+    public var validFrom: Timestamp?
+    public var validTo: Timestamp?
+    public var confidence: Double?
+    public var source: String?
+    public var scene: String?
+}
+
+/// A term of a pattern: a variable, `?` (anything), or a constant.
+public enum Term: Hashable, Sendable {
+    case variable(String)
+    case anything
+    case entity(String)
+    case literal(Literal)
+}
+
+/// `predicate(term, role: term, ...)` in `match` and `history`.
+public struct Atom: Hashable, Sendable {
+    public var predicate: String
+    public var arguments: [AtomArgument]
+    public var position: SourcePosition
+}
+
+public struct AtomArgument: Hashable, Sendable {
+    public var role: String?
+    public var term: Term
+}
+
+/// A `where` condition.
+public enum Condition: Hashable, Sendable {
+    case compare(variable: String, op: ComparisonOperator, operand: Operand)
+    case regex(variable: String, pattern: String, flags: String)
+}
+
+public enum ComparisonOperator: String, Hashable, Sendable {
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+}
+
+public enum Operand: Hashable, Sendable {
+    case variable(String)
+    case value(Literal)
+    /// A bare word: an entity name, compared with entity values by name.
+    case name(String)
+}
+
+/// `match ATOM, ATOM where ... as of T known as of T limit N`
+public struct Match: Hashable, Sendable {
+    public var atoms: [Atom]
+    public var conditions: [Condition]
+    public var asOf: Timestamp?
+    public var knownAsOf: Timestamp?
+    public var limit: Int?
+}
+
+/// `recall "text" about NAME in scene NAME during I as of T depth N include archived limit N explain`
+public struct Recall: Hashable, Sendable {
+    public var text: String
+    public var about: String?
+    public var scene: String?
+    public var during: TimeRange?
+    public var asOf: Timestamp?
+    public var depth: Int?
+    public var includeArchived: Bool
+    public var limit: Int?
+    public var explain: Bool
+}
+
+/// `scene "title"` or `scene s:3`.
+public enum SceneReference: Hashable, Sendable {
+    case title(String)
+    case id(Int64)
 }

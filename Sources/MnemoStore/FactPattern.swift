@@ -5,6 +5,8 @@ import MnemoModel
 public enum PatternTerm: Sendable, Hashable {
     case any
     case entity(String)
+    /// An entity already resolved to its id (joins pass bound values on).
+    case entityID(Int64)
     case literal(Literal)
 }
 
@@ -43,9 +45,14 @@ public struct TimeFilter: Sendable, Hashable {
     /// believes now (facts not retracted).
     public var knownAsOf: Timestamp?
 
-    public init(asOf: Timestamp? = nil, knownAsOf: Timestamp? = nil) {
+    /// Leave out facts a later value superseded (the default view of `match`:
+    /// what the memory holds now, past events included, replaced values not).
+    public var excludeSuperseded: Bool
+
+    public init(asOf: Timestamp? = nil, knownAsOf: Timestamp? = nil, excludeSuperseded: Bool = false) {
         self.asOf = asOf
         self.knownAsOf = knownAsOf
+        self.excludeSuperseded = excludeSuperseded
     }
 
     public static let current = TimeFilter()

@@ -63,6 +63,7 @@ extension ReadContext {
                 continue
             }
             if let asOf = time.asOf, !fact.valid.contains(asOf) { continue }
+            if time.excludeSuperseded, fact.supersededBy != nil { continue }
             let stored = try storedRoles(of: id)
             guard constraints.allSatisfy({ $0.matches(stored) }) else { continue }
             try fillRoles(&fact)
@@ -122,7 +123,7 @@ extension ReadContext {
             LEFT JOIN entity e ON r.kind = 0 AND e.id = r.value
             WHERE r.fact_id = ? ORDER BY r.position, r.item
             """), arguments: [fact.id])
-        var names: [String] = [], values: [Value] = []
+        var names: [String] = [], values: [Value] = [], positions: [Int] = []
         var lastPosition = -1
         for row in rows {
             let position: Int = row[0]
@@ -133,11 +134,13 @@ extension ReadContext {
             } else {
                 names.append(row[2])
                 values.append(item >= 0 ? .list([value]) : value)
+                positions.append(position)
                 lastPosition = position
             }
         }
         fact.roleNames = names
         fact.roleValues = values
+        fact.rolePositions = positions
         fact.sources = try Int64.fetchAll(db.cachedStatement(sql: "SELECT episode_id FROM fact_source WHERE fact_id = ? ORDER BY episode_id"),
                                           arguments: [fact.id])
     }
@@ -225,6 +228,8 @@ extension ReadContext {
             case .any: break
             case .entity(let name):
                 guard let id = try entityID(named: name) else { return nil }
+                c.filler = .entity(id)
+            case .entityID(let id):
                 c.filler = .entity(id)
             case .literal(let literal): c.filler = .literal(literal)
             }

@@ -95,7 +95,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     continue
                 }
                 do {
-                    statement = try Parser.parse(valid)
+                    statement = try Parser.parse(valid, now: .now())
                 } catch {
                     record("syntax_error", started, failed: true)
                     write(.error(error), context: context)

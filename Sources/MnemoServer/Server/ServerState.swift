@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MnemoRegex
 import MnemoStore
 import Synchronization
 
@@ -10,6 +11,8 @@ public final class ServerState: Sendable {
     private let currentLogger: Mutex<Logger>
     public let spaces: SpaceManager
     public let statistics = Statistics()
+    /// Compiled `where ~ /regex/` patterns, shared by all connections.
+    public let regexes = RegexCache(capacity: 256)
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)

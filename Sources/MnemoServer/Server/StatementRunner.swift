@@ -12,15 +12,15 @@ struct StatementRunner: Sendable {
     /// network thread instead of a worker.
     static func runsInline(_ statement: Statement) -> Bool {
         switch statement {
-        case .ping, .help, .unsupported: true
-        case .stats, .use: false
+        case .ping, .help: true
+        default: false
         }
     }
 
-    func run(_ statement: Statement, session: Session) -> Reply {
+    func run(_ statement: Statement, session: Session, now: Timestamp = .now()) -> Reply {
         do {
             try authorize(statement, session: session)
-            return try execute(statement, session: session)
+            return try execute(statement, session: session, now: now)
         } catch {
             if error.code == .denied {
                 state.logger.warning("denied \(statement.keyword) to \(session.peer) in space \(session.space): \(error.message)")
@@ -50,7 +50,7 @@ struct StatementRunner: Sendable {
         }
     }
 
-    private func execute(_ statement: Statement, session: Session) throws(MnemoError) -> Reply {
+    private func execute(_ statement: Statement, session: Session, now: Timestamp) throws(MnemoError) -> Reply {
         switch statement {
         case .ping:
             return .ok([JSONValue.object([("kind", "pong")])])
@@ -73,8 +73,9 @@ struct StatementRunner: Sendable {
             return .ok([JSONValue.object([("kind", "space"), ("name", .string(name)), ("created", .bool(!exists))])])
         case .stats:
             return .ok(try stats(session: session))
-        case .unsupported(let keyword):
-            throw MnemoError(.unsupported, "'\(keyword)' is part of the language but not built in this version")
+        default:
+            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes)
+            return .ok(try executor.run(statement, now: now))
         }
     }
 

@@ -1,0 +1,241 @@
+import MnemoModel
+import MnemoRegex
+import MnemoStore
+
+/// Answers `match`: a conjunction of fact patterns joined on shared variables.
+///
+/// Atoms are taken most selective first: at each step the atom with the most
+/// terms already known (constants, or variables bound by earlier atoms), so
+/// every look-up goes through the filler index with a value. A `where`
+/// condition is checked as soon as all its variables are bound.
+struct MatchEngine {
+    let reader: ReadContext
+    let regexes: RegexCache
+
+    /// The rows cap when the statement gives no `limit`.
+    static let defaultLimit = 1000
+
+    typealias Binding = [String: Value]
+
+    struct Step {
+        var atom: Atom
+        var original: Int
+        var conditions: [Condition]
+    }
+
+    func run(_ m: Match, now: Timestamp) throws -> [JSONValue] {
+        // No time given: what the memory holds now, without superseded values.
+        // known as of alone: what was believed then about that moment.
+        let time = TimeFilter(asOf: m.asOf ?? m.knownAsOf, knownAsOf: m.knownAsOf,
+                              excludeSuperseded: m.asOf == nil && m.knownAsOf == nil)
+        let plan = try Self.plan(m)
+        // Compile every regex first: a bad pattern is a syntax error even if no row reaches it.
+        for condition in m.conditions {
+            if case .regex(_, let pattern, let flags) = condition { _ = try compiled(pattern, flags) }
+        }
+        let limit = m.limit ?? Self.defaultLimit
+        let order = Self.variableOrder(m.atoms)
+        var rows: [JSONValue] = []
+        var factIDs = [Int64](repeating: 0, count: m.atoms.count)
+
+        func solve(_ step: Int, _ binding: Binding) throws {
+            if rows.count >= limit { return }
+            if step == plan.count {
+                rows.append(.object([
+                    ("kind", "binding"),
+                    ("bindings", .object(order.compactMap { v in binding[v].map { (v, Encode.value($0)) } })),
+                    ("facts", .array(factIDs.map { .string(NodeID(.fact, $0).description) })),
+                ]))
+                return
+            }
+            let s = plan[step]
+            let pattern = FactPattern(s.atom.predicate, s.atom.arguments.map { argument in
+                let term: PatternTerm = switch argument.term {
+                case .variable(let v): binding[v].map(Self.patternTerm) ?? .any
+                case .anything: .any
+                case .entity(let name): .entity(name)
+                case .literal(let l): .literal(l)
+                }
+                return (argument.role, term)
+            })
+            for fact in try reader.facts(matching: pattern, time: time) {
+                factIDs[s.original] = fact.id
+                for extended in Self.unify(s.atom, with: fact, binding) {
+                    if rows.count >= limit { return }
+                    guard try s.conditions.allSatisfy({ try holds($0, extended) }) else { continue }
+                    try solve(step + 1, extended)
+                }
+            }
+        }
+        try solve(0, [:])
+        return rows
+    }
+
+    /// Orders the atoms and attaches each condition to the first step where it can be checked.
+    static func plan(_ m: Match) throws(MnemoError) -> [Step] {
+        var remaining = Array(m.atoms.enumerated())
+        var bound = Set<String>()
+        var steps: [Step] = []
+        while !remaining.isEmpty {
+            func score(_ atom: Atom) -> Int {
+                atom.arguments.reduce(0) { total, argument in
+                    switch argument.term {
+                    case .entity, .literal: total + 2
+                    case .variable(let v): total + (bound.contains(v) ? 2 : 0)
+                    case .anything: total
+                    }
+                }
+            }
+            let best = remaining.indices.max { score(remaining[$0].element) < score(remaining[$1].element) }!
+            let (original, atom) = remaining.remove(at: best)
+            for argument in atom.arguments { if case .variable(let v) = argument.term { bound.insert(v) } }
+            steps.append(Step(atom: atom, original: original, conditions: []))
+        }
+        var placed = Set<Int>()
+        for (i, condition) in m.conditions.enumerated() {
+            var seen = Set<String>()
+            for step in steps.indices {
+                for argument in steps[step].atom.arguments { if case .variable(let v) = argument.term { seen.insert(v) } }
+                if variables(of: condition).isSubset(of: seen) && !placed.contains(i) {
+                    steps[step].conditions.append(condition)
+                    placed.insert(i)
+                }
+            }
+        }
+        return steps
+    }
+
+    static func variables(of condition: Condition) -> Set<String> {
+        switch condition {
+        case .compare(let v, _, .variable(let w)): [v, w]
+        case .compare(let v, _, _): [v]
+        case .regex(let v, _, _): [v]
+        }
+    }
+
+    /// Variables in order of first appearance, for the output.
+    static func variableOrder(_ atoms: [Atom]) -> [String] {
+        var order: [String] = []
+        for atom in atoms {
+            for argument in atom.arguments { if case .variable(let v) = argument.term, !order.contains(v) { order.append(v) } }
+        }
+        return order
+    }
+
+    static func patternTerm(_ value: Value) -> PatternTerm {
+        switch value {
+        case .entity(let id, _): .entityID(id)
+        case .literal(let l): .literal(l)
+        case .list: .any
+        }
+    }
+
+    /// The bindings that extend `binding` with the atom's variables taken from
+    /// the fact. A variable against a list filler binds each item in turn.
+    static func unify(_ atom: Atom, with fact: Fact, _ binding: Binding) -> [Binding] {
+        var results = [binding]
+        for (index, argument) in atom.arguments.enumerated() {
+            guard case .variable(let v) = argument.term else { continue }
+            let filler = argument.role.flatMap { fact.value(of: $0) } ?? (argument.role == nil ? fact.value(at: index) : nil)
+            guard let filler else { return [] }
+            let items: [Value] = if case .list(let list) = filler { list } else { [filler] }
+            var next: [Binding] = []
+            for partial in results {
+                for item in items {
+                    if let existing = partial[v] {
+                        if existing == item { next.append(partial) }
+                    } else {
+                        var extended = partial
+                        extended[v] = item
+                        next.append(extended)
+                    }
+                }
+            }
+            results = next
+            if results.isEmpty { return [] }
+        }
+        return results
+    }
+
+    private func compiled(_ pattern: String, _ flags: String) throws(MnemoError) -> RegexPattern {
+        do {
+            return try regexes.pattern(pattern, flags: flags)
+        } catch {
+            throw MnemoError(.syntax, "bad regular expression /\(pattern)/\(flags): \(error)")
+        }
+    }
+
+    private func holds(_ condition: Condition, _ binding: Binding) throws -> Bool {
+        switch condition {
+        case .regex(let v, let pattern, let flags):
+            guard let value = binding[v] else { return false }
+            return try compiled(pattern, flags).isMatch(Self.text(of: value))
+        case .compare(let v, let op, let operand):
+            guard let left = binding[v] else { return false }
+            let right: Value
+            switch operand {
+            case .variable(let w):
+                guard let r = binding[w] else { return false }
+                right = r
+            case .value(let literal): right = .literal(literal)
+            case .name(let name):
+                if case .entity(_, let entityName) = left {
+                    let same = Name.normalize(entityName) == Name.normalize(name)
+                    switch op {
+                    case .equal: return same
+                    case .notEqual: return !same
+                    default: right = .literal(.text(name))
+                    }
+                } else {
+                    right = .literal(.text(name))
+                }
+            }
+            return Self.compare(left, op, right)
+        }
+    }
+
+    /// Text of a value for regular expressions: entity names and text as they are.
+    static func text(of value: Value) -> String {
+        switch value {
+        case .entity(_, let name): name
+        case .literal(.text(let s)): s
+        case .literal(.number(let d)): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .literal(.time(let t)): t.iso8601
+        case .list(let items): items.map(text(of:)).joined(separator: ", ")
+        }
+    }
+
+    /// Numbers with numbers, times with times, text (and entity names) with text;
+    /// values of different types are unequal and unordered.
+    static func compare(_ left: Value, _ op: ComparisonOperator, _ right: Value) -> Bool {
+        enum Comparable { case number(Double), time(Int64), text(String) }
+        func comparable(_ v: Value) -> Comparable? {
+            switch v {
+            case .literal(.number(let d)): .number(d)
+            case .literal(.time(let t)): .time(t.microseconds)
+            case .literal(.text(let s)): .text(s)
+            case .entity(_, let name): .text(name)
+            case .list: nil
+            }
+        }
+        func order<T: Swift.Comparable>(_ a: T, _ b: T) -> Bool {
+            switch op {
+            case .equal: a == b
+            case .notEqual: a != b
+            case .less: a < b
+            case .lessOrEqual: a <= b
+            case .greater: a > b
+            case .greaterOrEqual: a >= b
+            }
+        }
+        if case .entity(let a, _) = left, case .entity(let b, _) = right {
+            return op == .equal ? a == b : op == .notEqual ? a != b : order(text(of: left), text(of: right))
+        }
+        switch (comparable(left), comparable(right)) {
+        case let (.number(a)?, .number(b)?): return order(a, b)
+        case let (.time(a)?, .time(b)?): return order(a, b)
+        case let (.text(a)?, .text(b)?): return order(a, b)
+        default: return op == .notEqual
+        }
+    }
+}

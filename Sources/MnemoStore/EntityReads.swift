@@ -1,0 +1,42 @@
+import GRDB
+import MnemoModel
+
+extension ReadContext {
+    /// Episodes that mention (or are spoken by) an entity within a time range, oldest first.
+    public func episodes(mentioning entityID: Int64, during range: TimeRange = .always) throws -> [Episode] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT e.id FROM episode_entity ee JOIN episode e ON e.id = ee.episode_id
+            WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id
+            """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max])
+            .compactMap { try episode(id: $0) }
+    }
+
+    /// The facts, believed now, in which an entity fills a role.
+    public func facts(involving entityID: Int64) throws -> [Fact] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT r.fact_id FROM fact_role r JOIN fact f ON f.id = r.fact_id
+            WHERE r.kind = 0 AND r.value = ? AND f.retracted_at IS NULL ORDER BY r.fact_id
+            """, arguments: [entityID]).compactMap { try fact(id: $0) }
+    }
+
+    /// Insights, newest first, optionally of one kind and about one entity.
+    public func insights(kind: String? = nil, about entity: String? = nil) throws -> [Insight] {
+        var sql = "SELECT i.id, i.kind, n.name, i.text, i.created_at FROM insight i LEFT JOIN entity n ON n.id = i.subject_id"
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let kind {
+            conditions.append("i.kind = ?")
+            _ = arguments.append(contentsOf: [kind])
+        }
+        if let entity {
+            guard let id = try entityID(named: entity) else { throw MnemoError(.notFound, "no entity \"\(entity)\"") }
+            conditions.append("i.subject_id = ?")
+            _ = arguments.append(contentsOf: [id])
+        }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY i.created_at DESC, i.id DESC"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+            Insight(id: $0[0], kind: $0[1], subject: $0[2], text: $0[3], createdAt: Timestamp(microseconds: $0[4]))
+        }
+    }
+}
