@@ -97,6 +97,16 @@ public struct Remember: Hashable, Sendable {
     public var scene: String?
     public var ref: String?
     public var importance: Double?
+
+    public init(text: String, speaker: String? = nil, at: Timestamp? = nil, scene: String? = nil, ref: String? = nil,
+                importance: Double? = nil) {
+        self.text = text
+        self.speaker = speaker
+        self.at = at
+        self.scene = scene
+        self.ref = ref
+        self.importance = importance
+    }
 }
 
 /// `assert ATOM from T to T at T confidence N source "label" in scene NAME`
@@ -108,6 +118,17 @@ public struct Assertion: Hashable, Sendable {
     public var confidence: Double?
     public var source: String?
     public var scene: String?
+
+    public init(predicate: String, arguments: [Argument], validFrom: Timestamp? = nil, validTo: Timestamp? = nil,
+                confidence: Double? = nil, source: String? = nil, scene: String? = nil) {
+        self.predicate = predicate
+        self.arguments = arguments
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.confidence = confidence
+        self.source = source
+        self.scene = scene
+    }
 }
 
 /// A term of a pattern: a variable, `?` (anything), or a constant.

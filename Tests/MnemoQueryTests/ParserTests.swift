@@ -1,0 +1,137 @@
+import MnemoModel
+import MnemoQuery
+import Testing
+
+func t(_ iso: String) -> Timestamp { Timestamp(iso8601: iso)! }
+
+func parse(_ text: String) throws -> Statement? { try Parser.parse(text, now: t("2024-06-01T12:00:00Z")) }
+
+func syntaxError(_ text: String) -> String? {
+    do {
+        _ = try parse(text)
+        return nil
+    } catch let error as MnemoError {
+        return error.code == .syntax ? error.message : "\(error.code): \(error.message)"
+    } catch {
+        return "\(error)"
+    }
+}
+
+@Suite("parsing every statement")
+struct ParserTests {
+    @Test("remember with every clause, in any order, keywords in any case")
+    func remember() throws {
+        let s = try parse(#"REMEMBER "I went to a support group yesterday" importance 0.6 by caroline In Scene "chat 1" at 2023-05-08T13:56 ref "D1:3""#)
+        #expect(s == .remember(Remember(text: "I went to a support group yesterday", speaker: "caroline", at: t("2023-05-08T13:56"),
+                                        scene: "chat 1", ref: "D1:3", importance: 0.6)))
+    }
+
+    @Test("assert: positional and named roles, every filler type, lists, clauses")
+    func assertion() throws {
+        let s = try parse(#"assert met(who: [alice, "Bob Smith"], place: paris, topic: "merger", hours: 2.5, on: 2024-01-03) at 2024-01-03 in scene offsite"#)
+        guard case .assert(let a) = s else { Issue.record("not an assert: \(String(describing: s))"); return }
+        #expect(a.predicate == "met")
+        #expect(a.arguments == [
+            Argument(.list([.entity("alice"), .literal(.text("Bob Smith"))]), role: "who"),
+            Argument(.entity("paris"), role: "place"),
+            Argument(.literal(.text("merger")), role: "topic"),
+            Argument(.literal(.number(2.5)), role: "hours"),
+            Argument(.literal(.time(t("2024-01-03"))), role: "on"),
+        ])
+        #expect(a.validFrom == t("2024-01-03") && a.validTo == t("2024-01-04"))
+        #expect(a.scene == "offsite")
+        let b = try parse(#"assert works_at(alice, acme) from 2021-03-01 to 2023 confidence 0.9 source "hr sync""#)
+        #expect(b == .assert(Assertion(predicate: "works_at", arguments: [Argument(.entity("alice")), Argument(.entity("acme"))],
+                                       validFrom: t("2021-03-01"), validTo: t("2023-01-01"), confidence: 0.9, source: "hr sync")))
+    }
+
+    @Test("the other writing statements")
+    func writing() throws {
+        #expect(try parse("declare works_at(person, organisation) functional") ==
+                .declare(PredicateDeclaration(name: "works_at", roles: ["person", "organisation"], functional: true)))
+        #expect(try parse("retract f:42 at 2024-02-01") == .retract(NodeID(.fact, 42), at: t("2024-02-01")))
+        #expect(try parse("forget e:17") == .forget(NodeID(.episode, 17)))
+        #expect(try parse(#"scene open "offsite" at 2024-02-01 with alice, bob place paris"#) ==
+                .sceneOpen(title: "offsite", at: t("2024-02-01"), with: ["alice", "bob"], place: "paris"))
+        #expect(try parse(#"scene close "offsite" at 2024-02-03"#) == .sceneClose(title: "offsite", at: t("2024-02-03")))
+        #expect(try parse(#"persona caroline set occupation = "counsellor" from 2023-09-01"#) ==
+                .personaSet(entity: "caroline", attribute: "occupation", value: .string("counsellor"), from: t("2023-09-01")))
+        #expect(try parse("alias mel = melanie") == .alias(alias: "mel", target: "melanie"))
+        #expect(try parse("use space \"agent-7\"") == .use(space: "agent-7"))
+        #expect(try parse("backup to \"/tmp/x.db\"") == .backup(path: "/tmp/x.db"))
+    }
+
+    @Test("the reading statements of SPEC §2")
+    func reading() throws {
+        guard case .recall(let r) = try parse(#"recall "camping trips" about melanie during 2023-06-01 .. 2023-09-01 limit 10 explain"#) else {
+            Issue.record("not a recall"); return
+        }
+        #expect(r.about == "melanie" && r.limit == 10 && r.explain)
+        #expect(r.during == TimeRange(from: t("2023-06-01"), to: t("2023-09-02")))
+        guard case .recall(let r2) = try parse(#"recall "adoption" as of 2023-07-01 depth 3 include archived"#) else { return }
+        #expect(r2.asOf == t("2023-07-01") && r2.depth == 3 && r2.includeArchived)
+        guard case .recall(let r3) = try parse(#"explain recall "x""#) else { return }
+        #expect(r3.explain)
+
+        guard case .match(let m) = try parse("match works_at(?p, ?org), located_in(?org, paris) as of 2022-01-01") else { return }
+        #expect(m.atoms.count == 2 && m.asOf == t("2022-01-01"))
+        guard case .match(let m2) = try parse("match likes(caroline, ?x) where ?x ~ /paint(ing)?/i") else { return }
+        #expect(m2.conditions == [.regex(variable: "x", pattern: "paint(ing)?", flags: "i")])
+        guard case .match(let m3) = try parse("match works_at(alice, ?org) known as of 2024-01-15 limit 5") else { return }
+        #expect(m3.knownAsOf == t("2024-01-15") && m3.limit == 5)
+        guard case .match(let m4) = try parse("match age(?p, ?n), age(?q, ?m) where ?n > 30 and ?n < ?m and ?p != bob") else { return }
+        #expect(m4.conditions.count == 3)
+
+        guard case .history(let h) = try parse("history works_at(alice, ?)") else { return }
+        #expect(h.arguments.map(\.term) == [.entity("alice"), .anything])
+        #expect(try parse("timeline caroline during 2023-05 .. 2023-08") ==
+                .timeline(entity: "caroline", during: TimeRange(from: t("2023-05-01"), to: t("2023-09-01"))))
+        #expect(try parse("persona caroline") == .persona(entity: "caroline", asOf: nil))
+        #expect(try parse(#"scene "chat 1""#) == .scene(.title("chat 1")))
+        #expect(try parse("scene s:3") == .scene(.id(3)))
+        #expect(try parse("scenes with melanie during 2023-07 .. 2023-08") ==
+                .scenes(with: "melanie", during: TimeRange(from: t("2023-07-01"), to: t("2023-09-01"))))
+        #expect(try parse("conflicts") == .conflicts(about: nil))
+        #expect(try parse("insights about caroline") == .insights(about: "caroline"))
+        #expect(try parse("consolidate dry run") == .consolidate(dryRun: true))
+        #expect(try parse("consolidations") == .consolidations)
+        #expect(try parse("undo consolidation 12") == .undoConsolidation(12))
+        #expect(try parse("stats") == .stats)
+        #expect(try parse("help match") == .help(topic: "match"))
+        #expect(try parse("ping -- are you there?") == .ping)
+        #expect(try parse("   -- only a comment") == nil)
+    }
+
+    @Test("strings take JSON escapes, including surrogate pairs")
+    func strings() throws {
+        #expect(try parse(#"remember "a \"quote\", a \\ and\na line \u00e9 \ud83d\ude00""#) ==
+                .remember(Remember(text: "a \"quote\", a \\ and\na line é 😀")))
+        #expect(syntaxError(#"remember "bad \q escape""#)?.contains("unknown escape '\\q'") == true)
+        #expect(syntaxError(#"remember "unterminated"#)?.contains("unterminated string") == true)
+    }
+
+    @Test("times: ISO forms, years, now, intervals")
+    func times() throws {
+        #expect(try parse("retract f:1 at now") == .retract(NodeID(.fact, 1), at: t("2024-06-01T12:00:00Z")))
+        #expect(try parse("retract f:1 at 2023-05-08T13:56:00+02:00") == .retract(NodeID(.fact, 1), at: t("2023-05-08T11:56:00Z")))
+        #expect(try parse("timeline x during 2020 .. 2021") == .timeline(entity: "x", during: TimeRange(from: t("2020-01-01"), to: t("2022-01-01"))))
+        #expect(syntaxError("timeline x during 2023-05-40")?.contains("invalid time '2023-05-40'") == true)
+        #expect(syntaxError("timeline x during 2023 .. 2020")?.contains("ends before it starts") == true)
+    }
+
+    @Test("errors name line:column, what was expected after what, and what was found")
+    func errorMessages() {
+        #expect(syntaxError("match works_at(dana ?e)") == "1:21 expected ',' or ')' after 'dana', found '?e'")
+        #expect(syntaxError("frobnicate") == "1:1 unknown statement 'frobnicate'; try 'help'")
+        #expect(syntaxError("assert works_at(alice, ?x)") == "1:24 variables such as ?x belong in match, not here")
+        #expect(syntaxError("assert works_at()") == "1:17 expected an argument after '(', found ')'")
+        #expect(syntaxError("retract e:5") == "1:9 expected a fact id such as f:42 after 'retract', found 'e:5'")
+        #expect(syntaxError("remember \"x\" by a by b") == "1:19 'by' given twice in remember")
+        #expect(syntaxError("remember \"x\" importance 2") == "1:25 importance must be from 0 to 1")
+        #expect(syntaxError("match likes(?a, ?b) where ?c = 1") == "1:27 ?c does not appear in the patterns")
+        #expect(syntaxError("match likes(?a, ?b) limit 0")?.hasPrefix("1:27 limit must be a whole number") == true)
+        #expect(syntaxError("ping pong") == "1:6 expected end of statement after 'ping', found 'pong'")
+        #expect(syntaxError("remember \"x\" at yesterday")?.hasPrefix("1:17 expected a time") == true)
+        #expect(syntaxError("assert a(b) # c") == "1:13 unexpected character '#'")
+    }
+}
