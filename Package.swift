@@ -63,10 +63,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Turning raw text into memory without a model: keywords, entities,
+        // temporal expressions, extraction rules, scene segmentation.
+        .target(name: "MnemoIngest", dependencies: ["MnemoModel", "MnemoRegex"]),
+
         // The statements of the language: lexer, parser, executor.
         .target(
             name: "MnemoQuery",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex"]),
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest"]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
@@ -107,6 +111,7 @@ let package = Package(
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
+        .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
         .testTarget(name: "MnemoServerTests", dependencies: ["MnemoServer", "MnemoModel"]),
         .testTarget(

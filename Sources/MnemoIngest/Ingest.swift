@@ -1,0 +1,2 @@
+/// Ingestion without a model (SPEC §4): what `remember` extracts from raw text.
+public enum Ingest {}
