@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "MnemoServer",
             dependencies: [
-                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex",
+                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex", "MnemoIngest",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -108,12 +108,18 @@ let package = Package(
             name: "mnemo-bench-protocol",
             path: "Benchmarks/ProtocolBenchmark"),
 
+        .executableTarget(
+            name: "mnemo-bench-query",
+            dependencies: ["MnemoClient"],
+            path: "Benchmarks/QueryBenchmark"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
         .testTarget(name: "MnemoServerTests", dependencies: ["MnemoServer", "MnemoModel"]),
+        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery"]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: [

@@ -3,6 +3,8 @@
 //
 //   swift run -c release mnemo-bench-store [--facts N] [--entities N] [--batch N] [--lookups N] [--keep DIR]
 //
+// With --keep DIR the store stays in DIR/spaces/default.sqlite for mnemo-bench-query.
+//
 // Prints facts/s, the file size, and look-up latency p50/p99 beside the
 // targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms).
 import Foundation
@@ -64,7 +66,10 @@ defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: dir
 
 var storeOptions = StoreOptions()
 storeOptions.cacheSizeKiB = 256 * 1024
-let store = try MemoryStore(path: directory + "/bench.sqlite", options: storeOptions)
+// The layout of a mnemod data directory, so `--keep DIR` leaves a store that
+// `mnemod --data-dir DIR` (and mnemo-bench-query) serves as its default space.
+try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+let store = try MemoryStore(path: directory + "/spaces/default.sqlite", options: storeOptions)
 let entityNames = (0..<options.entities).map { "entity \($0)" }
 let predicateNames = (0..<options.predicates).map { "relation_\($0)" }
 

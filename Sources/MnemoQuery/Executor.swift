@@ -10,10 +10,12 @@ import MnemoStore
 public struct Executor: Sendable {
     public let store: MemoryStore
     let regexes: RegexCache
+    let ingest: IngestRegistry
 
-    public init(store: MemoryStore, regexes: RegexCache) {
+    public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry) {
         self.store = store
         self.regexes = regexes
+        self.ingest = ingest
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
@@ -29,15 +31,24 @@ public struct Executor: Sendable {
     private func execute(_ statement: Statement, now: Timestamp) throws -> [JSONValue] {
         switch statement {
         case .remember(let r):
-            return try store.write { w in
-                let outcome = try w.createEpisode(EpisodeInput(
-                    text: r.text, speaker: r.speaker, at: r.at, scene: r.scene, ref: r.ref, importance: r.importance ?? 0.5))
-                var lines = [Encode.episode(try w.reader.episode(id: outcome.episodeID)!)]
+            let ingestor = try ingest.ingestor(for: store)
+            var learned: [String] = []
+            let lines = try store.write { w in
+                let outcome = try ingestor.remember(r, now: now, in: w)
+                let episode = try w.reader.episode(id: outcome.episodeID)!
+                learned = episode.entities
+                var lines = [Encode.episode(episode)]
                 if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
                     lines.append(Encode.scene(scene, extra: [("created", true)]))
                 }
+                for fact in try w.reader.facts(fromSource: outcome.episodeID) {
+                    learned += fact.roleValues.flatMap(Self.entityNames)
+                    lines.append(Encode.fact(fact))
+                }
                 return lines
             }
+            ingestor.learn(learned)
+            return lines
         case .assert(let a):
             return try store.write { w in
                 let outcome = try w.assert(FactAssertion(
@@ -45,10 +56,12 @@ public struct Executor: Sendable {
                     note: a.source, scene: a.scene))
                 var extra: [(String, JSONValue)] = [("created", .bool(outcome.created))]
                 if !outcome.supersedes.isEmpty { extra.append(("supersedes", ids(.fact, outcome.supersedes))) }
-                var lines = [Encode.fact(try w.reader.fact(id: outcome.factID)!, extra: extra)]
+                let fact = try w.reader.fact(id: outcome.factID)!
+                var lines = [Encode.fact(fact, extra: extra)]
                 for old in outcome.supersedes {
                     lines.append(Encode.fact(try w.reader.fact(id: old)!))
                 }
+                try ingest.ingestor(for: store).learn(fact.roleValues.flatMap(Self.entityNames))
                 return lines
             }
         case .declare(let declaration):
@@ -64,6 +77,7 @@ public struct Executor: Sendable {
                 return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
             }
         case .forget(let id):
+            defer { ingest.forget(store) }
             return try store.write { w in
                 let report = try w.forget(id)
                 return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
@@ -138,6 +152,14 @@ public struct Executor: Sendable {
             throw MnemoError(.unsupported, "\(statement.keyword) is parsed but not built in this version (consolidation comes later)")
         case .ping, .stats, .help, .use:
             throw MnemoError(.internalError, "\(statement.keyword) is answered by the server, not the executor")
+        }
+    }
+
+    static func entityNames(_ value: Value) -> [String] {
+        switch value {
+        case .entity(_, let name): [name]
+        case .literal: []
+        case .list(let items): items.flatMap(entityNames)
         }
     }
 

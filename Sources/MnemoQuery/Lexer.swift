@@ -2,14 +2,18 @@ import MnemoModel
 
 /// Splits a request into tokens. Keywords are not special here: the parser
 /// compares words without case. `--` starts a comment to the end of the line.
+///
+/// The lexer works on UTF-8 bytes with ASCII fast paths (most requests are
+/// ASCII) and builds each token's text once from its bytes; non-ASCII letters
+/// are classified by their Unicode properties.
 public struct Lexer {
-    private let scalars: [Unicode.Scalar]
+    private let bytes: [UInt8]
     private var index = 0
     private var line = 1
     private var column = 1
     private var previous: Token.Kind? = nil
 
-    public init(_ text: String) { scalars = Array(text.unicodeScalars) }
+    public init(_ text: String) { bytes = Array(text.utf8) }
 
     /// All tokens, ending with `.end`.
     public static func tokenize(_ text: String) throws(MnemoError) -> [Token] {
@@ -22,116 +26,154 @@ public struct Lexer {
         }
     }
 
-    private var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
-    private func peek(_ offset: Int = 1) -> Unicode.Scalar? { index + offset < scalars.count ? scalars[index + offset] : nil }
+    // MARK: - Bytes and scalars
+
+    private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+    private func peek(_ offset: Int = 1) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
+
+    /// The scalar starting at `i` and its length in bytes.
+    private func scalar(at i: Int) -> (Unicode.Scalar, Int) {
+        let b = bytes[i]
+        if b < 0x80 { return (Unicode.Scalar(b), 1) }
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+        guard i + length <= bytes.count else { return ("\u{FFFD}", 1) }
+        var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
 
     private mutating func advance() {
-        if scalars[index] == "\n" { line += 1; column = 1 } else { column += 1 }
-        index += 1
+        guard index < bytes.count else { return }
+        let (s, length) = scalar(at: index)
+        if s == "\n" { line += 1; column = 1 } else { column += 1 }
+        index += length
+    }
+
+    private static func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+    private static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+    private func isWordStart(at i: Int) -> Bool {
+        let b = bytes[i]
+        if b < 0x80 { return Self.isASCIILetter(b) || b == 0x5F }
+        return scalar(at: i).0.properties.isAlphabetic
+    }
+
+    private func isWordPart(at i: Int) -> Bool {
+        let b = bytes[i]
+        if b < 0x80 { return Self.isASCIILetter(b) || Self.isDigit(b) || b == 0x5F || b == 0x2D }
+        let p = scalar(at: i).0.properties
+        return p.isAlphabetic || p.numericType != nil
+    }
+
+    private func isWhitespace(at i: Int) -> Bool {
+        let b = bytes[i]
+        if b < 0x80 { return b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        return scalar(at: i).0.properties.isWhitespace
     }
 
     private func error(_ message: String, at position: SourcePosition) -> MnemoError {
         MnemoError(.syntax, "\(position) \(message)")
     }
 
-    static func isWordStart(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isAlphabetic || c == "_"
-    }
+    private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
-    static func isWordPart(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isAlphabetic || c.properties.numericType != nil || c == "_" || c == "-"
-    }
+    // MARK: - Tokens
 
     public mutating func next() throws(MnemoError) -> Token {
         // Skip white space and comments.
-        while let c = current {
-            if c.properties.isWhitespace { advance(); continue }
-            if c == "-", peek() == "-" {
-                while let d = current, d != "\n" { advance() }
+        while index < bytes.count {
+            if isWhitespace(at: index) { advance(); continue }
+            if current == 0x2D, peek() == 0x2D {                        // --
+                while let b = current, b != 0x0A { advance() }
                 continue
             }
             break
         }
         let start = SourcePosition(line: line, column: column)
-        let startIndex = index
-        func text() -> String { String(String.UnicodeScalarView(scalars[startIndex..<index])) }
+        let begin = index
         func make(_ kind: Token.Kind) -> Token {
-            let token = Token(kind: kind, position: start, text: text())
             previous = kind
-            return token
+            return Token(kind: kind, position: start, text: text(begin..<index))
         }
         guard let c = current else { return Token(kind: .end, position: start, text: "") }
 
-        if c == "\"" { return make(.string(try readString(start))) }
-        if c == "?" {
+        if c == 0x22 { return make(.string(try readString(start))) }                    // "
+        if c == 0x3F {                                                                   // ?
             advance()
-            guard let d = current, Self.isWordStart(d) else { return make(.symbol("?")) }
-            while let d = current, Self.isWordPart(d) { advance() }
-            return make(.variable(String(text().dropFirst())))
+            guard index < bytes.count, isWordStart(at: index) else { return make(.symbol("?")) }
+            let nameStart = index
+            while index < bytes.count, isWordPart(at: index) { advance() }
+            return make(.variable(text(nameStart..<index)))
         }
-        if c == "/", case .symbol("~")? = previous { return make(try readRegex(start)) }
-        if c.properties.numericType != nil && c.isASCII || (c == "-" && (peek().map { $0.isASCII && $0.properties.numericType != nil } ?? false)) {
-            return make(try readNumberOrTime(start))
-        }
-        if Self.isWordStart(c) {
-            while let d = current, Self.isWordPart(d) { advance() }
+        if c == 0x2F, case .symbol("~")? = previous { return make(try readRegex(start)) } // / after ~
+        if Self.isDigit(c) || (c == 0x2D && Self.isDigit(peek())) { return make(try readNumberOrTime(start)) }
+        if isWordStart(at: index) {
+            while index < bytes.count, isWordPart(at: index) { advance() }
             // `f:42`: a kind letter, a colon, digits.
-            let word = text()
-            if word.count == 1, current == ":", let d = peek(), d.isASCII, d.properties.numericType != nil,
-               NodeKind(rawValue: Character(word)) != nil {
+            if index - begin == 1, current == 0x3A, Self.isDigit(peek()), NodeKind(rawValue: Character(Unicode.Scalar(bytes[begin]))) != nil {
                 advance()
-                while let d = current, d.isASCII, d.properties.numericType != nil { advance() }
-                return make(.id(text()))
+                while Self.isDigit(current) { advance() }
+                return make(.id(text(begin..<index)))
             }
-            return make(.word(word))
+            return make(.word(text(begin..<index)))
         }
-        let two = peek().map { String(c) + String($0) }
-        if let two, ["!=", "<=", ">=", ".."].contains(two) {
-            advance(); advance()
-            return make(.symbol(two))
+        if let next = peek() {
+            let pair = (c, next)
+            if pair == (0x21, 0x3D) || pair == (0x3C, 0x3D) || pair == (0x3E, 0x3D) || pair == (0x2E, 0x2E) {  // != <= >= ..
+                advance(); advance()
+                return make(.symbol(text(begin..<index)))
+            }
         }
-        if "()[],:=<>~{}".unicodeScalars.contains(c) {
+        if "()[],:=<>~{}".utf8.contains(c) {
             advance()
-            return make(.symbol(String(c)))
+            return make(.symbol(text(begin..<index)))
         }
-        throw error("unexpected character '\(c)'", at: start)
+        let (s, _) = scalar(at: index)
+        throw error("unexpected character '\(s)'", at: start)
     }
 
     private mutating func readString(_ start: SourcePosition) throws(MnemoError) -> String {
         advance()   // opening quote
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
         while true {
             guard let c = current else { throw error("unterminated string", at: start) }
+            if c == 0x22 { advance(); return String(decoding: out, as: UTF8.self) }
+            if c == 0x0A { throw error("unterminated string (a string cannot span lines; write \\n)", at: start) }
+            if c != 0x5C {
+                let (_, length) = scalar(at: index)
+                out += bytes[index..<min(bytes.count, index + length)]
+                advance()
+                continue
+            }
+            let escapePosition = SourcePosition(line: line, column: column)
             advance()
-            if c == "\"" { return String(out) }
-            if c == "\n" { throw error("unterminated string (a string cannot span lines; write \\n)", at: start) }
-            guard c == "\\" else { out.append(c); continue }
             guard let e = current else { throw error("unterminated string", at: start) }
-            let escapePosition = SourcePosition(line: line, column: column - 1)
             advance()
             switch e {
-            case "\"": out.append("\"")
-            case "\\": out.append("\\")
-            case "/": out.append("/")
-            case "n": out.append("\n")
-            case "t": out.append("\t")
-            case "r": out.append("\r")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "u":
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x2F: out.append(0x2F)
+            case 0x6E: out.append(0x0A)    // n
+            case 0x74: out.append(0x09)    // t
+            case 0x72: out.append(0x0D)    // r
+            case 0x62: out.append(0x08)    // b
+            case 0x66: out.append(0x0C)    // f
+            case 0x75:                     // u
                 var value = try readHex4(escapePosition)
                 if (0xD800..<0xDC00).contains(value) {
-                    // A surrogate pair: \uD83D\uDE00.
-                    guard current == "\\", peek() == "u" else { throw error("unpaired surrogate \\u\(String(value, radix: 16))", at: escapePosition) }
+                    guard current == 0x5C, peek() == 0x75 else {
+                        throw error("unpaired surrogate \\u\(String(value, radix: 16))", at: escapePosition)
+                    }
                     advance(); advance()
                     let low = try readHex4(escapePosition)
                     guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair", at: escapePosition) }
                     value = 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(value) else { throw error("invalid \\u escape", at: escapePosition) }
-                out.append(scalar)
+                out += Array(String(scalar).utf8)
             default:
-                throw error("unknown escape '\\\(e)' in string", at: escapePosition)
+                let (s, _) = scalar(at: index - 1)
+                throw error("unknown escape '\\\(s)' in string", at: escapePosition)
             }
         }
     }
@@ -139,9 +181,14 @@ public struct Lexer {
     private mutating func readHex4(_ position: SourcePosition) throws(MnemoError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let c = current, let digit = c.properties.numericType != nil && c.isASCII ? UInt32(c.value - 48)
-                    : ("a"..."f").contains(c) ? UInt32(c.value - 87) : ("A"..."F").contains(c) ? UInt32(c.value - 55) : nil
-            else { throw error("\\u needs four hex digits", at: position) }
+            guard let c = current else { throw error("\\u needs four hex digits", at: position) }
+            let digit: UInt32
+            switch c {
+            case 0x30...0x39: digit = UInt32(c - 0x30)
+            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
+            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+            default: throw error("\\u needs four hex digits", at: position)
+            }
             value = value * 16 + digit
             advance()
         }
@@ -150,52 +197,52 @@ public struct Lexer {
 
     private mutating func readRegex(_ start: SourcePosition) throws(MnemoError) -> Token.Kind {
         advance()   // opening slash
-        var pattern = String.UnicodeScalarView()
+        var pattern: [UInt8] = []
         while true {
-            guard let c = current, c != "\n" else { throw error("unterminated regular expression", at: start) }
+            guard let c = current, c != 0x0A else { throw error("unterminated regular expression", at: start) }
             advance()
-            if c == "/" { break }
-            if c == "\\", let d = current, d == "/" {
+            if c == 0x2F { break }
+            if c == 0x5C, current == 0x2F {        // \/ is a slash
                 advance()
-                pattern.append("/")
+                pattern.append(0x2F)
                 continue
             }
             pattern.append(c)
-            if c == "\\", let d = current { advance(); pattern.append(d) }
+            if c == 0x5C, let d = current { advance(); pattern.append(d) }
         }
-        var flags = ""
-        while let c = current, c.properties.isAlphabetic { flags.unicodeScalars.append(c); advance() }
-        return .regex(pattern: String(pattern), flags: flags)
+        let flagsStart = index
+        while let c = current, Self.isASCIILetter(c) { advance() }
+        return .regex(pattern: String(decoding: pattern, as: UTF8.self), flags: text(flagsStart..<index))
     }
 
-    /// A number (`42`, `-3.5`, `1e3`) or an ISO time (`2023`, `2023-05-08T13:56Z`).
-    /// Four digits followed by `-` start a date; a bare four-digit number stays a number
-    /// (the parser reads it as a year where a time is expected).
+    /// A number (`42`, `-3.5`, `1e3`) or an ISO time (`2023-05-08T13:56Z`).
+    /// Four digits followed by `-` and a digit start a date; a bare four-digit
+    /// number stays a number (the parser reads it as a year where a time is expected).
     private mutating func readNumberOrTime(_ start: SourcePosition) throws(MnemoError) -> Token.Kind {
         let begin = index
-        func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { $0.isASCII && $0.properties.numericType != nil } ?? false }
         var digits = 0
-        while isDigit(current) { advance(); digits += 1 }
-        if digits == 4, current == "-", isDigit(peek()) {
-            // A date or date-time: take every character that can belong to one.
-            while let c = current, isDigit(c) || "-:TtZz.+".unicodeScalars.contains(c) {
-                if c == "." && peek() == "." { break }          // `2023-05 .. 2023-08`
+        while Self.isDigit(current) { advance(); digits += 1 }
+        if digits == 4, current == 0x2D, Self.isDigit(peek()) {
+            while let c = current, Self.isDigit(c) || "-:TtZz.+".utf8.contains(c) {
+                if c == 0x2E && peek() == 0x2E { break }          // `2023-05 .. 2023-08`
                 advance()
             }
-            let text = String(String.UnicodeScalarView(scalars[begin..<index]))
-            guard Timestamp.parse(text) != nil else { throw error("invalid time '\(text)'", at: start) }
-            return .time(text)
+            let written = text(begin..<index)
+            guard Timestamp.parse(written) != nil else { throw error("invalid time '\(written)'", at: start) }
+            return .time(written)
         }
-        if scalars[begin] == "-" { advance(); while isDigit(current) { advance() } }
-        if current == ".", isDigit(peek()) { advance(); while isDigit(current) { advance() } }
-        if current == "e" || current == "E", isDigit(peek()) || ((peek() == "-" || peek() == "+") && isDigit(peek(2))) {
+        if bytes[begin] == 0x2D { advance(); while Self.isDigit(current) { advance() } }
+        if current == 0x2E, Self.isDigit(peek()) { advance(); while Self.isDigit(current) { advance() } }
+        if current == 0x65 || current == 0x45, Self.isDigit(peek()) || ((peek() == 0x2D || peek() == 0x2B) && Self.isDigit(peek(2))) {
             advance()
-            if current == "-" || current == "+" { advance() }
-            while isDigit(current) { advance() }
+            if current == 0x2D || current == 0x2B { advance() }
+            while Self.isDigit(current) { advance() }
         }
-        let text = String(String.UnicodeScalarView(scalars[begin..<index]))
-        if let c = current, Self.isWordStart(c) { throw error("invalid number '\(text)\(c)'", at: start) }
-        guard let value = Double(text) else { throw error("invalid number '\(text)'", at: start) }
+        let written = text(begin..<index)
+        if index < bytes.count, isWordStart(at: index) {
+            throw error("invalid number '\(written)\(scalar(at: index).0)'", at: start)
+        }
+        guard let value = Double(written) else { throw error("invalid number '\(written)'", at: start) }
         return .number(value)
     }
 }

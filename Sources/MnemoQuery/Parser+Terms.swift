@@ -60,10 +60,7 @@ extension Parser {
 
     /// A filler of `assert`: an entity name (bare word), a literal, or a list.
     mutating func filler(allowList: Bool = true) throws(MnemoError) -> Filler {
-        if case .word(let w) = current.kind {
-            advance()
-            return .entity(w)
-        }
+        if case .word = current.kind { return .entity(argumentName()) }
         if let literal = literal() { return .literal(literal) }
         if allowList, isSymbol("[") {
             advance()
@@ -81,6 +78,24 @@ extension Parser {
             throw MnemoError(.syntax, "\(current.position) variables such as \(current.text) belong in match, not here")
         }
         throw expected("a name, a quoted string, a number, a time or a [list]")
+    }
+
+    /// An entity name inside an argument list: one or more bare words, so that
+    /// `met(who: [Alice Smith, Bob], place: New York)` needs no quotes (a quoted
+    /// string there is a text value).
+    mutating func argumentName() -> String {
+        var words: [String] = []
+        while true {
+            switch current.kind {
+            case .word(let w):
+                words.append(w)
+            case .number where !words.isEmpty && current.text.allSatisfy(\.isNumber):
+                words.append(current.text)   // "Route 66", "entity 12"
+            default:
+                return words.joined(separator: " ")
+            }
+            advance()
+        }
     }
 
     /// `name(args)` for `assert`; args are `filler` or `role: filler`.
@@ -128,9 +143,8 @@ extension Parser {
             case .symbol("?"):
                 advance()
                 term = .anything
-            case .word(let w):
-                advance()
-                term = .entity(w)
+            case .word:
+                term = .entity(argumentName())
             default:
                 guard let literal = literal() else { throw expected("?variable, ?, a name or a value") }
                 term = .literal(literal)

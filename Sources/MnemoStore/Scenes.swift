@@ -3,15 +3,16 @@ import MnemoModel
 
 extension WriteContext {
     /// Opens a scene. A scene of the same title that is still open is a conflict.
-    public func openScene(_ title: String, at: Timestamp? = nil, participants: [String] = [], place: String? = nil) throws -> Int64 {
+    public func openScene(_ title: String, at: Timestamp? = nil, participants: [String] = [], place: String? = nil,
+                          automatic: Bool = false) throws -> Int64 {
         let norm = Name.normalize(title)
         guard !norm.isEmpty else { throw MnemoError(.invalid, "a scene needs a title") }
         if let open = try Int64.fetchOne(db, sql: "SELECT id FROM scene WHERE norm = ? AND closed_at IS NULL", arguments: [norm]) {
             throw MnemoError(.conflict, "scene \"\(Name.display(title))\" is already open (s:\(open)); close it first")
         }
         let placeID = try place.map { try entityID(named: $0, kind: "place") }
-        try db.execute(sql: "INSERT INTO scene(title, norm, opened_at, place_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, now.microseconds])
+        try db.execute(sql: "INSERT INTO scene(title, norm, opened_at, place_id, automatic, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, automatic, now.microseconds])
         let id = db.lastInsertedRowID
         for name in participants { try addParticipant(name, to: id) }
         if let placeID {

@@ -32,7 +32,9 @@ struct StatementTests {
         let scene = try c.request(#"scene "news""#)
         #expect(scene.objects.first?["episodes"] as? Int == 1 && scene.lines.count == 2)
         #expect(try c.request("scenes with bob").lines.count == 1)
-        #expect(try c.request("timeline alice").lines.count == 2)
+        // Alice's two facts, and Bob's episode that mentions her (found by extraction).
+        let timeline = try c.request("timeline alice").objects
+        #expect(timeline.map { $0["kind"] as? String } == ["fact", "fact", "episode"])   // 2021, 2023-01-01, 2023-01-02
         #expect(try c.request(#"persona bob set mood = "fine""#).objects.first?["value"] as? String == "fine")
         #expect(try c.request("persona bob").lines.count == 1)
         #expect(try c.request("alias ali = alice").objects.first?["aliases"] as? [String] == ["ali"])

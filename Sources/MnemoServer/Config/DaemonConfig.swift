@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import MnemoIngest
+import MnemoQuery
 import MnemoStore
 
 /// Everything `mnemod` can be told, with its defaults. `daemon.conf` at the
@@ -27,6 +29,13 @@ public struct DaemonConfig: Sendable {
     public var cacheSize = 64 << 20
     /// `synchronous`: `normal` (survives a crash of mnemod) or `full` (also power loss).
     public var synchronous = "normal"
+    /// `rules_file`: user extraction rules (PCRE2 pattern => fact template), loaded at start and on SIGHUP.
+    public var rulesFile: String? = nil
+    public var rules = ExtractionRules()
+    /// `scene_gap`: silence after which a speaker's next episode starts a new scene.
+    public var sceneGap: Duration = .seconds(1800)
+    /// `scene_shift`: share of new terms (0..1) that counts as a change of subject.
+    public var sceneShift = 0.9
     /// `allow`, `admin`, `read`, `write`, `space.<name>.read|write`.
     public var access = AccessRules()
     /// The file the configuration was read from, if any.
@@ -46,6 +55,11 @@ public struct DaemonConfig: Sendable {
         return options
     }
 
+    /// The ingestion settings derived from the configuration.
+    public var ingestSettings: IngestSettings {
+        IngestSettings(rules: rules, segmenter: SceneSegmenter(maximumGapSeconds: sceneGap.components.seconds, shiftThreshold: sceneShift))
+    }
+
     /// Reads `path` over the defaults.
     public static func load(path: String) throws(ConfigError) -> DaemonConfig {
         var config = DaemonConfig()
@@ -59,6 +73,7 @@ public struct DaemonConfig: Sendable {
     /// Every key, for documentation and suggestions.
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
                               "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous",
+                              "rules_file", "scene_gap", "scene_shift",
                               "allow", "admin", "read", "write", "space.<name>.read", "space.<name>.write"]
 
     /// Sets one key; `file:line` and the reason when the key or value is bad.
@@ -107,6 +122,22 @@ public struct DaemonConfig: Sendable {
         case "synchronous":
             guard ["normal", "full"].contains(value.lowercased()) else { throw bad("normal or full") }
             synchronous = value.lowercased()
+        case "rules_file":
+            guard !value.isEmpty else { throw bad("a file of extraction rules") }
+            let resolved = (value.hasPrefix("/") || file.hasPrefix("--")) ? value
+                : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(value)
+            do {
+                rules = try ExtractionRules.load(path: resolved)
+            } catch {
+                throw ConfigError(file: error.file, line: error.line, message: error.message)
+            }
+            rulesFile = resolved
+        case "scene_gap":
+            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 30min") }
+            sceneGap = d
+        case "scene_shift":
+            guard let x = Double(value), (0...1).contains(x) else { throw bad("a number from 0 to 1") }
+            sceneShift = x
         case "allow": access.connect = try principals()
         case "admin": access.admin = try principals()
         case "read": access.read = try principals()

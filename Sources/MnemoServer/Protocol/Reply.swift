@@ -13,7 +13,9 @@ public enum Reply: Sendable {
     public func write(into buffer: inout ByteBuffer) {
         switch self {
         case .ok(let lines):
-            buffer.writeString("OK \(lines.count)\n")
+            buffer.writeStaticString("OK ")
+            buffer.writeString(String(lines.count))
+            buffer.writeInteger(UInt8(ascii: "\n"))
             for line in lines {
                 buffer.writeString(line)
                 buffer.writeInteger(UInt8(ascii: "\n"))

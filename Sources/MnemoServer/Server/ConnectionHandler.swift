@@ -25,7 +25,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var running = false
     private var quiescing = false
     private var readPaused = false
-    private var needsFlush = false
+    /// Replies not yet handed to the channel.
+    private var pending: ByteBuffer?
     /// Whether the request running now was already answered with `ERR TIMEOUT`.
     private var currentTimedOut = false
 
@@ -80,7 +81,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Answers queued requests until one has to run on a worker.
     private func drain(context: ChannelHandlerContext) {
         while !running, let frame = queue.popFirst() {
-            let started = DispatchTime.now().uptimeNanoseconds
+            let started = Self.monotonicNanoseconds()
             let statement: Statement?
             switch frame {
             case .tooLarge(let limit):
@@ -153,19 +154,19 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Adds a reply to the connection's pending output; it goes out at the next
+    /// flush (end of the current read, a finished worker request) or when it grows large.
     private func write(_ reply: Reply, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 64)
-        reply.write(into: &buffer)
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        needsFlush = true
+        if pending == nil { pending = context.channel.allocator.buffer(capacity: 512) }
+        reply.write(into: &pending!)
+        if pending!.readableBytes >= 64 * 1024 { flushIfNeeded(context: context) }
     }
 
     private func flushIfNeeded(context: ChannelHandlerContext) {
-        if needsFlush {
-            needsFlush = false
-            context.flush()
-        }
+        guard let buffer = pending else { return }
+        pending = nil
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     private func closeIfQuiesced(context: ChannelHandlerContext) {
@@ -175,7 +176,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func record(_ statement: String, _ started: UInt64, failed: Bool) {
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let seconds = Double(Self.monotonicNanoseconds() - started) / 1e9
         state.statistics.record(statement, seconds: seconds, failed: failed)
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MnemoQuery
 import MnemoRegex
 import MnemoStore
 import Synchronization
@@ -13,6 +14,8 @@ public final class ServerState: Sendable {
     public let statistics = Statistics()
     /// Compiled `where ~ /regex/` patterns, shared by all connections.
     public let regexes = RegexCache(capacity: 256)
+    /// Per-space ingestion state (name dictionaries, scene segmentation).
+    public let ingest: IngestRegistry
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)
@@ -22,6 +25,7 @@ public final class ServerState: Sendable {
     public init(config: DaemonConfig, spaces: SpaceManager, logger: Logger) {
         configuration = Mutex(config)
         currentLogger = Mutex(logger)
+        ingest = IngestRegistry(settings: config.ingestSettings)
         self.spaces = spaces
     }
 
@@ -41,6 +45,7 @@ public final class ServerState: Sendable {
         if new.cacheSize != old.cacheSize { ignored.append("cache_size"); applied.cacheSize = old.cacheSize }
         if new.synchronous != old.synchronous { ignored.append("synchronous"); applied.synchronous = old.synchronous }
         configuration.withLock { $0 = applied }
+        ingest.replace(applied.ingestSettings)
         currentLogger.withLock { $0.logLevel = applied.logLevel }
         return ignored
     }

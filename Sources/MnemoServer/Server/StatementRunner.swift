@@ -17,6 +17,9 @@ struct StatementRunner: Sendable {
         }
     }
 
+    /// The answer to `ping`, serialised once.
+    static let pong = Reply.ok([JSONValue.object([("kind", "pong")]).serialized])
+
     func run(_ statement: Statement, session: Session, now: Timestamp = .now()) -> Reply {
         do {
             try authorize(statement, session: session)
@@ -30,6 +33,7 @@ struct StatementRunner: Sendable {
     }
 
     private func authorize(_ statement: Statement, session: Session) throws(MnemoError) {
+        if statement.access == .none { return }
         let rules = state.config.access
         let peer = session.peer
         switch statement.access {
@@ -53,7 +57,7 @@ struct StatementRunner: Sendable {
     private func execute(_ statement: Statement, session: Session, now: Timestamp) throws(MnemoError) -> Reply {
         switch statement {
         case .ping:
-            return .ok([JSONValue.object([("kind", "pong")])])
+            return Self.pong
         case .help(let topic):
             let entries = Help.entries(for: topic)
             if let topic, entries.isEmpty { throw MnemoError(.notFound, "no help for '\(topic)'; 'help' lists every statement") }
@@ -74,7 +78,7 @@ struct StatementRunner: Sendable {
         case .stats:
             return .ok(try stats(session: session))
         default:
-            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes)
+            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest)
             return .ok(try executor.run(statement, now: now))
         }
     }

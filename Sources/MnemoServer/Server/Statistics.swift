@@ -28,10 +28,14 @@ public final class Statistics: Sendable {
     public func record(_ statement: String, seconds: Double, failed: Bool) {
         let bucket = Self.bucket(forMicroseconds: seconds * 1_000_000)
         entries.withLock { entries in
-            entries[statement, default: Entry()].count += 1
-            if failed { entries[statement, default: Entry()].errors += 1 }
-            entries[statement, default: Entry()].buckets[bucket] += 1
+            Self.update(&entries[statement, default: Entry()], bucket: bucket, failed: failed)
         }
+    }
+
+    private static func update(_ entry: inout Entry, bucket: Int, failed: Bool) {
+        entry.count += 1
+        if failed { entry.errors += 1 }
+        entry.buckets[bucket] += 1
     }
 
     public struct Summary: Sendable {

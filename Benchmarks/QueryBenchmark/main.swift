@@ -1,0 +1,114 @@
+// Query benchmark (issue 4): `match` over the socket on the 1,000,000-fact
+// store of the store benchmark, served by a real mnemod.
+//
+//   swift build -c release --product mnemo-bench-store --product mnemod --product mnemo-bench-query
+//   .build/release/mnemo-bench-store --keep /tmp/mnemo-1m          # once: 1,000,000 facts
+//   .build/release/mnemo-bench-query --data-dir /tmp/mnemo-1m [--queries N] [--mnemod PATH]
+//
+// Prints p50/p99 over the socket for a bound single-atom match and for a
+// two-atom join, beside the targets (p99 ≤ 1 ms and ≤ 10 ms).
+import Foundation
+import MnemoClient
+
+struct Options {
+    var dataDirectory: String?
+    var queries = 5_000
+    var mnemod: String?
+    var entities = 100_000
+    var predicates = 20
+
+    init(_ arguments: [String]) {
+        var i = 1
+        func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--data-dir": dataDirectory = next()
+            case "--queries": queries = Int(next()) ?? queries
+            case "--mnemod": mnemod = next()
+            case "--entities": entities = Int(next()) ?? entities
+            default: print("unknown argument \(arguments[i])"); exit(64)
+            }
+            i += 1
+        }
+    }
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func seconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+}
+
+let options = Options(CommandLine.arguments)
+guard let dataDirectory = options.dataDirectory,
+      FileManager.default.fileExists(atPath: dataDirectory + "/spaces/default.sqlite") else {
+    print("mnemo-bench-query needs a store: run `mnemo-bench-store --keep DIR` first, then pass --data-dir DIR")
+    exit(66)
+}
+let binary = options.mnemod ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
+let socketPath = "/tmp/mnemo-bench-\(getpid()).sock"
+let daemon = Process()
+daemon.executableURL = URL(fileURLWithPath: binary)
+daemon.arguments = ["--data-dir", dataDirectory, "--socket", socketPath, "--log-level", "warning"]
+try daemon.run()
+defer {
+    daemon.terminate()
+    daemon.waitUntilExit()
+}
+let startedAt = seconds()
+var connection: MnemoConnection?
+while connection == nil && seconds() - startedAt < 120 {
+    connection = try? MnemoConnection(socketPath: socketPath)
+    if connection == nil { usleep(50_000) }
+}
+guard let client = connection else { print("mnemod did not start"); exit(1) }
+print(String(format: "mnemod serving %@ after %.2f s", dataDirectory, seconds() - startedAt))
+
+func measure(_ name: String, _ make: (inout SplitMix64) -> String) throws -> (p50: Double, p99: Double, rows: Double) {
+    var rng = SplitMix64(state: 11)
+    var latencies: [Double] = []
+    var rows = 0
+    for i in 0..<(options.queries + 500) {
+        let statement = make(&rng)
+        let t0 = seconds()
+        let response = try client.request(statement)
+        let elapsed = seconds() - t0
+        guard response.isOK else { print("\(statement): \(response.headerLine)"); exit(1) }
+        if i >= 500 { latencies.append(elapsed); rows += response.lines.count }
+    }
+    latencies.sort()
+    return (percentile(latencies, 0.5), percentile(latencies, 0.99), Double(rows) / Double(latencies.count))
+}
+
+func entity(_ rng: inout SplitMix64) -> String { "entity \(rng.next() % UInt64(options.entities))" }
+func predicate(_ rng: inout SplitMix64) -> String { "relation_\(rng.next() % UInt64(options.predicates))" }
+
+let single = try measure("single") { rng in "match \(predicate(&rng))(\(entity(&rng)), ?x)" }
+let join = try measure("join") { rng in
+    "match \(predicate(&rng))(\(entity(&rng)), ?x), \(predicate(&rng))(?x, ?y) limit 100"
+}
+let wide = try measure("join-any") { rng in
+    "match \(predicate(&rng))(\(entity(&rng)), ?x), ?(?x, ?y) limit 100".replacingOccurrences(of: "?(?x, ?y)", with: "\(predicate(&rng))(?y, ?x)")
+}
+
+func ms(_ s: Double) -> String { String(format: "%.3f", s * 1000) }
+print("")
+print("query (\(options.queries) each, over the socket)         p50 ms    p99 ms   rows   target")
+print("match P(e, ?x)                                \(ms(single.p50))    \(ms(single.p99))   \(String(format: "%.2f", single.rows))   p99 ≤ 1 ms: \(single.p99 <= 0.001 ? "met" : "MISSED")")
+print("match P(e, ?x), Q(?x, ?y)                     \(ms(join.p50))    \(ms(join.p99))   \(String(format: "%.2f", join.rows))   p99 ≤ 10 ms: \(join.p99 <= 0.010 ? "met" : "MISSED")")
+print("match P(e, ?x), Q(?y, ?x)                     \(ms(wide.p50))    \(ms(wide.p99))   \(String(format: "%.2f", wide.rows))   p99 ≤ 10 ms: \(wide.p99 <= 0.010 ? "met" : "MISSED")")

@@ -1,0 +1,155 @@
+import Foundation
+
+/// Reads the top level of one JSON object line while keeping the key order
+/// (JSONSerialization's dictionaries do not), with each value's text as sent.
+enum JSONLine {
+    struct Member {
+        var key: String
+        /// The value's JSON text, white space outside strings removed.
+        var raw: String
+    }
+
+    /// The members of a JSON object in order; nil if the line is not one object.
+    static func members(_ line: String) -> [Member]? {
+        let bytes = Array(line.utf8)
+        var index = 0
+        func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
+        }
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        var members: [Member] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            skipSpace()
+            return index == bytes.count ? members : nil
+        }
+        while true {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
+                  let keyEnd = endOfString(bytes, at: index),
+                  let key = string(bytes[index..<keyEnd])
+            else { return nil }
+            index = keyEnd
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipSpace()
+            guard let valueEnd = endOfValue(bytes, at: index) else { return nil }
+            members.append(Member(key: key, raw: compact(bytes[index..<valueEnd])))
+            index = valueEnd
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            index += 1
+            skipSpace()
+            return index == bytes.count ? members : nil
+        }
+    }
+
+    /// The value of a JSON string literal (quotes included in `raw`); nil when
+    /// `raw` is not a string literal.
+    static func string(_ raw: String) -> String? {
+        string(ArraySlice(raw.utf8))
+    }
+
+    static func string(_ raw: ArraySlice<UInt8>) -> String? {
+        guard raw.count >= 2, raw.first == UInt8(ascii: "\""), raw.last == UInt8(ascii: "\"") else { return nil }
+        let inner = raw.dropFirst().dropLast()
+        if !inner.contains(UInt8(ascii: "\\")) {
+            return String(decoding: inner, as: UTF8.self)
+        }
+        let value = try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
+        return value as? String
+    }
+
+    /// Index just past the string literal starting at `start` (a quote).
+    private static func endOfString(_ bytes: [UInt8], at start: Int) -> Int? {
+        var index = start + 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): index += 2
+            case UInt8(ascii: "\""): return index + 1
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    /// Index just past the value starting at `start`.
+    private static func endOfValue(_ bytes: [UInt8], at start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "\""):
+            return endOfString(bytes, at: start)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            var index = start
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    guard let end = endOfString(bytes, at: index) else { return nil }
+                    index = end
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                default:
+                    break
+                }
+                index += 1
+            }
+            return nil
+        default:
+            var index = start
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D:
+                    return index > start ? index : nil
+                default:
+                    index += 1
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The JSON text without white space outside strings.
+    private static func compact(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                result.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                result.append(byte)
+            } else if byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+                result.append(byte)
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+}

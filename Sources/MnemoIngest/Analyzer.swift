@@ -1,0 +1,81 @@
+/// The one text analysis of Mnemo, for ingestion and for queries alike:
+/// tokens as SQLite's `unicode61` tokenizer cuts them (letters and digits,
+/// lower-cased, diacritics removed), English stop words dropped, Porter stems.
+/// Episode text is indexed by FTS5 with `porter unicode61 remove_diacritics 2`,
+/// so the terms computed here are the terms in the index.
+public enum Analyzer {
+    /// One token with where it stands in the text (UTF-8 byte offsets).
+    public struct Token: Hashable, Sendable {
+        public var text: String
+        public var range: Range<Int>
+    }
+
+    /// Lower-cased tokens without diacritics, in order.
+    public static func tokens(_ text: String) -> [Token] {
+        var result: [Token] = []
+        var current = String.UnicodeScalarView()
+        var start = 0
+        var offset = 0
+        func flush() {
+            if !current.isEmpty {
+                result.append(Token(text: String(current), range: start..<offset))
+                current.removeAll()
+            }
+        }
+        for scalar in text.unicodeScalars {
+            let width = UTF8.width(scalar)
+            let p = scalar.properties
+            if p.isAlphabetic || p.numericType != nil {
+                if current.isEmpty { start = offset }
+                for s in String(scalar).lowercased().unicodeScalars { current.append(fold(s)) }
+            } else if p.generalCategory == .nonspacingMark {
+                // A combining accent: dropped, the token goes on.
+            } else {
+                flush()
+            }
+            offset += width
+        }
+        flush()
+        return result
+    }
+
+    /// The index terms of a text: tokens minus stop words, stemmed.
+    public static func terms(_ text: String) -> [String] {
+        tokens(text).compactMap { token in
+            stopWords.contains(token.text) ? nil : PorterStemmer.stem(token.text)
+        }
+    }
+
+    /// Removes the diacritic of a Latin letter (é → e).
+    static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        guard s.value >= 0xC0, s.value < 0x250 else { return s }
+        let decomposed = String(s).decomposedStringWithCanonicalMappingScalars
+        return decomposed.first ?? s
+    }
+
+    /// Common English words that carry no topic.
+    public static let stopWords: Set<String> = [
+        "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren", "as", "at",
+        "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "couldn",
+        "d", "did", "didn", "do", "does", "doesn", "doing", "don", "down", "during", "each", "few", "for", "from",
+        "further", "had", "hadn", "has", "hasn", "have", "haven", "having", "he", "her", "here", "hers", "herself", "him",
+        "himself", "his", "how", "i", "if", "in", "into", "is", "isn", "it", "its", "itself", "just", "ll", "m", "me",
+        "might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "o", "of", "off", "on", "once", "only",
+        "or", "other", "our", "ours", "ourselves", "out", "over", "own", "re", "s", "same", "shan", "she", "should",
+        "shouldn", "so", "some", "such", "t", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
+        "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "ve", "very", "was",
+        "wasn", "we", "were", "weren", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+        "won", "would", "wouldn", "y", "you", "your", "yours", "yourself", "yourselves", "also", "really", "yeah", "oh",
+        "hey", "hi", "ok", "okay", "yes", "well", "so", "just", "like", "get", "got", "much", "many", "thing", "things",
+        "lot", "lots", "one", "way", "even", "still", "let", "us",
+    ]
+}
+
+extension String {
+    /// The canonical decomposition of the string, as scalars (é → e + ◌́).
+    var decomposedStringWithCanonicalMappingScalars: [Unicode.Scalar] {
+        Array(self.decomposedStringWithCanonicalMapping.unicodeScalars)
+    }
+}
+
+import Foundation

@@ -1,0 +1,125 @@
+import MnemoIngest
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// How `remember` turns text into memory, from daemon.conf: the user's
+/// extraction rules and the scene segmentation thresholds.
+public struct IngestSettings: Sendable {
+    public var rules: ExtractionRules
+    public var segmenter: SceneSegmenter
+
+    public init(rules: ExtractionRules = ExtractionRules(), segmenter: SceneSegmenter = SceneSegmenter()) {
+        self.rules = rules
+        self.segmenter = segmenter
+    }
+}
+
+/// The ingestion state of one space: the dictionary of names it knows and what
+/// the segmenter remembers of recent scenes. Built from the store on first use,
+/// then kept current by every `remember` and `assert` through it.
+public final class SpaceIngestor: Sendable {
+    let dictionary: EntityDictionary
+    let settings: IngestSettings
+    private let scenes = Mutex<[Int64: SceneSegmenter.SceneState]>([:])
+    private let temporal = TemporalResolver()
+
+    init(store: MemoryStore, settings: IngestSettings) throws(MnemoError) {
+        self.settings = settings
+        let names = try store.read { r in try r.allNames() }
+        dictionary = EntityDictionary()
+        for (name, display) in names { dictionary.add(name, display: display) }
+    }
+
+    /// Extracts, places in a scene and stores one episode, with the facts the
+    /// rules find in it, in the caller's transaction.
+    func remember(_ r: Remember, now: Timestamp, in w: WriteContext) throws -> EpisodeOutcome {
+        let at = r.at ?? now
+        var extracted = EntityExtractor(dictionary: dictionary).extract(r.text)
+        if let speaker = r.speaker {
+            extracted.mentions.removeAll { Name.normalize($0) == Name.normalize(speaker) }
+            extracted.addressees.removeAll { Name.normalize($0) == Name.normalize(speaker) }
+        }
+        let terms = Analyzer.terms(r.text)
+        var scene = r.scene
+        if scene == nil, let speaker = r.speaker {
+            scene = try segment(speaker: speaker, at: at, terms: terms, entities: extracted.mentions, in: w)
+        }
+        let outcome = try w.createEpisode(EpisodeInput(
+            text: r.text, speaker: r.speaker, at: at, scene: scene, ref: r.ref, importance: r.importance ?? 0.5,
+            mentions: extracted.mentions.filter { !extracted.addressees.contains($0) }, addressees: extracted.addressees,
+            times: temporal.resolve(r.text, at: at)))
+        for found in settings.rules.apply(to: r.text, speaker: r.speaker) {
+            try w.assert(FactAssertion(found.predicate, found.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
+        }
+        if let sceneID = outcome.sceneID {
+            let vocabulary = Set(terms + extracted.mentions.map { Name.normalize($0) })
+            scenes.withLock { states in
+                var state = states[sceneID] ?? SceneSegmenter.SceneState(lastEpisodeAt: at, episodes: 0, vocabulary: [])
+                state.lastEpisodeAt = max(state.lastEpisodeAt, at)
+                state.episodes += 1
+                state.vocabulary.formUnion(vocabulary)
+                states[sceneID] = state
+            }
+        }
+        return outcome
+    }
+
+    /// The title of the scene an unplaced episode of `speaker` belongs to,
+    /// opening an automatic scene when the segmenter says so.
+    private func segment(speaker: String, at: Timestamp, terms: [String], entities: [String], in w: WriteContext) throws -> String? {
+        let current = try w.reader.openSceneOfSpeaker(speaker)
+        var state: SceneSegmenter.SceneState?
+        if let current {
+            state = scenes.withLock { $0[current.id] }
+            if state == nil {
+                let texts = try w.reader.recentEpisodeTexts(inScene: current.id, limit: 20)
+                state = SceneSegmenter.SceneState(
+                    lastEpisodeAt: current.lastEpisodeAt ?? current.openedAt, episodes: current.episodes,
+                    vocabulary: Set(texts.flatMap(Analyzer.terms)))
+            }
+        }
+        switch settings.segmenter.decide(scene: state, at: at, terms: terms, entities: entities) {
+        case .continueScene:
+            return current?.title
+        case .newScene:
+            let title = "\(Name.display(speaker)) \(at.iso8601)"
+            _ = try w.openScene(title, at: at, participants: [speaker], automatic: true)
+            return title
+        }
+    }
+
+    /// Names that later episodes should find: called after a write committed.
+    func learn(_ names: [String]) {
+        for name in names { dictionary.add(name) }
+    }
+}
+
+/// One `SpaceIngestor` per open space.
+public final class IngestRegistry: Sendable {
+    private let ingestors = Mutex<[String: SpaceIngestor]>([:])
+    private let settings: Mutex<IngestSettings>
+
+    public init(settings: IngestSettings = IngestSettings()) { self.settings = Mutex(settings) }
+
+    /// New settings (SIGHUP) apply to spaces opened from now on and to open ones.
+    public func replace(_ new: IngestSettings) {
+        settings.withLock { $0 = new }
+        ingestors.withLock { $0.removeAll() }
+    }
+
+    /// Drops a space's state so it is rebuilt from the store (after `forget`).
+    func forget(_ store: MemoryStore) {
+        ingestors.withLock { _ = $0.removeValue(forKey: store.path) }
+    }
+
+    func ingestor(for store: MemoryStore) throws(MnemoError) -> SpaceIngestor {
+        if let existing = ingestors.withLock({ $0[store.path] }) { return existing }
+        let created = try SpaceIngestor(store: store, settings: settings.withLock { $0 })
+        return ingestors.withLock { all in
+            if let raced = all[store.path] { return raced }
+            all[store.path] = created
+            return created
+        }
+    }
+}

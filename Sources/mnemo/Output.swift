@@ -1,0 +1,53 @@
+import Foundation
+import MnemoClient
+
+/// Writing to the terminal: answers to standard output, errors to standard
+/// error (after flushing standard output, so that both keep their order when
+/// they go to the same place).
+enum Terminal {
+    /// Buffered (C stdio, like `print`).
+    static func out(_ text: String) {
+        print(text, terminator: "")
+    }
+
+    static func flush() {
+        fflush(nil)
+    }
+
+    static func error(_ text: String) {
+        flush()
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+}
+
+/// Prints answers: tables (TableFormatter) or, with --json, the raw JSON lines.
+struct AnswerPrinter {
+    var json: Bool
+    /// Batch: a blank line after each table, and the input line of each error.
+    var batchSource: String?
+
+    func print(_ response: Response, for statement: Statement) {
+        switch response {
+        case .ok(let lines):
+            if json {
+                var text = ""
+                for line in lines {
+                    text += line
+                    text += "\n"
+                }
+                Terminal.out(text)
+            } else {
+                Terminal.out(TableFormatter.render(lines) + (batchSource == nil ? "" : "\n"))
+            }
+        case .error:
+            var message = response.headerLine
+            if let batchSource {
+                let shown = statement.text.count > 80 ? String(statement.text.prefix(79)) + "…" : statement.text
+                message += "\n  at \(batchSource):\(statement.line): \(shown)"
+            }
+            Terminal.error(message)
+        }
+    }
+}
