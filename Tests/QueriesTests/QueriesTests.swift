@@ -1,0 +1,259 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import MnemoQuery
+import Testing
+
+/// The example scripts under `Queries/`: each `.mq` file runs against a fresh
+/// `mnemod`, and its raw protocol answers must equal the `.expected` file
+/// beside it (wall-clock times masked). Also checks that
+/// `docs/query-language.md` carries every `help` entry word for word.
+/// `MNEMO_UPDATE_EXPECTED=1 swift test --filter QueriesTests` regenerates the
+/// `.expected` files from the daemon's current answers.
+@Suite struct QueriesTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var queriesDirectory: URL { packageRoot.appendingPathComponent("Queries") }
+
+    /// The scripts' file names, sorted.
+    static var scripts: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: queriesDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".mq") }.sorted()
+    }
+
+    @Test func thereAreScripts() {
+        #expect(Self.scripts.count >= 3, "expected the example scripts under \(Self.queriesDirectory.path)")
+    }
+
+    @Test(arguments: scripts)
+    func script(_ name: String) throws {
+        let scriptURL = Self.queriesDirectory.appendingPathComponent(name)
+        let expectedURL = scriptURL.deletingPathExtension().appendingPathExtension("expected")
+        let script = try String(contentsOf: scriptURL, encoding: .utf8)
+        let expectedText = try String(contentsOf: expectedURL, encoding: .utf8)
+
+        // The statements: every line that is neither blank nor a comment alone.
+        var statements: [(line: Int, text: String)] = []
+        for (index, raw) in script.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("--") { continue }
+            statements.append((index + 1, line))
+        }
+
+        let daemon = try ScriptDaemon()
+        defer { daemon.stop() }
+        let client = try daemon.connect()
+
+        // Every answer line, with the statement that produced it.
+        var actual: [(text: String, statement: Int)] = []
+        for (i, statement) in statements.enumerated() {
+            let answer: [String]
+            do {
+                answer = try client.request(statement.text)
+            } catch {
+                Issue.record("\(name):\(statement.line): `\(statement.text)` got no answer: \(error)\n\(daemon.log)")
+                return
+            }
+            actual += answer.map { ($0, i) }
+        }
+
+        // MNEMO_UPDATE_EXPECTED=1 rewrites the .expected files from this run
+        // (masked) instead of comparing: read the diff before committing it.
+        if ProcessInfo.processInfo.environment["MNEMO_UPDATE_EXPECTED"] == "1" {
+            let text = actual.map { Self.mask($0.text) + "\n" }.joined()
+            try text.write(to: expectedURL, atomically: true, encoding: .utf8)
+            return
+        }
+
+        var expected = expectedText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if expected.last == "" { expected.removeLast() }
+
+        for index in 0..<max(actual.count, expected.count) {
+            let got = index < actual.count ? Self.mask(actual[index].text) : nil
+            let want = index < expected.count ? Self.mask(expected[index]) : nil
+            guard got != want else { continue }
+            let origin: String
+            if index < actual.count {
+                let s = statements[actual[index].statement]
+                origin = "the answer to \(name):\(s.line) `\(s.text)`"
+            } else {
+                origin = "after the last answer (the daemon answered fewer lines than expected)"
+            }
+            Issue.record("""
+                \(expectedURL.lastPathComponent) line \(index + 1) differs, in \(origin)
+                  expected: \(want ?? "<nothing>")
+                  actual:   \(got ?? "<nothing>")
+                """)
+            return
+        }
+    }
+
+    @Test func everyHelpEntryIsInTheLanguageDocument() throws {
+        let path = Self.packageRoot.appendingPathComponent("docs/query-language.md")
+        let document = try String(contentsOf: path, encoding: .utf8)
+        #expect(!Help.topics.isEmpty)
+        for topic in Help.topics {
+            #expect(document.contains(topic.text),
+                    "docs/query-language.md does not carry the help text of '\(topic.statement)' word for word:\n\(topic.text)")
+        }
+    }
+
+    /// Replaces the value of `"recorded_at"`, `"retracted_at"` and `"created_at"`
+    /// with `"<now>"` when it is a time later than 2025-01-01: those hold the
+    /// wall-clock time of the run.
+    static func mask(_ line: String) -> String {
+        let pattern = try! Regex(#""(recorded_at|retracted_at|created_at)":"([^"]*)""#)
+        return line.replacing(pattern) { match -> String in
+            let key = match.output[1].substring.map(String.init) ?? ""
+            let value = match.output[2].substring.map(String.init) ?? ""
+            return value > "2025-01-01" ? "\"\(key)\":\"<now>\"" : String(match.output[0].substring ?? "")
+        }
+    }
+}
+
+enum ScriptError: Error, CustomStringConvertible {
+    case message(String)
+    var description: String { if case .message(let m) = self { m } else { "" } }
+}
+
+/// A real `mnemod` in a fresh directory under /tmp (short, so the socket path fits).
+final class ScriptDaemon {
+    let directory: String
+    let socketPath: String
+    let logPath: String
+    let process = Process()
+
+    /// `MNEMOD` from the environment; else a `mnemod` beside the test executable
+    /// (or up to two directories above it); else `.build/debug/mnemod`.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["MNEMOD"], !path.isEmpty { return path }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("mnemod").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return QueriesTests.packageRoot.appendingPathComponent(".build/debug/mnemod").path
+    }
+
+    init() throws {
+        directory = "/tmp/mq-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        socketPath = directory + "/m.sock"
+        logPath = directory + "/mnemod.log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["--data-dir", directory + "/data", "--socket", socketPath]
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw ScriptError.message("cannot start \(Self.binary): \(error)")
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !process.isRunning {
+                let log = self.log
+                stop()
+                throw ScriptError.message("mnemod exited with \(process.terminationStatus): \(log)")
+            }
+            if let client = try? SocketClient(socketPath), (try? client.request("ping")) == ["OK 1", "{\"kind\":\"pong\"}"] {
+                return
+            }
+            usleep(20_000)
+        }
+        let log = self.log
+        stop()
+        throw ScriptError.message("mnemod did not answer within 30s: \(log)")
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func connect() throws -> SocketClient { try SocketClient(socketPath) }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A blocking client of the line protocol on a raw Unix socket.
+final class SocketClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(_ path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ScriptError.message("socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw ScriptError.message("socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw ScriptError.message("connect \(path): \(message)")
+        }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Sends one statement and returns its raw answer: the `OK n` header and
+    /// its n lines, or the one `ERR` line.
+    func request(_ statement: String) throws -> [String] {
+        var bytes = Array((statement + "\n").utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw ScriptError.message("send: \(String(cString: strerror(errno)))") }
+            bytes = bytes.dropFirst(n)
+        }
+        guard let header = try readLine() else { throw ScriptError.message("connection closed") }
+        var lines = [header]
+        if header.hasPrefix("OK ") {
+            guard let count = Int(header.dropFirst(3)) else { throw ScriptError.message("bad header: \(header)") }
+            for _ in 0..<count {
+                guard let line = try readLine() else { throw ScriptError.message("connection closed inside an answer") }
+                lines.append(line)
+            }
+        } else if !header.hasPrefix("ERR ") {
+            throw ScriptError.message("unexpected line: \(header)")
+        }
+        return lines
+    }
+
+    /// The next line without its newline; nil at the end of the stream.
+    private func readLine() throws -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n == 0 { return nil }
+            guard n > 0 else { throw ScriptError.message("recv: \(String(cString: strerror(errno)))") }
+            buffer += chunk[..<n]
+        }
+    }
+}
