@@ -11,7 +11,8 @@ public struct ExtractedEntities: Hashable, Sendable {
 
 /// Finds entities in text with PCRE2 rules: known names and aliases (from the
 /// dictionary, longest match first), capitalised name sequences (not a
-/// sentence's first common word), possessives ("Mel's" → Mel), and the person
+/// sentence's first word unless it is already known or part of a longer name),
+/// possessives ("Mel's" → Mel), and the person
 /// addressed. The speaker is added by the caller, who knows it.
 public struct EntityExtractor: Sendable {
     let dictionary: EntityDictionary
@@ -29,7 +30,7 @@ public struct EntityExtractor: Sendable {
     /// "That's great, Mel!" — a name alone between a comma and the end of a sentence.
     static let vocative = try! RegexPattern(#",\s+(?<name>\p{Lu}\p{Ll}+)\s*[!?.]*\s*$"#, flags: "u")
     /// Where sentences start: the beginning, or after . ! ? and spaces (and quotes).
-    static let sentenceStart = try! RegexPattern(#"(?:^|[.!?…]\s+|\n)["'“‘(]*"#, flags: "u")
+    static let sentenceStart = try! RegexPattern(#"(?:^|[.!?…:;]\s+|\n)["'“‘(]*"#, flags: "u")
 
     public func extract(_ text: String) -> ExtractedEntities {
         var mentions: [String] = []
@@ -54,6 +55,9 @@ public struct EntityExtractor: Sendable {
                 words.removeLast()
             }
             guard !words.isEmpty else { continue }
+            // A lone capitalised word opening a sentence is as likely a common word
+            // ("Back from camping", "Say hi") as a name: unknown ones are left out.
+            if words.count == 1 && atSentenceStart { continue }
             let name = Self.stripPossessive(words.joined(separator: " "))
             guard name.count >= 2 else { continue }
             add(name, nil)

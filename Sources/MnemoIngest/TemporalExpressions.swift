@@ -76,12 +76,15 @@ import MnemoRegex
 ///   summer" = the latest one over before `D`; "this summer" = the one running
 ///   on `D`, else the one starting in the reference year; "next summer" = the
 ///   first to begin after `D`. "the fall of Rome" and "the spring" without a
-///   preposition are not seasons.
+///   preposition are not seasons. (Past-leaning like weekdays: "plans for the
+///   summer" said in May resolves to the previous summer.)
 /// - **Dates**: "8 May 2023", "8 May, 2023", "the 8th of May 2023", "May 8,
 ///   2023", "May 8th", "Monday, May 8, 2023", "2023-05-08", "2023/5/8" and US
 ///   "05/08/2023" or "5/8/23" (month first; two-digit years: 00–69 → 20xx,
 ///   70–99 → 19xx). Short "8/5" is ambiguous and not taken. A date without a
-///   year is the latest such date not after `D`. A day the month does not
+///   year is the latest such date not after `D`, unless a weekday comes with
+///   it ("Friday, June 2nd"): then the year before, of or after the
+///   reference's where the date falls on that weekday, the nearest to `D`. A day the month does not
 ///   have ("31 June 2023", "February 29, 2023") falls back to the whole month.
 ///   "May 2023" is the month.
 /// - **Years**: a four-digit number 1900–2100 standing alone ("2019", "in
@@ -323,7 +326,7 @@ extension TemporalResolver {
             }
         },
         // 2019 · in 2019 · since 2019 (not 2019%, $2019, 2019 calories, 12019)
-        TemporalRule("year", #"\#(P.notAfter)\b(?<y>\#(P.yearValue))(?![0-9]|[.,][0-9]|['’]?s\b|\s*%|[-/:–][0-9]|\s*(?:\#(P.quantityWords))\b)"#) { m, _ in
+        TemporalRule("year", #"\#(P.notAfter)\b(?<y>\#(P.yearValue))(?![0-9]|[.,][0-9]|s\b|\s*%|[-/:–][0-9]|\s*(?:\#(P.quantityWords))\b)"#) { m, _ in
             P.int(m, "y").map(Cal.year)
         },
     ]

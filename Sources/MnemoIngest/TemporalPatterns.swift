@@ -151,6 +151,16 @@ enum TemporalPatterns {
         return nil
     }
 
+    /// A date without a year but with its weekday: of the reference year and
+    /// the years either side, the one where it falls on that weekday, the
+    /// nearest to the reference day (`nil` if none does).
+    static func yearless(month: Int, day: Int, on weekday: Int, _ c: TemporalContext) -> Int? {
+        (c.year - 1...c.year + 1)
+            .compactMap { Cal.date(year: $0, month: month, day: day) }
+            .filter { Cal.weekday($0) == weekday }
+            .min { abs($0 - c.day) < abs($1 - c.day) }
+    }
+
     /// A date from the groups `d`, `mon` or `m`, and optionally `y`. A day
     /// number the month does not have ("31 June 2023", "February 29, 2023")
     /// falls back to the whole month; a month or day number no month has
@@ -161,6 +171,7 @@ enum TemporalPatterns {
             if twoDigitYears && (m["y"]?.count ?? 0) == 2 { y += y < 70 ? 2000 : 1900 }
             return Cal.date(year: y, month: month, day: d).map(Cal.day) ?? Cal.month(year: y, month: month)
         }
+        if let weekday = weekday(m), let day = yearless(month: month, day: d, on: weekday, c) { return Cal.day(day) }
         return yearless(month: month, day: d, c).map(Cal.day)
             ?? Cal.month(year: yearOf(month: month, modifier: nil, c), month: month)
     }

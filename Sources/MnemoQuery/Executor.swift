@@ -96,8 +96,8 @@ public struct Executor: Sendable {
             }
         case .personaSet(let entity, let attribute, let value, let from):
             return try store.write { w in
-                _ = try w.pinPersonaAttribute(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
-                return try w.reader.persona(of: entity).map { Encode.persona($0) }
+                let (id, closed) = try w.pinPersonaAttributeClosing(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
+                return try ([id] + closed).compactMap { try w.reader.personaAttribute(id: $0) }.map { Encode.persona($0) }
             }
         case .alias(let alias, let target):
             return try store.write { w in

@@ -240,7 +240,9 @@ public struct Lexer {
         }
         let written = text(begin..<index)
         if index < bytes.count, isWordStart(at: index) {
-            throw error("invalid number '\(written)\(scalar(at: index).0)'", at: start)
+            var end = index
+            while end < bytes.count, isWordPart(at: end) { end += scalar(at: end).1 }
+            throw error("invalid number '\(text(begin..<end))'", at: start)
         }
         guard let value = Double(written) else { throw error("invalid number '\(written)'", at: start) }
         return .number(value)

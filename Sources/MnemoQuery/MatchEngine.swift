@@ -179,8 +179,10 @@ struct MatchEngine {
                 right = r
             case .value(let literal): right = .literal(literal)
             case .name(let name):
-                if case .entity(_, let entityName) = left {
-                    let same = Name.normalize(entityName) == Name.normalize(name)
+                if case .entity(let id, let entityName) = left {
+                    // The name may be an alias: compare the entities it denotes.
+                    let denoted = try reader.entityID(named: name)
+                    let same = denoted.map { $0 == id } ?? (Name.normalize(entityName) == Name.normalize(name))
                     switch op {
                     case .equal: return same
                     case .notEqual: return !same
@@ -231,7 +233,13 @@ struct MatchEngine {
         if case .entity(let a, _) = left, case .entity(let b, _) = right {
             return op == .equal ? a == b : op == .notEqual ? a != b : order(text(of: left), text(of: right))
         }
+        /// A bare four-digit number against a time is a year: `where ?d > 1990`.
+        func year(_ d: Double) -> Int64? {
+            d == d.rounded() && d >= 1000 && d <= 9999 ? Timestamp(year: Int(d), month: 1, day: 1).microseconds : nil
+        }
         switch (comparable(left), comparable(right)) {
+        case let (.time(a)?, .number(b)?) where year(b) != nil: return order(a, year(b)!)
+        case let (.number(a)?, .time(b)?) where year(a) != nil: return order(year(a)!, b)
         case let (.number(a)?, .number(b)?): return order(a, b)
         case let (.time(a)?, .time(b)?): return order(a, b)
         case let (.text(a)?, .text(b)?): return order(a, b)

@@ -228,6 +228,11 @@ extension Parser {
         if symbol == "~" {
             advance()
             guard case .regex(let pattern, let flags) = current.kind else { throw expected("a /regular expression/") }
+            do {
+                _ = try Parser.regexes.pattern(pattern, flags: flags)
+            } catch {
+                throw MnemoError(.syntax, "\(current.position) bad regular expression /\(pattern)/\(flags): \(error)")
+            }
             advance()
             return .regex(variable: variable, pattern: pattern, flags: flags)
         }

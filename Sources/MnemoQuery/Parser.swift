@@ -1,4 +1,5 @@
 import MnemoModel
+import MnemoRegex
 
 /// A hand-written recursive-descent parser from tokens to a `Statement`.
 ///
@@ -7,6 +8,9 @@ import MnemoModel
 public struct Parser {
     var tokens: [Token]
     var index = 0
+    /// Patterns checked while parsing, shared with the match engine's cache.
+    public static let regexes = RegexCache(capacity: 256)
+
     /// The instant `now` stands for: when the request arrived.
     let now: Timestamp
 

@@ -88,6 +88,7 @@ extension ReadContext {
                 """, arguments: [id])
             for b in beliefs {
                 var version = current
+                version.supersededBy = nil
                 version.valid = TimeRange(from: Timestamp(databaseMicroseconds: b[0]), to: Timestamp(databaseMicroseconds: b[1]))
                 version.recorded = TimeRange(from: Timestamp(microseconds: b[2]), to: Timestamp(microseconds: b[3]))
                 versions.append(version)

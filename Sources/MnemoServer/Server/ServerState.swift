@@ -13,7 +13,7 @@ public final class ServerState: Sendable {
     public let spaces: SpaceManager
     public let statistics = Statistics()
     /// Compiled `where ~ /regex/` patterns, shared by all connections.
-    public let regexes = RegexCache(capacity: 256)
+    public let regexes = Parser.regexes
     /// Per-space ingestion state (name dictionaries, scene segmentation).
     public let ingest: IngestRegistry
     public let startedAt = Date()
