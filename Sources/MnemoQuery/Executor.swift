@@ -30,80 +30,11 @@ public struct Executor: Sendable {
 
     private func execute(_ statement: Statement, now: Timestamp) throws -> [JSONValue] {
         switch statement {
-        case .remember(let r):
-            let ingestor = try ingest.ingestor(for: store)
+        case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias:
             var learned: [String] = []
-            let lines = try store.write { w in
-                let outcome = try ingestor.remember(r, now: now, in: w)
-                let episode = try w.reader.episode(id: outcome.episodeID)!
-                learned = episode.entities
-                var lines = [Encode.episode(episode)]
-                if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
-                    lines.append(Encode.scene(scene, extra: [("created", true)]))
-                }
-                for fact in try w.reader.facts(fromSource: outcome.episodeID) {
-                    learned += fact.roleValues.flatMap(Self.entityNames)
-                    lines.append(Encode.fact(fact))
-                }
-                return lines
-            }
-            ingestor.learn(learned)
+            let lines = try store.write { w in try applyWrite(statement, in: w, now: now, learned: &learned) }
+            try afterCommit(statement, learned: learned)
             return lines
-        case .assert(let a):
-            return try store.write { w in
-                let outcome = try w.assert(FactAssertion(
-                    a.predicate, a.arguments, validFrom: a.validFrom, validTo: a.validTo, confidence: a.confidence ?? 1,
-                    note: a.source, scene: a.scene))
-                var extra: [(String, JSONValue)] = [("created", .bool(outcome.created))]
-                if !outcome.supersedes.isEmpty { extra.append(("supersedes", ids(.fact, outcome.supersedes))) }
-                let fact = try w.reader.fact(id: outcome.factID)!
-                var lines = [Encode.fact(fact, extra: extra)]
-                for old in outcome.supersedes {
-                    lines.append(Encode.fact(try w.reader.fact(id: old)!))
-                }
-                try ingest.ingestor(for: store).learn(fact.roleValues.flatMap(Self.entityNames))
-                return lines
-            }
-        case .declare(let declaration):
-            return try store.write { w in
-                try w.declare(declaration)
-                return [.object([("kind", "predicate"), ("name", .string(Name.normalize(declaration.name))),
-                                 ("roles", .array((declaration.roles ?? []).map { .string($0) })),
-                                 ("functional", .bool(declaration.functional))])]
-            }
-        case .retract(let id, let at):
-            return try store.write { w in
-                let changed = try w.retract(fact: id.number, at: at)
-                return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
-            }
-        case .forget(let id):
-            defer { ingest.forget(store) }
-            return try store.write { w in
-                let report = try w.forget(id)
-                return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
-                                 ("target", .string(id.description)),
-                                 ("deleted", .array(report.deleted.map { .string($0.description) }))])]
-            }
-        case .sceneOpen(let title, let at, let with, let place):
-            return try store.write { w in
-                let id = try w.openScene(title, at: at, participants: with, place: place)
-                return [Encode.scene(try w.reader.scene(id: id)!, extra: [("created", true)])]
-            }
-        case .sceneClose(let title, let at):
-            return try store.write { w in
-                let id = try w.closeScene(title, at: at)
-                return [Encode.scene(try w.reader.scene(id: id)!)]
-            }
-        case .personaSet(let entity, let attribute, let value, let from):
-            return try store.write { w in
-                let (id, closed) = try w.pinPersonaAttributeClosing(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
-                return try ([id] + closed).compactMap { try w.reader.personaAttribute(id: $0) }.map { Encode.persona($0) }
-            }
-        case .alias(let alias, let target):
-            return try store.write { w in
-                let (id, changed) = try w.alias(alias, to: target)
-                return [Encode.entity(try w.reader.entity(id: id)!, extra: [("changed", .bool(changed))])]
-            }
         case .match(let m):
             return try store.read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }
         case .history(let atom):
@@ -163,7 +94,7 @@ public struct Executor: Sendable {
         }
     }
 
-    private func ids(_ kind: NodeKind, _ numbers: [Int64]) -> JSONValue {
+    func ids(_ kind: NodeKind, _ numbers: [Int64]) -> JSONValue {
         .array(numbers.map { .string(NodeID(kind, $0).description) })
     }
 

@@ -40,8 +40,9 @@ public final class SpaceIngestor: Sendable {
             extracted.mentions.removeAll { Name.normalize($0) == Name.normalize(speaker) }
             extracted.addressees.removeAll { Name.normalize($0) == Name.normalize(speaker) }
         }
-        let terms = Analyzer.terms(r.text)
         var scene = r.scene
+        // Terms only matter to segmentation, which only places unnamed episodes.
+        let terms = scene == nil && r.speaker != nil ? Analyzer.terms(r.text) : []
         if scene == nil, let speaker = r.speaker {
             scene = try segment(speaker: speaker, at: at, terms: terms, entities: extracted.mentions, in: w)
         }
@@ -52,7 +53,10 @@ public final class SpaceIngestor: Sendable {
         for found in settings.rules.apply(to: r.text, speaker: r.speaker) {
             try w.assert(FactAssertion(found.predicate, found.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
         }
-        if let sceneID = outcome.sceneID {
+        if let sceneID = outcome.sceneID, r.scene != nil {
+            // A named scene's state is rebuilt from the store if segmentation ever needs it.
+            _ = scenes.withLock { $0.removeValue(forKey: sceneID) }
+        } else if let sceneID = outcome.sceneID {
             let vocabulary = Set(terms + extracted.mentions.map { Name.normalize($0) })
             scenes.withLock { states in
                 var state = states[sceneID] ?? SceneSegmenter.SceneState(lastEpisodeAt: at, episodes: 0, vocabulary: [])

@@ -93,8 +93,8 @@ extension WriteContext {
         if let sceneID {
             try extendScene(sceneID, toCover: at)
             if let speakerID {
-                try db.execute(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')",
-                               arguments: [sceneID, speakerID])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')")
+                    .execute(arguments: [sceneID, speakerID])
             }
         }
         return EpisodeOutcome(episodeID: episodeID, sceneID: sceneID, sceneCreated: sceneCreated, entityIDs: linked)

@@ -21,6 +21,22 @@ public struct WriteContext {
 
     /// The reads, seeing this transaction's own uncommitted changes.
     public var reader: ReadContext { ReadContext(db: db) }
+
+    /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
+    /// back (and names it cached forgotten) while the transaction goes on.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        do {
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch {
+            cache.reset()
+            throw error
+        }
+        return result!
+    }
 }
 
 /// Everything a read may do, on a connection that sees one committed state.

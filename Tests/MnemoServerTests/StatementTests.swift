@@ -84,6 +84,27 @@ struct StatementTests {
         #expect(try c.request("ping").isPong)
     }
 
+    @Test("pipelined writes commit together, yet a failing one fails alone and leaves nothing behind")
+    func groupCommit() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        try c.send([
+            "assert counter(x, 1)",
+            "assert likes(newcomer, tea) from 2024-01-01 to 2023-01-01",
+            "assert counter(x, 2)",
+            #"remember "Bob met Newcomer at the fair" by bob at 2024-03-01T10:00 in scene "fair""#,
+            "scene open fair",
+            "assert counter(x, 3)",
+        ].joined(separator: "\n") + "\n")
+        let answers = try (0..<6).map { _ in try c.readAnswer() }
+        #expect(answers.map { $0.code } == [nil, "INVALID", nil, nil, "CONFLICT", nil])
+        #expect(try c.request("match counter(x, ?n)").lines.count == 3)
+        // The failed assertion created no entity (the remember after it did, with its own spelling).
+        let timeline = try c.request("timeline newcomer")
+        #expect(timeline.objects.map { $0["kind"] as? String } == ["episode"])
+        #expect(try c.request("match likes(?who, tea)").lines.isEmpty)
+    }
+
     @Test("writes and admin statements obey the access rules")
     func accessRules() throws {
         let daemon = try Daemon(config: "write = none\nadmin = none\n")

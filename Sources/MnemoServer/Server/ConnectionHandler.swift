@@ -113,7 +113,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 write(reply, context: context)
                 continue
             }
-            runOnWorker(statement, started: started, context: context)
+            if Executor.isWrite(statement) {
+                runOnWorker(gatherWrites(after: statement), started: started, context: context)
+            } else {
+                runOnWorker([statement], started: started, context: context)
+            }
         }
         if queue.count < Self.lowWater && readPaused && !quiescing {
             readPaused = false
@@ -122,7 +126,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
         closeIfQuiesced(context: context)
     }
 
-    private func runOnWorker(_ statement: Statement, started: UInt64, context: ChannelHandlerContext) {
+    /// The write and the writes queued right behind it (up to a batch), to
+    /// commit together: one transaction, one trip to a worker.
+    private func gatherWrites(after first: Statement) -> [Statement] {
+        var batch = [first]
+        while batch.count < Self.maximumWriteBatch, case .line(let buffer)? = queue.first,
+              let text = String(validating: buffer.readableBytesView, as: UTF8.self),
+              let statement = try? Parser.parse(text, now: .now()), Executor.isWrite(statement) {
+            batch.append(statement)
+            queue.removeFirst()
+        }
+        return batch
+    }
+
+    /// The most pipelined writes committed in one transaction.
+    static let maximumWriteBatch = 256
+
+    private func runOnWorker(_ statements: [Statement], started: UInt64, context: ChannelHandlerContext) {
         running = true
         currentTimedOut = false
         let loop = context.eventLoop
@@ -138,17 +158,26 @@ final class ConnectionHandler: ChannelDuplexHandler {
             handler.flushIfNeeded(context: context)
         } : nil
         pool.runIfActive(eventLoop: loop) {
-            runner.run(statement, session: session)
+            statements.count == 1 && !Executor.isWrite(statements[0])
+                ? [runner.run(statements[0], session: session)]
+                : runner.runWrites(statements, session: session)
         }.whenComplete { result in
             let (handler, context) = bound.value
             timer?.cancel()
-            let reply: Reply = switch result {
-            case .success(let reply): reply
-            case .failure(let error): .error(MnemoError(.internalError, "the daemon is shutting down: \(error)"))
+            let replies: [Reply] = switch result {
+            case .success(let replies): replies
+            case .failure(let error): statements.map { _ in .error(MnemoError(.internalError, "the daemon is shutting down: \(error)")) }
             }
-            handler.record(statement.keyword, started, failed: reply.isError)
+            for (statement, reply) in zip(statements, replies) {
+                handler.record(statement.keyword, started, failed: reply.isError)
+            }
             handler.running = false
-            if !handler.currentTimedOut { handler.write(reply, context: context) }
+            if handler.currentTimedOut {
+                // The first statement was answered with ERR TIMEOUT; the others still get theirs.
+                for reply in replies.dropFirst() { handler.write(reply, context: context) }
+            } else {
+                for reply in replies { handler.write(reply, context: context) }
+            }
             if context.channel.isActive { handler.drain(context: context) }
             handler.flushIfNeeded(context: context)
         }

@@ -32,6 +32,36 @@ struct StatementRunner: Sendable {
         }
     }
 
+    /// Runs consecutive writes in one transaction (see `Executor.runWrites`),
+    /// each checked against the access rules first; one reply per statement.
+    func runWrites(_ statements: [Statement], session: Session, now: Timestamp = .now()) -> [Reply] {
+        var replies = [Reply?](repeating: nil, count: statements.count)
+        var allowed: [Int] = []
+        for (i, statement) in statements.enumerated() {
+            do {
+                try authorize(statement, session: session)
+                allowed.append(i)
+            } catch {
+                state.logger.warning("denied \(statement.keyword) to \(session.peer) in space \(session.space): \(error.message)")
+                replies[i] = .error(error)
+            }
+        }
+        if !allowed.isEmpty {
+            do {
+                let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest)
+                for (i, result) in zip(allowed, executor.runWrites(allowed.map { statements[$0] }, now: now)) {
+                    switch result {
+                    case .success(let lines): replies[i] = .ok(lines)
+                    case .failure(let error): replies[i] = .error(error)
+                    }
+                }
+            } catch {
+                for i in allowed { replies[i] = .error(error) }
+            }
+        }
+        return replies.map { $0! }
+    }
+
     private func authorize(_ statement: Statement, session: Session) throws(MnemoError) {
         if statement.access == .none { return }
         let rules = state.config.access

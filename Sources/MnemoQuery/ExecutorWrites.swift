@@ -1,0 +1,128 @@
+import MnemoModel
+import MnemoStore
+
+extension Executor {
+    /// Whether a statement changes the memory (and may share a transaction
+    /// with the writes pipelined after it).
+    public static func isWrite(_ statement: Statement) -> Bool {
+        switch statement {
+        case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias: true
+        default: false
+        }
+    }
+
+    /// Runs consecutive write statements in one transaction (group commit):
+    /// each in a savepoint of its own, so one that fails leaves the others and
+    /// answers its own error; all are durable when this returns. If the commit
+    /// itself fails, every statement answers that error.
+    public func runWrites(_ statements: [Statement], now: Timestamp = .now()) -> [Result<[JSONValue], MnemoError>] {
+        var results: [Result<[JSONValue], MnemoError>] = []
+        var learned: [String] = []
+        do {
+            try store.write { w in
+                for statement in statements {
+                    var mine: [String] = []
+                    do {
+                        let lines = try w.savepoint { try applyWrite(statement, in: w, now: now, learned: &mine) }
+                        learned += mine
+                        results.append(.success(lines))
+                    } catch let error as MnemoError {
+                        results.append(.failure(error))
+                    } catch {
+                        results.append(.failure(MnemoError(.internalError, "\(error)")))
+                    }
+                }
+            }
+        } catch {
+            return statements.map { _ in .failure(error) }
+        }
+        for statement in statements { try? afterCommit(statement, learned: []) }
+        if let ingestor = try? ingest.ingestor(for: store) { ingestor.learn(learned) }
+        return results
+    }
+
+    /// What a write changes in memory outside the store once it committed.
+    func afterCommit(_ statement: Statement, learned: [String]) throws {
+        if case .forget = statement { ingest.forget(store) }
+        if !learned.isEmpty { try ingest.ingestor(for: store).learn(learned) }
+    }
+
+    /// One write statement inside the caller's transaction. Names of the
+    /// entities it touched go to `learned`, for the ingestion dictionary.
+    func applyWrite(_ statement: Statement, in w: WriteContext, now: Timestamp, learned: inout [String]) throws -> [JSONValue] {
+        switch statement {
+        case .remember(let r):
+            let ingestor = try ingest.ingestor(for: store)
+            do {
+                let outcome = try ingestor.remember(r, now: now, in: w)
+                let episode = try w.reader.episode(id: outcome.episodeID)!
+                learned += episode.entities
+                var lines = [Encode.episode(episode)]
+                if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
+                    lines.append(Encode.scene(scene, extra: [("created", true)]))
+                }
+                for fact in try w.reader.facts(fromSource: outcome.episodeID) {
+                    learned += fact.roleValues.flatMap(Self.entityNames)
+                    lines.append(Encode.fact(fact))
+                }
+                return lines
+            }
+        case .assert(let a):
+            do {
+                let outcome = try w.assert(FactAssertion(
+                    a.predicate, a.arguments, validFrom: a.validFrom, validTo: a.validTo, confidence: a.confidence ?? 1,
+                    note: a.source, scene: a.scene))
+                var extra: [(String, JSONValue)] = [("created", .bool(outcome.created))]
+                if !outcome.supersedes.isEmpty { extra.append(("supersedes", ids(.fact, outcome.supersedes))) }
+                let fact = try w.reader.fact(id: outcome.factID)!
+                var lines = [Encode.fact(fact, extra: extra)]
+                for old in outcome.supersedes {
+                    lines.append(Encode.fact(try w.reader.fact(id: old)!))
+                }
+                learned += fact.roleValues.flatMap(Self.entityNames)
+                return lines
+            }
+        case .declare(let declaration):
+            do {
+                try w.declare(declaration)
+                return [.object([("kind", "predicate"), ("name", .string(Name.normalize(declaration.name))),
+                                 ("roles", .array((declaration.roles ?? []).map { .string($0) })),
+                                 ("functional", .bool(declaration.functional))])]
+            }
+        case .retract(let id, let at):
+            do {
+                let changed = try w.retract(fact: id.number, at: at)
+                return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
+            }
+        case .forget(let id):
+            do {
+                let report = try w.forget(id)
+                return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
+                                 ("target", .string(id.description)),
+                                 ("deleted", .array(report.deleted.map { .string($0.description) }))])]
+            }
+        case .sceneOpen(let title, let at, let with, let place):
+            do {
+                let id = try w.openScene(title, at: at, participants: with, place: place)
+                return [Encode.scene(try w.reader.scene(id: id)!, extra: [("created", true)])]
+            }
+        case .sceneClose(let title, let at):
+            do {
+                let id = try w.closeScene(title, at: at)
+                return [Encode.scene(try w.reader.scene(id: id)!)]
+            }
+        case .personaSet(let entity, let attribute, let value, let from):
+            do {
+                let (id, closed) = try w.pinPersonaAttributeClosing(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
+                return try ([id] + closed).compactMap { try w.reader.personaAttribute(id: $0) }.map { Encode.persona($0) }
+            }
+        case .alias(let alias, let target):
+            do {
+                let (id, changed) = try w.alias(alias, to: target)
+                return [Encode.entity(try w.reader.entity(id: id)!, extra: [("changed", .bool(changed))])]
+            }
+        default:
+            throw MnemoError(.internalError, "\(statement.keyword) is not a write")
+        }
+    }
+}
