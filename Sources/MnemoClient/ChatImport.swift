@@ -110,11 +110,25 @@ public struct ChatImport: Sendable {
         return String(format: "%04d-%02d-%02dT%02d:%02d:00Z", year, month, day, hour, minute)
     }
 
-    /// An ISO time plus some seconds (turns of one session keep their order in time).
+    /// An ISO time (`YYYY-MM-DDTHH:MM[:SS][Z]`, UTC) plus some seconds, so the
+    /// turns of one session keep their order in time. Times in other forms are
+    /// passed on unchanged when `seconds` is 0.
     static func shifted(_ iso: String, seconds: Int) -> String? {
-        let formatter = ISO8601DateFormatter()
-        guard let date = formatter.date(from: iso) ?? formatter.date(from: iso + "Z") else { return seconds == 0 ? iso : nil }
-        return formatter.string(from: date.addingTimeInterval(TimeInterval(seconds)))
+        let digits = iso.unicodeScalars.filter { $0.properties.numericType != nil }.map { Int($0.value) - 48 }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
+        guard digits.count >= 12, iso.count <= 20 else { return seconds == 0 ? iso : nil }
+        var time = tm()
+        time.tm_year = Int32(number(0..<4) - 1900)
+        time.tm_mon = Int32(number(4..<6) - 1)
+        time.tm_mday = Int32(number(6..<8))
+        time.tm_hour = Int32(number(8..<10))
+        time.tm_min = Int32(number(10..<12))
+        time.tm_sec = Int32(digits.count >= 14 ? number(12..<14) : 0)
+        var epoch = timegm(&time) + seconds
+        var out = tm()
+        gmtime_r(&epoch, &out)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(out.tm_year) + 1900, Int(out.tm_mon) + 1,
+                      Int(out.tm_mday), Int(out.tm_hour), Int(out.tm_min), Int(out.tm_sec))
     }
 
     static func isTime(_ text: String) -> Bool {

@@ -24,6 +24,19 @@ public enum Analyzer {
         }
         for scalar in text.unicodeScalars {
             let width = UTF8.width(scalar)
+            if scalar.isASCII {
+                // The common case, without Unicode property look-ups or allocation.
+                let v = scalar.value
+                let isUpper = v >= 0x41 && v <= 0x5A
+                if isUpper || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) {
+                    if current.isEmpty { start = offset }
+                    current.append(isUpper ? Unicode.Scalar(v + 0x20)! : scalar)
+                } else {
+                    flush()
+                }
+                offset += width
+                continue
+            }
             let p = scalar.properties
             if p.isAlphabetic || p.numericType != nil {
                 if current.isEmpty { start = offset }

@@ -23,7 +23,10 @@ extension Executor {
                 for statement in statements {
                     var mine: [String] = []
                     do {
-                        let lines = try w.savepoint { try applyWrite(statement, in: w, now: now, learned: &mine) }
+                        // One statement alone needs no savepoint: its transaction is its own.
+                        let lines = statements.count == 1
+                            ? try applyWrite(statement, in: w, now: now, learned: &mine)
+                            : try w.savepoint { try applyWrite(statement, in: w, now: now, learned: &mine) }
                         learned += mine
                         results.append(.success(lines))
                     } catch let error as MnemoError {

@@ -25,7 +25,7 @@ extension ReadContext {
 
     /// The facts an episode is a source of.
     public func facts(fromSource episodeID: Int64) throws -> [Fact] {
-        try Int64.fetchAll(db, sql: "SELECT fact_id FROM fact_source WHERE episode_id = ? ORDER BY fact_id", arguments: [episodeID])
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT fact_id FROM fact_source WHERE episode_id = ? ORDER BY fact_id"), arguments: [episodeID])
             .compactMap { try fact(id: $0) }
     }
 
