@@ -113,6 +113,11 @@ let package = Package(
             dependencies: ["MnemoClient"],
             path: "Benchmarks/QueryBenchmark"),
 
+        .executableTarget(
+            name: "mnemo-bench-ingest",
+            dependencies: ["MnemoClient", "MnemoIngest", "MnemoModel"],
+            path: "Benchmarks/LocomoIngest"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),

@@ -1,0 +1,137 @@
+// Ingestion measurement on LoCoMo (issue 5): every turn of the development
+// conversations written to a real mnemod over its socket, as `mnemo
+// import-chat` does (pipelined `remember`s), then the temporal check.
+//
+//   swift build -c release --product mnemod --product mnemo-bench-ingest
+//   .build/release/mnemo-bench-ingest [--data ../shared/data/locomo] [--mnemod PATH]
+//
+// Prints episodes/s (target ≥ 5,000/s with extraction), and for temporal
+// questions (category 2) whose gold answer names an absolute day, month or
+// year, the share whose evidence episode carries a resolved interval
+// containing that date.
+import Foundation
+import MnemoClient
+import MnemoIngest
+import MnemoModel
+
+var dataDirectory = "../shared/data/locomo"
+var mnemodPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--data": dataDirectory = arguments.next() ?? dataDirectory
+    case "--mnemod": mnemodPath = arguments.next() ?? mnemodPath
+    default: print("unknown argument \(argument)"); exit(64)
+    }
+}
+
+func seconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+guard !files.isEmpty else { print("no LoCoMo files in \(dataDirectory)"); exit(66) }
+
+let work = "/tmp/mnemo-ingest-\(getpid())"
+try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+let daemon = Process()
+daemon.executableURL = URL(fileURLWithPath: mnemodPath)
+daemon.arguments = ["--data-dir", work + "/data", "--socket", work + "/m.sock", "--log-level", "warning"]
+try daemon.run()
+defer {
+    daemon.terminate()
+    daemon.waitUntilExit()
+    try? FileManager.default.removeItem(atPath: work)
+}
+var client: MnemoConnection?
+for _ in 0..<200 where client == nil {
+    client = try? MnemoConnection(socketPath: work + "/m.sock")
+    if client == nil { usleep(50_000) }
+}
+guard let connection = client else { print("mnemod did not start"); exit(1) }
+
+// 1. Ingest, timed.
+var total = 0
+var elapsed = 0.0
+var conversations: [(name: String, chat: ChatImport)] = []
+for file in files {
+    let chat = try ChatImport.load(path: dataDirectory + "/" + file)
+    let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
+    conversations.append((space, chat))
+    _ = try connection.request("use space \(StatementInfo.quoted(space))")
+    let t0 = seconds()
+    var index = 0
+    while index < chat.turns.count {
+        let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
+        try connection.sendMany(slice.map(\.statement))
+        for _ in slice {
+            let response = try connection.readResponse()
+            if !response.isOK { print("refused: \(response.headerLine)") }
+        }
+        index += slice.count
+    }
+    elapsed += seconds() - t0
+    total += chat.turns.count
+}
+
+// 2. The temporal check.
+struct Question { var answer: String; var evidence: [String] }
+func temporalQuestions(_ path: String) throws -> [Question] {
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    return (object["qa"] as? [[String: Any]] ?? []).compactMap { qa in
+        guard qa["category"] as? Int == 2, let evidence = qa["evidence"] as? [String] else { return nil }
+        let answer = (qa["answer"] as? String) ?? (qa["answer"] as? Int).map(String.init) ?? ""
+        return Question(answer: answer, evidence: evidence)
+    }
+}
+
+/// The absolute period a gold answer names, when the whole answer is one date,
+/// month or year ("7 May 2023", "June 2023", "2022", "in 2022").
+let resolver = TemporalResolver()
+func goldPeriod(_ answer: String) -> TimeRange? {
+    let cleaned = answer.trimmingCharacters(in: CharacterSet(charactersIn: " .").union(.whitespaces))
+    let mentions = resolver.resolve(cleaned, at: Timestamp(year: 2100, month: 1, day: 1))
+    guard mentions.count == 1, let m = mentions.first, m.text.contains(where: \.isNumber),
+          m.text.range(of: #"(19|20)\d\d"#, options: .regularExpression) != nil else { return nil }
+    let rest = cleaned.replacingOccurrences(of: m.text, with: "").trimmingCharacters(in: .whitespaces).lowercased()
+    guard ["", "in", "on", "the", "in the", "on the"].contains(rest) else { return nil }
+    return m.range
+}
+
+var eligible = 0, covered = 0
+for (space, _) in conversations {
+    _ = try connection.request("use space \(StatementInfo.quoted(space))")
+    // Every episode's times, by ref, from the scenes.
+    var timesByRef: [String: [TimeRange]] = [:]
+    let scenes = try connection.request("scenes")
+    for line in scenes.lines {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let id = object["id"] as? String else { continue }
+        for episodeLine in try connection.request("scene \(id)").lines {
+            guard let e = try JSONSerialization.jsonObject(with: Data(episodeLine.utf8)) as? [String: Any],
+                  e["kind"] as? String == "episode", let ref = e["ref"] as? String else { continue }
+            let times = (e["times"] as? [[String: Any]] ?? []).compactMap { t -> TimeRange? in
+                guard let from = (t["from"] as? String).flatMap({ Timestamp(iso8601: $0) }),
+                      let to = (t["to"] as? String).flatMap({ Timestamp(iso8601: $0) }) else { return nil }
+                return TimeRange(from: from, to: to)
+            }
+            timesByRef[ref] = times
+        }
+    }
+    for q in try temporalQuestions(dataDirectory + "/" + space.replacingOccurrences(of: "locomo-", with: "") + ".json") {
+        guard let gold = goldPeriod(q.answer), let from = gold.from, let to = gold.to else { continue }
+        eligible += 1
+        let hit = q.evidence.contains { ref in
+            (timesByRef[ref] ?? []).contains { t in (t.from ?? from) <= from && to <= (t.to ?? to) }
+        }
+        if hit { covered += 1 }
+    }
+}
+
+print("conversations \(files.count), turns \(total)")
+print(String(format: "ingest over the socket: %.0f episodes/s (%.2f s)   target ≥ 5000/s: %@", Double(total) / elapsed, elapsed,
+             Double(total) / elapsed >= 5000 ? "met" : "MISSED"))
+print(String(format: "temporal questions with an absolute gold date: %d; evidence episode carries an interval containing it: %d (%.1f%%)",
+             eligible, covered, eligible > 0 ? 100 * Double(covered) / Double(eligible) : 0))
