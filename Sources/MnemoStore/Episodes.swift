@@ -55,9 +55,12 @@ extension WriteContext {
         var sceneID: Int64?
         var sceneCreated = false
         if let title = input.scene {
-            let before = try reader.latestScene(titled: title)
-            sceneID = try self.sceneID(titled: title, at: at)
-            sceneCreated = before == nil
+            if let existing = try reader.latestScene(titled: title) {
+                sceneID = existing
+            } else {
+                sceneID = try openScene(title, at: at)
+                sceneCreated = true
+            }
         } else if let speakerID {
             sceneID = try Int64.fetchOne(db, sql: """
                 SELECT s.id FROM scene s JOIN scene_member m ON m.scene_id = s.id
