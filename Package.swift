@@ -67,10 +67,16 @@ let package = Package(
         // temporal expressions, extraction rules, scene segmentation.
         .target(name: "MnemoIngest", dependencies: ["MnemoModel", "MnemoRegex"]),
 
+        // The in-memory graph that recall spreads activation over.
+        .target(
+            name: "MnemoGraph",
+            dependencies: ["MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // The statements of the language: lexer, parser, executor.
         .target(
             name: "MnemoQuery",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest"]),
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
@@ -118,9 +124,15 @@ let package = Package(
             dependencies: ["MnemoClient", "MnemoIngest", "MnemoModel"],
             path: "Benchmarks/LocomoIngest"),
 
+        .executableTarget(
+            name: "mnemo-eval",
+            dependencies: ["MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/LocomoEval"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
+        .testTarget(name: "MnemoGraphTests", dependencies: ["MnemoGraph", "MnemoStore", "MnemoModel"]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
         .testTarget(name: "MnemoServerTests", dependencies: ["MnemoServer", "MnemoModel"]),

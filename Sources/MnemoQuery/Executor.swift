@@ -11,11 +11,13 @@ public struct Executor: Sendable {
     public let store: MemoryStore
     let regexes: RegexCache
     let ingest: IngestRegistry
+    let graphs: GraphRegistry
 
-    public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry) {
+    public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry, graphs: GraphRegistry) {
         self.store = store
         self.regexes = regexes
         self.ingest = ingest
+        self.graphs = graphs
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
@@ -31,9 +33,9 @@ public struct Executor: Sendable {
     private func execute(_ statement: Statement, now: Timestamp) throws -> [JSONValue] {
         switch statement {
         case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias:
-            var learned: [String] = []
-            let lines = try store.write { w in try applyWrite(statement, in: w, now: now, learned: &learned) }
-            try afterCommit(statement, learned: learned)
+            var effects = WriteEffects()
+            let lines = try store.write { w in try applyWrite(statement, in: w, now: now, effects: &effects) }
+            try afterCommit(effects)
             return lines
         case .match(let m):
             return try store.read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }
@@ -77,8 +79,14 @@ public struct Executor: Sendable {
         case .backup(let path):
             try store.backup(to: path)
             return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(fileSize(path)))])]
-        case .recall:
-            throw MnemoError(.unsupported, "recall is parsed but not built in this version (spreading-activation recall comes next)")
+        case .recall(let r):
+            let graph = try graphs.graph(for: store)
+            let dictionary = try ingest.ingestor(for: store).dictionary
+            let (lines, returned) = try store.read { reader in
+                try RecallEngine(reader: reader, graph: graph, dictionary: dictionary, settings: graphs.settings).run(r, now: now)
+            }
+            graphs.reinforce(returned, graph: graph, store: store, at: now)
+            return lines
         case .consolidate, .consolidations, .undoConsolidation:
             throw MnemoError(.unsupported, "\(statement.keyword) is parsed but not built in this version (consolidation comes later)")
         case .ping, .stats, .help, .use:

@@ -17,17 +17,17 @@ extension Executor {
     /// itself fails, every statement answers that error.
     public func runWrites(_ statements: [Statement], now: Timestamp = .now()) -> [Result<[JSONValue], MnemoError>] {
         var results: [Result<[JSONValue], MnemoError>] = []
-        var learned: [String] = []
+        var effects = WriteEffects()
         do {
             try store.write { w in
                 for statement in statements {
-                    var mine: [String] = []
+                    var mine = WriteEffects()
                     do {
                         // One statement alone needs no savepoint: its transaction is its own.
                         let lines = statements.count == 1
-                            ? try applyWrite(statement, in: w, now: now, learned: &mine)
-                            : try w.savepoint { try applyWrite(statement, in: w, now: now, learned: &mine) }
-                        learned += mine
+                            ? try applyWrite(statement, in: w, now: now, effects: &mine)
+                            : try w.savepoint { try applyWrite(statement, in: w, now: now, effects: &mine) }
+                        effects.merge(mine)
                         results.append(.success(lines))
                     } catch let error as MnemoError {
                         results.append(.failure(error))
@@ -39,33 +39,40 @@ extension Executor {
         } catch {
             return statements.map { _ in .failure(error) }
         }
-        for statement in statements { try? afterCommit(statement, learned: []) }
-        if let ingestor = try? ingest.ingestor(for: store) { ingestor.learn(learned) }
+        try? afterCommit(effects)
         return results
     }
 
-    /// What a write changes in memory outside the store once it committed.
-    func afterCommit(_ statement: Statement, learned: [String]) throws {
-        if case .forget = statement { ingest.forget(store) }
-        if !learned.isEmpty { try ingest.ingestor(for: store).learn(learned) }
+    /// What a write changes in memory outside the store once it committed:
+    /// the ingestion dictionary and the recall graph.
+    func afterCommit(_ effects: WriteEffects) throws {
+        if effects.forgot {
+            ingest.forget(store)
+            graphs.drop(store)
+        }
+        if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }
+        if !effects.touched.isEmpty { try graphs.refresh(effects.touched, in: store) }
     }
 
-    /// One write statement inside the caller's transaction. Names of the
-    /// entities it touched go to `learned`, for the ingestion dictionary.
-    func applyWrite(_ statement: Statement, in w: WriteContext, now: Timestamp, learned: inout [String]) throws -> [JSONValue] {
+    /// One write statement inside the caller's transaction; what it touched
+    /// goes to `effects`, to update the in-memory indexes after the commit.
+    func applyWrite(_ statement: Statement, in w: WriteContext, now: Timestamp, effects: inout WriteEffects) throws -> [JSONValue] {
         switch statement {
         case .remember(let r):
             let ingestor = try ingest.ingestor(for: store)
             do {
                 let outcome = try ingestor.remember(r, now: now, in: w)
                 let episode = try w.reader.episode(id: outcome.episodeID)!
-                learned += episode.entities
+                effects.names += episode.entities
+                effects.touched.append(NodeID(.episode, outcome.episodeID))
+                if let scene = outcome.sceneID { effects.touched.append(NodeID(.scene, scene)) }
                 var lines = [Encode.episode(episode)]
                 if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
                     lines.append(Encode.scene(scene, extra: [("created", true)]))
                 }
                 for fact in try w.reader.facts(fromSource: outcome.episodeID) {
-                    learned += fact.roleValues.flatMap(Self.entityNames)
+                    effects.names += fact.roleValues.flatMap(Self.entityNames)
+                    effects.touched.append(NodeID(.fact, fact.id))
                     lines.append(Encode.fact(fact))
                 }
                 return lines
@@ -82,7 +89,9 @@ extension Executor {
                 for old in outcome.supersedes {
                     lines.append(Encode.fact(try w.reader.fact(id: old)!))
                 }
-                learned += fact.roleValues.flatMap(Self.entityNames)
+                effects.names += fact.roleValues.flatMap(Self.entityNames)
+                effects.touched += ([outcome.factID] + outcome.supersedes + outcome.supersededBy).map { NodeID(.fact, $0) }
+                if let scene = fact.sceneID { effects.touched.append(NodeID(.scene, scene)) }
                 return lines
             }
         case .declare(let declaration):
@@ -95,11 +104,13 @@ extension Executor {
         case .retract(let id, let at):
             do {
                 let changed = try w.retract(fact: id.number, at: at)
+                effects.touched.append(id)
                 return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
             }
         case .forget(let id):
             do {
                 let report = try w.forget(id)
+                effects.forgot = true
                 return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
                                  ("target", .string(id.description)),
                                  ("deleted", .array(report.deleted.map { .string($0.description) }))])]
@@ -107,11 +118,13 @@ extension Executor {
         case .sceneOpen(let title, let at, let with, let place):
             do {
                 let id = try w.openScene(title, at: at, participants: with, place: place)
+                effects.touched.append(NodeID(.scene, id))
                 return [Encode.scene(try w.reader.scene(id: id)!, extra: [("created", true)])]
             }
         case .sceneClose(let title, let at):
             do {
                 let id = try w.closeScene(title, at: at)
+                effects.touched.append(NodeID(.scene, id))
                 return [Encode.scene(try w.reader.scene(id: id)!)]
             }
         case .personaSet(let entity, let attribute, let value, let from):
@@ -122,10 +135,27 @@ extension Executor {
         case .alias(let alias, let target):
             do {
                 let (id, changed) = try w.alias(alias, to: target)
+                effects.names.append(alias)
                 return [Encode.entity(try w.reader.entity(id: id)!, extra: [("changed", .bool(changed))])]
             }
         default:
             throw MnemoError(.internalError, "\(statement.keyword) is not a write")
         }
+    }
+}
+
+/// What committed writes change outside the store.
+struct WriteEffects {
+    /// Entity names the ingestion dictionary should know.
+    var names: [String] = []
+    /// Stored things whose graph node and edges must be refreshed.
+    var touched: [NodeID] = []
+    /// A `forget` ran: in-memory state of the space is rebuilt from the store.
+    var forgot = false
+
+    mutating func merge(_ other: WriteEffects) {
+        names += other.names
+        touched += other.touched
+        forgot = forgot || other.forgot
     }
 }

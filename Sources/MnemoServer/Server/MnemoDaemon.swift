@@ -22,8 +22,10 @@ public final class MnemoDaemon: Service, Sendable {
         lock = try DataDirectoryLock(directory: config.dataDirectory)
         do {
             let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions)
-            _ = try spaces.store(SpaceManager.defaultSpace, create: true)
+            let store = try spaces.store(SpaceManager.defaultSpace, create: true)
             state = ServerState(config: config, spaces: spaces, logger: logger)
+            // The recall graph of the default space is built before serving.
+            _ = try state.graphs.graph(for: store)
         } catch {
             lock.release()
             throw error

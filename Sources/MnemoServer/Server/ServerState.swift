@@ -16,6 +16,8 @@ public final class ServerState: Sendable {
     public let regexes = Parser.regexes
     /// Per-space ingestion state (name dictionaries, scene segmentation).
     public let ingest: IngestRegistry
+    /// Per-space recall graphs.
+    public let graphs = GraphRegistry()
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)

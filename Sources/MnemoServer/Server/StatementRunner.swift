@@ -48,7 +48,7 @@ struct StatementRunner: Sendable {
         }
         if !allowed.isEmpty {
             do {
-                let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest)
+                let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs)
                 for (i, result) in zip(allowed, executor.runWrites(allowed.map { statements[$0] }, now: now)) {
                     switch result {
                     case .success(let lines): replies[i] = .ok(lines)
@@ -108,7 +108,7 @@ struct StatementRunner: Sendable {
         case .stats:
             return .ok(try stats(session: session))
         default:
-            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest)
+            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs)
             return .ok(try executor.run(statement, now: now))
         }
     }
@@ -132,6 +132,12 @@ struct StatementRunner: Sendable {
         let store = try session.store(in: state.spaces)
         lines.append(stat("space_file_bytes", .int(store.fileSize())))
         lines.append(stat("schema_version", .int(Int64(try store.schemaVersion()))))
+        if let graph = state.graphs.existing(for: store) {
+            lines.append(stat("graph_nodes", .int(Int64(graph.nodeCount))))
+            lines.append(stat("graph_edges", .int(Int64(graph.edgeCount))))
+            lines.append(stat("graph_bytes", .int(Int64(graph.byteSize))))
+            lines.append(stat("graph_bytes_per_edge", .double(graph.edgeCount > 0 ? (Double(graph.byteSize) / Double(graph.edgeCount) * 10).rounded() / 10 : 0)))
+        }
         let counts = try store.read { r in try r.counts() }
         for (name, n) in counts { lines.append(stat(name, .int(n))) }
         for s in state.statistics.summaries() {

@@ -1,0 +1,146 @@
+// Recall quality on LoCoMo (issue 6): every turn of the development
+// conversations written to a real mnemod over its socket exactly as a client
+// would (one space per conversation, `remember` per turn with speaker, session
+// time, `in scene "session N"`, `ref` = dia_id, photo caption appended), every
+// question of categories 1-4 asked as `recall "<question>" limit 20`, and
+// Recall@1/5/10/20 per category and overall — beside plain SQLite FTS5 BM25 over
+// the same turns and questions in the same run — plus recall latency p50/p99.
+//
+//   swift build -c release --product mnemod --product mnemo-eval
+//   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH]
+import Foundation
+import GRDB
+import MnemoClient
+import MnemoIngest
+
+var dataDirectory = "../shared/data/locomo"
+var mnemodPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--data": dataDirectory = arguments.next() ?? dataDirectory
+    case "--mnemod": mnemodPath = arguments.next() ?? mnemodPath
+    default: print("unknown argument \(argument)"); exit(64)
+    }
+}
+
+func seconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+struct Question {
+    var text: String
+    var category: Int
+    var evidence: Set<String>
+}
+
+func questions(_ path: String) throws -> [Question] {
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    return (object["qa"] as? [[String: Any]] ?? []).compactMap { qa in
+        guard let category = qa["category"] as? Int, (1...4).contains(category), let text = qa["question"] as? String,
+              let evidence = qa["evidence"] as? [String] else { return nil }
+        let refs = Set(evidence.flatMap { $0.split(whereSeparator: { $0 == ";" || $0 == " " || $0 == "," }) }.map(String.init).filter { $0.hasPrefix("D") })
+        return refs.isEmpty ? nil : Question(text: text, category: category, evidence: refs)
+    }
+}
+
+let ks = [1, 5, 10, 20]
+struct Scores {
+    var sums: [Int: [Int: Double]] = [:]   // category → k → sum
+    var counts: [Int: Int] = [:]
+
+    mutating func add(category: Int, ranked: [String], evidence: Set<String>) {
+        counts[category, default: 0] += 1
+        for k in ks {
+            let hits = Set(ranked.prefix(k)).intersection(evidence).count
+            sums[category, default: [:]][k, default: 0] += Double(hits) / Double(evidence.count)
+        }
+    }
+
+    func recall(_ category: Int?, _ k: Int) -> Double {
+        if let category { return (sums[category]?[k] ?? 0) / Double(max(1, counts[category] ?? 0)) }
+        let total = counts.values.reduce(0, +)
+        return sums.values.reduce(0) { $0 + ($1[k] ?? 0) } / Double(max(1, total))
+    }
+}
+
+let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+guard !files.isEmpty else { print("no LoCoMo files in \(dataDirectory)"); exit(66) }
+
+let work = "/tmp/mnemo-eval-\(getpid())"
+try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+let daemon = Process()
+daemon.executableURL = URL(fileURLWithPath: mnemodPath)
+daemon.arguments = ["--data-dir", work + "/data", "--socket", work + "/m.sock", "--log-level", "warning"]
+try daemon.run()
+defer {
+    daemon.terminate()
+    daemon.waitUntilExit()
+    try? FileManager.default.removeItem(atPath: work)
+}
+var client: MnemoConnection?
+for _ in 0..<200 where client == nil {
+    client = try? MnemoConnection(socketPath: work + "/m.sock")
+    if client == nil { usleep(50_000) }
+}
+guard let connection = client else { print("mnemod did not start"); exit(1) }
+
+var mnemo = Scores(), bm25 = Scores()
+var latencies: [Double] = []
+var asked = 0
+for file in files {
+    let path = dataDirectory + "/" + file
+    let chat = try ChatImport.load(path: path)
+    let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
+    _ = try connection.request("use space \(StatementInfo.quoted(space))")
+    var index = 0
+    while index < chat.turns.count {
+        let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
+        try connection.sendMany(slice.map(\.statement))
+        for _ in slice { _ = try connection.readResponse() }
+        index += slice.count
+    }
+    // The baseline: the same turns in a plain FTS5 table, BM25-ranked.
+    let baseline = try DatabaseQueue()
+    try baseline.write { db in
+        try db.execute(sql: "CREATE VIRTUAL TABLE t USING fts5(ref UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2')")
+        for turn in chat.turns { try db.execute(sql: "INSERT INTO t(ref, text) VALUES (?, ?)", arguments: [turn.ref, turn.text]) }
+    }
+    for q in try questions(path) {
+        asked += 1
+        let t0 = seconds()
+        let response = try connection.request("recall \(StatementInfo.quoted(q.text)) limit 20")
+        latencies.append(seconds() - t0)
+        let ranked = response.lines.compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return object["ref"] as? String
+        }
+        mnemo.add(category: q.category, ranked: ranked, evidence: q.evidence)
+
+        let words = Set(Analyzer.tokens(q.text).map(\.text).filter { !Analyzer.stopWords.contains($0) })
+        let match = words.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
+        let refs = match.isEmpty ? [] : try baseline.read { db in
+            try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
+        }
+        bm25.add(category: q.category, ranked: refs, evidence: q.evidence)
+    }
+}
+
+let names = [1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"]
+print("LoCoMo development conversations: \(files.count), questions (categories 1-4): \(asked)")
+print("")
+print("category          n     recall R@1  R@5   R@10  R@20 | FTS5 BM25 R@1  R@5   R@10  R@20")
+for category in [1, 2, 3, 4, nil] as [Int?] {
+    let label = category.map { "\($0) \(names[$0]!)" } ?? "overall"
+    let n = category.map { mnemo.counts[$0] ?? 0 } ?? asked
+    let ours = ks.map { String(format: "%.3f", mnemo.recall(category, $0)) }.joined(separator: " ")
+    let theirs = ks.map { String(format: "%.3f", bm25.recall(category, $0)) }.joined(separator: " ")
+    print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " |     " + theirs)
+}
+let sortedLatencies = latencies.sorted()
+func ms(_ sorted: [Double], _ p: Double) -> String { String(format: "%.3f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
+print("")
+print("recall latency over the socket: p50 \(ms(sortedLatencies, 0.5)), p99 \(ms(sortedLatencies, 0.99))   (target p50 ≤ 0.3 ms)")
+print("targets: overall R@10 ≥ 0.65 and above BM25 in every category; multi-hop R@10 ≥ 0.45")

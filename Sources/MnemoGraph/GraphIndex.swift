@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// The graph recall spreads activation over, in memory: every entity,
+/// episode, fact and scene of a space as a dense node number, and the
+/// incidences between them as weighted edges in both directions.
+///
+/// Edges built at start-up live in compact arrays (CSR: an offset per node into
+/// one array of targets and one of weights); edges added by later writes go to
+/// a small side table until the next rebuild. SQLite stays the record: the
+/// index is rebuilt from it at start and refreshed from it after each commit
+/// (`refresh`), never written to on its own.
+public final class GraphIndex: Sendable {
+    /// Edge weights by kind of incidence.
+    public struct Weights: Sendable, Hashable {
+        public var mention: Float = 1.0
+        public var speaker: Float = 0.6
+        public var addressee: Float = 0.6
+        public var sceneOfEpisode: Float = 0.5
+        public var factRole: Float = 1.0
+        public var factSource: Float = 1.0
+        public var sceneOfFact: Float = 0.5
+        public var sceneMember: Float = 0.5
+        public init() {}
+    }
+
+    /// Why a node is left out of default recall.
+    public struct Flags: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let deleted = Flags(rawValue: 1)
+        public static let retracted = Flags(rawValue: 2)
+        public static let superseded = Flags(rawValue: 4)
+        public static let archived = Flags(rawValue: 8)
+    }
+
+    struct Storage {
+        var dense: [NodeKind: [Int64: UInt32]] = [:]
+        var nodes: [NodeID] = []
+        /// The node's own time (µs): an episode's `at`, a fact's valid_from or recorded_at, a scene's opening.
+        var times: [Int64] = []
+        var flags: [Flags] = []
+        var offsets: [Int] = [0]
+        var targets: [UInt32] = []
+        var weights: [Float] = []
+        var extra: [UInt32: [(UInt32, Float)]] = [:]
+        var extraEdges = 0
+        /// Each scene's episodes in time order, for temporal contiguity.
+        var sceneEpisodes: [UInt32: [UInt32]] = [:]
+        /// Each episode's scene.
+        var sceneOf: [UInt32: UInt32] = [:]
+        /// When each node was mentioned or recalled (µs), from the activation log.
+        var accesses: [UInt32: [Int64]] = [:]
+    }
+
+    let storage: Mutex<Storage>
+    public let weights: Weights
+
+    init(storage: Storage, weights: Weights) {
+        self.storage = Mutex(storage)
+        self.weights = weights
+    }
+
+    // MARK: - Reading
+
+    public var nodeCount: Int { storage.withLock { $0.nodes.count } }
+    public var edgeCount: Int { storage.withLock { $0.targets.count + $0.extraEdges } }
+
+    /// Approximate bytes held by the index (arrays and side tables).
+    public var byteSize: Int {
+        storage.withLock { s in
+            s.nodes.count * (MemoryLayout<NodeID>.stride + 8 + 1 + 8) + s.targets.count * 8
+                + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 }
+        }
+    }
+
+    /// The dense number of a stored thing, if it is in the index.
+    public func node(_ id: NodeID) -> UInt32? { storage.withLock { $0.dense[id.kind]?[id.number] } }
+
+    /// Records that these nodes were recalled (or mentioned) at `time`.
+    public func recordAccess(_ nodes: [UInt32], at time: Int64) {
+        storage.withLock { s in for n in nodes { s.accesses[n, default: []].append(time) } }
+    }
+
+    /// Runs `body` with read access to the whole index (one lock for a whole recall).
+    public func withView<T>(_ body: (View) throws -> T) rethrows -> T {
+        try storage.withLock { s in try body(View(storage: s)) }
+    }
+
+    /// Read access to the index while `withView` holds it.
+    public struct View {
+        let storage: Storage
+
+        public var count: Int { storage.nodes.count }
+        public func id(_ n: UInt32) -> NodeID { storage.nodes[Int(n)] }
+        public func node(_ id: NodeID) -> UInt32? { storage.dense[id.kind]?[id.number] }
+        public func time(_ n: UInt32) -> Int64 { storage.times[Int(n)] }
+        public func flags(_ n: UInt32) -> Flags { storage.flags[Int(n)] }
+
+        /// The number of edges leaving a node.
+        public func fan(_ n: UInt32) -> Int {
+            storage.offsets[Int(n) + 1] - storage.offsets[Int(n)] + (storage.extra[n]?.count ?? 0)
+        }
+
+        /// Calls `body` with each neighbour and the edge's weight.
+        public func forEachNeighbor(of n: UInt32, _ body: (UInt32, Float) -> Void) {
+            let i = Int(n)
+            for k in storage.offsets[i]..<storage.offsets[i + 1] { body(storage.targets[k], storage.weights[k]) }
+            if let extra = storage.extra[n] { for (t, w) in extra { body(t, w) } }
+        }
+
+        /// The episodes just before and after an episode in its scene.
+        public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [UInt32] {
+            guard let scene = storage.sceneOf[episode], let list = storage.sceneEpisodes[scene],
+                  let at = list.firstIndex(of: episode) else { return [] }
+            return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { list[$0] }
+        }
+
+        /// ACT-R's base-level activation B = ln Σ (now − t)^(−d) over the node's
+        /// creation (its own time) and its mentions and recalls, ages in days.
+        public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
+            var sum = 0.0
+            let day = 86_400_000_000.0
+            for t in [storage.times[Int(n)]] + (storage.accesses[n] ?? []) {
+                let age = max(Double(now - t) / day, 1.0 / 24)
+                sum += pow(age, -d)
+            }
+            return log(sum)
+        }
+
+        /// Every edge as (from, to, weight) with stored ids, for comparing indexes.
+        public func edges() -> Set<String> {
+            var result = Set<String>()
+            for n in 0..<UInt32(storage.nodes.count) where !storage.flags[Int(n)].contains(.deleted) {
+                forEachNeighbor(of: n) { t, w in
+                    if !storage.flags[Int(t)].contains(.deleted) { result.insert("\(id(n)) \(id(t)) \(w)") }
+                }
+            }
+            return result
+        }
+    }
+}
