@@ -86,6 +86,9 @@ struct Builder {
         for row in try Row.fetchAll(db, sql: "SELECT DISTINCT scene_id, entity_id FROM scene_member") {
             link(NodeID(.scene, row[0]), NodeID(.entity, row[1]), weights.sceneMember)
         }
+        for row in try Row.fetchAll(db, sql: "SELECT episode_id, from_time, to_time FROM episode_time") {
+            if let n = dense(NodeID(.episode, row[0])) { storage.episodeTimes[n, default: []].append((row[1], row[2])) }
+        }
         for row in try Row.fetchAll(db, sql: "SELECT node_kind, node_id, at FROM activation") {
             let letter: String = row[0]
             if let kind = NodeKind(rawValue: Character(letter)), let n = dense(NodeID(kind, row[1])) {
@@ -190,6 +193,8 @@ struct Builder {
                     storage.sceneEpisodes[sc] = list
                 }
             }
+            storage.episodeTimes[n] = try Row.fetchAll(db, sql: "SELECT from_time, to_time FROM episode_time WHERE episode_id = ?",
+                                                       arguments: [id.number]).map { ($0[0], $0[1]) }
             for fact in try Int64.fetchAll(db, sql: "SELECT fact_id FROM fact_source WHERE episode_id = ?", arguments: [id.number]) {
                 try link(NodeID(.fact, fact), weights.factSource)
             }

@@ -54,6 +54,8 @@ public final class GraphIndex: Sendable {
         var sceneOf: [UInt32: UInt32] = [:]
         /// When each node was mentioned or recalled (µs), from the activation log.
         var accesses: [UInt32: [Int64]] = [:]
+        /// The resolved time expressions of each episode, [from, to) in µs.
+        var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
     }
 
     let storage: Mutex<Storage>
@@ -110,6 +112,17 @@ public final class GraphIndex: Sendable {
             let i = Int(n)
             for k in storage.offsets[i]..<storage.offsets[i + 1] { body(storage.targets[k], storage.weights[k]) }
             if let extra = storage.extra[n] { for (t, w) in extra { body(t, w) } }
+        }
+
+        /// The scene an episode belongs to.
+        public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
+
+        /// Whether the node's own time or (for an episode) one of the times its
+        /// text names falls in `[from, to)`.
+        public func inTime(_ n: UInt32, from: Int64, to: Int64) -> Bool {
+            let t = storage.times[Int(n)]
+            if t >= from && t < to { return true }
+            return storage.episodeTimes[n]?.contains { $0.0 < to && $0.1 > from } ?? false
         }
 
         /// The episodes just before and after an episode in its scene.

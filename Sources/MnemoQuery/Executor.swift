@@ -83,7 +83,17 @@ public struct Executor: Sendable {
             let graph = try graphs.graph(for: store)
             let dictionary = try ingest.ingestor(for: store).dictionary
             let (lines, returned) = try store.read { reader in
-                try RecallEngine(reader: reader, graph: graph, dictionary: dictionary, settings: graphs.settings).run(r, now: now)
+                let cache = graphs.episodeCache(for: store)
+                let fields: (Int64) throws -> [(String, JSONValue)] = { id in
+                    if let cached = cache.get(id) { return cached }
+                    guard let episode = try reader.episode(id: id), case .object(let fields) = Encode.episode(episode) else {
+                        throw MnemoError(.notFound, "e:\(id) is gone")
+                    }
+                    cache.set(id, fields)
+                    return fields
+                }
+                return try RecallEngine(reader: reader, graph: graph, dictionary: dictionary, settings: graphs.settings,
+                                        episodeFields: fields).run(r, now: now)
             }
             graphs.reinforce(returned, graph: graph, store: store, at: now)
             return lines

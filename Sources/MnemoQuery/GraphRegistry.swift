@@ -34,24 +34,59 @@ public final class GraphRegistry: Sendable {
         try existing(for: store)?.refresh(ids, from: store)
     }
 
-    /// Drops a space's graph; the next recall rebuilds it (after `forget`).
+    /// Drops a space's graph and cached answers; the next recall rebuilds them (after `forget`).
     func drop(_ store: MemoryStore) {
         _ = graphs.withLock { $0.removeValue(forKey: store.path) }
+        _ = caches.withLock { $0.removeValue(forKey: store.path) }
+    }
+
+    private let caches = Mutex<[String: EpisodeCache]>([:])
+
+    /// The space's cache of encoded episodes.
+    func episodeCache(for store: MemoryStore) -> EpisodeCache {
+        caches.withLock { all in
+            if let cache = all[store.path] { return cache }
+            let cache = EpisodeCache()
+            all[store.path] = cache
+            return cache
+        }
     }
 
     /// Records what recall returned: in the graph at once, in the activation log
-    /// in the background (a recall does not wait for a write).
+    /// soon after, in one write for all recalls of the last moment (a recall
+    /// never waits for a write).
     func reinforce(_ nodes: [UInt32], graph: GraphIndex, store: MemoryStore, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
         let ids = graph.withView { view in nodes.map { view.id($0) } }
-        reinforcements.async {
+        let path = store.path
+        let first = pending.withLock { all in
+            let wasEmpty = all[path] == nil
+            all[path, default: (store, [])].events += ids.map { ($0, time.microseconds) }
+            return wasEmpty
+        }
+        guard first else { return }
+        reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in
+            guard let (store, events) = pending.withLock({ $0.removeValue(forKey: path) }) else { return }
             try? store.write { w in
-                for id in ids {
-                    try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')",
-                                     arguments: [String(id.kind.rawValue), id.number, time.microseconds])
-                }
+                let insert = try w.db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
+                for (id, at) in events { try insert.execute(arguments: [String(id.kind.rawValue), id.number, at]) }
             }
+        }
+    }
+
+    private let pending = Mutex<[String: (store: MemoryStore, events: [(NodeID, Int64)])]>([:])
+}
+
+/// Episodes as answered, by id: an episode is never rewritten, so its answer
+/// fields can be kept (until a `forget` drops the space's cache).
+final class EpisodeCache: Sendable {
+    private let entries = Mutex<[Int64: [(String, JSONValue)]]>([:])
+    func get(_ id: Int64) -> [(String, JSONValue)]? { entries.withLock { $0[id] } }
+    func set(_ id: Int64, _ fields: [(String, JSONValue)]) {
+        entries.withLock { all in
+            if all.count > 100_000 { all.removeAll(keepingCapacity: true) }
+            all[id] = fields
         }
     }
 }

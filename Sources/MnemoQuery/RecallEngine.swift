@@ -39,6 +39,8 @@ struct RecallEngine {
     let graph: GraphIndex
     let dictionary: EntityDictionary
     let settings: RecallSettings
+    /// An episode's answer fields (episodes never change, so they are cached).
+    let episodeFields: (Int64) throws -> [(String, JSONValue)]
 
     enum Seed: Hashable { case text, entity, about }
 
@@ -70,31 +72,39 @@ struct RecallEngine {
         let textHits = try fullText(words)
 
         return graph.withView { view in
-            var activation = [UInt32: Double]()
+            let sceneNode = sceneFilter.flatMap { view.node(NodeID(.scene, $0)) }
+            // Dense scratch arrays (a few bytes per node) and the list of nodes touched.
+            var activation = [Double](repeating: 0, count: view.count)
+            var touched: [UInt32] = []
             var seedOf = [UInt32: Seed]()
             var parent = [UInt32: UInt32]()
+            func bump(_ n: UInt32, _ a: Double) {
+                if activation[Int(n)] == 0 { touched.append(n) }
+                activation[Int(n)] += a
+            }
             for (episode, score) in textHits {
                 guard let n = view.node(NodeID(.episode, episode)) else { continue }
-                activation[n, default: 0] += score
+                bump(n, score)
                 seedOf[n] = .text
             }
             for (entity, strength, kind) in entitySeeds {
                 guard let n = view.node(NodeID(.entity, entity)) else { continue }
-                activation[n, default: 0] += strength
+                bump(n, strength)
                 seedOf[n] = kind
             }
             func excluded(_ n: UInt32) -> Bool {
                 let flags = view.flags(n)
+                if flags.isEmpty { return false }
                 if flags.contains(.deleted) || flags.contains(.retracted) { return true }
                 if flags.contains(.archived) && !r.includeArchived { return true }
                 if flags.contains(.superseded) && r.asOf == nil { return true }
                 return false
             }
             // Spread: each firing node shares its activation, decayed and divided by its fan.
-            var frontier = activation
+            var frontier: [(UInt32, Double)] = touched.map { ($0, activation[Int($0)]) }
+            var incoming = [Double](repeating: 0, count: view.count)
             for _ in 0..<depth {
-                var next = [UInt32: Double]()
-                var best = [UInt32: Double]()
+                var reached: [UInt32] = []
                 for (n, a) in frontier where a >= settings.threshold {
                     let fan = view.fan(n)
                     guard fan > 0 else { continue }
@@ -102,35 +112,38 @@ struct RecallEngine {
                     view.forEachNeighbor(of: n) { t, w in
                         guard !excluded(t) else { return }
                         let gain = share * Double(w)
-                        next[t, default: 0] += gain
-                        if gain > best[t, default: 0] {
-                            best[t] = gain
-                            if seedOf[t] == nil && parent[t] == nil { parent[t] = n }
-                        }
+                        if incoming[Int(t)] == 0 { reached.append(t) }
+                        if seedOf[t] == nil && gain > incoming[Int(t)] * 0.5 && parent[t] == nil { parent[t] = n }
+                        incoming[Int(t)] += gain
                     }
                 }
-                for (t, a) in next { activation[t, default: 0] += a }
-                frontier = next
+                frontier = reached.map { ($0, incoming[Int($0)]) }
+                for t in reached {
+                    bump(t, incoming[Int(t)])
+                    incoming[Int(t)] = 0
+                }
             }
             // Scene contiguity: the turns around a strongly activated episode.
-            let strong = activation.filter { view.id($0.key).kind == .episode }.sorted { $0.value > $1.value }.prefix(20)
+            let strong = touched.filter { view.id($0).kind == .episode }
+                .sorted { activation[Int($0)] > activation[Int($1)] }.prefix(20).map { ($0, activation[Int($0)]) }
             for (n, a) in strong {
                 for m in view.timeNeighbors(of: n) where !excluded(m) {
-                    activation[m, default: 0] += a * settings.contiguity
+                    bump(m, a * settings.contiguity)
                     if parent[m] == nil && seedOf[m] == nil { parent[m] = n }
                 }
             }
             // Score the episodes and facts.
             var scored: [Scored] = []
-            for (n, a) in activation where !excluded(n) {
+            for n in touched where !excluded(n) {
+                let a = activation[Int(n)]
                 let id = view.id(n)
                 guard id.kind == .episode || id.kind == .fact else { continue }
                 let time = view.time(n)
                 if let asOf = r.asOf, time > asOf.microseconds { continue }
-                if let during = r.during, !during.contains(Timestamp(microseconds: time)) && !(timesOverlap(id, during)) { continue }
-                if let sceneFilter, id.kind == .episode, (try? episodeScene(id.number)) != sceneFilter { continue }
+                if let during = r.during, !view.inTime(n, from: during.from?.microseconds ?? .min, to: during.to?.microseconds ?? .max) { continue }
+                if let sceneNode, id.kind == .episode, view.scene(of: n) != sceneNode { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
-                if let window, window.contains(Timestamp(microseconds: time)) || timesOverlap(id, window) {
+                if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
                     score *= 1 + settings.temporalBoost
                 }
                 scored.append(Scored(node: n, score: score))
@@ -157,7 +170,7 @@ struct RecallEngine {
                 }
                 switch id.kind {
                 case .episode:
-                    if let e = try? reader.episode(id: id.number) { lines.append(Encode.episode(e, extra: extra)) }
+                    if let fields = try? episodeFields(id.number) { lines.append(.object(fields + extra)) }
                 case .fact:
                     if let f = try? reader.fact(id: id.number) { lines.append(Encode.fact(f, extra: extra)) }
                 default: break
@@ -177,18 +190,5 @@ struct RecallEngine {
         let hits: [(Int64, Double)] = rows.map { ($0[0], -($0[1] as Double)) }
         guard let best = hits.map(\.1).max(), best > 0 else { return hits.map { ($0.0, 0.01) } }
         return hits.map { ($0.0, $0.1 / best) }
-    }
-
-    private func episodeScene(_ id: Int64) throws -> Int64? {
-        try Int64.fetchOne(reader.db.cachedStatement(sql: "SELECT scene_id FROM episode WHERE id = ?"), arguments: [id])
-    }
-
-    /// Whether an episode's resolved time expressions overlap a range.
-    private func timesOverlap(_ id: NodeID, _ range: TimeRange) -> Bool {
-        guard id.kind == .episode else { return false }
-        let count = try? Int.fetchOne(reader.db.cachedStatement(sql: """
-            SELECT COUNT(*) FROM episode_time WHERE episode_id = ? AND from_time < ? AND to_time > ?
-            """), arguments: [id.number, range.to?.microseconds ?? Int64.max, range.from?.microseconds ?? Int64.min])
-        return (count ?? 0) > 0
     }
 }
