@@ -95,8 +95,13 @@ struct Builder {
                 storage.accesses[n, default: []].append(row[2])
             }
         }
-        // Compressed rows: edges grouped by source.
-        edges.sort { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        // Compressed rows: edges grouped by source; a pair linked twice (a speaker
+        // who also mentions themself) keeps one edge with the larger weight.
+        edges.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 != $1.1 ? $0.1 < $1.1 : $0.2 > $1.2 }
+        var unique: [(UInt32, UInt32, Float)] = []
+        unique.reserveCapacity(edges.count)
+        for edge in edges where unique.last.map({ $0.0 != edge.0 || $0.1 != edge.1 }) ?? true { unique.append(edge) }
+        edges = unique
         var offsets = [Int](repeating: 0, count: storage.nodes.count + 1)
         for (from, _, _) in edges { offsets[Int(from) + 1] += 1 }
         for i in 0..<storage.nodes.count { offsets[i + 1] += offsets[i] }
@@ -217,13 +222,19 @@ struct Builder {
         }
     }
 
-    /// Adds the edge unless the node already has it.
+    /// Adds the edge, or raises its weight if the node already has it lighter.
     mutating func connect(_ a: UInt32, _ b: UInt32, _ w: Float) {
         let i = Int(a)
         if i + 1 < storage.offsets.count {
-            for k in storage.offsets[i]..<storage.offsets[i + 1] where storage.targets[k] == b { return }
+            for k in storage.offsets[i]..<storage.offsets[i + 1] where storage.targets[k] == b {
+                storage.weights[k] = max(storage.weights[k], w)
+                return
+            }
         }
-        if storage.extra[a]?.contains(where: { $0.0 == b }) == true { return }
+        if let at = storage.extra[a]?.firstIndex(where: { $0.0 == b }) {
+            storage.extra[a]![at].1 = max(storage.extra[a]![at].1, w)
+            return
+        }
         storage.extra[a, default: []].append((b, w))
         storage.extraEdges += 1
     }

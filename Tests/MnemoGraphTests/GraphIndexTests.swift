@@ -1,0 +1,111 @@
+import Foundation
+import MnemoGraph
+import MnemoModel
+import MnemoStore
+import Testing
+
+func t(_ iso: String) -> Timestamp { Timestamp(iso8601: iso)! }
+
+/// A store on a real SQLite file in a temporary directory.
+final class ScratchStore: @unchecked Sendable {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-graph-\(UUID().uuidString)").path
+    let store: MemoryStore
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        store = try MemoryStore(path: path + "/g.sqlite")
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+@Suite("the in-memory graph index")
+struct GraphIndexTests {
+    @Test("built from the store: incidences both ways, with their weights")
+    func build() throws {
+        let s = try ScratchStore()
+        let (episode, fact) = try s.store.write { w in
+            let e = try w.createEpisode(EpisodeInput(text: "Alice met Bob", speaker: "alice", at: t("2024-01-01T10:00"), scene: "day", mentions: ["bob"]))
+            let f = try w.assert(FactAssertion("met", [Argument(.entity("alice")), Argument(.entity("bob"))], sources: [e.episodeID]))
+            return (e.episodeID, f.factID)
+        }
+        let graph = try GraphIndex.build(from: s.store)
+        let edges = graph.withView { $0.edges() }
+        #expect(edges.contains("e:\(episode) n:1 0.6"))      // speaker
+        #expect(edges.contains("n:1 e:\(episode) 0.6"))
+        #expect(edges.contains("e:\(episode) n:2 1.0"))      // mention
+        #expect(edges.contains("f:\(fact) e:\(episode) 1.0")) // provenance
+        #expect(edges.contains("f:\(fact) n:2 1.0"))
+        #expect(edges.contains("s:1 e:\(episode) 0.5"))
+        #expect(graph.withView { view in view.fan(view.node(NodeID(.entity, 1))!) } == 3)   // episode, fact, scene
+    }
+
+    @Test("after random writes, the refreshed index equals one built from SQLite", arguments: [1, 2, 3])
+    func refreshEqualsRebuild(seed: UInt64) throws {
+        let s = try ScratchStore()
+        let graph = try GraphIndex.build(from: s.store)
+        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let people = ["ann", "ben", "cat", "dan", "eve"]
+        var episodes: [Int64] = [], facts: [Int64] = []
+        for i in 0..<120 {
+            var touched: [NodeID] = []
+            try s.store.write { w in
+                switch next(5) {
+                case 0, 1:
+                    let outcome = try w.createEpisode(EpisodeInput(
+                        text: "turn \(i)", speaker: people[next(5)], at: t("2024-01-01").adding(seconds: Int64(next(100_000))),
+                        scene: "scene \(next(4))", mentions: [people[next(5)]]))
+                    episodes.append(outcome.episodeID)
+                    touched += [NodeID(.episode, outcome.episodeID)] + (outcome.sceneID.map { [NodeID(.scene, $0)] } ?? [])
+                case 2, 3:
+                    let sources = episodes.isEmpty ? [] : [episodes[next(episodes.count)]]
+                    let outcome = try w.assert(FactAssertion(["likes", "knows"][next(2)],
+                        [Argument(.entity(people[next(5)])), Argument(.list([.entity(people[next(5)]), .literal(.number(Double(i)))]))],
+                        sources: sources))
+                    facts.append(outcome.factID)
+                    touched += [NodeID(.fact, outcome.factID)]
+                default:
+                    if let f = facts.randomElement(using: &SeededGenerator.shared) {
+                        try w.retract(fact: f)
+                        touched.append(NodeID(.fact, f))
+                    }
+                }
+            }
+            try graph.refresh(touched, from: s.store)
+        }
+        let rebuilt = try GraphIndex.build(from: s.store)
+        #expect(graph.withView { $0.edges() } == rebuilt.withView { $0.edges() })
+        let flags = { (g: GraphIndex) in g.withView { v in (0..<UInt32(v.count)).map { "\(v.id($0)) \(v.flags($0).rawValue)" }.sorted() } }
+        #expect(flags(graph) == flags(rebuilt))
+    }
+
+    @Test("base-level activation grows with recency and with each recall")
+    func baseLevel() throws {
+        let s = try ScratchStore()
+        try s.store.write { w in
+            _ = try w.createEpisode(EpisodeInput(text: "old", at: t("2020-01-01")))
+            _ = try w.createEpisode(EpisodeInput(text: "new", at: t("2024-01-01")))
+        }
+        let graph = try GraphIndex.build(from: s.store)
+        let now = t("2024-02-01").microseconds
+        let (old, new) = graph.withView { v in (v.node(NodeID(.episode, 1))!, v.node(NodeID(.episode, 2))!) }
+        let before = graph.withView { ($0.baseLevel(old, now: now), $0.baseLevel(new, now: now)) }
+        #expect(before.1 > before.0)
+        graph.recordAccess([old], at: t("2024-01-31").microseconds)
+        #expect(graph.withView { $0.baseLevel(old, now: now) } > before.0)
+    }
+}
+
+/// A fixed-seed generator for the few random picks a test makes.
+struct SeededGenerator: RandomNumberGenerator {
+    nonisolated(unsafe) static var shared = SeededGenerator()
+    var state: UInt64 = 42
+    mutating func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state
+    }
+}
