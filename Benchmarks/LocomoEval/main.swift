@@ -7,7 +7,9 @@
 // the same turns and questions in the same run — plus recall latency p50/p99.
 //
 //   swift build -c release --product mnemod --product mnemo-eval
-//   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH]
+//   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH] [--config daemon.conf]
+//
+// --config hands mnemod a configuration, e.g. to try other recall_* parameters.
 import Foundation
 import GRDB
 import MnemoClient
@@ -15,11 +17,13 @@ import MnemoIngest
 
 var dataDirectory = "../shared/data/locomo"
 var mnemodPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
+var configPath: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--data": dataDirectory = arguments.next() ?? dataDirectory
     case "--mnemod": mnemodPath = arguments.next() ?? mnemodPath
+    case "--config": configPath = arguments.next()
     default: print("unknown argument \(argument)"); exit(64)
     }
 }
@@ -74,6 +78,7 @@ try FileManager.default.createDirectory(atPath: work, withIntermediateDirectorie
 let daemon = Process()
 daemon.executableURL = URL(fileURLWithPath: mnemodPath)
 daemon.arguments = ["--data-dir", work + "/data", "--socket", work + "/m.sock", "--log-level", "warning"]
+    + (configPath.map { ["--config", $0] } ?? [])
 try daemon.run()
 defer {
     daemon.terminate()

@@ -20,7 +20,7 @@ public struct RecallSettings: Sendable, Hashable {
     public var entitySeed = 0.6
     public var aboutSeed = 1.5
     /// Share of an episode's activation its neighbours in time receive.
-    public var contiguity = 0.15
+    public var contiguity = 0.4
     /// Weight of base-level activation (recency and frequency) in the score.
     public var baseLevelWeight = 0.01
     /// Score multiplier for items inside a time window named in the query.

@@ -36,6 +36,8 @@ public struct DaemonConfig: Sendable {
     public var sceneGap: Duration = .seconds(1800)
     /// `scene_shift`: share of new terms (0..1) that counts as a change of subject.
     public var sceneShift = 0.9
+    /// `recall_*`: the parameters of spreading-activation recall.
+    public var recall = RecallSettings()
     /// `allow`, `admin`, `read`, `write`, `space.<name>.read|write`.
     public var access = AccessRules()
     /// The file the configuration was read from, if any.
@@ -74,6 +76,9 @@ public struct DaemonConfig: Sendable {
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
                               "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous",
                               "rules_file", "scene_gap", "scene_shift",
+                              "recall_depth", "recall_decay", "recall_threshold", "recall_text_seeds", "recall_entity_seed",
+                              "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost",
+                              "recall_limit",
                               "allow", "admin", "read", "write", "space.<name>.read", "space.<name>.write"]
 
     /// Sets one key; `file:line` and the reason when the key or value is bad.
@@ -138,6 +143,27 @@ public struct DaemonConfig: Sendable {
         case "scene_shift":
             guard let x = Double(value), (0...1).contains(x) else { throw bad("a number from 0 to 1") }
             sceneShift = x
+        case "recall_depth":
+            guard let n = Int(value), (0...10).contains(n) else { throw bad("a whole number from 0 to 10") }
+            recall.depth = n
+        case "recall_text_seeds":
+            guard let n = Int(value), (0...10_000).contains(n) else { throw bad("a whole number from 0 to 10000") }
+            recall.textSeeds = n
+        case "recall_limit":
+            guard let n = Int(value), (1...10_000).contains(n) else { throw bad("a whole number from 1 to 10000") }
+            recall.defaultLimit = n
+        case "recall_decay", "recall_threshold", "recall_entity_seed", "recall_about_seed", "recall_contiguity",
+             "recall_base_level_weight", "recall_temporal_boost":
+            guard let x = Double(value), x >= 0, x <= 100 else { throw bad("a number from 0 to 100") }
+            switch key {
+            case "recall_decay": recall.decay = x
+            case "recall_threshold": recall.threshold = x
+            case "recall_entity_seed": recall.entitySeed = x
+            case "recall_about_seed": recall.aboutSeed = x
+            case "recall_contiguity": recall.contiguity = x
+            case "recall_base_level_weight": recall.baseLevelWeight = x
+            default: recall.temporalBoost = x
+            }
         case "allow": access.connect = try principals()
         case "admin": access.admin = try principals()
         case "read": access.read = try principals()

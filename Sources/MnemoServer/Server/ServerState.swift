@@ -17,7 +17,7 @@ public final class ServerState: Sendable {
     /// Per-space ingestion state (name dictionaries, scene segmentation).
     public let ingest: IngestRegistry
     /// Per-space recall graphs.
-    public let graphs = GraphRegistry()
+    public let graphs: GraphRegistry
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)
@@ -28,6 +28,7 @@ public final class ServerState: Sendable {
         configuration = Mutex(config)
         currentLogger = Mutex(logger)
         ingest = IngestRegistry(settings: config.ingestSettings)
+        graphs = GraphRegistry(settings: config.recall)
         self.spaces = spaces
     }
 
@@ -48,6 +49,7 @@ public final class ServerState: Sendable {
         if new.synchronous != old.synchronous { ignored.append("synchronous"); applied.synchronous = old.synchronous }
         configuration.withLock { $0 = applied }
         ingest.replace(applied.ingestSettings)
+        graphs.replace(applied.recall)
         currentLogger.withLock { $0.logLevel = applied.logLevel }
         return ignored
     }
