@@ -135,7 +135,9 @@ let package = Package(
         .testTarget(name: "MnemoGraphTests", dependencies: ["MnemoGraph", "MnemoStore", "MnemoModel"]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
-        .testTarget(name: "MnemoServerTests", dependencies: ["MnemoServer", "MnemoModel"]),
+        .testTarget(
+            name: "MnemoServerTests",
+            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery"]),
         .testTarget(
             name: "MnemoStoreTests",

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import MnemoStore
+import Testing
+
+@Suite("recall, against a real mnemod")
+struct RecallTests {
+    func ids(_ answer: Answer) -> [String] { answer.objects.compactMap { $0["id"] as? String } }
+
+    @Test("finds by words, by a named entity through the graph, and explains with real paths")
+    func spreading() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        for statement in [
+            #"remember "We went camping at the lake last weekend" by Mel at 2023-06-12T10:00 in scene "chat 1""#,
+            #"remember "The kids loved the marshmallows" by Mel at 2023-06-12T10:01 in scene "chat 1""#,
+            #"remember "I started pottery classes" by Caroline at 2023-06-12T10:02 in scene "chat 1""#,
+            #"remember "Taxes are due soon" by Bob at 2023-07-01T09:00 in scene "office""#,
+        ] { #expect(try c.request(statement).code == nil) }
+        let camping = try c.request(#"recall "camping trip" limit 3"#)
+        #expect(ids(camping).first == "e:1")
+        let scores = camping.objects.compactMap { $0["score"] as? Double }
+        #expect(scores.count == 3 && scores == scores.sorted(by: >))
+        // The next turn of the same scene comes along (contiguity), the office does not.
+        #expect(ids(camping).contains("e:2"))
+        #expect(!ids(camping).contains("e:4"))
+        // No word of the query is in Bob's turn: the entity Bob reaches it through the graph.
+        let bob = try c.request(#"recall "what did Bob say" limit 2 explain"#)
+        #expect(ids(bob).first == "e:4")
+        let path = ((bob.objects.first?["paths"] as? [[String: Any]])?.first?["via"] as? [String]) ?? []
+        #expect(path.first?.hasPrefix("n:") == true && path.last == "e:4")
+        // Each step of the path is an incidence: Bob's entity is in e:4's entities.
+        #expect((bob.objects.first?["entities"] as? [String])?.contains("Bob") == true)
+    }
+
+    @Test("filters: during, in scene, as of; superseded and retracted facts are left out")
+    func filters() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        _ = try c.request(#"remember "Camping in June" by Mel at 2023-06-12T10:00 in scene "june""#)
+        _ = try c.request(#"remember "Camping in August" by Mel at 2023-08-12T10:00 in scene "august""#)
+        #expect(ids(try c.request(#"recall "camping" during 2023-08"#)) == ["e:2"])
+        #expect(ids(try c.request(#"recall "camping" in scene june"#)) == ["e:1"])
+        #expect(ids(try c.request(#"recall "camping" as of 2023-07-01"#)) == ["e:1"])
+        _ = try c.request("declare lives_in(person, city) functional")
+        _ = try c.request("assert lives_in(Mel, Paris) from 2020-01-01")
+        _ = try c.request("assert lives_in(Mel, Rome) from 2023-01-01")
+        let now = ids(try c.request(#"recall "where does Mel live" limit 10"#))
+        #expect(now.contains("f:2") && !now.contains("f:1"))
+        _ = try c.request("retract f:2")
+        #expect(!ids(try c.request(#"recall "where does Mel live" limit 10"#)).contains("f:2"))
+    }
+
+    @Test("stats report the graph; recall reinforces what it returns")
+    func statsAndReinforcement() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        _ = try c.request(#"remember "Camping at the lake" by Mel at 2023-06-12T10:00"#)
+        _ = try c.request(#"recall "camping""#)
+        let stats = try c.request("stats").objects
+        let nodes = stats.first { $0["name"] as? String == "graph_nodes" }?["value"] as? Int
+        #expect((nodes ?? 0) >= 3)   // Mel, the episode, its scene
+        // The reinforcement reaches the activation log shortly after.
+        var logged = false
+        for _ in 0..<50 where !logged {
+            usleep(50_000)
+            var options = StoreOptions()
+            options.readOnly = true
+            let store = try MemoryStore(path: daemon.dataDirectory + "/spaces/default.sqlite", options: options)
+            logged = try store.read { r in
+                try r.counts().isEmpty == false && (try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM activation WHERE event = 'recalled'") ?? 0) > 0
+            }
+        }
+        #expect(logged)
+    }
+}
