@@ -84,13 +84,12 @@ public struct Executor: Sendable {
             let dictionary = try ingest.ingestor(for: store).dictionary
             let (lines, returned) = try store.read { reader in
                 let cache = graphs.episodeCache(for: store)
-                let fields: (Int64) throws -> [(String, JSONValue)] = { id in
+                let fields: (Int64) throws -> String = { id in
                     if let cached = cache.get(id) { return cached }
-                    guard let episode = try reader.episode(id: id), case .object(let fields) = Encode.episode(episode) else {
-                        throw MnemoError(.notFound, "e:\(id) is gone")
-                    }
-                    cache.set(id, fields)
-                    return fields
+                    guard let episode = try reader.episode(id: id) else { throw MnemoError(.notFound, "e:\(id) is gone") }
+                    let prefix = String(Encode.episode(episode).serialized.dropLast())
+                    cache.set(id, prefix)
+                    return prefix
                 }
                 return try RecallEngine(reader: reader, graph: graph, dictionary: dictionary, settings: graphs.settings,
                                         episodeFields: fields).run(r, now: now)

@@ -79,11 +79,12 @@ public final class GraphRegistry: Sendable {
 }
 
 /// Episodes as answered, by id: an episode is never rewritten, so its answer
-/// fields can be kept (until a `forget` drops the space's cache).
+/// line — serialised, without the closing brace, so that a score can follow —
+/// can be kept (until a `forget` drops the space's cache).
 final class EpisodeCache: Sendable {
-    private let entries = Mutex<[Int64: [(String, JSONValue)]]>([:])
-    func get(_ id: Int64) -> [(String, JSONValue)]? { entries.withLock { $0[id] } }
-    func set(_ id: Int64, _ fields: [(String, JSONValue)]) {
+    private let entries = Mutex<[Int64: String]>([:])
+    func get(_ id: Int64) -> String? { entries.withLock { $0[id] } }
+    func set(_ id: Int64, _ fields: String) {
         entries.withLock { all in
             if all.count > 100_000 { all.removeAll(keepingCapacity: true) }
             all[id] = fields

@@ -55,7 +55,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
+    public static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -40,7 +40,7 @@ struct RecallEngine {
     let dictionary: EntityDictionary
     let settings: RecallSettings
     /// An episode's answer fields (episodes never change, so they are cached).
-    let episodeFields: (Int64) throws -> [(String, JSONValue)]
+    let episodeFields: (Int64) throws -> String
 
     enum Seed: Hashable { case text, entity, about }
 
@@ -69,7 +69,10 @@ struct RecallEngine {
             guard let id = try reader.entityID(named: about) else { throw MnemoError(.notFound, "no entity \"\(about)\"") }
             entitySeeds.append((id, settings.aboutSeed, .about))
         }
-        let textHits = try fullText(words)
+        // Names the dictionary knows are seeded as entities; in the full-text query
+        // they would only match every turn of a speaker.
+        let named = Set(dictionary.find(in: tokens).flatMap { Analyzer.tokens($0.name).map(\.text) })
+        let textHits = try fullText(words.filter { !named.contains($0) }.isEmpty ? words : words.filter { !named.contains($0) })
 
         return graph.withView { view in
             let sceneNode = sceneFilter.flatMap { view.node(NodeID(.scene, $0)) }
@@ -170,7 +173,16 @@ struct RecallEngine {
                 }
                 switch id.kind {
                 case .episode:
-                    if let fields = try? episodeFields(id.number) { lines.append(.object(fields + extra)) }
+                    if let prefix = try? episodeFields(id.number) {
+                        var line = prefix
+                        for (key, value) in extra {
+                            line += ","
+                            JSONValue.writeString(key, to: &line)
+                            line += ":"
+                            value.write(to: &line)
+                        }
+                        lines.append(.raw(line + "}"))
+                    }
                 case .fact:
                     if let f = try? reader.fact(id: id.number) { lines.append(Encode.fact(f, extra: extra)) }
                 default: break
