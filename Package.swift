@@ -129,6 +129,11 @@ let package = Package(
             dependencies: ["MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/LocomoEval"),
 
+        .executableTarget(
+            name: "mnemo-bench-recall",
+            dependencies: ["MnemoClient", "MnemoStore", "MnemoModel"],
+            path: "Benchmarks/RecallScale"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),

@@ -4,9 +4,20 @@ import Synchronization
 /// The names and aliases the memory already knows, for finding them in text:
 /// longest match first, compared token by token without case or accents
 /// ("Mel" and "MEL" find the same entity; "Alice Smith" wins over "Alice").
+///
+/// Names are kept by their whole token sequence, with, for each first token,
+/// the lengths names starting with it have: adding is constant time and a
+/// look-up costs one probe per distinct length, however many names share a
+/// first word ("person 1" … "person 100000").
 public final class EntityDictionary: Sendable {
-    /// Candidates by first token, longest first.
-    private let entries = Mutex<[String: [(tokens: [String], name: String)]]>([:])
+    struct Table {
+        /// Token sequence joined by spaces → display name.
+        var names: [String: String] = [:]
+        /// First token → the lengths (in tokens) of names starting with it, longest first.
+        var lengths: [String: [Int]] = [:]
+    }
+
+    private let table = Mutex(Table())
 
     public init(names: [String] = []) {
         for name in names { add(name) }
@@ -16,13 +27,17 @@ public final class EntityDictionary: Sendable {
     public func add(_ name: String, display: String? = nil) {
         let tokens = Analyzer.tokens(name).map(\.text)
         guard let first = tokens.first, Self.isUsable(tokens) else { return }
+        let key = tokens.joined(separator: " ")
         let canonical = display ?? Name.display(name)
-        entries.withLock { entries in
-            var list = entries[first, default: []]
-            guard !list.contains(where: { $0.tokens == tokens }) else { return }
-            list.append((tokens, canonical))
-            list.sort { $0.tokens.count > $1.tokens.count }
-            entries[first] = list
+        table.withLock { t in
+            guard t.names[key] == nil else { return }
+            t.names[key] = canonical
+            var lengths = t.lengths[first, default: []]
+            if !lengths.contains(tokens.count) {
+                lengths.append(tokens.count)
+                lengths.sort(by: >)
+                t.lengths[first] = lengths
+            }
         }
     }
 
@@ -34,20 +49,20 @@ public final class EntityDictionary: Sendable {
         return true
     }
 
-    public var count: Int { entries.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    public var count: Int { table.withLock { $0.names.count } }
 
     /// Known names in the text, non-overlapping, longest first at each position.
     public func find(in tokens: [Analyzer.Token]) -> [(name: String, range: Range<Int>)] {
-        entries.withLock { entries in
+        table.withLock { t in
             var found: [(name: String, range: Range<Int>)] = []
             var i = 0
             while i < tokens.count {
                 var matched = false
-                for candidate in entries[tokens[i].text] ?? [] where i + candidate.tokens.count <= tokens.count {
-                    if zip(candidate.tokens, tokens[i...]).allSatisfy({ $0 == $1.text }) {
-                        let last = tokens[i + candidate.tokens.count - 1]
-                        found.append((candidate.name, tokens[i].range.lowerBound..<last.range.upperBound))
-                        i += candidate.tokens.count
+                for length in t.lengths[tokens[i].text] ?? [] where i + length <= tokens.count {
+                    let key = length == 1 ? tokens[i].text : tokens[i..<(i + length)].map(\.text).joined(separator: " ")
+                    if let name = t.names[key] {
+                        found.append((name, tokens[i].range.lowerBound..<tokens[i + length - 1].range.upperBound))
+                        i += length
                         matched = true
                         break
                     }

@@ -1,0 +1,131 @@
+// Recall at scale (issue 6): a synthetic memory of 1,000,000 facts over 100,000
+// entities and 200,000 episodes in 20,000 scenes, written straight into a
+// space's SQLite file, then served by a real mnemod: time from start to
+// serving, resident memory, and recall p50/p99 over the socket.
+//
+//   swift build -c release --product mnemod --product mnemo-bench-recall
+//   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N]
+//
+// An existing store in --dir is reused (delete the directory to rebuild it).
+import Foundation
+import MnemoClient
+import MnemoModel
+import MnemoStore
+
+var directory = "/tmp/mnemo-recall"
+var factCount = 1_000_000, episodeCount = 200_000, entityCount = 100_000, sceneCount = 20_000, queries = 2_000
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--dir": directory = arguments.next() ?? directory
+    case "--facts": factCount = Int(arguments.next() ?? "") ?? factCount
+    case "--episodes": episodeCount = Int(arguments.next() ?? "") ?? episodeCount
+    case "--queries": queries = Int(arguments.next() ?? "") ?? queries
+    default: print("unknown argument \(argument)"); exit(64)
+    }
+}
+
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next(_ n: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(n))
+    }
+}
+
+func seconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// A vocabulary of pronounceable made-up words, so texts have a realistic spread of terms.
+let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
+func word(_ i: Int) -> String {
+    var text = ""
+    for k in 0..<3 { text += syllables[(i >> (4 * k)) % 16] }
+    return text + String(i % 7)
+}
+let vocabulary: [String] = (0..<4000).map(word)
+
+let storePath = directory + "/spaces/default.sqlite"
+if !FileManager.default.fileExists(atPath: storePath) {
+    try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+    var options = StoreOptions()
+    options.cacheSizeKiB = 256 * 1024
+    let store = try MemoryStore(path: storePath, options: options)
+    var rng = SplitMix64(state: 1)
+    let t0 = seconds()
+    let perScene = max(1, episodeCount / sceneCount)
+    var written = 0
+    while written < episodeCount {
+        try store.write { w in
+            for _ in 0..<1000 where written < episodeCount {
+                let scene = written / perScene
+                let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
+                _ = try w.createEpisode(EpisodeInput(
+                    text: words, speaker: "person \(rng.next(entityCount))",
+                    at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
+                    scene: "scene \(scene)", mentions: ["person \(rng.next(entityCount))"]))
+                written += 1
+            }
+        }
+    }
+    let t1 = seconds()
+    var facts = 0
+    while facts < factCount {
+        try store.write { w in
+            for _ in 0..<1000 where facts < factCount {
+                try w.assert(FactAssertion("relation_\(rng.next(20))",
+                    [Argument(.entity("person \(rng.next(entityCount))")), Argument(.entity("person \(rng.next(entityCount))"))],
+                    sources: [Int64(1 + rng.next(episodeCount))]))
+                facts += 1
+            }
+        }
+    }
+    try store.checkpoint()
+    print(String(format: "built %d episodes in %.1f s and %d facts in %.1f s (%.0f MiB)", episodeCount, t1 - t0, factCount,
+                 seconds() - t1, Double(store.fileSize()) / 1_048_576))
+}
+
+let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
+let socketPath = "/tmp/mnemo-recall-\(getpid()).sock"
+let daemon = Process()
+daemon.executableURL = URL(fileURLWithPath: binary)
+daemon.arguments = ["--data-dir", directory, "--socket", socketPath, "--log-level", "warning"]
+let started = seconds()
+try daemon.run()
+defer {
+    daemon.terminate()
+    daemon.waitUntilExit()
+}
+var client: MnemoConnection?
+while client == nil && seconds() - started < 600 {
+    client = try? MnemoConnection(socketPath: socketPath)
+    if client == nil { usleep(20_000) }
+}
+guard let connection = client else { print("mnemod did not start"); exit(1) }
+let ready = seconds() - started
+let status = (try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8)) ?? ""
+let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS") }.map(String.init) ?? "VmRSS: ?"
+
+var rng = SplitMix64(state: 99)
+var latencies: [Double] = []
+var results = 0
+for i in 0..<(queries + 100) {
+    let words = (0..<3).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
+    let statement = rng.next(2) == 0 ? "recall \"\(words)\" limit 10" : "recall \"\(words) person \(rng.next(entityCount))\" limit 10"
+    let t0 = seconds()
+    let response = try connection.request(statement)
+    let elapsed = seconds() - t0
+    guard response.isOK else { print("\(statement): \(response.headerLine)"); exit(1) }
+    if i >= 100 { latencies.append(elapsed); results += response.lines.count }
+}
+let sorted = latencies.sorted()
+func ms(_ values: [Double], _ p: Double) -> String { String(format: "%.3f ms", values[min(values.count - 1, Int(Double(values.count) * p))] * 1000) }
+print(String(format: "start to serving: %.2f s (graph built before the socket opens); resident memory: %@", ready,
+             rss.replacingOccurrences(of: "VmRSS:", with: "").trimmingCharacters(in: .whitespaces)))
+print("recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(sorted, 0.5)), p99 \(ms(sorted, 0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms")
