@@ -92,7 +92,7 @@ public struct Executor: Sendable {
                     return prefix
                 }
                 return try RecallEngine(reader: reader, graph: graph, dictionary: dictionary, settings: graphs.settings,
-                                        episodeFields: fields).run(r, now: now)
+                                        episodeFields: fields, scratchPool: graphs.scratch).run(r, now: now)
             }
             graphs.reinforce(returned, graph: graph, store: store, at: now)
             return lines

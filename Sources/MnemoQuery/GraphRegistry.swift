@@ -10,6 +10,8 @@ public final class GraphRegistry: Sendable {
     private let graphs = Mutex<[String: GraphIndex]>([:])
     private let current: Mutex<RecallSettings>
     private let reinforcements = DispatchQueue(label: "mnemo.reinforce")
+    /// Working arrays of recalls, reused.
+    let scratch = ScratchPool()
 
     public init(settings: RecallSettings = RecallSettings()) { current = Mutex(settings) }
 

@@ -4,6 +4,7 @@ import MnemoGraph
 import MnemoIngest
 import MnemoModel
 import MnemoStore
+import Synchronization
 
 /// The parameters of recall (daemon.conf `recall_*` keys; defaults measured on
 /// the LoCoMo development conversations).
@@ -41,6 +42,7 @@ struct RecallEngine {
     let settings: RecallSettings
     /// An episode's answer fields (episodes never change, so they are cached).
     let episodeFields: (Int64) throws -> String
+    let scratchPool: ScratchPool
 
     enum Seed: Hashable { case text, entity, about }
 
@@ -76,24 +78,25 @@ struct RecallEngine {
 
         return graph.withView { view in
             let sceneNode = sceneFilter.flatMap { view.node(NodeID(.scene, $0)) }
-            // Dense scratch arrays (a few bytes per node) and the list of nodes touched.
-            var activation = [Double](repeating: 0, count: view.count)
+            // Scratch arrays (a few bytes per node), pooled across recalls; only the
+            // entries of touched nodes are written, and they are reset at the end.
+            let scratch = scratchPool.take(count: view.count)
+            defer { scratchPool.give(scratch) }
             var touched: [UInt32] = []
-            var seedOf = [UInt32: Seed]()
-            var parent = [UInt32: UInt32]()
+            defer { scratch.reset(touched) }
             func bump(_ n: UInt32, _ a: Double) {
-                if activation[Int(n)] == 0 { touched.append(n) }
-                activation[Int(n)] += a
+                if scratch.activation[Int(n)] == 0 { touched.append(n) }
+                scratch.activation[Int(n)] += a
             }
             for (episode, score) in textHits {
                 guard let n = view.node(NodeID(.episode, episode)) else { continue }
                 bump(n, score)
-                seedOf[n] = .text
+                scratch.seed[Int(n)] = 1
             }
             for (entity, strength, kind) in entitySeeds {
                 guard let n = view.node(NodeID(.entity, entity)) else { continue }
                 bump(n, strength)
-                seedOf[n] = kind
+                scratch.seed[Int(n)] = kind == .about ? 3 : 2
             }
             func excluded(_ n: UInt32) -> Bool {
                 let flags = view.flags(n)
@@ -104,8 +107,7 @@ struct RecallEngine {
                 return false
             }
             // Spread: each firing node shares its activation, decayed and divided by its fan.
-            var frontier: [(UInt32, Double)] = touched.map { ($0, activation[Int($0)]) }
-            var incoming = [Double](repeating: 0, count: view.count)
+            var frontier: [(UInt32, Double)] = touched.map { ($0, scratch.activation[Int($0)]) }
             for _ in 0..<depth {
                 var reached: [UInt32] = []
                 for (n, a) in frontier where a >= settings.threshold {
@@ -115,30 +117,31 @@ struct RecallEngine {
                     view.forEachNeighbor(of: n) { t, w in
                         guard !excluded(t) else { return }
                         let gain = share * Double(w)
-                        if incoming[Int(t)] == 0 { reached.append(t) }
-                        if seedOf[t] == nil && gain > incoming[Int(t)] * 0.5 && parent[t] == nil { parent[t] = n }
-                        incoming[Int(t)] += gain
+                        let i = Int(t)
+                        if scratch.incoming[i] == 0 { reached.append(t) }
+                        if scratch.seed[i] == 0 && scratch.parent[i] == .max { scratch.parent[i] = n }
+                        scratch.incoming[i] += gain
                     }
                 }
-                frontier = reached.map { ($0, incoming[Int($0)]) }
+                frontier = reached.map { ($0, scratch.incoming[Int($0)]) }
                 for t in reached {
-                    bump(t, incoming[Int(t)])
-                    incoming[Int(t)] = 0
+                    bump(t, scratch.incoming[Int(t)])
+                    scratch.incoming[Int(t)] = 0
                 }
             }
             // Scene contiguity: the turns around a strongly activated episode.
             let strong = touched.filter { view.id($0).kind == .episode }
-                .sorted { activation[Int($0)] > activation[Int($1)] }.prefix(20).map { ($0, activation[Int($0)]) }
+                .sorted { scratch.activation[Int($0)] > scratch.activation[Int($1)] }.prefix(20).map { ($0, scratch.activation[Int($0)]) }
             for (n, a) in strong {
                 for m in view.timeNeighbors(of: n) where !excluded(m) {
                     bump(m, a * settings.contiguity)
-                    if parent[m] == nil && seedOf[m] == nil { parent[m] = n }
+                    if scratch.parent[Int(m)] == .max && scratch.seed[Int(m)] == 0 { scratch.parent[Int(m)] = n }
                 }
             }
             // Score the episodes and facts.
             var scored: [Scored] = []
             for n in touched where !excluded(n) {
-                let a = activation[Int(n)]
+                let a = scratch.activation[Int(n)]
                 let id = view.id(n)
                 guard id.kind == .episode || id.kind == .fact else { continue }
                 let time = view.time(n)
@@ -161,14 +164,13 @@ struct RecallEngine {
                     var path: [JSONValue] = [.string(id.description)]
                     var cursor = item.node
                     var steps = 0
-                    while let p = parent[cursor], steps < 8 {
+                    while scratch.parent[Int(cursor)] != .max, steps < 8 {
+                        let p = scratch.parent[Int(cursor)]
                         path.append(.string(view.id(p).description))
                         cursor = p
                         steps += 1
                     }
-                    let seed = seedOf[cursor].map { s -> String in
-                        switch s { case .text: "text"; case .entity: "entity"; case .about: "about" }
-                    } ?? "text"
+                    let seed = ["text", "text", "entity", "about"][Int(scratch.seed[Int(cursor)])]
                     extra.append(("paths", .array([.object([("seed", .string(seed)), ("via", .array(path.reversed()))])])))
                 }
                 switch id.kind {
@@ -203,4 +205,48 @@ struct RecallEngine {
         guard let best = hits.map(\.1).max(), best > 0 else { return hits.map { ($0.0, 0.01) } }
         return hits.map { ($0.0, $0.1 / best) }
     }
+}
+
+/// Per-node working arrays of one recall, kept for the next one.
+final class RecallScratch: @unchecked Sendable {
+    var activation: [Double] = []
+    var incoming: [Double] = []
+    /// The node that first sent activation to this one (`.max`: none).
+    var parent: [UInt32] = []
+    /// 0 not a seed, 1 text, 2 entity, 3 about.
+    var seed: [UInt8] = []
+
+    func ensure(_ count: Int) {
+        guard activation.count < count else { return }
+        let extra = count - activation.count
+        activation += [Double](repeating: 0, count: extra)
+        incoming += [Double](repeating: 0, count: extra)
+        parent += [UInt32](repeating: .max, count: extra)
+        seed += [UInt8](repeating: 0, count: extra)
+    }
+
+    func reset(_ nodes: [UInt32]) {
+        for n in nodes {
+            let i = Int(n)
+            activation[i] = 0
+            incoming[i] = 0
+            parent[i] = .max
+            seed[i] = 0
+        }
+    }
+}
+
+/// Scratch arrays for concurrent recalls: each recall takes one and gives it back
+/// clean, so a recall costs what it touches, not the size of the graph.
+public final class ScratchPool: Sendable {
+    private let free = Mutex<[RecallScratch]>([])
+    public init() {}
+
+    func take(count: Int) -> RecallScratch {
+        let scratch = free.withLock { $0.popLast() } ?? RecallScratch()
+        scratch.ensure(count)
+        return scratch
+    }
+
+    func give(_ scratch: RecallScratch) { free.withLock { $0.append(scratch) } }
 }
