@@ -98,6 +98,14 @@ extension Parser {
         }
     }
 
+    /// `role:` before an argument, if there is one.
+    mutating func roleLabel() -> String? {
+        guard case .word(let w) = current.kind, index + 1 < tokens.count, case .symbol(":") = tokens[index + 1].kind else { return nil }
+        advance()
+        advance()
+        return w
+    }
+
     /// `name(args)` for `assert`; args are `filler` or `role: filler`.
     mutating func assertedAtom() throws(MnemoError) -> (predicate: String, arguments: [Argument]) {
         guard case .word(let predicate) = current.kind else { throw expected("a predicate such as works_at(...)") }
@@ -106,12 +114,7 @@ extension Parser {
         var arguments: [Argument] = []
         if isSymbol(")") { throw expected("an argument") }
         while true {
-            var role: String?
-            if case .word(let w) = current.kind, index + 1 < tokens.count, case .symbol(":") = tokens[index + 1].kind {
-                role = w
-                advance()
-                advance()
-            }
+            let role = roleLabel()
             arguments.append(Argument(try filler(), role: role))
             if isSymbol(",") { advance(); continue }
             if isSymbol(")") { advance(); break }
@@ -129,12 +132,7 @@ extension Parser {
         var arguments: [AtomArgument] = []
         if isSymbol(")") { throw expected("an argument") }
         while true {
-            var role: String?
-            if case .word(let w) = current.kind, index + 1 < tokens.count, case .symbol(":") = tokens[index + 1].kind {
-                role = w
-                advance()
-                advance()
-            }
+            let role = roleLabel()
             let term: Term
             switch current.kind {
             case .variable(let v):
