@@ -73,4 +73,35 @@ struct RecallTests {
         }
         #expect(logged)
     }
+
+    @Test("fan division: an entity in one episode passes more to it than a hub to each of its many")
+    func fanDivision() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        _ = try c.request(#"remember "Quiet note about Zed" by Rare at 2023-01-01T10:00 in scene "a""#)
+        for i in 0..<10 {
+            _ = try c.request("remember \"Busy note \(i)\" by Hub at 2023-01-02T10:0\(i) in scene \"b\"")
+        }
+        // Both names seed with the same strength; Rare has one episode, Hub ten.
+        let answer = try c.request(#"recall "Rare Hub" limit 11"#)
+        #expect(ids(answer).first == "e:1")
+        let scores = answer.objects.compactMap { $0["score"] as? Double }
+        #expect(scores.count == 11 && scores[0] > scores[1] * 2)
+    }
+
+    @Test("depth: with no hops only the full-text seeds come back; spreading reaches beyond them")
+    func depthAndThreshold() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        _ = try c.request(#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#)
+        _ = try c.request(#"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#)
+        #expect(ids(try c.request(#"recall "kayaking" depth 0 limit 5"#)) == ["e:1"])
+        #expect(ids(try c.request(#"recall "kayaking" depth 2 limit 5"#)).contains("e:2"))   // via Juno
+        // Above the firing threshold nothing spreads.
+        let strict = try Daemon(config: "recall_threshold = 50\n")
+        let s = try strict.connect()
+        _ = try s.request(#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#)
+        _ = try s.request(#"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#)
+        #expect(ids(try s.request(#"recall "kayaking" depth 2 limit 5"#)) == ["e:1"])
+    }
 }
