@@ -81,22 +81,32 @@ struct RecallEngine {
             // Scratch arrays (a few bytes per node), pooled across recalls; only the
             // entries of touched nodes are written, and they are reset at the end.
             let scratch = scratchPool.take(count: view.count)
-            defer { scratchPool.give(scratch) }
+            // Moved out into locals for the loops (no exclusivity checks on a class's
+            // arrays per access), reset where touched, and moved back at the end.
+            var activation = scratch.activation, incoming = scratch.incoming, parent = scratch.parent, seed = scratch.seed
+            scratch.activation = []; scratch.incoming = []; scratch.parent = []; scratch.seed = []
             var touched: [UInt32] = []
-            defer { scratch.reset(touched) }
+            defer {
+                for n in touched {
+                    let i = Int(n)
+                    activation[i] = 0; incoming[i] = 0; parent[i] = .max; seed[i] = 0
+                }
+                scratch.activation = activation; scratch.incoming = incoming; scratch.parent = parent; scratch.seed = seed
+                scratchPool.give(scratch)
+            }
             func bump(_ n: UInt32, _ a: Double) {
-                if scratch.activation[Int(n)] == 0 { touched.append(n) }
-                scratch.activation[Int(n)] += a
+                if activation[Int(n)] == 0 { touched.append(n) }
+                activation[Int(n)] += a
             }
             for (episode, score) in textHits {
                 guard let n = view.node(NodeID(.episode, episode)) else { continue }
                 bump(n, score)
-                scratch.seed[Int(n)] = 1
+                seed[Int(n)] = 1
             }
             for (entity, strength, kind) in entitySeeds {
                 guard let n = view.node(NodeID(.entity, entity)) else { continue }
                 bump(n, strength)
-                scratch.seed[Int(n)] = kind == .about ? 3 : 2
+                seed[Int(n)] = kind == .about ? 3 : 2
             }
             func excluded(_ n: UInt32) -> Bool {
                 let flags = view.flags(n)
@@ -107,7 +117,7 @@ struct RecallEngine {
                 return false
             }
             // Spread: each firing node shares its activation, decayed and divided by its fan.
-            var frontier: [(UInt32, Double)] = touched.map { ($0, scratch.activation[Int($0)]) }
+            var frontier: [(UInt32, Double)] = touched.map { ($0, activation[Int($0)]) }
             for _ in 0..<depth {
                 var reached: [UInt32] = []
                 for (n, a) in frontier where a >= settings.threshold {
@@ -118,30 +128,30 @@ struct RecallEngine {
                         guard !excluded(t) else { return }
                         let gain = share * Double(w)
                         let i = Int(t)
-                        if scratch.incoming[i] == 0 { reached.append(t) }
-                        if scratch.seed[i] == 0 && scratch.parent[i] == .max { scratch.parent[i] = n }
-                        scratch.incoming[i] += gain
+                        if incoming[i] == 0 { reached.append(t) }
+                        if seed[i] == 0 && parent[i] == .max { parent[i] = n }
+                        incoming[i] += gain
                     }
                 }
-                frontier = reached.map { ($0, scratch.incoming[Int($0)]) }
+                frontier = reached.map { ($0, incoming[Int($0)]) }
                 for t in reached {
-                    bump(t, scratch.incoming[Int(t)])
-                    scratch.incoming[Int(t)] = 0
+                    bump(t, incoming[Int(t)])
+                    incoming[Int(t)] = 0
                 }
             }
             // Scene contiguity: the turns around a strongly activated episode.
             let strong = touched.filter { view.id($0).kind == .episode }
-                .sorted { scratch.activation[Int($0)] > scratch.activation[Int($1)] }.prefix(20).map { ($0, scratch.activation[Int($0)]) }
+                .sorted { activation[Int($0)] > activation[Int($1)] }.prefix(20).map { ($0, activation[Int($0)]) }
             for (n, a) in strong {
                 for m in view.timeNeighbors(of: n) where !excluded(m) {
                     bump(m, a * settings.contiguity)
-                    if scratch.parent[Int(m)] == .max && scratch.seed[Int(m)] == 0 { scratch.parent[Int(m)] = n }
+                    if parent[Int(m)] == .max && seed[Int(m)] == 0 { parent[Int(m)] = n }
                 }
             }
             // Score the episodes and facts.
             var scored: [Scored] = []
             for n in touched where !excluded(n) {
-                let a = scratch.activation[Int(n)]
+                let a = activation[Int(n)]
                 let id = view.id(n)
                 guard id.kind == .episode || id.kind == .fact else { continue }
                 let time = view.time(n)
@@ -164,13 +174,13 @@ struct RecallEngine {
                     var path: [JSONValue] = [.string(id.description)]
                     var cursor = item.node
                     var steps = 0
-                    while scratch.parent[Int(cursor)] != .max, steps < 8 {
-                        let p = scratch.parent[Int(cursor)]
+                    while parent[Int(cursor)] != .max, steps < 8 {
+                        let p = parent[Int(cursor)]
                         path.append(.string(view.id(p).description))
                         cursor = p
                         steps += 1
                     }
-                    let seed = ["text", "text", "entity", "about"][Int(scratch.seed[Int(cursor)])]
+                    let seed = ["text", "text", "entity", "about"][Int(seed[Int(cursor)])]
                     extra.append(("paths", .array([.object([("seed", .string(seed)), ("via", .array(path.reversed()))])])))
                 }
                 switch id.kind {
@@ -223,16 +233,6 @@ final class RecallScratch: @unchecked Sendable {
         incoming += [Double](repeating: 0, count: extra)
         parent += [UInt32](repeating: .max, count: extra)
         seed += [UInt8](repeating: 0, count: extra)
-    }
-
-    func reset(_ nodes: [UInt32]) {
-        for n in nodes {
-            let i = Int(n)
-            activation[i] = 0
-            incoming[i] = 0
-            parent[i] = .max
-            seed[i] = 0
-        }
     }
 }
 
