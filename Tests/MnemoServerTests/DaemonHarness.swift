@@ -26,7 +26,7 @@ enum HarnessError: Error, CustomStringConvertible {
 /// A real `mnemod` process in a temporary directory, with its own config.
 final class Daemon: @unchecked Sendable {
     let directory: TemporaryDirectory
-    let process = Process()
+    private(set) var process = Process()
     let socketPath: String
     let configPath: String
     let dataDirectory: String
@@ -52,13 +52,27 @@ final class Daemon: @unchecked Sendable {
         configPath = directory.file("daemon.conf")
         dataDirectory = directory.file("data")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--config", configPath, "--data-dir", dataDirectory, "--socket", socketPath]
+        let arguments = ["--config", configPath, "--data-dir", dataDirectory, "--socket", socketPath]
         logPath = directory.file("mnemod-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        // Foundation's Process can fail to spawn with EBADF when other threads of the
+        // test run spawn at the same moment; a fresh Process on the next try works.
+        var attempt = 0
+        while true {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = arguments
+            process.standardError = FileHandle(forWritingAtPath: logPath)
+            process.standardOutput = FileHandle.nullDevice
+            do {
+                try process.run()
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                process = Process()
+                usleep(50_000)
+            }
+        }
         if wait { try waitUntilServing() }
     }
 

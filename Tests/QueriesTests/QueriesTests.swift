@@ -124,7 +124,7 @@ final class ScriptDaemon {
     let directory: String
     let socketPath: String
     let logPath: String
-    let process = Process()
+    private(set) var process = Process()
 
     /// `MNEMOD` from the environment; else a `mnemod` beside the test executable
     /// (or up to two directories above it); else `.build/debug/mnemod`.
@@ -145,15 +145,27 @@ final class ScriptDaemon {
         socketPath = directory + "/m.sock"
         logPath = directory + "/mnemod.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--data-dir", directory + "/data", "--socket", socketPath]
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            try? FileManager.default.removeItem(atPath: directory)
-            throw ScriptError.message("cannot start \(Self.binary): \(error)")
+        // Foundation's Process can fail to spawn with EBADF when other threads of the
+        // test run spawn at the same moment; a fresh Process on the next try works.
+        var attempt = 0
+        while true {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["--data-dir", directory + "/data", "--socket", socketPath]
+            process.standardError = FileHandle(forWritingAtPath: logPath)
+            process.standardOutput = FileHandle.nullDevice
+            do {
+                try process.run()
+                break
+            } catch {
+                attempt += 1
+                if attempt < 5 {
+                    process = Process()
+                    usleep(50_000)
+                    continue
+                }
+                try? FileManager.default.removeItem(atPath: directory)
+                throw ScriptError.message("cannot start \(Self.binary): \(error)")
+            }
         }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
