@@ -26,6 +26,9 @@ public struct RecallSettings: Sendable, Hashable {
     public var baseLevelWeight = 0.01
     /// Score multiplier for items inside a time window named in the query.
     public var temporalBoost = 0.5
+    /// Score multiplier for items directly linked to an entity the query names
+    /// (cues that agree: the words and the person).
+    public var entityBoost = 1.5
     public var defaultLimit = 10
 
     public init() {}
@@ -148,6 +151,7 @@ struct RecallEngine {
                     if parent[Int(m)] == .max && seed[Int(m)] == 0 { parent[Int(m)] = n }
                 }
             }
+            let namedNodes = Set(entitySeeds.compactMap { view.node(NodeID(.entity, $0.0)) })
             // Score the episodes and facts.
             var scored: [Scored] = []
             for n in touched where !excluded(n) {
@@ -159,6 +163,11 @@ struct RecallEngine {
                 if let during = r.during, !view.inTime(n, from: during.from?.microseconds ?? .min, to: during.to?.microseconds ?? .max) { continue }
                 if let sceneNode, id.kind == .episode, view.scene(of: n) != sceneNode { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
+                if !namedNodes.isEmpty {
+                    var linked = false
+                    view.forEachNeighbor(of: n) { t, _ in if namedNodes.contains(t) { linked = true } }
+                    if linked { score *= 1 + settings.entityBoost }
+                }
                 if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
                     score *= 1 + settings.temporalBoost
                 }

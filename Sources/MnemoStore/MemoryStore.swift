@@ -133,7 +133,8 @@ public final class MemoryStore: Sendable {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return MnemoError(.busy, "\(path) is locked by another writer; try again")
             case .SQLITE_CORRUPT, .SQLITE_NOTADB: return MnemoError(.internalError, "\(path) is not a valid Mnemo database: \(error.message ?? "corrupt")")
             case .SQLITE_CANTOPEN: return MnemoError(.notFound, "cannot open \(path): \(error.message ?? "no such file")")
-            case .SQLITE_IOERR: return MnemoError(.internalError, "I/O error on \(path): \(error.message ?? "")")
+            case .SQLITE_IOERR:
+                return MnemoError(.internalError, "I/O error on \(path): \(error.message ?? "") (SQLite extended code \(error.extendedResultCode.rawValue))")
             default: return MnemoError(.internalError, "sqlite: \(error.message ?? "\(error)")")
             }
         }

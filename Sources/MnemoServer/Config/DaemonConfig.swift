@@ -77,7 +77,7 @@ public struct DaemonConfig: Sendable {
                               "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous",
                               "rules_file", "scene_gap", "scene_shift",
                               "recall_depth", "recall_decay", "recall_threshold", "recall_text_seeds", "recall_entity_seed",
-                              "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost",
+                              "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
                               "recall_limit",
                               "allow", "admin", "read", "write", "space.<name>.read", "space.<name>.write"]
 
@@ -153,7 +153,7 @@ public struct DaemonConfig: Sendable {
             guard let n = Int(value), (1...10_000).contains(n) else { throw bad("a whole number from 1 to 10000") }
             recall.defaultLimit = n
         case "recall_decay", "recall_threshold", "recall_entity_seed", "recall_about_seed", "recall_contiguity",
-             "recall_base_level_weight", "recall_temporal_boost":
+             "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost":
             guard let x = Double(value), x >= 0, x <= 100 else { throw bad("a number from 0 to 100") }
             switch key {
             case "recall_decay": recall.decay = x
@@ -162,6 +162,7 @@ public struct DaemonConfig: Sendable {
             case "recall_about_seed": recall.aboutSeed = x
             case "recall_contiguity": recall.contiguity = x
             case "recall_base_level_weight": recall.baseLevelWeight = x
+            case "recall_entity_boost": recall.entityBoost = x
             default: recall.temporalBoost = x
             }
         case "allow": access.connect = try principals()
