@@ -106,9 +106,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // What the benchmark programs share: a seeded generator, clocks, a daemon to measure.
+        .target(name: "BenchmarkSupport", dependencies: ["MnemoClient"], path: "Benchmarks/Support"),
+
         .executableTarget(
             name: "mnemo-bench-store",
-            dependencies: ["MnemoStore", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoModel"],
             path: "Benchmarks/StoreBenchmark"),
         .executableTarget(
             name: "mnemo-bench-protocol",
@@ -116,22 +119,22 @@ let package = Package(
 
         .executableTarget(
             name: "mnemo-bench-query",
-            dependencies: ["MnemoClient"],
+            dependencies: ["BenchmarkSupport", "MnemoClient"],
             path: "Benchmarks/QueryBenchmark"),
 
         .executableTarget(
             name: "mnemo-bench-ingest",
-            dependencies: ["MnemoClient", "MnemoIngest", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel"],
             path: "Benchmarks/LocomoIngest"),
 
         .executableTarget(
             name: "mnemo-eval",
-            dependencies: ["MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/LocomoEval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
-            dependencies: ["MnemoClient", "MnemoStore", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
             path: "Benchmarks/RecallScale"),
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),

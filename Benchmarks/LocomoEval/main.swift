@@ -12,6 +12,7 @@
 // --config hands mnemod a configuration, e.g. to try other recall_* parameters.
 import Foundation
 import GRDB
+import BenchmarkSupport
 import MnemoClient
 import MnemoIngest
 
@@ -28,11 +29,6 @@ while let argument = arguments.next() {
     }
 }
 
-func seconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 struct Question {
     var text: String
@@ -75,22 +71,13 @@ guard !files.isEmpty else { print("no LoCoMo files in \(dataDirectory)"); exit(6
 
 let work = "/tmp/mnemo-eval-\(getpid())"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-let daemon = Process()
-daemon.executableURL = URL(fileURLWithPath: mnemodPath)
-daemon.arguments = ["--data-dir", work + "/data", "--socket", work + "/m.sock", "--log-level", "warning"]
-    + (configPath.map { ["--config", $0] } ?? [])
-try daemon.run()
+let daemon = try DaemonUnderTest(binary: mnemodPath, dataDirectory: work + "/data", socket: work + "/m.sock",
+                                  extraArguments: (configPath.map { ["--config", $0] } ?? []))
 defer {
-    daemon.terminate()
-    daemon.waitUntilExit()
+    daemon.stop()
     try? FileManager.default.removeItem(atPath: work)
 }
-var client: MnemoConnection?
-for _ in 0..<200 where client == nil {
-    client = try? MnemoConnection(socketPath: work + "/m.sock")
-    if client == nil { usleep(50_000) }
-}
-guard let connection = client else { print("mnemod did not start"); exit(1) }
+let connection = daemon.connection
 
 var mnemo = Scores(), bm25 = Scores()
 var latencies: [Double] = []
@@ -115,9 +102,9 @@ for file in files {
     }
     for q in try questions(path) {
         asked += 1
-        let t0 = seconds()
+        let t0 = monotonicSeconds()
         let response = try connection.request("recall \(StatementInfo.quoted(q.text)) limit 20")
-        latencies.append(seconds() - t0)
+        latencies.append(monotonicSeconds() - t0)
         let ranked = response.lines.compactMap { line -> String? in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return object["ref"] as? String

@@ -10,6 +10,7 @@
 // year, the share whose evidence episode carries a resolved interval
 // containing that date.
 import Foundation
+import BenchmarkSupport
 import MnemoClient
 import MnemoIngest
 import MnemoModel
@@ -25,32 +26,19 @@ while let argument = arguments.next() {
     }
 }
 
-func seconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
 guard !files.isEmpty else { print("no LoCoMo files in \(dataDirectory)"); exit(66) }
 
 let work = "/tmp/mnemo-ingest-\(getpid())"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-let daemon = Process()
-daemon.executableURL = URL(fileURLWithPath: mnemodPath)
-daemon.arguments = ["--data-dir", work + "/data", "--socket", work + "/m.sock", "--log-level", "warning"]
-try daemon.run()
+let daemon = try DaemonUnderTest(binary: mnemodPath, dataDirectory: work + "/data", socket: work + "/m.sock",
+                                  extraArguments: [])
 defer {
-    daemon.terminate()
-    daemon.waitUntilExit()
+    daemon.stop()
     try? FileManager.default.removeItem(atPath: work)
 }
-var client: MnemoConnection?
-for _ in 0..<200 where client == nil {
-    client = try? MnemoConnection(socketPath: work + "/m.sock")
-    if client == nil { usleep(50_000) }
-}
-guard let connection = client else { print("mnemod did not start"); exit(1) }
+let connection = daemon.connection
 
 // 1. Ingest, timed.
 var total = 0
@@ -61,7 +49,7 @@ for file in files {
     let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
     conversations.append((space, chat))
     _ = try connection.request("use space \(StatementInfo.quoted(space))")
-    let t0 = seconds()
+    let t0 = monotonicSeconds()
     var index = 0
     while index < chat.turns.count {
         let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
@@ -72,7 +60,7 @@ for file in files {
         }
         index += slice.count
     }
-    elapsed += seconds() - t0
+    elapsed += monotonicSeconds() - t0
     total += chat.turns.count
 }
 

@@ -8,6 +8,7 @@
 // Prints p50/p99 over the socket for a bound single-atom match and for a
 // two-atom join, beside the targets (p99 ≤ 1 ms and ≤ 10 ms).
 import Foundation
+import BenchmarkSupport
 import MnemoClient
 
 struct Options {
@@ -33,26 +34,8 @@ struct Options {
     }
 }
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
-func seconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-}
 
 let options = Options(CommandLine.arguments)
 guard let dataDirectory = options.dataDirectory,
@@ -60,34 +43,21 @@ guard let dataDirectory = options.dataDirectory,
     print("mnemo-bench-query needs a store: run `mnemo-bench-store --keep DIR` first, then pass --data-dir DIR")
     exit(66)
 }
-let binary = options.mnemod ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
 let socketPath = "/tmp/mnemo-bench-\(getpid()).sock"
-let daemon = Process()
-daemon.executableURL = URL(fileURLWithPath: binary)
-daemon.arguments = ["--data-dir", dataDirectory, "--socket", socketPath, "--log-level", "warning"]
-try daemon.run()
-defer {
-    daemon.terminate()
-    daemon.waitUntilExit()
-}
-let startedAt = seconds()
-var connection: MnemoConnection?
-while connection == nil && seconds() - startedAt < 120 {
-    connection = try? MnemoConnection(socketPath: socketPath)
-    if connection == nil { usleep(50_000) }
-}
-guard let client = connection else { print("mnemod did not start"); exit(1) }
-print(String(format: "mnemod serving %@ after %.2f s", dataDirectory, seconds() - startedAt))
+let daemon = try DaemonUnderTest(binary: options.mnemod ?? DaemonUnderTest.defaultBinary, dataDirectory: dataDirectory, socket: socketPath)
+defer { daemon.stop() }
+let client = daemon.connection
+print(String(format: "mnemod serving %@ after %.2f s", dataDirectory, daemon.startSeconds))
 
-func measure(_ name: String, _ make: (inout SplitMix64) -> String) throws -> (p50: Double, p99: Double, rows: Double) {
+@MainActor func measure(_ name: String, _ make: (inout SplitMix64) -> String) throws -> (p50: Double, p99: Double, rows: Double) {
     var rng = SplitMix64(state: 11)
     var latencies: [Double] = []
     var rows = 0
     for i in 0..<(options.queries + 500) {
         let statement = make(&rng)
-        let t0 = seconds()
+        let t0 = monotonicSeconds()
         let response = try client.request(statement)
-        let elapsed = seconds() - t0
+        let elapsed = monotonicSeconds() - t0
         guard response.isOK else { print("\(statement): \(response.headerLine)"); exit(1) }
         if i >= 500 { latencies.append(elapsed); rows += response.lines.count }
     }

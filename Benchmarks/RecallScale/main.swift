@@ -7,6 +7,7 @@
 //   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N]
 //
 // An existing store in --dir is reused (delete the directory to rebuild it).
+import BenchmarkSupport
 import Foundation
 import MnemoClient
 import MnemoModel
@@ -25,22 +26,7 @@ while let argument = arguments.next() {
     }
 }
 
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next(_ n: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(n))
-    }
-}
 
-func seconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 /// A vocabulary of pronounceable made-up words, so texts have a realistic spread of terms.
 let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
@@ -58,7 +44,7 @@ if !FileManager.default.fileExists(atPath: storePath) {
     options.cacheSizeKiB = 256 * 1024
     let store = try MemoryStore(path: storePath, options: options)
     var rng = SplitMix64(state: 1)
-    let t0 = seconds()
+    let t0 = monotonicSeconds()
     let perScene = max(1, episodeCount / sceneCount)
     var written = 0
     while written < episodeCount {
@@ -74,7 +60,7 @@ if !FileManager.default.fileExists(atPath: storePath) {
             }
         }
     }
-    let t1 = seconds()
+    let t1 = monotonicSeconds()
     var facts = 0
     while facts < factCount {
         try store.write { w in
@@ -88,28 +74,15 @@ if !FileManager.default.fileExists(atPath: storePath) {
     }
     try store.checkpoint()
     print(String(format: "built %d episodes in %.1f s and %d facts in %.1f s (%.0f MiB)", episodeCount, t1 - t0, factCount,
-                 seconds() - t1, Double(store.fileSize()) / 1_048_576))
+                 monotonicSeconds() - t1, Double(store.fileSize()) / 1_048_576))
 }
 
-let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
 let socketPath = "/tmp/mnemo-recall-\(getpid()).sock"
-let daemon = Process()
-daemon.executableURL = URL(fileURLWithPath: binary)
-daemon.arguments = ["--data-dir", directory, "--socket", socketPath, "--log-level", "warning"]
-let started = seconds()
-try daemon.run()
-defer {
-    daemon.terminate()
-    daemon.waitUntilExit()
-}
-var client: MnemoConnection?
-while client == nil && seconds() - started < 600 {
-    client = try? MnemoConnection(socketPath: socketPath)
-    if client == nil { usleep(20_000) }
-}
-guard let connection = client else { print("mnemod did not start"); exit(1) }
-let ready = seconds() - started
-let status = (try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8)) ?? ""
+let daemon = try DaemonUnderTest(dataDirectory: directory, socket: socketPath)
+defer { daemon.stop() }
+let connection = daemon.connection
+let ready = daemon.startSeconds
+let status = (try? String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/status", encoding: .utf8)) ?? ""
 let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS") }.map(String.init) ?? "VmRSS: ?"
 
 var rng = SplitMix64(state: 99)
@@ -118,9 +91,9 @@ var results = 0
 for i in 0..<(queries + 100) {
     let words = (0..<3).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
     let statement = rng.next(2) == 0 ? "recall \"\(words)\" limit 10" : "recall \"\(words) person \(rng.next(entityCount))\" limit 10"
-    let t0 = seconds()
+    let t0 = monotonicSeconds()
     let response = try connection.request(statement)
-    let elapsed = seconds() - t0
+    let elapsed = monotonicSeconds() - t0
     guard response.isOK else { print("\(statement): \(response.headerLine)"); exit(1) }
     if i >= 100 { latencies.append(elapsed); results += response.lines.count }
 }

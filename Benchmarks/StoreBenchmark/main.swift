@@ -7,6 +7,7 @@
 //
 // Prints facts/s, the file size, and look-up latency p50/p99 beside the
 // targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms).
+import BenchmarkSupport
 import Foundation
 import MnemoModel
 import MnemoStore
@@ -36,27 +37,8 @@ struct Options {
     }
 }
 
-/// SplitMix64: a fixed-seed generator, so every run ingests the same facts.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-}
 
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 let options = Options(CommandLine.arguments)
 let directory = options.keep ?? (NSTemporaryDirectory() + "mnemo-bench-\(getpid())")
