@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoStore", "MnemoSchemas", "MnemoClient", "CEditLine",
+                "MnemoSchemas", "MnemoClient", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "MnemoServerTests",
             dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery"]),
+        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient"]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: [

@@ -77,7 +77,8 @@ struct RecallEngine {
         // Names the dictionary knows are seeded as entities; in the full-text query
         // they would only match every turn of a speaker.
         let named = Set(dictionary.find(in: tokens).flatMap { Analyzer.tokens($0.name).map(\.text) })
-        let textHits = try fullText(words.filter { !named.contains($0) }.isEmpty ? words : words.filter { !named.contains($0) })
+        let unnamed = words.filter { !named.contains($0) }
+        let textHits = try fullText(unnamed.isEmpty ? words : unnamed)
 
         return graph.withView { view in
             let sceneNode = sceneFilter.flatMap { view.node(NodeID(.scene, $0)) }

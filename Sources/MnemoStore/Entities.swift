@@ -71,17 +71,6 @@ extension ReadContext {
         return Entity(id: id, name: row[0], kind: row[1], aliases: aliases, createdAt: Timestamp(microseconds: row[2]))
     }
 
-    /// Entities whose name or alias contains `text` (case-insensitive), by name.
-    public func entities(containing text: String, limit: Int = 100) throws -> [Entity] {
-        let pattern = "%" + Name.normalize(text).replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        let ids = try Int64.fetchAll(db, sql: """
-            SELECT id FROM entity WHERE norm LIKE ?1 ESCAPE '\\'
-            UNION SELECT entity_id FROM entity_alias WHERE norm LIKE ?1 ESCAPE '\\'
-            LIMIT ?2
-            """, arguments: [pattern, limit])
-        return try ids.compactMap { try entity(id: $0) }.sorted { $0.name < $1.name }
-    }
-
     /// The display name of an entity.
     func entityName(_ id: Int64) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM entity WHERE id = ?"), arguments: [id])

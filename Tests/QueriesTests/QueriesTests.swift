@@ -1,4 +1,5 @@
 import Foundation
+import MnemoClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,7 +53,7 @@ import Testing
         for (i, statement) in statements.enumerated() {
             let answer: [String]
             do {
-                answer = try client.request(statement.text)
+                answer = try client.rawAnswer(statement.text)
             } catch {
                 Issue.record("\(name):\(statement.line): `\(statement.text)` got no answer: \(error)\n\(daemon.log)")
                 return
@@ -174,7 +175,7 @@ final class ScriptDaemon {
                 stop()
                 throw ScriptError.message("mnemod exited with \(process.terminationStatus): \(log)")
             }
-            if let client = try? SocketClient(socketPath), (try? client.request("ping")) == ["OK 1", "{\"kind\":\"pong\"}"] {
+            if let client = try? MnemoConnection(socketPath: socketPath), (try? client.rawAnswer("ping")) == ["OK 1", "{\"kind\":\"pong\"}"] {
                 return
             }
             usleep(20_000)
@@ -186,7 +187,7 @@ final class ScriptDaemon {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func connect() throws -> SocketClient { try SocketClient(socketPath) }
+    func connect() throws -> MnemoConnection { try MnemoConnection(socketPath: socketPath, readTimeout: 30) }
 
     func stop() {
         if process.isRunning {
@@ -197,75 +198,10 @@ final class ScriptDaemon {
     }
 }
 
-/// A blocking client of the line protocol on a raw Unix socket.
-final class SocketClient {
-    let fd: Int32
-    private var buffer: [UInt8] = []
-
-    init(_ path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ScriptError.message("socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
-            throw ScriptError.message("socket path too long: \(path)")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            throw ScriptError.message("connect \(path): \(message)")
-        }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    deinit { close(fd) }
-
-    /// Sends one statement and returns its raw answer: the `OK n` header and
-    /// its n lines, or the one `ERR` line.
-    func request(_ statement: String) throws -> [String] {
-        var bytes = Array((statement + "\n").utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw ScriptError.message("send: \(String(cString: strerror(errno)))") }
-            bytes = bytes.dropFirst(n)
-        }
-        guard let header = try readLine() else { throw ScriptError.message("connection closed") }
-        var lines = [header]
-        if header.hasPrefix("OK ") {
-            guard let count = Int(header.dropFirst(3)) else { throw ScriptError.message("bad header: \(header)") }
-            for _ in 0..<count {
-                guard let line = try readLine() else { throw ScriptError.message("connection closed inside an answer") }
-                lines.append(line)
-            }
-        } else if !header.hasPrefix("ERR ") {
-            throw ScriptError.message("unexpected line: \(header)")
-        }
-        return lines
-    }
-
-    /// The next line without its newline; nil at the end of the stream.
-    private func readLine() throws -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 10) {
-                let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                buffer.removeSubrange(...newline)
-                return line
-            }
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            let n = recv(fd, &chunk, chunk.count, 0)
-            if n == 0 { return nil }
-            guard n > 0 else { throw ScriptError.message("recv: \(String(cString: strerror(errno)))") }
-            buffer += chunk[..<n]
-        }
+extension MnemoConnection {
+    /// A statement's raw answer: the `OK n` header and its n lines, or the one `ERR` line.
+    func rawAnswer(_ statement: String) throws -> [String] {
+        let response = try request(statement)
+        return [response.headerLine] + response.lines
     }
 }

@@ -1,2 +1,0 @@
-/// Ingestion without a model (SPEC §4): what `remember` extracts from raw text.
-public enum Ingest {}
