@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 //
 // Mnemo: a knowledge-graph memory daemon. Modules depend one way:
-//   MnemoModel ← MnemoStore ← (graph index, query, recall, server: later issues) ← mnemod / mnemo
+//   MnemoModel ← MnemoStore ← MnemoGraph / MnemoIngest / MnemoConsolidation ← MnemoQuery ← MnemoServer ← mnemod / mnemo
 //   MnemoRegex (PCRE2) is a leaf used by the layers above the model.
 import PackageDescription
 
@@ -72,17 +72,26 @@ let package = Package(
             name: "MnemoGraph",
             dependencies: ["MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // SQLite's session extension (changesets), for the consolidation journal and undo.
+        .target(name: "CSQLiteSession", linkerSettings: [.linkedLibrary("sqlite3")]),
+
+        // Reflective consolidation (SPEC §5): the passes, the journal, undo.
+        .target(
+            name: "MnemoConsolidation",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "MnemoRegex", "CSQLiteSession",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
+
         // The statements of the language: lexer, parser, executor.
         .target(
             name: "MnemoQuery",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph", "MnemoConsolidation",
                            .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
             name: "MnemoServer",
             dependencies: [
-                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex", "MnemoIngest",
+                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex", "MnemoIngest", "MnemoConsolidation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -143,6 +152,9 @@ let package = Package(
         .testTarget(name: "MnemoGraphTests", dependencies: ["MnemoGraph", "MnemoStore", "MnemoModel"]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
+        .testTarget(
+            name: "MnemoConsolidationTests",
+            dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoServerTests",
             dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -7,7 +7,8 @@
 // the same turns and questions in the same run — plus recall latency p50/p99.
 //
 //   swift build -c release --product mnemod --product mnemo-eval
-//   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH] [--config daemon.conf]
+//   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH] [--config daemon.conf] [--consolidate]
+// --consolidate also scores a consolidated copy of each conversation beside the plain one.
 //
 // --config hands mnemod a configuration, e.g. to try other recall_* parameters.
 import Foundation
@@ -19,12 +20,14 @@ import MnemoIngest
 var dataDirectory = "../shared/data/locomo"
 var mnemodPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
 var configPath: String?
+var consolidate = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--data": dataDirectory = arguments.next() ?? dataDirectory
     case "--mnemod": mnemodPath = arguments.next() ?? mnemodPath
     case "--config": configPath = arguments.next()
+    case "--consolidate": consolidate = true
     default: print("unknown argument \(argument)"); exit(64)
     }
 }
@@ -79,21 +82,35 @@ defer {
 }
 let connection = daemon.connection
 
-var mnemo = Scores(), bm25 = Scores()
+var mnemo = Scores(), bm25 = Scores(), consolidated = Scores()
+var consolidationMs: [Double] = []
 var latencies: [Double] = []
 var asked = 0
 for file in files {
     let path = dataDirectory + "/" + file
     let chat = try ChatImport.load(path: path)
     let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
-    _ = try connection.request("use space \(StatementInfo.quoted(space))")
-    var index = 0
-    while index < chat.turns.count {
-        let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
-        try connection.sendMany(slice.map(\.statement))
-        for _ in slice { _ = try connection.readResponse() }
-        index += slice.count
+    func ingest(into space: String) throws {
+        _ = try connection.request("use space \(StatementInfo.quoted(space))")
+        var index = 0
+        while index < chat.turns.count {
+            let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
+            try connection.sendMany(slice.map(\.statement))
+            for _ in slice { _ = try connection.readResponse() }
+            index += slice.count
+        }
     }
+    // With --consolidate, the same turns also go to a second space that is
+    // consolidated before any question is asked (recall reinforces what it
+    // returns, so the two must not share a space).
+    if consolidate {
+        try ingest(into: space + "-consolidated")
+        let t0 = monotonicSeconds()
+        let response = try connection.request("consolidate")
+        guard response.isOK else { print("consolidate failed: \(response)"); exit(1) }
+        consolidationMs.append((monotonicSeconds() - t0) * 1000)
+    }
+    try ingest(into: space)
     // The baseline: the same turns in a plain FTS5 table, BM25-ranked.
     let baseline = try DatabaseQueue()
     try baseline.write { db in
@@ -110,6 +127,15 @@ for file in files {
             return object["ref"] as? String
         }
         mnemo.add(category: q.category, ranked: ranked, evidence: q.evidence)
+        if consolidate {
+            _ = try connection.request("use space \(StatementInfo.quoted(space + "-consolidated"))")
+            let after = try connection.request("recall \(StatementInfo.quoted(q.text)) limit 20").lines.compactMap { line -> String? in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                return object["ref"] as? String
+            }
+            consolidated.add(category: q.category, ranked: after, evidence: q.evidence)
+            _ = try connection.request("use space \(StatementInfo.quoted(space))")
+        }
 
         let words = Set(Analyzer.tokens(q.text).map(\.text).filter { !Analyzer.stopWords.contains($0) })
         let match = words.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
@@ -130,6 +156,19 @@ for category in [1, 2, 3, 4, nil] as [Int?] {
     let ours = ks.map { String(format: "%.3f", mnemo.recall(category, $0)) }.joined(separator: " ")
     let theirs = ks.map { String(format: "%.3f", bm25.recall(category, $0)) }.joined(separator: " ")
     print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " |     " + theirs)
+}
+if consolidate {
+    print("")
+    print("after one consolidation run (same turns, a space of their own):")
+    print("category          n     recall R@1  R@5   R@10  R@20 | change in R@10")
+    for category in [1, 2, 3, 4, nil] as [Int?] {
+        let label = category.map { "\($0) \(names[$0]!)" } ?? "overall"
+        let n = category.map { consolidated.counts[$0] ?? 0 } ?? asked
+        let ours = ks.map { String(format: "%.3f", consolidated.recall(category, $0)) }.joined(separator: " ")
+        let delta = consolidated.recall(category, 10) - mnemo.recall(category, 10)
+        print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " | " + String(format: "%+.3f", delta))
+    }
+    print("consolidation time per conversation: " + consolidationMs.map { String(format: "%.0f ms", $0) }.joined(separator: ", "))
 }
 let sortedLatencies = latencies.sorted()
 func ms(_ sorted: [Double], _ p: Double) -> String { String(format: "%.3f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }

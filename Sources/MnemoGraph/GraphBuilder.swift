@@ -86,6 +86,9 @@ struct Builder {
         for row in try Row.fetchAll(db, sql: "SELECT DISTINCT scene_id, entity_id FROM scene_member") {
             link(NodeID(.scene, row[0]), NodeID(.entity, row[1]), weights.sceneMember)
         }
+        for row in try Row.fetchAll(db, sql: "SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'") {
+            link(NodeID(.entity, row[0]), NodeID(.entity, row[1]), weights.sameAs)
+        }
         for row in try Row.fetchAll(db, sql: "SELECT episode_id, from_time, to_time FROM episode_time") {
             if let n = dense(NodeID(.episode, row[0])) { storage.episodeTimes[n, default: []].append((row[1], row[2])) }
         }
@@ -217,7 +220,14 @@ struct Builder {
             for entity in try Int64.fetchAll(db, sql: "SELECT DISTINCT entity_id FROM scene_member WHERE scene_id = ?", arguments: [id.number]) {
                 try link(NodeID(.entity, entity), weights.sceneMember)
             }
-        case .entity, .persona, .insight:
+        case .entity:
+            for row in try Row.fetchAll(db, sql: """
+                SELECT to_id FROM entity_link WHERE from_id = ?1 AND kind = 'same_as'
+                UNION SELECT from_id FROM entity_link WHERE to_id = ?1 AND kind = 'same_as'
+                """, arguments: [id.number]) {
+                try link(NodeID(.entity, row[0]), weights.sameAs)
+            }
+        case .persona, .insight:
             break
         }
     }

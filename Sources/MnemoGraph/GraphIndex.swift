@@ -24,6 +24,8 @@ public final class GraphIndex: Sendable {
         public var factSource: Float = 1.0
         public var sceneOfFact: Float = 0.5
         public var sceneMember: Float = 0.5
+        /// Entities consolidation found to be one (`same_as`): a nickname and the full name.
+        public var sameAs: Float = 1.0
         public init() {}
     }
 

@@ -115,6 +115,10 @@ public struct Scene: Hashable, Sendable {
     public var participants: [String]
     public var summary: String?
     public var automatic: Bool
+    /// Places mentioned in it (found by consolidation).
+    public var places: [String] = []
+    /// The summary the reflector command wrote, if one ran.
+    public var reflection: String?
 
     public init(id: Int64, title: String, span: TimeRange, place: String?, participants: [String],
                 summary: String?, automatic: Bool) {
@@ -139,6 +143,13 @@ public struct PersonaAttribute: Hashable, Sendable {
     public var valid: TimeRange
     public var confidence: Double
     public var recordedAt: Timestamp
+    /// `pinned`, or what consolidation derived: attribute, relationship, topic, activity, timeline.
+    public var category = "pinned"
+    /// When what supports a derived attribute was first and last seen.
+    public var firstSeen: Timestamp?
+    public var lastSeen: Timestamp?
+    /// The episodes, facts and scenes behind a derived attribute.
+    public var support: [NodeID] = []
 
     public init(id: Int64, entity: String, name: String, valueJSON: String, pinned: Bool, valid: TimeRange,
                 confidence: Double, recordedAt: Timestamp) {
@@ -173,6 +184,10 @@ public struct Insight: Hashable, Sendable {
     public var subject: String?
     public var text: String
     public var createdAt: Timestamp
+    /// Details as JSON text (who, what, how often, trend; the facts in conflict).
+    public var data: String?
+    /// What supports it.
+    public var support: [NodeID] = []
 
     public init(id: Int64, kind: String, subject: String?, text: String, createdAt: Timestamp) {
         self.id = id

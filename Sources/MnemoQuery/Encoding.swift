@@ -67,6 +67,8 @@ public enum Encode {
             ("place", s.place.map { .string($0) } ?? .null),
             ("participants", .array(s.participants.map { .string($0) })),
             ("summary", s.summary.map { .string($0) } ?? .null),
+            ("places", .array(s.places.map { .string($0) })),
+            ("reflection", s.reflection.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? .null),
             ("automatic", .bool(s.automatic)),
         ] + extra)
     }
@@ -84,6 +86,9 @@ public enum Encode {
             ("attribute", .string(p.name)), ("value", .raw(p.valueJSON)), ("pinned", .bool(p.pinned)),
             ("valid_from", time(p.valid.from)), ("valid_to", time(p.valid.to)),
             ("confidence", .double(p.confidence)), ("recorded_at", time(p.recordedAt)),
-        ] + extra)
+        ] + (p.pinned ? [] : [
+            ("category", .string(p.category)), ("first_seen", time(p.firstSeen)), ("last_seen", time(p.lastSeen)),
+            ("support", .array(p.support.map { .string($0.description) })),
+        ]) + extra)
     }
 }

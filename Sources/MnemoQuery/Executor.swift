@@ -12,12 +12,15 @@ public struct Executor: Sendable {
     let regexes: RegexCache
     let ingest: IngestRegistry
     let graphs: GraphRegistry
+    let consolidation: ConsolidationRegistry
 
-    public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry, graphs: GraphRegistry) {
+    public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry, graphs: GraphRegistry,
+                consolidation: ConsolidationRegistry = ConsolidationRegistry()) {
         self.store = store
         self.regexes = regexes
         self.ingest = ingest
         self.graphs = graphs
+        self.consolidation = consolidation
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
@@ -74,8 +77,8 @@ public struct Executor: Sendable {
                 return try r.scenes(with: with, during: during ?? .always).map { Encode.scene($0) }
             }
         case .conflicts(let about), .insights(let about):
-            let kindFilter = if case .conflicts = statement { "conflict" } else { nil as String? }
-            return try store.read { r in try r.insights(kind: kindFilter, about: about).map(encodeInsight) }
+            let kinds = if case .conflicts = statement { ["conflict", "calibration"] } else { nil as [String]? }
+            return try store.read { r in try r.insights(kinds: kinds, about: about).map(encodeInsight) }
         case .backup(let path):
             try store.backup(to: path)
             return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(fileSize(path)))])]
@@ -96,8 +99,12 @@ public struct Executor: Sendable {
             }
             graphs.reinforce(returned, graph: graph, store: store, at: now)
             return lines
-        case .consolidate, .consolidations, .undoConsolidation:
-            throw MnemoError(.unsupported, "\(statement.keyword) is parsed but not built in this version (consolidation comes later)")
+        case .consolidate(let dryRun):
+            return try consolidate(dryRun: dryRun, now: now)
+        case .consolidations:
+            return try consolidations()
+        case .undoConsolidation(let run):
+            return try undoConsolidation(run)
         case .ping, .stats, .help, .use:
             throw MnemoError(.internalError, "\(statement.keyword) is answered by the server, not the executor")
         }
@@ -122,7 +129,9 @@ public struct Executor: Sendable {
     private func encodeInsight(_ insight: Insight) -> JSONValue {
         .object([("kind", "insight"), ("id", .string(NodeID(.insight, insight.id).description)),
                  ("type", .string(insight.kind)), ("about", insight.subject.map { .string($0) } ?? .null),
-                 ("text", .string(insight.text)), ("created_at", Encode.time(insight.createdAt))])
+                 ("text", .string(insight.text)), ("data", insight.data.map { .raw($0) } ?? .null),
+                 ("support", .array(insight.support.map { .string($0.description) })),
+                 ("created_at", Encode.time(insight.createdAt))])
     }
 
     /// An entity's episodes and facts in time order.

@@ -42,6 +42,11 @@ public final class GraphRegistry: Sendable {
         _ = caches.withLock { $0.removeValue(forKey: store.path) }
     }
 
+    /// Drops a space's cached episode lines (after consolidation moved episodes into scenes).
+    func forgetEpisodes(_ store: MemoryStore) {
+        _ = caches.withLock { $0.removeValue(forKey: store.path) }
+    }
+
     private let caches = Mutex<[String: EpisodeCache]>([:])
 
     /// The space's cache of encoded episodes.

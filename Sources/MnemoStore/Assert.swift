@@ -104,7 +104,7 @@ extension WriteContext {
 
     /// Closes a fact's valid interval at `end`, keeping the belief it replaces
     /// (unless that belief was written in this same transaction and never seen).
-    func closeValidInterval(of factID: Int64, at end: Timestamp, supersededBy newID: Int64?) throws {
+    public func closeValidInterval(of factID: Int64, at end: Timestamp, supersededBy newID: Int64?) throws {
         try db.execute(sql: """
             INSERT INTO fact_belief(fact_id, valid_from, valid_to, recorded_at, retracted_at)
             SELECT id, valid_from, valid_to, recorded_at, ?1 FROM fact WHERE id = ?2 AND recorded_at < ?1

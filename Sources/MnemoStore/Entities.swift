@@ -43,12 +43,25 @@ extension WriteContext {
 }
 
 extension ReadContext {
-    /// The entity a normalised name or alias denotes.
+    /// The entity a normalised name or alias denotes. A name consolidation
+    /// found to be the same as another (`same_as`) denotes that other one.
     func entityID(norm: String) throws -> Int64? {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM entity WHERE norm = ?"), arguments: [norm]) {
-            return id
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM entity WHERE norm = ?"), arguments: [norm])
+            ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT entity_id FROM entity_alias WHERE norm = ?"), arguments: [norm]) else {
+            return nil
         }
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT entity_id FROM entity_alias WHERE norm = ?"), arguments: [norm])
+        return try canonicalEntity(id)
+    }
+
+    /// The entity `id` is linked to `same_as` (following a chain), or `id` itself.
+    public func canonicalEntity(_ id: Int64) throws -> Int64 {
+        var current = id
+        var seen: Set<Int64> = [id]
+        while let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT to_id FROM entity_link WHERE from_id = ? AND kind = 'same_as'"),
+                                            arguments: [current]), seen.insert(next).inserted {
+            current = next
+        }
+        return current
     }
 
     /// The entity a name or alias denotes, compared without case or extra spaces.

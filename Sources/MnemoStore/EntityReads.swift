@@ -19,14 +19,14 @@ extension ReadContext {
             """, arguments: [entityID]).compactMap { try fact(id: $0) }
     }
 
-    /// Insights, newest first, optionally of one kind and about one entity.
-    public func insights(kind: String? = nil, about entity: String? = nil) throws -> [Insight] {
-        var sql = "SELECT i.id, i.kind, n.name, i.text, i.created_at FROM insight i LEFT JOIN entity n ON n.id = i.subject_id"
+    /// Insights, newest first, optionally of some kinds and about one entity, with their support.
+    public func insights(kinds: [String]? = nil, about entity: String? = nil) throws -> [Insight] {
+        var sql = "SELECT i.id, i.kind, n.name, i.text, i.created_at, i.data FROM insight i LEFT JOIN entity n ON n.id = i.subject_id"
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let kind {
-            conditions.append("i.kind = ?")
-            _ = arguments.append(contentsOf: [kind])
+        if let kinds {
+            conditions.append("i.kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))")
+            _ = arguments.append(contentsOf: StatementArguments(kinds))
         }
         if let entity {
             guard let id = try entityID(named: entity) else { throw MnemoError(.notFound, "no entity \"\(entity)\"") }
@@ -36,7 +36,20 @@ extension ReadContext {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY i.created_at DESC, i.id DESC"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-            Insight(id: $0[0], kind: $0[1], subject: $0[2], text: $0[3], createdAt: Timestamp(microseconds: $0[4]))
+            var insight = Insight(id: $0[0], kind: $0[1], subject: $0[2], text: $0[3], createdAt: Timestamp(microseconds: $0[4]))
+            insight.data = $0[5]
+            insight.support = try support(owner: "i", id: insight.id)
+            return insight
+        }
+    }
+
+    /// What supports a derived persona attribute (`p`) or insight (`i`): scenes, facts, then episodes.
+    public func support(owner: String, id: Int64) throws -> [NodeID] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?
+            ORDER BY CASE item_kind WHEN 's' THEN 0 WHEN 'f' THEN 1 ELSE 2 END, item_id
+            """), arguments: [owner, id]).compactMap { row in
+            (row[0] as String).first.flatMap { NodeKind(rawValue: $0) }.map { NodeID($0, row[1]) }
         }
     }
 }

@@ -60,21 +60,32 @@ extension ReadContext {
                                 confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
     }
 
-    /// A person's persona attributes believed now, pinned first; with `asOf`,
-    /// only those valid then.
+    /// A person's persona believed now: pinned attributes first, then what
+    /// consolidation derived (attributes, relationships, topics, activities,
+    /// timeline), each with its support; with `asOf`, only those valid then.
     public func persona(of entity: String, asOf: Timestamp? = nil) throws -> [PersonaAttribute] {
         guard let id = try entityID(named: entity), let name = try entityName(id) else {
             throw MnemoError(.notFound, "no entity \"\(Name.display(entity))\"")
         }
         return try Row.fetchAll(db, sql: """
-            SELECT id, name, value, pinned, valid_from, valid_to, confidence, recorded_at FROM persona_attribute
-            WHERE entity_id = ? AND retracted_at IS NULL ORDER BY pinned DESC, name, valid_from
+            SELECT id, name, value, pinned, valid_from, valid_to, confidence, recorded_at, category, first_seen, last_seen
+            FROM persona_attribute WHERE entity_id = ? AND retracted_at IS NULL
+            ORDER BY pinned DESC, CASE category WHEN 'attribute' THEN 0 WHEN 'relationship' THEN 1 WHEN 'topic' THEN 2
+                     WHEN 'activity' THEN 3 WHEN 'timeline' THEN 4 ELSE 5 END,
+                     CASE WHEN category = 'timeline' THEN first_seen END, confidence DESC, name, valid_from, id
             """, arguments: [id]).compactMap { row in
             let valid = TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5]))
             if let asOf, !valid.contains(asOf) { return nil }
             if asOf == nil, valid.to != nil { return nil }
-            return PersonaAttribute(id: row[0], entity: name, name: row[1], valueJSON: row[2], pinned: row[3], valid: valid,
-                                    confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
+            var attribute = PersonaAttribute(id: row[0], entity: name, name: row[1], valueJSON: row[2], pinned: row[3], valid: valid,
+                                             confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
+            if !attribute.pinned {
+                attribute.category = row[8]
+                attribute.firstSeen = Timestamp(databaseMicroseconds: row[9])
+                attribute.lastSeen = Timestamp(databaseMicroseconds: row[10])
+                attribute.support = try support(owner: "p", id: attribute.id)
+            }
+            return attribute
         }
     }
 }

@@ -73,15 +73,21 @@ extension ReadContext {
     /// A scene by id, with its participants and place.
     public func scene(id: Int64) throws -> Scene? {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic FROM scene s
+            SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
             LEFT JOIN entity p ON p.id = s.place_id WHERE s.id = ?
             """, arguments: [id]) else { return nil }
         let participants = try String.fetchAll(db, sql: """
             SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
             WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
             """, arguments: [id])
-        return Scene(id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
-                     place: row[3], participants: participants, summary: row[4], automatic: row[5])
+        var scene = Scene(id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
+                          place: row[3], participants: participants, summary: row[4], automatic: row[5])
+        scene.reflection = row[6]
+        scene.places = try String.fetchAll(db, sql: """
+            SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
+            WHERE m.scene_id = ? AND m.role = 'place' ORDER BY n.name
+            """, arguments: [id])
+        return scene
     }
 
     /// The latest scene of that title.

@@ -22,6 +22,10 @@ public struct WriteContext {
     /// The reads, seeing this transaction's own uncommitted changes.
     public var reader: ReadContext { ReadContext(db: db) }
 
+    /// Drops the names and ids this connection remembers, after rows were
+    /// changed behind its back (a consolidation run undone).
+    public func forgetCachedNames() { cache.reset() }
+
     /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
     /// back (and names it cached forgotten) while the transaction goes on.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {

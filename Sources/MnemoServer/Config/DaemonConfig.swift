@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MnemoConsolidation
 import MnemoIngest
 import MnemoQuery
 import MnemoStore
@@ -38,6 +39,10 @@ public struct DaemonConfig: Sendable {
     public var sceneShift = 0.9
     /// `recall_*`: the parameters of spreading-activation recall.
     public var recall = RecallSettings()
+    /// `consolidate_interval`, `archive_*`, `scene_idle`, `summary_sentences`,
+    /// `nickname_min_scenes`, `persona_*`, `insight_min_scenes`, `reflector*`:
+    /// the parameters of consolidation.
+    public var consolidation = ConsolidationSettings()
     /// `allow`, `admin`, `read`, `write`, `space.<name>.read|write`.
     public var access = AccessRules()
     /// The file the configuration was read from, if any.
@@ -55,6 +60,13 @@ public struct DaemonConfig: Sendable {
         options.synchronousFull = synchronous == "full"
         options.maximumReaders = max(2, workerThreads)
         return options
+    }
+
+    /// The consolidation settings, with the scene gap of ingestion.
+    public var consolidationSettings: ConsolidationSettings {
+        var settings = consolidation
+        settings.sceneGapSeconds = sceneGap.components.seconds
+        return settings
     }
 
     /// The ingestion settings derived from the configuration.
@@ -79,6 +91,9 @@ public struct DaemonConfig: Sendable {
                               "recall_depth", "recall_decay", "recall_threshold", "recall_text_seeds", "recall_entity_seed",
                               "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
                               "recall_limit",
+                              "consolidate_interval", "archive_threshold", "archive_min_age", "archive_keep_importance", "activation_decay",
+                              "scene_idle", "summary_sentences", "nickname_min_scenes", "persona_min_scenes", "persona_topics",
+                              "persona_timeline", "insight_min_scenes", "reflector", "reflector_timeout", "reflector_batch",
                               "allow", "admin", "read", "write", "space.<name>.read", "space.<name>.write"]
 
     /// Sets one key; `file:line` and the reason when the key or value is bad.
@@ -165,6 +180,41 @@ public struct DaemonConfig: Sendable {
             case "recall_entity_boost": recall.entityBoost = x
             default: recall.temporalBoost = x
             }
+        case "consolidate_interval":
+            guard let d = Units.duration(value) else { throw bad("a duration such as 24h; 0 = no schedule") }
+            consolidation.intervalSeconds = d.components.seconds
+        case "archive_min_age":
+            guard let d = Units.duration(value) else { throw bad("a duration such as 90d") }
+            consolidation.archiveMinAgeSeconds = d.components.seconds
+        case "scene_idle":
+            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 24h") }
+            consolidation.sceneIdleSeconds = d.components.seconds
+        case "reflector_timeout":
+            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 30s") }
+            consolidation.reflectorTimeoutSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        case "archive_threshold":
+            guard let x = Double(value), x.isFinite else { throw bad("a number such as -2.5") }
+            consolidation.archiveThreshold = x
+        case "archive_keep_importance":
+            guard let x = Double(value), (0...1).contains(x) else { throw bad("a number from 0 to 1") }
+            consolidation.archiveKeepImportance = x
+        case "activation_decay":
+            guard let x = Double(value), x > 0, x < 5 else { throw bad("a number above 0, such as 0.5") }
+            consolidation.decay = x
+        case "summary_sentences", "nickname_min_scenes", "persona_min_scenes", "persona_topics", "persona_timeline",
+             "insight_min_scenes", "reflector_batch":
+            guard let n = Int(value), (1...10_000).contains(n) else { throw bad("a whole number from 1 to 10000") }
+            switch key {
+            case "summary_sentences": consolidation.summarySentences = n
+            case "nickname_min_scenes": consolidation.nicknameMinScenes = n
+            case "persona_min_scenes": consolidation.personaMinScenes = n
+            case "persona_topics": consolidation.personaTopics = n
+            case "persona_timeline": consolidation.personaTimeline = n
+            case "insight_min_scenes": consolidation.insightMinScenes = n
+            default: consolidation.reflectorBatch = n
+            }
+        case "reflector":
+            consolidation.reflector = value.isEmpty ? nil : value
         case "allow": access.connect = try principals()
         case "admin": access.admin = try principals()
         case "read": access.read = try principals()

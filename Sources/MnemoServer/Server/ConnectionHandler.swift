@@ -150,7 +150,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let session = self.session
         // Handler and context belong to the event loop; the closures below run there.
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        let timeout = state.config.requestTimeout
+        let timeout = StatementRunner.runsUnbounded(statements) ? .zero : state.config.requestTimeout
         let timer: Scheduled<Void>? = timeout > .zero ? loop.scheduleTask(in: TimeAmount(timeout)) {
             let (handler, context) = bound.value
             handler.currentTimedOut = true

@@ -74,6 +74,7 @@ public final class MnemoDaemon: Service, Sendable {
             tasks.addTask { [self] in
                 for await _ in await UnixSignalsSequence(trapping: .sighup) { self.reload() }
             }
+            tasks.addTask { await ConsolidationSchedule(state: state).run() }
             try await withGracefulShutdownHandler {
                 try await channel.closeFuture.get()
             } onGracefulShutdown: {

@@ -18,6 +18,8 @@ public final class ServerState: Sendable {
     public let ingest: IngestRegistry
     /// Per-space recall graphs.
     public let graphs: GraphRegistry
+    /// Consolidation settings and the runs in progress.
+    public let consolidation: ConsolidationRegistry
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)
@@ -29,7 +31,9 @@ public final class ServerState: Sendable {
         currentLogger = Mutex(logger)
         ingest = IngestRegistry(settings: config.ingestSettings)
         graphs = GraphRegistry(settings: config.recall)
+        consolidation = ConsolidationRegistry(settings: config.consolidationSettings)
         self.spaces = spaces
+        consolidation.onWarning { [weak self] message in self?.logger.warning("\(message)") }
     }
 
     public var config: DaemonConfig { configuration.withLock { $0 } }
@@ -50,6 +54,7 @@ public final class ServerState: Sendable {
         configuration.withLock { $0 = applied }
         ingest.replace(applied.ingestSettings)
         graphs.replace(applied.recall)
+        consolidation.replace(applied.consolidationSettings)
         currentLogger.withLock { $0.logLevel = applied.logLevel }
         return ignored
     }

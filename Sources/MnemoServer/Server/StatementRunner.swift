@@ -17,6 +17,16 @@ struct StatementRunner: Sendable {
         }
     }
 
+    /// Whether a statement may run longer than `request_timeout`: a
+    /// consolidation run or undo is bounded by its passes, not by a client's patience.
+    static func runsUnbounded(_ statements: [Statement]) -> Bool {
+        guard statements.count == 1 else { return false }
+        switch statements[0] {
+        case .consolidate, .undoConsolidation: return true
+        default: return false
+        }
+    }
+
     /// The answer to `ping`, serialised once.
     static let pong = Reply.ok([JSONValue.object([("kind", "pong")]).serialized])
 
@@ -48,7 +58,8 @@ struct StatementRunner: Sendable {
         }
         if !allowed.isEmpty {
             do {
-                let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs)
+                let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
+                                        consolidation: state.consolidation)
                 for (i, result) in zip(allowed, executor.runWrites(allowed.map { statements[$0] }, now: now)) {
                     switch result {
                     case .success(let lines): replies[i] = .ok(lines)
@@ -108,7 +119,8 @@ struct StatementRunner: Sendable {
         case .stats:
             return .ok(try stats(session: session))
         default:
-            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs)
+            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
+                                        consolidation: state.consolidation)
             return .ok(try executor.run(statement, now: now))
         }
     }

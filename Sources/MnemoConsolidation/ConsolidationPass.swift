@@ -1,0 +1,67 @@
+import GRDB
+import MnemoModel
+import MnemoStore
+
+/// One pass of consolidation (SPEC §5). A pass reads the memory and writes
+/// what it derives inside the transaction it is given; it must be idempotent:
+/// run again at once, it changes nothing.
+protocol ConsolidationPass {
+    /// The pass's name in the journal (`entities`, `supersession`, ...).
+    var name: String { get }
+    func run(_ context: PassContext) throws
+}
+
+/// What a pass works with: the transaction, the run, the settings, and a tally
+/// of what it did.
+final class PassContext {
+    /// The pass's transaction.
+    let write: WriteContext
+    var db: Database { write.db }
+    /// The run's time: ages, idleness and activation are measured from it.
+    let now: Timestamp
+    let runID: Int64
+    let settings: ConsolidationSettings
+    /// Counts by name ("archived", "linked", ...), reported in the journal.
+    private(set) var counts: [String: Int] = [:]
+    /// Messages worth logging (a reflector that failed, ...).
+    private(set) var warnings: [String] = []
+
+    /// What one pass derives that a later pass of the same run reuses.
+    let shared: RunCache
+
+    init(write: WriteContext, now: Timestamp, runID: Int64, settings: ConsolidationSettings, shared: RunCache) {
+        self.write = write
+        self.shared = shared
+        self.now = now
+        self.runID = runID
+        self.settings = settings
+    }
+
+    func count(_ name: String, _ n: Int = 1) {
+        guard n != 0 else { return }
+        counts[name, default: 0] += n
+    }
+
+    func warn(_ message: String) { warnings.append(message) }
+}
+
+/// Per-run values computed once and read by several passes (person profiles
+/// are read by both the persona and the insight passes).
+final class RunCache {
+    var corpus: PersonProfile.Corpus?
+    var profiles: [PersonProfile]?
+
+    func corpus(_ db: Database) throws -> PersonProfile.Corpus {
+        if let corpus { return corpus }
+        let built = try PersonProfile.corpus(db)
+        corpus = built
+        return built
+    }
+
+    func profiles(_ db: Database) throws -> [PersonProfile] {
+        if let profiles { return profiles }
+        let built = try PersonProfile.persons(db).map { try PersonProfile(entity: $0.0, name: $0.1, db: db) }
+        profiles = built
+        return built
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// Runs the reflective passes of SPEC §5 over one space, journals each run,
+/// reports dry runs, and undoes runs.
+///
+/// A real run commits pass by pass, each pass in its own write transaction:
+/// readers are never blocked (WAL), and writes from clients wait at most one
+/// pass, then interleave. Each pass's changes are recorded as an SQLite
+/// changeset in `consolidation_pass`, row by row in `consolidation_change`.
+/// A dry run runs every pass in one transaction that is rolled back, so what
+/// it reports is exactly what a run would do now.
+public struct Consolidator {
+    public let store: MemoryStore
+    public let settings: ConsolidationSettings
+    let locks: RunLocks
+
+    public init(store: MemoryStore, settings: ConsolidationSettings, locks: RunLocks) {
+        self.store = store
+        self.settings = settings
+        self.locks = locks
+    }
+
+    /// The passes, in the order SPEC §5 gives, except that the reflector runs
+    /// right after the scenes it reads: the facts it returns then feed the
+    /// persona and insight passes of the same run (so a second run has
+    /// nothing left to do).
+    static func passes() -> [any ConsolidationPass] {
+        [EntityResolution(), Supersession(), DecayArchive(), Scenes(), Reflection(), Personas(), Patterns()]
+    }
+
+    /// Runs every pass (or reports what they would do). Throws `BUSY` when a
+    /// run or an undo is already in progress in this space.
+    public func run(dryRun: Bool = false, now: Timestamp = .now()) throws(MnemoError) -> ConsolidationReport {
+        try locks.hold(store.path) { () throws(MnemoError) in
+            dryRun ? try self.dryRun(now: now) : try self.realRun(now: now)
+        }
+    }
+
+    private func realRun(now: Timestamp) throws(MnemoError) -> ConsolidationReport {
+        let started = ContinuousClock.now
+        let runID = try store.write { w -> Int64 in
+            try w.db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted' WHERE status = 'running'")
+            try w.db.execute(sql: "INSERT INTO consolidation_run(started_at, status, dry_run) VALUES (?, 'running', 0)", arguments: [now.microseconds])
+            return w.db.lastInsertedRowID
+        }
+        var report = ConsolidationReport(run: runID, dryRun: false, startedAt: now)
+        let cache = RunCache()
+        for (seq, pass) in Self.passes().enumerated() {
+            let clock = ContinuousClock.now
+            do {
+                let outcome = try store.write { w -> PassReport in
+                    let recorder = try ChangeRecorder(w.db)
+                    let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache)
+                    try pass.run(context)
+                    let changeset = Changeset(data: try recorder.changeset())
+                    let changes = try changeset.changes()
+                    let passReport = PassReport(name: pass.name, counts: context.counts, changes: changes.count,
+                                                duration: ContinuousClock.now - clock, warnings: context.warnings,
+                                                touched: Self.touched(changes))
+                    try Journal.record(passReport, seq: seq, changeset: changeset, changes: changes, run: runID, startedAt: now, in: w.db)
+                    return passReport
+                }
+                report.passes.append(outcome)
+            } catch {
+                report.failure = "pass \(pass.name): \(error.message)"
+                _ = try? store.write { w in
+                    try w.db.execute(sql: "UPDATE consolidation_run SET status = 'failed', finished_at = ?, summary = ? WHERE id = ?",
+                                     arguments: [Timestamp.now().microseconds, report.summaryJSON, runID])
+                }
+                throw MnemoError(error.code, "consolidation run \(runID) stopped in pass \(pass.name): \(error.message) (passes before it are committed and can be undone)")
+            }
+        }
+        report.duration = ContinuousClock.now - started
+        let summary = report.summaryJSON
+        try store.write { w in
+            try w.db.execute(sql: "UPDATE consolidation_run SET status = 'done', finished_at = ?, summary = ? WHERE id = ?",
+                             arguments: [Timestamp.now().microseconds, summary, runID])
+            // Names linked `same_as` now resolve to their canonical entity.
+            w.forgetCachedNames()
+        }
+        return report
+    }
+
+    private struct RolledBack: Error {}
+
+    private func dryRun(now: Timestamp) throws(MnemoError) -> ConsolidationReport {
+        let started = ContinuousClock.now
+        var report: ConsolidationReport?
+        do {
+            try store.write { w in
+                try w.db.execute(sql: "INSERT INTO consolidation_run(started_at, status, dry_run) VALUES (?, 'running', 1)", arguments: [now.microseconds])
+                let runID = w.db.lastInsertedRowID
+                var partial = ConsolidationReport(run: runID, dryRun: true, startedAt: now)
+                let cache = RunCache()
+                for pass in Self.passes() where !(pass is Reflection) {
+                    let clock = ContinuousClock.now
+                    let recorder = try ChangeRecorder(w.db)
+                    let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache)
+                    try pass.run(context)
+                    let changes = try Changeset(data: try recorder.changeset()).changes()
+                    partial.passes.append(PassReport(name: pass.name, counts: context.counts, changes: changes.count,
+                                                     duration: ContinuousClock.now - clock, warnings: context.warnings, touched: []))
+                }
+                report = partial
+                throw RolledBack()
+            }
+        } catch {
+            guard var report else { throw error }
+            // Nothing the passes did is kept; the dry run itself is journaled.
+            report.duration = ContinuousClock.now - started
+            let summary = report.summaryJSON
+            report.run = try store.write { w -> Int64 in
+                try w.db.execute(sql: """
+                    INSERT INTO consolidation_run(started_at, finished_at, status, dry_run, summary) VALUES (?, ?, 'dry run', 1, ?)
+                    """, arguments: [now.microseconds, Timestamp.now().microseconds, summary])
+                return w.db.lastInsertedRowID
+            }
+            return report
+        }
+        throw MnemoError(.internalError, "dry run was not rolled back")
+    }
+
+    /// Reverts run `id`: applies the inverse of each of its passes' changes,
+    /// the last pass first, in one transaction. Runs are undone newest first:
+    /// while a later run that changed something stands, the undo is refused
+    /// (`CONFLICT`). Rows deleted since (by `forget`) are skipped; in a row a
+    /// client changed since, the columns the run changed go back to what they
+    /// were before it, and the client's other changes stay.
+    public func undo(_ id: Int64) throws(MnemoError) -> UndoReport {
+        try locks.hold(store.path) { () throws(MnemoError) in
+            try store.write { w -> UndoReport in
+                guard let run = try Row.fetchOne(w.db, sql: "SELECT status, dry_run FROM consolidation_run WHERE id = ?", arguments: [id]) else {
+                    throw MnemoError(.notFound, "no consolidation run \(id)")
+                }
+                if run[1] as Bool { throw MnemoError(.invalid, "run \(id) was a dry run; it changed nothing") }
+                let status: String = run[0]
+                if status == "undone" { throw MnemoError(.conflict, "run \(id) is already undone") }
+                if let later = try Int64.fetchOne(w.db, sql: """
+                    SELECT r.id FROM consolidation_run r WHERE r.id > ? AND r.dry_run = 0 AND r.status != 'undone'
+                    AND EXISTS (SELECT 1 FROM consolidation_pass p WHERE p.run_id = r.id AND p.changes > 0) ORDER BY r.id DESC LIMIT 1
+                    """, arguments: [id]) {
+                    throw MnemoError(.conflict, "run \(later) came after run \(id) and changed the memory; runs are undone newest first (undo consolidation \(later))")
+                }
+                var report = UndoReport(run: id)
+                for row in try Row.fetchAll(w.db, sql: """
+                    SELECT pass, changeset FROM consolidation_pass WHERE run_id = ? AND changeset IS NOT NULL ORDER BY seq DESC
+                    """, arguments: [id]) {
+                    let changeset = Changeset(data: row[1])
+                    let inverse = try changeset.inverted()
+                    let applied = try inverse.apply(to: w.db)
+                    if applied.conflicts > 0 {
+                        throw MnemoError(.conflict, """
+                            run \(id) cannot be undone: putting back what its pass \(row[0] as String) changed would break \
+                            a constraint of rows written since; nothing was changed
+                            """)
+                    }
+                    let changes = try changeset.changes()
+                    report.restored += changes.count - applied.skipped
+                    report.skipped += applied.skipped
+                    report.touched += Self.touched(changes)
+                }
+                try w.db.execute(sql: "UPDATE consolidation_run SET status = 'undone' WHERE id = ?", arguments: [id])
+                w.forgetCachedNames()
+                return report
+            }
+        }
+    }
+
+    /// The stored things a list of changes touched, for refreshing in-memory indexes.
+    static func touched(_ changes: [Changeset.Change]) -> [NodeID] {
+        var ids: Set<NodeID> = []
+        for change in changes {
+            guard let text = change.before ?? change.after,
+                  let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { continue }
+            func number(_ i: Int) -> Int64? { i < values.count ? (values[i] as? NSNumber)?.int64Value : nil }
+            switch change.table {
+            case "episode": number(0).map { ids.insert(NodeID(.episode, $0)) }
+            case "fact", "fact_role", "fact_source": number(0).map { ids.insert(NodeID(.fact, $0)) }
+            case "scene": number(0).map { ids.insert(NodeID(.scene, $0)) }
+            case "scene_member":
+                number(0).map { ids.insert(NodeID(.scene, $0)) }
+                number(1).map { ids.insert(NodeID(.entity, $0)) }
+            case "entity_link":
+                number(0).map { ids.insert(NodeID(.entity, $0)) }
+                number(1).map { ids.insert(NodeID(.entity, $0)) }
+            case "entity": number(0).map { ids.insert(NodeID(.entity, $0)) }
+            default: break
+            }
+        }
+        return ids.sorted { ($0.kind.rawValue, $0.number) < ($1.kind.rawValue, $1.number) }
+    }
+}
+
+/// Which spaces have a run or an undo in progress: one at a time per space.
+public final class RunLocks: Sendable {
+    private let held = Mutex<Set<String>>([])
+    public init() {}
+
+    public func isHeld(_ path: String) -> Bool { held.withLock { $0.contains(path) } }
+
+    func hold<T>(_ path: String, _ body: () throws(MnemoError) -> T) throws(MnemoError) -> T {
+        guard held.withLock({ $0.insert(path).inserted }) else {
+            throw MnemoError(.busy, "a consolidation is already in progress in this space; try again when it ends")
+        }
+        defer { _ = held.withLock { $0.remove(path) } }
+        return try body()
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import MnemoIngest
+
+/// A scene's summary without a model: the sentences most central to the
+/// scene, in the order they were said. A sentence's centrality is the sum of
+/// its TF-IDF cosine similarity to every other sentence of the scene (the
+/// degree form of LexRank): what many sentences talk about is what the scene
+/// is about. Sentences with fewer than three content words ("Thanks!") do
+/// not compete.
+struct ExtractiveSummarizer {
+    var sentences = 3
+
+    struct Line {
+        var speaker: String?
+        var text: String
+    }
+
+    func summarize(_ lines: [Line], names: Set<String> = []) -> String? {
+        var candidates: [(speaker: String?, text: String, terms: [String: Double])] = []
+        // Speakers' names and small talk are in every sentence and say nothing.
+        var ignored = Self.smallTalk
+        for line in lines { if let speaker = line.speaker { ignored.formUnion(Analyzer.terms(speaker)) } }
+        for name in names { ignored.formUnion(Analyzer.terms(name)) }
+        for line in lines {
+            for sentence in Self.sentences(of: line.text) {
+                var counts: [String: Double] = [:]
+                for term in Analyzer.terms(sentence) where !ignored.contains(term) { counts[term, default: 0] += 1 }
+                candidates.append((line.speaker, sentence, counts))
+            }
+        }
+        guard !candidates.isEmpty else { return nil }
+        var documentFrequency: [String: Double] = [:]
+        for c in candidates { for term in c.terms.keys { documentFrequency[term, default: 0] += 1 } }
+        let n = Double(candidates.count)
+        let vectors: [[String: Double]] = candidates.map { c in
+            var v: [String: Double] = [:]
+            var norm = 0.0
+            for (term, tf) in c.terms {
+                let w = tf * log(1 + n / documentFrequency[term]!)
+                v[term] = w
+                norm += w * w
+            }
+            norm = norm.squareRoot()
+            if norm > 0 { for key in v.keys { v[key]! /= norm } }
+            return v
+        }
+        var scores = [Double](repeating: 0, count: candidates.count)
+        for i in 0..<vectors.count where candidates[i].terms.count >= 3 {
+            for j in 0..<vectors.count where j != i {
+                var dot = 0.0
+                let (small, large) = vectors[i].count <= vectors[j].count ? (vectors[i], vectors[j]) : (vectors[j], vectors[i])
+                for (term, w) in small { if let x = large[term] { dot += w * x } }
+                scores[i] += dot
+            }
+            scores[i] += 1e-6 * Double(candidates[i].terms.count)   // ties: the fuller sentence
+        }
+        let eligible = (0..<candidates.count).filter { candidates[$0].terms.count >= 3 }
+        let pool = eligible.isEmpty ? Array(0..<candidates.count) : eligible
+        let chosen = pool.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(sentences).sorted()
+        return chosen.map { i in
+            candidates[i].speaker.map { "\($0): \(candidates[i].text)" } ?? candidates[i].text
+        }.joined(separator: " ")
+    }
+
+    /// Stems of words that carry no content in conversation.
+    static let smallTalk: Set<String> = Set(PersonProfile.fillers.map { PorterStemmer.stem($0) })
+        .union(Set(["wow", "hey", "hi", "hello", "yep", "yup", "haha", "lol", "omg", "congrat", "congratul", "ya"]))
+
+    /// Splits text after `.`, `!` or `?` followed by white space.
+    static func sentences(of text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var previous: Character = " "
+        for c in text {
+            if c.isWhitespace, previous == "." || previous == "!" || previous == "?" {
+                let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !trimmed.isEmpty { result.append(trimmed) }
+                current = ""
+            } else {
+                current.append(c)
+            }
+            previous = c
+        }
+        let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty { result.append(trimmed) }
+        return result
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import MnemoModel
+
+/// Pass 3: base-level activation `B = ln Σ (now − t)^−d` is recomputed for
+/// every episode and fact from when the memory recorded it and every time it
+/// was mentioned or recalled since (ages in days, as recall counts them).
+/// What fell below `archiveThreshold` and was recorded at least
+/// `archiveMinAgeSeconds` ago is archived: kept, but left out of `recall`
+/// unless `include archived` asks. An important episode (importance ≥
+/// `archiveKeepImportance`) is never archived, and an archived item whose
+/// activation rose again (it was recalled with `include archived`) is restored.
+///
+/// Age counts from the recording, not from the event: a diary imported today
+/// is fresh memory, however old the days it tells of.
+struct DecayArchive: ConsolidationPass {
+    let name = "decay"
+
+    func run(_ context: PassContext) throws {
+        try sweep("episode", letter: "e", importance: true, context)
+        try sweep("fact", letter: "f", importance: false, context)
+    }
+
+    private func sweep(_ table: String, letter: String, importance: Bool, _ context: PassContext) throws {
+        let db = context.db
+        let now = context.now.microseconds
+        let cutoff = now - context.settings.archiveMinAgeSeconds * 1_000_000
+        var accesses: [Int64: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT node_id, at FROM activation WHERE node_kind = ?", arguments: [letter]) {
+            accesses[row[0], default: []].append(row[1])
+        }
+        let importanceColumn = importance ? "importance" : "0.0"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, recorded_at, archived, \(importanceColumn) FROM \(table) WHERE archived = 1 OR recorded_at < ?
+            """, arguments: [cutoff])
+        let archive = try db.makeStatement(sql: "UPDATE \(table) SET archived = ? WHERE id = ?")
+        for row in rows {
+            let id: Int64 = row[0]
+            let level = Self.baseLevel(created: row[1], accesses: accesses[id] ?? [], now: now, decay: context.settings.decay)
+            let below = level < context.settings.archiveThreshold
+            let keep = (row[3] as Double) >= context.settings.archiveKeepImportance
+            let shouldArchive = below && !keep && (row[1] as Int64) < cutoff
+            if below { context.count("\(table)s_below_threshold") }
+            if shouldArchive != (row[2] as Bool) {
+                try archive.execute(arguments: [shouldArchive, id])
+                context.count(shouldArchive ? "\(table)s_archived" : "\(table)s_restored")
+            }
+        }
+        context.count("\(table)s_scored", rows.count)
+    }
+
+    /// ACT-R's base-level activation with ages in days (at least an hour).
+    static func baseLevel(created: Int64, accesses: [Int64], now: Int64, decay d: Double) -> Double {
+        let day = 86_400_000_000.0
+        var sum = 0.0
+        for t in [created] + accesses {
+            sum += pow(max(Double(now - t) / day, 1.0 / 24), -d)
+        }
+        return log(sum)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+import MnemoModel
+
+/// Pass 6: insights about recurring patterns across scenes — who does or
+/// talks about what, in how many of their scenes, since when, and whether it
+/// is rising or fading (their scenes split in two halves at the median
+/// scene's time, that scene itself left out: rising when the later half holds
+/// at least two and 1.5 times as many as the earlier, fading the other way). A pattern needs `insightMinScenes` scenes; each is
+/// linked to its scenes and episodes, and one that no longer holds is removed.
+struct Patterns: ConsolidationPass {
+    let name = "insights"
+
+    func run(_ context: PassContext) throws {
+        let db = context.db
+        let corpus = try context.shared.corpus(db)
+        var keep: Set<String> = []
+        for profile in try context.shared.profiles(db) where !profile.sceneTimes.isEmpty {
+            let times = profile.sceneTimes.values.sorted()
+            let median = times[times.count / 2]
+            for activities in [true, false] {
+                for (key, term) in profile.recurring(activities: activities, minScenes: context.settings.insightMinScenes,
+                                                     corpus: corpus, limit: context.settings.personaTopics) {
+                    let early = term.sceneTimes.values.filter { $0 < median }.count
+                    let late = term.sceneTimes.values.filter { $0 > median }.count
+                    let trend = late >= 2 && Double(late) >= 1.5 * Double(max(early, 1)) ? "rising"
+                        : early >= 2 && Double(early) >= 1.5 * Double(max(late, 1)) ? "fading" : "steady"
+                    let since = Timestamp(microseconds: term.first).iso8601.prefix(10)
+                    let last = Timestamp(microseconds: term.last).iso8601.prefix(10)
+                    let what = activities ? "activity" : "topic"
+                    let text = "\(profile.name) — \(term.display) (\(what)): in \(term.scenes.count) of \(times.count) scenes, since \(since), last \(last), \(trend)"
+                    let data = JSONText.object(["who": profile.name, "what": term.display, "type": what, "scenes": term.scenes.count,
+                                                "of_scenes": times.count, "since": String(since), "last": String(last), "trend": trend])
+                    let insightKey = "pattern:n:\(profile.entity):\(key)"
+                    keep.insert(insightKey)
+                    let (id, changed) = try Insights.upsert(db, key: insightKey, kind: "pattern", subject: profile.entity, text: text,
+                                                           data: data, runID: context.runID, now: context.now)
+                    try Insights.setSupport(db, insight: id, items: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) })
+                    if changed { context.count("patterns") }
+                }
+            }
+        }
+        context.count("patterns_removed", try Insights.prune(db, kind: "pattern", keep: keep))
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+
+/// Pass 5: each person's profile (SPEC §1) derived from facts and episodes:
+/// - `attribute`: the current values of facts about them (they fill the first role);
+/// - `topic` and `activity`: what they talk about and do, recurring in at least
+///   `personaMinScenes` scenes;
+/// - `relationship`: who they share scenes with, and the relations they mention ("my sister");
+/// - `timeline`: their dated episodes (those with a resolved temporal expression).
+/// Each derived attribute keeps its support, first/last seen and a confidence
+/// that grows with its support. Pinned attributes are never touched and come
+/// first in `persona`. A scene's fact that contradicts a stable attribute (a
+/// pinned one, or one supported by several episodes) is flagged as a
+/// `calibration` insight.
+struct Personas: ConsolidationPass {
+    let name = "personas"
+
+    struct Derived {
+        var category: String
+        var name: String
+        var value: String
+        var first: Int64?
+        var last: Int64?
+        var confidence: Double
+        var support: [(String, Int64)]
+        var key: String { "\(category)|\(name)|\(value)" }
+    }
+
+    func run(_ context: PassContext) throws {
+        let db = context.db
+        let corpus = try context.shared.corpus(db)
+        var calibrations: Set<String> = []
+        for profile in try context.shared.profiles(db) {
+            let facts = try currentFacts(of: profile, context)
+            var derived = try attributes(facts, context)
+            derived += recurring(profile, corpus: corpus, context)
+            derived += relationships(profile, context)
+            derived += try timeline(profile, context)
+            try store(derived, for: profile.entity, context)
+            calibrations.formUnion(try calibrate(profile, facts: facts, derived: derived, context))
+        }
+        context.count("calibrations_removed", try Insights.prune(db, kind: "calibration", keep: calibrations))
+    }
+
+    /// Believed, current facts in which the person fills the first role.
+    private func currentFacts(of profile: PersonProfile, _ context: PassContext) throws -> [Fact] {
+        var result: [Fact] = []
+        let reader = context.write.reader
+        for identity in profile.identities {
+            for fact in try reader.facts(involving: identity) {
+                guard fact.supersededBy == nil, fact.valid.to.map({ $0 > context.now }) ?? true,
+                      fact.rolePositions.first == 0, case .entity(let id, _) = fact.roleValues.first, id == identity else { continue }
+                result.append(fact)
+            }
+        }
+        return result
+    }
+
+    private func attributes(_ facts: [Fact], _ context: PassContext) throws -> [Derived] {
+        var result: [Derived] = []
+        for fact in facts {
+            let others = Array(fact.roles.dropFirst())
+            guard !others.isEmpty else { continue }
+            let value = others.count == 1 ? Self.json(others[0].value)
+                : "{" + others.map { "\(JSONText.quote($0.name)):\(Self.json($0.value))" }.joined(separator: ",") + "}"
+            let times = try Int64.fetchAll(context.db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
+                                           arguments: [fact.id])
+            let first = fact.valid.from?.microseconds ?? times.min() ?? fact.recorded.from?.microseconds
+            let last = times.max() ?? first
+            result.append(Derived(category: "attribute", name: fact.predicate, value: value, first: first, last: last,
+                                  confidence: fact.confidence, support: [("f", fact.id)] + fact.sources.map { ("e", $0) }))
+        }
+        return result
+    }
+
+    private func recurring(_ profile: PersonProfile, corpus: PersonProfile.Corpus, _ context: PassContext) -> [Derived] {
+        let s = context.settings
+        var result: [Derived] = []
+        for (category, activities) in [("topic", false), ("activity", true)] {
+            for (_, term) in profile.recurring(activities: activities, minScenes: s.personaMinScenes, corpus: corpus, limit: s.personaTopics) {
+                result.append(Derived(category: category, name: category, value: JSONText.quote(term.display),
+                                      first: term.first, last: term.last, confidence: Self.confidence(term.scenes.count),
+                                      support: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) }))
+            }
+        }
+        return result
+    }
+
+    private func relationships(_ profile: PersonProfile, _ context: PassContext) -> [Derived] {
+        var result: [Derived] = []
+        let times = profile.sceneTimes
+        for (_, companion) in profile.companions.sorted(by: { $0.key < $1.key }) where companion.scenes.count >= context.settings.personaMinScenes {
+            let when = companion.scenes.compactMap { times[$0] }
+            result.append(Derived(category: "relationship", name: "talks_with", value: JSONText.quote(companion.name),
+                                  first: when.min(), last: when.max(), confidence: Self.confidence(companion.scenes.count),
+                                  support: companion.scenes.sorted().map { ("s", $0) }))
+        }
+        let at = Dictionary(profile.spoken.map { ($0.id, $0.at) }, uniquingKeysWith: { a, _ in a })
+        for (relation, episodes) in profile.relations.sorted(by: { $0.key < $1.key }) {
+            let when = episodes.compactMap { at[$0] }
+            result.append(Derived(category: "relationship", name: "mentions", value: JSONText.quote(relation),
+                                  first: when.min(), last: when.max(), confidence: Self.confidence(episodes.count),
+                                  support: episodes.map { ("e", $0) }))
+        }
+        return result
+    }
+
+    /// Their episodes that say when something happened, the most informative
+    /// first, at most `personaTimeline`, in time order.
+    private func timeline(_ profile: PersonProfile, _ context: PassContext) throws -> [Derived] {
+        guard !profile.spoken.isEmpty else { return [] }
+        let ids = profile.spoken.map { String($0.id) }.joined(separator: ",")
+        var dated: [Int64: (from: Int64, to: Int64, expression: String)] = [:]
+        for row in try Row.fetchAll(context.db, sql: """
+            SELECT episode_id, from_time, to_time, text FROM episode_time WHERE episode_id IN (\(ids)) ORDER BY episode_id, position
+            """) where dated[row[0]] == nil {
+            dated[row[0]] = (row[1], row[2], row[3])
+        }
+        let chosen = profile.spoken.filter { dated[$0.id] != nil }
+            .sorted { a, b in a.text.count != b.text.count ? a.text.count > b.text.count : a.id < b.id }
+            .prefix(context.settings.personaTimeline)
+        return chosen.sorted { dated[$0.id]!.from != dated[$1.id]!.from ? dated[$0.id]!.from < dated[$1.id]!.from : $0.id < $1.id }.map { episode in
+            let when = dated[episode.id]!
+            let text = episode.text.count > 200 ? String(episode.text.prefix(197)) + "..." : episode.text
+            let value = JSONText.object(["from": Timestamp(microseconds: when.from).iso8601, "to": Timestamp(microseconds: when.to).iso8601,
+                                         "when": when.expression, "text": text])
+            return Derived(category: "timeline", name: "event", value: value, first: when.from, last: when.from,
+                           confidence: 0.8, support: [("e", episode.id)])
+        }
+    }
+
+    /// Writes the difference between what was derived and what is stored.
+    private func store(_ derived: [Derived], for entity: Int64, _ context: PassContext) throws {
+        let db = context.db
+        var existing: [String: Row] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
+            WHERE entity_id = ? AND pinned = 0 AND run_id IS NOT NULL
+            """, arguments: [entity]) {
+            existing["\(row[1] as String)|\(row[2] as String)|\(row[3] as String)"] = row
+        }
+        var seen: Set<String> = []
+        for d in derived where seen.insert(d.key).inserted {
+            let id: Int64
+            if let row = existing.removeValue(forKey: d.key) {
+                id = row[0]
+                if row[4] as Int64? != d.first || row[5] as Int64? != d.last || abs((row[6] as Double) - d.confidence) > 1e-9 {
+                    try db.execute(sql: "UPDATE persona_attribute SET first_seen = ?, last_seen = ?, confidence = ?, run_id = ? WHERE id = ?",
+                                   arguments: [d.first, d.last, d.confidence, context.runID, id])
+                    context.count("updated")
+                }
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO persona_attribute(entity_id, name, value, pinned, confidence, first_seen, last_seen, recorded_at, run_id, category)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [entity, d.name, d.value, d.confidence, d.first, d.last, context.now.microseconds, context.runID, d.category])
+                id = db.lastInsertedRowID
+                context.count("derived")
+            }
+            try Support.set(db, owner: "p", id: id, items: d.support)
+        }
+        for (_, row) in existing {
+            try db.execute(sql: "DELETE FROM support WHERE owner_kind = 'p' AND owner_id = ?", arguments: [row[0] as Int64])
+            try db.execute(sql: "DELETE FROM persona_attribute WHERE id = ?", arguments: [row[0] as Int64])
+            context.count("removed")
+        }
+    }
+
+    /// Flags facts of a scene that contradict a stable attribute; returns the keys of the flags.
+    private func calibrate(_ profile: PersonProfile, facts: [Fact], derived: [Derived], _ context: PassContext) throws -> Set<String> {
+        var stable: [String: (value: String, why: String)] = [:]
+        for row in try Row.fetchAll(context.db, sql: """
+            SELECT name, value FROM persona_attribute WHERE entity_id = ? AND pinned = 1 AND retracted_at IS NULL
+            AND (valid_to IS NULL OR valid_to > ?)
+            """, arguments: [profile.entity, context.now.microseconds]) {
+            stable[row[0]] = (row[1], "pinned")
+        }
+        for d in derived where d.category == "attribute" && stable[d.name] == nil && d.support.filter({ $0.0 == "e" }).count >= 2 {
+            stable[d.name] = (d.value, "supported by \(d.support.filter { $0.0 == "e" }.count) episodes")
+        }
+        var keys: Set<String> = []
+        for fact in facts {
+            guard let scene = fact.sceneID, let expected = stable[fact.predicate], fact.roles.count == 2 else { continue }
+            let value = Self.json(fact.roleValues[1])
+            guard value != expected.value else { continue }
+            let key = "calibration:f:\(fact.id)"
+            keys.insert(key)
+            let text = "\(profile.name): s:\(scene) says \(fact.predicate) = \(value), but the persona holds \(expected.value) (\(expected.why))"
+            let data = JSONText.object(["fact": "f:\(fact.id)", "scene": "s:\(scene)", "attribute": fact.predicate])
+            let (id, changed) = try Insights.upsert(context.db, key: key, kind: "calibration", subject: profile.entity, text: text,
+                                                   data: data, runID: context.runID, now: context.now)
+            try Insights.setSupport(context.db, insight: id, items: [("f", fact.id), ("s", scene)])
+            if changed { context.count("calibrations") }
+        }
+        return keys
+    }
+
+    static func confidence(_ support: Int) -> Double {
+        ((1 - exp(-Double(support) / 3)) * 1000).rounded() / 1000
+    }
+
+    static func json(_ value: Value) -> String {
+        switch value {
+        case .entity(_, let name): JSONText.quote(name)
+        case .literal(.text(let s)): JSONText.quote(s)
+        case .literal(.number(let n)): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .literal(.time(let t)): JSONText.quote(t.iso8601)
+        case .list(let items): "[" + items.map(json).joined(separator: ",") + "]"
+        }
+    }
+}

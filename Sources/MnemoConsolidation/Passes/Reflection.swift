@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+
+/// Pass 7 (optional): scenes not yet reflected upon are sent, a batch at a
+/// time, to the reflector command (docs/reflector.md). The summaries it
+/// returns go to the scene's `reflection`; the facts are asserted with
+/// origin `reflector`, in their scene, with the episodes it names as sources.
+/// A batch that fails (the command cannot start, exits non-zero, times out,
+/// answers bad JSON) is logged and skipped; its scenes are offered again on
+/// the next run, and the rest of the run completes.
+struct Reflection: ConsolidationPass {
+    let name = "reflector"
+
+    func run(_ context: PassContext) throws {
+        guard let command = context.settings.reflector, !command.isEmpty else { return }
+        let db = context.db
+        let hook = ReflectorHook(command: command, timeout: context.settings.reflectorTimeoutSeconds)
+        let pending = try Int64.fetchAll(db, sql: "SELECT id FROM scene WHERE reflection IS NULL AND closed_at IS NOT NULL ORDER BY id")
+        var start = 0
+        while start < pending.count {
+            let batch = Array(pending[start..<min(start + max(context.settings.reflectorBatch, 1), pending.count)])
+            start += batch.count
+            let request = try self.request(batch, db: db)
+            let answer: [String: Any]
+            do {
+                let data = try hook.call(request)
+                guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw ReflectorHook.Failure.badJSON("the answer must be one JSON object")
+                }
+                answer = object
+            } catch {
+                context.warn("reflector for scenes \(batch.map { "s:\($0)" }.joined(separator: ", ")) \(error)")
+                context.count("failed_batches")
+                continue
+            }
+            do {
+                try context.write.savepoint { try store(answer, batch: batch, context) }
+            } catch {
+                context.warn("reflector answer for scenes \(batch.map { "s:\($0)" }.joined(separator: ", ")) not stored: \(error)")
+                context.count("failed_batches")
+            }
+        }
+    }
+
+    private func request(_ scenes: [Int64], db: Database) throws -> Data {
+        var items: [[String: Any]] = []
+        for id in scenes {
+            guard let scene = try Row.fetchOne(db, sql: "SELECT title, opened_at, closed_at, summary FROM scene WHERE id = ?", arguments: [id]) else { continue }
+            let episodes = try Row.fetchAll(db, sql: """
+                SELECT e.id, e.ref, p.name, e.at, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
+                WHERE e.scene_id = ? ORDER BY e.at, e.id
+                """, arguments: [id]).map { row -> [String: Any] in
+                ["id": "e:\(row[0] as Int64)", "ref": (row[1] as String?) ?? NSNull(), "speaker": (row[2] as String?) ?? NSNull(),
+                 "at": Timestamp(microseconds: row[3]).iso8601, "text": row[4] as String]
+            }
+            let participants = try String.fetchAll(db, sql: """
+                SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
+                """, arguments: [id])
+            items.append(["id": "s:\(id)", "title": scene[0] as String, "from": Timestamp(microseconds: scene[1]).iso8601,
+                          "to": (scene[2] as Int64?).map { Timestamp(microseconds: $0).iso8601 } ?? NSNull(),
+                          "summary": (scene[3] as String?) ?? NSNull(), "participants": participants, "episodes": episodes])
+        }
+        return try JSONSerialization.data(withJSONObject: ["version": 1, "scenes": items], options: [.sortedKeys])
+    }
+
+    private func store(_ answer: [String: Any], batch: [Int64], _ context: PassContext) throws {
+        let db = context.db
+        let offered = Set(batch)
+        var reflected: [Int64: String] = [:]
+        for item in answer["summaries"] as? [[String: Any]] ?? [] {
+            guard let scene = Self.id(item["scene"], "s"), offered.contains(scene), let text = item["text"] as? String else {
+                throw MnemoError(.invalid, "a summary needs \"scene\" (one of the scenes sent) and \"text\"")
+            }
+            reflected[scene] = text
+        }
+        for item in answer["facts"] as? [[String: Any]] ?? [] {
+            guard let predicate = item["predicate"] as? String, !predicate.isEmpty else { throw MnemoError(.invalid, "a fact needs \"predicate\"") }
+            var arguments: [Argument] = []
+            if let args = item["args"] as? [Any] {
+                arguments = try args.map { Argument(try Self.filler($0)) }
+            } else if let roles = item["roles"] as? [String: Any] {
+                arguments = try roles.keys.sorted().map { Argument(try Self.filler(roles[$0]!), role: $0) }
+            }
+            guard !arguments.isEmpty else { throw MnemoError(.invalid, "fact \(predicate) needs \"args\" or \"roles\"") }
+            let scene = Self.id(item["scene"], "s").flatMap { offered.contains($0) ? $0 : nil }
+            let sources = (item["sources"] as? [Any] ?? []).compactMap { Self.id($0, "e") }
+            let known = try sources.filter { try Int64.fetchOne(db, sql: "SELECT 1 FROM episode WHERE id = ?", arguments: [$0]) != nil }
+            let outcome = try context.write.assert(FactAssertion(predicate, arguments, confidence: item["confidence"] as? Double ?? 0.5,
+                                                                 sources: known, origin: "reflector"))
+            if let scene {
+                try db.execute(sql: "UPDATE fact SET scene_id = ? WHERE id = ? AND scene_id IS NULL", arguments: [scene, outcome.factID])
+            }
+            if outcome.created { context.count("facts") }
+        }
+        // A scene offered and answered without a summary is marked reflected (empty), so it is not sent again.
+        for scene in batch {
+            try db.execute(sql: "UPDATE scene SET reflection = ? WHERE id = ? AND reflection IS NULL", arguments: [reflected[scene] ?? "", scene])
+        }
+        context.count("summaries", reflected.count)
+        context.count("scenes_sent", batch.count)
+    }
+
+    static func id(_ value: Any?, _ letter: Character) -> Int64? {
+        guard let text = value as? String, let id = NodeID(text), id.kind.rawValue == letter else { return nil }
+        return id.number
+    }
+
+    static func filler(_ value: Any) throws -> Filler {
+        switch value {
+        case let s as String: return .entity(s)
+        case let n as NSNumber: return .literal(.number(n.doubleValue))
+        case let o as [String: Any]:
+            if let t = o["text"] as? String { return .literal(.text(t)) }
+            if let t = o["time"] as? String, let time = Timestamp(iso8601: t) { return .literal(.time(time)) }
+            throw MnemoError(.invalid, "a filler object is {\"text\": ...} or {\"time\": ...}")
+        case let list as [Any]: return .list(try list.map(filler))
+        default: throw MnemoError(.invalid, "a filler is a name, a number, {\"text\": ...}, {\"time\": ...} or a list")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import MnemoConsolidation
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// The consolidation settings in force (replaced on SIGHUP) and which spaces
+/// have a run in progress; shared by every connection of a daemon.
+public final class ConsolidationRegistry: Sendable {
+    private let current: Mutex<ConsolidationSettings>
+    public let locks = RunLocks()
+
+    private let warnings = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    public init(settings: ConsolidationSettings = ConsolidationSettings()) { current = Mutex(settings) }
+
+    /// Where a run's warnings go (a reflector that failed): the daemon's log.
+    public func onWarning(_ handler: @escaping @Sendable (String) -> Void) { warnings.withLock { $0 = handler } }
+    func warn(_ message: String) { warnings.withLock { $0 }?(message) }
+
+    public var settings: ConsolidationSettings { current.withLock { $0 } }
+    public func replace(_ settings: ConsolidationSettings) { current.withLock { $0 = settings } }
+}
+
+extension Executor {
+    /// `consolidate [dry run]`: one line for the run, then one per pass.
+    func consolidate(dryRun: Bool, now: Timestamp) throws -> [JSONValue] {
+        let consolidator = Consolidator(store: store, settings: consolidation.settings, locks: consolidation.locks)
+        let report = try consolidator.run(dryRun: dryRun, now: now)
+        for warning in report.warnings { consolidation.warn("consolidation run \(report.run): \(warning)") }
+        if !dryRun {
+            // Reassigned scenes and new links: cached episode lines and the graph follow.
+            graphs.forgetEpisodes(store)
+            if report.passes.contains(where: { $0.name == "reflector" && ($0.counts["facts"] ?? 0) > 0 }) { ingest.forget(store) }
+            try graphs.refresh(report.touched, in: store)
+        }
+        let head = JSONValue.object([
+            ("kind", "consolidation"), ("run", .int(report.run)), ("dry_run", .bool(report.dryRun)),
+            ("changes", .int(Int64(report.changes))), ("duration_ms", .double(Self.milliseconds(report.duration))),
+            ("warnings", .array(report.warnings.map { .string($0) })),
+        ])
+        return [head] + report.passes.map { pass in
+            .object([
+                ("kind", "pass"), ("pass", .string(pass.name)), ("changes", .int(Int64(pass.changes))),
+                ("counts", .object(pass.counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
+                ("duration_ms", .double(Self.milliseconds(pass.duration))),
+            ])
+        }
+    }
+
+    /// `consolidations`: the journal, newest run first.
+    func consolidations() throws -> [JSONValue] {
+        try store.read { r in
+            try Journal.runs(r).map { run in
+                .object([
+                    ("kind", "journal"), ("run", .int(run.id)), ("status", .string(run.status)), ("dry_run", .bool(run.dryRun)),
+                    ("started_at", Encode.time(run.startedAt)), ("finished_at", Encode.time(run.finishedAt)),
+                    ("summary", run.summary.map { .raw($0) } ?? .null),
+                ])
+            }
+        }
+    }
+
+    /// `undo consolidation N`.
+    func undoConsolidation(_ run: Int64) throws -> [JSONValue] {
+        let consolidator = Consolidator(store: store, settings: consolidation.settings, locks: consolidation.locks)
+        let report = try consolidator.undo(run)
+        // Links and memberships may have gone: rebuild the in-memory views from the store.
+        graphs.drop(store)
+        ingest.forget(store)
+        return [.object([("kind", "undo"), ("run", .int(run)), ("restored", .int(Int64(report.restored))),
+                         ("skipped", .int(Int64(report.skipped)))])]
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        ((Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) * 10).rounded() / 10
+    }
+}

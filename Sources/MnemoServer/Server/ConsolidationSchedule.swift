@@ -1,0 +1,39 @@
+import Foundation
+import Logging
+import MnemoConsolidation
+import MnemoQuery
+import MnemoStore
+
+/// Runs consolidation over every space on the schedule `consolidate_interval`
+/// sets (read again on each tick, so SIGHUP can change or stop it). A space
+/// already being consolidated (by a client) is skipped until the next tick.
+struct ConsolidationSchedule: Sendable {
+    let state: ServerState
+
+    func run() async {
+        while !Task.isCancelled {
+            let interval = state.config.consolidationSettings.intervalSeconds
+            // Without a schedule, look again in a minute in case SIGHUP sets one.
+            let wait = interval > 0 ? interval : 60
+            do { try await Task.sleep(for: .seconds(wait)) } catch { return }
+            guard state.config.consolidationSettings.intervalSeconds > 0 else { continue }
+            await Task.detached { runOnce() }.value
+        }
+    }
+
+    /// One scheduled run over every space.
+    func runOnce() {
+        let logger = state.logger
+        for space in state.spaces.spaceNames() {
+            do {
+                let store = try state.spaces.store(space, create: false)
+                let executor = Executor(store: store, regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
+                                        consolidation: state.consolidation)
+                let lines = try executor.run(.consolidate(dryRun: false))
+                logger.info("scheduled consolidation of space \(space): \(lines.first?.serialized ?? "")")
+            } catch {
+                logger.warning("scheduled consolidation of space \(space) did not run: \(error.code.rawValue) \(error.message)")
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import GRDB
+import MnemoModel
+import MnemoStore
+@testable import MnemoConsolidation
+
+@Suite("Pass 3: decay and archive")
+struct DecayArchiveTests {
+    @Test("Old, unused, unimportant memories are archived; recent, important and recalled ones are not; nothing is deleted")
+    func archives() throws {
+        let m = try Memory(at: "2023-01-01T00:00:00Z")
+        let old = try m.say("an old note", at: "2023-01-01T00:00:00Z", scene: "a")
+        let important = try m.say("an important note", at: "2023-01-01T00:00:00Z", scene: "a", importance: 0.9)
+        let recalled = try m.say("a note recalled lately", at: "2023-01-01T00:00:00Z", scene: "a")
+        let oldFact = try m.assert("likes", ["ann", "tea"])
+        m.set("2023-12-01T00:00:00Z")
+        let recent = try m.say("a recent note", at: "2023-12-01T00:00:00Z", scene: "b")
+        try m.store.write { w in
+            try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
+                             arguments: [recalled, Timestamp(iso8601: "2023-12-20")!.microseconds])
+        }
+        m.set("2024-01-01T00:00:00Z")
+        let episodesBefore = try m.count("SELECT COUNT(*) FROM episode")
+        let report = try m.consolidate()
+        #expect(report.count("decay", "episodes_archived") == 1)
+        #expect(report.count("decay", "facts_archived") == 1)
+        func archived(_ table: String, _ id: Int64) throws -> Bool { try m.sql("SELECT archived FROM \(table) WHERE id = ?", [id]) ?? false }
+        #expect(try archived("episode", old))
+        #expect(try archived("fact", oldFact))
+        #expect(try !archived("episode", important))
+        #expect(try !archived("episode", recalled))
+        #expect(try !archived("episode", recent))
+        #expect(try m.count("SELECT COUNT(*) FROM episode") == episodesBefore)
+
+        // Recalled again (with `include archived`), it comes back on the next run.
+        try m.store.write { w in
+            try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
+                             arguments: [old, m.now.microseconds])
+        }
+        let again = try m.consolidate()
+        #expect(again.count("decay", "episodes_restored") == 1)
+        #expect(try !archived("episode", old))
+    }
+
+    @Test("Base-level activation follows ACT-R: more recent and more frequent is higher")
+    func baseLevel() {
+        let day: Int64 = 86_400_000_000
+        let now = 1000 * day
+        let once = DecayArchive.baseLevel(created: now - 100 * day, accesses: [], now: now, decay: 0.5)
+        #expect(abs(once - (-0.5 * log(100.0))) < 1e-9)
+        #expect(DecayArchive.baseLevel(created: now - 100 * day, accesses: [now - day], now: now, decay: 0.5) > once)
+        #expect(DecayArchive.baseLevel(created: now - 10 * day, accesses: [], now: now, decay: 0.5) > once)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import MnemoConsolidation
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// A store on a real SQLite file in a temporary directory, with a clock the
+/// test sets, and the consolidator over it.
+final class Memory {
+    let directory: String
+    let store: MemoryStore
+    private let clock: Clock
+    var settings = ConsolidationSettings()
+    let locks = RunLocks()
+
+    init(at start: String = "2024-01-01T00:00:00Z") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-consolidation-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let clock = Clock(Timestamp(iso8601: start)!)
+        self.clock = clock
+        var options = StoreOptions()
+        options.clock = { clock.value.withLock { $0 } }
+        store = try MemoryStore(path: directory + "/test.sqlite", options: options)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    var now: Timestamp { clock.value.withLock { $0 } }
+    func set(_ iso: String) { clock.value.withLock { $0 = Timestamp(iso8601: iso)! } }
+
+    var consolidator: Consolidator { Consolidator(store: store, settings: settings, locks: locks) }
+
+    @discardableResult
+    func consolidate(dryRun: Bool = false) throws -> ConsolidationReport {
+        try consolidator.run(dryRun: dryRun, now: now)
+    }
+
+    /// Stores an episode (no scene unless named).
+    @discardableResult
+    func say(_ text: String, by speaker: String? = nil, at: String, scene: String? = nil, mentions: [String] = [],
+             addressees: [String] = [], importance: Double = 0.5, times: [TimeMention] = []) throws -> Int64 {
+        try store.write { w in
+            try w.createEpisode(EpisodeInput(text: text, speaker: speaker, at: Timestamp(iso8601: at)!, scene: scene,
+                                             importance: importance, mentions: mentions, addressees: addressees, times: times)).episodeID
+        }
+    }
+
+    @discardableResult
+    func assert(_ predicate: String, _ args: [String], from: String? = nil, scene: String? = nil) throws -> Int64 {
+        try store.write { w in
+            try w.assert(FactAssertion(predicate, args.map { Argument(.entity($0)) }, validFrom: from.map { Timestamp(iso8601: $0)! },
+                                       scene: scene)).factID
+        }
+    }
+
+    func sql<T: DatabaseValueConvertible>(_ query: String, _ arguments: StatementArguments = []) throws -> T? {
+        try store.read { r in try T.fetchOne(r.db, sql: query, arguments: arguments) }
+    }
+
+    func count(_ query: String, _ arguments: StatementArguments = []) throws -> Int {
+        try sql(query, arguments) ?? 0
+    }
+
+    /// Every row of every table of the memory (not the journal), in a fixed
+    /// order: two dumps are equal exactly when the memories are.
+    func dump() throws -> String {
+        try store.read { r in
+            let tables = try String.fetchAll(r.db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consolidation_%'
+                AND name NOT LIKE 'episode_fts%' AND name != 'grdb_migrations' ORDER BY name
+                """)
+            var out = ""
+            for table in tables {
+                out += "## \(table)\n"
+                out += try Row.fetchAll(r.db, sql: "SELECT * FROM \(table)").map(\.description).sorted().joined(separator: "\n") + "\n"
+            }
+            return out
+        }
+    }
+}
+
+final class Clock: Sendable {
+    let value: Mutex<Timestamp>
+    init(_ t: Timestamp) { value = Mutex(t) }
+}
+
+extension ConsolidationReport {
+    func count(_ pass: String, _ name: String) -> Int {
+        passes.first { $0.name == pass }?.counts[name] ?? 0
+    }
+}
