@@ -8,7 +8,14 @@ import MnemoStore
 protocol ConsolidationPass {
     /// The pass's name in the journal (`entities`, `supersession`, ...).
     var name: String { get }
+    /// Work done before the pass's write transaction, outside it (a slow
+    /// external command must not hold the writer). Returns warnings.
+    func prepare(_ store: MemoryStore, settings: ConsolidationSettings) throws -> [String]
     func run(_ context: PassContext) throws
+}
+
+extension ConsolidationPass {
+    func prepare(_ store: MemoryStore, settings: ConsolidationSettings) throws -> [String] { [] }
 }
 
 /// What a pass works with: the transaction, the run, the settings, and a tally
@@ -43,6 +50,12 @@ final class PassContext {
     }
 
     func warn(_ message: String) { warnings.append(message) }
+
+    /// Counts and warnings gathered before the transaction (see `prepare`).
+    func absorb(warnings early: [String], counts: [String: Int]) {
+        warnings = early + warnings
+        for (name, n) in counts { count(name, n) }
+    }
 }
 
 /// Per-run values computed once and read by several passes (person profiles

@@ -52,9 +52,11 @@ public struct Consolidator {
         for (seq, pass) in Self.passes().enumerated() {
             let clock = ContinuousClock.now
             do {
+                let early = try pass.prepare(store, settings: settings)
                 let outcome = try store.write { w -> PassReport in
                     let recorder = try ChangeRecorder(w.db)
                     let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache)
+                    context.absorb(warnings: early, counts: [:])
                     try pass.run(context)
                     let changeset = Changeset(data: try recorder.changeset())
                     let changes = try changeset.changes()
@@ -66,6 +68,7 @@ public struct Consolidator {
                 }
                 report.passes.append(outcome)
             } catch {
+                let error = (error as? MnemoError) ?? MnemoError(.internalError, "\(error)")
                 report.failure = "pass \(pass.name): \(error.message)"
                 _ = try? store.write { w in
                     try w.db.execute(sql: "UPDATE consolidation_run SET status = 'failed', finished_at = ?, summary = ? WHERE id = ?",
@@ -177,17 +180,14 @@ public struct Consolidator {
             guard let text = change.before ?? change.after,
                   let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { continue }
             func number(_ i: Int) -> Int64? { i < values.count ? (values[i] as? NSNumber)?.int64Value : nil }
+            func add(_ kind: NodeKind, _ i: Int) { if let n = number(i) { ids.insert(NodeID(kind, n)) } }
             switch change.table {
-            case "episode": number(0).map { ids.insert(NodeID(.episode, $0)) }
-            case "fact", "fact_role", "fact_source": number(0).map { ids.insert(NodeID(.fact, $0)) }
-            case "scene": number(0).map { ids.insert(NodeID(.scene, $0)) }
-            case "scene_member":
-                number(0).map { ids.insert(NodeID(.scene, $0)) }
-                number(1).map { ids.insert(NodeID(.entity, $0)) }
-            case "entity_link":
-                number(0).map { ids.insert(NodeID(.entity, $0)) }
-                number(1).map { ids.insert(NodeID(.entity, $0)) }
-            case "entity": number(0).map { ids.insert(NodeID(.entity, $0)) }
+            case "episode": add(.episode, 0)
+            case "fact", "fact_role", "fact_source": add(.fact, 0)
+            case "scene": add(.scene, 0)
+            case "scene_member": add(.scene, 0); add(.entity, 1)
+            case "entity_link": add(.entity, 0); add(.entity, 1)
+            case "entity": add(.entity, 0)
             default: break
             }
         }

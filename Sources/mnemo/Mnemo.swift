@@ -5,7 +5,7 @@ import MnemoSchemas
 
 /// The root command. With no subcommand it runs `Shell` (the REPL on a
 /// terminal, batch from a file or standard input, or `-c`); later issues add
-/// `consolidate`, `import`, `export` and `import-chat` next to it.
+/// `consolidate` and `import-chat` next to it.
 struct Mnemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnemo",
@@ -19,7 +19,7 @@ struct Mnemo: ParsableCommand {
             listed by `mnemo shell --help`.
             """,
         version: "mnemo 0.1 (schema version \(SchemaMigration.latestVersion))",
-        subcommands: [Shell.self, ImportChat.self],
+        subcommands: [Shell.self, ImportChat.self, Consolidate.self],
         defaultSubcommand: Shell.self)
 }
 

@@ -102,16 +102,18 @@ import Testing
         }
     }
 
-    /// Replaces the value of `"recorded_at"`, `"retracted_at"` and `"created_at"`
-    /// with `"<now>"` when it is a time later than 2025-01-01: those hold the
-    /// wall-clock time of the run.
+    /// Replaces the value of `"recorded_at"`, `"retracted_at"`, `"created_at"`,
+    /// `"started_at"`, `"finished_at"`, `"first_seen"` and `"last_seen"` with `"<now>"` when it is a time later
+    /// than 2025-01-01 (those hold the wall-clock time of the run), and every
+    /// `"duration_ms"` with `<ms>`.
     static func mask(_ line: String) -> String {
-        let pattern = try! Regex(#""(recorded_at|retracted_at|created_at)":"([^"]*)""#)
-        return line.replacing(pattern) { match -> String in
+        let pattern = try! Regex(#""(recorded_at|retracted_at|created_at|started_at|finished_at|first_seen|last_seen)":"([^"]*)""#)
+        let masked = line.replacing(pattern) { match -> String in
             let key = match.output[1].substring.map(String.init) ?? ""
             let value = match.output[2].substring.map(String.init) ?? ""
             return value > "2025-01-01" ? "\"\(key)\":\"<now>\"" : String(match.output[0].substring ?? "")
         }
+        return masked.replacing(try! Regex(#""duration_ms":[0-9.eE+-]+"#), with: #""duration_ms":"<ms>""#)
     }
 }
 

@@ -5,8 +5,9 @@ import MnemoModel
 /// Pass 6: insights about recurring patterns across scenes — who does or
 /// talks about what, in how many of their scenes, since when, and whether it
 /// is rising or fading (their scenes split in two halves at the median
-/// scene's time, that scene itself left out: rising when the later half holds
-/// at least two and 1.5 times as many as the earlier, fading the other way). A pattern needs `insightMinScenes` scenes; each is
+/// scene's time, that scene itself left out: rising when the share of the
+/// later half's scenes that have it is at least 1.5 times the earlier half's,
+/// and at least two scenes; fading the other way round). A pattern needs `insightMinScenes` scenes; each is
 /// linked to its scenes and episodes, and one that no longer holds is removed.
 struct Patterns: ConsolidationPass {
     let name = "insights"
@@ -21,10 +22,13 @@ struct Patterns: ConsolidationPass {
             for activities in [true, false] {
                 for (key, term) in profile.recurring(activities: activities, minScenes: context.settings.insightMinScenes,
                                                      corpus: corpus, limit: context.settings.personaTopics) {
+                    // The share of their scenes before and after the median scene that have it.
                     let early = term.sceneTimes.values.filter { $0 < median }.count
                     let late = term.sceneTimes.values.filter { $0 > median }.count
-                    let trend = late >= 2 && Double(late) >= 1.5 * Double(max(early, 1)) ? "rising"
-                        : early >= 2 && Double(early) >= 1.5 * Double(max(late, 1)) ? "fading" : "steady"
+                    let earlyShare = Double(early) / Double(max(times.filter { $0 < median }.count, 1))
+                    let lateShare = Double(late) / Double(max(times.filter { $0 > median }.count, 1))
+                    let trend = late >= 2 && lateShare >= 1.5 * earlyShare ? "rising"
+                        : early >= 2 && earlyShare >= 1.5 * lateShare ? "fading" : "steady"
                     let since = Timestamp(microseconds: term.first).iso8601.prefix(10)
                     let last = Timestamp(microseconds: term.last).iso8601.prefix(10)
                     let what = activities ? "activity" : "topic"

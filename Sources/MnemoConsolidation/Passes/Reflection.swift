@@ -3,38 +3,53 @@ import GRDB
 import MnemoModel
 import MnemoStore
 
-/// Pass 7 (optional): scenes not yet reflected upon are sent, a batch at a
-/// time, to the reflector command (docs/reflector.md). The summaries it
+/// Pass 7 (optional): closed scenes not yet reflected upon are sent, a batch
+/// at a time, to the reflector command (docs/reflector.md), before the pass's
+/// transaction begins, so a slow command never holds up client writes. The summaries it
 /// returns go to the scene's `reflection`; the facts are asserted with
 /// origin `reflector`, in their scene, with the episodes it names as sources.
 /// A batch that fails (the command cannot start, exits non-zero, times out,
 /// answers bad JSON) is logged and skipped; its scenes are offered again on
 /// the next run, and the rest of the run completes.
-struct Reflection: ConsolidationPass {
+final class Reflection: ConsolidationPass {
     let name = "reflector"
 
-    func run(_ context: PassContext) throws {
-        guard let command = context.settings.reflector, !command.isEmpty else { return }
-        let db = context.db
-        let hook = ReflectorHook(command: command, timeout: context.settings.reflectorTimeoutSeconds)
-        let pending = try Int64.fetchAll(db, sql: "SELECT id FROM scene WHERE reflection IS NULL AND closed_at IS NOT NULL ORDER BY id")
+    /// The answers gathered by `prepare`, with the scenes each batch offered.
+    private var answers: [(batch: [Int64], answer: [String: Any])] = []
+    private var failedBatches = 0
+
+    /// Calls the reflector, a batch of scenes at a time, outside any transaction.
+    func prepare(_ store: MemoryStore, settings: ConsolidationSettings) throws -> [String] {
+        answers = []
+        failedBatches = 0
+        guard let command = settings.reflector, !command.isEmpty else { return [] }
+        let hook = ReflectorHook(command: command, timeout: settings.reflectorTimeoutSeconds)
+        let pending = try store.read { r in
+            try Int64.fetchAll(r.db, sql: "SELECT id FROM scene WHERE reflection IS NULL AND closed_at IS NOT NULL ORDER BY id")
+        }
+        var warnings: [String] = []
         var start = 0
         while start < pending.count {
-            let batch = Array(pending[start..<min(start + max(context.settings.reflectorBatch, 1), pending.count)])
+            let batch = Array(pending[start..<min(start + max(settings.reflectorBatch, 1), pending.count)])
             start += batch.count
-            let request = try self.request(batch, db: db)
-            let answer: [String: Any]
+            let request = try store.read { r in try self.request(batch, db: r.db) }
             do {
                 let data = try hook.call(request)
                 guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                     throw ReflectorHook.Failure.badJSON("the answer must be one JSON object")
                 }
-                answer = object
+                answers.append((batch, object))
             } catch {
-                context.warn("reflector for scenes \(batch.map { "s:\($0)" }.joined(separator: ", ")) \(error)")
-                context.count("failed_batches")
-                continue
+                warnings.append("reflector for scenes \(batch.map { "s:\($0)" }.joined(separator: ", ")) \(error)")
+                failedBatches += 1
             }
+        }
+        return warnings
+    }
+
+    func run(_ context: PassContext) throws {
+        context.count("failed_batches", failedBatches)
+        for (batch, answer) in answers {
             do {
                 try context.write.savepoint { try store(answer, batch: batch, context) }
             } catch {
@@ -42,6 +57,7 @@ struct Reflection: ConsolidationPass {
                 context.count("failed_batches")
             }
         }
+        answers = []
     }
 
     private func request(_ scenes: [Int64], db: Database) throws -> Data {

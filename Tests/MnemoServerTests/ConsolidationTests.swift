@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// The `mnemo` client built beside `mnemod`.
+var mnemoBinary: String { (Daemon.binary as NSString).deletingLastPathComponent + "/mnemo" }
+
+/// Runs `mnemo` with arguments; its exit status and output.
+func runMnemo(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: mnemoBinary)
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["MNEMO_SOCKET"] = nil
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    var attempt = 0
+    while true {
+        do { try process.run(); break } catch {
+            attempt += 1
+            if attempt > 5 { throw error }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+/// A few turns in three scenes, enough for every pass to have work.
+func chat(_ client: Client) throws {
+    for (i, day) in ["2023-05-08", "2023-06-08", "2023-07-08"].enumerated() {
+        #expect(try client.request(#"remember "Hey Mel, I went hiking with my sister." by caroline at \#(day)T10:00 in scene "chat \#(i)""#).code == nil)
+        #expect(try client.request(#"remember "Hiking sounds lovely, Caroline." by melanie at \#(day)T10:01 in scene "chat \#(i)""#).code == nil)
+    }
+}
+
+@Suite("Consolidation over the socket", .serialized)
+struct ConsolidationServerTests {
+    @Test("mnemo consolidate: quiet on success, one line with -v, exit 0; the journal lists the runs; undo over the socket")
+    func cronCommand() throws {
+        let daemon = try Daemon()
+        let client = try daemon.connect()
+        try chat(client)
+        let quiet = try runMnemo(["consolidate", "--socket", daemon.socketPath])
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
+        let verbose = try runMnemo(["consolidate", "-v", "--socket", daemon.socketPath])
+        #expect(verbose.status == 0)
+        #expect(verbose.stdout.split(separator: "\n").count == 1)
+        #expect(verbose.stdout.hasPrefix("space default: run 2, 0 changes"))
+        let dry = try runMnemo(["consolidate", "--dry-run", "-v", "--socket", daemon.socketPath])
+        #expect(dry.status == 0 && dry.stdout.contains("dry run"))
+        let journal = try client.request("consolidations").objects
+        #expect(journal.map { $0["status"] as? String } == ["dry run", "done", "done"])
+        // "Mel" was linked to Melanie: her persona answers to it.
+        let mel = try client.request("persona mel").objects
+        #expect(!mel.isEmpty && mel.allSatisfy { $0["entity"] as? String == "melanie" })
+        #expect(try client.request("persona caroline").objects.contains { $0["value"] as? String == "hiking" && $0["category"] as? String == "activity" })
+        let undo = try client.request("undo consolidation 1")
+        #expect(undo.objects.first?["kind"] as? String == "undo")
+        #expect(try client.request("persona caroline").objects.isEmpty)
+        // Recall still works on the graph rebuilt after the undo.
+        #expect(try client.request(#"recall "hiking" limit 3"#).lines.count == 3)
+    }
+
+    @Test("mnemo consolidate exits 1 when the daemon cannot be reached, and for an unknown space")
+    func cronErrors() throws {
+        let missing = try runMnemo(["consolidate", "--socket", "/tmp/no-such-mnemo.sock"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no-such-mnemo.sock"))
+        let daemon = try Daemon()
+        let badSpace = try runMnemo(["consolidate", "--space", "bad name", "--socket", daemon.socketPath])
+        #expect(badSpace.status == 1)
+        #expect(badSpace.stderr.contains("ERR INVALID"))
+    }
+
+    @Test("While a run is in progress: another exits 75, reads are answered, writes commit; a failing reflector is logged")
+    func duringARun() throws {
+        let directory = TemporaryDirectory()
+        let marker = directory.file("reflecting")
+        let script = directory.file("slow-reflector.sh")
+        try "#!/bin/sh\ncat >/dev/null\ntouch \(marker)\nsleep 2\nexit 3\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let daemon = try Daemon(config: "reflector = \(script)\nreflector_timeout = 20s\n", directory: directory)
+        let client = try daemon.connect()
+        try chat(client)
+        let runner = try daemon.connect()
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var answer: Answer?
+        Thread.detachNewThread {
+            answer = try? runner.request("consolidate")
+            finished.signal()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(FileManager.default.fileExists(atPath: marker))
+        // Another run of the same space: EX_TEMPFAIL.
+        let second = try runMnemo(["consolidate", "--socket", daemon.socketPath])
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("ERR BUSY"))
+        // Reads and writes go on.
+        let started = Date()
+        #expect(try client.request(#"recall "hiking" limit 2"#).lines.count == 2)
+        #expect(try client.request(#"remember "Back from the trip" by caroline at 2023-08-01T10:00"#).code == nil)
+        #expect(Date().timeIntervalSince(started) < 1.5)
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        let head = answer?.objects.first
+        #expect(head?["kind"] as? String == "consolidation")
+        #expect((head?["warnings"] as? [String])?.first?.contains("exited with status 3") == true)
+        #expect(daemon.log.contains("exited with status 3"))
+    }
+
+    @Test("consolidate_interval runs consolidation on a schedule")
+    func schedule() throws {
+        let daemon = try Daemon(config: "consolidate_interval = 1s\n")
+        let client = try daemon.connect()
+        try chat(client)
+        let deadline = Date().addingTimeInterval(15)
+        var runs: [[String: Any]] = []
+        while runs.isEmpty, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            runs = try client.request("consolidations").objects
+        }
+        #expect(runs.first?["status"] as? String == "done" || runs.first?["status"] as? String == "running")
+    }
+}
