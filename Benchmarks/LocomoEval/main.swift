@@ -6,7 +6,7 @@
 // Recall@1/5/10/20 per category and overall — beside plain SQLite FTS5 BM25 over
 // the same turns and questions in the same run — plus recall latency p50/p99.
 //
-//   swift build -c release --product mnemod --product mnemo-eval
+//   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH] [--config daemon.conf] [--consolidate]
 // --consolidate also scores a consolidated copy of each conversation beside the plain one.
 //

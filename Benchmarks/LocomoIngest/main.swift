@@ -2,7 +2,7 @@
 // conversations written to a real mnemod over its socket, as `mnemo
 // import-chat` does (pipelined `remember`s), then the temporal check.
 //
-//   swift build -c release --product mnemod --product mnemo-bench-ingest
+//   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-bench-ingest [--data ../shared/data/locomo] [--mnemod PATH]
 //
 // Prints episodes/s (target ≥ 5,000/s with extraction), and for temporal

@@ -1,7 +1,7 @@
 // Query benchmark (issue 4): `match` over the socket on the 1,000,000-fact
 // store of the store benchmark, served by a real mnemod.
 //
-//   swift build -c release --product mnemo-bench-store --product mnemod --product mnemo-bench-query
+//   swift build -c release      (one --product per build: build everything)
 //   .build/release/mnemo-bench-store --keep /tmp/mnemo-1m          # once: 1,000,000 facts
 //   .build/release/mnemo-bench-query --data-dir /tmp/mnemo-1m [--queries N] [--mnemod PATH]
 //

@@ -3,7 +3,7 @@
 // space's SQLite file, then served by a real mnemod: time from start to
 // serving, resident memory, and recall p50/p99 over the socket.
 //
-//   swift build -c release --product mnemod --product mnemo-bench-recall
+//   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N]
 //
 // An existing store in --dir is reused (delete the directory to rebuild it).
