@@ -146,6 +146,11 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
             path: "Benchmarks/RecallScale"),
 
+        .executableTarget(
+            name: "mnemo-bench-consolidate",
+            dependencies: ["BenchmarkSupport", "MnemoClient"],
+            path: "Benchmarks/ConsolidationScale"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),

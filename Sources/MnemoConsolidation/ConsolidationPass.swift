@@ -65,16 +65,19 @@ final class RunCache {
     var profiles: [PersonProfile]?
 
     func corpus(_ db: Database) throws -> PersonProfile.Corpus {
-        if let corpus { return corpus }
-        let built = try PersonProfile.corpus(db)
-        corpus = built
-        return built
+        try build(db)
+        return corpus!
     }
 
     func profiles(_ db: Database) throws -> [PersonProfile] {
-        if let profiles { return profiles }
-        let built = try PersonProfile.persons(db).map { try PersonProfile(entity: $0.0, name: $0.1, db: db) }
-        profiles = built
-        return built
+        try build(db)
+        return profiles!
+    }
+
+    private func build(_ db: Database) throws {
+        guard profiles == nil else { return }
+        let built = try PersonProfile.all(db)
+        profiles = built.profiles
+        corpus = built.corpus
     }
 }

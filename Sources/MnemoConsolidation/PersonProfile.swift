@@ -39,15 +39,6 @@ struct PersonProfile {
     /// When each of the person's scenes began.
     var sceneTimes: [Int64: Int64] = [:]
 
-    /// The people with a persona: entities of kind person that are not linked
-    /// to another entity as its duplicate.
-    static func persons(_ db: Database) throws -> [(Int64, String)] {
-        try Row.fetchAll(db, sql: """
-            SELECT id, name FROM entity WHERE kind = 'person' AND archived = 0
-            AND id NOT IN (SELECT from_id FROM entity_link WHERE kind = 'same_as') ORDER BY id
-            """).map { ($0[0], $0[1]) }
-    }
-
     /// Document frequency of each term over every spoken episode (for weighting).
     struct Corpus {
         var episodes = 0
@@ -55,53 +46,89 @@ struct PersonProfile {
         func idf(_ term: String) -> Double { log(1 + Double(episodes) / Double(max(frequency[term] ?? 1, 1))) }
     }
 
-    static func corpus(_ db: Database) throws -> Corpus {
-        var corpus = Corpus()
-        let rows = try Row.fetchCursor(db, sql: "SELECT text FROM episode WHERE speaker_id IS NOT NULL")
-        while let row = try rows.next() {
-            corpus.episodes += 1
-            for term in Set(Analyzer.terms(row[0])) { corpus.frequency[term, default: 0] += 1 }
-        }
-        return corpus
-    }
+    /// The first resolved time expression of each of their dated episodes.
+    var dated: [Int64: (from: Int64, to: Int64, expression: String)] = [:]
 
-    init(entity: Int64, name: String, db: Database) throws {
+    init(entity: Int64, name: String, identities: [Int64]) {
         self.entity = entity
         self.name = name
-        identities = [entity] + (try Int64.fetchAll(db, sql: "SELECT from_id FROM entity_link WHERE to_id = ? AND kind = 'same_as'", arguments: [entity]))
-        let list = identities.map(String.init).joined(separator: ",")
-        for row in try Row.fetchAll(db, sql: """
-            SELECT e.id, e.scene_id, e.at, e.text, s.opened_at FROM episode e LEFT JOIN scene s ON s.id = e.scene_id
-            WHERE e.speaker_id IN (\(list)) ORDER BY e.at, e.id
-            """) {
-            let episode = Spoken(id: row[0], scene: row[1], at: row[2], text: row[3])
-            spoken.append(episode)
-            if let scene = episode.scene { sceneTimes[scene] = row[4] }
-            note(episode)
+        self.identities = identities
+    }
+
+    /// Every person's profile, and the corpus, in a few scans of the store
+    /// (not a few queries per person: a memory may know 100,000 people).
+    /// The people with a persona are the entities of kind person that are not
+    /// linked to another entity as its duplicate.
+    static func all(_ db: Database) throws -> (profiles: [PersonProfile], corpus: Corpus) {
+        var links: [Int64: [Int64]] = [:]
+        var duplicates: Set<Int64> = []
+        for row in try Row.fetchAll(db, sql: "SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'") {
+            links[row[1], default: []].append(row[0])
+            duplicates.insert(row[0])
+        }
+        var profiles: [PersonProfile] = []
+        var owner: [Int64: Int] = [:]          // entity → index of the profile it speaks for
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM entity WHERE kind = 'person' AND archived = 0 ORDER BY id") {
+            let id: Int64 = row[0]
+            guard !duplicates.contains(id) else { continue }
+            let identities = [id] + (links[id] ?? []).sorted()
+            for identity in identities { owner[identity] = profiles.count }
+            profiles.append(PersonProfile(entity: id, name: row[1], identities: identities))
+        }
+        var names: [Int64: String] = [:]
+        for profile in profiles { names[profile.entity] = profile.name }
+        var sceneOpened: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, opened_at FROM scene") { sceneOpened[row[0]] = row[1] }
+
+        // Their own words, and everybody's for the corpus; who speaks in which scene.
+        var corpus = Corpus()
+        var sceneSpeakers: [Int64: Set<Int>] = [:]
+        var speakerOfEpisode: [Int64: Int] = [:]
+        let episodes = try Row.fetchCursor(db, sql: "SELECT id, speaker_id, scene_id, at, text FROM episode WHERE speaker_id IS NOT NULL ORDER BY at, id")
+        while let row = try episodes.next() {
+            let text: String = row[4]
+            corpus.episodes += 1
+            for term in Set(Analyzer.terms(text)) { corpus.frequency[term, default: 0] += 1 }
+            guard let index = owner[row[1]] else { continue }
+            let episode = Spoken(id: row[0], scene: row[2], at: row[3], text: text)
+            speakerOfEpisode[episode.id] = index
+            if let scene = episode.scene {
+                profiles[index].sceneTimes[scene] = sceneOpened[scene] ?? episode.at
+                sceneSpeakers[scene, default: []].insert(index)
+            }
+            profiles[index].spoken.append(episode)
+            profiles[index].note(episode)
         }
         // Things (not people) they talk about, as entities.
-        for row in try Row.fetchAll(db, sql: """
-            SELECT n.id, n.name, e.id, e.scene_id, e.at FROM episode e JOIN episode_entity x ON x.episode_id = e.id
-            JOIN entity n ON n.id = x.entity_id
-            WHERE e.speaker_id IN (\(list)) AND x.role = 'mention' AND (n.kind IS NULL OR n.kind NOT IN ('person'))
-            AND n.id NOT IN (\(list))
-            """) {
+        let mentions = try Row.fetchCursor(db, sql: """
+            SELECT n.id, n.name, e.id, e.scene_id, e.at, e.speaker_id FROM episode_entity x
+            JOIN episode e ON e.id = x.episode_id JOIN entity n ON n.id = x.entity_id
+            WHERE x.role = 'mention' AND e.speaker_id IS NOT NULL AND (n.kind IS NULL OR n.kind != 'person')
+            ORDER BY e.at, e.id
+            """)
+        while let row = try mentions.next() {
+            guard let index = owner[row[5]], !profiles[index].identities.contains(row[0]) else { continue }
             let key = "n:\(row[0] as Int64)"
-            var term = terms[key] ?? Term(display: row[1], activity: false)
-            add(&term, episode: row[2], scene: row[3], at: row[4])
-            terms[key] = term
+            var term = profiles[index].terms[key] ?? Term(display: row[1], activity: false)
+            profiles[index].add(&term, episode: row[2], scene: row[3], at: row[4])
+            profiles[index].terms[key] = term
         }
         // The people they share scenes with.
-        if !sceneTimes.isEmpty {
-            for row in try Row.fetchAll(db, sql: """
-                SELECT DISTINCT e.scene_id, p.id, p.name FROM episode e JOIN entity p ON p.id = e.speaker_id
-                WHERE e.scene_id IN (SELECT DISTINCT scene_id FROM episode WHERE speaker_id IN (\(list)))
-                AND e.speaker_id NOT IN (\(list))
-                """) {
-                let other: Int64 = row[1]
-                companions[other, default: (row[2], [])].scenes.insert(row[0])
+        for (scene, speakers) in sceneSpeakers where speakers.count > 1 {
+            for index in speakers {
+                for other in speakers where other != index {
+                    let id = profiles[other].entity
+                    profiles[index].companions[id, default: (names[id] ?? "", [])].scenes.insert(scene)
+                }
             }
         }
+        // Dated episodes.
+        let times = try Row.fetchCursor(db, sql: "SELECT episode_id, from_time, to_time, text FROM episode_time ORDER BY episode_id, position")
+        while let row = try times.next() {
+            guard let index = speakerOfEpisode[row[0]], profiles[index].dated[row[0]] == nil else { continue }
+            profiles[index].dated[row[0]] = (row[1], row[2], row[3])
+        }
+        return (profiles, corpus)
     }
 
     private mutating func add(_ term: inout Term, episode: Int64, scene: Int64?, at: Int64) {

@@ -31,10 +31,12 @@ struct Personas: ConsolidationPass {
     func run(_ context: PassContext) throws {
         let db = context.db
         let corpus = try context.shared.corpus(db)
+        let profiles = try context.shared.profiles(db)
+        let subjects = try SubjectFacts(db, subjects: Set(profiles.flatMap(\.identities)), now: context.now)
         var calibrations: Set<String> = []
-        for profile in try context.shared.profiles(db) {
-            let facts = try currentFacts(of: profile, context)
-            var derived = try attributes(facts, context)
+        for profile in profiles {
+            let facts = subjects.facts(of: profile.identities)
+            var derived = attributes(facts)
             derived += recurring(profile, corpus: corpus, context)
             derived += relationships(profile, context)
             derived += try timeline(profile, context)
@@ -44,35 +46,13 @@ struct Personas: ConsolidationPass {
         context.count("calibrations_removed", try Insights.prune(db, kind: "calibration", keep: calibrations))
     }
 
-    /// Believed, current facts in which the person fills the first role.
-    private func currentFacts(of profile: PersonProfile, _ context: PassContext) throws -> [Fact] {
-        var result: [Fact] = []
-        let reader = context.write.reader
-        for identity in profile.identities {
-            for fact in try reader.facts(involving: identity) {
-                guard fact.supersededBy == nil, fact.valid.to.map({ $0 > context.now }) ?? true,
-                      fact.rolePositions.first == 0, case .entity(let id, _) = fact.roleValues.first, id == identity else { continue }
-                result.append(fact)
-            }
+    private func attributes(_ facts: [SubjectFacts.Item]) -> [Derived] {
+        facts.filter { $0.otherRoles > 0 }.map { fact in
+            let first = fact.validFrom ?? fact.sourceTimes.min() ?? fact.recordedAt
+            return Derived(category: "attribute", name: fact.predicate, value: fact.value, first: first,
+                           last: fact.sourceTimes.max() ?? first, confidence: fact.confidence,
+                           support: [("f", fact.id)] + fact.sources.map { ("e", $0) })
         }
-        return result
-    }
-
-    private func attributes(_ facts: [Fact], _ context: PassContext) throws -> [Derived] {
-        var result: [Derived] = []
-        for fact in facts {
-            let others = Array(fact.roles.dropFirst())
-            guard !others.isEmpty else { continue }
-            let value = others.count == 1 ? Self.json(others[0].value)
-                : "{" + others.map { "\(JSONText.quote($0.name)):\(Self.json($0.value))" }.joined(separator: ",") + "}"
-            let times = try Int64.fetchAll(context.db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
-                                           arguments: [fact.id])
-            let first = fact.valid.from?.microseconds ?? times.min() ?? fact.recorded.from?.microseconds
-            let last = times.max() ?? first
-            result.append(Derived(category: "attribute", name: fact.predicate, value: value, first: first, last: last,
-                                  confidence: fact.confidence, support: [("f", fact.id)] + fact.sources.map { ("e", $0) }))
-        }
-        return result
     }
 
     private func recurring(_ profile: PersonProfile, corpus: PersonProfile.Corpus, _ context: PassContext) -> [Derived] {
@@ -110,14 +90,7 @@ struct Personas: ConsolidationPass {
     /// Their episodes that say when something happened, the most informative
     /// first, at most `personaTimeline`, in time order.
     private func timeline(_ profile: PersonProfile, _ context: PassContext) throws -> [Derived] {
-        guard !profile.spoken.isEmpty else { return [] }
-        let ids = profile.spoken.map { String($0.id) }.joined(separator: ",")
-        var dated: [Int64: (from: Int64, to: Int64, expression: String)] = [:]
-        for row in try Row.fetchAll(context.db, sql: """
-            SELECT episode_id, from_time, to_time, text FROM episode_time WHERE episode_id IN (\(ids)) ORDER BY episode_id, position
-            """) where dated[row[0]] == nil {
-            dated[row[0]] = (row[1], row[2], row[3])
-        }
+        let dated = profile.dated
         let chosen = profile.spoken.filter { dated[$0.id] != nil }
             .sorted { a, b in a.text.count != b.text.count ? a.text.count > b.text.count : a.id < b.id }
             .prefix(context.settings.personaTimeline)
@@ -169,7 +142,7 @@ struct Personas: ConsolidationPass {
     }
 
     /// Flags facts of a scene that contradict a stable attribute; returns the keys of the flags.
-    private func calibrate(_ profile: PersonProfile, facts: [Fact], derived: [Derived], _ context: PassContext) throws -> Set<String> {
+    private func calibrate(_ profile: PersonProfile, facts: [SubjectFacts.Item], derived: [Derived], _ context: PassContext) throws -> Set<String> {
         var stable: [String: (value: String, why: String)] = [:]
         for row in try Row.fetchAll(context.db, sql: """
             SELECT name, value FROM persona_attribute WHERE entity_id = ? AND pinned = 1 AND retracted_at IS NULL
@@ -182,8 +155,8 @@ struct Personas: ConsolidationPass {
         }
         var keys: Set<String> = []
         for fact in facts {
-            guard let scene = fact.sceneID, let expected = stable[fact.predicate], fact.roles.count == 2 else { continue }
-            let value = Self.json(fact.roleValues[1])
+            guard let scene = fact.scene, let expected = stable[fact.predicate], fact.otherRoles == 1 else { continue }
+            let value = fact.value
             guard value != expected.value else { continue }
             let key = "calibration:f:\(fact.id)"
             keys.insert(key)
