@@ -77,6 +77,11 @@ struct PersonProfile {
         }
         var names: [Int64: String] = [:]
         for profile in profiles { names[profile.entity] = profile.name }
+        // People's names are not topics (who they talk with is a relationship).
+        var personWords: Set<String> = []
+        for row in try Row.fetchAll(db, sql: "SELECT name FROM entity WHERE kind = 'person'") {
+            for token in Analyzer.tokens(row[0] as String) { personWords.insert(token.text) }
+        }
         var sceneOpened: [Int64: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, opened_at FROM scene") { sceneOpened[row[0]] = row[1] }
 
@@ -97,7 +102,7 @@ struct PersonProfile {
                 sceneSpeakers[scene, default: []].insert(index)
             }
             profiles[index].spoken.append(episode)
-            profiles[index].note(episode)
+            profiles[index].note(episode, skipping: personWords)
         }
         // Things (not people) they talk about, as entities.
         let mentions = try Row.fetchCursor(db, sql: """
@@ -141,12 +146,14 @@ struct PersonProfile {
         term.last = max(term.last, at)
     }
 
-    private mutating func note(_ episode: Spoken) {
+    private mutating func note(_ episode: Spoken, skipping names: Set<String>) {
         var seen: Set<String> = []
         for token in Analyzer.tokens(episode.text) {
             let word = token.text
             guard word.count >= 4, word.allSatisfy(\.isLetter), !Analyzer.stopWords.contains(word),
-                  !Self.fillers.contains(word), !word.hasSuffix("ly"), !(word.hasSuffix("ed") && word.count > 5) else { continue }
+                  !Self.fillers.contains(word), !names.contains(word),
+                  !Self.notActivities.contains(word) || Self.nouns.contains(word),
+                  !word.hasSuffix("ly"), !(word.hasSuffix("ed") && word.count > 5) else { continue }
             let stem = PorterStemmer.stem(word)
             guard seen.insert(stem).inserted else { continue }
             let activity = word.hasSuffix("ing") && stem != word && stem.count >= 3 && !Self.notActivities.contains(word)
@@ -170,8 +177,11 @@ struct PersonProfile {
     /// a word everybody uses all the time ranks low); named things count double.
     func recurring(activities: Bool, minScenes: Int, corpus: Corpus, limit: Int) -> [(key: String, term: Term)] {
         var ranked: [(key: String, term: Term, score: Double)] = []
+        // A word that names a thing they talk about counts once, as that thing.
+        let named = Set(terms.filter { $0.key.hasPrefix("n:") }.flatMap { Analyzer.terms($0.value.display) })
         for (key, term) in terms where term.activity == activities && term.scenes.count >= minScenes {
             let isEntity = key.hasPrefix("n:")
+            if !isEntity && named.contains(key) { continue }
             let weight = isEntity ? 2.0 : corpus.idf(key)
             ranked.append((key, term, Double(term.scenes.count) * weight))
         }
@@ -204,9 +214,13 @@ struct PersonProfile {
         "those", "these", "their", "theirs", "them", "they", "your", "with", "from", "into", "onto", "upon", "about",
         "experience", "moment", "moments", "support", "step", "steps", "positive", "awesome", "stuff", "idea", "ideas",
         "brings", "congrats", "gorgeous", "tough", "stories", "story", "photo", "photos", "picture", "pictures", "shares",
+        "show", "shows", "showed", "life", "appreciate", "amaze", "wonder", "cause", "reason", "chance", "matter",
     ])
 
-    /// Words ending in -ing that are not activities.
+    /// Words ending in -ing that are things, not activities: they may be topics.
+    static let nouns: Set<String> = ["wedding", "building", "spring", "ring", "king", "ceiling", "sibling", "siblings", "string"]
+
+    /// Words ending in -ing that are not activities (nor, but for `nouns`, topics).
     static let notActivities: Set<String> = Set([
         "morning", "evening", "during", "being", "having", "feeling", "thinking", "saying", "making", "coming", "trying",
         "taking", "bring", "interesting", "amazing", "exciting", "inspiring", "everything", "something", "anything",
