@@ -17,11 +17,16 @@ public struct Consolidator {
     public let store: MemoryStore
     public let settings: ConsolidationSettings
     let locks: RunLocks
+    /// Asked between passes: when it answers true (the daemon is shutting
+    /// down), the run stops there, journaled as `interrupted`.
+    let shouldStop: @Sendable () -> Bool
 
-    public init(store: MemoryStore, settings: ConsolidationSettings, locks: RunLocks) {
+    public init(store: MemoryStore, settings: ConsolidationSettings, locks: RunLocks,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.store = store
         self.settings = settings
         self.locks = locks
+        self.shouldStop = shouldStop
     }
 
     /// The passes, in the order SPEC §5 gives, except that the reflector runs
@@ -50,6 +55,14 @@ public struct Consolidator {
         var report = ConsolidationReport(run: runID, dryRun: false, startedAt: now)
         let cache = RunCache()
         for (seq, pass) in Self.passes().enumerated() {
+            if shouldStop() {
+                report.failure = "stopped before pass \(pass.name): the daemon is shutting down"
+                _ = try? store.write { w in
+                    try w.db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted', finished_at = ?, summary = ? WHERE id = ?",
+                                     arguments: [Timestamp.now().microseconds, report.summaryJSON, runID])
+                }
+                throw MnemoError(.busy, "consolidation run \(runID) stopped before pass \(pass.name): the daemon is shutting down (the passes before it are committed and can be undone)")
+            }
             let clock = ContinuousClock.now
             do {
                 let early = try pass.prepare(store, settings: settings)
@@ -100,6 +113,7 @@ public struct Consolidator {
                 var partial = ConsolidationReport(run: runID, dryRun: true, startedAt: now)
                 let cache = RunCache()
                 for pass in Self.passes() where !(pass is Reflection) {
+                    if shouldStop() { throw MnemoError(.busy, "dry run stopped: the daemon is shutting down") }
                     let clock = ContinuousClock.now
                     let recorder = try ChangeRecorder(w.db)
                     let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache)

@@ -9,6 +9,11 @@ import Synchronization
 public final class ConsolidationRegistry: Sendable {
     private let current: Mutex<ConsolidationSettings>
     public let locks = RunLocks()
+    private let stopping = Atomic<Bool>(false)
+
+    /// Runs in progress stop at their next pass (graceful shutdown).
+    public func stopRuns() { stopping.store(true, ordering: .relaxed) }
+    var shouldStop: Bool { stopping.load(ordering: .relaxed) }
 
     private let warnings = Mutex<(@Sendable (String) -> Void)?>(nil)
 
@@ -25,7 +30,9 @@ public final class ConsolidationRegistry: Sendable {
 extension Executor {
     /// `consolidate [dry run]`: one line for the run, then one per pass.
     func consolidate(dryRun: Bool, now: Timestamp) throws -> [JSONValue] {
-        let consolidator = Consolidator(store: store, settings: consolidation.settings, locks: consolidation.locks)
+        let registry = consolidation
+        let consolidator = Consolidator(store: store, settings: registry.settings, locks: registry.locks,
+                                        shouldStop: { registry.shouldStop })
         let report = try consolidator.run(dryRun: dryRun, now: now)
         for warning in report.warnings { consolidation.warn("consolidation run \(report.run): \(warning)") }
         if !dryRun {

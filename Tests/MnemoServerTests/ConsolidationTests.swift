@@ -114,6 +114,37 @@ struct ConsolidationServerTests {
         #expect(daemon.log.contains("exited with status 3"))
     }
 
+    @Test("SIGTERM during a run: the run stops at its next pass, journaled as interrupted, and the daemon exits 0")
+    func shutdownDuringARun() throws {
+        let directory = TemporaryDirectory()
+        let marker = directory.file("reflecting")
+        let script = directory.file("slow-reflector.sh")
+        try "#!/bin/sh\ncat >/dev/null\ntouch \(marker)\nsleep 1\necho '{}'\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let config = "reflector = \(script)\n"
+        let daemon = try Daemon(config: config, directory: directory)
+        let client = try daemon.connect()
+        try chat(client)
+        let runner = try daemon.connect()
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var answer: Answer?
+        Thread.detachNewThread {
+            answer = try? runner.request("consolidate")
+            finished.signal()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        daemon.signal(SIGTERM)
+        #expect(finished.wait(timeout: .now() + 20) == .success)
+        #expect(answer?.code == "BUSY")
+        #expect(daemon.waitForExit() == 0)
+        let again = try Daemon(config: config, directory: directory)
+        let journal = try again.connect().request("consolidations").objects
+        #expect(journal.first?["status"] as? String == "interrupted")
+        // What it did is journaled and can be undone.
+        #expect(try again.connect().request("undo consolidation 1").objects.first?["kind"] as? String == "undo")
+    }
+
     @Test("consolidate_interval runs consolidation on a schedule")
     func schedule() throws {
         let daemon = try Daemon(config: "consolidate_interval = 1s\n")

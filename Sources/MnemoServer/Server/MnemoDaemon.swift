@@ -79,6 +79,8 @@ public final class MnemoDaemon: Service, Sendable {
                 try await channel.closeFuture.get()
             } onGracefulShutdown: {
                 logger.info("shutting down: no new connections; finishing requests in flight")
+                // A consolidation run stops at its next pass (journaled as interrupted).
+                state.consolidation.stopRuns()
                 quiesce.initiateShutdown(promise: shutdown)
             }
             tasks.cancelAll()
