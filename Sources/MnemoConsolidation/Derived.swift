@@ -10,7 +10,7 @@ enum Insights {
     @discardableResult
     static func upsert(_ db: Database, key: String, kind: String, subject: Int64?, text: String, data: String?,
                        runID: Int64, now: Timestamp) throws -> (id: Int64, changed: Bool) {
-        if let row = try Row.fetchOne(db, sql: "SELECT id, kind, subject_id, text, data FROM insight WHERE key = ?", arguments: [key]) {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, kind, subject_id, text, data FROM insight WHERE key = ?"), arguments: [key]) {
             let id: Int64 = row[0]
             if row[1] as String == kind, row[2] as Int64? == subject, row[3] as String == text, row[4] as String? == data {
                 return (id, false)
@@ -46,18 +46,19 @@ enum Support {
     static func set(_ db: Database, owner: String, id: Int64, items: [(String, Int64)]) throws {
         let wanted = Set(items.map { "\($0.0):\($0.1)" })
         var present: Set<String> = []
-        for row in try Row.fetchAll(db, sql: "SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?", arguments: [owner, id]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?"),
+                                    arguments: [owner, id]) {
             let item = "\(row[0] as String):\(row[1] as Int64)"
             if wanted.contains(item) {
                 present.insert(item)
             } else {
-                try db.execute(sql: "DELETE FROM support WHERE owner_kind = ? AND owner_id = ? AND item_kind = ? AND item_id = ?",
-                               arguments: [owner, id, row[0] as String, row[1] as Int64])
+                try db.cachedStatement(sql: "DELETE FROM support WHERE owner_kind = ? AND owner_id = ? AND item_kind = ? AND item_id = ?")
+                    .execute(arguments: [owner, id, row[0] as String, row[1] as Int64])
             }
         }
         for (kind, item) in items where !present.contains("\(kind):\(item)") {
-            try db.execute(sql: "INSERT OR IGNORE INTO support(owner_kind, owner_id, item_kind, item_id) VALUES (?, ?, ?, ?)",
-                           arguments: [owner, id, kind, item])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO support(owner_kind, owner_id, item_kind, item_id) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [owner, id, kind, item])
             present.insert("\(kind):\(item)")
         }
     }

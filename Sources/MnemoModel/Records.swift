@@ -150,6 +150,8 @@ public struct PersonaAttribute: Hashable, Sendable {
     public var lastSeen: Timestamp?
     /// The episodes, facts and scenes behind a derived attribute.
     public var support: [NodeID] = []
+    /// For an attribute read live from a fact (category `attribute`): that fact.
+    public var fact: Int64?
 
     public init(id: Int64, entity: String, name: String, valueJSON: String, pinned: Bool, valid: TimeRange,
                 confidence: Double, recordedAt: Timestamp) {

@@ -82,7 +82,8 @@ public enum Encode {
 
     public static func persona(_ p: PersonaAttribute, extra: [(String, JSONValue)] = []) -> JSONValue {
         .object([
-            ("kind", "persona"), ("id", .string(NodeID(.persona, p.id).description)), ("entity", .string(p.entity)),
+            ("kind", "persona"), ("id", .string(NodeID(p.fact == nil ? .persona : .fact, p.fact ?? p.id).description)),
+            ("entity", .string(p.entity)),
             ("attribute", .string(p.name)), ("value", .raw(p.valueJSON)), ("pinned", .bool(p.pinned)),
             ("valid_from", time(p.valid.from)), ("valid_to", time(p.valid.to)),
             ("confidence", .double(p.confidence)), ("recorded_at", time(p.recordedAt)),

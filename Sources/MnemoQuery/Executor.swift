@@ -56,7 +56,7 @@ public struct Executor: Sendable {
         case .timeline(let entity, let during):
             return try store.read { r in try timeline(r, entity: entity, during: during) }
         case .persona(let entity, let asOf):
-            return try store.read { r in try r.persona(of: entity, asOf: asOf).map { Encode.persona($0) } }
+            return try store.read { r in try r.persona(of: entity, asOf: asOf, now: now).map { Encode.persona($0) } }
         case .scene(let reference):
             return try store.read { r in
                 let scene: Scene?

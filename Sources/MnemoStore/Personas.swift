@@ -60,32 +60,67 @@ extension ReadContext {
                                 confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
     }
 
-    /// A person's persona believed now: pinned attributes first, then what
-    /// consolidation derived (attributes, relationships, topics, activities,
+    /// A person's persona believed now: pinned attributes first, then the
+    /// current values of facts about them (read live, so always up to date),
+    /// then what consolidation derived (relationships, topics, activities,
     /// timeline), each with its support; with `asOf`, only those valid then.
-    public func persona(of entity: String, asOf: Timestamp? = nil) throws -> [PersonaAttribute] {
+    public func persona(of entity: String, asOf: Timestamp? = nil, now: Timestamp = .now()) throws -> [PersonaAttribute] {
         guard let id = try entityID(named: entity), let name = try entityName(id) else {
             throw MnemoError(.notFound, "no entity \"\(Name.display(entity))\"")
         }
-        return try Row.fetchAll(db, sql: """
+        var result: [PersonaAttribute] = []
+        var derived: [PersonaAttribute] = []
+        for row in try Row.fetchAll(db, sql: """
             SELECT id, name, value, pinned, valid_from, valid_to, confidence, recorded_at, category, first_seen, last_seen
             FROM persona_attribute WHERE entity_id = ? AND retracted_at IS NULL
-            ORDER BY pinned DESC, CASE category WHEN 'attribute' THEN 0 WHEN 'relationship' THEN 1 WHEN 'topic' THEN 2
+            ORDER BY pinned DESC, CASE category WHEN 'relationship' THEN 1 WHEN 'topic' THEN 2
                      WHEN 'activity' THEN 3 WHEN 'timeline' THEN 4 ELSE 5 END,
                      CASE WHEN category = 'timeline' THEN first_seen END, confidence DESC, name, valid_from, id
-            """, arguments: [id]).compactMap { row in
+            """, arguments: [id]) {
             let valid = TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5]))
-            if let asOf, !valid.contains(asOf) { return nil }
-            if asOf == nil, valid.to != nil { return nil }
+            if let asOf, !valid.contains(asOf) { continue }
+            if asOf == nil, valid.to != nil { continue }
             var attribute = PersonaAttribute(id: row[0], entity: name, name: row[1], valueJSON: row[2], pinned: row[3], valid: valid,
                                              confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
-            if !attribute.pinned {
+            if attribute.pinned {
+                result.append(attribute)
+            } else {
                 attribute.category = row[8]
                 attribute.firstSeen = Timestamp(databaseMicroseconds: row[9])
                 attribute.lastSeen = Timestamp(databaseMicroseconds: row[10])
                 attribute.support = try support(owner: "p", id: attribute.id)
+                derived.append(attribute)
             }
-            return attribute
         }
+        return result + (try factAttributes(of: id, name: name, at: asOf ?? now)) + derived
+    }
+
+    /// The facts in which the person (or a name linked to them `same_as`) fills
+    /// the first role and that hold at `time`, as persona attributes: the
+    /// predicate, the other roles' value, the fact and its sources as support.
+    private func factAttributes(of id: Int64, name: String, at time: Timestamp) throws -> [PersonaAttribute] {
+        let identities = [id] + (try Int64.fetchAll(db, sql: "SELECT from_id FROM entity_link WHERE to_id = ? AND kind = 'same_as'", arguments: [id]))
+        var result: [PersonaAttribute] = []
+        for identity in identities {
+            for fact in try facts(involving: identity) {
+                guard fact.rolePositions.first == 0, case .entity(let subject, _) = fact.roleValues.first, subject == identity,
+                      fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time) else { continue }
+                let others = Array(fact.roles.dropFirst())
+                let value = others.count == 1 ? others[0].value.jsonText
+                    : "{" + others.map { "\(Value.quote($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"
+                let times = try Int64.fetchAll(db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
+                                               arguments: [fact.id])
+                let recorded = fact.recorded.from ?? time
+                var attribute = PersonaAttribute(id: fact.id, entity: name, name: fact.predicate, valueJSON: value, pinned: false,
+                                                 valid: fact.valid, confidence: fact.confidence, recordedAt: recorded)
+                attribute.category = "attribute"
+                attribute.fact = fact.id
+                attribute.firstSeen = fact.valid.from ?? times.min().map { Timestamp(microseconds: $0) } ?? recorded
+                attribute.lastSeen = times.max().map { Timestamp(microseconds: $0) } ?? attribute.firstSeen
+                attribute.support = [NodeID(.fact, fact.id)] + fact.sources.map { NodeID(.episode, $0) }
+                result.append(attribute)
+            }
+        }
+        return result.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
     }
 }

@@ -39,7 +39,8 @@ struct MigrationTests {
         #expect(try upgraded.read { try $0.scene(titled: "Day One") }?.participants == ["alice"])
         // What the new version added works on the upgraded file.
         try upgraded.write { w in _ = try w.pinPersonaAttribute(entity: "alice", name: "role", valueJSON: "\"engineer\"") }
-        #expect(try upgraded.read { try $0.persona(of: "alice") }.count == 1)
+        // The pinned attribute first, then the current value of a fact about her.
+        #expect(try upgraded.read { try $0.persona(of: "alice") }.map(\.name) == ["role", "works_at"])
     }
 
     @Test("a database from a newer Mnemo is refused, not damaged")

@@ -3,8 +3,9 @@ import GRDB
 import MnemoModel
 import MnemoStore
 
-/// Pass 5: each person's profile (SPEC §1) derived from facts and episodes:
-/// - `attribute`: the current values of facts about them (they fill the first role);
+/// Pass 5: each person's profile (SPEC §1) derived from facts and episodes
+/// (the current values of facts about them, category `attribute`, are read
+/// live by `persona` and not copied here):
 /// - `topic` and `activity`: what they talk about and do, recurring in at least
 ///   `personaMinScenes` scenes;
 /// - `relationship`: who they share scenes with, and the relations they mention ("my sister");
@@ -36,12 +37,14 @@ struct Personas: ConsolidationPass {
         var calibrations: Set<String> = []
         for profile in profiles {
             let facts = subjects.facts(of: profile.identities)
-            var derived = attributes(facts)
-            derived += recurring(profile, corpus: corpus, context)
+            // Attributes from facts are read live by `persona`; they are derived
+            // here only to find the stable ones for calibration.
+            let attributes = attributes(facts)
+            var derived = recurring(profile, corpus: corpus, context)
             derived += relationships(profile, context)
             derived += try timeline(profile, context)
             try store(derived, for: profile.entity, context)
-            calibrations.formUnion(try calibrate(profile, facts: facts, derived: derived, context))
+            calibrations.formUnion(try calibrate(profile, facts: facts, derived: attributes, context))
         }
         context.count("calibrations_removed", try Insights.prune(db, kind: "calibration", keep: calibrations))
     }
@@ -108,10 +111,10 @@ struct Personas: ConsolidationPass {
     private func store(_ derived: [Derived], for entity: Int64, _ context: PassContext) throws {
         let db = context.db
         var existing: [String: Row] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
             WHERE entity_id = ? AND pinned = 0 AND run_id IS NOT NULL
-            """, arguments: [entity]) {
+            """), arguments: [entity]) {
             existing["\(row[1] as String)|\(row[2] as String)|\(row[3] as String)"] = row
         }
         var seen: Set<String> = []
@@ -120,23 +123,22 @@ struct Personas: ConsolidationPass {
             if let row = existing.removeValue(forKey: d.key) {
                 id = row[0]
                 if row[4] as Int64? != d.first || row[5] as Int64? != d.last || abs((row[6] as Double) - d.confidence) > 1e-9 {
-                    try db.execute(sql: "UPDATE persona_attribute SET first_seen = ?, last_seen = ?, confidence = ?, run_id = ? WHERE id = ?",
-                                   arguments: [d.first, d.last, d.confidence, context.runID, id])
+                    try db.cachedStatement(sql: "UPDATE persona_attribute SET first_seen = ?, last_seen = ?, confidence = ?, run_id = ? WHERE id = ?").execute(arguments: [d.first, d.last, d.confidence, context.runID, id])
                     context.count("updated")
                 }
             } else {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO persona_attribute(entity_id, name, value, pinned, confidence, first_seen, last_seen, recorded_at, run_id, category)
                     VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entity, d.name, d.value, d.confidence, d.first, d.last, context.now.microseconds, context.runID, d.category])
+                    """).execute(arguments: [entity, d.name, d.value, d.confidence, d.first, d.last, context.now.microseconds, context.runID, d.category])
                 id = db.lastInsertedRowID
                 context.count("derived")
             }
             try Support.set(db, owner: "p", id: id, items: d.support)
         }
         for (_, row) in existing {
-            try db.execute(sql: "DELETE FROM support WHERE owner_kind = 'p' AND owner_id = ?", arguments: [row[0] as Int64])
-            try db.execute(sql: "DELETE FROM persona_attribute WHERE id = ?", arguments: [row[0] as Int64])
+            try db.cachedStatement(sql: "DELETE FROM support WHERE owner_kind = 'p' AND owner_id = ?").execute(arguments: [row[0] as Int64])
+            try db.cachedStatement(sql: "DELETE FROM persona_attribute WHERE id = ?").execute(arguments: [row[0] as Int64])
             context.count("removed")
         }
     }
@@ -144,10 +146,10 @@ struct Personas: ConsolidationPass {
     /// Flags facts of a scene that contradict a stable attribute; returns the keys of the flags.
     private func calibrate(_ profile: PersonProfile, facts: [SubjectFacts.Item], derived: [Derived], _ context: PassContext) throws -> Set<String> {
         var stable: [String: (value: String, why: String)] = [:]
-        for row in try Row.fetchAll(context.db, sql: """
+        for row in try Row.fetchAll(context.db.cachedStatement(sql: """
             SELECT name, value FROM persona_attribute WHERE entity_id = ? AND pinned = 1 AND retracted_at IS NULL
             AND (valid_to IS NULL OR valid_to > ?)
-            """, arguments: [profile.entity, context.now.microseconds]) {
+            """), arguments: [profile.entity, context.now.microseconds]) {
             stable[row[0]] = (row[1], "pinned")
         }
         for d in derived where d.category == "attribute" && stable[d.name] == nil && d.support.filter({ $0.0 == "e" }).count >= 2 {

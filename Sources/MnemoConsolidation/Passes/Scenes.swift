@@ -43,7 +43,7 @@ struct Scenes: ConsolidationPass {
             }
             let scene = try context.write.openScene(title, at: first, automatic: true)
             for (episode, _) in group {
-                try db.execute(sql: "UPDATE episode SET scene_id = ? WHERE id = ?", arguments: [scene, episode])
+                try db.cachedStatement(sql: "UPDATE episode SET scene_id = ? WHERE id = ?").execute(arguments: [scene, episode])
             }
             context.count("segmented_episodes", group.count)
             context.count("scenes_created")
@@ -58,7 +58,7 @@ struct Scenes: ConsolidationPass {
             """) {
             let last: Int64 = (row[2] as Int64?) ?? row[1]
             guard last < idleBefore else { continue }
-            try db.execute(sql: "UPDATE scene SET closed_at = ? WHERE id = ?", arguments: [last + 1, row[0] as Int64])
+            try db.cachedStatement(sql: "UPDATE scene SET closed_at = ? WHERE id = ?").execute(arguments: [last + 1, row[0] as Int64])
             context.count("scenes_closed")
         }
     }
