@@ -9,6 +9,7 @@ import MnemoIngest
 /// not compete.
 struct ExtractiveSummarizer {
     var sentences = 3
+    var cache = TermCache()
 
     struct Line {
         var speaker: String?
@@ -18,13 +19,15 @@ struct ExtractiveSummarizer {
     func summarize(_ lines: [Line], names: Set<String> = []) -> String? {
         var candidates: [(speaker: String?, text: String, terms: [String: Double])] = []
         // Speakers' names and small talk are in every sentence and say nothing.
-        var ignored = Self.smallTalk
-        for line in lines { if let speaker = line.speaker { ignored.formUnion(Analyzer.terms(speaker)) } }
-        for name in names { ignored.formUnion(Analyzer.terms(name)) }
+        var ignored: Set<String> = []
+        for speaker in Set(lines.compactMap(\.speaker)) { ignored.formUnion(cache.terms(speaker)) }
+        for name in names { ignored.formUnion(cache.terms(name)) }
         for line in lines {
             for sentence in Self.sentences(of: line.text) {
                 var counts: [String: Double] = [:]
-                for term in Analyzer.terms(sentence) where !ignored.contains(term) { counts[term, default: 0] += 1 }
+                for term in cache.terms(sentence) where !ignored.contains(term) && !Self.smallTalk.contains(term) {
+                    counts[term, default: 0] += 1
+                }
                 candidates.append((line.speaker, sentence, counts))
             }
         }
@@ -69,20 +72,23 @@ struct ExtractiveSummarizer {
     /// Splits text after `.`, `!` or `?` followed by white space.
     static func sentences(of text: String) -> [String] {
         var result: [String] = []
-        var current = ""
-        var previous: Character = " "
-        for c in text {
-            if c.isWhitespace, previous == "." || previous == "!" || previous == "?" {
-                let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !trimmed.isEmpty { result.append(trimmed) }
-                current = ""
-            } else {
-                current.append(c)
-            }
-            previous = c
+        var current = String.UnicodeScalarView()
+        var previous: Unicode.Scalar = " "
+        func flush() {
+            let trimmed = String(current).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { result.append(trimmed) }
+            current.removeAll(keepingCapacity: true)
         }
-        let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !trimmed.isEmpty { result.append(trimmed) }
+        for scalar in text.unicodeScalars {
+            let space = scalar.isASCII ? (scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r") : scalar.properties.isWhitespace
+            if space, previous == "." || previous == "!" || previous == "?" {
+                flush()
+            } else {
+                current.append(scalar)
+            }
+            previous = scalar
+        }
+        flush()
         return result
     }
 }

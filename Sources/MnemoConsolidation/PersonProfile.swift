@@ -89,11 +89,13 @@ struct PersonProfile {
         var corpus = Corpus()
         var sceneSpeakers: [Int64: Set<Int>] = [:]
         var speakerOfEpisode: [Int64: Int] = [:]
+        let cache = TermCache()
         let episodes = try Row.fetchCursor(db, sql: "SELECT id, speaker_id, scene_id, at, text FROM episode WHERE speaker_id IS NOT NULL ORDER BY at, id")
         while let row = try episodes.next() {
             let text: String = row[4]
+            let tokens = Analyzer.tokens(text)
             corpus.episodes += 1
-            for term in Set(Analyzer.terms(text)) { corpus.frequency[term, default: 0] += 1 }
+            for term in Set(cache.terms(tokens)) { corpus.frequency[term, default: 0] += 1 }
             guard let index = owner[row[1]] else { continue }
             let episode = Spoken(id: row[0], scene: row[2], at: row[3], text: text)
             speakerOfEpisode[episode.id] = index
@@ -102,7 +104,7 @@ struct PersonProfile {
                 sceneSpeakers[scene, default: []].insert(index)
             }
             profiles[index].spoken.append(episode)
-            profiles[index].note(episode, skipping: personWords)
+            profiles[index].note(episode, tokens: tokens, skipping: personWords, cache: cache)
         }
         // Things (not people) they talk about, as entities.
         let mentions = try Row.fetchCursor(db, sql: """
@@ -146,15 +148,15 @@ struct PersonProfile {
         term.last = max(term.last, at)
     }
 
-    private mutating func note(_ episode: Spoken, skipping names: Set<String>) {
+    private mutating func note(_ episode: Spoken, tokens: [Analyzer.Token], skipping names: Set<String>, cache: TermCache) {
         var seen: Set<String> = []
-        for token in Analyzer.tokens(episode.text) {
+        for token in tokens {
             let word = token.text
-            guard word.count >= 4, word.allSatisfy(\.isLetter), !Analyzer.stopWords.contains(word),
+            guard word.utf8.count >= 4, !word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), !Analyzer.stopWords.contains(word),
                   !Self.fillers.contains(word), !names.contains(word),
                   !Self.notActivities.contains(word) || Self.nouns.contains(word),
                   !word.hasSuffix("ly"), !(word.hasSuffix("ed") && word.count > 5) else { continue }
-            let stem = PorterStemmer.stem(word)
+            let stem = cache.stem(word)
             guard seen.insert(stem).inserted else { continue }
             let activity = word.hasSuffix("ing") && stem != word && stem.count >= 3 && !Self.notActivities.contains(word)
             var term = terms[stem] ?? Term(display: word, activity: activity)

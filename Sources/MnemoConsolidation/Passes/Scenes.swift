@@ -65,7 +65,7 @@ struct Scenes: ConsolidationPass {
 
     private func describe(_ context: PassContext) throws {
         let db = context.db
-        let summarizer = ExtractiveSummarizer(sentences: context.settings.summarySentences)
+        let summarizer = ExtractiveSummarizer(sentences: context.settings.summarySentences, cache: TermCache())
         var lines: [Int64: [ExtractiveSummarizer.Line]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT e.scene_id, p.name, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
