@@ -35,26 +35,24 @@ struct ExtractiveSummarizer {
         var documentFrequency: [String: Double] = [:]
         for c in candidates { for term in c.terms.keys { documentFrequency[term, default: 0] += 1 } }
         let n = Double(candidates.count)
-        let vectors: [[String: Double]] = candidates.map { c in
-            var v: [String: Double] = [:]
-            var norm = 0.0
-            for (term, tf) in c.terms {
-                let w = tf * log(1 + n / documentFrequency[term]!)
-                v[term] = w
-                norm += w * w
-            }
-            norm = norm.squareRoot()
-            if norm > 0 { for key in v.keys { v[key]! /= norm } }
+        // Vectors as (term, weight) sorted by term: every sum below runs in
+        // the same order each time, so a second run picks the same sentences.
+        let vectors: [[(String, Double)]] = candidates.map { c in
+            var v = c.terms.map { term, tf in (term, tf * log(1 + n / documentFrequency[term]!)) }.sorted { $0.0 < $1.0 }
+            let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
+            if norm > 0 { for i in v.indices { v[i].1 /= norm } }
             return v
+        }
+        func cosine(_ a: [(String, Double)], _ b: [(String, Double)]) -> Double {
+            var i = 0, j = 0, dot = 0.0
+            while i < a.count && j < b.count {
+                if a[i].0 == b[j].0 { dot += a[i].1 * b[j].1; i += 1; j += 1 } else if a[i].0 < b[j].0 { i += 1 } else { j += 1 }
+            }
+            return dot
         }
         var scores = [Double](repeating: 0, count: candidates.count)
         for i in 0..<vectors.count where candidates[i].terms.count >= 3 {
-            for j in 0..<vectors.count where j != i {
-                var dot = 0.0
-                let (small, large) = vectors[i].count <= vectors[j].count ? (vectors[i], vectors[j]) : (vectors[j], vectors[i])
-                for (term, w) in small { if let x = large[term] { dot += w * x } }
-                scores[i] += dot
-            }
+            for j in 0..<vectors.count where j != i { scores[i] += cosine(vectors[i], vectors[j]) }
             scores[i] += 1e-6 * Double(candidates[i].terms.count)   // ties: the fuller sentence
         }
         let eligible = (0..<candidates.count).filter { candidates[$0].terms.count >= 3 }

@@ -34,6 +34,21 @@ struct Personas: ConsolidationPass {
         let corpus = try context.shared.corpus(db)
         let profiles = try context.shared.profiles(db)
         let subjects = try SubjectFacts(db, subjects: Set(profiles.flatMap(\.identities)), now: context.now)
+        // What is stored now, for everyone at once (not two queries per person).
+        var stored: [Int64: [Row]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT entity_id, id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
+            WHERE pinned = 0 AND run_id IS NOT NULL
+            """) {
+            stored[row[0], default: []].append(row)
+        }
+        var pinned: [Int64: [(name: String, value: String)]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT entity_id, name, value FROM persona_attribute WHERE pinned = 1 AND retracted_at IS NULL
+            AND (valid_to IS NULL OR valid_to > ?)
+            """, arguments: [context.now.microseconds]) {
+            pinned[row[0], default: []].append((row[1], row[2]))
+        }
         var calibrations: Set<String> = []
         for profile in profiles {
             let facts = subjects.facts(of: profile.identities)
@@ -43,8 +58,9 @@ struct Personas: ConsolidationPass {
             var derived = recurring(profile, corpus: corpus, context)
             derived += relationships(profile, context)
             derived += try timeline(profile, context)
-            try store(derived, for: profile.entity, context)
-            calibrations.formUnion(try calibrate(profile, facts: facts, derived: attributes, context))
+            let existing = stored[profile.entity] ?? []
+            if !derived.isEmpty || !existing.isEmpty { try store(derived, existing: existing, for: profile.entity, context) }
+            calibrations.formUnion(try calibrate(profile, facts: facts, derived: attributes, pinned: pinned[profile.entity] ?? [], context))
         }
         context.count("calibrations_removed", try Insights.prune(db, kind: "calibration", keep: calibrations))
     }
@@ -108,21 +124,17 @@ struct Personas: ConsolidationPass {
     }
 
     /// Writes the difference between what was derived and what is stored.
-    private func store(_ derived: [Derived], for entity: Int64, _ context: PassContext) throws {
+    private func store(_ derived: [Derived], existing rows: [Row], for entity: Int64, _ context: PassContext) throws {
         let db = context.db
+        // Rows: entity_id, id, category, name, value, first_seen, last_seen, confidence.
         var existing: [String: Row] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
-            WHERE entity_id = ? AND pinned = 0 AND run_id IS NOT NULL
-            """), arguments: [entity]) {
-            existing["\(row[1] as String)|\(row[2] as String)|\(row[3] as String)"] = row
-        }
+        for row in rows { existing["\(row[2] as String)|\(row[3] as String)|\(row[4] as String)"] = row }
         var seen: Set<String> = []
         for d in derived where seen.insert(d.key).inserted {
             let id: Int64
             if let row = existing.removeValue(forKey: d.key) {
-                id = row[0]
-                if row[4] as Int64? != d.first || row[5] as Int64? != d.last || abs((row[6] as Double) - d.confidence) > 1e-9 {
+                id = row[1]
+                if row[5] as Int64? != d.first || row[6] as Int64? != d.last || abs((row[7] as Double) - d.confidence) > 1e-9 {
                     try db.cachedStatement(sql: "UPDATE persona_attribute SET first_seen = ?, last_seen = ?, confidence = ?, run_id = ? WHERE id = ?").execute(arguments: [d.first, d.last, d.confidence, context.runID, id])
                     context.count("updated")
                 }
@@ -136,22 +148,19 @@ struct Personas: ConsolidationPass {
             }
             try Support.set(db, owner: "p", id: id, items: d.support)
         }
-        for (_, row) in existing {
-            try db.cachedStatement(sql: "DELETE FROM support WHERE owner_kind = 'p' AND owner_id = ?").execute(arguments: [row[0] as Int64])
-            try db.cachedStatement(sql: "DELETE FROM persona_attribute WHERE id = ?").execute(arguments: [row[0] as Int64])
+        for (_, row) in existing.sorted(by: { $0.key < $1.key }) {
+            try db.cachedStatement(sql: "DELETE FROM support WHERE owner_kind = 'p' AND owner_id = ?").execute(arguments: [row[1] as Int64])
+            try db.cachedStatement(sql: "DELETE FROM persona_attribute WHERE id = ?").execute(arguments: [row[1] as Int64])
             context.count("removed")
         }
     }
 
     /// Flags facts of a scene that contradict a stable attribute; returns the keys of the flags.
-    private func calibrate(_ profile: PersonProfile, facts: [SubjectFacts.Item], derived: [Derived], _ context: PassContext) throws -> Set<String> {
+    private func calibrate(_ profile: PersonProfile, facts: [SubjectFacts.Item], derived: [Derived],
+                           pinned: [(name: String, value: String)], _ context: PassContext) throws -> Set<String> {
+        guard !facts.isEmpty else { return [] }
         var stable: [String: (value: String, why: String)] = [:]
-        for row in try Row.fetchAll(context.db.cachedStatement(sql: """
-            SELECT name, value FROM persona_attribute WHERE entity_id = ? AND pinned = 1 AND retracted_at IS NULL
-            AND (valid_to IS NULL OR valid_to > ?)
-            """), arguments: [profile.entity, context.now.microseconds]) {
-            stable[row[0]] = (row[1], "pinned")
-        }
+        for attribute in pinned { stable[attribute.name] = (attribute.value, "pinned") }
         for d in derived where d.category == "attribute" && stable[d.name] == nil && d.support.filter({ $0.0 == "e" }).count >= 2 {
             stable[d.name] = (d.value, "supported by \(d.support.filter { $0.0 == "e" }.count) episodes")
         }
