@@ -66,21 +66,7 @@ enum Support {
 
 /// JSON text built by hand where a whole encoder is not worth it.
 enum JSONText {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { Value.quote(s) }
 
     /// Sorted-key JSON of a dictionary of plain values.
     static func object(_ fields: [String: Any]) -> String {

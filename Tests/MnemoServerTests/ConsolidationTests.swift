@@ -38,6 +38,39 @@ func chat(_ client: Client) throws {
     }
 }
 
+/// A consolidation started on its own connection, in a daemon whose
+/// reflector (`body`, after reading its input) first touches a marker file:
+/// `start` returns once the run is inside the reflector; `wait` gives its answer.
+final class BackgroundRun: @unchecked Sendable {
+    let directory = TemporaryDirectory()
+    let daemon: Daemon
+    private let finished = DispatchSemaphore(value: 0)
+    private var answer: Answer?
+
+    init(reflector body: String, config extra: String = "") throws {
+        let marker = directory.file("reflecting")
+        let script = directory.file("reflector.sh")
+        try "#!/bin/sh\ncat >/dev/null\ntouch \(marker)\n\(body)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        daemon = try Daemon(config: "reflector = \(script)\n" + extra, directory: directory)
+        try chat(daemon.connect())
+        let runner = try daemon.connect()
+        Thread.detachNewThread { [self] in
+            answer = try? runner.request("consolidate")
+            finished.signal()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    }
+
+    var config: String { (try? String(contentsOfFile: daemon.configPath, encoding: .utf8)) ?? "" }
+
+    func wait() -> Answer? {
+        guard finished.wait(timeout: .now() + 30) == .success else { return nil }
+        return answer
+    }
+}
+
 @Suite("Consolidation over the socket", .serialized)
 struct ConsolidationServerTests {
     @Test("mnemo consolidate: quiet on success, one line with -v, exit 0; the journal lists the runs; undo over the socket")
@@ -80,24 +113,9 @@ struct ConsolidationServerTests {
 
     @Test("While a run is in progress: another exits 75, reads are answered, writes commit; a failing reflector is logged")
     func duringARun() throws {
-        let directory = TemporaryDirectory()
-        let marker = directory.file("reflecting")
-        let script = directory.file("slow-reflector.sh")
-        try "#!/bin/sh\ncat >/dev/null\ntouch \(marker)\nsleep 2\nexit 3\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        let daemon = try Daemon(config: "reflector = \(script)\nreflector_timeout = 20s\n", directory: directory)
+        let run = try BackgroundRun(reflector: "sleep 2\nexit 3", config: "reflector_timeout = 20s\n")
+        let daemon = run.daemon
         let client = try daemon.connect()
-        try chat(client)
-        let runner = try daemon.connect()
-        let finished = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var answer: Answer?
-        Thread.detachNewThread {
-            answer = try? runner.request("consolidate")
-            finished.signal()
-        }
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        #expect(FileManager.default.fileExists(atPath: marker))
         // Another run of the same space: EX_TEMPFAIL.
         let second = try runMnemo(["consolidate", "--socket", daemon.socketPath])
         #expect(second.status == 75)
@@ -107,8 +125,7 @@ struct ConsolidationServerTests {
         #expect(try client.request(#"recall "hiking" limit 2"#).lines.count == 2)
         #expect(try client.request(#"remember "Back from the trip" by caroline at 2023-08-01T10:00"#).code == nil)
         #expect(Date().timeIntervalSince(started) < 1.5)
-        #expect(finished.wait(timeout: .now() + 30) == .success)
-        let head = answer?.objects.first
+        let head = run.wait()?.objects.first
         #expect(head?["kind"] as? String == "consolidation")
         #expect((head?["warnings"] as? [String])?.first?.contains("exited with status 3") == true)
         #expect(daemon.log.contains("exited with status 3"))
@@ -116,29 +133,13 @@ struct ConsolidationServerTests {
 
     @Test("SIGTERM during a run: the run stops at its next pass, journaled as interrupted, and the daemon exits 0")
     func shutdownDuringARun() throws {
-        let directory = TemporaryDirectory()
-        let marker = directory.file("reflecting")
-        let script = directory.file("slow-reflector.sh")
-        try "#!/bin/sh\ncat >/dev/null\ntouch \(marker)\nsleep 1\necho '{}'\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        let config = "reflector = \(script)\n"
-        let daemon = try Daemon(config: config, directory: directory)
-        let client = try daemon.connect()
-        try chat(client)
-        let runner = try daemon.connect()
-        let finished = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var answer: Answer?
-        Thread.detachNewThread {
-            answer = try? runner.request("consolidate")
-            finished.signal()
-        }
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let run = try BackgroundRun(reflector: "sleep 1\necho '{}'")
+        let daemon = run.daemon
+        let config = run.config
         daemon.signal(SIGTERM)
-        #expect(finished.wait(timeout: .now() + 20) == .success)
-        #expect(answer?.code == "BUSY")
+        #expect(run.wait()?.code == "BUSY")
         #expect(daemon.waitForExit() == 0)
-        let again = try Daemon(config: config, directory: directory)
+        let again = try Daemon(config: config, directory: run.directory)
         let journal = try again.connect().request("consolidations").objects
         #expect(journal.first?["status"] as? String == "interrupted")
         // What it did is journaled and can be undone.
