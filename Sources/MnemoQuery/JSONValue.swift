@@ -57,6 +57,13 @@ public enum JSONValue: Hashable, Sendable {
 
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape: append them whole. (Bytes E2 80 A8/A9
+        // are U+2028/U+2029, escaped for JavaScript's sake.)
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

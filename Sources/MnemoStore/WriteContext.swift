@@ -29,17 +29,20 @@ public struct WriteContext {
     /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
     /// back (and names it cached forgotten) while the transaction goes on.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        var result: T?
+        // Prepared once per connection (GRDB's `inSavepoint` prepares its
+        // statements anew each time, which a batch of 256 writes feels).
+        try db.cachedStatement(sql: "SAVEPOINT mnemo").execute()
+        let result: T
         do {
-            try db.inSavepoint {
-                result = try body()
-                return .commit
-            }
+            result = try body()
         } catch {
             cache.reset()
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT mnemo").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()
             throw error
         }
-        return result!
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()
+        return result
     }
 }
 
