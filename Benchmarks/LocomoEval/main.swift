@@ -92,13 +92,7 @@ for file in files {
     let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
     func ingest(into space: String) throws {
         _ = try connection.request("use space \(StatementInfo.quoted(space))")
-        var index = 0
-        while index < chat.turns.count {
-            let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
-            try connection.sendMany(slice.map(\.statement))
-            for _ in slice { _ = try connection.readResponse() }
-            index += slice.count
-        }
+        try connection.pipeline(chat.turns.map(\.statement)) { _, _ in }
     }
     // With --consolidate, the same turns also go to a second space that is
     // consolidated before any question is asked (recall reinforces what it

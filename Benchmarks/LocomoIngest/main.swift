@@ -1,6 +1,7 @@
 // Ingestion measurement on LoCoMo (issue 5): every turn of the development
 // conversations written to a real mnemod over its socket, as `mnemo
-// import-chat` does (pipelined `remember`s), then the temporal check.
+// import-chat` does (pipelined `remember`s, a sliding window of two batches),
+// then the temporal check.
 //
 //   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-bench-ingest [--data ../shared/data/locomo] [--mnemod PATH]
@@ -50,15 +51,8 @@ for file in files {
     conversations.append((space, chat))
     _ = try connection.request("use space \(StatementInfo.quoted(space))")
     let t0 = monotonicSeconds()
-    var index = 0
-    while index < chat.turns.count {
-        let slice = chat.turns[index..<min(chat.turns.count, index + 500)]
-        try connection.sendMany(slice.map(\.statement))
-        for _ in slice {
-            let response = try connection.readResponse()
-            if !response.isOK { print("refused: \(response.headerLine)") }
-        }
-        index += slice.count
+    try connection.pipeline(chat.turns.map(\.statement)) { _, response in
+        if !response.isOK { print("refused: \(response.headerLine)") }
     }
     elapsed += monotonicSeconds() - t0
     total += chat.turns.count

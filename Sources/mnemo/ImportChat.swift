@@ -20,8 +20,8 @@ struct ImportChat: ParsableCommand {
     @Option(name: .long, help: "Import into this space (created if you may create spaces).")
     var space: String?
 
-    @Option(name: .long, help: "Statements sent before reading their answers.")
-    var batch: Int = 500
+    @Option(name: .long, help: "Statements per batch; the next batch is sent before the answers to the last are read.")
+    var batch: Int = 250
 
     @Flag(name: .shortAndLong, help: "Print a summary line.")
     var verbose = false
@@ -47,23 +47,16 @@ struct ImportChat: ParsableCommand {
         }
         let started = Date()
         var failures = 0
-        var index = 0
-        while index < chat.turns.count {
-            let slice = chat.turns[index..<min(chat.turns.count, index + max(1, batch))]
-            do {
-                try client.sendMany(slice.map(\.statement))
-                for turn in slice {
-                    let answer = try client.readResponse()
-                    if case .error = answer {
-                        failures += 1
-                        Terminal.error("\(turn.ref ?? "turn"): \(answer.headerLine)")
-                    }
+        do {
+            try client.pipeline(chat.turns.map(\.statement), batch: max(1, batch)) { index, answer in
+                if case .error = answer {
+                    failures += 1
+                    Terminal.error("\(chat.turns[index].ref ?? "turn"): \(answer.headerLine)")
                 }
-            } catch {
-                Terminal.error("mnemo import-chat: \(error)")
-                throw ExitStatus.unavailable
             }
-            index += slice.count
+        } catch {
+            Terminal.error("mnemo import-chat: \(error)")
+            throw ExitStatus.unavailable
         }
         let seconds = Date().timeIntervalSince(started)
         if verbose || failures > 0 {

@@ -1,35 +1,6 @@
 import Foundation
 import Testing
 
-/// The `mnemo` client built beside `mnemod`.
-var mnemoBinary: String { (Daemon.binary as NSString).deletingLastPathComponent + "/mnemo" }
-
-/// Runs `mnemo` with arguments; its exit status and output.
-func runMnemo(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: mnemoBinary)
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["MNEMO_SOCKET"] = nil
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    var attempt = 0
-    while true {
-        do { try process.run(); break } catch {
-            attempt += 1
-            if attempt > 5 { throw error }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-    }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-}
-
 /// A few turns in three scenes, enough for every pass to have work.
 func chat(_ client: Client) throws {
     for (i, day) in ["2023-05-08", "2023-06-08", "2023-07-08"].enumerated() {
