@@ -4,7 +4,7 @@
 // then the temporal check.
 //
 //   swift build -c release      (one --product per build: build everything, or run it twice)
-//   .build/release/mnemo-bench-ingest [--data ../shared/data/locomo] [--mnemod PATH]
+//   .build/release/mnemo-bench-ingest [--data ../shared/data/locomo] [--mnemod PATH] [--batch 250]
 //
 // Prints episodes/s (target ≥ 5,000/s with extraction), and for temporal
 // questions (category 2) whose gold answer names an absolute day, month or
@@ -18,11 +18,13 @@ import MnemoModel
 
 var dataDirectory = "../shared/data/locomo"
 var mnemodPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
+var batch = 250
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--data": dataDirectory = arguments.next() ?? dataDirectory
     case "--mnemod": mnemodPath = arguments.next() ?? mnemodPath
+    case "--batch": batch = Int(arguments.next() ?? "") ?? batch
     default: print("unknown argument \(argument)"); exit(64)
     }
 }
@@ -51,7 +53,7 @@ for file in files {
     conversations.append((space, chat))
     _ = try connection.request("use space \(StatementInfo.quoted(space))")
     let t0 = monotonicSeconds()
-    try connection.pipeline(chat.turns.map(\.statement)) { _, response in
+    try connection.pipeline(chat.turns.map(\.statement), batch: batch) { _, response in
         if !response.isOK { print("refused: \(response.headerLine)") }
     }
     elapsed += monotonicSeconds() - t0
