@@ -210,20 +210,31 @@ final class Server {
 
 struct Latency { var p50: Double; var p99: Double; var mean: Double }
 
-/// N sequential round trips after a warm-up; microseconds.
-func measureLatency(_ server: Server, requests: Int, warmup: Int) throws -> Latency {
-    let connection = try Connection(path: server.socketPath, dialect: server.dialect)
-    for _ in 0..<warmup { try connection.roundTrip() }
-    var samples = [UInt64](repeating: 0, count: requests)
-    for i in 0..<requests {
-        let start = nowNanoseconds()
-        try connection.roundTrip()
-        samples[i] = nowNanoseconds() - start
+/// N sequential round trips on each server after a warm-up, in microseconds.
+/// The servers take turns, 500 round trips at a time, so a change in the load
+/// of a shared machine touches both alike.
+func measureLatency(_ servers: [Server], requests: Int, warmup: Int) throws -> [Latency] {
+    let connections = try servers.map { try Connection(path: $0.socketPath, dialect: $0.dialect) }
+    for connection in connections { for _ in 0..<warmup { try connection.roundTrip() } }
+    var samples = connections.map { _ in [UInt64]() }
+    let slice = 500
+    var done = 0
+    while done < requests {
+        let n = min(slice, requests - done)
+        for (k, connection) in connections.enumerated() {
+            for _ in 0..<n {
+                let start = nowNanoseconds()
+                try connection.roundTrip()
+                samples[k].append(nowNanoseconds() - start)
+            }
+        }
+        done += n
     }
-    samples.sort()
-    func percentile(_ p: Double) -> Double { Double(samples[min(requests - 1, Int(Double(requests) * p))]) / 1000 }
-    return Latency(p50: percentile(0.50), p99: percentile(0.99),
-                   mean: Double(samples.reduce(0, +)) / Double(requests) / 1000)
+    return samples.map { values in
+        let sorted = values.sorted()
+        func percentile(_ p: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000 }
+        return Latency(p50: percentile(0.50), p99: percentile(0.99), mean: Double(sorted.reduce(0, +)) / Double(sorted.count) / 1000)
+    }
 }
 
 /// `total` pings in batches of `batch` on one connection.
@@ -330,7 +341,7 @@ func run(_ options: Options) throws {
     // Each measure runs on both servers before the next, so drift in the load
     // of the machine touches both alike.
     var latency: [Latency] = [], single: [Double] = [], multi: [Double] = []
-    for server in servers { latency.append(try measureLatency(server, requests: options.requests, warmup: options.warmup)) }
+    latency = try measureLatency(servers, requests: options.requests, warmup: options.warmup)
     // The servers' own CPU time per pipelined request: on a shared machine it
     // says more about the code than requests/s, which also count waiting for a core.
     var cpuSeconds: [Double?] = servers.map { _ in 0 }

@@ -13,6 +13,9 @@ struct ProtocolTests {
         #expect(try client.request("").lines.isEmpty)
         #expect(try client.request("-- just a comment") == .ok([]))
         #expect(try client.request("PING\r").isPong)
+        #expect(try client.request(" \tpInG  ").isPong)
+        #expect(try client.request("pingx").code == "SYNTAX")
+        #expect(try client.request("ping -- with a comment").isPong)
         let error = try client.request("frobnicate now")
         #expect(error.code == "SYNTAX")
         if case .error(_, let message) = error { #expect(message.hasPrefix("1:1 ")) }

@@ -88,6 +88,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 record("too_large", started, failed: true)
                 write(.error(MnemoError(.tooLarge, "request line longer than max_line (\(limit) bytes); it was discarded")), context: context)
                 continue
+            case .line(let buffer) where Self.isPing(buffer):
+                // The health check of every client library: answered without parsing.
+                record("ping", started, failed: false)
+                write(StatementRunner.pong, context: context)
+                continue
             case .line(let buffer):
                 // Decoding that replaced bad bytes would hide them: the protocol refuses them.
                 guard let valid = String(validating: buffer.readableBytesView, as: UTF8.self) else {
@@ -207,6 +212,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func record(_ statement: String, _ started: UInt64, failed: Bool) {
         let seconds = Double(Self.monotonicNanoseconds() - started) / 1e9
         state.statistics.record(statement, seconds: seconds, failed: failed)
+    }
+
+    /// Whether a request line is exactly `ping` (any case, surrounding blanks allowed).
+    static func isPing(_ buffer: ByteBuffer) -> Bool {
+        buffer.withUnsafeReadableBytes { bytes in
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
+            guard end - start == 4 else { return false }
+            return bytes[start] | 0x20 == 0x70 && bytes[start + 1] | 0x20 == 0x69
+                && bytes[start + 2] | 0x20 == 0x6E && bytes[start + 3] | 0x20 == 0x67
+        }
     }
 
     static func monotonicNanoseconds() -> UInt64 {

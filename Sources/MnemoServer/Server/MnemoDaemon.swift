@@ -57,6 +57,11 @@ public final class MnemoDaemon: Service, Sendable {
                     }
                 }
                 .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
+                // One read per readiness event: a client waiting for its answer
+                // sent everything there is, and a second read would only find
+                // nothing (a wasted system call per request). Pipelined requests
+                // still arrive many per read.
+                .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
                     Self.initialize(channel, state: state, pool: pool)
                 }
