@@ -107,6 +107,20 @@ struct JournalTests {
         #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE pinned = 0") == 0)
     }
 
+    @Test("Undo after a forget: what was forgotten stays forgotten, the rest is undone")
+    func undoAfterForget() throws {
+        let m = try busyMemory()
+        let run = try m.consolidate()
+        let bob: Int64 = try #require(try m.sql("SELECT id FROM entity WHERE norm = 'bob'"))
+        #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE entity_id = ?", [bob]) > 0)
+        _ = try m.store.write { w in try w.forget(NodeID(.entity, bob)) }
+        let undone = try m.consolidator.undo(run.run)
+        #expect(undone.skipped > 0)
+        #expect(try m.count("SELECT COUNT(*) FROM entity WHERE id = ?", [bob]) == 0)
+        #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE pinned = 0") == 0)
+        #expect(try m.count("SELECT COUNT(*) FROM entity_link") == 0)
+    }
+
     @Test("Unknown runs and dry runs cannot be undone")
     func undoErrors() throws {
         let m = try busyMemory()
