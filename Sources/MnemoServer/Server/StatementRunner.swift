@@ -1,4 +1,5 @@
 import Foundation
+import MnemoConsolidation
 import MnemoModel
 import MnemoQuery
 import MnemoStore
@@ -152,6 +153,13 @@ struct StatementRunner: Sendable {
         }
         let counts = try store.read { r in try r.counts() }
         for (name, n) in counts { lines.append(stat(name, .int(n))) }
+        // Consolidation: whether a run is in progress, and the last one that ran.
+        lines.append(stat("consolidation_running", .bool(state.consolidation.locks.isHeld(store.path))))
+        if let last = try store.read({ r in try Journal.runs(r).first { !$0.dryRun } }) {
+            lines.append(stat("consolidation_last_run", .int(last.id)))
+            lines.append(stat("consolidation_last_status", .string(last.status)))
+            lines.append(stat("consolidation_last_started_at", .string(last.startedAt.iso8601)))
+        }
         for s in state.statistics.summaries() {
             lines.append(.object([("kind", "stat"), ("name", .string("latency." + s.statement)),
                                   ("count", .int(Int64(s.count))), ("errors", .int(Int64(s.errors))),
