@@ -55,11 +55,22 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// Whether a string holds a character JSON text must escape: a control
+    /// character, `"`, `\\`, or U+2028/U+2029 (bytes E2 80 A8/A9, escaped for
+    /// JavaScript's sake; other E2 sequences such as ’ pass as they are).
+    static func needsEscape(_ s: String) -> Bool {
+        var utf8 = s.utf8.makeIterator()
+        while let b = utf8.next() {
+            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+            if b == 0xE2, utf8.next() == 0x80, let c = utf8.next(), c == 0xA8 || c == 0xA9 { return true }
+        }
+        return false
+    }
+
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        // Most strings need no escape: append them whole. (Bytes E2 80 A8/A9
-        // are U+2028/U+2029, escaped for JavaScript's sake.)
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+        // Most strings need no escape: append them whole.
+        if !needsEscape(s) {
             out += s
             out += "\""
             return
