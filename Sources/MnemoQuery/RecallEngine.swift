@@ -152,7 +152,13 @@ struct RecallEngine {
                     if parent[Int(m)] == .max && seed[Int(m)] == 0 { parent[Int(m)] = n }
                 }
             }
-            let namedNodes = Set(entitySeeds.compactMap { view.node(NodeID(.entity, $0.0)) })
+            // Items linked directly to an entity the query names: the named
+            // entities' neighbours (edges go both ways), gathered once instead
+            // of looking through every candidate's neighbours.
+            var linkedToNamed = Set<UInt32>()
+            for named in Set(entitySeeds.compactMap({ view.node(NodeID(.entity, $0.0)) })) {
+                view.forEachNeighbor(of: named) { t, _ in linkedToNamed.insert(t) }
+            }
             // Score the episodes and facts.
             var scored: [Scored] = []
             for n in touched where !excluded(n) {
@@ -164,11 +170,7 @@ struct RecallEngine {
                 if let during = r.during, !view.inTime(n, from: during.from?.microseconds ?? .min, to: during.to?.microseconds ?? .max) { continue }
                 if let sceneNode, id.kind == .episode, view.scene(of: n) != sceneNode { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
-                if !namedNodes.isEmpty {
-                    var linked = false
-                    view.forEachNeighbor(of: n) { t, _ in if namedNodes.contains(t) { linked = true } }
-                    if linked { score *= 1 + settings.entityBoost }
-                }
+                if linkedToNamed.contains(n) { score *= 1 + settings.entityBoost }
                 if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
                     score *= 1 + settings.temporalBoost
                 }
