@@ -136,12 +136,18 @@ public final class GraphIndex: Sendable {
 
         /// ACT-R's base-level activation B = ln Σ (now − t)^(−d) over the node's
         /// creation (its own time) and its mentions and recalls, ages in days.
+        /// (With the usual d = 0.5 the power is a square root: recall computes
+        /// this for every candidate, and `pow` was a third of its time.)
         public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
-            var sum = 0.0
             let day = 86_400_000_000.0
-            for t in [storage.times[Int(n)]] + (storage.accesses[n] ?? []) {
+            let squareRoot = d == 0.5
+            func term(_ t: Int64) -> Double {
                 let age = max(Double(now - t) / day, 1.0 / 24)
-                sum += pow(age, -d)
+                return squareRoot ? 1 / age.squareRoot() : pow(age, -d)
+            }
+            var sum = term(storage.times[Int(n)])
+            if let accesses = storage.accesses[n] {
+                for t in accesses { sum += term(t) }
             }
             return log(sum)
         }
