@@ -6,7 +6,8 @@
 //   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N]
 //
-// An existing store in --dir is reused (delete the directory to rebuild it).
+// An existing store in --dir is reused (delete the directory to rebuild it);
+// each run serves a fresh copy of it, so runs do not change it.
 import BenchmarkSupport
 import Foundation
 import MnemoClient
@@ -77,9 +78,19 @@ if !FileManager.default.fileExists(atPath: storePath) {
                  monotonicSeconds() - t1, Double(store.fileSize()) / 1_048_576))
 }
 
+// The daemon serves a copy: recall reinforces what it returns, and a store that
+// kept every run's reinforcements would not measure the same thing twice.
+let work = "/tmp/mnemo-recall-run-\(getpid())"
+try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
+for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: storePath + suffix) {
+    try FileManager.default.copyItem(atPath: storePath + suffix, toPath: work + "/spaces/default.sqlite" + suffix)
+}
 let socketPath = "/tmp/mnemo-recall-\(getpid()).sock"
-let daemon = try DaemonUnderTest(dataDirectory: directory, socket: socketPath)
-defer { daemon.stop() }
+let daemon = try DaemonUnderTest(dataDirectory: work, socket: socketPath)
+defer {
+    daemon.stop()
+    try? FileManager.default.removeItem(atPath: work)
+}
 let connection = daemon.connection
 let ready = daemon.startSeconds
 let status = (try? String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/status", encoding: .utf8)) ?? ""
