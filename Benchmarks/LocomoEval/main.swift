@@ -143,24 +143,24 @@ for file in files {
 let names = [1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"]
 print("LoCoMo development conversations: \(files.count), questions (categories 1-4): \(asked)")
 print("")
-print("category          n     recall R@1  R@5   R@10  R@20 | FTS5 BM25 R@1  R@5   R@10  R@20")
-for category in [1, 2, 3, 4, nil] as [Int?] {
-    let label = category.map { "\($0) \(names[$0]!)" } ?? "overall"
-    let n = category.map { mnemo.counts[$0] ?? 0 } ?? asked
-    let ours = ks.map { String(format: "%.3f", mnemo.recall(category, $0)) }.joined(separator: " ")
-    let theirs = ks.map { String(format: "%.3f", bm25.recall(category, $0)) }.joined(separator: " ")
-    print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " |     " + theirs)
+/// One table: a row per category and one overall, `scores` at every k, then `beside` for the category.
+@MainActor func table(_ header: String, _ scores: Scores, beside: (Int?) -> String) {
+    print(header)
+    for category in [1, 2, 3, 4, nil] as [Int?] {
+        let label = category.map { "\($0) \(names[$0]!)" } ?? "overall"
+        let n = category.map { scores.counts[$0] ?? 0 } ?? asked
+        let ours = ks.map { String(format: "%.3f", scores.recall(category, $0)) }.joined(separator: " ")
+        print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " | " + beside(category))
+    }
+}
+table("category          n     recall R@1  R@5   R@10  R@20 | FTS5 BM25 R@1  R@5   R@10  R@20", mnemo) { category in
+    "    " + ks.map { String(format: "%.3f", bm25.recall(category, $0)) }.joined(separator: " ")
 }
 if consolidate {
     print("")
     print("after one consolidation run (same turns, a space of their own):")
-    print("category          n     recall R@1  R@5   R@10  R@20 | change in R@10")
-    for category in [1, 2, 3, 4, nil] as [Int?] {
-        let label = category.map { "\($0) \(names[$0]!)" } ?? "overall"
-        let n = category.map { consolidated.counts[$0] ?? 0 } ?? asked
-        let ours = ks.map { String(format: "%.3f", consolidated.recall(category, $0)) }.joined(separator: " ")
-        let delta = consolidated.recall(category, 10) - mnemo.recall(category, 10)
-        print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " | " + String(format: "%+.3f", delta))
+    table("category          n     recall R@1  R@5   R@10  R@20 | change in R@10", consolidated) { category in
+        String(format: "%+.3f", consolidated.recall(category, 10) - mnemo.recall(category, 10))
     }
     print("consolidation time per conversation: " + consolidationMs.map { String(format: "%.0f ms", $0) }.joined(separator: ", "))
 }

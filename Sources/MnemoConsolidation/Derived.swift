@@ -66,8 +66,6 @@ enum Support {
 
 /// JSON text built by hand where a whole encoder is not worth it.
 enum JSONText {
-    static func quote(_ s: String) -> String { Value.quote(s) }
-
     /// Sorted-key JSON of a dictionary of plain values.
     static func object(_ fields: [String: Any]) -> String {
         (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))

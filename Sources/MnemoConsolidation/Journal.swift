@@ -30,15 +30,15 @@ public struct ConsolidationReport: Sendable {
     public var warnings: [String] { passes.flatMap(\.warnings) }
 
     /// Milliseconds, rounded to a tenth.
-    static func ms(_ d: Duration) -> Double {
+    public static func milliseconds(_ d: Duration) -> Double {
         ((Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) * 10).rounded() / 10
     }
 
     /// The journal's summary: per-pass counts, changes and durations.
     var summaryJSON: String {
         JSONText.object([
-            "changes": changes, "duration_ms": Self.ms(duration), "failure": failure ?? NSNull(),
-            "passes": passes.map { ["pass": $0.name, "counts": $0.counts, "changes": $0.changes, "duration_ms": Self.ms($0.duration)] },
+            "changes": changes, "duration_ms": Self.milliseconds(duration), "failure": failure ?? NSNull(),
+            "passes": passes.map { ["pass": $0.name, "counts": $0.counts, "changes": $0.changes, "duration_ms": Self.milliseconds($0.duration)] },
         ])
     }
 }
@@ -69,7 +69,7 @@ public enum Journal {
         try db.execute(sql: """
             INSERT INTO consolidation_pass(run_id, seq, pass, started_at, duration_us, counts, changes, changeset)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [run, seq, pass.name, startedAt.microseconds, Int64(ConsolidationReport.ms(pass.duration) * 1000),
+            """, arguments: [run, seq, pass.name, startedAt.microseconds, Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
                              JSONText.object(pass.counts), changes.count, changeset.data.isEmpty ? nil : changeset.data])
         guard !changes.isEmpty else { return }
         let base = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM consolidation_change WHERE run_id = ?", arguments: [run]) ?? 0
@@ -91,9 +91,19 @@ public enum Journal {
 
     /// Every run, newest first.
     public static func runs(_ reader: ReadContext) throws -> [JournalEntry] {
-        try Row.fetchAll(reader.db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC").map {
-            JournalEntry(id: $0[0], startedAt: Timestamp(microseconds: $0[1]), finishedAt: ($0[2] as Int64?).map { Timestamp(microseconds: $0) },
-                         status: $0[3], dryRun: $0[4], summary: $0[5])
-        }
+        try Row.fetchAll(reader.db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC")
+            .map(entry)
+    }
+
+    /// The newest run that was not a dry run.
+    public static func lastRun(_ reader: ReadContext) throws -> JournalEntry? {
+        try Row.fetchOne(reader.db, sql: """
+            SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run WHERE dry_run = 0 ORDER BY id DESC LIMIT 1
+            """).map(entry)
+    }
+
+    private static func entry(_ row: Row) -> JournalEntry {
+        JournalEntry(id: row[0], startedAt: Timestamp(microseconds: row[1]), finishedAt: (row[2] as Int64?).map { Timestamp(microseconds: $0) },
+                     status: row[3], dryRun: row[4], summary: row[5])
     }
 }

@@ -60,10 +60,10 @@ struct SubjectFacts {
             let kind: Int64 = row[4]
             let value: String
             switch kind {
-            case 0: value = JSONText.quote(names[row[5] as Int64] ?? "?")
-            case 1: value = JSONText.quote(row[5] as String)
-            case 2: value = Personas.json(.literal(.number(row[5] as Double)))
-            default: value = JSONText.quote(Timestamp(microseconds: row[5] as Int64).iso8601)
+            case 0: value = JSONString.quoted(names[row[5] as Int64] ?? "?")
+            case 1: value = JSONString.quoted(row[5] as String)
+            case 2: value = Value.literal(.number(row[5] as Double)).jsonText
+            default: value = JSONString.quoted(Timestamp(microseconds: row[5] as Int64).iso8601)
             }
             var list = roles[fact] ?? []
             if let last = list.last, last.position == position {
@@ -80,7 +80,7 @@ struct SubjectFacts {
             }
             bySubject[subject]![at].otherRoles = list.count
             bySubject[subject]![at].value = list.count == 1 ? rendered(list[0])
-                : "{" + list.map { "\(JSONText.quote($0.role)):\(rendered($0))" }.joined(separator: ",") + "}"
+                : "{" + list.map { "\(JSONString.quoted($0.role)):\(rendered($0))" }.joined(separator: ",") + "}"
         }
         let sources = try Row.fetchCursor(db, sql: "SELECT s.fact_id, e.id, e.at FROM fact_source s JOIN episode e ON e.id = s.episode_id ORDER BY s.fact_id, e.id")
         while let row = try sources.next() {

@@ -38,33 +38,11 @@ extension Value {
     /// (a whole number without a fraction, a time in ISO 8601), a list as an array.
     public var jsonText: String {
         switch self {
-        case .entity(_, let name): Self.quote(name)
-        case .literal(.text(let s)): Self.quote(s)
+        case .entity(_, let name): JSONString.quoted(name)
+        case .literal(.text(let s)): JSONString.quoted(s)
         case .literal(.number(let n)): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-        case .literal(.time(let t)): Self.quote(t.iso8601)
+        case .literal(.time(let t)): JSONString.quoted(t.iso8601)
         case .list(let items): "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         }
-    }
-
-    /// A JSON string literal.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -28,11 +28,15 @@ public final class ConsolidationRegistry: Sendable {
 }
 
 extension Executor {
+    /// The space's consolidator, with the settings in force; a run stops at
+    /// its next pass when the daemon shuts down.
+    private var consolidator: Consolidator {
+        let registry = consolidation
+        return Consolidator(store: store, settings: registry.settings, locks: registry.locks, shouldStop: { registry.shouldStop })
+    }
+
     /// `consolidate [dry run]`: one line for the run, then one per pass.
     func consolidate(dryRun: Bool, now: Timestamp) throws -> [JSONValue] {
-        let registry = consolidation
-        let consolidator = Consolidator(store: store, settings: registry.settings, locks: registry.locks,
-                                        shouldStop: { registry.shouldStop })
         let report = try consolidator.run(dryRun: dryRun, now: now)
         for warning in report.warnings { consolidation.warn("consolidation run \(report.run): \(warning)") }
         if !dryRun {
@@ -43,14 +47,14 @@ extension Executor {
         }
         let head = JSONValue.object([
             ("kind", "consolidation"), ("run", .int(report.run)), ("dry_run", .bool(report.dryRun)),
-            ("changes", .int(Int64(report.changes))), ("duration_ms", .double(Self.milliseconds(report.duration))),
+            ("changes", .int(Int64(report.changes))), ("duration_ms", .double(ConsolidationReport.milliseconds(report.duration))),
             ("warnings", .array(report.warnings.map { .string($0) })),
         ])
         return [head] + report.passes.map { pass in
             .object([
                 ("kind", "pass"), ("pass", .string(pass.name)), ("changes", .int(Int64(pass.changes))),
                 ("counts", .object(pass.counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
-                ("duration_ms", .double(Self.milliseconds(pass.duration))),
+                ("duration_ms", .double(ConsolidationReport.milliseconds(pass.duration))),
             ])
         }
     }
@@ -70,16 +74,11 @@ extension Executor {
 
     /// `undo consolidation N`.
     func undoConsolidation(_ run: Int64) throws -> [JSONValue] {
-        let consolidator = Consolidator(store: store, settings: consolidation.settings, locks: consolidation.locks)
         let report = try consolidator.undo(run)
         // Links and memberships may have gone: rebuild the in-memory views from the store.
         graphs.drop(store)
         ingest.forget(store)
         return [.object([("kind", "undo"), ("run", .int(run)), ("restored", .int(Int64(report.restored))),
                          ("skipped", .int(Int64(report.skipped)))])]
-    }
-
-    static func milliseconds(_ d: Duration) -> Double {
-        ((Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) * 10).rounded() / 10
     }
 }

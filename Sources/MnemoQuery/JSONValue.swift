@@ -1,3 +1,4 @@
+import MnemoModel
 /// A JSON value with ordered object keys, serialised to one line.
 ///
 /// Answers put `"kind"` and `"id"` first so that people reading raw protocol
@@ -55,40 +56,9 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    /// Whether a string holds a character JSON text must escape: a control
-    /// character, `"`, `\\`, or U+2028/U+2029 (bytes E2 80 A8/A9, escaped for
-    /// JavaScript's sake; other E2 sequences such as ’ pass as they are).
-    static func needsEscape(_ s: String) -> Bool {
-        var utf8 = s.utf8.makeIterator()
-        while let b = utf8.next() {
-            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
-            if b == 0xE2, utf8.next() == 0x80, let c = utf8.next(), c == 0xA8 || c == 0xA9 { return true }
-        }
-        return false
-    }
-
+    /// Appends `s` as a JSON string literal (see `JSONString`).
     public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        // Most strings need no escape: append them whole.
-        if !needsEscape(s) {
-            out += s
-            out += "\""
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONString.write(s, to: &out)
     }
 }
 

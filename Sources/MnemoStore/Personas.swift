@@ -107,7 +107,7 @@ extension ReadContext {
                       fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time) else { continue }
                 let others = Array(fact.roles.dropFirst())
                 let value = others.count == 1 ? others[0].value.jsonText
-                    : "{" + others.map { "\(Value.quote($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"
+                    : "{" + others.map { "\(JSONString.quoted($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"
                 let times = try Int64.fetchAll(db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
                                                arguments: [fact.id])
                 let recorded = fact.recorded.from ?? time

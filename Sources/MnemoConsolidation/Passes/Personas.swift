@@ -79,7 +79,7 @@ struct Personas: ConsolidationPass {
         var result: [Derived] = []
         for (category, activities) in [("topic", false), ("activity", true)] {
             for (_, term) in profile.recurring(activities: activities, minScenes: s.personaMinScenes, corpus: corpus, limit: s.personaTopics) {
-                result.append(Derived(category: category, name: category, value: JSONText.quote(term.display),
+                result.append(Derived(category: category, name: category, value: JSONString.quoted(term.display),
                                       first: term.first, last: term.last, confidence: Self.confidence(term.scenes.count),
                                       support: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) }))
             }
@@ -92,14 +92,14 @@ struct Personas: ConsolidationPass {
         let times = profile.sceneTimes
         for (_, companion) in profile.companions.sorted(by: { $0.key < $1.key }) where companion.scenes.count >= context.settings.personaMinScenes {
             let when = companion.scenes.compactMap { times[$0] }
-            result.append(Derived(category: "relationship", name: "talks_with", value: JSONText.quote(companion.name),
+            result.append(Derived(category: "relationship", name: "talks_with", value: JSONString.quoted(companion.name),
                                   first: when.min(), last: when.max(), confidence: Self.confidence(companion.scenes.count),
                                   support: companion.scenes.sorted().map { ("s", $0) }))
         }
         let at = Dictionary(profile.spoken.map { ($0.id, $0.at) }, uniquingKeysWith: { a, _ in a })
         for (relation, episodes) in profile.relations.sorted(by: { $0.key < $1.key }) {
             let when = episodes.compactMap { at[$0] }
-            result.append(Derived(category: "relationship", name: "mentions", value: JSONText.quote(relation),
+            result.append(Derived(category: "relationship", name: "mentions", value: JSONString.quoted(relation),
                                   first: when.min(), last: when.max(), confidence: Self.confidence(episodes.count),
                                   support: episodes.map { ("e", $0) }))
         }
@@ -183,15 +183,5 @@ struct Personas: ConsolidationPass {
 
     static func confidence(_ support: Int) -> Double {
         ((1 - exp(-Double(support) / 3)) * 1000).rounded() / 1000
-    }
-
-    static func json(_ value: Value) -> String {
-        switch value {
-        case .entity(_, let name): JSONText.quote(name)
-        case .literal(.text(let s)): JSONText.quote(s)
-        case .literal(.number(let n)): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-        case .literal(.time(let t)): JSONText.quote(t.iso8601)
-        case .list(let items): "[" + items.map(json).joined(separator: ",") + "]"
-        }
     }
 }

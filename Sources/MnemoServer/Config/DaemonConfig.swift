@@ -101,6 +101,10 @@ public struct DaemonConfig: Sendable {
         func bad(_ expected: String) -> ConfigError {
             ConfigError(file: file, line: line, message: "invalid value for \(key): \"\(value)\" (expected \(expected))")
         }
+        func duration(_ expected: String, positive: Bool = false) throws(ConfigError) -> Duration {
+            guard let d = Units.duration(value), !positive || d > .zero else { throw bad(expected) }
+            return d
+        }
         func principals() throws(ConfigError) -> PrincipalSet {
             do { return try PrincipalSet.parse(value) } catch {
                 throw ConfigError(file: file, line: line, message: "\(key): \(error.message)")
@@ -181,16 +185,13 @@ public struct DaemonConfig: Sendable {
             default: recall.temporalBoost = x
             }
         case "consolidate_interval":
-            guard let d = Units.duration(value) else { throw bad("a duration such as 24h; 0 = no schedule") }
-            consolidation.intervalSeconds = d.components.seconds
+            consolidation.intervalSeconds = try duration("a duration such as 24h; 0 = no schedule").components.seconds
         case "archive_min_age":
-            guard let d = Units.duration(value) else { throw bad("a duration such as 90d") }
-            consolidation.archiveMinAgeSeconds = d.components.seconds
+            consolidation.archiveMinAgeSeconds = try duration("a duration such as 90d").components.seconds
         case "scene_idle":
-            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 24h") }
-            consolidation.sceneIdleSeconds = d.components.seconds
+            consolidation.sceneIdleSeconds = try duration("a duration such as 24h", positive: true).components.seconds
         case "reflector_timeout":
-            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 30s") }
+            let d = try duration("a duration such as 30s", positive: true)
             consolidation.reflectorTimeoutSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         case "archive_threshold":
             guard let x = Double(value), x.isFinite else { throw bad("a number such as -2.5") }

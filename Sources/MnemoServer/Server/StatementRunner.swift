@@ -155,7 +155,7 @@ struct StatementRunner: Sendable {
         for (name, n) in counts { lines.append(stat(name, .int(n))) }
         // Consolidation: whether a run is in progress, and the last one that ran.
         lines.append(stat("consolidation_running", .bool(state.consolidation.locks.isHeld(store.path))))
-        if let last = try store.read({ r in try Journal.runs(r).first { !$0.dryRun } }) {
+        if let last = try store.read({ r in try Journal.lastRun(r) }) {
             lines.append(stat("consolidation_last_run", .int(last.id)))
             lines.append(stat("consolidation_last_status", .string(last.status)))
             lines.append(stat("consolidation_last_started_at", .string(last.startedAt.iso8601)))

@@ -1,0 +1,47 @@
+/// JSON string literals, written the one way Mnemo writes them: `"`, `\`
+/// and control characters escaped, and U+2028/U+2029 too (for JavaScript's
+/// sake); everything else as it is.
+public enum JSONString {
+    /// Whether a string holds a character that must be escaped. (U+2028 and
+    /// U+2029 are the bytes E2 80 A8/A9; other E2 sequences such as ’ pass.)
+    public static func needsEscape(_ s: String) -> Bool {
+        var utf8 = s.utf8.makeIterator()
+        while let b = utf8.next() {
+            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+            if b == 0xE2, utf8.next() == 0x80, let c = utf8.next(), c == 0xA8 || c == 0xA9 { return true }
+        }
+        return false
+    }
+
+    /// Appends `s` as a JSON string literal.
+    public static func write(_ s: String, to out: inout String) {
+        out += "\""
+        // Most strings need no escape: append them whole.
+        guard needsEscape(s) else {
+            out += s
+            out += "\""
+            return
+        }
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    /// `s` as a JSON string literal.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        write(s, to: &out)
+        return out
+    }
+}
