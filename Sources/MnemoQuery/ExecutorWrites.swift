@@ -16,6 +16,9 @@ extension Executor {
     /// answers its own error; all are durable when this returns. If the commit
     /// itself fails, every statement answers that error.
     public func runWrites(_ statements: [Statement], now: Timestamp = .now()) -> [Result<[JSONValue], MnemoError>] {
+        if statements.count > 1, let answers = runWritesWithoutSavepoints(statements, now: now) {
+            return answers.map { .success($0) }
+        }
         var results: [Result<[JSONValue], MnemoError>] = []
         var effects = WriteEffects()
         do {
@@ -41,6 +44,30 @@ extension Executor {
         }
         try? afterCommit(effects)
         return results
+    }
+
+    /// The common case of a batch, where every statement succeeds: one
+    /// transaction and no savepoints. A savepoint is not free here: SQLite asks
+    /// the FTS5 index to flush its pending terms at each one, which turns every
+    /// episode of a batch into an index segment of its own. When any statement
+    /// fails, nothing is committed, the space's ingestion state (which the
+    /// failed attempt may have advanced) is dropped to be rebuilt from the
+    /// store, and the caller runs the batch again with a savepoint per statement.
+    private func runWritesWithoutSavepoints(_ statements: [Statement], now: Timestamp) -> [[JSONValue]]? {
+        var answers: [[JSONValue]] = []
+        var effects = WriteEffects()
+        do {
+            try store.write { w in
+                for statement in statements {
+                    answers.append(try applyWrite(statement, in: w, now: now, effects: &effects))
+                }
+            }
+        } catch {
+            ingest.forget(store)
+            return nil
+        }
+        try? afterCommit(effects)
+        return answers
     }
 
     /// What a write changes in memory outside the store once it committed:

@@ -62,15 +62,16 @@ extension WriteContext {
                 sceneCreated = true
             }
         } else if let speakerID {
-            sceneID = try Int64.fetchOne(db, sql: """
+            sceneID = try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT s.id FROM scene s JOIN scene_member m ON m.scene_id = s.id
                 WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
-                """, arguments: [speakerID])
+                """), arguments: [speakerID])
         }
         try db.cachedStatement(sql: """
             INSERT INTO episode(text, speaker_id, at, scene_id, ref, importance, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [input.text, speakerID, at.microseconds, sceneID, input.ref, input.importance, now.microseconds])
         let episodeID = db.lastInsertedRowID
+        if pending.firstNewEpisode == nil { pending.firstNewEpisode = episodeID }
 
         var linked: [Int64] = []
         let link = try db.cachedStatement(sql: "INSERT OR IGNORE INTO episode_entity(episode_id, entity_id, role) VALUES (?, ?, ?)")
@@ -128,6 +129,6 @@ extension ReadContext {
 
     /// Episodes carrying a client `ref`, oldest first.
     public func episodes(ref: String) throws -> [Episode] {
-        try Int64.fetchAll(db, sql: "SELECT id FROM episode WHERE ref = ? ORDER BY id", arguments: [ref]).compactMap { try episode(id: $0) }
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE ref = ? ORDER BY id"), arguments: [ref]).compactMap { try episode(id: $0) }
     }
 }

@@ -27,6 +27,8 @@ extension WriteContext {
         guard try reader.exists(target.kind, target.number) else {
             throw MnemoError(.notFound, "\(target) does not exist")
         }
+        // The delete trigger takes an episode out of the full-text index: it must be in it.
+        try indexNewEpisodes()
         var deleted: [NodeID] = [target]
         switch target.kind {
         case .entity:

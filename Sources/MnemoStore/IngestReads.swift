@@ -14,12 +14,12 @@ extension ReadContext {
     /// The open scene a speaker is taking part in, most recent first.
     public func openSceneOfSpeaker(_ speaker: String) throws -> (id: Int64, title: String, openedAt: Timestamp, lastEpisodeAt: Timestamp?, episodes: Int)? {
         guard let speakerID = try entityID(named: speaker) else { return nil }
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT s.id, s.title, s.opened_at,
                    (SELECT MAX(at) FROM episode WHERE scene_id = s.id), (SELECT COUNT(*) FROM episode WHERE scene_id = s.id)
             FROM scene s JOIN scene_member m ON m.scene_id = s.id
             WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
-            """, arguments: [speakerID]) else { return nil }
+            """), arguments: [speakerID]) else { return nil }
         return (row[0], row[1], Timestamp(microseconds: row[2]), Timestamp(databaseMicroseconds: row[3]), row[4])
     }
 
@@ -31,6 +31,6 @@ extension ReadContext {
 
     /// The text of a scene's latest episodes.
     public func recentEpisodeTexts(inScene id: Int64, limit: Int) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT text FROM episode WHERE scene_id = ? ORDER BY at DESC, id DESC LIMIT ?", arguments: [id, limit])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT text FROM episode WHERE scene_id = ? ORDER BY at DESC, id DESC LIMIT ?"), arguments: [id, limit])
     }
 }

@@ -67,7 +67,10 @@ public final class MemoryStore: Sendable {
         if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
         do {
             return try pool.write { db in
-                try body(WriteContext(db: db, cache: cache, now: options.clock()))
+                let context = WriteContext(db: db, cache: cache, now: options.clock())
+                let result = try body(context)
+                try context.indexNewEpisodes()
+                return result
             }
         } catch {
             // A rolled-back transaction may have cached rows that no longer exist.

@@ -7,16 +7,16 @@ extension WriteContext {
                           automatic: Bool = false) throws -> Int64 {
         let norm = Name.normalize(title)
         guard !norm.isEmpty else { throw MnemoError(.invalid, "a scene needs a title") }
-        if let open = try Int64.fetchOne(db, sql: "SELECT id FROM scene WHERE norm = ? AND closed_at IS NULL", arguments: [norm]) {
+        if let open = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM scene WHERE norm = ? AND closed_at IS NULL"), arguments: [norm]) {
             throw MnemoError(.conflict, "scene \"\(Name.display(title))\" is already open (s:\(open)); close it first")
         }
         let placeID = try place.map { try entityID(named: $0, kind: "place") }
-        try db.execute(sql: "INSERT INTO scene(title, norm, opened_at, place_id, automatic, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO scene(title, norm, opened_at, place_id, automatic, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                        arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, automatic, now.microseconds])
         let id = db.lastInsertedRowID
         for name in participants { try addParticipant(name, to: id) }
         if let placeID {
-            try db.execute(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'place')", arguments: [id, placeID])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'place')").execute(arguments: [id, placeID])
         }
         return id
     }
@@ -25,26 +25,26 @@ extension WriteContext {
     @discardableResult
     public func closeScene(_ title: String, at: Timestamp? = nil) throws -> Int64 {
         let norm = Name.normalize(title)
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, opened_at FROM scene WHERE norm = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, opened_at FROM scene WHERE norm = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1"),
                                          arguments: [norm]) else {
             throw MnemoError(.notFound, "no open scene \"\(Name.display(title))\"")
         }
         let id: Int64 = row[0]
         let end = at ?? now
-        let lastEpisode = try Int64.fetchOne(db, sql: "SELECT MAX(at) FROM episode WHERE scene_id = ?", arguments: [id])
+        let lastEpisode = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(at) FROM episode WHERE scene_id = ?"), arguments: [id])
         let opened = Timestamp(microseconds: row[1])
         guard end > opened else { throw MnemoError(.invalid, "scene \"\(Name.display(title))\" opened at \(opened.iso8601); it cannot close at or before that") }
         if let lastEpisode, end.microseconds <= lastEpisode {
             throw MnemoError(.invalid, "scene \"\(Name.display(title))\" has an episode at \(Timestamp(microseconds: lastEpisode).iso8601); it cannot close before that")
         }
-        try db.execute(sql: "UPDATE scene SET closed_at = ? WHERE id = ?", arguments: [end.microseconds, id])
+        try db.cachedStatement(sql: "UPDATE scene SET closed_at = ? WHERE id = ?").execute(arguments: [end.microseconds, id])
         return id
     }
 
     /// Makes an entity a participant of a scene.
     public func addParticipant(_ name: String, to sceneID: Int64) throws {
         let entity = try entityID(named: name)
-        try db.execute(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')",
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')").execute(
                        arguments: [sceneID, entity])
     }
 
@@ -72,21 +72,21 @@ extension ReadContext {
 
     /// A scene by id, with its participants and place.
     public func scene(id: Int64) throws -> Scene? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
             LEFT JOIN entity p ON p.id = s.place_id WHERE s.id = ?
-            """, arguments: [id]) else { return nil }
-        let participants = try String.fetchAll(db, sql: """
+            """), arguments: [id]) else { return nil }
+        let participants = try String.fetchAll(db.cachedStatement(sql: """
             SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
             WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
-            """, arguments: [id])
+            """), arguments: [id])
         var scene = Scene(id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
                           place: row[3], participants: participants, summary: row[4], automatic: row[5])
         scene.reflection = row[6]
-        scene.places = try String.fetchAll(db, sql: """
+        scene.places = try String.fetchAll(db.cachedStatement(sql: """
             SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
             WHERE m.scene_id = ? AND m.role = 'place' ORDER BY n.name
-            """, arguments: [id])
+            """), arguments: [id])
         return scene
     }
 
@@ -121,6 +121,6 @@ extension ReadContext {
 
     /// The episodes of a scene in time order.
     public func episodes(inScene id: Int64) throws -> [Episode] {
-        try Int64.fetchAll(db, sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id", arguments: [id]).compactMap { try episode(id: $0) }
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id"), arguments: [id]).compactMap { try episode(id: $0) }
     }
 }

@@ -12,11 +12,22 @@ public struct WriteContext {
     let cache: WriterCache
     /// The recorded time of this transaction.
     public let now: Timestamp
+    let pending = PendingIndexing()
 
     init(db: Database, cache: WriterCache, now: Timestamp) {
         self.db = db
         self.cache = cache
         self.now = now
+    }
+
+    /// Adds the episodes this transaction created so far to the full-text
+    /// index (schema version 4 explains why it is not a trigger). `write`
+    /// calls it before committing; anything that deletes episodes calls it first.
+    func indexNewEpisodes() throws {
+        guard let first = pending.firstNewEpisode else { return }
+        pending.firstNewEpisode = nil
+        try db.cachedStatement(sql: "INSERT INTO episode_fts(rowid, text) SELECT id, text FROM episode WHERE id >= ?")
+            .execute(arguments: [first])
     }
 
     /// The reads, seeing this transaction's own uncommitted changes.
@@ -44,6 +55,13 @@ public struct WriteContext {
         try db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()
         return result
     }
+}
+
+/// What a transaction still owes the full-text index.
+final class PendingIndexing {
+    /// The lowest id of an episode created in this transaction and not yet
+    /// indexed: ids only grow, so every such episode has an id at least this.
+    var firstNewEpisode: Int64?
 }
 
 /// Everything a read may do, on a connection that sees one committed state.

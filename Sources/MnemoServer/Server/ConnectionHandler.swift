@@ -21,7 +21,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let runner: StatementRunner
     private let state: ServerState
     private let pool: NIOThreadPool
-    private var queue = Deque<RequestFrame>()
+    private var queue = Deque<QueuedRequest>()
     private var running = false
     private var quiescing = false
     private var readPaused = false
@@ -42,7 +42,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        queue.append(unwrapInboundIn(data))
+        // Parsed on arrival: while a worker runs the requests before it, this
+        // thread gets the next ones ready.
+        queue.append(QueuedRequest(unwrapInboundIn(data)))
         if queue.count >= Self.highWater && !readPaused {
             readPaused = true
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
@@ -80,37 +82,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Answers queued requests until one has to run on a worker.
     private func drain(context: ChannelHandlerContext) {
-        while !running, let frame = queue.popFirst() {
+        while !running, let request = queue.popFirst() {
             let started = Self.monotonicNanoseconds()
-            let statement: Statement?
-            switch frame {
-            case .tooLarge(let limit):
-                record("too_large", started, failed: true)
-                write(.error(MnemoError(.tooLarge, "request line longer than max_line (\(limit) bytes); it was discarded")), context: context)
+            let statement: Statement
+            switch request {
+            case .answered(let keyword, let reply):
+                if let keyword { record(keyword, started, failed: reply.isError) }
+                write(reply, context: context)
                 continue
-            case .line(let buffer) where Self.isPing(buffer):
-                // The health check of every client library: answered without parsing.
-                record("ping", started, failed: false)
-                write(StatementRunner.pong, context: context)
-                continue
-            case .line(let buffer):
-                // Decoding that replaced bad bytes would hide them: the protocol refuses them.
-                guard let valid = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-                    record("invalid_utf8", started, failed: true)
-                    write(.error(MnemoError(.syntax, "request is not valid UTF-8")), context: context)
-                    continue
-                }
-                do {
-                    statement = try Parser.parse(valid, now: .now())
-                } catch {
-                    record("syntax_error", started, failed: true)
-                    write(.error(error), context: context)
-                    continue
-                }
-            }
-            guard let statement else {
-                write(.ok([String]()), context: context)
-                continue
+            case .statement(let parsed):
+                statement = parsed
             }
             if StatementRunner.runsInline(statement) {
                 let reply = runner.run(statement, session: session)
@@ -135,10 +116,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// commit together: one transaction, one trip to a worker.
     private func gatherWrites(after first: Statement) -> [Statement] {
         var batch = [first]
-        while batch.count < Self.maximumWriteBatch, case .line(let buffer)? = queue.first,
-              let text = String(validating: buffer.readableBytesView, as: UTF8.self),
-              let statement = try? Parser.parse(text, now: .now()), Executor.isWrite(statement) {
-            batch.append(statement)
+        while batch.count < Self.maximumWriteBatch, case .statement(let next)? = queue.first, Executor.isWrite(next) {
+            batch.append(next)
             queue.removeFirst()
         }
         return batch

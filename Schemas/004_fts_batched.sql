@@ -1,0 +1,11 @@
+-- Mnemo schema, version 4: new episodes reach the full-text index once per
+-- transaction instead of once per episode.
+--
+-- SQLite calls a virtual table's savepoint method at the start of every
+-- statement that may need a partial rollback, and FTS5 answers it by writing
+-- its pending terms out as a new index segment. With an insert trigger, a
+-- batch of episodes became a segment per episode and a merge after merge.
+-- The store now indexes the episodes a transaction created with one
+-- `INSERT INTO episode_fts ... SELECT` just before it commits (and before a
+-- `forget` deletes any episode). Deletes and text updates keep their triggers.
+DROP TRIGGER episode_fts_insert;
