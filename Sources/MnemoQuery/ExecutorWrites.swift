@@ -57,9 +57,11 @@ extension Executor {
         var answers: [[JSONValue]] = []
         var effects = WriteEffects()
         do {
+            let preparation = RememberPreparation.remembers(in: statements) > 1
+                ? RememberPreparation(statements, ingestor: try ingest.ingestor(for: store), now: now) : nil
             try store.write { w in
-                for statement in statements {
-                    answers.append(try applyWrite(statement, in: w, now: now, effects: &effects))
+                for (index, statement) in statements.enumerated() {
+                    answers.append(try applyWrite(statement, prepared: preparation?.take(index), in: w, now: now, effects: &effects))
                 }
             }
         } catch {
@@ -83,13 +85,13 @@ extension Executor {
 
     /// One write statement inside the caller's transaction; what it touched
     /// goes to `effects`, to update the in-memory indexes after the commit.
-    func applyWrite(_ statement: Statement, in w: WriteContext, now: Timestamp, effects: inout WriteEffects) throws -> [JSONValue] {
+    func applyWrite(_ statement: Statement, prepared: SpaceIngestor.Prepared? = nil, in w: WriteContext, now: Timestamp,
+                    effects: inout WriteEffects) throws -> [JSONValue] {
         switch statement {
         case .remember(let r):
             let ingestor = try ingest.ingestor(for: store)
             do {
-                let outcome = try ingestor.remember(r, now: now, in: w)
-                let episode = try w.reader.episode(id: outcome.episodeID)!
+                let (outcome, episode) = try ingestor.remember(r, prepared: prepared, now: now, in: w)
                 effects.names += episode.entities
                 effects.touched.append(NodeID(.episode, outcome.episodeID))
                 if let scene = outcome.sceneID { effects.touched.append(NodeID(.scene, scene)) }

@@ -31,33 +31,53 @@ public final class SpaceIngestor: Sendable {
         for (name, display) in names { dictionary.add(name, display: display) }
     }
 
-    /// Extracts, places in a scene and stores one episode, with the facts the
-    /// rules find in it, in the caller's transaction.
-    func remember(_ r: Remember, now: Timestamp, in w: WriteContext) throws -> EpisodeOutcome {
+    /// What `remember` finds in its text before touching the store: entities,
+    /// times, the terms segmentation compares and the facts the rules extract.
+    /// It reads only the name dictionary, which changes only after a commit, so
+    /// a batch can prepare its episodes on another thread while it writes.
+    struct Prepared: Sendable {
+        var mentions: [String]
+        var addressees: [String]
+        var terms: [String]
+        var times: [TimeMention]
+        var facts: [ExtractionRules.Found]
+    }
+
+    func prepare(_ r: Remember, now: Timestamp) -> Prepared {
         let at = r.at ?? now
         var extracted = EntityExtractor(dictionary: dictionary).extract(r.text)
         if let speaker = r.speaker {
             extracted.mentions.removeAll { Name.normalize($0) == Name.normalize(speaker) }
             extracted.addressees.removeAll { Name.normalize($0) == Name.normalize(speaker) }
         }
-        var scene = r.scene
         // Terms only matter to segmentation, which only places unnamed episodes.
-        let terms = scene == nil && r.speaker != nil ? Analyzer.terms(r.text) : []
+        let terms = r.scene == nil && r.speaker != nil ? Analyzer.terms(r.text) : []
+        return Prepared(mentions: extracted.mentions, addressees: extracted.addressees, terms: terms,
+                        times: temporal.resolve(r.text, at: at), facts: settings.rules.apply(to: r.text, speaker: r.speaker))
+    }
+
+    /// Extracts (unless `prepared` already did), places in a scene and stores one
+    /// episode, with the facts the rules find in it, in the caller's transaction.
+    func remember(_ r: Remember, prepared: Prepared? = nil, now: Timestamp, in w: WriteContext) throws -> (outcome: EpisodeOutcome, episode: Episode) {
+        let at = r.at ?? now
+        let found = prepared ?? prepare(r, now: now)
+        var scene = r.scene
         if scene == nil, let speaker = r.speaker {
-            scene = try segment(speaker: speaker, at: at, terms: terms, entities: extracted.mentions, in: w)
+            scene = try segment(speaker: speaker, at: at, terms: found.terms, entities: found.mentions, in: w)
         }
-        let outcome = try w.createEpisode(EpisodeInput(
+        let input = EpisodeInput(
             text: r.text, speaker: r.speaker, at: at, scene: scene, ref: r.ref, importance: r.importance ?? 0.5,
-            mentions: extracted.mentions.filter { !extracted.addressees.contains($0) }, addressees: extracted.addressees,
-            times: temporal.resolve(r.text, at: at)))
-        for found in settings.rules.apply(to: r.text, speaker: r.speaker) {
-            try w.assert(FactAssertion(found.predicate, found.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
+            mentions: found.mentions.filter { !found.addressees.contains($0) }, addressees: found.addressees,
+            times: found.times)
+        let outcome = try w.createEpisode(input)
+        for fact in found.facts {
+            try w.assert(FactAssertion(fact.predicate, fact.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
         }
         if let sceneID = outcome.sceneID, r.scene != nil {
             // A named scene's state is rebuilt from the store if segmentation ever needs it.
             _ = scenes.withLock { $0.removeValue(forKey: sceneID) }
         } else if let sceneID = outcome.sceneID {
-            let vocabulary = Set(terms + extracted.mentions.map { Name.normalize($0) })
+            let vocabulary = Set(found.terms + found.mentions.map { Name.normalize($0) })
             scenes.withLock { states in
                 var state = states[sceneID] ?? SceneSegmenter.SceneState(lastEpisodeAt: at, episodes: 0, vocabulary: [])
                 state.lastEpisodeAt = max(state.lastEpisodeAt, at)
@@ -66,7 +86,7 @@ public final class SpaceIngestor: Sendable {
                 states[sceneID] = state
             }
         }
-        return outcome
+        return (outcome, try w.createdEpisode(outcome, from: input))
     }
 
     /// The title of the scene an unplaced episode of `speaker` belongs to,

@@ -12,11 +12,21 @@ extension WriteContext {
             cache.setEntity(norm, id)
             return id
         }
+        let display = Name.display(name)
         try db.cachedStatement(sql: "INSERT INTO entity(name, norm, kind, created_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [Name.display(name), norm, kind, now.microseconds])
+            .execute(arguments: [display, norm, kind, now.microseconds])
         let id = db.lastInsertedRowID
         cache.setEntity(norm, id)
+        cache.setEntityName(id, display)
         return id
+    }
+
+    /// An entity's display name, as stored (names never change once written).
+    func entityName(_ id: Int64) throws -> String {
+        if let name = cache.entityName(id) { return name }
+        guard let name = try reader.entityName(id) else { throw MnemoError(.notFound, "n:\(id) does not exist") }
+        cache.setEntityName(id, name)
+        return name
     }
 
     /// Makes `alias` another name of the entity `name` (created if new).

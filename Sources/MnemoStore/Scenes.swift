@@ -14,6 +14,7 @@ extension WriteContext {
         try db.cachedStatement(sql: "INSERT INTO scene(title, norm, opened_at, place_id, automatic, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                        arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, automatic, now.microseconds])
         let id = db.lastInsertedRowID
+        cache.setSceneTitle(id, Name.display(title))
         for name in participants { try addParticipant(name, to: id) }
         if let placeID {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'place')").execute(arguments: [id, placeID])
@@ -52,6 +53,16 @@ extension WriteContext {
     public func sceneID(titled title: String, at: Timestamp) throws -> Int64 {
         if let id = try reader.latestScene(titled: title) { return id }
         return try openScene(title, at: at)
+    }
+
+    /// A scene's title, as stored (titles never change once written).
+    func sceneTitle(_ id: Int64) throws -> String {
+        if let title = cache.sceneTitle(id) { return title }
+        guard let title = try String.fetchOne(db.cachedStatement(sql: "SELECT title FROM scene WHERE id = ?"), arguments: [id]) else {
+            throw MnemoError(.notFound, "s:\(id) does not exist")
+        }
+        cache.setSceneTitle(id, title)
+        return title
     }
 
     /// Widens a scene's span so that it covers `t`.

@@ -31,6 +31,40 @@ struct EpisodeSceneSpaceTests {
         #expect(scene.participants == ["Caroline"] && scene.span.from == t("2023-05-08T13:56"))
     }
 
+    @Test("the episode a write answers with is the one a read finds, however the names were spelled")
+    func createdEpisodeMatchesTheRead() throws {
+        let s = try TestStore(startingAt: "2024-01-10T00:00:00Z")
+        let inputs = [
+            EpisodeInput(text: "Zoë met Émile and bob", speaker: "Caroline", at: t("2024-01-02T10:00"), scene: "Chat 1",
+                         ref: "D1:1", importance: 0.9, mentions: ["Zoë", "Émile", "bob", "zoë"], addressees: ["Mel"],
+                         times: [TimeMention(text: "last week", range: TimeRange(from: t("2023-12-25"), to: t("2024-01-01")))]),
+            // Known names in other spellings and a scene title in another case: the stored spellings answer.
+            EpisodeInput(text: "caroline again", speaker: "CAROLINE", at: t("2024-01-02T11:00"), scene: "chat 1",
+                         mentions: ["ZOË", "Bob"], addressees: ["caroline"]),
+            EpisodeInput(text: "no speaker, no scene", mentions: ["alpha", "Alpha Beta", "a"]),
+            EpisodeInput(text: "speaker only", speaker: "mel"),
+        ]
+        for input in inputs {
+            let (created, read) = try s.store.write { w in
+                let outcome = try w.createEpisode(input)
+                return (try w.createdEpisode(outcome, from: input), try w.reader.episode(id: outcome.episodeID))
+            }
+            #expect(created == read)
+        }
+        // A name linked to another by consolidation answers with that other's name.
+        try s.store.write { w in
+            let mel = try w.entityID(named: "Mel"), melanie = try w.entityID(named: "Melanie")
+            try w.db.execute(sql: "INSERT INTO entity_link(from_id, to_id, kind, created_at) VALUES (?, ?, 'same_as', 0)", arguments: [mel, melanie])
+            w.forgetCachedNames()
+        }
+        let input = EpisodeInput(text: "hi Mel", speaker: "Mel", mentions: ["melanie"])
+        let (created, read) = try s.store.write { w in
+            let outcome = try w.createEpisode(input)
+            return (try w.createdEpisode(outcome, from: input), try w.reader.episode(id: outcome.episodeID))
+        }
+        #expect(created == read && created.speaker == "Melanie")
+    }
+
     @Test("scenes open and close, conflict when already open, and are found by member and time")
     func scenes() throws {
         let s = try TestStore()
