@@ -1,9 +1,10 @@
 // Store benchmark (issue 2): ingest of binary facts in batches, then point
 // look-ups by predicate and subject, on a real SQLite file.
 //
-//   swift run -c release mnemo-bench-store [--facts N] [--entities N] [--batch N] [--lookups N] [--keep DIR]
+//   swift run -c release mnemo-bench-store [--facts N] [--entities N] [--batch N] [--lookups N] [--keep DIR [--reuse]]
 //
-// With --keep DIR the store stays in DIR/spaces/default.sqlite for mnemo-bench-query.
+// With --keep DIR the store stays in DIR/spaces/default.sqlite for mnemo-bench-query;
+// --reuse then skips the ingest when that store exists and measures look-ups only.
 //
 // Prints facts/s, the file size, and look-up latency p50/p99 beside the
 // targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms).
@@ -19,6 +20,7 @@ struct Options {
     var lookups = 20_000
     var predicates = 20
     var keep: String?
+    var reuse = false
 
     init(_ arguments: [String]) {
         var i = 1
@@ -30,6 +32,7 @@ struct Options {
             case "--batch": batch = Int(next()) ?? batch
             case "--lookups": lookups = Int(next()) ?? lookups
             case "--keep": keep = next()
+            case "--reuse": reuse = true
             default: print("unknown argument \(arguments[i])"); exit(64)
             }
             i += 1
@@ -42,7 +45,8 @@ struct Options {
 
 let options = Options(CommandLine.arguments)
 let directory = options.keep ?? (NSTemporaryDirectory() + "mnemo-bench-\(getpid())")
-try? FileManager.default.removeItem(atPath: directory)
+let reusing = options.reuse && options.keep != nil && FileManager.default.fileExists(atPath: directory + "/spaces/default.sqlite")
+if !reusing { try? FileManager.default.removeItem(atPath: directory) }
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: directory) } }
 
@@ -60,7 +64,8 @@ var rng = SplitMix64(state: 42)
 let ingestStart = monotonicSeconds()
 var batchTimes: [Double] = []
 var written = 0
-while written < options.facts {
+if reusing { print("reusing the store in \(directory): look-ups only") }
+while !reusing && written < options.facts {
     let count = min(options.batch, options.facts - written)
     var batch: [FactAssertion] = []
     batch.reserveCapacity(count)
@@ -97,10 +102,12 @@ func ms(_ s: Double) -> String { String(format: "%.3f ms", s * 1000) }
 let rate = Double(options.facts) / ingestSeconds
 print("")
 print("measure                         value            target")
-print("ingest                          \(String(format: "%-16.0f", rate)) ≥ 100000 facts/s  \(rate >= 100_000 ? "met" : "MISSED")")
-print("ingest total                    \(String(format: "%.2f s", ingestSeconds))")
-print("batch of \(options.batch) p50 / p99       \(ms(percentile(batchTimes, 0.5))) / \(ms(percentile(batchTimes, 0.99)))")
-print("file size                       \(String(format: "%.1f MiB", Double(size) / 1_048_576)) (\(String(format: "%.0f", Double(size) / Double(options.facts))) bytes/fact)")
+if !reusing {
+    print("ingest                          \(String(format: "%-16.0f", rate)) ≥ 100000 facts/s  \(rate >= 100_000 ? "met" : "MISSED")")
+    print("ingest total                    \(String(format: "%.2f s", ingestSeconds))")
+    print("batch of \(options.batch) p50 / p99       \(ms(percentile(batchTimes, 0.5))) / \(ms(percentile(batchTimes, 0.99)))")
+}
+print("file size                       \(String(format: "%.1f MiB", Double(size) / 1_048_576))\(reusing ? "" : String(format: " (%.0f bytes/fact)", Double(size) / Double(options.facts)))")
 print("lookup p50                      \(ms(percentile(latencies, 0.5)))")
 print("lookup p99                      \(ms(percentile(latencies, 0.99)))         ≤ 0.200 ms  \(percentile(latencies, 0.99) <= 0.0002 ? "met" : "MISSED")")
 print("lookups                         \(latencies.count), \(String(format: "%.2f", Double(rows) / Double(latencies.count))) facts each on average")

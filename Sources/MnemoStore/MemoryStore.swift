@@ -29,10 +29,12 @@ public final class MemoryStore: Sendable {
         config.busyMode = .timeout(options.busyTimeout)
         config.readonly = options.readOnly
         let cacheKiB = options.cacheSizeKiB
+        let mmapBytes = options.mmapSizeBytes
         let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
                 // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB: a batch of

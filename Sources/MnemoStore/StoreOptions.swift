@@ -4,6 +4,10 @@ import MnemoModel
 public struct StoreOptions: Sendable {
     /// SQLite page cache per connection, in KiB (SQLite's `cache_size = -N`).
     public var cacheSizeKiB: Int = 65_536
+    /// How much of the file SQLite reads through a memory map instead of
+    /// `read` calls (SQLite's `mmap_size`); 0 turns the map off. Writes never
+    /// go through the map.
+    public var mmapSizeBytes: Int = 1 << 30
     /// How many read connections may run at once beside the single writer.
     public var maximumReaders: Int = 8
     /// How long a connection waits on a lock held by another process, in seconds.
