@@ -156,7 +156,9 @@ let package = Package(
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
         .testTarget(name: "MnemoGraphTests", dependencies: ["MnemoGraph", "MnemoStore", "MnemoModel"]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
-        .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
+        .testTarget(
+            name: "MnemoQueryTests",
+            dependencies: ["MnemoQuery", "MnemoModel", "MnemoStore", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoConsolidationTests",
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -84,6 +84,7 @@ public struct Executor: Sendable {
             return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(fileSize(path)))])]
         case .recall(let r):
             let graph = try graphs.graph(for: store)
+            let text = try graphs.textIndex(for: store)
             let dictionary = try ingest.ingestor(for: store).dictionary
             let (lines, returned) = try store.read { reader in
                 let cache = graphs.episodeCache(for: store)
@@ -94,7 +95,7 @@ public struct Executor: Sendable {
                     cache.set(id, prefix)
                     return prefix
                 }
-                return try RecallEngine(reader: reader, graph: graph, dictionary: dictionary, settings: graphs.settings,
+                return try RecallEngine(reader: reader, graph: graph, text: text, dictionary: dictionary, settings: graphs.settings,
                                         episodeFields: fields, scratchPool: graphs.scratch).run(r, now: now)
             }
             graphs.reinforce(returned, graph: graph, store: store, at: now)

@@ -32,13 +32,30 @@ public final class GraphRegistry: Sendable {
     /// The graph if it was built (writes to a space nobody recalls from cost nothing).
     public func existing(for store: MemoryStore) -> GraphIndex? { graphs.withLock { $0[store.path] } }
 
+    private let texts = Mutex<[String: TextIndex]>([:])
+
+    /// The in-memory BM25 index of a space's episodes, built now if it is not yet.
+    public func textIndex(for store: MemoryStore) throws(MnemoError) -> TextIndex {
+        if let index = texts.withLock({ $0[store.path] }) { return index }
+        let built = try TextIndex.build(from: store)
+        return texts.withLock { all in
+            if let raced = all[store.path] { return raced }
+            all[store.path] = built
+            return built
+        }
+    }
+
     func refresh(_ ids: [NodeID], in store: MemoryStore) throws(MnemoError) {
         try existing(for: store)?.refresh(ids, from: store)
+        if ids.contains(where: { $0.kind == .episode }), let index = texts.withLock({ $0[store.path] }) {
+            try index.catchUp(with: store)
+        }
     }
 
     /// Drops a space's graph and cached answers; the next recall rebuilds them (after `forget`).
     func drop(_ store: MemoryStore) {
         _ = graphs.withLock { $0.removeValue(forKey: store.path) }
+        _ = texts.withLock { $0.removeValue(forKey: store.path) }
         _ = caches.withLock { $0.removeValue(forKey: store.path) }
     }
 

@@ -41,6 +41,7 @@ public struct RecallSettings: Sendable, Hashable {
 struct RecallEngine {
     let reader: ReadContext
     let graph: GraphIndex
+    let text: TextIndex
     let dictionary: EntityDictionary
     let settings: RecallSettings
     /// An episode's answer fields (episodes never change, so they are cached).
@@ -144,8 +145,7 @@ struct RecallEngine {
                 }
             }
             // Scene contiguity: the turns around a strongly activated episode.
-            let strong = touched.filter { view.id($0).kind == .episode }
-                .sorted { activation[Int($0)] > activation[Int($1)] }.prefix(20).map { ($0, activation[Int($0)]) }
+            let strong = Self.best(20, of: touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, activation[Int($0)]) })
             for (n, a) in strong {
                 for m in view.timeNeighbors(of: n) where !excluded(m) {
                     bump(m, a * settings.contiguity)
@@ -155,9 +155,17 @@ struct RecallEngine {
             // Items linked directly to an entity the query names: the named
             // entities' neighbours (edges go both ways), gathered once instead
             // of looking through every candidate's neighbours.
-            var linkedToNamed = Set<UInt32>()
+            var linked = scratch.linked
+            scratch.linked = []
+            var linkedNodes: [UInt32] = []
+            defer {
+                for n in linkedNodes { linked[Int(n)] = false }
+                scratch.linked = linked
+            }
             for named in Set(entitySeeds.compactMap({ view.node(NodeID(.entity, $0.0)) })) {
-                view.forEachNeighbor(of: named) { t, _ in linkedToNamed.insert(t) }
+                view.forEachNeighbor(of: named) { t, _ in
+                    if !linked[Int(t)] { linked[Int(t)] = true; linkedNodes.append(t) }
+                }
             }
             // Score the episodes and facts.
             var scored: [Scored] = []
@@ -170,14 +178,13 @@ struct RecallEngine {
                 if let during = r.during, !view.inTime(n, from: during.from?.microseconds ?? .min, to: during.to?.microseconds ?? .max) { continue }
                 if let sceneNode, id.kind == .episode, view.scene(of: n) != sceneNode { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
-                if linkedToNamed.contains(n) { score *= 1 + settings.entityBoost }
+                if linked[Int(n)] { score *= 1 + settings.entityBoost }
                 if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
                     score *= 1 + settings.temporalBoost
                 }
                 scored.append(Scored(node: n, score: score))
             }
-            scored.sort { $0.score == $1.score ? $0.node < $1.node : $0.score > $1.score }
-            let top = Array(scored.prefix(limit))
+            let top = Self.best(limit, of: scored.lazy.map { ($0.node, $0.score) }).map { Scored(node: $0.0, score: $0.1) }
             var lines: [JSONValue] = []
             for item in top {
                 let id = view.id(item.node)
@@ -216,15 +223,29 @@ struct RecallEngine {
         }
     }
 
+    /// The `k` highest-scoring nodes, best first (ties: the lower node number),
+    /// without sorting all the candidates: recall touches thousands, returns ten.
+    static func best(_ k: Int, of candidates: some Sequence<(UInt32, Double)>) -> [(UInt32, Double)] {
+        guard k > 0 else { return [] }
+        func before(_ a: (UInt32, Double), _ b: (UInt32, Double)) -> Bool { a.1 == b.1 ? a.0 < b.0 : a.1 > b.1 }
+        var top: [(UInt32, Double)] = []
+        top.reserveCapacity(k + 1)
+        for candidate in candidates {
+            if top.count == k, !before(candidate, top[k - 1]) { continue }
+            var at = top.count
+            while at > 0, before(candidate, top[at - 1]) { at -= 1 }
+            top.insert(candidate, at: at)
+            if top.count > k { top.removeLast() }
+        }
+        return top
+    }
+
     /// BM25 over episode text: the best `textSeeds` episodes with scores scaled to (0, 1].
     func fullText(_ words: [String]) throws -> [(Int64, Double)] {
         guard !words.isEmpty else { return [] }
-        let query = Set(words).sorted().map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
-        let rows = try Row.fetchAll(reader.db.cachedStatement(sql: """
-            SELECT rowid, bm25(episode_fts) FROM episode_fts WHERE episode_fts MATCH ? ORDER BY bm25(episode_fts) LIMIT ?
-            """), arguments: [query, settings.textSeeds])
-        let hits: [(Int64, Double)] = rows.map { ($0[0], -($0[1] as Double)) }
-        guard let best = hits.map(\.1).max(), best > 0 else { return hits.map { ($0.0, 0.01) } }
+        // The phrases of the FTS5 query `"w1" OR "w2" …` over the distinct words.
+        let hits = text.search(Set(words).sorted().map(PorterStemmer.stem), limit: settings.textSeeds)
+        guard let best = hits.first?.1, best > 0 else { return hits.map { ($0.0, 0.01) } }
         return hits.map { ($0.0, $0.1 / best) }
     }
 }
@@ -237,6 +258,8 @@ final class RecallScratch: @unchecked Sendable {
     var parent: [UInt32] = []
     /// 0 not a seed, 1 text, 2 entity, 3 about.
     var seed: [UInt8] = []
+    /// Whether the node is a neighbour of an entity the query names.
+    var linked: [Bool] = []
 
     func ensure(_ count: Int) {
         guard activation.count < count else { return }
@@ -245,6 +268,7 @@ final class RecallScratch: @unchecked Sendable {
         incoming += [Double](repeating: 0, count: extra)
         parent += [UInt32](repeating: .max, count: extra)
         seed += [UInt8](repeating: 0, count: extra)
+        linked += [Bool](repeating: false, count: extra)
     }
 }
 

@@ -33,4 +33,10 @@ extension ReadContext {
     public func recentEpisodeTexts(inScene id: Int64, limit: Int) throws -> [String] {
         try String.fetchAll(db.cachedStatement(sql: "SELECT text FROM episode WHERE scene_id = ? ORDER BY at DESC, id DESC LIMIT ?"), arguments: [id, limit])
     }
+
+    /// The text of every episode with an id above `after`, by id.
+    public func episodeTexts(after: Int64) throws -> [(id: Int64, text: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, text FROM episode WHERE id > ? ORDER BY id"), arguments: [after])
+            .map { ($0[0], $0[1]) }
+    }
 }

@@ -26,6 +26,7 @@ public final class MnemoDaemon: Service, Sendable {
             state = ServerState(config: config, spaces: spaces, logger: logger)
             // The recall graph of the default space is built before serving.
             _ = try state.graphs.graph(for: store)
+            _ = try state.graphs.textIndex(for: store)
         } catch {
             lock.release()
             throw error
