@@ -81,6 +81,10 @@ extension Executor {
         }
         if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }
         if !effects.touched.isEmpty { try graphs.refresh(effects.touched, in: store) }
+        if !effects.episodeFields.isEmpty && !effects.forgot {
+            let cache = graphs.episodeCache(for: store)
+            for (id, fields) in effects.episodeFields { cache.set(id, fields) }
+        }
     }
 
     /// One write statement inside the caller's transaction; what it touched
@@ -95,7 +99,12 @@ extension Executor {
                 effects.names += episode.entities
                 effects.touched.append(NodeID(.episode, outcome.episodeID))
                 if let scene = outcome.sceneID { effects.touched.append(NodeID(.scene, scene)) }
-                var lines = [Encode.episode(episode)]
+                // Serialised here once: the answer line, and (after the commit) the
+                // fields recall answers this episode with, so that a recall of
+                // what was just remembered does not read it back.
+                let fields = String(Encode.episode(episode).serialized.dropLast())
+                effects.episodeFields.append((outcome.episodeID, fields))
+                var lines: [JSONValue] = [.raw(fields + "}")]
                 if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
                     lines.append(Encode.scene(scene, extra: [("created", true)]))
                 }
@@ -181,10 +190,13 @@ struct WriteEffects {
     var touched: [NodeID] = []
     /// A `forget` ran: in-memory state of the space is rebuilt from the store.
     var forgot = false
+    /// New episodes with the answer fields recall shows them with.
+    var episodeFields: [(Int64, String)] = []
 
     mutating func merge(_ other: WriteEffects) {
         names += other.names
         touched += other.touched
+        episodeFields += other.episodeFields
         forgot = forgot || other.forgot
     }
 }

@@ -77,3 +77,37 @@ struct RememberPreparationTests {
         }
     }
 }
+
+/// `remember` leaves the fields recall answers an episode with in recall's
+/// cache; they must be the ones read from the store.
+@Suite("recall of what was just remembered")
+struct RememberedEpisodeCacheTests {
+    @Test("an episode recalled right after remember answers exactly as after a restart, when it is read from the store")
+    func cachedEqualsStored() throws {
+        let directory = TemporaryDirectory()
+        var daemon: Daemon? = try Daemon(directory: directory)
+        let statements = [
+            #"remember "Hey Mel! I went to the LGBTQ support group yesterday" by caroline at 2023-05-08T13:56 in scene "Chat 1" ref "D1:1""#,
+            #"remember "Wow Caroline, the support group sounds great. Zoë came too?" by Melanie at 2023-05-08T13:58 in scene "chat 1" ref "D1:2""#,
+        ]
+        let c = try daemon!.connect()
+        try c.send(statements.joined(separator: "\n") + "\n")
+        _ = try statements.map { _ in try c.readAnswer() }
+        let fresh = try c.request(#"recall "support group" limit 5"#).objects
+        daemon!.signal(SIGTERM)
+        _ = daemon!.waitForExit()
+        daemon = nil
+        let restarted = try Daemon(directory: directory)
+        let stored = try restarted.connect().request(#"recall "support group" limit 5"#).objects
+        #expect(fresh.count == 2)
+        #expect(Self.withoutScores(fresh) == Self.withoutScores(stored))
+    }
+
+    static func withoutScores(_ objects: [[String: Any]]) -> [String] {
+        objects.map { object in
+            var object = object
+            object.removeValue(forKey: "score")
+            return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }.sorted()
+    }
+}
