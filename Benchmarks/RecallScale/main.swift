@@ -4,7 +4,7 @@
 // serving, resident memory, and recall p50/p99 over the socket.
 //
 //   swift build -c release      (one --product per build: build everything, or run it twice)
-//   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N]
+//   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N] [--mnemod PATH]
 //
 // An existing store in --dir is reused (delete the directory to rebuild it);
 // each run serves a fresh copy of it, so runs do not change it.
@@ -15,6 +15,7 @@ import MnemoModel
 import MnemoStore
 
 var directory = "/tmp/mnemo-recall"
+var mnemodBinary: String?
 var factCount = 1_000_000, episodeCount = 200_000, entityCount = 100_000, sceneCount = 20_000, queries = 2_000
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
@@ -23,6 +24,7 @@ while let argument = arguments.next() {
     case "--facts": factCount = Int(arguments.next() ?? "") ?? factCount
     case "--episodes": episodeCount = Int(arguments.next() ?? "") ?? episodeCount
     case "--queries": queries = Int(arguments.next() ?? "") ?? queries
+    case "--mnemod": mnemodBinary = arguments.next()
     default: print("unknown argument \(argument)"); exit(64)
     }
 }
@@ -86,7 +88,7 @@ for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: storePat
     try FileManager.default.copyItem(atPath: storePath + suffix, toPath: work + "/spaces/default.sqlite" + suffix)
 }
 let socketPath = "/tmp/mnemo-recall-\(getpid()).sock"
-let daemon = try DaemonUnderTest(dataDirectory: work, socket: socketPath)
+let daemon = try DaemonUnderTest(binary: mnemodBinary ?? DaemonUnderTest.defaultBinary, dataDirectory: work, socket: socketPath)
 defer {
     daemon.stop()
     try? FileManager.default.removeItem(atPath: work)

@@ -39,25 +39,26 @@ public final class GraphIndex: Sendable {
         public static let archived = Flags(rawValue: 8)
     }
 
-    struct Storage {
-        var dense: [NodeKind: [Int64: UInt32]] = [:]
-        var nodes: [NodeID] = []
+    @usableFromInline
+    struct Storage: Sendable {
+        @usableFromInline var dense: [NodeKind: [Int64: UInt32]] = [:]
+        @usableFromInline var nodes: [NodeID] = []
         /// The node's own time (µs): an episode's `at`, a fact's valid_from or recorded_at, a scene's opening.
-        var times: [Int64] = []
-        var flags: [Flags] = []
-        var offsets: [Int] = [0]
-        var targets: [UInt32] = []
-        var weights: [Float] = []
-        var extra: [UInt32: [(UInt32, Float)]] = [:]
-        var extraEdges = 0
+        @usableFromInline var times: [Int64] = []
+        @usableFromInline var flags: [Flags] = []
+        @usableFromInline var offsets: [Int] = [0]
+        @usableFromInline var targets: [UInt32] = []
+        @usableFromInline var weights: [Float] = []
+        @usableFromInline var extra: [UInt32: [(UInt32, Float)]] = [:]
+        @usableFromInline var extraEdges = 0
         /// Each scene's episodes in time order, for temporal contiguity.
-        var sceneEpisodes: [UInt32: [UInt32]] = [:]
+        @usableFromInline var sceneEpisodes: [UInt32: [UInt32]] = [:]
         /// Each episode's scene.
-        var sceneOf: [UInt32: UInt32] = [:]
+        @usableFromInline var sceneOf: [UInt32: UInt32] = [:]
         /// When each node was mentioned or recalled (µs), from the activation log.
-        var accesses: [UInt32: [Int64]] = [:]
+        @usableFromInline var accesses: [UInt32: [Int64]] = [:]
         /// The resolved time expressions of each episode, [from, to) in µs.
-        var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
+        @usableFromInline var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
     }
 
     let storage: Mutex<Storage>
@@ -95,40 +96,41 @@ public final class GraphIndex: Sendable {
     }
 
     /// Read access to the index while `withView` holds it.
+    /// Its accessors are inlinable: recall calls them for every edge it follows.
     public struct View {
-        let storage: Storage
+        @usableFromInline let storage: Storage
 
-        public var count: Int { storage.nodes.count }
-        public func id(_ n: UInt32) -> NodeID { storage.nodes[Int(n)] }
-        public func node(_ id: NodeID) -> UInt32? { storage.dense[id.kind]?[id.number] }
-        public func time(_ n: UInt32) -> Int64 { storage.times[Int(n)] }
-        public func flags(_ n: UInt32) -> Flags { storage.flags[Int(n)] }
+        @inlinable public var count: Int { storage.nodes.count }
+        @inlinable public func id(_ n: UInt32) -> NodeID { storage.nodes[Int(n)] }
+        @inlinable public func node(_ id: NodeID) -> UInt32? { storage.dense[id.kind]?[id.number] }
+        @inlinable public func time(_ n: UInt32) -> Int64 { storage.times[Int(n)] }
+        @inlinable public func flags(_ n: UInt32) -> Flags { storage.flags[Int(n)] }
 
         /// The number of edges leaving a node.
-        public func fan(_ n: UInt32) -> Int {
-            storage.offsets[Int(n) + 1] - storage.offsets[Int(n)] + (storage.extra[n]?.count ?? 0)
+        @inlinable public func fan(_ n: UInt32) -> Int {
+            storage.offsets[Int(n) + 1] - storage.offsets[Int(n)] + (storage.extra.isEmpty ? 0 : storage.extra[n]?.count ?? 0)
         }
 
         /// Calls `body` with each neighbour and the edge's weight.
-        public func forEachNeighbor(of n: UInt32, _ body: (UInt32, Float) -> Void) {
+        @inlinable public func forEachNeighbor(of n: UInt32, _ body: (UInt32, Float) -> Void) {
             let i = Int(n)
             for k in storage.offsets[i]..<storage.offsets[i + 1] { body(storage.targets[k], storage.weights[k]) }
-            if let extra = storage.extra[n] { for (t, w) in extra { body(t, w) } }
+            if !storage.extra.isEmpty, let extra = storage.extra[n] { for (t, w) in extra { body(t, w) } }
         }
 
         /// The scene an episode belongs to.
-        public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
+        @inlinable public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
 
         /// Whether the node's own time or (for an episode) one of the times its
         /// text names falls in `[from, to)`.
-        public func inTime(_ n: UInt32, from: Int64, to: Int64) -> Bool {
+        @inlinable public func inTime(_ n: UInt32, from: Int64, to: Int64) -> Bool {
             let t = storage.times[Int(n)]
             if t >= from && t < to { return true }
-            return storage.episodeTimes[n]?.contains { $0.0 < to && $0.1 > from } ?? false
+            return !storage.episodeTimes.isEmpty && storage.episodeTimes[n]?.contains { $0.0 < to && $0.1 > from } ?? false
         }
 
         /// The episodes just before and after an episode in its scene.
-        public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [UInt32] {
+        @inlinable public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [UInt32] {
             guard let scene = storage.sceneOf[episode], let list = storage.sceneEpisodes[scene],
                   let at = list.firstIndex(of: episode) else { return [] }
             return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { list[$0] }
@@ -138,7 +140,7 @@ public final class GraphIndex: Sendable {
         /// creation (its own time) and its mentions and recalls, ages in days.
         /// (With the usual d = 0.5 the power is a square root: recall computes
         /// this for every candidate, and `pow` was a third of its time.)
-        public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
+        @inlinable public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
             let day = 86_400_000_000.0
             let squareRoot = d == 0.5
             func term(_ t: Int64) -> Double {
@@ -146,7 +148,7 @@ public final class GraphIndex: Sendable {
                 return squareRoot ? 1 / age.squareRoot() : pow(age, -d)
             }
             var sum = term(storage.times[Int(n)])
-            if let accesses = storage.accesses[n] {
+            if !storage.accesses.isEmpty, let accesses = storage.accesses[n] {
                 for t in accesses { sum += term(t) }
             }
             return log(sum)

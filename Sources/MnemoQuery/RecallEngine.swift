@@ -68,7 +68,8 @@ struct RecallEngine {
             sceneFilter = scene.id
         }
         var entitySeeds: [(Int64, Double, Seed)] = []
-        for found in dictionary.find(in: tokens) {
+        let names = dictionary.find(in: tokens)
+        for found in names {
             if let id = try reader.entityID(named: found.name) { entitySeeds.append((id, settings.entitySeed, .entity)) }
         }
         if let about = r.about {
@@ -77,7 +78,7 @@ struct RecallEngine {
         }
         // Names the dictionary knows are seeded as entities; in the full-text query
         // they would only match every turn of a speaker.
-        let named = Set(dictionary.find(in: tokens).flatMap { Analyzer.tokens($0.name).map(\.text) })
+        let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
         let textHits = try fullText(unnamed.isEmpty ? words : unnamed)
 
