@@ -45,9 +45,17 @@ public enum PorterStemmer {
         return ![0x77, 0x78, 0x79].contains(w[end - 1])
     }
 
+    /// Compared in place: the steps try dozens of suffixes per word, and
+    /// copying each into an array made stemming most of recall's set-up.
     private static func ends(_ w: [UInt8], _ suffix: String) -> Bool {
-        let s = Array(suffix.utf8)
-        return w.count >= s.count && Array(w[(w.count - s.count)...]) == s
+        let n = suffix.utf8.count
+        guard w.count >= n else { return false }
+        var i = w.count - n
+        for byte in suffix.utf8 {
+            if w[i] != byte { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Replaces `suffix` by `replacement` when the stem before it has m > `minimum`.
@@ -57,7 +65,7 @@ public enum PorterStemmer {
         let stemEnd = w.count - suffix.utf8.count
         if measure(w, stemEnd) > minimum {
             w.removeLast(suffix.utf8.count)
-            w += Array(replacement.utf8)
+            w.append(contentsOf: replacement.utf8)
         }
         return true
     }

@@ -48,7 +48,8 @@ public final class TextIndex: Sendable {
         let new = try store.read { try $0.episodeTexts(after: after) }
         guard !new.isEmpty else { return }
         // Analysis outside the lock: recalls go on meanwhile.
-        let analysed = new.map { (id: $0.id, counts: Self.termCounts($0.text)) }
+        var stems: [String: String] = [:]   // words repeat: stem each once
+        let analysed = new.map { (id: $0.id, counts: Self.termCounts($0.text, stems: &stems)) }
         state.withLock { s in
             for (id, (counts, length)) in analysed where id > s.lastEpisode {
                 let clipped = UInt16(min(length, Int(UInt16.max)))
@@ -108,10 +109,19 @@ public final class TextIndex: Sendable {
     /// How often each stem occurs in a text, and how many tokens it has. Stop
     /// words are indexed too, as FTS5 does: a query word that is not one can
     /// stem to one ("likely" → "like").
-    static func termCounts(_ text: String) -> (counts: [String: Int], length: Int) {
+    static func termCounts(_ text: String, stems: inout [String: String]) -> (counts: [String: Int], length: Int) {
         let tokens = Analyzer.tokens(text)
         var counts: [String: Int] = [:]
-        for token in tokens { counts[PorterStemmer.stem(token.text), default: 0] += 1 }
+        for token in tokens {
+            let stem: String
+            if let known = stems[token.text] {
+                stem = known
+            } else {
+                stem = PorterStemmer.stem(token.text)
+                stems[token.text] = stem
+            }
+            counts[stem, default: 0] += 1
+        }
         return (counts, tokens.count)
     }
 }
