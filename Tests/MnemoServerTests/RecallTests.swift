@@ -105,3 +105,32 @@ struct RecallTests {
         #expect(ids(try s.request(#"recall "kayaking" depth 2 limit 5"#)) == ["e:1"])
     }
 }
+
+/// `recall_inline` only moves recall between threads: answers and their order
+/// behind pipelined writes are the same either way.
+@Suite("recall on the network thread or on a worker")
+struct RecallInlineTests {
+    @Test("a recall pipelined behind writes sees them, and answers alike, with recall_inline yes and no", arguments: ["yes", "no"])
+    func sameAnswers(setting: String) throws {
+        let daemon = try Daemon(config: "recall_inline = \(setting)\n")
+        let c = try daemon.connect()
+        try c.send([
+            #"remember "The violin lesson ran late" by ann at 2024-03-01T10:00"#,
+            #"recall "violin" limit 5"#,
+            #"remember "A new violin case" by bob at 2024-03-01T11:00"#,
+            #"recall "violin" limit 5"#,
+            "ping",
+        ].joined(separator: "\n") + "\n")
+        let answers = try (0..<5).map { _ in try c.readAnswer() }
+        #expect(answers[1].objects.compactMap { $0["text"] as? String } == ["The violin lesson ran late"])
+        #expect(Set(answers[3].objects.compactMap { $0["text"] as? String }) == ["The violin lesson ran late", "A new violin case"])
+        #expect(answers[4].isPong)
+    }
+
+    @Test("a bad recall_inline value stops start-up with file:line")
+    func badValue() throws {
+        let daemon = try Daemon(config: "recall_inline = sometimes\n", wait: false)
+        #expect(daemon.waitForExit() == 78)
+        #expect(daemon.log.contains("daemon.conf:1: invalid value for recall_inline"))
+    }
+}

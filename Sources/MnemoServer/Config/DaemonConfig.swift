@@ -39,6 +39,9 @@ public struct DaemonConfig: Sendable {
     public var sceneShift = 0.9
     /// `recall_*`: the parameters of spreading-activation recall.
     public var recall = RecallSettings()
+    /// `recall_inline`: run `recall` on the network thread that read it (two
+    /// thread hand-offs fewer) rather than on a worker.
+    public var recallInline = true
     /// `consolidate_interval`, `archive_*`, `scene_idle`, `summary_sentences`,
     /// `nickname_min_scenes`, `persona_*`, `insight_min_scenes`, `reflector*`:
     /// the parameters of consolidation.
@@ -90,7 +93,7 @@ public struct DaemonConfig: Sendable {
                               "rules_file", "scene_gap", "scene_shift",
                               "recall_depth", "recall_decay", "recall_threshold", "recall_text_seeds", "recall_entity_seed",
                               "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
-                              "recall_limit",
+                              "recall_limit", "recall_inline",
                               "consolidate_interval", "archive_threshold", "archive_min_age", "archive_keep_importance", "activation_decay",
                               "scene_idle", "summary_sentences", "nickname_min_scenes", "persona_min_scenes", "persona_topics",
                               "persona_timeline", "insight_min_scenes", "reflector", "reflector_timeout", "reflector_batch",
@@ -168,6 +171,12 @@ public struct DaemonConfig: Sendable {
         case "recall_text_seeds":
             guard let n = Int(value), (0...10_000).contains(n) else { throw bad("a whole number from 0 to 10000") }
             recall.textSeeds = n
+        case "recall_inline":
+            switch value.lowercased() {
+            case "yes", "true", "on", "1": recallInline = true
+            case "no", "false", "off", "0": recallInline = false
+            default: throw bad("yes or no")
+            }
         case "recall_limit":
             guard let n = Int(value), (1...10_000).contains(n) else { throw bad("a whole number from 1 to 10000") }
             recall.defaultLimit = n
