@@ -27,6 +27,7 @@ public enum Name {
     /// The same for pure ASCII text, on bytes: names are looked up on every
     /// write, and most are ASCII. `nil` when the text is not ASCII.
     private static func normalizeASCII(_ name: some StringProtocol) -> String? {
+        if let string = name as? String, isNormalASCII(string) { return string }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(name.utf8.count)
         var pendingSpace = false
@@ -47,6 +48,26 @@ public enum Name {
 
     /// The display form: trimmed, inner white space folded, case kept.
     public static func display(_ name: some StringProtocol) -> String {
-        name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if let string = name as? String, isFoldedASCII(string, lowerCase: false) { return string }
+        return name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Whether ASCII text is already normalised: no upper case, single spaces
+    /// between words, none at the ends, no other white space. The common case
+    /// (a name looked up again) then costs a scan, not a copy.
+    private static func isNormalASCII(_ string: String) -> Bool { isFoldedASCII(string, lowerCase: true) }
+
+    private static func isFoldedASCII(_ string: String, lowerCase: Bool) -> Bool {
+        var previousSpace = true   // a space first is not folded
+        for b in string.utf8 {
+            if b >= 0x80 || (0x09...0x0D).contains(b) || (lowerCase && (0x41...0x5A).contains(b)) { return false }
+            if b == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+            } else {
+                previousSpace = false
+            }
+        }
+        return !previousSpace || string.isEmpty
     }
 }

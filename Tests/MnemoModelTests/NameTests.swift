@@ -27,6 +27,24 @@ import Testing
         #expect(Name.display("   ") == "")
     }
 
+    /// Text that is already in the form asked for comes back as it is (a fast
+    /// path); anything else, such as one extra space, takes the full path.
+    @Test func alreadyFoldedText() {
+        for name in ["alice smith", "a b c", "entity 42", "x"] {
+            #expect(Name.normalize(name) == name)
+            #expect(Name.display(name) == name)
+        }
+        #expect(Name.normalize("alice  smith") == "alice smith")
+        #expect(Name.normalize("alice smith ") == "alice smith")
+        #expect(Name.normalize(" alice") == "alice")
+        #expect(Name.normalize("alice\tsmith") == "alice smith")
+        #expect(Name.normalize("Alice smith") == "alice smith")
+        #expect(Name.display("Alice  Smith") == "Alice Smith")
+        #expect(Name.display("Alice Smith ") == "Alice Smith")
+        #expect(Name.display("Alice\rSmith") == "Alice Smith")
+        #expect(Name.display("Alice Smith") == "Alice Smith")
+    }
+
     @Test func substringInput() {
         let text = "[ Bob  Marley ]"
         #expect(Name.normalize(text.dropFirst().dropLast()) == "bob marley")
