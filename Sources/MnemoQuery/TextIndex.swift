@@ -46,10 +46,19 @@ public final class TextIndex: Sendable {
     func catchUp(with store: MemoryStore) throws(MnemoError) {
         let after = state.withLock { $0.lastEpisode }
         let new = try store.read { try $0.episodeTexts(after: after) }
-        guard !new.isEmpty else { return }
-        // Analysis outside the lock: recalls go on meanwhile.
         var stems: [String: String] = [:]   // words repeat: stem each once
-        let analysed = new.map { (id: $0.id, counts: Self.termCounts($0.text, stems: &stems)) }
+        // In slices, so that building a large space never holds every
+        // episode's term counts at once; analysis outside the lock, so that
+        // recalls go on meanwhile.
+        var start = 0
+        while start < new.count {
+            let slice = new[start..<min(start + 10_000, new.count)]
+            start = slice.endIndex
+            add(slice.map { (id: $0.id, counts: Self.termCounts($0.text, stems: &stems)) })
+        }
+    }
+
+    private func add(_ analysed: [(id: Int64, counts: (counts: [String: Int], length: Int))]) {
         state.withLock { s in
             for (id, (counts, length)) in analysed where id > s.lastEpisode {
                 let clipped = UInt16(min(length, Int(UInt16.max)))
