@@ -96,6 +96,7 @@ struct Builder {
             let letter: String = row[0]
             if let kind = NodeKind(rawValue: Character(letter)), let n = dense(NodeID(kind, row[1])) {
                 storage.accesses[n, default: []].append(row[2])
+                storage.mostAccesses = max(storage.mostAccesses, storage.accesses[n]!.count)
             }
         }
         // Compressed rows: edges grouped by source; a pair linked twice (a speaker

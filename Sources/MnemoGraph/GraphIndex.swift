@@ -57,6 +57,8 @@ public final class GraphIndex: Sendable {
         @usableFromInline var sceneOf: [UInt32: UInt32] = [:]
         /// When each node was mentioned or recalled (µs), from the activation log.
         @usableFromInline var accesses: [UInt32: [Int64]] = [:]
+        /// The most accesses any one node has: bounds every base level.
+        @usableFromInline var mostAccesses = 0
         /// The resolved time expressions of each episode, [from, to) in µs.
         @usableFromInline var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
     }
@@ -87,7 +89,12 @@ public final class GraphIndex: Sendable {
 
     /// Records that these nodes were recalled (or mentioned) at `time`.
     public func recordAccess(_ nodes: [UInt32], at time: Int64) {
-        storage.withLock { s in for n in nodes { s.accesses[n, default: []].append(time) } }
+        storage.withLock { s in
+            for n in nodes {
+                s.accesses[n, default: []].append(time)
+                s.mostAccesses = max(s.mostAccesses, s.accesses[n]!.count)
+            }
+        }
     }
 
     /// Runs `body` with read access to the whole index (one lock for a whole recall).
@@ -134,6 +141,13 @@ public final class GraphIndex: Sendable {
             guard let scene = storage.sceneOf[episode], let list = storage.sceneEpisodes[scene],
                   let at = list.firstIndex(of: episode) else { return [] }
             return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { list[$0] }
+        }
+
+        /// No node's base level (below) is higher: every term is at most
+        /// 24^d (ages count as at least an hour), and no node has more terms
+        /// than its creation plus the most accesses of any node.
+        @inlinable public func baseLevelBound(decay d: Double = 0.5) -> Double {
+            log((d == 0.5 ? Double(24).squareRoot() : pow(24, d)) * Double(1 + storage.mostAccesses))
         }
 
         /// ACT-R's base-level activation B = ln Σ (now − t)^(−d) over the node's

@@ -168,8 +168,12 @@ struct RecallEngine {
                     if !linked[Int(t)] { linked[Int(t)] = true; linkedNodes.append(t) }
                 }
             }
-            // Score the episodes and facts.
-            var scored: [Scored] = []
+            // Score the episodes and facts, keeping the best `limit` as they come.
+            // The base-level term is bounded, so a candidate whose best possible
+            // score stays below the current last place skips computing it.
+            let baseBound = settings.baseLevelWeight * view.baseLevelBound()
+            var top: [(UInt32, Double)] = []
+            top.reserveCapacity(limit + 1)
             for n in touched where !excluded(n) {
                 let a = activation[Int(n)]
                 let id = view.id(n)
@@ -178,16 +182,23 @@ struct RecallEngine {
                 if let asOf = r.asOf, time > asOf.microseconds { continue }
                 if let during = r.during, !view.inTime(n, from: during.from?.microseconds ?? .min, to: during.to?.microseconds ?? .max) { continue }
                 if let sceneNode, id.kind == .episode, view.scene(of: n) != sceneNode { continue }
+                var boost = 1.0
+                if linked[Int(n)] { boost *= 1 + settings.entityBoost }
+                if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
+                    boost *= 1 + settings.temporalBoost
+                }
+                // (The margin covers rounding: the bound is never below the score.)
+                if top.count == limit, (a + baseBound) * boost * (1 + 1e-9) < top[limit - 1].1 { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
                 if linked[Int(n)] { score *= 1 + settings.entityBoost }
                 if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
                     score *= 1 + settings.temporalBoost
                 }
-                scored.append(Scored(node: n, score: score))
+                Self.insert((n, score), into: &top, keeping: limit)
             }
-            let top = Self.best(limit, of: scored.lazy.map { ($0.node, $0.score) }).map { Scored(node: $0.0, score: $0.1) }
+            let ranked = top.map { Scored(node: $0.0, score: $0.1) }
             var lines: [JSONValue] = []
-            for item in top {
+            for item in ranked {
                 let id = view.id(item.node)
                 var extra: [(String, JSONValue)] = [("score", .double((item.score * 10_000).rounded() / 10_000))]
                 if r.explain {
@@ -220,25 +231,28 @@ struct RecallEngine {
                 default: break
                 }
             }
-            return (lines, top.map(\.node))
+            return (lines, ranked.map(\.node))
         }
     }
 
     /// The `k` highest-scoring nodes, best first (ties: the lower node number),
     /// without sorting all the candidates: recall touches thousands, returns ten.
     static func best(_ k: Int, of candidates: some Sequence<(UInt32, Double)>) -> [(UInt32, Double)] {
-        guard k > 0 else { return [] }
-        func before(_ a: (UInt32, Double), _ b: (UInt32, Double)) -> Bool { a.1 == b.1 ? a.0 < b.0 : a.1 > b.1 }
         var top: [(UInt32, Double)] = []
         top.reserveCapacity(k + 1)
-        for candidate in candidates {
-            if top.count == k, !before(candidate, top[k - 1]) { continue }
-            var at = top.count
-            while at > 0, before(candidate, top[at - 1]) { at -= 1 }
-            top.insert(candidate, at: at)
-            if top.count > k { top.removeLast() }
-        }
+        for candidate in candidates { insert(candidate, into: &top, keeping: k) }
         return top
+    }
+
+    /// Adds a candidate to a best-first list of at most `k`.
+    static func insert(_ candidate: (UInt32, Double), into top: inout [(UInt32, Double)], keeping k: Int) {
+        func before(_ a: (UInt32, Double), _ b: (UInt32, Double)) -> Bool { a.1 == b.1 ? a.0 < b.0 : a.1 > b.1 }
+        guard k > 0 else { return }
+        if top.count == k, !before(candidate, top[k - 1]) { return }
+        var at = top.count
+        while at > 0, before(candidate, top[at - 1]) { at -= 1 }
+        top.insert(candidate, at: at)
+        if top.count > k { top.removeLast() }
     }
 
     /// BM25 over episode text: the best `textSeeds` episodes with scores scaled to (0, 1].

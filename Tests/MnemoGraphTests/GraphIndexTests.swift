@@ -98,6 +98,29 @@ struct GraphIndexTests {
         graph.recordAccess([old], at: t("2024-01-31").microseconds)
         #expect(graph.withView { $0.baseLevel(old, now: now) } > before.0)
     }
+
+    /// Recall skips computing the base level of candidates that cannot reach
+    /// its top results; that is only right if no node's base level exceeds the bound.
+    @Test("no node's base level exceeds the bound, however recent, frequent or future its accesses")
+    func baseLevelBound() throws {
+        let s = try ScratchStore()
+        try s.store.write { w in
+            for day in 1...20 { _ = try w.createEpisode(EpisodeInput(text: "day \(day)", at: t("2024-01-\(day < 10 ? "0" : "")\(day)"))) }
+            _ = try w.createEpisode(EpisodeInput(text: "from the future", at: t("2030-01-01")))
+        }
+        let graph = try GraphIndex.build(from: s.store)
+        let now = t("2024-01-21T12:00").microseconds
+        let nodes = graph.withView { v in (0..<UInt32(v.count)).map { $0 } }
+        var generator = SeededGenerator()
+        for round in 0..<200 {
+            let node = nodes[Int(generator.next() % UInt64(nodes.count))]
+            // Accesses just now, in the last minutes, and some in the future.
+            let at = now + Int64(generator.next() % 7_200_000_000) - 3_600_000_000
+            graph.recordAccess(round % 3 == 0 ? [node, node] : [node], at: at)
+            let (highest, bound) = graph.withView { v in (nodes.map { v.baseLevel($0, now: now) }.max()!, v.baseLevelBound()) }
+            #expect(highest <= bound)
+        }
+    }
 }
 
 /// A fixed-seed generator for the few random picks a test makes.
