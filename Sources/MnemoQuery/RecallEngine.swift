@@ -124,13 +124,21 @@ struct RecallEngine {
             }
             // Spread: each firing node shares its activation, decayed and divided by its fan.
             var frontier: [(UInt32, Double)] = touched.map { ($0, activation[Int($0)]) }
-            for _ in 0..<depth {
+            for hop in 0..<depth {
+                // What the last hop reaches spreads no further, and only episodes
+                // and facts are scored: entities and scenes reached then would be
+                // touched for nothing (half the work on a large graph).
+                let last = hop == depth - 1
                 var reached: [UInt32] = []
                 for (n, a) in frontier where a >= settings.threshold {
                     let fan = view.fan(n)
                     guard fan > 0 else { continue }
                     let share = a * settings.decay / Double(fan)
                     view.forEachNeighbor(of: n) { t, w in
+                        if last {
+                            let kind = view.id(t).kind
+                            guard kind == .episode || kind == .fact else { return }
+                        }
                         guard !excluded(t) else { return }
                         let gain = share * Double(w)
                         let i = Int(t)
