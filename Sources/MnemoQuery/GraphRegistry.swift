@@ -34,6 +34,12 @@ public final class GraphRegistry: Sendable {
 
     private let texts = Mutex<[String: TextIndex]>([:])
 
+    /// Whether a recall in this space would find its graph and text index
+    /// built (the first recall of a space builds them, which can take seconds).
+    public func isReady(for store: MemoryStore) -> Bool {
+        existing(for: store) != nil && texts.withLock { $0[store.path] } != nil
+    }
+
     /// The in-memory BM25 index of a space's episodes, built now if it is not yet.
     public func textIndex(for store: MemoryStore) throws(MnemoError) -> TextIndex {
         if let index = texts.withLock({ $0[store.path] }) { return index }

@@ -93,7 +93,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .statement(let parsed):
                 statement = parsed
             }
-            if runner.runsInline(statement) {
+            if runner.runsInline(statement, session: session) {
                 let reply = runner.run(statement, session: session)
                 record(statement.keyword, started, failed: reply.isError)
                 write(reply, context: context)

@@ -21,6 +21,9 @@ public final class Session: @unchecked Sendable {
         return store
     }
 
+    /// The store of the current space if it is open already (nothing is opened).
+    var openedStore: MemoryStore? { openStore }
+
     /// Switches to another space (its store is opened by the caller).
     public func switchTo(_ space: String, store: MemoryStore) {
         self.space = space

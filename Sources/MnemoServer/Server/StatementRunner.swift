@@ -15,11 +15,13 @@ struct StatementRunner: Sendable {
     /// takes a fraction of a millisecond; handing it to a worker and back cost
     /// about a fifth of its latency. The price: while it runs, the other
     /// connections of that network thread wait, and `request_timeout` cannot
-    /// interrupt it.
-    func runsInline(_ statement: Statement) -> Bool {
+    /// interrupt it. So the first recall of a space, which opens it and builds
+    /// its graph, still goes to a worker.
+    func runsInline(_ statement: Statement, session: Session) -> Bool {
         switch statement {
         case .ping, .help: true
-        case .recall: state.config.recallInline
+        case .recall:
+            state.config.recallInline && session.openedStore.map { state.graphs.isReady(for: $0) } == true
         default: false
         }
     }
