@@ -18,13 +18,19 @@ public final class GraphRegistry: Sendable {
     public var settings: RecallSettings { current.withLock { $0 } }
     public func replace(_ settings: RecallSettings) { current.withLock { $0 = settings } }
 
+    /// How many times spaces were dropped: an index built while a `drop` ran
+    /// may hold what was just forgotten, so it serves the recall that built it
+    /// but is not kept.
+    private let drops = Mutex(0)
+
     /// The graph of a space, built now if it is not yet.
     public func graph(for store: MemoryStore) throws(MnemoError) -> GraphIndex {
         if let graph = graphs.withLock({ $0[store.path] }) { return graph }
+        let before = drops.withLock { $0 }
         let built = try GraphIndex.build(from: store)
         return graphs.withLock { all in
             if let raced = all[store.path] { return raced }
-            all[store.path] = built
+            if drops.withLock({ $0 }) == before { all[store.path] = built }
             return built
         }
     }
@@ -43,10 +49,11 @@ public final class GraphRegistry: Sendable {
     /// The in-memory BM25 index of a space's episodes, built now if it is not yet.
     public func textIndex(for store: MemoryStore) throws(MnemoError) -> TextIndex {
         if let index = texts.withLock({ $0[store.path] }) { return index }
+        let before = drops.withLock { $0 }
         let built = try TextIndex.build(from: store)
         return texts.withLock { all in
             if let raced = all[store.path] { return raced }
-            all[store.path] = built
+            if drops.withLock({ $0 }) == before { all[store.path] = built }
             return built
         }
     }
@@ -60,6 +67,7 @@ public final class GraphRegistry: Sendable {
 
     /// Drops a space's graph and cached answers; the next recall rebuilds them (after `forget`).
     func drop(_ store: MemoryStore) {
+        drops.withLock { $0 += 1 }
         _ = graphs.withLock { $0.removeValue(forKey: store.path) }
         _ = texts.withLock { $0.removeValue(forKey: store.path) }
         _ = caches.withLock { $0.removeValue(forKey: store.path) }

@@ -137,6 +137,9 @@ public final class IngestRegistry: Sendable {
         ingestors.withLock { _ = $0.removeValue(forKey: store.path) }
     }
 
+    /// Whether the space's ingestion state is built (building it reads every name).
+    public func isReady(for store: MemoryStore) -> Bool { ingestors.withLock { $0[store.path] != nil } }
+
     func ingestor(for store: MemoryStore) throws(MnemoError) -> SpaceIngestor {
         if let existing = ingestors.withLock({ $0[store.path] }) { return existing }
         let created = try SpaceIngestor(store: store, settings: settings.withLock { $0 })

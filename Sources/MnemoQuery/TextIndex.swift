@@ -19,7 +19,8 @@ public final class TextIndex: Sendable {
     struct Posting {
         var episode: Int64
         var frequency: UInt16
-        var length: UInt16
+        /// The episode's length in tokens, as FTS5 counts it.
+        var length: UInt32
     }
 
     struct State {
@@ -61,9 +62,9 @@ public final class TextIndex: Sendable {
     private func add(_ analysed: [(id: Int64, counts: (counts: [String: Int], length: Int))]) {
         state.withLock { s in
             for (id, (counts, length)) in analysed where id > s.lastEpisode {
-                let clipped = UInt16(min(length, Int(UInt16.max)))
+                let tokens = UInt32(min(length, Int(UInt32.max)))
                 for (term, count) in counts {
-                    s.postings[term, default: []].append(Posting(episode: id, frequency: UInt16(min(count, Int(UInt16.max))), length: clipped))
+                    s.postings[term, default: []].append(Posting(episode: id, frequency: UInt16(min(count, Int(UInt16.max))), length: tokens))
                 }
                 s.documents += 1
                 s.totalLength += length

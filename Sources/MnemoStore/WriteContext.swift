@@ -25,9 +25,9 @@ public struct WriteContext {
     /// calls it before committing; anything that deletes episodes calls it first.
     func indexNewEpisodes() throws {
         guard let first = pending.firstNewEpisode else { return }
-        pending.firstNewEpisode = nil
         try db.cachedStatement(sql: "INSERT INTO episode_fts(rowid, text) SELECT id, text FROM episode WHERE id >= ?")
             .execute(arguments: [first])
+        pending.firstNewEpisode = nil
     }
 
     /// The reads, seeing this transaction's own uncommitted changes.
@@ -43,10 +43,13 @@ public struct WriteContext {
         // Prepared once per connection (GRDB's `inSavepoint` prepares its
         // statements anew each time, which a batch of 256 writes feels).
         try db.cachedStatement(sql: "SAVEPOINT mnemo").execute()
+        // Rolling back undoes any indexing done inside, so what was owed stays owed.
+        let owed = pending.firstNewEpisode
         let result: T
         do {
             result = try body()
         } catch {
+            pending.firstNewEpisode = owed
             cache.reset()
             try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT mnemo").execute()
             try? db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()

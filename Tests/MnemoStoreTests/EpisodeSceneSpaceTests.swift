@@ -65,6 +65,27 @@ struct EpisodeSceneSpaceTests {
         #expect(created == read && created.speaker == "Melanie")
     }
 
+    @Test("an episode stays owed to the full-text index when a savepoint that indexed it is rolled back")
+    func fullTextAfterSavepointRollback() throws {
+        let s = try TestStore()
+        let old = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "an older cello lesson")).episodeID }
+        let new = try s.store.write { w in
+            let id = try w.createEpisode(EpisodeInput(text: "the violin lesson ran late")).episodeID
+            // forget indexes what is owed first; the rollback undoes that indexing too.
+            _ = try? w.savepoint { () throws -> Void in
+                _ = try w.forget(NodeID(.episode, old))
+                throw MnemoError(.invalid, "changed my mind")
+            }
+            return id
+        }
+        try s.store.write { w in
+            // FTS5 fails this check when index and episode table disagree.
+            try w.db.execute(sql: "INSERT INTO episode_fts(episode_fts, rank) VALUES ('integrity-check', 1)")
+        }
+        let hits = try s.store.read { try Int64.fetchAll($0.db, sql: "SELECT rowid FROM episode_fts WHERE episode_fts MATCH 'lesson' ORDER BY rowid") }
+        #expect(hits == [old, new])
+    }
+
     @Test("scenes open and close, conflict when already open, and are found by member and time")
     func scenes() throws {
         let s = try TestStore()

@@ -15,13 +15,15 @@ struct StatementRunner: Sendable {
     /// takes a fraction of a millisecond; handing it to a worker and back cost
     /// about a fifth of its latency. The price: while it runs, the other
     /// connections of that network thread wait, and `request_timeout` cannot
-    /// interrupt it. So the first recall of a space, which opens it and builds
-    /// its graph, still goes to a worker.
+    /// interrupt it. So a recall that would first build what a space needs (its
+    /// graph, text index and name dictionary: at its first recall, after a
+    /// `forget`, after SIGHUP) still goes to a worker.
     func runsInline(_ statement: Statement, session: Session) -> Bool {
         switch statement {
         case .ping, .help: true
         case .recall:
-            state.config.recallInline && session.openedStore.map { state.graphs.isReady(for: $0) } == true
+            state.config.recallInline
+                && session.openedStore.map { state.graphs.isReady(for: $0) && state.ingest.isReady(for: $0) } == true
         default: false
         }
     }
