@@ -25,10 +25,17 @@ public final class GraphRegistry: Sendable {
 
     /// The graph of a space, built now if it is not yet.
     public func graph(for store: MemoryStore) throws(MnemoError) -> GraphIndex {
-        if let graph = graphs.withLock({ $0[store.path] }) { return graph }
+        try kept(in: graphs, for: store) { () throws(MnemoError) in try GraphIndex.build(from: store) }
+    }
+
+    /// What `table` holds for the space, else built and kept (unless a `drop`
+    /// ran while it was built).
+    private func kept<T: Sendable>(in table: borrowing Mutex<[String: T]>, for store: MemoryStore,
+                                   build: () throws(MnemoError) -> T) throws(MnemoError) -> T {
+        if let existing = table.withLock({ $0[store.path] }) { return existing }
         let before = drops.withLock { $0 }
-        let built = try GraphIndex.build(from: store)
-        return graphs.withLock { all in
+        let built = try build()
+        return table.withLock { all in
             if let raced = all[store.path] { return raced }
             if drops.withLock({ $0 }) == before { all[store.path] = built }
             return built
@@ -48,14 +55,7 @@ public final class GraphRegistry: Sendable {
 
     /// The in-memory BM25 index of a space's episodes, built now if it is not yet.
     public func textIndex(for store: MemoryStore) throws(MnemoError) -> TextIndex {
-        if let index = texts.withLock({ $0[store.path] }) { return index }
-        let before = drops.withLock { $0 }
-        let built = try TextIndex.build(from: store)
-        return texts.withLock { all in
-            if let raced = all[store.path] { return raced }
-            if drops.withLock({ $0 }) == before { all[store.path] = built }
-            return built
-        }
+        try kept(in: texts, for: store) { () throws(MnemoError) in try TextIndex.build(from: store) }
     }
 
     func refresh(_ ids: [NodeID], in store: MemoryStore) throws(MnemoError) {

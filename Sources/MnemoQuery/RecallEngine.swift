@@ -154,7 +154,7 @@ struct RecallEngine {
                 }
             }
             // Scene contiguity: the turns around a strongly activated episode.
-            let strong = Self.best(20, of: touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, activation[Int($0)]) })
+            let strong = TopK.of(touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, activation[Int($0)]) }, k: 20)
             for (n, a) in strong {
                 for m in view.timeNeighbors(of: n) where !excluded(m) {
                     bump(m, a * settings.contiguity)
@@ -180,8 +180,7 @@ struct RecallEngine {
             // The base-level term is bounded, so a candidate whose best possible
             // score stays below the current last place skips computing it.
             let baseBound = settings.baseLevelWeight * view.baseLevelBound()
-            var top: [(UInt32, Double)] = []
-            top.reserveCapacity(limit + 1)
+            var top = TopK<UInt32>(limit)
             for n in touched where !excluded(n) {
                 let a = activation[Int(n)]
                 let id = view.id(n)
@@ -196,15 +195,15 @@ struct RecallEngine {
                     boost *= 1 + settings.temporalBoost
                 }
                 // (The margin covers rounding: the bound is never below the score.)
-                if top.count == limit, (a + baseBound) * boost * (1 + 1e-9) < top[limit - 1].1 { continue }
+                if let last = top.last, (a + baseBound) * boost * (1 + 1e-9) < last { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
                 if linked[Int(n)] { score *= 1 + settings.entityBoost }
                 if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
                     score *= 1 + settings.temporalBoost
                 }
-                Self.insert((n, score), into: &top, keeping: limit)
+                top.add((n, score))
             }
-            let ranked = top.map { Scored(node: $0.0, score: $0.1) }
+            let ranked = top.items.map { Scored(node: $0.0, score: $0.1) }
             var lines: [JSONValue] = []
             for item in ranked {
                 let id = view.id(item.node)
@@ -241,26 +240,6 @@ struct RecallEngine {
             }
             return (lines, ranked.map(\.node))
         }
-    }
-
-    /// The `k` highest-scoring nodes, best first (ties: the lower node number),
-    /// without sorting all the candidates: recall touches thousands, returns ten.
-    static func best(_ k: Int, of candidates: some Sequence<(UInt32, Double)>) -> [(UInt32, Double)] {
-        var top: [(UInt32, Double)] = []
-        top.reserveCapacity(k + 1)
-        for candidate in candidates { insert(candidate, into: &top, keeping: k) }
-        return top
-    }
-
-    /// Adds a candidate to a best-first list of at most `k`.
-    static func insert(_ candidate: (UInt32, Double), into top: inout [(UInt32, Double)], keeping k: Int) {
-        func before(_ a: (UInt32, Double), _ b: (UInt32, Double)) -> Bool { a.1 == b.1 ? a.0 < b.0 : a.1 > b.1 }
-        guard k > 0 else { return }
-        if top.count == k, !before(candidate, top[k - 1]) { return }
-        var at = top.count
-        while at > 0, before(candidate, top[at - 1]) { at -= 1 }
-        top.insert(candidate, at: at)
-        if top.count > k { top.removeLast() }
     }
 
     /// BM25 over episode text: the best `textSeeds` episodes with scores scaled to (0, 1].

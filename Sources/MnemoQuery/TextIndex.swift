@@ -98,22 +98,7 @@ public final class TextIndex: Sendable {
                 }
             }
         }
-        return Self.best(scores, limit: limit)
-    }
-
-    /// The `limit` highest scores without sorting them all.
-    static func best(_ scores: [Int64: Double], limit: Int) -> [(Int64, Double)] {
-        func before(_ a: (Int64, Double), _ b: (Int64, Double)) -> Bool { a.1 == b.1 ? a.0 < b.0 : a.1 > b.1 }
-        var top: [(Int64, Double)] = []
-        top.reserveCapacity(limit + 1)
-        for entry in scores {
-            let candidate = (entry.key, entry.value)
-            if top.count == limit, let last = top.last, !before(candidate, last) { continue }
-            let at = top.firstIndex { before(candidate, $0) } ?? top.count
-            top.insert(candidate, at: at)
-            if top.count > limit { top.removeLast() }
-        }
-        return top
+        return TopK.of(scores.lazy.map { ($0.key, $0.value) }, k: limit)
     }
 
     /// How often each stem occurs in a text, and how many tokens it has. Stop
