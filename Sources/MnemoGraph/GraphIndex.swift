@@ -125,6 +125,19 @@ public final class GraphIndex: Sendable {
             if !storage.extra.isEmpty, let extra = storage.extra[n] { for (t, w) in extra { body(t, w) } }
         }
 
+        /// The positions of a node's built edges, for `target(_:)` and
+        /// `weight(_:)`; edges added since the build are in `addedEdges(of:)`.
+        /// (Loops over these need no closure, which hot loops that write
+        /// their own state prefer to `forEachNeighbor`.)
+        @inlinable public func edgeRange(of n: UInt32) -> Range<Int> {
+            storage.offsets[Int(n)]..<storage.offsets[Int(n) + 1]
+        }
+        @inlinable public func target(_ edge: Int) -> UInt32 { storage.targets[edge] }
+        @inlinable public func weight(_ edge: Int) -> Float { storage.weights[edge] }
+        @inlinable public func addedEdges(of n: UInt32) -> [(UInt32, Float)]? {
+            storage.extra.isEmpty ? nil : storage.extra[n]
+        }
+
         /// The scene an episode belongs to.
         @inlinable public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
 

@@ -86,18 +86,9 @@ public struct Executor: Sendable {
             let graph = try graphs.graph(for: store)
             let text = try graphs.textIndex(for: store)
             let dictionary = try ingest.ingestor(for: store).dictionary
-            let (lines, returned) = try store.read { reader in
-                let cache = graphs.episodeCache(for: store)
-                let fields: (Int64) throws -> String = { id in
-                    if let cached = cache.get(id) { return cached }
-                    guard let episode = try reader.episode(id: id) else { throw MnemoError(.notFound, "e:\(id) is gone") }
-                    let prefix = String(Encode.episode(episode).serialized.dropLast())
-                    cache.set(id, prefix)
-                    return prefix
-                }
-                return try RecallEngine(reader: reader, graph: graph, text: text, dictionary: dictionary, settings: graphs.settings,
-                                        episodeFields: fields, scratchPool: graphs.scratch).run(r, now: now)
-            }
+            let cache = graphs.recallCache(for: store)
+            let (lines, returned) = try RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary,
+                                                     settings: graphs.settings, cache: cache, scratchPool: graphs.scratch).run(r, now: now)
             graphs.reinforce(returned, graph: graph, store: store, at: now)
             return lines
         case .consolidate(let dryRun):

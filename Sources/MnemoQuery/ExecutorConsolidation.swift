@@ -41,7 +41,7 @@ extension Executor {
         for warning in report.warnings { consolidation.warn("consolidation run \(report.run): \(warning)") }
         if !dryRun {
             // Reassigned scenes and new links: cached episode lines and the graph follow.
-            graphs.forgetEpisodes(store)
+            graphs.forgetAnswers(store)
             if report.passes.contains(where: { $0.name == "reflector" && ($0.counts["facts"] ?? 0) > 0 }) { ingest.forget(store) }
             try graphs.refresh(report.touched, in: store)
         }

@@ -20,7 +20,7 @@ extension Executor {
             return answers.map { .success($0) }
         }
         var results: [Result<[JSONValue], MnemoError>] = []
-        var effects = WriteEffects(episodeCache: graphs.episodeCache(for: store))
+        var effects = WriteEffects(episodeCache: graphs.recallCache(for: store))
         do {
             try store.write { w in
                 for statement in statements {
@@ -55,7 +55,7 @@ extension Executor {
     /// store, and the caller runs the batch again with a savepoint per statement.
     private func runWritesWithoutSavepoints(_ statements: [Statement], now: Timestamp) -> [[JSONValue]]? {
         var answers: [[JSONValue]] = []
-        var effects = WriteEffects(episodeCache: graphs.episodeCache(for: store))
+        var effects = WriteEffects(episodeCache: graphs.recallCache(for: store))
         do {
             let preparation = RememberPreparation.remembers(in: statements) > 1
                 ? RememberPreparation(statements, ingestor: try ingest.ingestor(for: store), now: now) : nil
@@ -82,7 +82,7 @@ extension Executor {
         if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }
         if !effects.touched.isEmpty { try graphs.refresh(effects.touched, in: store) }
         if !effects.forgot, let cache = effects.episodeCache {
-            for (id, fields) in effects.episodeFields { cache.set(id, fields) }
+            for (id, fields) in effects.episodeFields { cache.setEpisode(id, fields) }
         }
     }
 
@@ -194,7 +194,7 @@ struct WriteEffects {
     /// Recall's cache of episode fields as it was before the transaction: if
     /// anything (a `forget` on another connection) drops the cache meanwhile,
     /// the fields go to the dropped one and can show nothing stale.
-    var episodeCache: EpisodeCache?
+    var episodeCache: RecallCache?
 
     mutating func merge(_ other: WriteEffects) {
         names += other.names

@@ -73,18 +73,21 @@ public final class GraphRegistry: Sendable {
         _ = caches.withLock { $0.removeValue(forKey: store.path) }
     }
 
-    /// Drops a space's cached episode lines (after consolidation moved episodes into scenes).
-    func forgetEpisodes(_ store: MemoryStore) {
+    /// Drops what recall keeps of a space's rows (after consolidation moved
+    /// episodes into scenes and linked names to one entity).
+    func forgetAnswers(_ store: MemoryStore) {
         _ = caches.withLock { $0.removeValue(forKey: store.path) }
     }
 
-    private let caches = Mutex<[String: EpisodeCache]>([:])
+    private let caches = Mutex<[String: RecallCache]>([:])
 
-    /// The space's cache of encoded episodes.
-    func episodeCache(for store: MemoryStore) -> EpisodeCache {
+    /// What recall keeps of the space's rows. Take it before reading: a cache
+    /// dropped meanwhile (by `forget` or consolidation) is replaced, and what a
+    /// stale read puts in the old one is never seen again.
+    func recallCache(for store: MemoryStore) -> RecallCache {
         caches.withLock { all in
             if let cache = all[store.path] { return cache }
-            let cache = EpisodeCache()
+            let cache = RecallCache()
             all[store.path] = cache
             return cache
         }
@@ -114,18 +117,4 @@ public final class GraphRegistry: Sendable {
     }
 
     private let pending = Mutex<[String: (store: MemoryStore, events: [(NodeID, Int64)])]>([:])
-}
-
-/// Episodes as answered, by id: an episode is never rewritten, so its answer
-/// line — serialised, without the closing brace, so that a score can follow —
-/// can be kept (until a `forget` drops the space's cache).
-final class EpisodeCache: Sendable {
-    private let entries = Mutex<[Int64: String]>([:])
-    func get(_ id: Int64) -> String? { entries.withLock { $0[id] } }
-    func set(_ id: Int64, _ fields: String) {
-        entries.withLock { all in
-            if all.count > 100_000 { all.removeAll(keepingCapacity: true) }
-            all[id] = fields
-        }
-    }
 }

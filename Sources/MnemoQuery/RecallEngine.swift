@@ -39,20 +39,24 @@ public struct RecallSettings: Sendable, Hashable {
 /// division by fan and a firing threshold, plus scene contiguity, base-level
 /// activation and temporal fit.
 struct RecallEngine {
-    let reader: ReadContext
+    /// Read only for what `cache` does not hold: a recall over cached rows
+    /// opens no read transaction.
+    let store: MemoryStore
     let graph: GraphIndex
     let text: TextIndex
     let dictionary: EntityDictionary
     let settings: RecallSettings
-    /// An episode's answer fields (episodes never change, so they are cached).
-    let episodeFields: (Int64) throws -> String
+    let cache: RecallCache
     let scratchPool: ScratchPool
 
     enum Seed: Hashable { case text, entity, about }
 
-    struct Scored {
+    /// A result before its answer line: the node, its stored id and the
+    /// fields recall adds (score, paths).
+    struct Ranked {
         var node: UInt32
-        var score: Double
+        var id: NodeID
+        var extra: [(String, JSONValue)]
     }
 
     func run(_ r: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [UInt32]) {
@@ -62,45 +66,26 @@ struct RecallEngine {
         let tokens = Analyzer.tokens(r.text)
         let words = tokens.map(\.text).filter { !Analyzer.stopWords.contains($0) }
         let window = TemporalResolver().resolve(r.text, at: now).first?.range
-        var sceneFilter: Int64?
-        if let title = r.scene {
-            guard let scene = try reader.scene(titled: title) else { throw MnemoError(.notFound, "no scene \"\(title)\"") }
-            sceneFilter = scene.id
-        }
-        var entitySeeds: [(Int64, Double, Seed)] = []
         let names = dictionary.find(in: tokens)
-        for found in names {
-            if let id = try reader.entityID(named: found.name) { entitySeeds.append((id, settings.entitySeed, .entity)) }
-        }
-        if let about = r.about {
-            guard let id = try reader.entityID(named: about) else { throw MnemoError(.notFound, "no entity \"\(about)\"") }
-            entitySeeds.append((id, settings.aboutSeed, .about))
-        }
+        let (sceneFilter, entitySeeds) = try cues(names: names.map(\.name), about: r.about, scene: r.scene)
         // Names the dictionary knows are seeded as entities; in the full-text query
         // they would only match every turn of a speaker.
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
         let textHits = try fullText(unnamed.isEmpty ? words : unnamed)
 
-        return graph.withView { view in
+        let ranked: [Ranked] = graph.withView { view in
             let sceneNode = sceneFilter.flatMap { view.node(NodeID(.scene, $0)) }
-            // Scratch arrays (a few bytes per node), pooled across recalls; only the
-            // entries of touched nodes are written, and they are reset at the end.
+            // Working memory (a few bytes per node), pooled across recalls; only the
+            // entries of touched nodes are written, and the pool resets them.
             let scratch = scratchPool.take(count: view.count)
-            // Moved out into locals for the loops (no exclusivity checks on a class's
-            // arrays per access), reset where touched, and moved back at the end.
-            var activation = scratch.activation, incoming = scratch.incoming, parent = scratch.parent, seed = scratch.seed
-            scratch.activation = []; scratch.incoming = []; scratch.parent = []; scratch.seed = []
-            var touched: [UInt32] = []
-            defer {
-                for n in touched {
-                    let i = Int(n)
-                    activation[i] = 0; incoming[i] = 0; parent[i] = .max; seed[i] = 0
-                }
-                scratch.activation = activation; scratch.incoming = incoming; scratch.parent = parent; scratch.seed = seed
-                scratchPool.give(scratch)
-            }
-            func bump(_ n: UInt32, _ a: Double) {
+            defer { scratchPool.give(scratch) }
+            let activation = scratch.activation, incoming = scratch.incoming
+            let parent = scratch.parent, seed = scratch.seed, linked = scratch.linked
+            var touched = scratch.touched
+            scratch.touched = []
+            defer { scratch.touched = touched }
+            @inline(__always) func bump(_ n: UInt32, _ a: Double) {
                 if activation[Int(n)] == 0 { touched.append(n) }
                 activation[Int(n)] += a
             }
@@ -114,43 +99,52 @@ struct RecallEngine {
                 bump(n, strength)
                 seed[Int(n)] = kind == .about ? 3 : 2
             }
-            func excluded(_ n: UInt32) -> Bool {
+            let includeArchived = r.includeArchived, includeSuperseded = r.asOf != nil
+            @inline(__always) func excluded(_ n: UInt32) -> Bool {
                 let flags = view.flags(n)
                 if flags.isEmpty { return false }
                 if flags.contains(.deleted) || flags.contains(.retracted) { return true }
-                if flags.contains(.archived) && !r.includeArchived { return true }
-                if flags.contains(.superseded) && r.asOf == nil { return true }
+                if flags.contains(.archived) && !includeArchived { return true }
+                if flags.contains(.superseded) && !includeSuperseded { return true }
                 return false
             }
             // Spread: each firing node shares its activation, decayed and divided by its fan.
             var frontier: [(UInt32, Double)] = touched.map { ($0, activation[Int($0)]) }
+            var reached: [UInt32] = []
             for hop in 0..<depth {
                 // What the last hop reaches spreads no further, and only episodes
                 // and facts are scored: entities and scenes reached then would be
                 // touched for nothing (half the work on a large graph).
                 let last = hop == depth - 1
-                var reached: [UInt32] = []
+                reached.removeAll(keepingCapacity: true)
+                @inline(__always) func deliver(_ n: UInt32, _ t: UInt32, _ gain: Double) {
+                    if last {
+                        let kind = view.id(t).kind
+                        guard kind == .episode || kind == .fact else { return }
+                    }
+                    guard !excluded(t) else { return }
+                    let i = Int(t)
+                    if incoming[i] == 0 { reached.append(t) }
+                    if seed[i] == 0 && parent[i] == .max { parent[i] = n }
+                    incoming[i] += gain
+                }
                 for (n, a) in frontier where a >= settings.threshold {
                     let fan = view.fan(n)
                     guard fan > 0 else { continue }
                     let share = a * settings.decay / Double(fan)
-                    view.forEachNeighbor(of: n) { t, w in
-                        if last {
-                            let kind = view.id(t).kind
-                            guard kind == .episode || kind == .fact else { return }
-                        }
-                        guard !excluded(t) else { return }
-                        let gain = share * Double(w)
-                        let i = Int(t)
-                        if incoming[i] == 0 { reached.append(t) }
-                        if seed[i] == 0 && parent[i] == .max { parent[i] = n }
-                        incoming[i] += gain
+                    for edge in view.edgeRange(of: n) {
+                        deliver(n, view.target(edge), share * Double(view.weight(edge)))
+                    }
+                    if let added = view.addedEdges(of: n) {
+                        for (t, w) in added { deliver(n, t, share * Double(w)) }
                     }
                 }
-                frontier = reached.map { ($0, incoming[Int($0)]) }
+                frontier.removeAll(keepingCapacity: true)
                 for t in reached {
-                    bump(t, incoming[Int(t)])
-                    incoming[Int(t)] = 0
+                    let i = Int(t)
+                    frontier.append((t, incoming[i]))
+                    bump(t, incoming[i])
+                    incoming[i] = 0
                 }
             }
             // Scene contiguity: the turns around a strongly activated episode.
@@ -164,53 +158,47 @@ struct RecallEngine {
             // Items linked directly to an entity the query names: the named
             // entities' neighbours (edges go both ways), gathered once instead
             // of looking through every candidate's neighbours.
-            var linked = scratch.linked
-            scratch.linked = []
-            var linkedNodes: [UInt32] = []
-            defer {
-                for n in linkedNodes { linked[Int(n)] = false }
-                scratch.linked = linked
-            }
             for named in Set(entitySeeds.compactMap({ view.node(NodeID(.entity, $0.0)) })) {
-                view.forEachNeighbor(of: named) { t, _ in
-                    if !linked[Int(t)] { linked[Int(t)] = true; linkedNodes.append(t) }
+                for edge in view.edgeRange(of: named) {
+                    let t = view.target(edge)
+                    if !linked[Int(t)] { linked[Int(t)] = true; scratch.linkedNodes.append(t) }
+                }
+                for (t, _) in view.addedEdges(of: named) ?? [] where !linked[Int(t)] {
+                    linked[Int(t)] = true; scratch.linkedNodes.append(t)
                 }
             }
             // Score the episodes and facts, keeping the best `limit` as they come.
             // The base-level term is bounded, so a candidate whose best possible
             // score stays below the current last place skips computing it.
             let baseBound = settings.baseLevelWeight * view.baseLevelBound()
+            let entityFactor = 1 + settings.entityBoost, temporalFactor = 1 + settings.temporalBoost
+            let windowFrom = window?.from?.microseconds ?? .min, windowTo = window?.to?.microseconds ?? .max
+            let asOf = r.asOf?.microseconds
+            let duringFrom = r.during?.from?.microseconds ?? .min, duringTo = r.during?.to?.microseconds ?? .max
             var top = TopK<UInt32>(limit)
             for n in touched where !excluded(n) {
                 let a = activation[Int(n)]
-                let id = view.id(n)
-                guard id.kind == .episode || id.kind == .fact else { continue }
-                let time = view.time(n)
-                if let asOf = r.asOf, time > asOf.microseconds { continue }
-                if let during = r.during, !view.inTime(n, from: during.from?.microseconds ?? .min, to: during.to?.microseconds ?? .max) { continue }
-                if let sceneNode, id.kind == .episode, view.scene(of: n) != sceneNode { continue }
+                let kind = view.id(n).kind
+                guard kind == .episode || kind == .fact else { continue }
+                if let asOf, view.time(n) > asOf { continue }
+                if r.during != nil, !view.inTime(n, from: duringFrom, to: duringTo) { continue }
+                if let sceneNode, kind == .episode, view.scene(of: n) != sceneNode { continue }
                 var boost = 1.0
-                if linked[Int(n)] { boost *= 1 + settings.entityBoost }
-                if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
-                    boost *= 1 + settings.temporalBoost
-                }
+                if linked[Int(n)] { boost *= entityFactor }
+                if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { boost *= temporalFactor }
                 // (The margin covers rounding: the bound is never below the score.)
                 if let last = top.last, (a + baseBound) * boost * (1 + 1e-9) < last { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
-                if linked[Int(n)] { score *= 1 + settings.entityBoost }
-                if let window, view.inTime(n, from: window.from?.microseconds ?? .min, to: window.to?.microseconds ?? .max) {
-                    score *= 1 + settings.temporalBoost
-                }
+                if linked[Int(n)] { score *= entityFactor }
+                if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { score *= temporalFactor }
                 top.add((n, score))
             }
-            let ranked = top.items.map { Scored(node: $0.0, score: $0.1) }
-            var lines: [JSONValue] = []
-            for item in ranked {
-                let id = view.id(item.node)
-                var extra: [(String, JSONValue)] = [("score", .double((item.score * 10_000).rounded() / 10_000))]
+            return top.items.map { node, score in
+                let id = view.id(node)
+                var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
                 if r.explain {
                     var path: [JSONValue] = [.string(id.description)]
-                    var cursor = item.node
+                    var cursor = node
                     var steps = 0
                     while parent[Int(cursor)] != .max, steps < 8 {
                         let p = parent[Int(cursor)]
@@ -221,24 +209,69 @@ struct RecallEngine {
                     let seed = ["text", "text", "entity", "about"][Int(seed[Int(cursor)])]
                     extra.append(("paths", .array([.object([("seed", .string(seed)), ("via", .array(path.reversed()))])])))
                 }
-                switch id.kind {
-                case .episode:
-                    if let prefix = try? episodeFields(id.number) {
-                        var line = prefix
-                        for (key, value) in extra {
-                            line += ","
-                            JSONValue.writeString(key, to: &line)
-                            line += ":"
-                            value.write(to: &line)
-                        }
-                        lines.append(.raw(line + "}"))
-                    }
-                case .fact:
-                    if let f = try? reader.fact(id: id.number) { lines.append(Encode.fact(f, extra: extra)) }
-                default: break
+                return Ranked(node: node, id: id, extra: extra)
+            }
+        }
+        return (try answerLines(ranked), ranked.map(\.node))
+    }
+
+    /// The scene `in scene` names and the entities the query names (found by
+    /// the dictionary) or gives with `about`, as seeds. SQLite is read only for
+    /// a scene or a name the cache does not hold.
+    private func cues(names: [String], about: String?, scene: String?) throws -> (scene: Int64?, seeds: [(Int64, Double, Seed)]) {
+        let wanted = names.map { (Name.normalize($0), settings.entitySeed, Seed.entity) }
+            + (about.map { [(Name.normalize($0), settings.aboutSeed, Seed.about)] } ?? [])
+        var known = wanted.map { cache.entity($0.0) }
+        var sceneID: Int64?
+        if scene != nil || known.contains(nil) {
+            try store.read { reader in
+                if let scene {
+                    guard let found = try reader.scene(titled: scene) else { throw MnemoError(.notFound, "no scene \"\(scene)\"") }
+                    sceneID = found.id
+                }
+                for (i, (norm, _, _)) in wanted.enumerated() where known[i] == nil {
+                    known[i] = try reader.entityID(named: norm)
+                    if let id = known[i] { cache.setEntity(norm, id) }
                 }
             }
-            return (lines, ranked.map(\.node))
+        }
+        if let about, known.last! == nil { throw MnemoError(.notFound, "no entity \"\(about)\"") }
+        let seeds = zip(wanted, known).compactMap { w, id in id.map { ($0, w.1, w.2) } }
+        return (sceneID, seeds)
+    }
+
+    /// The answer lines of the results, in rank order: episodes from the
+    /// cache, the rest (and episodes not cached yet) in one read. A result
+    /// deleted since the graph was read is left out.
+    private func answerLines(_ ranked: [Ranked]) throws -> [JSONValue] {
+        var prefixes = ranked.map { $0.id.kind == .episode ? cache.episode($0.id.number) : nil }
+        var facts: [Int: JSONValue] = [:]
+        if zip(ranked, prefixes).contains(where: { $1 == nil }) {
+            try store.read { reader in
+                for (i, item) in ranked.enumerated() where prefixes[i] == nil {
+                    switch item.id.kind {
+                    case .episode:
+                        guard let episode = try reader.episode(id: item.id.number) else { continue }
+                        let prefix = String(Encode.episode(episode).serialized.dropLast())
+                        cache.setEpisode(item.id.number, prefix)
+                        prefixes[i] = prefix
+                    case .fact:
+                        if let f = try reader.fact(id: item.id.number) { facts[i] = Encode.fact(f, extra: item.extra) }
+                    default: break
+                    }
+                }
+            }
+        }
+        return ranked.indices.compactMap { i -> JSONValue? in
+            if let fact = facts[i] { return fact }
+            guard var line = prefixes[i] else { return nil }
+            for (key, value) in ranked[i].extra {
+                line += ","
+                JSONValue.writeString(key, to: &line)
+                line += ":"
+                value.write(to: &line)
+            }
+            return .raw(line + "}")
         }
     }
 
@@ -250,41 +283,4 @@ struct RecallEngine {
         guard let best = hits.first?.1, best > 0 else { return hits.map { ($0.0, 0.01) } }
         return hits.map { ($0.0, $0.1 / best) }
     }
-}
-
-/// Per-node working arrays of one recall, kept for the next one.
-final class RecallScratch: @unchecked Sendable {
-    var activation: [Double] = []
-    var incoming: [Double] = []
-    /// The node that first sent activation to this one (`.max`: none).
-    var parent: [UInt32] = []
-    /// 0 not a seed, 1 text, 2 entity, 3 about.
-    var seed: [UInt8] = []
-    /// Whether the node is a neighbour of an entity the query names.
-    var linked: [Bool] = []
-
-    func ensure(_ count: Int) {
-        guard activation.count < count else { return }
-        let extra = count - activation.count
-        activation += [Double](repeating: 0, count: extra)
-        incoming += [Double](repeating: 0, count: extra)
-        parent += [UInt32](repeating: .max, count: extra)
-        seed += [UInt8](repeating: 0, count: extra)
-        linked += [Bool](repeating: false, count: extra)
-    }
-}
-
-/// Scratch arrays for concurrent recalls: each recall takes one and gives it back
-/// clean, so a recall costs what it touches, not the size of the graph.
-public final class ScratchPool: Sendable {
-    private let free = Mutex<[RecallScratch]>([])
-    public init() {}
-
-    func take(count: Int) -> RecallScratch {
-        let scratch = free.withLock { $0.popLast() } ?? RecallScratch()
-        scratch.ensure(count)
-        return scratch
-    }
-
-    func give(_ scratch: RecallScratch) { free.withLock { $0.append(scratch) } }
 }

@@ -42,15 +42,13 @@ struct RecallPruningTests {
         let now = Timestamp(iso8601: "2024-03-21T10:00:00Z")!
         let pool = ScratchPool()
         func recall(_ query: String, limit: Int) throws -> [(String, Double)] {
-            try store.read { reader in
-                let engine = RecallEngine(reader: reader, graph: graph, text: text, dictionary: dictionary, settings: RecallSettings(),
-                                          episodeFields: { id in "{\"id\":\"e:\(id)\"" }, scratchPool: pool)
-                let request = Recall(text: query, about: nil, scene: nil, during: nil, asOf: nil, depth: nil,
-                                     includeArchived: false, limit: limit, explain: false)
-                return try engine.run(request, now: now).lines.map { line in
-                    let object = try JSONSerialization.jsonObject(with: Data(line.serialized.utf8)) as! [String: Any]
-                    return (object["id"] as! String, object["score"] as! Double)
-                }
+            let engine = RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary, settings: RecallSettings(),
+                                      cache: RecallCache(), scratchPool: pool)
+            let request = Recall(text: query, about: nil, scene: nil, during: nil, asOf: nil, depth: nil,
+                                 includeArchived: false, limit: limit, explain: false)
+            return try engine.run(request, now: now).lines.map { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.serialized.utf8)) as! [String: Any]
+                return (object["id"] as! String, object["score"] as! Double)
             }
         }
         for _ in 0..<60 {

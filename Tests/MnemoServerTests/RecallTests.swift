@@ -106,6 +106,46 @@ struct RecallTests {
     }
 }
 
+/// Recall keeps the entity a name denotes between recalls; what changes that
+/// (consolidation linking two names, `forget`) must be seen by the next recall.
+@Suite("recall's kept names follow consolidation and forget")
+struct RecallNameCacheTests {
+    /// The first step of the explained path that reached `episode`.
+    func seed(of episode: String, in answer: Answer) -> String? {
+        let line = answer.objects.first { $0["id"] as? String == episode }
+        return ((line?["paths"] as? [[String: Any]])?.first?["via"] as? [String])?.first
+    }
+
+    @Test("a name consolidation links to another seeds the canonical entity in the next recall; after forget, the name is its own again, then not found")
+    func linkedAndForgotten() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        for statement in [
+            #"remember "The checkup went fine" by "Dr. Smith" at 2023-01-01T10:00 in scene "a""#,
+            #"remember "Bring the forms next time" by "Dr Smith" at 2023-01-02T10:00 in scene "b""#,
+            #"remember "Your results are in" by "Dr Smith" at 2023-01-03T10:00 in scene "c""#,
+        ] { #expect(try c.request(statement).code == nil) }
+        let queue = try DatabaseQueue(path: daemon.dataDirectory + "/spaces/default.sqlite")
+        defer { try? queue.close() }
+        func entity(_ norm: String) throws -> String {
+            "n:" + String(try queue.read { try Int64.fetchOne($0, sql: "SELECT id FROM entity WHERE norm = ?", arguments: [norm]) } ?? -1)
+        }
+        let dotted = try entity("dr. smith"), plain = try entity("dr smith")
+        let query = #"recall "forms" about "Dr. Smith" limit 5 explain"#
+        #expect(seed(of: "e:1", in: try c.request(query)) == dotted)
+
+        #expect(try c.request("consolidate").code == nil)
+        // "Dr. Smith" now denotes the canonical "Dr Smith": recall seeds that one.
+        #expect(seed(of: "e:1", in: try c.request(query)) == plain)
+
+        // Forgetting the canonical one removes the link: the name is its own again.
+        #expect(try c.request("forget \(plain)").code == nil)
+        #expect(seed(of: "e:1", in: try c.request(query)) == dotted)
+        #expect(try c.request("forget \(dotted)").code == nil)
+        #expect(try c.request(query).code == "NOT_FOUND")
+    }
+}
+
 /// `recall_inline` only moves recall between threads: answers and their order
 /// behind pipelined writes are the same either way.
 @Suite("recall on the network thread or on a worker")
