@@ -134,7 +134,8 @@ struct Builder {
     func dense(_ id: NodeID) -> UInt32? { storage.dense[id.kind]?[id.number] }
 
     @discardableResult
-    mutating func add(_ id: NodeID, time: Int64, flags: GraphIndex.Flags) -> UInt32 {
+    mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags) -> UInt32 {
+        let flags = id.kind == .episode || id.kind == .fact ? given.union(.answerable) : given
         if let n = dense(id) {
             storage.times[Int(n)] = time
             storage.flags[Int(n)] = flags

@@ -37,6 +37,12 @@ public final class GraphIndex: Sendable {
         public static let retracted = Flags(rawValue: 2)
         public static let superseded = Flags(rawValue: 4)
         public static let archived = Flags(rawValue: 8)
+        /// Not a reason to leave the node out: it is an episode or a fact, what
+        /// recall answers with. Kept beside the flags so that recall learns
+        /// both from one byte per node it reaches.
+        public static let answerable = Flags(rawValue: 128)
+        /// The flags that leave a node out (all but `answerable`).
+        public static let exclusions: Flags = [.deleted, .retracted, .superseded, .archived]
     }
 
     @usableFromInline

@@ -80,36 +80,37 @@ struct RecallEngine {
             // entries of touched nodes are written, and the pool resets them.
             let scratch = scratchPool.take(count: view.count)
             defer { scratchPool.give(scratch) }
-            let activation = scratch.activation, incoming = scratch.incoming
-            let parent = scratch.parent, seed = scratch.seed, linked = scratch.linked
+            let node = scratch.entries
             var touched = scratch.touched
             scratch.touched = []
             defer { scratch.touched = touched }
             @inline(__always) func bump(_ n: UInt32, _ a: Double) {
-                if activation[Int(n)] == 0 { touched.append(n) }
-                activation[Int(n)] += a
+                if node[Int(n)].activation == 0 { touched.append(n) }
+                node[Int(n)].activation += a
             }
             for (episode, score) in textHits {
                 guard let n = view.node(NodeID(.episode, episode)) else { continue }
                 bump(n, score)
-                seed[Int(n)] = 1
+                node[Int(n)].seed = 1
             }
             for (entity, strength, kind) in entitySeeds {
                 guard let n = view.node(NodeID(.entity, entity)) else { continue }
                 bump(n, strength)
-                seed[Int(n)] = kind == .about ? 3 : 2
+                node[Int(n)].seed = kind == .about ? 3 : 2
             }
             let includeArchived = r.includeArchived, includeSuperseded = r.asOf != nil
             @inline(__always) func excluded(_ n: UInt32) -> Bool {
-                let flags = view.flags(n)
-                if flags.isEmpty { return false }
+                excludes(view.flags(n))
+            }
+            @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
+                if flags.isDisjoint(with: .exclusions) { return false }
                 if flags.contains(.deleted) || flags.contains(.retracted) { return true }
                 if flags.contains(.archived) && !includeArchived { return true }
                 if flags.contains(.superseded) && !includeSuperseded { return true }
                 return false
             }
             // Spread: each firing node shares its activation, decayed and divided by its fan.
-            var frontier: [(UInt32, Double)] = touched.map { ($0, activation[Int($0)]) }
+            var frontier: [(UInt32, Double)] = touched.map { ($0, node[Int($0)].activation) }
             var reached: [UInt32] = []
             for hop in 0..<depth {
                 // What the last hop reaches spreads no further, and only episodes
@@ -118,15 +119,13 @@ struct RecallEngine {
                 let last = hop == depth - 1
                 reached.removeAll(keepingCapacity: true)
                 @inline(__always) func deliver(_ n: UInt32, _ t: UInt32, _ gain: Double) {
-                    if last {
-                        let kind = view.id(t).kind
-                        guard kind == .episode || kind == .fact else { return }
-                    }
-                    guard !excluded(t) else { return }
+                    let flags = view.flags(t)
+                    if last && !flags.contains(.answerable) { return }
+                    guard !excludes(flags) else { return }
                     let i = Int(t)
-                    if incoming[i] == 0 { reached.append(t) }
-                    if seed[i] == 0 && parent[i] == .max { parent[i] = n }
-                    incoming[i] += gain
+                    if node[i].incoming == 0 { reached.append(t) }
+                    if node[i].seed == 0 && node[i].parent == .max { node[i].parent = n }
+                    node[i].incoming += gain
                 }
                 for (n, a) in frontier where a >= settings.threshold {
                     let fan = view.fan(n)
@@ -142,17 +141,17 @@ struct RecallEngine {
                 frontier.removeAll(keepingCapacity: true)
                 for t in reached {
                     let i = Int(t)
-                    frontier.append((t, incoming[i]))
-                    bump(t, incoming[i])
-                    incoming[i] = 0
+                    frontier.append((t, node[i].incoming))
+                    bump(t, node[i].incoming)
+                    node[i].incoming = 0
                 }
             }
             // Scene contiguity: the turns around a strongly activated episode.
-            let strong = TopK.of(touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, activation[Int($0)]) }, k: 20)
+            let strong = TopK.of(touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, node[Int($0)].activation) }, k: 20)
             for (n, a) in strong {
                 for m in view.timeNeighbors(of: n) where !excluded(m) {
                     bump(m, a * settings.contiguity)
-                    if parent[Int(m)] == .max && seed[Int(m)] == 0 { parent[Int(m)] = n }
+                    if node[Int(m)].parent == .max && node[Int(m)].seed == 0 { node[Int(m)].parent = n }
                 }
             }
             // Items linked directly to an entity the query names: the named
@@ -161,10 +160,10 @@ struct RecallEngine {
             for named in Set(entitySeeds.compactMap({ view.node(NodeID(.entity, $0.0)) })) {
                 for edge in view.edgeRange(of: named) {
                     let t = view.target(edge)
-                    if !linked[Int(t)] { linked[Int(t)] = true; scratch.linkedNodes.append(t) }
+                    if !node[Int(t)].linked { node[Int(t)].linked = true; scratch.linkedNodes.append(t) }
                 }
-                for (t, _) in view.addedEdges(of: named) ?? [] where !linked[Int(t)] {
-                    linked[Int(t)] = true; scratch.linkedNodes.append(t)
+                for (t, _) in view.addedEdges(of: named) ?? [] where !node[Int(t)].linked {
+                    node[Int(t)].linked = true; scratch.linkedNodes.append(t)
                 }
             }
             // Score the episodes and facts, keeping the best `limit` as they come.
@@ -176,40 +175,42 @@ struct RecallEngine {
             let asOf = r.asOf?.microseconds
             let duringFrom = r.during?.from?.microseconds ?? .min, duringTo = r.during?.to?.microseconds ?? .max
             var top = TopK<UInt32>(limit)
-            for n in touched where !excluded(n) {
-                let a = activation[Int(n)]
+            for n in touched {
+                let flags = view.flags(n)
+                guard flags.contains(.answerable), !excludes(flags) else { continue }
+                let a = node[Int(n)].activation
                 let kind = view.id(n).kind
-                guard kind == .episode || kind == .fact else { continue }
                 if let asOf, view.time(n) > asOf { continue }
                 if r.during != nil, !view.inTime(n, from: duringFrom, to: duringTo) { continue }
                 if let sceneNode, kind == .episode, view.scene(of: n) != sceneNode { continue }
                 var boost = 1.0
-                if linked[Int(n)] { boost *= entityFactor }
+                let linked = node[Int(n)].linked
+                if linked { boost *= entityFactor }
                 if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { boost *= temporalFactor }
                 // (The margin covers rounding: the bound is never below the score.)
                 if let last = top.last, (a + baseBound) * boost * (1 + 1e-9) < last { continue }
                 var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
-                if linked[Int(n)] { score *= entityFactor }
+                if linked { score *= entityFactor }
                 if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { score *= temporalFactor }
                 top.add((n, score))
             }
-            return top.items.map { node, score in
-                let id = view.id(node)
+            return top.items.map { n, score in
+                let id = view.id(n)
                 var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
                 if r.explain {
                     var path: [JSONValue] = [.string(id.description)]
-                    var cursor = node
+                    var cursor = n
                     var steps = 0
-                    while parent[Int(cursor)] != .max, steps < 8 {
-                        let p = parent[Int(cursor)]
+                    while node[Int(cursor)].parent != .max, steps < 8 {
+                        let p = node[Int(cursor)].parent
                         path.append(.string(view.id(p).description))
                         cursor = p
                         steps += 1
                     }
-                    let seed = ["text", "text", "entity", "about"][Int(seed[Int(cursor)])]
+                    let seed = ["text", "text", "entity", "about"][Int(node[Int(cursor)].seed)]
                     extra.append(("paths", .array([.object([("seed", .string(seed)), ("via", .array(path.reversed()))])])))
                 }
-                return Ranked(node: node, id: id, extra: extra)
+                return Ranked(node: n, id: id, extra: extra)
             }
         }
         return (try answerLines(ranked), ranked.map(\.node))
@@ -248,10 +249,13 @@ struct RecallEngine {
         var facts: [Int: JSONValue] = [:]
         if zip(ranked, prefixes).contains(where: { $1 == nil }) {
             try store.read { reader in
+                let episodes = try reader.episodes(ids: ranked.indices.compactMap {
+                    ranked[$0].id.kind == .episode && prefixes[$0] == nil ? ranked[$0].id.number : nil
+                })
                 for (i, item) in ranked.enumerated() where prefixes[i] == nil {
                     switch item.id.kind {
                     case .episode:
-                        guard let episode = try reader.episode(id: item.id.number) else { continue }
+                        guard let episode = episodes[item.id.number] else { continue }
                         let prefix = String(Encode.episode(episode).serialized.dropLast())
                         cache.setEpisode(item.id.number, prefix)
                         prefixes[i] = prefix

@@ -124,23 +124,42 @@ extension WriteContext {
 extension ReadContext {
     /// An episode with its speaker, scene, entities and resolved times.
     public func episode(id: Int64) throws -> Episode? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT e.text, sp.name, e.at, e.scene_id, s.title, e.ref, e.importance, e.recorded_at
-            FROM episode e LEFT JOIN entity sp ON sp.id = e.speaker_id LEFT JOIN scene s ON s.id = e.scene_id
-            WHERE e.id = ?
-            """), arguments: [id]) else { return nil }
-        let entities = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT n.name FROM episode_entity ee JOIN entity n ON n.id = ee.entity_id WHERE ee.episode_id = ?
-            GROUP BY n.id ORDER BY MIN(CASE ee.role WHEN 'speaker' THEN 0 ELSE 1 END), n.name
-            """), arguments: [id])
-        let times = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT text, from_time, to_time FROM episode_time WHERE episode_id = ? ORDER BY position
-            """), arguments: [id]).map {
-            TimeMention(text: $0[0], range: TimeRange(from: Timestamp(microseconds: $0[1]), to: Timestamp(microseconds: $0[2])))
+        try episodes(ids: [id])[id]
+    }
+
+    /// Episodes by id, read in three statements however many there are (recall
+    /// answers ten or twenty at once). Ids that do not exist are left out.
+    public func episodes(ids: [Int64]) throws -> [Int64: Episode] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        var entities: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT ee.episode_id, n.name FROM episode_entity ee JOIN entity n ON n.id = ee.entity_id
+            WHERE ee.episode_id IN (SELECT value FROM json_each(?))
+            GROUP BY ee.episode_id, n.id ORDER BY ee.episode_id, MIN(CASE ee.role WHEN 'speaker' THEN 0 ELSE 1 END), n.name
+            """), arguments: [list]) {
+            entities[row[0], default: []].append(row[1])
         }
-        return Episode(id: id, text: row[0], speaker: row[1], at: Timestamp(microseconds: row[2]), sceneID: row[3],
-                       sceneTitle: row[4], ref: row[5], importance: row[6], entities: entities, times: times,
-                       recordedAt: Timestamp(microseconds: row[7]))
+        var times: [Int64: [TimeMention]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT episode_id, text, from_time, to_time FROM episode_time
+            WHERE episode_id IN (SELECT value FROM json_each(?)) ORDER BY episode_id, position
+            """), arguments: [list]) {
+            times[row[0], default: []].append(
+                TimeMention(text: row[1], range: TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(microseconds: row[3]))))
+        }
+        var found: [Int64: Episode] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT e.id, e.text, sp.name, e.at, e.scene_id, s.title, e.ref, e.importance, e.recorded_at
+            FROM episode e LEFT JOIN entity sp ON sp.id = e.speaker_id LEFT JOIN scene s ON s.id = e.scene_id
+            WHERE e.id IN (SELECT value FROM json_each(?))
+            """), arguments: [list]) {
+            let id: Int64 = row[0]
+            found[id] = Episode(id: id, text: row[1], speaker: row[2], at: Timestamp(microseconds: row[3]), sceneID: row[4],
+                                sceneTitle: row[5], ref: row[6], importance: row[7], entities: entities[id] ?? [],
+                                times: times[id] ?? [], recordedAt: Timestamp(microseconds: row[8]))
+        }
+        return found
     }
 
     /// Episodes carrying a client `ref`, oldest first.
