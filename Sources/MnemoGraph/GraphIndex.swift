@@ -108,6 +108,25 @@ public final class GraphIndex: Sendable {
         try storage.withLock { s in try body(View(storage: s)) }
     }
 
+    /// The built edges and the flags of every node, as `View.withBuffers` lends
+    /// them (edges added since the build are in `View.addedEdges(of:)`).
+    public struct Buffers {
+        @usableFromInline let offsets: UnsafeBufferPointer<Int>
+        @usableFromInline let targets: UnsafeBufferPointer<UInt32>
+        @usableFromInline let weights: UnsafeBufferPointer<Float>
+        @usableFromInline let flagsOf: UnsafeBufferPointer<Flags>
+
+        @inlinable init(offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
+                        weights: UnsafeBufferPointer<Float>, flagsOf: UnsafeBufferPointer<Flags>) {
+            self.offsets = offsets; self.targets = targets; self.weights = weights; self.flagsOf = flagsOf
+        }
+
+        @inlinable public func flags(_ n: UInt32) -> Flags { flagsOf[Int(n)] }
+        @inlinable public func edgeRange(of n: UInt32) -> Range<Int> { offsets[Int(n)]..<offsets[Int(n) + 1] }
+        @inlinable public func target(_ edge: Int) -> UInt32 { targets[edge] }
+        @inlinable public func weight(_ edge: Int) -> Float { weights[edge] }
+    }
+
     /// Read access to the index while `withView` holds it.
     /// Its accessors are inlinable: recall calls them for every edge it follows.
     public struct View {
@@ -142,6 +161,21 @@ public final class GraphIndex: Sendable {
         @inlinable public func weight(_ edge: Int) -> Float { storage.weights[edge] }
         @inlinable public func addedEdges(of n: UInt32) -> [(UInt32, Float)]? {
             storage.extra.isEmpty ? nil : storage.extra[n]
+        }
+
+        /// Runs `body` with the edge arrays and flags as buffers, for loops that
+        /// follow many edges: no bounds checks, no reference counting. The
+        /// buffers are valid only inside `body`.
+        @inlinable public func withBuffers<T>(_ body: (Buffers) throws -> T) rethrows -> T {
+            try storage.offsets.withUnsafeBufferPointer { offsets in
+                try storage.targets.withUnsafeBufferPointer { targets in
+                    try storage.weights.withUnsafeBufferPointer { weights in
+                        try storage.flags.withUnsafeBufferPointer { flags in
+                            try body(Buffers(offsets: offsets, targets: targets, weights: weights, flagsOf: flags))
+                        }
+                    }
+                }
+            }
         }
 
         /// The scene an episode belongs to.

@@ -84,115 +84,118 @@ struct RecallEngine {
             var touched = scratch.touched
             scratch.touched = []
             defer { scratch.touched = touched }
-            @inline(__always) func bump(_ n: UInt32, _ a: Double) {
-                if node[Int(n)].activation == 0 { touched.append(n) }
-                node[Int(n)].activation += a
-            }
-            for (episode, score) in textHits {
-                guard let n = view.node(NodeID(.episode, episode)) else { continue }
-                bump(n, score)
-                node[Int(n)].seed = 1
-            }
-            for (entity, strength, kind) in entitySeeds {
-                guard let n = view.node(NodeID(.entity, entity)) else { continue }
-                bump(n, strength)
-                node[Int(n)].seed = kind == .about ? 3 : 2
-            }
-            let includeArchived = r.includeArchived, includeSuperseded = r.asOf != nil
-            @inline(__always) func excluded(_ n: UInt32) -> Bool {
-                excludes(view.flags(n))
-            }
-            @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
-                if flags.isDisjoint(with: .exclusions) { return false }
-                if flags.contains(.deleted) || flags.contains(.retracted) { return true }
-                if flags.contains(.archived) && !includeArchived { return true }
-                if flags.contains(.superseded) && !includeSuperseded { return true }
-                return false
-            }
-            // Spread: each firing node shares its activation, decayed and divided by its fan.
-            var frontier: [(UInt32, Double)] = touched.map { ($0, node[Int($0)].activation) }
-            var reached: [UInt32] = []
-            for hop in 0..<depth {
-                // What the last hop reaches spreads no further, and only episodes
-                // and facts are scored: entities and scenes reached then would be
-                // touched for nothing (half the work on a large graph).
-                let last = hop == depth - 1
-                reached.removeAll(keepingCapacity: true)
-                @inline(__always) func deliver(_ n: UInt32, _ t: UInt32, _ gain: Double) {
-                    let flags = view.flags(t)
-                    if last && !flags.contains(.answerable) { return }
-                    guard !excludes(flags) else { return }
-                    let i = Int(t)
-                    if node[i].incoming == 0 { reached.append(t) }
-                    if node[i].seed == 0 && node[i].parent == .max { node[i].parent = n }
-                    node[i].incoming += gain
+            let top = view.withBuffers { g in
+                @inline(__always) func bump(_ n: UInt32, _ a: Double) {
+                    if node[Int(n)].activation == 0 { touched.append(n) }
+                    node[Int(n)].activation += a
                 }
-                for (n, a) in frontier where a >= settings.threshold {
-                    let fan = view.fan(n)
-                    guard fan > 0 else { continue }
-                    let share = a * settings.decay / Double(fan)
-                    for edge in view.edgeRange(of: n) {
-                        deliver(n, view.target(edge), share * Double(view.weight(edge)))
+                for (episode, score) in textHits {
+                    guard let n = view.node(NodeID(.episode, episode)) else { continue }
+                    bump(n, score)
+                    node[Int(n)].seed = 1
+                }
+                for (entity, strength, kind) in entitySeeds {
+                    guard let n = view.node(NodeID(.entity, entity)) else { continue }
+                    bump(n, strength)
+                    node[Int(n)].seed = kind == .about ? 3 : 2
+                }
+                let includeArchived = r.includeArchived, includeSuperseded = r.asOf != nil
+                @inline(__always) func excluded(_ n: UInt32) -> Bool {
+                    excludes(g.flags(n))
+                }
+                @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
+                    if flags.isDisjoint(with: .exclusions) { return false }
+                    if flags.contains(.deleted) || flags.contains(.retracted) { return true }
+                    if flags.contains(.archived) && !includeArchived { return true }
+                    if flags.contains(.superseded) && !includeSuperseded { return true }
+                    return false
+                }
+                // Spread: each firing node shares its activation, decayed and divided by its fan.
+                var frontier: [(UInt32, Double)] = touched.map { ($0, node[Int($0)].activation) }
+                var reached: [UInt32] = []
+                for hop in 0..<depth {
+                    // What the last hop reaches spreads no further, and only episodes
+                    // and facts are scored: entities and scenes reached then would be
+                    // touched for nothing (half the work on a large graph).
+                    let last = hop == depth - 1
+                    reached.removeAll(keepingCapacity: true)
+                    @inline(__always) func deliver(_ n: UInt32, _ t: UInt32, _ gain: Double) {
+                        let flags = g.flags(t)
+                        if last && !flags.contains(.answerable) { return }
+                        guard !excludes(flags) else { return }
+                        let i = Int(t)
+                        if node[i].incoming == 0 { reached.append(t) }
+                        if node[i].seed == 0 && node[i].parent == .max { node[i].parent = n }
+                        node[i].incoming += gain
                     }
-                    if let added = view.addedEdges(of: n) {
-                        for (t, w) in added { deliver(n, t, share * Double(w)) }
+                    for (n, a) in frontier where a >= settings.threshold {
+                        let fan = view.fan(n)
+                        guard fan > 0 else { continue }
+                        let share = a * settings.decay / Double(fan)
+                        for edge in g.edgeRange(of: n) {
+                            deliver(n, g.target(edge), share * Double(g.weight(edge)))
+                        }
+                        if let added = view.addedEdges(of: n) {
+                            for (t, w) in added { deliver(n, t, share * Double(w)) }
+                        }
+                    }
+                    frontier.removeAll(keepingCapacity: true)
+                    for t in reached {
+                        let i = Int(t)
+                        frontier.append((t, node[i].incoming))
+                        bump(t, node[i].incoming)
+                        node[i].incoming = 0
                     }
                 }
-                frontier.removeAll(keepingCapacity: true)
-                for t in reached {
-                    let i = Int(t)
-                    frontier.append((t, node[i].incoming))
-                    bump(t, node[i].incoming)
-                    node[i].incoming = 0
+                // Scene contiguity: the turns around a strongly activated episode.
+                let strong = TopK.of(touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, node[Int($0)].activation) }, k: 20)
+                for (n, a) in strong {
+                    for m in view.timeNeighbors(of: n) where !excluded(m) {
+                        bump(m, a * settings.contiguity)
+                        if node[Int(m)].parent == .max && node[Int(m)].seed == 0 { node[Int(m)].parent = n }
+                    }
                 }
-            }
-            // Scene contiguity: the turns around a strongly activated episode.
-            let strong = TopK.of(touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, node[Int($0)].activation) }, k: 20)
-            for (n, a) in strong {
-                for m in view.timeNeighbors(of: n) where !excluded(m) {
-                    bump(m, a * settings.contiguity)
-                    if node[Int(m)].parent == .max && node[Int(m)].seed == 0 { node[Int(m)].parent = n }
+                // Items linked directly to an entity the query names: the named
+                // entities' neighbours (edges go both ways), gathered once instead
+                // of looking through every candidate's neighbours.
+                for named in Set(entitySeeds.compactMap({ view.node(NodeID(.entity, $0.0)) })) {
+                    for edge in g.edgeRange(of: named) {
+                        let t = g.target(edge)
+                        if !node[Int(t)].linked { node[Int(t)].linked = true; scratch.linkedNodes.append(t) }
+                    }
+                    for (t, _) in view.addedEdges(of: named) ?? [] where !node[Int(t)].linked {
+                        node[Int(t)].linked = true; scratch.linkedNodes.append(t)
+                    }
                 }
-            }
-            // Items linked directly to an entity the query names: the named
-            // entities' neighbours (edges go both ways), gathered once instead
-            // of looking through every candidate's neighbours.
-            for named in Set(entitySeeds.compactMap({ view.node(NodeID(.entity, $0.0)) })) {
-                for edge in view.edgeRange(of: named) {
-                    let t = view.target(edge)
-                    if !node[Int(t)].linked { node[Int(t)].linked = true; scratch.linkedNodes.append(t) }
+                // Score the episodes and facts, keeping the best `limit` as they come.
+                // The base-level term is bounded, so a candidate whose best possible
+                // score stays below the current last place skips computing it.
+                let baseBound = settings.baseLevelWeight * view.baseLevelBound()
+                let entityFactor = 1 + settings.entityBoost, temporalFactor = 1 + settings.temporalBoost
+                let windowFrom = window?.from?.microseconds ?? .min, windowTo = window?.to?.microseconds ?? .max
+                let asOf = r.asOf?.microseconds
+                let duringFrom = r.during?.from?.microseconds ?? .min, duringTo = r.during?.to?.microseconds ?? .max
+                var top = TopK<UInt32>(limit)
+                for n in touched {
+                    let flags = g.flags(n)
+                    guard flags.contains(.answerable), !excludes(flags) else { continue }
+                    let a = node[Int(n)].activation
+                    let kind = view.id(n).kind
+                    if let asOf, view.time(n) > asOf { continue }
+                    if r.during != nil, !view.inTime(n, from: duringFrom, to: duringTo) { continue }
+                    if let sceneNode, kind == .episode, view.scene(of: n) != sceneNode { continue }
+                    var boost = 1.0
+                    let linked = node[Int(n)].linked
+                    if linked { boost *= entityFactor }
+                    if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { boost *= temporalFactor }
+                    // (The margin covers rounding: the bound is never below the score.)
+                    if let last = top.last, (a + baseBound) * boost * (1 + 1e-9) < last { continue }
+                    var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
+                    if linked { score *= entityFactor }
+                    if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { score *= temporalFactor }
+                    top.add((n, score))
                 }
-                for (t, _) in view.addedEdges(of: named) ?? [] where !node[Int(t)].linked {
-                    node[Int(t)].linked = true; scratch.linkedNodes.append(t)
-                }
-            }
-            // Score the episodes and facts, keeping the best `limit` as they come.
-            // The base-level term is bounded, so a candidate whose best possible
-            // score stays below the current last place skips computing it.
-            let baseBound = settings.baseLevelWeight * view.baseLevelBound()
-            let entityFactor = 1 + settings.entityBoost, temporalFactor = 1 + settings.temporalBoost
-            let windowFrom = window?.from?.microseconds ?? .min, windowTo = window?.to?.microseconds ?? .max
-            let asOf = r.asOf?.microseconds
-            let duringFrom = r.during?.from?.microseconds ?? .min, duringTo = r.during?.to?.microseconds ?? .max
-            var top = TopK<UInt32>(limit)
-            for n in touched {
-                let flags = view.flags(n)
-                guard flags.contains(.answerable), !excludes(flags) else { continue }
-                let a = node[Int(n)].activation
-                let kind = view.id(n).kind
-                if let asOf, view.time(n) > asOf { continue }
-                if r.during != nil, !view.inTime(n, from: duringFrom, to: duringTo) { continue }
-                if let sceneNode, kind == .episode, view.scene(of: n) != sceneNode { continue }
-                var boost = 1.0
-                let linked = node[Int(n)].linked
-                if linked { boost *= entityFactor }
-                if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { boost *= temporalFactor }
-                // (The margin covers rounding: the bound is never below the score.)
-                if let last = top.last, (a + baseBound) * boost * (1 + 1e-9) < last { continue }
-                var score = a + settings.baseLevelWeight * view.baseLevel(n, now: now.microseconds)
-                if linked { score *= entityFactor }
-                if window != nil, view.inTime(n, from: windowFrom, to: windowTo) { score *= temporalFactor }
-                top.add((n, score))
+                return top
             }
             return top.items.map { n, score in
                 let id = view.id(n)

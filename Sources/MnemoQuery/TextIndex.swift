@@ -30,6 +30,11 @@ public final class TextIndex: Sendable {
         /// The highest episode id indexed: episodes only get higher ids, so
         /// catching up reads the ones above it.
         var lastEpisode: Int64 = 0
+        /// Scores of one search by episode id, and the ids it wrote: adding up
+        /// a query's terms in an array instead of a dictionary (searches hold
+        /// the lock, so one is enough). Zero everywhere between searches.
+        var sums: [Double] = []
+        var scored: [Int64] = []
     }
 
     private let state = Mutex(State())
@@ -81,24 +86,34 @@ public final class TextIndex: Sendable {
     func search(_ terms: [String], limit: Int) -> [(Int64, Double)] {
         guard limit > 0 else { return [] }
         let k1 = 1.2, b = 0.75
-        var scores: [Int64: Double] = [:]
-        state.withLock { s in
-            guard s.documents > 0 else { return }
+        return state.withLock { s -> [(Int64, Double)] in
+            guard s.documents > 0 else { return [] }
             let n = Double(s.documents)
             let averageLength = Double(s.totalLength) / n
+            if s.sums.count <= Int(s.lastEpisode) { s.sums += [Double](repeating: 0, count: Int(s.lastEpisode) + 1 - s.sums.count) }
+            var sums = s.sums, scored = s.scored
+            s.sums = []; s.scored = []
+            defer {
+                for id in scored { sums[Int(id)] = 0 }
+                scored.removeAll(keepingCapacity: true)
+                s.sums = sums; s.scored = scored
+            }
             for term in terms {
                 guard let list = s.postings[term] else { continue }
                 let df = Double(list.count)
                 var idf = log((n - df + 0.5) / (df + 0.5))
                 if idf <= 0 { idf = 1e-6 }
-                scores.reserveCapacity(scores.count + list.count)
                 for p in list {
                     let tf = Double(p.frequency)
-                    scores[p.episode, default: 0] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
+                    let i = Int(p.episode)
+                    if sums[i] == 0 { scored.append(p.episode) }   // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
+                    sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
                 }
             }
+            var top = TopK<Int64>(limit)
+            for id in scored { top.add((id, sums[Int(id)])) }
+            return top.items
         }
-        return TopK.of(scores.lazy.map { ($0.key, $0.value) }, k: limit)
     }
 
     /// How often each stem occurs in a text, and how many tokens it has. Stop
