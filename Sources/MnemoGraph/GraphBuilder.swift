@@ -135,7 +135,11 @@ struct Builder {
 
     @discardableResult
     mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags) -> UInt32 {
-        let flags = id.kind == .episode || id.kind == .fact ? given.union(.answerable) : given
+        let flags = switch id.kind {
+        case .episode: given.union([.answerable, .episode])
+        case .fact: given.union(.answerable)
+        default: given
+        }
         if let n = dense(id) {
             storage.times[Int(n)] = time
             storage.flags[Int(n)] = flags

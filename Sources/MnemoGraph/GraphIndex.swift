@@ -41,7 +41,10 @@ public final class GraphIndex: Sendable {
         /// recall answers with. Kept beside the flags so that recall learns
         /// both from one byte per node it reaches.
         public static let answerable = Flags(rawValue: 128)
-        /// The flags that leave a node out (all but `answerable`).
+        /// Not a reason either: the node is an episode (scene contiguity
+        /// looks for them among thousands of reached nodes).
+        public static let episode = Flags(rawValue: 64)
+        /// The flags that leave a node out (all but `answerable` and `episode`).
         public static let exclusions: Flags = [.deleted, .retracted, .superseded, .archived]
     }
 

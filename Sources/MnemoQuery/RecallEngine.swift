@@ -148,7 +148,7 @@ struct RecallEngine {
                     }
                 }
                 // Scene contiguity: the turns around a strongly activated episode.
-                let strong = TopK.of(touched.lazy.filter { view.id($0).kind == .episode }.map { ($0, node[Int($0)].activation) }, k: 20)
+                let strong = TopK.of(touched.lazy.filter { g.flags($0).contains(.episode) }.map { ($0, node[Int($0)].activation) }, k: 20)
                 for (n, a) in strong {
                     for m in view.timeNeighbors(of: n) where !excluded(m) {
                         bump(m, a * settings.contiguity)
@@ -180,10 +180,9 @@ struct RecallEngine {
                     let flags = g.flags(n)
                     guard flags.contains(.answerable), !excludes(flags) else { continue }
                     let a = node[Int(n)].activation
-                    let kind = view.id(n).kind
                     if let asOf, view.time(n) > asOf { continue }
                     if r.during != nil, !view.inTime(n, from: duringFrom, to: duringTo) { continue }
-                    if let sceneNode, kind == .episode, view.scene(of: n) != sceneNode { continue }
+                    if let sceneNode, flags.contains(.episode), view.scene(of: n) != sceneNode { continue }
                     var boost = 1.0
                     let linked = node[Int(n)].linked
                     if linked { boost *= entityFactor }
