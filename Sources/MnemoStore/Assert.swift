@@ -34,7 +34,11 @@ extension WriteContext {
         if let title = assertion.scene { scene = try self.sceneID(titled: title, at: assertion.validFrom ?? now) }
 
         let requested = TimeRange(from: assertion.validFrom, to: assertion.validTo)
-        if let existing = try believedDuplicate(key: key.value, predicateID: info.id, roles: roles, valid: requested) {
+        if !cache.factKeysLoaded {
+            cache.loadFactKeys(try Int64.fetchSet(db.cachedStatement(sql: "SELECT key FROM fact")))
+        }
+        if cache.mayHoldFact(key: key.value),
+           let existing = try believedDuplicate(key: key.value, predicateID: info.id, roles: roles, valid: requested) {
             try addSources(assertion.sources, to: existing)
             return AssertOutcome(factID: existing, created: false, supersedes: [], supersededBy: [])
         }
@@ -64,6 +68,7 @@ extension WriteContext {
         insertFact.bind(9, scene)
         try insertFact.run()
         let factID = db.lastInsertedRowID
+        cache.addFactKey(key.value)
         let insertRole = try FastStatement(db, """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)

@@ -18,12 +18,15 @@ public final class MemoryStore: Sendable {
     let pool: DatabasePool
     let options: StoreOptions
     let cache = WriterCache()
+    let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the database at `path` and upgrades its schema
     /// to the latest version this build knows.
     public init(path: String, options: StoreOptions = StoreOptions()) throws(MnemoError) {
         self.path = path
         self.options = options
+        let checkpointer = Checkpointer(path: path, pages: options.checkpointPages)
+        self.checkpointer = checkpointer
         var config = Configuration()
         config.maximumReaderCount = max(1, options.maximumReaders)
         config.busyMode = .timeout(options.busyTimeout)
@@ -37,10 +40,10 @@ public final class MemoryStore: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-                // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB: a batch of
-                // random index inserts dirties thousands of pages, and checkpointing
-                // (with its fsyncs) after every commit would dominate ingest.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+                // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB (a batch of
+                // random index inserts dirties thousands of pages), and not inside a
+                // commit: the checkpointer does it on a thread of its own.
+                checkpointer.install(on: db)
             }
         }
         do {
@@ -57,6 +60,17 @@ public final class MemoryStore: Sendable {
         }
     }
 
+    deinit {
+        // The writer's WAL hook points at the checkpointer: close the
+        // connections first, then let the checkpointer finish.
+        try? pool.close()
+        checkpointer.close()
+    }
+
+    /// How many times the WAL was folded back into the file in the background
+    /// (see `StoreOptions.checkpointPages`), for tests and benchmarks.
+    public var backgroundCheckpoints: Int { checkpointer.completedRuns }
+
     /// The schema version the database is at.
     public func schemaVersion() throws(MnemoError) -> Int {
         try read { try Migrations.appliedVersion($0.db) }
@@ -69,6 +83,7 @@ public final class MemoryStore: Sendable {
         if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
         do {
             return try pool.write { db in
+                try cache.checkDataVersion(Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0)
                 let context = WriteContext(db: db, cache: cache, now: options.clock())
                 let result = try body(context)
                 try context.indexNewEpisodes()

@@ -8,6 +8,10 @@ public struct StoreOptions: Sendable {
     /// `read` calls (SQLite's `mmap_size`); 0 turns the map off. Writes never
     /// go through the map.
     public var mmapSizeBytes: Int = 1 << 30
+    /// WAL pages after which a background connection folds the WAL back into
+    /// the file (`Checkpointer`); at four times as many the writer does it
+    /// itself. About 64 MiB by default.
+    public var checkpointPages: Int = 16_384
     /// How many read connections may run at once beside the single writer.
     public var maximumReaders: Int = 8
     /// How long a connection waits on a lock held by another process, in seconds.

@@ -35,7 +35,7 @@ public struct WriteContext {
 
     /// Drops the names and ids this connection remembers, after rows were
     /// changed behind its back (a consolidation run undone).
-    public func forgetCachedNames() { cache.reset() }
+    public func forgetCachedNames() { cache.forgetAll() }
 
     /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
     /// back (and names it cached forgotten) while the transaction goes on.

@@ -19,6 +19,14 @@ final class WriterCache: @unchecked Sendable {
     private var predicates: [String: PredicateInfo] = [:]
     private var entityNames: [Int64: String] = [:]
     private var sceneTitles: [Int64: String] = [:]
+    /// The key of every fact in the store (`nil` until first needed): an
+    /// assertion whose key is not here cannot repeat a fact, and skips looking
+    /// for one. It may hold more keys than the store (a rolled-back insert, a
+    /// forgotten fact), never fewer, so it survives `reset()`.
+    private var factKeys: Set<Int64>?
+    /// SQLite's `data_version` at the last write: it changes when another
+    /// connection (another process) commits behind this cache's back.
+    private var dataVersion: Int64?
 
     func entity(_ norm: String) -> Int64? { lock.withLock { entityIDs[norm] } }
     func setEntity(_ norm: String, _ id: Int64) { lock.withLock { entityIDs[norm] = id } }
@@ -28,6 +36,29 @@ final class WriterCache: @unchecked Sendable {
     func setEntityName(_ id: Int64, _ name: String) { lock.withLock { entityNames[id] = name } }
     func sceneTitle(_ id: Int64) -> String? { lock.withLock { sceneTitles[id] } }
     func setSceneTitle(_ id: Int64, _ title: String) { lock.withLock { sceneTitles[id] = title } }
+
+    var factKeysLoaded: Bool { lock.withLock { factKeys != nil } }
+    func loadFactKeys(_ keys: Set<Int64>) { lock.withLock { factKeys = keys } }
+    /// Whether a fact with this key may exist (always, until the keys are loaded).
+    func mayHoldFact(key: Int64) -> Bool { lock.withLock { factKeys?.contains(key) ?? true } }
+    func addFactKey(_ key: Int64) { lock.withLock { _ = factKeys?.insert(key) } }
+
+    /// Drops everything, fact keys too, when `version` (SQLite's
+    /// `data_version`) says another connection wrote since the last write.
+    func checkDataVersion(_ version: Int64) {
+        let changed = lock.withLock {
+            defer { dataVersion = version }
+            return dataVersion.map { $0 != version } ?? false
+        }
+        if changed { forgetAll() }
+    }
+
+    /// Forgets everything, fact keys too: rows were written behind the
+    /// cache's back (another process, a consolidation run undone).
+    func forgetAll() {
+        reset()
+        lock.withLock { factKeys = nil }
+    }
 
     /// Forgets everything; the next look-ups go to SQLite.
     func reset() {

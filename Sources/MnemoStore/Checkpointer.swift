@@ -1,0 +1,112 @@
+import Dispatch
+import GRDB
+import GRDBSQLite
+import Synchronization
+
+/// Folds the WAL back into the database file mostly on a connection and a
+/// thread of its own, so that a commit seldom waits for a checkpoint.
+///
+/// SQLite's automatic checkpoint runs inside the commit that crosses
+/// `wal_autocheckpoint`: that commit copies the whole WAL into the file and
+/// syncs it before it returns (a sixth of bulk ingest, and the slowest batch
+/// of every run). Here the writer's WAL hook wakes this checkpointer once the
+/// WAL holds `softFrames` pages, and it copies and syncs them in the
+/// background (a PASSIVE checkpoint blocks neither the writer nor readers).
+/// The writer keeps committing meanwhile, so the copy ends a few commits
+/// behind; the first commit after it copies that short tail itself, which
+/// lets the next transaction start the WAL over. Should the WAL still reach
+/// `hardFrames` (a long read holding old frames), the committing writer
+/// checkpoints it all, as SQLite would have.
+final class Checkpointer: Sendable {
+    let path: String
+    let softFrames: Int32
+    let hardFrames: Int32
+    private let queue = DispatchQueue(label: "mnemo.checkpoint", qos: .utility)
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var scheduled = false
+        /// A background copy finished: the next commit copies what came after it.
+        var tailDue = false
+        var closed = false
+        var connection: DatabaseQueue?
+        var runs = 0
+    }
+
+    init(path: String, pages: Int) {
+        self.path = path
+        softFrames = Int32(clamping: max(1, pages))
+        hardFrames = Int32(clamping: max(1, pages) * 4)
+    }
+
+    /// Replaces SQLite's automatic checkpoint on the writer connection `db`
+    /// with this checkpointer. `MemoryStore` closes its connections before
+    /// the checkpointer goes away, so the hook never outlives it.
+    func install(on db: Database) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        sqlite3_wal_hook(db.sqliteConnection, { context, connection, _, frames in
+            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context!).takeUnretainedValue()
+            return checkpointer.committed(connection: connection, frames: frames)
+        }, context)
+    }
+
+    /// Background checkpoints completed so far.
+    var completedRuns: Int { state.withLock { $0.runs } }
+
+    /// Stops scheduling checkpoints and waits for one in progress.
+    func close() {
+        state.withLock { $0.closed = true }
+        queue.sync {}
+        let connection = state.withLock { state -> DatabaseQueue? in
+            defer { state.connection = nil }
+            return state.connection
+        }
+        try? connection?.close()
+    }
+
+    /// Called by SQLite after each commit with the number of pages in the WAL.
+    /// Always answers SQLITE_OK: any other answer would fail the statement
+    /// that committed, although its commit stands.
+    private func committed(connection: OpaquePointer?, frames: Int32) -> Int32 {
+        enum Action { case none, inline, background }
+        let action = state.withLock { state -> Action in
+            if state.closed { return frames >= hardFrames ? .inline : .none }
+            if state.tailDue || (frames >= hardFrames && !state.scheduled) {
+                state.tailDue = false
+                return .inline
+            }
+            if frames >= softFrames && !state.scheduled {
+                state.scheduled = true
+                return .background
+            }
+            return .none
+        }
+        switch action {
+        case .none: break
+        case .inline: sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        case .background: queue.async { self.run() }
+        }
+        return SQLITE_OK
+    }
+
+    private func run() {
+        let connection = state.withLock { state -> DatabaseQueue? in
+            if state.closed { return nil }
+            if state.connection == nil {
+                var configuration = Configuration()
+                configuration.busyMode = .timeout(5)
+                configuration.label = "mnemo.checkpoint"
+                state.connection = try? DatabaseQueue(path: path, configuration: configuration)
+            }
+            return state.connection
+        }
+        // A failed checkpoint (busy, disk full) loses nothing: the pages stay in
+        // the WAL, and the next commit past the threshold tries again.
+        let done = (try? connection?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }) != nil
+        state.withLock { state in
+            state.scheduled = false
+            state.tailDue = true
+            if done { state.runs += 1 }
+        }
+    }
+}

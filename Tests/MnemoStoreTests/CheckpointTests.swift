@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+import Testing
+
+@Suite("checkpoints in the background")
+struct CheckpointTests {
+    /// 120 commits of 40 new facts each, then the size of the WAL they left.
+    private func ingest(into store: MemoryStore, path: String) throws -> Int {
+        for batch in 0..<120 {
+            try store.write { w in
+                for i in 0..<40 {
+                    try w.assert(FactAssertion("knows", entities: "person \(batch)", "person \(1_000 + (batch * 37 + i * 101) % 4_000)"))
+                }
+            }
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return (attributes[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    @Test("the WAL is folded back into the file by a background connection, stays bounded, and nothing is lost")
+    func walStaysBounded() throws {
+        let dir = TemporaryDirectory()
+        var unbounded = StoreOptions()
+        unbounded.checkpointPages = 1 << 28
+        let without = try ingest(into: MemoryStore(path: dir.file("plain.sqlite"), options: unbounded), path: dir.file("plain.sqlite"))
+
+        var options = StoreOptions()
+        options.checkpointPages = 64
+        let path = dir.file("checkpointed.sqlite")
+        var store: MemoryStore? = try MemoryStore(path: path, options: options)
+        let with = try ingest(into: store!, path: path)
+        let deadline = Date().addingTimeInterval(10)
+        while store!.backgroundCheckpoints == 0 && Date() < deadline { usleep(10_000) }
+        #expect(store!.backgroundCheckpoints > 0)
+        // Four times the threshold at most, plus the commit that crossed it.
+        #expect(with < 64 * 4 * 4_120 + 1_000_000, "WAL of \(with) bytes with checkpoints (\(without) without)")
+        #expect(without > 4 * with, "WAL of \(without) bytes without checkpoints, \(with) with")
+
+        store = nil
+        let reopened = try MemoryStore(path: path, options: options)
+        let facts = try reopened.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }
+        #expect(facts == 120 * 40)
+    }
+}
