@@ -81,10 +81,13 @@ let package = Package(
             dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "MnemoRegex", "CSQLiteSession",
                            .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // A cache prefetch hint for recall's spreading (C: Swift has no spelling for it).
+        .target(name: "CPrefetch"),
+
         // The statements of the language: lexer, parser, executor.
         .target(
             name: "MnemoQuery",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph", "MnemoConsolidation",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph", "MnemoConsolidation", "CPrefetch",
                            .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.

@@ -128,6 +128,9 @@ public final class GraphIndex: Sendable {
         @inlinable public func edgeRange(of n: UInt32) -> Range<Int> { offsets[Int(n)]..<offsets[Int(n) + 1] }
         @inlinable public func target(_ edge: Int) -> UInt32 { targets[edge] }
         @inlinable public func weight(_ edge: Int) -> Float { weights[edge] }
+        /// Where a node's flags and a node's first edge live, for prefetch hints.
+        @inlinable public func flagsAddress(_ n: UInt32) -> UnsafeRawPointer { UnsafeRawPointer(flagsOf.baseAddress! + Int(n)) }
+        @inlinable public func offsetAddress(_ n: UInt32) -> UnsafeRawPointer { UnsafeRawPointer(offsets.baseAddress! + Int(n)) }
     }
 
     /// Read access to the index while `withView` holds it.

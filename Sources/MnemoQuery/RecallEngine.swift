@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import CPrefetch
 import MnemoGraph
 import MnemoIngest
 import MnemoModel
@@ -113,6 +114,7 @@ struct RecallEngine {
                 // Spread: each firing node shares its activation, decayed and divided by its fan.
                 var frontier: [(UInt32, Double)] = touched.map { ($0, node[Int($0)].activation) }
                 var reached: [UInt32] = []
+                var firing: [(UInt32, Double)] = []
                 for hop in 0..<depth {
                     // What the last hop reaches spreads no further, and only episodes
                     // and facts are scored: entities and scenes reached then would be
@@ -128,7 +130,23 @@ struct RecallEngine {
                         if node[i].seed == 0 && node[i].parent == .max { node[i].parent = n }
                         node[i].incoming += gain
                     }
-                    for (n, a) in frontier where a >= settings.threshold {
+                    firing.removeAll(keepingCapacity: true)
+                    for (n, a) in frontier where a >= settings.threshold { firing.append((n, a)) }
+                    // Nodes are reached at random in arrays far larger than the caches:
+                    // while one node delivers, the entries of the next one's targets
+                    // are asked for, and the edges of the one after that.
+                    @inline(__always) func prefetchTargets(of n: UInt32) {
+                        for edge in g.edgeRange(of: n) {
+                            let t = g.target(edge)
+                            mnemo_prefetch(node + Int(t))
+                            mnemo_prefetch(g.flagsAddress(t))
+                        }
+                    }
+                    if let first = firing.first { prefetchTargets(of: first.0) }
+                    for i in firing.indices {
+                        let (n, a) = firing[i]
+                        if i + 2 < firing.count { mnemo_prefetch(g.offsetAddress(firing[i + 2].0)) }
+                        if i + 1 < firing.count { prefetchTargets(of: firing[i + 1].0) }
                         let fan = view.fan(n)
                         guard fan > 0 else { continue }
                         let share = a * settings.decay / Double(fan)
