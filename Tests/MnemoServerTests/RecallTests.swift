@@ -104,6 +104,25 @@ struct RecallTests {
         _ = try s.request(#"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#)
         #expect(ids(try s.request(#"recall "kayaking" depth 2 limit 5"#)) == ["e:1"])
     }
+
+    @Test("min share: in the last hop a node whose share per neighbour is below recall_min_share does not spread; earlier hops do")
+    func minShareInLastHop() throws {
+        // "kayaking" seeds e:1 (activation 1); e:1 has three neighbours (Pat, Juno,
+        // scene a), so Juno receives 0.6 / 3 = 0.2, and passes 0.2 x 0.6 / 2 = 0.06
+        // to each of its two episodes in the second, last hop.
+        let statements = [#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#,
+                          #"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#]
+        func recalled(_ config: String, depth: Int) throws -> [String] {
+            let daemon = try Daemon(config: config)
+            let c = try daemon.connect()
+            for statement in statements { #expect(try c.request(statement).code == nil) }
+            return ids(try c.request("recall \"kayaking\" depth \(depth) limit 5"))
+        }
+        #expect(try recalled("recall_min_share = 0.05\n", depth: 2).contains("e:2"))
+        #expect(try recalled("recall_min_share = 0.07\n", depth: 2) == ["e:1"])
+        // With three hops the 0.06 share is no longer in the last hop: it spreads.
+        #expect(try recalled("recall_min_share = 0.07\n", depth: 3).contains("e:2"))
+    }
 }
 
 /// Recall keeps the entity a name denotes between recalls; what changes that

@@ -91,7 +91,7 @@ public struct DaemonConfig: Sendable {
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
                               "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous",
                               "rules_file", "scene_gap", "scene_shift",
-                              "recall_depth", "recall_decay", "recall_threshold", "recall_text_seeds", "recall_entity_seed",
+                              "recall_depth", "recall_decay", "recall_threshold", "recall_min_share", "recall_text_seeds", "recall_entity_seed",
                               "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
                               "recall_limit", "recall_inline",
                               "consolidate_interval", "archive_threshold", "archive_min_age", "archive_keep_importance", "activation_decay",
@@ -180,12 +180,13 @@ public struct DaemonConfig: Sendable {
         case "recall_limit":
             guard let n = Int(value), (1...10_000).contains(n) else { throw bad("a whole number from 1 to 10000") }
             recall.defaultLimit = n
-        case "recall_decay", "recall_threshold", "recall_entity_seed", "recall_about_seed", "recall_contiguity",
+        case "recall_decay", "recall_threshold", "recall_min_share", "recall_entity_seed", "recall_about_seed", "recall_contiguity",
              "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost":
             guard let x = Double(value), x >= 0, x <= 100 else { throw bad("a number from 0 to 100") }
             switch key {
             case "recall_decay": recall.decay = x
             case "recall_threshold": recall.threshold = x
+            case "recall_min_share": recall.minShare = x
             case "recall_entity_seed": recall.entitySeed = x
             case "recall_about_seed": recall.aboutSeed = x
             case "recall_contiguity": recall.contiguity = x
