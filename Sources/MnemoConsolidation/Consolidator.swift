@@ -181,7 +181,7 @@ public struct Consolidator {
                     report.touched += Self.touched(changes)
                 }
                 try w.db.execute(sql: "UPDATE consolidation_run SET status = 'undone' WHERE id = ?", arguments: [id])
-                w.forgetCachedNames()
+                w.forgetCachedRows()
                 return report
             }
         }

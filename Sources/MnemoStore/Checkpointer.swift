@@ -28,9 +28,12 @@ final class Checkpointer: Sendable {
         var scheduled = false
         /// A background copy finished: the next commit copies what came after it.
         var tailDue = false
+        /// `paused` runs: no background copy starts.
+        var paused = 0
         var closed = false
         var connection: DatabaseQueue?
         var runs = 0
+        var tails = 0
     }
 
     init(path: String, pages: Int) {
@@ -50,8 +53,19 @@ final class Checkpointer: Sendable {
         }, context)
     }
 
-    /// Background checkpoints completed so far.
+    /// Background checkpoints completed so far, and tails the writer copied after them.
     var completedRuns: Int { state.withLock { $0.runs } }
+    var tailRuns: Int { state.withLock { $0.tails } }
+
+    /// Runs `body` with no background checkpoint in progress or starting, for
+    /// a checkpoint of the caller's own: SQLite does not wait for the
+    /// checkpoint lock, it answers BUSY.
+    func paused<T>(_ body: () throws -> T) rethrows -> T {
+        state.withLock { $0.paused += 1 }
+        defer { state.withLock { $0.paused -= 1 } }
+        queue.sync {}
+        return try body()
+    }
 
     /// Stops scheduling checkpoints and waits for one in progress.
     func close() {
@@ -70,8 +84,9 @@ final class Checkpointer: Sendable {
     private func committed(connection: OpaquePointer?, frames: Int32) -> Int32 {
         enum Action { case none, inline, background }
         let action = state.withLock { state -> Action in
-            if state.closed { return frames >= hardFrames ? .inline : .none }
+            if state.closed || state.paused > 0 { return frames >= hardFrames && !state.scheduled ? .inline : .none }
             if state.tailDue || (frames >= hardFrames && !state.scheduled) {
+                if state.tailDue { state.tails += 1 }
                 state.tailDue = false
                 return .inline
             }
@@ -90,23 +105,25 @@ final class Checkpointer: Sendable {
     }
 
     private func run() {
-        let connection = state.withLock { state -> DatabaseQueue? in
-            if state.closed { return nil }
-            if state.connection == nil {
-                var configuration = Configuration()
-                configuration.busyMode = .timeout(5)
-                configuration.label = "mnemo.checkpoint"
-                state.connection = try? DatabaseQueue(path: path, configuration: configuration)
-            }
-            return state.connection
+        var (connection, closed) = state.withLock { ($0.connection, $0.closed) }
+        if connection == nil && !closed {
+            // Opened outside the lock: opening may wait on SQLite's busy timeout,
+            // and every commit's hook takes that lock.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            configuration.label = "mnemo.checkpoint"
+            connection = try? DatabaseQueue(path: path, configuration: configuration)
+            state.withLock { $0.connection = connection }
         }
         // A failed checkpoint (busy, disk full) loses nothing: the pages stay in
         // the WAL, and the next commit past the threshold tries again.
-        let done = (try? connection?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }) != nil
+        let done = !closed && (try? connection?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }) != nil
         state.withLock { state in
             state.scheduled = false
-            state.tailDue = true
-            if done { state.runs += 1 }
+            if done {
+                state.tailDue = true
+                state.runs += 1
+            }
         }
     }
 }

@@ -48,6 +48,11 @@ public final class MemoryStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            if options.synchronousFull && !options.readOnly {
+                // GRDB sets NORMAL on the writer when it turns WAL on, after
+                // `prepareDatabase`: ask again.
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
             if !options.readOnly {
                 try Migrations.migrator(upTo: options.migrateUpTo).migrate(pool)
             }
@@ -61,15 +66,18 @@ public final class MemoryStore: Sendable {
     }
 
     deinit {
-        // The writer's WAL hook points at the checkpointer: close the
-        // connections first, then let the checkpointer finish.
-        try? pool.close()
+        // Background checkpoints stop; the pool closes its writer last, which
+        // folds the WAL back into the file. (The hook keeps working until then:
+        // the configuration holds the checkpointer.)
         checkpointer.close()
     }
 
     /// How many times the WAL was folded back into the file in the background
     /// (see `StoreOptions.checkpointPages`), for tests and benchmarks.
     public var backgroundCheckpoints: Int { checkpointer.completedRuns }
+    /// How many times a commit copied the short tail a background checkpoint
+    /// left, so that the WAL could start over.
+    public var tailCheckpoints: Int { checkpointer.tailRuns }
 
     /// The schema version the database is at.
     public func schemaVersion() throws(MnemoError) -> Int {
@@ -83,7 +91,7 @@ public final class MemoryStore: Sendable {
         if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
         do {
             return try pool.write { db in
-                try cache.checkDataVersion(Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0)
+                try cache.beginWrite(dataVersion: Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0)
                 let context = WriteContext(db: db, cache: cache, now: options.clock())
                 let result = try body(context)
                 try context.indexNewEpisodes()
@@ -91,7 +99,7 @@ public final class MemoryStore: Sendable {
             }
         } catch {
             // A rolled-back transaction may have cached rows that no longer exist.
-            cache.reset()
+            cache.rolledBack()
             throw MemoryStore.translate(error, path: path)
         }
     }
@@ -117,7 +125,11 @@ public final class MemoryStore: Sendable {
     /// Folds the WAL back into the main file (e.g. before a copy or a size report).
     public func checkpoint() throws(MnemoError) {
         do {
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            // A background checkpoint holds SQLite's checkpoint lock (and a
+            // checkpoint does not wait for it): let it finish, start none meanwhile.
+            try checkpointer.paused {
+                try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            }
         } catch {
             throw MemoryStore.translate(error, path: path)
         }

@@ -33,9 +33,13 @@ public struct WriteContext {
     /// The reads, seeing this transaction's own uncommitted changes.
     public var reader: ReadContext { ReadContext(db: db) }
 
-    /// Drops the names and ids this connection remembers, after rows were
-    /// changed behind its back (a consolidation run undone).
-    public func forgetCachedNames() { cache.forgetAll() }
+    /// Drops the names and ids the writer remembers, after what a name
+    /// denotes changed (consolidation linked names `same_as`).
+    public func forgetCachedNames() { cache.reset() }
+
+    /// Drops everything the writer remembers, fact keys too, after rows were
+    /// written behind its back (a consolidation run undone from its changesets).
+    public func forgetCachedRows() { cache.forgetAll() }
 
     /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
     /// back (and names it cached forgotten) while the transaction goes on.
@@ -50,7 +54,7 @@ public struct WriteContext {
             result = try body()
         } catch {
             pending.firstNewEpisode = owed
-            cache.reset()
+            cache.rolledBack()
             try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT mnemo").execute()
             try? db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()
             throw error

@@ -24,6 +24,10 @@ final class WriterCache: @unchecked Sendable {
     /// for one. It may hold more keys than the store (a rolled-back insert, a
     /// forgotten fact), never fewer, so it survives `reset()`.
     private var factKeys: Set<Int64>?
+    /// Whether the keys were loaded inside the write in progress: a rollback
+    /// may then bring back rows (a fact forgotten earlier in that write) whose
+    /// keys were never seen, so it drops them.
+    private var keysLoadedInWrite = false
     /// SQLite's `data_version` at the last write: it changes when another
     /// connection (another process) commits behind this cache's back.
     private var dataVersion: Int64?
@@ -38,14 +42,16 @@ final class WriterCache: @unchecked Sendable {
     func setSceneTitle(_ id: Int64, _ title: String) { lock.withLock { sceneTitles[id] = title } }
 
     var factKeysLoaded: Bool { lock.withLock { factKeys != nil } }
-    func loadFactKeys(_ keys: Set<Int64>) { lock.withLock { factKeys = keys } }
+    func loadFactKeys(_ keys: Set<Int64>) { lock.withLock { factKeys = keys; keysLoadedInWrite = true } }
     /// Whether a fact with this key may exist (always, until the keys are loaded).
     func mayHoldFact(key: Int64) -> Bool { lock.withLock { factKeys?.contains(key) ?? true } }
     func addFactKey(_ key: Int64) { lock.withLock { _ = factKeys?.insert(key) } }
 
-    /// Drops everything, fact keys too, when `version` (SQLite's
-    /// `data_version`) says another connection wrote since the last write.
-    func checkDataVersion(_ version: Int64) {
+    /// A write transaction begins: drops everything, fact keys too, when
+    /// `version` (SQLite's `data_version`) says another connection wrote
+    /// since the last write.
+    func beginWrite(dataVersion version: Int64) {
+        lock.withLock { keysLoadedInWrite = false }
         let changed = lock.withLock {
             defer { dataVersion = version }
             return dataVersion.map { $0 != version } ?? false
@@ -58,6 +64,13 @@ final class WriterCache: @unchecked Sendable {
     func forgetAll() {
         reset()
         lock.withLock { factKeys = nil }
+    }
+
+    /// A write or a savepoint was rolled back: names and ids it cached may
+    /// not exist, and keys loaded during it may lack rows it had deleted.
+    func rolledBack() {
+        reset()
+        lock.withLock { if keysLoadedInWrite { factKeys = nil } }
     }
 
     /// Forgets everything; the next look-ups go to SQLite.

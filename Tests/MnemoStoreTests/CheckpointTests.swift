@@ -6,9 +6,9 @@ import Testing
 
 @Suite("checkpoints in the background")
 struct CheckpointTests {
-    /// 120 commits of 40 new facts each, then the size of the WAL they left.
-    private func ingest(into store: MemoryStore, path: String) throws -> Int {
-        for batch in 0..<120 {
+    /// Commits of 40 new facts each, then the size of the WAL they left.
+    private func ingest(into store: MemoryStore, path: String, batches: Int = 120, offset: Int = 0) throws -> Int {
+        for batch in offset..<(offset + batches) {
             try store.write { w in
                 for i in 0..<40 {
                     try w.assert(FactAssertion("knows", entities: "person \(batch)", "person \(1_000 + (batch * 37 + i * 101) % 4_000)"))
@@ -34,6 +34,9 @@ struct CheckpointTests {
         let deadline = Date().addingTimeInterval(10)
         while store!.backgroundCheckpoints == 0 && Date() < deadline { usleep(10_000) }
         #expect(store!.backgroundCheckpoints > 0)
+        // After a background copy, a commit copies the short tail (not the whole WAL).
+        try store!.write { w in try w.assert(FactAssertion("knows", entities: "person 0", "person 0")) }
+        #expect(store!.tailCheckpoints > 0)
         // Four times the threshold at most, plus the commit that crossed it.
         #expect(with < 64 * 4 * 4_120 + 1_000_000, "WAL of \(with) bytes with checkpoints (\(without) without)")
         #expect(without > 4 * with, "WAL of \(without) bytes without checkpoints, \(with) with")
@@ -41,6 +44,32 @@ struct CheckpointTests {
         store = nil
         let reopened = try MemoryStore(path: path, options: options)
         let facts = try reopened.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }
-        #expect(facts == 120 * 40)
+        #expect(facts == 120 * 40 + 1)
+    }
+
+    @Test("an explicit checkpoint waits for a background one instead of failing BUSY, and empties the WAL")
+    func explicitCheckpointDuringBackground() throws {
+        let dir = TemporaryDirectory()
+        var options = StoreOptions()
+        options.checkpointPages = 16
+        let path = dir.file("explicit.sqlite")
+        let store = try MemoryStore(path: path, options: options)
+        for round in 0..<20 {
+            _ = try ingest(into: store, path: path, batches: 6, offset: round * 6)
+            try store.checkpoint()   // background runs are likely in progress
+            let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber
+            #expect(wal?.intValue == 0)
+        }
+    }
+
+    @Test("synchronous = FULL reaches the writer (GRDB sets NORMAL when it turns WAL on)")
+    func synchronousFull() throws {
+        let dir = TemporaryDirectory()
+        var options = StoreOptions()
+        options.synchronousFull = true
+        let full = try MemoryStore(path: dir.file("full.sqlite"), options: options)
+        #expect(try full.write { try Int.fetchOne($0.db, sql: "PRAGMA synchronous") } == 2)
+        let normal = try MemoryStore(path: dir.file("normal.sqlite"))
+        #expect(try normal.write { try Int.fetchOne($0.db, sql: "PRAGMA synchronous") } == 1)
     }
 }

@@ -35,6 +35,27 @@ struct FactKeyTests {
         #expect(first.created && !second.created && second.factID == first.factID)
     }
 
+    @Test("a fact forgotten in a write that then fails is still found as the same fact, even when that write first read the keys")
+    func forgottenThenRolledBack() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("forget.sqlite")
+        let fact = try MemoryStore(path: path).write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
+        // A store just opened has not read the keys yet: the failing write does,
+        // after its forget, so the key of the fact the rollback brings back is not among them.
+        let store = try MemoryStore(path: path)
+        #expect(mnemoError {
+            try store.write { w in
+                _ = try w.forget(NodeID(.fact, fact.factID))
+                try w.assert(FactAssertion("likes", entities: "ann", "cake"))
+                throw MnemoError(.invalid, "abandoned")
+            }
+        }?.code == .invalid)
+        let again = try store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
+        #expect(!again.created && again.factID == fact.factID)
+        let count = try store.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }
+        #expect(count == 1)
+    }
+
     @Test("a fact asserted again in the same transaction is found before it commits")
     func sameTransaction() throws {
         let s = try TestStore()
