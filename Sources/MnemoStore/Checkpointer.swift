@@ -15,8 +15,8 @@ import Synchronization
 /// The writer keeps committing meanwhile, so the copy ends a few commits
 /// behind; the first commit after it copies that short tail itself, which
 /// lets the next transaction start the WAL over. Should the WAL still reach
-/// `hardFrames` (a long read holding old frames), the committing writer
-/// checkpoints it all, as SQLite would have.
+/// `hardFrames` with no background copy in progress (a long read holding old
+/// frames), the committing writer checkpoints it all, as SQLite would have.
 final class Checkpointer: Sendable {
     let path: String
     let softFrames: Int32
@@ -43,8 +43,9 @@ final class Checkpointer: Sendable {
     }
 
     /// Replaces SQLite's automatic checkpoint on the writer connection `db`
-    /// with this checkpointer. `MemoryStore` closes its connections before
-    /// the checkpointer goes away, so the hook never outlives it.
+    /// with this checkpointer. The hook holds it unretained: the store's
+    /// configuration (the `prepareDatabase` closure that calls this) holds it
+    /// for as long as any connection lives.
     func install(on db: Database) {
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(db.sqliteConnection, { context, connection, _, frames in
