@@ -119,7 +119,6 @@ struct RecallEngine {
                 // Spread: each firing node shares its activation, decayed and divided by its fan.
                 var frontier: [(UInt32, Double)] = touched.map { ($0, node[Int($0)].activation) }
                 var reached: [UInt32] = []
-                var firing: [(UInt32, Double)] = []
                 for hop in 0..<depth {
                     // What the last hop reaches spreads no further, and only episodes
                     // and facts are scored: entities and scenes reached then would be
@@ -135,8 +134,7 @@ struct RecallEngine {
                         if node[i].seed == 0 && node[i].parent == .max { node[i].parent = n }
                         node[i].incoming += gain
                     }
-                    firing.removeAll(keepingCapacity: true)
-                    for (n, a) in frontier where a >= settings.threshold { firing.append((n, a)) }
+                    frontier.removeAll { $0.1 < settings.threshold }   // below the threshold nothing fires
                     // Nodes are reached at random in arrays far larger than the caches:
                     // while one node delivers, the entries of the next one's targets
                     // are asked for, and the edges of the one after that.
@@ -147,11 +145,11 @@ struct RecallEngine {
                             mnemo_prefetch(g.flagsAddress(t))
                         }
                     }
-                    if let first = firing.first { prefetchTargets(of: first.0) }
-                    for i in firing.indices {
-                        let (n, a) = firing[i]
-                        if i + 2 < firing.count { mnemo_prefetch(g.offsetAddress(firing[i + 2].0)) }
-                        if i + 1 < firing.count { prefetchTargets(of: firing[i + 1].0) }
+                    if let first = frontier.first { prefetchTargets(of: first.0) }
+                    for i in frontier.indices {
+                        let (n, a) = frontier[i]
+                        if i + 2 < frontier.count { mnemo_prefetch(g.offsetAddress(frontier[i + 2].0)) }
+                        if i + 1 < frontier.count { prefetchTargets(of: frontier[i + 1].0) }
                         let fan = view.fan(n)
                         guard fan > 0 else { continue }
                         let share = a * settings.decay / Double(fan)

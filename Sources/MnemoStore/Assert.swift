@@ -34,10 +34,7 @@ extension WriteContext {
         if let title = assertion.scene { scene = try self.sceneID(titled: title, at: assertion.validFrom ?? now) }
 
         let requested = TimeRange(from: assertion.validFrom, to: assertion.validTo)
-        if !cache.factKeysLoaded {
-            cache.loadFactKeys(try Int64.fetchSet(db.cachedStatement(sql: "SELECT key FROM fact")))
-        }
-        if cache.mayHoldFact(key: key.value),
+        if try cache.mayHoldFact(key: key.value, load: { try Int64.fetchSet(db.cachedStatement(sql: "SELECT key FROM fact")) }),
            let existing = try believedDuplicate(key: key.value, predicateID: info.id, roles: roles, valid: requested) {
             try addSources(assertion.sources, to: existing)
             return AssertOutcome(factID: existing, created: false, supersedes: [], supersededBy: [])

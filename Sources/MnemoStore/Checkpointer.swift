@@ -85,13 +85,12 @@ final class Checkpointer: Sendable {
     private func committed(connection: OpaquePointer?, frames: Int32) -> Int32 {
         enum Action { case none, inline, background }
         let action = state.withLock { state -> Action in
-            if state.closed || state.paused > 0 { return frames >= hardFrames && !state.scheduled ? .inline : .none }
             if state.tailDue || (frames >= hardFrames && !state.scheduled) {
                 if state.tailDue { state.tails += 1 }
                 state.tailDue = false
                 return .inline
             }
-            if frames >= softFrames && !state.scheduled {
+            if frames >= softFrames && !state.scheduled && !state.closed && state.paused == 0 {
                 state.scheduled = true
                 return .background
             }

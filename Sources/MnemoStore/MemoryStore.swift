@@ -33,13 +33,11 @@ public final class MemoryStore: Sendable {
         config.readonly = options.readOnly
         let cacheKiB = options.cacheSizeKiB
         let mmapBytes = options.mmapSizeBytes
-        let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
             if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
                 // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB (a batch of
                 // random index inserts dirties thousands of pages), and not inside a
                 // commit: the checkpointer does it on a thread of its own.
@@ -49,8 +47,8 @@ public final class MemoryStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if options.synchronousFull && !options.readOnly {
-                // GRDB sets NORMAL on the writer when it turns WAL on, after
-                // `prepareDatabase`: ask again.
+                // GRDB sets NORMAL on the writer when it turns WAL on (after
+                // `prepareDatabase`, where setting it would be undone).
                 try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             }
             if !options.readOnly {

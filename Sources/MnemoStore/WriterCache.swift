@@ -1,12 +1,13 @@
 import Foundation
 
-/// Name → id look-ups the writer makes on every assertion, and the display
-/// names of entities and scenes it answers with, kept in memory.
+/// Name → id look-ups the writer makes on every assertion, the display
+/// names of entities and scenes it answers with, and the key of every fact,
+/// kept in memory.
 ///
 /// Only touched inside `MemoryStore.write`, which GRDB runs one at a time, so
-/// it needs no lock of its own; the lock here only guards `reset()`, which a
-/// failed write calls after its transaction rolled back (cached ids of rows
-/// that were never committed must not survive).
+/// it needs no lock of its own; the lock here only guards `rolledBack()`,
+/// which a failed write calls after its transaction rolled back (cached ids of
+/// rows that were never committed must not survive).
 final class WriterCache: @unchecked Sendable {
     struct PredicateInfo {
         var id: Int64
@@ -41,45 +42,47 @@ final class WriterCache: @unchecked Sendable {
     func sceneTitle(_ id: Int64) -> String? { lock.withLock { sceneTitles[id] } }
     func setSceneTitle(_ id: Int64, _ title: String) { lock.withLock { sceneTitles[id] = title } }
 
-    var factKeysLoaded: Bool { lock.withLock { factKeys != nil } }
-    func loadFactKeys(_ keys: Set<Int64>) { lock.withLock { factKeys = keys; keysLoadedInWrite = true } }
-    /// Whether a fact with this key may exist (always, until the keys are loaded).
-    func mayHoldFact(key: Int64) -> Bool { lock.withLock { factKeys?.contains(key) ?? true } }
+    /// Whether a fact with this key may exist. The first call reads every key
+    /// with `load`, inside the write in progress.
+    func mayHoldFact(key: Int64, load: () throws -> Set<Int64>) rethrows -> Bool {
+        try lock.withLock {
+            if factKeys == nil {
+                factKeys = try load()
+                keysLoadedInWrite = true
+            }
+            return factKeys!.contains(key)
+        }
+    }
     func addFactKey(_ key: Int64) { lock.withLock { _ = factKeys?.insert(key) } }
 
     /// A write transaction begins: drops everything, fact keys too, when
     /// `version` (SQLite's `data_version`) says another connection wrote
     /// since the last write.
     func beginWrite(dataVersion version: Int64) {
-        lock.withLock { keysLoadedInWrite = false }
-        let changed = lock.withLock {
-            defer { dataVersion = version }
-            return dataVersion.map { $0 != version } ?? false
+        lock.withLock {
+            keysLoadedInWrite = false
+            if let known = dataVersion, known != version { clear(keys: true) }
+            dataVersion = version
         }
-        if changed { forgetAll() }
     }
 
     /// Forgets everything, fact keys too: rows were written behind the
     /// cache's back (another process, a consolidation run undone).
-    func forgetAll() {
-        reset()
-        lock.withLock { factKeys = nil }
-    }
+    func forgetAll() { lock.withLock { clear(keys: true) } }
 
     /// A write or a savepoint was rolled back: names and ids it cached may
     /// not exist, and keys loaded during it may lack rows it had deleted.
-    func rolledBack() {
-        reset()
-        lock.withLock { if keysLoadedInWrite { factKeys = nil } }
-    }
+    func rolledBack() { lock.withLock { clear(keys: keysLoadedInWrite) } }
 
     /// Forgets everything; the next look-ups go to SQLite.
-    func reset() {
-        lock.withLock {
-            entityIDs.removeAll()
-            predicates.removeAll()
-            entityNames.removeAll()
-            sceneTitles.removeAll()
-        }
+    func reset() { lock.withLock { clear(keys: false) } }
+
+    /// Drops the names and ids (and the fact keys if `keys`); the lock is held.
+    private func clear(keys: Bool) {
+        entityIDs.removeAll()
+        predicates.removeAll()
+        entityNames.removeAll()
+        sceneTitles.removeAll()
+        if keys { factKeys = nil }
     }
 }
