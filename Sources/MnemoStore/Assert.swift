@@ -69,18 +69,24 @@ extension WriteContext {
         let insertRole = try FastStatement(db, """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        let insertFiller = try fillerInsertStatement()
+        var fillers = 0
         for role in roles {
             for (index, item) in role.items.enumerated() {
+                let itemNumber = Int64(role.isList ? index : -1)
                 insertRole.bind(1, factID)
                 insertRole.bind(2, Int64(role.position))
-                insertRole.bind(3, Int64(role.isList ? index : -1))
+                insertRole.bind(3, itemNumber)
                 insertRole.bind(4, role.role)
                 insertRole.bind(5, info.id)
                 insertRole.bind(6, item.kind.rawValue)
                 insertRole.bind(7, item)
                 try insertRole.run()
+                try indexFiller(insertFiller, item, predicateID: info.id, position: role.position, factID: factID, item: itemNumber)
+                fillers += 1
             }
         }
+        cache.addRecentFillers(fillers)
         try addSources(assertion.sources, to: factID)
 
         var supersedes: [Int64] = []
@@ -127,7 +133,7 @@ extension WriteContext {
         // filler index, compare keys there, and the roles only on a key match.
         let first = roles[0]
         let query = try FastStatement(db, """
-            SELECT f.id, f.valid_from, f.valid_to FROM fact_role r JOIN fact f ON f.id = r.fact_id
+            SELECT f.id, f.valid_from, f.valid_to FROM fact_filler r JOIN fact f ON f.id = r.fact_id
             WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = ? AND f.key = ? AND f.retracted_at IS NULL
             """)
         query.bind(1, first.items[0].kind.rawValue)
@@ -153,7 +159,7 @@ extension WriteContext {
     /// The believed facts of a predicate for one subject, with their valid time.
     private func currentValues(predicateID: Int64, subject: StoredFiller) throws -> [(id: Int64, valid: TimeRange)] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT f.id, f.valid_from, f.valid_to FROM fact_role r JOIN fact f ON f.id = r.fact_id
+            SELECT f.id, f.valid_from, f.valid_to FROM fact_filler r JOIN fact f ON f.id = r.fact_id
             WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = 0 AND f.retracted_at IS NULL
             ORDER BY f.valid_from, f.id
             """), arguments: [subject.kind.rawValue, subject.databaseValue, predicateID]).map {

@@ -14,7 +14,7 @@ extension ReadContext {
     /// The facts, believed now, in which an entity fills a role.
     public func facts(involving entityID: Int64) throws -> [Fact] {
         try Int64.fetchAll(db, sql: """
-            SELECT DISTINCT r.fact_id FROM fact_role r JOIN fact f ON f.id = r.fact_id
+            SELECT DISTINCT r.fact_id FROM fact_filler r JOIN fact f ON f.id = r.fact_id
             WHERE r.kind = 0 AND r.value = ? AND f.retracted_at IS NULL ORDER BY r.fact_id
             """, arguments: [entityID]).compactMap { try fact(id: $0) }
     }

@@ -37,10 +37,15 @@ extension ReadContext {
 
         let candidates: [Int64]
         if let seed = constraints.first(where: { $0.filler != nil }), let filler = seed.filler {
-            let byPosition = seed.position != nil
-            let sql = """
-                SELECT DISTINCT fact_id FROM fact_role WHERE kind = ? AND value = ? AND predicate_id = ? AND \(byPosition ? "position" : "role") = ?
+            // The filler index knows positions; a role name is checked in fact_role.
+            let sql = seed.position != nil ? """
+                SELECT DISTINCT fact_id FROM fact_filler WHERE kind = ? AND value = ? AND predicate_id = ? AND position = ?
                 ORDER BY fact_id
+                """ : """
+                SELECT DISTINCT x.fact_id FROM fact_filler x
+                JOIN fact_role r ON r.fact_id = x.fact_id AND r.position = x.position AND r.item = x.item
+                WHERE x.kind = ? AND x.value = ? AND x.predicate_id = ? AND r.role = ?
+                ORDER BY x.fact_id
                 """
             let place: DatabaseValue = seed.position.map { Int64($0).databaseValue } ?? (seed.role ?? "").databaseValue
             candidates = try Int64.fetchAll(db.cachedStatement(sql: sql),

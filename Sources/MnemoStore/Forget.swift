@@ -32,7 +32,7 @@ extension WriteContext {
         var deleted: [NodeID] = [target]
         switch target.kind {
         case .entity:
-            let facts = try Int64.fetchAll(db, sql: "SELECT DISTINCT fact_id FROM fact_role WHERE kind = 0 AND value = ?", arguments: [target.number])
+            let facts = try Int64.fetchAll(db, sql: "SELECT DISTINCT fact_id FROM fact_filler WHERE kind = 0 AND value = ?", arguments: [target.number])
             for f in facts { try deleteFact(f) }
             deleted += facts.map { NodeID(.fact, $0) }
             let attributes = try Int64.fetchAll(db, sql: "SELECT id FROM persona_attribute WHERE entity_id = ?", arguments: [target.number])

@@ -93,6 +93,7 @@ public final class MemoryStore: Sendable {
                 let context = WriteContext(db: db, cache: cache, now: options.clock())
                 let result = try body(context)
                 try context.indexNewEpisodes()
+                try context.settleFillersIfDue(limit: options.recentFillerLimit)
                 return result
             }
         } catch {

@@ -12,6 +12,10 @@ public struct StoreOptions: Sendable {
     /// the file (`Checkpointer`); at four times as many the writer does it
     /// itself. About 64 MiB by default.
     public var checkpointPages: Int = 16_384
+    /// How many entries the recent filler table may hold before a commit
+    /// moves them to the settled one (`FillerIndex`); `nil` lets the limit grow
+    /// with the index, as √(4096 × settled entries), at least 16,384.
+    public var recentFillerLimit: Int? = nil
     /// How many read connections may run at once beside the single writer.
     public var maximumReaders: Int = 8
     /// How long a connection waits on a lock held by another process, in seconds.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Name → id look-ups the writer makes on every assertion, the display
-/// names of entities and scenes it answers with, and the key of every fact,
-/// kept in memory.
+/// names of entities and scenes it answers with, the key of every fact and
+/// the sizes of the filler tables, kept in memory.
 ///
 /// Only touched inside `MemoryStore.write`, which GRDB runs one at a time, so
 /// it needs no lock of its own; the lock here only guards `rolledBack()`,
@@ -29,6 +29,9 @@ final class WriterCache: @unchecked Sendable {
     /// may then bring back rows (a fact forgotten earlier in that write) whose
     /// keys were never seen, so it drops them.
     private var keysLoadedInWrite = false
+    /// How many entries the settled and the recent filler tables hold (`nil`
+    /// until first needed), to decide when to move the recent ones over.
+    private var fillers: (settled: Int, recent: Int)?
     /// SQLite's `data_version` at the last write: it changes when another
     /// connection (another process) commits behind this cache's back.
     private var dataVersion: Int64?
@@ -55,6 +58,18 @@ final class WriterCache: @unchecked Sendable {
     }
     func addFactKey(_ key: Int64) { lock.withLock { _ = factKeys?.insert(key) } }
 
+    /// The sizes of the two filler tables; the first call counts them with `load`.
+    func fillerCounts(load: () throws -> (Int, Int)) rethrows -> (settled: Int, recent: Int) {
+        try lock.withLock {
+            if let fillers { return fillers }
+            let counted = try load()
+            fillers = (counted.0, counted.1)
+            return fillers!
+        }
+    }
+    func addRecentFillers(_ count: Int) { lock.withLock { fillers?.recent += count } }
+    func fillersSettled() { lock.withLock { fillers.map { fillers = ($0.settled + $0.recent, 0) } } }
+
     /// A write transaction begins: drops everything, fact keys too, when
     /// `version` (SQLite's `data_version`) says another connection wrote
     /// since the last write.
@@ -77,12 +92,14 @@ final class WriterCache: @unchecked Sendable {
     /// Forgets everything; the next look-ups go to SQLite.
     func reset() { lock.withLock { clear(keys: false) } }
 
-    /// Drops the names and ids (and the fact keys if `keys`); the lock is held.
+    /// Drops the names and ids and the filler counts (and the fact keys if
+    /// `keys`); the lock is held.
     private func clear(keys: Bool) {
         entityIDs.removeAll()
         predicates.removeAll()
         entityNames.removeAll()
         sceneTitles.removeAll()
+        fillers = nil
         if keys { factKeys = nil }
     }
 }

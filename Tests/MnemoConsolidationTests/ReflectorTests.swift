@@ -40,6 +40,11 @@ struct ReflectorTests {
         #expect(fact.sceneID != nil)
         // Reflected scenes are not sent again.
         #expect(try m.consolidate().changes == 0)
+        // Undone, the fact leaves the filler index with its roles.
+        #expect(try m.count("SELECT COUNT(*) FROM fact_filler WHERE fact_id = ?", [fact.id]) == 2)
+        _ = try m.consolidator.undo(report.run)
+        #expect(try m.count("SELECT COUNT(*) FROM fact_role WHERE fact_id = ?", [fact.id]) == 0)
+        #expect(try m.count("SELECT COUNT(*) FROM fact_filler WHERE fact_id = ?", [fact.id]) == 0)
     }
 
     @Test("A reflector that fails, hangs or answers bad JSON is logged and the run completes", arguments: [

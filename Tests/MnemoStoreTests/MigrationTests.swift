@@ -23,10 +23,23 @@ struct MigrationTests {
         do {
             let old = try MemoryStore(path: path, options: v1)
             #expect(try old.schemaVersion() == 1)
-            try old.write { w in
-                try w.declare(PredicateDeclaration(name: "works_at", roles: ["person", "organisation"], functional: true))
-                let e = try w.createEpisode(EpisodeInput(text: "Alice joined Acme", speaker: "alice", scene: "day one")).episodeID
-                try w.assert(FactAssertion("works_at", [Argument(.entity("alice")), Argument(.entity("acme"))], sources: [e]))
+            // The rows Mnemo wrote at version 1 for `declare works_at(person,
+            // organisation) functional`, `remember "Alice joined Acme" by alice in
+            // scene "day one"` and `assert works_at(alice, acme) from e:1`, written
+            // past the store: today's store writes the tables of today's schema.
+            try DatabaseQueue(path: path).write { db in
+                try db.execute(sql: """
+                    INSERT INTO entity(id, name, norm, created_at) VALUES (1, 'alice', 'alice', 1), (2, 'acme', 'acme', 1);
+                    INSERT INTO predicate(id, name, roles, functional, declared_at) VALUES (1, 'works_at', '["person","organisation"]', 1, 1);
+                    INSERT INTO scene(id, title, norm, opened_at, created_at) VALUES (1, 'day one', 'day one', 1, 1);
+                    INSERT INTO scene_member(scene_id, entity_id) VALUES (1, 1);
+                    INSERT INTO episode(id, text, speaker_id, at, scene_id, recorded_at) VALUES (1, 'Alice joined Acme', 1, 1, 1, 1);
+                    INSERT INTO episode_entity(episode_id, entity_id, role) VALUES (1, 1, 'speaker');
+                    INSERT INTO fact(id, predicate_id, key, recorded_at) VALUES (1, 1, 42, 1);
+                    INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value)
+                        VALUES (1, 0, -1, 'person', 1, 0, 1), (1, 1, -1, 'organisation', 1, 0, 2);
+                    INSERT INTO fact_source(fact_id, episode_id) VALUES (1, 1);
+                    """)
             }
             let hasPersonas = try old.read { try $0.db.tableExists("persona_attribute") }
             #expect(!hasPersonas)
@@ -37,6 +50,10 @@ struct MigrationTests {
         let facts = try upgraded.read { try $0.facts(matching: FactPattern("works_at", entities: "alice", nil)) }
         #expect(facts.count == 1 && facts[0].sources.count == 1)
         #expect(try upgraded.read { try $0.scene(titled: "Day One") }?.participants == ["alice"])
+        #expect(try upgraded.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM episode_fts WHERE episode_fts MATCH 'joined'") } == 1)
+        // Version 5 moved the filler index into its own tables, with the roles already stored.
+        #expect(try upgraded.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_filler_settled") } == 2)
+        #expect(try upgraded.read { try $0.facts(matching: FactPattern("works_at", entities: nil, "acme")) }.map(\.id) == [1])
         // What the new version added works on the upgraded file.
         try upgraded.write { w in _ = try w.pinPersonaAttribute(entity: "alice", name: "role", valueJSON: "\"engineer\"") }
         // The pinned attribute first, then the current value of a fact about her.

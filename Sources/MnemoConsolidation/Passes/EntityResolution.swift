@@ -18,12 +18,14 @@ struct EntityResolution: ConsolidationPass {
         let db = context.db
         var linked = Set(try Int64.fetchAll(db, sql: "SELECT from_id FROM entity_link WHERE kind = 'same_as'"))
         var entities: [Int64: (name: String, kind: String?, mentions: Int)] = [:]
-        // `+e.id`: fact_role.value has no type affinity; without the `+`, SQLite
-        // would convert the column and could not use the filler index.
+        // `+e.id`: the filler's value has no type affinity; without the `+`, SQLite
+        // would convert the column and could not use the key. (One count per
+        // table: through the view, SQLite would build an index of every entity filler.)
         for row in try Row.fetchAll(db, sql: """
             SELECT e.id, e.name, e.kind,
                    (SELECT COUNT(*) FROM episode_entity WHERE entity_id = e.id) +
-                   (SELECT COUNT(*) FROM fact_role WHERE kind = 0 AND value = +e.id)
+                   (SELECT COUNT(*) FROM fact_filler_settled WHERE kind = 0 AND value = +e.id) +
+                   (SELECT COUNT(*) FROM fact_filler_recent WHERE kind = 0 AND value = +e.id)
             FROM entity e WHERE e.archived = 0
             """) {
             entities[row[0]] = (row[1], row[2], row[3])

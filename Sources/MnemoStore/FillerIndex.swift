@@ -1,0 +1,77 @@
+import GRDB
+
+/// The filler index: for each role filler, the facts it fills a role of.
+///
+/// It lives in two tables with one key (schema version 5 says why):
+/// `fact_filler_recent`, which takes every new entry and stays small, and
+/// `fact_filler_settled`, which holds the rest. Reads go through the view
+/// `fact_filler`, which is both. A batch of random fillers then dirties a few
+/// hundred pages of the recent table instead of a page of the whole index per
+/// entry; every so often the writer moves the recent entries over in key
+/// order, which writes each settled page it touches once.
+///
+/// When to move them trades two costs: a larger recent table has more pages
+/// for each batch to dirty, a smaller one is moved more often, and every move
+/// rewrites pages all over the settled table. For a settled table of `n`
+/// entries and batches of about 2,000, both are about equal when the recent
+/// table holds √(4096·n) entries, so that is the limit (at least 16,384).
+/// `StoreOptions.recentFillerLimit` fixes it instead.
+extension WriteContext {
+    /// Adds the index entry of one filler of a fact just inserted in `fact_role`.
+    func indexFiller(_ statement: FastStatement, _ filler: StoredFiller, predicateID: Int64, position: Int, factID: Int64, item: Int64) throws {
+        statement.bind(1, filler.kind.rawValue)
+        statement.bind(2, filler)
+        statement.bind(3, predicateID)
+        statement.bind(4, Int64(position))
+        statement.bind(5, factID)
+        statement.bind(6, item)
+        try statement.run()
+    }
+
+    /// The statement `indexFiller` runs.
+    func fillerInsertStatement() throws -> FastStatement {
+        try FastStatement(db, """
+            INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// Moves the recent entries to the settled table when there are enough of
+    /// them (see the type's comment); `limit` overrides the adaptive limit.
+    func settleFillersIfDue(limit: Int?) throws {
+        let counts = try cache.fillerCounts {
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? 0)
+        }
+        let due = limit ?? max(16_384, Int((4096 * Double(counts.settled)).squareRoot()))
+        if counts.recent >= due { try settleFillers() }
+    }
+
+    /// Moves every recent entry to the settled table, in key order.
+    public func settleFillers() throws {
+        try db.execute(sql: """
+            INSERT INTO fact_filler_settled(kind, value, predicate_id, position, fact_id, item)
+                SELECT kind, value, predicate_id, position, fact_id, item FROM fact_filler_recent;
+            DELETE FROM fact_filler_recent;
+            """)
+        cache.fillersSettled()
+    }
+
+    /// Indexes the roles of these facts that are in `fact_role` but not in the
+    /// index: after an undo put rows back through a changeset, which writes
+    /// `fact_role` without `assert`. (Rows it deletes leave the index by trigger.)
+    public func reindexFillers(ofFacts factIDs: [Int64]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item)
+            SELECT r.kind, r.value, r.predicate_id, r.position, r.fact_id, r.item FROM fact_role r
+            WHERE r.fact_id = ? AND NOT EXISTS (
+                SELECT 1 FROM fact_filler x WHERE x.kind = r.kind AND x.value = r.value
+                AND x.predicate_id = r.predicate_id AND x.position = r.position AND x.fact_id = r.fact_id AND x.item = r.item)
+            """)
+        var added = 0
+        for id in factIDs {
+            try statement.execute(arguments: [id])
+            added += db.changesCount
+        }
+        cache.addRecentFillers(added)
+    }
+}
