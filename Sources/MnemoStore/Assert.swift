@@ -34,7 +34,7 @@ extension WriteContext {
         if let title = assertion.scene { scene = try self.sceneID(titled: title, at: assertion.validFrom ?? now) }
 
         let requested = TimeRange(from: assertion.validFrom, to: assertion.validTo)
-        if try cache.mayHoldFact(key: key.value, load: { try Int64.fetchSet(db.cachedStatement(sql: "SELECT key FROM fact")) }),
+        if try cache.claimFactKey(key.value, load: { try Int64.fetchSet(db.cachedStatement(sql: "SELECT key FROM fact")) }),
            let existing = try believedDuplicate(key: key.value, predicateID: info.id, roles: roles, valid: requested) {
             try addSources(assertion.sources, to: existing)
             return AssertOutcome(factID: existing, created: false, supersedes: [], supersededBy: [])
@@ -50,7 +50,7 @@ extension WriteContext {
             if valid.from == nil && !current.isEmpty { valid.from = now }
         }
 
-        let insertFact = try FastStatement(db, """
+        let insertFact = try hot.statement(.insertFact, db, """
             INSERT INTO fact(predicate_id, key, valid_from, valid_to, recorded_at, confidence, origin, note, scene_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -65,8 +65,7 @@ extension WriteContext {
         insertFact.bind(9, scene)
         try insertFact.run()
         let factID = db.lastInsertedRowID
-        cache.addFactKey(key.value)
-        let insertRole = try FastStatement(db, """
+        let insertRole = try hot.statement(.insertRole, db, """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let insertFiller = try fillerInsertStatement()
@@ -122,6 +121,7 @@ extension WriteContext {
     }
 
     private func addSources(_ sources: [Int64], to factID: Int64) throws {
+        if sources.isEmpty { return }
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO fact_source(fact_id, episode_id) VALUES (?, ?)")
         for source in sources { try insert.execute(arguments: [factID, source]) }
     }
@@ -132,7 +132,7 @@ extension WriteContext {
         // Any fact with the same fillers shares the first one: look through the
         // filler index, compare keys there, and the roles only on a key match.
         let first = roles[0]
-        let query = try FastStatement(db, """
+        let query = try hot.statement(.duplicate, db, """
             SELECT f.id, f.valid_from, f.valid_to FROM fact_filler r JOIN fact f ON f.id = r.fact_id
             WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = ? AND f.key = ? AND f.retracted_at IS NULL
             """)

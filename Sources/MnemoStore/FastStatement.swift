@@ -8,12 +8,15 @@ import GRDBSQLite
 /// of the cost, so the few statements there bind their values directly. The
 /// statement is always reset before it is handed back to GRDB's cache.
 struct FastStatement {
+    /// Held so that GRDB cannot finalize the statement while it is in use.
+    private let statement: Statement
     private let handle: OpaquePointer
     private let database: Database
 
     init(_ db: Database, _ sql: String) throws {
         database = db
-        handle = try db.cachedStatement(sql: sql).sqliteStatement
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
     }
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
@@ -67,4 +70,20 @@ struct FastStatement {
 
     /// SQLITE_TRANSIENT: SQLite copies the bytes before the call returns.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+}
+
+/// The statements an assertion runs for every fact, looked up once per write:
+/// finding one in GRDB's cache hashes its SQL, which a batch of a thousand
+/// facts would do thousands of times.
+final class HotStatements {
+    enum Slot: Int, CaseIterable { case insertFact, insertRole, insertFiller, duplicate }
+    private var statements = [FastStatement?](repeating: nil, count: Slot.allCases.count)
+
+    /// The statement in `slot`, prepared from `sql` on first use in this write.
+    func statement(_ slot: Slot, _ db: Database, _ sql: @autoclosure () -> String) throws -> FastStatement {
+        if let statement = statements[slot.rawValue] { return statement }
+        let statement = try FastStatement(db, sql())
+        statements[slot.rawValue] = statement
+        return statement
+    }
 }

@@ -30,7 +30,7 @@ extension WriteContext {
 
     /// The statement `indexFiller` runs.
     func fillerInsertStatement() throws -> FastStatement {
-        try FastStatement(db, """
+        try hot.statement(.insertFiller, db, """
             INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item) VALUES (?, ?, ?, ?, ?, ?)
             """)
     }

@@ -81,15 +81,21 @@ enum PredicateRules {
     /// The role name of the argument at `position` when it was written positionally.
     static func positionalRole(_ position: Int, roles: [String]?) -> String {
         if let roles, position < roles.count { return roles[position] }
-        return "_\(position + 1)"
+        return position < positionalNames.count ? positionalNames[position] : "_\(position + 1)"
     }
+
+    /// `_1`, `_2`, ...: made once rather than for every assertion.
+    private static let positionalNames = (1...16).map { "_\($0)" }
 
     /// Assigns each written argument its position and role name. Positional
     /// arguments come first; a named argument takes the position of its
     /// declared role, or the next free one when the predicate is undeclared.
     static func place(_ arguments: [Argument], predicate: String, roles: [String]?) throws -> [(position: Int, role: String, filler: Filler)] {
         var placed: [(position: Int, role: String, filler: Filler)] = []
-        var usedRoles = Set<String>()
+        placed.reserveCapacity(arguments.count)
+        // Facts have a handful of arguments: a linear search beats hashing.
+        var usedRoles: [String] = []
+        usedRoles.reserveCapacity(arguments.count)
         var sawNamed = false
         for (index, argument) in arguments.enumerated() {
             if let role = argument.role {
@@ -103,9 +109,10 @@ enum PredicateRules {
                 } else {
                     position = index
                 }
-                guard usedRoles.insert(role).inserted else {
+                guard !usedRoles.contains(role) else {
                     throw MnemoError(.invalid, "\(predicate): role \"\(role)\" is given twice")
                 }
+                usedRoles.append(role)
                 placed.append((position, role, argument.filler))
             } else {
                 guard !sawNamed else {
@@ -115,15 +122,15 @@ enum PredicateRules {
                     throw MnemoError(.invalid, "\(predicate) takes \(roles.count) argument\(roles.count == 1 ? "" : "s") (\(roles.joined(separator: ", "))), got \(arguments.count)")
                 }
                 let role = positionalRole(index, roles: roles)
-                usedRoles.insert(role)
+                usedRoles.append(role)
                 placed.append((index, role, argument.filler))
             }
         }
         guard !placed.isEmpty else { throw MnemoError(.invalid, "\(predicate) needs at least one argument") }
-        var positions = Set<Int>()
-        for p in placed where !positions.insert(p.position).inserted {
-            throw MnemoError(.invalid, "\(predicate): two arguments for the role \"\(p.role)\"")
+        placed.sort { $0.position < $1.position }
+        for (a, b) in zip(placed, placed.dropFirst()) where a.position == b.position {
+            throw MnemoError(.invalid, "\(predicate): two arguments for the role \"\(b.role)\"")
         }
-        return placed.sorted { $0.position < $1.position }
+        return placed
     }
 }

@@ -13,6 +13,7 @@ public struct WriteContext {
     /// The recorded time of this transaction.
     public let now: Timestamp
     let pending = PendingIndexing()
+    let hot = HotStatements()
 
     init(db: Database, cache: WriterCache, now: Timestamp) {
         self.db = db

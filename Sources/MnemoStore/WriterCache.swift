@@ -45,18 +45,19 @@ final class WriterCache: @unchecked Sendable {
     func sceneTitle(_ id: Int64) -> String? { lock.withLock { sceneTitles[id] } }
     func setSceneTitle(_ id: Int64, _ title: String) { lock.withLock { sceneTitles[id] = title } }
 
-    /// Whether a fact with this key may exist. The first call reads every key
-    /// with `load`, inside the write in progress.
-    func mayHoldFact(key: Int64, load: () throws -> Set<Int64>) rethrows -> Bool {
+    /// Whether a fact with this key may exist; if not, the key is added, for
+    /// the fact about to be written (were it not, the set only grows larger
+    /// than the store, which it may). The first call reads every key with
+    /// `load`, inside the write in progress.
+    func claimFactKey(_ key: Int64, load: () throws -> Set<Int64>) rethrows -> Bool {
         try lock.withLock {
             if factKeys == nil {
                 factKeys = try load()
                 keysLoadedInWrite = true
             }
-            return factKeys!.contains(key)
+            return !factKeys!.insert(key).inserted
         }
     }
-    func addFactKey(_ key: Int64) { lock.withLock { _ = factKeys?.insert(key) } }
 
     /// The sizes of the two filler tables; the first call counts them with `load`.
     func fillerCounts(load: () throws -> (Int, Int)) rethrows -> (settled: Int, recent: Int) {
