@@ -43,18 +43,18 @@ struct Builder {
     // MARK: Full build
 
     mutating func build() throws -> GraphIndex.Storage {
-        for row in try Row.fetchAll(db, sql: "SELECT id, created_at, archived FROM entity") {
+        try Self.forEachRow(db, "SELECT id, created_at, archived FROM entity") { row in
             add(NodeID(.entity, row[0]), time: row[1], flags: (row[2] as Bool) ? .archived : [])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, opened_at FROM scene") {
+        try Self.forEachRow(db, "SELECT id, opened_at FROM scene") { row in
             add(NodeID(.scene, row[0]), time: row[1], flags: [])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, at, archived FROM episode ORDER BY scene_id, at, id") {
+        try Self.forEachRow(db, "SELECT id, at, archived FROM episode ORDER BY scene_id, at, id") { row in
             add(NodeID(.episode, row[0]), time: row[1], flags: (row[2] as Bool) ? .archived : [])
         }
-        for row in try Row.fetchAll(db, sql: """
+        try Self.forEachRow(db, """
             SELECT id, COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived FROM fact
-            """) {
+            """) { row in
             add(NodeID(.fact, row[0]), time: row[1], flags: Self.factFlags(row[2], row[3], row[4]))
         }
         var edges: [(UInt32, UInt32, Float)] = []
@@ -63,10 +63,10 @@ struct Builder {
             edges.append((x, y, w))
             edges.append((y, x, w))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT episode_id, entity_id, role FROM episode_entity") {
+        try Self.forEachRow(db, "SELECT episode_id, entity_id, role FROM episode_entity") { row in
             link(NodeID(.episode, row[0]), NodeID(.entity, row[1]), roleWeight(row[2]))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, scene_id FROM episode WHERE scene_id IS NOT NULL ORDER BY scene_id, at, id") {
+        try Self.forEachRow(db, "SELECT id, scene_id FROM episode WHERE scene_id IS NOT NULL ORDER BY scene_id, at, id") { row in
             let episode = NodeID(.episode, row[0]), scene = NodeID(.scene, row[1])
             link(episode, scene, weights.sceneOfEpisode)
             if let e = dense(episode), let sc = dense(scene) {
@@ -74,25 +74,26 @@ struct Builder {
                 storage.sceneOf[e] = sc
             }
         }
-        for row in try Row.fetchAll(db, sql: "SELECT DISTINCT fact_id, value FROM fact_role WHERE kind = 0") {
+        // (A fact naming an entity twice links it twice; the pairs are made unique below.)
+        try Self.forEachRow(db, "SELECT fact_id, value FROM fact_role WHERE kind = 0") { row in
             link(NodeID(.fact, row[0]), NodeID(.entity, row[1]), weights.factRole)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT fact_id, episode_id FROM fact_source") {
+        try Self.forEachRow(db, "SELECT fact_id, episode_id FROM fact_source") { row in
             link(NodeID(.fact, row[0]), NodeID(.episode, row[1]), weights.factSource)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, scene_id FROM fact WHERE scene_id IS NOT NULL") {
+        try Self.forEachRow(db, "SELECT id, scene_id FROM fact WHERE scene_id IS NOT NULL") { row in
             link(NodeID(.fact, row[0]), NodeID(.scene, row[1]), weights.sceneOfFact)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT DISTINCT scene_id, entity_id FROM scene_member") {
+        try Self.forEachRow(db, "SELECT DISTINCT scene_id, entity_id FROM scene_member") { row in
             link(NodeID(.scene, row[0]), NodeID(.entity, row[1]), weights.sceneMember)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'") {
+        try Self.forEachRow(db, "SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'") { row in
             link(NodeID(.entity, row[0]), NodeID(.entity, row[1]), weights.sameAs)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT episode_id, from_time, to_time FROM episode_time") {
+        try Self.forEachRow(db, "SELECT episode_id, from_time, to_time FROM episode_time") { row in
             if let n = dense(NodeID(.episode, row[0])) { storage.episodeTimes[n, default: []].append((row[1], row[2])) }
         }
-        for row in try Row.fetchAll(db, sql: "SELECT node_kind, node_id, at FROM activation") {
+        try Self.forEachRow(db, "SELECT node_kind, node_id, at FROM activation") { row in
             let letter: String = row[0]
             if let kind = NodeKind(rawValue: Character(letter)), let n = dense(NodeID(kind, row[1])) {
                 storage.accesses[n, default: []].append(row[2])
@@ -113,6 +114,14 @@ struct Builder {
         storage.targets = edges.map(\.1)
         storage.weights = edges.map(\.2)
         return storage
+    }
+
+    /// Calls `body` with each row of a query, one row at a time: a full build
+    /// reads millions of rows, which fetched into an array first would all be
+    /// in memory at once (and leave the heap that much larger).
+    static func forEachRow(_ db: Database, _ sql: String, _ body: (Row) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() { try body(row) }
     }
 
     static func factFlags(_ retracted: Bool, _ superseded: Bool, _ archived: Bool) -> GraphIndex.Flags {
