@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "MnemoStore",
             dependencies: [
-                "MnemoModel", "MnemoSchemas",
+                "MnemoModel", "MnemoSchemas", "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,6 +74,10 @@ let package = Package(
 
         // SQLite's session extension (changesets), for the consolidation journal and undo.
         .target(name: "CSQLiteSession", linkerSettings: [.linkedLibrary("sqlite3")]),
+
+        // Process-wide SQLite settings, applied when the program loads (C: they
+        // must precede SQLite's initialisation, and sqlite3_config is variadic).
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
 
         // Reflective consolidation (SPEC §5): the passes, the journal, undo.
         .target(
@@ -174,6 +178,7 @@ let package = Package(
             dependencies: [
                 "MnemoStore", "MnemoModel", "MnemoSchemas",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import GRDB
 import Logging
@@ -23,6 +24,7 @@ public final class MemoryStore: Sendable {
     /// Opens (creating if needed) the database at `path` and upgrades its schema
     /// to the latest version this build knows.
     public init(path: String, options: StoreOptions = StoreOptions()) throws(MnemoError) {
+        _ = Self.sqliteMemoryStatisticsOff
         self.path = path
         self.options = options
         let checkpointer = Checkpointer(path: path, pages: options.checkpointPages)
@@ -69,6 +71,10 @@ public final class MemoryStore: Sendable {
         // the configuration holds the checkpointer.)
         checkpointer.close()
     }
+
+    /// Whether SQLite's memory statistics are off in this process (see
+    /// `CSQLiteConfig`): they would take a global mutex on every allocation.
+    public static let sqliteMemoryStatisticsOff = mnemo_sqlite_memstatus_off_result() == 0
 
     /// How many times the WAL was folded back into the file in the background
     /// (see `StoreOptions.checkpointPages`), for tests and benchmarks.
