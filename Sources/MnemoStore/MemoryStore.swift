@@ -60,6 +60,10 @@ public final class MemoryStore: Sendable {
             if applied > SchemaMigration.latestVersion {
                 throw MnemoError(.conflict, "\(path) has schema version \(applied), newer than this build's \(SchemaMigration.latestVersion); upgrade Mnemo")
             }
+            if options.readOnly && options.migrateUpTo == nil && applied < SchemaMigration.latestVersion {
+                // Reads would meet tables the file does not have yet (e.g. the filler index of version 5).
+                throw MnemoError(.readOnly, "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it")
+            }
         } catch {
             throw MemoryStore.translate(error, path: path)
         }

@@ -60,6 +60,28 @@ struct MigrationTests {
         #expect(try upgraded.read { try $0.persona(of: "alice") }.map(\.name) == ["role", "works_at"])
     }
 
+    @Test("an older database opened read-only is refused with a clear error, and untouched")
+    func olderReadOnlyIsRefused() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("old.sqlite")
+        var v4 = StoreOptions()
+        v4.migrateUpTo = 4
+        var readOnly = StoreOptions()
+        readOnly.readOnly = true
+        do {
+            // (A read-only connection needs the WAL of an open writer, as beside a running mnemod.)
+            let old = try MemoryStore(path: path, options: v4)
+            let error = mnemoError { _ = try MemoryStore(path: path, options: readOnly) }
+            #expect(error?.code == .readOnly)
+            #expect(error?.message.contains("schema version 4") == true)
+            #expect(try old.schemaVersion() == 4)
+        }
+        // Opened for writing once, it is upgraded, and then opens read-only.
+        let upgraded = try MemoryStore(path: path)
+        #expect(try MemoryStore(path: path, options: readOnly).schemaVersion() == SchemaMigration.latestVersion)
+        #expect(try upgraded.schemaVersion() == SchemaMigration.latestVersion)
+    }
+
     @Test("a database from a newer Mnemo is refused, not damaged")
     func newerIsRefused() throws {
         let dir = TemporaryDirectory()
