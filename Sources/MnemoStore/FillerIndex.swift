@@ -37,23 +37,41 @@ extension WriteContext {
 
     /// Moves the recent entries to the settled table when there are enough of
     /// them (see the type's comment); `limit` overrides the adaptive limit.
-    func settleFillersIfDue(limit: Int?) throws {
-        let counts = try cache.fillerCounts {
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? 0)
-        }
+    ///
+    /// The move runs in a savepoint: if it fails (a full disk), only the move
+    /// is undone and the write it ends commits without it; the next write
+    /// tries again. Returns whether entries were moved.
+    @discardableResult
+    func settleFillersIfDue(limit: Int?) throws -> Bool {
+        let counts = try cache.fillerCounts(
+            countSettled: { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? 0 },
+            countRecent: { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? 0 })
         let due = limit ?? max(16_384, Int((4096 * Double(counts.settled)).squareRoot()))
-        if counts.recent >= due { try settleFillers() }
+        guard counts.recent >= due else { return false }
+        try db.cachedStatement(sql: "SAVEPOINT settle").execute()
+        do {
+            try settleFillers()
+        } catch where db.isInsideTransaction {
+            // (Had SQLite rolled the whole transaction back, the write fails as it should.)
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT settle").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT settle").execute()
+            cache.forgetRecentFillerCount()
+            return false
+        }
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT settle").execute()
+        return true
     }
 
-    /// Moves every recent entry to the settled table, in key order.
+    /// Moves every recent entry to the settled table, in key order. An entry
+    /// already settled (which nothing should leave behind) is kept once.
     public func settleFillers() throws {
         try db.execute(sql: """
-            INSERT INTO fact_filler_settled(kind, value, predicate_id, position, fact_id, item)
-                SELECT kind, value, predicate_id, position, fact_id, item FROM fact_filler_recent;
-            DELETE FROM fact_filler_recent;
+            INSERT OR IGNORE INTO fact_filler_settled(kind, value, predicate_id, position, fact_id, item)
+                SELECT kind, value, predicate_id, position, fact_id, item FROM fact_filler_recent
             """)
-        cache.fillersSettled()
+        let moved = db.changesCount
+        try db.execute(sql: "DELETE FROM fact_filler_recent")
+        cache.fillersSettled(moved)
     }
 
     /// Indexes the roles of these facts that are in `fact_role` but not in the

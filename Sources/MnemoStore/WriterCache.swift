@@ -30,8 +30,14 @@ final class WriterCache: @unchecked Sendable {
     /// keys were never seen, so it drops them.
     private var keysLoadedInWrite = false
     /// How many entries the settled and the recent filler tables hold (`nil`
-    /// until first needed), to decide when to move the recent ones over.
-    private var fillers: (settled: Int, recent: Int)?
+    /// until first needed), to decide when to move the recent ones over. The
+    /// settled count is an estimate (forgets do not lower it) and costly to
+    /// take, so only another connection's write drops it; a rollback puts back
+    /// the value the write began with. The recent count is cheap: anything
+    /// uncertain drops it.
+    private var settledFillers: Int?
+    private var settledAtBegin: Int?
+    private var recentFillers: Int?
     /// SQLite's `data_version` at the last write: it changes when another
     /// connection (another process) commits behind this cache's back.
     private var dataVersion: Int64?
@@ -59,17 +65,24 @@ final class WriterCache: @unchecked Sendable {
         }
     }
 
-    /// The sizes of the two filler tables; the first call counts them with `load`.
-    func fillerCounts(load: () throws -> (Int, Int)) rethrows -> (settled: Int, recent: Int) {
+    /// The sizes of the two filler tables; a size not known is counted with
+    /// `countSettled` or `countRecent`.
+    func fillerCounts(countSettled: () throws -> Int, countRecent: () throws -> Int) rethrows -> (settled: Int, recent: Int) {
         try lock.withLock {
-            if let fillers { return fillers }
-            let counted = try load()
-            fillers = (counted.0, counted.1)
-            return fillers!
+            let settled = try settledFillers ?? countSettled()
+            let recent = try recentFillers ?? countRecent()
+            (settledFillers, recentFillers) = (settled, recent)
+            return (settled, recent)
         }
     }
-    func addRecentFillers(_ count: Int) { lock.withLock { fillers?.recent += count } }
-    func fillersSettled() { lock.withLock { fillers.map { fillers = ($0.settled + $0.recent, 0) } } }
+    func addRecentFillers(_ count: Int) { lock.withLock { recentFillers? += count } }
+    func forgetRecentFillerCount() { lock.withLock { recentFillers = nil } }
+    func fillersSettled(_ moved: Int) {
+        lock.withLock {
+            settledFillers? += moved
+            recentFillers = 0
+        }
+    }
 
     /// A write transaction begins: drops everything, fact keys too, when
     /// `version` (SQLite's `data_version`) says another connection wrote
@@ -77,8 +90,12 @@ final class WriterCache: @unchecked Sendable {
     func beginWrite(dataVersion version: Int64) {
         lock.withLock {
             keysLoadedInWrite = false
-            if let known = dataVersion, known != version { clear(keys: true) }
+            if let known = dataVersion, known != version {
+                clear(keys: true)
+                settledFillers = nil
+            }
             dataVersion = version
+            settledAtBegin = settledFillers
         }
     }
 
@@ -88,19 +105,24 @@ final class WriterCache: @unchecked Sendable {
 
     /// A write or a savepoint was rolled back: names and ids it cached may
     /// not exist, and keys loaded during it may lack rows it had deleted.
-    func rolledBack() { lock.withLock { clear(keys: keysLoadedInWrite) } }
+    func rolledBack() {
+        lock.withLock {
+            clear(keys: keysLoadedInWrite)
+            settledFillers = settledAtBegin
+        }
+    }
 
     /// Forgets everything; the next look-ups go to SQLite.
     func reset() { lock.withLock { clear(keys: false) } }
 
-    /// Drops the names and ids and the filler counts (and the fact keys if
-    /// `keys`); the lock is held.
+    /// Drops the names and ids and the recent filler count (and the fact keys
+    /// if `keys`); the lock is held.
     private func clear(keys: Bool) {
         entityIDs.removeAll()
         predicates.removeAll()
         entityNames.removeAll()
         sceneTitles.removeAll()
-        fillers = nil
+        recentFillers = nil
         if keys { factKeys = nil }
     }
 }

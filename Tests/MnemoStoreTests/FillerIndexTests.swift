@@ -145,6 +145,45 @@ struct FillerIndexTests {
         #expect(try store.read { try $0.facts(matching: FactPattern("likes", entities: "ann", nil)) }.map(\.id) == facts)
     }
 
+    @Test("a move that fails is undone alone: the write that reached the limit commits, and the next write moves the entries")
+    func failedMoveKeepsTheWrite() throws {
+        let (_, store) = try Self.store(limit: 4)
+        try store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
+        // Stands in for a full disk: the settled table refuses every insert.
+        try store.write { w in
+            try w.db.execute(sql: "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.fact_filler_settled BEGIN SELECT RAISE(ABORT, 'no room'); END")
+        }
+        let written = try store.write { w in try w.assert(FactAssertion("likes", entities: "bob", "tea")) }
+        #expect(written.created)
+        #expect(try Self.entries(store) == (0, 4))
+        try Self.expectIndexMatchesRoles(store)
+        // The next commit, whatever it writes, moves them.
+        try store.write { w in try w.db.execute(sql: "DROP TRIGGER temp.refuse") }
+        #expect(try Self.entries(store) == (4, 0))
+        try Self.expectIndexMatchesRoles(store)
+    }
+
+    @Test("after writes roll back, the next ones still move the entries exactly when due")
+    func countsSurviveRollbacks() throws {
+        let (_, store) = try Self.store(limit: 4)
+        try store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
+        try store.write { w in try w.assert(FactAssertion("likes", entities: "bob", "tea")) }
+        #expect(try Self.entries(store) == (4, 0))
+        for _ in 0..<3 {
+            #expect(mnemoError {
+                try store.write { w in
+                    try w.assert(FactAssertion("likes", entities: "ghost", "tea"))
+                    throw MnemoError(.invalid, "abandoned")
+                }
+            }?.code == .invalid)
+        }
+        try store.write { w in try w.assert(FactAssertion("likes", entities: "cy", "tea")) }
+        #expect(try Self.entries(store) == (4, 2))
+        try store.write { w in try w.assert(FactAssertion("likes", entities: "dee", "tea")) }
+        #expect(try Self.entries(store) == (8, 0))
+        try Self.expectIndexMatchesRoles(store)
+    }
+
     @Test("a role cannot be rewritten in place, where its entry would not follow")
     func rolesAreNotUpdated() throws {
         let (_, store) = try Self.store(limit: nil)
