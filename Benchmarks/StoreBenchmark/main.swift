@@ -7,7 +7,9 @@
 // --reuse then skips the ingest when that store exists and measures look-ups only.
 //
 // Prints facts/s, the file size, and look-up latency p50/p99 beside the
-// targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms).
+// targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms). The rate judged is
+// over the whole loop, making the random batches included; the time spent in
+// the store alone is printed beside it.
 import BenchmarkSupport
 import Foundation
 import MnemoModel
@@ -63,6 +65,7 @@ print("mnemo-bench-store: \(options.facts) binary facts, \(options.entities) ent
 var rng = SplitMix64(state: 42)
 let ingestStart = monotonicSeconds()
 var batchTimes: [Double] = []
+var storeSeconds = 0.0   // inside `write` only: without making the random batches
 var written = 0
 if reusing { print("reusing the store in \(directory): look-ups only") }
 while !reusing && written < options.facts {
@@ -77,6 +80,7 @@ while !reusing && written < options.facts {
     }
     let t0 = monotonicSeconds()
     try store.write { w in for fact in batch { try w.assert(fact) } }
+    storeSeconds += monotonicSeconds() - t0
     batchTimes.append(monotonicSeconds() - t0)
     written += count
 }
@@ -104,7 +108,7 @@ print("")
 print("measure                         value            target")
 if !reusing {
     print("ingest                          \(String(format: "%-16.0f", rate)) ≥ 100000 facts/s  \(rate >= 100_000 ? "met" : "MISSED")")
-    print("ingest total                    \(String(format: "%.2f s", ingestSeconds))")
+    print("ingest total                    \(String(format: "%.2f s", ingestSeconds)) (\(String(format: "%.2f s", storeSeconds)) in the store: \(String(format: "%.0f", Double(options.facts) / storeSeconds)) facts/s without making the batches)")
     print("batch of \(options.batch) p50 / p99       \(ms(percentile(batchTimes, 0.5))) / \(ms(percentile(batchTimes, 0.99)))")
 }
 print("file size                       \(String(format: "%.1f MiB", Double(size) / 1_048_576))\(reusing ? "" : String(format: " (%.0f bytes/fact)", Double(size) / Double(options.facts)))")
