@@ -180,8 +180,8 @@ public struct Consolidator {
                     report.skipped += applied.skipped
                     report.touched += Self.touched(changes)
                 }
-                // Roles put back by a changeset are not in the filler index yet.
-                try w.reindexFillers(ofFacts: report.touched.filter { $0.kind == .fact }.map(\.number))
+                // Facts and roles put back by a changeset are not indexed yet.
+                try w.reindexFacts(report.touched.filter { $0.kind == .fact }.map(\.number))
                 try w.db.execute(sql: "UPDATE consolidation_run SET status = 'undone' WHERE id = ?", arguments: [id])
                 w.forgetCachedRows()
                 return report

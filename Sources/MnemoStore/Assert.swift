@@ -65,6 +65,7 @@ extension WriteContext {
         insertFact.bind(9, scene)
         try insertFact.run()
         let factID = db.lastInsertedRowID
+        try listPredicateBlock(of: factID, predicateID: info.id)
         let insertRole = try hot.statement(.insertRole, db, """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)

@@ -51,9 +51,10 @@ extension ReadContext {
             candidates = try Int64.fetchAll(db.cachedStatement(sql: sql),
                                             arguments: [filler.kind.rawValue, filler.databaseValue, info.id, place])
         } else {
-            let retracted = time.knownAsOf == nil ? " AND retracted_at IS NULL" : ""
-            candidates = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM fact WHERE predicate_id = ?\(retracted) ORDER BY id"),
-                                            arguments: [info.id])
+            let retracted = time.knownAsOf == nil ? " AND f.retracted_at IS NULL" : ""
+            candidates = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs)\(retracted) ORDER BY f.id
+                """), arguments: [info.id])
         }
 
         var result: [Fact] = []
@@ -85,7 +86,9 @@ extension ReadContext {
         guard let info = try predicateInfo(Name.normalize(pattern.predicate)),
               let constraints = try resolve(pattern, roles: info.roles) else { return [] }
         var versions: [Fact] = []
-        for id in try Int64.fetchAll(db, sql: "SELECT id FROM fact WHERE predicate_id = ? ORDER BY id", arguments: [info.id]) {
+        for id in try Int64.fetchAll(db, sql: """
+            SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs) ORDER BY f.id
+            """, arguments: [info.id]) {
             guard constraints.allSatisfy({ (try? $0.matches(storedRoles(of: id))) ?? false }),
                   let current = try fact(id: id) else { continue }
             let beliefs = try Row.fetchAll(db, sql: """

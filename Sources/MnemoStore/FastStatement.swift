@@ -76,7 +76,7 @@ struct FastStatement {
 /// finding one in GRDB's cache hashes its SQL, which a batch of a thousand
 /// facts would do thousands of times.
 final class HotStatements {
-    enum Slot: Int, CaseIterable { case insertFact, insertRole, insertFiller, duplicate }
+    enum Slot: Int, CaseIterable { case insertFact, insertRole, insertFiller, duplicate, listBlock }
     private var statements = [FastStatement?](repeating: nil, count: Slot.allCases.count)
 
     /// The statement in `slot`, prepared from `sql` on first use in this write.

@@ -74,10 +74,15 @@ extension WriteContext {
         cache.fillersSettled(moved)
     }
 
-    /// Indexes the roles of these facts that are in `fact_role` but not in the
-    /// index: after an undo put rows back through a changeset, which writes
-    /// `fact_role` without `assert`. (Rows it deletes leave the index by trigger.)
-    public func reindexFillers(ofFacts factIDs: [Int64]) throws {
+    /// Indexes these facts again where they are not: their roles in the filler
+    /// index and their blocks in `fact_predicate_block` (schema version 6).
+    /// For an undo, whose changesets put rows back without `assert`. (Rows it
+    /// deletes leave the filler index by trigger.)
+    public func reindexFacts(_ factIDs: [Int64]) throws {
+        let blocks = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) SELECT predicate_id, id >> 10 FROM fact WHERE id = ?
+            """)
+        for id in factIDs { try blocks.execute(arguments: [id]) }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item)
             SELECT r.kind, r.value, r.predicate_id, r.position, r.fact_id, r.item FROM fact_role r
@@ -92,4 +97,30 @@ extension WriteContext {
         }
         cache.addRecentFillers(added)
     }
+
+    /// Lists the block of a fact just inserted under its predicate, unless the
+    /// writer knows it is listed.
+    func listPredicateBlock(of factID: Int64, predicateID: Int64) throws {
+        let block = factID >> PredicateBlocks.shift
+        if cache.claimBlock(block, of: predicateID) { return }
+        let insert = try hot.statement(.listBlock, db, "INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) VALUES (?, ?)")
+        insert.bind(1, predicateID)
+        insert.bind(2, block)
+        try insert.run()
+    }
+}
+
+/// The facts of a predicate through `fact_predicate_block` (schema version 6).
+public enum PredicateBlocks {
+    /// Fact ids per block: 2^10.
+    static let shift: Int64 = 10
+
+    /// `FROM` and `WHERE` text for "the facts `f` of predicate `?1`": the
+    /// blocks first (CROSS JOIN keeps SQLite from starting with a scan of
+    /// `fact`), then each block's id range.
+    public static let factsOfPredicate = """
+        fact_predicate_block b CROSS JOIN fact f ON f.id >= b.block << \(shift) AND f.id < (b.block + 1) << \(shift)
+        """
+    /// The conditions that go with `factsOfPredicate`, for predicate `?1`.
+    public static let predicateIs = "b.predicate_id = ?1 AND f.predicate_id = ?1"
 }

@@ -35,6 +35,11 @@ final class WriterCache: @unchecked Sendable {
     /// take, so only another connection's write drops it; a rollback puts back
     /// the value the write began with. The recent count is cheap: anything
     /// uncertain drops it.
+    /// For each predicate, a block of fact ids known to be listed in
+    /// `fact_predicate_block` (the last one written): facts get increasing
+    /// ids, so most assertions find their block here and write nothing.
+    /// Dropped with the names: a rolled-back write may have listed a block.
+    private var listedBlocks: [Int64: Int64] = [:]
     private var settledFillers: Int?
     private var settledAtBegin: Int?
     private var recentFillers: Int?
@@ -77,6 +82,16 @@ final class WriterCache: @unchecked Sendable {
     }
     func addRecentFillers(_ count: Int) { lock.withLock { recentFillers? += count } }
     func forgetRecentFillerCount() { lock.withLock { recentFillers = nil } }
+
+    /// Whether `block` is known to be listed for `predicate`; if not, it is
+    /// noted as listed, for the caller is about to list it.
+    func claimBlock(_ block: Int64, of predicate: Int64) -> Bool {
+        lock.withLock {
+            if listedBlocks[predicate] == block { return true }
+            listedBlocks[predicate] = block
+            return false
+        }
+    }
     func fillersSettled(_ moved: Int) {
         lock.withLock {
             settledFillers? += moved
@@ -123,6 +138,7 @@ final class WriterCache: @unchecked Sendable {
         entityNames.removeAll()
         sceneTitles.removeAll()
         recentFillers = nil
+        listedBlocks.removeAll()
         if keys { factKeys = nil }
     }
 }

@@ -140,7 +140,7 @@ struct FillerIndexTests {
             try w.db.execute(sql: "DELETE FROM fact_filler_recent WHERE fact_id = ? AND position = 1", arguments: [facts[2]])
         }
         #expect(try store.read { try $0.facts(matching: FactPattern("likes", entities: "ann", nil)) }.map(\.id) == [facts[1], facts[2]])
-        try store.write { w in try w.reindexFillers(ofFacts: facts) }
+        try store.write { w in try w.reindexFacts(facts) }
         try Self.expectIndexMatchesRoles(store)
         #expect(try store.read { try $0.facts(matching: FactPattern("likes", entities: "ann", nil)) }.map(\.id) == facts)
     }

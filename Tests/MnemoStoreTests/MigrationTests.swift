@@ -54,6 +54,8 @@ struct MigrationTests {
         // Version 5 moved the filler index into its own tables, with the roles already stored.
         #expect(try upgraded.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_filler_settled") } == 2)
         #expect(try upgraded.read { try $0.facts(matching: FactPattern("works_at", entities: nil, "acme")) }.map(\.id) == [1])
+        // Version 6 listed the fact's block under its predicate.
+        #expect(try upgraded.read { try $0.facts(matching: FactPattern("works_at", entities: nil, nil)) }.map(\.id) == [1])
         // What the new version added works on the upgraded file.
         try upgraded.write { w in _ = try w.pinPersonaAttribute(entity: "alice", name: "role", valueJSON: "\"engineer\"") }
         // The pinned attribute first, then the current value of a fact about her.

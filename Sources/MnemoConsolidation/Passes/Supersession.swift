@@ -21,9 +21,9 @@ struct Supersession: ConsolidationPass {
             // Believed, still-open values, grouped by subject (the filler at position 0).
             var bySubject: [String: [(id: Int64, from: Int64?, to: Int64?, key: Int64)]] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT f.id, f.valid_from, f.valid_to, f.key, r.kind, r.value FROM fact f
+                SELECT f.id, f.valid_from, f.valid_to, f.key, r.kind, r.value FROM \(PredicateBlocks.factsOfPredicate)
                 JOIN fact_role r ON r.fact_id = f.id AND r.position = 0 AND r.item IN (-1, 0)
-                WHERE f.predicate_id = ? AND f.retracted_at IS NULL AND f.superseded_by IS NULL
+                WHERE \(PredicateBlocks.predicateIs) AND f.retracted_at IS NULL AND f.superseded_by IS NULL
                 ORDER BY f.valid_from, f.id
                 """, arguments: [predicateID]) {
                 let subject = "\(row[4] as Int64):\(row[5] as DatabaseValue)"
