@@ -26,10 +26,9 @@ extension Executor {
                 for statement in statements {
                     var mine = WriteEffects()
                     do {
-                        // One statement alone needs no savepoint: its transaction is its own.
-                        let lines = statements.count == 1
-                            ? try applyWrite(statement, in: w, now: now, effects: &mine)
-                            : try w.savepoint { try applyWrite(statement, in: w, now: now, effects: &mine) }
+                        // A savepoint even for one statement: its error is answered here and
+                        // the transaction commits, so what it did before failing must go.
+                        let lines = try w.savepoint { try applyWrite(statement, in: w, now: now, effects: &mine) }
                         effects.merge(mine)
                         results.append(.success(lines))
                     } catch let error as MnemoError {

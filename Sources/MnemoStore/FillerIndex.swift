@@ -80,7 +80,7 @@ extension WriteContext {
     /// deletes leave the filler index by trigger.)
     public func reindexFacts(_ factIDs: [Int64]) throws {
         let blocks = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) SELECT predicate_id, id >> 10 FROM fact WHERE id = ?
+            INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) SELECT predicate_id, id >> \(PredicateBlocks.shift) FROM fact WHERE id = ?
             """)
         for id in factIDs { try blocks.execute(arguments: [id]) }
         let statement = try db.cachedStatement(sql: """
@@ -102,18 +102,21 @@ extension WriteContext {
     /// writer knows it is listed.
     func listPredicateBlock(of factID: Int64, predicateID: Int64) throws {
         let block = factID >> PredicateBlocks.shift
-        if cache.claimBlock(block, of: predicateID) { return }
+        if cache.isListed(block, of: predicateID) { return }
         let insert = try hot.statement(.listBlock, db, "INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) VALUES (?, ?)")
         insert.bind(1, predicateID)
         insert.bind(2, block)
         try insert.run()
+        cache.noteListed(block, of: predicateID)
     }
 }
 
 /// The facts of a predicate through `fact_predicate_block` (schema version 6).
 public enum PredicateBlocks {
-    /// Fact ids per block: 2^10.
-    static let shift: Int64 = 10
+    /// Fact ids per block: 2^7. Larger blocks list fewer rows, but a predicate
+    /// whose facts are spread thinly over all ids has a block listed almost
+    /// everywhere, and each listed block is read whole.
+    static let shift: Int64 = 7
 
     /// `FROM` and `WHERE` text for "the facts `f` of predicate `?1`": the
     /// blocks first (CROSS JOIN keeps SQLite from starting with a scan of

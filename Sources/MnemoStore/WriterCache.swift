@@ -83,15 +83,10 @@ final class WriterCache: @unchecked Sendable {
     func addRecentFillers(_ count: Int) { lock.withLock { recentFillers? += count } }
     func forgetRecentFillerCount() { lock.withLock { recentFillers = nil } }
 
-    /// Whether `block` is known to be listed for `predicate`; if not, it is
-    /// noted as listed, for the caller is about to list it.
-    func claimBlock(_ block: Int64, of predicate: Int64) -> Bool {
-        lock.withLock {
-            if listedBlocks[predicate] == block { return true }
-            listedBlocks[predicate] = block
-            return false
-        }
-    }
+    /// Whether `block` is known to be listed for `predicate`.
+    func isListed(_ block: Int64, of predicate: Int64) -> Bool { lock.withLock { listedBlocks[predicate] == block } }
+    /// `block` was listed for `predicate` (in the write in progress).
+    func noteListed(_ block: Int64, of predicate: Int64) { lock.withLock { listedBlocks[predicate] = block } }
     func fillersSettled(_ moved: Int) {
         lock.withLock {
             settledFillers? += moved

@@ -6,6 +6,22 @@ import Testing
 
 @Suite("every statement end to end, with its error paths")
 struct StatementTests {
+    @Test("a write statement that fails leaves nothing of what it did before failing")
+    func failedStatementLeavesNoTrace() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        func entities() throws -> Int? {
+            try c.request("stats").objects.first { $0["name"] as? String == "entities" }?["value"] as? Int
+        }
+        _ = try c.request("declare owns(owner, thing) functional")
+        let before = try entities()
+        // The fillers resolve (creating the entities) before the functional rule refuses a list.
+        let refused = try c.request("assert owns([zed, yul], car)")
+        #expect(refused.code == "INVALID")
+        #expect(try entities() == before)
+        #expect(try c.request("match owns(?who, ?what)").lines.isEmpty)
+    }
+
     @Test("writes answer the ids they created or changed; reads find them")
     func writesAndReads() throws {
         let daemon = try Daemon()

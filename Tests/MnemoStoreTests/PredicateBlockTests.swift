@@ -3,18 +3,18 @@ import MnemoModel
 import MnemoStore
 import Testing
 
-/// "Every fact of P" reads the blocks of 1,024 fact ids that
+/// "Every fact of P" reads the blocks of 128 fact ids that
 /// `fact_predicate_block` lists for P (schema version 6).
 @Suite("the facts of a predicate, by blocks of ids")
 struct PredicateBlockTests {
     @Test("every fact of a predicate is found, across blocks and after forgets")
     func acrossBlocks() throws {
         let s = try TestStore()
-        // Ids 1 to 2,100: three blocks, each holding both predicates.
+        // Ids 1 to 2,100: 17 blocks of 128, each holding both predicates.
         try s.store.write { w in
             for i in 1...2_100 { try w.assert(FactAssertion(i % 2 == 0 ? "even" : "odd", entities: "n\(i)", "m\(i)")) }
         }
-        #expect(try s.store.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_predicate_block") } == 6)
+        #expect(try s.store.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_predicate_block") } == 34)
         try s.store.write { w in for id in stride(from: 2, through: 2_100, by: 10) { _ = try w.forget(NodeID(.fact, Int64(id))) } }
         let even = try s.store.read { try $0.facts(matching: FactPattern("even", entities: nil, nil)) }.map(\.id)
         let expected = (1...2_100).filter { $0 % 2 == 0 && $0 % 10 != 2 }.map(Int64.init)

@@ -22,7 +22,7 @@ struct Supersession: ConsolidationPass {
             var bySubject: [String: [(id: Int64, from: Int64?, to: Int64?, key: Int64)]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT f.id, f.valid_from, f.valid_to, f.key, r.kind, r.value FROM \(PredicateBlocks.factsOfPredicate)
-                JOIN fact_role r ON r.fact_id = f.id AND r.position = 0 AND r.item IN (-1, 0)
+                CROSS JOIN fact_role r ON r.fact_id = f.id AND r.position = 0 AND r.item IN (-1, 0)
                 WHERE \(PredicateBlocks.predicateIs) AND f.retracted_at IS NULL AND f.superseded_by IS NULL
                 ORDER BY f.valid_from, f.id
                 """, arguments: [predicateID]) {
