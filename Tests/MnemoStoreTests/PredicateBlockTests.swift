@@ -23,6 +23,25 @@ struct PredicateBlockTests {
         #expect(try s.store.read { try $0.history(of: FactPattern("odd", entities: nil, nil)) }.count == 1_050)
     }
 
+    @Test("a store listed by version 6 (blocks of 1,024 ids) is listed again by version 7 (blocks of 128)")
+    func upgradeFromLargerBlocks() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v6.sqlite")
+        var v6 = StoreOptions()
+        v6.migrateUpTo = 6
+        do {
+            let old = try MemoryStore(path: path, options: v6)
+            try old.write { w in
+                for i in 1...300 { try w.assert(FactAssertion("next", entities: "n\(i)", "n\(i + 1)")) }
+                // What version 6 wrote: one block of 1,024 ids.
+                try w.db.execute(sql: "DELETE FROM fact_predicate_block; INSERT INTO fact_predicate_block SELECT DISTINCT predicate_id, id >> 10 FROM fact")
+            }
+        }
+        let upgraded = try MemoryStore(path: path)
+        #expect(try upgraded.read { try $0.facts(matching: FactPattern("next", entities: nil, nil)) }.count == 300)
+        #expect(try upgraded.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_predicate_block") } == 3)
+    }
+
     @Test("a block listed in a write that rolls back is listed again by the next write")
     func rolledBackListing() throws {
         let s = try TestStore()
