@@ -69,7 +69,6 @@ extension WriteContext {
         let insertRole = try hot.statement(.insertRole, db, """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertFiller = try fillerInsertStatement()
         var fillers = 0
         for role in roles {
             for (index, item) in role.items.enumerated() {
@@ -82,7 +81,7 @@ extension WriteContext {
                 insertRole.bind(6, item.kind.rawValue)
                 insertRole.bind(7, item)
                 try insertRole.run()
-                try indexFiller(insertFiller, item, predicateID: info.id, position: role.position, factID: factID, item: itemNumber)
+                try indexFiller(item, predicateID: info.id, position: role.position, factID: factID, item: itemNumber)
                 fillers += 1
             }
         }

@@ -18,7 +18,10 @@ import GRDB
 /// `StoreOptions.recentFillerLimit` fixes it instead.
 extension WriteContext {
     /// Adds the index entry of one filler of a fact just inserted in `fact_role`.
-    func indexFiller(_ statement: FastStatement, _ filler: StoredFiller, predicateID: Int64, position: Int, factID: Int64, item: Int64) throws {
+    func indexFiller(_ filler: StoredFiller, predicateID: Int64, position: Int, factID: Int64, item: Int64) throws {
+        let statement = try hot.statement(.insertFiller, db, """
+            INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item) VALUES (?, ?, ?, ?, ?, ?)
+            """)
         statement.bind(1, filler.kind.rawValue)
         statement.bind(2, filler)
         statement.bind(3, predicateID)
@@ -28,26 +31,18 @@ extension WriteContext {
         try statement.run()
     }
 
-    /// The statement `indexFiller` runs.
-    func fillerInsertStatement() throws -> FastStatement {
-        try hot.statement(.insertFiller, db, """
-            INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-    }
-
     /// Moves the recent entries to the settled table when there are enough of
     /// them (see the type's comment); `limit` overrides the adaptive limit.
     ///
     /// The move runs in a savepoint: if it fails (a full disk), only the move
     /// is undone and the write it ends commits without it; the next write
-    /// tries again. Returns whether entries were moved.
-    @discardableResult
-    func settleFillersIfDue(limit: Int?) throws -> Bool {
+    /// tries again.
+    func settleFillersIfDue(limit: Int?) throws {
         let counts = try cache.fillerCounts(
             countSettled: { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? 0 },
             countRecent: { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? 0 })
         let due = limit ?? max(16_384, Int((4096 * Double(counts.settled)).squareRoot()))
-        guard counts.recent >= due else { return false }
+        guard counts.recent >= due else { return }
         try db.cachedStatement(sql: "SAVEPOINT settle").execute()
         do {
             try settleFillers()
@@ -56,10 +51,9 @@ extension WriteContext {
             try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT settle").execute()
             try db.cachedStatement(sql: "RELEASE SAVEPOINT settle").execute()
             cache.forgetRecentFillerCount()
-            return false
+            return
         }
         try db.cachedStatement(sql: "RELEASE SAVEPOINT settle").execute()
-        return true
     }
 
     /// Moves every recent entry to the settled table, in key order. An entry

@@ -33,16 +33,16 @@ final class WriterCache: @unchecked Sendable {
     /// until first needed), to decide when to move the recent ones over. The
     /// settled count is an estimate (forgets do not lower it) and costly to
     /// take, so only another connection's write drops it; a rollback puts back
-    /// the value the write began with. The recent count is cheap: anything
-    /// uncertain drops it.
+    /// the value the write began with (`settledAtBegin`). The recent count is
+    /// cheap: anything uncertain drops it.
+    private var settledFillers: Int?
+    private var settledAtBegin: Int?
+    private var recentFillers: Int?
     /// For each predicate, a block of fact ids known to be listed in
     /// `fact_predicate_block` (the last one written): facts get increasing
     /// ids, so most assertions find their block here and write nothing.
     /// Dropped with the names: a rolled-back write may have listed a block.
     private var listedBlocks: [Int64: Int64] = [:]
-    private var settledFillers: Int?
-    private var settledAtBegin: Int?
-    private var recentFillers: Int?
     /// SQLite's `data_version` at the last write: it changes when another
     /// connection (another process) commits behind this cache's back.
     private var dataVersion: Int64?
@@ -82,17 +82,17 @@ final class WriterCache: @unchecked Sendable {
     }
     func addRecentFillers(_ count: Int) { lock.withLock { recentFillers? += count } }
     func forgetRecentFillerCount() { lock.withLock { recentFillers = nil } }
-
-    /// Whether `block` is known to be listed for `predicate`.
-    func isListed(_ block: Int64, of predicate: Int64) -> Bool { lock.withLock { listedBlocks[predicate] == block } }
-    /// `block` was listed for `predicate` (in the write in progress).
-    func noteListed(_ block: Int64, of predicate: Int64) { lock.withLock { listedBlocks[predicate] = block } }
     func fillersSettled(_ moved: Int) {
         lock.withLock {
             settledFillers? += moved
             recentFillers = 0
         }
     }
+
+    /// Whether `block` is known to be listed for `predicate`.
+    func isListed(_ block: Int64, of predicate: Int64) -> Bool { lock.withLock { listedBlocks[predicate] == block } }
+    /// `block` was listed for `predicate` (in the write in progress).
+    func noteListed(_ block: Int64, of predicate: Int64) { lock.withLock { listedBlocks[predicate] = block } }
 
     /// A write transaction begins: drops everything, fact keys too, when
     /// `version` (SQLite's `data_version`) says another connection wrote
@@ -125,8 +125,8 @@ final class WriterCache: @unchecked Sendable {
     /// Forgets everything; the next look-ups go to SQLite.
     func reset() { lock.withLock { clear(keys: false) } }
 
-    /// Drops the names and ids and the recent filler count (and the fact keys
-    /// if `keys`); the lock is held.
+    /// Drops the names and ids, the recent filler count and the listed blocks
+    /// (and the fact keys if `keys`); the lock is held.
     private func clear(keys: Bool) {
         entityIDs.removeAll()
         predicates.removeAll()

@@ -18,10 +18,8 @@ struct MigrationTests {
     func upgradeFromFirst() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("old.sqlite")
-        var v1 = StoreOptions()
-        v1.migrateUpTo = 1
         do {
-            let old = try MemoryStore(path: path, options: v1)
+            let old = try MemoryStore(path: path, options: .upTo(1))
             #expect(try old.schemaVersion() == 1)
             // The rows Mnemo wrote at version 1 for `declare works_at(person,
             // organisation) functional`, `remember "Alice joined Acme" by alice in
@@ -66,13 +64,10 @@ struct MigrationTests {
     func olderReadOnlyIsRefused() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("old.sqlite")
-        var v4 = StoreOptions()
-        v4.migrateUpTo = 4
-        var readOnly = StoreOptions()
-        readOnly.readOnly = true
+        let readOnly = StoreOptions.readOnlyOptions
         do {
             // (A read-only connection needs the WAL of an open writer, as beside a running mnemod.)
-            let old = try MemoryStore(path: path, options: v4)
+            let old = try MemoryStore(path: path, options: .upTo(4))
             let error = mnemoError { _ = try MemoryStore(path: path, options: readOnly) }
             #expect(error?.code == .readOnly)
             #expect(error?.message.contains("schema version 4") == true)

@@ -45,6 +45,22 @@ struct TestStore {
 
 func t(_ iso: String) -> Timestamp { Timestamp(iso8601: iso)! }
 
+extension StoreOptions {
+    /// Options that stop the migrations at `version`, to make a file as an older Mnemo left it.
+    static func upTo(_ version: Int) -> StoreOptions {
+        var options = StoreOptions()
+        options.migrateUpTo = version
+        return options
+    }
+
+    /// Options that open a file without writing.
+    static var readOnlyOptions: StoreOptions {
+        var options = StoreOptions()
+        options.readOnly = true
+        return options
+    }
+}
+
 extension Value {
     /// The entity name or literal as plain text, for compact assertions.
     var text: String {
