@@ -31,29 +31,14 @@ extension WriteContext {
         try statement.run()
     }
 
-    /// Moves the recent entries to the settled table when there are enough of
-    /// them (see the type's comment); `limit` overrides the adaptive limit.
-    ///
-    /// The move runs in a savepoint: if it fails (a full disk), only the move
-    /// is undone and the write it ends commits without it; the next write
-    /// tries again.
-    func settleFillersIfDue(limit: Int?) throws {
+    /// Whether the recent entries are due to move to the settled table (see
+    /// the type's comment); `limit` overrides the adaptive limit.
+    /// `MemoryStore.write` moves them after the write that made them due.
+    func fillersDue(limit: Int?) throws -> Bool {
         let counts = try cache.fillerCounts(
             countSettled: { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? 0 },
             countRecent: { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? 0 })
-        let due = limit ?? max(16_384, Int((4096 * Double(counts.settled)).squareRoot()))
-        guard counts.recent >= due else { return }
-        try db.cachedStatement(sql: "SAVEPOINT settle").execute()
-        do {
-            try settleFillers()
-        } catch where db.isInsideTransaction {
-            // (Had SQLite rolled the whole transaction back, the write fails as it should.)
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT settle").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT settle").execute()
-            cache.forgetRecentFillerCount()
-            return
-        }
-        try db.cachedStatement(sql: "RELEASE SAVEPOINT settle").execute()
+        return counts.recent >= limit ?? max(16_384, Int((4096 * Double(counts.settled)).squareRoot()))
     }
 
     /// Moves every recent entry to the settled table, in key order. An entry

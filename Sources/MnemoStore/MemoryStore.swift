@@ -98,18 +98,51 @@ public final class MemoryStore: Sendable {
     public func write<T>(_ body: (WriteContext) throws -> T) throws(MnemoError) -> T {
         if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
         do {
-            return try pool.write { db in
-                try cache.beginWrite(dataVersion: Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0)
-                let context = WriteContext(db: db, cache: cache, now: options.clock())
-                let result = try body(context)
-                try context.indexNewEpisodes()
-                try context.settleFillersIfDue(limit: options.recentFillerLimit)
-                return result
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                var fillersDue = false
+                do {
+                    try db.inTransaction {
+                        let context = try beginWrite(db)
+                        result = try body(context)
+                        try context.indexNewEpisodes()
+                        fillersDue = try context.fillersDue(limit: options.recentFillerLimit)
+                        return .commit
+                    }
+                } catch {
+                    // A rolled-back transaction may have cached rows that no longer exist.
+                    // (Here, on the writer's queue: the cache is the writer's alone.)
+                    cache.rolledBack()
+                    throw error
+                }
+                if fillersDue { settleFillers(db) }
+                return result!
             }
         } catch {
-            // A rolled-back transaction may have cached rows that no longer exist.
-            cache.rolledBack()
             throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// The context of a write transaction just begun on the writer `db`.
+    private func beginWrite(_ db: Database) throws -> WriteContext {
+        cache.beginWrite(dataVersion: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0)
+        return WriteContext(db: db, cache: cache, now: options.clock())
+    }
+
+    /// Moves the recent filler entries to the settled table (`FillerIndex`)
+    /// in a transaction of its own, after the write that made them due has
+    /// committed: that write is safe whatever happens to the move. A move
+    /// that fails (a full disk) is undone alone, and a later write tries
+    /// again. (Inside the write, a savepoint would have to keep a copy of
+    /// every settled page the move changes, a fifth of its cost.)
+    private func settleFillers(_ db: Database) {
+        do {
+            try db.inTransaction {
+                try beginWrite(db).settleFillers()
+                return .commit
+            }
+        } catch {
+            cache.rolledBack()
         }
     }
 

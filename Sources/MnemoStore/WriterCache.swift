@@ -1,13 +1,10 @@
-import Foundation
-
 /// Name → id look-ups the writer makes on every assertion, the display
 /// names of entities and scenes it answers with, the key of every fact and
 /// the sizes of the filler tables, kept in memory.
 ///
-/// Only touched inside `MemoryStore.write`, which GRDB runs one at a time, so
-/// it needs no lock of its own; the lock here only guards `rolledBack()`,
-/// which a failed write calls after its transaction rolled back (cached ids of
-/// rows that were never committed must not survive).
+/// Only touched on the writer's queue, inside `MemoryStore.write` (which GRDB
+/// runs one at a time), a failed write's `rolledBack()` included: so it has
+/// no lock, which the few million look-ups of a bulk ingest would feel.
 final class WriterCache: @unchecked Sendable {
     struct PredicateInfo {
         var id: Int64
@@ -15,7 +12,6 @@ final class WriterCache: @unchecked Sendable {
         var functional: Bool
     }
 
-    private let lock = NSLock()
     private var entityIDs: [String: Int64] = [:]
     private var predicates: [String: PredicateInfo] = [:]
     private var entityNames: [Int64: String] = [:]
@@ -47,86 +43,76 @@ final class WriterCache: @unchecked Sendable {
     /// connection (another process) commits behind this cache's back.
     private var dataVersion: Int64?
 
-    func entity(_ norm: String) -> Int64? { lock.withLock { entityIDs[norm] } }
-    func setEntity(_ norm: String, _ id: Int64) { lock.withLock { entityIDs[norm] = id } }
-    func predicate(_ name: String) -> PredicateInfo? { lock.withLock { predicates[name] } }
-    func setPredicate(_ name: String, _ info: PredicateInfo) { lock.withLock { predicates[name] = info } }
-    func entityName(_ id: Int64) -> String? { lock.withLock { entityNames[id] } }
-    func setEntityName(_ id: Int64, _ name: String) { lock.withLock { entityNames[id] = name } }
-    func sceneTitle(_ id: Int64) -> String? { lock.withLock { sceneTitles[id] } }
-    func setSceneTitle(_ id: Int64, _ title: String) { lock.withLock { sceneTitles[id] = title } }
+    func entity(_ norm: String) -> Int64? { entityIDs[norm] }
+    func setEntity(_ norm: String, _ id: Int64) { entityIDs[norm] = id }
+    func predicate(_ name: String) -> PredicateInfo? { predicates[name] }
+    func setPredicate(_ name: String, _ info: PredicateInfo) { predicates[name] = info }
+    func entityName(_ id: Int64) -> String? { entityNames[id] }
+    func setEntityName(_ id: Int64, _ name: String) { entityNames[id] = name }
+    func sceneTitle(_ id: Int64) -> String? { sceneTitles[id] }
+    func setSceneTitle(_ id: Int64, _ title: String) { sceneTitles[id] = title }
 
     /// Whether a fact with this key may exist; if not, the key is added, for
     /// the fact about to be written (were it not, the set only grows larger
     /// than the store, which it may). The first call reads every key with
     /// `load`, inside the write in progress.
     func claimFactKey(_ key: Int64, load: () throws -> Set<Int64>) rethrows -> Bool {
-        try lock.withLock {
-            if factKeys == nil {
-                factKeys = try load()
-                keysLoadedInWrite = true
-            }
-            return !factKeys!.insert(key).inserted
+        if factKeys == nil {
+            factKeys = try load()
+            keysLoadedInWrite = true
         }
+        return !factKeys!.insert(key).inserted
     }
 
     /// The sizes of the two filler tables; a size not known is counted with
     /// `countSettled` or `countRecent`.
     func fillerCounts(countSettled: () throws -> Int, countRecent: () throws -> Int) rethrows -> (settled: Int, recent: Int) {
-        try lock.withLock {
-            let settled = try settledFillers ?? countSettled()
-            let recent = try recentFillers ?? countRecent()
-            (settledFillers, recentFillers) = (settled, recent)
-            return (settled, recent)
-        }
+        let settled = try settledFillers ?? countSettled()
+        let recent = try recentFillers ?? countRecent()
+        (settledFillers, recentFillers) = (settled, recent)
+        return (settled, recent)
     }
-    func addRecentFillers(_ count: Int) { lock.withLock { recentFillers? += count } }
-    func forgetRecentFillerCount() { lock.withLock { recentFillers = nil } }
+    func addRecentFillers(_ count: Int) { recentFillers? += count }
+    func forgetRecentFillerCount() { recentFillers = nil }
     func fillersSettled(_ moved: Int) {
-        lock.withLock {
-            settledFillers? += moved
-            recentFillers = 0
-        }
+        settledFillers? += moved
+        recentFillers = 0
     }
 
     /// Whether `block` is known to be listed for `predicate`.
-    func isListed(_ block: Int64, of predicate: Int64) -> Bool { lock.withLock { listedBlocks[predicate] == block } }
+    func isListed(_ block: Int64, of predicate: Int64) -> Bool { listedBlocks[predicate] == block }
     /// `block` was listed for `predicate` (in the write in progress).
-    func noteListed(_ block: Int64, of predicate: Int64) { lock.withLock { listedBlocks[predicate] = block } }
+    func noteListed(_ block: Int64, of predicate: Int64) { listedBlocks[predicate] = block }
 
     /// A write transaction begins: drops everything, fact keys too, when
     /// `version` (SQLite's `data_version`) says another connection wrote
     /// since the last write.
     func beginWrite(dataVersion version: Int64) {
-        lock.withLock {
-            keysLoadedInWrite = false
-            if let known = dataVersion, known != version {
-                clear(keys: true)
-                settledFillers = nil
-            }
-            dataVersion = version
-            settledAtBegin = settledFillers
+        keysLoadedInWrite = false
+        if let known = dataVersion, known != version {
+            clear(keys: true)
+            settledFillers = nil
         }
+        dataVersion = version
+        settledAtBegin = settledFillers
     }
 
     /// Forgets everything, fact keys too: rows were written behind the
     /// cache's back (another process, a consolidation run undone).
-    func forgetAll() { lock.withLock { clear(keys: true) } }
+    func forgetAll() { clear(keys: true) }
 
     /// A write or a savepoint was rolled back: names and ids it cached may
     /// not exist, and keys loaded during it may lack rows it had deleted.
     func rolledBack() {
-        lock.withLock {
-            clear(keys: keysLoadedInWrite)
-            settledFillers = settledAtBegin
-        }
+        clear(keys: keysLoadedInWrite)
+        settledFillers = settledAtBegin
     }
 
     /// Forgets everything; the next look-ups go to SQLite.
-    func reset() { lock.withLock { clear(keys: false) } }
+    func reset() { clear(keys: false) }
 
     /// Drops the names and ids, the recent filler count and the listed blocks
-    /// (and the fact keys if `keys`); the lock is held.
+    /// (and the fact keys if `keys`).
     private func clear(keys: Bool) {
         entityIDs.removeAll()
         predicates.removeAll()
