@@ -184,6 +184,41 @@ struct FillerIndexTests {
         try Self.expectIndexMatchesRoles(store)
     }
 
+    @Test("a version-7 file is upgraded to the filler index keyed by value first, each entry kept in its table")
+    func upgradeToValueFirstKeys() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v7.sqlite")
+        var options = StoreOptions.upTo(7)
+        options.recentFillerLimit = 4
+        do {
+            let old = try MemoryStore(path: path, options: options)
+            try old.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
+            try old.write { w in try w.assert(FactAssertion("likes", entities: "bob", "tea")) }
+            try old.write { w in try w.assert(FactAssertion("likes", [Argument(.entity("cy")), Argument(.literal(.text("cake")))])) }
+            #expect(try Self.entries(old) == (4, 2))
+        }
+        options.migrateUpTo = nil
+        let store = try MemoryStore(path: path, options: options)
+        #expect(try store.schemaVersion() >= 8)
+        for table in ["fact_filler_settled", "fact_filler_recent"] {
+            let key = try store.read { try String.fetchAll($0.db, sql: "SELECT name FROM pragma_index_info('sqlite_autoindex_\(table)_1') ORDER BY seqno") }
+            #expect(key == ["value", "kind", "predicate_id", "position", "fact_id", "item"], "\(table)")
+        }
+        #expect(try Self.entries(store) == (4, 2))
+        try Self.expectIndexMatchesRoles(store)
+        #expect(try store.read { try $0.facts(matching: FactPattern("likes", entities: nil, "tea")) }.count == 2)
+        #expect(try store.read { try $0.facts(matching: FactPattern("likes", entities: "cy", nil)) }.count == 1)
+        // The delete trigger came back: forgetting ann takes her settled entries.
+        let ann = try #require(try store.read { try $0.entityID(named: "ann") })
+        _ = try store.write { w in try w.forget(NodeID(.entity, ann)) }
+        #expect(try Self.entries(store) == (2, 2))
+        try Self.expectIndexMatchesRoles(store)
+        // And the next move still happens when due.
+        try store.write { w in try w.assert(FactAssertion("likes", entities: "dee", "tea")) }
+        #expect(try Self.entries(store) == (6, 0))
+        try Self.expectIndexMatchesRoles(store)
+    }
+
     @Test("a role cannot be rewritten in place, where its entry would not follow")
     func rolesAreNotUpdated() throws {
         let (_, store) = try Self.store(limit: nil)
