@@ -27,7 +27,11 @@ public final class MemoryStore: Sendable {
         _ = Self.sqliteMemoryStatisticsOff
         self.path = path
         self.options = options
-        let checkpointer = Checkpointer(path: path, pages: options.checkpointPages)
+        guard StoreOptions.isValidPageSize(options.pageSize) else {
+            throw MnemoError(.invalid, "page size \(options.pageSize) is not a power of two from 512 to 65536")
+        }
+        let pageSize = Self.pageSize(ofFileAt: path) ?? options.pageSize
+        let checkpointer = Checkpointer(path: path, pages: options.checkpointPages ?? StoreOptions.checkpointBytes / pageSize)
         self.checkpointer = checkpointer
         var config = Configuration()
         config.maximumReaderCount = max(1, options.maximumReaders)
@@ -36,6 +40,8 @@ public final class MemoryStore: Sendable {
         let cacheKiB = options.cacheSizeKiB
         let mmapBytes = options.mmapSizeBytes
         config.prepareDatabase { db in
+            // Takes effect only on a file not written yet; any other keeps its size.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
@@ -74,6 +80,17 @@ public final class MemoryStore: Sendable {
         // folds the WAL back into the file. (The hook keeps working until then:
         // the configuration holds the checkpointer.)
         checkpointer.close()
+    }
+
+    /// The page size recorded in the header of the SQLite file at `path`, or
+    /// `nil` when there is no such file yet (or nothing written to it).
+    static func pageSize(ofFileAt path: String) -> Int? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        guard let header = try? file.read(upToCount: 18), header.count == 18 else { return nil }
+        // Bytes 16–17, big-endian; 1 stands for 65,536.
+        let size = Int(header[16]) << 8 | Int(header[17])
+        return size == 1 ? 65_536 : (StoreOptions.isValidPageSize(size) ? size : nil)
     }
 
     /// Whether SQLite's memory statistics are off in this process (see

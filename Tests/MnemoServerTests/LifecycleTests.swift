@@ -89,6 +89,17 @@ struct LifecycleTests {
         #expect(badUser.log.contains("unknown user \"no_such_user_here\""))
     }
 
+    @Test("page_size sets the page size of the spaces mnemod creates; a size SQLite cannot use stops start-up")
+    func pageSize() throws {
+        let daemon = try Daemon(config: "page_size = 16KB\n")
+        #expect(try daemon.connect().request("remember \"Ann likes tea\" by ann").code == nil)
+        let header = try #require(FileManager.default.contents(atPath: daemon.dataDirectory + "/spaces/default.sqlite"))
+        #expect(header.count > 18 && Int(header[16]) << 8 | Int(header[17]) == 16_384)
+        let bad = try Daemon(config: "page_size = 3KB\n", wait: false)
+        #expect(bad.waitForExit() == 78)
+        #expect(bad.log.contains("daemon.conf:1: invalid value for page_size"))
+    }
+
     @Test("the socket file gets socket_mode")
     func socketMode() throws {
         let daemon = try Daemon(config: "socket_mode = 0600\n")

@@ -30,6 +30,8 @@ public struct DaemonConfig: Sendable {
     public var cacheSize = 64 << 20
     /// `synchronous`: `normal` (survives a crash of mnemod) or `full` (also power loss).
     public var synchronous = "normal"
+    /// `page_size`: the SQLite page size of spaces created from now on.
+    public var pageSize = StoreOptions().pageSize
     /// `rules_file`: user extraction rules (PCRE2 pattern => fact template), loaded at start and on SIGHUP.
     public var rulesFile: String? = nil
     public var rules = ExtractionRules()
@@ -61,6 +63,7 @@ public struct DaemonConfig: Sendable {
         var options = StoreOptions()
         options.cacheSizeKiB = max(1, cacheSize / 1024)
         options.synchronousFull = synchronous == "full"
+        options.pageSize = pageSize
         options.maximumReaders = max(2, workerThreads)
         return options
     }
@@ -89,7 +92,7 @@ public struct DaemonConfig: Sendable {
 
     /// Every key, for documentation and suggestions.
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
-                              "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous",
+                              "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous", "page_size",
                               "rules_file", "scene_gap", "scene_shift",
                               "recall_depth", "recall_decay", "recall_threshold", "recall_min_share", "recall_text_seeds", "recall_entity_seed",
                               "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
@@ -149,6 +152,11 @@ public struct DaemonConfig: Sendable {
         case "synchronous":
             guard ["normal", "full"].contains(value.lowercased()) else { throw bad("normal or full") }
             synchronous = value.lowercased()
+        case "page_size":
+            guard let n = Units.bytes(value), (512...65_536).contains(n), n & (n - 1) == 0 else {
+                throw bad("a power of two from 512 bytes to 64KB, such as 8KB")
+            }
+            pageSize = n
         case "rules_file":
             guard !value.isEmpty else { throw bad("a file of extraction rules") }
             let resolved = (value.hasPrefix("/") || file.hasPrefix("--")) ? value
