@@ -97,6 +97,10 @@ public final class MemoryStore: Sendable {
     /// `CSQLiteConfig`): they would take a global mutex on every allocation.
     public static let sqliteMemoryStatisticsOff = mnemo_sqlite_memstatus_off_result() == 0
 
+    /// WAL pages past which a background checkpoint starts: `StoreOptions.checkpointPages`,
+    /// or as many of the file's pages as make 64 MiB.
+    public var checkpointThresholdPages: Int { Int(checkpointer.softFrames) }
+
     /// How many times the WAL was folded back into the file in the background
     /// (see `StoreOptions.checkpointPages`), for tests and benchmarks.
     public var backgroundCheckpoints: Int { checkpointer.completedRuns }

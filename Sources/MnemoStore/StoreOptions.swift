@@ -45,7 +45,7 @@ public struct StoreOptions: Sendable {
     static let checkpointBytes = 64 << 20
 
     /// Whether `size` is a page size SQLite accepts.
-    static func isValidPageSize(_ size: Int) -> Bool {
+    public static func isValidPageSize(_ size: Int) -> Bool {
         (512...65_536).contains(size) && size & (size - 1) == 0
     }
 }

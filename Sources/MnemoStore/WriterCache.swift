@@ -73,7 +73,6 @@ final class WriterCache: @unchecked Sendable {
         return (settled, recent)
     }
     func addRecentFillers(_ count: Int) { recentFillers? += count }
-    func forgetRecentFillerCount() { recentFillers = nil }
     func fillersSettled(_ moved: Int) {
         settledFillers? += moved
         recentFillers = 0

@@ -89,12 +89,24 @@ struct LifecycleTests {
         #expect(badUser.log.contains("unknown user \"no_such_user_here\""))
     }
 
-    @Test("page_size sets the page size of the spaces mnemod creates; a size SQLite cannot use stops start-up")
+    @Test("page_size sets the page size of the spaces mnemod creates, takes a restart to change, and a size SQLite cannot use stops start-up")
     func pageSize() throws {
         let daemon = try Daemon(config: "page_size = 16KB\n")
         #expect(try daemon.connect().request("remember \"Ann likes tea\" by ann").code == nil)
-        let header = try #require(FileManager.default.contents(atPath: daemon.dataDirectory + "/spaces/default.sqlite"))
-        #expect(header.count > 18 && Int(header[16]) << 8 | Int(header[17]) == 16_384)
+        func pageSize(_ space: String) throws -> Int {
+            let header = try #require(FileManager.default.contents(atPath: daemon.dataDirectory + "/spaces/\(space).sqlite"))
+            return header.count > 18 ? Int(header[16]) << 8 | Int(header[17]) : -1
+        }
+        #expect(try pageSize("default") == 16_384)
+        // A reload cannot change it: spaces are opened with the options mnemod started with.
+        try daemon.rewriteConfig("page_size = 4KB\n")
+        daemon.signal(SIGHUP)
+        for _ in 0..<100 where !daemon.log.contains("reloaded configuration") { usleep(20_000) }
+        #expect(daemon.log.contains("need a restart were not applied: page_size"), "\(daemon.log)")
+        let client = try daemon.connect()
+        #expect(try client.request("use space \"later\"").code == nil)
+        #expect(try client.request("remember \"Bob likes tea\" by bob").code == nil)
+        #expect(try pageSize("later") == 16_384)
         let bad = try Daemon(config: "page_size = 3KB\n", wait: false)
         #expect(bad.waitForExit() == 78)
         #expect(bad.log.contains("daemon.conf:1: invalid value for page_size"))

@@ -15,7 +15,12 @@ struct PageSizeTests {
     @Test("a new file gets 8 KiB pages, or the size the options ask for")
     func newFiles() throws {
         let dir = TemporaryDirectory()
-        #expect(try Self.pageSize(MemoryStore(path: dir.file("default.sqlite"))) == 8_192)
+        let store = try MemoryStore(path: dir.file("default.sqlite"))
+        #expect(try Self.pageSize(store) == 8_192)
+        #expect(store.checkpointThresholdPages == 8_192)   // 64 MiB
+        var explicit = StoreOptions()
+        explicit.checkpointPages = 100
+        #expect(try MemoryStore(path: dir.file("explicit.sqlite"), options: explicit).checkpointThresholdPages == 100)
         for size in [4_096, 16_384] {
             var options = StoreOptions()
             options.pageSize = size
@@ -37,6 +42,8 @@ struct PageSizeTests {
         }
         let reopened = try MemoryStore(path: path)   // asks for 8 KiB
         #expect(try Self.pageSize(reopened) == 4_096)
+        // The WAL threshold is 64 MiB of the file's own pages, read from its header.
+        #expect(reopened.checkpointThresholdPages == 16_384)
         try reopened.write { w in try w.assert(FactAssertion("likes", entities: "bob", "tea")) }
         #expect(try reopened.read { try $0.facts(matching: FactPattern("likes", entities: nil, "tea")) }.count == 2)
     }

@@ -153,7 +153,7 @@ public struct DaemonConfig: Sendable {
             guard ["normal", "full"].contains(value.lowercased()) else { throw bad("normal or full") }
             synchronous = value.lowercased()
         case "page_size":
-            guard let n = Units.bytes(value), (512...65_536).contains(n), n & (n - 1) == 0 else {
+            guard let n = Units.bytes(value), StoreOptions.isValidPageSize(n) else {
                 throw bad("a power of two from 512 bytes to 64KB, such as 8KB")
             }
             pageSize = n

@@ -51,6 +51,7 @@ public final class ServerState: Sendable {
         if new.workerThreads != old.workerThreads { ignored.append("worker_threads"); applied.workerThreads = old.workerThreads }
         if new.cacheSize != old.cacheSize { ignored.append("cache_size"); applied.cacheSize = old.cacheSize }
         if new.synchronous != old.synchronous { ignored.append("synchronous"); applied.synchronous = old.synchronous }
+        if new.pageSize != old.pageSize { ignored.append("page_size"); applied.pageSize = old.pageSize }
         configuration.withLock { $0 = applied }
         ingest.replace(applied.ingestSettings)
         graphs.replace(applied.recall)
