@@ -65,12 +65,15 @@ extension WriteContext {
         return title
     }
 
-    /// Widens a scene's span so that it covers `t`.
+    /// Widens a scene's span so that it covers `t`. A scene that covers it
+    /// already is left alone: an update, even to the same values, rewrites
+    /// the scene's entries in both of its indexes (two pages of every
+    /// `remember` in an ongoing scene).
     func extendScene(_ id: Int64, toCover t: Timestamp) throws {
         try db.cachedStatement(sql: """
             UPDATE scene SET opened_at = MIN(opened_at, ?1),
                 closed_at = CASE WHEN closed_at IS NOT NULL AND closed_at <= ?1 THEN ?1 + 1 ELSE closed_at END
-            WHERE id = ?2
+            WHERE id = ?2 AND (opened_at > ?1 OR (closed_at IS NOT NULL AND closed_at <= ?1))
             """).execute(arguments: [t.microseconds, id])
     }
 }

@@ -106,6 +106,31 @@ struct EpisodeSceneSpaceTests {
         #expect(try s.store.read { try $0.scenes(with: "carol") }.isEmpty)
     }
 
+    @Test("an episode outside its scene's span widens the span; one inside leaves the scene row untouched")
+    func sceneSpanWidens() throws {
+        let s = try TestStore()
+        let id = try s.store.write { w in try w.openScene("trip", at: t("2024-02-01")) }
+        try s.store.write { w in try w.closeScene("trip", at: t("2024-02-03")) }
+        func span() throws -> TimeRange { try #require(try s.store.read { try $0.scene(id: id) }).span }
+        func episode(_ at: String) throws {
+            try s.store.write { w in _ = try w.createEpisode(EpisodeInput(text: "note at \(at)", speaker: "alice", at: t(at), scene: "trip")) }
+        }
+        try episode("2024-01-30")
+        #expect(try span() == TimeRange(from: t("2024-01-30"), to: t("2024-02-03")))
+        try episode("2024-02-05")
+        let widened = TimeRange(from: t("2024-01-30"), to: Timestamp(microseconds: t("2024-02-05").microseconds + 1))
+        #expect(try span() == widened)
+        // Inside the span the scene row is not updated at all (an update to the
+        // same values would still rewrite its index entries): a trigger refusing
+        // any update of it lets the write through.
+        try s.store.write { w in
+            try w.db.execute(sql: "CREATE TEMP TRIGGER refuse_scene_update BEFORE UPDATE ON main.scene BEGIN SELECT RAISE(ABORT, 'scene updated'); END")
+        }
+        try episode("2024-02-02")
+        #expect(mnemoError { try episode("2024-02-07") }?.message.contains("scene updated") == true)
+        #expect(try span() == widened)
+    }
+
     @Test("a pinned persona attribute replaces the previous value and keeps it in the record")
     func pinnedPersona() throws {
         let s = try TestStore()
