@@ -128,7 +128,10 @@ final class Client: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
-            close(fd)
+            // No close here: the instance is whole, so throwing runs `deinit`,
+            // which closes it. Closing twice closed whatever descriptor another
+            // test's thread had opened under the same number in between (its
+            // next send failed with EBADF, about one full run in six).
             throw HarnessError.message("connect \(path): \(String(cString: strerror(errno)))")
         }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
