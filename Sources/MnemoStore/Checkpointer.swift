@@ -10,7 +10,7 @@ import Synchronization
 /// `wal_autocheckpoint`: that commit copies the whole WAL into the file and
 /// syncs it before it returns (a sixth of bulk ingest, and the slowest batch
 /// of every run). Here the writer's WAL hook wakes this checkpointer once the
-/// WAL holds `softFrames` pages, and it copies and syncs them in the
+/// WAL holds `softFrames` pages (64 MiB of the file's pages unless told), and it copies and syncs them in the
 /// background (a PASSIVE checkpoint blocks neither the writer nor readers).
 /// The writer keeps committing meanwhile, so the copy ends a few commits
 /// behind; the first commit after it copies that short tail itself, which
@@ -19,12 +19,15 @@ import Synchronization
 /// frames), the committing writer checkpoints it all, as SQLite would have.
 final class Checkpointer: Sendable {
     let path: String
-    let softFrames: Int32
-    let hardFrames: Int32
+    /// The pages asked for (`StoreOptions.checkpointPages`); `nil`: 64 MiB's worth.
+    private let pages: Int?
     private let queue = DispatchQueue(label: "mnemo.checkpoint", qos: .utility)
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
+        /// WAL pages past which a background copy starts, and four times as many.
+        var softFrames: Int32 = 0
+        var hardFrames: Int32 = 0
         var scheduled = false
         /// A background copy finished: the next commit copies what came after it.
         var tailDue = false
@@ -36,10 +39,11 @@ final class Checkpointer: Sendable {
         var tails = 0
     }
 
-    init(path: String, pages: Int) {
+    init(path: String, pages: Int?) {
         self.path = path
-        softFrames = Int32(clamping: max(1, pages))
-        hardFrames = Int32(clamping: max(1, pages) * 4)
+        self.pages = pages
+        setThreshold(pageSize: 4_096)   // SQLite's default, until `install` reads the file's
+
     }
 
     /// Replaces SQLite's automatic checkpoint on the writer connection `db`
@@ -47,11 +51,25 @@ final class Checkpointer: Sendable {
     /// configuration (the `prepareDatabase` closure that calls this) holds it
     /// for as long as any connection lives.
     func install(on db: Database) {
+        // The size of the file's pages, or of those it is about to be created with.
+        if let pageSize = try? Int.fetchOne(db, sql: "PRAGMA page_size") { setThreshold(pageSize: pageSize) }
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(db.sqliteConnection, { context, connection, _, frames in
             let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context!).takeUnretainedValue()
             return checkpointer.committed(connection: connection, frames: frames)
         }, context)
+    }
+
+    /// WAL pages past which a background copy starts.
+    var softFrames: Int32 { state.withLock { $0.softFrames } }
+
+    /// Sets the thresholds: `pages`, or as many pages of `pageSize` bytes as make 64 MiB.
+    private func setThreshold(pageSize: Int) {
+        let soft = max(1, pages ?? StoreOptions.checkpointBytes / max(512, pageSize))
+        state.withLock { state in
+            state.softFrames = Int32(clamping: soft)
+            state.hardFrames = Int32(clamping: soft * 4)
+        }
     }
 
     /// Background checkpoints completed so far, and tails the writer copied after them.
@@ -85,12 +103,12 @@ final class Checkpointer: Sendable {
     private func committed(connection: OpaquePointer?, frames: Int32) -> Int32 {
         enum Action { case none, inline, background }
         let action = state.withLock { state -> Action in
-            if state.tailDue || (frames >= hardFrames && !state.scheduled) {
+            if state.tailDue || (frames >= state.hardFrames && !state.scheduled) {
                 if state.tailDue { state.tails += 1 }
                 state.tailDue = false
                 return .inline
             }
-            if frames >= softFrames && !state.scheduled && !state.closed && state.paused == 0 {
+            if frames >= state.softFrames && !state.scheduled && !state.closed && state.paused == 0 {
                 state.scheduled = true
                 return .background
             }

@@ -30,8 +30,8 @@ public final class MemoryStore: Sendable {
         guard StoreOptions.isValidPageSize(options.pageSize) else {
             throw MnemoError(.invalid, "page size \(options.pageSize) is not a power of two from 512 to 65536")
         }
-        let pageSize = Self.pageSize(ofFileAt: path) ?? options.pageSize
-        let checkpointer = Checkpointer(path: path, pages: options.checkpointPages ?? StoreOptions.checkpointBytes / pageSize)
+        let pageSize = options.pageSize
+        let checkpointer = Checkpointer(path: path, pages: options.checkpointPages)
         self.checkpointer = checkpointer
         var config = Configuration()
         config.maximumReaderCount = max(1, options.maximumReaders)
@@ -80,17 +80,6 @@ public final class MemoryStore: Sendable {
         // folds the WAL back into the file. (The hook keeps working until then:
         // the configuration holds the checkpointer.)
         checkpointer.close()
-    }
-
-    /// The page size recorded in the header of the SQLite file at `path`, or
-    /// `nil` when there is no such file yet (or nothing written to it).
-    static func pageSize(ofFileAt path: String) -> Int? {
-        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? file.close() }
-        guard let header = try? file.read(upToCount: 18), header.count == 18 else { return nil }
-        // Bytes 16–17, big-endian; 1 stands for 65,536.
-        let size = Int(header[16]) << 8 | Int(header[17])
-        return size == 1 ? 65_536 : (StoreOptions.isValidPageSize(size) ? size : nil)
     }
 
     /// Whether SQLite's memory statistics are off in this process (see
