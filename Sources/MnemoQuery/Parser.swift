@@ -93,9 +93,12 @@ public struct Parser {
         case "consolidations": return .consolidations
         case "undo":
             try expectKeyword("consolidation")
-            guard case .number(let n) = current.kind, n >= 1, n == n.rounded() else { throw expected("a consolidation run number") }
+            // `Int64(exactly:)`: a run number of 1e300 or 2^63 is refused, not converted.
+            guard case .number(let n) = current.kind, let run = Int64(exactly: n), run >= 1 else {
+                throw expected("a consolidation run number")
+            }
             advance()
-            return .undoConsolidation(Int64(n))
+            return .undoConsolidation(run)
         case "backup":
             try expectKeyword("to")
             guard case .string(let path) = current.kind else { throw expected("a quoted file path") }
@@ -188,10 +191,13 @@ public struct Parser {
     mutating func wholeNumber(_ what: String, range: ClosedRange<Int>) throws(MnemoError) -> Int {
         let position = current.position
         let n = try number(what)
-        guard n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
+        // `Int(exactly:)` is nil for NaN, infinities, fractions and values past Int's
+        // range: `Double(Int.max)` rounds up to 2^63, so a bound check in Double
+        // admits a value that would trap when converted.
+        guard let whole = Int(exactly: n), range.contains(whole) else {
             throw MnemoError(.syntax, "\(position) \(what) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
-        return Int(n)
+        return whole
     }
 
     mutating func optionalAbout() throws(MnemoError) -> String? {

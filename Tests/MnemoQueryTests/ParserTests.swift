@@ -134,4 +134,16 @@ struct ParserTests {
         #expect(syntaxError("remember \"x\" at yesterday")?.hasPrefix("1:17 expected a time") == true)
         #expect(syntaxError("assert a(b) # c") == "1:13 unexpected character '#'")
     }
+
+    @Test("whole numbers past Int64, infinities and fractions are syntax errors, not traps")
+    func numbersOutOfRange() throws {
+        for run in ["99999999999999999999", "1e300", "9223372036854775808", "1e400", "-1", "0", "1.5"] {
+            #expect(syntaxError("undo consolidation \(run)")?.contains("expected a consolidation run number") == true, "\(run)")
+        }
+        #expect(try parse("undo consolidation 9007199254740992") == .undoConsolidation(1 << 53))
+        for limit in ["9223372036854775808", "1e300", "1e400", "-1e400", "100001", "2.5"] {
+            #expect(syntaxError("match a(?x) limit \(limit)")?.contains("limit must be a whole number from 1 to 100000") == true, "\(limit)")
+            #expect(syntaxError("recall \"x\" limit \(limit)")?.contains("limit must be a whole number") == true, "\(limit)")
+        }
+    }
 }

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// Every input in `Tests/CrashCorpus/` once crashed the daemon; each must now be
+/// answered, never with `ERR INTERNAL`, and leave the daemon serving.
+@Suite("the crash corpus")
+struct CrashCorpusTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("CrashCorpus")
+
+    static var inputs: [URL] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        return files.filter { $0.pathExtension != "md" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    @Test("the corpus is not empty")
+    func corpusPresent() {
+        #expect(Self.inputs.count >= 2)
+    }
+
+    @Test("every input is answered without INTERNAL and the daemon keeps serving")
+    func replay() throws {
+        let daemon = try Daemon(config: "max_line = 2MB\n")
+        for file in Self.inputs {
+            var bytes = Array(try Data(contentsOf: file))
+            if bytes.last != 0x0A { bytes.append(0x0A) }
+            // Every line is answered, an empty one with `OK 0`.
+            let answered = bytes.filter { $0 == 0x0A }.count
+            let client = try daemon.connect()
+            try client.send(bytes)
+            try client.send("ping\n")
+            for _ in 0..<answered {
+                let answer = try client.readAnswer()
+                #expect(answer.code != "INTERNAL", "\(file.lastPathComponent): \(answer)")
+            }
+            #expect(try client.readAnswer().isPong, "\(file.lastPathComponent) left the daemon unable to answer")
+        }
+        #expect(daemon.process.isRunning)
+    }
+}
