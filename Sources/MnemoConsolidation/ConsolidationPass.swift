@@ -35,14 +35,23 @@ final class PassContext {
 
     /// What one pass derives that a later pass of the same run reuses.
     let shared: RunCache
+    /// The run's cancellation (see `checkCancelled`).
+    let cancellation: Cancellation
 
-    init(write: WriteContext, now: Timestamp, runID: Int64, settings: ConsolidationSettings, shared: RunCache) {
+    init(write: WriteContext, now: Timestamp, runID: Int64, settings: ConsolidationSettings, shared: RunCache,
+         cancellation: Cancellation = .never) {
         self.write = write
         self.shared = shared
         self.now = now
         self.runID = runID
         self.settings = settings
+        self.cancellation = cancellation
     }
+
+    /// Throws when the run was asked to stop; passes ask between the groups
+    /// they work through (an entity, a scene, a person). The pass's
+    /// transaction then rolls back whole.
+    func checkCancelled() throws(MnemoError) { try cancellation.check() }
 
     func count(_ name: String, _ n: Int = 1) {
         guard n != 0 else { return }

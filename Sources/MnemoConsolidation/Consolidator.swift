@@ -20,13 +20,17 @@ public struct Consolidator {
     /// Asked between passes: when it answers true (the daemon is shutting
     /// down), the run stops there, journaled as `interrupted`.
     let shouldStop: @Sendable () -> Bool
+    /// The request's cancellation: asked between passes and inside them (a
+    /// pass stopped part way rolls back; the passes before it stay).
+    let cancellation: Cancellation
 
     public init(store: MemoryStore, settings: ConsolidationSettings, locks: RunLocks,
-                shouldStop: @escaping @Sendable () -> Bool = { false }) {
+                shouldStop: @escaping @Sendable () -> Bool = { false }, cancellation: Cancellation = .never) {
         self.store = store
         self.settings = settings
         self.locks = locks
         self.shouldStop = shouldStop
+        self.cancellation = cancellation
     }
 
     /// The passes, in the order SPEC §5 gives, except that the reflector runs
@@ -55,20 +59,22 @@ public struct Consolidator {
         var report = ConsolidationReport(run: runID, dryRun: false, startedAt: now)
         let cache = RunCache()
         for (seq, pass) in Self.passes().enumerated() {
-            if shouldStop() {
-                report.failure = "stopped before pass \(pass.name): the daemon is shutting down"
+            do {
+                try stopIfAsked(before: pass.name)
+            } catch {
+                report.failure = error.message
                 _ = try? store.write { w in
                     try w.db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted', finished_at = ?, summary = ? WHERE id = ?",
                                      arguments: [Timestamp.now().microseconds, report.summaryJSON, runID])
                 }
-                throw MnemoError(.busy, "consolidation run \(runID) stopped before pass \(pass.name): the daemon is shutting down (the passes before it are committed and can be undone)")
+                throw MnemoError(error.code, "consolidation run \(runID) \(error.message) (the passes before it are committed and can be undone)")
             }
             let clock = ContinuousClock.now
             do {
                 let early = try pass.prepare(store, settings: settings)
                 let outcome = try store.write { w -> PassReport in
                     let recorder = try ChangeRecorder(w.db)
-                    let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache)
+                    let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache, cancellation: cancellation)
                     context.absorb(warnings: early, counts: [:])
                     try pass.run(context)
                     let changeset = Changeset(data: try recorder.changeset())
@@ -101,44 +107,47 @@ public struct Consolidator {
         return report
     }
 
-    private struct RolledBack: Error {}
-
+    /// Runs the passes (but the reflector) on a scratch copy of the space and
+    /// reports what they did there: exactly what a run would do now, while
+    /// clients keep writing to the space itself (the copy has a writer of its
+    /// own). Only the journal line of the dry run is written to the space.
     private func dryRun(now: Timestamp) throws(MnemoError) -> ConsolidationReport {
         let started = ContinuousClock.now
-        var report: ConsolidationReport?
-        do {
-            try store.write { w in
+        var report = try store.withScratchCopy { copy in
+            try copy.write { w -> ConsolidationReport in
                 try w.db.execute(sql: "INSERT INTO consolidation_run(started_at, status, dry_run) VALUES (?, 'running', 1)", arguments: [now.microseconds])
                 let runID = w.db.lastInsertedRowID
                 var partial = ConsolidationReport(run: runID, dryRun: true, startedAt: now)
                 let cache = RunCache()
                 for pass in Self.passes() where !(pass is Reflection) {
-                    if shouldStop() { throw MnemoError(.busy, "dry run stopped: the daemon is shutting down") }
+                    try stopIfAsked(before: pass.name)
                     let clock = ContinuousClock.now
                     let recorder = try ChangeRecorder(w.db)
-                    let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache)
+                    let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache, cancellation: cancellation)
                     try pass.run(context)
                     let changes = try Changeset(data: try recorder.changeset()).changes()
                     partial.passes.append(PassReport(name: pass.name, counts: context.counts, changes: changes.count,
                                                      duration: ContinuousClock.now - clock, warnings: context.warnings, touched: []))
                 }
-                report = partial
-                throw RolledBack()
+                return partial
             }
-        } catch {
-            guard var report else { throw error }
-            // Nothing the passes did is kept; the dry run itself is journaled.
-            report.duration = ContinuousClock.now - started
-            let summary = report.summaryJSON
-            report.run = try store.write { w -> Int64 in
-                try w.db.execute(sql: """
-                    INSERT INTO consolidation_run(started_at, finished_at, status, dry_run, summary) VALUES (?, ?, 'dry run', 1, ?)
-                    """, arguments: [now.microseconds, Timestamp.now().microseconds, summary])
-                return w.db.lastInsertedRowID
-            }
-            return report
         }
-        throw MnemoError(.internalError, "dry run was not rolled back")
+        report.duration = ContinuousClock.now - started
+        let summary = report.summaryJSON
+        report.run = try store.write { w -> Int64 in
+            try w.db.execute(sql: """
+                INSERT INTO consolidation_run(started_at, finished_at, status, dry_run, summary) VALUES (?, ?, 'dry run', 1, ?)
+                """, arguments: [now.microseconds, Timestamp.now().microseconds, summary])
+            return w.db.lastInsertedRowID
+        }
+        return report
+    }
+
+    /// Throws when the run should stop before a pass: the daemon is shutting
+    /// down, or the run's request was cancelled (its client left).
+    private func stopIfAsked(before pass: String) throws(MnemoError) {
+        if shouldStop() { throw MnemoError(.busy, "stopped before pass \(pass): the daemon is shutting down") }
+        if cancellation.isCancelled { throw MnemoError(cancellation.error.code, "stopped before pass \(pass): \(cancellation.error.message)") }
     }
 
     /// Reverts run `id`: applies the inverse of each of its passes' changes,

@@ -89,9 +89,10 @@ public enum Journal {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Every run, newest first.
-    public static func runs(_ reader: ReadContext) throws -> [JournalEntry] {
-        try Row.fetchAll(reader.db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC")
+    /// The newest `limit` runs, newest first.
+    public static func runs(_ reader: ReadContext, limit: Int = .max) throws -> [JournalEntry] {
+        try Row.fetchAll(reader.db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?",
+                         arguments: [Int64(clamping: max(0, limit))])
             .map(entry)
     }
 

@@ -6,43 +6,26 @@ extension GraphIndex {
     /// Builds the index from everything the store holds.
     public static func build(from store: MemoryStore, weights: Weights = Weights()) throws(MnemoError) -> GraphIndex {
         let storage = try store.read { r in
-            var builder = Builder(db: r.db, weights: weights)
-            return try builder.build()
+            var builder = Builder(weights: weights)
+            return try builder.build(from: r.db)
         }
         return GraphIndex(storage: storage, weights: weights)
-    }
-
-    /// Brings the index up to date with the rows of these stored things (after a
-    /// commit that created or changed them): adds them and their incidences,
-    /// updates their flags, marks deleted the ones that are gone.
-    public func refresh(_ ids: [NodeID], from store: MemoryStore) throws(MnemoError) {
-        guard !ids.isEmpty else { return }
-        let weights = self.weights
-        try store.read { r in
-            try storage.withLock { s in
-                var builder = Builder(db: r.db, weights: weights)
-                builder.storage = s
-                for id in ids { try builder.refresh(id) }
-                s = builder.storage
-            }
-        }
     }
 }
 
 /// Reads nodes and incidences from SQLite into `GraphIndex.Storage`.
 struct Builder {
-    let db: Database
     let weights: GraphIndex.Weights
     var storage = GraphIndex.Storage()
 
-    init(db: Database, weights: GraphIndex.Weights) {
-        self.db = db
+    init(weights: GraphIndex.Weights, storage: GraphIndex.Storage = GraphIndex.Storage()) {
         self.weights = weights
+        self.storage = storage
     }
 
     // MARK: Full build
 
-    mutating func build() throws -> GraphIndex.Storage {
+    mutating func build(from db: Database) throws -> GraphIndex.Storage {
         try Self.forEachRow(db, "SELECT id, created_at, archived FROM entity") { row in
             add(NodeID(.entity, row[0]), time: row[1], flags: (row[2] as Bool) ? .archived : [])
         }
@@ -161,90 +144,6 @@ struct Builder {
         storage.flags.append(flags)
         storage.offsets.append(storage.offsets.last ?? 0)
         return n
-    }
-
-    // MARK: Refresh
-
-    /// Reads one node's row; `nil` when it no longer exists.
-    mutating func load(_ id: NodeID) throws -> UInt32? {
-        let row: Row?
-        var flags: GraphIndex.Flags = []
-        switch id.kind {
-        case .entity:
-            row = try Row.fetchOne(db, sql: "SELECT created_at, archived FROM entity WHERE id = ?", arguments: [id.number])
-            if let row, row[1] as Bool { flags = .archived }
-        case .episode:
-            row = try Row.fetchOne(db, sql: "SELECT at, archived FROM episode WHERE id = ?", arguments: [id.number])
-            if let row, row[1] as Bool { flags = .archived }
-        case .fact:
-            row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived FROM fact WHERE id = ?
-                """, arguments: [id.number])
-            if let row { flags = Self.factFlags(row[1], row[2], row[3]) }
-        case .scene:
-            row = try Row.fetchOne(db, sql: "SELECT opened_at FROM scene WHERE id = ?", arguments: [id.number])
-        case .persona, .insight:
-            return nil
-        }
-        guard let row else {
-            if let n = dense(id) { storage.flags[Int(n)].insert(.deleted) }
-            return nil
-        }
-        return add(id, time: row[0], flags: flags)
-    }
-
-    mutating func refresh(_ id: NodeID) throws {
-        guard let n = try load(id) else { return }
-        func link(_ other: NodeID, _ w: Float) throws {
-            guard let m = try load(other) else { return }
-            connect(n, m, w)
-            connect(m, n, w)
-        }
-        switch id.kind {
-        case .episode:
-            for row in try Row.fetchAll(db, sql: "SELECT entity_id, role FROM episode_entity WHERE episode_id = ?", arguments: [id.number]) {
-                try link(NodeID(.entity, row[0]), roleWeight(row[1]))
-            }
-            if let scene = try Int64.fetchOne(db, sql: "SELECT scene_id FROM episode WHERE id = ?", arguments: [id.number]) {
-                try link(NodeID(.scene, scene), weights.sceneOfEpisode)
-                if let sc = dense(NodeID(.scene, scene)), storage.sceneOf[n] == nil {
-                    storage.sceneOf[n] = sc
-                    var list = storage.sceneEpisodes[sc, default: []]
-                    let at = storage.times[Int(n)]
-                    let index = list.firstIndex { storage.times[Int($0)] > at || (storage.times[Int($0)] == at && $0 > n) } ?? list.count
-                    list.insert(n, at: index)
-                    storage.sceneEpisodes[sc] = list
-                }
-            }
-            storage.episodeTimes[n] = try Row.fetchAll(db, sql: "SELECT from_time, to_time FROM episode_time WHERE episode_id = ?",
-                                                       arguments: [id.number]).map { ($0[0], $0[1]) }
-            for fact in try Int64.fetchAll(db, sql: "SELECT fact_id FROM fact_source WHERE episode_id = ?", arguments: [id.number]) {
-                try link(NodeID(.fact, fact), weights.factSource)
-            }
-        case .fact:
-            for entity in try Int64.fetchAll(db, sql: "SELECT DISTINCT value FROM fact_role WHERE fact_id = ? AND kind = 0", arguments: [id.number]) {
-                try link(NodeID(.entity, entity), weights.factRole)
-            }
-            for episode in try Int64.fetchAll(db, sql: "SELECT episode_id FROM fact_source WHERE fact_id = ?", arguments: [id.number]) {
-                try link(NodeID(.episode, episode), weights.factSource)
-            }
-            if let scene = try Int64.fetchOne(db, sql: "SELECT scene_id FROM fact WHERE id = ?", arguments: [id.number]) {
-                try link(NodeID(.scene, scene), weights.sceneOfFact)
-            }
-        case .scene:
-            for entity in try Int64.fetchAll(db, sql: "SELECT DISTINCT entity_id FROM scene_member WHERE scene_id = ?", arguments: [id.number]) {
-                try link(NodeID(.entity, entity), weights.sceneMember)
-            }
-        case .entity:
-            for row in try Row.fetchAll(db, sql: """
-                SELECT to_id FROM entity_link WHERE from_id = ?1 AND kind = 'same_as'
-                UNION SELECT from_id FROM entity_link WHERE to_id = ?1 AND kind = 'same_as'
-                """, arguments: [id.number]) {
-                try link(NodeID(.entity, row[0]), weights.sameAs)
-            }
-        case .persona, .insight:
-            break
-        }
     }
 
     /// Adds the edge, or raises its weight if the node already has it lighter.

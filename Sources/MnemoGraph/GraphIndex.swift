@@ -74,6 +74,10 @@ public final class GraphIndex: Sendable {
 
     let storage: Mutex<Storage>
     public let weights: Weights
+    /// Held by a refresh from its read to its apply, so that refreshes apply
+    /// in the order of the states they read (each reads a state at least as
+    /// new as the last one applied). Recalls never take it.
+    let refreshing = Mutex(())
 
     init(storage: Storage, weights: Weights) {
         self.storage = Mutex(storage)

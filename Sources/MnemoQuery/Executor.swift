@@ -1,4 +1,6 @@
 import Foundation
+import MnemoGraph
+import MnemoIngest
 import MnemoModel
 import MnemoRegex
 import MnemoStore
@@ -13,14 +15,24 @@ public struct Executor: Sendable {
     let ingest: IngestRegistry
     let graphs: GraphRegistry
     let consolidation: ConsolidationRegistry
+    /// Asked by long work (reads, `match`, recall, consolidation passes, and a
+    /// batch of writes between its statements): when it is cancelled the
+    /// statement stops with its error.
+    let cancellation: Cancellation
 
     public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry, graphs: GraphRegistry,
-                consolidation: ConsolidationRegistry = ConsolidationRegistry()) {
+                consolidation: ConsolidationRegistry = ConsolidationRegistry(), cancellation: Cancellation = .never) {
         self.store = store
         self.regexes = regexes
         self.ingest = ingest
         self.graphs = graphs
         self.consolidation = consolidation
+        self.cancellation = cancellation
+    }
+
+    /// Runs `body` on a read connection that stops when the statement is cancelled.
+    func read<T>(_ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
+        try store.read(cancellation: cancellation, body)
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
@@ -36,14 +48,15 @@ public struct Executor: Sendable {
     private func execute(_ statement: Statement, now: Timestamp) throws -> [JSONValue] {
         switch statement {
         case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias:
+            try cancellation.check()
             var effects = WriteEffects()
             let lines = try store.write { w in try applyWrite(statement, in: w, now: now, effects: &effects) }
             try afterCommit(effects)
             return lines
         case .match(let m):
-            return try store.read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }
-        case .history(let atom):
-            return try store.read { r in
+            return try read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }
+        case .history(let atom, let limit):
+            return try read { r in
                 try r.history(of: FactPattern(atom.predicate, atom.arguments.map { argument in
                     let term: PatternTerm = switch argument.term {
                     case .variable, .anything: .any
@@ -51,14 +64,14 @@ public struct Executor: Sendable {
                     case .literal(let l): .literal(l)
                     }
                     return (argument.role, term)
-                })).map { Encode.fact($0) }
+                }), limit: limit ?? RowLimit.default).map { Encode.fact($0) }
             }
-        case .timeline(let entity, let during):
-            return try store.read { r in try timeline(r, entity: entity, during: during) }
-        case .persona(let entity, let asOf):
-            return try store.read { r in try r.persona(of: entity, asOf: asOf, now: now).map { Encode.persona($0) } }
-        case .scene(let reference):
-            return try store.read { r in
+        case .timeline(let entity, let during, let limit):
+            return try read { r in try timeline(r, entity: entity, during: during, limit: limit ?? RowLimit.default) }
+        case .persona(let entity, let asOf, let limit):
+            return try read { r in try r.persona(of: entity, asOf: asOf, now: now, limit: limit ?? RowLimit.default).map { Encode.persona($0) } }
+        case .scene(let reference, let limit):
+            return try read { r in
                 let scene: Scene?
                 switch reference {
                 case .id(let id): scene = try r.scene(id: id)
@@ -68,38 +81,68 @@ public struct Executor: Sendable {
                     let name = if case .title(let t) = reference { "\"\(t)\"" } else { "that id" }
                     throw MnemoError(.notFound, "no scene \(name)")
                 }
-                let episodes = try r.episodes(inScene: scene.id)
-                return [Encode.scene(scene, extra: [("episodes", .int(Int64(episodes.count)))])] + episodes.map { Encode.episode($0) }
+                let episodes = try r.episodes(inScene: scene.id, limit: limit ?? RowLimit.default)
+                let total = try r.episodeCount(inScene: scene.id)
+                return [Encode.scene(scene, extra: [("episodes", .int(Int64(total)))])] + episodes.map { Encode.episode($0) }
             }
-        case .scenes(let with, let during):
-            return try store.read { r in
+        case .scenes(let with, let during, let limit):
+            return try read { r in
                 if let with, try r.entityID(named: with) == nil { throw MnemoError(.notFound, "no entity \"\(with)\"") }
-                return try r.scenes(with: with, during: during ?? .always).map { Encode.scene($0) }
+                return try r.scenes(with: with, during: during ?? .always, limit: limit ?? RowLimit.default).map { Encode.scene($0) }
             }
-        case .conflicts(let about), .insights(let about):
+        case .conflicts(let about, let limit), .insights(let about, let limit):
             let kinds = if case .conflicts = statement { ["conflict", "calibration"] } else { nil as [String]? }
-            return try store.read { r in try r.insights(kinds: kinds, about: about).map(encodeInsight) }
+            return try read { r in try r.insights(kinds: kinds, about: about, limit: limit ?? RowLimit.default).map(encodeInsight) }
         case .backup(let path):
             try store.backup(to: path)
             return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(fileSize(path)))])]
         case .recall(let r):
-            let graph = try graphs.graph(for: store)
-            let text = try graphs.textIndex(for: store)
-            let dictionary = try ingest.ingestor(for: store).dictionary
-            let cache = graphs.recallCache(for: store)
-            let (lines, returned) = try RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary,
-                                                     settings: graphs.settings, cache: cache, scratchPool: graphs.scratch).run(r, now: now)
-            graphs.reinforce(returned, graph: graph, store: store, at: now)
-            return lines
+            return try recall(r, now: now, mayReadStore: true)
         case .consolidate(let dryRun):
             return try consolidate(dryRun: dryRun, now: now)
-        case .consolidations:
-            return try consolidations()
+        case .consolidations(let limit):
+            return try consolidations(limit: limit ?? RowLimit.default)
         case .undoConsolidation(let run):
             return try undoConsolidation(run)
         case .ping, .stats, .help, .use:
             throw MnemoError(.internalError, "\(statement.keyword) is answered by the server, not the executor")
         }
+    }
+
+    /// `recall` without reading SQLite, for a network thread: `nil` when it
+    /// would have to (its graph, text index or dictionary not built yet, or
+    /// a name, scene or answer row not cached); it then changed nothing and
+    /// runs again on a worker with `run`.
+    public func recallWithoutStore(_ r: Recall, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
+        do {
+            return try recall(r, now: now, mayReadStore: false)
+        } catch is RecallEngine.NeedsStore {
+            return nil
+        } catch let error as MnemoError {
+            throw error
+        } catch {
+            throw MnemoError(.internalError, "\(error)")
+        }
+    }
+
+    private func recall(_ r: Recall, now: Timestamp, mayReadStore: Bool) throws -> [JSONValue] {
+        let graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary
+        if mayReadStore {
+            graph = try graphs.graph(for: store)
+            text = try graphs.textIndex(for: store)
+            dictionary = try ingest.ingestor(for: store).dictionary
+        } else {
+            guard let built = graphs.existing(for: store), let index = graphs.existingTextIndex(for: store),
+                  let ingestor = ingest.existing(for: store) else { throw RecallEngine.NeedsStore() }
+            (graph, text, dictionary) = (built, index, ingestor.dictionary)
+        }
+        var engine = RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary,
+                                  settings: graphs.settings, cache: graphs.recallCache(for: store), scratchPool: graphs.scratch)
+        engine.cancellation = cancellation
+        engine.mayReadStore = mayReadStore
+        let (lines, returned) = try engine.run(r, now: now)
+        graphs.reinforce(returned, graph: graph, store: store, at: now)
+        return lines
     }
 
     static func entityNames(_ value: Value) -> [String] {
@@ -126,21 +169,22 @@ public struct Executor: Sendable {
                  ("created_at", Encode.time(insight.createdAt))])
     }
 
-    /// An entity's episodes and facts in time order.
-    private func timeline(_ r: ReadContext, entity: String, during: TimeRange?) throws -> [JSONValue] {
+    /// An entity's episodes and facts in time order, the first `limit` of them
+    /// (each list is read in time order up to `limit`, then the two are merged).
+    private func timeline(_ r: ReadContext, entity: String, during: TimeRange?, limit: Int) throws -> [JSONValue] {
         guard let id = try r.entityID(named: entity) else { throw MnemoError(.notFound, "no entity \"\(entity)\"") }
         let range = during ?? .always
         var items: [(Timestamp, Int, JSONValue)] = []
-        for episode in try r.episodes(mentioning: id, during: range) {
+        for episode in try r.episodes(mentioning: id, during: range, limit: limit) {
             items.append((episode.at, 0, Encode.episode(episode)))
         }
-        for fact in try r.facts(involving: id) {
-            let when = fact.valid.from ?? fact.recorded.from ?? Timestamp(microseconds: 0)
+        func when(_ fact: Fact) -> Timestamp { fact.valid.from ?? fact.recorded.from ?? Timestamp(microseconds: 0) }
+        let facts = try r.factsInTimeOrder(involving: id, limit: limit) { fact in
             let span = TimeRange(from: fact.valid.from ?? fact.recorded.from, to: fact.valid.to)
-            guard span.overlaps(range) || (span.from == span.to && range.contains(when)) else { continue }
-            items.append((when, 1, Encode.fact(fact)))
+            return span.overlaps(range) || (span.from == span.to && range.contains(when(fact)))
         }
-        return items.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        for fact in facts { items.append((when(fact), 1, Encode.fact(fact))) }
+        return items.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.prefix(limit).map(\.2)
     }
 }
 

@@ -32,7 +32,8 @@ extension Executor {
     /// its next pass when the daemon shuts down.
     private var consolidator: Consolidator {
         let registry = consolidation
-        return Consolidator(store: store, settings: registry.settings, locks: registry.locks, shouldStop: { registry.shouldStop })
+        return Consolidator(store: store, settings: registry.settings, locks: registry.locks, shouldStop: { registry.shouldStop },
+                            cancellation: cancellation)
     }
 
     /// `consolidate [dry run]`: one line for the run, then one per pass.
@@ -59,10 +60,10 @@ extension Executor {
         }
     }
 
-    /// `consolidations`: the journal, newest run first.
-    func consolidations() throws -> [JSONValue] {
-        try store.read { r in
-            try Journal.runs(r).map { run in
+    /// `consolidations`: the journal, newest run first, the last `limit` runs.
+    func consolidations(limit: Int) throws -> [JSONValue] {
+        try read { r in
+            try Journal.runs(r, limit: limit).map { run in
                 .object([
                     ("kind", "journal"), ("run", .int(run.id)), ("status", .string(run.status)), ("dry_run", .bool(run.dryRun)),
                     ("started_at", Encode.time(run.startedAt)), ("finished_at", Encode.time(run.finishedAt)),

@@ -24,6 +24,12 @@ extension Executor {
         do {
             try store.write { w in
                 for statement in statements {
+                    // Past its deadline (or with its client gone), the rest of a
+                    // batch is not written; what went before commits.
+                    if cancellation.isCancelled {
+                        results.append(.failure(cancellation.error))
+                        continue
+                    }
                     var mine = WriteEffects()
                     do {
                         // A savepoint even for one statement: its error is answered here and
@@ -60,6 +66,7 @@ extension Executor {
                 ? RememberPreparation(statements, ingestor: try ingest.ingestor(for: store), now: now) : nil
             try store.write { w in
                 for (index, statement) in statements.enumerated() {
+                    try cancellation.check()
                     answers.append(try applyWrite(statement, prepared: preparation?.take(index), in: w, now: now, effects: &effects))
                 }
             }

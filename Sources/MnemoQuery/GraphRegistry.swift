@@ -53,6 +53,9 @@ public final class GraphRegistry: Sendable {
         existing(for: store) != nil && texts.withLock { $0[store.path] } != nil
     }
 
+    /// The text index if it was built.
+    public func existingTextIndex(for store: MemoryStore) -> TextIndex? { texts.withLock { $0[store.path] } }
+
     /// The in-memory BM25 index of a space's episodes, built now if it is not yet.
     public func textIndex(for store: MemoryStore) throws(MnemoError) -> TextIndex {
         try kept(in: texts, for: store) { () throws(MnemoError) in try TextIndex.build(from: store) }

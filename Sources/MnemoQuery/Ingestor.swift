@@ -140,6 +140,9 @@ public final class IngestRegistry: Sendable {
     /// Whether the space's ingestion state is built (building it reads every name).
     public func isReady(for store: MemoryStore) -> Bool { ingestors.withLock { $0[store.path] != nil } }
 
+    /// The space's ingestor if it was built (nothing is read).
+    public func existing(for store: MemoryStore) -> SpaceIngestor? { ingestors.withLock { $0[store.path] } }
+
     func ingestor(for store: MemoryStore) throws(MnemoError) -> SpaceIngestor {
         if let existing = ingestors.withLock({ $0[store.path] }) { return existing }
         let created = try SpaceIngestor(store: store, settings: settings.withLock { $0 })

@@ -12,9 +12,6 @@ struct MatchEngine {
     let reader: ReadContext
     let regexes: RegexCache
 
-    /// The rows cap when the statement gives no `limit`.
-    static let defaultLimit = 1000
-
     typealias Binding = [String: Value]
 
     struct Step {
@@ -33,7 +30,7 @@ struct MatchEngine {
         for condition in m.conditions {
             if case .regex(_, let pattern, let flags) = condition { _ = try compiled(pattern, flags) }
         }
-        let limit = m.limit ?? Self.defaultLimit
+        let limit = m.limit ?? RowLimit.default
         let order = Self.variableOrder(m.atoms)
         var rows: [JSONValue] = []
         var factIDs = [Int64](repeating: 0, count: m.atoms.count)
@@ -59,6 +56,8 @@ struct MatchEngine {
                 return (argument.role, term)
             })
             for fact in try reader.facts(matching: pattern, time: time) {
+                // A join with no selective atom can try many rows per answer.
+                try reader.cancellation.check()
                 factIDs[s.original] = fact.id
                 for extended in Self.unify(s.atom, with: fact, binding) {
                     if rows.count >= limit { return }
@@ -169,7 +168,15 @@ struct MatchEngine {
         switch condition {
         case .regex(let v, let pattern, let flags):
             guard let value = binding[v] else { return false }
-            return try compiled(pattern, flags).isMatch(Self.text(of: value))
+            let regex = try compiled(pattern, flags)
+            do {
+                return try regex.isMatchOrThrow(Self.text(of: value))
+            } catch {
+                throw MnemoError(.invalid, """
+                    /\(pattern)/\(flags) gave up on the value of ?\(v): \(error.message) \
+                    (regex_match_limit and regex_depth_limit bound one match); simplify the pattern
+                    """)
+            }
         case .compare(let v, let op, let operand):
             guard let left = binding[v] else { return false }
             let right: Value

@@ -129,11 +129,16 @@ extension Parser {
             try clauses("scene close", ["at"]) { (p: inout Parser, _: String) throws(MnemoError) in at = try p.time() }
             return .sceneClose(title: title, at: at)
         }
+        let reference: SceneReference
         if case .id(let text) = current.kind, let id = NodeID(text), id.kind == .scene {
             advance()
-            return .scene(.id(id.number))
+            reference = .id(id.number)
+        } else {
+            reference = .title(try name("'open', 'close', a scene title or a scene id"))
         }
-        return .scene(.title(try name("'open', 'close', a scene title or a scene id")))
+        var limit: Int?
+        try clauses("scene", ["limit"]) { (p: inout Parser, _: String) throws(MnemoError) in limit = try p.rowLimit() }
+        return .scene(reference, limit: limit)
     }
 
     mutating func persona() throws(MnemoError) -> Statement {
@@ -156,11 +161,16 @@ extension Parser {
             return .personaSet(entity: entity, attribute: attribute, value: value, from: from)
         }
         var asOf: Timestamp?
-        try clauses("persona", ["as"]) { (p: inout Parser, _: String) throws(MnemoError) in
+        var limit: Int?
+        try clauses("persona", ["as", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+            if keyword == "limit" {
+                limit = try p.rowLimit()
+                return
+            }
             try p.expectKeyword("of")
             asOf = try p.time()
         }
-        return .persona(entity: entity, asOf: asOf)
+        return .persona(entity: entity, asOf: asOf, limit: limit)
     }
 
     mutating func recall(explain: Bool) throws(MnemoError) -> Statement {
@@ -192,6 +202,9 @@ extension Parser {
         var m = Match(atoms: [try atom(allowVariables: true)], conditions: [])
         while isSymbol(",") {
             advance()
+            if m.atoms.count == Match.maximumAtoms {
+                throw MnemoError(.syntax, "\(current.position) a match joins at most \(Match.maximumAtoms) atoms")
+            }
             m.atoms.append(try atom(allowVariables: true))
         }
         let variables = Set(m.atoms.flatMap { $0.arguments.compactMap { if case .variable(let v) = $0.term { v } else { nil } } })
@@ -211,7 +224,7 @@ extension Parser {
                 try p.expectKeyword("of")
                 m.knownAsOf = try p.time()
             default:
-                m.limit = try p.wholeNumber("limit", range: 1...100_000)
+                m.limit = try p.rowLimit()
             }
         }
         return .match(m)

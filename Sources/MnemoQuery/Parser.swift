@@ -73,16 +73,38 @@ public struct Parser {
             try expectKeyword("recall")
             return try recall(explain: true)
         case "match": return try match()
-        case "history": return .history(try atom(allowVariables: true))
+        case "history":
+            let atom = try atom(allowVariables: true)
+            var limit: Int?
+            try clauses("history", ["limit"]) { (p: inout Parser, _: String) throws(MnemoError) in limit = try p.rowLimit() }
+            return .history(atom, limit: limit)
         case "timeline":
             let entity = try name("an entity name")
-            return .timeline(entity: entity, during: try optionalDuring())
+            var during: TimeRange?
+            var limit: Int?
+            try clauses("timeline", ["during", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+                if keyword == "during" { during = try p.interval() } else { limit = try p.rowLimit() }
+            }
+            return .timeline(entity: entity, during: during, limit: limit)
         case "scenes":
             var with: String?
-            if isKeyword("with") { advance(); with = try name("an entity name") }
-            return .scenes(with: with, during: try optionalDuring())
-        case "conflicts": return .conflicts(about: try optionalAbout())
-        case "insights": return .insights(about: try optionalAbout())
+            var during: TimeRange?
+            var limit: Int?
+            try clauses("scenes", ["with", "during", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+                switch keyword {
+                case "with": with = try p.name("an entity name")
+                case "during": during = try p.interval()
+                default: limit = try p.rowLimit()
+                }
+            }
+            return .scenes(with: with, during: during, limit: limit)
+        case "conflicts", "insights":
+            var about: String?
+            var limit: Int?
+            try clauses(keyword, ["about", "limit"]) { (p: inout Parser, clause: String) throws(MnemoError) in
+                if clause == "about" { about = try p.name("an entity name") } else { limit = try p.rowLimit() }
+            }
+            return keyword == "conflicts" ? .conflicts(about: about, limit: limit) : .insights(about: about, limit: limit)
         case "consolidate":
             if isKeyword("dry") {
                 advance()
@@ -90,7 +112,10 @@ public struct Parser {
                 return .consolidate(dryRun: true)
             }
             return .consolidate(dryRun: false)
-        case "consolidations": return .consolidations
+        case "consolidations":
+            var limit: Int?
+            try clauses("consolidations", ["limit"]) { (p: inout Parser, _: String) throws(MnemoError) in limit = try p.rowLimit() }
+            return .consolidations(limit: limit)
         case "undo":
             try expectKeyword("consolidation")
             // `Int64(exactly:)`: a run number of 1e300 or 2^63 is refused, not converted.
@@ -200,16 +225,9 @@ public struct Parser {
         return whole
     }
 
-    mutating func optionalAbout() throws(MnemoError) -> String? {
-        guard isKeyword("about") else { return nil }
-        advance()
-        return try name("an entity name")
-    }
-
-    mutating func optionalDuring() throws(MnemoError) -> TimeRange? {
-        guard isKeyword("during") else { return nil }
-        advance()
-        return try interval()
+    /// The number after `limit` in a statement that answers rows (`RowLimit`).
+    mutating func rowLimit() throws(MnemoError) -> Int {
+        try wholeNumber("limit", range: 1...RowLimit.maximum)
     }
 }
 

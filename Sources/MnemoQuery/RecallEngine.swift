@@ -54,6 +54,16 @@ struct RecallEngine {
     let settings: RecallSettings
     let cache: RecallCache
     let scratchPool: ScratchPool
+    /// Asked between the steps of a recall run on a worker.
+    var cancellation: Cancellation = .never
+    /// Whether the recall may read SQLite for what `cache` does not hold. A
+    /// recall on a network thread may not: it throws `NeedsStore` instead,
+    /// and runs again on a worker.
+    var mayReadStore = true
+
+    /// Thrown by a recall that may not read the store (`mayReadStore`) and
+    /// needs to: it changed nothing, and runs again where it may.
+    struct NeedsStore: Error {}
 
     enum Seed: Hashable { case text, entity, about }
 
@@ -79,8 +89,9 @@ struct RecallEngine {
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
         let textHits = try fullText(unnamed.isEmpty ? words : unnamed)
+        try cancellation.check()
 
-        let ranked: [Ranked] = graph.withView { view in
+        let ranked: [Ranked] = try graph.withView { view in
             let sceneNode = sceneFilter.flatMap { view.node(NodeID(.scene, $0)) }
             // Working memory (a few bytes per node), pooled across recalls; only the
             // entries of touched nodes are written, and the pool resets them.
@@ -90,7 +101,7 @@ struct RecallEngine {
             var touched = scratch.touched
             scratch.touched = []
             defer { scratch.touched = touched }
-            let top = view.withBuffers { g in
+            let top = try view.withBuffers { g in
                 @inline(__always) func bump(_ n: UInt32, _ a: Double) {
                     if node[Int(n)].activation == 0 { touched.append(n) }
                     node[Int(n)].activation += a
@@ -120,6 +131,7 @@ struct RecallEngine {
                 var frontier: [(UInt32, Double)] = touched.map { ($0, node[Int($0)].activation) }
                 var reached: [UInt32] = []
                 for hop in 0..<depth {
+                    try cancellation.check()
                     // What the last hop reaches spreads no further, and only episodes
                     // and facts are scored: entities and scenes reached then would be
                     // touched for nothing (half the work on a large graph).
@@ -249,7 +261,8 @@ struct RecallEngine {
         var known = wanted.map { cache.entity($0.0) }
         var sceneID: Int64?
         if scene != nil || known.contains(nil) {
-            try store.read { reader in
+            guard mayReadStore else { throw NeedsStore() }
+            try store.read(cancellation: cancellation) { reader in
                 if let scene {
                     guard let found = try reader.scene(titled: scene) else { throw MnemoError(.notFound, "no scene \"\(scene)\"") }
                     sceneID = found.id
@@ -272,7 +285,8 @@ struct RecallEngine {
         var prefixes = ranked.map { $0.id.kind == .episode ? cache.episode($0.id.number) : nil }
         var facts: [Int: JSONValue] = [:]
         if zip(ranked, prefixes).contains(where: { $1 == nil }) {
-            try store.read { reader in
+            guard mayReadStore else { throw NeedsStore() }
+            try store.read(cancellation: cancellation) { reader in
                 let episodes = try reader.episodes(ids: ranked.indices.compactMap {
                     ranked[$0].id.kind == .episode && prefixes[$0] == nil ? ranked[$0].id.number : nil
                 })

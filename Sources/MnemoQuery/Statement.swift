@@ -20,16 +20,16 @@ public enum Statement: Hashable, Sendable {
     // Reading
     case recall(Recall)
     case match(Match)
-    case history(Atom)
-    case timeline(entity: String, during: TimeRange?)
-    case persona(entity: String, asOf: Timestamp?)
-    case scene(SceneReference)
-    case scenes(with: String?, during: TimeRange?)
-    case conflicts(about: String?)
-    case insights(about: String?)
+    case history(Atom, limit: Int? = nil)
+    case timeline(entity: String, during: TimeRange?, limit: Int? = nil)
+    case persona(entity: String, asOf: Timestamp?, limit: Int? = nil)
+    case scene(SceneReference, limit: Int? = nil)
+    case scenes(with: String?, during: TimeRange?, limit: Int? = nil)
+    case conflicts(about: String?, limit: Int? = nil)
+    case insights(about: String?, limit: Int? = nil)
     // Administration
     case consolidate(dryRun: Bool)
-    case consolidations
+    case consolidations(limit: Int? = nil)
     case undoConsolidation(Int64)
     case backup(path: String)
 
@@ -75,6 +75,16 @@ public enum Statement: Hashable, Sendable {
         case .forget, .undoConsolidation, .backup: .admin
         }
     }
+}
+
+/// How many rows a statement whose answer can grow with the memory (`match`,
+/// `history`, `timeline`, `persona`, `scene`, `scenes`, `conflicts`,
+/// `insights`, `consolidations`) answers: `limit N` picks, within `1...maximum`.
+public enum RowLimit {
+    /// Rows answered when the statement gives no `limit`.
+    public static let `default` = 1000
+    /// The largest `limit` accepted.
+    public static let maximum = 100_000
 }
 
 /// The permission a statement needs from the access rules.
@@ -170,6 +180,10 @@ public enum Operand: Hashable, Sendable {
 
 /// `match ATOM, ATOM where ... as of T known as of T limit N`
 public struct Match: Hashable, Sendable {
+    /// The most atoms one `match` joins: each further atom multiplies the
+    /// work of a join that no index can bound, and no question needs more.
+    public static let maximumAtoms = 16
+
     public var atoms: [Atom]
     public var conditions: [Condition]
     public var asOf: Timestamp?

@@ -45,11 +45,23 @@ extension RegexPattern {
     /// Whether the pattern matches anywhere in `text`. Cheaper than
     /// `firstMatch`: no capture offsets are kept and no match is built.
     public func isMatch(_ text: String) -> Bool {
-        Self.withBytes(text) { subject in
-            guard let matchData = pcre2_match_data_create_8(1, nil) else { return false }
-            defer { pcre2_match_data_free_8(matchData) }
-            return pcre2_match_8(code, subject.baseAddress, subject.count, 0, PCRE2_NO_UTF_CHECK, matchData, nil) >= 0
+        (try? isMatchOrThrow(text)) ?? false
+    }
+
+    /// As `isMatch`, but throws a `.match` error if PCRE2 fails for a reason
+    /// other than finding no match (a limit of `RegexLimits`, say).
+    public func isMatchOrThrow(_ text: String) throws(RegexError) -> Bool {
+        let context = MatchContext.inForce
+        let rc: Int32 = withExtendedLifetime(context) {
+            Self.withBytes(text) { subject in
+                guard let matchData = pcre2_match_data_create_8(1, nil) else { return PCRE2_ERROR_NOMEMORY }
+                defer { pcre2_match_data_free_8(matchData) }
+                return pcre2_match_8(code, subject.baseAddress, subject.count, 0, PCRE2_NO_UTF_CHECK, matchData, context.pointer)
+            }
         }
+        if rc >= 0 { return true }
+        if rc == PCRE2_ERROR_NOMATCH { return false }
+        throw RegexError.pcre2(rc, kind: .match)
     }
 
     // MARK: - The search loop
@@ -58,7 +70,8 @@ extension RegexPattern {
     /// that stopped the search early, if any.
     private func search(_ text: String, from: String.Index?, limit: Int) -> (matches: [RegexMatch], error: RegexError?) {
         let fromOffset = from.map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? 0
-        return Self.withBytes(text) { subject in
+        let context = MatchContext.inForce
+        return withExtendedLifetime(context) { Self.withBytes(text) { subject in
             // One match data (the offset vector) per call, never shared: this
             // is what makes concurrent matching with one pattern safe.
             guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else {
@@ -74,7 +87,7 @@ extension RegexPattern {
                 // boundary, so PCRE2 need not check the subject on every call
                 // (which would make a scan of all matches quadratic).
                 let rc = pcre2_match_8(code, subject.baseAddress, subject.count, start,
-                                       options | PCRE2_NO_UTF_CHECK, matchData, nil)
+                                       options | PCRE2_NO_UTF_CHECK, matchData, context.pointer)
                 if rc == PCRE2_ERROR_NOMATCH {
                     // No non-empty match where the last empty one was: move on
                     // one character and search normally from there.
@@ -95,7 +108,7 @@ extension RegexPattern {
                 start = whole.upperBound
             }
             return (found, nil)
-        }
+        } }
     }
 
     /// Groups 0...captureCount from the offset vector; `nil` for unset pairs.

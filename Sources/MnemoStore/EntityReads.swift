@@ -3,12 +3,17 @@ import MnemoModel
 
 extension ReadContext {
     /// Episodes that mention (or are spoken by) an entity within a time range, oldest first.
-    public func episodes(mentioning entityID: Int64, during range: TimeRange = .always) throws -> [Episode] {
+    /// Episodes that mention (or are spoken by) an entity within a time range,
+    /// oldest first, at most `limit`.
+    public func episodes(mentioning entityID: Int64, during range: TimeRange = .always, limit: Int = .max) throws -> [Episode] {
         try Int64.fetchAll(db, sql: """
             SELECT DISTINCT e.id FROM episode_entity ee JOIN episode e ON e.id = ee.episode_id
-            WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id
-            """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max])
-            .compactMap { try episode(id: $0) }
+            WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?
+            """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max, Self.sqlLimit(limit)])
+            .compactMap { id in
+                try cancellation.check()
+                return try episode(id: id)
+            }
     }
 
     /// The facts, believed now, in which an entity fills a role.
@@ -16,11 +21,34 @@ extension ReadContext {
         try Int64.fetchAll(db, sql: """
             SELECT DISTINCT r.fact_id FROM fact_filler r JOIN fact f ON f.id = r.fact_id
             WHERE r.kind = 0 AND r.value = ? AND f.retracted_at IS NULL ORDER BY r.fact_id
-            """, arguments: [entityID]).compactMap { try fact(id: $0) }
+            """, arguments: [entityID]).compactMap { id in
+                try cancellation.check()
+                return try fact(id: id)
+            }
     }
 
+    /// The first `limit` facts, believed now, in which an entity fills a role
+    /// and that `keep` accepts, in time order: by valid time where the fact
+    /// has one, else by recorded time (as `timeline` lists them).
+    public func factsInTimeOrder(involving entityID: Int64, limit: Int, where keep: (Fact) -> Bool) throws -> [Fact] {
+        var result: [Fact] = []
+        let ids = try Int64.fetchCursor(db, sql: """
+            SELECT f.id FROM fact f WHERE f.retracted_at IS NULL
+            AND f.id IN (SELECT r.fact_id FROM fact_filler r WHERE r.kind = 0 AND r.value = ?)
+            ORDER BY COALESCE(f.valid_from, f.recorded_at), f.id
+            """, arguments: [entityID])
+        while result.count < limit, let id = try ids.next() {
+            try cancellation.check()
+            if let fact = try fact(id: id), keep(fact) { result.append(fact) }
+        }
+        return result
+    }
+
+    /// A row count for SQL's `LIMIT` (which takes a 64-bit integer).
+    static func sqlLimit(_ limit: Int) -> Int64 { Int64(clamping: max(0, limit)) }
+
     /// Insights, newest first, optionally of some kinds and about one entity, with their support.
-    public func insights(kinds: [String]? = nil, about entity: String? = nil) throws -> [Insight] {
+    public func insights(kinds: [String]? = nil, about entity: String? = nil, limit: Int = .max) throws -> [Insight] {
         var sql = "SELECT i.id, i.kind, n.name, i.text, i.created_at, i.data FROM insight i LEFT JOIN entity n ON n.id = i.subject_id"
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -34,8 +62,10 @@ extension ReadContext {
             _ = arguments.append(contentsOf: [id])
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY i.created_at DESC, i.id DESC"
+        sql += " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
+        _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+            try cancellation.check()
             var insight = Insight(id: $0[0], kind: $0[1], subject: $0[2], text: $0[3], createdAt: Timestamp(microseconds: $0[4]))
             insight.data = $0[5]
             insight.support = try support(owner: "i", id: insight.id)

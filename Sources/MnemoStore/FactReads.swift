@@ -59,6 +59,7 @@ extension ReadContext {
 
         var result: [Fact] = []
         for id in candidates {
+            try cancellation.check()
             guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.factColumns + " WHERE f.id = ?"), arguments: [id]) else { continue }
             var fact = try makeFact(row, withRoles: false)
             if let knownAsOf = time.knownAsOf {
@@ -81,14 +82,16 @@ extension ReadContext {
 
     /// Every version of every fact matching the pattern, whatever its time:
     /// each belief the memory held, with both intervals, ordered by fact and
-    /// recorded time.
-    public func history(of pattern: FactPattern) throws -> [Fact] {
+    /// recorded time; the first `limit` of them.
+    public func history(of pattern: FactPattern, limit: Int = .max) throws -> [Fact] {
         guard let info = try predicateInfo(Name.normalize(pattern.predicate)),
               let constraints = try resolve(pattern, roles: info.roles) else { return [] }
         var versions: [Fact] = []
         for id in try Int64.fetchAll(db, sql: """
             SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs) ORDER BY f.id
             """, arguments: [info.id]) {
+            if versions.count >= limit { break }
+            try cancellation.check()
             guard constraints.allSatisfy({ (try? $0.matches(storedRoles(of: id))) ?? false }),
                   let current = try fact(id: id) else { continue }
             let beliefs = try Row.fetchAll(db, sql: """
@@ -103,7 +106,7 @@ extension ReadContext {
             }
             versions.append(current)
         }
-        return versions
+        return Array(versions.prefix(limit))
     }
 
     // MARK: - Building facts

@@ -158,10 +158,19 @@ public final class MemoryStore: Sendable {
 
     /// Runs `body` on a read-only connection that sees the last committed state.
     /// Reads run in parallel with each other and with the writer.
-    public func read<T>(_ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
+    ///
+    /// A cancelled read stops at its next check between rows, or inside a
+    /// long SQLite statement (every `progressSteps` virtual-machine steps
+    /// SQLite asks the cancellation), and throws the cancellation's error.
+    public func read<T>(cancellation: Cancellation = .never, _ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
         do {
-            return try pool.read { db in try body(ReadContext(db: db)) }
+            return try pool.read { db in
+                try ProgressHandler.installed(on: db, asking: cancellation) {
+                    try body(ReadContext(db: db, cancellation: cancellation))
+                }
+            }
         } catch {
+            if cancellation.isCancelled { throw cancellation.error }
             throw MemoryStore.translate(error, path: path)
         }
     }
@@ -204,6 +213,35 @@ public final class MemoryStore: Sendable {
         } catch {
             try? FileManager.default.removeItem(atPath: destination)
             throw MemoryStore.translate(error, path: destination)
+        }
+    }
+
+    /// Runs `body` on a consistent copy of the space, a file beside it
+    /// (`<space>.sqlite.dry-run`) deleted when `body` returns: for work that
+    /// has to write to see what its writes would do, and whose writes are
+    /// thrown away (`consolidate dry run`), without holding this space's
+    /// writer meanwhile. The copy is made with SQLite's online backup, which
+    /// blocks no writer either.
+    public func withScratchCopy<T>(_ body: (MemoryStore) throws -> T) throws(MnemoError) -> T {
+        let scratch = path + ".dry-run"
+        let files = [scratch, scratch + "-wal", scratch + "-shm", scratch + "-journal"]
+        // A copy left by a crash is this store's own: it goes.
+        for file in files { unlink(file) }
+        defer { for file in files { unlink(file) } }
+        do {
+            let target = try DatabaseQueue(path: scratch)
+            try pool.backup(to: target)
+            try target.close()
+            var copyOptions = options
+            copyOptions.migrateUpTo = nil
+            copyOptions.readOnly = false
+            let copy = try MemoryStore(path: scratch, options: copyOptions)
+            // Closed before its files are deleted; a copy that fails to close
+            // is deleted all the same (nothing in it is kept).
+            defer { try? copy.pool.close() }
+            return try body(copy)
+        } catch {
+            throw MemoryStore.translate(error, path: scratch)
         }
     }
 

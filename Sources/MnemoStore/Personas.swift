@@ -64,7 +64,8 @@ extension ReadContext {
     /// current values of facts about them (read live, so always up to date),
     /// then what consolidation derived (relationships, topics, activities,
     /// timeline), each with its support; with `asOf`, only those valid then.
-    public func persona(of entity: String, asOf: Timestamp? = nil, now: Timestamp = .now()) throws -> [PersonaAttribute] {
+    /// At most `limit` attributes, in that order.
+    public func persona(of entity: String, asOf: Timestamp? = nil, now: Timestamp = .now(), limit: Int = .max) throws -> [PersonaAttribute] {
         guard let id = try entityID(named: entity), let name = try entityName(id) else {
             throw MnemoError(.notFound, "no entity \"\(Name.display(entity))\"")
         }
@@ -77,6 +78,7 @@ extension ReadContext {
                      WHEN 'activity' THEN 3 WHEN 'timeline' THEN 4 ELSE 5 END,
                      CASE WHEN category = 'timeline' THEN first_seen END, confidence DESC, name, valid_from, id
             """, arguments: [id]) {
+            try cancellation.check()
             let valid = TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5]))
             if let asOf, !valid.contains(asOf) { continue }
             if asOf == nil, valid.to != nil { continue }
@@ -92,7 +94,7 @@ extension ReadContext {
                 derived.append(attribute)
             }
         }
-        return result + (try factAttributes(of: id, name: name, at: asOf ?? now)) + derived
+        return Array((result + (try factAttributes(of: id, name: name, at: asOf ?? now)) + derived).prefix(limit))
     }
 
     /// The facts in which the person (or a name linked to them `same_as`) fills
@@ -103,6 +105,7 @@ extension ReadContext {
         var result: [PersonaAttribute] = []
         for identity in identities {
             for fact in try facts(involving: identity) {
+                try cancellation.check()
                 guard fact.rolePositions.first == 0, case .entity(let subject, _) = fact.roleValues.first, subject == identity,
                       fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time) else { continue }
                 let others = Array(fact.roles.dropFirst())

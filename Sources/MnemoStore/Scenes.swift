@@ -110,7 +110,7 @@ extension ReadContext {
     }
 
     /// Scenes an entity took part in whose span overlaps `during`, oldest first.
-    public func scenes(with entity: String? = nil, during: TimeRange = .always) throws -> [Scene] {
+    public func scenes(with entity: String? = nil, during: TimeRange = .always, limit: Int = .max) throws -> [Scene] {
         var sql = "SELECT DISTINCT s.id FROM scene s"
         var arguments: StatementArguments = []
         var conditions: [String] = []
@@ -129,12 +129,25 @@ extension ReadContext {
             _ = arguments.append(contentsOf: [from.microseconds])
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY s.opened_at, s.id"
-        return try Int64.fetchAll(db, sql: sql, arguments: arguments).compactMap { try scene(id: $0) }
+        sql += " ORDER BY s.opened_at, s.id LIMIT ?"
+        _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
+        return try Int64.fetchAll(db, sql: sql, arguments: arguments).compactMap { id in
+            try cancellation.check()
+            return try scene(id: id)
+        }
     }
 
-    /// The episodes of a scene in time order.
-    public func episodes(inScene id: Int64) throws -> [Episode] {
-        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id"), arguments: [id]).compactMap { try episode(id: $0) }
+    /// The episodes of a scene in time order, the first `limit` of them.
+    public func episodes(inScene id: Int64, limit: Int = .max) throws -> [Episode] {
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id LIMIT ?"),
+                           arguments: [id, Self.sqlLimit(limit)]).compactMap { episode in
+            try cancellation.check()
+            return try self.episode(id: episode)
+        }
+    }
+
+    /// How many episodes a scene holds.
+    public func episodeCount(inScene id: Int64) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM episode WHERE scene_id = ?"), arguments: [id]) ?? 0
     }
 }

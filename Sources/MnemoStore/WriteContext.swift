@@ -76,6 +76,12 @@ final class PendingIndexing {
 public struct ReadContext {
     /// The connection, for layers that need SQL of their own.
     public let db: Database
+    /// Asked between the rows of long reads; SQLite asks it too, inside a
+    /// statement (`MemoryStore.read(cancellation:_:)`).
+    public let cancellation: Cancellation
 
-    init(db: Database) { self.db = db }
+    init(db: Database, cancellation: Cancellation = .never) {
+        self.db = db
+        self.cancellation = cancellation
+    }
 }

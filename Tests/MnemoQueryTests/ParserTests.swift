@@ -82,7 +82,7 @@ struct ParserTests {
         guard case .match(let m4) = try parse("match age(?p, ?n), age(?q, ?m) where ?n > 30 and ?n < ?m and ?p != bob") else { return }
         #expect(m4.conditions.count == 3)
 
-        guard case .history(let h) = try parse("history works_at(alice, ?)") else { return }
+        guard case .history(let h, nil) = try parse("history works_at(alice, ?)") else { return }
         #expect(h.arguments.map(\.term) == [.entity("alice"), .anything])
         #expect(try parse("timeline caroline during 2023-05 .. 2023-08") ==
                 .timeline(entity: "caroline", during: TimeRange(from: t("2023-05-01"), to: t("2023-09-01"))))
@@ -94,7 +94,7 @@ struct ParserTests {
         #expect(try parse("conflicts") == .conflicts(about: nil))
         #expect(try parse("insights about caroline") == .insights(about: "caroline"))
         #expect(try parse("consolidate dry run") == .consolidate(dryRun: true))
-        #expect(try parse("consolidations") == .consolidations)
+        #expect(try parse("consolidations") == .consolidations())
         #expect(try parse("undo consolidation 12") == .undoConsolidation(12))
         #expect(try parse("stats") == .stats)
         #expect(try parse("help match") == .help(topic: "match"))
@@ -133,6 +133,38 @@ struct ParserTests {
         #expect(syntaxError("ping pong") == "1:6 expected end of statement after 'ping', found 'pong'")
         #expect(syntaxError("remember \"x\" at yesterday")?.hasPrefix("1:17 expected a time") == true)
         #expect(syntaxError("assert a(b) # c") == "1:13 unexpected character '#'")
+    }
+
+    @Test("statements that answer rows take limit, in any clause order, within 1...100000")
+    func rowLimits() throws {
+        guard case .history(_, 50) = try parse("history works_at(alice, ?) limit 50") else {
+            Issue.record("history did not take its limit")
+            return
+        }
+        #expect(try parse("timeline caroline limit 5 during 2023") ==
+                .timeline(entity: "caroline", during: TimeRange(from: t("2023-01-01"), to: t("2024-01-01")), limit: 5))
+        #expect(try parse("persona caroline limit 3 as of 2023") == .persona(entity: "caroline", asOf: t("2023-01-01"), limit: 3))
+        #expect(try parse("scene s:3 limit 7") == .scene(.id(3), limit: 7))
+        #expect(try parse(#"scene "chat 1" limit 7"#) == .scene(.title("chat 1"), limit: 7))
+        #expect(try parse("scenes limit 2 with melanie") == .scenes(with: "melanie", during: nil, limit: 2))
+        #expect(try parse("conflicts limit 4 about bob") == .conflicts(about: "bob", limit: 4))
+        #expect(try parse("insights limit 4") == .insights(about: nil, limit: 4))
+        #expect(try parse("consolidations limit 100000") == .consolidations(limit: 100_000))
+        for statement in ["history a(?)", "timeline x", "persona x", "scene s:1", "scenes", "conflicts", "insights", "consolidations"] {
+            #expect(syntaxError("\(statement) limit 100001")?.contains("limit must be a whole number from 1 to 100000") == true, "\(statement)")
+            #expect(syntaxError("\(statement) limit 0")?.contains("limit must be a whole number from 1 to 100000") == true, "\(statement)")
+            #expect(syntaxError("\(statement) limit 5 limit 6")?.contains("'limit' given twice") == true, "\(statement)")
+        }
+    }
+
+    @Test("a match joins at most 16 atoms")
+    func atomCap() throws {
+        let sixteen = (0..<16).map { "p\($0)(?x)" }.joined(separator: ", ")
+        guard case .match(let m) = try parse("match " + sixteen) else { Issue.record("not a match"); return }
+        #expect(m.atoms.count == 16)
+        #expect(syntaxError("match \(sixteen), p16(?x)")?.contains("a match joins at most 16 atoms") == true)
+        let thousands = (0..<5000).map { "p(?x\($0))" }.joined(separator: ", ")
+        #expect(syntaxError("match " + thousands)?.contains("at most 16 atoms") == true)
     }
 
     @Test("whole numbers past Int64, infinities and fractions are syntax errors, not traps")

@@ -54,6 +54,7 @@ struct EntityResolution: ConsolidationPass {
         var groups: [String: [Int64]] = [:]
         for (id, e) in entities { groups[Self.spellingKey(e.name), default: []].append(id) }
         for (_, ids) in groups where ids.count > 1 {
+            try context.checkCancelled()
             let ordered = ids.sorted { a, b in
                 let x = entities[a]!, y = entities[b]!
                 if x.mentions != y.mentions { return x.mentions > y.mentions }
@@ -73,6 +74,7 @@ struct EntityResolution: ConsolidationPass {
             if let first = Name.normalize(e.name).split(separator: " ").first { byFirstName[String(first), default: []].append(id) }
         }
         for (id, e) in entities.sorted(by: { $0.key < $1.key }) where !linked.contains(id) && !speakers.contains(id) {
+            try context.checkCancelled()
             let short = Name.normalize(e.name)
             guard !short.contains(" "), short.count >= 2, e.kind == nil || e.kind == "person" else { continue }
             let known = Nicknames.fullNames(of: short)

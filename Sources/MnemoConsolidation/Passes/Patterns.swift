@@ -17,6 +17,7 @@ struct Patterns: ConsolidationPass {
         let corpus = try context.shared.corpus(db)
         var keep: Set<String> = []
         for profile in try context.shared.profiles(db) where !profile.sceneTimes.isEmpty {
+            try context.checkCancelled()
             let times = profile.sceneTimes.values.sorted()
             let median = times[times.count / 2]
             for activities in [true, false] {

@@ -51,6 +51,7 @@ struct Personas: ConsolidationPass {
         }
         var calibrations: Set<String> = []
         for profile in profiles {
+            try context.checkCancelled()
             let facts = subjects.facts(of: profile.identities)
             // Attributes from facts are read live by `persona`; they are derived
             // here only to find the stable ones for calibration.

@@ -50,6 +50,7 @@ final class Reflection: ConsolidationPass {
     func run(_ context: PassContext) throws {
         context.count("failed_batches", failedBatches)
         for (batch, answer) in answers {
+            try context.checkCancelled()
             do {
                 try context.write.savepoint { try store(answer, batch: batch, context) }
             } catch {

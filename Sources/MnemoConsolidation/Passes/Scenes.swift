@@ -34,6 +34,7 @@ struct Scenes: ConsolidationPass {
             }
         }
         for group in groups {
+            try context.checkCancelled()
             let first = Timestamp(microseconds: group[0].1)
             var title = "segment \(first.iso8601)"
             var n = 2
@@ -76,6 +77,7 @@ struct Scenes: ConsolidationPass {
         let summaries = try Row.fetchAll(db, sql: "SELECT id, summary FROM scene")
         let setSummary = try db.makeStatement(sql: "UPDATE scene SET summary = ? WHERE id = ?")
         for row in summaries {
+            try context.checkCancelled()
             let id: Int64 = row[0]
             guard let episodes = lines[id] else { continue }
             let summary = summarizer.summarize(episodes)

@@ -16,6 +16,7 @@ struct Supersession: ConsolidationPass {
     func run(_ context: PassContext) throws {
         let db = context.db
         for predicate in try Row.fetchAll(db, sql: "SELECT id, name FROM predicate WHERE functional = 1") {
+            try context.checkCancelled()
             let predicateID: Int64 = predicate[0]
             let predicateName: String = predicate[1]
             // Believed, still-open values, grouped by subject (the filler at position 0).
@@ -30,6 +31,7 @@ struct Supersession: ConsolidationPass {
                 bySubject[subject, default: []].append((row[0], row[1], row[2], row[3]))
             }
             for (_, facts) in bySubject.sorted(by: { $0.key < $1.key }) where facts.count > 1 {
+                try context.checkCancelled()
                 // Same key = same value: not a contradiction.
                 for (i, older) in facts.enumerated() {
                     for newer in facts[(i + 1)...] where newer.key != older.key {

@@ -3,6 +3,7 @@ import Logging
 import MnemoConsolidation
 import MnemoIngest
 import MnemoQuery
+import MnemoRegex
 import MnemoStore
 
 /// Everything `mnemod` can be told, with its defaults. `daemon.conf` at the
@@ -22,8 +23,19 @@ public struct DaemonConfig: Sendable {
     public var idleTimeout: Duration = .zero
     /// `request_timeout`: answer `ERR TIMEOUT` for a request running longer; zero = never.
     public var requestTimeout: Duration = .seconds(30)
-    /// `worker_threads`: threads running statements off the network threads.
+    /// `worker_threads`: threads running reads off the network threads, and
+    /// as many again for writes (so that slow reads never hold up a write).
     public var workerThreads = 4
+    /// `max_queued_bytes`: request lines one connection may have waiting; past
+    /// it (or past `ConnectionHandler.maximumQueuedRequests` requests) the
+    /// daemon stops reading that connection until it catches up.
+    public var maxQueuedBytes = 4 << 20
+    /// `max_pending_output`: answer bytes one connection may have waiting to be
+    /// sent; past it the daemon runs none of its requests (and reads none)
+    /// until the client has read some.
+    public var maxPendingOutput = 1 << 20
+    /// `regex_match_limit`, `regex_depth_limit`: the work one PCRE2 match may do.
+    public var regexLimits = RegexLimits()
     /// `log_level`: trace, debug, info, notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
     /// `cache_size`: SQLite page cache per connection.
@@ -92,7 +104,8 @@ public struct DaemonConfig: Sendable {
 
     /// Every key, for documentation and suggestions.
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
-                              "request_timeout", "worker_threads", "log_level", "cache_size", "synchronous", "page_size",
+                              "request_timeout", "worker_threads", "max_queued_bytes", "max_pending_output",
+                              "regex_match_limit", "regex_depth_limit", "log_level", "cache_size", "synchronous", "page_size",
                               "rules_file", "scene_gap", "scene_shift",
                               "recall_depth", "recall_decay", "recall_threshold", "recall_min_share", "recall_text_seeds", "recall_entity_seed",
                               "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
@@ -141,6 +154,18 @@ public struct DaemonConfig: Sendable {
         case "worker_threads":
             guard let n = Int(value), (1...256).contains(n) else { throw bad("a whole number from 1 to 256") }
             workerThreads = n
+        case "max_queued_bytes":
+            guard let n = Units.bytes(value), n >= 1024 else { throw bad("a size of at least 1kB, such as 4MB") }
+            maxQueuedBytes = n
+        case "max_pending_output":
+            guard let n = Units.bytes(value), n >= 1024 else { throw bad("a size of at least 1kB, such as 1MB") }
+            maxPendingOutput = n
+        case "regex_match_limit":
+            guard let n = UInt32(value), n >= 1000 else { throw bad("a whole number from 1000 to 4294967295") }
+            regexLimits.match = n
+        case "regex_depth_limit":
+            guard let n = UInt32(value), n >= 100 else { throw bad("a whole number from 100 to 4294967295") }
+            regexLimits.depth = n
         case "log_level":
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
                 throw bad("trace, debug, info, notice, warning, error or critical")

@@ -7,11 +7,26 @@ import NIOPosix
 
 /// Answers the requests of one connection, one at a time and in order.
 ///
-/// Requests that need no file (`ping`, `help`, syntax errors) are answered on
-/// the network thread; the others run on the worker pool, and the requests
+/// Requests that need no file (`ping`, `help`, syntax errors, and a `recall`
+/// whose space is in memory) are answered on the network thread; the others
+/// run on a worker — writes on the write pool, everything else on the read
+/// pool, so that slow reads never hold up a write — and the requests
 /// pipelined behind them wait their turn. Replies are written as they are
 /// ready and flushed when the socket has nothing more to read, so pipelined
 /// requests share system calls.
+///
+/// Memory per connection is bounded (backpressure): the connection is not
+/// read while it has `maximumQueuedRequests` requests or `max_queued_bytes`
+/// of request lines waiting, and while more than `max_pending_output` of its
+/// answers wait to be sent (the channel is not writable), none of its
+/// requests is started and it is not read either. A client that pipelines
+/// and never reads holds at most those amounts plus the answer being built.
+///
+/// Each request on a worker carries a `Cancellation`: its `request_timeout`
+/// deadline, the connection closing, cancel it, and the work stops at its
+/// next check. A read past its deadline is answered `ERR TIMEOUT` at once; a
+/// write is answered by the work itself, so that `ERR TIMEOUT` on a write
+/// always means it was not committed.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = RequestFrame
     typealias OutboundIn = Never
@@ -20,8 +35,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let session: Session
     private let runner: StatementRunner
     private let state: ServerState
-    private let pool: NIOThreadPool
-    private var queue = Deque<QueuedRequest>()
+    private let pools: WorkerPools
+    private var queue = Deque<(request: QueuedRequest, bytes: Int)>()
+    /// The request-line bytes of the requests in `queue`.
+    private var queuedBytes = 0
     private var running = false
     private var quiescing = false
     private var readPaused = false
@@ -29,26 +46,27 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var pending: ByteBuffer?
     /// Whether the request running now was already answered with `ERR TIMEOUT`.
     private var currentTimedOut = false
+    /// The cancellation of the request running on a worker now.
+    private var current: Cancellation?
 
-    /// Stop reading when this many requests wait; resume below the low mark.
-    private static let highWater = 4096
+    /// Stop reading when this many requests wait; resume below `lowWater`.
+    static let maximumQueuedRequests = 4096
     private static let lowWater = 512
 
-    init(session: Session, state: ServerState, pool: NIOThreadPool) {
+    init(session: Session, state: ServerState, pools: WorkerPools) {
         self.session = session
         self.state = state
-        self.pool = pool
+        self.pools = pools
         self.runner = StatementRunner(state: state)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // Parsed on arrival: while a worker runs the requests before it, this
         // thread gets the next ones ready.
-        queue.append(QueuedRequest(unwrapInboundIn(data)))
-        if queue.count >= Self.highWater && !readPaused {
-            readPaused = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-        }
+        let frame = unwrapInboundIn(data)
+        let bytes = if case .line(let buffer) = frame { buffer.readableBytes } else { 0 }
+        queue.append((QueuedRequest(frame), bytes))
+        queuedBytes += bytes
         drain(context: context)
     }
 
@@ -56,11 +74,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
         flushIfNeeded(context: context)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The client read some of its answers: serve it again.
+        if context.channel.isWritable { drain(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // Nobody will read the answer: the request in progress may stop.
+        current?.cancel(.disconnected)
+        context.fireChannelInactive()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             // Shutting down: answer what was received, read nothing more, then close.
             quiescing = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            updateReading(context: context)
             closeIfQuiesced(context: context)
             return
         }
@@ -80,9 +110,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
-    /// Answers queued requests until one has to run on a worker.
+    /// Answers queued requests until one has to run on a worker, or the
+    /// client stops reading its answers.
     private func drain(context: ChannelHandlerContext) {
-        while !running, let request = queue.popFirst() {
+        while !running, context.channel.isWritable, let (request, bytes) = queue.popFirst() {
+            queuedBytes -= bytes
             let started = Self.monotonicNanoseconds()
             let statement: Statement
             switch request {
@@ -93,8 +125,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .statement(let parsed):
                 statement = parsed
             }
-            if runner.runsInline(statement, session: session) {
-                let reply = runner.run(statement, session: session)
+            if let reply = runner.runInline(statement, session: session) {
                 record(statement.keyword, started, failed: reply.isError)
                 write(reply, context: context)
                 continue
@@ -105,20 +136,33 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 runOnWorker([statement], started: started, context: context)
             }
         }
-        if queue.count < Self.lowWater && readPaused && !quiescing {
+        updateReading(context: context)
+        closeIfQuiesced(context: context)
+    }
+
+    /// Reads from the socket only while the queue and the unsent answers are
+    /// within their bounds (with some slack before reading again, so that a
+    /// client at the limit is not switched on and off at every request).
+    private func updateReading(context: ChannelHandlerContext) {
+        let maxBytes = state.config.maxQueuedBytes
+        let writable = context.channel.isWritable
+        let full = queue.count >= Self.maximumQueuedRequests || queuedBytes >= maxBytes
+        if !readPaused && (quiescing || !writable || full) {
+            readPaused = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        } else if readPaused && !quiescing && writable && queue.count < Self.lowWater && queuedBytes < maxBytes / 2 {
             readPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         }
-        closeIfQuiesced(context: context)
     }
 
     /// The write and the writes queued right behind it (up to a batch), to
     /// commit together: one transaction, one trip to a worker.
     private func gatherWrites(after first: Statement) -> [Statement] {
         var batch = [first]
-        while batch.count < Self.maximumWriteBatch, case .statement(let next)? = queue.first, Executor.isWrite(next) {
+        while batch.count < Self.maximumWriteBatch, case .statement(let next)? = queue.first?.request, Executor.isWrite(next) {
             batch.append(next)
-            queue.removeFirst()
+            queuedBytes -= queue.removeFirst().bytes
         }
         return batch
     }
@@ -132,36 +176,45 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let loop = context.eventLoop
         let runner = self.runner
         let session = self.session
+        let writes = Executor.isWrite(statements[0])
+        let timeout = StatementRunner.runsUnbounded(statements) ? .zero : state.config.requestTimeout
+        let cancellation = Cancellation(limit: "request_timeout (\(timeout))")
+        current = cancellation
         // Handler and context belong to the event loop; the closures below run there.
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        let timeout = StatementRunner.runsUnbounded(statements) ? .zero : state.config.requestTimeout
         let timer: Scheduled<Void>? = timeout > .zero ? loop.scheduleTask(in: TimeAmount(timeout)) {
+            cancellation.cancel(.deadline)
+            // A write answers when it stops, with whether it committed; a read
+            // has nothing to lose and is answered now.
+            guard !writes else { return }
             let (handler, context) = bound.value
             handler.currentTimedOut = true
-            handler.write(.error(MnemoError(.timeout, "request ran longer than request_timeout (\(timeout)); a write may still complete")), context: context)
+            handler.write(.error(cancellation.error), context: context)
             handler.flushIfNeeded(context: context)
         } : nil
-        pool.runIfActive(eventLoop: loop) {
-            statements.count == 1 && !Executor.isWrite(statements[0])
-                ? [runner.run(statements[0], session: session)]
-                : runner.runWrites(statements, session: session)
+        (writes ? pools.writes : pools.reads).runIfActive(eventLoop: loop) {
+            writes
+                ? runner.runWrites(statements, session: session, cancellation: cancellation)
+                : [runner.run(statements[0], session: session, cancellation: cancellation)]
         }.whenComplete { result in
             let (handler, context) = bound.value
             timer?.cancel()
             let replies: [Reply] = switch result {
             case .success(let replies): replies
-            case .failure(let error): statements.map { _ in .error(MnemoError(.internalError, "the daemon is shutting down: \(error)")) }
+            case .failure(let error): statements.map { _ in .error(MnemoError(.busy, "the daemon is shutting down: \(error)")) }
             }
             for (statement, reply) in zip(statements, replies) {
                 handler.record(statement.keyword, started, failed: reply.isError)
             }
             handler.running = false
+            handler.current = nil
             if handler.currentTimedOut {
                 // The first statement was answered with ERR TIMEOUT; the others still get theirs.
                 for reply in replies.dropFirst() { handler.write(reply, context: context) }
             } else {
                 for reply in replies { handler.write(reply, context: context) }
             }
+            handler.flushIfNeeded(context: context)
             if context.channel.isActive { handler.drain(context: context) }
             handler.flushIfNeeded(context: context)
         }

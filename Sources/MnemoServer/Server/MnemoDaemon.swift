@@ -43,8 +43,8 @@ public final class MnemoDaemon: Service, Sendable {
 
         // The process-wide event loops (one per core), never shut down before exit.
         let group = MultiThreadedEventLoopGroup.singleton
-        let pool = NIOThreadPool(numberOfThreads: config.workerThreads)
-        pool.start()
+        let pools = WorkerPools(threads: config.workerThreads)
+        pools.start()
         let quiesce = ServerQuiescingHelper(group: group)
         let state = self.state
 
@@ -63,13 +63,17 @@ public final class MnemoDaemon: Service, Sendable {
                 // nothing (a wasted system call per request). Pipelined requests
                 // still arrive many per read.
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
+                // Past max_pending_output of unsent answers the channel is not
+                // writable, and the connection waits for its client (backpressure).
+                .childChannelOption(ChannelOptions.writeBufferWaterMark,
+                                    value: .init(low: config.maxPendingOutput / 2, high: config.maxPendingOutput))
                 .childChannelInitializer { channel in
-                    Self.initialize(channel, state: state, pool: pool)
+                    Self.initialize(channel, state: state, pools: pools)
                 }
                 .bind(unixDomainSocketPath: path)
                 .get()
         } catch {
-            try? await pool.shutdownGracefully()
+            await pools.shutdownGracefully()
             throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
         }
         chmod(path, mode_t(config.socketMode))
@@ -92,13 +96,13 @@ public final class MnemoDaemon: Service, Sendable {
             tasks.cancelAll()
         }
         try? await shutdown.futureResult.get()
-        try? await pool.shutdownGracefully()
+        await pools.shutdownGracefully()
         unlink(path)
         logger.info("stopped")
     }
 
     /// Builds a connection's pipeline, or a rejection if it may not be served.
-    private static func initialize(_ channel: Channel, state: ServerState, pool: NIOThreadPool) -> EventLoopFuture<Void> {
+    private static func initialize(_ channel: Channel, state: ServerState, pools: WorkerPools) -> EventLoopFuture<Void> {
         channel.peerCredentials().flatMapThrowing { peer in
             let config = state.config
             let sync = channel.pipeline.syncOperations
@@ -122,7 +126,7 @@ public final class MnemoDaemon: Service, Sendable {
                 try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(config.idleTimeout)))
             }
             try sync.addHandler(ByteToMessageHandler(RequestFrameDecoder(maxLine: { state.config.maxLine })))
-            try sync.addHandler(ConnectionHandler(session: Session(peer: peer), state: state, pool: pool))
+            try sync.addHandler(ConnectionHandler(session: Session(peer: peer), state: state, pools: pools))
         }
     }
 

@@ -33,6 +33,7 @@ public final class ServerState: Sendable {
         graphs = GraphRegistry(settings: config.recall)
         consolidation = ConsolidationRegistry(settings: config.consolidationSettings)
         self.spaces = spaces
+        RegexLimits.current = config.regexLimits
         consolidation.onWarning { [weak self] message in self?.logger.warning("\(message)") }
     }
 
@@ -56,6 +57,7 @@ public final class ServerState: Sendable {
         ingest.replace(applied.ingestSettings)
         graphs.replace(applied.recall)
         consolidation.replace(applied.consolidationSettings)
+        RegexLimits.current = applied.regexLimits
         currentLogger.withLock { $0.logLevel = applied.logLevel }
         return ignored
     }

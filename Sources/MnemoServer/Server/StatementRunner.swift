@@ -9,22 +9,35 @@ import MnemoStore
 struct StatementRunner: Sendable {
     let state: ServerState
 
-    /// Whether a statement runs on the network thread instead of a worker:
-    /// `ping` and `help`, which touch no file, and `recall` unless
-    /// `recall_inline = no`. A recall is a read of the in-memory graph that
-    /// takes a fraction of a millisecond; handing it to a worker and back cost
-    /// about a fifth of its latency. The price: while it runs, the other
-    /// connections of that network thread wait, and `request_timeout` cannot
-    /// interrupt it. So a recall that would first build what a space needs (its
-    /// graph, text index and name dictionary: at its first recall, after a
-    /// `forget`, after SIGHUP) still goes to a worker.
-    func runsInline(_ statement: Statement, session: Session) -> Bool {
+    /// Runs a statement on the network thread if it can be answered there
+    /// without waiting: `ping` and `help`, which touch no file, and `recall`
+    /// (unless `recall_inline = no`) when everything it needs is in memory.
+    /// `nil`: run it on a worker.
+    ///
+    /// A recall is a read of the in-memory graph that takes a fraction of a
+    /// millisecond; handing it to a worker and back cost about a fifth of its
+    /// latency. It never waits on SQLite here: one that would have to build
+    /// what its space needs (the graph, text index and name dictionary: at
+    /// the first recall of a space, after a `forget`, after SIGHUP), or read
+    /// a name, scene or answer row not in the recall cache, stops before
+    /// changing anything and runs again on a worker. The price of the rest:
+    /// while it runs, the other connections of that network thread wait, and
+    /// `request_timeout` cannot interrupt it.
+    func runInline(_ statement: Statement, session: Session) -> Reply? {
         switch statement {
-        case .ping, .help: true
-        case .recall:
-            state.config.recallInline
-                && session.openedStore.map { state.graphs.isReady(for: $0) && state.ingest.isReady(for: $0) } == true
-        default: false
+        case .ping, .help:
+            return run(statement, session: session)
+        case .recall(let recall):
+            guard state.config.recallInline, let store = session.openedStore else { return nil }
+            do {
+                try authorize(statement, session: session)
+                let lines = try executor(store, cancellation: .never).recallWithoutStore(recall)
+                return lines.map { Reply.ok($0) }
+            } catch {
+                return failure(error, statement, session: session)
+            }
+        default:
+            return nil
         }
     }
 
@@ -41,21 +54,32 @@ struct StatementRunner: Sendable {
     /// The answer to `ping`, serialised once.
     static let pong = Reply.ok([JSONValue.object([("kind", "pong")]).serialized])
 
-    func run(_ statement: Statement, session: Session, now: Timestamp = .now()) -> Reply {
+    func run(_ statement: Statement, session: Session, now: Timestamp = .now(), cancellation: Cancellation = .never) -> Reply {
         do {
             try authorize(statement, session: session)
-            return try execute(statement, session: session, now: now)
+            return try execute(statement, session: session, now: now, cancellation: cancellation)
         } catch {
-            if error.code == .denied {
-                state.logger.warning("denied \(statement.keyword) to \(session.peer) in space \(session.space): \(error.message)")
-            }
-            return .error(error)
+            return failure(error, statement, session: session)
         }
+    }
+
+    /// The reply to a failed statement; a denial is logged.
+    private func failure(_ error: MnemoError, _ statement: Statement, session: Session) -> Reply {
+        if error.code == .denied {
+            state.logger.warning("denied \(statement.keyword) to \(session.peer) in space \(session.space): \(error.message)")
+        }
+        return .error(error)
+    }
+
+    /// The executor of a space's statements, with the daemon's shared state.
+    private func executor(_ store: MemoryStore, cancellation: Cancellation) -> Executor {
+        Executor(store: store, regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
+                 consolidation: state.consolidation, cancellation: cancellation)
     }
 
     /// Runs consecutive writes in one transaction (see `Executor.runWrites`),
     /// each checked against the access rules first; one reply per statement.
-    func runWrites(_ statements: [Statement], session: Session, now: Timestamp = .now()) -> [Reply] {
+    func runWrites(_ statements: [Statement], session: Session, now: Timestamp = .now(), cancellation: Cancellation = .never) -> [Reply] {
         var replies = [Reply?](repeating: nil, count: statements.count)
         var allowed: [Int] = []
         for (i, statement) in statements.enumerated() {
@@ -69,8 +93,7 @@ struct StatementRunner: Sendable {
         }
         if !allowed.isEmpty {
             do {
-                let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
-                                        consolidation: state.consolidation)
+                let executor = executor(try session.store(in: state.spaces), cancellation: cancellation)
                 for (i, result) in zip(allowed, executor.runWrites(allowed.map { statements[$0] }, now: now)) {
                     switch result {
                     case .success(let lines): replies[i] = .ok(lines)
@@ -106,7 +129,7 @@ struct StatementRunner: Sendable {
         }
     }
 
-    private func execute(_ statement: Statement, session: Session, now: Timestamp) throws(MnemoError) -> Reply {
+    private func execute(_ statement: Statement, session: Session, now: Timestamp, cancellation: Cancellation) throws(MnemoError) -> Reply {
         switch statement {
         case .ping:
             return Self.pong
@@ -130,9 +153,7 @@ struct StatementRunner: Sendable {
         case .stats:
             return .ok(try stats(session: session))
         default:
-            let executor = Executor(store: try session.store(in: state.spaces), regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
-                                        consolidation: state.consolidation)
-            return .ok(try executor.run(statement, now: now))
+            return .ok(try executor(try session.store(in: state.spaces), cancellation: cancellation).run(statement, now: now))
         }
     }
 

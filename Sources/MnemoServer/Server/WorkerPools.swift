@@ -1,0 +1,29 @@
+import NIOPosix
+
+/// The threads statements run on off the network threads: one pool for
+/// writes and one for everything else (reads, consolidation, backups).
+///
+/// Writes to a space take turns on its SQLite writer anyway; given threads of
+/// their own, they never wait behind slow reads. With one pool, four slow
+/// `match`es would hold every worker, and a `remember` to another space would
+/// wait until the first of them stopped.
+struct WorkerPools: Sendable {
+    let reads: NIOThreadPool
+    let writes: NIOThreadPool
+
+    /// `threads` for each pool (`worker_threads`).
+    init(threads: Int) {
+        reads = NIOThreadPool(numberOfThreads: threads)
+        writes = NIOThreadPool(numberOfThreads: threads)
+    }
+
+    func start() {
+        reads.start()
+        writes.start()
+    }
+
+    func shutdownGracefully() async {
+        try? await reads.shutdownGracefully()
+        try? await writes.shutdownGracefully()
+    }
+}
