@@ -1,0 +1,109 @@
+import Foundation
+import MnemoModel
+import MnemoStore
+import Testing
+@testable import MnemoQuery
+
+/// What a cancelled request does: reads stop with its error, writes after it
+/// are not committed, and nothing else changes.
+@Suite("cancellation of a request's work")
+struct CancellationTests {
+    final class Space {
+        let directory = NSTemporaryDirectory() + "mnemo-cancel-\(UUID().uuidString)"
+        let store: MemoryStore
+        init() throws {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            store = try MemoryStore(path: directory + "/t.sqlite")
+        }
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+        func executor(_ cancellation: Cancellation = .never) -> Executor {
+            Executor(store: store, regexes: Parser.regexes, ingest: IngestRegistry(), graphs: GraphRegistry(), cancellation: cancellation)
+        }
+    }
+
+    func statement(_ text: String) throws -> Statement { try #require(try Parser.parse(text)) }
+
+    @Test("the first reason given wins; never is never cancelled")
+    func reasons() {
+        let c = Cancellation()
+        #expect(!c.isCancelled)
+        #expect(throws: Never.self) { try c.check() }
+        c.cancel(.deadline)
+        c.cancel(.disconnected)
+        #expect(c.reason == .deadline)
+        #expect(c.error.code == .timeout)
+        #expect(throws: MnemoError.self) { try c.check() }
+        Cancellation.never.cancel(.shutdown)
+        #expect(!Cancellation.never.isCancelled)
+    }
+
+    @Test("writes of a cancelled batch answer TIMEOUT and commit nothing; the writes before the cancel commit")
+    func writes() throws {
+        let space = try Space()
+        let cancelled = Cancellation()
+        cancelled.cancel(.deadline)
+        let batch = try ["assert a(1)", "assert a(2)", #"remember "hello there""#].map(statement)
+        for result in space.executor(cancelled).runWrites(batch) {
+            guard case .failure(let error) = result else { Issue.record("a cancelled write succeeded"); continue }
+            #expect(error.code == .timeout)
+        }
+        #expect(try space.store.read { try $0.counts() }.first { $0.0 == "facts" }?.1 == 0)
+        #expect(try space.store.read { try $0.counts() }.first { $0.0 == "episodes" }?.1 == 0)
+        // Not cancelled: written.
+        for result in space.executor().runWrites(batch) {
+            if case .failure(let error) = result { Issue.record("\(error)") }
+        }
+        #expect(try space.store.read { try $0.counts() }.first { $0.0 == "facts" }?.1 == 2)
+    }
+
+    @Test("a cancelled read stops with the cancellation's error, in Swift and inside SQLite")
+    func reads() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(try (0..<200).map { try statement("assert p(\($0))") })
+        let cancelled = Cancellation()
+        cancelled.cancel(.deadline)
+        for text in ["match p(?x)", "history p(?)", "match p(?a), p(?b)"] {
+            #expect(throws: MnemoError.self) { _ = try space.executor(cancelled).run(try statement(text)) }
+            do {
+                _ = try space.executor(cancelled).run(try statement(text))
+            } catch let error as MnemoError {
+                #expect(error.code == .timeout, "\(text): \(error)")
+            }
+        }
+        // A statement SQLite spends its time in (a recursive count) is interrupted by the progress handler.
+        let interrupted = Cancellation()
+        interrupted.cancel(.deadline)
+        do {
+            _ = try space.store.read(cancellation: interrupted) { r in
+                try Int.fetchOne(r.db, sql: "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100000000) SELECT count(*) FROM c")
+            }
+            Issue.record("the read was not interrupted")
+        } catch {
+            #expect(error.code == .timeout)
+        }
+        #expect(try space.executor().run(try statement("match p(?x)")).count == 200)
+    }
+
+    @Test("recall without the store answers only from memory, and changes nothing when it cannot")
+    func recallWithoutStore() throws {
+        let space = try Space()
+        let executor = space.executor()
+        _ = executor.runWrites(try [#"remember "Caroline went to the violin lesson" by caroline"#].map(statement))
+        guard case .recall(let recall) = try statement(#"recall "violin lesson""#) else { return }
+        // Nothing built yet: it must go to a worker.
+        #expect(try executor.recallWithoutStore(recall) == nil)
+        let full = try executor.run(.recall(recall))
+        #expect(!full.isEmpty)
+        // Built and cached by that recall: answered from memory, the same items
+        // (scores move: the first recall was an access of its results).
+        func ids(_ lines: [JSONValue]) -> [String] {
+            lines.map { line in
+                guard let rest = line.serialized.components(separatedBy: "\"id\":\"").dropFirst().first else { return "" }
+                return String(rest.prefix { $0 != "\"" })
+            }
+        }
+        let inline = try #require(try executor.recallWithoutStore(recall))
+        #expect(ids(inline) == ids(full) && ids(full) == ["e:1"])
+    }
+}
