@@ -1,10 +1,12 @@
 // Store benchmark (issue 2): ingest of binary facts in batches, then point
 // look-ups by predicate and subject, on a real SQLite file.
 //
-//   swift run -c release mnemo-bench-store [--facts N] [--entities N] [--batch N] [--lookups N] [--keep DIR [--reuse]]
+//   swift run -c release mnemo-bench-store [--facts N] [--entities N] [--batch N] [--lookups N] [--keep DIR [--reuse]] [--mmap BYTES]
 //
 // With --keep DIR the store stays in DIR/spaces/default.sqlite for mnemo-bench-query;
 // --reuse then skips the ingest when that store exists and measures look-ups only.
+// --mmap reads that much of the file through a memory map (mnemod never does:
+// docs/operations.md, What an OK promises); default 0, as mnemod.
 //
 // Prints facts/s, the file size, and look-up latency p50/p99 beside the
 // targets of the issue (≥ 100,000 facts/s; p99 ≤ 0.2 ms). The rate judged is
@@ -23,6 +25,7 @@ struct Options {
     var predicates = 20
     var keep: String?
     var reuse = false
+    var mmap = 0
 
     init(_ arguments: [String]) {
         var i = 1
@@ -35,6 +38,7 @@ struct Options {
             case "--lookups": lookups = Int(next()) ?? lookups
             case "--keep": keep = next()
             case "--reuse": reuse = true
+            case "--mmap": mmap = Int(next()) ?? mmap
             default: print("unknown argument \(arguments[i])"); exit(64)
             }
             i += 1
@@ -54,6 +58,7 @@ defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: dir
 
 var storeOptions = StoreOptions()
 storeOptions.cacheSizeKiB = 256 * 1024
+storeOptions.mmapSizeBytes = options.mmap
 // The layout of a mnemod data directory, so `--keep DIR` leaves a store that
 // `mnemod --data-dir DIR` (and mnemo-bench-query) serves as its default space.
 try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
@@ -61,7 +66,7 @@ let store = try MemoryStore(path: directory + "/spaces/default.sqlite", options:
 let entityNames = (0..<options.entities).map { "entity \($0)" }
 let predicateNames = (0..<options.predicates).map { "relation_\($0)" }
 
-print("mnemo-bench-store: \(options.facts) binary facts, \(options.entities) entities, \(options.predicates) predicates, batches of \(options.batch)")
+print("mnemo-bench-store: \(options.facts) binary facts, \(options.entities) entities, \(options.predicates) predicates, batches of \(options.batch), mmap_size \(options.mmap)")
 var rng = SplitMix64(state: 42)
 let ingestStart = monotonicSeconds()
 var batchTimes: [Double] = []

@@ -63,11 +63,8 @@ public struct Consolidator {
                 try stopIfAsked(before: pass.name)
             } catch {
                 report.failure = error.message
-                _ = try? store.write { w in
-                    try w.db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted', finished_at = ?, summary = ? WHERE id = ?",
-                                     arguments: [Timestamp.now().microseconds, report.summaryJSON, runID])
-                }
-                throw MnemoError(error.code, "consolidation run \(runID) \(error.message) (the passes before it are committed and can be undone)")
+                let unjournaled = close(runID, as: "interrupted", report)
+                throw MnemoError(error.code, "consolidation run \(runID) \(error.message) (the passes before it are committed and can be undone)\(unjournaled)")
             }
             let clock = ContinuousClock.now
             do {
@@ -89,11 +86,8 @@ public struct Consolidator {
             } catch {
                 let error = (error as? MnemoError) ?? MnemoError(.internalError, "\(error)")
                 report.failure = "pass \(pass.name): \(error.message)"
-                _ = try? store.write { w in
-                    try w.db.execute(sql: "UPDATE consolidation_run SET status = 'failed', finished_at = ?, summary = ? WHERE id = ?",
-                                     arguments: [Timestamp.now().microseconds, report.summaryJSON, runID])
-                }
-                throw MnemoError(error.code, "consolidation run \(runID) stopped in pass \(pass.name): \(error.message) (passes before it are committed and can be undone)")
+                let unjournaled = close(runID, as: "failed", report)
+                throw MnemoError(error.code, "consolidation run \(runID) stopped in pass \(pass.name): \(error.message) (passes before it are committed and can be undone)\(unjournaled)")
             }
         }
         report.duration = ContinuousClock.now - started
@@ -105,6 +99,23 @@ public struct Consolidator {
             w.forgetCachedNames()
         }
         return report
+    }
+
+    /// Journals how a run that did not complete ended. What goes wrong doing
+    /// so (the disk that failed the pass is still full) is said in the
+    /// caller's error, not dropped: the returned text is empty when journaled.
+    /// A run left `running` is closed as `interrupted` when the daemon next
+    /// opens the space (`Journal.closeAbandonedRuns`).
+    private func close(_ runID: Int64, as status: String, _ report: ConsolidationReport) -> String {
+        do {
+            try store.write { w in
+                try w.db.execute(sql: "UPDATE consolidation_run SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
+                                 arguments: [status, Timestamp.now().microseconds, report.summaryJSON, runID])
+            }
+            return ""
+        } catch {
+            return "; the journal still says running (\(error.code.rawValue) \(error.message)) until the space is next opened"
+        }
     }
 
     /// Runs the passes (but the reflector) on a scratch copy of the space and
@@ -202,6 +213,7 @@ public struct Consolidator {
     static func touched(_ changes: [Changeset.Change]) -> [NodeID] {
         var ids: Set<NodeID> = []
         for change in changes {
+            // The rows are the JSON arrays `Changeset.changes` wrote from SQLite values.
             guard let text = change.before ?? change.after,
                   let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { continue }
             func number(_ i: Int) -> Int64? { i < values.count ? (values[i] as? NSNumber)?.int64Value : nil }

@@ -89,6 +89,41 @@ public enum Journal {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Closes the runs a process that died left `running` (killed, crashed,
+    /// or the machine went down mid-run): they are journaled `interrupted`,
+    /// with the passes that committed before the end in their summary and
+    /// `finished_at` left empty (when it stopped is not known). Each pass
+    /// committed together with its journal rows, so the journal holds exactly
+    /// the passes that stand, and `undo` reverts them. Call it when opening a
+    /// space that no other process can be consolidating (the daemon holds its
+    /// data directory); returns the runs it closed.
+    @discardableResult
+    public static func closeAbandonedRuns(in store: MemoryStore) throws(MnemoError) -> [Int64] {
+        let running = try store.read { r in
+            try Int64.fetchAll(r.db, sql: "SELECT id FROM consolidation_run WHERE status = 'running' ORDER BY id")
+        }
+        guard !running.isEmpty else { return [] }
+        return try store.write { w in
+            for id in running {
+                guard let started = try Int64.fetchOne(w.db, sql: "SELECT started_at FROM consolidation_run WHERE id = ? AND status = 'running'",
+                                                       arguments: [id]) else { continue }
+                var report = ConsolidationReport(run: id, dryRun: false, startedAt: Timestamp(microseconds: started))
+                report.failure = "the daemon stopped during the run (killed, crashed or the machine went down)"
+                for row in try Row.fetchAll(w.db, sql: "SELECT pass, counts, changes, duration_us FROM consolidation_pass WHERE run_id = ? ORDER BY seq",
+                                            arguments: [id]) {
+                    // The counts are only reported: counts that do not parse are reported empty.
+                    let counts = (try? JSONSerialization.jsonObject(with: Data((row[1] as String? ?? "{}").utf8))) as? [String: Int] ?? [:]
+                    report.passes.append(PassReport(name: row[0], counts: counts, changes: row[2], duration: .microseconds(row[3] as Int64),
+                                                    warnings: [], touched: []))
+                }
+                report.duration = report.passes.reduce(Duration.zero) { $0 + $1.duration }
+                try w.db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted', summary = ? WHERE id = ?",
+                                 arguments: [report.summaryJSON, id])
+            }
+            return running
+        }
+    }
+
     /// The newest `limit` runs, newest first.
     public static func runs(_ reader: ReadContext, limit: Int = .max) throws -> [JournalEntry] {
         try Row.fetchAll(reader.db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?",

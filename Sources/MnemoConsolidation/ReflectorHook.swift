@@ -39,6 +39,7 @@ struct ReflectorHook {
         nonisolated(unsafe) var answer = Data()
         nonisolated(unsafe) var complaint = Data()
         DispatchQueue.global().async(group: group) {
+            // A command that stops reading early fails the write; its exit status says why.
             try? input.fileHandleForWriting.write(contentsOf: request)
             try? input.fileHandleForWriting.close()
         }

@@ -50,8 +50,14 @@ public struct Executor: Sendable {
         case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias:
             try cancellation.check()
             var effects = WriteEffects()
-            let lines = try store.write { w in try applyWrite(statement, in: w, now: now, effects: &effects) }
-            try afterCommit(effects)
+            let lines: [JSONValue]
+            do {
+                lines = try store.write { w in try applyWrite(statement, in: w, now: now, effects: &effects) }
+            } catch {
+                forgetIngestion(after: error)
+                throw error
+            }
+            afterCommit(effects)
             return lines
         case .match(let m):
             return try read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }

@@ -37,14 +37,41 @@ extension Executor {
     }
 
     /// `consolidate [dry run]`: one line for the run, then one per pass.
+    ///
+    /// A run commits pass by pass. When it fails (or the daemon stops it)
+    /// after some passes committed, what recall keeps in memory no longer
+    /// matches the store: it is dropped, to be rebuilt from the store, with a
+    /// warning (`markStale`). So is it when bringing it up to date after a
+    /// run that completed fails; the run stands and is answered.
     func consolidate(dryRun: Bool, now: Timestamp) throws -> [JSONValue] {
-        let report = try consolidator.run(dryRun: dryRun, now: now)
+        let report: ConsolidationReport
+        if dryRun {
+            report = try consolidator.run(dryRun: true, now: now)
+        } else {
+            let before = try store.read { r in try Journal.lastRun(r)?.id }
+            do {
+                report = try consolidator.run(now: now)
+            } catch {
+                // A run that never started (another was in progress) changed
+                // nothing; one that cannot be told from the journal may have.
+                let started: Bool
+                do { started = try store.read { r in try Journal.lastRun(r)?.id } != before } catch { started = true }
+                if started { markStale(because: "a consolidation run stopped part-way (\(error.code.rawValue) \(error.message))") }
+                throw error
+            }
+        }
         for warning in report.warnings { consolidation.warn("consolidation run \(report.run): \(warning)") }
         if !dryRun {
             // Reassigned scenes and new links: cached episode lines and the graph follow.
             graphs.forgetAnswers(store)
-            if report.passes.contains(where: { $0.name == "reflector" && ($0.counts["facts"] ?? 0) > 0 }) { ingest.forget(store) }
-            try graphs.refresh(report.touched, in: store)
+            // Entities created, renamed or linked (the reflector's facts name new
+            // ones): the name dictionary is rebuilt from the store.
+            if report.touched.contains(where: { $0.kind == .entity }) { ingest.forget(store) }
+            do {
+                try graphs.refresh(report.touched, in: store)
+            } catch {
+                markStale(because: "updating recall after consolidation run \(report.run) failed (\(error.code.rawValue) \(error.message))")
+            }
         }
         let head = JSONValue.object([
             ("kind", "consolidation"), ("run", .int(report.run)), ("dry_run", .bool(report.dryRun)),

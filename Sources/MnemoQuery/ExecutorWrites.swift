@@ -37,17 +37,22 @@ extension Executor {
                         let lines = try w.savepoint { try applyWrite(statement, in: w, now: now, effects: &mine) }
                         effects.merge(mine)
                         results.append(.success(lines))
-                    } catch let error as MnemoError {
-                        results.append(.failure(error))
+                    } catch let lost as TransactionLost {
+                        // SQLite rolled the whole transaction back (a full disk):
+                        // nothing of the batch stands, every statement answers that.
+                        throw lost
                     } catch {
-                        results.append(.failure(MnemoError(.internalError, "\(error)")))
+                        let failure = MemoryStore.translate(error, path: store.path)
+                        forgetIngestion(after: failure)
+                        results.append(.failure(failure))
                     }
                 }
             }
         } catch {
+            forgetIngestion(after: error)
             return statements.map { _ in .failure(error) }
         }
-        try? afterCommit(effects)
+        afterCommit(effects)
         return results
     }
 
@@ -74,22 +79,54 @@ extension Executor {
             ingest.forget(store)
             return nil
         }
-        try? afterCommit(effects)
+        afterCommit(effects)
         return answers
     }
 
     /// What a write changes in memory outside the store once it committed:
     /// the ingestion dictionary and the recall graph.
-    func afterCommit(_ effects: WriteEffects) throws {
+    ///
+    /// It cannot fail the write: the commit stands, and the client gets its
+    /// `OK`. If bringing the in-memory state up to date fails (a read error),
+    /// that state is dropped, to be rebuilt from the store by the next recall
+    /// (`markStale`), and a warning is logged: recall is never left stale
+    /// without a trace.
+    func afterCommit(_ effects: WriteEffects) {
         if effects.forgot {
             ingest.forget(store)
             graphs.drop(store)
         }
-        if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }
-        if !effects.touched.isEmpty { try graphs.refresh(effects.touched, in: store) }
+        do {
+            if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }
+            if !effects.touched.isEmpty { try graphs.refresh(effects.touched, in: store) }
+        } catch {
+            markStale(because: "updating recall after a committed write failed (\(error.code.rawValue) \(error.message))")
+            return
+        }
         if !effects.forgot, let cache = effects.episodeCache {
             for (id, fields) in effects.episodeFields { cache.setEpisode(id, fields) }
         }
+    }
+
+    /// After a write rolled back for a reason other than its input (a full
+    /// disk, an I/O error), drops the space's ingestion state: `remember`
+    /// updates what the scene segmenter knows of recent scenes before the
+    /// commit, so it may count episodes, even scenes, that were rolled back
+    /// (and whose ids the next ones will take). A client's mistake
+    /// (`INVALID`, `NOT_FOUND`...) fails before that update and costs nothing.
+    func forgetIngestion(after error: MnemoError) {
+        if error.code == .full || error.code == .internalError { ingest.forget(store) }
+    }
+
+    /// Drops what recall and ingestion keep of the space in memory (its graph,
+    /// text index, cached answers and name dictionary), so that the next
+    /// recall or write rebuilds them from the store, and logs why at warning.
+    /// For when they may no longer match the store and bringing them up to
+    /// date failed.
+    func markStale(because reason: String) {
+        graphs.drop(store)
+        ingest.forget(store)
+        graphs.warn("space \(store.path): \(reason); its recall graph, text index and name dictionary are dropped and will be rebuilt from the store")
     }
 
     /// One write statement inside the caller's transaction; what it touched

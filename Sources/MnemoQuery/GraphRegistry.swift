@@ -15,6 +15,18 @@ public final class GraphRegistry: Sendable {
 
     public init(settings: RecallSettings = RecallSettings()) { current = Mutex(settings) }
 
+    private let warnings = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    /// Where warnings about a space's in-memory state go (the daemon's log):
+    /// that it was found stale and dropped, to be rebuilt.
+    public func onWarning(_ handler: @escaping @Sendable (String) -> Void) { warnings.withLock { $0 = handler } }
+    func warn(_ message: String) { warnings.withLock { $0 }?(message) }
+
+    /// Makes every `refresh` throw this error while it is set: the failure a
+    /// read of the store can have (an I/O error), for tests of what follows
+    /// one. Never set outside tests.
+    let refreshFault = Mutex<MnemoError?>(nil)
+
     public var settings: RecallSettings { current.withLock { $0 } }
     public func replace(_ settings: RecallSettings) { current.withLock { $0 = settings } }
 
@@ -62,6 +74,7 @@ public final class GraphRegistry: Sendable {
     }
 
     func refresh(_ ids: [NodeID], in store: MemoryStore) throws(MnemoError) {
+        if let fault = refreshFault.withLock({ $0 }) { throw fault }
         try existing(for: store)?.refresh(ids, from: store)
         if ids.contains(where: { $0.kind == .episode }), let index = texts.withLock({ $0[store.path] }) {
             try index.catchUp(with: store)

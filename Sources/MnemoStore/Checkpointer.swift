@@ -52,6 +52,7 @@ final class Checkpointer: Sendable {
     /// for as long as any connection lives.
     func install(on db: Database) {
         // The size of the file's pages, or of those it is about to be created with.
+        // Unreadable (it never is on an open connection): the thresholds stay those of 4 KiB pages.
         if let pageSize = try? Int.fetchOne(db, sql: "PRAGMA page_size") { setThreshold(pageSize: pageSize) }
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(db.sqliteConnection, { context, connection, _, frames in
@@ -94,6 +95,7 @@ final class Checkpointer: Sendable {
             defer { state.connection = nil }
             return state.connection
         }
+        // Closing a connection that only checkpoints changes nothing on disk.
         try? connection?.close()
     }
 
@@ -130,6 +132,8 @@ final class Checkpointer: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
             configuration.label = "mnemo.checkpoint"
+            // No connection (no descriptor left): no background copy this time;
+            // the writer copies the WAL itself at `hardFrames`, as SQLite would.
             connection = try? DatabaseQueue(path: path, configuration: configuration)
             state.withLock { $0.connection = connection }
         }

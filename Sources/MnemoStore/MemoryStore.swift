@@ -20,6 +20,7 @@ public final class MemoryStore: Sendable {
     let options: StoreOptions
     let cache = WriterCache()
     let checkpointer: Checkpointer
+    let sizeLimit: SizeLimit
 
     /// Opens (creating if needed) the database at `path` and upgrades its schema
     /// to the latest version this build knows.
@@ -33,6 +34,8 @@ public final class MemoryStore: Sendable {
         let pageSize = options.pageSize
         let checkpointer = Checkpointer(path: path, pages: options.checkpointPages)
         self.checkpointer = checkpointer
+        let sizeLimit = SizeLimit(bytes: options.maxSizeBytes)
+        self.sizeLimit = sizeLimit
         var config = Configuration()
         config.maximumReaderCount = max(1, options.maximumReaders)
         config.busyMode = .timeout(options.busyTimeout)
@@ -46,6 +49,7 @@ public final class MemoryStore: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
             if !db.configuration.readonly {
+                try sizeLimit.apply(on: db)
                 // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB (a batch of
                 // random index inserts dirties thousands of pages), and not inside a
                 // commit: the checkpointer does it on a thread of its own.
@@ -97,6 +101,18 @@ public final class MemoryStore: Sendable {
     /// left, so that the WAL could start over.
     public var tailCheckpoints: Int { checkpointer.tailRuns }
 
+    /// Changes how large the file may grow (`StoreOptions.maxSizeBytes`;
+    /// `nil`: no limit), from the next write on.
+    public func limitSize(to bytes: Int?) throws(MnemoError) {
+        sizeLimit.set(bytes: bytes)
+        if options.readOnly { return }
+        do {
+            try pool.writeWithoutTransaction { db in try sizeLimit.apply(on: db) }
+        } catch {
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
     /// The schema version the database is at.
     public func schemaVersion() throws(MnemoError) -> Int {
         try read { try Migrations.appliedVersion($0.db) }
@@ -129,8 +145,15 @@ public final class MemoryStore: Sendable {
                 return result!
             }
         } catch {
-            throw MemoryStore.translate(error, path: path)
+            throw translateWriteError(error)
         }
+    }
+
+    /// A failed write's error for the client: a full file says which limit it met.
+    private func translateWriteError(_ error: any Error) -> MnemoError {
+        let translated = MemoryStore.translate(error, path: path)
+        guard translated.code == .full, let limit = sizeLimit.bytes else { return translated }
+        return MnemoError(.full, "\(path) is full: it reached max_space_size (\(limit) bytes) or the disk is full; nothing was changed")
     }
 
     /// The context of a write transaction just begun on the writer `db`.
@@ -211,6 +234,7 @@ public final class MemoryStore: Sendable {
             try pool.backup(to: target)
             try target.close()
         } catch {
+            // The partial copy goes; if it cannot, the error below names the file.
             try? FileManager.default.removeItem(atPath: destination)
             throw MemoryStore.translate(error, path: destination)
         }
@@ -246,8 +270,9 @@ public final class MemoryStore: Sendable {
     }
 
     /// Turns any error from SQLite or GRDB into a `MnemoError` a client can act on.
-    static func translate(_ error: any Error, path: String) -> MnemoError {
+    public static func translate(_ error: any Error, path: String) -> MnemoError {
         if let error = error as? MnemoError { return error }
+        if let lost = error as? TransactionLost { return translate(lost.cause, path: path) }
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_FULL: return MnemoError(.full, "disk full writing \(path); nothing was changed")

@@ -7,15 +7,21 @@ import Synchronization
 public final class SpaceManager: Sendable {
     /// The data directory.
     public let directory: String
-    private let options: StoreOptions
+    private let options: Mutex<StoreOptions>
     private let open = Mutex<[String: MemoryStore]>([:])
+    private let opened: @Sendable (MemoryStore) -> Void
 
     /// The space a connection starts in.
     public static let defaultSpace = "default"
 
-    public init(directory: String, options: StoreOptions = StoreOptions()) throws(MnemoError) {
+    /// - Parameter opened: runs on each store as it opens, before anyone uses
+    ///   it (the daemon closes the journal entries of consolidation runs that
+    ///   a crash left `running`).
+    public init(directory: String, options: StoreOptions = StoreOptions(),
+                opened: @escaping @Sendable (MemoryStore) -> Void = { _ in }) throws(MnemoError) {
         self.directory = directory
-        self.options = options
+        self.options = Mutex(options)
+        self.opened = opened
         do {
             try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
         } catch {
@@ -50,16 +56,29 @@ public final class SpaceManager: Sendable {
     public func store(_ space: String, create: Bool) throws(MnemoError) -> MemoryStore {
         let name = try Self.validate(space)
         let file = try path(of: name)
-        let options = self.options
         return try open.withLock { stores throws(MnemoError) -> MemoryStore in
             if let store = stores[name] { return store }
             guard create || FileManager.default.fileExists(atPath: file) else {
                 throw MnemoError(.notFound, "no space \"\(name)\"")
             }
-            let store = try MemoryStore(path: file, options: options)
+            let store = try MemoryStore(path: file, options: options.withLock { $0 })
+            opened(store)
             stores[name] = store
             return store
         }
+    }
+
+    /// Changes how large each space's file may grow (`StoreOptions.maxSizeBytes`),
+    /// for the open spaces at once and for those opened later. Returns the
+    /// spaces it could not be applied to, with why (their limit is unchanged).
+    public func limitSize(to bytes: Int?) -> [(space: String, error: MnemoError)] {
+        options.withLock { $0.maxSizeBytes = bytes }
+        let stores = open.withLock { $0 }
+        var failed: [(String, MnemoError)] = []
+        for (name, store) in stores.sorted(by: { $0.key < $1.key }) {
+            do { try store.limitSize(to: bytes) } catch { failed.append((name, error)) }
+        }
+        return failed
     }
 
     /// The spaces on disk, by name.

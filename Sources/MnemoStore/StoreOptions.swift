@@ -5,9 +5,21 @@ public struct StoreOptions: Sendable {
     /// SQLite page cache per connection, in KiB (SQLite's `cache_size = -N`).
     public var cacheSizeKiB: Int = 65_536
     /// How much of the file SQLite reads through a memory map instead of
-    /// `read` calls (SQLite's `mmap_size`); 0 turns the map off. Writes never
-    /// go through the map.
-    public var mmapSizeBytes: Int = 1 << 30
+    /// `read` calls (SQLite's `mmap_size`); 0, the default, turns the map off.
+    ///
+    /// Off because a mapped file that is truncated or fails to read (a disk
+    /// error, a file shortened by another process) raises SIGBUS on the
+    /// reading thread, which kills the whole daemon and every space with it;
+    /// through `read` the same fault is an error of that one space. The map
+    /// made point look-ups on a 1M-fact store faster (p99 0.11–0.15 ms
+    /// against 0.19–0.21 ms, docs/storage.md); a program that owns its file
+    /// alone, such as a benchmark, may turn it on.
+    public var mmapSizeBytes: Int = 0
+    /// The largest the database file may grow, in bytes (SQLite's
+    /// `max_page_count`, in pages of the file's size); `nil`: no limit but
+    /// the disk's. A write that would grow the file past it fails with
+    /// `FULL` and changes nothing, as on a full disk. The WAL is not counted.
+    public var maxSizeBytes: Int? = nil
     /// The SQLite page size of a file this store creates, in bytes: a power
     /// of two from 512 to 65,536. A file keeps the size it was created with.
     ///

@@ -44,6 +44,12 @@ public struct WriteContext {
 
     /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
     /// back (and names it cached forgotten) while the transaction goes on.
+    ///
+    /// Unless the transaction is gone: on some errors (a full disk or file,
+    /// out of memory, an I/O error) SQLite rolls back the whole transaction
+    /// itself, savepoints and all. Then this throws `TransactionLost`, and the
+    /// caller must not go on as if only `body` had failed: what it would write
+    /// next would commit on its own, outside any transaction.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         // Prepared once per connection (GRDB's `inSavepoint` prepares its
         // statements anew each time, which a batch of 256 writes feels).
@@ -56,8 +62,15 @@ public struct WriteContext {
         } catch {
             pending.firstNewEpisode = owed
             cache.rolledBack()
-            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT mnemo").execute()
-            try? db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()
+            guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
+            do {
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT mnemo").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()
+            } catch {
+                // The savepoint could not be undone: `body`'s changes would
+                // commit with the rest, so nothing of the transaction may.
+                throw TransactionLost(cause: error)
+            }
             throw error
         }
         try db.cachedStatement(sql: "RELEASE SAVEPOINT mnemo").execute()

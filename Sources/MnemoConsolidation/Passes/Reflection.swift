@@ -53,6 +53,8 @@ final class Reflection: ConsolidationPass {
             try context.checkCancelled()
             do {
                 try context.write.savepoint { try store(answer, batch: batch, context) }
+            } catch let lost as TransactionLost {
+                throw lost   // the pass's transaction is gone (a full disk): the pass fails
             } catch {
                 context.warn("reflector answer for scenes \(batch.map { "s:\($0)" }.joined(separator: ", ")) not stored: \(error)")
                 context.count("failed_batches")

@@ -42,6 +42,9 @@ public struct DaemonConfig: Sendable {
     public var cacheSize = 64 << 20
     /// `synchronous`: `normal` (survives a crash of mnemod) or `full` (also power loss).
     public var synchronous = "normal"
+    /// `max_space_size`: the largest a space's file may grow; `nil` (0 in the
+    /// file): no limit but the disk's.
+    public var maxSpaceSize: Int? = nil
     /// `page_size`: the SQLite page size of spaces created from now on.
     public var pageSize = StoreOptions().pageSize
     /// `rules_file`: user extraction rules (PCRE2 pattern => fact template), loaded at start and on SIGHUP.
@@ -76,6 +79,7 @@ public struct DaemonConfig: Sendable {
         options.cacheSizeKiB = max(1, cacheSize / 1024)
         options.synchronousFull = synchronous == "full"
         options.pageSize = pageSize
+        options.maxSizeBytes = maxSpaceSize
         options.maximumReaders = max(2, workerThreads)
         return options
     }
@@ -105,7 +109,7 @@ public struct DaemonConfig: Sendable {
     /// Every key, for documentation and suggestions.
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
                               "request_timeout", "worker_threads", "max_queued_bytes", "max_pending_output",
-                              "regex_match_limit", "regex_depth_limit", "log_level", "cache_size", "synchronous", "page_size",
+                              "regex_match_limit", "regex_depth_limit", "log_level", "cache_size", "synchronous", "page_size", "max_space_size",
                               "rules_file", "scene_gap", "scene_shift",
                               "recall_depth", "recall_decay", "recall_threshold", "recall_min_share", "recall_text_seeds", "recall_entity_seed",
                               "recall_about_seed", "recall_contiguity", "recall_base_level_weight", "recall_temporal_boost", "recall_entity_boost",
@@ -182,6 +186,9 @@ public struct DaemonConfig: Sendable {
                 throw bad("a power of two from 512 bytes to 64KB, such as 8KB")
             }
             pageSize = n
+        case "max_space_size":
+            guard let n = Units.bytes(value), n == 0 || n >= 64 << 10 else { throw bad("a size of at least 64kB, such as 10GB; 0 = no limit") }
+            maxSpaceSize = n == 0 ? nil : n
         case "rules_file":
             guard !value.isEmpty else { throw bad("a file of extraction rules") }
             let resolved = (value.hasPrefix("/") || file.hasPrefix("--")) ? value

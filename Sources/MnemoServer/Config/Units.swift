@@ -14,9 +14,8 @@ enum Units {
         case "tb", "t": factor = 1024 * 1024 * 1024 * 1024
         default: return nil
         }
-        let value = number * factor
-        guard value <= Double(Int.max) else { return nil }
-        return Int(value)
+        // nil past Int's range (Double(Int.max) is 2^63, one past it: Int(_:) would trap).
+        return Int(exactly: (number * factor).rounded(.towardZero))
     }
 
     /// `30s`, `500ms`, `5min`, `2h`, `1d`, `0` (off). A bare number is seconds.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MnemoConsolidation
 import MnemoModel
 import MnemoStore
 import NIOCore
@@ -21,17 +22,39 @@ public final class MnemoDaemon: Service, Sendable {
     public init(config: DaemonConfig, logger: Logger, reloadConfig: @escaping @Sendable () throws -> DaemonConfig) throws(MnemoError) {
         lock = try DataDirectoryLock(directory: config.dataDirectory)
         do {
-            let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions)
-            let store = try spaces.store(SpaceManager.defaultSpace, create: true)
+            let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions) { store in
+                Self.closeAbandonedRuns(in: store, logger: logger)
+            }
             state = ServerState(config: config, spaces: spaces, logger: logger)
-            // The recall graph of the default space is built before serving.
-            _ = try state.graphs.graph(for: store)
-            _ = try state.graphs.textIndex(for: store)
         } catch {
             lock.release()
             throw error
         }
         self.reloadConfig = reloadConfig
+        do {
+            // The recall graph of the default space is built before serving.
+            let store = try state.spaces.store(SpaceManager.defaultSpace, create: true)
+            _ = try state.graphs.graph(for: store)
+            _ = try state.graphs.textIndex(for: store)
+        } catch {
+            // A damaged default space must not take the others down with it: the
+            // daemon serves, and each request in that space answers this error.
+            logger.error("the default space cannot be served: \(error.code.rawValue) \(error.message); the other spaces are served (docs/operations.md: What an OK promises)")
+        }
+    }
+
+    /// Journals as `interrupted` the consolidation runs of a space that a
+    /// daemon killed mid-run left `running` (no other process consolidates
+    /// it: this one holds the data directory). A space whose journal cannot
+    /// be read or written now is logged, and served as it is.
+    private static func closeAbandonedRuns(in store: MemoryStore, logger: Logger) {
+        do {
+            for run in try Journal.closeAbandonedRuns(in: store) {
+                logger.warning("\(store.path): consolidation run \(run) was left running by a daemon that stopped; journaled as interrupted (its committed passes can be undone: undo consolidation \(run))")
+            }
+        } catch {
+            logger.warning("\(store.path): could not close consolidation runs left running: \(error.code.rawValue) \(error.message)")
+        }
     }
 
     public func run() async throws {
@@ -73,7 +96,7 @@ public final class MnemoDaemon: Service, Sendable {
                 .bind(unixDomainSocketPath: path)
                 .get()
         } catch {
-            await pools.shutdownGracefully()
+            try? await pools.shutdownGracefully()   // no request ever ran on them
             throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
         }
         chmod(path, mode_t(config.socketMode))
@@ -95,8 +118,8 @@ public final class MnemoDaemon: Service, Sendable {
             }
             tasks.cancelAll()
         }
-        try? await shutdown.futureResult.get()
-        await pools.shutdownGracefully()
+        do { try await shutdown.futureResult.get() } catch { logger.warning("closing connections at shutdown: \(error)") }
+        do { try await pools.shutdownGracefully() } catch { logger.warning("stopping worker threads at shutdown: \(error)") }
         unlink(path)
         logger.info("stopped")
     }

@@ -35,6 +35,7 @@ public final class ServerState: Sendable {
         self.spaces = spaces
         RegexLimits.current = config.regexLimits
         consolidation.onWarning { [weak self] message in self?.logger.warning("\(message)") }
+        graphs.onWarning { [weak self] message in self?.logger.warning("\(message)") }
     }
 
     public var config: DaemonConfig { configuration.withLock { $0 } }
@@ -54,6 +55,11 @@ public final class ServerState: Sendable {
         if new.synchronous != old.synchronous { ignored.append("synchronous"); applied.synchronous = old.synchronous }
         if new.pageSize != old.pageSize { ignored.append("page_size"); applied.pageSize = old.pageSize }
         configuration.withLock { $0 = applied }
+        if new.maxSpaceSize != old.maxSpaceSize {
+            for (space, error) in spaces.limitSize(to: new.maxSpaceSize) {
+                logger.error("max_space_size could not be applied to space \(space): \(error.code.rawValue) \(error.message)")
+            }
+        }
         ingest.replace(applied.ingestSettings)
         graphs.replace(applied.recall)
         consolidation.replace(applied.consolidationSettings)

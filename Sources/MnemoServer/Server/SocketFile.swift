@@ -13,6 +13,8 @@ enum SocketFile {
         guard lstat(path, &info) == 0 else {
             let parent = (path as NSString).deletingLastPathComponent
             if !parent.isEmpty {
+                // A directory that cannot be made fails the bind that follows,
+                // with the path and the reason.
                 try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             }
             return false

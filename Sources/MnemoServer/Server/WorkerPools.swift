@@ -22,8 +22,12 @@ struct WorkerPools: Sendable {
         writes.start()
     }
 
-    func shutdownGracefully() async {
-        try? await reads.shutdownGracefully()
-        try? await writes.shutdownGracefully()
+    /// Stops both pools once their work is done; throws the first failure
+    /// after trying both.
+    func shutdownGracefully() async throws {
+        var failure: Error?
+        do { try await reads.shutdownGracefully() } catch { failure = error }
+        do { try await writes.shutdownGracefully() } catch { failure = failure ?? error }
+        if let failure { throw failure }
     }
 }
