@@ -20,6 +20,7 @@ public final class MnemoDaemon: Service, Sendable {
     /// - Parameter reloadConfig: reads the configuration again (file and flags) for SIGHUP.
     public init(config: DaemonConfig, logger: Logger, reloadConfig: @escaping @Sendable () throws -> DaemonConfig) throws(MnemoError) {
         lock = try DataDirectoryLock(directory: config.dataDirectory)
+        for note in DataDirectoryModes.secure(config.dataDirectory) { logger.warning("\(note)") }
         do {
             let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions)
             let store = try spaces.store(SpaceManager.defaultSpace, create: true)
@@ -39,7 +40,10 @@ public final class MnemoDaemon: Service, Sendable {
         let logger = state.logger
         let path = config.socketPath
         defer { lock.release() }
-        if try SocketFile.prepare(path) { logger.notice("removed a stale socket file at \(path)") }
+        let socketMode = mode_t(config.socketMode)
+        if try SocketFile.prepare(path, mode: socketMode) { logger.notice("removed a stale socket file at \(path)") }
+        // Bound and given its mode before it listens: never reachable under another mode.
+        let listening = try SocketFile.bind(path, mode: socketMode)
 
         // The process-wide event loops (one per core), never shut down before exit.
         let group = MultiThreadedEventLoopGroup.singleton
@@ -51,7 +55,6 @@ public final class MnemoDaemon: Service, Sendable {
         let channel: Channel
         do {
             channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(ChannelOptions.backlog, value: 256)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
@@ -66,13 +69,16 @@ public final class MnemoDaemon: Service, Sendable {
                 .childChannelInitializer { channel in
                     Self.initialize(channel, state: state, pool: pool)
                 }
-                .bind(unixDomainSocketPath: path)
+                .withBoundSocket(listening)
                 .get()
         } catch {
+            unlink(path)
             try? await pool.shutdownGracefully()
             throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
         }
-        chmod(path, mode_t(config.socketMode))
+        // The bootstrap listened with its default backlog; room for bursts of connects.
+        _ = listen(listening, Self.backlog)
+        if let note = SocketFile.reachabilityNote(path, mode: socketMode) { logger.notice("\(note)") }
         logger.info("mnemod \(getpid()) listening on \(path) (mode \(String(config.socketMode, radix: 8))), data in \(config.dataDirectory)")
 
         let shutdown = group.next().makePromise(of: Void.self)
@@ -96,6 +102,9 @@ public final class MnemoDaemon: Service, Sendable {
         unlink(path)
         logger.info("stopped")
     }
+
+    /// Connections waiting to be accepted before the kernel refuses more.
+    static let backlog: Int32 = 256
 
     /// Builds a connection's pipeline, or a rejection if it may not be served.
     private static func initialize(_ channel: Channel, state: ServerState, pool: NIOThreadPool) -> EventLoopFuture<Void> {
