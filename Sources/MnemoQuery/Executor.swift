@@ -80,8 +80,8 @@ public struct Executor: Sendable {
             let kinds = if case .conflicts = statement { ["conflict", "calibration"] } else { nil as [String]? }
             return try store.read { r in try r.insights(kinds: kinds, about: about).map(encodeInsight) }
         case .backup(let path):
-            try store.backup(to: path)
-            return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(fileSize(path)))])]
+            let bytes = try store.backup(to: path)
+            return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(bytes))])]
         case .recall(let r):
             let graph = try graphs.graph(for: store)
             let text = try graphs.textIndex(for: store)
@@ -112,10 +112,6 @@ public struct Executor: Sendable {
 
     func ids(_ kind: NodeKind, _ numbers: [Int64]) -> JSONValue {
         .array(numbers.map { .string(NodeID(kind, $0).description) })
-    }
-
-    private func fileSize(_ path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
     }
 
     private func encodeInsight(_ insight: Insight) -> JSONValue {

@@ -187,26 +187,6 @@ public final class MemoryStore: Sendable {
         }
     }
 
-    /// Copies the whole space, consistently, to a new SQLite file (SQLite's
-    /// online backup: writers are not blocked). An existing file is refused.
-    public func backup(to destination: String) throws(MnemoError) {
-        guard !FileManager.default.fileExists(atPath: destination) else {
-            throw MnemoError(.conflict, "\(destination) exists; backup never overwrites a file")
-        }
-        let directory = (destination as NSString).deletingLastPathComponent
-        guard directory.isEmpty || FileManager.default.fileExists(atPath: directory) else {
-            throw MnemoError(.notFound, "no directory \(directory)")
-        }
-        do {
-            let target = try DatabaseQueue(path: destination)
-            try pool.backup(to: target)
-            try target.close()
-        } catch {
-            try? FileManager.default.removeItem(atPath: destination)
-            throw MemoryStore.translate(error, path: destination)
-        }
-    }
-
     /// Turns any error from SQLite or GRDB into a `MnemoError` a client can act on.
     static func translate(_ error: any Error, path: String) -> MnemoError {
         if let error = error as? MnemoError { return error }
