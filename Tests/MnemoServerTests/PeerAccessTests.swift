@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+@Suite("stats and the access rules")
+struct StatsAccessTests {
+    @Test("stats needs read access to the space; it lists only the spaces the peer may read")
+    func statsFollowsReadRules() throws {
+        let daemon = try Daemon(config: "space.secret.read = none\n")
+        let c = try daemon.connect()
+        #expect(try c.request("use space secret").code == nil)   // write access is enough to use it
+        #expect(try c.request("assert likes(bob, tea)").code == nil)
+        let denied = try c.request("stats")
+        #expect(denied.code == "DENIED")
+        #expect(denied == .error(code: "DENIED", message: #"uid \#(getuid()) may not read space "secret""#))
+        #expect(try c.request("use space other").code == nil)
+        let stats = try c.request("stats").objects
+        let spaces = stats.first { $0["name"] as? String == "spaces" }?["value"] as? [String]
+        #expect(spaces == ["default", "other"])
+    }
+
+    @Test(
+        "as another uid: stats denied where it may not read, and the list holds only its spaces",
+        OtherUser.required)
+    func statsAsAnotherUser() throws {
+        let directory = OtherUser.reachableDirectory()
+        let daemon = try Daemon(config: """
+            socket_mode = 0666
+            read = self
+            space.public.read = *
+            space.lab.read = self, @\(OtherUser.uid + 1)
+            """, directory: directory)
+        let root = try daemon.connect()
+        for space in ["public", "lab", "private"] {
+            #expect(try root.request("use space \(space)").code == nil)
+            #expect(try root.request("assert likes(bob, tea)").code == nil)
+        }
+        #expect(try root.request("use space default").code == nil)
+        let all = try root.request("stats").objects.first { $0["name"] as? String == "spaces" }?["value"] as? [String]
+        #expect(all == ["default", "lab", "private", "public"])
+
+        // uid 65534 may not read "default", where a connection starts.
+        let denied = try OtherUser.runMnemo(["--socket", daemon.socketPath, "--json", "-c", "stats"], in: directory)
+        #expect(denied.status == 1)
+        #expect(denied.stderr.contains(#"ERR DENIED uid \#(OtherUser.uid) may not read space "default""#), "\(denied.stderr)")
+        let inPublic = try OtherUser.runMnemo(["--socket", daemon.socketPath, "--json"], in: directory, input: "use space public\nstats\n")
+        #expect(inPublic.status == 0, "\(inPublic.stderr)")
+        #expect(inPublic.stdout.contains(#"{"kind":"stat","name":"spaces","value":["public"]}"#), "\(inPublic.stdout)")
+        // With gid 65535, the group rule of "lab" lets it read that space too.
+        let withGroup = try OtherUser.runMnemo(["--socket", daemon.socketPath, "--json"], in: directory, gid: OtherUser.uid + 1,
+                                               input: "use space lab\nstats\n")
+        #expect(withGroup.stdout.contains(#"{"kind":"stat","name":"spaces","value":["lab","public"]}"#), "\(withGroup.stdout) \(withGroup.stderr)")
+    }
+}
