@@ -54,3 +54,25 @@ struct StatsAccessTests {
         #expect(withGroup.stdout.contains(#"{"kind":"stat","name":"spaces","value":["lab","public"]}"#), "\(withGroup.stdout) \(withGroup.stderr)")
     }
 }
+
+@Suite("peers as other uids")
+struct OtherPeerTests {
+    @Test(
+        "rules by user and group name; a uid with no user entry is judged by its uid and gid",
+        OtherUser.required)
+    func namesAndUnknownUids() throws {
+        let directory = OtherUser.reachableDirectory()
+        // 54321 has no entry in the user database; nobody and root are named.
+        let daemon = try Daemon(config: "socket_mode = 0666\nallow = nobody, @root, @54322\n", directory: directory)
+        #expect(try daemon.connect().request("ping").isPong)   // root, by its group's name
+        let byName = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory)
+        #expect(byName.status == 0, "\(byName.stderr)")
+        let byGid = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory, uid: 54321, gid: 54322)
+        #expect(byGid.status == 0, "\(byGid.stderr)")
+        let refused = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory, uid: 54321, gid: 54321)
+        // The client sees the ERR line, or only the close if its ping went out after it.
+        #expect(refused.status != 0 && !refused.stdout.contains("pong"))
+        for _ in 0..<100 where !daemon.log.contains("denied connection from uid 54321 gid 54321") { usleep(10_000) }
+        #expect(daemon.log.contains("denied connection from uid 54321 gid 54321"), "\(daemon.log)")
+    }
+}

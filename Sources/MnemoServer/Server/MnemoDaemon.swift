@@ -107,8 +107,14 @@ public final class MnemoDaemon: Service, Sendable {
     static let backlog: Int32 = 256
 
     /// Builds a connection's pipeline, or a rejection if it may not be served.
+    /// The peer's groups are looked up on a thread pool (NSS may block); the
+    /// connection is served once its pipeline is complete.
     private static func initialize(_ channel: Channel, state: ServerState, pool: NIOThreadPool) -> EventLoopFuture<Void> {
-        channel.peerCredentials().flatMapThrowing { peer in
+        channel.peer(lookingUpGroupsOn: .singleton).flatMapThrowing { lookedUp in
+            let (peer, failure) = lookedUp
+            if let failure {
+                state.logger.warning("cannot look up the groups of \(peer) (\(failure)): only its primary group counts")
+            }
             let config = state.config
             let sync = channel.pipeline.syncOperations
             if !config.access.mayConnect(peer) {
