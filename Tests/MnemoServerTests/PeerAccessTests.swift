@@ -55,6 +55,71 @@ struct StatsAccessTests {
     }
 }
 
+@Suite("a reload that revokes a peer")
+struct RevocationTests {
+    /// Connects as another uid, sends `ping`, then prints every line it receives, and `EOF` at the end.
+    static let listener = """
+        use IO::Socket::UNIX; $| = 1;
+        my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0]) or die "connect: $!\\n";
+        print $s "ping\\n";
+        while (my $line = <$s>) { print $line; }
+        print "EOF\\n";
+        """
+
+    @Test(
+        "SIGHUP without the peer in 'allow' sends ERR DENIED and closes its connections; others stay",
+        OtherUser.required)
+    func reloadClosesRevokedConnections() throws {
+        let directory = OtherUser.reachableDirectory()
+        let daemon = try Daemon(config: "socket_mode = 0666\nallow = *\n", directory: directory)
+        let other = try Spawned(arguments: OtherUser.command(["/usr/bin/perl", "-e", Self.listener, daemon.socketPath]))
+        #expect(other.waitForOutput(containing: #"{"kind":"pong"}"#), "\(other.output) \(other.errors)")
+        let root = try daemon.connect()
+        func connections() throws -> Int? {
+            try root.request("stats").objects.first { $0["name"] as? String == "connections" }?["value"] as? Int
+        }
+        #expect(try connections() == 2)
+
+        try daemon.rewriteConfig("socket_mode = 0666\nallow = \(getuid())\n")
+        daemon.signal(SIGHUP)
+        #expect(other.waitForOutput(containing: "EOF"), "\(other.output)")
+        let lines = other.output.split(separator: "\n")
+        #expect(lines.suffix(2) == [
+            "ERR DENIED uid \(OtherUser.uid) may no longer connect to this daemon (configuration reloaded); closing the connection", "EOF",
+        ], "\(other.output)")
+        #expect(other.waitForExit() == 0)
+        // The allowed connection is still served, and the daemon counts one connection.
+        #expect(try root.request("ping").isPong)
+        #expect(try connections() == 1)
+        for _ in 0..<100 where !daemon.log.contains("closing connection from uid \(OtherUser.uid)") { usleep(10_000) }
+        #expect(daemon.log.contains("closing connection from uid \(OtherUser.uid)"), "\(daemon.log)")
+        // And a new connection from that uid is refused at connect.
+        let again = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory)
+        #expect(again.status != 0 && !again.stdout.contains("pong"))
+        for _ in 0..<100 where !daemon.log.contains("denied connection from uid \(OtherUser.uid)") { usleep(10_000) }
+        #expect(daemon.log.contains("denied connection from uid \(OtherUser.uid)"), "\(daemon.log)")
+    }
+
+    @Test(
+        "a reload that takes away read access denies the next read on an open connection",
+        OtherUser.required)
+    func reloadChangesRightsOfOpenConnections() throws {
+        let directory = OtherUser.reachableDirectory()
+        let daemon = try Daemon(config: "socket_mode = 0666\n", directory: directory)
+        #expect(try daemon.connect().request("assert likes(bob, tea)").code == nil)
+        let other = try Spawned(arguments: OtherUser.command([try OtherUser.clientBinary(in: directory), "--socket", daemon.socketPath, "--json"]))
+        other.write("match likes(bob, ?what)\n")
+        #expect(other.waitForOutput(containing: #""what":"tea""#), "\(other.output) \(other.errors)")
+        try daemon.rewriteConfig("socket_mode = 0666\nread = \(getuid())\n")
+        daemon.signal(SIGHUP)
+        for _ in 0..<200 where !daemon.log.contains("reloaded configuration") { usleep(10_000) }
+        other.write("match likes(bob, ?what)\n")
+        other.closeInput()
+        #expect(other.waitForExit() == 1)
+        #expect(other.errors.contains(#"ERR DENIED uid \#(OtherUser.uid) may not read space "default""#), "\(other.errors)")
+    }
+}
+
 @Suite("peers as other uids")
 struct OtherPeerTests {
     @Test(

@@ -132,7 +132,7 @@ public final class MnemoDaemon: Service, Sendable {
                 return
             }
             state.totalConnections.add(1, ordering: .relaxed)
-            try sync.addHandler(ConnectionCounter(state: state))
+            try sync.addHandler(ConnectionRegistration(state: state, peer: peer))
             if config.idleTimeout > .zero {
                 try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(config.idleTimeout)))
             }
@@ -148,6 +148,9 @@ public final class MnemoDaemon: Service, Sendable {
             let new = try reloadConfig()
             let ignored = state.replace(with: new)
             logger.info("reloaded configuration: limits and access rules in force")
+            for peer in state.closeRevokedConnections() {
+                logger.warning("closing connection from \(peer): no longer in 'allow'")
+            }
             if !ignored.isEmpty {
                 logger.warning("changed keys that need a restart were not applied: \(ignored.joined(separator: ", "))")
             }
