@@ -100,8 +100,8 @@ public struct Executor: Sendable {
             let kinds = if case .conflicts = statement { ["conflict", "calibration"] } else { nil as [String]? }
             return try read { r in try r.insights(kinds: kinds, about: about, limit: limit ?? RowLimit.default).map(encodeInsight) }
         case .backup(let path):
-            try store.backup(to: path)
-            return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(fileSize(path)))])]
+            let bytes = try store.backup(to: path)
+            return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(bytes))])]
         case .recall(let r):
             return try recall(r, now: now, mayReadStore: true)
         case .consolidate(let dryRun):
@@ -161,10 +161,6 @@ public struct Executor: Sendable {
 
     func ids(_ kind: NodeKind, _ numbers: [Int64]) -> JSONValue {
         .array(numbers.map { .string(NodeID(kind, $0).description) })
-    }
-
-    private func fileSize(_ path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
     }
 
     private func encodeInsight(_ insight: Insight) -> JSONValue {

@@ -20,9 +20,9 @@ public enum Help {
         ("consolidate", "consolidate [dry run] — run the reflective passes now (entity resolution, supersession, decay and archive, scenes, the reflector if configured, personas, insights), each journaled and undoable. Answers one consolidation line (run, changes, duration, warnings) and one line per pass. dry run reports the same and changes nothing. ERR BUSY while another run of the space is in progress."),
         ("consolidations", "consolidations — the journal of consolidation runs, newest first: status (done, dry run, failed, interrupted, undone), times, and per-pass counts, changes and durations."),
         ("undo consolidation", "undo consolidation N — put back exactly what run N changed (runs are undone newest first; what clients wrote since stays). Admin only."),
-        ("backup", #"backup to "path" — copy this space, consistently and without stopping writers, to a new SQLite file (never overwrites). Admin only."#),
+        ("backup", #"backup to "path" — copy this space, consistently and without stopping writers, to a new SQLite file at an absolute path, created with mode 0600 (never overwrites, never follows a symbolic link). Admin only."#),
         ("use", "use space \"name\" — switch this connection to another space (a separate memory). A space that does not exist is created if you may create spaces (admin). Names: 1-64 letters, digits, '.', '_', '-'."),
-        ("stats", "stats — counts, sizes, uptime, connections and per-statement latency, one {\"kind\":\"stat\"} line each."),
+        ("stats", "stats — counts, sizes, uptime, connections and per-statement latency, one {\"kind\":\"stat\"} line each. Needs read access to the current space; \"spaces\" lists only the spaces you may read."),
         ("ping", "ping — check that the daemon answers. Answers {\"kind\":\"pong\"}."),
         ("help", "help [statement] — this text, or the entry for one statement."),
     ]

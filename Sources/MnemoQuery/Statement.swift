@@ -68,8 +68,10 @@ public enum Statement: Hashable, Sendable {
     /// What a peer needs to be allowed to run it.
     public var access: StatementAccess {
         switch self {
-        case .ping, .help, .stats: .none
+        case .ping, .help: .none
         case .use: .read
+        // It describes the connection's space (and lists the spaces the peer may read).
+        case .stats: .read
         case .remember, .assert, .declare, .retract, .sceneOpen, .sceneClose, .personaSet, .alias, .consolidate: .write
         case .recall, .match, .history, .timeline, .persona, .scene, .scenes, .conflicts, .insights, .consolidations: .read
         case .forget, .undoConsolidation, .backup: .admin

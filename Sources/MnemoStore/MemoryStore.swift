@@ -219,27 +219,6 @@ public final class MemoryStore: Sendable {
         }
     }
 
-    /// Copies the whole space, consistently, to a new SQLite file (SQLite's
-    /// online backup: writers are not blocked). An existing file is refused.
-    public func backup(to destination: String) throws(MnemoError) {
-        guard !FileManager.default.fileExists(atPath: destination) else {
-            throw MnemoError(.conflict, "\(destination) exists; backup never overwrites a file")
-        }
-        let directory = (destination as NSString).deletingLastPathComponent
-        guard directory.isEmpty || FileManager.default.fileExists(atPath: directory) else {
-            throw MnemoError(.notFound, "no directory \(directory)")
-        }
-        do {
-            let target = try DatabaseQueue(path: destination)
-            try pool.backup(to: target)
-            try target.close()
-        } catch {
-            // The partial copy goes; if it cannot, the error below names the file.
-            try? FileManager.default.removeItem(atPath: destination)
-            throw MemoryStore.translate(error, path: destination)
-        }
-    }
-
     /// Runs `body` on a consistent copy of the space, a file beside it
     /// (`<space>.sqlite.dry-run`) deleted when `body` returns: for work that
     /// has to write to see what its writes would do, and whose writes are
@@ -247,7 +226,7 @@ public final class MemoryStore: Sendable {
     /// writer meanwhile. The copy is made with SQLite's online backup, which
     /// blocks no writer either.
     public func withScratchCopy<T>(_ body: (MemoryStore) throws -> T) throws(MnemoError) -> T {
-        let scratch = path + ".dry-run"
+        let scratch = path + Self.scratchCopySuffix
         let files = [scratch, scratch + "-wal", scratch + "-shm", scratch + "-journal"]
         // A copy left by a crash is this store's own: it goes.
         for file in files { unlink(file) }
@@ -268,6 +247,9 @@ public final class MemoryStore: Sendable {
             throw MemoryStore.translate(error, path: scratch)
         }
     }
+
+    /// What `withScratchCopy` appends to the space file's name.
+    static let scratchCopySuffix = ".dry-run"
 
     /// Turns any error from SQLite or GRDB into a `MnemoError` a client can act on.
     public static func translate(_ error: any Error, path: String) -> MnemoError {

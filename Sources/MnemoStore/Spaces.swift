@@ -27,6 +27,7 @@ public final class SpaceManager: Sendable {
         } catch {
             throw MnemoError(.internalError, "cannot create \(directory)/spaces: \(error.localizedDescription)")
         }
+        MemoryStore.removeScratchFiles(in: directory + "/spaces")
     }
 
     /// Checks a space name: 1 to 64 of letters, digits, `.`, `_`, `-`, starting

@@ -30,6 +30,10 @@ struct Mnemod: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Everything mnemod creates is private to its user: the data directory
+        // and its subdirectories 0700, space files, their -wal and -shm, and the
+        // pid file 0600. The socket gets socket_mode explicitly.
+        umask(0o077)
         let load: @Sendable () throws -> DaemonConfig = { [config, dataDir, socket, logLevel] in
             var loaded = try config.map { path throws(ConfigError) in try DaemonConfig.load(path: path) } ?? DaemonConfig()
             if let dataDir { try loaded.apply(key: "data_dir", value: dataDir, file: "--data-dir", line: 0) }

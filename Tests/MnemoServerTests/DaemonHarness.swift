@@ -46,9 +46,10 @@ final class Daemon: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/mnemod").path
     }
 
-    init(config: String = "", directory: TemporaryDirectory = TemporaryDirectory(), wait: Bool = true) throws {
+    /// - Parameter socket: the socket's path inside `directory`.
+    init(config: String = "", directory: TemporaryDirectory = TemporaryDirectory(), socket: String = "m.sock", wait: Bool = true) throws {
         self.directory = directory
-        socketPath = directory.file("m.sock")
+        socketPath = directory.file(socket)
         configPath = directory.file("daemon.conf")
         dataDirectory = directory.file("data")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)

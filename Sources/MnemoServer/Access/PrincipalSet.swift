@@ -47,15 +47,28 @@ public struct PrincipalSet: Sendable, Hashable, CustomStringConvertible {
             if item.hasPrefix("@") {
                 let name = String(item.dropFirst())
                 if let gid = UInt32(name) { members.append(.group(gid)); continue }
-                guard let group = getgrnam(name) else { throw PrincipalError(message: "unknown group \"\(name)\"") }
-                members.append(.group(group.pointee.gr_gid))
+                guard let gid = try lookUp({ () throws(UserDatabase.Failure) in try UserDatabase.gid(ofGroup: name) }) else {
+                    throw PrincipalError(message: "unknown group \"\(name)\"")
+                }
+                members.append(.group(gid))
                 continue
             }
             if let uid = UInt32(item) { members.append(.user(uid)); continue }
-            guard !item.isEmpty, let user = getpwnam(item) else { throw PrincipalError(message: "unknown user \"\(item)\"") }
-            members.append(.user(user.pointee.pw_uid))
+            guard !item.isEmpty, let uid = try lookUp({ () throws(UserDatabase.Failure) in try UserDatabase.uid(ofUser: item) }) else {
+                throw PrincipalError(message: "unknown user \"\(item)\"")
+            }
+            members.append(.user(uid))
         }
         return PrincipalSet(members: members, source: trimmed)
+    }
+
+    /// A name look-up, its failure (not a missing name) told as a rule error.
+    private static func lookUp(_ query: () throws(UserDatabase.Failure) -> UInt32?) throws(PrincipalError) -> UInt32? {
+        do {
+            return try query()
+        } catch {
+            throw PrincipalError(message: "cannot look up names: \(error)")
+        }
     }
 }
 

@@ -21,6 +21,7 @@ public final class MnemoDaemon: Service, Sendable {
     /// - Parameter reloadConfig: reads the configuration again (file and flags) for SIGHUP.
     public init(config: DaemonConfig, logger: Logger, reloadConfig: @escaping @Sendable () throws -> DaemonConfig) throws(MnemoError) {
         lock = try DataDirectoryLock(directory: config.dataDirectory)
+        for note in DataDirectoryModes.secure(config.dataDirectory) { logger.warning("\(note)") }
         do {
             let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions) { store in
                 Self.closeAbandonedRuns(in: store, logger: logger)
@@ -62,7 +63,10 @@ public final class MnemoDaemon: Service, Sendable {
         let logger = state.logger
         let path = config.socketPath
         defer { lock.release() }
-        if try SocketFile.prepare(path) { logger.notice("removed a stale socket file at \(path)") }
+        let socketMode = mode_t(config.socketMode)
+        if try SocketFile.prepare(path, mode: socketMode) { logger.notice("removed a stale socket file at \(path)") }
+        // Bound and given its mode before it listens: never reachable under another mode.
+        let listening = try SocketFile.bind(path, mode: socketMode)
 
         // The process-wide event loops (one per core), never shut down before exit.
         let group = MultiThreadedEventLoopGroup.singleton
@@ -74,7 +78,6 @@ public final class MnemoDaemon: Service, Sendable {
         let channel: Channel
         do {
             channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(ChannelOptions.backlog, value: 256)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
@@ -93,13 +96,16 @@ public final class MnemoDaemon: Service, Sendable {
                 .childChannelInitializer { channel in
                     Self.initialize(channel, state: state, pools: pools)
                 }
-                .bind(unixDomainSocketPath: path)
+                .withBoundSocket(listening)
                 .get()
         } catch {
+            unlink(path)
             try? await pools.shutdownGracefully()   // no request ever ran on them
             throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
         }
-        chmod(path, mode_t(config.socketMode))
+        // The bootstrap listened with its default backlog; room for bursts of connects.
+        _ = listen(listening, Self.backlog)
+        if let note = SocketFile.reachabilityNote(path, mode: socketMode) { logger.notice("\(note)") }
         logger.info("mnemod \(getpid()) listening on \(path) (mode \(String(config.socketMode, radix: 8))), data in \(config.dataDirectory)")
 
         let shutdown = group.next().makePromise(of: Void.self)
@@ -124,9 +130,18 @@ public final class MnemoDaemon: Service, Sendable {
         logger.info("stopped")
     }
 
+    /// Connections waiting to be accepted before the kernel refuses more.
+    static let backlog: Int32 = 256
+
     /// Builds a connection's pipeline, or a rejection if it may not be served.
+    /// The peer's groups are looked up on a thread pool (NSS may block); the
+    /// connection is served once its pipeline is complete.
     private static func initialize(_ channel: Channel, state: ServerState, pools: WorkerPools) -> EventLoopFuture<Void> {
-        channel.peerCredentials().flatMapThrowing { peer in
+        channel.peer(lookingUpGroupsOn: .singleton).flatMapThrowing { lookedUp in
+            let (peer, failure) = lookedUp
+            if let failure {
+                state.logger.warning("cannot look up the groups of \(peer) (\(failure)): only its primary group counts")
+            }
             let config = state.config
             let sync = channel.pipeline.syncOperations
             if !config.access.mayConnect(peer) {
@@ -144,7 +159,7 @@ public final class MnemoDaemon: Service, Sendable {
                 return
             }
             state.totalConnections.add(1, ordering: .relaxed)
-            try sync.addHandler(ConnectionCounter(state: state))
+            try sync.addHandler(ConnectionRegistration(state: state, peer: peer))
             if config.idleTimeout > .zero {
                 try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(config.idleTimeout)))
             }
@@ -160,6 +175,9 @@ public final class MnemoDaemon: Service, Sendable {
             let new = try reloadConfig()
             let ignored = state.replace(with: new)
             logger.info("reloaded configuration: limits and access rules in force")
+            for peer in state.closeRevokedConnections() {
+                logger.warning("closing connection from \(peer): no longer in 'allow'")
+            }
             if !ignored.isEmpty {
                 logger.warning("changed keys that need a restart were not applied: \(ignored.joined(separator: ", "))")
             }

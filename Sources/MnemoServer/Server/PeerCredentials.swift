@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NIOCore
+import NIOPosix
 
 /// The layout of Linux's `struct ucred`, which Glibc only declares under
 /// `_GNU_SOURCE` and Swift therefore does not see.
@@ -12,12 +13,17 @@ struct KernelPeerCredentials: Sendable {
 }
 
 extension Channel {
-    /// The connecting process's pid, uid and gid (SO_PEERCRED), from the kernel.
-    func peerCredentials() -> EventLoopFuture<Peer> {
+    /// The connecting process's pid, uid and gid (SO_PEERCRED), from the
+    /// kernel, with its user's groups looked up on `pool` (a look-up can block;
+    /// the event loop goes on serving other connections meanwhile).
+    func peer(lookingUpGroupsOn pool: NIOThreadPool) -> EventLoopFuture<(peer: Peer, failure: UserDatabase.Failure?)> {
         guard let provider = self as? SocketOptionProvider else {
             return eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
         }
+        let loop = eventLoop
         return provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-            .map { (cred: KernelPeerCredentials) in Peer(pid: cred.pid, uid: cred.uid, gid: cred.gid) }
+            .flatMap { (cred: KernelPeerCredentials) in
+                pool.runIfActive(eventLoop: loop) { Peer.lookingUp(pid: cred.pid, uid: cred.uid, gid: cred.gid) }
+            }
     }
 }

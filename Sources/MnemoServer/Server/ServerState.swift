@@ -25,6 +25,8 @@ public final class ServerState: Sendable {
     public let openConnections = Atomic<Int>(0)
     public let totalConnections = Atomic<Int>(0)
     public let rejectedConnections = Atomic<Int>(0)
+    /// The connections being served, with their peers.
+    public let connections = ConnectionRegistry()
 
     public init(config: DaemonConfig, spaces: SpaceManager, logger: Logger) {
         configuration = Mutex(config)
@@ -66,5 +68,19 @@ public final class ServerState: Sendable {
         RegexLimits.current = applied.regexLimits
         currentLogger.withLock { $0.logLevel = applied.logLevel }
         return ignored
+    }
+
+    /// Closes every connection whose peer the rules in force no longer let
+    /// connect, each after an `ERR DENIED` line (on its own event loop); the
+    /// peers, for the log. A connection that keeps its place but lost or gained
+    /// read or write rights needs nothing: every statement is checked against
+    /// the rules in force when it runs.
+    @discardableResult
+    public func closeRevokedConnections() -> [Peer] {
+        let revoked = connections.revoke(under: config.access)
+        for (channel, peer) in revoked {
+            channel.pipeline.fireUserInboundEventTriggered(ConnectionRegistration.Revoked(error: ConnectionRegistration.revokedError(peer)))
+        }
+        return revoked.map(\.peer)
     }
 }

@@ -157,6 +157,9 @@ struct StatementRunner: Sendable {
         }
     }
 
+    /// The connection's space and the daemon as a whole. Needs read access to
+    /// the space (checked in `authorize`, like any read): a peer that may not
+    /// read it gets `ERR DENIED`, not even the daemon-wide figures.
     private func stats(session: Session) throws(MnemoError) -> [JSONValue] {
         func stat(_ name: String, _ value: JSONValue) -> JSONValue {
             .object([("kind", "stat"), ("name", .string(name)), ("value", value)])
@@ -171,7 +174,9 @@ struct StatementRunner: Sendable {
             stat("max_clients", .int(Int64(config.maxClients))),
             stat("max_line", .int(Int64(config.maxLine))),
             stat("space", .string(session.space)),
-            stat("spaces", .array(state.spaces.spaceNames().map { .string($0) })),
+            // Only the spaces this peer may read: the names themselves can tell
+            // who else the daemon serves.
+            stat("spaces", .array(state.spaces.spaceNames().filter { config.access.mayRead(session.peer, space: $0) }.map { .string($0) })),
         ]
         let store = try session.store(in: state.spaces)
         lines.append(stat("space_file_bytes", .int(store.fileSize())))
