@@ -154,6 +154,11 @@ let package = Package(
             path: "Benchmarks/RecallScale"),
 
         .executableTarget(
+            name: "mnemo-bench-ping",
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
+            path: "Benchmarks/PingUnderLoad"),
+
+        .executableTarget(
             name: "mnemo-bench-consolidate",
             dependencies: ["BenchmarkSupport", "MnemoClient"],
             path: "Benchmarks/ConsolidationScale"),

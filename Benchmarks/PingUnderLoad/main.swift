@@ -1,0 +1,179 @@
+// Does anything block the event loop? `ping` latency with the daemon idle,
+// beside `ping` latency while 4 clients run heavy recalls and 1 client ingests
+// (issue 16, item 4), on a synthetic memory written straight into a space's
+// SQLite file and served by a real mnemod. Measured twice: with recall on the
+// network threads (`recall_inline = yes`, the default) and on workers (`no`).
+//
+//   swift build -c release --product mnemo-bench-ping && swift build -c release --product mnemod
+//   .build/release/mnemo-bench-ping [--dir /tmp/mnemo-ping] [--episodes N] [--facts N] [--pings N] [--mnemod PATH]
+//
+// An existing store in --dir is reused (delete the directory to rebuild it);
+// each configuration serves a fresh copy of it.
+import BenchmarkSupport
+import Foundation
+import MnemoClient
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+var directory = "/tmp/mnemo-ping"
+var mnemodBinary: String?
+var episodeCount = 100_000, factCount = 300_000, entityCount = 20_000, pings = 5_000
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--dir": directory = arguments.next() ?? directory
+    case "--episodes": episodeCount = Int(arguments.next() ?? "") ?? episodeCount
+    case "--facts": factCount = Int(arguments.next() ?? "") ?? factCount
+    case "--pings": pings = Int(arguments.next() ?? "") ?? pings
+    case "--mnemod": mnemodBinary = arguments.next()
+    default: print("unknown argument \(argument)"); exit(64)
+    }
+}
+
+let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
+let vocabulary: [String] = (0..<3000).map { i in (0..<3).map { syllables[(i >> (4 * $0)) % 16] }.joined() + String(i % 7) }
+
+let storePath = directory + "/spaces/default.sqlite"
+if !FileManager.default.fileExists(atPath: storePath) {
+    try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+    let store = try MemoryStore(path: storePath)
+    var rng = SplitMix64(state: 1)
+    var written = 0
+    while written < episodeCount {
+        try store.write { w in
+            for _ in 0..<1000 where written < episodeCount {
+                let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
+                _ = try w.createEpisode(EpisodeInput(
+                    text: words, speaker: "person \(rng.next(entityCount))",
+                    at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
+                    scene: "scene \(written / 10)", mentions: ["person \(rng.next(entityCount))"]))
+                written += 1
+            }
+        }
+    }
+    var facts = 0
+    while facts < factCount {
+        try store.write { w in
+            for _ in 0..<1000 where facts < factCount {
+                try w.assert(FactAssertion("relation_\(rng.next(20))",
+                    [Argument(.entity("person \(rng.next(entityCount))")), Argument(.entity("person \(rng.next(entityCount))"))],
+                    sources: [Int64(1 + rng.next(episodeCount))]))
+                facts += 1
+            }
+        }
+    }
+    try store.checkpoint()
+    print("built \(episodeCount) episodes and \(factCount) facts in \(directory)")
+}
+
+/// What the measuring threads share.
+final class Load: Sendable {
+    let stop = Atomic<Bool>(false)
+    let recalls = Atomic<Int>(0)
+    let remembers = Atomic<Int>(0)
+    let failures = Atomic<Int>(0)
+}
+
+struct Failure: Error, CustomStringConvertible { var description: String }
+
+struct Latencies {
+    var sorted: [Double]
+    init(_ values: [Double]) { sorted = values.sorted() }
+    func ms(_ p: Double) -> String { String(format: "%.3f", percentile(sorted, p) * 1000) }
+    var summary: String { "p50 \(ms(0.5)) ms, p99 \(ms(0.99)) ms, p99.9 \(ms(0.999)) ms, max \(ms(1)) ms" }
+}
+
+/// `pings` pings, one at a time, each timed.
+func measurePings(_ connection: MnemoConnection, count pings: Int) throws -> Latencies {
+    var values: [Double] = []
+    values.reserveCapacity(pings)
+    for _ in 0..<pings {
+        let t0 = monotonicSeconds()
+        let response = try connection.request("ping")
+        values.append(monotonicSeconds() - t0)
+        guard response.isOK else { throw Failure(description: "ping: \(response.headerLine)") }
+        usleep(200)
+    }
+    return Latencies(values)
+}
+
+func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCount: Int, vocabulary: [String]) throws {
+    let work = "/tmp/mnemo-ping-run-\(getpid())"
+    try? FileManager.default.removeItem(atPath: work)
+    try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: storePath, toPath: work + "/spaces/default.sqlite")
+    let config = work + "/daemon.conf"
+    try "recall_inline = \(inline ? "yes" : "no")\n".write(toFile: config, atomically: true, encoding: .utf8)
+    let socket = "/tmp/mnemo-ping-\(getpid()).sock"
+    let daemon = try DaemonUnderTest(binary: mnemod, dataDirectory: work, socket: socket,
+                                     extraArguments: ["--config", config])
+    defer {
+        daemon.stop()
+        try? FileManager.default.removeItem(atPath: work)
+    }
+    // Warm: the graph and text index are built, and some answers cached.
+    for i in 0..<200 { _ = try daemon.connection.request("recall \"\(vocabulary[i]) \(vocabulary[i + 1])\" limit 10") }
+    let idle = try measurePings(daemon.connection, count: pings)
+
+    let load = Load()
+    var threads: [Thread] = []
+    for k in 0..<4 {
+        threads.append(Thread {
+            guard let connection = try? MnemoConnection(socketPath: socket) else {
+                load.failures.add(1, ordering: .relaxed)
+                return
+            }
+            var rng = SplitMix64(state: UInt64(100 + k))
+            while !load.stop.load(ordering: .relaxed) {
+                let words = (0..<4).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
+                let statement = "recall \"\(words) person \(rng.next(entityCount))\" depth 3 limit 50"
+                if (try? connection.request(statement))?.isOK == true {
+                    load.recalls.add(1, ordering: .relaxed)
+                } else {
+                    load.failures.add(1, ordering: .relaxed)
+                }
+            }
+        })
+    }
+    threads.append(Thread {
+        guard let ingest = try? MnemoConnection(socketPath: socket) else {
+                load.failures.add(1, ordering: .relaxed)
+                return
+            }
+        var rng = SplitMix64(state: 7)
+        var n = 0
+        while !load.stop.load(ordering: .relaxed) {
+            let batch = (0..<100).map { _ -> String in
+                n += 1
+                let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
+                return "remember \"\(words)\" by \"person \(rng.next(entityCount))\" in scene \"live \(n / 20)\""
+            }
+            do {
+                try ingest.pipeline(batch, batch: 100) { _, response in
+                    if response.isOK { load.remembers.add(1, ordering: .relaxed) } else { load.failures.add(1, ordering: .relaxed) }
+                }
+            } catch {
+                load.failures.add(1, ordering: .relaxed)
+            }
+        }
+    })
+    for thread in threads { thread.start() }
+    usleep(500_000)
+    let t0 = monotonicSeconds()
+    let loaded = try measurePings(daemon.connection, count: pings)
+    let seconds = monotonicSeconds() - t0
+    load.stop.store(true, ordering: .relaxed)
+    usleep(300_000)
+    print("recall_inline = \(inline ? "yes" : "no ")  idle ping:   \(idle.summary)")
+    print("                    loaded ping: \(loaded.summary)")
+    print(String(format: "                    meanwhile: %.0f recalls/s (4 clients, depth 3), %.0f remembers/s (1 client), %d failures",
+                 Double(load.recalls.load(ordering: .relaxed)) / seconds, Double(load.remembers.load(ordering: .relaxed)) / seconds,
+                 load.failures.load(ordering: .relaxed)))
+}
+
+print("ping latency over the socket, \(pings) pings each, \(episodeCount) episodes and \(factCount) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+for inline in [true, false] {
+    try run(inline: inline, storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings,
+            entityCount: entityCount, vocabulary: vocabulary)
+}
