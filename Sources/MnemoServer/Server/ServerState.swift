@@ -34,6 +34,7 @@ public final class ServerState: Sendable {
         consolidation = ConsolidationRegistry(settings: config.consolidationSettings)
         self.spaces = spaces
         consolidation.onWarning { [weak self] message in self?.logger.warning("\(message)") }
+        ingest.onWarning { [weak self] message in self?.logger.warning("\(message)") }
     }
 
     public var config: DaemonConfig { configuration.withLock { $0 } }
