@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "MnemoStore",
             dependencies: [
-                "MnemoModel", "MnemoSchemas", "CSQLiteConfig",
+                "MnemoModel", "MnemoSchemas", "CSQLiteConfig", "CSQLiteSession",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +72,7 @@ let package = Package(
             name: "MnemoGraph",
             dependencies: ["MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
 
-        // SQLite's session extension (changesets), for the consolidation journal and undo.
+        // SQLite's session extension (changesets), for the consolidation journal, undo, and forget's redaction of the journal.
         .target(name: "CSQLiteSession", linkerSettings: [.linkedLibrary("sqlite3")]),
 
         // Process-wide SQLite settings, applied when the program loads (C: they
@@ -152,6 +152,13 @@ let package = Package(
             name: "mnemo-bench-recall",
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
             path: "Benchmarks/RecallScale"),
+
+        // What `forget` costs on a large store (docs/benchmarks.md#forget).
+        .executableTarget(
+            name: "mnemo-bench-forget",
+            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoConsolidation", "MnemoModel",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/ForgetBenchmark"),
 
         .executableTarget(
             name: "mnemo-bench-ping",

@@ -140,3 +140,166 @@ int mnemo_changeset_visit(int size, void *changeset, void *context, mnemo_change
 }
 
 void mnemo_free(void *pointer) { sqlite3_free(pointer); }
+
+// Writing a changeset: the format of sqlite3session.c, which the session
+// extension reads back (a table header, then its changes; a record is one
+// type byte per column followed by the value).
+typedef struct { unsigned char *data; sqlite3_int64 length, capacity; int failed; } output;
+
+static void emit(output *o, const void *bytes, sqlite3_int64 n) {
+    if (o->failed) return;
+    if (o->length + n > o->capacity) {
+        sqlite3_int64 capacity = o->capacity ? o->capacity * 2 : 1024;
+        while (capacity < o->length + n) capacity *= 2;
+        unsigned char *grown = sqlite3_realloc64(o->data, (sqlite3_uint64)capacity);
+        if (!grown) { o->failed = 1; return; }
+        o->data = grown;
+        o->capacity = capacity;
+    }
+    memcpy(o->data + o->length, bytes, (size_t)n);
+    o->length += n;
+}
+
+static void emit_byte(output *o, unsigned char byte) { emit(o, &byte, 1); }
+
+// Reading one: the same format, parsed in place. No value is copied or
+// allocated, unlike sqlite3changeset_next, which makes an sqlite3_value of
+// every column of every change: `forget` reads the whole journal
+// (docs/benchmarks.md#forget).
+typedef struct { const unsigned char *p, *end; } input;
+
+static int read_varint(input *in, sqlite3_uint64 *v) {
+    sqlite3_uint64 x = 0;
+    for (int i = 0; i < 9; i++) {
+        if (in->p >= in->end) return 0;
+        unsigned char c = *in->p++;
+        if (i == 8) { *v = (x << 8) | c; return 1; }
+        x = (x << 7) | (c & 0x7f);
+        if (!(c & 0x80)) { *v = x; return 1; }
+    }
+    return 0;
+}
+
+// One value of a record; `*start` is where its bytes begin.
+static int read_value(input *in, mnemo_value *out, const unsigned char **start) {
+    memset(out, 0, sizeof *out);
+    if (in->p >= in->end) return 0;
+    *start = in->p;
+    int type = *in->p++;
+    out->type = type;
+    switch (type) {
+    case 0:
+    case SQLITE_NULL:
+        return 1;
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT: {
+        if (in->end - in->p < 8) return 0;
+        sqlite3_uint64 v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | in->p[i];
+        in->p += 8;
+        if (type == SQLITE_INTEGER) out->integer = (long long)v;
+        return 1;
+    }
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: {
+        sqlite3_uint64 n = 0;
+        if (!read_varint(in, &n) || n > (sqlite3_uint64)(in->end - in->p)) return 0;
+        out->bytes = in->p;
+        out->length = (int)n;
+        in->p += n;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+// A record of `columns` values; spans[i] .. spans[i + 1] are value i's bytes.
+static int read_record(input *in, int columns, mnemo_value *values, const unsigned char **spans) {
+    for (int i = 0; i < columns; i++) {
+        if (!read_value(in, &values[i], &spans[i])) return 0;
+    }
+    spans[columns] = in->p;
+    return 1;
+}
+
+// A record again, without the redacted columns: an update's become undefined
+// (type 0), an insert's or a delete's NULL.
+static void emit_record(output *o, int columns, const unsigned char *pk, const unsigned char **spans,
+                        unsigned long long redact, unsigned char blank) {
+    for (int i = 0; i < columns; i++) {
+        if (!pk[i] && (redact & (1ULL << i))) emit_byte(o, blank);
+        else emit(o, spans[i], spans[i + 1] - spans[i]);
+    }
+}
+
+int mnemo_changeset_filter(int size, const void *changeset, void *context, mnemo_change_filter filter,
+                           int *outSize, void **out, int *kept) {
+    *outSize = 0;
+    *out = NULL;
+    *kept = 0;
+    input in = { changeset, (const unsigned char *)changeset + (size > 0 ? size : 0) };
+    output o = {0};
+    const unsigned char *header = NULL, *pk = NULL;
+    sqlite3_int64 headerLength = 0;
+    const char *table = NULL;
+    int columns = 0, headed = 0, rc = SQLITE_OK;
+    mnemo_value before[64], after[64];
+    const unsigned char *oldSpans[65], *newSpans[65];
+    while (in.p < in.end && rc == SQLITE_OK) {
+        const unsigned char *start = in.p;
+        int op = *in.p++;
+        if (op == 'T') {
+            sqlite3_uint64 n = 0;
+            if (!read_varint(&in, &n) || n == 0 || n > 64 || n > (sqlite3_uint64)(in.end - in.p)) { rc = n > 64 ? SQLITE_TOOBIG : SQLITE_CORRUPT; break; }
+            columns = (int)n;
+            pk = in.p;
+            in.p += columns;
+            const unsigned char *nul = memchr(in.p, 0, (size_t)(in.end - in.p));
+            if (!nul) { rc = SQLITE_CORRUPT; break; }
+            table = (const char *)in.p;
+            in.p = nul + 1;
+            header = start;
+            headerLength = in.p - start;
+            headed = 0;
+            continue;
+        }
+        if (!table || (op != SQLITE_INSERT && op != SQLITE_UPDATE && op != SQLITE_DELETE) || in.p >= in.end) { rc = SQLITE_CORRUPT; break; }
+        int indirect = *in.p++;
+        const mnemo_value *b = NULL, *a = NULL;
+        if (op != SQLITE_INSERT) {
+            if (!read_record(&in, columns, before, oldSpans)) { rc = SQLITE_CORRUPT; break; }
+            b = before;
+        }
+        if (op != SQLITE_DELETE) {
+            if (!read_record(&in, columns, after, newSpans)) { rc = SQLITE_CORRUPT; break; }
+            a = after;
+        }
+        unsigned long long redact = 0;
+        if (!filter(context, table, op, columns, b, a, &redact)) continue;
+        if (redact && op == SQLITE_UPDATE) {
+            int changed = 0;
+            for (int i = 0; i < columns; i++) {
+                if (!pk[i] && !(redact & (1ULL << i)) && after[i].type != 0) changed = 1;
+            }
+            if (!changed) continue;
+        }
+        if (!headed) { emit(&o, header, headerLength); headed = 1; }
+        if (!redact) {
+            emit(&o, start, in.p - start);
+        } else {
+            emit_byte(&o, (unsigned char)op);
+            emit_byte(&o, (unsigned char)indirect);
+            unsigned char blank = op == SQLITE_UPDATE ? 0 : SQLITE_NULL;
+            if (op != SQLITE_INSERT) emit_record(&o, columns, pk, oldSpans, redact, blank);
+            if (op != SQLITE_DELETE) emit_record(&o, columns, pk, newSpans, redact, blank);
+        }
+        *kept += 1;
+    }
+    if (rc == SQLITE_OK && o.failed) rc = SQLITE_NOMEM;
+    if (rc != SQLITE_OK) { sqlite3_free(o.data); *kept = 0; return rc; }
+    if (o.length > 0x7fffffff) { sqlite3_free(o.data); *kept = 0; return SQLITE_TOOBIG; }
+    *out = o.data;
+    *outSize = (int)o.length;
+    return SQLITE_OK;
+}

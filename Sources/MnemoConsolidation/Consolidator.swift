@@ -79,7 +79,7 @@ public struct Consolidator {
                     let passReport = PassReport(name: pass.name, counts: context.counts, changes: changes.count,
                                                 duration: ContinuousClock.now - clock, warnings: context.warnings,
                                                 touched: Self.touched(changes))
-                    try Journal.record(passReport, seq: seq, changeset: changeset, changes: changes, run: runID, startedAt: now, in: w.db)
+                    try Journal.record(passReport, seq: seq, changeset: changeset, changes: changes, run: runID, startedAt: now, in: w)
                     return passReport
                 }
                 report.passes.append(outcome)
@@ -166,7 +166,9 @@ public struct Consolidator {
     /// while a later run that changed something stands, the undo is refused
     /// (`CONFLICT`). Rows deleted since (by `forget`) are skipped; in a row a
     /// client changed since, the columns the run changed go back to what they
-    /// were before it, and the client's other changes stay.
+    /// were before it, and the client's other changes stay. What a `forget`
+    /// took out of the journal (`WriteContext.redactJournal`) is not undone:
+    /// an undo never puts back anything forgotten.
     public func undo(_ id: Int64) throws(MnemoError) -> UndoReport {
         try locks.hold(store.path) { () throws(MnemoError) in
             try store.write { w -> UndoReport in
@@ -200,6 +202,13 @@ public struct Consolidator {
                     report.skipped += applied.skipped
                     report.touched += Self.touched(changes)
                 }
+                // A `forget` takes a derived row's own changes out of the journal when
+                // they name what it forgot, and may leave its support rows there:
+                // support put back for a row that is not there goes again.
+                try w.db.execute(sql: """
+                    DELETE FROM support WHERE (owner_kind = 'p' AND owner_id NOT IN (SELECT id FROM persona_attribute))
+                    OR (owner_kind = 'i' AND owner_id NOT IN (SELECT id FROM insight))
+                    """)
                 // Facts and roles put back by a changeset are not indexed yet.
                 try w.reindexFacts(report.touched.filter { $0.kind == .fact }.map(\.number))
                 try w.db.execute(sql: "UPDATE consolidation_run SET status = 'undone' WHERE id = ?", arguments: [id])
@@ -240,10 +249,23 @@ public final class RunLocks: Sendable {
     public func isHeld(_ path: String) -> Bool { held.withLock { $0.contains(path) } }
 
     func hold<T>(_ path: String, _ body: () throws(MnemoError) -> T) throws(MnemoError) -> T {
+        try take(path)
+        defer { _ = held.withLock { $0.remove(path) } }
+        return try body()
+    }
+
+    /// Runs `body` with no run or undo in progress in the space, and none
+    /// starting meanwhile (`BUSY` if one is in progress): `forget` holds it,
+    /// since a run keeps in memory, from one pass to the next, what it read.
+    public func excluding<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        try take(path)
+        defer { _ = held.withLock { $0.remove(path) } }
+        return try body()
+    }
+
+    private func take(_ path: String) throws(MnemoError) {
         guard held.withLock({ $0.insert(path).inserted }) else {
             throw MnemoError(.busy, "a consolidation is already in progress in this space; try again when it ends")
         }
-        defer { _ = held.withLock { $0.remove(path) } }
-        return try body()
     }
 }

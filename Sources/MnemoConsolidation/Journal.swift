@@ -65,28 +65,15 @@ public struct JournalEntry: Sendable {
 /// The consolidation journal: `consolidation_run`, `consolidation_pass`, `consolidation_change`.
 public enum Journal {
     static func record(_ pass: PassReport, seq: Int, changeset: Changeset, changes: [Changeset.Change],
-                       run: Int64, startedAt: Timestamp, in db: Database) throws {
-        try db.execute(sql: """
+                       run: Int64, startedAt: Timestamp, in w: WriteContext) throws {
+        try w.db.execute(sql: """
             INSERT INTO consolidation_pass(run_id, seq, pass, started_at, duration_us, counts, changes, changeset)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [run, seq, pass.name, startedAt.microseconds, Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
                              JSONText.object(pass.counts), changes.count, changeset.data.isEmpty ? nil : changeset.data])
         guard !changes.isEmpty else { return }
-        let base = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM consolidation_change WHERE run_id = ?", arguments: [run]) ?? 0
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO consolidation_change(run_id, seq, pass, op, table_name, row_key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (i, change) in changes.enumerated() {
-            let key = Self.key(change.before ?? change.after ?? "[]")
-            try insert.execute(arguments: [run, base + Int64(i) + 1, pass.name, change.op, change.table, key, change.before, change.after])
-        }
-    }
-
-    /// The row's first column (its id, for tables that have one) as a JSON array.
-    static func key(_ row: String) -> String {
-        guard let values = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [Any], let first = values.first,
-              let data = try? JSONSerialization.data(withJSONObject: [first], options: [.fragmentsAllowed]) else { return "[]" }
-        return String(decoding: data, as: UTF8.self)
+        let base = try Int64.fetchOne(w.db, sql: "SELECT COALESCE(MAX(seq), 0) FROM consolidation_change WHERE run_id = ?", arguments: [run]) ?? 0
+        try w.recordChanges(changes, run: run, pass: pass.name, firstSeq: base + 1)
     }
 
     /// Closes the runs a process that died left `running` (killed, crashed,

@@ -189,11 +189,13 @@ extension Executor {
             }
         case .forget(let id):
             do {
-                let report = try w.forget(id)
+                let report = try consolidation.locks.excluding(store.path) { try w.forget(id) }
                 effects.forgot = true
                 return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
                                  ("target", .string(id.description)),
-                                 ("deleted", .array(report.deleted.map { .string($0.description) }))])]
+                                 ("deleted", .array(report.deleted.map { .string($0.description) })),
+                                 ("redacted", ids(.scene, report.redactedScenes)),
+                                 ("journal_changes", .int(Int64(report.journalChanges)))])]
             }
         case .sceneOpen(let title, let at, let with, let place):
             do {

@@ -1,3 +1,4 @@
+import Foundation
 import MnemoIngest
 import MnemoModel
 import MnemoStore
@@ -23,9 +24,12 @@ public final class SpaceIngestor: Sendable {
     let settings: IngestSettings
     private let scenes = Mutex<[Int64: SceneSegmenter.SceneState]>([:])
     private let temporal = TemporalResolver()
+    /// Where warnings go (the daemon's log).
+    private let warn: @Sendable (String) -> Void
 
-    init(store: MemoryStore, settings: IngestSettings) throws(MnemoError) {
+    init(store: MemoryStore, settings: IngestSettings, warn: @escaping @Sendable (String) -> Void = { _ in }) throws(MnemoError) {
         self.settings = settings
+        self.warn = warn
         let names = try store.read { r in try r.allNames() }
         dictionary = EntityDictionary()
         for (name, display) in names { dictionary.add(name, display: display) }
@@ -71,7 +75,17 @@ public final class SpaceIngestor: Sendable {
             times: found.times)
         let outcome = try w.createEpisode(input)
         for fact in found.facts {
-            try w.assert(FactAssertion(fact.predicate, fact.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
+            // A rule's fact that cannot be stored (an empty capture, roles its
+            // predicate's declaration lacks) is left out and logged: the
+            // episode is what the client asked for, the fact a guess of the daemon's.
+            do {
+                try w.savepoint {
+                    _ = try w.assert(FactAssertion(fact.predicate, fact.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
+                }
+            } catch {
+                let reason = (error as? MnemoError)?.message ?? "\(error)"
+                warn("the rule of line \(fact.line) found \(fact.predicate)(…) in e:\(outcome.episodeID), which was not asserted: \(reason)")
+            }
         }
         if let sceneID = outcome.sceneID, r.scene != nil {
             // A named scene's state is rebuilt from the store if segmentation ever needs it.
@@ -107,7 +121,8 @@ public final class SpaceIngestor: Sendable {
         case .continueScene:
             return current?.title
         case .newScene:
-            let title = "\(Name.display(speaker)) \(at.iso8601)"
+            // A title of its own: a remember is never refused for a choice the daemon made.
+            let title = try w.uniqueSceneTitle("\(Name.display(speaker)) \(at.iso8601)")
             _ = try w.openScene(title, at: at, participants: [speaker], automatic: true)
             return title
         }
@@ -123,8 +138,12 @@ public final class SpaceIngestor: Sendable {
 public final class IngestRegistry: Sendable {
     private let ingestors = Mutex<[String: SpaceIngestor]>([:])
     private let settings: Mutex<IngestSettings>
+    private let warnings = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     public init(settings: IngestSettings = IngestSettings()) { self.settings = Mutex(settings) }
+
+    /// Where ingestion's warnings go (a rule's fact left out): the daemon's log.
+    public func onWarning(_ handler: @escaping @Sendable (String) -> Void) { warnings.withLock { $0 = handler } }
 
     /// New settings (SIGHUP) apply to spaces opened from now on and to open ones.
     public func replace(_ new: IngestSettings) {
@@ -145,7 +164,9 @@ public final class IngestRegistry: Sendable {
 
     func ingestor(for store: MemoryStore) throws(MnemoError) -> SpaceIngestor {
         if let existing = ingestors.withLock({ $0[store.path] }) { return existing }
-        let created = try SpaceIngestor(store: store, settings: settings.withLock { $0 })
+        let created = try SpaceIngestor(store: store, settings: settings.withLock { $0 }) { [weak self] message in
+            self?.warnings.withLock { $0 }?("space \((store.path as NSString).lastPathComponent): \(message)")
+        }
         return ingestors.withLock { all in
             if let raced = all[store.path] { return raced }
             all[store.path] = created

@@ -1,9 +1,11 @@
 import CSQLiteConfig
 import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 import MnemoModel
 import MnemoSchemas
+import Synchronization
 
 /// One space's memory: a temporal hypergraph in one SQLite file.
 ///
@@ -21,6 +23,10 @@ public final class MemoryStore: Sendable {
     let cache = WriterCache()
     let checkpointer: Checkpointer
     let sizeLimit: SizeLimit
+    /// A `forget` committed and the WAL could not be truncated yet (readers
+    /// outlasted the busy timeout): the next write tries again.
+    private let walTruncationOwed = Atomic<Bool>(false)
+    static let log = Logger(label: "mnemo.store")
 
     /// Opens (creating if needed) the database at `path` and upgrades its schema
     /// to the latest version this build knows.
@@ -48,6 +54,9 @@ public final class MemoryStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
+            // Deleted rows, and pages freed, are overwritten with zeros: what
+            // `forget` deletes leaves no copy in the file's free space.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             if !db.configuration.readonly {
                 try sizeLimit.apply(on: db)
                 // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB (a batch of
@@ -127,12 +136,14 @@ public final class MemoryStore: Sendable {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
                 var fillersDue = false
+                var truncate = false
                 do {
                     try db.inTransaction {
                         let context = try beginWrite(db)
                         result = try body(context)
                         try context.indexNewEpisodes()
                         fillersDue = try context.fillersDue(limit: options.recentFillerLimit)
+                        truncate = context.afterCommit.truncateWAL
                         return .commit
                     }
                 } catch {
@@ -142,6 +153,11 @@ public final class MemoryStore: Sendable {
                     throw error
                 }
                 if fillersDue { settleFillers(db) }
+                if truncate {
+                    truncateWAL(db, waiting: true)
+                } else if walTruncationOwed.load(ordering: .relaxed) {
+                    truncateWAL(db, waiting: false)
+                }
                 return result!
             }
         } catch {
@@ -176,6 +192,29 @@ public final class MemoryStore: Sendable {
             }
         } catch {
             cache.rolledBack()
+        }
+    }
+
+    /// Copies the whole WAL into the file and truncates it to zero bytes, on
+    /// the writer `db` after a commit, so that no page as it was before a
+    /// `forget` stays in it. (A background checkpoint only copies, and a WAL
+    /// started over is overwritten from its beginning, keeping its tail.) A
+    /// reader still on older pages holds the checkpoint: right after the
+    /// forget, the writer waits for it up to the busy timeout; should it
+    /// outlast that, each later write tries again without waiting, until one
+    /// succeeds.
+    private func truncateWAL(_ db: Database, waiting: Bool) {
+        if !waiting { sqlite3_busy_timeout(db.sqliteConnection, 0) }
+        defer { if !waiting { sqlite3_busy_timeout(db.sqliteConnection, Int32(clamping: Int((options.busyTimeout * 1000).rounded()))) } }
+        do {
+            try checkpointer.paused { _ = try db.checkpoint(.truncate) }
+            if !waiting { Self.log.notice("\(path): the WAL owed a truncation since a forget, and is truncated") }
+            walTruncationOwed.store(false, ordering: .relaxed)
+        } catch {
+            if waiting {
+                Self.log.warning("\(path): the WAL could not be truncated after a forget (\(error)); later writes try again")
+            }
+            walTruncationOwed.store(true, ordering: .relaxed)
         }
     }
 

@@ -22,6 +22,23 @@ extension WriteContext {
         return id
     }
 
+    /// `base` if no scene has that title yet, else `base #n` with the
+    /// smallest `n` from 2 that no scene has: the title of a scene the daemon
+    /// opens by itself (segmentation), which must never collide with one a
+    /// client or an earlier segmentation chose.
+    public func uniqueSceneTitle(_ base: String) throws -> String {
+        let display = Name.display(base)
+        let norm = Name.normalize(display)
+        // Every title that starts with the base, through the index on `norm`.
+        let taken = try String.fetchAll(db.cachedStatement(sql: "SELECT norm FROM scene WHERE norm >= ? AND norm < ?"),
+                                        arguments: [norm, norm + "\u{10FFFF}"])
+        guard taken.contains(norm) else { return display }
+        let used = Set(taken.compactMap { $0.hasPrefix(norm + " #") ? Int($0.dropFirst(norm.count + 2)) : nil })
+        var n = 2
+        while used.contains(n) { n += 1 }
+        return "\(display) #\(n)"
+    }
+
     /// Closes the open scene of that title.
     @discardableResult
     public func closeScene(_ title: String, at: Timestamp? = nil) throws -> Int64 {

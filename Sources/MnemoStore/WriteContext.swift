@@ -13,6 +13,7 @@ public struct WriteContext {
     /// The recorded time of this transaction.
     public let now: Timestamp
     let pending = PendingIndexing()
+    let afterCommit = AfterCommit()
     let hot = HotStatements()
 
     init(db: Database, cache: WriterCache, now: Timestamp) {
@@ -83,6 +84,13 @@ final class PendingIndexing {
     /// The lowest id of an episode created in this transaction and not yet
     /// indexed: ids only grow, so every such episode has an id at least this.
     var firstNewEpisode: Int64?
+}
+
+/// What `MemoryStore.write` does once the transaction committed.
+final class AfterCommit {
+    /// A `forget` ran: the WAL still holds the pages as they were before it,
+    /// and is checkpointed and truncated (`MemoryStore.truncateWAL`).
+    var truncateWAL = false
 }
 
 /// Everything a read may do, on a connection that sees one committed state.

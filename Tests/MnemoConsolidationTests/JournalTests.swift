@@ -113,9 +113,13 @@ struct JournalTests {
         let run = try m.consolidate()
         let bob: Int64 = try #require(try m.sql("SELECT id FROM entity WHERE norm = 'bob'"))
         #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE entity_id = ?", [bob]) > 0)
-        _ = try m.store.write { w in try w.forget(NodeID(.entity, bob)) }
+        let forgotten = try m.store.write { w in try w.forget(NodeID(.entity, bob)) }
+        // The run's changes to Bob's rows left the journal with him: the undo has nothing of his to skip.
+        #expect(forgotten.journalChanges > 0)
+        #expect(try m.count("SELECT COUNT(*) FROM consolidation_change WHERE before LIKE '%\"bob\"%' OR after LIKE '%\"bob\"%'") == 0)
         let undone = try m.consolidator.undo(run.run)
-        #expect(undone.skipped > 0)
+        #expect(undone.skipped == 0)
+        #expect(undone.restored > 0)
         #expect(try m.count("SELECT COUNT(*) FROM entity WHERE id = ?", [bob]) == 0)
         #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE pinned = 0") == 0)
         #expect(try m.count("SELECT COUNT(*) FROM entity_link") == 0)

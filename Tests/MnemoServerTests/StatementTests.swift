@@ -61,7 +61,8 @@ struct StatementTests {
         #expect(try c.request("conflicts").lines.isEmpty)
         #expect(try c.request("insights").lines.isEmpty)
         let forget = try c.request("forget f:1")
-        #expect(forget.objects.first?["deleted"] as? [String] == ["f:1"])
+        // acme (n:2) was named by that fact alone: it goes with it.
+        #expect(forget.objects.first?["deleted"] as? [String] == ["f:1", "n:2"])
         let backup = daemon.directory.file("copy.db")
         #expect(try c.request("backup to \"\(backup)\"").objects.first?["kind"] as? String == "backup")
         #expect(FileManager.default.fileExists(atPath: backup))

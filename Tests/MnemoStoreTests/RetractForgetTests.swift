@@ -31,11 +31,17 @@ struct RetractForgetTests {
     func forgetFact() throws {
         let s = try TestStore()
         let id = try s.store.write { w in try w.assert(FactAssertion("likes", entities: "caroline", "painting")).factID }
+        let kept = try s.store.write { w in try w.assert(FactAssertion("likes", entities: "caroline", "tea")).factID }
+        let painting = try #require(try s.store.read { try $0.entity(named: "painting") }?.id)
         let report = try s.store.write { w in try w.forget(NodeID(.fact, id)) }
-        #expect(report.deleted == [NodeID(.fact, id)])
+        // Painting was named by that fact alone, and goes with it; caroline is named elsewhere, and so is likes.
+        #expect(report.deleted == [NodeID(.fact, id), NodeID(.entity, painting)])
+        #expect(try s.store.read { try $0.fact(id: kept) } != nil)
+        #expect(try s.store.read { try $0.entity(named: "painting") } == nil)
+        #expect(try s.store.read { try $0.entity(named: "caroline") } != nil)
         #expect(try s.store.read { try $0.fact(id: id) } == nil)
-        #expect(try s.store.read { try $0.history(of: FactPattern("likes", entities: "caroline", nil)) }.isEmpty)
-        let rows = try s.store.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_role") }
+        #expect(try s.store.read { try $0.history(of: FactPattern("likes", entities: "caroline", nil)) }.map(\.id) == [kept])
+        let rows = try s.store.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM fact_role WHERE fact_id = ?", arguments: [id]) }
         #expect(rows == 0)
         let journal = try s.store.read { try Row.fetchOne($0.db, sql: "SELECT target, deleted FROM forget_journal") }
         #expect(journal?[0] == "f:\(id)")
@@ -53,8 +59,10 @@ struct RetractForgetTests {
             let shared = try w.assert(FactAssertion("likes", [Argument(.entity("caroline")), Argument(.entity("tea"))], sources: [e1, e2])).factID
             return (e1, onlyE1, shared)
         }
+        let painting = try #require(try s.store.read { try $0.entity(named: "painting") }?.id)
         let report = try s.store.write { w in try w.forget(NodeID(.episode, e1)) }
-        #expect(Set(report.deleted) == [NodeID(.episode, e1), NodeID(.fact, onlyE1)])
+        // Painting, named by nothing else, goes too; caroline and tea are named elsewhere.
+        #expect(Set(report.deleted) == [NodeID(.episode, e1), NodeID(.fact, onlyE1), NodeID(.entity, painting)])
         #expect(try s.store.read { try $0.episode(id: e1) } == nil)
         #expect(try s.store.read { try $0.fact(id: onlyE1) } == nil)
         let kept = try #require(try s.store.read { try $0.fact(id: shared) })

@@ -36,6 +36,30 @@ typedef void (*mnemo_change_visitor)(void *context, const char *table, int op, c
 /// Calls `visit` for every change of the changeset, in order.
 int mnemo_changeset_visit(int size, void *changeset, void *context, mnemo_change_visitor visit);
 
+/// One column of a change as `mnemo_changeset_filter` shows it: `type` 0 when
+/// the change does not carry the column (an update's unchanged column), else
+/// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+/// `bytes` (text or blob) is valid only during the call.
+typedef struct {
+    int type;
+    long long integer;
+    const void *bytes;
+    int length;
+} mnemo_value;
+
+/// Decides about one change: returns 0 to leave it out, 1 to keep it. Setting
+/// bit i of `*redact` keeps it without column i's value (a non-key column):
+/// an insert or a delete then holds NULL there; an update no longer changes
+/// that column, and is left out when it changed nothing else.
+typedef int (*mnemo_change_filter)(void *context, const char *table, int op, int columns,
+                                   const mnemo_value *before, const mnemo_value *after, unsigned long long *redact);
+
+/// A copy of a changeset with only the changes `filter` keeps, redacted as it
+/// says (free it with mnemo_free; NULL and size 0 when nothing is kept).
+/// `*kept` counts the changes written.
+int mnemo_changeset_filter(int size, const void *changeset, void *context, mnemo_change_filter filter,
+                           int *outSize, void **out, int *kept);
+
 void mnemo_free(void *pointer);
 
 #endif

@@ -36,12 +36,7 @@ struct Scenes: ConsolidationPass {
         for group in groups {
             try context.checkCancelled()
             let first = Timestamp(microseconds: group[0].1)
-            var title = "segment \(first.iso8601)"
-            var n = 2
-            while try Int64.fetchOne(db, sql: "SELECT 1 FROM scene WHERE norm = ?", arguments: [Name.normalize(title)]) != nil {
-                title = "segment \(first.iso8601) #\(n)"
-                n += 1
-            }
+            let title = try context.write.uniqueSceneTitle("segment \(first.iso8601)")
             let scene = try context.write.openScene(title, at: first, automatic: true)
             for (episode, _) in group {
                 try db.cachedStatement(sql: "UPDATE episode SET scene_id = ? WHERE id = ?").execute(arguments: [scene, episode])

@@ -38,6 +38,7 @@ public final class ServerState: Sendable {
         RegexLimits.current = config.regexLimits
         consolidation.onWarning { [weak self] message in self?.logger.warning("\(message)") }
         graphs.onWarning { [weak self] message in self?.logger.warning("\(message)") }
+        ingest.onWarning { [weak self] message in self?.logger.warning("\(message)") }
     }
 
     public var config: DaemonConfig { configuration.withLock { $0 } }
