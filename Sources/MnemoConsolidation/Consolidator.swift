@@ -86,7 +86,10 @@ public struct Consolidator {
             } catch {
                 let error = (error as? MnemoError) ?? MnemoError(.internalError, "\(error)")
                 report.failure = "pass \(pass.name): \(error.message)"
-                let unjournaled = close(runID, as: "failed", report)
+                // Stopped on request (its client left, the daemon shuts down):
+                // interrupted, as between passes; anything else failed it.
+                let stopped = cancellation.isCancelled || shouldStop()
+                let unjournaled = close(runID, as: stopped ? "interrupted" : "failed", report)
                 throw MnemoError(error.code, "consolidation run \(runID) stopped in pass \(pass.name): \(error.message) (passes before it are committed and can be undone)\(unjournaled)")
             }
         }

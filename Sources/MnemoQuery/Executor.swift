@@ -19,20 +19,24 @@ public struct Executor: Sendable {
     /// batch of writes between its statements): when it is cancelled the
     /// statement stops with its error.
     let cancellation: Cancellation
+    /// What one answer may hold (`max_answer_bytes`): the rows read for it are charged to it.
+    let budget: AnswerBudget
 
     public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry, graphs: GraphRegistry,
-                consolidation: ConsolidationRegistry = ConsolidationRegistry(), cancellation: Cancellation = .never) {
+                consolidation: ConsolidationRegistry = ConsolidationRegistry(), cancellation: Cancellation = .never,
+                budget: AnswerBudget = .unlimited) {
         self.store = store
         self.regexes = regexes
         self.ingest = ingest
         self.graphs = graphs
         self.consolidation = consolidation
         self.cancellation = cancellation
+        self.budget = budget
     }
 
     /// Runs `body` on a read connection that stops when the statement is cancelled.
     func read<T>(_ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
-        try store.read(cancellation: cancellation, body)
+        try store.read(cancellation: cancellation, budget: budget, body)
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
@@ -145,6 +149,7 @@ public struct Executor: Sendable {
         var engine = RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary,
                                   settings: graphs.settings, cache: graphs.recallCache(for: store), scratchPool: graphs.scratch)
         engine.cancellation = cancellation
+        engine.budget = budget
         engine.mayReadStore = mayReadStore
         let (lines, returned) = try engine.run(r, now: now)
         graphs.reinforce(returned, graph: graph, store: store, at: now)

@@ -82,6 +82,10 @@ public final class SpaceIngestor: Sendable {
                 try w.savepoint {
                     _ = try w.assert(FactAssertion(fact.predicate, fact.arguments, sources: [outcome.episodeID], origin: "rule", scene: scene))
                 }
+            } catch let lost as TransactionLost {
+                // SQLite rolled the whole transaction back (a full disk): the
+                // remember fails with it, as every statement of its batch does.
+                throw lost
             } catch {
                 let reason = (error as? MnemoError)?.message ?? "\(error)"
                 warn("the rule of line \(fact.line) found \(fact.predicate)(…) in e:\(outcome.episodeID), which was not asserted: \(reason)")

@@ -38,6 +38,7 @@ struct MatchEngine {
         func solve(_ step: Int, _ binding: Binding) throws {
             if rows.count >= limit { return }
             if step == plan.count {
+                try reader.budget.charge(64 + binding.values.reduce(0) { $0 + $1.answerBytes } + 16 * factIDs.count)
                 rows.append(.object([
                     ("kind", "binding"),
                     ("bindings", .object(order.compactMap { v in binding[v].map { (v, Encode.value($0)) } })),

@@ -56,6 +56,8 @@ struct RecallEngine {
     let scratchPool: ScratchPool
     /// Asked between the steps of a recall run on a worker.
     var cancellation: Cancellation = .never
+    /// What the answer may hold (`max_answer_bytes`).
+    var budget: AnswerBudget = .unlimited
     /// Whether the recall may read SQLite for what `cache` does not hold. A
     /// recall on a network thread may not: it throws `NeedsStore` instead,
     /// and runs again on a worker.
@@ -304,6 +306,7 @@ struct RecallEngine {
                 }
             }
         }
+        for i in ranked.indices { try budget.charge(facts[i] == nil ? (prefixes[i]?.utf8.count ?? 0) + 64 : 512) }
         return ranked.indices.compactMap { i -> JSONValue? in
             if let fact = facts[i] { return fact }
             guard var line = prefixes[i] else { return nil }

@@ -18,7 +18,8 @@ extension MemoryStore {
     ///   refused (`CONFLICT`) and left as it was;
     /// - SQLite never opens anything at the destination (it would follow links
     ///   and create a `-journal` beside it): the backup is made into a scratch
-    ///   file beside the space, in the data directory only the daemon can enter,
+    ///   file (`StoreOptions.scratchDirectory`, in the data directory only the
+    ///   daemon can enter),
     ///   and its bytes are written through the descriptor this call created,
     ///   then synced;
     /// - on failure it removes the destination only if the name still refers to
@@ -32,7 +33,7 @@ extension MemoryStore {
             throw MnemoError(.invalid, "backup needs an absolute path; \"\(destination)\" is relative")
         }
         let target = try BackupDestination(creating: destination)
-        let scratch = Self.backupScratchPath(for: path)
+        let scratch = scratchPath(".backup-" + UUID().uuidString)
         defer { unlink(scratch) }
         do {
             // Not durable by itself: the destination is synced once it holds the bytes.
@@ -53,20 +54,11 @@ extension MemoryStore {
         }
     }
 
-    /// Where a backup of the space at `path` is assembled before it is copied out.
-    static func backupScratchPath(for path: String) -> String {
-        path + Self.backupScratchInfix + UUID().uuidString
-    }
-
-    static let backupScratchInfix = ".backup-scratch-"
-
-    /// Removes the scratch files a backup or a dry run (`withScratchCopy`)
-    /// left when the daemon died during it.
-    static func removeScratchFiles(in directory: String) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.contains(backupScratchInfix) || name.contains(scratchCopySuffix) {
-            unlink(directory + "/" + name)
-        }
+    /// A scratch file of this store: `<scratch directory>/<file name><suffix>`.
+    func scratchPath(_ suffix: String) -> String {
+        let name = (path as NSString).lastPathComponent + suffix
+        let directory = options.scratchDirectory ?? (path as NSString).deletingLastPathComponent
+        return (directory as NSString).appendingPathComponent(name)
     }
 }
 

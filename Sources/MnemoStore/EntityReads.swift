@@ -12,7 +12,9 @@ extension ReadContext {
             """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max, Self.sqlLimit(limit)])
             .compactMap { id in
                 try cancellation.check()
-                return try episode(id: id)
+                let found = try episode(id: id)
+                try budget.charge(found?.answerBytes ?? 0)
+                return found
             }
     }
 
@@ -39,7 +41,10 @@ extension ReadContext {
             """, arguments: [entityID])
         while result.count < limit, let id = try ids.next() {
             try cancellation.check()
-            if let fact = try fact(id: id), keep(fact) { result.append(fact) }
+            if let fact = try fact(id: id), keep(fact) {
+                try budget.charge(fact.answerBytes)
+                result.append(fact)
+            }
         }
         return result
     }
@@ -66,6 +71,7 @@ extension ReadContext {
         _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
             try cancellation.check()
+            try budget.charge(200 + (($0[3] as String?)?.utf8.count ?? 0) + (($0[5] as String?)?.utf8.count ?? 0))
             var insight = Insight(id: $0[0], kind: $0[1], subject: $0[2], text: $0[3], createdAt: Timestamp(microseconds: $0[4]))
             insight.data = $0[5]
             insight.support = try support(owner: "i", id: insight.id)

@@ -105,6 +105,7 @@ extension ReadContext {
                 versions.append(version)
             }
             versions.append(current)
+            try budget.charge(current.answerBytes * (beliefs.count + 1))
         }
         return Array(versions.prefix(limit))
     }

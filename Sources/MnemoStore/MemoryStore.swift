@@ -224,11 +224,14 @@ public final class MemoryStore: Sendable {
     /// A cancelled read stops at its next check between rows, or inside a
     /// long SQLite statement (every `progressSteps` virtual-machine steps
     /// SQLite asks the cancellation), and throws the cancellation's error.
-    public func read<T>(cancellation: Cancellation = .never, _ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
+    ///
+    /// `budget` is what the answer being read may hold (`AnswerBudget`).
+    public func read<T>(cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited,
+                        _ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
         do {
             return try pool.read { db in
                 try ProgressHandler.installed(on: db, asking: cancellation) {
-                    try body(ReadContext(db: db, cancellation: cancellation))
+                    try body(ReadContext(db: db, cancellation: cancellation, budget: budget))
                 }
             }
         } catch {
@@ -258,14 +261,15 @@ public final class MemoryStore: Sendable {
         }
     }
 
-    /// Runs `body` on a consistent copy of the space, a file beside it
-    /// (`<space>.sqlite.dry-run`) deleted when `body` returns: for work that
+    /// Runs `body` on a consistent copy of the space, a scratch file
+    /// (`<space>.sqlite.dry-run` in `StoreOptions.scratchDirectory`) deleted
+    /// when `body` returns: for work that
     /// has to write to see what its writes would do, and whose writes are
     /// thrown away (`consolidate dry run`), without holding this space's
     /// writer meanwhile. The copy is made with SQLite's online backup, which
     /// blocks no writer either.
     public func withScratchCopy<T>(_ body: (MemoryStore) throws -> T) throws(MnemoError) -> T {
-        let scratch = path + Self.scratchCopySuffix
+        let scratch = scratchPath(".dry-run")
         let files = [scratch, scratch + "-wal", scratch + "-shm", scratch + "-journal"]
         // A copy left by a crash is this store's own: it goes.
         for file in files { unlink(file) }
@@ -286,9 +290,6 @@ public final class MemoryStore: Sendable {
             throw MemoryStore.translate(error, path: scratch)
         }
     }
-
-    /// What `withScratchCopy` appends to the space file's name.
-    static let scratchCopySuffix = ".dry-run"
 
     /// Turns any error from SQLite or GRDB into a `MnemoError` a client can act on.
     public static func translate(_ error: any Error, path: String) -> MnemoError {

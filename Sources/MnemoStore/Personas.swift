@@ -79,6 +79,7 @@ extension ReadContext {
                      CASE WHEN category = 'timeline' THEN first_seen END, confidence DESC, name, valid_from, id
             """, arguments: [id]) {
             try cancellation.check()
+            try budget.charge(200 + ((row[2] as String?)?.utf8.count ?? 0) + ((row[1] as String?)?.utf8.count ?? 0))
             let valid = TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5]))
             if let asOf, !valid.contains(asOf) { continue }
             if asOf == nil, valid.to != nil { continue }
@@ -108,6 +109,7 @@ extension ReadContext {
                 try cancellation.check()
                 guard fact.rolePositions.first == 0, case .entity(let subject, _) = fact.roleValues.first, subject == identity,
                       fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time) else { continue }
+                try budget.charge(fact.answerBytes)
                 let others = Array(fact.roles.dropFirst())
                 let value = others.count == 1 ? others[0].value.jsonText
                     : "{" + others.map { "\(JSONString.quoted($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"

@@ -150,7 +150,10 @@ extension ReadContext {
         _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
         return try Int64.fetchAll(db, sql: sql, arguments: arguments).compactMap { id in
             try cancellation.check()
-            return try scene(id: id)
+            let found = try scene(id: id)
+            try budget.charge(300 + (found?.summary?.utf8.count ?? 0) + (found?.reflection?.utf8.count ?? 0)
+                              + (found?.title.utf8.count ?? 0) + (found?.participants.reduce(0) { $0 + $1.utf8.count + 4 } ?? 0))
+            return found
         }
     }
 
@@ -159,7 +162,9 @@ extension ReadContext {
         try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id LIMIT ?"),
                            arguments: [id, Self.sqlLimit(limit)]).compactMap { episode in
             try cancellation.check()
-            return try self.episode(id: episode)
+            let found = try self.episode(id: episode)
+            try budget.charge(found?.answerBytes ?? 0)
+            return found
         }
     }
 

@@ -17,17 +17,26 @@ public final class SpaceManager: Sendable {
     /// - Parameter opened: runs on each store as it opens, before anyone uses
     ///   it (the daemon closes the journal entries of consolidation runs that
     ///   a crash left `running`).
+    ///
+    /// Backups and dry runs make their scratch files in `<data-dir>/scratch`;
+    /// what a crash left there is removed here.
     public init(directory: String, options: StoreOptions = StoreOptions(),
                 opened: @escaping @Sendable (MemoryStore) -> Void = { _ in }) throws(MnemoError) {
         self.directory = directory
+        var options = options
+        options.scratchDirectory = directory + "/scratch"
         self.options = Mutex(options)
         self.opened = opened
-        do {
-            try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
-        } catch {
-            throw MnemoError(.internalError, "cannot create \(directory)/spaces: \(error.localizedDescription)")
+        for sub in ["spaces", "scratch"] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
+            } catch {
+                throw MnemoError(.internalError, "cannot create \(directory)/\(sub): \(error.localizedDescription)")
+            }
         }
-        MemoryStore.removeScratchFiles(in: directory + "/spaces")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/scratch")) ?? [] {
+            unlink(directory + "/scratch/" + name)
+        }
     }
 
     /// Checks a space name: 1 to 64 of letters, digits, `.`, `_`, `-`, starting

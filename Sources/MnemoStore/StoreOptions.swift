@@ -39,6 +39,10 @@ public struct StoreOptions: Sendable {
     public var recentFillerLimit: Int? = nil
     /// How many read connections may run at once beside the single writer.
     public var maximumReaders: Int = 8
+    /// Where the store puts the scratch files of a backup or a dry run (each
+    /// deleted when done): a directory of their own, so that no scratch name
+    /// can ever be a space's. `nil`: beside the database file.
+    public var scratchDirectory: String? = nil
     /// How long a connection waits on a lock held by another process, in seconds.
     public var busyTimeout: Double = 5
     /// `synchronous = FULL` makes each commit survive power loss, not only a

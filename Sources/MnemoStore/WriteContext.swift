@@ -100,9 +100,13 @@ public struct ReadContext {
     /// Asked between the rows of long reads; SQLite asks it too, inside a
     /// statement (`MemoryStore.read(cancellation:_:)`).
     public let cancellation: Cancellation
+    /// What the answer being read may hold; reads of rows for an answer charge
+    /// each row to it.
+    public let budget: AnswerBudget
 
-    init(db: Database, cancellation: Cancellation = .never) {
+    init(db: Database, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
         self.db = db
         self.cancellation = cancellation
+        self.budget = budget
     }
 }

@@ -38,7 +38,7 @@ struct CancellationTests {
         #expect(!Cancellation.never.isCancelled)
     }
 
-    @Test("writes of a cancelled batch answer TIMEOUT and commit nothing; the writes before the cancel commit")
+    @Test("a batch cancelled before it runs answers TIMEOUT for every write and commits none; not cancelled, it commits")
     func writes() throws {
         let space = try Space()
         let cancelled = Cancellation()
@@ -57,7 +57,7 @@ struct CancellationTests {
         #expect(try space.store.read { try $0.counts() }.first { $0.0 == "facts" }?.1 == 2)
     }
 
-    @Test("a cancelled read stops with the cancellation's error, in Swift and inside SQLite")
+    @Test("a cancelled read stops with the cancellation's error, in Swift and inside SQLite, and the same read not cancelled answers")
     func reads() throws {
         let space = try Space()
         _ = space.executor().runWrites(try (0..<200).map { try statement("assert p(\($0))") })

@@ -99,3 +99,75 @@ struct BackpressureTests {
         #expect(try client.request("ping").isPong)
     }
 }
+
+@Suite("answers under backpressure, half-closed clients and shutdown")
+struct ConnectionEndTests {
+    @Test("answers given on the network thread while the client did not read are all sent once it does")
+    func inlineAnswersAfterBackpressure() throws {
+        let daemon = try Daemon(config: "max_pending_output = 1kB\n")
+        let client = try daemon.connect()
+        try client.send(String(repeating: "help\n", count: 266))
+        usleep(1_000_000)
+        for i in 0..<266 {
+            let answer = try client.readAnswer()
+            #expect(answer.code == nil && !answer.lines.isEmpty, "help \(i): \(answer)")
+        }
+        #expect(try client.request("ping").isPong)
+    }
+
+    @Test("a client that shuts its sending side gets every answer, and every write it sent is stored")
+    func halfClosedClient() throws {
+        let daemon = try Daemon()
+        var clients: [Client] = []
+        for c in 0..<10 {
+            let client = try daemon.connect()
+            try client.send((0..<50).map { "remember \"client \(c) note \($0)\"\n" }.joined())
+            shutdown(client.fd, Int32(SHUT_WR))
+            clients.append(client)
+        }
+        for (c, client) in clients.enumerated() {
+            for i in 0..<50 { #expect(try client.readAnswer().code == nil, "client \(c) remember \(i)") }
+            #expect(try client.readLine() == nil, "the connection closes after the last answer")
+        }
+        let reader = try daemon.connect()
+        let stats = try reader.request("stats").objects
+        #expect(stats.first { $0["name"] as? String == "episodes" }?["value"] as? Int == 500)
+    }
+
+    @Test("SIGTERM ends the daemon within its grace even while a client does not read its answers")
+    func shutdownWithUnreadAnswers() throws {
+        let daemon = try Daemon()
+        let setup = try daemon.connect()
+        try BackpressureTests.seed(setup)
+        let greedy = try daemon.connect()
+        try greedy.send(String(repeating: "match note(?i, ?t) limit 1000\n", count: 200))
+        usleep(500_000)
+        let started = Date()
+        daemon.signal(SIGTERM)
+        let status = daemon.waitForExit(timeout: 30)
+        #expect(status == 0, "mnemod did not stop (status \(String(describing: status)))")
+        #expect(Date().timeIntervalSince(started) < 25)
+    }
+
+    @Test("max_answer_bytes stops an answer too large to build, and fewer rows answer")
+    func answerBytes() throws {
+        let daemon = try Daemon(config: "max_answer_bytes = 64kB\n")
+        let client = try daemon.connect()
+        let text = String(repeating: "x", count: 2000)
+        try client.send((0..<100).map { "assert note(i: \($0), text: \"\(text)\")\n" }.joined())
+        for i in 0..<100 { #expect(try client.readAnswer().code == nil, "assert \(i)") }
+        for statement in ["match note(?i, ?t)", "history note(?, ?)"] {
+            #expect(try client.request(statement).code == "TOO_LARGE", "\(statement)")
+            #expect(try client.request(statement + " limit 10").lines.count == 10, "\(statement) limit 10")
+        }
+        try client.send((0..<100).map { "remember \"\(text) \($0)\" by ann in scene \"long\"\n" }.joined())
+        for i in 0..<100 { #expect(try client.readAnswer().code == nil, "remember \(i)") }
+        for statement in ["timeline ann", "scene \"long\""] {
+            #expect(try client.request(statement).code == "TOO_LARGE", "\(statement)")
+            #expect(try client.request(statement + " limit 5").code == nil, "\(statement) limit 5")
+        }
+        #expect(try client.request("recall \"what did ann say\" limit 100").code == "TOO_LARGE")
+        #expect(try client.request("recall \"what did ann say\" limit 5").lines.count == 5)
+        #expect(try client.request("ping").isPong)
+    }
+}

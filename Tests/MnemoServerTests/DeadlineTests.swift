@@ -55,11 +55,54 @@ struct DeadlineTests {
             #expect(Date().timeIntervalSince(started) < 2, "a write waited \(Date().timeIntervalSince(started)) s behind slow reads")
         }
 
+        // Nor writes to the space the slow reads read: a write needs a read
+        // connection to bring recall up to date, and finds one.
+        for i in 0..<6 {
+            let started = Date()
+            let answer = try setup.request("assert q(\(i))")
+            #expect(answer.code == nil, "\(answer)")
+            #expect(Date().timeIntervalSince(started) < 2, "a write waited \(Date().timeIntervalSince(started)) s behind slow reads of its space")
+        }
+
         // Every read worker is busy; when the slow clients leave, their reads stop.
         for client in slow { shutdown(client.fd, Int32(SHUT_RDWR)) }
         let started = Date()
         #expect(try setup.request("match p(7)").lines.count == 1)
         #expect(Date().timeIntervalSince(started) < 5, "reads whose clients left kept their workers")
+    }
+
+    @Test("backup has no deadline: a backup slower than request_timeout is answered OK")
+    func backupUnbounded() throws {
+        let daemon = try Daemon()
+        let client = try daemon.connect()
+        try Self.seed(client)
+        try daemon.rewriteConfig("request_timeout = 1ms\n")
+        daemon.signal(SIGHUP)
+        usleep(300_000)
+        let path = daemon.directory.file("copy.sqlite")
+        let answer = try client.request("backup to \"\(path)\"")
+        #expect(answer.code == nil, "\(answer)")
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a space whose name looks like a scratch file keeps its data across a restart")
+    func scratchLikeSpaceName() throws {
+        let directory = TemporaryDirectory()
+        var daemon: Daemon? = try Daemon(directory: directory)
+        let client = try daemon!.connect()
+        #expect(try client.request("use space \"notes.dry-run\"").code == nil)
+        #expect(try client.request("remember \"keep me\"").code == nil)
+        #expect(try client.request("use space \"x.backup-1\"").code == nil)
+        #expect(try client.request("remember \"keep me too\"").code == nil)
+        daemon!.signal(SIGTERM)
+        #expect(daemon!.waitForExit() == 0)
+        daemon = nil
+        let again = try Daemon(directory: directory)
+        let reader = try again.connect()
+        #expect(try reader.request("use space \"notes.dry-run\"").code == nil)
+        #expect(try reader.request("recall \"keep\"").lines.count == 1)
+        #expect(try reader.request("use space \"x.backup-1\"").code == nil)
+        #expect(try reader.request("recall \"keep\"").lines.count == 1)
     }
 
     @Test("a regex that backtracks without end is stopped by regex_match_limit and answers INVALID")

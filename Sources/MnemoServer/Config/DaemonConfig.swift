@@ -34,6 +34,8 @@ public struct DaemonConfig: Sendable {
     /// sent; past it the daemon runs none of its requests (and reads none)
     /// until the client has read some.
     public var maxPendingOutput = 1 << 20
+    /// `max_answer_bytes`: the most one answer may hold; past it, `ERR TOO_LARGE`.
+    public var maxAnswerBytes = 64 << 20
     /// `regex_match_limit`, `regex_depth_limit`: the work one PCRE2 match may do.
     public var regexLimits = RegexLimits()
     /// `log_level`: trace, debug, info, notice, warning, error, critical.
@@ -80,7 +82,11 @@ public struct DaemonConfig: Sendable {
         options.synchronousFull = synchronous == "full"
         options.pageSize = pageSize
         options.maxSizeBytes = maxSpaceSize
-        options.maximumReaders = max(2, workerThreads)
+        // A read connection for every thread that may read at once: each read
+        // worker, and each write worker bringing recall up to date after its
+        // commit (with a slow read on every read worker, a write must still
+        // find one), and the consolidation schedule.
+        options.maximumReaders = 2 * workerThreads + 2
         return options
     }
 
@@ -108,7 +114,7 @@ public struct DaemonConfig: Sendable {
 
     /// Every key, for documentation and suggestions.
     public static let keys = ["data_dir", "socket", "socket_mode", "max_clients", "max_line", "idle_timeout",
-                              "request_timeout", "worker_threads", "max_queued_bytes", "max_pending_output",
+                              "request_timeout", "worker_threads", "max_queued_bytes", "max_pending_output", "max_answer_bytes",
                               "regex_match_limit", "regex_depth_limit", "log_level", "cache_size", "synchronous", "page_size", "max_space_size",
                               "rules_file", "scene_gap", "scene_shift",
                               "recall_depth", "recall_decay", "recall_threshold", "recall_min_share", "recall_text_seeds", "recall_entity_seed",
@@ -164,6 +170,9 @@ public struct DaemonConfig: Sendable {
         case "max_pending_output":
             guard let n = Units.bytes(value), n >= 1024 else { throw bad("a size of at least 1kB, such as 1MB") }
             maxPendingOutput = n
+        case "max_answer_bytes":
+            guard let n = Units.bytes(value), n >= 64 << 10 else { throw bad("a size of at least 64kB, such as 64MB") }
+            maxAnswerBytes = n
         case "regex_match_limit":
             guard let n = UInt32(value), n >= 1000 else { throw bad("a whole number from 1000 to 4294967295") }
             regexLimits.match = n

@@ -48,6 +48,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var currentTimedOut = false
     /// The cancellation of the request running on a worker now.
     private var current: Cancellation?
+    /// Whether that request is a batch of writes (the client leaving does not stop those).
+    private var currentIsWrite = false
+    /// The client shut its sending side: answer what it sent, then close.
+    private var inputClosed = false
+    /// Closing once the answers are written (`closeWhenDone`).
+    private var closing = false
+
+    /// How long a connection may take to finish at shutdown (its client reading
+    /// its last answers); then its request is stopped and it is closed.
+    static let shutdownGrace = TimeAmount.seconds(10)
 
     /// Stop reading when this many requests wait; resume below `lowWater`.
     static let maximumQueuedRequests = 4096
@@ -76,22 +86,39 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // The client read some of its answers: serve it again.
-        if context.channel.isWritable { drain(context: context) }
+        if context.channel.isWritable {
+            drain(context: context)
+            flushIfNeeded(context: context)
+        }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        // Nobody will read the answer: the request in progress may stop.
-        current?.cancel(.disconnected)
+        // Nobody will read the answer: a read in progress may stop. A write goes
+        // on: what it commits stays committed, answered or not.
+        if !currentIsWrite { current?.cancel(.disconnected) }
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            // Shutting down: answer what was received, read nothing more, then close.
+            // Shutting down: answer what was received, read nothing more, then
+            // close; a client that does not read its answers gets shutdownGrace.
             quiescing = true
             updateReading(context: context)
-            closeIfQuiesced(context: context)
+            closeWhenDone(context: context)
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: Self.shutdownGrace) {
+                let (handler, context) = bound.value
+                handler.current?.cancel(.shutdown)
+                context.close(promise: nil)
+            }
+            return
+        }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // `printf '...' | socat`: everything sent is answered, then the connection closes.
+            inputClosed = true
+            closeWhenDone(context: context)
             return
         }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
@@ -137,7 +164,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
         }
         updateReading(context: context)
-        closeIfQuiesced(context: context)
+        closeWhenDone(context: context)
     }
 
     /// Reads from the socket only while the queue and the unsent answers are
@@ -180,6 +207,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let timeout = StatementRunner.runsUnbounded(statements) ? .zero : state.config.requestTimeout
         let cancellation = Cancellation(limit: "request_timeout (\(timeout))")
         current = cancellation
+        currentIsWrite = writes
         // Handler and context belong to the event loop; the closures below run there.
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let timer: Scheduled<Void>? = timeout > .zero ? loop.scheduleTask(in: TimeAmount(timeout)) {
@@ -192,11 +220,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             handler.write(.error(cancellation.error), context: context)
             handler.flushIfNeeded(context: context)
         } : nil
-        (writes ? pools.writes : pools.reads).runIfActive(eventLoop: loop) {
-            writes
-                ? runner.runWrites(statements, session: session, cancellation: cancellation)
-                : [runner.run(statements[0], session: session, cancellation: cancellation)]
-        }.whenComplete { result in
+        let work: EventLoopFuture<[Reply]> = writes
+            ? pools.runWrite(space: session.space, eventLoop: loop) {
+                runner.runWrites(statements, session: session, cancellation: cancellation)
+            }
+            : pools.reads.runIfActive(eventLoop: loop) { [runner.run(statements[0], session: session, cancellation: cancellation)] }
+        work.whenComplete { result in
             let (handler, context) = bound.value
             timer?.cancel()
             let replies: [Reply] = switch result {
@@ -208,6 +237,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             handler.running = false
             handler.current = nil
+            handler.currentIsWrite = false
             if handler.currentTimedOut {
                 // The first statement was answered with ERR TIMEOUT; the others still get theirs.
                 for reply in replies.dropFirst() { handler.write(reply, context: context) }
@@ -235,10 +265,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
-    private func closeIfQuiesced(context: ChannelHandlerContext) {
-        guard quiescing, queue.isEmpty, !running else { return }
-        flushIfNeeded(context: context)
-        context.close(promise: nil)
+    /// Closes the connection once it is shutting down or its client stopped
+    /// sending, and every request is answered and every answer written.
+    private func closeWhenDone(context: ChannelHandlerContext) {
+        guard quiescing || inputClosed, queue.isEmpty, !running, !closing else { return }
+        closing = true
+        // Writes complete in order: once this one has, every answer before it went out.
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(pending ?? context.channel.allocator.buffer(capacity: 0)), promise: written)
+        pending = nil
+        written.futureResult.whenComplete { _ in context.close(promise: nil) }
     }
 
     private func record(_ statement: String, _ started: UInt64, failed: Bool) {

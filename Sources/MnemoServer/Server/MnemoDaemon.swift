@@ -83,16 +83,14 @@ public final class MnemoDaemon: Service, Sendable {
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                     }
                 }
-                .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
+                // A client that shuts its sending side still gets every answer
+                // (ConnectionHandler closes once they are written).
+                .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
                 // One read per readiness event: a client waiting for its answer
                 // sent everything there is, and a second read would only find
                 // nothing (a wasted system call per request). Pipelined requests
                 // still arrive many per read.
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
-                // Past max_pending_output of unsent answers the channel is not
-                // writable, and the connection waits for its client (backpressure).
-                .childChannelOption(ChannelOptions.writeBufferWaterMark,
-                                    value: .init(low: config.maxPendingOutput / 2, high: config.maxPendingOutput))
                 .childChannelInitializer { channel in
                     Self.initialize(channel, state: state, pools: pools)
                 }
@@ -159,6 +157,10 @@ public final class MnemoDaemon: Service, Sendable {
                 return
             }
             state.totalConnections.add(1, ordering: .relaxed)
+            // Past max_pending_output of unsent answers the channel is not
+            // writable, and the connection waits for its client (backpressure).
+            try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark,
+                                               value: .init(low: config.maxPendingOutput / 2, high: config.maxPendingOutput))
             try sync.addHandler(ConnectionRegistration(state: state, peer: peer))
             if config.idleTimeout > .zero {
                 try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(config.idleTimeout)))

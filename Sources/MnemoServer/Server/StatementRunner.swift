@@ -42,11 +42,14 @@ struct StatementRunner: Sendable {
     }
 
     /// Whether a statement may run longer than `request_timeout`: a
-    /// consolidation run or undo is bounded by its passes, not by a client's patience.
+    /// consolidation run or undo is bounded by its passes, and a backup by the
+    /// size of the space, not by a client's patience (a backup cannot be
+    /// stopped half way, so a deadline could only answer TIMEOUT for a copy
+    /// that is then made all the same).
     static func runsUnbounded(_ statements: [Statement]) -> Bool {
         guard statements.count == 1 else { return false }
         switch statements[0] {
-        case .consolidate, .undoConsolidation: return true
+        case .consolidate, .undoConsolidation, .backup: return true
         default: return false
         }
     }
@@ -74,7 +77,8 @@ struct StatementRunner: Sendable {
     /// The executor of a space's statements, with the daemon's shared state.
     private func executor(_ store: MemoryStore, cancellation: Cancellation) -> Executor {
         Executor(store: store, regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
-                 consolidation: state.consolidation, cancellation: cancellation)
+                 consolidation: state.consolidation, cancellation: cancellation,
+                 budget: AnswerBudget(limit: state.config.maxAnswerBytes))
     }
 
     /// Runs consecutive writes in one transaction (see `Executor.runWrites`),
