@@ -1,0 +1,6 @@
+// mnemo-fuzz: generated statements with hostile values, and raw bytes,
+// against a real mnemod (docs/operations.md, "Fuzzing").
+//
+//   swift build -c release --product mnemod && swift build -c release --product mnemo-fuzz
+//   .build/release/mnemo-fuzz --count 1000000 --seed 1
+MnemoFuzz.main()
