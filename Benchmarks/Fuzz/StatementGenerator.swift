@@ -42,6 +42,11 @@ struct StatementGenerator {
 
     /// The next statement, without its newline, and its kind (a name of `kinds`).
     mutating func next() -> (kind: String, text: String) {
+        // Now and then a line past the daemon's max_line (2 MB): ERR TOO_LARGE,
+        // and the connection must go on.
+        if largeEvery > 0, dice.oneIn(largeEvery * 4) {
+            return ("too long", "remember \"" + String(repeating: "x", count: 5 << 19) + "\"")
+        }
         // The statements on a whole space are drawn apart, at their own rate.
         if dice.oneIn(max(1, adminEvery / 3)) {
             let kind = dice.pick(["consolidate", "undo", "backup"])
