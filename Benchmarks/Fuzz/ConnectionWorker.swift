@@ -103,6 +103,11 @@ struct ConnectionWorker {
                         continue
                     }
                     tally.count(answer.code, kind: pending[head].kind)
+                    if answer.code == "TIMEOUT" {
+                        // Not a failure (the daemon answered), but a statement worth knowing about.
+                        let file = supervisor.saveFinding("timeout", pending[head].bytes, note: "ERR TIMEOUT \(answer.message)")
+                        print("ERR TIMEOUT for \(String(decoding: pending[head].bytes.prefix(200), as: UTF8.self).debugDescription)\n  saved to \(file)")
+                    }
                     if answer.code == "INTERNAL" {
                         let text = String(decoding: pending[head].bytes.prefix(300), as: UTF8.self)
                         let file = supervisor.saveFinding("internal", pending[head].bytes, note: "ERR INTERNAL \(answer.message)")

@@ -96,7 +96,8 @@ struct StatementGenerator {
         case "many atoms": return manyAtoms()
         case "deep nesting": return deepNesting()
         case "consolidate": return dice.percent(40) ? "consolidate dry run" : dice.pick(["consolidate", "consolidate dry", "consolidate now"])
-        case "undo": return "undo consolidation \(dice.percent(70) ? String(dice.within(1...40)) : number())"
+        // Runs are numbered per space from 1, and a space sees few of them.
+        case "undo": return "undo consolidation \(dice.percent(80) ? String(dice.within(1...4)) : number())"
         case "backup": return "backup to \(quoted(backupPath()))"
         default: return "ping"
         }

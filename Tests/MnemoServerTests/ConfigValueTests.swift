@@ -56,6 +56,26 @@ struct ConfigValueTests {
         #expect(!overflow)
     }
 
+    @Test("every key takes hostile values without trapping: a value is applied or refused with file:line")
+    func everyKeyHostileValues() throws {
+        let values = ["", " ", "0", "-0", "-1", "1e400", "nan", "inf", "-inf", "NaN", "99999999999999999999", "9223372036854775808",
+                      "18446744073709551616", "8388608TB", "99999999999999999999TB", "99999999999999999999d", "1e300d", "0.0000001us",
+                      "1.5.5", "..", ".", "0x10", "0777777777777", "٣", "½", "\u{0}", "\u{FEFF}1", "1 2", "'", "yes", "@", "@99999999999",
+                      "4294967296", "-4294967297", String(repeating: "9", count: 400), String(repeating: "a", count: 5000)]
+        let keys = DaemonConfig.keys.filter { !["rules_file", "space.<name>.read", "space.<name>.write"].contains($0) }
+            + ["space.x.read", "space.x.write", "space..read", "space.\u{0}.write"]
+        for key in keys {
+            for value in values {
+                var config = DaemonConfig()
+                do {
+                    try config.apply(key: key, value: value, file: "test.conf", line: 3)
+                } catch {
+                    #expect(error.description.hasPrefix("test.conf:3: "), "\(key) = \(value): \(error)")
+                }
+            }
+        }
+    }
+
     @Test("fractions of a microsecond are dropped, whole ones kept")
     func durationPrecision() {
         #expect(Units.duration("1.5us") == .microseconds(1))
