@@ -170,6 +170,12 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "MnemoClient"],
             path: "Benchmarks/ConsolidationScale"),
 
+        // A grammar-aware fuzzer: hostile statements and raw bytes against a real mnemod.
+        .executableTarget(
+            name: "mnemo-fuzz",
+            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/Fuzz"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),

@@ -36,10 +36,13 @@ public struct Argument: Hashable, Sendable {
 extension Value {
     /// The value as JSON text: an entity as its name, literals as themselves
     /// (a whole number without a fraction, a time in ISO 8601), a list as an array.
+    /// A number JSON cannot write (an infinity a store may hold from before the
+    /// language refused them) is `null`.
     public var jsonText: String {
         switch self {
         case .entity(_, let name): JSONString.quoted(name)
         case .literal(.text(let s)): JSONString.quoted(s)
+        case .literal(.number(let n)) where !n.isFinite: "null"
         case .literal(.number(let n)): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
         case .literal(.time(let t)): JSONString.quoted(t.iso8601)
         case .list(let items): "[" + items.map(\.jsonText).joined(separator: ",") + "]"

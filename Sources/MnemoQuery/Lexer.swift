@@ -245,6 +245,9 @@ public struct Lexer {
             throw error("invalid number '\(text(begin..<end))'", at: start)
         }
         guard let value = Double(written) else { throw error("invalid number '\(written)'", at: start) }
+        // `Double("1e400")` is infinity: refused here, so that no statement
+        // carries a number JSON cannot write (or a comparison cannot order).
+        guard value.isFinite else { throw error("number '\(written)' is out of range (at most about 1.8e308)", at: start) }
         return .number(value)
     }
 }

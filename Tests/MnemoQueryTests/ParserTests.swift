@@ -1,3 +1,4 @@
+import Foundation
 import MnemoModel
 import MnemoQuery
 import Testing
@@ -169,13 +170,29 @@ struct ParserTests {
 
     @Test("whole numbers past Int64, infinities and fractions are syntax errors, not traps")
     func numbersOutOfRange() throws {
-        for run in ["99999999999999999999", "1e300", "9223372036854775808", "1e400", "-1", "0", "1.5"] {
+        for run in ["99999999999999999999", "1e300", "9223372036854775808", "-1", "0", "1.5"] {
             #expect(syntaxError("undo consolidation \(run)")?.contains("expected a consolidation run number") == true, "\(run)")
         }
         #expect(try parse("undo consolidation 9007199254740992") == .undoConsolidation(1 << 53))
-        for limit in ["9223372036854775808", "1e300", "1e400", "-1e400", "100001", "2.5"] {
+        for limit in ["9223372036854775808", "1e300", "1.7976931348623157e308", "-1e300", "100001", "2.5"] {
             #expect(syntaxError("match a(?x) limit \(limit)")?.contains("limit must be a whole number from 1 to 100000") == true, "\(limit)")
             #expect(syntaxError("recall \"x\" limit \(limit)")?.contains("limit must be a whole number") == true, "\(limit)")
         }
+    }
+
+    @Test("a number literal past Double's range is a syntax error wherever it stands, not an infinity")
+    func numbersPastDouble() throws {
+        let statements = ["assert p(alice, %)", "persona alice set age = %", "match p(?x) where ?x > %", "undo consolidation %",
+                          "match p(?x) limit %", "remember \"x\" importance %", "history p(%)"]
+        for number in ["1e400", "-1e400", "1e99999", "1" + String(repeating: "0", count: 310)] {
+            for statement in statements {
+                let text = statement.replacingOccurrences(of: "%", with: number)
+                let message = syntaxError(text)
+                #expect(message?.contains("number '\(number)' is out of range") == true, "\(text): \(message ?? "parsed")")
+            }
+        }
+        // The largest finite values and the smallest ones (which round to 0 or a subnormal) still parse.
+        #expect(try parse("persona alice set age = 1.7976931348623157e308") != nil)
+        #expect(try parse("persona alice set age = 1e-400") == .personaSet(entity: "alice", attribute: "age", value: .double(0), from: nil))
     }
 }

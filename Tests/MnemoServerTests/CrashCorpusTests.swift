@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Every input in `Tests/CrashCorpus/` once crashed the daemon; each must now be
-/// answered, never with `ERR INTERNAL`, and leave the daemon serving.
+/// Every input in `Tests/CrashCorpus/` once crashed the daemon (or answered
+/// `ERR INTERNAL`, or a line that is not JSON); each must now be answered,
+/// never with `ERR INTERNAL`, with JSON lines only, and leave the daemon serving.
 @Suite("the crash corpus")
 struct CrashCorpusTests {
     static let directory = URL(fileURLWithPath: #filePath)
@@ -18,7 +19,7 @@ struct CrashCorpusTests {
         #expect(Self.inputs.count >= 2)
     }
 
-    @Test("every input is answered without INTERNAL and the daemon keeps serving")
+    @Test("every input is answered without INTERNAL, in JSON lines, and the daemon keeps serving")
     func replay() throws {
         let daemon = try Daemon(config: "max_line = 2MB\n")
         for file in Self.inputs {
@@ -32,6 +33,10 @@ struct CrashCorpusTests {
             for _ in 0..<answered {
                 let answer = try client.readAnswer()
                 #expect(answer.code != "INTERNAL", "\(file.lastPathComponent): \(answer)")
+                for line in answer.lines {
+                    let json = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
+                    #expect(json != nil, "\(file.lastPathComponent): an answer line is not JSON: \(line.prefix(300))")
+                }
             }
             #expect(try client.readAnswer().isPong, "\(file.lastPathComponent) left the daemon unable to answer")
         }

@@ -54,6 +54,27 @@ struct LifecycleTests {
         #expect(try client.request(long).code == "NOT_FOUND")
     }
 
+    @Test("SIGHUP with a value past its type's range is refused with file:line; the daemon keeps serving")
+    func reloadWithOverflowingValues() throws {
+        let daemon = try Daemon(config: "max_line = 1kB\n")
+        let client = try daemon.connect()
+        let long = "help " + String(repeating: "x", count: 2000)
+        // Each of these once reached a trapping conversion (Int64(Double), Int(Double)).
+        let values = ["request_timeout = 99999999999999999999d", "max_line = 8388608TB", "archive_min_age = 106751992d"]
+        for (i, line) in values.enumerated() {
+            try daemon.rewriteConfig("# reload \(i)\n\(line)\n")
+            daemon.signal(SIGHUP)
+            let key = line.prefix { $0 != " " }
+            let expected = "daemon.conf:2: invalid value for \(key)"
+            for _ in 0..<200 where !daemon.log.contains(expected) { usleep(20_000) }
+            #expect(daemon.log.contains(expected), "\(daemon.log)")
+            #expect(try client.request("ping").isPong)
+        }
+        #expect(daemon.process.isRunning)
+        // The running configuration stayed: max_line is still 1kB.
+        #expect(try client.request(long).code == "TOO_LARGE")
+    }
+
     @Test("a second daemon on the same data directory refuses, naming the first one's pid")
     func exclusiveDataDirectory() throws {
         let first = try Daemon()

@@ -19,6 +19,9 @@ public struct DaemonConfig: Sendable {
     public var maxClients = 1024
     /// `max_line`: the longest request line, in bytes.
     public var maxLine = 1 << 20
+    /// The largest `max_line` accepted: 1 GiB, far above any sane request and
+    /// far from overflowing the frame decoder's arithmetic.
+    public static let maximumLine = 1 << 30
     /// `idle_timeout`: close a connection silent this long; zero = never.
     public var idleTimeout: Duration = .zero
     /// `request_timeout`: answer `ERR TIMEOUT` for a request running longer; zero = never.
@@ -131,7 +134,7 @@ public struct DaemonConfig: Sendable {
             ConfigError(file: file, line: line, message: "invalid value for \(key): \"\(value)\" (expected \(expected))")
         }
         func duration(_ expected: String, positive: Bool = false) throws(ConfigError) -> Duration {
-            guard let d = Units.duration(value), !positive || d > .zero else { throw bad(expected) }
+            guard let d = Units.duration(value), !positive || d > .zero else { throw bad(expected + ", at most 100 years") }
             return d
         }
         func principals() throws(ConfigError) -> PrincipalSet {
@@ -153,13 +156,15 @@ public struct DaemonConfig: Sendable {
             guard let n = Int(value), n >= 1 else { throw bad("a whole number ≥ 1") }
             maxClients = n
         case "max_line":
-            guard let n = Units.bytes(value), n >= 64 else { throw bad("a size of at least 64 bytes, such as 1MB") }
+            guard let n = Units.bytes(value), (64...Self.maximumLine).contains(n) else {
+                throw bad("a size from 64 bytes to 1GB, such as 1MB")
+            }
             maxLine = n
         case "idle_timeout":
-            guard let d = Units.duration(value) else { throw bad("a duration such as 300s or 5min; 0 = never") }
+            guard let d = Units.duration(value) else { throw bad("a duration such as 300s or 5min, at most 100 years; 0 = never") }
             idleTimeout = d
         case "request_timeout":
-            guard let d = Units.duration(value) else { throw bad("a duration such as 30s; 0 = never") }
+            guard let d = Units.duration(value) else { throw bad("a duration such as 30s, at most 100 years; 0 = never") }
             requestTimeout = d
         case "worker_threads":
             guard let n = Int(value), (1...256).contains(n) else { throw bad("a whole number from 1 to 256") }
@@ -209,7 +214,7 @@ public struct DaemonConfig: Sendable {
             }
             rulesFile = resolved
         case "scene_gap":
-            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 30min") }
+            guard let d = Units.duration(value), d > .zero else { throw bad("a duration such as 30min, at most 100 years") }
             sceneGap = d
         case "scene_shift":
             guard let x = Double(value), (0...1).contains(x) else { throw bad("a number from 0 to 1") }
