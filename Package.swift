@@ -176,6 +176,14 @@ let package = Package(
             dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Fuzz"),
 
+        // Recall latency after a million recalls, the activation log folded and not.
+        .executableTarget(
+            name: "mnemo-bench-activation",
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ActivationLog"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),

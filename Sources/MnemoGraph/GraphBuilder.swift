@@ -76,12 +76,13 @@ struct Builder {
         try Self.forEachRow(db, "SELECT episode_id, from_time, to_time FROM episode_time") { row in
             if let n = dense(NodeID(.episode, row[0])) { storage.episodeTimes[n, default: []].append((row[1], row[2])) }
         }
-        try Self.forEachRow(db, "SELECT node_kind, node_id, at FROM activation") { row in
-            let letter: String = row[0]
-            if let kind = NodeKind(rawValue: Character(letter)), let n = dense(NodeID(kind, row[1])) {
-                storage.accesses[n, default: []].append(row[2])
-                storage.mostAccesses = max(storage.mostAccesses, storage.accesses[n]!.count)
+        try ReadContext(db: db).forEachAccess { node, access in
+            guard let n = dense(node) else { return }
+            switch access {
+            case .folded(let folded): storage.accesses[n, default: AccessHistory()].addFolded(folded)
+            case .exact(let at): storage.accesses[n, default: AccessHistory()].append(at)
             }
+            storage.mostAccesses = max(storage.mostAccesses, storage.accesses[n]!.count)
         }
         // Compressed rows: edges grouped by source; a pair linked twice (a speaker
         // who also mentions themself) keeps one edge with the larger weight.

@@ -64,8 +64,8 @@ public final class GraphIndex: Sendable {
         @usableFromInline var sceneEpisodes: [UInt32: [UInt32]] = [:]
         /// Each episode's scene.
         @usableFromInline var sceneOf: [UInt32: UInt32] = [:]
-        /// When each node was mentioned or recalled (µs), from the activation log.
-        @usableFromInline var accesses: [UInt32: [Int64]] = [:]
+        /// When each node was mentioned or recalled, from the activation log.
+        @usableFromInline var accesses: [UInt32: AccessHistory] = [:]
         /// The most accesses any one node has: bounds every base level.
         @usableFromInline var mostAccesses = 0
         /// The resolved time expressions of each episode, [from, to) in µs.
@@ -104,7 +104,7 @@ public final class GraphIndex: Sendable {
     public func recordAccess(_ nodes: [UInt32], at time: Int64) {
         storage.withLock { s in
             for n in nodes {
-                s.accesses[n, default: []].append(time)
+                s.accesses[n, default: AccessHistory()].append(time)
                 s.mostAccesses = max(s.mostAccesses, s.accesses[n]!.count)
             }
         }
@@ -214,19 +214,13 @@ public final class GraphIndex: Sendable {
         }
 
         /// ACT-R's base-level activation B = ln Σ (now − t)^(−d) over the node's
-        /// creation (its own time) and its mentions and recalls, ages in days.
-        /// (With the usual d = 0.5 the power is a square root: recall computes
-        /// this for every candidate, and `pow` was a third of its time.)
+        /// creation (its own time) and its mentions and recalls, ages in days,
+        /// older accesses folded (`AccessHistory`): at most
+        /// `AccessHistory.foldAbove` terms and one for the folded ones.
         @inlinable public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
-            let day = 86_400_000_000.0
-            let squareRoot = d == 0.5
-            func term(_ t: Int64) -> Double {
-                let age = max(Double(now - t) / day, 1.0 / 24)
-                return squareRoot ? 1 / age.squareRoot() : pow(age, -d)
-            }
-            var sum = term(storage.times[Int(n)])
+            var sum = AccessHistory.term(age: AccessHistory.days(now - storage.times[Int(n)]), decay: d)
             if !storage.accesses.isEmpty, let accesses = storage.accesses[n] {
-                for t in accesses { sum += term(t) }
+                sum += accesses.sum(now: now, decay: d)
             }
             return log(sum)
         }

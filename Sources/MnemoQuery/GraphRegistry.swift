@@ -125,9 +125,11 @@ public final class GraphRegistry: Sendable {
         guard first else { return }
         reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in
             guard let (store, events) = pending.withLock({ $0.removeValue(forKey: path) }) else { return }
-            try? store.write { w in
-                let insert = try w.db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
-                for (id, at) in events { try insert.execute(arguments: [String(id.kind.rawValue), id.number, at]) }
+            do {
+                try store.write { w in try w.recordRecalls(events.map { (node: $0.0, at: $0.1) }) }
+            } catch {
+                // The graph has them; the log misses these accesses until they recur.
+                warn("\(path): \(events.count) recalls not written to the activation log: \(error)")
             }
         }
     }

@@ -82,6 +82,7 @@ extension WriteContext {
             if !linked.contains(id) {
                 linked.append(id)
                 try mention.execute(arguments: [id, at.microseconds])
+                if cache.mentionDueCheck(id) { try foldActivationIfLong(NodeID(.entity, id)) }
             }
         }
         if let speakerID { try add(speakerID, "speaker") }

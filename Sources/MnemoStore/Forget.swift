@@ -60,7 +60,7 @@ extension WriteContext {
         redacted.formUnion(try clearSummaries(cascade.gone.summaries))
         for node in cascade.deleted {
             let letter = String(node.kind.rawValue)
-            try db.execute(sql: "DELETE FROM activation WHERE node_kind = ? AND node_id = ?", arguments: [letter, node.number])
+            try deleteActivation(node)
             try db.execute(sql: "DELETE FROM support WHERE (owner_kind = ?1 AND owner_id = ?2) OR (item_kind = ?1 AND item_id = ?2)",
                            arguments: [letter, node.number])
         }

@@ -104,7 +104,9 @@ public struct ReadContext {
     /// each row to it.
     public let budget: AnswerBudget
 
-    init(db: Database, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
+    /// Reads on a connection the caller already holds in a read transaction
+    /// (a layer that reads the store in bulk, like the graph build).
+    public init(db: Database, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
         self.db = db
         self.cancellation = cancellation
         self.budget = budget

@@ -1,3 +1,5 @@
+import MnemoModel
+
 /// Name → id look-ups the writer makes on every assertion, the display
 /// names of entities and scenes it answers with, the key of every fact and
 /// the sizes of the filler tables, kept in memory.
@@ -42,6 +44,19 @@ final class WriterCache: @unchecked Sendable {
     /// SQLite's `data_version` at the last write: it changes when another
     /// connection (another process) commits behind this cache's back.
     private var dataVersion: Int64?
+
+    /// Mentions of each entity since its activation log was last checked
+    /// for folding: the check reads the log, so it is made once every
+    /// `AccessHistory.exactKept` mentions. An estimate (a rollback does not
+    /// lower it): it decides when to look, never what is folded.
+    private var mentionsSinceCheck: [Int64: Int] = [:]
+
+    /// Counts a mention of an entity; true when its log is due a check.
+    func mentionDueCheck(_ entity: Int64) -> Bool {
+        let n = mentionsSinceCheck[entity, default: 0] + 1
+        mentionsSinceCheck[entity] = n < AccessHistory.exactKept ? n : 0
+        return n >= AccessHistory.exactKept
+    }
 
     func entity(_ norm: String) -> Int64? { entityIDs[norm] }
     func setEntity(_ norm: String, _ id: Int64) { entityIDs[norm] = id }

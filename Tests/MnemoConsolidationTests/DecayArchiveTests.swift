@@ -43,13 +43,35 @@ struct DecayArchiveTests {
         #expect(try !archived("episode", old))
     }
 
+    @Test("The pass folds every activation log down to exactKept rows, counting every access, and scores from the folded log")
+    func folds() throws {
+        let m = try Memory(at: "2023-01-01T00:00:00Z")
+        let often = try m.say("a note recalled every day", at: "2023-01-01T00:00:00Z", scene: "a")
+        let start = Timestamp(iso8601: "2023-01-02")!.microseconds
+        try m.store.write { w in
+            for day in 0..<300 {
+                try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
+                                 arguments: [often, start + Int64(day) * 86_400_000_000])
+            }
+        }
+        m.set("2024-01-01T00:00:00Z")
+        let counts = try m.accessCounts()
+        let report = try m.consolidate()
+        #expect(report.count("decay", "activation_rows_folded") == 300 - AccessHistory.exactKept)
+        #expect(try m.count("SELECT COUNT(*) FROM activation WHERE node_kind = 'e' AND node_id = \(often)") == AccessHistory.exactKept)
+        #expect(try m.accessCounts() == counts)
+        #expect(try !(m.sql("SELECT archived FROM episode WHERE id = ?", [often]) ?? true))
+        // Folded already: a second run folds nothing.
+        #expect(try m.consolidate().count("decay", "activation_rows_folded") == 0)
+    }
+
     @Test("Base-level activation follows ACT-R: more recent and more frequent is higher")
     func baseLevel() {
         let day: Int64 = 86_400_000_000
         let now = 1000 * day
-        let once = DecayArchive.baseLevel(created: now - 100 * day, accesses: [], now: now, decay: 0.5)
+        let once = DecayArchive.baseLevel(created: now - 100 * day, accesses: AccessHistory(), now: now, decay: 0.5)
         #expect(abs(once - (-0.5 * log(100.0))) < 1e-9)
-        #expect(DecayArchive.baseLevel(created: now - 100 * day, accesses: [now - day], now: now, decay: 0.5) > once)
-        #expect(DecayArchive.baseLevel(created: now - 10 * day, accesses: [], now: now, decay: 0.5) > once)
+        #expect(DecayArchive.baseLevel(created: now - 100 * day, accesses: AccessHistory(recent: [now - day]), now: now, decay: 0.5) > once)
+        #expect(DecayArchive.baseLevel(created: now - 10 * day, accesses: AccessHistory(), now: now, decay: 0.5) > once)
     }
 }

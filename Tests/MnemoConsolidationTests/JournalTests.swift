@@ -64,12 +64,13 @@ struct JournalTests {
     @Test("Undo restores exactly the state before the run")
     func undo() throws {
         let m = try busyMemory()
-        let before = try m.dump()
+        let before = try m.dump(), accessesBefore = try m.accessCounts()
         let run = try m.consolidate()
         #expect(try m.dump() != before)
         let undone = try m.consolidator.undo(run.run)
         #expect(undone.restored == run.changes)
         #expect(try m.dump() == before)
+        #expect(try m.accessCounts() == accessesBefore)
         #expect(try m.store.read { try Journal.runs($0) }.first?.status == "undone")
         // Undone twice: refused.
         #expect(mnemoError { try m.consolidator.undo(run.run) }?.code == .conflict)

@@ -64,11 +64,14 @@ final class Memory {
 
     /// Every row of every table of the memory (not the journal), in a fixed
     /// order: two dumps are equal exactly when the memories are.
+    /// Every row of the memory's tables, as text, but for the journal's own,
+    /// the full-text index's and the activation log's: the decay pass folds
+    /// the log, which no undo unfolds (`accessCounts` shows it loses no access).
     func dump() throws -> String {
         try store.read { r in
             let tables = try String.fetchAll(r.db, sql: """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consolidation_%'
-                AND name NOT LIKE 'episode_fts%' AND name != 'grdb_migrations' ORDER BY name
+                AND name NOT LIKE 'episode_fts%' AND name NOT LIKE 'activation%' AND name != 'grdb_migrations' ORDER BY name
                 """)
             var out = ""
             for table in tables {
@@ -77,6 +80,11 @@ final class Memory {
             }
             return out
         }
+    }
+
+    /// How many accesses the activation log holds for each node, folded ones included.
+    func accessCounts() throws -> [NodeID: Int] {
+        try store.read { r in try r.accessHistories().mapValues(\.count) }
     }
 }
 

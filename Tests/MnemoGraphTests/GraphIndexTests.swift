@@ -123,6 +123,39 @@ struct GraphIndexTests {
     }
 }
 
+@Suite("the graph's base levels from a folded activation log")
+struct FoldedBaseLevelTests {
+    @Test("a graph built after 2,000 recalls of a node, folded in the store, gives the exact base level within 1%; more recalls in memory stay within it too")
+    func foldedBaseLevel() throws {
+        let s = try ScratchStore()
+        let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "often recalled", at: t("2024-01-01"))).episodeID }
+        let node = NodeID(.episode, episode)
+        let start = t("2024-01-02").microseconds, hour: Int64 = 3_600_000_000
+        var times = (0..<2_000).map { start + Int64($0) * hour / 4 }
+        for batch in stride(from: 0, to: times.count, by: 50) {
+            try s.store.write { w in try w.recordRecalls(times[batch..<batch + 50].map { (node: node, at: $0) }) }
+        }
+        let rows = try s.store.read { r in try Int.fetchOne(r.db, sql: "SELECT count(*) FROM activation") ?? 0 }
+        #expect(rows <= AccessHistory.foldAbove)
+        let graph = try GraphIndex.build(from: s.store)
+        let n = try #require(graph.node(node))
+        func exact(_ now: Int64) -> Double {
+            log(([t("2024-01-01").microseconds] + times).reduce(0.0) { $0 + 1 / AccessHistory.days(now - $1).squareRoot() })
+        }
+        let now = t("2024-03-01").microseconds
+        let built = graph.withView { $0.baseLevel(n, now: now) }
+        #expect(abs(built - exact(now)) / abs(exact(now)) < 0.01, "built \(built), exact \(exact(now))")
+        // Recalls recorded in memory fold by the same rule.
+        for i in 0..<1_000 {
+            let at = t("2024-02-25").microseconds + Int64(i) * hour / 10
+            graph.recordAccess([n], at: at)
+            times.append(at)
+        }
+        let grown = graph.withView { $0.baseLevel(n, now: now) }
+        #expect(abs(grown - exact(now)) / abs(exact(now)) < 0.01, "grown \(grown), exact \(exact(now))")
+    }
+}
+
 /// A fixed-seed generator for the few random picks a test makes.
 struct SeededGenerator: RandomNumberGenerator {
     nonisolated(unsafe) static var shared = SeededGenerator()

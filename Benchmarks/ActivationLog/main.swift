@@ -1,0 +1,247 @@
+// The activation log after heavy read traffic (issue 16, item 7): recall
+// latency on a fresh store beside the same store after 1,000,000 recalls,
+// with the log folded as this build writes it and unfolded as the previous
+// build wrote it, each served by a real mnemod.
+//
+//   swift build -c release --product mnemod && swift build -c release --product mnemo-bench-activation
+//   .build/release/mnemo-bench-activation [--baseline-mnemod PATH] [--recalls 1000000] [--queries 2000]
+//
+// A synthetic memory (episodes, facts, entities in scenes) is written straight
+// into a space file. The recalls' results come from the daemon itself: a pool
+// of queries is recalled once on the fresh store, and the million recalls
+// draw from that pool with Zipf popularity (a few questions asked very often,
+// most rarely), each at its own time over the last 100 days, so a popular
+// episode is recalled over a hundred thousand times. Their activation rows are
+// written as reinforcement writes them: through `recordRecalls`, a batch at a
+// time (folded), or as the previous build's plain INSERTs (unfolded). Every
+// measurement serves a fresh copy of its store: recall reinforces what it
+// returns, so a store measured twice would not be the same store.
+import ArgumentParser
+import BenchmarkSupport
+import Foundation
+import GRDB
+import MnemoClient
+import MnemoModel
+import MnemoStore
+
+@main
+struct ActivationLogBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo-bench-activation",
+        abstract: "Recall latency on a fresh store and after a million recalls, the activation log folded and not.")
+
+    @Option(help: "Where the stores are built and kept between runs.")
+    var directory = "/tmp/mnemo-activation"
+    @Option(help: "Episodes in the synthetic memory.")
+    var episodes = 100_000
+    @Option(help: "Facts in the synthetic memory.")
+    var facts = 200_000
+    @Option(help: "Recalls whose activation rows are added.")
+    var recalls = 1_000_000
+    @Option(help: "Recalls measured on each store.")
+    var queries = 2_000
+    @Option(help: "Recalls written per batch (one reinforcement flush).")
+    var batch = 100
+    @Option(help: "The mnemod to measure (default: beside this program).")
+    var mnemod: String?
+    @Option(help: "A previous build's mnemod, measured on the unfolded store beside this one.")
+    var baselineMnemod: String?
+
+    func run() throws {
+        let binary = mnemod ?? DaemonUnderTest.defaultBinary
+        let fresh = directory + "/fresh"
+        if !FileManager.default.fileExists(atPath: fresh + "/spaces/default.sqlite") { try buildMemory(at: fresh) }
+        let pool = try queryPool()
+        let results = try recallResults(of: pool, store: fresh, binary: binary)
+        let events = recallEvents(results)
+        print("\(recalls) recalls drawn from \(pool.count) queries: \(events.count) activation rows; the most recalled node \(mostRecalled(events)) times")
+
+        let folded = directory + "/folded", unfolded = directory + "/unfolded"
+        let tFolded = try writeLog(events, from: fresh, to: folded, fold: true)
+        let tUnfolded = try writeLog(events, from: fresh, to: unfolded, fold: false)
+        print(String(format: "log written: folded in %.1f s, unfolded in %.1f s", tFolded, tUnfolded))
+
+        print("store                                  mnemod     file MiB  log rows  start s   recall p50   recall p99")
+        var runs: [(String, String, String)] = [
+            ("fresh", fresh, binary), ("after \(recalls) recalls, folded", folded, binary),
+            ("after \(recalls) recalls, unfolded", unfolded, binary),
+        ]
+        if let baselineMnemod { runs.append(("after \(recalls) recalls, unfolded", unfolded, baselineMnemod)) }
+        for (label, store, daemon) in runs {
+            let m = try measure(store: store, binary: daemon, pool: pool)
+            print(String(format: "%-38@ %-10@ %8.0f %9d %8.2f %9.3f ms %9.3f ms", label as NSString,
+                         (daemon == binary ? "this" : "baseline") as NSString, m.fileMiB, m.logRows, m.start, m.p50 * 1000, m.p99 * 1000))
+        }
+    }
+
+    // MARK: - The memory
+
+    static let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
+    static func word(_ i: Int) -> String {
+        var text = ""
+        for k in 0..<3 { text += syllables[(i >> (4 * k)) % 16] }
+        return text + String(i % 7)
+    }
+    static let vocabulary: [String] = (0..<4000).map(word)
+    var entities: Int { max(1, episodes / 5) }
+
+    func buildMemory(at path: String) throws {
+        try FileManager.default.createDirectory(atPath: path + "/spaces", withIntermediateDirectories: true)
+        var options = StoreOptions()
+        options.cacheSizeKiB = 256 * 1024
+        let store = try MemoryStore(path: path + "/spaces/default.sqlite", options: options)
+        var rng = SplitMix64(state: 1)
+        let t0 = monotonicSeconds()
+        var written = 0
+        while written < episodes {
+            try store.write { w in
+                for _ in 0..<1000 where written < episodes {
+                    let words = (0..<12).map { _ in Self.vocabulary[rng.next(Self.vocabulary.count)] }.joined(separator: " ")
+                    _ = try w.createEpisode(EpisodeInput(
+                        text: words, speaker: "person \(rng.next(entities))",
+                        at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
+                        scene: "scene \(written / 10)", mentions: ["person \(rng.next(entities))"]))
+                    written += 1
+                }
+            }
+        }
+        var asserted = 0
+        while asserted < facts {
+            try store.write { w in
+                for _ in 0..<1000 where asserted < facts {
+                    try w.assert(FactAssertion("relation_\(rng.next(20))",
+                        [Argument(.entity("person \(rng.next(entities))")), Argument(.entity("person \(rng.next(entities))"))],
+                        sources: [Int64(1 + rng.next(episodes))]))
+                    asserted += 1
+                }
+            }
+        }
+        try store.checkpoint()
+        print(String(format: "built %d episodes and %d facts in %.1f s", episodes, facts, monotonicSeconds() - t0))
+    }
+
+    // MARK: - The recalls
+
+    func queryPool() throws -> [String] {
+        var rng = SplitMix64(state: 99)
+        return (0..<queries).map { _ in
+            let words = (0..<3).map { _ in Self.vocabulary[rng.next(Self.vocabulary.count)] }.joined(separator: " ")
+            return rng.next(2) == 0 ? "recall \"\(words)\" limit 10" : "recall \"\(words) person \(rng.next(entities))\" limit 10"
+        }
+    }
+
+    /// What each query of the pool returns on the fresh store (ids like `e:17`).
+    func recallResults(of pool: [String], store: String, binary: String) throws -> [[NodeID]] {
+        try serving(store, binary: binary) { daemon in
+            let pattern = try NSRegularExpression(pattern: #""id":"([a-z]):([0-9]+)""#)
+            return try pool.map { statement in
+                let response = try daemon.connection.request(statement)
+                guard response.isOK else { throw ValidationError("\(statement): \(response.headerLine)") }
+                return response.lines.compactMap { line -> NodeID? in
+                    guard let m = pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+                          let kind = Range(m.range(at: 1), in: line).flatMap({ NodeKind(rawValue: line[$0].first!) }),
+                          let number = Range(m.range(at: 2), in: line).flatMap({ Int64(line[$0]) }) else { return nil }
+                    return NodeID(kind, number)
+                }
+            }
+        }
+    }
+
+    /// The activation rows of `recalls` recalls drawn from the pool with Zipf
+    /// popularity, oldest first, spread over the 100 days before now.
+    func recallEvents(_ results: [[NodeID]]) -> [(node: NodeID, at: Int64)] {
+        var cumulative: [Double] = []
+        var total = 0.0
+        for rank in 1...results.count {
+            total += 1 / Double(rank)
+            cumulative.append(total)
+        }
+        var rng = SplitMix64(state: 7)
+        let now = Timestamp.now().microseconds, span: Int64 = 100 * 86_400_000_000
+        var events: [(node: NodeID, at: Int64)] = []
+        events.reserveCapacity(recalls * 10)
+        for i in 0..<recalls {
+            let u = Double(rng.next() >> 11) / Double(1 << 53) * total
+            var low = 0, high = cumulative.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if cumulative[mid] < u { low = mid + 1 } else { high = mid }
+            }
+            let at = now - span + span * Int64(i) / Int64(recalls)
+            for node in results[low] { events.append((node, at)) }
+        }
+        return events
+    }
+
+    func mostRecalled(_ events: [(node: NodeID, at: Int64)]) -> Int {
+        var counts: [NodeID: Int] = [:]
+        for event in events { counts[event.node, default: 0] += 1 }
+        return counts.values.max() ?? 0
+    }
+
+    /// Copies the fresh store to `path` and adds the recalls' activation rows,
+    /// a batch of recalls per transaction. Returns the seconds it took.
+    func writeLog(_ events: [(node: NodeID, at: Int64)], from fresh: String, to path: String, fold: Bool) throws -> Double {
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path + "/spaces", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fresh + "/spaces/default.sqlite", toPath: path + "/spaces/default.sqlite")
+        let store = try MemoryStore(path: path + "/spaces/default.sqlite")
+        let perBatch = batch * (events.count / max(1, recalls))
+        let t0 = monotonicSeconds()
+        for start in stride(from: 0, to: events.count, by: max(1, perBatch)) {
+            let slice = Array(events[start..<min(events.count, start + perBatch)])
+            try store.write { w in
+                if fold {
+                    try w.recordRecalls(slice)
+                } else {
+                    let insert = try w.db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
+                    for (node, at) in slice { try insert.execute(arguments: [String(node.kind.rawValue), node.number, at]) }
+                }
+            }
+        }
+        try store.checkpoint()
+        return monotonicSeconds() - t0
+    }
+
+    // MARK: - Measuring
+
+    struct Measurement {
+        var fileMiB: Double, logRows: Int, start: Double, p50: Double, p99: Double
+    }
+
+    func measure(store: String, binary: String, pool: [String]) throws -> Measurement {
+        let file = store + "/spaces/default.sqlite"
+        let size = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
+        let rows = try DatabaseQueue(path: file).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM activation") ?? 0 }
+        return try serving(store, binary: binary) { daemon in
+            var rng = SplitMix64(state: 3)
+            var latencies: [Double] = []
+            for i in 0..<(queries + 100) {
+                let statement = pool[rng.next(pool.count)]
+                let t0 = monotonicSeconds()
+                let response = try daemon.connection.request(statement)
+                let elapsed = monotonicSeconds() - t0
+                guard response.isOK else { throw ValidationError("\(statement): \(response.headerLine)") }
+                if i >= 100 { latencies.append(elapsed) }
+            }
+            latencies.sort()
+            return Measurement(fileMiB: size, logRows: rows, start: daemon.startSeconds,
+                               p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99))
+        }
+    }
+
+    /// Runs `body` against a mnemod serving a fresh copy of the store at `path`.
+    func serving<T>(_ path: String, binary: String, _ body: (DaemonUnderTest) throws -> T) throws -> T {
+        let work = "/tmp/mnemo-activation-run-\(getpid())"
+        try? FileManager.default.removeItem(atPath: work)
+        try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path + "/spaces/default.sqlite", toPath: work + "/spaces/default.sqlite")
+        let daemon = try DaemonUnderTest(binary: binary, dataDirectory: work, socket: work + ".sock")
+        defer {
+            daemon.stop()
+            try? FileManager.default.removeItem(atPath: work)
+            try? FileManager.default.removeItem(atPath: work + ".sock")
+        }
+        return try body(daemon)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// When one node was mentioned or recalled, as ACT-R's base-level activation
+/// `B = ln Σ age^−d` needs it, in bounded space.
+///
+/// Every recall adds an access to each node it returns, so a node's exact
+/// history grows without end, and every base level computed from it costs one
+/// term per access. A history keeps its most recent accesses exactly
+/// (`recent`) and folds older ones into a few segments (`folded`), each a
+/// count and the span its accesses fell in, entering the sum as if spread
+/// evenly over that span: Petrov's hybrid approximation of the base-level
+/// equation ("A computationally efficient approximation of the base-level
+/// learning equation in ACT-R", 2006), which folds into one such segment.
+/// One segment misjudges bursts: a burst of recalls today folded together
+/// with a year of older ones counts as if spread over the year. So a history
+/// keeps up to `segmentLimit` segments, and past that merges the two adjacent
+/// ones whose merged span is smallest beside their age, where spreading
+/// changes the sum least.
+///
+/// The store's activation log (`activation`, `activation_folded`) and the
+/// recall graph fold by this one rule: past `foldAbove` exact accesses, all but
+/// the newest `exactKept` are folded.
+public struct AccessHistory: Sendable, Equatable {
+    /// Accesses a fold keeps exactly.
+    public static let exactKept = 16
+    /// Exact accesses a history may hold before it is folded.
+    public static let foldAbove = 2 * exactKept
+    /// Folded segments a history keeps at most.
+    public static let segmentLimit = 8
+
+    /// Accesses folded into a count: how many, and the oldest and newest of
+    /// them (µs).
+    public struct Folded: Sendable, Equatable {
+        public var count: Int
+        public var first: Int64
+        public var last: Int64
+
+        public init(count: Int, first: Int64, last: Int64) {
+            self.count = count
+            self.first = min(first, last)
+            self.last = max(first, last)
+        }
+
+        /// These accesses together with `other`.
+        public func merged(with other: Folded) -> Folded {
+            Folded(count: count + other.count, first: min(first, other.first), last: max(last, other.last))
+        }
+    }
+
+    /// The accesses kept exactly (µs), in the order they were added.
+    public private(set) var recent: [Int64]
+    /// The older accesses, folded: at most `segmentLimit` segments, oldest
+    /// first, no two beginning at the same time.
+    public private(set) var folded: [Folded]
+
+    public init(recent: [Int64] = [], folded: [Folded] = []) {
+        self.recent = recent
+        self.folded = []
+        for segment in folded { addFolded(segment) }
+    }
+
+    /// Every access the history stands for, folded ones included.
+    public var count: Int { recent.count + folded.reduce(0) { $0 + $1.count } }
+
+    /// Adds an access; past `foldAbove` exact accesses, folds all but the
+    /// newest `exactKept`.
+    public mutating func append(_ time: Int64) {
+        recent.append(time)
+        if recent.count > Self.foldAbove { fold(keeping: Self.exactKept) }
+    }
+
+    /// Adds accesses folded elsewhere (a row of `activation_folded`), merging
+    /// segments past `segmentLimit`.
+    public mutating func addFolded(_ segment: Folded) {
+        if let same = folded.firstIndex(where: { $0.first == segment.first }) {
+            folded[same] = folded[same].merged(with: segment)
+        } else {
+            folded.insert(segment, at: folded.firstIndex { $0.first > segment.first } ?? folded.endIndex)
+        }
+        while folded.count > Self.segmentLimit { mergeClosestSegments() }
+    }
+
+    /// Folds all exact accesses but the newest `k` into one new segment.
+    public mutating func fold(keeping k: Int) {
+        guard recent.count > k else { return }
+        recent.sort()
+        let older = recent[..<(recent.count - k)]
+        let segment = Folded(count: older.count, first: older.first!, last: older.last!)
+        recent.removeFirst(older.count)
+        addFolded(segment)
+    }
+
+    /// Merges the two adjacent segments whose merged span is smallest beside
+    /// the age of its newer end (ages from the newest access the history
+    /// holds, at least an hour).
+    private mutating func mergeClosestSegments() {
+        let newest = max(recent.max() ?? .min, folded.map(\.last).max() ?? .min)
+        var best = 0, bestCost = Double.infinity
+        for i in 0..<(folded.count - 1) {
+            let span = Double(max(folded[i + 1].last, folded[i].last) - folded[i].first)
+            let age = max(Double(newest - max(folded[i + 1].last, folded[i].last)), 3_600_000_000)
+            if span / age < bestCost { bestCost = span / age; best = i }
+        }
+        folded[best] = folded[best].merged(with: folded[best + 1])
+        folded.remove(at: best + 1)
+    }
+
+    /// Σ age^−d over the accesses (ages in days, at least an hour), folded
+    /// ones approximated as spread evenly over their segment.
+    @inlinable
+    public func sum(now: Int64, decay d: Double) -> Double {
+        var total = 0.0
+        for t in recent { total += Self.term(age: Self.days(now - t), decay: d) }
+        for segment in folded { total += Self.foldedSum(segment, now: now, decay: d) }
+        return total
+    }
+
+    /// An age in days, at least an hour (a memory is not infinitely fresh).
+    @inlinable
+    public static func days(_ microseconds: Int64) -> Double {
+        max(Double(microseconds) / 86_400_000_000, 1.0 / 24)
+    }
+
+    /// One access's term, age^−d (with the usual d = 0.5 a square root: recall
+    /// computes this for every candidate, and `pow` costs several times more).
+    @inlinable
+    public static func term(age: Double, decay d: Double) -> Double {
+        d == 0.5 ? 1 / age.squareRoot() : pow(age, -d)
+    }
+
+    /// `count` accesses spread evenly over ages [young, old]: count times the
+    /// mean of age^−d over that span,
+    /// `count · (old^(1−d) − young^(1−d)) / ((1−d)(old − young))`.
+    @inlinable
+    public static func foldedSum(_ folded: Folded, now: Int64, decay d: Double) -> Double {
+        let young = days(now - folded.last), old = days(now - folded.first)
+        let n = Double(folded.count)
+        guard old - young > 1e-9 else { return n * term(age: young, decay: d) }
+        if d == 0.5 { return n * 2 / (old.squareRoot() + young.squareRoot()) }
+        if abs(1 - d) < 1e-12 { return n * log(old / young) / (old - young) }
+        return n * (pow(old, 1 - d) - pow(young, 1 - d)) / ((1 - d) * (old - young))
+    }
+}

@@ -1,0 +1,127 @@
+import GRDB
+import MnemoModel
+
+/// The activation log: when each node was mentioned or recalled. Each node
+/// keeps its newest accesses as rows of `activation` and folds older ones
+/// into at most `AccessHistory.segmentLimit` rows of `activation_folded`
+/// (schema version 9), by the rule of `AccessHistory`: past
+/// `AccessHistory.foldAbove` rows, all but the newest
+/// `AccessHistory.exactKept` are folded. Read traffic so leaves each node a
+/// bounded log, however often it is recalled.
+extension WriteContext {
+    /// Records that recall returned these nodes at these times, and folds the
+    /// log of each of them that passed the bound.
+    public func recordRecalls(_ events: [(node: NodeID, at: Int64)]) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
+        var touched = Set<NodeID>()
+        for event in events {
+            try insert.execute(arguments: [String(event.node.kind.rawValue), event.node.number, event.at])
+            touched.insert(event.node)
+        }
+        for node in touched { try foldActivationIfLong(node) }
+    }
+
+    /// Folds a node's log if it holds more than `AccessHistory.foldAbove`
+    /// rows. Costs one look-up of at most `foldAbove + 1` index entries.
+    @discardableResult
+    public func foldActivationIfLong(_ node: NodeID) throws -> Bool {
+        let letter = String(node.kind.rawValue)
+        let past = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM activation WHERE node_kind = ? AND node_id = ? LIMIT 1 OFFSET ?
+            """), arguments: [letter, node.number, AccessHistory.foldAbove]) ?? false
+        guard past else { return false }
+        try foldActivation(letter, node.number)
+        return true
+    }
+
+    /// Folds the log of every node with more than `AccessHistory.exactKept`
+    /// rows (consolidation's decay pass), checking `checkCancelled` between
+    /// nodes. Returns how many rows it folded.
+    public func foldActivationLogs(checkCancelled: () throws -> Void = {}) throws -> Int {
+        let long = try Row.fetchAll(db, sql: """
+            SELECT node_kind, node_id FROM activation GROUP BY node_kind, node_id HAVING count(*) > ?
+            """, arguments: [AccessHistory.exactKept])
+        var folded = 0
+        for row in long {
+            try checkCancelled()
+            folded += try foldActivation(row[0], row[1])
+        }
+        return folded
+    }
+
+    /// Folds all of one node's rows but the newest `AccessHistory.exactKept`
+    /// into its `activation_folded` rows. Returns how many rows it folded.
+    @discardableResult
+    func foldActivation(_ letter: String, _ id: Int64) throws -> Int {
+        let exact = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT rowid, at FROM activation WHERE node_kind = ? AND node_id = ? ORDER BY at, rowid
+            """), arguments: [letter, id])
+        guard exact.count > AccessHistory.exactKept else { return 0 }
+        let older = exact[..<(exact.count - AccessHistory.exactKept)]
+        let segments = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ?
+            """), arguments: [letter, id]).map { AccessHistory.Folded(count: $0[0], first: $0[1], last: $0[2]) }
+        var history = AccessHistory(recent: exact[older.count...].map { $0[1] as Int64 }, folded: segments)
+        history.addFolded(AccessHistory.Folded(count: older.count, first: older.first![1], last: older.last![1]))
+
+        try db.cachedStatement(sql: "DELETE FROM activation_folded WHERE node_kind = ? AND node_id = ?").execute(arguments: [letter, id])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO activation_folded(node_kind, node_id, count, first_at, last_at) VALUES (?, ?, ?, ?, ?)
+            """)
+        for segment in history.folded { try insert.execute(arguments: [letter, id, segment.count, segment.first, segment.last]) }
+        let delete = try db.cachedStatement(sql: "DELETE FROM activation WHERE rowid = ?")
+        for row in older { try delete.execute(arguments: [row[0] as Int64]) }
+        return older.count
+    }
+
+    /// Removes a node's whole log (the node was forgotten).
+    func deleteActivation(_ node: NodeID) throws {
+        let letter = String(node.kind.rawValue)
+        try db.execute(sql: "DELETE FROM activation WHERE node_kind = ? AND node_id = ?", arguments: [letter, node.number])
+        try db.execute(sql: "DELETE FROM activation_folded WHERE node_kind = ? AND node_id = ?", arguments: [letter, node.number])
+    }
+}
+
+extension ReadContext {
+    /// The access history of every node of one kind (every node, without a
+    /// kind), folded rows included, by stored id.
+    public func accessHistories(kind: NodeKind? = nil) throws -> [NodeID: AccessHistory] {
+        var histories: [NodeID: AccessHistory] = [:]
+        try forEachAccess(kind: kind) { node, access in
+            switch access {
+            case .folded(let folded): histories[node, default: AccessHistory()].addFolded(folded)
+            case .exact(let at): histories[node, default: AccessHistory()].append(at)
+            }
+        }
+        return histories
+    }
+
+    /// One entry of the log: an access kept exactly, or a node's folded ones.
+    public enum Access {
+        case exact(Int64)
+        case folded(AccessHistory.Folded)
+    }
+
+    /// Calls `body` with every entry of the log (of one kind of node, if
+    /// given), one row at a time, each node's folded rows before its exact ones.
+    public func forEachAccess(kind: NodeKind? = nil, _ body: (NodeID, Access) throws -> Void) throws {
+        let filter = kind == nil ? "" : " WHERE node_kind = ?"
+        let arguments: StatementArguments = kind.map { [String($0.rawValue)] } ?? []
+        let folded = try Row.fetchCursor(db, sql: "SELECT node_kind, node_id, count, first_at, last_at FROM activation_folded" + filter,
+                                         arguments: arguments)
+        while let row = try folded.next() {
+            guard let node = Self.node(row[0], row[1]) else { continue }
+            try body(node, .folded(AccessHistory.Folded(count: row[2], first: row[3], last: row[4])))
+        }
+        let exact = try Row.fetchCursor(db, sql: "SELECT node_kind, node_id, at FROM activation" + filter, arguments: arguments)
+        while let row = try exact.next() {
+            guard let node = Self.node(row[0], row[1]) else { continue }
+            try body(node, .exact(row[2]))
+        }
+    }
+
+    private static func node(_ letter: String, _ id: Int64) -> NodeID? {
+        guard let character = letter.first, let kind = NodeKind(rawValue: character) else { return nil }
+        return NodeID(kind, id)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoStore
+import Testing
+
+@Suite("The activation log, folded")
+struct ActivationLogTests {
+    static let minute: Int64 = 60_000_000
+
+    /// A node's exact rows, and its folded segments oldest first.
+    func rows(_ s: TestStore, _ node: NodeID) throws -> (exact: Int, folded: [AccessHistory.Folded]) {
+        try s.store.read { r in
+            let letter = String(node.kind.rawValue)
+            let exact = try Int.fetchOne(r.db, sql: "SELECT count(*) FROM activation WHERE node_kind = ? AND node_id = ?",
+                                         arguments: [letter, node.number]) ?? 0
+            let segments = try Row.fetchAll(r.db, sql: """
+                SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ? ORDER BY first_at
+                """, arguments: [letter, node.number])
+            return (exact, segments.map { AccessHistory.Folded(count: $0[0], first: $0[1], last: $0[2]) })
+        }
+    }
+
+    @Test("1,000 recalls of one episode, written ten at a time as reinforcement does, leave at most foldAbove rows and count all 1,000")
+    func recallsFold() throws {
+        let s = try TestStore()
+        let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "a note")).episodeID }
+        let node = NodeID(.episode, episode)
+        let start = t("2020-01-01T00:00:00Z").microseconds
+        for batch in 0..<100 {
+            try s.store.write { w in
+                try w.recordRecalls((0..<10).map { (node: node, at: start + Int64(batch * 10 + $0) * Self.minute) })
+            }
+        }
+        let (exact, folded) = try rows(s, node)
+        #expect(exact <= AccessHistory.foldAbove && exact >= AccessHistory.exactKept)
+        #expect(exact + folded.reduce(0) { $0 + $1.count } == 1_000)
+        #expect(folded.count <= AccessHistory.segmentLimit)
+        #expect(folded.first?.first == start)
+        // The rows kept exactly are the newest.
+        let newestFolded = try #require(folded.last).last
+        let oldestExact = try s.store.read { r in
+            try Int64.fetchOne(r.db, sql: "SELECT min(at) FROM activation WHERE node_kind = 'e' AND node_id = ?", arguments: [episode])
+        }
+        #expect(try #require(oldestExact) > newestFolded)
+        // What the store reads back stands for every access.
+        let history = try s.store.read { r in try r.accessHistories(kind: .episode)[node] }
+        #expect(history?.count == 1_000)
+    }
+
+    @Test("An entity mentioned by 500 episodes keeps a bounded log, counting every mention")
+    func mentionsFold() throws {
+        let s = try TestStore()
+        try s.store.write { w in
+            for i in 0..<500 { _ = try w.createEpisode(EpisodeInput(text: "note \(i)", speaker: "ann", at: t("2020-01-01T00:00:00Z").adding(seconds: Int64(i) * 60))) }
+        }
+        let ann = try #require(try s.store.read { r in try Int64.fetchOne(r.db, sql: "SELECT id FROM entity WHERE name = 'ann'") })
+        let (exact, folded) = try rows(s, NodeID(.entity, ann))
+        #expect(exact <= AccessHistory.foldAbove + AccessHistory.exactKept)
+        #expect(exact + folded.reduce(0) { $0 + $1.count } == 500)
+        #expect(folded.count <= AccessHistory.segmentLimit)
+    }
+
+    @Test("foldActivationLogs folds every log longer than exactKept down to it")
+    func foldAll() throws {
+        let s = try TestStore()
+        let (a, b) = try s.store.write { w in
+            (try w.createEpisode(EpisodeInput(text: "one")).episodeID, try w.createEpisode(EpisodeInput(text: "two")).episodeID)
+        }
+        try s.store.write { w in
+            for i in 0..<30 { try w.db.execute(sql: "INSERT INTO activation VALUES ('e', ?, ?, 'recalled')", arguments: [a, Int64(i)]) }
+            for i in 0..<5 { try w.db.execute(sql: "INSERT INTO activation VALUES ('e', ?, ?, 'recalled')", arguments: [b, Int64(i)]) }
+        }
+        let folded = try s.store.write { w in try w.foldActivationLogs() }
+        #expect(folded == 30 - AccessHistory.exactKept)
+        #expect(try rows(s, NodeID(.episode, a)).exact == AccessHistory.exactKept)
+        #expect(try rows(s, NodeID(.episode, a)).folded == [AccessHistory.Folded(count: 14, first: 0, last: 13)])
+        #expect(try rows(s, NodeID(.episode, b)).exact == 5)
+        #expect(try rows(s, NodeID(.episode, b)).folded.isEmpty)
+    }
+
+    @Test("forget removes a node's folded accesses with its exact ones")
+    func forgetRemovesFolded() throws {
+        let s = try TestStore()
+        let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "a secret")).episodeID }
+        let node = NodeID(.episode, episode)
+        try s.store.write { w in try w.recordRecalls((0..<100).map { (node: node, at: Int64($0)) }) }
+        #expect(try !rows(s, node).folded.isEmpty)
+        _ = try s.store.write { w in try w.forget(node) }
+        let after = try rows(s, node)
+        #expect(after.exact == 0 && after.folded.isEmpty)
+    }
+}
