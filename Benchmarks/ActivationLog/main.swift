@@ -7,15 +7,18 @@
 //   .build/release/mnemo-bench-activation [--baseline-mnemod PATH] [--recalls 1000000] [--queries 2000]
 //
 // A synthetic memory (episodes, facts, entities in scenes) is written straight
-// into a space file. The recalls' results come from the daemon itself: a pool
-// of queries is recalled once on the fresh store, and the million recalls
-// draw from that pool with Zipf popularity (a few questions asked very often,
-// most rarely), each at its own time over the last 100 days, so a popular
-// episode is recalled over a hundred thousand times. Their activation rows are
-// written as reinforcement writes them: through `recordRecalls`, a batch at a
-// time (folded), or as the previous build's plain INSERTs (unfolded). Every
-// measurement serves a fresh copy of its store: recall reinforces what it
-// returns, so a store measured twice would not be the same store.
+// into a space file at schema version 8, which the previous build also reads.
+// The recalls' results come from the daemon itself: a pool of queries is
+// recalled once on the fresh store, and the million recalls draw from that pool
+// with Zipf popularity (a few questions asked very often, most rarely), each at
+// its own time over the last 100 days, so a popular episode is recalled over a
+// hundred thousand times. Their activation rows are written as reinforcement
+// writes them: through this build's `recordRecalls`, a batch of recalls at a
+// time (folded), or as the previous build's plain INSERTs (unfolded, version
+// 8). The measured recalls draw from the pool the same way. Every measurement
+// serves a fresh copy of its store (this build upgrades its copy to version 9):
+// recall reinforces what it returns, so a store measured twice would not be the
+// same store.
 import ArgumentParser
 import BenchmarkSupport
 import Foundation
@@ -49,11 +52,12 @@ struct ActivationLogBenchmark: ParsableCommand {
 
     func run() throws {
         let binary = mnemod ?? DaemonUnderTest.defaultBinary
-        let fresh = directory + "/fresh"
+        let fresh = directory + "/fresh-\(episodes)-\(facts)"
         if !FileManager.default.fileExists(atPath: fresh + "/spaces/default.sqlite") { try buildMemory(at: fresh) }
         let pool = try queryPool()
+        let popularity = Zipf(count: pool.count)
         let results = try recallResults(of: pool, store: fresh, binary: binary)
-        let events = recallEvents(results)
+        let events = recallEvents(results, popularity)
         print("\(recalls) recalls drawn from \(pool.count) queries: \(events.count) activation rows; the most recalled node \(mostRecalled(events)) times")
 
         let folded = directory + "/folded", unfolded = directory + "/unfolded"
@@ -61,16 +65,18 @@ struct ActivationLogBenchmark: ParsableCommand {
         let tUnfolded = try writeLog(events, from: fresh, to: unfolded, fold: false)
         print(String(format: "log written: folded in %.1f s, unfolded in %.1f s", tFolded, tUnfolded))
 
-        print("store                                  mnemod     file MiB  log rows  start s   recall p50   recall p99")
-        var runs: [(String, String, String)] = [
-            ("fresh", fresh, binary), ("after \(recalls) recalls, folded", folded, binary),
-            ("after \(recalls) recalls, unfolded", unfolded, binary),
-        ]
+        print("store                                  mnemod     file MiB  log rows  folded  start s   recall p50   recall p99")
+        var runs: [(String, String, String)] = [("fresh", fresh, binary)]
+        if let baselineMnemod { runs.append(("fresh", fresh, baselineMnemod)) }
+        runs.append(("after \(recalls) recalls, folded", folded, binary))
         if let baselineMnemod { runs.append(("after \(recalls) recalls, unfolded", unfolded, baselineMnemod)) }
+        // The upgrade: a previous build's log, served by this build.
+        runs.append(("after \(recalls) recalls, unfolded", unfolded, binary))
         for (label, store, daemon) in runs {
-            let m = try measure(store: store, binary: daemon, pool: pool)
-            print(String(format: "%-38@ %-10@ %8.0f %9d %8.2f %9.3f ms %9.3f ms", label as NSString,
-                         (daemon == binary ? "this" : "baseline") as NSString, m.fileMiB, m.logRows, m.start, m.p50 * 1000, m.p99 * 1000))
+            let m = try measure(store: store, binary: daemon, pool: pool, popularity: popularity)
+            print(String(format: "%-38@ %-10@ %8.0f %9d %7d %8.2f %9.3f ms %9.3f ms", label as NSString,
+                         (daemon == binary ? "this" : "baseline") as NSString, m.fileMiB, m.logRows, m.foldedRows, m.start,
+                         m.p50 * 1000, m.p99 * 1000))
         }
     }
 
@@ -87,7 +93,7 @@ struct ActivationLogBenchmark: ParsableCommand {
 
     func buildMemory(at path: String) throws {
         try FileManager.default.createDirectory(atPath: path + "/spaces", withIntermediateDirectories: true)
-        var options = StoreOptions()
+        var options = Self.versionEight
         options.cacheSizeKiB = 256 * 1024
         let store = try MemoryStore(path: path + "/spaces/default.sqlite", options: options)
         var rng = SplitMix64(state: 1)
@@ -120,6 +126,13 @@ struct ActivationLogBenchmark: ParsableCommand {
         print(String(format: "built %d episodes and %d facts in %.1f s", episodes, facts, monotonicSeconds() - t0))
     }
 
+    /// Options that keep a store at schema version 8, the previous build's.
+    static var versionEight: StoreOptions {
+        var options = StoreOptions()
+        options.migrateUpTo = 8
+        return options
+    }
+
     // MARK: - The recalls
 
     func queryPool() throws -> [String] {
@@ -147,28 +160,39 @@ struct ActivationLogBenchmark: ParsableCommand {
         }
     }
 
-    /// The activation rows of `recalls` recalls drawn from the pool with Zipf
-    /// popularity, oldest first, spread over the 100 days before now.
-    func recallEvents(_ results: [[NodeID]]) -> [(node: NodeID, at: Int64)] {
+    /// Zipf popularity over a pool: the query of rank r is drawn with weight 1/r.
+    struct Zipf {
         var cumulative: [Double] = []
-        var total = 0.0
-        for rank in 1...results.count {
-            total += 1 / Double(rank)
-            cumulative.append(total)
+
+        init(count: Int) {
+            var total = 0.0
+            for rank in 1...max(1, count) {
+                total += 1 / Double(rank)
+                cumulative.append(total)
+            }
         }
-        var rng = SplitMix64(state: 7)
-        let now = Timestamp.now().microseconds, span: Int64 = 100 * 86_400_000_000
-        var events: [(node: NodeID, at: Int64)] = []
-        events.reserveCapacity(recalls * 10)
-        for i in 0..<recalls {
-            let u = Double(rng.next() >> 11) / Double(1 << 53) * total
+
+        func draw(_ rng: inout SplitMix64) -> Int {
+            let u = Double(rng.next() >> 11) / Double(1 << 53) * cumulative.last!
             var low = 0, high = cumulative.count - 1
             while low < high {
                 let mid = (low + high) / 2
                 if cumulative[mid] < u { low = mid + 1 } else { high = mid }
             }
-            let at = now - span + span * Int64(i) / Int64(recalls)
-            for node in results[low] { events.append((node, at)) }
+            return low
+        }
+    }
+
+    /// The activation rows of `recalls` recalls drawn from the pool, oldest
+    /// first, spread over the 100 days before now.
+    func recallEvents(_ results: [[NodeID]], _ popularity: Zipf) -> [(node: NodeID, at: Int64)] {
+        var rng = SplitMix64(state: 7)
+        let now = Double(Timestamp.now().microseconds), span = 100 * 86_400_000_000.0
+        var events: [(node: NodeID, at: Int64)] = []
+        events.reserveCapacity(recalls * 10)
+        for i in 0..<recalls {
+            let at = Int64(now - span + span * Double(i) / Double(recalls))
+            for node in results[popularity.draw(&rng)] { events.append((node, at)) }
         }
         return events
     }
@@ -185,10 +209,10 @@ struct ActivationLogBenchmark: ParsableCommand {
         try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.createDirectory(atPath: path + "/spaces", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: fresh + "/spaces/default.sqlite", toPath: path + "/spaces/default.sqlite")
-        let store = try MemoryStore(path: path + "/spaces/default.sqlite")
-        let perBatch = batch * (events.count / max(1, recalls))
+        let store = try MemoryStore(path: path + "/spaces/default.sqlite", options: fold ? StoreOptions() : Self.versionEight)
+        let perBatch = max(1, batch * events.count / max(1, recalls))
         let t0 = monotonicSeconds()
-        for start in stride(from: 0, to: events.count, by: max(1, perBatch)) {
+        for start in stride(from: 0, to: events.count, by: perBatch) {
             let slice = Array(events[start..<min(events.count, start + perBatch)])
             try store.write { w in
                 if fold {
@@ -206,18 +230,21 @@ struct ActivationLogBenchmark: ParsableCommand {
     // MARK: - Measuring
 
     struct Measurement {
-        var fileMiB: Double, logRows: Int, start: Double, p50: Double, p99: Double
+        var fileMiB: Double, logRows: Int, foldedRows: Int, start: Double, p50: Double, p99: Double
     }
 
-    func measure(store: String, binary: String, pool: [String]) throws -> Measurement {
+    func measure(store: String, binary: String, pool: [String], popularity: Zipf) throws -> Measurement {
         let file = store + "/spaces/default.sqlite"
         let size = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
-        let rows = try DatabaseQueue(path: file).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM activation") ?? 0 }
+        let (rows, folded) = try DatabaseQueue(path: file).read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM activation") ?? 0,
+             try db.tableExists("activation_folded") ? Int.fetchOne(db, sql: "SELECT count(*) FROM activation_folded") ?? 0 : 0)
+        }
         return try serving(store, binary: binary) { daemon in
             var rng = SplitMix64(state: 3)
             var latencies: [Double] = []
             for i in 0..<(queries + 100) {
-                let statement = pool[rng.next(pool.count)]
+                let statement = pool[popularity.draw(&rng)]
                 let t0 = monotonicSeconds()
                 let response = try daemon.connection.request(statement)
                 let elapsed = monotonicSeconds() - t0
@@ -225,7 +252,7 @@ struct ActivationLogBenchmark: ParsableCommand {
                 if i >= 100 { latencies.append(elapsed) }
             }
             latencies.sort()
-            return Measurement(fileMiB: size, logRows: rows, start: daemon.startSeconds,
+            return Measurement(fileMiB: size, logRows: rows, foldedRows: folded, start: daemon.startSeconds,
                                p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99))
         }
     }

@@ -3,6 +3,9 @@
 // (issue 16, item 4), on a synthetic memory written straight into a space's
 // SQLite file and served by a real mnemod. Measured twice: with recall on the
 // network threads (`recall_inline = yes`, the default) and on workers (`no`).
+// Then a client that pipelines 1,000 large answers and reads none of them
+// (item 2): the daemon's resident memory before and at its largest meanwhile,
+// and `ping` latency from another client.
 //
 //   swift build -c release --product mnemo-bench-ping && swift build -c release --product mnemod
 //   .build/release/mnemo-bench-ping [--dir /tmp/mnemo-ping] [--episodes N] [--facts N] [--pings N] [--mnemod PATH]
@@ -172,8 +175,88 @@ func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCoun
                  load.failures.load(ordering: .relaxed)))
 }
 
+/// The resident memory of a process, in bytes (`VmRSS` of /proc/PID/status).
+func residentBytes(_ pid: Int32) -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kB = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kB * 1024
+}
+
+func runNonReader(storePath: String, mnemod: String, pings: Int) throws {
+    let work = "/tmp/mnemo-ping-run-\(getpid())"
+    try? FileManager.default.removeItem(atPath: work)
+    try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: storePath, toPath: work + "/spaces/default.sqlite")
+    let socket = "/tmp/mnemo-ping-\(getpid()).sock"
+    let daemon = try DaemonUnderTest(binary: mnemod, dataDirectory: work, socket: socket)
+    defer {
+        daemon.stop()
+        try? FileManager.default.removeItem(atPath: work)
+    }
+    let pid = daemon.process.processIdentifier
+    let query = "match relation_0(?a, ?b) limit 10000"
+    let one = try daemon.connection.request(query)
+    guard one.isOK else { throw Failure(description: "\(query): \(one.headerLine)") }
+    let answerBytes = one.lines.reduce(0) { $0 + $1.utf8.count + 1 }
+    let idle = try measurePings(daemon.connection, count: pings)
+    let before = residentBytes(pid)
+
+    // 1,000 answers asked for, none read: the client only sends.
+    let fd = socket.withCString { path -> Int32 in
+        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = UnsafeRawBufferPointer(start: path, count: strlen(path))
+            raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(raw.count - 1)))
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return connected == 0 ? fd : -1
+    }
+    guard fd >= 0 else { throw Failure(description: "cannot connect a second client") }
+    defer {
+        close(fd)
+        try? FileManager.default.removeItem(atPath: socket)
+    }
+    // Sends until all is sent or the socket fails; blocks while the daemon does not read.
+    let sender = Thread {
+        let lines = Array(String(repeating: query + "\n", count: 1000).utf8)
+        var sent = 0
+        while sent < lines.count {
+            let n = lines[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+    sender.start()
+    let largest = Atomic<Int>(before)
+    let sampling = Atomic<Bool>(true)
+    let sampler = Thread {
+        while sampling.load(ordering: .relaxed) {
+            largest.max(residentBytes(pid), ordering: .relaxed)
+            usleep(5_000)
+        }
+    }
+    sampler.start()
+    usleep(500_000)
+    let meanwhile = try measurePings(daemon.connection, count: pings)
+    sampling.store(false, ordering: .relaxed)
+    usleep(20_000)
+    print(String(format: "a client asks for 1,000 answers of %.1f MB (%.1f GB in all) and reads none:", Double(answerBytes) / 1e6,
+                 Double(answerBytes) * 1000 / 1e9))
+    print(String(format: "                    mnemod resident memory %.1f MiB before, at most %.1f MiB meanwhile (+%.1f MiB)",
+                 Double(before) / 1_048_576, Double(largest.load(ordering: .relaxed)) / 1_048_576,
+                 Double(largest.load(ordering: .relaxed) - before) / 1_048_576))
+    print("                    idle ping:   \(idle.summary)")
+    print("                    ping meanwhile: \(meanwhile.summary)")
+}
+
 print("ping latency over the socket, \(pings) pings each, \(episodeCount) episodes and \(factCount) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
 for inline in [true, false] {
     try run(inline: inline, storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings,
             entityCount: entityCount, vocabulary: vocabulary)
 }
+try runNonReader(storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings)

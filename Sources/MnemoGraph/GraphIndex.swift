@@ -206,9 +206,10 @@ public final class GraphIndex: Sendable {
             return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { list[$0] }
         }
 
-        /// No node's base level (below) is higher: every term is at most
-        /// 24^d (ages count as at least an hour), and no node has more terms
-        /// than its creation plus the most accesses of any node.
+        /// No node's base level (below) is higher: every access adds at most
+        /// 24^d (ages count as at least an hour; a folded one adds a mean of
+        /// such terms), and no node has more accesses than its creation plus
+        /// the most accesses of any node, folded ones counted.
         @inlinable public func baseLevelBound(decay d: Double = 0.5) -> Double {
             log((d == 0.5 ? Double(24).squareRoot() : pow(24, d)) * Double(1 + storage.mostAccesses))
         }
@@ -216,7 +217,8 @@ public final class GraphIndex: Sendable {
         /// ACT-R's base-level activation B = ln Σ (now − t)^(−d) over the node's
         /// creation (its own time) and its mentions and recalls, ages in days,
         /// older accesses folded (`AccessHistory`): at most
-        /// `AccessHistory.foldAbove` terms and one for the folded ones.
+        /// `AccessHistory.foldAbove` exact terms and `AccessHistory.segmentLimit`
+        /// folded ones.
         @inlinable public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
             var sum = AccessHistory.term(age: AccessHistory.days(now - storage.times[Int(n)]), decay: d)
             if !storage.accesses.isEmpty, let accesses = storage.accesses[n] {

@@ -13,13 +13,16 @@ import Foundation
 /// learning equation in ACT-R", 2006), which folds into one such segment.
 /// One segment misjudges bursts: a burst of recalls today folded together
 /// with a year of older ones counts as if spread over the year. So a history
-/// keeps up to `segmentLimit` segments, and past that merges the two adjacent
-/// ones whose merged span is smallest beside their age, where spreading
-/// changes the sum least.
+/// keeps up to `segmentLimit` segments: a fold adds each access it folds as a
+/// segment of its own, oldest first, and past the limit the two adjacent
+/// segments whose merged span is smallest beside their age are merged, where
+/// spreading changes the sum least. A late access from long ago so never
+/// stretches a segment of today's accesses over the months between.
 ///
 /// The store's activation log (`activation`, `activation_folded`) and the
-/// recall graph fold by this one rule: past `foldAbove` exact accesses, all but
-/// the newest `exactKept` are folded.
+/// recall graph fold alike: past `foldAbove` exact accesses, all but the newest
+/// `exactKept` are folded (the store when it writes a node's log, the graph
+/// as accesses come).
 public struct AccessHistory: Sendable, Equatable {
     /// Accesses a fold keeps exactly.
     public static let exactKept = 16
@@ -47,7 +50,7 @@ public struct AccessHistory: Sendable, Equatable {
         }
     }
 
-    /// The accesses kept exactly (µs), in the order they were added.
+    /// The accesses kept exactly (µs), in no particular order.
     public private(set) var recent: [Int64]
     /// The older accesses, folded: at most `segmentLimit` segments, oldest
     /// first, no two beginning at the same time.
@@ -80,26 +83,26 @@ public struct AccessHistory: Sendable, Equatable {
         while folded.count > Self.segmentLimit { mergeClosestSegments() }
     }
 
-    /// Folds all exact accesses but the newest `k` into one new segment.
+    /// Folds all exact accesses but the newest `k`, oldest first, each
+    /// added as a segment of its own (`addFolded` merges them).
     public mutating func fold(keeping k: Int) {
         guard recent.count > k else { return }
         recent.sort()
-        let older = recent[..<(recent.count - k)]
-        let segment = Folded(count: older.count, first: older.first!, last: older.last!)
+        let older = Array(recent[..<(recent.count - k)])
         recent.removeFirst(older.count)
-        addFolded(segment)
+        for t in older { addFolded(Folded(count: 1, first: t, last: t)) }
     }
 
     /// Merges the two adjacent segments whose merged span is smallest beside
     /// the age of its newer end (ages from the newest access the history
     /// holds, at least an hour).
     private mutating func mergeClosestSegments() {
-        let newest = max(recent.max() ?? .min, folded.map(\.last).max() ?? .min)
+        let newest = Double(max(recent.max() ?? .min, folded.map(\.last).max() ?? .min))
         var best = 0, bestCost = Double.infinity
         for i in 0..<(folded.count - 1) {
-            let span = Double(max(folded[i + 1].last, folded[i].last) - folded[i].first)
-            let age = max(Double(newest - max(folded[i + 1].last, folded[i].last)), 3_600_000_000)
-            if span / age < bestCost { bestCost = span / age; best = i }
+            let end = Double(max(folded[i + 1].last, folded[i].last))
+            let cost = (end - Double(folded[i].first)) / max(newest - end, 3_600_000_000)
+            if cost < bestCost { bestCost = cost; best = i }
         }
         folded[best] = folded[best].merged(with: folded[best + 1])
         folded.remove(at: best + 1)
@@ -130,14 +133,20 @@ public struct AccessHistory: Sendable, Equatable {
 
     /// `count` accesses spread evenly over ages [young, old]: count times the
     /// mean of age^−d over that span,
-    /// `count · (old^(1−d) − young^(1−d)) / ((1−d)(old − young))`.
+    /// `count · (old^(1−d) − young^(1−d)) / ((1−d)(old − young))`, computed as
+    /// `count · young^−d · expm1((1−d)·L) / ((1−d)·x)` with `x = old/young − 1`
+    /// and `L = log1p(x)`, which stays exact as d nears 1 (where the plain
+    /// form subtracts two nearly equal powers), and kept between the terms
+    /// of the span's two ends, as a mean must be.
     @inlinable
     public static func foldedSum(_ folded: Folded, now: Int64, decay d: Double) -> Double {
         let young = days(now - folded.last), old = days(now - folded.first)
         let n = Double(folded.count)
         guard old - young > 1e-9 else { return n * term(age: young, decay: d) }
         if d == 0.5 { return n * 2 / (old.squareRoot() + young.squareRoot()) }
-        if abs(1 - d) < 1e-12 { return n * log(old / young) / (old - young) }
-        return n * (pow(old, 1 - d) - pow(young, 1 - d)) / ((1 - d) * (old - young))
+        let x = (old - young) / young, L = log1p(x), e = 1 - d
+        let mean = abs(e * L) < 1e-12 ? L / x : expm1(e * L) / (e * x)
+        let highest = term(age: young, decay: d), lowest = term(age: old, decay: d)
+        return n * min(max(highest * mean, lowest), highest)
     }
 }

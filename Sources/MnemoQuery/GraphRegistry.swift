@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MnemoGraph
 import MnemoModel
 import MnemoStore
@@ -128,11 +129,24 @@ public final class GraphRegistry: Sendable {
             do {
                 try store.write { w in try w.recordRecalls(events.map { (node: $0.0, at: $0.1) }) }
             } catch {
-                // The graph has them; the log misses these accesses until they recur.
-                warn("\(path): \(events.count) recalls not written to the activation log: \(error)")
+                // The graph has them; the log misses them. Said at most once a
+                // minute per space (on a full disk every flush fails).
+                let missed = unlogged.withLock { all -> Int? in
+                    var entry = all[path] ?? (missed: 0, lastWarned: .distantPast)
+                    entry.missed += events.count
+                    defer { all[path] = entry }
+                    guard Date().timeIntervalSince(entry.lastWarned) >= 60 else { return nil }
+                    defer { entry = (0, Date()) }
+                    return entry.missed
+                }
+                if let missed {
+                    warn("\(path): \(missed) recalls not written to the activation log (\(error)); the graph has them until a restart")
+                }
             }
         }
     }
 
     private let pending = Mutex<[String: (store: MemoryStore, events: [(NodeID, Int64)])]>([:])
+    /// Per space, recalls the activation log missed since the last warning, and when that was.
+    private let unlogged = Mutex<[String: (missed: Int, lastWarned: Date)]>([:])
 }

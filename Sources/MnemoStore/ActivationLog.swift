@@ -11,14 +11,16 @@ import MnemoModel
 extension WriteContext {
     /// Records that recall returned these nodes at these times, and folds the
     /// log of each of them that passed the bound.
+    /// A node forgotten since the recall is skipped: its log went with it.
     public func recordRecalls(_ events: [(node: NodeID, at: Int64)]) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
-        var touched = Set<NodeID>()
+        var exists: [NodeID: Bool] = [:]
         for event in events {
+            if exists[event.node] == nil { exists[event.node] = try reader.exists(event.node.kind, event.node.number) }
+            guard exists[event.node] == true else { continue }
             try insert.execute(arguments: [String(event.node.kind.rawValue), event.node.number, event.at])
-            touched.insert(event.node)
         }
-        for node in touched { try foldActivationIfLong(node) }
+        for (node, present) in exists where present { try foldActivationIfLong(node) }
     }
 
     /// Folds a node's log if it holds more than `AccessHistory.foldAbove`
@@ -50,28 +52,38 @@ extension WriteContext {
     }
 
     /// Folds all of one node's rows but the newest `AccessHistory.exactKept`
-    /// into its `activation_folded` rows. Returns how many rows it folded.
+    /// into its `activation_folded` rows, as `AccessHistory.fold` folds: the
+    /// older rows are read oldest first, one at a time, and deleted by one
+    /// ranged statement (a log written before folding existed may hold a
+    /// million rows). Returns how many rows it folded.
     @discardableResult
     func foldActivation(_ letter: String, _ id: Int64) throws -> Int {
-        let exact = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT rowid, at FROM activation WHERE node_kind = ? AND node_id = ? ORDER BY at, rowid
-            """), arguments: [letter, id])
-        guard exact.count > AccessHistory.exactKept else { return 0 }
-        let older = exact[..<(exact.count - AccessHistory.exactKept)]
+        let kept = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT at, rowid FROM activation WHERE node_kind = ? AND node_id = ? ORDER BY at DESC, rowid DESC LIMIT ?
+            """), arguments: [letter, id, AccessHistory.exactKept])
+        guard kept.count == AccessHistory.exactKept, let boundary = kept.last else { return 0 }
         let segments = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ?
             """), arguments: [letter, id]).map { AccessHistory.Folded(count: $0[0], first: $0[1], last: $0[2]) }
-        var history = AccessHistory(recent: exact[older.count...].map { $0[1] as Int64 }, folded: segments)
-        history.addFolded(AccessHistory.Folded(count: older.count, first: older.first![1], last: older.last![1]))
-
+        var history = AccessHistory(recent: kept.map { $0[0] as Int64 }, folded: segments)
+        // The older rows: those before the oldest kept one, in (at, rowid) order.
+        let older = "node_kind = ?1 AND node_id = ?2 AND (at, rowid) < (?3, ?4)"
+        let arguments: StatementArguments = [letter, id, boundary[0] as Int64, boundary[1] as Int64]
+        var folded = 0
+        let times = try Int64.fetchCursor(db.cachedStatement(sql: "SELECT at FROM activation WHERE \(older) ORDER BY at, rowid"),
+                                          arguments: arguments)
+        while let t = try times.next() {
+            history.addFolded(AccessHistory.Folded(count: 1, first: t, last: t))
+            folded += 1
+        }
+        guard folded > 0 else { return 0 }
         try db.cachedStatement(sql: "DELETE FROM activation_folded WHERE node_kind = ? AND node_id = ?").execute(arguments: [letter, id])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO activation_folded(node_kind, node_id, count, first_at, last_at) VALUES (?, ?, ?, ?, ?)
             """)
         for segment in history.folded { try insert.execute(arguments: [letter, id, segment.count, segment.first, segment.last]) }
-        let delete = try db.cachedStatement(sql: "DELETE FROM activation WHERE rowid = ?")
-        for row in older { try delete.execute(arguments: [row[0] as Int64]) }
-        return older.count
+        try db.cachedStatement(sql: "DELETE FROM activation WHERE \(older)").execute(arguments: arguments)
+        return folded
     }
 
     /// Removes a node's whole log (the node was forgotten).

@@ -47,15 +47,20 @@ final class WriterCache: @unchecked Sendable {
 
     /// Mentions of each entity since its activation log was last checked
     /// for folding: the check reads the log, so it is made once every
-    /// `AccessHistory.exactKept` mentions. An estimate (a rollback does not
-    /// lower it): it decides when to look, never what is folded.
+    /// `AccessHistory.exactKept` mentions. An entity not counted here is due
+    /// at once, so a log holds at most `foldAbove + exactKept - 1` rows after
+    /// any write, across restarts and rollbacks (which drop the counts).
     private var mentionsSinceCheck: [Int64: Int] = [:]
 
     /// Counts a mention of an entity; true when its log is due a check.
     func mentionDueCheck(_ entity: Int64) -> Bool {
-        let n = mentionsSinceCheck[entity, default: 0] + 1
-        mentionsSinceCheck[entity] = n < AccessHistory.exactKept ? n : 0
-        return n >= AccessHistory.exactKept
+        guard let n = mentionsSinceCheck[entity] else {
+            mentionsSinceCheck[entity] = 0
+            return true
+        }
+        let due = n + 1 >= AccessHistory.exactKept
+        mentionsSinceCheck[entity] = due ? 0 : n + 1
+        return due
     }
 
     func entity(_ norm: String) -> Int64? { entityIDs[norm] }
@@ -134,6 +139,7 @@ final class WriterCache: @unchecked Sendable {
         sceneTitles.removeAll()
         recentFillers = nil
         listedBlocks.removeAll()
+        mentionsSinceCheck.removeAll()
         if keys { factKeys = nil }
     }
 }

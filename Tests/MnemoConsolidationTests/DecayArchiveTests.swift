@@ -43,10 +43,11 @@ struct DecayArchiveTests {
         #expect(try !archived("episode", old))
     }
 
-    @Test("The pass folds every activation log down to exactKept rows, counting every access, and scores from the folded log")
+    @Test("The pass folds every activation log down to exactKept rows, counting every access, and archives by the folded log")
     func folds() throws {
         let m = try Memory(at: "2023-01-01T00:00:00Z")
         let often = try m.say("a note recalled every day", at: "2023-01-01T00:00:00Z", scene: "a")
+        let never = try m.say("a note never recalled", at: "2023-01-01T00:00:00Z", scene: "a")
         let start = Timestamp(iso8601: "2023-01-02")!.microseconds
         try m.store.write { w in
             for day in 0..<300 {
@@ -60,7 +61,9 @@ struct DecayArchiveTests {
         #expect(report.count("decay", "activation_rows_folded") == 300 - AccessHistory.exactKept)
         #expect(try m.count("SELECT COUNT(*) FROM activation WHERE node_kind = 'e' AND node_id = \(often)") == AccessHistory.exactKept)
         #expect(try m.accessCounts() == counts)
+        // Scored from the folded log: the recalled note stays, its twin that was never recalled is archived.
         #expect(try !(m.sql("SELECT archived FROM episode WHERE id = ?", [often]) ?? true))
+        #expect(try m.sql("SELECT archived FROM episode WHERE id = ?", [never]) ?? false)
         // Folded already: a second run folds nothing.
         #expect(try m.consolidate().count("decay", "activation_rows_folded") == 0)
     }

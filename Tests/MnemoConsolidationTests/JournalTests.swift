@@ -21,6 +21,16 @@ func busyMemory() throws -> Memory {
     return m
 }
 
+/// An episode recalled 40 times, more than a log keeps exactly: a run folds it.
+func recallOften(_ m: Memory) throws {
+    try m.store.write { w in
+        for i in 0..<40 {
+            try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', 1, ?, 'recalled')",
+                             arguments: [Int64(i) * 1_000_000])
+        }
+    }
+}
+
 @Suite("Journal, dry run and undo")
 struct JournalTests {
     @Test("Every pass of a run is journaled with its counts, changes and duration")
@@ -51,9 +61,11 @@ struct JournalTests {
     @Test("A dry run reports what a run would change, and changes nothing")
     func dryRun() throws {
         let m = try busyMemory()
-        let before = try m.dump()
+        try recallOften(m)
+        let before = try m.dump(), logBefore = try m.activationLog()
         let dry = try m.consolidate(dryRun: true)
         #expect(try m.dump() == before)
+        #expect(try m.activationLog() == logBefore)
         #expect(dry.dryRun)
         let real = try m.consolidate()
         for pass in dry.passes { #expect(pass.changes == real.passes.first { $0.name == pass.name }!.changes, "pass \(pass.name)") }
@@ -64,9 +76,11 @@ struct JournalTests {
     @Test("Undo restores exactly the state before the run")
     func undo() throws {
         let m = try busyMemory()
+        try recallOften(m)
         let before = try m.dump(), accessesBefore = try m.accessCounts()
         let run = try m.consolidate()
         #expect(try m.dump() != before)
+        #expect(try m.count("SELECT count(*) FROM activation_folded") > 0, "the run folded no log")
         let undone = try m.consolidator.undo(run.run)
         #expect(undone.restored == run.changes)
         #expect(try m.dump() == before)

@@ -62,11 +62,10 @@ final class Memory {
         try sql(query, arguments) ?? 0
     }
 
-    /// Every row of every table of the memory (not the journal), in a fixed
-    /// order: two dumps are equal exactly when the memories are.
-    /// Every row of the memory's tables, as text, but for the journal's own,
-    /// the full-text index's and the activation log's: the decay pass folds
-    /// the log, which no undo unfolds (`accessCounts` shows it loses no access).
+    /// Every row of the memory's tables in a fixed order, but for the
+    /// journal's own, the full-text index's and the activation log's (the
+    /// decay pass folds the log, which no undo unfolds: `activationLog` and
+    /// `accessCounts` look at it).
     func dump() throws -> String {
         try store.read { r in
             let tables = try String.fetchAll(r.db, sql: """
@@ -79,6 +78,14 @@ final class Memory {
                 out += try Row.fetchAll(r.db, sql: "SELECT * FROM \(table)").map(\.description).sorted().joined(separator: "\n") + "\n"
             }
             return out
+        }
+    }
+
+    /// The activation log's rows, exact and folded, as text.
+    func activationLog() throws -> String {
+        try store.read { r in
+            try (Row.fetchAll(r.db, sql: "SELECT * FROM activation ORDER BY rowid")
+                + Row.fetchAll(r.db, sql: "SELECT * FROM activation_folded ORDER BY node_kind, node_id, first_at")).map(\.description).joined(separator: "\n")
         }
     }
 

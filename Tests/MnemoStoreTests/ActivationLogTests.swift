@@ -56,7 +56,7 @@ struct ActivationLogTests {
         }
         let ann = try #require(try s.store.read { r in try Int64.fetchOne(r.db, sql: "SELECT id FROM entity WHERE name = 'ann'") })
         let (exact, folded) = try rows(s, NodeID(.entity, ann))
-        #expect(exact <= AccessHistory.foldAbove + AccessHistory.exactKept)
+        #expect(exact <= AccessHistory.foldAbove + AccessHistory.exactKept - 1)
         #expect(exact + folded.reduce(0) { $0 + $1.count } == 500)
         #expect(folded.count <= AccessHistory.segmentLimit)
     }
@@ -74,7 +74,11 @@ struct ActivationLogTests {
         let folded = try s.store.write { w in try w.foldActivationLogs() }
         #expect(folded == 30 - AccessHistory.exactKept)
         #expect(try rows(s, NodeID(.episode, a)).exact == AccessHistory.exactKept)
-        #expect(try rows(s, NodeID(.episode, a)).folded == [AccessHistory.Folded(count: 14, first: 0, last: 13)])
+        // The store folds as the in-memory history does.
+        var history = AccessHistory(recent: (0..<30).map { Int64($0) })
+        history.fold(keeping: AccessHistory.exactKept)
+        #expect(try rows(s, NodeID(.episode, a)).folded == history.folded)
+        #expect(history.folded.count == 8)
         #expect(try rows(s, NodeID(.episode, b)).exact == 5)
         #expect(try rows(s, NodeID(.episode, b)).folded.isEmpty)
     }
@@ -89,5 +93,47 @@ struct ActivationLogTests {
         _ = try s.store.write { w in try w.forget(node) }
         let after = try rows(s, node)
         #expect(after.exact == 0 && after.folded.isEmpty)
+    }
+
+    @Test("A log of 200,000 rows written before folding existed folds in one write, to 16 rows and 8 segments, every access counted")
+    func oldLongLog() throws {
+        let s = try TestStore()
+        let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "an old favourite")).episodeID }
+        try s.store.write { w in
+            try w.db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199999)
+                INSERT INTO activation(node_kind, node_id, at, event) SELECT 'e', ?, i * 1000000, 'recalled' FROM n
+                """, arguments: [episode])
+        }
+        let node = NodeID(.episode, episode)
+        #expect(try s.store.write { w in try w.foldActivationIfLong(node) })
+        let (exact, folded) = try rows(s, node)
+        #expect(exact == AccessHistory.exactKept)
+        #expect(folded.count == AccessHistory.segmentLimit)
+        #expect(folded.reduce(0) { $0 + $1.count } == 200_000 - AccessHistory.exactKept)
+        #expect(folded.first?.first == 0 && folded.last?.last == Int64(200_000 - AccessHistory.exactKept - 1) * 1_000_000)
+    }
+
+    @Test("Recalls at one and the same time: every one counted, the key of the folded rows never repeated")
+    func ties() throws {
+        let s = try TestStore()
+        let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "popular")).episodeID }
+        let node = NodeID(.episode, episode)
+        for _ in 0..<40 { try s.store.write { w in try w.recordRecalls(Array(repeating: (node: node, at: 42), count: 25)) } }
+        let (exact, folded) = try rows(s, node)
+        #expect(exact + folded.reduce(0) { $0 + $1.count } == 1_000)
+        #expect(folded.count == 1 && folded.first?.first == 42 && folded.first?.last == 42)
+    }
+
+    @Test("Recalls written after their node was forgotten are dropped")
+    func recallOfForgotten() throws {
+        let s = try TestStore()
+        let (kept, gone) = try s.store.write { w in
+            (try w.createEpisode(EpisodeInput(text: "kept")).episodeID, try w.createEpisode(EpisodeInput(text: "gone")).episodeID)
+        }
+        _ = try s.store.write { w in try w.forget(NodeID(.episode, gone)) }
+        try s.store.write { w in try w.recordRecalls([(node: NodeID(.episode, kept), at: 1), (node: NodeID(.episode, gone), at: 1)]) }
+        #expect(try rows(s, NodeID(.episode, kept)).exact == 1)
+        #expect(try rows(s, NodeID(.episode, gone)).exact == 0)
     }
 }
