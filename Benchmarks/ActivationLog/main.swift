@@ -4,7 +4,7 @@
 // build wrote it, each served by a real mnemod.
 //
 //   swift build -c release --product mnemod && swift build -c release --product mnemo-bench-activation
-//   .build/release/mnemo-bench-activation [--baseline-mnemod PATH] [--recalls 1000000] [--queries 2000]
+//   .build/release/mnemo-bench-activation [--baseline-mnemod PATH] [--recalls 1000000] [--pool 2000] [--queries 2000] [--reuse-logs]
 //
 // A synthetic memory (episodes, facts, entities in scenes) is written straight
 // into a space file at schema version 8, which the previous build also reads.
@@ -41,6 +41,8 @@ struct ActivationLogBenchmark: ParsableCommand {
     var facts = 200_000
     @Option(help: "Recalls whose activation rows are added.")
     var recalls = 1_000_000
+    @Option(help: "Distinct queries the recalls draw from.")
+    var pool = 2_000
     @Option(help: "Recalls measured on each store.")
     var queries = 2_000
     @Option(help: "Recalls written per batch (one reinforcement flush).")
@@ -49,21 +51,26 @@ struct ActivationLogBenchmark: ParsableCommand {
     var mnemod: String?
     @Option(help: "A previous build's mnemod, measured on the unfolded store beside this one.")
     var baselineMnemod: String?
+    @Flag(help: "Measure the stores the last run wrote (same --episodes, --facts, --recalls, --batch, --pool) instead of writing them again.")
+    var reuseLogs = false
 
     func run() throws {
         let binary = mnemod ?? DaemonUnderTest.defaultBinary
         let fresh = directory + "/fresh-\(episodes)-\(facts)"
         if !FileManager.default.fileExists(atPath: fresh + "/spaces/default.sqlite") { try buildMemory(at: fresh) }
-        let pool = try queryPool()
-        let popularity = Zipf(count: pool.count)
-        let results = try recallResults(of: pool, store: fresh, binary: binary)
+        let queryPool = try makeQueryPool()
+        let popularity = Zipf(count: queryPool.count)
+        let results = try recallResults(of: queryPool, store: fresh, binary: binary)
         let events = recallEvents(results, popularity)
-        print("\(recalls) recalls drawn from \(pool.count) queries: \(events.count) activation rows; the most recalled node \(mostRecalled(events)) times")
+        print("\(recalls) recalls drawn from \(queryPool.count) queries: \(events.count) activation rows; the most recalled node \(mostRecalled(events)) times")
 
-        let folded = directory + "/folded", unfolded = directory + "/unfolded"
-        let tFolded = try writeLog(events, from: fresh, to: folded, fold: true)
-        let tUnfolded = try writeLog(events, from: fresh, to: unfolded, fold: false)
-        print(String(format: "log written: folded in %.1f s, unfolded in %.1f s", tFolded, tUnfolded))
+        let logs = "\(episodes)-\(facts)-\(recalls)-\(batch)" + (pool == 2_000 ? "" : "-\(pool)")
+        let folded = directory + "/folded-" + logs, unfolded = directory + "/unfolded-" + logs
+        if !reuseLogs || !FileManager.default.fileExists(atPath: folded) || !FileManager.default.fileExists(atPath: unfolded) {
+            let tFolded = try writeLog(events, from: fresh, to: folded, fold: true)
+            let tUnfolded = try writeLog(events, from: fresh, to: unfolded, fold: false)
+            print(String(format: "log written: folded in %.1f s, unfolded in %.1f s", tFolded, tUnfolded))
+        }
 
         print("store                                  mnemod     file MiB  log rows  folded  start s   recall p50   recall p99")
         var runs: [(String, String, String)] = [("fresh", fresh, binary)]
@@ -73,10 +80,11 @@ struct ActivationLogBenchmark: ParsableCommand {
         // The upgrade: a previous build's log, served by this build.
         runs.append(("after \(recalls) recalls, unfolded", unfolded, binary))
         for (label, store, daemon) in runs {
-            let m = try measure(store: store, binary: daemon, pool: pool, popularity: popularity)
-            print(String(format: "%-38@ %-10@ %8.0f %9d %7d %8.2f %9.3f ms %9.3f ms", label as NSString,
-                         (daemon == binary ? "this" : "baseline") as NSString, m.fileMiB, m.logRows, m.foldedRows, m.start,
-                         m.p50 * 1000, m.p99 * 1000))
+            let m = try measure(store: store, binary: daemon, pool: queryPool, popularity: popularity)
+            let name = label.padding(toLength: 38, withPad: " ", startingAt: 0)
+                + (daemon == binary ? "this" : "baseline").padding(toLength: 10, withPad: " ", startingAt: 0)
+            print(name + String(format: " %8.0f %9d %7d %8.2f %9.3f ms %9.3f ms", m.fileMiB, m.logRows, m.foldedRows, m.start,
+                                m.p50 * 1000, m.p99 * 1000))
         }
     }
 
@@ -135,9 +143,9 @@ struct ActivationLogBenchmark: ParsableCommand {
 
     // MARK: - The recalls
 
-    func queryPool() throws -> [String] {
+    func makeQueryPool() throws -> [String] {
         var rng = SplitMix64(state: 99)
-        return (0..<queries).map { _ in
+        return (0..<pool).map { _ in
             let words = (0..<3).map { _ in Self.vocabulary[rng.next(Self.vocabulary.count)] }.joined(separator: " ")
             return rng.next(2) == 0 ? "recall \"\(words)\" limit 10" : "recall \"\(words) person \(rng.next(entities))\" limit 10"
         }
