@@ -79,7 +79,8 @@ final class BackupDestination {
             switch code {
             case EEXIST: throw MnemoError(.conflict, "\(path) exists; backup never overwrites or follows an existing name")
             case ENOENT: throw MnemoError(.notFound, "no directory \((path as NSString).deletingLastPathComponent)")
-            case ELOOP, ENOTDIR: throw MnemoError(.invalid, "cannot create \(path): \(reason)")
+            case ELOOP, ENOTDIR, ENAMETOOLONG, EINVAL: throw MnemoError(.invalid, "cannot create \(path): \(reason)")
+            case EISDIR: throw MnemoError(.invalid, "\(path) names a directory; backup needs the name of a new file")
             case EACCES, EPERM: throw MnemoError(.denied, "the daemon may not create \(path): \(reason)")
             case EROFS: throw MnemoError(.readOnly, "\(path) is on a read-only file system")
             case ENOSPC, EDQUOT: throw MnemoError(.full, "no space to create \(path)")

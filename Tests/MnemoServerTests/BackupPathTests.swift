@@ -17,6 +17,20 @@ struct BackupPathTests {
         #expect(try c.request(#"backup to "backups/x.db""#).code == "INVALID")
     }
 
+    @Test("a path naming a directory, a missing directory or a name too long is refused with a clear error, never INTERNAL")
+    func unusablePathsRefused() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        let directory = daemon.dataDirectory + "/somewhere"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        #expect(try c.request(#"backup to "\#(directory)/""#).code == "INVALID")
+        #expect(try c.request(#"backup to "\#(directory)/new/""#).code == "INVALID")
+        #expect(try c.request(#"backup to "\#(directory)/no/such/x.db""#).code == "NOT_FOUND")
+        #expect(try c.request(#"backup to "\#(directory)/\#(String(repeating: "d", count: 300))""#).code == "INVALID")
+        #expect(try c.request(#"backup to "\#(directory)/\#(String(repeating: "d/", count: 2100))x""#).code == "INVALID")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
     @Test("an existing file, a symbolic link or a dangling one is refused and left as it was")
     func existingNamesRefused() throws {
         let daemon = try Daemon()
