@@ -67,20 +67,23 @@ extension WriteContext {
     /// Brings a pass's rows of `consolidation_change` in line with its
     /// filtered changeset. They are its changes in the same order, so the
     /// n-th row (by `seq`) is the n-th change: the dropped ones are deleted
-    /// and the redacted ones rewritten, the rest left alone.
+    /// and the redacted ones rewritten, the rest left alone. When they do
+    /// not line up one for one, the rows are written anew from the kept
+    /// changeset: rows an older version wrote differently, or a redacted
+    /// update that changed nothing but the redacted columns, which the
+    /// filter drops although it was only to be redacted.
     private func rewriteChanges(of pass: JournaledPass, total: Int, dropped: [Int], changed: [Int], kept: Changeset) throws {
         let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM consolidation_change WHERE run_id = ? AND pass = ? ORDER BY seq",
                                       arguments: [pass.run, pass.name])
-        guard seqs.count == total else {
-            // Rows that do not match the changeset one for one: written anew.
+        let rendered = try kept.changes()
+        guard seqs.count == total, rendered.count == total - dropped.count else {
             try db.execute(sql: "DELETE FROM consolidation_change WHERE run_id = ? AND pass = ?", arguments: [pass.run, pass.name])
-            try recordChanges(try kept.changes(), run: pass.run, pass: pass.name, firstSeq: seqs.first ?? 1)
+            try recordChanges(rendered, run: pass.run, pass: pass.name, firstSeq: seqs.first ?? 1)
             return
         }
         let delete = try db.cachedStatement(sql: "DELETE FROM consolidation_change WHERE run_id = ? AND seq = ?")
         for i in dropped { try delete.execute(arguments: [pass.run, seqs[i]]) }
         guard !changed.isEmpty else { return }
-        let rendered = try kept.changes()
         let update = try db.cachedStatement(sql: "UPDATE consolidation_change SET before = ?, after = ? WHERE run_id = ? AND seq = ?")
         let droppedBefore = Set(dropped)
         var shift = 0, next = 0

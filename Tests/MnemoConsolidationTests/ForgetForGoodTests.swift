@@ -101,6 +101,47 @@ struct ForgetForGoodTests {
         #expect(!(try m.dump().lowercased().contains("quincy")))
     }
 
+    /// A scene a client closed before the run: the run's change to it sets
+    /// the summary alone, so redacting the summary leaves a change with
+    /// nothing in it, which the filtered changeset drops (found by mnemo-fuzz:
+    /// the journal's rows were then matched to one change too few, and
+    /// forget of the entity killed mnemod with an index out of range).
+    @Test("Forgetting an entity named in a summary that was a run's only change to its scene")
+    func summaryOnlyChange() throws {
+        let m = try Memory(at: "2023-01-01T00:00:00Z")
+        try m.store.write { w in _ = try w.openScene("harbour walk", at: Timestamp(iso8601: "2023-01-05T09:00:00Z")!) }
+        for minute in 0..<4 {
+            try m.say("Walking the harbour with Quincy Zebulon again.", by: "Ann", at: "2023-01-05T10:0\(minute):00Z",
+                      scene: "harbour walk", mentions: ["Quincy Zebulon"])
+        }
+        try m.store.write { w in _ = try w.closeScene("harbour walk", at: Timestamp(iso8601: "2023-01-05T11:00:00Z")!) }
+        m.set("2024-06-01T00:00:00Z")
+        let run = try m.consolidate()
+        let summaryOnly = try m.count("""
+            SELECT COUNT(*) FROM consolidation_change WHERE run_id = ? AND table_name = 'scene' AND op = 'update'
+            AND after LIKE '[null,null,null,null,null,null,"%' AND after LIKE '%Quincy%'
+            """, [run.run])
+        #expect(summaryOnly > 0, "the run did not change a scene's summary alone: the case is not set up")
+        let quincy: Int64 = try #require(try m.sql("SELECT id FROM entity WHERE norm = 'quincy zebulon'"))
+        let changesBefore = try m.count("SELECT COUNT(*) FROM consolidation_change WHERE run_id = ?", [run.run])
+        let report = try m.store.write { w in try w.forget(NodeID(.entity, quincy)) }
+        #expect(!report.redactedScenes.isEmpty)
+        // The episodes keep their text; the summary and the journal's copies of it go.
+        func named() throws -> Int {
+            try m.count("SELECT COUNT(*) FROM scene WHERE summary LIKE '%Quincy%'")
+                + m.count("SELECT COUNT(*) FROM consolidation_change WHERE before LIKE '%Quincy%' OR after LIKE '%Quincy%'")
+        }
+        #expect(try named() == 0)
+        // The journal's rows still match its changeset one for one.
+        let (rows, changes) = try m.store.read { r in
+            (try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM consolidation_change WHERE run_id = ?", arguments: [run.run]) ?? 0,
+             try Int.fetchOne(r.db, sql: "SELECT SUM(changes) FROM consolidation_pass WHERE run_id = ?", arguments: [run.run]) ?? 0)
+        }
+        #expect(rows == changes && rows < changesBefore)
+        _ = try m.consolidator.undo(run.run)
+        #expect(try named() == 0)
+    }
+
     @Test("An entity a forgotten item did not name alone stays, and so does one a client named elsewhere")
     func namedElsewhere() throws {
         let m = try Memory(at: "2023-01-01T00:00:00Z")
