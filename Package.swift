@@ -40,7 +40,8 @@ let package = Package(
         // the table formatter: used by mnemo, tests and benchmarks.
         .target(name: "MnemoClient"),
 
-        // Ids, time, names, fillers: plain values shared by every layer.
+        // Ids, time, names, fillers, records: plain values shared by every layer;
+        // the one JSON writer and how records are written on the wire.
         .target(name: "MnemoModel"),
 
         // The SQL files under Schemas/ compiled into the binary, so a moved
