@@ -68,11 +68,6 @@ let package = Package(
         // temporal expressions, extraction rules, scene segmentation.
         .target(name: "MnemoIngest", dependencies: ["MnemoModel", "MnemoRegex"]),
 
-        // The in-memory graph that recall spreads activation over.
-        .target(
-            name: "MnemoGraph",
-            dependencies: ["MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
-
         // SQLite's session extension (changesets), for the consolidation journal, undo, and forget's redaction of the journal.
         .target(name: "CSQLiteSession", linkerSettings: [.linkedLibrary("sqlite3")]),
 
@@ -89,17 +84,25 @@ let package = Package(
         // A cache prefetch hint for recall's spreading (C: Swift has no spelling for it).
         .target(name: "CPrefetch"),
 
+        // Recall (SPEC §3): the in-memory graph it spreads activation over and
+        // its builder, the text index that seeds it, the engine and its
+        // settings, the per-space registry of graphs and reinforcement.
+        .target(
+            name: "MnemoRecall",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
+
         // The statements of the language: lexer, parser, executor.
         .target(
             name: "MnemoQuery",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph", "MnemoConsolidation", "CPrefetch",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoRecall", "MnemoConsolidation",
                            .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
             name: "MnemoServer",
             dependencies: [
-                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex", "MnemoIngest", "MnemoConsolidation",
+                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRecall", "MnemoRegex", "MnemoIngest", "MnemoConsolidation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -188,11 +191,13 @@ let package = Package(
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
-        .testTarget(name: "MnemoGraphTests", dependencies: ["MnemoGraph", "MnemoStore", "MnemoModel"]),
+        .testTarget(
+            name: "MnemoRecallTests",
+            dependencies: ["MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(
             name: "MnemoQueryTests",
-            dependencies: ["MnemoQuery", "MnemoModel", "MnemoStore", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["MnemoQuery", "MnemoRecall", "MnemoModel", "MnemoStore", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoConsolidationTests",
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,7 +1,7 @@
 import Foundation
-import MnemoGraph
 import MnemoIngest
 import MnemoModel
+import MnemoRecall
 import MnemoRegex
 import MnemoStore
 

@@ -1,4 +1,5 @@
 import MnemoModel
+import MnemoRecall
 import MnemoStore
 
 extension Executor {

@@ -1,5 +1,6 @@
 import Foundation
 import MnemoModel
+import MnemoRecall
 import MnemoStore
 import Testing
 @testable import MnemoQuery

@@ -4,6 +4,7 @@ import MnemoStore
 import Synchronization
 import Testing
 @testable import MnemoQuery
+@testable import MnemoRecall
 
 /// After a commit, recall's in-memory state (graph, text index, cached
 /// answers, name dictionary) is brought up to date. When that fails, the

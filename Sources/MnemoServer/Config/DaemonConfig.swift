@@ -3,6 +3,7 @@ import Logging
 import MnemoConsolidation
 import MnemoIngest
 import MnemoQuery
+import MnemoRecall
 import MnemoRegex
 import MnemoStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MnemoQuery
+import MnemoRecall
 import MnemoRegex
 import MnemoStore
 import Synchronization
