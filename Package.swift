@@ -1,8 +1,11 @@
 // swift-tools-version:6.1
 //
-// Mnemo: a knowledge-graph memory daemon. Modules depend one way:
-//   MnemoModel ← MnemoStore ← MnemoGraph / MnemoIngest / MnemoConsolidation ← MnemoQuery ← MnemoServer ← mnemod / mnemo
-//   MnemoRegex (PCRE2) is a leaf used by the layers above the model.
+// Mnemo: a knowledge-graph memory daemon. Modules depend one way
+// (docs/architecture.md draws them):
+//   MnemoModel ← MnemoStore ← MnemoIngest / MnemoRecall / MnemoConsolidation ← MnemoEngine ← MnemoServer ← mnemod
+//   MnemoModel ← MnemoQuery (the language alone) ← MnemoEngine
+//   MnemoRegex (PCRE2) is a leaf used by the layers above the model; the client mnemo needs only
+//   MnemoClient (and MnemoSchemas, for the schema version it prints).
 import PackageDescription
 
 let package = Package(
@@ -92,17 +95,24 @@ let package = Package(
             dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch",
                            .product(name: "GRDB", package: "GRDB.swift")]),
 
-        // The statements of the language: lexer, parser, executor.
+        // The language (SPEC §2): lexer, parser, statements, help. MnemoRegex
+        // only to refuse a bad `~ /regex/` at parse time, as a syntax error.
+        .target(name: "MnemoQuery", dependencies: ["MnemoModel", "MnemoRegex"]),
+
+        // What runs statements against a space: the executor (reads, writes,
+        // consolidation), `match`, the ingestor that writes what `remember`
+        // found, and the per-space ingestion and consolidation registries.
         .target(
-            name: "MnemoQuery",
+            name: "MnemoEngine",
             dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoRecall", "MnemoConsolidation",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
+                           "MnemoQuery"]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
             name: "MnemoServer",
             dependencies: [
-                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRecall", "MnemoRegex", "MnemoIngest", "MnemoConsolidation",
+                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoEngine", "MnemoRecall", "MnemoRegex", "MnemoIngest",
+                "MnemoConsolidation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -195,9 +205,11 @@ let package = Package(
             name: "MnemoRecallTests",
             dependencies: ["MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
+        .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
         .testTarget(
-            name: "MnemoQueryTests",
-            dependencies: ["MnemoQuery", "MnemoRecall", "MnemoModel", "MnemoStore", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "MnemoEngineTests",
+            dependencies: ["MnemoEngine", "MnemoQuery", "MnemoRecall", "MnemoModel", "MnemoStore", "MnemoRegex",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoConsolidationTests",
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MnemoEngine
 import MnemoQuery
 import MnemoRecall
 import MnemoRegex

@@ -1,4 +1,5 @@
 import MnemoModel
+import MnemoQuery
 import MnemoRecall
 import MnemoStore
 
