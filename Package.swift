@@ -1,8 +1,11 @@
 // swift-tools-version:6.1
 //
-// Mnemo: a knowledge-graph memory daemon. Modules depend one way:
-//   MnemoModel ← MnemoStore ← MnemoGraph / MnemoIngest / MnemoConsolidation ← MnemoQuery ← MnemoServer ← mnemod / mnemo
-//   MnemoRegex (PCRE2) is a leaf used by the layers above the model.
+// Mnemo: a knowledge-graph memory daemon. Modules depend one way
+// (docs/architecture.md draws them):
+//   MnemoModel ← MnemoStore ← MnemoIngest / MnemoRecall / MnemoConsolidation ← MnemoEngine ← MnemoServer ← mnemod
+//   MnemoModel ← MnemoQuery (the language alone) ← MnemoEngine
+//   MnemoRegex (PCRE2) is a leaf used by the layers above the model; the client mnemo needs only
+//   MnemoClient (and MnemoSchemas, for the schema version it prints).
 import PackageDescription
 
 let package = Package(
@@ -40,7 +43,8 @@ let package = Package(
         // the table formatter: used by mnemo, tests and benchmarks.
         .target(name: "MnemoClient"),
 
-        // Ids, time, names, fillers: plain values shared by every layer.
+        // Ids, time, names, fillers, records: plain values shared by every layer;
+        // the one JSON writer and how records are written on the wire.
         .target(name: "MnemoModel"),
 
         // The SQL files under Schemas/ compiled into the binary, so a moved
@@ -67,11 +71,6 @@ let package = Package(
         // temporal expressions, extraction rules, scene segmentation.
         .target(name: "MnemoIngest", dependencies: ["MnemoModel", "MnemoRegex"]),
 
-        // The in-memory graph that recall spreads activation over.
-        .target(
-            name: "MnemoGraph",
-            dependencies: ["MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
-
         // SQLite's session extension (changesets), for the consolidation journal, undo, and forget's redaction of the journal.
         .target(name: "CSQLiteSession", linkerSettings: [.linkedLibrary("sqlite3")]),
 
@@ -88,17 +87,32 @@ let package = Package(
         // A cache prefetch hint for recall's spreading (C: Swift has no spelling for it).
         .target(name: "CPrefetch"),
 
-        // The statements of the language: lexer, parser, executor.
+        // Recall (SPEC §3): the in-memory graph it spreads activation over and
+        // its builder, the text index that seeds it, the engine and its
+        // settings, the per-space registry of graphs and reinforcement.
         .target(
-            name: "MnemoQuery",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoGraph", "MnemoConsolidation", "CPrefetch",
+            name: "MnemoRecall",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch",
                            .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // The language (SPEC §2): lexer, parser, statements, help. MnemoRegex
+        // only to refuse a bad `~ /regex/` at parse time, as a syntax error.
+        .target(name: "MnemoQuery", dependencies: ["MnemoModel", "MnemoRegex"]),
+
+        // What runs statements against a space: the executor (reads, writes,
+        // consolidation), `match`, the ingestor that writes what `remember`
+        // found, and the per-space ingestion and consolidation registries.
+        .target(
+            name: "MnemoEngine",
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoRecall", "MnemoConsolidation",
+                           "MnemoQuery"]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
             name: "MnemoServer",
             dependencies: [
-                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoRegex", "MnemoIngest", "MnemoConsolidation",
+                "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoEngine", "MnemoRecall", "MnemoRegex", "MnemoIngest",
+                "MnemoConsolidation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -187,11 +201,15 @@ let package = Package(
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
-        .testTarget(name: "MnemoGraphTests", dependencies: ["MnemoGraph", "MnemoStore", "MnemoModel"]),
-        .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(
-            name: "MnemoQueryTests",
-            dependencies: ["MnemoQuery", "MnemoModel", "MnemoStore", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "MnemoRecallTests",
+            dependencies: ["MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
+        .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
+        .testTarget(
+            name: "MnemoEngineTests",
+            dependencies: ["MnemoEngine", "MnemoQuery", "MnemoRecall", "MnemoModel", "MnemoStore", "MnemoRegex",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoConsolidationTests",
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),

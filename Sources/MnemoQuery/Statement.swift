@@ -193,19 +193,6 @@ public struct Match: Hashable, Sendable {
     public var limit: Int?
 }
 
-/// `recall "text" about NAME in scene NAME during I as of T depth N include archived limit N explain`
-public struct Recall: Hashable, Sendable {
-    public var text: String
-    public var about: String?
-    public var scene: String?
-    public var during: TimeRange?
-    public var asOf: Timestamp?
-    public var depth: Int?
-    public var includeArchived: Bool
-    public var limit: Int?
-    public var explain: Bool
-}
-
 /// `scene "title"` or `scene s:3`.
 public enum SceneReference: Hashable, Sendable {
     case title(String)

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import MnemoConsolidation
+import MnemoEngine
 import MnemoIngest
-import MnemoQuery
+import MnemoRecall
 import MnemoRegex
 import MnemoStore
 

@@ -1,5 +1,4 @@
 import MnemoModel
-import MnemoQuery
 import NIOCore
 
 /// One answer of the protocol: `OK n` and n JSON lines, or `ERR CODE message`.

@@ -1,5 +1,6 @@
 import DequeModule
 import Foundation
+import MnemoEngine
 import MnemoModel
 import MnemoQuery
 import NIOCore

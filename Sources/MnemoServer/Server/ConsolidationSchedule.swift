@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MnemoConsolidation
-import MnemoQuery
+import MnemoEngine
 import MnemoStore
 
 /// Runs consolidation over every space on the schedule `consolidate_interval`

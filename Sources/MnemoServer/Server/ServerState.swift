@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import MnemoEngine
 import MnemoQuery
+import MnemoRecall
 import MnemoRegex
 import MnemoStore
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 import MnemoConsolidation
+import MnemoEngine
 import MnemoModel
 import MnemoQuery
 import MnemoStore

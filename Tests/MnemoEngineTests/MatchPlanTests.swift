@@ -1,10 +1,11 @@
 import Foundation
 import MnemoModel
+import MnemoQuery
 import MnemoRegex
 import MnemoStore
 import Synchronization
 import Testing
-@testable import MnemoQuery
+@testable import MnemoEngine
 
 /// `match` over many atoms: the plan's order, and a solver whose depth is not
 /// bounded by the thread's stack.

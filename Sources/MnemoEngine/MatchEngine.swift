@@ -1,4 +1,5 @@
 import MnemoModel
+import MnemoQuery
 import MnemoRegex
 import MnemoStore
 

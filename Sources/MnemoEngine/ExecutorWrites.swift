@@ -1,4 +1,6 @@
 import MnemoModel
+import MnemoQuery
+import MnemoRecall
 import MnemoStore
 
 extension Executor {

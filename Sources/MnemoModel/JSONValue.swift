@@ -1,4 +1,3 @@
-import MnemoModel
 /// A JSON value with ordered object keys, serialised to one line.
 ///
 /// Answers put `"kind"` and `"id"` first so that people reading raw protocol

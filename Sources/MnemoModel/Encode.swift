@@ -1,5 +1,4 @@
 import Foundation
-import MnemoModel
 
 /// How stored things are written on the wire (SPEC §6): one JSON object each,
 /// `"kind"` and `"id"` first, times in ISO 8601 UTC.

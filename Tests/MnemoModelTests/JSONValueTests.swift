@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MnemoQuery
+@testable import MnemoModel
 
 @Suite("JSON answer lines")
 struct JSONValueTests {

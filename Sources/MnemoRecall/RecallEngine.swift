@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import CPrefetch
-import MnemoGraph
 import MnemoIngest
 import MnemoModel
 import MnemoStore
@@ -44,7 +43,7 @@ public struct RecallSettings: Sendable, Hashable {
 /// entities named in the query and `about`, spread over the graph with decay,
 /// division by fan and a firing threshold, plus scene contiguity, base-level
 /// activation and temporal fit.
-struct RecallEngine {
+package struct RecallEngine {
     /// Read only for what `cache` does not hold: a recall over cached rows
     /// opens no read transaction.
     let store: MemoryStore
@@ -55,17 +54,28 @@ struct RecallEngine {
     let cache: RecallCache
     let scratchPool: ScratchPool
     /// Asked between the steps of a recall run on a worker.
-    var cancellation: Cancellation = .never
+    package var cancellation: Cancellation = .never
     /// What the answer may hold (`max_answer_bytes`).
-    var budget: AnswerBudget = .unlimited
+    package var budget: AnswerBudget = .unlimited
     /// Whether the recall may read SQLite for what `cache` does not hold. A
     /// recall on a network thread may not: it throws `NeedsStore` instead,
     /// and runs again on a worker.
-    var mayReadStore = true
+    package var mayReadStore = true
 
     /// Thrown by a recall that may not read the store (`mayReadStore`) and
     /// needs to: it changed nothing, and runs again where it may.
-    struct NeedsStore: Error {}
+    package struct NeedsStore: Error { package init() {} }
+
+    package init(store: MemoryStore, graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary, settings: RecallSettings,
+                 cache: RecallCache, scratchPool: ScratchPool) {
+        self.store = store
+        self.graph = graph
+        self.text = text
+        self.dictionary = dictionary
+        self.settings = settings
+        self.cache = cache
+        self.scratchPool = scratchPool
+    }
 
     enum Seed: Hashable { case text, entity, about }
 
@@ -77,7 +87,7 @@ struct RecallEngine {
         var extra: [(String, JSONValue)]
     }
 
-    func run(_ r: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [UInt32]) {
+    package func run(_ r: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [UInt32]) {
         let limit = r.limit ?? settings.defaultLimit
         let depth = r.depth ?? settings.depth
         // What the query names.

@@ -1,7 +1,8 @@
 import Foundation
-import MnemoGraph
 import MnemoIngest
 import MnemoModel
+import MnemoQuery
+import MnemoRecall
 import MnemoRegex
 import MnemoStore
 

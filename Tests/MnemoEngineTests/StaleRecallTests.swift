@@ -1,9 +1,11 @@
 import Foundation
 import MnemoModel
+import MnemoQuery
 import MnemoStore
 import Synchronization
 import Testing
-@testable import MnemoQuery
+@testable import MnemoEngine
+@testable import MnemoRecall
 
 /// After a commit, recall's in-memory state (graph, text index, cached
 /// answers, name dictionary) is brought up to date. When that fails, the

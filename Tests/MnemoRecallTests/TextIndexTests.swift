@@ -4,7 +4,7 @@ import MnemoIngest
 import MnemoModel
 import MnemoStore
 import Testing
-@testable import MnemoQuery
+@testable import MnemoRecall
 
 /// Recall's in-memory BM25 must rank and score as FTS5's `bm25()` does over
 /// the same episodes: it replaces that query on the hot path.

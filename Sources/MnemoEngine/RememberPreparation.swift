@@ -1,5 +1,6 @@
 import Foundation
 import MnemoModel
+import MnemoQuery
 
 /// The `remember`s of a write batch, prepared on another thread while the
 /// writer stores the ones before them.

@@ -1,6 +1,7 @@
 import Foundation
 import MnemoIngest
 import MnemoModel
+import MnemoQuery
 import MnemoStore
 import Synchronization
 

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import MnemoGraph
 import MnemoModel
 import MnemoStore
 import Synchronization
@@ -12,7 +11,7 @@ public final class GraphRegistry: Sendable {
     private let current: Mutex<RecallSettings>
     private let reinforcements = DispatchQueue(label: "mnemo.reinforce")
     /// Working arrays of recalls, reused.
-    let scratch = ScratchPool()
+    package let scratch = ScratchPool()
 
     public init(settings: RecallSettings = RecallSettings()) { current = Mutex(settings) }
 
@@ -21,7 +20,7 @@ public final class GraphRegistry: Sendable {
     /// Where warnings about a space's in-memory state go (the daemon's log):
     /// that it was found stale and dropped, to be rebuilt.
     public func onWarning(_ handler: @escaping @Sendable (String) -> Void) { warnings.withLock { $0 = handler } }
-    func warn(_ message: String) { warnings.withLock { $0 }?(message) }
+    package func warn(_ message: String) { warnings.withLock { $0 }?(message) }
 
     /// Makes every `refresh` throw this error while it is set: the failure a
     /// read of the store can have (an I/O error), for tests of what follows
@@ -74,7 +73,7 @@ public final class GraphRegistry: Sendable {
         try kept(in: texts, for: store) { () throws(MnemoError) in try TextIndex.build(from: store) }
     }
 
-    func refresh(_ ids: [NodeID], in store: MemoryStore) throws(MnemoError) {
+    package func refresh(_ ids: [NodeID], in store: MemoryStore) throws(MnemoError) {
         if let fault = refreshFault.withLock({ $0 }) { throw fault }
         try existing(for: store)?.refresh(ids, from: store)
         if ids.contains(where: { $0.kind == .episode }), let index = texts.withLock({ $0[store.path] }) {
@@ -83,7 +82,7 @@ public final class GraphRegistry: Sendable {
     }
 
     /// Drops a space's graph and cached answers; the next recall rebuilds them (after `forget`).
-    func drop(_ store: MemoryStore) {
+    package func drop(_ store: MemoryStore) {
         drops.withLock { $0 += 1 }
         _ = graphs.withLock { $0.removeValue(forKey: store.path) }
         _ = texts.withLock { $0.removeValue(forKey: store.path) }
@@ -92,7 +91,7 @@ public final class GraphRegistry: Sendable {
 
     /// Drops what recall keeps of a space's rows (after consolidation moved
     /// episodes into scenes and linked names to one entity).
-    func forgetAnswers(_ store: MemoryStore) {
+    package func forgetAnswers(_ store: MemoryStore) {
         _ = caches.withLock { $0.removeValue(forKey: store.path) }
     }
 
@@ -101,7 +100,7 @@ public final class GraphRegistry: Sendable {
     /// What recall keeps of the space's rows. Take it before reading: a cache
     /// dropped meanwhile (by `forget` or consolidation) is replaced, and what a
     /// stale read puts in the old one is never seen again.
-    func recallCache(for store: MemoryStore) -> RecallCache {
+    package func recallCache(for store: MemoryStore) -> RecallCache {
         caches.withLock { all in
             if let cache = all[store.path] { return cache }
             let cache = RecallCache()
@@ -113,7 +112,7 @@ public final class GraphRegistry: Sendable {
     /// Records what recall returned: in the graph at once, in the activation log
     /// soon after, in one write for all recalls of the last moment (a recall
     /// never waits for a write).
-    func reinforce(_ nodes: [UInt32], graph: GraphIndex, store: MemoryStore, at time: Timestamp) {
+    package func reinforce(_ nodes: [UInt32], graph: GraphIndex, store: MemoryStore, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
         let ids = graph.withView { view in nodes.map { view.id($0) } }

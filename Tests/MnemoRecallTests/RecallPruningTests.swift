@@ -1,10 +1,9 @@
 import Foundation
-import MnemoGraph
 import MnemoIngest
 import MnemoModel
 import MnemoStore
 import Testing
-@testable import MnemoQuery
+@testable import MnemoRecall
 
 /// Recall skips the base level of candidates that cannot reach its top
 /// results. Its answer must be exactly the top of the answer it would give

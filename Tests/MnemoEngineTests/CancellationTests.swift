@@ -1,8 +1,10 @@
 import Foundation
 import MnemoModel
+import MnemoQuery
+import MnemoRecall
 import MnemoStore
 import Testing
-@testable import MnemoQuery
+@testable import MnemoEngine
 
 /// What a cancelled request does: reads stop with its error, writes after it
 /// are not committed, and nothing else changes.

@@ -1,6 +1,7 @@
 import Foundation
 import MnemoConsolidation
 import MnemoModel
+import MnemoRecall
 import MnemoStore
 import Synchronization
 

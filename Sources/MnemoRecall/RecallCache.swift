@@ -9,12 +9,12 @@ import Synchronization
 ///   and consolidation's `same_as` links change that, and each drops the cache
 ///   (`GraphRegistry.drop` / `forgetAnswers`). Names not found are not kept:
 ///   the next write may create them.
-final class RecallCache: Sendable {
+package final class RecallCache: Sendable {
     private let episodes = Mutex<[Int64: String]>([:])
     private let entities = Mutex<[String: Int64]>([:])
 
     func episode(_ id: Int64) -> String? { episodes.withLock { $0[id] } }
-    func setEpisode(_ id: Int64, _ fields: String) {
+    package func setEpisode(_ id: Int64, _ fields: String) {
         episodes.withLock { all in
             if all.count > 100_000 { all.removeAll(keepingCapacity: true) }
             all[id] = fields

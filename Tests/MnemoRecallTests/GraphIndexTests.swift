@@ -1,6 +1,6 @@
 import Foundation
-import MnemoGraph
 import MnemoModel
+import MnemoRecall
 import MnemoStore
 import Testing
 
