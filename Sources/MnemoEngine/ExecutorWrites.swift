@@ -96,7 +96,7 @@ extension Executor {
     func afterCommit(_ effects: WriteEffects) {
         if effects.forgot {
             ingest.forget(store)
-            graphs.drop(store)
+            graphs.drop(store, discardingRecalls: true)
         }
         do {
             if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }

@@ -82,7 +82,12 @@ public final class GraphRegistry: Sendable {
     }
 
     /// Drops a space's graph and cached answers; the next recall rebuilds them (after `forget`).
-    package func drop(_ store: MemoryStore) {
+    ///
+    /// After a `forget` (`discardingRecalls`), recalls not yet written to the
+    /// activation log are dropped too: they may name a forgotten row whose
+    /// id a new one could take before they are written.
+    package func drop(_ store: MemoryStore, discardingRecalls: Bool = false) {
+        if discardingRecalls { _ = pending.withLock { $0.removeValue(forKey: store.path) } }
         drops.withLock { $0 += 1 }
         _ = graphs.withLock { $0.removeValue(forKey: store.path) }
         _ = texts.withLock { $0.removeValue(forKey: store.path) }

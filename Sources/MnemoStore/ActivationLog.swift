@@ -86,6 +86,21 @@ extension WriteContext {
         return folded
     }
 
+    /// Deletes the log of nodes that no longer exist (recalls written after
+    /// their node was forgotten, by a build that did not check). Returns how
+    /// many rows it deleted.
+    public func deleteOrphanedActivation() throws -> Int {
+        var deleted = 0
+        for (letter, table) in [("e", "episode"), ("f", "fact"), ("n", "entity"), ("s", "scene")] {
+            for log in ["activation", "activation_folded"] {
+                try db.execute(sql: "DELETE FROM \(log) WHERE node_kind = ? AND node_id NOT IN (SELECT id FROM \(table))",
+                               arguments: [letter])
+                deleted += db.changesCount
+            }
+        }
+        return deleted
+    }
+
     /// Removes a node's whole log (the node was forgotten).
     func deleteActivation(_ node: NodeID) throws {
         let letter = String(node.kind.rawValue)

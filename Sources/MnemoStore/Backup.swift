@@ -32,6 +32,9 @@ extension MemoryStore {
         guard destination.hasPrefix("/") else {
             throw MnemoError(.invalid, "backup needs an absolute path; \"\(destination)\" is relative")
         }
+        guard !destination.utf8.contains(0) else {
+            throw MnemoError(.invalid, "a backup path cannot hold a NUL character")
+        }
         let target = try BackupDestination(creating: destination)
         let scratch = scratchPath(".backup-" + UUID().uuidString)
         defer { unlink(scratch) }

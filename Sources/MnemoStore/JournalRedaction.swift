@@ -59,7 +59,7 @@ extension WriteContext {
             redacted += dropped.count + changed.count
             try db.execute(sql: "UPDATE consolidation_pass SET changeset = ?, changes = ? WHERE run_id = ? AND seq = ?",
                            arguments: [kept.data.isEmpty ? nil : kept.data, count, pass.run, pass.seq])
-            try rewriteChanges(of: pass, total: index, dropped: dropped, changed: changed, kept: kept)
+            try rewriteChanges(of: pass, total: index, dropped: dropped, changed: changed, kept: kept, keptCount: count)
         }
         return redacted
     }
@@ -72,18 +72,25 @@ extension WriteContext {
     /// changeset: rows an older version wrote differently, or a redacted
     /// update that changed nothing but the redacted columns, which the
     /// filter drops although it was only to be redacted.
-    private func rewriteChanges(of pass: JournaledPass, total: Int, dropped: [Int], changed: [Int], kept: Changeset) throws {
+    /// `keptCount` is how many changes `kept` holds (the filter counts them:
+    /// rendering a large changeset only to count it costs seconds).
+    private func rewriteChanges(of pass: JournaledPass, total: Int, dropped: [Int], changed: [Int], kept: Changeset,
+                                keptCount: Int) throws {
         let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM consolidation_change WHERE run_id = ? AND pass = ? ORDER BY seq",
                                       arguments: [pass.run, pass.name])
-        let rendered = try kept.changes()
-        guard seqs.count == total, rendered.count == total - dropped.count else {
+        guard seqs.count == total, keptCount == total - dropped.count else {
             try db.execute(sql: "DELETE FROM consolidation_change WHERE run_id = ? AND pass = ?", arguments: [pass.run, pass.name])
-            try recordChanges(rendered, run: pass.run, pass: pass.name, firstSeq: seqs.first ?? 1)
+            // Renumbered within the pass's own range when it has room, else after the run's last row.
+            let first = try seqs.count >= keptCount ? seqs.first ?? 1
+                : (Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM consolidation_change WHERE run_id = ?",
+                                  arguments: [pass.run]) ?? 1)
+            try recordChanges(try kept.changes(), run: pass.run, pass: pass.name, firstSeq: first)
             return
         }
         let delete = try db.cachedStatement(sql: "DELETE FROM consolidation_change WHERE run_id = ? AND seq = ?")
         for i in dropped { try delete.execute(arguments: [pass.run, seqs[i]]) }
         guard !changed.isEmpty else { return }
+        let rendered = try kept.changes()
         let update = try db.cachedStatement(sql: "UPDATE consolidation_change SET before = ?, after = ? WHERE run_id = ? AND seq = ?")
         let droppedBefore = Set(dropped)
         var shift = 0, next = 0

@@ -61,6 +61,19 @@ struct ActivationLogTests {
         #expect(folded.count <= AccessHistory.segmentLimit)
     }
 
+    @Test("An entity's long log is checked at its first mention after the writer's counts were lost (a restart, a rollback)")
+    func firstMentionChecks() throws {
+        let s = try TestStore()
+        try s.store.write { w in _ = try w.createEpisode(EpisodeInput(text: "hello", speaker: "bob")) }
+        let bob = try #require(try s.store.read { r in try Int64.fetchOne(r.db, sql: "SELECT id FROM entity WHERE norm = 'bob'") })
+        try s.store.write { w in
+            for i in 0..<46 { try w.db.execute(sql: "INSERT INTO activation VALUES ('n', ?, ?, 'mentioned')", arguments: [bob, Int64(i)]) }
+            w.forgetCachedNames()
+        }
+        try s.store.write { w in _ = try w.createEpisode(EpisodeInput(text: "again", speaker: "bob")) }
+        #expect(try rows(s, NodeID(.entity, bob)).exact == AccessHistory.exactKept)
+    }
+
     @Test("foldActivationLogs folds every log longer than exactKept down to it")
     func foldAll() throws {
         let s = try TestStore()
@@ -123,6 +136,20 @@ struct ActivationLogTests {
         let (exact, folded) = try rows(s, node)
         #expect(exact + folded.reduce(0) { $0 + $1.count } == 1_000)
         #expect(folded.count == 1 && folded.first?.first == 42 && folded.first?.last == 42)
+    }
+
+    @Test("Rows of nodes that no longer exist are deleted, exact and folded, and no others")
+    func orphans() throws {
+        let s = try TestStore()
+        let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "here")).episodeID }
+        try s.store.write { w in
+            try w.db.execute(sql: "INSERT INTO activation VALUES ('e', ?, 1, 'recalled'), ('e', 999, 1, 'recalled'), ('f', 7, 1, 'recalled')",
+                             arguments: [episode])
+            try w.db.execute(sql: "INSERT INTO activation_folded VALUES ('e', 999, 3, 1, 2)")
+        }
+        #expect(try s.store.write { w in try w.deleteOrphanedActivation() } == 3)
+        #expect(try rows(s, NodeID(.episode, episode)).exact == 1)
+        #expect(try s.store.read { r in try Int.fetchOne(r.db, sql: "SELECT count(*) FROM activation_folded") } == 0)
     }
 
     @Test("Recalls written after their node was forgotten are dropped")

@@ -20,6 +20,7 @@ struct DecayArchive: ConsolidationPass {
     let name = "decay"
 
     func run(_ context: PassContext) throws {
+        context.count("activation_rows_orphaned", try context.write.deleteOrphanedActivation())
         context.count("activation_rows_folded", try context.write.foldActivationLogs { try context.checkCancelled() })
         try sweep("episode", letter: "e", importance: true, context)
         try sweep("fact", letter: "f", importance: false, context)
