@@ -142,53 +142,53 @@ let package = Package(
         .executableTarget(
             name: "mnemo-bench-store",
             dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoModel"],
-            path: "Benchmarks/StoreBenchmark"),
+            path: "Benchmarks/mnemo-bench-store"),
         .executableTarget(
             name: "mnemo-bench-protocol",
-            path: "Benchmarks/ProtocolBenchmark"),
+            path: "Benchmarks/mnemo-bench-protocol"),
 
         .executableTarget(
             name: "mnemo-bench-query",
             dependencies: ["BenchmarkSupport", "MnemoClient"],
-            path: "Benchmarks/QueryBenchmark"),
+            path: "Benchmarks/mnemo-bench-query"),
 
         .executableTarget(
             name: "mnemo-bench-ingest",
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel"],
-            path: "Benchmarks/LocomoIngest"),
+            path: "Benchmarks/mnemo-bench-ingest"),
 
         .executableTarget(
             name: "mnemo-eval",
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Benchmarks/LocomoEval"),
+            path: "Benchmarks/mnemo-eval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
-            path: "Benchmarks/RecallScale"),
+            path: "Benchmarks/mnemo-bench-recall"),
 
         // What `forget` costs on a large store (docs/benchmarks.md#forget).
         .executableTarget(
             name: "mnemo-bench-forget",
             dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoConsolidation", "MnemoModel",
                            .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Benchmarks/ForgetBenchmark"),
+            path: "Benchmarks/mnemo-bench-forget"),
 
         .executableTarget(
             name: "mnemo-bench-ping",
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
-            path: "Benchmarks/PingUnderLoad"),
+            path: "Benchmarks/mnemo-bench-ping"),
 
         .executableTarget(
             name: "mnemo-bench-consolidate",
             dependencies: ["BenchmarkSupport", "MnemoClient"],
-            path: "Benchmarks/ConsolidationScale"),
+            path: "Benchmarks/mnemo-bench-consolidate"),
 
         // A grammar-aware fuzzer: hostile statements and raw bytes against a real mnemod.
         .executableTarget(
             name: "mnemo-fuzz",
             dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Benchmarks/Fuzz"),
+            path: "Benchmarks/mnemo-fuzz"),
 
         // Recall latency after a million recalls, the activation log folded and not.
         .executableTarget(
@@ -196,7 +196,7 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Benchmarks/ActivationLog"),
+            path: "Benchmarks/mnemo-bench-activation"),
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
