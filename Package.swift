@@ -141,47 +141,49 @@ let package = Package(
 
         .executableTarget(
             name: "mnemo-bench-store",
-            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-store"),
         .executableTarget(
             name: "mnemo-bench-protocol",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-protocol"),
 
         .executableTarget(
             name: "mnemo-bench-query",
-            dependencies: ["BenchmarkSupport", "MnemoClient"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-query"),
 
         .executableTarget(
             name: "mnemo-bench-ingest",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-ingest"),
 
         .executableTarget(
             name: "mnemo-eval",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-eval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-recall"),
 
         // What `forget` costs on a large store (docs/benchmarks.md#forget).
         .executableTarget(
             name: "mnemo-bench-forget",
             dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoConsolidation", "MnemoModel",
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-forget"),
 
         .executableTarget(
             name: "mnemo-bench-ping",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-ping"),
 
         .executableTarget(
             name: "mnemo-bench-consolidate",
-            dependencies: ["BenchmarkSupport", "MnemoClient"],
+            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-consolidate"),
 
         // A grammar-aware fuzzer: hostile statements and raw bytes against a real mnemod.

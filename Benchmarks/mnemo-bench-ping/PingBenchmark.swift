@@ -12,6 +12,7 @@
 //
 // An existing store in --dir is reused (delete the directory to rebuild it);
 // each configuration serves a fresh copy of it.
+import ArgumentParser
 import BenchmarkSupport
 import Foundation
 import MnemoClient
@@ -19,55 +20,77 @@ import MnemoModel
 import MnemoStore
 import Synchronization
 
-var directory = "/tmp/mnemo-ping"
-var mnemodBinary: String?
-var episodeCount = 100_000, factCount = 300_000, entityCount = 20_000, pings = 5_000
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    switch argument {
-    case "--dir": directory = arguments.next() ?? directory
-    case "--episodes": episodeCount = Int(arguments.next() ?? "") ?? episodeCount
-    case "--facts": factCount = Int(arguments.next() ?? "") ?? factCount
-    case "--pings": pings = Int(arguments.next() ?? "") ?? pings
-    case "--mnemod": mnemodBinary = arguments.next()
-    default: print("unknown argument \(argument)"); exit(64)
-    }
-}
+@main
+struct PingBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo-bench-ping",
+        abstract: "`ping` latency with mnemod idle and under heavy recall and ingest, and beside a client that reads none of its answers.")
 
-let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
-let vocabulary: [String] = (0..<3000).map { i in (0..<3).map { syllables[(i >> (4 * $0)) % 16] }.joined() + String(i % 7) }
+    @Option(name: .customLong("dir"), help: "Where the store is built, and reused by later runs (delete it to rebuild).")
+    var directory = "/tmp/mnemo-ping"
+    @Option(name: .customLong("episodes"), help: "Episodes in the synthetic memory.")
+    var episodeCount = 100_000
+    @Option(name: .customLong("facts"), help: "Facts in the synthetic memory.")
+    var factCount = 300_000
+    @Option(help: "Pings timed in each measure.")
+    var pings = 5_000
+    @Option(help: "The mnemod to measure (default: beside this program).")
+    var mnemod: String?
 
-let storePath = directory + "/spaces/default.sqlite"
-if !FileManager.default.fileExists(atPath: storePath) {
-    try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
-    let store = try MemoryStore(path: storePath)
-    var rng = SplitMix64(state: 1)
-    var written = 0
-    while written < episodeCount {
-        try store.write { w in
-            for _ in 0..<1000 where written < episodeCount {
-                let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
-                _ = try w.createEpisode(EpisodeInput(
-                    text: words, speaker: "person \(rng.next(entityCount))",
-                    at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
-                    scene: "scene \(written / 10)", mentions: ["person \(rng.next(entityCount))"]))
-                written += 1
-            }
+    /// Entities the episodes and facts name.
+    var entityCount: Int { 20_000 }
+
+    func validate() throws {
+        guard episodeCount >= 1, factCount >= 0, pings >= 1 else {
+            throw ValidationError("--episodes and --pings must be at least 1, --facts at least 0")
         }
     }
-    var facts = 0
-    while facts < factCount {
-        try store.write { w in
-            for _ in 0..<1000 where facts < factCount {
-                try w.assert(FactAssertion("relation_\(rng.next(20))",
-                    [Argument(.entity("person \(rng.next(entityCount))")), Argument(.entity("person \(rng.next(entityCount))"))],
-                    sources: [Int64(1 + rng.next(episodeCount))]))
-                facts += 1
+
+    func run() throws {
+        let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
+        let vocabulary: [String] = (0..<3000).map { i in (0..<3).map { syllables[(i >> (4 * $0)) % 16] }.joined() + String(i % 7) }
+
+        let storePath = directory + "/spaces/default.sqlite"
+        if !FileManager.default.fileExists(atPath: storePath) {
+            try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+            let store = try MemoryStore(path: storePath)
+            var rng = SplitMix64(state: 1)
+            var written = 0
+            while written < episodeCount {
+                try store.write { w in
+                    for _ in 0..<1000 where written < episodeCount {
+                        let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
+                        _ = try w.createEpisode(EpisodeInput(
+                            text: words, speaker: "person \(rng.next(entityCount))",
+                            at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
+                            scene: "scene \(written / 10)", mentions: ["person \(rng.next(entityCount))"]))
+                        written += 1
+                    }
+                }
             }
+            var facts = 0
+            while facts < factCount {
+                try store.write { w in
+                    for _ in 0..<1000 where facts < factCount {
+                        try w.assert(FactAssertion("relation_\(rng.next(20))",
+                            [Argument(.entity("person \(rng.next(entityCount))")), Argument(.entity("person \(rng.next(entityCount))"))],
+                            sources: [Int64(1 + rng.next(episodeCount))]))
+                        facts += 1
+                    }
+                }
+            }
+            try store.checkpoint()
+            print("built \(episodeCount) episodes and \(factCount) facts in \(directory)")
         }
+
+        let binary = mnemod ?? DaemonUnderTest.defaultBinary
+        print("ping latency over the socket, \(pings) pings each, \(episodeCount) episodes and \(factCount) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        for inline in [true, false] {
+            try measure(inline: inline, storePath: storePath, mnemod: binary, pings: pings,
+                    entityCount: entityCount, vocabulary: vocabulary)
+        }
+        try runNonReader(storePath: storePath, mnemod: binary, pings: pings)
     }
-    try store.checkpoint()
-    print("built \(episodeCount) episodes and \(factCount) facts in \(directory)")
 }
 
 /// What the measuring threads share.
@@ -101,7 +124,7 @@ func measurePings(_ connection: MnemoConnection, count pings: Int) throws -> Lat
     return Latencies(values)
 }
 
-func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCount: Int, vocabulary: [String]) throws {
+func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCount: Int, vocabulary: [String]) throws {
     let work = "/tmp/mnemo-ping-run-\(getpid())"
     try? FileManager.default.removeItem(atPath: work)
     try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
@@ -253,10 +276,3 @@ func runNonReader(storePath: String, mnemod: String, pings: Int) throws {
     print("                    idle ping:   \(idle.summary)")
     print("                    ping meanwhile: \(meanwhile.summary)")
 }
-
-print("ping latency over the socket, \(pings) pings each, \(episodeCount) episodes and \(factCount) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-for inline in [true, false] {
-    try run(inline: inline, storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings,
-            entityCount: entityCount, vocabulary: vocabulary)
-}
-try runNonReader(storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings)

@@ -17,6 +17,7 @@
 // project does not depend on it (`apt-get install -y redis-server`); without
 // it the mnemod half still runs. `--mnemod` defaults to the `mnemod` beside
 // this executable; `--redis` to `redis-server` on the PATH.
+import ArgumentParser
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -29,40 +30,44 @@ private let streamSocket = SOCK_STREAM
 private let noSignal: Int32 = 0   // SIGPIPE is ignored instead
 #endif
 
-struct Options {
+@main
+struct ProtocolBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo-bench-protocol",
+        abstract: "`ping` over the Unix socket of a real mnemod, beside redis-server's `PING` on a Unix socket, in one run.")
+
+    @Option(help: "Sequential round trips measured on each server (after 2,000 warm-up).", transform: positiveCount)
     var requests = 20_000
-    var warmup = 2_000
+    @Option(help: "Pipelined pings sent to each server, on 1 connection and then on --connections.", transform: positiveCount)
     var pipelined = 200_000
+    @Option(help: "Pings written before their answers are read.", transform: positiveCount)
     var batch = 1_000
+    @Option(help: "Connections of the second pipelined measure, each on its own thread.", transform: positiveCount)
     var connections = 4
+    @Option(help: "The mnemod to measure (default: beside this program).")
     var mnemod: String?
+    @Option(help: "The redis-server to compare with (default: the one on the PATH; without one, mnemod alone).")
     var redis: String?
 
-    init(_ arguments: [String]) {
-        var i = 1
-        func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
-        func count() -> Int {
-            guard let n = Int(next().replacingOccurrences(of: "_", with: "")), n > 0 else {
-                print("\(arguments[i - 1]) needs a positive number"); exit(64)
-            }
-            return n
-        }
-        while i < arguments.count {
-            switch arguments[i] {
-            case "--requests": requests = count()
-            case "--pipelined": pipelined = count()
-            case "--batch": batch = count()
-            case "--connections": connections = count()
-            case "--mnemod": mnemod = next()
-            case "--redis": redis = next()
-            case "-h", "--help":
-                print("usage: mnemo-bench-protocol [--requests N] [--pipelined M] [--batch B] [--connections C] [--mnemod PATH] [--redis PATH]")
-                exit(0)
-            default: print("unknown argument \(arguments[i])"); exit(64)
-            }
-            i += 1
+    /// Sequential round trips on each server before the measured ones.
+    var warmup: Int { 2_000 }
+
+    func run() throws {
+        do {
+            try measure()
+        } catch {
+            print("mnemo-bench-protocol: \(error)")
+            throw ExitCode(1)
         }
     }
+}
+
+/// A count written as digits, `_` allowed between them (`200_000`): at least 1.
+@Sendable func positiveCount(_ text: String) throws -> Int {
+    guard let n = Int(text.replacingOccurrences(of: "_", with: "")), n > 0 else {
+        throw ValidationError("needs a positive number")
+    }
+    return n
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -294,100 +299,95 @@ func findOnPath(_ name: String) -> String? {
     return nil
 }
 
-func run(_ options: Options) throws {
-    signal(SIGPIPE, SIG_IGN)
-    let ownPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    let mnemodPath = options.mnemod ?? URL(fileURLWithPath: ownPath).deletingLastPathComponent().appendingPathComponent("mnemod").path
-    guard FileManager.default.isExecutableFile(atPath: mnemodPath) else {
-        throw BenchError("no mnemod at \(mnemodPath): build it (swift build -c release --product mnemod) or pass --mnemod PATH")
-    }
-    let redisPath = options.redis ?? findOnPath("redis-server")
-    if let redisPath, !FileManager.default.isExecutableFile(atPath: redisPath) { throw BenchError("no redis-server at \(redisPath)") }
-    if redisPath == nil {
-        print("""
-            redis-server not found: measuring mnemod alone. For the comparison install it
-            (benchmark only; the project does not depend on it): apt-get install -y redis-server
+extension ProtocolBenchmark {
+    func measure() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let ownPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let mnemodPath = self.mnemod ?? URL(fileURLWithPath: ownPath).deletingLastPathComponent().appendingPathComponent("mnemod").path
+        guard FileManager.default.isExecutableFile(atPath: mnemodPath) else {
+            throw BenchError("no mnemod at \(mnemodPath): build it (swift build -c release --product mnemod) or pass --mnemod PATH")
+        }
+        let redisPath = self.redis ?? findOnPath("redis-server")
+        if let redisPath, !FileManager.default.isExecutableFile(atPath: redisPath) { throw BenchError("no redis-server at \(redisPath)") }
+        if redisPath == nil {
+            print("""
+                redis-server not found: measuring mnemod alone. For the comparison install it
+                (benchmark only; the project does not depend on it): apt-get install -y redis-server
 
-            """)
-    }
+                """)
+        }
 
-    var template = Array(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mnemo-bench-protocol.XXXXXX").path.utf8CString)
-    guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp") }
-    let directory = String(cString: made)
-    var servers: [Server] = []
-    defer {
-        for server in servers { server.stop() }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+        var template = Array(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mnemo-bench-protocol.XXXXXX").path.utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp") }
+        let directory = String(cString: made)
+        var servers: [Server] = []
+        defer {
+            for server in servers { server.stop() }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
 
-    try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
-    let mnemod = try Server(dialect: .mnemod, executable: mnemodPath,
-                            arguments: ["--data-dir", "\(directory)/data", "--socket", "\(directory)/m.sock"],
-                            socketPath: "\(directory)/m.sock", directory: directory)
-    servers.append(mnemod)
-    var redis: Server?
-    if let redisPath {
-        let server = try Server(dialect: .redis, executable: redisPath,
-                                arguments: ["--port", "0", "--unixsocket", "\(directory)/r.sock", "--save", "",
-                                            "--appendonly", "no", "--daemonize", "no"],
-                                socketPath: "\(directory)/r.sock", directory: directory)
-        servers.append(server)
-        redis = server
-    }
-    for server in servers { try server.waitUntilReady() }
+        try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
+        let mnemod = try Server(dialect: .mnemod, executable: mnemodPath,
+                                arguments: ["--data-dir", "\(directory)/data", "--socket", "\(directory)/m.sock"],
+                                socketPath: "\(directory)/m.sock", directory: directory)
+        servers.append(mnemod)
+        var redis: Server?
+        if let redisPath {
+            let server = try Server(dialect: .redis, executable: redisPath,
+                                    arguments: ["--port", "0", "--unixsocket", "\(directory)/r.sock", "--save", "",
+                                                "--appendonly", "no", "--daemonize", "no"],
+                                    socketPath: "\(directory)/r.sock", directory: directory)
+            servers.append(server)
+            redis = server
+        }
+        for server in servers { try server.waitUntilReady() }
 
-    print("mnemod \(mnemodPath)\nredis  \(redisPath ?? "-")")
-    print("\(options.requests) sequential pings after \(options.warmup) warm-up; \(options.pipelined) pipelined in batches of \(options.batch); 1 and \(options.connections) connections\n")
-    // Each measure runs on both servers before the next, so drift in the load
-    // of the machine touches both alike.
-    var latency: [Latency] = [], single: [Double] = [], multi: [Double] = []
-    latency = try measureLatency(servers, requests: options.requests, warmup: options.warmup)
-    // The servers' own CPU time per pipelined request: on a shared machine it
-    // says more about the code than requests/s, which also count waiting for a core.
-    var cpuSeconds: [Double?] = servers.map { _ in 0 }
-    for (i, server) in servers.enumerated() {
-        let (rate, seconds) = try measureThroughput(server, total: options.pipelined, batch: options.batch, connections: 1)
-        single.append(rate)
-        cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
-    }
-    for (i, server) in servers.enumerated() {
-        let (rate, seconds) = try measureThroughput(server, total: options.pipelined, batch: options.batch, connections: options.connections)
-        multi.append(rate)
-        cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
-    }
-    let cpu = cpuSeconds.map { $0.map { $0 / Double(2 * options.pipelined) * 1e6 } }
+        print("mnemod \(mnemodPath)\nredis  \(redisPath ?? "-")")
+        print("\(requests) sequential pings after \(warmup) warm-up; \(pipelined) pipelined in batches of \(batch); 1 and \(connections) connections\n")
+        // Each measure runs on both servers before the next, so drift in the load
+        // of the machine touches both alike.
+        var latency: [Latency] = [], single: [Double] = [], multi: [Double] = []
+        latency = try measureLatency(servers, requests: requests, warmup: warmup)
+        // The servers' own CPU time per pipelined request: on a shared machine it
+        // says more about the code than requests/s, which also count waiting for a core.
+        var cpuSeconds: [Double?] = servers.map { _ in 0 }
+        for (i, server) in servers.enumerated() {
+            let (rate, seconds) = try measureThroughput(server, total: pipelined, batch: batch, connections: 1)
+            single.append(rate)
+            cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
+        }
+        for (i, server) in servers.enumerated() {
+            let (rate, seconds) = try measureThroughput(server, total: pipelined, batch: batch, connections: connections)
+            multi.append(rate)
+            cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
+        }
+        let cpu = cpuSeconds.map { $0.map { $0 / Double(2 * pipelined) * 1e6 } }
 
-    func number(_ value: Double?, decimals: Int = 1) -> String {
-        guard let value else { return "-" }
-        if decimals == 0 { return Int(value.rounded()).formatted(.number.grouping(.automatic)) }
-        return String(format: "%.\(decimals)f", value)
+        func number(_ value: Double?, decimals: Int = 1) -> String {
+            guard let value else { return "-" }
+            if decimals == 0 { return Int(value.rounded()).formatted(.number.grouping(.automatic)) }
+            return String(format: "%.\(decimals)f", value)
+        }
+        func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, width - s.count))
+            return left ? s + fill : fill + s
+        }
+        func row(_ measure: String, _ m: Double, _ r: Double?, decimals: Int = 1, target: String = "") {
+            let ratio = r.map { String(format: "%.2f", m / $0) } ?? "-"
+            print(pad(measure, 33, left: true) + pad(number(m, decimals: decimals), 12) + pad(number(r, decimals: decimals), 12)
+                  + pad(ratio, 9) + "   " + target)
+        }
+        let hasRedis = redis != nil
+        let r = { (values: [Double]) -> Double? in hasRedis ? values[1] : nil }
+        let p50Met = hasRedis ? (latency[0].p50 <= 1.5 * latency[1].p50 ? "met" : "MISSED") : "not checked (no redis)"
+        let rateMet = multi[0] >= 200_000 ? "met" : "MISSED"
+        print(pad("measure", 33, left: true) + pad("mnemod", 12) + pad("redis", 12) + pad("ratio", 9) + "   target")
+        row("ping p50 (us)", latency[0].p50, r(latency.map(\.p50)), target: "mnemod p50 ≤ 1.5 × redis: \(p50Met)")
+        row("ping p99 (us)", latency[0].p99, r(latency.map(\.p99)))
+        row("ping mean (us)", latency[0].mean, r(latency.map(\.mean)))
+        row("pipelined 1 conn (req/s)", single[0], r(single), decimals: 0)
+        row("pipelined \(connections) conns (req/s)", multi[0], r(multi), decimals: 0, target: "≥ 200,000 req/s: \(rateMet)")
+        if let mnemodCPU = cpu[0] { row("server CPU per pipelined req (us)", mnemodCPU, hasRedis ? cpu[1] : nil, decimals: 2) }
+        print("\nratio = mnemod ÷ redis (lower is better for latency, higher for req/s)")
     }
-    func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
-        let fill = String(repeating: " ", count: max(0, width - s.count))
-        return left ? s + fill : fill + s
-    }
-    func row(_ measure: String, _ m: Double, _ r: Double?, decimals: Int = 1, target: String = "") {
-        let ratio = r.map { String(format: "%.2f", m / $0) } ?? "-"
-        print(pad(measure, 33, left: true) + pad(number(m, decimals: decimals), 12) + pad(number(r, decimals: decimals), 12)
-              + pad(ratio, 9) + "   " + target)
-    }
-    let hasRedis = redis != nil
-    let r = { (values: [Double]) -> Double? in hasRedis ? values[1] : nil }
-    let p50Met = hasRedis ? (latency[0].p50 <= 1.5 * latency[1].p50 ? "met" : "MISSED") : "not checked (no redis)"
-    let rateMet = multi[0] >= 200_000 ? "met" : "MISSED"
-    print(pad("measure", 33, left: true) + pad("mnemod", 12) + pad("redis", 12) + pad("ratio", 9) + "   target")
-    row("ping p50 (us)", latency[0].p50, r(latency.map(\.p50)), target: "mnemod p50 ≤ 1.5 × redis: \(p50Met)")
-    row("ping p99 (us)", latency[0].p99, r(latency.map(\.p99)))
-    row("ping mean (us)", latency[0].mean, r(latency.map(\.mean)))
-    row("pipelined 1 conn (req/s)", single[0], r(single), decimals: 0)
-    row("pipelined \(options.connections) conns (req/s)", multi[0], r(multi), decimals: 0, target: "≥ 200,000 req/s: \(rateMet)")
-    if let mnemodCPU = cpu[0] { row("server CPU per pipelined req (us)", mnemodCPU, hasRedis ? cpu[1] : nil, decimals: 2) }
-    print("\nratio = mnemod ÷ redis (lower is better for latency, higher for req/s)")
-}
-
-do {
-    try run(Options(CommandLine.arguments))
-} catch {
-    print("mnemo-bench-protocol: \(error)")
-    exit(1)
 }
