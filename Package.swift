@@ -136,8 +136,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // What the benchmark programs share: a seeded generator, clocks, a daemon to measure.
-        .target(name: "BenchmarkSupport", dependencies: ["MnemoClient"], path: "Benchmarks/Support"),
+        // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to measure, common options.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["MnemoClient", "MnemoStore", "MnemoModel",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/Support"),
 
         .executableTarget(
             name: "mnemo-bench-store",
@@ -145,7 +149,7 @@ let package = Package(
             path: "Benchmarks/mnemo-bench-store"),
         .executableTarget(
             name: "mnemo-bench-protocol",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-protocol"),
 
         .executableTarget(

@@ -33,10 +33,8 @@ struct ConsolidationBenchmark: ParsableCommand {
             throw ExitCode(66)
         }
         try? FileManager.default.removeItem(atPath: work)
-        try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
-        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: sourceStore + suffix) {
-            try FileManager.default.copyItem(atPath: sourceStore + suffix, toPath: work + "/spaces/default.sqlite" + suffix)
-        }
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try DaemonUnderTest.copySpace(sourceStore, into: work)
 
         let socketPath = "/tmp/mnemo-consolidate-\(getpid()).sock"
         let daemon = try DaemonUnderTest(dataDirectory: work, socket: socketPath)

@@ -43,8 +43,7 @@ struct ForgetBenchmark: ParsableCommand {
         // Sentences of 12 words from a vocabulary of 5,000 made-up words: an index
         // with realistic numbers of terms and postings.
         var random = SplitMix64(state: 16)
-        let syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qu", "do", "fe", "gi", "ha", "jo"]
-        let vocabulary = (0..<5_000).map { _ in (0..<3).map { _ in syllables[random.next(syllables.count)] }.joined() }
+        let vocabulary = Vocabulary.drawn(5_000, &random)
         let speakers = (0..<200).map { "speaker\($0)" }
         let start = Timestamp(iso8601: "2023-01-01T00:00:00Z")!
 
@@ -53,7 +52,7 @@ struct ForgetBenchmark: ParsableCommand {
         while written < episodes {
             try store.write { w in
                 for i in written..<min(written + 1_000, episodes) {
-                    let text = (0..<12).map { _ in vocabulary[random.next(vocabulary.count)] }.joined(separator: " ") + "."
+                    let text = vocabulary.phrase(12, &random) + "."
                     let at = Timestamp(microseconds: start.microseconds + Int64(i) * 60_000_000)
                     let episode = try w.createEpisode(EpisodeInput(text: text, speaker: speakers[random.next(speakers.count)], at: at,
                                                                    scene: "scene \(i / perScene)")).episodeID

@@ -25,10 +25,8 @@ struct IngestBenchmark: ParsableCommand {
         commandName: "mnemo-bench-ingest",
         abstract: "Every turn of the LoCoMo conversations written to a real mnemod over its socket, timed; then the temporal check.")
 
-    @Option(name: .customLong("data"), help: "The folder of the LoCoMo conversations (*.json).")
-    var dataDirectory = "../shared/data/locomo"
-    @Option(help: "The mnemod to measure (default: beside this program).")
-    var mnemod: String?
+    @OptionGroup var data: LocomoData
+    @OptionGroup var mnemod: MnemodOption
     @Option(help: "remember statements in flight, as `mnemo import-chat` sends them.")
     var batch = 250
     @Option(help: "Times every conversation is ingested, each into fresh spaces; the median is judged.")
@@ -39,17 +37,9 @@ struct IngestBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        guard !files.isEmpty else { print("no LoCoMo files in \(dataDirectory)"); throw ExitCode(66) }
-
-        let work = "/tmp/mnemo-ingest-\(getpid())"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let daemon = try DaemonUnderTest(binary: mnemod ?? DaemonUnderTest.defaultBinary, dataDirectory: work + "/data", socket: work + "/m.sock",
-                                          extraArguments: [])
-        defer {
-            daemon.stop()
-            try? FileManager.default.removeItem(atPath: work)
-        }
+        let files = try data.files()
+        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-ingest", binary: mnemod.binary)
+        defer { daemon.stop() }
         let connection = daemon.connection
 
         // 1. Ingest, timed: every round into spaces of its own (the first round's are checked below).
@@ -57,7 +47,7 @@ struct IngestBenchmark: ParsableCommand {
         var roundRates: [Double] = []
         var conversations: [(name: String, chat: ChatImport)] = []
         for file in files {
-            let chat = try ChatImport.load(path: dataDirectory + "/" + file)
+            let chat = try ChatImport.load(path: data.path(file))
             conversations.append(("locomo-" + file.replacingOccurrences(of: ".json", with: ""), chat))
         }
         for round in 1...rounds {
@@ -99,7 +89,7 @@ struct IngestBenchmark: ParsableCommand {
                     timesByRef[ref] = times
                 }
             }
-            for q in try TemporalQuestion.load(dataDirectory + "/" + space.replacingOccurrences(of: "locomo-", with: "") + ".json") {
+            for q in try data.questions(space.replacingOccurrences(of: "locomo-", with: "") + ".json").compactMap(TemporalQuestion.init) {
                 guard let gold = q.goldPeriod(resolver), let from = gold.from, let to = gold.to else { continue }
                 eligible += 1
                 let hit = q.evidence.contains { ref in
@@ -123,14 +113,11 @@ struct TemporalQuestion {
     var answer: String
     var evidence: [String]
 
-    /// The temporal questions of a LoCoMo conversation file.
-    static func load(_ path: String) throws -> [TemporalQuestion] {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
-        return (object["qa"] as? [[String: Any]] ?? []).compactMap { qa in
-            guard qa["category"] as? Int == 2, let evidence = qa["evidence"] as? [String] else { return nil }
-            let answer = (qa["answer"] as? String) ?? (qa["answer"] as? Int).map(String.init) ?? ""
-            return TemporalQuestion(answer: answer, evidence: evidence)
-        }
+    /// A `qa` entry of a LoCoMo file; nil for another category.
+    init?(_ qa: [String: Any]) {
+        guard qa["category"] as? Int == 2, let evidence = qa["evidence"] as? [String] else { return nil }
+        answer = (qa["answer"] as? String) ?? (qa["answer"] as? Int).map(String.init) ?? ""
+        self.evidence = evidence
     }
 
     /// The absolute period the gold answer names, when the whole answer is one

@@ -18,15 +18,14 @@
 // it the mnemod half still runs. `--mnemod` defaults to the `mnemod` beside
 // this executable; `--redis` to `redis-server` on the PATH.
 import ArgumentParser
+import BenchmarkSupport
 import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
 private let noSignal = Int32(MSG_NOSIGNAL)
 #else
 import Darwin
-private let streamSocket = SOCK_STREAM
 private let noSignal: Int32 = 0   // SIGPIPE is ignored instead
 #endif
 
@@ -44,8 +43,7 @@ struct ProtocolBenchmark: ParsableCommand {
     var batch = 1_000
     @Option(help: "Connections of the second pipelined measure, each on its own thread.", transform: positiveCount)
     var connections = 4
-    @Option(help: "The mnemod to measure (default: beside this program).")
-    var mnemod: String?
+    @OptionGroup var mnemod: MnemodOption
     @Option(help: "The redis-server to compare with (default: the one on the PATH; without one, mnemod alone).")
     var redis: String?
 
@@ -76,12 +74,6 @@ struct BenchError: Error, CustomStringConvertible {
     static func system(_ what: String) -> BenchError { BenchError("\(what): \(String(cString: strerror(errno)))") }
 }
 
-func nowNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
 /// What a server is asked and answers: one request and its exact answer.
 struct Dialect: Sendable {
     var name: String
@@ -98,17 +90,8 @@ final class Connection {
     private var inbox: [UInt8]
 
     init(path: String, dialect: Dialect) throws(BenchError) {
-        let fd = socket(AF_UNIX, streamSocket, 0)
-        guard fd >= 0 else { throw .system("socket") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); throw BenchError("socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else { let e = BenchError.system("connect \(path)"); close(fd); throw e }
+        let fd = connectUnixSocket(path)
+        guard fd >= 0 else { throw .system("connect \(path)") }
         // A server that stops answering fails the run instead of hanging it.
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -221,24 +204,23 @@ struct Latency { var p50: Double; var p99: Double; var mean: Double }
 func measureLatency(_ servers: [Server], requests: Int, warmup: Int) throws -> [Latency] {
     let connections = try servers.map { try Connection(path: $0.socketPath, dialect: $0.dialect) }
     for connection in connections { for _ in 0..<warmup { try connection.roundTrip() } }
-    var samples = connections.map { _ in [UInt64]() }
+    var samples = connections.map { _ in [Double]() }   // microseconds
     let slice = 500
     var done = 0
     while done < requests {
         let n = min(slice, requests - done)
         for (k, connection) in connections.enumerated() {
             for _ in 0..<n {
-                let start = nowNanoseconds()
+                let start = monotonicNanoseconds()
                 try connection.roundTrip()
-                samples[k].append(nowNanoseconds() - start)
+                samples[k].append(Double(monotonicNanoseconds() - start) / 1000)
             }
         }
         done += n
     }
     return samples.map { values in
         let sorted = values.sorted()
-        func percentile(_ p: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000 }
-        return Latency(p50: percentile(0.50), p99: percentile(0.99), mean: Double(sorted.reduce(0, +)) / Double(sorted.count) / 1000)
+        return Latency(p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), mean: sorted.reduce(0, +) / Double(sorted.count))
     }
 }
 
@@ -282,10 +264,10 @@ func measureThroughput(_ server: Server, total: Int, batch: Int, connections: In
     }
     for _ in 0..<connections { ready.wait() }
     let cpuBefore = server.cpuSeconds()
-    let began = nowNanoseconds()
+    let began = monotonicNanoseconds()
     for _ in 0..<connections { start.signal() }
     for _ in 0..<connections { done.wait() }
-    let seconds = Double(nowNanoseconds() - began) / 1e9
+    let seconds = Double(monotonicNanoseconds() - began) / 1e9
     let cpuAfter = server.cpuSeconds()
     if let failure = failures.withLock({ $0.first }) { throw BenchError(failure) }
     return (Double(total) / seconds, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
@@ -302,8 +284,7 @@ func findOnPath(_ name: String) -> String? {
 extension ProtocolBenchmark {
     func measure() throws {
         signal(SIGPIPE, SIG_IGN)
-        let ownPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let mnemodPath = self.mnemod ?? URL(fileURLWithPath: ownPath).deletingLastPathComponent().appendingPathComponent("mnemod").path
+        let mnemodPath = self.mnemod.binary
         guard FileManager.default.isExecutableFile(atPath: mnemodPath) else {
             throw BenchError("no mnemod at \(mnemodPath): build it (swift build -c release --product mnemod) or pass --mnemod PATH")
         }

@@ -24,27 +24,18 @@ struct LocomoEval: ParsableCommand {
         commandName: "mnemo-eval",
         abstract: "Recall@1/5/10/20 on the LoCoMo questions over a real mnemod, beside SQLite FTS5 BM25, and recall latency.")
 
-    @Option(name: .customLong("data"), help: "The folder of the LoCoMo conversations (*.json).")
-    var dataDirectory = "../shared/data/locomo"
-    @Option(help: "The mnemod to measure (default: beside this program).")
-    var mnemod: String?
+    @OptionGroup var data: LocomoData
+    @OptionGroup var mnemod: MnemodOption
     @Option(help: "A daemon.conf for mnemod, e.g. to try other recall_* parameters.")
     var config: String?
     @Flag(help: "Also score a consolidated copy of each conversation beside the plain one.")
     var consolidate = false
 
     func run() throws {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        guard !files.isEmpty else { print("no LoCoMo files in \(dataDirectory)"); throw ExitCode(66) }
-
-        let work = "/tmp/mnemo-eval-\(getpid())"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let daemon = try DaemonUnderTest(binary: mnemod ?? DaemonUnderTest.defaultBinary, dataDirectory: work + "/data", socket: work + "/m.sock",
-                                          extraArguments: (config.map { ["--config", $0] } ?? []))
-        defer {
-            daemon.stop()
-            try? FileManager.default.removeItem(atPath: work)
-        }
+        let files = try data.files()
+        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-eval", binary: mnemod.binary,
+                                                            extraArguments: config.map { ["--config", $0] } ?? [])
+        defer { daemon.stop() }
         let connection = daemon.connection
 
         var mnemo = Scores(), bm25 = Scores(), consolidated = Scores()
@@ -52,8 +43,7 @@ struct LocomoEval: ParsableCommand {
         var latencies: [Double] = []
         var asked = 0
         for file in files {
-            let path = dataDirectory + "/" + file
-            let chat = try ChatImport.load(path: path)
+            let chat = try ChatImport.load(path: data.path(file))
             let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
             func ingest(into space: String) throws {
                 _ = try connection.request("use space \(StatementInfo.quoted(space))")
@@ -80,7 +70,7 @@ struct LocomoEval: ParsableCommand {
             // the baseline come after. (Interleaved, the client's own parsing and FTS5
             // work between two requests pushed the daemon out of the CPU caches, and
             // the latency measured that as much as recall.)
-            let asking = try questions(path)
+            let asking = try data.questions(file).compactMap(Question.init)
             var answers: [[String]] = []
             answers.reserveCapacity(asking.count)
             for q in asking {
@@ -137,28 +127,29 @@ struct LocomoEval: ParsableCommand {
             }
             print("consolidation time per conversation: " + consolidationMs.map { String(format: "%.0f ms", $0) }.joined(separator: ", "))
         }
-        let sortedLatencies = latencies.sorted()
-        func ms(_ sorted: [Double], _ p: Double) -> String { String(format: "%.3f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
+        latencies.sort()
+        func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
         print("")
-        print("recall latency over the socket: p50 \(ms(sortedLatencies, 0.5)), p99 \(ms(sortedLatencies, 0.99))   (target p50 ≤ 0.3 ms)")
+        print("recall latency over the socket: p50 \(ms(0.5)), p99 \(ms(0.99))   (target p50 ≤ 0.3 ms)")
         print("targets: overall R@10 ≥ 0.65 and above BM25 in every category; multi-hop R@10 ≥ 0.45")
     }
 }
 
+/// A question of categories 1-4 and the refs of its evidence turns.
 struct Question {
     var text: String
     var category: Int
     var evidence: Set<String>
-}
 
-/// The questions of categories 1-4 of a LoCoMo conversation file that name their evidence.
-func questions(_ path: String) throws -> [Question] {
-    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
-    return (object["qa"] as? [[String: Any]] ?? []).compactMap { qa in
+    /// A `qa` entry of a LoCoMo file; nil for another category or one that names no evidence turn.
+    init?(_ qa: [String: Any]) {
         guard let category = qa["category"] as? Int, (1...4).contains(category), let text = qa["question"] as? String,
               let evidence = qa["evidence"] as? [String] else { return nil }
         let refs = Set(evidence.flatMap { $0.split(whereSeparator: { $0 == ";" || $0 == " " || $0 == "," }) }.map(String.init).filter { $0.hasPrefix("D") })
-        return refs.isEmpty ? nil : Question(text: text, category: category, evidence: refs)
+        guard !refs.isEmpty else { return nil }
+        self.text = text
+        self.category = category
+        self.evidence = refs
     }
 }
 
