@@ -6,7 +6,7 @@
 //
 //   swift build -c release
 //   .build/release/mnemo-bench-recall --queries 10     # builds /tmp/mnemo-recall once, if missing
-//   .build/release/mnemo-bench-consolidate [--source /tmp/mnemo-recall] [--work /tmp/mnemo-consolidate]
+//   .build/release/mnemo-bench-consolidate [--source /tmp/mnemo-recall] [--work /tmp/mnemo-consolidate] [--mnemod PATH]
 //
 // The source store is copied to --work first: consolidation changes what it runs on.
 import ArgumentParser
@@ -25,6 +25,7 @@ struct ConsolidationBenchmark: ParsableCommand {
     var source = "/tmp/mnemo-recall"
     @Option(help: "Where the store is copied and consolidated.")
     var work = "/tmp/mnemo-consolidate"
+    @OptionGroup var mnemod: MnemodOption
 
     func run() throws {
         let sourceStore = source + "/spaces/default.sqlite"
@@ -37,7 +38,7 @@ struct ConsolidationBenchmark: ParsableCommand {
         try DaemonUnderTest.copySpace(sourceStore, into: work)
 
         let socketPath = "/tmp/mnemo-consolidate-\(getpid()).sock"
-        let daemon = try DaemonUnderTest(dataDirectory: work, socket: socketPath)
+        let daemon = try DaemonUnderTest(binary: mnemod.binary, dataDirectory: work, socket: socketPath)
         defer { daemon.stop() }
         print(String(format: "mnemod serving the copied store after %.1f s", daemon.startSeconds))
 

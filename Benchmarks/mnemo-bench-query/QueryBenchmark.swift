@@ -22,8 +22,7 @@ struct QueryBenchmark: ParsableCommand {
     var dataDirectory: String?
     @Option(help: "Queries measured of each shape (after 500 that warm up).")
     var queries = 5_000
-    @Option(help: "The mnemod to measure (default: beside this program).")
-    var mnemod: String?
+    @OptionGroup var mnemod: MnemodOption
     @Option(help: "Entities of that store (mnemo-bench-store --entities).")
     var entities = 100_000
 
@@ -40,7 +39,7 @@ struct QueryBenchmark: ParsableCommand {
             throw ExitCode(66)
         }
         let socketPath = "/tmp/mnemo-bench-\(getpid()).sock"
-        let daemon = try DaemonUnderTest(binary: mnemod ?? DaemonUnderTest.defaultBinary, dataDirectory: dataDirectory, socket: socketPath)
+        let daemon = try DaemonUnderTest(binary: mnemod.binary, dataDirectory: dataDirectory, socket: socketPath)
         defer { daemon.stop() }
         let client = daemon.connection
         print(String(format: "mnemod serving %@ after %.2f s", dataDirectory, daemon.startSeconds))
