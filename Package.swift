@@ -136,59 +136,65 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // What the benchmark programs share: a seeded generator, clocks, a daemon to measure.
-        .target(name: "BenchmarkSupport", dependencies: ["MnemoClient"], path: "Benchmarks/Support"),
+        // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to measure, common options.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["MnemoClient", "MnemoStore", "MnemoModel",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/Support"),
 
         .executableTarget(
             name: "mnemo-bench-store",
-            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoModel"],
-            path: "Benchmarks/StoreBenchmark"),
+            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-store"),
         .executableTarget(
             name: "mnemo-bench-protocol",
-            path: "Benchmarks/ProtocolBenchmark"),
+            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-protocol"),
 
         .executableTarget(
             name: "mnemo-bench-query",
-            dependencies: ["BenchmarkSupport", "MnemoClient"],
-            path: "Benchmarks/QueryBenchmark"),
+            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-query"),
 
         .executableTarget(
             name: "mnemo-bench-ingest",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel"],
-            path: "Benchmarks/LocomoIngest"),
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-ingest"),
 
         .executableTarget(
             name: "mnemo-eval",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Benchmarks/LocomoEval"),
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-eval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
-            path: "Benchmarks/RecallScale"),
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-recall"),
 
         // What `forget` costs on a large store (docs/benchmarks.md#forget).
         .executableTarget(
             name: "mnemo-bench-forget",
             dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoConsolidation", "MnemoModel",
-                           .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Benchmarks/ForgetBenchmark"),
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-forget"),
 
         .executableTarget(
             name: "mnemo-bench-ping",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel"],
-            path: "Benchmarks/PingUnderLoad"),
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-ping"),
 
         .executableTarget(
             name: "mnemo-bench-consolidate",
-            dependencies: ["BenchmarkSupport", "MnemoClient"],
-            path: "Benchmarks/ConsolidationScale"),
+            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-consolidate"),
 
         // A grammar-aware fuzzer: hostile statements and raw bytes against a real mnemod.
         .executableTarget(
             name: "mnemo-fuzz",
             dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Benchmarks/Fuzz"),
+            path: "Benchmarks/mnemo-fuzz"),
 
         // Recall latency after a million recalls, the activation log folded and not.
         .executableTarget(
@@ -196,7 +202,7 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Benchmarks/ActivationLog"),
+            path: "Benchmarks/mnemo-bench-activation"),
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),

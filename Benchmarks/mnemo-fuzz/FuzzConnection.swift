@@ -1,3 +1,4 @@
+import BenchmarkSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,23 +30,8 @@ final class FuzzConnection {
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     init(socketPath: String) throws(Failure) {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        fd = connectUnixSocket(socketPath)
         guard fd >= 0 else { throw .failed(errno) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let path = Array(socketPath.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.prefix(raw.count - 1))
-            raw[min(path.count, raw.count - 1)] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw .failed(code)
-        }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 

@@ -17,64 +17,61 @@
 // project does not depend on it (`apt-get install -y redis-server`); without
 // it the mnemod half still runs. `--mnemod` defaults to the `mnemod` beside
 // this executable; `--redis` to `redis-server` on the PATH.
+import ArgumentParser
+import BenchmarkSupport
 import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
 private let noSignal = Int32(MSG_NOSIGNAL)
 #else
 import Darwin
-private let streamSocket = SOCK_STREAM
 private let noSignal: Int32 = 0   // SIGPIPE is ignored instead
 #endif
 
-struct Options {
+@main
+struct ProtocolBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo-bench-protocol",
+        abstract: "`ping` over the Unix socket of a real mnemod, beside redis-server's `PING` on a Unix socket, in one run.")
+
+    @Option(help: "Sequential round trips measured on each server (after 2,000 warm-up).", transform: positiveCount)
     var requests = 20_000
-    var warmup = 2_000
+    @Option(help: "Pipelined pings sent to each server, on 1 connection and then on --connections.", transform: positiveCount)
     var pipelined = 200_000
+    @Option(help: "Pings written before their answers are read.", transform: positiveCount)
     var batch = 1_000
+    @Option(help: "Connections of the second pipelined measure, each on its own thread.", transform: positiveCount)
     var connections = 4
-    var mnemod: String?
+    @OptionGroup var mnemod: MnemodOption
+    @Option(help: "The redis-server to compare with (default: the one on the PATH; without one, mnemod alone).")
     var redis: String?
 
-    init(_ arguments: [String]) {
-        var i = 1
-        func next() -> String { i += 1; return i < arguments.count ? arguments[i] : "" }
-        func count() -> Int {
-            guard let n = Int(next().replacingOccurrences(of: "_", with: "")), n > 0 else {
-                print("\(arguments[i - 1]) needs a positive number"); exit(64)
-            }
-            return n
-        }
-        while i < arguments.count {
-            switch arguments[i] {
-            case "--requests": requests = count()
-            case "--pipelined": pipelined = count()
-            case "--batch": batch = count()
-            case "--connections": connections = count()
-            case "--mnemod": mnemod = next()
-            case "--redis": redis = next()
-            case "-h", "--help":
-                print("usage: mnemo-bench-protocol [--requests N] [--pipelined M] [--batch B] [--connections C] [--mnemod PATH] [--redis PATH]")
-                exit(0)
-            default: print("unknown argument \(arguments[i])"); exit(64)
-            }
-            i += 1
+    /// Sequential round trips on each server before the measured ones.
+    var warmup: Int { 2_000 }
+
+    func run() throws {
+        do {
+            try measure()
+        } catch {
+            print("mnemo-bench-protocol: \(error)")
+            throw ExitCode(1)
         }
     }
+}
+
+/// A count written as digits, `_` allowed between them (`200_000`): at least 1.
+@Sendable func positiveCount(_ text: String) throws -> Int {
+    guard let n = Int(text.replacingOccurrences(of: "_", with: "")), n > 0 else {
+        throw ValidationError("needs a positive number")
+    }
+    return n
 }
 
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
     static func system(_ what: String) -> BenchError { BenchError("\(what): \(String(cString: strerror(errno)))") }
-}
-
-func nowNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 /// What a server is asked and answers: one request and its exact answer.
@@ -93,17 +90,8 @@ final class Connection {
     private var inbox: [UInt8]
 
     init(path: String, dialect: Dialect) throws(BenchError) {
-        let fd = socket(AF_UNIX, streamSocket, 0)
-        guard fd >= 0 else { throw .system("socket") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); throw BenchError("socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else { let e = BenchError.system("connect \(path)"); close(fd); throw e }
+        let fd = connectUnixSocket(path)
+        guard fd >= 0 else { throw .system("connect \(path)") }
         // A server that stops answering fails the run instead of hanging it.
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -216,24 +204,23 @@ struct Latency { var p50: Double; var p99: Double; var mean: Double }
 func measureLatency(_ servers: [Server], requests: Int, warmup: Int) throws -> [Latency] {
     let connections = try servers.map { try Connection(path: $0.socketPath, dialect: $0.dialect) }
     for connection in connections { for _ in 0..<warmup { try connection.roundTrip() } }
-    var samples = connections.map { _ in [UInt64]() }
+    var samples = connections.map { _ in [Double]() }   // microseconds
     let slice = 500
     var done = 0
     while done < requests {
         let n = min(slice, requests - done)
         for (k, connection) in connections.enumerated() {
             for _ in 0..<n {
-                let start = nowNanoseconds()
+                let start = monotonicNanoseconds()
                 try connection.roundTrip()
-                samples[k].append(nowNanoseconds() - start)
+                samples[k].append(Double(monotonicNanoseconds() - start) / 1000)
             }
         }
         done += n
     }
     return samples.map { values in
         let sorted = values.sorted()
-        func percentile(_ p: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000 }
-        return Latency(p50: percentile(0.50), p99: percentile(0.99), mean: Double(sorted.reduce(0, +)) / Double(sorted.count) / 1000)
+        return Latency(p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), mean: sorted.reduce(0, +) / Double(sorted.count))
     }
 }
 
@@ -277,10 +264,10 @@ func measureThroughput(_ server: Server, total: Int, batch: Int, connections: In
     }
     for _ in 0..<connections { ready.wait() }
     let cpuBefore = server.cpuSeconds()
-    let began = nowNanoseconds()
+    let began = monotonicNanoseconds()
     for _ in 0..<connections { start.signal() }
     for _ in 0..<connections { done.wait() }
-    let seconds = Double(nowNanoseconds() - began) / 1e9
+    let seconds = Double(monotonicNanoseconds() - began) / 1e9
     let cpuAfter = server.cpuSeconds()
     if let failure = failures.withLock({ $0.first }) { throw BenchError(failure) }
     return (Double(total) / seconds, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
@@ -294,100 +281,94 @@ func findOnPath(_ name: String) -> String? {
     return nil
 }
 
-func run(_ options: Options) throws {
-    signal(SIGPIPE, SIG_IGN)
-    let ownPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    let mnemodPath = options.mnemod ?? URL(fileURLWithPath: ownPath).deletingLastPathComponent().appendingPathComponent("mnemod").path
-    guard FileManager.default.isExecutableFile(atPath: mnemodPath) else {
-        throw BenchError("no mnemod at \(mnemodPath): build it (swift build -c release --product mnemod) or pass --mnemod PATH")
-    }
-    let redisPath = options.redis ?? findOnPath("redis-server")
-    if let redisPath, !FileManager.default.isExecutableFile(atPath: redisPath) { throw BenchError("no redis-server at \(redisPath)") }
-    if redisPath == nil {
-        print("""
-            redis-server not found: measuring mnemod alone. For the comparison install it
-            (benchmark only; the project does not depend on it): apt-get install -y redis-server
+extension ProtocolBenchmark {
+    func measure() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let mnemodPath = self.mnemod.binary
+        guard FileManager.default.isExecutableFile(atPath: mnemodPath) else {
+            throw BenchError("no mnemod at \(mnemodPath): build it (swift build -c release --product mnemod) or pass --mnemod PATH")
+        }
+        let redisPath = self.redis ?? findOnPath("redis-server")
+        if let redisPath, !FileManager.default.isExecutableFile(atPath: redisPath) { throw BenchError("no redis-server at \(redisPath)") }
+        if redisPath == nil {
+            print("""
+                redis-server not found: measuring mnemod alone. For the comparison install it
+                (benchmark only; the project does not depend on it): apt-get install -y redis-server
 
-            """)
-    }
+                """)
+        }
 
-    var template = Array(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mnemo-bench-protocol.XXXXXX").path.utf8CString)
-    guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp") }
-    let directory = String(cString: made)
-    var servers: [Server] = []
-    defer {
-        for server in servers { server.stop() }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+        var template = Array(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mnemo-bench-protocol.XXXXXX").path.utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp") }
+        let directory = String(cString: made)
+        var servers: [Server] = []
+        defer {
+            for server in servers { server.stop() }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
 
-    try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
-    let mnemod = try Server(dialect: .mnemod, executable: mnemodPath,
-                            arguments: ["--data-dir", "\(directory)/data", "--socket", "\(directory)/m.sock"],
-                            socketPath: "\(directory)/m.sock", directory: directory)
-    servers.append(mnemod)
-    var redis: Server?
-    if let redisPath {
-        let server = try Server(dialect: .redis, executable: redisPath,
-                                arguments: ["--port", "0", "--unixsocket", "\(directory)/r.sock", "--save", "",
-                                            "--appendonly", "no", "--daemonize", "no"],
-                                socketPath: "\(directory)/r.sock", directory: directory)
-        servers.append(server)
-        redis = server
-    }
-    for server in servers { try server.waitUntilReady() }
+        try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
+        let mnemod = try Server(dialect: .mnemod, executable: mnemodPath,
+                                arguments: ["--data-dir", "\(directory)/data", "--socket", "\(directory)/m.sock"],
+                                socketPath: "\(directory)/m.sock", directory: directory)
+        servers.append(mnemod)
+        var redis: Server?
+        if let redisPath {
+            let server = try Server(dialect: .redis, executable: redisPath,
+                                    arguments: ["--port", "0", "--unixsocket", "\(directory)/r.sock", "--save", "",
+                                                "--appendonly", "no", "--daemonize", "no"],
+                                    socketPath: "\(directory)/r.sock", directory: directory)
+            servers.append(server)
+            redis = server
+        }
+        for server in servers { try server.waitUntilReady() }
 
-    print("mnemod \(mnemodPath)\nredis  \(redisPath ?? "-")")
-    print("\(options.requests) sequential pings after \(options.warmup) warm-up; \(options.pipelined) pipelined in batches of \(options.batch); 1 and \(options.connections) connections\n")
-    // Each measure runs on both servers before the next, so drift in the load
-    // of the machine touches both alike.
-    var latency: [Latency] = [], single: [Double] = [], multi: [Double] = []
-    latency = try measureLatency(servers, requests: options.requests, warmup: options.warmup)
-    // The servers' own CPU time per pipelined request: on a shared machine it
-    // says more about the code than requests/s, which also count waiting for a core.
-    var cpuSeconds: [Double?] = servers.map { _ in 0 }
-    for (i, server) in servers.enumerated() {
-        let (rate, seconds) = try measureThroughput(server, total: options.pipelined, batch: options.batch, connections: 1)
-        single.append(rate)
-        cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
-    }
-    for (i, server) in servers.enumerated() {
-        let (rate, seconds) = try measureThroughput(server, total: options.pipelined, batch: options.batch, connections: options.connections)
-        multi.append(rate)
-        cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
-    }
-    let cpu = cpuSeconds.map { $0.map { $0 / Double(2 * options.pipelined) * 1e6 } }
+        print("mnemod \(mnemodPath)\nredis  \(redisPath ?? "-")")
+        print("\(requests) sequential pings after \(warmup) warm-up; \(pipelined) pipelined in batches of \(batch); 1 and \(connections) connections\n")
+        // Each measure runs on both servers before the next, so drift in the load
+        // of the machine touches both alike.
+        var latency: [Latency] = [], single: [Double] = [], multi: [Double] = []
+        latency = try measureLatency(servers, requests: requests, warmup: warmup)
+        // The servers' own CPU time per pipelined request: on a shared machine it
+        // says more about the code than requests/s, which also count waiting for a core.
+        var cpuSeconds: [Double?] = servers.map { _ in 0 }
+        for (i, server) in servers.enumerated() {
+            let (rate, seconds) = try measureThroughput(server, total: pipelined, batch: batch, connections: 1)
+            single.append(rate)
+            cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
+        }
+        for (i, server) in servers.enumerated() {
+            let (rate, seconds) = try measureThroughput(server, total: pipelined, batch: batch, connections: connections)
+            multi.append(rate)
+            cpuSeconds[i] = seconds.flatMap { s in cpuSeconds[i].map { $0 + s } }
+        }
+        let cpu = cpuSeconds.map { $0.map { $0 / Double(2 * pipelined) * 1e6 } }
 
-    func number(_ value: Double?, decimals: Int = 1) -> String {
-        guard let value else { return "-" }
-        if decimals == 0 { return Int(value.rounded()).formatted(.number.grouping(.automatic)) }
-        return String(format: "%.\(decimals)f", value)
+        func number(_ value: Double?, decimals: Int = 1) -> String {
+            guard let value else { return "-" }
+            if decimals == 0 { return Int(value.rounded()).formatted(.number.grouping(.automatic)) }
+            return String(format: "%.\(decimals)f", value)
+        }
+        func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, width - s.count))
+            return left ? s + fill : fill + s
+        }
+        func row(_ measure: String, _ m: Double, _ r: Double?, decimals: Int = 1, target: String = "") {
+            let ratio = r.map { String(format: "%.2f", m / $0) } ?? "-"
+            print(pad(measure, 33, left: true) + pad(number(m, decimals: decimals), 12) + pad(number(r, decimals: decimals), 12)
+                  + pad(ratio, 9) + "   " + target)
+        }
+        let hasRedis = redis != nil
+        let r = { (values: [Double]) -> Double? in hasRedis ? values[1] : nil }
+        let p50Met = hasRedis ? (latency[0].p50 <= 1.5 * latency[1].p50 ? "met" : "MISSED") : "not checked (no redis)"
+        let rateMet = multi[0] >= 200_000 ? "met" : "MISSED"
+        print(pad("measure", 33, left: true) + pad("mnemod", 12) + pad("redis", 12) + pad("ratio", 9) + "   target")
+        row("ping p50 (us)", latency[0].p50, r(latency.map(\.p50)), target: "mnemod p50 ≤ 1.5 × redis: \(p50Met)")
+        row("ping p99 (us)", latency[0].p99, r(latency.map(\.p99)))
+        row("ping mean (us)", latency[0].mean, r(latency.map(\.mean)))
+        row("pipelined 1 conn (req/s)", single[0], r(single), decimals: 0)
+        row("pipelined \(connections) conns (req/s)", multi[0], r(multi), decimals: 0, target: "≥ 200,000 req/s: \(rateMet)")
+        if let mnemodCPU = cpu[0] { row("server CPU per pipelined req (us)", mnemodCPU, hasRedis ? cpu[1] : nil, decimals: 2) }
+        print("\nratio = mnemod ÷ redis (lower is better for latency, higher for req/s)")
     }
-    func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
-        let fill = String(repeating: " ", count: max(0, width - s.count))
-        return left ? s + fill : fill + s
-    }
-    func row(_ measure: String, _ m: Double, _ r: Double?, decimals: Int = 1, target: String = "") {
-        let ratio = r.map { String(format: "%.2f", m / $0) } ?? "-"
-        print(pad(measure, 33, left: true) + pad(number(m, decimals: decimals), 12) + pad(number(r, decimals: decimals), 12)
-              + pad(ratio, 9) + "   " + target)
-    }
-    let hasRedis = redis != nil
-    let r = { (values: [Double]) -> Double? in hasRedis ? values[1] : nil }
-    let p50Met = hasRedis ? (latency[0].p50 <= 1.5 * latency[1].p50 ? "met" : "MISSED") : "not checked (no redis)"
-    let rateMet = multi[0] >= 200_000 ? "met" : "MISSED"
-    print(pad("measure", 33, left: true) + pad("mnemod", 12) + pad("redis", 12) + pad("ratio", 9) + "   target")
-    row("ping p50 (us)", latency[0].p50, r(latency.map(\.p50)), target: "mnemod p50 ≤ 1.5 × redis: \(p50Met)")
-    row("ping p99 (us)", latency[0].p99, r(latency.map(\.p99)))
-    row("ping mean (us)", latency[0].mean, r(latency.map(\.mean)))
-    row("pipelined 1 conn (req/s)", single[0], r(single), decimals: 0)
-    row("pipelined \(options.connections) conns (req/s)", multi[0], r(multi), decimals: 0, target: "≥ 200,000 req/s: \(rateMet)")
-    if let mnemodCPU = cpu[0] { row("server CPU per pipelined req (us)", mnemodCPU, hasRedis ? cpu[1] : nil, decimals: 2) }
-    print("\nratio = mnemod ÷ redis (lower is better for latency, higher for req/s)")
-}
-
-do {
-    try run(Options(CommandLine.arguments))
-} catch {
-    print("mnemo-bench-protocol: \(error)")
-    exit(1)
 }

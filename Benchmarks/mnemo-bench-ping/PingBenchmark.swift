@@ -12,62 +12,57 @@
 //
 // An existing store in --dir is reused (delete the directory to rebuild it);
 // each configuration serves a fresh copy of it.
+import ArgumentParser
 import BenchmarkSupport
 import Foundation
 import MnemoClient
-import MnemoModel
 import MnemoStore
 import Synchronization
 
-var directory = "/tmp/mnemo-ping"
-var mnemodBinary: String?
-var episodeCount = 100_000, factCount = 300_000, entityCount = 20_000, pings = 5_000
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    switch argument {
-    case "--dir": directory = arguments.next() ?? directory
-    case "--episodes": episodeCount = Int(arguments.next() ?? "") ?? episodeCount
-    case "--facts": factCount = Int(arguments.next() ?? "") ?? factCount
-    case "--pings": pings = Int(arguments.next() ?? "") ?? pings
-    case "--mnemod": mnemodBinary = arguments.next()
-    default: print("unknown argument \(argument)"); exit(64)
+@main
+struct PingBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo-bench-ping",
+        abstract: "`ping` latency with mnemod idle and under heavy recall and ingest, and beside a client that reads none of its answers.")
+
+    @Option(name: .customLong("dir"), help: "Where the store is built, and reused by later runs (delete it to rebuild).")
+    var directory = "/tmp/mnemo-ping"
+    @Option(help: "Episodes in the synthetic memory.")
+    var episodes = 100_000
+    @Option(help: "Facts in the synthetic memory.")
+    var facts = 300_000
+    @Option(help: "Pings timed in each measure.")
+    var pings = 5_000
+    @OptionGroup var mnemod: MnemodOption
+
+    /// 20,000 entities, 10 episodes to a scene.
+    var memory: SyntheticMemory {
+        SyntheticMemory(episodes: episodes, facts: facts, entities: 20_000, vocabulary: .spelled(3000))
     }
-}
 
-let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
-let vocabulary: [String] = (0..<3000).map { i in (0..<3).map { syllables[(i >> (4 * $0)) % 16] }.joined() + String(i % 7) }
-
-let storePath = directory + "/spaces/default.sqlite"
-if !FileManager.default.fileExists(atPath: storePath) {
-    try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
-    let store = try MemoryStore(path: storePath)
-    var rng = SplitMix64(state: 1)
-    var written = 0
-    while written < episodeCount {
-        try store.write { w in
-            for _ in 0..<1000 where written < episodeCount {
-                let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
-                _ = try w.createEpisode(EpisodeInput(
-                    text: words, speaker: "person \(rng.next(entityCount))",
-                    at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
-                    scene: "scene \(written / 10)", mentions: ["person \(rng.next(entityCount))"]))
-                written += 1
-            }
+    func validate() throws {
+        guard episodes >= 1, facts >= 0, pings >= 1 else {
+            throw ValidationError("--episodes and --pings must be at least 1, --facts at least 0")
         }
     }
-    var facts = 0
-    while facts < factCount {
-        try store.write { w in
-            for _ in 0..<1000 where facts < factCount {
-                try w.assert(FactAssertion("relation_\(rng.next(20))",
-                    [Argument(.entity("person \(rng.next(entityCount))")), Argument(.entity("person \(rng.next(entityCount))"))],
-                    sources: [Int64(1 + rng.next(episodeCount))]))
-                facts += 1
-            }
+
+    func run() throws {
+        let memory = memory
+        let storePath = directory + "/spaces/default.sqlite"
+        if !FileManager.default.fileExists(atPath: storePath) {
+            try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+            let store = try MemoryStore(path: storePath)
+            try memory.write(into: store)
+            try store.checkpoint()
+            print("built \(episodes) episodes and \(facts) facts in \(directory)")
         }
+
+        print("ping latency over the socket, \(pings) pings each, \(episodes) episodes and \(facts) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        for inline in [true, false] {
+            try measure(inline: inline, storePath: storePath, mnemod: mnemod.binary, pings: pings, memory: memory)
+        }
+        try measureNonReader(storePath: storePath, mnemod: mnemod.binary, pings: pings)
     }
-    try store.checkpoint()
-    print("built \(episodeCount) episodes and \(factCount) facts in \(directory)")
 }
 
 /// What the measuring threads share.
@@ -101,21 +96,14 @@ func measurePings(_ connection: MnemoConnection, count pings: Int) throws -> Lat
     return Latencies(values)
 }
 
-func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCount: Int, vocabulary: [String]) throws {
-    let work = "/tmp/mnemo-ping-run-\(getpid())"
-    try? FileManager.default.removeItem(atPath: work)
-    try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: storePath, toPath: work + "/spaces/default.sqlite")
-    let config = work + "/daemon.conf"
-    try "recall_inline = \(inline ? "yes" : "no")\n".write(toFile: config, atomically: true, encoding: .utf8)
-    let socket = "/tmp/mnemo-ping-\(getpid()).sock"
-    let daemon = try DaemonUnderTest(binary: mnemod, dataDirectory: work, socket: socket,
-                                     extraArguments: ["--config", config])
-    defer {
-        daemon.stop()
-        try? FileManager.default.removeItem(atPath: work)
-    }
+/// Idle and loaded pings, with recall inline or on workers.
+func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory: SyntheticMemory) throws {
+    let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod,
+                                                        configuration: "recall_inline = \(inline ? "yes" : "no")\n")
+    defer { daemon.stop() }
+    let socket = daemon.socket
     // Warm: the graph and text index are built, and some answers cached.
+    let vocabulary = memory.vocabulary
     for i in 0..<200 { _ = try daemon.connection.request("recall \"\(vocabulary[i]) \(vocabulary[i + 1])\" limit 10") }
     let idle = try measurePings(daemon.connection, count: pings)
 
@@ -129,8 +117,8 @@ func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCoun
             }
             var rng = SplitMix64(state: UInt64(100 + k))
             while !load.stop.load(ordering: .relaxed) {
-                let words = (0..<4).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
-                let statement = "recall \"\(words) person \(rng.next(entityCount))\" depth 3 limit 50"
+                let words = vocabulary.phrase(4, &rng)
+                let statement = "recall \"\(words) person \(rng.next(memory.entities))\" depth 3 limit 50"
                 if (try? connection.request(statement))?.isOK == true {
                     load.recalls.add(1, ordering: .relaxed)
                 } else {
@@ -149,8 +137,8 @@ func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCoun
         while !load.stop.load(ordering: .relaxed) {
             let batch = (0..<100).map { _ -> String in
                 n += 1
-                let words = (0..<12).map { _ in vocabulary[rng.next(vocabulary.count)] }.joined(separator: " ")
-                return "remember \"\(words)\" by \"person \(rng.next(entityCount))\" in scene \"live \(n / 20)\""
+                let words = vocabulary.phrase(12, &rng)
+                return "remember \"\(words)\" by \"person \(rng.next(memory.entities))\" in scene \"live \(n / 20)\""
             }
             do {
                 try ingest.pipeline(batch, batch: 100) { _, response in
@@ -175,52 +163,22 @@ func run(inline: Bool, storePath: String, mnemod: String, pings: Int, entityCoun
                  load.failures.load(ordering: .relaxed)))
 }
 
-/// The resident memory of a process, in bytes (`VmRSS` of /proc/PID/status).
-func residentBytes(_ pid: Int32) -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kB = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
-    return kB * 1024
-}
-
-func runNonReader(storePath: String, mnemod: String, pings: Int) throws {
-    let work = "/tmp/mnemo-ping-run-\(getpid())"
-    try? FileManager.default.removeItem(atPath: work)
-    try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: storePath, toPath: work + "/spaces/default.sqlite")
-    let socket = "/tmp/mnemo-ping-\(getpid()).sock"
-    let daemon = try DaemonUnderTest(binary: mnemod, dataDirectory: work, socket: socket)
-    defer {
-        daemon.stop()
-        try? FileManager.default.removeItem(atPath: work)
-    }
+/// A client that asks for 1,000 large answers and reads none: the daemon's memory, and pings meanwhile.
+func measureNonReader(storePath: String, mnemod: String, pings: Int) throws {
+    let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod)
+    defer { daemon.stop() }
     let pid = daemon.process.processIdentifier
     let query = "match relation_0(?a, ?b) limit 10000"
     let one = try daemon.connection.request(query)
     guard one.isOK else { throw Failure(description: "\(query): \(one.headerLine)") }
     let answerBytes = one.lines.reduce(0) { $0 + $1.utf8.count + 1 }
     let idle = try measurePings(daemon.connection, count: pings)
-    let before = residentBytes(pid)
+    let before = residentBytes(pid) ?? 0
 
     // 1,000 answers asked for, none read: the client only sends.
-    let fd = socket.withCString { path -> Int32 in
-        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = UnsafeRawBufferPointer(start: path, count: strlen(path))
-            raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(raw.count - 1)))
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        return connected == 0 ? fd : -1
-    }
+    let fd = connectUnixSocket(daemon.socket)
     guard fd >= 0 else { throw Failure(description: "cannot connect a second client") }
-    defer {
-        close(fd)
-        try? FileManager.default.removeItem(atPath: socket)
-    }
+    defer { close(fd) }
     // Sends until all is sent or the socket fails; blocks while the daemon does not read.
     let sender = Thread {
         let lines = Array(String(repeating: query + "\n", count: 1000).utf8)
@@ -236,7 +194,7 @@ func runNonReader(storePath: String, mnemod: String, pings: Int) throws {
     let sampling = Atomic<Bool>(true)
     let sampler = Thread {
         while sampling.load(ordering: .relaxed) {
-            largest.max(residentBytes(pid), ordering: .relaxed)
+            largest.max(residentBytes(pid) ?? 0, ordering: .relaxed)
             usleep(5_000)
         }
     }
@@ -253,10 +211,3 @@ func runNonReader(storePath: String, mnemod: String, pings: Int) throws {
     print("                    idle ping:   \(idle.summary)")
     print("                    ping meanwhile: \(meanwhile.summary)")
 }
-
-print("ping latency over the socket, \(pings) pings each, \(episodeCount) episodes and \(factCount) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-for inline in [true, false] {
-    try run(inline: inline, storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings,
-            entityCount: entityCount, vocabulary: vocabulary)
-}
-try runNonReader(storePath: storePath, mnemod: mnemodBinary ?? DaemonUnderTest.defaultBinary, pings: pings)

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// The `mnemod` under fuzzing: started in a directory of the fuzzer's own (or
@@ -103,11 +104,8 @@ final class DaemonSupervisor: @unchecked Sendable {
 
     /// The daemon's peak resident memory in KiB (Linux), while it runs.
     func peakMemoryKiB() -> Int? {
-        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "")
-        }
-        return nil
+        guard let pid else { return nil }
+        return peakResidentBytes(pid).map { $0 / 1024 }
     }
 
     // MARK: Connections

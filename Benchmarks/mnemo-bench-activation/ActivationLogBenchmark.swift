@@ -47,15 +47,14 @@ struct ActivationLogBenchmark: ParsableCommand {
     var queries = 2_000
     @Option(help: "Recalls written per batch (one reinforcement flush).")
     var batch = 100
-    @Option(help: "The mnemod to measure (default: beside this program).")
-    var mnemod: String?
+    @OptionGroup var mnemod: MnemodOption
     @Option(help: "A previous build's mnemod, measured on the unfolded store beside this one.")
     var baselineMnemod: String?
     @Flag(help: "Measure the stores the last run wrote (same --episodes, --facts, --recalls, --batch, --pool) instead of writing them again.")
     var reuseLogs = false
 
     func run() throws {
-        let binary = mnemod ?? DaemonUnderTest.defaultBinary
+        let binary = mnemod.binary
         let fresh = directory + "/fresh-\(episodes)-\(facts)"
         if !FileManager.default.fileExists(atPath: fresh + "/spaces/default.sqlite") { try buildMemory(at: fresh) }
         let queryPool = try makeQueryPool()
@@ -90,48 +89,19 @@ struct ActivationLogBenchmark: ParsableCommand {
 
     // MARK: - The memory
 
-    static let syllables = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "ri", "ga", "be", "fo"]
-    static func word(_ i: Int) -> String {
-        var text = ""
-        for k in 0..<3 { text += syllables[(i >> (4 * k)) % 16] }
-        return text + String(i % 7)
+    /// One entity for every five episodes, 10 episodes to a scene.
+    var memory: SyntheticMemory {
+        SyntheticMemory(episodes: episodes, facts: facts, entities: max(1, episodes / 5), vocabulary: .spelled(4000))
     }
-    static let vocabulary: [String] = (0..<4000).map(word)
-    var entities: Int { max(1, episodes / 5) }
 
     func buildMemory(at path: String) throws {
         try FileManager.default.createDirectory(atPath: path + "/spaces", withIntermediateDirectories: true)
         var options = Self.versionEight
         options.cacheSizeKiB = 256 * 1024
         let store = try MemoryStore(path: path + "/spaces/default.sqlite", options: options)
-        var rng = SplitMix64(state: 1)
-        let t0 = monotonicSeconds()
-        var written = 0
-        while written < episodes {
-            try store.write { w in
-                for _ in 0..<1000 where written < episodes {
-                    let words = (0..<12).map { _ in Self.vocabulary[rng.next(Self.vocabulary.count)] }.joined(separator: " ")
-                    _ = try w.createEpisode(EpisodeInput(
-                        text: words, speaker: "person \(rng.next(entities))",
-                        at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
-                        scene: "scene \(written / 10)", mentions: ["person \(rng.next(entities))"]))
-                    written += 1
-                }
-            }
-        }
-        var asserted = 0
-        while asserted < facts {
-            try store.write { w in
-                for _ in 0..<1000 where asserted < facts {
-                    try w.assert(FactAssertion("relation_\(rng.next(20))",
-                        [Argument(.entity("person \(rng.next(entities))")), Argument(.entity("person \(rng.next(entities))"))],
-                        sources: [Int64(1 + rng.next(episodes))]))
-                    asserted += 1
-                }
-            }
-        }
+        let seconds = try memory.write(into: store)
         try store.checkpoint()
-        print(String(format: "built %d episodes and %d facts in %.1f s", episodes, facts, monotonicSeconds() - t0))
+        print(String(format: "built %d episodes and %d facts in %.1f s", episodes, facts, seconds.episodes + seconds.facts))
     }
 
     /// Options that keep a store at schema version 8, the previous build's.
@@ -144,11 +114,9 @@ struct ActivationLogBenchmark: ParsableCommand {
     // MARK: - The recalls
 
     func makeQueryPool() throws -> [String] {
+        let memory = memory
         var rng = SplitMix64(state: 99)
-        return (0..<pool).map { _ in
-            let words = (0..<3).map { _ in Self.vocabulary[rng.next(Self.vocabulary.count)] }.joined(separator: " ")
-            return rng.next(2) == 0 ? "recall \"\(words)\" limit 10" : "recall \"\(words) person \(rng.next(entities))\" limit 10"
-        }
+        return (0..<pool).map { _ in memory.recallStatement(&rng) }
     }
 
     /// What each query of the pool returns on the fresh store (ids like `e:17`).
@@ -267,16 +235,9 @@ struct ActivationLogBenchmark: ParsableCommand {
 
     /// Runs `body` against a mnemod serving a fresh copy of the store at `path`.
     func serving<T>(_ path: String, binary: String, _ body: (DaemonUnderTest) throws -> T) throws -> T {
-        let work = "/tmp/mnemo-activation-run-\(getpid())"
-        try? FileManager.default.removeItem(atPath: work)
-        try FileManager.default.createDirectory(atPath: work + "/spaces", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: path + "/spaces/default.sqlite", toPath: work + "/spaces/default.sqlite")
-        let daemon = try DaemonUnderTest(binary: binary, dataDirectory: work, socket: work + ".sock")
-        defer {
-            daemon.stop()
-            try? FileManager.default.removeItem(atPath: work)
-            try? FileManager.default.removeItem(atPath: work + ".sock")
-        }
+        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-activation-run", serving: path + "/spaces/default.sqlite",
+                                                            binary: binary)
+        defer { daemon.stop() }
         return try body(daemon)
     }
 }

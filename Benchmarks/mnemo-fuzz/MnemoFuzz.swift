@@ -27,7 +27,7 @@ struct MnemoFuzz: ParsableCommand {
     @Option(help: "Seconds to wait for an answer before counting it unanswered.") var answerTimeout = 60.0
     @Option(help: "Where crashing inputs, ERR INTERNAL and unanswered inputs are saved.") var crashDir = "fuzz-crashes"
     @Option(help: "Fuzz the daemon on this socket instead of starting one (it cannot be restarted).") var socket: String?
-    @Option(help: "The mnemod binary (default: the one beside mnemo-fuzz).") var mnemod: String?
+    @OptionGroup var mnemod: MnemodOption
     @Option(name: .customLong("set"), help: "A daemon.conf line for the daemon it starts, e.g. --set 'request_timeout = 10s'.")
     var settings: [String] = []
     @Option(help: "Send each line of FILE alone, in order, and report those that crash the daemon or answer ERR INTERNAL.")
@@ -38,10 +38,6 @@ struct MnemoFuzz: ParsableCommand {
     var printCount: Int?
     @Flag(help: "Keep the daemon's directories.") var keep = false
     @Flag(help: "With --replay: print every line's answer code.") var verbose = false
-
-    var binary: String {
-        mnemod ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mnemod").path
-    }
 
     /// The daemon's configuration: lines long enough for 1 MiB strings, then `--set`.
     var configuration: String {
@@ -61,7 +57,7 @@ struct MnemoFuzz: ParsableCommand {
             return
         }
         try FileManager.default.createDirectory(atPath: crashDir, withIntermediateDirectories: true)
-        let supervisor = DaemonSupervisor(binary: binary, externalSocket: socket, crashDirectory: crashDir, configuration: configuration)
+        let supervisor = DaemonSupervisor(binary: mnemod.binary, externalSocket: socket, crashDirectory: crashDir, configuration: configuration)
         if let replay {
             let clean = try replayFile(replay, supervisor: supervisor)
             throw ExitCode(clean ? 0 : 1)
@@ -162,7 +158,7 @@ struct MnemoFuzz: ParsableCommand {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: record)) ?? []).filter { $0.hasPrefix("in-flight-") }.sorted()
             let bytes = files.flatMap { (try? Data(contentsOf: URL(fileURLWithPath: "\(record)/\($0)"))).map(Array.init) ?? [] }
             print("triage of \(record): \(Replayer.lines(of: bytes).count) lines in flight")
-            let triage = DaemonSupervisor(binary: binary, externalSocket: nil, crashDirectory: record + "/triage", configuration: configuration)
+            let triage = DaemonSupervisor(binary: mnemod.binary, externalSocket: nil, crashDirectory: record + "/triage", configuration: configuration)
             let directory = "\(work)/mnemo-fuzz-\(getpid())-triage"
             do {
                 try triage.start(directory: directory, spaces: FileManager.default.fileExists(atPath: record + "/spaces") ? record + "/spaces" : nil)

@@ -1,0 +1,80 @@
+// Recall at scale (issue 6): a synthetic memory of 1,000,000 facts over 100,000
+// entities and 200,000 episodes in 20,000 scenes, written straight into a
+// space's SQLite file, then served by a real mnemod: time from start to
+// serving, resident memory, and recall p50/p99 over the socket.
+//
+//   swift build -c release      (one --product per build: build everything, or run it twice)
+//   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N] [--mnemod PATH]
+//
+// An existing store in --dir is reused (delete the directory to rebuild it);
+// each run serves a fresh copy of it, so runs do not change it.
+import ArgumentParser
+import BenchmarkSupport
+import Foundation
+import MnemoClient
+import MnemoStore
+
+@main
+struct RecallBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo-bench-recall",
+        abstract: "Recall over the socket on a synthetic memory of 1,000,000 facts served by a real mnemod: start time, memory, p50/p99.")
+
+    @Option(name: .customLong("dir"), help: "Where the store is built, and reused by later runs (delete it to rebuild).")
+    var directory = "/tmp/mnemo-recall"
+    @Option(help: "Facts in the synthetic memory.")
+    var facts = 1_000_000
+    @Option(help: "Episodes in the synthetic memory.")
+    var episodes = 200_000
+    @Option(help: "Recalls measured (after 100 that warm up).")
+    var queries = 2_000
+    @OptionGroup var mnemod: MnemodOption
+
+    /// 100,000 entities, and the episodes in 20,000 scenes.
+    var memory: SyntheticMemory {
+        SyntheticMemory(episodes: episodes, facts: facts, entities: 100_000, episodesPerScene: episodes / 20_000,
+                        vocabulary: .spelled(4000))
+    }
+
+    func validate() throws {
+        guard episodes >= 1, facts >= 0, queries >= 1 else {
+            throw ValidationError("--episodes and --queries must be at least 1, --facts at least 0")
+        }
+    }
+
+    func run() throws {
+        let memory = memory
+        let storePath = directory + "/spaces/default.sqlite"
+        if !FileManager.default.fileExists(atPath: storePath) {
+            try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
+            var options = StoreOptions()
+            options.cacheSizeKiB = 256 * 1024
+            let store = try MemoryStore(path: storePath, options: options)
+            let seconds = try memory.write(into: store)
+            try store.checkpoint()
+            print(String(format: "built %d episodes in %.1f s and %d facts in %.1f s (%.0f MiB)", episodes, seconds.episodes, facts,
+                         seconds.facts, Double(store.fileSize()) / 1_048_576))
+        }
+
+        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
+        defer { daemon.stop() }
+        let resident = residentBytes(daemon.process.processIdentifier).map { "\($0 / 1024) kB" } ?? "?"
+
+        var rng = SplitMix64(state: 99)
+        var latencies: [Double] = []
+        var results = 0
+        for i in 0..<(queries + 100) {
+            let statement = memory.recallStatement(&rng)
+            let t0 = monotonicSeconds()
+            let response = try daemon.connection.request(statement)
+            let elapsed = monotonicSeconds() - t0
+            guard response.isOK else { print("\(statement): \(response.headerLine)"); throw ExitCode(1) }
+            if i >= 100 { latencies.append(elapsed); results += response.lines.count }
+        }
+        latencies.sort()
+        func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
+        print(String(format: "start to serving: %.2f s (graph built before the socket opens); resident memory: %@", daemon.startSeconds,
+                     resident))
+        print("recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms")
+    }
+}
