@@ -97,7 +97,9 @@ public enum StatementInfo {
     /// space. Batch mode pipelines these freely; any other statement waits for
     /// every earlier answer, so that nothing that changes state runs after an
     /// error the batch stops at. Conservative: `persona x` and `scene "x"`
-    /// (reads, but with write forms) count as changing.
+    /// (reads, but with write forms) count as changing. The client depends
+    /// on nothing, so this is a copy; a test holds it to the daemon's
+    /// statement table (`StatementKind.traits`).
     public static let readOnlyKeywords: Set<String> = [
         "ping", "stats", "help", "recall", "match", "history", "timeline",
         "scenes", "conflicts", "insights", "explain", "consolidations",

@@ -50,9 +50,11 @@ public struct Executor: Sendable {
         }
     }
 
+    /// Runs a statement: a write (as the statement table says) in a
+    /// transaction of its own through `applyWrite`, which has the writes'
+    /// cases; anything else by its case here.
     private func execute(_ statement: Statement, now: Timestamp) throws -> [JSONValue] {
-        switch statement {
-        case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias:
+        if statement.traits.isWrite {
             try cancellation.check()
             var effects = WriteEffects()
             let lines: [JSONValue]
@@ -64,6 +66,8 @@ public struct Executor: Sendable {
             }
             afterCommit(effects)
             return lines
+        }
+        switch statement {
         case .match(let m):
             return try read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }
         case .history(let atom, let limit):
@@ -117,7 +121,19 @@ public struct Executor: Sendable {
             return try undoConsolidation(run)
         case .ping, .stats, .help, .use:
             throw MnemoError(.internalError, "\(statement.keyword) is answered by the server, not the executor")
+        case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias:
+            // Run above when the table calls them writes: `applyWrite` has their cases.
+            throw MnemoError(.internalError, "\(statement.keyword) is run by applyWrite, but the statement table does not call it a write")
         }
+    }
+
+    /// Runs a statement from memory alone, for a network thread (see
+    /// `StatementTraits.Inline.whenInMemory`): `nil` when it would have to
+    /// read the store, or is not one that can be answered so; it then changed
+    /// nothing and runs again on a worker with `run`.
+    public func runInMemory(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
+        guard case .recall(let r) = statement else { return nil }
+        return try recallWithoutStore(r, now: now)
     }
 
     /// `recall` without reading SQLite, for a network thread: `nil` when it

@@ -4,19 +4,10 @@ import MnemoRecall
 import MnemoStore
 
 extension Executor {
-    /// Whether a statement changes the memory (and may share a transaction
-    /// with the writes pipelined after it).
-    public static func isWrite(_ statement: Statement) -> Bool {
-        switch statement {
-        case .remember, .assert, .declare, .retract, .forget, .sceneOpen, .sceneClose, .personaSet, .alias: true
-        default: false
-        }
-    }
-
-    /// Runs consecutive write statements in one transaction (group commit):
-    /// each in a savepoint of its own, so one that fails leaves the others and
-    /// answers its own error; all are durable when this returns. If the commit
-    /// itself fails, every statement answers that error.
+    /// Runs consecutive writes (`StatementTraits.isWrite`) in one transaction
+    /// (group commit): each in a savepoint of its own, so one that fails
+    /// leaves the others and answers its own error; all are durable when this
+    /// returns. If the commit itself fails, every statement answers that error.
     public func runWrites(_ statements: [Statement], now: Timestamp = .now()) -> [Result<[JSONValue], MnemoError>] {
         if statements.count > 1, let answers = runWritesWithoutSavepoints(statements, now: now) {
             return answers.map { .success($0) }

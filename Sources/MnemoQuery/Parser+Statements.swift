@@ -3,21 +3,31 @@ import MnemoModel
 extension Parser {
     /// Reads optional clauses in any order, each at most once, until the end
     /// of the statement; `handle` consumes the clause for a keyword it knows.
-    mutating func clauses(_ statement: String, _ known: [String],
-                          _ handle: (inout Parser, String) throws(MnemoError) -> Void) throws(MnemoError) {
+    /// A kind that takes a row limit (`StatementTraits.takesRowLimit`) also
+    /// takes `limit N`, read here and returned.
+    @discardableResult
+    mutating func clauses(_ kind: StatementKind, _ known: [String],
+                          _ handle: (inout Parser, String) throws(MnemoError) -> Void = { _, _ in }) throws(MnemoError) -> Int? {
+        let traits = kind.traits
+        let known = traits.takesRowLimit ? known + ["limit"] : known
         var seen = Set<String>()
+        var limit: Int?
         while true {
-            if case .end = current.kind { return }
+            if case .end = current.kind { return limit }
             guard case .word(let w) = current.kind, known.contains(w.lowercased()) else {
                 let list = known.map { "'\($0)'" }.joined(separator: ", ")
                 throw expected("\(list) or end of statement")
             }
             let keyword = w.lowercased()
             guard seen.insert(keyword).inserted else {
-                throw MnemoError(.syntax, "\(current.position) '\(keyword)' given twice in \(statement)")
+                throw MnemoError(.syntax, "\(current.position) '\(keyword)' given twice in \(traits.name)")
             }
             advance()
-            try handle(&self, keyword)
+            if keyword == "limit" && traits.takesRowLimit {
+                limit = try rowLimit()
+            } else {
+                try handle(&self, keyword)
+            }
         }
     }
 
@@ -26,7 +36,7 @@ extension Parser {
         guard !text.isEmpty else { throw MnemoError(.syntax, "\(current.position) the text to remember is empty") }
         advance()
         var r = Remember(text: text)
-        try clauses("remember", ["by", "at", "in", "ref", "importance"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+        try clauses(.remember, ["by", "at", "in", "ref", "importance"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
             switch keyword {
             case "by": r.speaker = try p.name("the speaker's name")
             case "at": r.at = try p.time()
@@ -51,7 +61,7 @@ extension Parser {
         let (predicate, arguments) = try assertedAtom()
         var a = Assertion(predicate: predicate, arguments: arguments)
         var sawAt = false
-        try clauses("assert", ["from", "to", "at", "confidence", "source", "in"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+        try clauses(.assert, ["from", "to", "at", "confidence", "source", "in"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
             switch keyword {
             case "from":
                 guard !sawAt else { throw MnemoError(.syntax, "\(p.previousPosition) use either 'at' or 'from'/'to'") }
@@ -113,7 +123,7 @@ extension Parser {
             var at: Timestamp?
             var with: [String] = []
             var place: String?
-            try clauses("scene open", ["at", "with", "place"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+            try clauses(.sceneOpen, ["at", "with", "place"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
                 switch keyword {
                 case "at": at = try p.time()
                 case "with": with = try p.names("a participant's name")
@@ -126,7 +136,7 @@ extension Parser {
             advance()
             let title = try name("a scene title")
             var at: Timestamp?
-            try clauses("scene close", ["at"]) { (p: inout Parser, _: String) throws(MnemoError) in at = try p.time() }
+            try clauses(.sceneClose, ["at"]) { (p: inout Parser, _: String) throws(MnemoError) in at = try p.time() }
             return .sceneClose(title: title, at: at)
         }
         let reference: SceneReference
@@ -136,8 +146,7 @@ extension Parser {
         } else {
             reference = .title(try name("'open', 'close', a scene title or a scene id"))
         }
-        var limit: Int?
-        try clauses("scene", ["limit"]) { (p: inout Parser, _: String) throws(MnemoError) in limit = try p.rowLimit() }
+        let limit = try clauses(.scene, [])
         return .scene(reference, limit: limit)
     }
 
@@ -157,16 +166,11 @@ extension Parser {
             default: throw expected("a value")
             }
             var from: Timestamp?
-            try clauses("persona set", ["from"]) { (p: inout Parser, _: String) throws(MnemoError) in from = try p.time() }
+            try clauses(.personaSet, ["from"]) { (p: inout Parser, _: String) throws(MnemoError) in from = try p.time() }
             return .personaSet(entity: entity, attribute: attribute, value: value, from: from)
         }
         var asOf: Timestamp?
-        var limit: Int?
-        try clauses("persona", ["as", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
-            if keyword == "limit" {
-                limit = try p.rowLimit()
-                return
-            }
+        let limit = try clauses(.persona, ["as"]) { (p: inout Parser, _: String) throws(MnemoError) in
             try p.expectKeyword("of")
             asOf = try p.time()
         }
@@ -177,7 +181,7 @@ extension Parser {
         guard case .string(let text) = current.kind else { throw expected("what to recall, in double quotes") }
         advance()
         var r = Recall(text: text, includeArchived: false, explain: explain)
-        try clauses("recall", ["about", "in", "during", "as", "depth", "include", "limit", "explain"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+        try clauses(.recall, ["about", "in", "during", "as", "depth", "include", "limit", "explain"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
             switch keyword {
             case "about": r.about = try p.name("an entity name")
             case "in":
@@ -208,7 +212,7 @@ extension Parser {
             m.atoms.append(try atom(allowVariables: true))
         }
         let variables = Set(m.atoms.flatMap { $0.arguments.compactMap { if case .variable(let v) = $0.term { v } else { nil } } })
-        try clauses("match", ["where", "as", "known", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+        let limit = try clauses(.match, ["where", "as", "known"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
             switch keyword {
             case "where":
                 m.conditions.append(try p.condition(variables: variables))
@@ -219,14 +223,13 @@ extension Parser {
             case "as":
                 try p.expectKeyword("of")
                 m.asOf = try p.time()
-            case "known":
+            default:
                 try p.expectKeyword("as")
                 try p.expectKeyword("of")
                 m.knownAsOf = try p.time()
-            default:
-                m.limit = try p.rowLimit()
             }
         }
+        m.limit = limit
         return .match(m)
     }
 

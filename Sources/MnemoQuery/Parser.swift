@@ -75,34 +75,23 @@ public struct Parser {
         case "match": return try match()
         case "history":
             let atom = try atom(allowVariables: true)
-            var limit: Int?
-            try clauses("history", ["limit"]) { (p: inout Parser, _: String) throws(MnemoError) in limit = try p.rowLimit() }
-            return .history(atom, limit: limit)
+            return .history(atom, limit: try clauses(.history, []))
         case "timeline":
             let entity = try name("an entity name")
             var during: TimeRange?
-            var limit: Int?
-            try clauses("timeline", ["during", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
-                if keyword == "during" { during = try p.interval() } else { limit = try p.rowLimit() }
-            }
+            let limit = try clauses(.timeline, ["during"]) { (p: inout Parser, _: String) throws(MnemoError) in during = try p.interval() }
             return .timeline(entity: entity, during: during, limit: limit)
         case "scenes":
             var with: String?
             var during: TimeRange?
-            var limit: Int?
-            try clauses("scenes", ["with", "during", "limit"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
-                switch keyword {
-                case "with": with = try p.name("an entity name")
-                case "during": during = try p.interval()
-                default: limit = try p.rowLimit()
-                }
+            let limit = try clauses(.scenes, ["with", "during"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+                if keyword == "with" { with = try p.name("an entity name") } else { during = try p.interval() }
             }
             return .scenes(with: with, during: during, limit: limit)
         case "conflicts", "insights":
             var about: String?
-            var limit: Int?
-            try clauses(keyword, ["about", "limit"]) { (p: inout Parser, clause: String) throws(MnemoError) in
-                if clause == "about" { about = try p.name("an entity name") } else { limit = try p.rowLimit() }
+            let limit = try clauses(keyword == "conflicts" ? .conflicts : .insights, ["about"]) { (p: inout Parser, _: String) throws(MnemoError) in
+                about = try p.name("an entity name")
             }
             return keyword == "conflicts" ? .conflicts(about: about, limit: limit) : .insights(about: about, limit: limit)
         case "consolidate":
@@ -113,9 +102,7 @@ public struct Parser {
             }
             return .consolidate(dryRun: false)
         case "consolidations":
-            var limit: Int?
-            try clauses("consolidations", ["limit"]) { (p: inout Parser, _: String) throws(MnemoError) in limit = try p.rowLimit() }
-            return .consolidations(limit: limit)
+            return .consolidations(limit: try clauses(.consolidations, []))
         case "undo":
             try expectKeyword("consolidation")
             // `Int64(exactly:)`: a run number of 1e300 or 2^63 is refused, not converted.

@@ -1,6 +1,8 @@
 import MnemoModel
 
-/// A parsed statement of the query language (SPEC §2).
+/// A parsed statement of the query language (SPEC §2). What each case is
+/// (write or read, access, where it runs, `help`) is its `kind`'s entry in
+/// `StatementKind.traits`.
 public enum Statement: Hashable, Sendable {
     // Protocol
     case ping
@@ -32,56 +34,11 @@ public enum Statement: Hashable, Sendable {
     case consolidations(limit: Int? = nil)
     case undoConsolidation(Int64)
     case backup(path: String)
-
-    /// The statement's keyword, for statistics and messages.
-    public var keyword: String {
-        switch self {
-        case .ping: "ping"
-        case .stats: "stats"
-        case .help: "help"
-        case .use: "use"
-        case .remember: "remember"
-        case .assert: "assert"
-        case .declare: "declare"
-        case .retract: "retract"
-        case .forget: "forget"
-        case .sceneOpen: "scene open"
-        case .sceneClose: "scene close"
-        case .personaSet: "persona set"
-        case .alias: "alias"
-        case .recall: "recall"
-        case .match: "match"
-        case .history: "history"
-        case .timeline: "timeline"
-        case .persona: "persona"
-        case .scene: "scene"
-        case .scenes: "scenes"
-        case .conflicts: "conflicts"
-        case .insights: "insights"
-        case .consolidate: "consolidate"
-        case .consolidations: "consolidations"
-        case .undoConsolidation: "undo consolidation"
-        case .backup: "backup"
-        }
-    }
-
-    /// What a peer needs to be allowed to run it.
-    public var access: StatementAccess {
-        switch self {
-        case .ping, .help: .none
-        case .use: .read
-        // It describes the connection's space (and lists the spaces the peer may read).
-        case .stats: .read
-        case .remember, .assert, .declare, .retract, .sceneOpen, .sceneClose, .personaSet, .alias, .consolidate: .write
-        case .recall, .match, .history, .timeline, .persona, .scene, .scenes, .conflicts, .insights, .consolidations: .read
-        case .forget, .undoConsolidation, .backup: .admin
-        }
-    }
 }
 
-/// How many rows a statement whose answer can grow with the memory (`match`,
-/// `history`, `timeline`, `persona`, `scene`, `scenes`, `conflicts`,
-/// `insights`, `consolidations`) answers: `limit N` picks, within `1...maximum`.
+/// How many rows a statement whose answer can grow with the memory (a kind
+/// whose traits say `takesRowLimit`) answers: `limit N` picks, within
+/// `1...maximum`.
 public enum RowLimit {
     /// Rows answered when the statement gives no `limit`.
     public static let `default` = 1000
@@ -95,9 +52,12 @@ public enum StatementAccess: Sendable, Hashable {
     case none
     /// Read access to the connection's space.
     case read
+    /// Read or write access to the space the statement names, checked when it
+    /// runs (`use`; creating the space takes admin).
+    case namedSpace
     /// Write access to the connection's space.
     case write
-    /// Administration (`forget`, `backup`, `undo consolidation`, creating a space).
+    /// Administration.
     case admin
 }
 

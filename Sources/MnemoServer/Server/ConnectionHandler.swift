@@ -1,6 +1,5 @@
 import DequeModule
 import Foundation
-import MnemoEngine
 import MnemoModel
 import MnemoQuery
 import NIOCore
@@ -158,7 +157,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 write(reply, context: context)
                 continue
             }
-            if Executor.isWrite(statement) {
+            if statement.traits.isWrite {
                 runOnWorker(gatherWrites(after: statement), started: started, context: context)
             } else {
                 runOnWorker([statement], started: started, context: context)
@@ -188,7 +187,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// commit together: one transaction, one trip to a worker.
     private func gatherWrites(after first: Statement) -> [Statement] {
         var batch = [first]
-        while batch.count < Self.maximumWriteBatch, case .statement(let next)? = queue.first?.request, Executor.isWrite(next) {
+        while batch.count < Self.maximumWriteBatch, case .statement(let next)? = queue.first?.request, next.traits.isWrite {
             batch.append(next)
             queuedBytes -= queue.removeFirst().bytes
         }
@@ -204,7 +203,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let loop = context.eventLoop
         let runner = self.runner
         let session = self.session
-        let writes = Executor.isWrite(statements[0])
+        let writes = statements[0].traits.isWrite
         let timeout = StatementRunner.runsUnbounded(statements) ? .zero : state.config.requestTimeout
         let cancellation = Cancellation(limit: "request_timeout (\(timeout))")
         current = cancellation

@@ -22,7 +22,7 @@ enum QueuedRequest {
                 .tooLarge, "request line longer than max_line (\(limit) bytes); it was discarded")))
         case .line(let buffer) where ConnectionHandler.isPing(buffer):
             // The health check of every client library: answered without parsing.
-            self = .answered(keyword: "ping", StatementRunner.pong)
+            self = .answered(keyword: StatementKind.ping.traits.name, StatementRunner.pong)
         case .line(let buffer):
             // Decoding that replaced bad bytes would hide them: the protocol refuses them.
             guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {

@@ -11,9 +11,9 @@ struct StatementRunner: Sendable {
     let state: ServerState
 
     /// Runs a statement on the network thread if it can be answered there
-    /// without waiting: `ping` and `help`, which touch no file, and `recall`
-    /// (unless `recall_inline = no`) when everything it needs is in memory.
-    /// `nil`: run it on a worker.
+    /// without waiting (`StatementTraits.inline`): `ping` and `help`, which
+    /// touch no file, and `recall` (unless `recall_inline = no`) when
+    /// everything it needs is in memory. `nil`: run it on a worker.
     ///
     /// A recall is a read of the in-memory graph that takes a fraction of a
     /// millisecond; handing it to a worker and back cost about a fifth of its
@@ -25,34 +25,28 @@ struct StatementRunner: Sendable {
     /// while it runs, the other connections of that network thread wait, and
     /// `request_timeout` cannot interrupt it.
     func runInline(_ statement: Statement, session: Session) -> Reply? {
-        switch statement {
-        case .ping, .help:
+        switch statement.traits.inline {
+        case .never:
+            return nil
+        case .always:
             return run(statement, session: session)
-        case .recall(let recall):
+        case .whenInMemory:
             guard state.config.recallInline, let store = session.openedStore else { return nil }
             do {
                 try authorize(statement, session: session)
-                let lines = try executor(store, cancellation: .never).recallWithoutStore(recall)
+                let lines = try executor(store, cancellation: .never).runInMemory(statement)
                 return lines.map { Reply.ok($0) }
             } catch {
                 return failure(error, statement, session: session)
             }
-        default:
-            return nil
         }
     }
 
-    /// Whether a statement may run longer than `request_timeout`: a
-    /// consolidation run or undo is bounded by its passes, and a backup by the
-    /// size of the space, not by a client's patience (a backup cannot be
-    /// stopped half way, so a deadline could only answer TIMEOUT for a copy
-    /// that is then made all the same).
+    /// Whether a request (one statement, or a batch of writes) may run longer
+    /// than `request_timeout`: when none of its statements has a deadline
+    /// (`StatementTraits.hasDeadline`: a consolidation run or undo, a backup).
     static func runsUnbounded(_ statements: [Statement]) -> Bool {
-        guard statements.count == 1 else { return false }
-        switch statements[0] {
-        case .consolidate, .undoConsolidation, .backup: return true
-        default: return false
-        }
+        statements.allSatisfy { !$0.traits.hasDeadline }
     }
 
     /// The answer to `ping`, serialised once.
@@ -112,14 +106,16 @@ struct StatementRunner: Sendable {
         return replies.map { $0! }
     }
 
+    /// Checks the access the statement's kind needs (`StatementTraits.access`).
     private func authorize(_ statement: Statement, session: Session) throws(MnemoError) {
-        if statement.access == .none { return }
+        let access = statement.traits.access
+        // Nothing to check, or checked against the space it names when it runs.
+        if access == .none || access == .namedSpace { return }
         let rules = state.config.access
         let peer = session.peer
-        switch statement.access {
-        case .none: return
+        switch access {
+        case .none, .namedSpace: return
         case .read:
-            if case .use = statement { return }   // checked against the target space when it runs
             guard rules.mayRead(peer, space: session.space) else {
                 throw MnemoError(.denied, "uid \(peer.uid) may not read space \"\(session.space)\"")
             }
