@@ -3,7 +3,7 @@ import Foundation
 /// Values with units, as postgresql.conf writes them.
 ///
 /// Every conversion is checked: a value too large for its type (or past the
-/// bound below) is refused with `nil`, which `DaemonConfig` turns into an
+/// bound below) is refused with `nil`, which `ConfigType` turns into an
 /// error naming `file:line`, never a trap. A reload (SIGHUP) with such a value
 /// keeps the running configuration.
 enum Units {

@@ -50,15 +50,7 @@ public final class ServerState: Sendable {
     @discardableResult
     public func replace(with new: DaemonConfig) -> [String] {
         let old = config
-        var ignored: [String] = []
-        var applied = new
-        if new.dataDirectory != old.dataDirectory { ignored.append("data_dir"); applied.dataDirectory = old.dataDirectory }
-        if new.socketPath != old.socketPath { ignored.append("socket"); applied.socket = old.socket }
-        if new.socketMode != old.socketMode { ignored.append("socket_mode"); applied.socketMode = old.socketMode }
-        if new.workerThreads != old.workerThreads { ignored.append("worker_threads"); applied.workerThreads = old.workerThreads }
-        if new.cacheSize != old.cacheSize { ignored.append("cache_size"); applied.cacheSize = old.cacheSize }
-        if new.synchronous != old.synchronous { ignored.append("synchronous"); applied.synchronous = old.synchronous }
-        if new.pageSize != old.pageSize { ignored.append("page_size"); applied.pageSize = old.pageSize }
+        let (applied, ignored) = new.reloaded(over: old)
         configuration.withLock { $0 = applied }
         if new.maxSpaceSize != old.maxSpaceSize {
             for (space, error) in spaces.limitSize(to: new.maxSpaceSize) {
