@@ -206,7 +206,7 @@ let package = Package(
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
-        .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient"]),
+        .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient", "MnemoModel"]),
         .testTarget(
             name: "MnemoRecallTests",
             dependencies: ["MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -123,7 +123,9 @@ public enum StatementInfo {
         return nil
     }
 
-    /// A JSON string literal for `text`, for building statements (`use space "x"`).
+    /// A JSON string literal for `text`, for building statements (`use space "x"`),
+    /// escaped as `JSONString` in MnemoModel escapes (this module depends on
+    /// nothing, so it cannot use it; `FormattingTests` holds the two together).
     public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
@@ -134,7 +136,7 @@ public enum StatementInfo {
             case "\r": result += "\\r"
             case "\t": result += "\\t"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     let hex = String(scalar.value, radix: 16)
                     result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -1,3 +1,4 @@
+import MnemoModel
 import Testing
 @testable import MnemoClient
 
@@ -135,6 +136,10 @@ import Testing
         #expect(!StatementInfo.isReadOnly("remembr typo"))
         #expect(StatementInfo.quoted("a \"b\"\\\n\u{1}") == #""a \"b\"\\\n\u0001""#)
         #expect(StatementInfo.spaceName(in: .ok([#"{"kind":"space","name":"agent-7","created":true}"#])) == "agent-7")
+        // The client writes string literals exactly as the daemon writes JSON strings.
+        for text in ["plain", "a \"b\"\\", "tab\tline\nfeed\r", "\u{0}\u{1}\u{1F}\u{7F}", "line\u{2028}para\u{2029}", "’ é 日本 🐝", ""] {
+            #expect(StatementInfo.quoted(text) == JSONString.quoted(text), "\(text.debugDescription)")
+        }
         #expect(StatementInfo.spaceName(in: .ok([#"{"kind":"pong"}"#])) == nil)
         #expect(StatementInfo.spaceName(in: .error(code: "DENIED", message: "no")) == nil)
     }

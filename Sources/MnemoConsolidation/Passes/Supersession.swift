@@ -58,7 +58,9 @@ struct Supersession: ConsolidationPass {
         guard try Int64.fetchOne(db, sql: "SELECT id FROM insight WHERE key = ?", arguments: [key]) == nil else { return }
         let subject = try Int64.fetchOne(db, sql: "SELECT value FROM fact_role WHERE fact_id = ? AND position = 0 AND kind = 0 LIMIT 1", arguments: [a])
         let text = "\(predicate): f:\(min(a, b)) and f:\(max(a, b)) hold different values from the same time; neither can be ordered after the other"
-        let data = #"{"facts":["f:\#(min(a, b))","f:\#(max(a, b))"],"predicate":\#(JSONString.quoted(predicate))}"#
+        let data = JSONValue.object([
+            ("facts", .array([.string("f:\(min(a, b))"), .string("f:\(max(a, b))")])), ("predicate", .string(predicate)),
+        ]).serialized
         let id = try Insights.upsert(db, key: key, kind: "conflict", subject: subject, text: text, data: data, runID: context.runID, now: context.now)
         try Insights.setSupport(db, insight: id.id, items: [("f", a), ("f", b)])
         context.count("conflicts")
