@@ -129,90 +129,72 @@ extension Executor {
         switch statement {
         case .remember(let r):
             let ingestor = try ingest.ingestor(for: store)
-            do {
-                let (outcome, episode) = try ingestor.remember(r, prepared: prepared, now: now, in: w)
-                effects.names += episode.entities
-                effects.touched.append(NodeID(.episode, outcome.episodeID))
-                if let scene = outcome.sceneID { effects.touched.append(NodeID(.scene, scene)) }
-                // Serialised here once: the answer line, and (after the commit) the
-                // fields recall answers this episode with, so that a recall of
-                // what was just remembered does not read it back.
-                let fields = String(Encode.episode(episode).serialized.dropLast())
-                effects.episodeFields.append((outcome.episodeID, fields))
-                var lines: [JSONValue] = [.raw(fields + "}")]
-                if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
-                    lines.append(Encode.scene(scene, extra: [("created", true)]))
-                }
-                for fact in try w.reader.facts(fromSource: outcome.episodeID) {
-                    effects.names += fact.roleValues.flatMap(Self.entityNames)
-                    effects.touched.append(NodeID(.fact, fact.id))
-                    lines.append(Encode.fact(fact))
-                }
-                return lines
+            let (outcome, episode) = try ingestor.remember(r, prepared: prepared, now: now, in: w)
+            effects.names += episode.entities
+            effects.touched.append(NodeID(.episode, outcome.episodeID))
+            if let scene = outcome.sceneID { effects.touched.append(NodeID(.scene, scene)) }
+            // Serialised here once: the answer line, and (after the commit) the
+            // fields recall answers this episode with, so that a recall of
+            // what was just remembered does not read it back.
+            let fields = String(Encode.episode(episode).serialized.dropLast())
+            effects.episodeFields.append((outcome.episodeID, fields))
+            var lines: [JSONValue] = [.raw(fields + "}")]
+            if outcome.sceneCreated, let id = outcome.sceneID, let scene = try w.reader.scene(id: id) {
+                lines.append(Encode.scene(scene, extra: [("created", true)]))
             }
-        case .assert(let a):
-            do {
-                let outcome = try w.assert(FactAssertion(
-                    a.predicate, a.arguments, validFrom: a.validFrom, validTo: a.validTo, confidence: a.confidence ?? 1,
-                    note: a.source, scene: a.scene))
-                var extra: [(String, JSONValue)] = [("created", .bool(outcome.created))]
-                if !outcome.supersedes.isEmpty { extra.append(("supersedes", ids(.fact, outcome.supersedes))) }
-                let fact = try w.reader.fact(id: outcome.factID)!
-                var lines = [Encode.fact(fact, extra: extra)]
-                for old in outcome.supersedes {
-                    lines.append(Encode.fact(try w.reader.fact(id: old)!))
-                }
+            for fact in try w.reader.facts(fromSource: outcome.episodeID) {
                 effects.names += fact.roleValues.flatMap(Self.entityNames)
-                effects.touched += ([outcome.factID] + outcome.supersedes + outcome.supersededBy).map { NodeID(.fact, $0) }
-                if let scene = fact.sceneID { effects.touched.append(NodeID(.scene, scene)) }
-                return lines
+                effects.touched.append(NodeID(.fact, fact.id))
+                lines.append(Encode.fact(fact))
             }
+            return lines
+        case .assert(let a):
+            let outcome = try w.assert(FactAssertion(
+                a.predicate, a.arguments, validFrom: a.validFrom, validTo: a.validTo, confidence: a.confidence ?? 1,
+                note: a.source, scene: a.scene))
+            var extra: [(String, JSONValue)] = [("created", .bool(outcome.created))]
+            if !outcome.supersedes.isEmpty { extra.append(("supersedes", ids(.fact, outcome.supersedes))) }
+            let fact = try w.reader.fact(id: outcome.factID)!
+            var lines = [Encode.fact(fact, extra: extra)]
+            for old in outcome.supersedes {
+                lines.append(Encode.fact(try w.reader.fact(id: old)!))
+            }
+            effects.names += fact.roleValues.flatMap(Self.entityNames)
+            effects.touched += ([outcome.factID] + outcome.supersedes + outcome.supersededBy).map { NodeID(.fact, $0) }
+            if let scene = fact.sceneID { effects.touched.append(NodeID(.scene, scene)) }
+            return lines
         case .declare(let declaration):
-            do {
-                try w.declare(declaration)
-                return [.object([("kind", "predicate"), ("name", .string(Name.normalize(declaration.name))),
-                                 ("roles", .array((declaration.roles ?? []).map { .string($0) })),
-                                 ("functional", .bool(declaration.functional))])]
-            }
+            try w.declare(declaration)
+            return [.object([("kind", "predicate"), ("name", .string(Name.normalize(declaration.name))),
+                             ("roles", .array((declaration.roles ?? []).map { .string($0) })),
+                             ("functional", .bool(declaration.functional))])]
         case .retract(let id, let at):
-            do {
-                let changed = try w.retract(fact: id.number, at: at)
-                effects.touched.append(id)
-                return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
-            }
+            let changed = try w.retract(fact: id.number, at: at)
+            effects.touched.append(id)
+            return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
         case .forget(let id):
-            do {
-                let report = try consolidation.locks.excluding(store.path) { try w.forget(id) }
-                effects.forgot = true
-                return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
-                                 ("target", .string(id.description)),
-                                 ("deleted", .array(report.deleted.map { .string($0.description) })),
-                                 ("redacted", ids(.scene, report.redactedScenes)),
-                                 ("journal_changes", .int(Int64(report.journalChanges)))])]
-            }
+            let report = try consolidation.locks.excluding(store.path) { try w.forget(id) }
+            effects.forgot = true
+            return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
+                             ("target", .string(id.description)),
+                             ("deleted", .array(report.deleted.map { .string($0.description) })),
+                             ("redacted", ids(.scene, report.redactedScenes)),
+                             ("journal_changes", .int(Int64(report.journalChanges)))])]
         case .sceneOpen(let title, let at, let with, let place):
-            do {
-                let id = try w.openScene(title, at: at, participants: with, place: place)
-                effects.touched.append(NodeID(.scene, id))
-                return [Encode.scene(try w.reader.scene(id: id)!, extra: [("created", true)])]
-            }
+            let id = try w.openScene(title, at: at, participants: with, place: place)
+            effects.touched.append(NodeID(.scene, id))
+            return [Encode.scene(try w.reader.scene(id: id)!, extra: [("created", true)])]
         case .sceneClose(let title, let at):
-            do {
-                let id = try w.closeScene(title, at: at)
-                effects.touched.append(NodeID(.scene, id))
-                return [Encode.scene(try w.reader.scene(id: id)!)]
-            }
+            let id = try w.closeScene(title, at: at)
+            effects.touched.append(NodeID(.scene, id))
+            return [Encode.scene(try w.reader.scene(id: id)!)]
         case .personaSet(let entity, let attribute, let value, let from):
-            do {
-                let (id, closed) = try w.pinPersonaAttributeClosing(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
-                return try ([id] + closed).compactMap { try w.reader.personaAttribute(id: $0) }.map { Encode.persona($0) }
-            }
+            let (id, closed) = try w.pinPersonaAttributeClosing(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
+            return try ([id] + closed).compactMap { try w.reader.personaAttribute(id: $0) }.map { Encode.persona($0) }
         case .alias(let alias, let target):
-            do {
-                let (id, changed) = try w.alias(alias, to: target)
-                effects.names.append(alias)
-                return [Encode.entity(try w.reader.entity(id: id)!, extra: [("changed", .bool(changed))])]
-            }
+            let (id, changed) = try w.alias(alias, to: target)
+            effects.names.append(alias)
+            return [Encode.entity(try w.reader.entity(id: id)!, extra: [("changed", .bool(changed))])]
         default:
             throw MnemoError(.internalError, "\(statement.keyword) is not a write")
         }

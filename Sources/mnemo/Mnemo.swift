@@ -4,8 +4,8 @@ import MnemoClient
 import MnemoSchemas
 
 /// The root command. With no subcommand it runs `Shell` (the REPL on a
-/// terminal, batch from a file or standard input, or `-c`); later issues add
-/// `consolidate` and `import-chat` next to it.
+/// terminal, batch from a file or standard input, or `-c`); `consolidate`
+/// and `import-chat` are its other subcommands.
 struct Mnemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnemo",
