@@ -221,7 +221,8 @@ let package = Package(
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoServerTests",
-            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient"]),
         .testTarget(
             name: "MnemoStoreTests",
