@@ -68,7 +68,7 @@ struct ForgetBenchmark: ParsableCommand {
         print(String(format: "%d episodes, %d facts stored in %.1f s", episodes, episodes / 10, monotonicSeconds() - clock))
 
         clock = monotonicSeconds()
-        let report = try Consolidator(store: store, settings: ConsolidationSettings(), locks: RunLocks())
+        let report = try Consolidator(store: store, settings: ConsolidationSettings(), lock: RunLock())
             .run(now: Timestamp(microseconds: start.microseconds + Int64(episodes + 10_000) * 60_000_000))
         let journal = try store.read { r in
             try Row.fetchOne(r.db, sql: "SELECT COUNT(*), COALESCE(SUM(length(changeset)), 0) FROM consolidation_pass WHERE changeset IS NOT NULL")

@@ -16,7 +16,7 @@ import Synchronization
 public struct Consolidator {
     public let store: MemoryStore
     public let settings: ConsolidationSettings
-    let locks: RunLocks
+    let lock: RunLock
     /// Asked between passes: when it answers true (the daemon is shutting
     /// down), the run stops there, journaled as `interrupted`.
     let shouldStop: @Sendable () -> Bool
@@ -24,11 +24,11 @@ public struct Consolidator {
     /// pass stopped part way rolls back; the passes before it stay).
     let cancellation: Cancellation
 
-    public init(store: MemoryStore, settings: ConsolidationSettings, locks: RunLocks,
+    public init(store: MemoryStore, settings: ConsolidationSettings, lock: RunLock,
                 shouldStop: @escaping @Sendable () -> Bool = { false }, cancellation: Cancellation = .never) {
         self.store = store
         self.settings = settings
-        self.locks = locks
+        self.lock = lock
         self.shouldStop = shouldStop
         self.cancellation = cancellation
     }
@@ -44,7 +44,7 @@ public struct Consolidator {
     /// Runs every pass (or reports what they would do). Throws `BUSY` when a
     /// run or an undo is already in progress in this space.
     public func run(dryRun: Bool = false, now: Timestamp = .now()) throws(MnemoError) -> ConsolidationReport {
-        try locks.hold(store.path) { () throws(MnemoError) in
+        try lock.hold { () throws(MnemoError) in
             dryRun ? try self.dryRun(now: now) : try self.realRun(now: now)
         }
     }
@@ -173,7 +173,7 @@ public struct Consolidator {
     /// took out of the journal (`WriteContext.redactJournal`) is not undone:
     /// an undo never puts back anything forgotten.
     public func undo(_ id: Int64) throws(MnemoError) -> UndoReport {
-        try locks.hold(store.path) { () throws(MnemoError) in
+        try lock.hold { () throws(MnemoError) in
             try store.write { w -> UndoReport in
                 guard let run = try Row.fetchOne(w.db, sql: "SELECT status, dry_run FROM consolidation_run WHERE id = ?", arguments: [id]) else {
                     throw MnemoError(.notFound, "no consolidation run \(id)")
@@ -241,34 +241,5 @@ public struct Consolidator {
             }
         }
         return ids.sorted { ($0.kind.rawValue, $0.number) < ($1.kind.rawValue, $1.number) }
-    }
-}
-
-/// Which spaces have a run or an undo in progress: one at a time per space.
-public final class RunLocks: Sendable {
-    private let held = Mutex<Set<String>>([])
-    public init() {}
-
-    public func isHeld(_ path: String) -> Bool { held.withLock { $0.contains(path) } }
-
-    func hold<T>(_ path: String, _ body: () throws(MnemoError) -> T) throws(MnemoError) -> T {
-        try take(path)
-        defer { _ = held.withLock { $0.remove(path) } }
-        return try body()
-    }
-
-    /// Runs `body` with no run or undo in progress in the space, and none
-    /// starting meanwhile (`BUSY` if one is in progress): `forget` holds it,
-    /// since a run keeps in memory, from one pass to the next, what it read.
-    public func excluding<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        try take(path)
-        defer { _ = held.withLock { $0.remove(path) } }
-        return try body()
-    }
-
-    private func take(_ path: String) throws(MnemoError) {
-        guard held.withLock({ $0.insert(path).inserted }) else {
-            throw MnemoError(.busy, "a consolidation is already in progress in this space; try again when it ends")
-        }
     }
 }

@@ -11,11 +11,8 @@ import MnemoStore
 /// (`ping`, `stats`, `help` and `use` belong to the server: they are about the
 /// connection, not the memory.)
 public struct Executor: Sendable {
-    public let store: MemoryStore
-    let regexes: RegexCache
-    let ingest: IngestRegistry
-    let graphs: GraphRegistry
-    let consolidation: ConsolidationRegistry
+    /// The space the statements run in, with everything kept of it in memory.
+    public let space: Space
     /// Asked by long work (reads, `match`, recall, consolidation passes, and a
     /// batch of writes between its statements): when it is cancelled the
     /// statement stops with its error.
@@ -23,17 +20,13 @@ public struct Executor: Sendable {
     /// What one answer may hold (`max_answer_bytes`): the rows read for it are charged to it.
     let budget: AnswerBudget
 
-    public init(store: MemoryStore, regexes: RegexCache, ingest: IngestRegistry, graphs: GraphRegistry,
-                consolidation: ConsolidationRegistry = ConsolidationRegistry(), cancellation: Cancellation = .never,
-                budget: AnswerBudget = .unlimited) {
-        self.store = store
-        self.regexes = regexes
-        self.ingest = ingest
-        self.graphs = graphs
-        self.consolidation = consolidation
+    public init(space: Space, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
+        self.space = space
         self.cancellation = cancellation
         self.budget = budget
     }
+
+    public var store: MemoryStore { space.store }
 
     /// Runs `body` on a read connection that stops when the statement is cancelled.
     func read<T>(_ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
@@ -61,15 +54,15 @@ public struct Executor: Sendable {
             do {
                 lines = try store.write { w in try applyWrite(statement, in: w, now: now, effects: &effects) }
             } catch {
-                forgetIngestion(after: error)
+                space.follow(.rolledBack(error))
                 throw error
             }
-            afterCommit(effects)
+            space.follow(.committed(effects))
             return lines
         }
         switch statement {
         case .match(let m):
-            return try read { r in try MatchEngine(reader: r, regexes: regexes).run(m, now: now) }
+            return try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) }
         case .history(let atom, let limit):
             return try read { r in
                 try r.history(of: FactPattern(atom.predicate, atom.arguments.map { argument in
@@ -155,21 +148,22 @@ public struct Executor: Sendable {
     private func recall(_ r: Recall, now: Timestamp, mayReadStore: Bool) throws -> [JSONValue] {
         let graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary
         if mayReadStore {
-            graph = try graphs.graph(for: store)
-            text = try graphs.textIndex(for: store)
-            dictionary = try ingest.ingestor(for: store).dictionary
+            graph = try space.recall.graph()
+            text = try space.recall.textIndex()
+            dictionary = try space.ingestor().dictionary
         } else {
-            guard let built = graphs.existing(for: store), let index = graphs.existingTextIndex(for: store),
-                  let ingestor = ingest.existing(for: store) else { throw RecallEngine.NeedsStore() }
+            guard let built = space.recall.existingGraph, let index = space.recall.existingTextIndex,
+                  let ingestor = space.existingIngestor else { throw RecallEngine.NeedsStore() }
             (graph, text, dictionary) = (built, index, ingestor.dictionary)
         }
         var engine = RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary,
-                                  settings: graphs.settings, cache: graphs.recallCache(for: store), scratchPool: graphs.scratch)
+                                  settings: space.settings.recall, cache: space.recall.recallCache(),
+                                  scratchPool: space.settings.scratch)
         engine.cancellation = cancellation
         engine.budget = budget
         engine.mayReadStore = mayReadStore
         let (lines, returned) = try engine.run(r, now: now)
-        graphs.reinforce(returned, graph: graph, store: store, at: now)
+        space.recall.reinforce(returned, graph: graph, at: now)
         return lines
     }
 

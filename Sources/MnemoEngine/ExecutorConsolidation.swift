@@ -5,35 +5,12 @@ import MnemoRecall
 import MnemoStore
 import Synchronization
 
-/// The consolidation settings in force (replaced on SIGHUP) and which spaces
-/// have a run in progress; shared by every connection of a daemon.
-public final class ConsolidationRegistry: Sendable {
-    private let current: Mutex<ConsolidationSettings>
-    public let locks = RunLocks()
-    private let stopping = Atomic<Bool>(false)
-
-    /// Runs in progress stop at their next pass (graceful shutdown).
-    public func stopRuns() { stopping.store(true, ordering: .relaxed) }
-    var shouldStop: Bool { stopping.load(ordering: .relaxed) }
-
-    private let warnings = Mutex<(@Sendable (String) -> Void)?>(nil)
-
-    public init(settings: ConsolidationSettings = ConsolidationSettings()) { current = Mutex(settings) }
-
-    /// Where a run's warnings go (a reflector that failed): the daemon's log.
-    public func onWarning(_ handler: @escaping @Sendable (String) -> Void) { warnings.withLock { $0 = handler } }
-    func warn(_ message: String) { warnings.withLock { $0 }?(message) }
-
-    public var settings: ConsolidationSettings { current.withLock { $0 } }
-    public func replace(_ settings: ConsolidationSettings) { current.withLock { $0 = settings } }
-}
-
 extension Executor {
     /// The space's consolidator, with the settings in force; a run stops at
     /// its next pass when the daemon shuts down.
     private var consolidator: Consolidator {
-        let registry = consolidation
-        return Consolidator(store: store, settings: registry.settings, locks: registry.locks, shouldStop: { registry.shouldStop },
+        let settings = space.settings
+        return Consolidator(store: store, settings: settings.consolidation, lock: space.runLock, shouldStop: { settings.shouldStop },
                             cancellation: cancellation)
     }
 
@@ -57,23 +34,12 @@ extension Executor {
                 // nothing; one that cannot be told from the journal may have.
                 let started: Bool
                 do { started = try store.read { r in try Journal.lastRun(r)?.id } != before } catch { started = true }
-                if started { markStale(because: "a consolidation run stopped part-way (\(error.code.rawValue) \(error.message))") }
+                if started { space.follow(.unknown(reason: "a consolidation run stopped part-way (\(error.code.rawValue) \(error.message))")) }
                 throw error
             }
         }
-        for warning in report.warnings { consolidation.warn("consolidation run \(report.run): \(warning)") }
-        if !dryRun {
-            // Reassigned scenes and new links: cached episode lines and the graph follow.
-            graphs.forgetAnswers(store)
-            // Entities created, renamed or linked (the reflector's facts name new
-            // ones): the name dictionary is rebuilt from the store.
-            if report.touched.contains(where: { $0.kind == .entity }) { ingest.forget(store) }
-            do {
-                try graphs.refresh(report.touched, in: store)
-            } catch {
-                markStale(because: "updating recall after consolidation run \(report.run) failed (\(error.code.rawValue) \(error.message))")
-            }
-        }
+        for warning in report.warnings { space.settings.warn("consolidation run \(report.run): \(warning)") }
+        if !dryRun { space.follow(.consolidated(run: report.run, touched: report.touched)) }
         let head = JSONValue.object([
             ("kind", "consolidation"), ("run", .int(report.run)), ("dry_run", .bool(report.dryRun)),
             ("changes", .int(Int64(report.changes))), ("duration_ms", .double(ConsolidationReport.milliseconds(report.duration))),
@@ -104,9 +70,7 @@ extension Executor {
     /// `undo consolidation N`.
     func undoConsolidation(_ run: Int64) throws -> [JSONValue] {
         let report = try consolidator.undo(run)
-        // Links and memberships may have gone: rebuild the in-memory views from the store.
-        graphs.drop(store)
-        ingest.forget(store)
+        space.follow(.undone)
         return [.object([("kind", "undo"), ("run", .int(run)), ("restored", .int(Int64(report.restored))),
                          ("skipped", .int(Int64(report.skipped)))])]
     }

@@ -13,7 +13,7 @@ extension Executor {
             return answers.map { .success($0) }
         }
         var results: [Result<[JSONValue], MnemoError>] = []
-        var effects = WriteEffects(episodeCache: graphs.recallCache(for: store))
+        var effects = WriteEffects(episodeCache: space.recall.recallCache())
         do {
             try store.write { w in
                 for statement in statements {
@@ -36,16 +36,16 @@ extension Executor {
                         throw lost
                     } catch {
                         let failure = MemoryStore.translate(error, path: store.path)
-                        forgetIngestion(after: failure)
+                        space.follow(.rolledBack(failure))
                         results.append(.failure(failure))
                     }
                 }
             }
         } catch {
-            forgetIngestion(after: error)
+            space.follow(.rolledBack(error))
             return statements.map { _ in .failure(error) }
         }
-        afterCommit(effects)
+        space.follow(.committed(effects))
         return results
     }
 
@@ -58,10 +58,10 @@ extension Executor {
     /// store, and the caller runs the batch again with a savepoint per statement.
     private func runWritesWithoutSavepoints(_ statements: [Statement], now: Timestamp) -> [[JSONValue]]? {
         var answers: [[JSONValue]] = []
-        var effects = WriteEffects(episodeCache: graphs.recallCache(for: store))
+        var effects = WriteEffects(episodeCache: space.recall.recallCache())
         do {
             let preparation = RememberPreparation.remembers(in: statements) > 1
-                ? RememberPreparation(statements, ingestor: try ingest.ingestor(for: store), now: now) : nil
+                ? RememberPreparation(statements, ingestor: try space.ingestor(), now: now) : nil
             try store.write { w in
                 for (index, statement) in statements.enumerated() {
                     try cancellation.check()
@@ -69,57 +69,11 @@ extension Executor {
                 }
             }
         } catch {
-            ingest.forget(store)
+            space.follow(.batchAbandoned)
             return nil
         }
-        afterCommit(effects)
+        space.follow(.committed(effects))
         return answers
-    }
-
-    /// What a write changes in memory outside the store once it committed:
-    /// the ingestion dictionary and the recall graph.
-    ///
-    /// It cannot fail the write: the commit stands, and the client gets its
-    /// `OK`. If bringing the in-memory state up to date fails (a read error),
-    /// that state is dropped, to be rebuilt from the store by the next recall
-    /// (`markStale`), and a warning is logged: recall is never left stale
-    /// without a trace.
-    func afterCommit(_ effects: WriteEffects) {
-        if effects.forgot {
-            ingest.forget(store)
-            graphs.drop(store, discardingRecalls: true)
-        }
-        do {
-            if !effects.names.isEmpty { try ingest.ingestor(for: store).learn(effects.names) }
-            if !effects.touched.isEmpty { try graphs.refresh(effects.touched, in: store) }
-        } catch {
-            markStale(because: "updating recall after a committed write failed (\(error.code.rawValue) \(error.message))")
-            return
-        }
-        if !effects.forgot, let cache = effects.episodeCache {
-            for (id, fields) in effects.episodeFields { cache.setEpisode(id, fields) }
-        }
-    }
-
-    /// After a write rolled back for a reason other than its input (a full
-    /// disk, an I/O error), drops the space's ingestion state: `remember`
-    /// updates what the scene segmenter knows of recent scenes before the
-    /// commit, so it may count episodes, even scenes, that were rolled back
-    /// (and whose ids the next ones will take). A client's mistake
-    /// (`INVALID`, `NOT_FOUND`...) fails before that update and costs nothing.
-    func forgetIngestion(after error: MnemoError) {
-        if error.code == .full || error.code == .internalError { ingest.forget(store) }
-    }
-
-    /// Drops what recall and ingestion keep of the space in memory (its graph,
-    /// text index, cached answers and name dictionary), so that the next
-    /// recall or write rebuilds them from the store, and logs why at warning.
-    /// For when they may no longer match the store and bringing them up to
-    /// date failed.
-    func markStale(because reason: String) {
-        graphs.drop(store)
-        ingest.forget(store)
-        graphs.warn("space \(store.path): \(reason); its recall graph, text index and name dictionary are dropped and will be rebuilt from the store")
     }
 
     /// One write statement inside the caller's transaction; what it touched
@@ -128,7 +82,7 @@ extension Executor {
                     effects: inout WriteEffects) throws -> [JSONValue] {
         switch statement {
         case .remember(let r):
-            let ingestor = try ingest.ingestor(for: store)
+            let ingestor = try space.ingestor()
             let (outcome, episode) = try ingestor.remember(r, prepared: prepared, now: now, in: w)
             effects.names += episode.entities
             effects.touched.append(NodeID(.episode, outcome.episodeID))
@@ -173,7 +127,7 @@ extension Executor {
             effects.touched.append(id)
             return [Encode.fact(try w.reader.fact(id: id.number)!, extra: [("changed", .bool(changed))])]
         case .forget(let id):
-            let report = try consolidation.locks.excluding(store.path) { try w.forget(id) }
+            let report = try space.runLock.excluding { try w.forget(id) }
             effects.forgot = true
             return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
                              ("target", .string(id.description)),
@@ -198,28 +152,5 @@ extension Executor {
         default:
             throw MnemoError(.internalError, "\(statement.keyword) is not a write")
         }
-    }
-}
-
-/// What committed writes change outside the store.
-struct WriteEffects {
-    /// Entity names the ingestion dictionary should know.
-    var names: [String] = []
-    /// Stored things whose graph node and edges must be refreshed.
-    var touched: [NodeID] = []
-    /// A `forget` ran: in-memory state of the space is rebuilt from the store.
-    var forgot = false
-    /// New episodes with the answer fields recall shows them with.
-    var episodeFields: [(Int64, String)] = []
-    /// Recall's cache of episode fields as it was before the transaction: if
-    /// anything (a `forget` on another connection) drops the cache meanwhile,
-    /// the fields go to the dropped one and can show nothing stale.
-    var episodeCache: RecallCache?
-
-    mutating func merge(_ other: WriteEffects) {
-        names += other.names
-        touched += other.touched
-        episodeFields += other.episodeFields
-        forgot = forgot || other.forgot
     }
 }

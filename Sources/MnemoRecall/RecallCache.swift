@@ -7,7 +7,7 @@ import Synchronization
 ///   stays right until a `forget`;
 /// - the entity a name in a query denotes: only `forget`, `undo consolidation`
 ///   and consolidation's `same_as` links change that, and each drops the cache
-///   (`GraphRegistry.drop` / `forgetAnswers`). Names not found are not kept:
+///   (`SpaceRecall.drop` / `forgetAnswers`). Names not found are not kept:
 ///   the next write may create them.
 package final class RecallCache: Sendable {
     private let episodes = Mutex<[Int64: String]>([:])

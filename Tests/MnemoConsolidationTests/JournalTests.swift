@@ -152,10 +152,9 @@ struct JournalTests {
     func oneAtATime() throws {
         let m = try busyMemory()
         let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-        let path = m.store.path
-        let locks = m.locks
+        let lock = m.lock
         DispatchQueue.global().async {
-            _ = try? locks.hold(path) { () throws(MnemoError) in
+            _ = try? lock.hold { () throws(MnemoError) in
                 entered.signal()
                 release.wait()
             }

@@ -12,7 +12,7 @@ final class Memory {
     let store: MemoryStore
     private let clock: Clock
     var settings = ConsolidationSettings()
-    let locks = RunLocks()
+    let lock = RunLock()
 
     init(at start: String = "2024-01-01T00:00:00Z") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-consolidation-\(UUID().uuidString)").path
@@ -29,7 +29,7 @@ final class Memory {
     var now: Timestamp { clock.value.withLock { $0 } }
     func set(_ iso: String) { clock.value.withLock { $0 = Timestamp(iso8601: iso)! } }
 
-    var consolidator: Consolidator { Consolidator(store: store, settings: settings, locks: locks) }
+    var consolidator: Consolidator { Consolidator(store: store, settings: settings, lock: lock) }
 
     @discardableResult
     func consolidate(dryRun: Bool = false) throws -> ConsolidationReport {

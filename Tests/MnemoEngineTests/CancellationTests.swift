@@ -20,7 +20,7 @@ struct CancellationTests {
         deinit { try? FileManager.default.removeItem(atPath: directory) }
 
         func executor(_ cancellation: Cancellation = .never) -> Executor {
-            Executor(store: store, regexes: Parser.regexes, ingest: IngestRegistry(), graphs: GraphRegistry(), cancellation: cancellation)
+            Executor(space: MnemoEngine.Space(name: "t", store: store), cancellation: cancellation)
         }
     }
 

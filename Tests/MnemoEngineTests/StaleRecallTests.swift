@@ -22,15 +22,16 @@ struct StaleRecallTests {
     final class Fixture: Sendable {
         let directory = NSTemporaryDirectory() + "mnemo-stale-\(UUID().uuidString)"
         let executor: Executor
-        let graphs = GraphRegistry()
+        /// What recall keeps of the space in memory.
+        var graphs: SpaceRecall { executor.space.recall }
         let log = WarningLog()
         var warnings: [String] { log.lines.withLock { $0 } }
 
         init() throws {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let store = try MemoryStore(path: directory + "/t.sqlite")
-            executor = Executor(store: store, regexes: Parser.regexes, ingest: IngestRegistry(), graphs: graphs)
-            graphs.onWarning { [log] message in log.lines.withLock { $0.append(message) } }
+            executor = Executor(space: Space(name: "t", store: store))
+            executor.space.settings.onWarning { [log] message in log.lines.withLock { $0.append(message) } }
         }
 
         deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -26,9 +26,7 @@ struct ConsolidationSchedule: Sendable {
         let logger = state.logger
         for space in state.spaces.spaceNames() {
             do {
-                let store = try state.spaces.store(space, create: false)
-                let executor = Executor(store: store, regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
-                                        consolidation: state.consolidation)
+                let executor = Executor(space: try state.spaces.space(space, create: false))
                 let lines = try executor.run(.consolidate(dryRun: false))
                 logger.info("scheduled consolidation of space \(space): \(lines.first?.serialized ?? "")")
             } catch {

@@ -23,10 +23,10 @@ public final class MnemoDaemon: Service, Sendable {
         lock = try DataDirectoryLock(directory: config.dataDirectory)
         for note in DataDirectoryModes.secure(config.dataDirectory) { logger.warning("\(note)") }
         do {
-            let spaces = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions) { store in
+            let files = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions) { store in
                 Self.closeAbandonedRuns(in: store, logger: logger)
             }
-            state = ServerState(config: config, spaces: spaces, logger: logger)
+            state = ServerState(config: config, files: files, logger: logger)
         } catch {
             lock.release()
             throw error
@@ -34,9 +34,9 @@ public final class MnemoDaemon: Service, Sendable {
         self.reloadConfig = reloadConfig
         do {
             // The recall graph of the default space is built before serving.
-            let store = try state.spaces.store(SpaceManager.defaultSpace, create: true)
-            _ = try state.graphs.graph(for: store)
-            _ = try state.graphs.textIndex(for: store)
+            let space = try state.spaces.space(SpaceManager.defaultSpace, create: true)
+            _ = try space.recall.graph()
+            _ = try space.recall.textIndex()
         } catch {
             // A damaged default space must not take the others down with it: the
             // daemon serves, and each request in that space answers this error.
@@ -117,7 +117,7 @@ public final class MnemoDaemon: Service, Sendable {
             } onGracefulShutdown: {
                 logger.info("shutting down: no new connections; finishing requests in flight")
                 // A consolidation run stops at its next pass (journaled as interrupted).
-                state.consolidation.stopRuns()
+                state.spaces.settings.stopRuns()
                 quiesce.initiateShutdown(promise: shutdown)
             }
             tasks.cancelAll()

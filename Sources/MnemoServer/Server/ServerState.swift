@@ -12,16 +12,9 @@ import Synchronization
 public final class ServerState: Sendable {
     private let configuration: Mutex<DaemonConfig>
     private let currentLogger: Mutex<Logger>
-    public let spaces: SpaceManager
+    /// The open spaces, each with what the daemon keeps of it in memory.
+    public let spaces: SpaceRegistry
     public let statistics = Statistics()
-    /// Compiled `where ~ /regex/` patterns, shared by all connections.
-    public let regexes = Parser.regexes
-    /// Per-space ingestion state (name dictionaries, scene segmentation).
-    public let ingest: IngestRegistry
-    /// Per-space recall graphs.
-    public let graphs: GraphRegistry
-    /// Consolidation settings and the runs in progress.
-    public let consolidation: ConsolidationRegistry
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)
@@ -30,17 +23,15 @@ public final class ServerState: Sendable {
     /// The connections being served, with their peers.
     public let connections = ConnectionRegistry()
 
-    public init(config: DaemonConfig, spaces: SpaceManager, logger: Logger) {
+    /// - Parameter files: the space files of the data directory.
+    public init(config: DaemonConfig, files: SpaceManager, logger: Logger) {
         configuration = Mutex(config)
         currentLogger = Mutex(logger)
-        ingest = IngestRegistry(settings: config.ingestSettings)
-        graphs = GraphRegistry(settings: config.recall)
-        consolidation = ConsolidationRegistry(settings: config.consolidationSettings)
-        self.spaces = spaces
+        let settings = SpaceSettings(ingest: config.ingestSettings, recall: config.recall,
+                                     consolidation: config.consolidationSettings)
+        spaces = SpaceRegistry(files: files, settings: settings)
         RegexLimits.current = config.regexLimits
-        consolidation.onWarning { [weak self] message in self?.logger.warning("\(message)") }
-        graphs.onWarning { [weak self] message in self?.logger.warning("\(message)") }
-        ingest.onWarning { [weak self] message in self?.logger.warning("\(message)") }
+        settings.onWarning { [weak self] message in self?.logger.warning("\(message)") }
     }
 
     public var config: DaemonConfig { configuration.withLock { $0 } }
@@ -53,13 +44,11 @@ public final class ServerState: Sendable {
         let (applied, ignored) = new.reloaded(over: old)
         configuration.withLock { $0 = applied }
         if new.maxSpaceSize != old.maxSpaceSize {
-            for (space, error) in spaces.limitSize(to: new.maxSpaceSize) {
+            for (space, error) in spaces.files.limitSize(to: new.maxSpaceSize) {
                 logger.error("max_space_size could not be applied to space \(space): \(error.code.rawValue) \(error.message)")
             }
         }
-        ingest.replace(applied.ingestSettings)
-        graphs.replace(applied.recall)
-        consolidation.replace(applied.consolidationSettings)
+        spaces.replace(ingest: applied.ingestSettings, recall: applied.recall, consolidation: applied.consolidationSettings)
         RegexLimits.current = applied.regexLimits
         currentLogger.withLock { $0.logLevel = applied.logLevel }
         return ignored

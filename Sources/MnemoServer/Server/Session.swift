@@ -1,3 +1,4 @@
+import MnemoEngine
 import MnemoModel
 import MnemoStore
 
@@ -8,25 +9,27 @@ import MnemoStore
 /// threads; hence `@unchecked Sendable`.
 public final class Session: @unchecked Sendable {
     public let peer: Peer
+    /// The name of the current space.
     public private(set) var space: String = SpaceManager.defaultSpace
-    private var openStore: MemoryStore?
+    private var current: Space?
 
     public init(peer: Peer) { self.peer = peer }
 
-    /// The store of the current space.
-    public func store(in spaces: SpaceManager) throws(MnemoError) -> MemoryStore {
-        if let openStore { return openStore }
-        let store = try spaces.store(space, create: space == SpaceManager.defaultSpace)
-        openStore = store
-        return store
+    /// The current space, opened if it is not yet (the default space is
+    /// created on first use).
+    public func openSpace(in spaces: SpaceRegistry) throws(MnemoError) -> Space {
+        if let current { return current }
+        let opened = try spaces.space(space, create: space == SpaceManager.defaultSpace)
+        current = opened
+        return opened
     }
 
-    /// The store of the current space if it is open already (nothing is opened).
-    var openedStore: MemoryStore? { openStore }
+    /// The current space if it is open already (nothing is opened).
+    var openedSpace: Space? { current }
 
-    /// Switches to another space (its store is opened by the caller).
-    public func switchTo(_ space: String, store: MemoryStore) {
-        self.space = space
-        openStore = store
+    /// Switches to another space, opened by the caller.
+    public func switchTo(_ space: Space) {
+        self.space = space.name
+        current = space
     }
 }

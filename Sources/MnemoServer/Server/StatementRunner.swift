@@ -31,10 +31,10 @@ struct StatementRunner: Sendable {
         case .always:
             return run(statement, session: session)
         case .whenInMemory:
-            guard state.config.recallInline, let store = session.openedStore else { return nil }
+            guard state.config.recallInline, let space = session.openedSpace else { return nil }
             do {
                 try authorize(statement, session: session)
-                let lines = try executor(store, cancellation: .never).runInMemory(statement)
+                let lines = try executor(space, cancellation: .never).runInMemory(statement)
                 return lines.map { Reply.ok($0) }
             } catch {
                 return failure(error, statement, session: session)
@@ -69,11 +69,9 @@ struct StatementRunner: Sendable {
         return .error(error)
     }
 
-    /// The executor of a space's statements, with the daemon's shared state.
-    private func executor(_ store: MemoryStore, cancellation: Cancellation) -> Executor {
-        Executor(store: store, regexes: state.regexes, ingest: state.ingest, graphs: state.graphs,
-                 consolidation: state.consolidation, cancellation: cancellation,
-                 budget: AnswerBudget(limit: state.config.maxAnswerBytes))
+    /// The executor of a space's statements, bounded as the configuration says.
+    private func executor(_ space: Space, cancellation: Cancellation) -> Executor {
+        Executor(space: space, cancellation: cancellation, budget: AnswerBudget(limit: state.config.maxAnswerBytes))
     }
 
     /// Runs consecutive writes in one transaction (see `Executor.runWrites`),
@@ -92,7 +90,7 @@ struct StatementRunner: Sendable {
         }
         if !allowed.isEmpty {
             do {
-                let executor = executor(try session.store(in: state.spaces), cancellation: cancellation)
+                let executor = executor(try session.openSpace(in: state.spaces), cancellation: cancellation)
                 for (i, result) in zip(allowed, executor.runWrites(allowed.map { statements[$0] }, now: now)) {
                     switch result {
                     case .success(let lines): replies[i] = .ok(lines)
@@ -148,13 +146,12 @@ struct StatementRunner: Sendable {
             if !exists && !rules.isAdmin(session.peer) {
                 throw MnemoError(.denied, "no space \"\(name)\", and uid \(session.peer.uid) may not create spaces (admin only)")
             }
-            let store = try state.spaces.store(name, create: true)
-            session.switchTo(name, store: store)
+            session.switchTo(try state.spaces.space(name, create: true))
             return .ok([JSONValue.object([("kind", "space"), ("name", .string(name)), ("created", .bool(!exists))])])
         case .stats:
             return .ok(try stats(session: session))
         default:
-            return .ok(try executor(try session.store(in: state.spaces), cancellation: cancellation).run(statement, now: now))
+            return .ok(try executor(try session.openSpace(in: state.spaces), cancellation: cancellation).run(statement, now: now))
         }
     }
 
@@ -179,10 +176,11 @@ struct StatementRunner: Sendable {
             // who else the daemon serves.
             stat("spaces", .array(state.spaces.spaceNames().filter { config.access.mayRead(session.peer, space: $0) }.map { .string($0) })),
         ]
-        let store = try session.store(in: state.spaces)
+        let space = try session.openSpace(in: state.spaces)
+        let store = space.store
         lines.append(stat("space_file_bytes", .int(store.fileSize())))
         lines.append(stat("schema_version", .int(Int64(try store.schemaVersion()))))
-        if let graph = state.graphs.existing(for: store) {
+        if let graph = space.recall.existingGraph {
             lines.append(stat("graph_nodes", .int(Int64(graph.nodeCount))))
             lines.append(stat("graph_edges", .int(Int64(graph.edgeCount))))
             lines.append(stat("graph_bytes", .int(Int64(graph.byteSize))))
@@ -191,7 +189,7 @@ struct StatementRunner: Sendable {
         let counts = try store.read { r in try r.counts() }
         for (name, n) in counts { lines.append(stat(name, .int(n))) }
         // Consolidation: whether a run is in progress, and the last one that ran.
-        lines.append(stat("consolidation_running", .bool(state.consolidation.locks.isHeld(store.path))))
+        lines.append(stat("consolidation_running", .bool(space.runLock.isHeld)))
         if let last = try store.read({ r in try Journal.lastRun(r) }) {
             lines.append(stat("consolidation_last_run", .int(last.id)))
             lines.append(stat("consolidation_last_status", .string(last.status)))

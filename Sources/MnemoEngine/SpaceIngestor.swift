@@ -5,18 +5,6 @@ import MnemoQuery
 import MnemoStore
 import Synchronization
 
-/// How `remember` turns text into memory, from daemon.conf: the user's
-/// extraction rules and the scene segmentation thresholds.
-public struct IngestSettings: Sendable {
-    public var rules: ExtractionRules
-    public var segmenter: SceneSegmenter
-
-    public init(rules: ExtractionRules = ExtractionRules(), segmenter: SceneSegmenter = SceneSegmenter()) {
-        self.rules = rules
-        self.segmenter = segmenter
-    }
-}
-
 /// The ingestion state of one space: the dictionary of names it knows and what
 /// the segmenter remembers of recent scenes. Built from the store on first use,
 /// then kept current by every `remember` and `assert` through it.
@@ -136,46 +124,5 @@ public final class SpaceIngestor: Sendable {
     /// Names that later episodes should find: called after a write committed.
     func learn(_ names: [String]) {
         for name in names { dictionary.add(name) }
-    }
-}
-
-/// One `SpaceIngestor` per open space.
-public final class IngestRegistry: Sendable {
-    private let ingestors = Mutex<[String: SpaceIngestor]>([:])
-    private let settings: Mutex<IngestSettings>
-    private let warnings = Mutex<(@Sendable (String) -> Void)?>(nil)
-
-    public init(settings: IngestSettings = IngestSettings()) { self.settings = Mutex(settings) }
-
-    /// Where ingestion's warnings go (a rule's fact left out): the daemon's log.
-    public func onWarning(_ handler: @escaping @Sendable (String) -> Void) { warnings.withLock { $0 = handler } }
-
-    /// New settings (SIGHUP) apply to spaces opened from now on and to open ones.
-    public func replace(_ new: IngestSettings) {
-        settings.withLock { $0 = new }
-        ingestors.withLock { $0.removeAll() }
-    }
-
-    /// Drops a space's state so it is rebuilt from the store (after `forget`).
-    func forget(_ store: MemoryStore) {
-        ingestors.withLock { _ = $0.removeValue(forKey: store.path) }
-    }
-
-    /// Whether the space's ingestion state is built (building it reads every name).
-    public func isReady(for store: MemoryStore) -> Bool { ingestors.withLock { $0[store.path] != nil } }
-
-    /// The space's ingestor if it was built (nothing is read).
-    public func existing(for store: MemoryStore) -> SpaceIngestor? { ingestors.withLock { $0[store.path] } }
-
-    func ingestor(for store: MemoryStore) throws(MnemoError) -> SpaceIngestor {
-        if let existing = ingestors.withLock({ $0[store.path] }) { return existing }
-        let created = try SpaceIngestor(store: store, settings: settings.withLock { $0 }) { [weak self] message in
-            self?.warnings.withLock { $0 }?("space \((store.path as NSString).lastPathComponent): \(message)")
-        }
-        return ingestors.withLock { all in
-            if let raced = all[store.path] { return raced }
-            all[store.path] = created
-            return created
-        }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import MnemoConsolidation
+import MnemoModel
+import MnemoRecall
+import MnemoStore
+import Synchronization
+
+/// One open space and everything the daemon keeps of it: its store, the
+/// ingestor that writes what `remember` finds (with the name dictionary and
+/// what scene segmentation remembers), what recall keeps in memory (graph,
+/// text index, answer rows, reinforcement), and the lock that lets one
+/// consolidation run at a time.
+///
+/// Every per-space thing is reached through a `Space`; what must follow a
+/// change of the store is decided in one place, `follow(_:)`
+/// (`Space+Changes.swift`). The spaces of a data directory are opened and
+/// kept by the `SpaceRegistry`.
+public final class Space: Sendable {
+    /// The space's name (`default`, or what `use` named).
+    public let name: String
+    public let store: MemoryStore
+    /// The settings in force, shared by every space of the daemon.
+    public let settings: SpaceSettings
+    /// What recall keeps of this space in memory.
+    public let recall: SpaceRecall
+    /// Held by a consolidation run, an undo, or a `forget` (which must not
+    /// run under a run that keeps what it read from pass to pass).
+    public let runLock = RunLock()
+    private let ingestion = Mutex<SpaceIngestor?>(nil)
+
+    public init(name: String, store: MemoryStore, settings: SpaceSettings = SpaceSettings()) {
+        self.name = name
+        self.store = store
+        self.settings = settings
+        recall = SpaceRecall(store: store) { [settings] message in settings.warn(message) }
+    }
+
+    /// The space's ingestor, built now if it is not yet (which reads every name).
+    func ingestor() throws(MnemoError) -> SpaceIngestor {
+        if let existing = existingIngestor { return existing }
+        let file = (store.path as NSString).lastPathComponent
+        let created = try SpaceIngestor(store: store, settings: settings.ingest) { [settings] message in
+            settings.warn("space \(file): \(message)")
+        }
+        return ingestion.withLock { slot in
+            if let raced = slot { return raced }
+            slot = created
+            return created
+        }
+    }
+
+    /// The ingestor if it was built (nothing is read).
+    var existingIngestor: SpaceIngestor? { ingestion.withLock { $0 } }
+
+    /// Drops the ingestor, to be rebuilt from the store with the settings in force.
+    func dropIngestor() { ingestion.withLock { $0 = nil } }
+
+    /// Whether a recall in this space could be answered from memory alone:
+    /// graph, text index and name dictionary built.
+    public var isInMemory: Bool { recall.isReady && existingIngestor != nil }
+}
