@@ -27,9 +27,14 @@ public struct Changeset: Sendable {
         /// The row's first column (its id, for tables that have one) as a JSON array.
         public var key: String {
             guard let values = try? JSONSerialization.jsonObject(with: Data((before ?? after ?? "[]").utf8)) as? [Any],
-                  let first = values.first,
-                  let data = try? JSONSerialization.data(withJSONObject: [first], options: [.fragmentsAllowed]) else { return "[]" }
-            return String(decoding: data, as: UTF8.self)
+                  let first = values.first else { return "[]" }
+            let value: JSONValue = switch first {
+            case let text as String: .string(text)
+            case let number as Int64: .int(number)
+            case let number as Double: .double(number)
+            default: .null
+            }
+            return JSONValue.array([value]).serialized
         }
     }
 

@@ -74,7 +74,7 @@ extension WriteContext {
 
         var byKind: [String: [String]] = [:]
         for node in cascade.deleted { byKind[node.kind.name + "s", default: []].append(node.description) }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: byKind, options: [.sortedKeys]), as: UTF8.self)
+        let json = JSONValue.object(byKind.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map { .string($0) })) }).serialized
         try db.execute(sql: "INSERT INTO forget_journal(at, target, deleted) VALUES (?, ?, ?)",
                        arguments: [now.microseconds, target.description, json])
         return ForgetReport(target: target, deleted: cascade.deleted, redactedScenes: redacted.sorted(),

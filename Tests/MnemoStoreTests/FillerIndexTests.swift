@@ -190,8 +190,7 @@ struct FillerIndexTests {
         let path = dir.file("v7.sqlite")
         var options = StoreOptions.upTo(7)
         options.recentFillerLimit = 4
-        do {
-            let old = try MemoryStore(path: path, options: options)
+        try closed(MemoryStore(path: path, options: options)) { old in
             try old.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
             try old.write { w in try w.assert(FactAssertion("likes", entities: "bob", "tea")) }
             try old.write { w in try w.assert(FactAssertion("likes", [Argument(.entity("cy")), Argument(.literal(.text("cake")))])) }

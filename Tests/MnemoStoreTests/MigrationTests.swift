@@ -18,8 +18,7 @@ struct MigrationTests {
     func upgradeFromFirst() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("old.sqlite")
-        do {
-            let old = try MemoryStore(path: path, options: .upTo(1))
+        try closed(MemoryStore(path: path, options: .upTo(1))) { old in
             #expect(try old.schemaVersion() == 1)
             // The rows Mnemo wrote at version 1 for `declare works_at(person,
             // organisation) functional`, `remember "Alice joined Acme" by alice in
@@ -65,9 +64,8 @@ struct MigrationTests {
         let dir = TemporaryDirectory()
         let path = dir.file("old.sqlite")
         let readOnly = StoreOptions.readOnlyOptions
-        do {
+        try closed(MemoryStore(path: path, options: .upTo(4))) { old throws in
             // (A read-only connection needs the WAL of an open writer, as beside a running mnemod.)
-            let old = try MemoryStore(path: path, options: .upTo(4))
             let error = mnemoError { _ = try MemoryStore(path: path, options: readOnly) }
             #expect(error?.code == .readOnly)
             #expect(error?.message.contains("schema version 4") == true)
@@ -83,8 +81,7 @@ struct MigrationTests {
     func newerIsRefused() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("new.sqlite")
-        do {
-            let store = try MemoryStore(path: path)
+        try closed(MemoryStore(path: path)) { store in
             try store.write { w in try w.db.execute(sql: "UPDATE schema_meta SET value = '999' WHERE key = 'schema_version'") }
         }
         let error = mnemoError { _ = try MemoryStore(path: path) }

@@ -36,8 +36,7 @@ struct PageSizeTests {
         let path = dir.file("old.sqlite")
         var options = StoreOptions()
         options.pageSize = 4_096
-        do {
-            let store = try MemoryStore(path: path, options: options)
+        try closed(MemoryStore(path: path, options: options)) { store in
             try store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
         }
         let reopened = try MemoryStore(path: path)   // asks for 8 KiB

@@ -27,8 +27,7 @@ struct PredicateBlockTests {
     func upgradeFromLargerBlocks() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("v6.sqlite")
-        do {
-            let old = try MemoryStore(path: path, options: .upTo(6))
+        try closed(MemoryStore(path: path, options: .upTo(6))) { old in
             try old.write { w in
                 for i in 1...300 { try w.assert(FactAssertion("next", entities: "n\(i)", "n\(i + 1)")) }
                 // What version 6 wrote: one block of 1,024 ids.

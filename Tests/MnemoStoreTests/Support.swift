@@ -83,3 +83,10 @@ func mnemoError<T>(_ body: () throws -> T) -> MnemoError? {
         return error as? MnemoError
     }
 }
+
+/// Runs `body` on a store, which is closed when `body` returns: what a program
+/// that wrote a file and exited leaves for the next one that opens it.
+@discardableResult
+func closed<T>(_ store: @autoclosure () throws -> MemoryStore, _ body: (MemoryStore) throws -> T) throws -> T {
+    try body(try store())
+}
