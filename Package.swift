@@ -78,12 +78,11 @@ let package = Package(
         // must precede SQLite's initialisation, and sqlite3_config is variadic).
         .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
 
-        // Reflective consolidation (SPEC §5): the passes and the runs (the
-        // store keeps the journal and undoes runs).
+        // Reflective consolidation (SPEC §5): the passes and the runs, over the
+        // store's reads and writes (the store keeps the journal and undoes runs).
         .target(
             name: "MnemoConsolidation",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "MnemoRegex",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "MnemoRegex"]),
 
         // A cache prefetch hint for recall's spreading (C: Swift has no spelling for it).
         .target(name: "CPrefetch"),
