@@ -57,7 +57,7 @@ let package = Package(
             path: "Sources/Plugins/EmbedSchemas"),
         .target(name: "MnemoSchemas", plugins: ["EmbedSchemas"]),
 
-        // The durable temporal hypergraph on SQLite.
+        // The durable temporal hypergraph on SQLite, the consolidation journal and undo.
         .target(
             name: "MnemoStore",
             dependencies: [
@@ -71,18 +71,18 @@ let package = Package(
         // temporal expressions, extraction rules, scene segmentation.
         .target(name: "MnemoIngest", dependencies: ["MnemoModel", "MnemoRegex"]),
 
-        // SQLite's session extension (changesets), for the consolidation journal, undo, and forget's redaction of the journal.
+        // SQLite's session extension (changesets), for the store's consolidation journal, undo, and forget's redaction of the journal.
         .target(name: "CSQLiteSession", linkerSettings: [.linkedLibrary("sqlite3")]),
 
         // Process-wide SQLite settings, applied when the program loads (C: they
         // must precede SQLite's initialisation, and sqlite3_config is variadic).
         .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
 
-        // Reflective consolidation (SPEC §5): the passes, the journal, undo.
+        // Reflective consolidation (SPEC §5): the passes and the runs, over the
+        // store's reads and writes (the store keeps the journal and undoes runs).
         .target(
             name: "MnemoConsolidation",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "MnemoRegex", "CSQLiteSession",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "MnemoRegex"]),
 
         // A cache prefetch hint for recall's spreading (C: Swift has no spelling for it).
         .target(name: "CPrefetch"),

@@ -1,4 +1,3 @@
-import GRDB
 import MnemoModel
 import MnemoStore
 
@@ -23,7 +22,8 @@ extension ConsolidationPass {
 final class PassContext {
     /// The pass's transaction.
     let write: WriteContext
-    var db: Database { write.db }
+    /// The reads, in the pass's transaction (seeing what it wrote so far).
+    var read: ReadContext { write.reader }
     /// The run's time: ages, idleness and activation are measured from it.
     let now: Timestamp
     let runID: Int64
@@ -73,19 +73,19 @@ final class RunCache {
     var corpus: PersonProfile.Corpus?
     var profiles: [PersonProfile]?
 
-    func corpus(_ db: Database) throws -> PersonProfile.Corpus {
-        try build(db)
+    func corpus(_ read: ReadContext) throws -> PersonProfile.Corpus {
+        try build(read)
         return corpus!
     }
 
-    func profiles(_ db: Database) throws -> [PersonProfile] {
-        try build(db)
+    func profiles(_ read: ReadContext) throws -> [PersonProfile] {
+        try build(read)
         return profiles!
     }
 
-    private func build(_ db: Database) throws {
+    private func build(_ read: ReadContext) throws {
         guard profiles == nil else { return }
-        let built = try PersonProfile.all(db)
+        let built = try PersonProfile.all(read)
         profiles = built.profiles
         corpus = built.corpus
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MnemoModel
 import MnemoStore
 
@@ -43,37 +42,16 @@ public struct ConsolidationReport: Sendable {
     }
 }
 
-/// What an undo restored.
-public struct UndoReport: Sendable {
-    public var run: Int64
-    public var restored = 0
-    public var skipped = 0
-    public var touched: [NodeID] = []
-}
-
-/// One run as the journal keeps it.
-public struct JournalEntry: Sendable {
-    public var id: Int64
-    public var startedAt: Timestamp
-    public var finishedAt: Timestamp?
-    public var status: String
-    public var dryRun: Bool
-    /// The summary JSON (per-pass counts, changes, durations).
-    public var summary: String?
-}
-
-/// The consolidation journal: `consolidation_run`, `consolidation_pass`, `consolidation_change`.
+/// The consolidation journal (`consolidation_run`, `consolidation_pass`,
+/// `consolidation_change`) as consolidation writes and reads it: the store
+/// keeps the rows (`ConsolidationJournal.swift` in MnemoStore); how a run's
+/// summary and a pass's counts read is decided here.
 public enum Journal {
     static func record(_ pass: PassReport, seq: Int, changeset: Changeset, changes: [Changeset.Change],
                        run: Int64, startedAt: Timestamp, in w: WriteContext) throws {
-        try w.db.execute(sql: """
-            INSERT INTO consolidation_pass(run_id, seq, pass, started_at, duration_us, counts, changes, changeset)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [run, seq, pass.name, startedAt.microseconds, Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
-                             JSONText.object(pass.counts), changes.count, changeset.data.isEmpty ? nil : changeset.data])
-        guard !changes.isEmpty else { return }
-        let base = try Int64.fetchOne(w.db, sql: "SELECT COALESCE(MAX(seq), 0) FROM consolidation_change WHERE run_id = ?", arguments: [run]) ?? 0
-        try w.recordChanges(changes, run: run, pass: pass.name, firstSeq: base + 1)
+        try w.journalPass(run: run, seq: seq, name: pass.name, startedAt: startedAt,
+                          durationMicroseconds: Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
+                          counts: JSONText.object(pass.counts), changeset: changeset, changes: changes)
     }
 
     /// Closes the runs a process that died left `running` (killed, crashed,
@@ -86,26 +64,21 @@ public enum Journal {
     /// data directory); returns the runs it closed.
     @discardableResult
     public static func closeAbandonedRuns(in store: MemoryStore) throws(MnemoError) -> [Int64] {
-        let running = try store.read { r in
-            try Int64.fetchAll(r.db, sql: "SELECT id FROM consolidation_run WHERE status = 'running' ORDER BY id")
-        }
+        let running = try store.read { r in try r.runningConsolidationRuns() }
         guard !running.isEmpty else { return [] }
         return try store.write { w in
             for id in running {
-                guard let started = try Int64.fetchOne(w.db, sql: "SELECT started_at FROM consolidation_run WHERE id = ? AND status = 'running'",
-                                                       arguments: [id]) else { continue }
-                var report = ConsolidationReport(run: id, dryRun: false, startedAt: Timestamp(microseconds: started))
+                guard let run = try w.reader.consolidationRun(id), run.status == "running" else { continue }
+                var report = ConsolidationReport(run: id, dryRun: false, startedAt: run.startedAt)
                 report.failure = "the daemon stopped during the run (killed, crashed or the machine went down)"
-                for row in try Row.fetchAll(w.db, sql: "SELECT pass, counts, changes, duration_us FROM consolidation_pass WHERE run_id = ? ORDER BY seq",
-                                            arguments: [id]) {
+                for pass in try w.reader.journaledPasses(ofRun: id) {
                     // The counts are only reported: counts that do not parse are reported empty.
-                    let counts = (try? JSONSerialization.jsonObject(with: Data((row[1] as String? ?? "{}").utf8))) as? [String: Int] ?? [:]
-                    report.passes.append(PassReport(name: row[0], counts: counts, changes: row[2], duration: .microseconds(row[3] as Int64),
-                                                    warnings: [], touched: []))
+                    let counts = (try? JSONSerialization.jsonObject(with: Data((pass.counts ?? "{}").utf8))) as? [String: Int] ?? [:]
+                    report.passes.append(PassReport(name: pass.name, counts: counts, changes: pass.changes,
+                                                    duration: .microseconds(pass.durationMicroseconds), warnings: [], touched: []))
                 }
                 report.duration = report.passes.reduce(Duration.zero) { $0 + $1.duration }
-                try w.db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted', summary = ? WHERE id = ?",
-                                 arguments: [report.summaryJSON, id])
+                try w.endConsolidationRun(id, status: "interrupted", summary: report.summaryJSON, finishedAt: nil)
             }
             return running
         }
@@ -113,20 +86,11 @@ public enum Journal {
 
     /// The newest `limit` runs, newest first.
     public static func runs(_ reader: ReadContext, limit: Int = .max) throws -> [JournalEntry] {
-        try Row.fetchAll(reader.db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?",
-                         arguments: [Int64(clamping: max(0, limit))])
-            .map(entry)
+        try reader.consolidationRuns(limit: limit)
     }
 
     /// The newest run that was not a dry run.
     public static func lastRun(_ reader: ReadContext) throws -> JournalEntry? {
-        try Row.fetchOne(reader.db, sql: """
-            SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run WHERE dry_run = 0 ORDER BY id DESC LIMIT 1
-            """).map(entry)
-    }
-
-    private static func entry(_ row: Row) -> JournalEntry {
-        JournalEntry(id: row[0], startedAt: Timestamp(microseconds: row[1]), finishedAt: (row[2] as Int64?).map { Timestamp(microseconds: $0) },
-                     status: row[3], dryRun: row[4], summary: row[5])
+        try reader.lastConsolidationRun()
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
-import GRDB
 import MnemoIngest
 import MnemoModel
 import MnemoRegex
+import MnemoStore
 
 /// What a person's own words say about them, across scenes: the content words
 /// and things they talk about, the activities they name, the people they
@@ -59,45 +59,42 @@ struct PersonProfile {
     /// (not a few queries per person: a memory may know 100,000 people).
     /// The people with a persona are the entities of kind person that are not
     /// linked to another entity as its duplicate.
-    static func all(_ db: Database) throws -> (profiles: [PersonProfile], corpus: Corpus) {
+    static func all(_ read: ReadContext) throws -> (profiles: [PersonProfile], corpus: Corpus) {
         var links: [Int64: [Int64]] = [:]
         var duplicates: Set<Int64> = []
-        for row in try Row.fetchAll(db, sql: "SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'") {
-            links[row[1], default: []].append(row[0])
-            duplicates.insert(row[0])
+        for link in try read.sameAsLinks() {
+            links[link.to, default: []].append(link.from)
+            duplicates.insert(link.from)
         }
         var profiles: [PersonProfile] = []
         var owner: [Int64: Int] = [:]          // entity → index of the profile it speaks for
-        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM entity WHERE kind = 'person' AND archived = 0 ORDER BY id") {
-            let id: Int64 = row[0]
-            guard !duplicates.contains(id) else { continue }
-            let identities = [id] + (links[id] ?? []).sorted()
+        for person in try read.persons() {
+            guard !duplicates.contains(person.id) else { continue }
+            let identities = [person.id] + (links[person.id] ?? []).sorted()
             for identity in identities { owner[identity] = profiles.count }
-            profiles.append(PersonProfile(entity: id, name: row[1], identities: identities))
+            profiles.append(PersonProfile(entity: person.id, name: person.name, identities: identities))
         }
         var names: [Int64: String] = [:]
         for profile in profiles { names[profile.entity] = profile.name }
         // People's names are not topics (who they talk with is a relationship).
         var personWords: Set<String> = []
-        for row in try Row.fetchAll(db, sql: "SELECT name FROM entity WHERE kind = 'person'") {
-            for token in Analyzer.tokens(row[0] as String) { personWords.insert(token.text) }
+        for name in try read.personNames() {
+            for token in Analyzer.tokens(name) { personWords.insert(token.text) }
         }
         var sceneOpened: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, opened_at FROM scene") { sceneOpened[row[0]] = row[1] }
+        for scene in try read.sceneOpenings() { sceneOpened[scene.id] = scene.openedAt }
 
         // Their own words, and everybody's for the corpus; who speaks in which scene.
         var corpus = Corpus()
         var sceneSpeakers: [Int64: Set<Int>] = [:]
         var speakerOfEpisode: [Int64: Int] = [:]
         let cache = TermCache()
-        let episodes = try Row.fetchCursor(db, sql: "SELECT id, speaker_id, scene_id, at, text FROM episode WHERE speaker_id IS NOT NULL ORDER BY at, id")
-        while let row = try episodes.next() {
-            let text: String = row[4]
-            let tokens = Analyzer.tokens(text)
+        try read.forEachSpokenEpisode { row in
+            let tokens = Analyzer.tokens(row.text)
             corpus.episodes += 1
             for term in Set(cache.terms(tokens)) { corpus.frequency[term, default: 0] += 1 }
-            guard let index = owner[row[1]] else { continue }
-            let episode = Spoken(id: row[0], scene: row[2], at: row[3], text: text)
+            guard let index = owner[row.speaker] else { return }
+            let episode = Spoken(id: row.id, scene: row.scene, at: row.at, text: row.text)
             speakerOfEpisode[episode.id] = index
             if let scene = episode.scene {
                 profiles[index].sceneTimes[scene] = sceneOpened[scene] ?? episode.at
@@ -107,17 +104,11 @@ struct PersonProfile {
             profiles[index].note(episode, tokens: tokens, skipping: personWords, cache: cache)
         }
         // Things (not people) they talk about, as entities.
-        let mentions = try Row.fetchCursor(db, sql: """
-            SELECT n.id, n.name, e.id, e.scene_id, e.at, e.speaker_id FROM episode_entity x
-            JOIN episode e ON e.id = x.episode_id JOIN entity n ON n.id = x.entity_id
-            WHERE x.role = 'mention' AND e.speaker_id IS NOT NULL AND (n.kind IS NULL OR n.kind != 'person')
-            ORDER BY e.at, e.id
-            """)
-        while let row = try mentions.next() {
-            guard let index = owner[row[5]], !profiles[index].identities.contains(row[0]) else { continue }
-            let key = "n:\(row[0] as Int64)"
-            var term = profiles[index].terms[key] ?? Term(display: row[1], activity: false)
-            profiles[index].add(&term, episode: row[2], scene: row[3], at: row[4])
+        try read.forEachThingMentioned { mention in
+            guard let index = owner[mention.speaker], !profiles[index].identities.contains(mention.entity) else { return }
+            let key = "n:\(mention.entity)"
+            var term = profiles[index].terms[key] ?? Term(display: mention.name, activity: false)
+            profiles[index].add(&term, episode: mention.episode, scene: mention.scene, at: mention.at)
             profiles[index].terms[key] = term
         }
         // The people they share scenes with.
@@ -130,10 +121,9 @@ struct PersonProfile {
             }
         }
         // Dated episodes.
-        let times = try Row.fetchCursor(db, sql: "SELECT episode_id, from_time, to_time, text FROM episode_time ORDER BY episode_id, position")
-        while let row = try times.next() {
-            guard let index = speakerOfEpisode[row[0]], profiles[index].dated[row[0]] == nil else { continue }
-            profiles[index].dated[row[0]] = (row[1], row[2], row[3])
+        try read.forEachDatedEpisode { time in
+            guard let index = speakerOfEpisode[time.episode], profiles[index].dated[time.episode] == nil else { return }
+            profiles[index].dated[time.episode] = (time.from, time.to, time.expression)
         }
         return (profiles, corpus)
     }

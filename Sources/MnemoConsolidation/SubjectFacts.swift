@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import MnemoModel
+import MnemoStore
 
 /// The believed, current facts in which each person fills the first role,
 /// read for everyone at once in three scans (facts, roles, sources), with
@@ -26,52 +26,37 @@ struct SubjectFacts {
 
     func facts(of identities: [Int64]) -> [Item] { identities.flatMap { bySubject[$0] ?? [] } }
 
-    init(_ db: Database, subjects: Set<Int64>, now: Timestamp) throws {
+    init(_ read: ReadContext, subjects: Set<Int64>, now: Timestamp) throws {
         guard !subjects.isEmpty else { return }
-        var predicates: [Int64: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM predicate") { predicates[row[0]] = row[1] }
+        let predicates = try read.predicateNames()
         var index: [Int64: (subject: Int64, position: Int)] = [:]
-        let facts = try Row.fetchCursor(db, sql: """
-            SELECT f.id, f.predicate_id, f.valid_from, f.recorded_at, f.confidence, f.scene_id, r.value FROM fact f
-            JOIN fact_role r ON r.fact_id = f.id AND r.position = 0 AND r.kind = 0 AND r.item = -1
-            WHERE f.retracted_at IS NULL AND f.superseded_by IS NULL AND f.archived = 0 AND (f.valid_to IS NULL OR f.valid_to > ?)
-            ORDER BY f.id
-            """, arguments: [now.microseconds])
-        while let row = try facts.next() {
-            let subject: Int64 = row[6]
-            guard subjects.contains(subject) else { continue }
-            let item = Item(id: row[0], predicate: predicates[row[1]] ?? "?", validFrom: row[2], recordedAt: row[3],
-                            confidence: row[4], scene: row[5])
-            index[item.id] = (subject, bySubject[subject, default: []].count)
-            bySubject[subject, default: []].append(item)
+        try read.forEachSubjectFact(validAt: now) { fact in
+            guard subjects.contains(fact.subject) else { return }
+            let item = Item(id: fact.id, predicate: predicates[fact.predicateID] ?? "?", validFrom: fact.validFrom, recordedAt: fact.recordedAt,
+                            confidence: fact.confidence, scene: fact.scene)
+            index[item.id] = (fact.subject, bySubject[fact.subject, default: []].count)
+            bySubject[fact.subject, default: []].append(item)
         }
         guard !index.isEmpty else { return }
-        var names: [Int64: String] = [:]
-        let entities = try Row.fetchCursor(db, sql: "SELECT id, name FROM entity")
-        while let row = try entities.next() { names[row[0]] = row[1] }
+        let names = try read.entityNames()
 
         // The other roles, grouped per fact and per position (list items in order).
         var roles: [Int64: [(role: String, position: Int64, isList: Bool, values: [String])]] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT fact_id, position, item, role, kind, value FROM fact_role WHERE position > 0 ORDER BY fact_id, position, item")
-        while let row = try rows.next() {
-            let fact: Int64 = row[0]
-            guard index[fact] != nil else { continue }
-            let position: Int64 = row[1]
-            let kind: Int64 = row[4]
+        try read.forEachOtherRole(of: { index[$0] != nil }) { row in
             let value: String
-            switch kind {
-            case 0: value = JSONString.quoted(names[row[5] as Int64] ?? "?")
-            case 1: value = JSONString.quoted(row[5] as String)
-            case 2: value = Value.literal(.number(row[5] as Double)).jsonText
-            default: value = JSONString.quoted(Timestamp(microseconds: row[5] as Int64).iso8601)
+            switch row.filler {
+            case .entity(let id): value = JSONString.quoted(names[id] ?? "?")
+            case .literal(.text(let text)): value = JSONString.quoted(text)
+            case .literal(.number(let number)): value = Value.literal(.number(number)).jsonText
+            case .literal(.time(let time)): value = JSONString.quoted(time.iso8601)
             }
-            var list = roles[fact] ?? []
-            if let last = list.last, last.position == position {
+            var list = roles[row.fact] ?? []
+            if let last = list.last, last.position == row.position {
                 list[list.count - 1].values.append(value)
             } else {
-                list.append((row[3], position, (row[2] as Int64) >= 0, [value]))
+                list.append((row.role, row.position, row.item >= 0, [value]))
             }
-            roles[fact] = list
+            roles[row.fact] = list
         }
         for (fact, list) in roles {
             let (subject, at) = index[fact]!
@@ -82,11 +67,10 @@ struct SubjectFacts {
             bySubject[subject]![at].value = list.count == 1 ? rendered(list[0])
                 : "{" + list.map { "\(JSONString.quoted($0.role)):\(rendered($0))" }.joined(separator: ",") + "}"
         }
-        let sources = try Row.fetchCursor(db, sql: "SELECT s.fact_id, e.id, e.at FROM fact_source s JOIN episode e ON e.id = s.episode_id ORDER BY s.fact_id, e.id")
-        while let row = try sources.next() {
-            guard let (subject, at) = index[row[0]] else { continue }
-            bySubject[subject]![at].sources.append(row[1])
-            bySubject[subject]![at].sourceTimes.append(row[2])
+        try read.forEachFactSource { fact, episode, at in
+            guard let (subject, position) = index[fact] else { return }
+            bySubject[subject]![position].sources.append(episode)
+            bySubject[subject]![position].sourceTimes.append(at)
         }
     }
 }

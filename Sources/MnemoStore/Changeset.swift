@@ -38,6 +38,29 @@ public struct Changeset: Sendable {
         }
     }
 
+    /// The stored things a list of changes touched, ordered by kind and
+    /// number: what in-memory indexes refresh after a pass or an undo.
+    package static func touched(by changes: [Change]) -> [NodeID] {
+        var ids: Set<NodeID> = []
+        for change in changes {
+            // The rows are the JSON arrays `changes()` wrote from SQLite values.
+            guard let text = change.before ?? change.after,
+                  let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { continue }
+            func number(_ i: Int) -> Int64? { i < values.count ? (values[i] as? NSNumber)?.int64Value : nil }
+            func add(_ kind: NodeKind, _ i: Int) { if let n = number(i) { ids.insert(NodeID(kind, n)) } }
+            switch change.table {
+            case "episode": add(.episode, 0)
+            case "fact", "fact_role", "fact_source": add(.fact, 0)
+            case "scene": add(.scene, 0)
+            case "scene_member": add(.scene, 0); add(.entity, 1)
+            case "entity_link": add(.entity, 0); add(.entity, 1)
+            case "entity": add(.entity, 0)
+            default: break
+            }
+        }
+        return ids.sorted { ($0.kind.rawValue, $0.number) < ($1.kind.rawValue, $1.number) }
+    }
+
     /// Every change, in order.
     public func changes() throws -> [Change] {
         guard !data.isEmpty else { return [] }

@@ -7,7 +7,7 @@ enum FillerKind: Int64 {
 }
 
 /// A filler resolved for storage: the entity's id, or the literal itself.
-enum StoredFiller: Hashable {
+package enum StoredFiller: Hashable, Sendable {
     case entity(Int64)
     case literal(Literal)
 

@@ -72,8 +72,7 @@ extension ReadContext {
     public func canonicalEntity(_ id: Int64) throws -> Int64 {
         var current = id
         var seen: Set<Int64> = [id]
-        while let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT to_id FROM entity_link WHERE from_id = ? AND kind = 'same_as'"),
-                                            arguments: [current]), seen.insert(next).inserted {
+        while let next = try sameAsTarget(of: current), seen.insert(next).inserted {
             current = next
         }
         return current

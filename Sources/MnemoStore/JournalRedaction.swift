@@ -106,7 +106,7 @@ extension WriteContext {
 
     /// Writes the rendered changes of one pass to `consolidation_change`,
     /// numbered from `firstSeq`.
-    public func recordChanges(_ changes: [Changeset.Change], run: Int64, pass: String, firstSeq: Int64) throws {
+    func recordChanges(_ changes: [Changeset.Change], run: Int64, pass: String, firstSeq: Int64) throws {
         guard !changes.isEmpty else { return }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO consolidation_change(run_id, seq, pass, op, table_name, row_key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

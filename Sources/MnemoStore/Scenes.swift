@@ -55,7 +55,7 @@ extension WriteContext {
         if let lastEpisode, end.microseconds <= lastEpisode {
             throw MnemoError(.invalid, "scene \"\(Name.display(title))\" has an episode at \(Timestamp(microseconds: lastEpisode).iso8601); it cannot close before that")
         }
-        try db.cachedStatement(sql: "UPDATE scene SET closed_at = ? WHERE id = ?").execute(arguments: [end.microseconds, id])
+        try closeScene(id: id, at: end)
         return id
     }
 

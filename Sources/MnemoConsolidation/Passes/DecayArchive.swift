@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import MnemoModel
+import MnemoStore
 
 /// Pass 3: base-level activation `B = ln Σ (now − t)^−d` is recomputed for
 /// every episode and fact from when the memory recorded it and every time it
@@ -22,32 +22,27 @@ struct DecayArchive: ConsolidationPass {
     func run(_ context: PassContext) throws {
         context.count("activation_rows_orphaned", try context.write.deleteOrphanedActivation())
         context.count("activation_rows_folded", try context.write.foldActivationLogs { try context.checkCancelled() })
-        try sweep("episode", letter: "e", importance: true, context)
-        try sweep("fact", letter: "f", importance: false, context)
+        try sweep(.episode, context)
+        try sweep(.fact, context)
     }
 
-    private func sweep(_ table: String, letter: String, importance: Bool, _ context: PassContext) throws {
-        let db = context.db
+    /// Scores the episodes (or facts), and archives or restores them.
+    private func sweep(_ kind: NodeKind, _ context: PassContext) throws {
+        let table = kind == .episode ? "episode" : "fact"   // in the counts' names
         let now = context.now.microseconds
         let cutoff = now - context.settings.archiveMinAgeSeconds * 1_000_000
-        let kind: NodeKind = letter == "e" ? .episode : .fact
         var accesses: [Int64: AccessHistory] = [:]
-        for (node, history) in try context.write.reader.accessHistories(kind: kind) { accesses[node.number] = history }
-        let importanceColumn = importance ? "importance" : "0.0"
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, recorded_at, archived, \(importanceColumn) FROM \(table) WHERE archived = 1 OR recorded_at < ?
-            """, arguments: [cutoff])
-        let archive = try db.makeStatement(sql: "UPDATE \(table) SET archived = ? WHERE id = ?")
+        for (node, history) in try context.read.accessHistories(kind: kind) { accesses[node.number] = history }
+        let rows = try context.read.archiveCandidates(kind, recordedBefore: cutoff)
         for (i, row) in rows.enumerated() {
             if i % 1024 == 0 { try context.checkCancelled() }
-            let id: Int64 = row[0]
-            let level = Self.baseLevel(created: row[1], accesses: accesses[id] ?? AccessHistory(), now: now, decay: context.settings.decay)
+            let level = Self.baseLevel(created: row.recordedAt, accesses: accesses[row.id] ?? AccessHistory(), now: now, decay: context.settings.decay)
             let below = level < context.settings.archiveThreshold
-            let keep = (row[3] as Double) >= context.settings.archiveKeepImportance
-            let shouldArchive = below && !keep && (row[1] as Int64) < cutoff
+            let keep = row.importance >= context.settings.archiveKeepImportance
+            let shouldArchive = below && !keep && row.recordedAt < cutoff
             if below { context.count("\(table)s_below_threshold") }
-            if shouldArchive != (row[2] as Bool) {
-                try archive.execute(arguments: [shouldArchive, id])
+            if shouldArchive != row.archived {
+                try context.write.setArchived(kind, row.id, shouldArchive)
                 context.count(shouldArchive ? "\(table)s_archived" : "\(table)s_restored")
             }
         }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import MnemoModel
+import MnemoStore
 
 /// Pass 1: entities that are one and the same are linked `same_as` (from the
 /// duplicate to the canonical entity), never merged in place, so a run's
@@ -15,26 +15,16 @@ struct EntityResolution: ConsolidationPass {
     let name = "entities"
 
     func run(_ context: PassContext) throws {
-        let db = context.db
-        var linked = Set(try Int64.fetchAll(db, sql: "SELECT from_id FROM entity_link WHERE kind = 'same_as'"))
+        let read = context.read
+        var linked = Set(try read.sameAsLinks().map(\.from))
         var entities: [Int64: (name: String, kind: String?, mentions: Int)] = [:]
-        // `+e.id`: the filler's value has no type affinity; without the `+`, SQLite
-        // would convert the column and could not use the key. (One count per
-        // table: through the view, SQLite would build an index of every entity filler.)
-        for row in try Row.fetchAll(db, sql: """
-            SELECT e.id, e.name, e.kind,
-                   (SELECT COUNT(*) FROM episode_entity WHERE entity_id = e.id) +
-                   (SELECT COUNT(*) FROM fact_filler_settled WHERE kind = 0 AND value = +e.id) +
-                   (SELECT COUNT(*) FROM fact_filler_recent WHERE kind = 0 AND value = +e.id)
-            FROM entity e WHERE e.archived = 0
-            """) {
-            entities[row[0]] = (row[1], row[2], row[3])
+        for entity in try read.entityUsage() {
+            entities[entity.id] = (entity.name, entity.kind, entity.mentions)
         }
         func canonical(_ id: Int64) throws -> Int64 {
             var current = id
             var seen: Set<Int64> = []
-            while seen.insert(current).inserted,
-                  let next = try Int64.fetchOne(db, sql: "SELECT to_id FROM entity_link WHERE from_id = ? AND kind = 'same_as'", arguments: [current]) {
+            while seen.insert(current).inserted, let next = try read.sameAsTarget(of: current) {
                 current = next
             }
             return current
@@ -43,9 +33,7 @@ struct EntityResolution: ConsolidationPass {
             let target = try canonical(to)
             guard target != from, !linked.contains(from) else { return }
             let json = String(data: try JSONSerialization.data(withJSONObject: evidence, options: [.sortedKeys]), encoding: .utf8)
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO entity_link(from_id, to_id, kind, evidence, run_id, created_at) VALUES (?, ?, 'same_as', ?, ?, ?)
-                """, arguments: [from, target, json, context.runID, context.now.microseconds])
+            try context.write.linkSameAs(from, to: target, evidence: json, runID: context.runID, at: context.now)
             linked.insert(from)
             context.count("linked")
         }
@@ -67,7 +55,7 @@ struct EntityResolution: ConsolidationPass {
         }
 
         // Nicknames backed by co-occurrence.
-        let speakers = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT speaker_id FROM episode WHERE speaker_id IS NOT NULL"))
+        let speakers = Set(try read.speakerIDs())
         let persons = entities.filter { $0.value.kind == "person" }
         var byFirstName: [String: [Int64]] = [:]
         for (id, e) in persons {
@@ -86,17 +74,8 @@ struct EntityResolution: ConsolidationPass {
             }
             var supported: [(Int64, Int)] = []
             for candidate in candidates {
-                let together = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM episode_entity a JOIN episode_entity b ON a.episode_id = b.episode_id
-                    WHERE a.entity_id = ? AND b.entity_id = ? AND a.role != 'speaker' AND b.role != 'speaker'
-                    """, arguments: [id, candidate]) ?? 0
-                guard together == 0 else { continue }
-                let scenes = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(DISTINCT x.scene_id) FROM episode_entity a JOIN episode x ON x.id = a.episode_id
-                    WHERE a.entity_id = ?1 AND x.scene_id IN (
-                        SELECT y.scene_id FROM episode_entity b JOIN episode y ON y.id = b.episode_id WHERE b.entity_id = ?2
-                        UNION SELECT scene_id FROM scene_member WHERE entity_id = ?2)
-                    """, arguments: [id, candidate]) ?? 0
+                guard try read.coMentions(id, candidate) == 0 else { continue }
+                let scenes = try read.sharedScenes(id, candidate)
                 if scenes >= context.settings.nicknameMinScenes { supported.append((candidate, scenes)) }
             }
             guard supported.count == 1 else {

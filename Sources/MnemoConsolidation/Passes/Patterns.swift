@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import MnemoModel
+import MnemoStore
 
 /// Pass 6: insights about recurring patterns across scenes — who does or
 /// talks about what, in how many of their scenes, since when, and whether it
@@ -13,10 +13,9 @@ struct Patterns: ConsolidationPass {
     let name = "insights"
 
     func run(_ context: PassContext) throws {
-        let db = context.db
-        let corpus = try context.shared.corpus(db)
+        let corpus = try context.shared.corpus(context.read)
         var keep: Set<String> = []
-        for profile in try context.shared.profiles(db) where !profile.sceneTimes.isEmpty {
+        for profile in try context.shared.profiles(context.read) where !profile.sceneTimes.isEmpty {
             try context.checkCancelled()
             let times = profile.sceneTimes.values.sorted()
             let median = times[times.count / 2]
@@ -38,13 +37,13 @@ struct Patterns: ConsolidationPass {
                                                 "of_scenes": times.count, "since": String(since), "last": String(last), "trend": trend])
                     let insightKey = "pattern:n:\(profile.entity):\(key)"
                     keep.insert(insightKey)
-                    let (id, changed) = try Insights.upsert(db, key: insightKey, kind: "pattern", subject: profile.entity, text: text,
-                                                           data: data, runID: context.runID, now: context.now)
-                    try Insights.setSupport(db, insight: id, items: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) })
+                    let (id, changed) = try context.write.upsertInsight(key: insightKey, kind: "pattern", subject: profile.entity, text: text,
+                                                                        data: data, runID: context.runID, at: context.now)
+                    try context.write.setSupport(owner: "i", id: id, items: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) })
                     if changed { context.count("patterns") }
                 }
             }
         }
-        context.count("patterns_removed", try Insights.prune(db, kind: "pattern", keep: keep))
+        context.count("patterns_removed", try context.write.pruneInsights(kind: "pattern", keep: keep))
     }
 }

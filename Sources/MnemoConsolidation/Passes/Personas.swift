@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MnemoModel
 import MnemoStore
 
@@ -30,24 +29,17 @@ struct Personas: ConsolidationPass {
     }
 
     func run(_ context: PassContext) throws {
-        let db = context.db
-        let corpus = try context.shared.corpus(db)
-        let profiles = try context.shared.profiles(db)
-        let subjects = try SubjectFacts(db, subjects: Set(profiles.flatMap(\.identities)), now: context.now)
+        let corpus = try context.shared.corpus(context.read)
+        let profiles = try context.shared.profiles(context.read)
+        let subjects = try SubjectFacts(context.read, subjects: Set(profiles.flatMap(\.identities)), now: context.now)
         // What is stored now, for everyone at once (not two queries per person).
-        var stored: [Int64: [Row]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT entity_id, id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
-            WHERE pinned = 0 AND run_id IS NOT NULL
-            """) {
-            stored[row[0], default: []].append(row)
+        var stored: [Int64: [DerivedAttribute]] = [:]
+        for attribute in try context.read.derivedAttributes() {
+            stored[attribute.entity, default: []].append(attribute)
         }
         var pinned: [Int64: [(name: String, value: String)]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT entity_id, name, value FROM persona_attribute WHERE pinned = 1 AND retracted_at IS NULL
-            AND (valid_to IS NULL OR valid_to > ?)
-            """, arguments: [context.now.microseconds]) {
-            pinned[row[0], default: []].append((row[1], row[2]))
+        for attribute in try context.read.pinnedAttributeValues(at: context.now) {
+            pinned[attribute.entity, default: []].append((attribute.name, attribute.value))
         }
         var calibrations: Set<String> = []
         for profile in profiles {
@@ -63,7 +55,7 @@ struct Personas: ConsolidationPass {
             if !derived.isEmpty || !existing.isEmpty { try store(derived, existing: existing, for: profile.entity, context) }
             calibrations.formUnion(try calibrate(profile, facts: facts, derived: attributes, pinned: pinned[profile.entity] ?? [], context))
         }
-        context.count("calibrations_removed", try Insights.prune(db, kind: "calibration", keep: calibrations))
+        context.count("calibrations_removed", try context.write.pruneInsights(kind: "calibration", keep: calibrations))
     }
 
     private func attributes(_ facts: [SubjectFacts.Item]) -> [Derived] {
@@ -125,33 +117,28 @@ struct Personas: ConsolidationPass {
     }
 
     /// Writes the difference between what was derived and what is stored.
-    private func store(_ derived: [Derived], existing rows: [Row], for entity: Int64, _ context: PassContext) throws {
-        let db = context.db
-        // Rows: entity_id, id, category, name, value, first_seen, last_seen, confidence.
-        var existing: [String: Row] = [:]
-        for row in rows { existing["\(row[2] as String)|\(row[3] as String)|\(row[4] as String)"] = row }
+    private func store(_ derived: [Derived], existing rows: [DerivedAttribute], for entity: Int64, _ context: PassContext) throws {
+        let write = context.write
+        var existing: [String: DerivedAttribute] = [:]
+        for row in rows { existing["\(row.category)|\(row.name)|\(row.value)"] = row }
         var seen: Set<String> = []
         for d in derived where seen.insert(d.key).inserted {
             let id: Int64
             if let row = existing.removeValue(forKey: d.key) {
-                id = row[1]
-                if row[5] as Int64? != d.first || row[6] as Int64? != d.last || abs((row[7] as Double) - d.confidence) > 1e-9 {
-                    try db.cachedStatement(sql: "UPDATE persona_attribute SET first_seen = ?, last_seen = ?, confidence = ?, run_id = ? WHERE id = ?").execute(arguments: [d.first, d.last, d.confidence, context.runID, id])
+                id = row.id
+                if row.firstSeen != d.first || row.lastSeen != d.last || abs(row.confidence - d.confidence) > 1e-9 {
+                    try write.updateDerivedAttribute(id, firstSeen: d.first, lastSeen: d.last, confidence: d.confidence, runID: context.runID)
                     context.count("updated")
                 }
             } else {
-                try db.cachedStatement(sql: """
-                    INSERT INTO persona_attribute(entity_id, name, value, pinned, confidence, first_seen, last_seen, recorded_at, run_id, category)
-                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [entity, d.name, d.value, d.confidence, d.first, d.last, context.now.microseconds, context.runID, d.category])
-                id = db.lastInsertedRowID
+                id = try write.insertDerivedAttribute(entity: entity, category: d.category, name: d.name, value: d.value, confidence: d.confidence,
+                                                      firstSeen: d.first, lastSeen: d.last, runID: context.runID, at: context.now)
                 context.count("derived")
             }
-            try Support.set(db, owner: "p", id: id, items: d.support)
+            try write.setSupport(owner: "p", id: id, items: d.support)
         }
         for (_, row) in existing.sorted(by: { $0.key < $1.key }) {
-            try db.cachedStatement(sql: "DELETE FROM support WHERE owner_kind = 'p' AND owner_id = ?").execute(arguments: [row[1] as Int64])
-            try db.cachedStatement(sql: "DELETE FROM persona_attribute WHERE id = ?").execute(arguments: [row[1] as Int64])
+            try write.deleteDerivedAttribute(row.id)
             context.count("removed")
         }
     }
@@ -174,9 +161,9 @@ struct Personas: ConsolidationPass {
             keys.insert(key)
             let text = "\(profile.name): s:\(scene) says \(fact.predicate) = \(value), but the persona holds \(expected.value) (\(expected.why))"
             let data = JSONText.object(["fact": "f:\(fact.id)", "scene": "s:\(scene)", "attribute": fact.predicate])
-            let (id, changed) = try Insights.upsert(context.db, key: key, kind: "calibration", subject: profile.entity, text: text,
-                                                   data: data, runID: context.runID, now: context.now)
-            try Insights.setSupport(context.db, insight: id, items: [("f", fact.id), ("s", scene)])
+            let (id, changed) = try context.write.upsertInsight(key: key, kind: "calibration", subject: profile.entity, text: text,
+                                                                data: data, runID: context.runID, at: context.now)
+            try context.write.setSupport(owner: "i", id: id, items: [("f", fact.id), ("s", scene)])
             if changed { context.count("calibrations") }
         }
         return keys

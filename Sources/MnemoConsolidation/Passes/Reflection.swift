@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MnemoModel
 import MnemoStore
 
@@ -24,15 +23,13 @@ final class Reflection: ConsolidationPass {
         failedBatches = 0
         guard let command = settings.reflector, !command.isEmpty else { return [] }
         let hook = ReflectorHook(command: command, timeout: settings.reflectorTimeoutSeconds)
-        let pending = try store.read { r in
-            try Int64.fetchAll(r.db, sql: "SELECT id FROM scene WHERE reflection IS NULL AND closed_at IS NOT NULL ORDER BY id")
-        }
+        let pending = try store.read { r in try r.scenesAwaitingReflection() }
         var warnings: [String] = []
         var start = 0
         while start < pending.count {
             let batch = Array(pending[start..<min(start + max(settings.reflectorBatch, 1), pending.count)])
             start += batch.count
-            let request = try store.read { r in try self.request(batch, db: r.db) }
+            let request = try store.read { r in try self.request(batch, r) }
             do {
                 let data = try hook.call(request)
                 guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -63,29 +60,24 @@ final class Reflection: ConsolidationPass {
         answers = []
     }
 
-    private func request(_ scenes: [Int64], db: Database) throws -> Data {
+    /// The reflector's request for `scenes` (docs/reflector.md): each scene
+    /// with its participants and episodes.
+    private func request(_ scenes: [Int64], _ read: ReadContext) throws -> Data {
         var items: [[String: Any]] = []
         for id in scenes {
-            guard let scene = try Row.fetchOne(db, sql: "SELECT title, opened_at, closed_at, summary FROM scene WHERE id = ?", arguments: [id]) else { continue }
-            let episodes = try Row.fetchAll(db, sql: """
-                SELECT e.id, e.ref, p.name, e.at, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
-                WHERE e.scene_id = ? ORDER BY e.at, e.id
-                """, arguments: [id]).map { row -> [String: Any] in
-                ["id": "e:\(row[0] as Int64)", "ref": (row[1] as String?) ?? NSNull(), "speaker": (row[2] as String?) ?? NSNull(),
-                 "at": Timestamp(microseconds: row[3]).iso8601, "text": row[4] as String]
+            guard let scene = try read.scene(id: id) else { continue }
+            let episodes = try read.lines(ofScene: id).map { line -> [String: Any] in
+                ["id": "e:\(line.id)", "ref": line.ref ?? NSNull(), "speaker": line.speaker ?? NSNull(),
+                 "at": line.at.iso8601, "text": line.text]
             }
-            let participants = try String.fetchAll(db, sql: """
-                SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
-                """, arguments: [id])
-            items.append(["id": "s:\(id)", "title": scene[0] as String, "from": Timestamp(microseconds: scene[1]).iso8601,
-                          "to": (scene[2] as Int64?).map { Timestamp(microseconds: $0).iso8601 } ?? NSNull(),
-                          "summary": (scene[3] as String?) ?? NSNull(), "participants": participants, "episodes": episodes])
+            items.append(["id": "s:\(id)", "title": scene.title, "from": scene.span.from.map { $0.iso8601 } ?? NSNull(),
+                          "to": scene.span.to.map { $0.iso8601 } ?? NSNull(),
+                          "summary": scene.summary ?? NSNull(), "participants": scene.participants, "episodes": episodes])
         }
         return try JSONSerialization.data(withJSONObject: ["version": 1, "scenes": items], options: [.sortedKeys])
     }
 
     private func store(_ answer: [String: Any], batch: [Int64], _ context: PassContext) throws {
-        let db = context.db
         let offered = Set(batch)
         var reflected: [Int64: String] = [:]
         for item in answer["summaries"] as? [[String: Any]] ?? [] {
@@ -105,17 +97,15 @@ final class Reflection: ConsolidationPass {
             guard !arguments.isEmpty else { throw MnemoError(.invalid, "fact \(predicate) needs \"args\" or \"roles\"") }
             let scene = Self.id(item["scene"], "s").flatMap { offered.contains($0) ? $0 : nil }
             let sources = (item["sources"] as? [Any] ?? []).compactMap { Self.id($0, "e") }
-            let known = try sources.filter { try Int64.fetchOne(db, sql: "SELECT 1 FROM episode WHERE id = ?", arguments: [$0]) != nil }
+            let known = try sources.filter { try context.read.exists(.episode, $0) }
             let outcome = try context.write.assert(FactAssertion(predicate, arguments, confidence: item["confidence"] as? Double ?? 0.5,
                                                                  sources: known, origin: "reflector"))
-            if let scene {
-                try db.execute(sql: "UPDATE fact SET scene_id = ? WHERE id = ? AND scene_id IS NULL", arguments: [scene, outcome.factID])
-            }
+            if let scene { try context.write.placeFact(outcome.factID, inScene: scene) }
             if outcome.created { context.count("facts") }
         }
         // A scene offered and answered without a summary is marked reflected (empty), so it is not sent again.
         for scene in batch {
-            try db.execute(sql: "UPDATE scene SET reflection = ? WHERE id = ? AND reflection IS NULL", arguments: [reflected[scene] ?? "", scene])
+            try context.write.setSceneReflection(reflected[scene] ?? "", ofScene: scene)
         }
         context.count("summaries", reflected.count)
         context.count("scenes_sent", batch.count)

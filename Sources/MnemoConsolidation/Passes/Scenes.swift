@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MnemoModel
 import MnemoStore
 
@@ -21,12 +20,11 @@ struct Scenes: ConsolidationPass {
     }
 
     private func segmentUnplaced(_ context: PassContext) throws {
-        let db = context.db
-        let rows = try Row.fetchAll(db, sql: "SELECT id, at FROM episode WHERE scene_id IS NULL ORDER BY at, id")
+        let rows = try context.read.unplacedEpisodes()
         guard !rows.isEmpty else { return }
         var groups: [[(Int64, Int64)]] = []
         for row in rows {
-            let item: (Int64, Int64) = (row[0], row[1])
+            let item: (Int64, Int64) = (row.id, row.at)
             if let last = groups.last?.last, item.1 - last.1 <= context.settings.sceneGapSeconds * 1_000_000 {
                 groups[groups.count - 1].append(item)
             } else {
@@ -39,7 +37,7 @@ struct Scenes: ConsolidationPass {
             let title = try context.write.uniqueSceneTitle("segment \(first.iso8601)")
             let scene = try context.write.openScene(title, at: first, automatic: true)
             for (episode, _) in group {
-                try db.cachedStatement(sql: "UPDATE episode SET scene_id = ? WHERE id = ?").execute(arguments: [scene, episode])
+                try context.write.placeEpisode(episode, inScene: scene)
             }
             context.count("segmented_episodes", group.count)
             context.count("scenes_created")
@@ -47,56 +45,32 @@ struct Scenes: ConsolidationPass {
     }
 
     private func closeIdle(_ context: PassContext) throws {
-        let db = context.db
         let idleBefore = context.now.microseconds - context.settings.sceneIdleSeconds * 1_000_000
-        for row in try Row.fetchAll(db, sql: """
-            SELECT s.id, s.opened_at, (SELECT MAX(at) FROM episode WHERE scene_id = s.id) FROM scene s WHERE s.closed_at IS NULL
-            """) {
-            let last: Int64 = (row[2] as Int64?) ?? row[1]
+        for scene in try context.read.openScenes() {
+            let last = scene.lastEpisodeAt ?? scene.openedAt
             guard last < idleBefore else { continue }
-            try db.cachedStatement(sql: "UPDATE scene SET closed_at = ? WHERE id = ?").execute(arguments: [last + 1, row[0] as Int64])
+            try context.write.closeScene(id: scene.id, at: Timestamp(microseconds: last + 1))
             context.count("scenes_closed")
         }
     }
 
     private func describe(_ context: PassContext) throws {
-        let db = context.db
         let summarizer = ExtractiveSummarizer(sentences: context.settings.summarySentences, cache: TermCache())
         var lines: [Int64: [ExtractiveSummarizer.Line]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT e.scene_id, p.name, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
-            WHERE e.scene_id IS NOT NULL ORDER BY e.scene_id, e.at, e.id
-            """) {
-            lines[row[0], default: []].append(.init(speaker: row[1], text: row[2]))
+        for line in try context.read.linesByScene() {
+            lines[line.scene, default: []].append(.init(speaker: line.speaker, text: line.text))
         }
-        let summaries = try Row.fetchAll(db, sql: "SELECT id, summary FROM scene")
-        let setSummary = try db.makeStatement(sql: "UPDATE scene SET summary = ? WHERE id = ?")
-        for row in summaries {
+        for scene in try context.read.sceneSummaries() {
             try context.checkCancelled()
-            let id: Int64 = row[0]
-            guard let episodes = lines[id] else { continue }
+            guard let episodes = lines[scene.id] else { continue }
             let summary = summarizer.summarize(episodes)
-            if summary != row[1] as String? {
-                try setSummary.execute(arguments: [summary, id])
+            if summary != scene.summary {
+                try context.write.setSceneSummary(scene.id, summary)
                 context.count("summaries")
             }
         }
         // Participants: who spoke and who was addressed. Places: places mentioned.
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role)
-            SELECT DISTINCT e.scene_id,
-                   COALESCE((SELECT to_id FROM entity_link WHERE from_id = x.entity_id AND kind = 'same_as'), x.entity_id),
-                   'participant' FROM episode e
-            JOIN episode_entity x ON x.episode_id = e.id AND x.role IN ('speaker', 'addressee')
-            WHERE e.scene_id IS NOT NULL
-            """)
-        context.count("participants", db.changesCount)
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role)
-            SELECT DISTINCT e.scene_id, x.entity_id, 'place' FROM episode e
-            JOIN episode_entity x ON x.episode_id = e.id JOIN entity n ON n.id = x.entity_id AND n.kind = 'place'
-            WHERE e.scene_id IS NOT NULL
-            """)
-        context.count("places", db.changesCount)
+        context.count("participants", try context.write.addParticipantsFromEpisodes())
+        context.count("places", try context.write.addPlacesFromEpisodes())
     }
 }

@@ -2,15 +2,15 @@ import CSQLiteSession
 import Foundation
 import GRDB
 import MnemoModel
-import MnemoStore
 
 /// Records every row a consolidation pass changes, through SQLite's session
 /// extension, as a changeset: the exact before and after of each row, which
 /// `undo consolidation` inverts and applies.
 ///
 /// A recorder lives inside one write transaction: begin it before the pass
-/// writes, take the changeset before the transaction commits.
-final class ChangeRecorder {
+/// writes, take the changeset before the transaction commits. What it
+/// records goes to the journal (`WriteContext.journalPass`).
+package final class ChangeRecorder {
     /// The tables consolidation may change. (The journal's own tables and the
     /// activation log are not recorded.) Children come before their parents:
     /// a changeset lists tables in this order, so undoing a run first puts
@@ -23,8 +23,9 @@ final class ChangeRecorder {
 
     private var session: UnsafeMutableRawPointer?
 
-    init(_ db: Database) throws {
-        guard let connection = db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
+    /// Begins recording what `write` changes in `tables` from now on.
+    package init(_ write: WriteContext) throws {
+        guard let connection = write.db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
         var names = Self.tables.map { strdup($0) }
         defer { names.forEach { free($0) } }
         let rc = names.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -38,13 +39,13 @@ final class ChangeRecorder {
     deinit { mnemo_session_end(session) }
 
     /// What changed since the recorder began; empty when nothing did.
-    func changeset() throws -> Data {
+    package func changeset() throws -> Changeset {
         var size: Int32 = 0
         var bytes: UnsafeMutableRawPointer?
         let rc = mnemo_session_changeset(session, &size, &bytes)
         guard rc == 0 else { throw MnemoError(.internalError, "cannot read the recorded changes (SQLite code \(rc))") }
         defer { mnemo_free(bytes) }
-        guard let bytes, size > 0 else { return Data() }
-        return Data(bytes: bytes, count: Int(size))
+        guard let bytes, size > 0 else { return Changeset(data: Data()) }
+        return Changeset(data: Data(bytes: bytes, count: Int(size)))
     }
 }
