@@ -35,10 +35,13 @@ public struct ConsolidationReport: Sendable {
 
     /// The journal's summary: per-pass counts, changes and durations.
     var summaryJSON: String {
-        JSONText.object([
-            "changes": changes, "duration_ms": Self.milliseconds(duration), "failure": failure ?? NSNull(),
-            "passes": passes.map { ["pass": $0.name, "counts": $0.counts, "changes": $0.changes, "duration_ms": Self.milliseconds($0.duration)] },
-        ])
+        JSONValue.sortedObject([
+            "changes": .int(Int64(changes)), "duration_ms": .double(Self.milliseconds(duration)), "failure": .string(failure),
+            "passes": .array(passes.map { pass in
+                .sortedObject(["pass": .string(pass.name), "counts": Journal.counts(pass.counts), "changes": .int(Int64(pass.changes)),
+                               "duration_ms": .double(Self.milliseconds(pass.duration))])
+            }),
+        ]).serialized
     }
 }
 
@@ -47,11 +50,16 @@ public struct ConsolidationReport: Sendable {
 /// keeps the rows (`ConsolidationJournal.swift` in MnemoStore); how a run's
 /// summary and a pass's counts read is decided here.
 public enum Journal {
+    /// A pass's counts as the journal keeps them: an object in key order.
+    static func counts(_ counts: [String: Int]) -> JSONValue {
+        .sortedObject(counts.mapValues { .int(Int64($0)) })
+    }
+
     static func record(_ pass: PassReport, seq: Int, changeset: Changeset, changes: [Changeset.Change],
                        run: Int64, startedAt: Timestamp, in w: WriteContext) throws {
         try w.journalPass(run: run, seq: seq, name: pass.name, startedAt: startedAt,
                           durationMicroseconds: Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
-                          counts: JSONText.object(pass.counts), changeset: changeset, changes: changes)
+                          counts: counts(pass.counts).serialized, changeset: changeset, changes: changes)
     }
 
     /// Closes the runs a process that died left `running` (killed, crashed,

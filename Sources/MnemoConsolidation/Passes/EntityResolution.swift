@@ -29,10 +29,10 @@ struct EntityResolution: ConsolidationPass {
             }
             return current
         }
-        func link(_ from: Int64, _ to: Int64, _ evidence: [String: Any]) throws {
+        func link(_ from: Int64, _ to: Int64, _ evidence: [String: JSONValue]) throws {
             let target = try canonical(to)
             guard target != from, !linked.contains(from) else { return }
-            let json = String(data: try JSONSerialization.data(withJSONObject: evidence, options: [.sortedKeys]), encoding: .utf8)
+            let json = JSONValue.sortedObject(evidence).serialized
             try context.write.linkSameAs(from, to: target, evidence: json, runID: context.runID, at: context.now)
             linked.insert(from)
             context.count("linked")
@@ -50,7 +50,7 @@ struct EntityResolution: ConsolidationPass {
                 return a < b
             }
             for other in ordered.dropFirst() {
-                try link(other, ordered[0], ["reason": "spelling", "name": entities[other]!.name, "same_as": entities[ordered[0]]!.name])
+                try link(other, ordered[0], ["reason": "spelling", "name": .string(entities[other]!.name), "same_as": .string(entities[ordered[0]]!.name)])
             }
         }
 
@@ -83,7 +83,7 @@ struct EntityResolution: ConsolidationPass {
                 continue
             }
             let (target, scenes) = supported[0]
-            try link(id, target, ["reason": "nickname", "name": e.name, "same_as": entities[target]!.name, "shared_scenes": scenes])
+            try link(id, target, ["reason": "nickname", "name": .string(e.name), "same_as": .string(entities[target]!.name), "shared_scenes": .int(Int64(scenes))])
         }
     }
 

@@ -33,8 +33,11 @@ struct Patterns: ConsolidationPass {
                     let last = Timestamp(microseconds: term.last).iso8601.prefix(10)
                     let what = activities ? "activity" : "topic"
                     let text = "\(profile.name) — \(term.display) (\(what)): in \(term.scenes.count) of \(times.count) scenes, since \(since), last \(last), \(trend)"
-                    let data = JSONText.object(["who": profile.name, "what": term.display, "type": what, "scenes": term.scenes.count,
-                                                "of_scenes": times.count, "since": String(since), "last": String(last), "trend": trend])
+                    let data = JSONValue.sortedObject([
+                        "who": .string(profile.name), "what": .string(term.display), "type": .string(what),
+                        "scenes": .int(Int64(term.scenes.count)), "of_scenes": .int(Int64(times.count)),
+                        "since": .string(String(since)), "last": .string(String(last)), "trend": .string(trend),
+                    ]).serialized
                     let insightKey = "pattern:n:\(profile.entity):\(key)"
                     keep.insert(insightKey)
                     let (id, changed) = try context.write.upsertInsight(key: insightKey, kind: "pattern", subject: profile.entity, text: text,

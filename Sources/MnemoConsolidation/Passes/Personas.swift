@@ -109,8 +109,10 @@ struct Personas: ConsolidationPass {
         return chosen.sorted { dated[$0.id]!.from != dated[$1.id]!.from ? dated[$0.id]!.from < dated[$1.id]!.from : $0.id < $1.id }.map { episode in
             let when = dated[episode.id]!
             let text = episode.text.count > 200 ? String(episode.text.prefix(197)) + "..." : episode.text
-            let value = JSONText.object(["from": Timestamp(microseconds: when.from).iso8601, "to": Timestamp(microseconds: when.to).iso8601,
-                                         "when": when.expression, "text": text])
+            let value = JSONValue.sortedObject([
+                "from": .string(Timestamp(microseconds: when.from).iso8601), "to": .string(Timestamp(microseconds: when.to).iso8601),
+                "when": .string(when.expression), "text": .string(text),
+            ]).serialized
             return Derived(category: "timeline", name: "event", value: value, first: when.from, last: when.from,
                            confidence: 0.8, support: [("e", episode.id)])
         }
@@ -160,7 +162,7 @@ struct Personas: ConsolidationPass {
             let key = "calibration:f:\(fact.id)"
             keys.insert(key)
             let text = "\(profile.name): s:\(scene) says \(fact.predicate) = \(value), but the persona holds \(expected.value) (\(expected.why))"
-            let data = JSONText.object(["fact": "f:\(fact.id)", "scene": "s:\(scene)", "attribute": fact.predicate])
+            let data = JSONValue.sortedObject(["fact": "f:\(fact.id)", "scene": "s:\(scene)", "attribute": .string(fact.predicate)]).serialized
             let (id, changed) = try context.write.upsertInsight(key: key, kind: "calibration", subject: profile.entity, text: text,
                                                                 data: data, runID: context.runID, at: context.now)
             try context.write.setSupport(owner: "i", id: id, items: [("f", fact.id), ("s", scene)])

@@ -63,18 +63,20 @@ final class Reflection: ConsolidationPass {
     /// The reflector's request for `scenes` (docs/reflector.md): each scene
     /// with its participants and episodes.
     private func request(_ scenes: [Int64], _ read: ReadContext) throws -> Data {
-        var items: [[String: Any]] = []
+        var items: [JSONValue] = []
         for id in scenes {
             guard let scene = try read.scene(id: id) else { continue }
-            let episodes = try read.lines(ofScene: id).map { line -> [String: Any] in
-                ["id": "e:\(line.id)", "ref": line.ref ?? NSNull(), "speaker": line.speaker ?? NSNull(),
-                 "at": line.at.iso8601, "text": line.text]
+            let episodes = try read.lines(ofScene: id).map { line -> JSONValue in
+                .sortedObject(["id": "e:\(line.id)", "ref": .string(line.ref), "speaker": .string(line.speaker),
+                               "at": .string(line.at.iso8601), "text": .string(line.text)])
             }
-            items.append(["id": "s:\(id)", "title": scene.title, "from": scene.span.from.map { $0.iso8601 } ?? NSNull(),
-                          "to": scene.span.to.map { $0.iso8601 } ?? NSNull(),
-                          "summary": scene.summary ?? NSNull(), "participants": scene.participants, "episodes": episodes])
+            items.append(.sortedObject([
+                "id": "s:\(id)", "title": .string(scene.title), "from": .string(scene.span.from?.iso8601),
+                "to": .string(scene.span.to?.iso8601), "summary": .string(scene.summary),
+                "participants": .array(scene.participants.map { .string($0) }), "episodes": .array(episodes),
+            ]))
         }
-        return try JSONSerialization.data(withJSONObject: ["version": 1, "scenes": items], options: [.sortedKeys])
+        return Data(JSONValue.sortedObject(["version": 1, "scenes": .array(items)]).serialized.utf8)
     }
 
     private func store(_ answer: [String: Any], batch: [Int64], _ context: PassContext) throws {
