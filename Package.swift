@@ -43,6 +43,11 @@ let package = Package(
         // the table formatter: used by mnemo, tests and benchmarks.
         .target(name: "MnemoClient"),
 
+        // A real mnemod as a child process, for tests and benchmarks: temporary
+        // directories, the binary found, started, waited for, talked to through
+        // MnemoClient (or a raw socket), signalled, stopped, its log read.
+        .target(name: "MnemoTestSupport", dependencies: ["MnemoClient"]),
+
         // Ids, time, names, fillers, records: plain values shared by every layer;
         // the one JSON writer and how records are written on the wire.
         .target(name: "MnemoModel"),
@@ -139,7 +144,7 @@ let package = Package(
         // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to measure, common options.
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["MnemoClient", "MnemoStore", "MnemoModel",
+            dependencies: ["MnemoClient", "MnemoTestSupport", "MnemoStore", "MnemoModel",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Support"),
 
@@ -221,9 +226,10 @@ let package = Package(
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoServerTests",
-            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoClient", "MnemoTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient"]),
+        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient", "MnemoTestSupport"]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: [
