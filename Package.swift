@@ -141,10 +141,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to measure, common options.
+        // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to
+        // measure in a scratch directory (MnemoTestSupport's), common options.
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["MnemoClient", "MnemoTestSupport", "MnemoStore", "MnemoModel",
+            dependencies: ["MnemoTestSupport", "MnemoStore", "MnemoModel",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Support"),
 
@@ -154,28 +155,28 @@ let package = Package(
             path: "Benchmarks/mnemo-bench-store"),
         .executableTarget(
             name: "mnemo-bench-protocol",
-            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-protocol"),
 
         .executableTarget(
             name: "mnemo-bench-query",
-            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-query"),
 
         .executableTarget(
             name: "mnemo-bench-ingest",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-ingest"),
 
         .executableTarget(
             name: "mnemo-eval",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-eval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-recall"),
 
         // What `forget` costs on a large store (docs/benchmarks.md#forget).
@@ -187,24 +188,24 @@ let package = Package(
 
         .executableTarget(
             name: "mnemo-bench-ping",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-ping"),
 
         .executableTarget(
             name: "mnemo-bench-consolidate",
-            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-consolidate"),
 
         // A grammar-aware fuzzer: hostile statements and raw bytes against a real mnemod.
         .executableTarget(
             name: "mnemo-fuzz",
-            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-fuzz"),
 
         // Recall latency after a million recalls, the activation log folded and not.
         .executableTarget(
             name: "mnemo-bench-activation",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel",
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-activation"),
