@@ -5,7 +5,8 @@
 //   MnemoModel ← MnemoStore ← MnemoIngest / MnemoRecall / MnemoConsolidation ← MnemoEngine ← MnemoServer ← mnemod
 //   MnemoModel ← MnemoQuery (the language alone) ← MnemoEngine
 //   MnemoRegex (PCRE2) is a leaf used by the layers above the model; the client mnemo needs only
-//   MnemoClient (and MnemoSchemas, for the schema version it prints).
+//   MnemoClient (and MnemoSchemas, for the schema version it prints), and so does MnemoTestSupport,
+//   the real mnemod that tests and benchmarks start.
 import PackageDescription
 
 let package = Package(
@@ -229,7 +230,8 @@ let package = Package(
             name: "MnemoServerTests",
             dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoClient", "MnemoTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient", "MnemoTestSupport"]),
         .testTarget(
             name: "MnemoStoreTests",
