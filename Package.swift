@@ -5,7 +5,8 @@
 //   MnemoModel ← MnemoStore ← MnemoIngest / MnemoRecall / MnemoConsolidation ← MnemoEngine ← MnemoServer ← mnemod
 //   MnemoModel ← MnemoQuery (the language alone) ← MnemoEngine
 //   MnemoRegex (PCRE2) is a leaf used by the layers above the model; the client mnemo needs only
-//   MnemoClient (and MnemoSchemas, for the schema version it prints).
+//   MnemoClient (and MnemoSchemas, for the schema version it prints), and so does MnemoTestSupport,
+//   the real mnemod that tests and benchmarks start.
 import PackageDescription
 
 let package = Package(
@@ -42,6 +43,11 @@ let package = Package(
         // The socket client of the line protocol, the statement assembler and
         // the table formatter: used by mnemo, tests and benchmarks.
         .target(name: "MnemoClient"),
+
+        // A real mnemod as a child process, for tests and benchmarks: temporary
+        // directories, the binary found, started, waited for, talked to through
+        // MnemoClient (or a raw socket), signalled, stopped, its log read.
+        .target(name: "MnemoTestSupport", dependencies: ["MnemoClient"]),
 
         // Ids, time, names, fillers, records: plain values shared by every layer;
         // the one JSON writer and how records are written on the wire.
@@ -136,10 +142,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to measure, common options.
+        // What the benchmark programs share: a seeded generator, clocks, synthetic memories, a daemon to
+        // measure in a scratch directory (MnemoTestSupport's), common options.
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["MnemoClient", "MnemoStore", "MnemoModel",
+            dependencies: ["MnemoTestSupport", "MnemoStore", "MnemoModel",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Support"),
 
@@ -149,28 +156,28 @@ let package = Package(
             path: "Benchmarks/mnemo-bench-store"),
         .executableTarget(
             name: "mnemo-bench-protocol",
-            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-protocol"),
 
         .executableTarget(
             name: "mnemo-bench-query",
-            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-query"),
 
         .executableTarget(
             name: "mnemo-bench-ingest",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-ingest"),
 
         .executableTarget(
             name: "mnemo-eval",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-eval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-recall"),
 
         // What `forget` costs on a large store (docs/benchmarks.md#forget).
@@ -182,24 +189,24 @@ let package = Package(
 
         .executableTarget(
             name: "mnemo-bench-ping",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-ping"),
 
         .executableTarget(
             name: "mnemo-bench-consolidate",
-            dependencies: ["BenchmarkSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-consolidate"),
 
         // A grammar-aware fuzzer: hostile statements and raw bytes against a real mnemod.
         .executableTarget(
             name: "mnemo-fuzz",
-            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-fuzz"),
 
         // Recall latency after a million recalls, the activation log folded and not.
         .executableTarget(
             name: "mnemo-bench-activation",
-            dependencies: ["BenchmarkSupport", "MnemoClient", "MnemoStore", "MnemoModel",
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-activation"),
@@ -221,9 +228,11 @@ let package = Package(
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoServerTests",
-            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient"]),
+            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoClient", "MnemoTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient", "MnemoTestSupport"]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: [

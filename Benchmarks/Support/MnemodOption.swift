@@ -1,4 +1,5 @@
 import ArgumentParser
+import MnemoTestSupport
 
 /// `--mnemod PATH`: the daemon a benchmark starts, by default the one built
 /// beside it, so that another build can be measured side by side in one run.
@@ -8,5 +9,5 @@ public struct MnemodOption: ParsableArguments {
 
     public init() {}
 
-    public var binary: String { mnemod ?? DaemonUnderTest.defaultBinary }
+    public var binary: String { mnemod ?? MnemodBinary.besideThisProgram }
 }

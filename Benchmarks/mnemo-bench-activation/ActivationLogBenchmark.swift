@@ -26,6 +26,7 @@ import GRDB
 import MnemoClient
 import MnemoModel
 import MnemoStore
+import MnemoTestSupport
 
 @main
 struct ActivationLogBenchmark: ParsableCommand {
@@ -121,10 +122,10 @@ struct ActivationLogBenchmark: ParsableCommand {
 
     /// What each query of the pool returns on the fresh store (ids like `e:17`).
     func recallResults(of pool: [String], store: String, binary: String) throws -> [[NodeID]] {
-        try serving(store, binary: binary) { daemon in
+        try serving(store, binary: binary) { daemon, connection in
             let pattern = try NSRegularExpression(pattern: #""id":"([a-z]):([0-9]+)""#)
             return try pool.map { statement in
-                let response = try daemon.connection.request(statement)
+                let response = try connection.request(statement)
                 guard response.isOK else { throw ValidationError("\(statement): \(response.headerLine)") }
                 return response.lines.compactMap { line -> NodeID? in
                     guard let m = pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
@@ -216,13 +217,13 @@ struct ActivationLogBenchmark: ParsableCommand {
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM activation") ?? 0,
              try db.tableExists("activation_folded") ? Int.fetchOne(db, sql: "SELECT count(*) FROM activation_folded") ?? 0 : 0)
         }
-        return try serving(store, binary: binary) { daemon in
+        return try serving(store, binary: binary) { daemon, connection in
             var rng = SplitMix64(state: 3)
             var latencies: [Double] = []
             for i in 0..<(queries + 100) {
                 let statement = pool[popularity.draw(&rng)]
                 let t0 = monotonicSeconds()
-                let response = try daemon.connection.request(statement)
+                let response = try connection.request(statement)
                 let elapsed = monotonicSeconds() - t0
                 guard response.isOK else { throw ValidationError("\(statement): \(response.headerLine)") }
                 if i >= 100 { latencies.append(elapsed) }
@@ -233,11 +234,11 @@ struct ActivationLogBenchmark: ParsableCommand {
         }
     }
 
-    /// Runs `body` against a mnemod serving a fresh copy of the store at `path`.
-    func serving<T>(_ path: String, binary: String, _ body: (DaemonUnderTest) throws -> T) throws -> T {
-        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-activation-run", serving: path + "/spaces/default.sqlite",
-                                                            binary: binary)
+    /// Runs `body` against a mnemod serving a fresh copy of the store at `path`, and a connection to it.
+    func serving<T>(_ path: String, binary: String, _ body: (MnemodProcess, MnemoConnection) throws -> T) throws -> T {
+        let daemon = try MnemodProcess.inScratchDirectory("mnemo-activation-run", serving: path + "/spaces/default.sqlite",
+                                                          binary: binary)
         defer { daemon.stop() }
-        return try body(daemon)
+        return try body(daemon, try daemon.connect(readTimeout: nil))
     }
 }

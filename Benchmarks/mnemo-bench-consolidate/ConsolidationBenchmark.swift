@@ -13,6 +13,7 @@ import ArgumentParser
 import BenchmarkSupport
 import Foundation
 import MnemoClient
+import MnemoTestSupport
 import Synchronization
 
 @main
@@ -33,13 +34,15 @@ struct ConsolidationBenchmark: ParsableCommand {
             print("no store at \(sourceStore): run mnemo-bench-recall first (it builds it)")
             throw ExitCode(66)
         }
-        try? FileManager.default.removeItem(atPath: work)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try DaemonUnderTest.copySpace(sourceStore, into: work)
+        let directory = try TemporaryDirectory(emptying: work, removedWhenReleased: false)
+        try MnemodProcess.copySpace(sourceStore, into: work)
 
         let socketPath = "/tmp/mnemo-consolidate-\(getpid()).sock"
-        let daemon = try DaemonUnderTest(binary: mnemod.binary, dataDirectory: work, socket: socketPath)
+        let launch = MnemodLaunch(binary: mnemod.binary, config: nil, dataDirectory: work, socket: socketPath, logLevel: "warning",
+                                  log: .inherited)
+        let daemon = try MnemodProcess(launch, in: directory, waitUntilServing: 600)
         defer { daemon.stop() }
+        let connection = try daemon.connect(readTimeout: nil)
         print(String(format: "mnemod serving the copied store after %.1f s", daemon.startSeconds))
 
         let readers = Readers(socketPath: socketPath)
@@ -52,7 +55,7 @@ struct ConsolidationBenchmark: ParsableCommand {
         sleep(5)
         readers.phase.store(1, ordering: .relaxed)
 
-        try consolidate("first run", daemon.connection)
+        try consolidate("first run", connection)
         readers.phase.store(2, ordering: .relaxed)
         readers.stop.store(true, ordering: .relaxed)
         group.wait()
@@ -62,7 +65,7 @@ struct ConsolidationBenchmark: ParsableCommand {
         print("reads (match and recall, 2 connections)   n      p50        p99")
         print("  before the run                      \(String(format: "%6d", before.count))  \(ms(before, 0.5))  \(ms(before, 0.99))")
         print("  during the run                      \(String(format: "%6d", during.count))  \(ms(during, 0.5))  \(ms(during, 0.99))")
-        try consolidate("second run", daemon.connection)
+        try consolidate("second run", connection)
         print("target: a run over 1,000,000 facts in ≤ 60 s")
     }
 }

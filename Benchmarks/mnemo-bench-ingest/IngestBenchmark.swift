@@ -18,6 +18,7 @@ import Foundation
 import MnemoClient
 import MnemoIngest
 import MnemoModel
+import MnemoTestSupport
 
 @main
 struct IngestBenchmark: ParsableCommand {
@@ -38,9 +39,9 @@ struct IngestBenchmark: ParsableCommand {
 
     func run() throws {
         let files = try data.files()
-        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-ingest", binary: mnemod.binary)
+        let daemon = try MnemodProcess.inScratchDirectory("mnemo-ingest", binary: mnemod.binary)
         defer { daemon.stop() }
-        let connection = daemon.connection
+        let connection = try daemon.connect(readTimeout: nil)
 
         // 1. Ingest, timed: every round into spaces of its own (the first round's are checked below).
         var total = 0

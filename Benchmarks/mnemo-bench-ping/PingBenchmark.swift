@@ -17,6 +17,7 @@ import BenchmarkSupport
 import Foundation
 import MnemoClient
 import MnemoStore
+import MnemoTestSupport
 import Synchronization
 
 @main
@@ -98,14 +99,15 @@ func measurePings(_ connection: MnemoConnection, count pings: Int) throws -> Lat
 
 /// Idle and loaded pings, with recall inline or on workers.
 func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory: SyntheticMemory) throws {
-    let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod,
-                                                        configuration: "recall_inline = \(inline ? "yes" : "no")\n")
+    let daemon = try MnemodProcess.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod,
+                                                      configuration: "recall_inline = \(inline ? "yes" : "no")\n")
     defer { daemon.stop() }
-    let socket = daemon.socket
+    let socket = daemon.socketPath
+    let connection = try daemon.connect(readTimeout: nil)
     // Warm: the graph and text index are built, and some answers cached.
     let vocabulary = memory.vocabulary
-    for i in 0..<200 { _ = try daemon.connection.request("recall \"\(vocabulary[i]) \(vocabulary[i + 1])\" limit 10") }
-    let idle = try measurePings(daemon.connection, count: pings)
+    for i in 0..<200 { _ = try connection.request("recall \"\(vocabulary[i]) \(vocabulary[i + 1])\" limit 10") }
+    let idle = try measurePings(connection, count: pings)
 
     let load = Load()
     var threads: [Thread] = []
@@ -152,7 +154,7 @@ func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory
     for thread in threads { thread.start() }
     usleep(500_000)
     let t0 = monotonicSeconds()
-    let loaded = try measurePings(daemon.connection, count: pings)
+    let loaded = try measurePings(connection, count: pings)
     let seconds = monotonicSeconds() - t0
     load.stop.store(true, ordering: .relaxed)
     usleep(300_000)
@@ -165,29 +167,25 @@ func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory
 
 /// A client that asks for 1,000 large answers and reads none: the daemon's memory, and pings meanwhile.
 func measureNonReader(storePath: String, mnemod: String, pings: Int) throws {
-    let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod)
+    let daemon = try MnemodProcess.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod)
     defer { daemon.stop() }
-    let pid = daemon.process.processIdentifier
+    let connection = try daemon.connect(readTimeout: nil)
+    let pid = daemon.pid
     let query = "match relation_0(?a, ?b) limit 10000"
-    let one = try daemon.connection.request(query)
+    let one = try connection.request(query)
     guard one.isOK else { throw Failure(description: "\(query): \(one.headerLine)") }
     let answerBytes = one.lines.reduce(0) { $0 + $1.utf8.count + 1 }
-    let idle = try measurePings(daemon.connection, count: pings)
+    let idle = try measurePings(connection, count: pings)
     let before = residentBytes(pid) ?? 0
 
     // 1,000 answers asked for, none read: the client only sends.
-    let fd = connectUnixSocket(daemon.socket)
-    guard fd >= 0 else { throw Failure(description: "cannot connect a second client") }
-    defer { close(fd) }
+    guard let nonReader = try? daemon.connectRaw(receiveTimeout: nil) else {
+        throw Failure(description: "cannot connect a second client")
+    }
+    defer { nonReader.shutdown(.both) }
     // Sends until all is sent or the socket fails; blocks while the daemon does not read.
     let sender = Thread {
-        let lines = Array(String(repeating: query + "\n", count: 1000).utf8)
-        var sent = 0
-        while sent < lines.count {
-            let n = lines[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            sent += n
-        }
+        try? nonReader.send(String(repeating: query + "\n", count: 1000))
     }
     sender.start()
     let largest = Atomic<Int>(before)
@@ -200,7 +198,7 @@ func measureNonReader(storePath: String, mnemod: String, pings: Int) throws {
     }
     sampler.start()
     usleep(500_000)
-    let meanwhile = try measurePings(daemon.connection, count: pings)
+    let meanwhile = try measurePings(connection, count: pings)
     sampling.store(false, ordering: .relaxed)
     usleep(20_000)
     print(String(format: "a client asks for 1,000 answers of %.1f MB (%.1f GB in all) and reads none:", Double(answerBytes) / 1e6,

@@ -20,6 +20,7 @@
 import ArgumentParser
 import BenchmarkSupport
 import Foundation
+import MnemoTestSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -85,23 +86,24 @@ struct Dialect: Sendable {
 
 /// One blocking Unix-socket connection, speaking one dialect.
 final class Connection {
-    let fd: Int32
+    private let socket: RawConnection
     let dialect: Dialect
     private var inbox: [UInt8]
 
+    var fd: Int32 { socket.fileDescriptor }
+
     init(path: String, dialect: Dialect) throws(BenchError) {
-        let fd = connectUnixSocket(path)
-        guard fd >= 0 else { throw .system("connect \(path)") }
         // A server that stops answering fails the run instead of hanging it.
+        do {
+            socket = try RawConnection(socketPath: path, receiveTimeout: 30)
+        } catch {
+            throw BenchError("connect \(path): \(error)")
+        }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        self.fd = fd
+        setsockopt(socket.fileDescriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         self.dialect = dialect
         inbox = [UInt8](repeating: 0, count: 1 << 16)
     }
-
-    deinit { close(fd) }
 
     func sendAll(_ bytes: [UInt8]) throws(BenchError) {
         var sent = 0

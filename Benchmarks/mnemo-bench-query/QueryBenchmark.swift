@@ -11,6 +11,7 @@ import ArgumentParser
 import BenchmarkSupport
 import Foundation
 import MnemoClient
+import MnemoTestSupport
 
 @main
 struct QueryBenchmark: ParsableCommand {
@@ -38,10 +39,12 @@ struct QueryBenchmark: ParsableCommand {
             print("mnemo-bench-query needs a store: run `mnemo-bench-store --keep DIR` first, then pass --data-dir DIR")
             throw ExitCode(66)
         }
-        let socketPath = "/tmp/mnemo-bench-\(getpid()).sock"
-        let daemon = try DaemonUnderTest(binary: mnemod.binary, dataDirectory: dataDirectory, socket: socketPath)
+        // The store is the one given; the socket is in a temporary directory of the daemon's.
+        let launch = MnemodLaunch(binary: mnemod.binary, config: nil, dataDirectory: dataDirectory, logLevel: "warning",
+                                  log: .inherited)
+        let daemon = try MnemodProcess(launch, waitUntilServing: 600)
         defer { daemon.stop() }
-        let client = daemon.connection
+        let client = try daemon.connect(readTimeout: nil)
         print(String(format: "mnemod serving %@ after %.2f s", dataDirectory, daemon.startSeconds))
 
         func measure(_ make: (inout SplitMix64) -> String) throws -> (p50: Double, p99: Double, rows: Double) {

@@ -13,6 +13,7 @@ import BenchmarkSupport
 import Foundation
 import MnemoClient
 import MnemoStore
+import MnemoTestSupport
 
 @main
 struct RecallBenchmark: ParsableCommand {
@@ -56,9 +57,10 @@ struct RecallBenchmark: ParsableCommand {
                          seconds.facts, Double(store.fileSize()) / 1_048_576))
         }
 
-        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
+        let daemon = try MnemodProcess.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
         defer { daemon.stop() }
-        let resident = residentBytes(daemon.process.processIdentifier).map { "\($0 / 1024) kB" } ?? "?"
+        let connection = try daemon.connect(readTimeout: nil)
+        let resident = residentBytes(daemon.pid).map { "\($0 / 1024) kB" } ?? "?"
 
         var rng = SplitMix64(state: 99)
         var latencies: [Double] = []
@@ -66,7 +68,7 @@ struct RecallBenchmark: ParsableCommand {
         for i in 0..<(queries + 100) {
             let statement = memory.recallStatement(&rng)
             let t0 = monotonicSeconds()
-            let response = try daemon.connection.request(statement)
+            let response = try connection.request(statement)
             let elapsed = monotonicSeconds() - t0
             guard response.isOK else { print("\(statement): \(response.headerLine)"); throw ExitCode(1) }
             if i >= 100 { latencies.append(elapsed); results += response.lines.count }

@@ -17,6 +17,7 @@ import Foundation
 import GRDB
 import MnemoClient
 import MnemoIngest
+import MnemoTestSupport
 
 @main
 struct LocomoEval: ParsableCommand {
@@ -33,10 +34,10 @@ struct LocomoEval: ParsableCommand {
 
     func run() throws {
         let files = try data.files()
-        let daemon = try DaemonUnderTest.inScratchDirectory("mnemo-eval", binary: mnemod.binary,
-                                                            extraArguments: config.map { ["--config", $0] } ?? [])
+        let daemon = try MnemodProcess.inScratchDirectory("mnemo-eval", binary: mnemod.binary,
+                                                          extraArguments: config.map { ["--config", $0] } ?? [])
         defer { daemon.stop() }
-        let connection = daemon.connection
+        let connection = try daemon.connect(readTimeout: nil)
 
         var mnemo = Scores(), bm25 = Scores(), consolidated = Scores()
         var consolidationMs: [Double] = []

@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Foundation
+import MnemoTestSupport
 
 /// The `mnemod` under fuzzing: started in a directory of the fuzzer's own (or
 /// reached on `--socket`), watched, and restarted after a crash. What was in
@@ -19,7 +20,9 @@ final class DaemonSupervisor: @unchecked Sendable {
     let configuration: String
     /// The directory the current daemon works in (data, socket, log, backups).
     private(set) var directory = ""
-    private var process: Process?
+    /// The same, kept while its daemons run (the fuzzer removes it, or keeps it with `--keep`).
+    private var home: TemporaryDirectory?
+    private var daemon: MnemodProcess?
     private let lock = NSLock()
     /// Bumped at each (re)start: a connection knows which daemon it talked to.
     private var generation = 0
@@ -39,7 +42,7 @@ final class DaemonSupervisor: @unchecked Sendable {
 
     var socketPath: String { externalSocket ?? directory + "/m.sock" }
     var logPath: String { directory + "/mnemod.log" }
-    var pid: Int32? { process?.processIdentifier }
+    var pid: Int32? { daemon?.pid }
 
     // MARK: Starting and stopping
 
@@ -49,40 +52,29 @@ final class DaemonSupervisor: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         self.directory = directory
-        try FileManager.default.createDirectory(atPath: directory + "/backups", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        if let spaces { try FileManager.default.copyItem(atPath: spaces, toPath: directory + "/data/spaces") }
-        try configuration.write(toFile: directory + "/daemon.conf", atomically: true, encoding: .utf8)
+        let home = try TemporaryDirectory(emptying: directory, removedWhenReleased: false)
+        self.home = home
+        try FileManager.default.createDirectory(atPath: home.file("backups"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: home.file("data"), withIntermediateDirectories: true)
+        if let spaces { try FileManager.default.copyItem(atPath: spaces, toPath: home.file("data/spaces")) }
         try launch()
     }
 
+    /// Starts a daemon (again) in the directory: its data in `data`, its log
+    /// appended to `mnemod.log` across restarts; relative `backup to` paths
+    /// land in the directory, never in the fuzzer's own.
     private func launch() throws {
-        guard let binary, externalSocket == nil else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--config", directory + "/daemon.conf", "--data-dir", directory + "/data", "--socket", socketPath]
-        // Relative `backup to` paths land here, never in the fuzzer's own directory.
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = FileHandle(forWritingAtPath: logPath)
-        log?.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        guard let binary, externalSocket == nil, let home else { return }
+        let launch = MnemodLaunch(binary: binary, config: configuration, log: .appended(toFile: "mnemod.log"), runsInDirectory: true)
+        let daemon = try MnemodProcess(launch, in: home, waitUntilServing: nil)
+        self.daemon = daemon
         generation += 1
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if !process.isRunning { throw SupervisorError("mnemod exited at start: \(logTail())") }
-            if let connection = try? FuzzConnection(socketPath: socketPath) {
-                connection.enqueue(Array("ping\n".utf8))
-                for _ in 0..<100 {
-                    if let answers = try? connection.pump(milliseconds: 50), !answers.isEmpty { return }
-                }
-            }
-            usleep(20_000)
+        do {
+            try daemon.waitUntilServing(timeout: 120)
+        } catch {
+            throw SupervisorError(daemon.isRunning ? "mnemod did not answer within 120 s: \(logTail())"
+                                                   : "mnemod exited at start: \(logTail())")
         }
-        throw SupervisorError("mnemod did not answer within 120 s: \(logTail())")
     }
 
     /// Stops the daemon gracefully (SIGTERM); its exit status, or nil when it
@@ -90,16 +82,7 @@ final class DaemonSupervisor: @unchecked Sendable {
     func stop() -> Int32? {
         lock.lock()
         defer { lock.unlock() }
-        guard let process, process.isRunning else { return process?.terminationStatus }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
+        return daemon?.stop(grace: 60)
     }
 
     /// The daemon's peak resident memory in KiB (Linux), while it runs.
@@ -122,7 +105,7 @@ final class DaemonSupervisor: @unchecked Sendable {
             if externalSocket != nil {
                 _ = connectionLost(generation: current, inFlight: [])
                 if externalDead { throw SupervisorError("the daemon on \(socketPath) is gone") }
-            } else if process?.isRunning == false {
+            } else if daemon?.isRunning == false {
                 _ = connectionLost(generation: current, inFlight: [])
             }
             usleep(50_000)
@@ -143,11 +126,11 @@ final class DaemonSupervisor: @unchecked Sendable {
         }
         if isAlive() { return .dropped }
         // Dead (or a zombie): let Foundation reap it before asking how it ended.
-        process?.waitUntilExit()
+        daemon?.process.waitUntilExit()
         crashes += 1
         let record = "\(crashDirectory)/crash-\(crashes)-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
-        let status = process.map { "exit status \($0.terminationStatus) (\($0.terminationReason == .uncaughtSignal ? "signal" : "exit"))" }
+        let status = daemon.map(\.process).map { "exit status \($0.terminationStatus) (\($0.terminationReason == .uncaughtSignal ? "signal" : "exit"))" }
             ?? "the daemon on \(socketPath) stopped answering"
         let summary = "mnemod crashed: \(status)\nlog tail:\n\(logTail())\n"
         try? summary.write(toFile: record + "/summary.txt", atomically: true, encoding: .utf8)
@@ -175,9 +158,9 @@ final class DaemonSupervisor: @unchecked Sendable {
     /// give it a second to show which it is.
     private func isAlive() -> Bool {
         if externalSocket != nil { return (try? FuzzConnection(socketPath: socketPath)) != nil }
-        guard let process else { return false }
+        guard let daemon else { return false }
         for _ in 0..<100 {
-            if !process.isRunning || isZombie(process.processIdentifier) { return false }
+            if !daemon.isRunning || isZombie(daemon.pid) { return false }
             usleep(10_000)
         }
         return true

@@ -1,4 +1,5 @@
-import BenchmarkSupport
+import MnemoClient
+import MnemoTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,13 +13,14 @@ import Darwin
 /// Writing and reading are interleaved by `pump`, so neither side can block
 /// the other however large the requests or the answers are.
 final class FuzzConnection {
-    enum Failure: Error { case closed, failed(Int32), protocolViolation(String) }
+    enum Failure: Error { case unreachable(MnemoClientError), closed, failed(Int32), protocolViolation(String) }
 
     /// One answer: `code` is `nil` for OK; `badJSON` the first of its lines
     /// that is not valid JSON, if any.
     typealias Answer = (code: String?, message: String, badJSON: String?)
 
-    private let fd: Int32
+    private let socket: RawConnection
+    private var fd: Int32 { socket.fileDescriptor }
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var input: [UInt8] = []
@@ -30,12 +32,13 @@ final class FuzzConnection {
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     init(socketPath: String) throws(Failure) {
-        fd = connectUnixSocket(socketPath)
-        guard fd >= 0 else { throw .failed(errno) }
+        do {
+            socket = try RawConnection(socketPath: socketPath, receiveTimeout: nil)
+        } catch {
+            throw .unreachable(error)
+        }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
-
-    deinit { close(fd) }
 
     /// Queues bytes to send.
     func enqueue(_ bytes: [UInt8]) {

@@ -183,7 +183,10 @@ public final class MnemoConnection {
 
     // MARK: Connecting
 
-    private static func connect(to path: String) throws(MnemoClientError) -> Int32 {
+    /// A connected stream socket to `path` (close-on-exec; no SIGPIPE on
+    /// Darwin), or the error that best says why there is none. `package`: the
+    /// test support's raw connection opens its socket the same way.
+    package static func connect(to path: String) throws(MnemoClientError) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(path.utf8)

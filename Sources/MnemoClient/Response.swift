@@ -28,7 +28,7 @@ public enum Response: Equatable, Sendable {
 
     /// Parses a header line. Returns the number of JSON lines that follow an
     /// `OK <n>`, or the error; nil when the line is neither.
-    static func parseHeader(_ line: String) -> Header? {
+    package static func parseHeader(_ line: String) -> Header? {
         if line.hasPrefix("OK") {
             let rest = line.dropFirst(2)
             if rest.isEmpty { return .ok(count: 0) }
@@ -46,7 +46,7 @@ public enum Response: Equatable, Sendable {
         return nil
     }
 
-    enum Header: Equatable {
+    package enum Header: Equatable {
         case ok(count: Int)
         case error(code: String, message: String)
     }

@@ -1,4 +1,6 @@
 import Foundation
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 @Suite("Automatic scenes never refuse a remember", .serialized)
@@ -18,13 +20,13 @@ struct AutomaticSceneTests {
     }
 
     /// The titles of every scene, oldest first.
-    static func titles(_ c: Client) throws -> [String] {
+    static func titles(_ c: MnemoConnection) throws -> [String] {
         try c.request("scenes").objects.compactMap { $0["title"] as? String }
     }
 
     @Test("Five remembers by one speaker at one time, one line at a time: all stored, scene titles distinct")
     func oneAtATime() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         let answers = try Self.statements().map { try c.request($0) }
         #expect(answers.allSatisfy { $0.code == nil }, "\(answers)")
@@ -37,16 +39,16 @@ struct AutomaticSceneTests {
     @Test("The same five pipelined in one batch, and five more after a restart")
     func pipelinedAndRestarted() throws {
         let directory = TemporaryDirectory()
-        var daemon: Daemon? = try Daemon(directory: directory)
+        var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
         var c = try daemon!.connect()
-        try c.send(Self.statements().joined(separator: "\n") + "\n")
-        var answers = try Self.statements().map { _ in try c.readAnswer() }
+        try c.sendMany(Self.statements())
+        var answers = try Self.statements().map { _ in try c.readResponse() }
         #expect(answers.allSatisfy { $0.code == nil }, "\(answers)")
         #expect(try Self.titles(c).count == 2)
         daemon!.signal(SIGTERM)
         #expect(daemon!.waitForExit() == 0)
         daemon = nil
-        let again = try Daemon(directory: directory)
+        let again = try MnemodProcess(directory: directory)
         c = try again.connect()
         answers = try Self.statements().map { try c.request($0) }
         #expect(answers.allSatisfy { $0.code == nil }, "\(answers)")
@@ -61,7 +63,7 @@ struct AutomaticSceneTests {
         let rules = directory.file("rules.conf")
         // The group may match nothing: an entity with an empty name.
         try #"moved to (?<o>\p{Lu}\w*|)  =>  lives_in(@speaker, o)"#.write(toFile: rules, atomically: true, encoding: .utf8)
-        let daemon = try Daemon(config: "rules_file = '\(rules)'\n", directory: directory)
+        let daemon = try MnemodProcess(config: "rules_file = '\(rules)'\n", directory: directory)
         let c = try daemon.connect()
         let answer = try c.request(#"remember "we moved to nowhere in particular" by tester at 2023-05-08T13:56"#)
         #expect(answer.code == nil, "\(answer)")

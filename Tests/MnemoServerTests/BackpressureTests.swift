@@ -1,7 +1,9 @@
 import Foundation
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
-extension Daemon {
+extension MnemodProcess {
     /// The daemon's resident memory, in bytes (`VmRSS` of /proc/PID/status).
     var residentBytes: Int {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
@@ -16,19 +18,20 @@ struct BackpressureTests {
     /// 1,000 facts of about 1 KiB each: `match note(?i, ?t)` answers about 1.1 MB.
     /// Sent 50 at a time, each batch's answers read before the next: a client
     /// that sends more than the daemon buffers before reading anything waits
-    /// for itself.
-    static func seed(_ client: Client) throws {
+    /// for itself (a raw connection: the clients of these tests go on to
+    /// pipeline without reading).
+    static func seed(_ client: RawConnection) throws {
         let filler = String(repeating: "lorem ipsum ", count: 85)
         for start in stride(from: 0, to: 1000, by: 50) {
             try client.send((start..<start + 50).map { "assert note(i: \($0), text: \"\($0) \(filler)\")\n" }.joined())
-            for i in start..<start + 50 { #expect(try client.readAnswer().code == nil, "assert \(i)") }
+            for i in start..<start + 50 { #expect(try client.readResponse().code == nil, "assert \(i)") }
         }
     }
 
     @Test("1,000 pipelined large answers never read: RSS grows by less than 64 MiB and other clients are served")
     func clientThatNeverReads() throws {
-        let daemon = try Daemon()
-        let setup = try daemon.connect()
+        let daemon = try MnemodProcess()
+        let setup = try daemon.connectRaw()
         try Self.seed(setup)
         let query = "match note(?i, ?t) limit 1000"
         let one = try setup.request(query)
@@ -39,7 +42,7 @@ struct BackpressureTests {
         #expect(before > 0)
 
         // Asks for 1,000 answers (over 1 GB in all) and reads none of them.
-        let greedy = try daemon.connect()
+        let greedy = try daemon.connectRaw()
         try greedy.send(String(repeating: query + "\n", count: 1000))
 
         // Meanwhile another client is served as usual.
@@ -62,12 +65,12 @@ struct BackpressureTests {
 
         // Nothing was dropped: once the client reads, its answers come, whole and in order.
         for i in 0..<20 {
-            let answer = try greedy.readAnswer()
+            let answer = try greedy.readResponse()
             #expect(answer.lines.count == 1000, "answer \(i): \(answer.code ?? "")")
             if answer.lines.count != 1000 { break }
         }
         // A client that leaves with answers unread frees what it held.
-        shutdown(greedy.fd, Int32(SHUT_RDWR))
+        greedy.shutdown(.both)
         usleep(300_000)
         #expect(try other.request("ping").isPong)
         #expect(daemon.residentBytes - before < 64 << 20)
@@ -75,8 +78,8 @@ struct BackpressureTests {
 
     @Test("a connection with max_queued_bytes of requests waiting is no longer read, and catches up")
     func queuedBytesBound() throws {
-        let daemon = try Daemon(config: "max_queued_bytes = 64kB\nmax_pending_output = 16kB\n")
-        let client = try daemon.connect()
+        let daemon = try MnemodProcess(config: "max_queued_bytes = 64kB\nmax_pending_output = 16kB\n")
+        let client = try daemon.connectRaw()
         try Self.seed(client)
         // 4 MB of pipelined requests against 64 kB of queue and 16 kB of output:
         // the daemon must stop reading, and every request is still answered.
@@ -89,7 +92,7 @@ struct BackpressureTests {
         usleep(300_000)
         let before = daemon.residentBytes
         for i in 0..<count {
-            let answer = try client.readAnswer()
+            let answer = try client.readResponse()
             if answer.lines.count != 1 {
                 Issue.record("answer \(i): \(answer)")
                 break
@@ -104,12 +107,12 @@ struct BackpressureTests {
 struct ConnectionEndTests {
     @Test("answers given on the network thread while the client did not read are all sent once it does")
     func inlineAnswersAfterBackpressure() throws {
-        let daemon = try Daemon(config: "max_pending_output = 1kB\n")
+        let daemon = try MnemodProcess(config: "max_pending_output = 1kB\n")
         let client = try daemon.connect()
-        try client.send(String(repeating: "help\n", count: 266))
+        try client.sendMany(repeatElement("help", count: 266))
         usleep(1_000_000)
         for i in 0..<266 {
-            let answer = try client.readAnswer()
+            let answer = try client.readResponse()
             #expect(answer.code == nil && !answer.lines.isEmpty, "help \(i): \(answer)")
         }
         #expect(try client.request("ping").isPong)
@@ -117,16 +120,16 @@ struct ConnectionEndTests {
 
     @Test("a client that shuts its sending side gets every answer, and every write it sent is stored")
     func halfClosedClient() throws {
-        let daemon = try Daemon()
-        var clients: [Client] = []
+        let daemon = try MnemodProcess()
+        var clients: [RawConnection] = []
         for c in 0..<10 {
-            let client = try daemon.connect()
+            let client = try daemon.connectRaw()
             try client.send((0..<50).map { "remember \"client \(c) note \($0)\"\n" }.joined())
-            shutdown(client.fd, Int32(SHUT_WR))
+            client.shutdown(.sending)
             clients.append(client)
         }
         for (c, client) in clients.enumerated() {
-            for i in 0..<50 { #expect(try client.readAnswer().code == nil, "client \(c) remember \(i)") }
+            for i in 0..<50 { #expect(try client.readResponse().code == nil, "client \(c) remember \(i)") }
             #expect(try client.readLine() == nil, "the connection closes after the last answer")
         }
         let reader = try daemon.connect()
@@ -136,10 +139,10 @@ struct ConnectionEndTests {
 
     @Test("SIGTERM ends the daemon within its grace even while a client does not read its answers")
     func shutdownWithUnreadAnswers() throws {
-        let daemon = try Daemon()
-        let setup = try daemon.connect()
+        let daemon = try MnemodProcess()
+        let setup = try daemon.connectRaw()
         try BackpressureTests.seed(setup)
-        let greedy = try daemon.connect()
+        let greedy = try daemon.connectRaw()
         try greedy.send(String(repeating: "match note(?i, ?t) limit 1000\n", count: 200))
         usleep(500_000)
         let started = Date()
@@ -151,17 +154,17 @@ struct ConnectionEndTests {
 
     @Test("max_answer_bytes stops an answer too large to build, and fewer rows answer")
     func answerBytes() throws {
-        let daemon = try Daemon(config: "max_answer_bytes = 64kB\n")
+        let daemon = try MnemodProcess(config: "max_answer_bytes = 64kB\n")
         let client = try daemon.connect()
         let text = String(repeating: "x", count: 2000)
-        try client.send((0..<100).map { "assert note(i: \($0), text: \"\(text)\")\n" }.joined())
-        for i in 0..<100 { #expect(try client.readAnswer().code == nil, "assert \(i)") }
+        try client.sendMany((0..<100).map { "assert note(i: \($0), text: \"\(text)\")" })
+        for i in 0..<100 { #expect(try client.readResponse().code == nil, "assert \(i)") }
         for statement in ["match note(?i, ?t)", "history note(?, ?)"] {
             #expect(try client.request(statement).code == "TOO_LARGE", "\(statement)")
             #expect(try client.request(statement + " limit 10").lines.count == 10, "\(statement) limit 10")
         }
-        try client.send((0..<100).map { "remember \"\(text) \($0)\" by ann in scene \"long\"\n" }.joined())
-        for i in 0..<100 { #expect(try client.readAnswer().code == nil, "remember \(i)") }
+        try client.sendMany((0..<100).map { "remember \"\(text) \($0)\" by ann in scene \"long\"" })
+        for i in 0..<100 { #expect(try client.readResponse().code == nil, "remember \(i)") }
         for statement in ["timeline ann", "scene \"long\""] {
             #expect(try client.request(statement).code == "TOO_LARGE", "\(statement)")
             #expect(try client.request(statement + " limit 5").code == nil, "\(statement) limit 5")

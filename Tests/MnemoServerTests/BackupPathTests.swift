@@ -2,13 +2,14 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import MnemoTestSupport
 import Testing
 
 @Suite("backup to a path a client names")
 struct BackupPathTests {
     @Test("a relative path is INVALID and creates nothing")
     func relativePathRefused() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         let name = "mnemo-relative-\(UUID().uuidString.prefix(8)).db"
         let answer = try c.request(#"backup to "\#(name)""#)
@@ -19,7 +20,7 @@ struct BackupPathTests {
 
     @Test("a path naming a directory, a missing directory or a name too long is refused with a clear error, never INTERNAL")
     func unusablePathsRefused() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         let directory = daemon.dataDirectory + "/somewhere"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -34,7 +35,7 @@ struct BackupPathTests {
 
     @Test("an existing file, a symbolic link or a dangling one is refused and left as it was")
     func existingNamesRefused() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         #expect(try c.request("assert likes(bob, tea)").code == nil)
         let existing = daemon.directory.file("existing.db")
@@ -59,7 +60,7 @@ struct BackupPathTests {
 
     @Test("a backup is a private file that opens as the space it copied")
     func backupIsPrivateAndWhole() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         #expect(try c.request("assert likes(bob, tea)").code == nil)
         #expect(try c.request(#"remember "Ann keeps bees" by ann"#).code == nil)
@@ -75,7 +76,7 @@ struct BackupPathTests {
         let restored = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: restored.file("data/spaces"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: copy, toPath: restored.file("data/spaces/default.sqlite"))
-        let second = try Daemon(directory: restored)
+        let second = try MnemodProcess(directory: restored)
         let c2 = try second.connect()
         #expect(try c2.request("match likes(bob, ?what)").lines.count == 1)
         #expect(try c2.request(#"recall "bees""#).lines.count >= 1)

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 /// New episodes reach the FTS5 index once per transaction (schema version 4):
@@ -9,17 +11,17 @@ import Testing
 struct FullTextBatchTests {
     @Test("every episode of a pipelined batch is found by text; one forgotten in the same batch is not, and the index stays consistent")
     func batchIndexing() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
-        try c.send([
+        try c.sendMany([
             #"remember "The violin lesson ran late" by ann at 2024-03-01T10:00"#,
             #"remember "Bob bought a violin for the concert" by bob at 2024-03-01T11:00"#,
             "forget e:2",
             #"remember "Violin strings came from the old shop" by ann at 2024-03-02T09:00"#,
             "assert likes(ann, tea) from 2024-01-01 to 2023-01-01",
             #"remember "A cello joined the violin quartet" by cy at 2024-03-03T09:00"#,
-        ].joined(separator: "\n") + "\n")
-        let answers = try (0..<6).map { _ in try c.readAnswer() }
+        ])
+        let answers = try (0..<6).map { _ in try c.readResponse() }
         #expect(answers.map(\.code) == [nil, nil, nil, nil, "INVALID", nil])
 
         let found = try c.request(#"recall "violin" limit 20"#).objects
@@ -46,7 +48,7 @@ struct RememberPreparationTests {
         let rules = directory.file("rules.conf")
         try #"(?<s>\p{Lu}\w+) (?:works|worked) (?:at|for) (?<o>\p{Lu}\w+)  =>  works_at(s, o)"#
             .write(toFile: rules, atomically: true, encoding: .utf8)
-        let daemon = try Daemon(config: "rules_file = '\(rules)'\n", directory: directory)
+        let daemon = try MnemodProcess(config: "rules_file = '\(rules)'\n", directory: directory)
         let c = try daemon.connect()
         let statements = [
             #"remember "Hey Mel! Yesterday I met Jon, he works at Acme now" by caroline at 2023-05-08T13:56"#,
@@ -56,8 +58,8 @@ struct RememberPreparationTests {
             #"remember "Emma works at Stripe since March" at 2023-06-01T10:00 in scene "news""#,
         ]
         _ = try c.request("use space piped")
-        try c.send(statements.joined(separator: "\n") + "\n")
-        let piped = try statements.map { _ in try c.readAnswer() }
+        try c.sendMany(statements)
+        let piped = try statements.map { _ in try c.readResponse() }
         _ = try c.request("use space single")
         let single = try statements.map { try c.request($0) }
 
@@ -68,7 +70,7 @@ struct RememberPreparationTests {
     }
 
     /// The answer's lines without the recorded times, which differ between two writes.
-    static func comparable(_ answer: Answer) -> [String] {
+    static func comparable(_ answer: Response) -> [String] {
         answer.objects.map { object in
             var object = object
             object.removeValue(forKey: "recorded_at")
@@ -85,19 +87,19 @@ struct RememberedEpisodeCacheTests {
     @Test("an episode recalled right after remember answers exactly as after a restart, when it is read from the store")
     func cachedEqualsStored() throws {
         let directory = TemporaryDirectory()
-        var daemon: Daemon? = try Daemon(directory: directory)
+        var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
         let statements = [
             #"remember "Hey Mel! I went to the LGBTQ support group yesterday" by caroline at 2023-05-08T13:56 in scene "Chat 1" ref "D1:1""#,
             #"remember "Wow Caroline, the support group sounds great. Zoë came too?" by Melanie at 2023-05-08T13:58 in scene "chat 1" ref "D1:2""#,
         ]
         let c = try daemon!.connect()
-        try c.send(statements.joined(separator: "\n") + "\n")
-        _ = try statements.map { _ in try c.readAnswer() }
+        try c.sendMany(statements)
+        _ = try statements.map { _ in try c.readResponse() }
         let fresh = try c.request(#"recall "support group" limit 5"#).objects
         daemon!.signal(SIGTERM)
         _ = daemon!.waitForExit()
         daemon = nil
-        let restarted = try Daemon(directory: directory)
+        let restarted = try MnemodProcess(directory: directory)
         let stored = try restarted.connect().request(#"recall "support group" limit 5"#).objects
         #expect(fresh.count == 2)
         #expect(Self.withoutScores(fresh) == Self.withoutScores(stored))

@@ -1,8 +1,9 @@
 import Foundation
+import MnemoTestSupport
 import Testing
 
 /// The `mnemo` client built beside `mnemod`.
-var mnemoBinary: String { (Daemon.binary as NSString).deletingLastPathComponent + "/mnemo" }
+var mnemoBinary: String { (MnemodBinary.forTests as NSString).deletingLastPathComponent + "/mnemo" }
 
 /// Runs `mnemo` with arguments; its exit status and output.
 func runMnemo(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -34,7 +35,7 @@ func runMnemo(_ arguments: [String]) throws -> (status: Int32, stdout: String, s
 struct ClientProgramTests {
     @Test("mnemo import-chat pipelines 600 turns in overlapping batches; every one is stored, in order")
     func importChat() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let turns = (0..<600).map { #"{"speaker": "ann", "text": "note number \#($0)", "ref": "t\#($0)"}"# }
         let file = daemon.directory.file("chat.json")
         try #"{"sessions": [{"scene": "long", "at": "2024-02-01T09:00:00Z", "turns": [\#(turns.joined(separator: ","))]}]}"#

@@ -1,8 +1,10 @@
 import Foundation
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 /// A few turns in three scenes, enough for every pass to have work.
-func chat(_ client: Client) throws {
+func chat(_ client: MnemoConnection) throws {
     for (i, day) in ["2023-05-08", "2023-06-08", "2023-07-08"].enumerated() {
         #expect(try client.request(#"remember "Hey Mel, I went hiking with my sister." by caroline at \#(day)T10:00 in scene "chat \#(i)""#).code == nil)
         #expect(try client.request(#"remember "Hiking sounds lovely, Caroline." by melanie at \#(day)T10:01 in scene "chat \#(i)""#).code == nil)
@@ -14,18 +16,19 @@ func chat(_ client: Client) throws {
 /// `start` returns once the run is inside the reflector; `wait` gives its answer.
 final class BackgroundRun: @unchecked Sendable {
     let directory = TemporaryDirectory()
-    let daemon: Daemon
+    let daemon: MnemodProcess
     private let finished = DispatchSemaphore(value: 0)
-    private var answer: Answer?
+    private var answer: Response?
 
     init(reflector body: String, config extra: String = "") throws {
         let marker = directory.file("reflecting")
         let script = directory.file("reflector.sh")
         try "#!/bin/sh\ncat >/dev/null\ntouch \(marker)\n\(body)\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        daemon = try Daemon(config: "reflector = \(script)\n" + extra, directory: directory)
+        daemon = try MnemodProcess(config: "reflector = \(script)\n" + extra, directory: directory)
         try chat(daemon.connect())
-        let runner = try daemon.connect()
+        // Handed to the thread below and used there alone.
+        nonisolated(unsafe) let runner = try daemon.connect()
         Thread.detachNewThread { [self] in
             answer = try? runner.request("consolidate")
             finished.signal()
@@ -36,7 +39,7 @@ final class BackgroundRun: @unchecked Sendable {
 
     var config: String { (try? String(contentsOfFile: daemon.configPath, encoding: .utf8)) ?? "" }
 
-    func wait() -> Answer? {
+    func wait() -> Response? {
         guard finished.wait(timeout: .now() + 30) == .success else { return nil }
         return answer
     }
@@ -46,7 +49,7 @@ final class BackgroundRun: @unchecked Sendable {
 struct ConsolidationServerTests {
     @Test("mnemo consolidate: quiet on success, one line with -v, exit 0; the journal lists the runs; undo over the socket")
     func cronCommand() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let client = try daemon.connect()
         try chat(client)
         let quiet = try runMnemo(["consolidate", "--socket", daemon.socketPath])
@@ -82,7 +85,7 @@ struct ConsolidationServerTests {
         let missing = try runMnemo(["consolidate", "--socket", "/tmp/no-such-mnemo.sock"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no-such-mnemo.sock"))
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let badSpace = try runMnemo(["consolidate", "--space", "bad name", "--socket", daemon.socketPath])
         #expect(badSpace.status == 1)
         #expect(badSpace.stderr.contains("ERR INVALID"))
@@ -116,7 +119,7 @@ struct ConsolidationServerTests {
         daemon.signal(SIGTERM)
         #expect(run.wait()?.code == "BUSY")
         #expect(daemon.waitForExit() == 0)
-        let again = try Daemon(config: config, directory: run.directory)
+        let again = try MnemodProcess(config: config, directory: run.directory)
         let journal = try again.connect().request("consolidations").objects
         #expect(journal.first?["status"] as? String == "interrupted")
         // What it did is journaled and can be undone.
@@ -125,7 +128,7 @@ struct ConsolidationServerTests {
 
     @Test("consolidate_interval runs consolidation on a schedule")
     func schedule() throws {
-        let daemon = try Daemon(config: "consolidate_interval = 1s\n")
+        let daemon = try MnemodProcess(config: "consolidate_interval = 1s\n")
         let client = try daemon.connect()
         try chat(client)
         let deadline = Date().addingTimeInterval(15)

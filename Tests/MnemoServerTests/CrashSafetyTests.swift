@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import MnemoClient
+import MnemoTestSupport
 import Synchronization
 import Testing
 
@@ -20,7 +22,7 @@ func checkpoint(_ path: String) throws {
 }
 
 /// The keys `k<n>` that appear as quoted values in an answer.
-func keys(in answer: Answer) -> Set<String> {
+func keys(in answer: Response) -> Set<String> {
     let text = answer.lines.joined(separator: "\n")
     let pattern = try! NSRegularExpression(pattern: #""(?:note )?(k[0-9]+)""#)
     return Set(pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
@@ -35,7 +37,9 @@ final class PipelinedWriter: @unchecked Sendable {
     private let acknowledged = Mutex<(facts: Set<String>, episodes: Set<String>, errors: [String])>(([], [], []))
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ client: Client, firstKey: Int) {
+    init(_ connection: MnemoConnection, firstKey: Int) {
+        // Handed to the thread below and used there alone.
+        nonisolated(unsafe) let client = connection
         Thread.detachNewThread { [self] in
             defer { finished.signal() }
             var next = firstKey
@@ -44,9 +48,9 @@ final class PipelinedWriter: @unchecked Sendable {
                     : ("k\(n)", "remember \"note k\(n)\" by writer", false) }
                 next += 32
                 do {
-                    try client.send(batch.map(\.1).joined(separator: "\n") + "\n")
+                    try client.sendMany(batch.map(\.1))
                     for (key, _, isFact) in batch {
-                        let answer = try client.readAnswer()
+                        let answer = try client.readResponse()
                         acknowledged.withLock { a in
                             if let code = answer.code { a.errors.append("\(key): \(code)") }
                             else if isFact { a.facts.insert(key) } else { a.episodes.insert(key) }
@@ -71,7 +75,7 @@ struct KillTests {
     /// Every acknowledged fact and episode is in the daemon's default space
     /// (asked with the largest row limit: past the default 1000 rows an answer
     /// stops short, and twelve rounds write more than that).
-    func expectAll(_ facts: Set<String>, _ episodes: Set<String>, in daemon: Daemon, round: Int) throws {
+    func expectAll(_ facts: Set<String>, _ episodes: Set<String>, in daemon: MnemodProcess, round: Int) throws {
         let client = try daemon.connect()
         let foundFacts = keys(in: try client.request("match written(?k) limit 100000"))
         #expect(foundFacts.count < 100_000 && facts.count < 100_000, "round \(round): past the row limit")
@@ -86,7 +90,7 @@ struct KillTests {
         let directory = TemporaryDirectory()
         var facts: Set<String> = [], episodes: Set<String> = []
         for round in 0..<12 {
-            let daemon = try Daemon(directory: directory)
+            let daemon = try MnemodProcess(directory: directory)
             try expectAll(facts, episodes, in: daemon, round: round)
             let writer = PipelinedWriter(try daemon.connect(), firstKey: round * 1_000_000)
             // Long enough for batches to commit, short enough to land inside one.
@@ -99,7 +103,7 @@ struct KillTests {
             facts.formUnion(acknowledged.facts)
             episodes.formUnion(acknowledged.episodes)
         }
-        let last = try Daemon(directory: directory)
+        let last = try MnemodProcess(directory: directory)
         try expectAll(facts, episodes, in: last, round: 12)
     }
 
@@ -119,11 +123,12 @@ struct KillTests {
             """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         defer { FileManager.default.createFile(atPath: release, contents: nil) }
-        let daemon = try Daemon(config: "reflector = \(script)\n", directory: directory)
+        let daemon = try MnemodProcess(config: "reflector = \(script)\n", directory: directory)
         let client = try daemon.connect()
         try chat(client)
         let scenesBefore = try client.request("scenes").lines
-        let runner = try daemon.connect()
+        // Handed to the thread below and used there alone.
+        nonisolated(unsafe) let runner = try daemon.connect()
         Thread.detachNewThread { _ = try? runner.request("consolidate") }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -132,7 +137,7 @@ struct KillTests {
         #expect(daemon.waitForExit() == SIGKILL)
         FileManager.default.createFile(atPath: release, contents: nil)
 
-        let again = try Daemon(directory: directory)
+        let again = try MnemodProcess(directory: directory)
         let c = try again.connect()
         let journal = try c.request("consolidations").objects
         #expect(journal.map { $0["status"] as? String } == ["interrupted"])
@@ -201,7 +206,7 @@ func shell(_ command: String) -> Int32 {
 struct FullDiskTests {
     /// Pipelines `assert filled(k<n>, "<padding>")` in batches until `stop`
     /// says so; the keys answered OK and those answered each error code.
-    func fill(_ client: Client, from first: Int, batches: Int, stop: (Answer) -> Bool = { $0.code != nil })
+    func fill(_ client: MnemoConnection, from first: Int, batches: Int, stop: (Response) -> Bool = { $0.code != nil })
         throws -> (ok: Set<String>, failed: [String: Set<String>], messages: [String]) {
         let padding = String(repeating: "the quick brown fox jumps over the lazy dog ", count: 40)
         var ok: Set<String> = [], failed: [String: Set<String>] = [:], messages: [String] = []
@@ -209,10 +214,10 @@ struct FullDiskTests {
         for _ in 0..<batches {
             let keys = (n..<n + 16).map { "k\($0)" }
             n += 16
-            try client.send(keys.map { "assert filled(\($0), \"\(padding)\")" }.joined(separator: "\n") + "\n")
+            try client.sendMany(keys.map { "assert filled(\($0), \"\(padding)\")" })
             var stopped = false
             for key in keys {
-                let answer = try client.readAnswer()
+                let answer = try client.readResponse()
                 if let code = answer.code {
                     failed[code, default: []].insert(key)
                     if case .error(_, let message) = answer { messages.append(message) }
@@ -227,7 +232,7 @@ struct FullDiskTests {
     }
 
     /// Every key answered OK is stored, none answered with an error is.
-    func expectExactly(_ ok: Set<String>, absent failed: Set<String>, client: Client) throws {
+    func expectExactly(_ ok: Set<String>, absent failed: Set<String>, client: MnemoConnection) throws {
         let stored = keys(in: try client.request("match filled(?k, ?text)"))
         #expect(ok.subtracting(stored).isEmpty, "acknowledged but missing: \(ok.subtracting(stored).sorted().prefix(5))")
         #expect(failed.intersection(stored).isEmpty, "answered an error but stored: \(failed.intersection(stored).sorted().prefix(5))")
@@ -235,7 +240,7 @@ struct FullDiskTests {
 
     @Test("max_space_size: pipelined writes past it answer ERR FULL naming the file and change nothing; the file stays sound; after SIGHUP raises it, writes succeed again")
     func spaceSizeLimit() throws {
-        let daemon = try Daemon(config: "max_space_size = 1MB\n")
+        let daemon = try MnemodProcess(config: "max_space_size = 1MB\n")
         let client = try daemon.connect()
         let first = try fill(client, from: 0, batches: 400)
         #expect(first.failed.keys.sorted() == ["FULL"], "\(first.failed.keys)")
@@ -272,7 +277,7 @@ struct FullDiskTests {
         try "#!/bin/sh\ncat >/dev/null\ncat \(answer)\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let config = "reflector = \(script)\n"
-        let daemon = try Daemon(config: config, directory: directory)
+        let daemon = try MnemodProcess(config: config, directory: directory)
         let client = try daemon.connect()
         // No speaker, no scene: the scenes pass gives these a scene of their own.
         #expect(try client.request(#"remember "A zeppelin crossed the bay" at 2023-03-02T10:00"#).code == nil)
@@ -307,7 +312,7 @@ struct FullDiskTests {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         #expect(shell("mount -t tmpfs -o size=3m tmpfs \(data)") == 0)
         defer { shell("umount -l \(data)") }
-        var daemon: Daemon? = try Daemon(directory: directory)
+        var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
         let client = try daemon!.connect()
         // Leave about 300 kB free.
         let ballast = data + "/ballast"
@@ -328,7 +333,7 @@ struct FullDiskTests {
         // And all of it is still there after a restart.
         daemon!.signal(SIGKILL)
         _ = daemon!.waitForExit()
-        daemon = try Daemon(directory: directory)
+        daemon = try MnemodProcess(directory: directory)
         try expectExactly(first.ok.union(second.ok), absent: first.failed["FULL"] ?? [], client: try daemon!.connect())
         daemon!.signal(SIGTERM)
         _ = daemon!.waitForExit()
@@ -339,19 +344,19 @@ struct FullDiskTests {
 struct DamagedFileTests {
     /// Writes a few facts and episodes into `space` and returns the client.
     @discardableResult
-    func populate(_ daemon: Daemon, space: String, count: Int = 200) throws -> Client {
+    func populate(_ daemon: MnemodProcess, space: String, count: Int = 200) throws -> MnemoConnection {
         let client = try daemon.connect()
         #expect(try client.request("use space \(space)").code == nil)
         let statements = (0..<count).map { n in
             n % 2 == 0 ? "assert written(k\(n))" : #"remember "note k\#(n) about the harbour and its boats" by writer"#
         }
-        try client.send(statements.joined(separator: "\n") + "\n")
-        for _ in statements { #expect(try client.readAnswer().code == nil) }
+        try client.sendMany(statements)
+        for _ in statements { #expect(try client.readResponse().code == nil) }
         return client
     }
 
     /// The answer to reading a space: its `use`, or the first read that fails.
-    func read(_ space: String, in daemon: Daemon) throws -> Answer {
+    func read(_ space: String, in daemon: MnemodProcess) throws -> Response {
         let client = try daemon.connect()
         let use = try client.request("use space \(space)")
         if use.code != nil { return use }
@@ -365,7 +370,7 @@ struct DamagedFileTests {
     @Test("a space file with garbage over its pages and one truncated to half: the daemon starts, each answers ERR INTERNAL naming its file, the other spaces work")
     func corruptAndTruncatedAtRest() throws {
         let directory = TemporaryDirectory()
-        var daemon = try Daemon(directory: directory)
+        var daemon = try MnemodProcess(directory: directory)
         for space in ["default", "garbled", "halved", "sound"] { try populate(daemon, space: space) }
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
@@ -379,7 +384,7 @@ struct DamagedFileTests {
         try garbled.close()
         #expect(truncate(spaces + "halved.sqlite", off_t(size / 2)) == 0)
 
-        daemon = try Daemon(directory: directory)
+        daemon = try MnemodProcess(directory: directory)
         for space in ["garbled", "halved"] {
             let answer = try read(space, in: daemon)
             #expect(answer.code == "INTERNAL", "\(space): \(answer)")
@@ -399,7 +404,7 @@ struct DamagedFileTests {
     @Test("a default space that is not a database: the daemon starts, the default space answers ERR INTERNAL naming its file, other spaces work")
     func corruptDefaultSpace() throws {
         let directory = TemporaryDirectory()
-        var daemon = try Daemon(directory: directory)
+        var daemon = try MnemodProcess(directory: directory)
         try populate(daemon, space: "default")
         try populate(daemon, space: "other")
         daemon.signal(SIGTERM)
@@ -410,7 +415,7 @@ struct DamagedFileTests {
         try handle.write(contentsOf: Data(repeating: 0x5A, count: 4096))
         try handle.close()
 
-        daemon = try Daemon(directory: directory)
+        daemon = try MnemodProcess(directory: directory)
         #expect(daemon.log.contains("the default space cannot be served"))
         let client = try daemon.connect()
         let answer = try client.request("match written(?k) limit 100000")
@@ -424,7 +429,7 @@ struct DamagedFileTests {
     @Test("a space file truncated under the running daemon: that space answers ERR INTERNAL, the daemon lives on (no memory map: no SIGBUS)")
     func truncatedWhileOpen() throws {
         let directory = TemporaryDirectory()
-        var daemon = try Daemon(directory: directory)
+        var daemon = try MnemodProcess(directory: directory)
         try populate(daemon, space: "big", count: 3000)
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
@@ -435,13 +440,13 @@ struct DamagedFileTests {
         // A fresh daemon reads the space a little (a map, if any, now covers the
         // file), writes once (so the WAL, not the file, says how large it is),
         // then the file loses its second half behind the daemon's back.
-        daemon = try Daemon(directory: directory)
+        daemon = try MnemodProcess(directory: directory)
         let client = try daemon.connect()
         #expect(try client.request("use space big").code == nil)
         #expect(try client.request("assert written(k123456)").code == nil)
         #expect(try client.request("match written(k0)").lines.count == 1)
         #expect(truncate(file, off_t(size.int64Value / 2)) == 0)
-        var answers: [Answer] = []
+        var answers: [Response] = []
         for statement in ["match written(?k)", "timeline writer", "scenes"] {
             answers.append(try client.request(statement))
         }

@@ -1,4 +1,6 @@
 import Foundation
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 /// `request_timeout` ends the work, and slow work on some connections does
@@ -10,35 +12,35 @@ struct DeadlineTests {
     /// minutes of work unless something stops it.
     static let slowMatch = "match p(?a), p(?b), p(?c) where ?a < ?c and ?c < ?a"
 
-    static func seed(_ client: Client) throws {
-        try client.send((0..<300).map { "assert p(\($0))\n" }.joined())
-        for i in 0..<300 { #expect(try client.readAnswer().code == nil, "assert \(i)") }
+    static func seed(_ client: MnemoConnection) throws {
+        try client.sendMany((0..<300).map { "assert p(\($0))" })
+        for i in 0..<300 { #expect(try client.readResponse().code == nil, "assert \(i)") }
     }
 
     @Test("a read past request_timeout answers TIMEOUT and stops: the next request on its connection is answered at once")
     func readStops() throws {
-        let daemon = try Daemon(config: "request_timeout = 500ms\n")
+        let daemon = try MnemodProcess(config: "request_timeout = 500ms\n")
         let client = try daemon.connect()
         try Self.seed(client)
         let started = Date()
-        try client.send(Self.slowMatch + "\nping\n")
-        let answer = try client.readAnswer()
+        try client.sendMany([Self.slowMatch, "ping"])
+        let answer = try client.readResponse()
         #expect(answer.code == "TIMEOUT")
         if case .error(_, let message) = answer { #expect(message.contains("request_timeout")) }
         #expect(Date().timeIntervalSince(started) < 5)
         // The ping waits for the match to stop: stopped work answers it in moments.
-        #expect(try client.readAnswer().isPong)
+        #expect(try client.readResponse().isPong)
         #expect(Date().timeIntervalSince(started) < 5, "the timed-out match kept its worker \(Date().timeIntervalSince(started)) s")
     }
 
     @Test("four slow reads stall neither ping nor a write to another space; their clients leaving stops them")
     func slowReadsStallNothing() throws {
-        let daemon = try Daemon(config: "request_timeout = 0\nworker_threads = 4\n")
+        let daemon = try MnemodProcess(config: "request_timeout = 0\nworker_threads = 4\n")
         let setup = try daemon.connect()
         try Self.seed(setup)
         let writer = try daemon.connect()
         #expect(try writer.request("use space \"other\"").code == nil)
-        let slow = try (0..<4).map { _ in try daemon.connect() }
+        let slow = try (0..<4).map { _ in try daemon.connectRaw() }
         for client in slow { try client.send(Self.slowMatch + "\n") }
         usleep(300_000)
 
@@ -65,7 +67,7 @@ struct DeadlineTests {
         }
 
         // Every read worker is busy; when the slow clients leave, their reads stop.
-        for client in slow { shutdown(client.fd, Int32(SHUT_RDWR)) }
+        for client in slow { client.shutdown(.both) }
         let started = Date()
         #expect(try setup.request("match p(7)").lines.count == 1)
         #expect(Date().timeIntervalSince(started) < 5, "reads whose clients left kept their workers")
@@ -73,7 +75,7 @@ struct DeadlineTests {
 
     @Test("backup has no deadline: a backup slower than request_timeout is answered OK")
     func backupUnbounded() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let client = try daemon.connect()
         try Self.seed(client)
         try daemon.rewriteConfig("request_timeout = 1ms\n")
@@ -88,7 +90,7 @@ struct DeadlineTests {
     @Test("a space whose name looks like a scratch file keeps its data across a restart")
     func scratchLikeSpaceName() throws {
         let directory = TemporaryDirectory()
-        var daemon: Daemon? = try Daemon(directory: directory)
+        var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
         let client = try daemon!.connect()
         #expect(try client.request("use space \"notes.dry-run\"").code == nil)
         #expect(try client.request("remember \"keep me\"").code == nil)
@@ -97,7 +99,7 @@ struct DeadlineTests {
         daemon!.signal(SIGTERM)
         #expect(daemon!.waitForExit() == 0)
         daemon = nil
-        let again = try Daemon(directory: directory)
+        let again = try MnemodProcess(directory: directory)
         let reader = try again.connect()
         #expect(try reader.request("use space \"notes.dry-run\"").code == nil)
         #expect(try reader.request("recall \"keep\"").lines.count == 1)
@@ -107,7 +109,7 @@ struct DeadlineTests {
 
     @Test("a regex that backtracks without end is stopped by regex_match_limit and answers INVALID")
     func regexLimit() throws {
-        let daemon = try Daemon(config: "regex_match_limit = 100000\n")
+        let daemon = try MnemodProcess(config: "regex_match_limit = 100000\n")
         let client = try daemon.connect()
         #expect(try client.request("assert s(\"\(String(repeating: "a", count: 40))!\")").code == nil)
         let started = Date()
@@ -120,14 +122,15 @@ struct DeadlineTests {
 
     @Test("limit bounds every statement whose answer grows with the memory; 1,000 without it")
     func rowLimits() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let client = try daemon.connect()
-        var batch = ""
-        for i in 0..<1200 { batch += "remember \"note \(i) about Alice\" by alice at 2024-01-01T10:\(String(format: "%02d", i % 60)) in scene \"s\(i / 400)\"\n" }
-        try client.send(batch)
-        for i in 0..<1200 { #expect(try client.readAnswer().code == nil, "remember \(i)") }
-        try client.send((0..<1200).map { "assert likes(alice, \"thing \($0)\")\n" }.joined())
-        for i in 0..<1200 { #expect(try client.readAnswer().code == nil, "assert \(i)") }
+        let batch = (0..<1200).map { i in
+            "remember \"note \(i) about Alice\" by alice at 2024-01-01T10:\(String(format: "%02d", i % 60)) in scene \"s\(i / 400)\""
+        }
+        try client.sendMany(batch)
+        for i in 0..<1200 { #expect(try client.readResponse().code == nil, "remember \(i)") }
+        try client.sendMany((0..<1200).map { "assert likes(alice, \"thing \($0)\")" })
+        for i in 0..<1200 { #expect(try client.readResponse().code == nil, "assert \(i)") }
 
         #expect(try client.request("history likes(alice, ?)").lines.count == 1000)
         #expect(try client.request("history likes(alice, ?) limit 7").lines.count == 7)

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import MnemoTestSupport
 import Testing
 
 /// The mode bits of a path (not following a symbolic link), or nil.
@@ -24,7 +25,7 @@ func pathsUnder(_ root: String) -> [String] {
 struct FileModeTests {
     @Test("after writes to two spaces: directories 0700, files 0600, the socket socket_mode")
     func everythingIsPrivate() throws {
-        let daemon = try Daemon(config: "socket_mode = 0660\n")
+        let daemon = try MnemodProcess(config: "socket_mode = 0660\n")
         let c = try daemon.connect()
         #expect(try c.request(#"remember "Ann keeps bees" by ann"#).code == nil)
         #expect(try c.request("use space other").code == nil)
@@ -48,15 +49,15 @@ struct FileModeTests {
 
     @Test("directories made for the socket let in whom socket_mode lets connect, and no one else")
     func socketDirectories() throws {
-        let open = try Daemon(config: "socket_mode = 0666\n", socket: "run/mnemo/m.sock")
+        let open = try MnemodProcess(config: "socket_mode = 0666\n", socket: "run/mnemo/m.sock")
         #expect(fileMode(open.directory.file("run")).map { $0 & 0o777 } == 0o711)
         #expect(fileMode(open.directory.file("run/mnemo")).map { $0 & 0o777 } == 0o711)
         #expect(fileMode(open.socketPath).map { $0 & 0o777 } == 0o666)
-        let closed = try Daemon(config: "socket_mode = 0600\n", socket: "run/m.sock")
+        let closed = try MnemodProcess(config: "socket_mode = 0600\n", socket: "run/m.sock")
         #expect(fileMode(closed.directory.file("run")).map { $0 & 0o777 } == 0o700)
         #expect(fileMode(closed.socketPath).map { $0 & 0o777 } == 0o600)
         // In the data directory (0700), socket_mode 0660 lets no group member in: the log says so.
-        let inData = try Daemon(config: "socket_mode = 0660\n", socket: "data/m.sock")
+        let inData = try MnemodProcess(config: "socket_mode = 0660\n", socket: "data/m.sock")
         #expect(inData.log.contains("socket_mode 660 lets its group connect, but \(inData.dataDirectory) (mode 700) keeps them from reaching the socket"),
                 "\(inData.log)")
     }
@@ -66,11 +67,11 @@ struct FileModeTests {
         OtherUser.required)
     func socketDirectoriesAsAnotherUser() throws {
         let directory = OtherUser.reachableDirectory()
-        let open = try Daemon(config: "socket_mode = 0666\n", directory: directory, socket: "run/mnemo/m.sock")
+        let open = try MnemodProcess(config: "socket_mode = 0666\n", directory: directory, socket: "run/mnemo/m.sock")
         let served = try OtherUser.runMnemo(["--socket", open.socketPath, "-c", "ping"], in: directory)
         #expect(served.status == 0, "\(served.stderr)")
         let second = OtherUser.reachableDirectory()
-        let closed = try Daemon(config: "socket_mode = 0600\n", directory: second, socket: "private/m.sock")
+        let closed = try MnemodProcess(config: "socket_mode = 0600\n", directory: second, socket: "private/m.sock")
         let refused = try OtherUser.runMnemo(["--socket", closed.socketPath, "-c", "ping"], in: second)
         #expect(refused.status == 69 && refused.stderr.contains("a directory on the way to the socket is not accessible"), "\(refused.stderr)")
     }
@@ -78,7 +79,7 @@ struct FileModeTests {
     @Test("a data directory's own files made wider by hand are narrowed at start")
     func widerFilesAreNarrowed() throws {
         let directory = TemporaryDirectory()
-        var daemon: Daemon? = try Daemon(directory: directory)
+        var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
         #expect(try daemon!.connect().request("assert likes(bob, tea)").code == nil)
         daemon!.signal(SIGTERM)
         #expect(daemon!.waitForExit() == 0)
@@ -88,7 +89,7 @@ struct FileModeTests {
         chmod(space, 0o644)
         chmod(data + "/spaces", 0o755)
         chmod(data + "/mnemod.pid", 0o666)
-        let restarted = try Daemon(directory: directory)
+        let restarted = try MnemodProcess(directory: directory)
         #expect(fileMode(space).map { $0 & 0o777 } == 0o600)
         #expect(fileMode(data + "/spaces").map { $0 & 0o777 } == 0o700)
         #expect(fileMode(data + "/mnemod.pid").map { $0 & 0o777 } == 0o600)
@@ -103,7 +104,7 @@ struct FileModeTests {
         let victim = directory.file("victim")
         try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
         #expect(symlink(victim, data + "/mnemod.pid") == 0)
-        let daemon = try Daemon(directory: directory, wait: false)
+        let daemon = try MnemodProcess(directory: directory, wait: false)
         #expect(daemon.waitForExit() == 1)
         #expect(daemon.log.contains("mnemod.pid: it is a symbolic link"), "\(daemon.log)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")

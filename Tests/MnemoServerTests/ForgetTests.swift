@@ -1,4 +1,6 @@
 import Foundation
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 /// Which of `needles` occur, case aside, in any file under `directory`: grep
@@ -13,13 +15,13 @@ private func filesContaining(_ needles: [String], in directory: String) throws -
         try grep.run()
         let files = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         grep.waitUntilExit()
-        guard grep.terminationStatus <= 1 else { throw HarnessError.message("grep exited with \(grep.terminationStatus)") }
+        guard grep.terminationStatus <= 1 else { throw HarnessError("grep exited with \(grep.terminationStatus)") }
         return files.split(separator: "\n").map { "\(needle) in \($0)" }
     }
 }
 
 /// The id an answer line gives (`"id":"e:3"`).
-private func id(_ answer: Answer, kind: String) -> String? {
+private func id(_ answer: Response, kind: String) -> String? {
     answer.objects.first { $0["kind"] as? String == kind }?["id"] as? String
 }
 
@@ -27,7 +29,7 @@ private func id(_ answer: Answer, kind: String) -> String? {
 struct ForgetServerTests {
     @Test("remember, assert, consolidate, forget: the secret is in no file of the data directory, no answer, and undo does not bring it back")
     func forgottenForGood() throws {
-        let daemon = try Daemon(config: "summary_sentences = 10\n")
+        let daemon = try MnemodProcess(config: "summary_sentences = 10\n")
         let c = try daemon.connect()
         var episodes: [String] = []
         for (minute, text) in [(0, "Lunch at the pier was fun today, the harbour looked great."),
@@ -76,7 +78,7 @@ struct ForgetServerTests {
 
     @Test("Forgetting a speaker renames the automatic scenes titled after them")
     func speakerTitles() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         #expect(try c.request(#"remember "Morning swim in the cold lake." by quirinus at 2023-05-08T07:00"#).code == nil)
         #expect(try c.request(#"remember "The lake was freezing." by quirinus at 2023-05-08T07:05"#).code == nil)

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import MnemoTestSupport
 import Synchronization
 import Testing
 

@@ -2,13 +2,14 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import MnemoTestSupport
 import Testing
 
 @Suite("stats and the access rules")
 struct StatsAccessTests {
     @Test("stats needs read access to the space; it lists only the spaces the peer may read")
     func statsFollowsReadRules() throws {
-        let daemon = try Daemon(config: "space.secret.read = none\n")
+        let daemon = try MnemodProcess(config: "space.secret.read = none\n")
         let c = try daemon.connect()
         #expect(try c.request("use space secret").code == nil)   // write access is enough to use it
         #expect(try c.request("assert likes(bob, tea)").code == nil)
@@ -26,7 +27,7 @@ struct StatsAccessTests {
         OtherUser.required)
     func statsAsAnotherUser() throws {
         let directory = OtherUser.reachableDirectory()
-        let daemon = try Daemon(config: """
+        let daemon = try MnemodProcess(config: """
             socket_mode = 0666
             read = self
             space.public.read = *
@@ -71,7 +72,7 @@ struct RevocationTests {
         OtherUser.required)
     func reloadClosesRevokedConnections() throws {
         let directory = OtherUser.reachableDirectory()
-        let daemon = try Daemon(config: "socket_mode = 0666\nallow = *\n", directory: directory)
+        let daemon = try MnemodProcess(config: "socket_mode = 0666\nallow = *\n", directory: directory)
         let other = try Spawned(arguments: OtherUser.command(["/usr/bin/perl", "-e", Self.listener, daemon.socketPath]))
         #expect(other.waitForOutput(containing: #"{"kind":"pong"}"#), "\(other.output) \(other.errors)")
         let root = try daemon.connect()
@@ -105,7 +106,7 @@ struct RevocationTests {
         OtherUser.required)
     func reloadChangesRightsOfOpenConnections() throws {
         let directory = OtherUser.reachableDirectory()
-        let daemon = try Daemon(config: "socket_mode = 0666\n", directory: directory)
+        let daemon = try MnemodProcess(config: "socket_mode = 0666\n", directory: directory)
         #expect(try daemon.connect().request("assert likes(bob, tea)").code == nil)
         let other = try Spawned(arguments: OtherUser.command([try OtherUser.clientBinary(in: directory), "--socket", daemon.socketPath, "--json"]))
         other.write("match likes(bob, ?what)\n")
@@ -128,7 +129,7 @@ struct OtherPeerTests {
     func namesAndUnknownUids() throws {
         let directory = OtherUser.reachableDirectory()
         // 54321 has no entry in the user database; nobody and root are named.
-        let daemon = try Daemon(config: "socket_mode = 0666\nallow = nobody, @root, @54322\n", directory: directory)
+        let daemon = try MnemodProcess(config: "socket_mode = 0666\nallow = nobody, @root, @54322\n", directory: directory)
         #expect(try daemon.connect().request("ping").isPong)   // root, by its group's name
         let byName = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory)
         #expect(byName.status == 0, "\(byName.stderr)")

@@ -1,11 +1,13 @@
 import Foundation
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 @Suite("the line protocol, against a real mnemod")
 struct ProtocolTests {
     @Test("an answer is OK n and n JSON lines, or one ERR line; empty lines and CRLF are fine")
     func framing() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let client = try daemon.connect()
         #expect(try client.request("ping").isPong)
         let help = try client.request("help")
@@ -25,20 +27,19 @@ struct ProtocolTests {
 
     @Test("1,000 pipelined requests are answered in order")
     func pipelining() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let client = try daemon.connect()
-        var batch = ""
-        for i in 0..<1000 {
+        let batch = (0..<1000).map { i in
             switch i % 4 {
-            case 0: batch += "ping\n"
-            case 1: batch += "help use\n"
-            case 2: batch += "nonsense \(i)\n"
-            default: batch += "stats\n"
+            case 0: "ping"
+            case 1: "help use"
+            case 2: "nonsense \(i)"
+            default: "stats"
             }
         }
-        try client.send(batch)
+        try client.sendMany(batch)
         for i in 0..<1000 {
-            let answer = try client.readAnswer()
+            let answer = try client.readResponse()
             switch i % 4 {
             case 0: #expect(answer.isPong, "request \(i)")
             case 1: #expect(answer.objects.first?["statement"] as? String == "use", "request \(i)")
@@ -50,7 +51,7 @@ struct ProtocolTests {
 
     @Test("50 concurrent clients are all served, each in its own order")
     func concurrentClients() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let failures = Failures()
         DispatchQueue.concurrentPerform(iterations: 50) { n in
             do {
@@ -75,42 +76,42 @@ struct ProtocolTests {
 
     @Test("a line over max_line answers TOO_LARGE, is discarded, and the connection goes on")
     func oversizedLine() throws {
-        let daemon = try Daemon(config: "max_line = 1kB\n")
-        let client = try daemon.connect()
+        let daemon = try MnemodProcess(config: "max_line = 1kB\n")
+        let client = try daemon.connectRaw()
         try client.send("ping " + String(repeating: "x", count: 5000) + "\nping\n")
-        let first = try client.readAnswer()
+        let first = try client.readResponse()
         #expect(first.code == "TOO_LARGE")
-        #expect(try client.readAnswer().isPong)
+        #expect(try client.readResponse().isPong)
         // Sent in pieces, with the newline in a later write, it is still one request.
         try client.send(String(repeating: "y", count: 3000))
         usleep(50_000)
         try client.send(String(repeating: "y", count: 3000))
         usleep(50_000)
         try client.send("yyy\nping\n")
-        #expect(try client.readAnswer().code == "TOO_LARGE")
-        #expect(try client.readAnswer().isPong)
+        #expect(try client.readResponse().code == "TOO_LARGE")
+        #expect(try client.readResponse().isPong)
         // Exactly at the limit is accepted (and is then a syntax error, not TOO_LARGE).
         #expect(try client.request(String(repeating: "z", count: 1024)).code == "SYNTAX")
     }
 
     @Test("invalid UTF-8 answers SYNTAX and the connection stays usable")
     func invalidUTF8() throws {
-        let daemon = try Daemon()
-        let client = try daemon.connect()
+        let daemon = try MnemodProcess()
+        let client = try daemon.connectRaw()
         try client.send([0x70, 0x69, 0xFF, 0xFE, 0x0A] + Array("ping\n".utf8))
-        let answer = try client.readAnswer()
+        let answer = try client.readResponse()
         #expect(answer.code == "SYNTAX")
         if case .error(_, let message) = answer { #expect(message.contains("UTF-8")) }
-        #expect(try client.readAnswer().isPong)
+        #expect(try client.readResponse().isPong)
     }
 
     @Test("a silent connection is closed after idle_timeout, with an ERR first")
     func idleTimeout() throws {
-        let daemon = try Daemon(config: "idle_timeout = 500ms\n")
-        let client = try daemon.connect()
+        let daemon = try MnemodProcess(config: "idle_timeout = 500ms\n")
+        let client = try daemon.connectRaw()
         #expect(try client.request("ping").isPong)
         let started = Date()
-        let answer = try client.readAnswer()
+        let answer = try client.readResponse()
         #expect(answer.code == "TIMEOUT")
         #expect(try client.readLine() == nil)
         #expect(Date().timeIntervalSince(started) > 0.4)
@@ -124,13 +125,13 @@ struct ProtocolTests {
 
     @Test("a client past max_clients gets BUSY and is closed; a freed place is reused")
     func maxClients() throws {
-        let daemon = try Daemon(config: "max_clients = 2\n")
+        let daemon = try MnemodProcess(config: "max_clients = 2\n")
         let a = try daemon.connect()
-        var b: Client? = try daemon.connect()
+        var b: MnemoConnection? = try daemon.connect()
         #expect(try a.request("ping").isPong)
         #expect(try b!.request("ping").isPong)
-        let c = try daemon.connect()
-        let refused = try c.readAnswer()
+        let c = try daemon.connectRaw()
+        let refused = try c.readResponse()
         #expect(refused.code == "BUSY")
         #expect(try c.readLine() == nil)
         b = nil

@@ -1,15 +1,17 @@
 import Foundation
 import GRDB
+import MnemoClient
 import MnemoStore
+import MnemoTestSupport
 import Testing
 
 @Suite("recall, against a real mnemod")
 struct RecallTests {
-    func ids(_ answer: Answer) -> [String] { answer.objects.compactMap { $0["id"] as? String } }
+    func ids(_ answer: Response) -> [String] { answer.objects.compactMap { $0["id"] as? String } }
 
     @Test("finds by words, by a named entity through the graph, and explains with real paths")
     func spreading() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         for statement in [
             #"remember "We went camping at the lake last weekend" by Mel at 2023-06-12T10:00 in scene "chat 1""#,
@@ -35,7 +37,7 @@ struct RecallTests {
 
     @Test("filters: during, in scene, as of; superseded and retracted facts are left out")
     func filters() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         _ = try c.request(#"remember "Camping in June" by Mel at 2023-06-12T10:00 in scene "june""#)
         _ = try c.request(#"remember "Camping in August" by Mel at 2023-08-12T10:00 in scene "august""#)
@@ -53,7 +55,7 @@ struct RecallTests {
 
     @Test("stats report the graph; recall reinforces what it returns")
     func statsAndReinforcement() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         _ = try c.request(#"remember "Camping at the lake" by Mel at 2023-06-12T10:00"#)
         _ = try c.request(#"recall "camping""#)
@@ -76,7 +78,7 @@ struct RecallTests {
 
     @Test("fan division: an entity in one episode passes more to it than a hub to each of its many")
     func fanDivision() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         _ = try c.request(#"remember "Quiet note about Zed" by Rare at 2023-01-01T10:00 in scene "a""#)
         for i in 0..<10 {
@@ -91,14 +93,14 @@ struct RecallTests {
 
     @Test("depth: with no hops only the full-text seeds come back; spreading reaches beyond them")
     func depthAndThreshold() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         _ = try c.request(#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#)
         _ = try c.request(#"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#)
         #expect(ids(try c.request(#"recall "kayaking" depth 0 limit 5"#)) == ["e:1"])
         #expect(ids(try c.request(#"recall "kayaking" depth 2 limit 5"#)).contains("e:2"))   // via Juno
         // Above the firing threshold nothing spreads.
-        let strict = try Daemon(config: "recall_threshold = 50\n")
+        let strict = try MnemodProcess(config: "recall_threshold = 50\n")
         let s = try strict.connect()
         _ = try s.request(#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#)
         _ = try s.request(#"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#)
@@ -113,7 +115,7 @@ struct RecallTests {
         let statements = [#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#,
                           #"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#]
         func recalled(_ config: String, depth: Int) throws -> [String] {
-            let daemon = try Daemon(config: config)
+            let daemon = try MnemodProcess(config: config)
             let c = try daemon.connect()
             for statement in statements { #expect(try c.request(statement).code == nil) }
             return ids(try c.request("recall \"kayaking\" depth \(depth) limit 5"))
@@ -130,14 +132,14 @@ struct RecallTests {
 @Suite("recall's kept names follow consolidation and forget")
 struct RecallNameCacheTests {
     /// The first step of the explained path that reached `episode`.
-    func seed(of episode: String, in answer: Answer) -> String? {
+    func seed(of episode: String, in answer: Response) -> String? {
         let line = answer.objects.first { $0["id"] as? String == episode }
         return ((line?["paths"] as? [[String: Any]])?.first?["via"] as? [String])?.first
     }
 
     @Test("a name consolidation links to another seeds the canonical entity in the next recall; after forget, the name is its own again, then not found")
     func linkedAndForgotten() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         for statement in [
             #"remember "The checkup went fine" by "Dr. Smith" at 2023-01-01T10:00 in scene "a""#,
@@ -171,16 +173,16 @@ struct RecallNameCacheTests {
 struct RecallInlineTests {
     @Test("a recall pipelined behind writes sees them, and answers alike, with recall_inline yes and no", arguments: ["yes", "no"])
     func sameAnswers(setting: String) throws {
-        let daemon = try Daemon(config: "recall_inline = \(setting)\n")
+        let daemon = try MnemodProcess(config: "recall_inline = \(setting)\n")
         let c = try daemon.connect()
-        try c.send([
+        try c.sendMany([
             #"remember "The violin lesson ran late" by ann at 2024-03-01T10:00"#,
             #"recall "violin" limit 5"#,
             #"remember "A new violin case" by bob at 2024-03-01T11:00"#,
             #"recall "violin" limit 5"#,
             "ping",
-        ].joined(separator: "\n") + "\n")
-        let answers = try (0..<5).map { _ in try c.readAnswer() }
+        ])
+        let answers = try (0..<5).map { _ in try c.readResponse() }
         #expect(answers[1].objects.compactMap { $0["text"] as? String } == ["The violin lesson ran late"])
         #expect(Set(answers[3].objects.compactMap { $0["text"] as? String }) == ["The violin lesson ran late", "A new violin case"])
         #expect(answers[4].isPong)
@@ -188,7 +190,7 @@ struct RecallInlineTests {
 
     @Test("a bad recall_inline value stops start-up with file:line")
     func badValue() throws {
-        let daemon = try Daemon(config: "recall_inline = sometimes\n", wait: false)
+        let daemon = try MnemodProcess(config: "recall_inline = sometimes\n", wait: false)
         #expect(daemon.waitForExit() == 78)
         #expect(daemon.log.contains("daemon.conf:1: invalid value for recall_inline"))
     }

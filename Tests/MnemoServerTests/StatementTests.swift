@@ -2,13 +2,15 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import MnemoClient
+import MnemoTestSupport
 import Testing
 
 @Suite("every statement end to end, with its error paths")
 struct StatementTests {
     @Test("a write statement that fails leaves nothing of what it did before failing")
     func failedStatementLeavesNoTrace() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         func entities() throws -> Int? {
             try c.request("stats").objects.first { $0["name"] as? String == "entities" }?["value"] as? Int
@@ -24,7 +26,7 @@ struct StatementTests {
 
     @Test("writes answer the ids they created or changed; reads find them")
     func writesAndReads() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         let declared = try c.request("declare works_at(person, organisation) functional")
         #expect(declared.objects.first?["functional"] as? Bool == true)
@@ -70,7 +72,7 @@ struct StatementTests {
 
     @Test("error paths answer the right code and keep the connection")
     func errorPaths() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
         _ = try c.request(#"scene open "x""#)
         let cases: [(String, String)] = [
@@ -103,17 +105,17 @@ struct StatementTests {
 
     @Test("pipelined writes commit together, yet a failing one fails alone and leaves nothing behind")
     func groupCommit() throws {
-        let daemon = try Daemon()
+        let daemon = try MnemodProcess()
         let c = try daemon.connect()
-        try c.send([
+        try c.sendMany([
             "assert counter(x, 1)",
             "assert likes(newcomer, tea) from 2024-01-01 to 2023-01-01",
             "assert counter(x, 2)",
             #"remember "Bob met Newcomer at the fair" by bob at 2024-03-01T10:00 in scene "fair""#,
             "scene open fair",
             "assert counter(x, 3)",
-        ].joined(separator: "\n") + "\n")
-        let answers = try (0..<6).map { _ in try c.readAnswer() }
+        ])
+        let answers = try (0..<6).map { _ in try c.readResponse() }
         #expect(answers.map { $0.code } == [nil, "INVALID", nil, nil, "CONFLICT", nil])
         #expect(try c.request("match counter(x, ?n)").lines.count == 3)
         // The failed assertion created no entity (the remember after it did, with its own spelling).
@@ -124,7 +126,7 @@ struct StatementTests {
 
     @Test("writes and admin statements obey the access rules")
     func accessRules() throws {
-        let daemon = try Daemon(config: "write = none\nadmin = none\n")
+        let daemon = try MnemodProcess(config: "write = none\nadmin = none\n")
         let c = try daemon.connect()
         #expect(try c.request("assert likes(a, b)").code == "DENIED")
         #expect(try c.request("remember \"hi\"").code == "DENIED")
@@ -133,23 +135,24 @@ struct StatementTests {
         #expect(try c.request("match likes(?a, ?b)") == .ok([]))
         for _ in 0..<100 where !daemon.log.contains("denied assert") { usleep(10_000) }
         #expect(daemon.log.contains("denied assert to uid \(getuid())"))
-        let readOnly = try Daemon(config: "read = none\n")
+        let readOnly = try MnemodProcess(config: "read = none\n")
         #expect(try readOnly.connect().request("match likes(?a, ?b)").code == "DENIED")
     }
 
     @Test("SIGTERM under write load: every acknowledged write is there after a restart")
     func acknowledgedWritesSurvive() throws {
         let directory = TemporaryDirectory()
-        var daemon: Daemon? = try Daemon(directory: directory)
+        var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
         let acknowledged = Failures()   // used as a thread-safe list of fact ids
         let writers = 4
         let group = DispatchGroup()
         for w in 0..<writers {
-            let client = try daemon!.connect()
+            // Handed to the writer below and used there alone.
+            nonisolated(unsafe) let client = try daemon!.connect()
             DispatchQueue.global().async(group: group) {
                 var i = 0
                 while true {
-                    let answer: Answer
+                    let answer: Response
                     do { answer = try client.request("assert seq(w\(w), \"\(i)\")") } catch { return }   // closed by the stop
                     guard let id = answer.objects.first?["id"] as? String else { return }
                     acknowledged.add(id)
@@ -165,7 +168,7 @@ struct StatementTests {
         daemon = nil
         let ids = Set(acknowledged.all)
         #expect(ids.count > 20, "the writers got some writes in")
-        let restarted = try Daemon(directory: directory)
+        let restarted = try MnemodProcess(directory: directory)
         let stored = try restarted.connect().request("match seq(?w, ?n) limit 100000")
         let found = Set(stored.objects.flatMap { $0["facts"] as? [String] ?? [] })
         #expect(ids.isSubset(of: found), "missing: \(ids.subtracting(found).sorted().prefix(5))")
@@ -221,8 +224,8 @@ struct FuzzTests {
 
     @Test("thousands of random and mutated statements: always OK or ERR, never a crash, the connection stays usable")
     func neverCrashes() throws {
-        let daemon = try Daemon()
-        let client = try daemon.connect()
+        let daemon = try MnemodProcess()
+        let client = try daemon.connectRaw()
         var random = Random(state: 20_261_122)
         var total = 0
         for _ in 0..<10 {
@@ -234,7 +237,7 @@ struct FuzzTests {
             }
             try client.send(batch)
             for i in 0..<count {
-                let answer = try client.readAnswer()   // throws on anything but OK n / ERR
+                let answer = try client.readResponse()   // throws on anything but OK n / ERR
                 if case .error(let code, _) = answer {
                     #expect(["SYNTAX", "NOT_FOUND", "CONFLICT", "INVALID", "UNSUPPORTED", "DENIED", "TOO_LARGE"].contains(code), "\(i): \(answer)")
                     #expect(code != "INTERNAL")

@@ -1,9 +1,7 @@
 import Foundation
 import MnemoClient
-#if canImport(Glibc)
-import Glibc
-#endif
 import MnemoQuery
+import MnemoTestSupport
 import Testing
 
 /// The example scripts under `Queries/`: each `.mq` file runs against a fresh
@@ -44,16 +42,16 @@ import Testing
             statements.append((index + 1, line))
         }
 
-        let daemon = try ScriptDaemon()
+        let daemon = try MnemodProcess(MnemodLaunch(config: nil), waitUntilServing: 30)
         defer { daemon.stop() }
-        let client = try daemon.connect()
+        let client = try daemon.connect(readTimeout: 30)
 
         // Every answer line, with the statement that produced it.
         var actual: [(text: String, statement: Int)] = []
         for (i, statement) in statements.enumerated() {
             let answer: [String]
             do {
-                answer = try client.rawAnswer(statement.text)
+                answer = try client.request(statement.text).protocolLines
             } catch {
                 Issue.record("\(name):\(statement.line): `\(statement.text)` got no answer: \(error)\n\(daemon.log)")
                 return
@@ -114,96 +112,5 @@ import Testing
             return value > "2025-01-01" ? "\"\(key)\":\"<now>\"" : String(match.output[0].substring ?? "")
         }
         return masked.replacing(try! Regex(#""duration_ms":[0-9.eE+-]+"#), with: #""duration_ms":"<ms>""#)
-    }
-}
-
-enum ScriptError: Error, CustomStringConvertible {
-    case message(String)
-    var description: String { if case .message(let m) = self { m } else { "" } }
-}
-
-/// A real `mnemod` in a fresh directory under /tmp (short, so the socket path fits).
-final class ScriptDaemon {
-    let directory: String
-    let socketPath: String
-    let logPath: String
-    private(set) var process = Process()
-
-    /// `MNEMOD` from the environment; else a `mnemod` beside the test executable
-    /// (or up to two directories above it); else `.build/debug/mnemod`.
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["MNEMOD"], !path.isEmpty { return path }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mnemod").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return QueriesTests.packageRoot.appendingPathComponent(".build/debug/mnemod").path
-    }
-
-    init() throws {
-        directory = "/tmp/mq-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        socketPath = directory + "/m.sock"
-        logPath = directory + "/mnemod.log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        // Foundation's Process can fail to spawn with EBADF when other threads of the
-        // test run spawn at the same moment; a fresh Process on the next try works.
-        var attempt = 0
-        while true {
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["--data-dir", directory + "/data", "--socket", socketPath]
-            process.standardError = FileHandle(forWritingAtPath: logPath)
-            process.standardOutput = FileHandle.nullDevice
-            do {
-                try process.run()
-                break
-            } catch {
-                attempt += 1
-                if attempt < 5 {
-                    process = Process()
-                    usleep(50_000)
-                    continue
-                }
-                try? FileManager.default.removeItem(atPath: directory)
-                throw ScriptError.message("cannot start \(Self.binary): \(error)")
-            }
-        }
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if !process.isRunning {
-                let log = self.log
-                stop()
-                throw ScriptError.message("mnemod exited with \(process.terminationStatus): \(log)")
-            }
-            if let client = try? MnemoConnection(socketPath: socketPath), (try? client.rawAnswer("ping")) == ["OK 1", "{\"kind\":\"pong\"}"] {
-                return
-            }
-            usleep(20_000)
-        }
-        let log = self.log
-        stop()
-        throw ScriptError.message("mnemod did not answer within 30s: \(log)")
-    }
-
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    func connect() throws -> MnemoConnection { try MnemoConnection(socketPath: socketPath, readTimeout: 30) }
-
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}
-
-extension MnemoConnection {
-    /// A statement's raw answer: the `OK n` header and its n lines, or the one `ERR` line.
-    func rawAnswer(_ statement: String) throws -> [String] {
-        let response = try request(statement)
-        return [response.headerLine] + response.lines
     }
 }
