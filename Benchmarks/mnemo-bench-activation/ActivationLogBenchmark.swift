@@ -188,16 +188,19 @@ struct ActivationLogBenchmark: ParsableCommand {
         try FileManager.default.copyItem(atPath: fresh + "/spaces/default.sqlite", toPath: path + "/spaces/default.sqlite")
         let store = try MemoryStore(path: path + "/spaces/default.sqlite", options: fold ? StoreOptions() : Self.versionEight)
         let perBatch = max(1, batch * events.count / max(1, recalls))
+        // Unfolded, the log is written as schema 8 wrote it: a row per recall,
+        // straight into the file (the store of this build would fold it).
+        let file = fold ? nil : try DatabaseQueue(path: store.path)
         let t0 = monotonicSeconds()
         for start in stride(from: 0, to: events.count, by: perBatch) {
             let slice = Array(events[start..<min(events.count, start + perBatch)])
-            try store.write { w in
-                if fold {
-                    try w.recordRecalls(slice)
-                } else {
-                    let insert = try w.db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
+            if let file {
+                try file.write { db in
+                    let insert = try db.cachedStatement(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES (?, ?, ?, 'recalled')")
                     for (node, at) in slice { try insert.execute(arguments: [String(node.kind.rawValue), node.number, at]) }
                 }
+            } else {
+                try store.write { w in try w.recordRecalls(slice) }
             }
         }
         try store.checkpoint()

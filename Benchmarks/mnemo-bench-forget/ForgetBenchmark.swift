@@ -70,10 +70,12 @@ struct ForgetBenchmark: ParsableCommand {
         clock = monotonicSeconds()
         let report = try Consolidator(store: store, settings: ConsolidationSettings(), lock: RunLock())
             .run(now: Timestamp(microseconds: start.microseconds + Int64(episodes + 10_000) * 60_000_000))
-        let journal = try store.read { r in
-            try Row.fetchOne(r.db, sql: "SELECT COUNT(*), COALESCE(SUM(length(changeset)), 0) FROM consolidation_pass WHERE changeset IS NOT NULL")
+        // What the store holds, read from its file as any SQLite client would.
+        let file = try DatabaseQueue(path: store.path)
+        let journal = try file.read { db in
+            try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(changeset)), 0) FROM consolidation_pass WHERE changeset IS NOT NULL")
         }
-        let changes = try store.read { r in try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM consolidation_change") ?? 0 }
+        let changes = try file.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consolidation_change") ?? 0 }
         print(String(format: "consolidated in %.1f s: %d changes; the journal holds %d changes, %.1f MB of changesets",
                      monotonicSeconds() - clock, report.changes, changes, Double(journal?[1] as Int64? ?? 0) / 1e6))
         try store.checkpoint()
@@ -92,11 +94,11 @@ struct ForgetBenchmark: ParsableCommand {
         }
 
         func pick(_ table: String, _ count: Int) throws -> [Int64] {
-            try store.read { r in try Int64.fetchAll(r.db, sql: "SELECT id FROM \(table) ORDER BY random() LIMIT ?", arguments: [count]) }
+            try file.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM \(table) ORDER BY random() LIMIT ?", arguments: [count]) }
         }
 
         try measure("baseline: DELETE FROM episode (row + trigger)", try pick("episode", forgets)) { id in
-            try store.write { w in try w.db.execute(sql: "DELETE FROM episode WHERE id = ?", arguments: [id]) }
+            try file.write { db in try db.execute(sql: "DELETE FROM episode WHERE id = ?", arguments: [id]) }
         }
         try measure("forget f: (journal redacted, WAL truncated)", try pick("fact", forgets)) { id in
             _ = try store.write { w in try w.forget(NodeID(.fact, id)) }

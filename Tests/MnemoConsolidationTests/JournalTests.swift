@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 @testable import MnemoConsolidation
 
 /// A memory every pass has work in.

@@ -1,7 +1,7 @@
 import Testing
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 @testable import MnemoConsolidation
 
 /// Five scenes of two people talking: Ann paints and hikes, mentions her sister.

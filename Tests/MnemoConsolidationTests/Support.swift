@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import MnemoConsolidation
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Synchronization
 
 /// A store on a real SQLite file in a temporary directory, with a clock the

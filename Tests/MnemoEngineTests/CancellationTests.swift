@@ -2,7 +2,7 @@ import Foundation
 import MnemoModel
 import MnemoQuery
 import MnemoRecall
-import MnemoStore
+@testable import MnemoStore
 import Testing
 @testable import MnemoEngine
 

@@ -1,7 +1,7 @@
 import Foundation
 import MnemoModel
 import MnemoRecall
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 func t(_ iso: String) -> Timestamp { Timestamp(iso8601: iso)! }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import MnemoIngest
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 @testable import MnemoRecall
 

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MnemoClient
-import MnemoStore
+@testable import MnemoStore
 import MnemoTestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 @Suite("checkpoints in the background")

@@ -1,7 +1,7 @@
 import Dispatch
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Synchronization
 import Testing
 

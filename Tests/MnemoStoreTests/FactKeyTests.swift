@@ -1,6 +1,6 @@
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 /// The writer remembers the key of every fact so that an assertion of a new

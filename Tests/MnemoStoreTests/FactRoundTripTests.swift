@@ -1,6 +1,6 @@
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 @Suite("n-ary facts round-trip")

@@ -1,6 +1,6 @@
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 /// The filler index lives in a recent and a settled table (schema version 5);

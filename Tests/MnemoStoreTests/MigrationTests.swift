@@ -1,7 +1,7 @@
 import GRDB
 import MnemoModel
 import MnemoSchemas
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 @Suite("schema migrations")

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 /// The page size is chosen when a file is created (`StoreOptions.pageSize`)

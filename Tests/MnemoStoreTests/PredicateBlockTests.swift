@@ -1,6 +1,6 @@
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 /// "Every fact of P" reads the blocks of 128 fact ids that

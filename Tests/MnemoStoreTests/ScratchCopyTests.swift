@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MnemoModel
-import MnemoStore
+@testable import MnemoStore
 import Testing
 
 /// `withScratchCopy`, on which `consolidate dry run` works: a copy with a
