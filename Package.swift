@@ -98,8 +98,7 @@ let package = Package(
         // settings, the per-space registry of graphs and reinforcement.
         .target(
             name: "MnemoRecall",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch"]),
 
         // The language (SPEC §2): lexer, parser, statements, help. MnemoRegex
         // only to refuse a bad `~ /regex/` at parse time, as a syntax error.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MnemoModel
 import MnemoStore
 import Synchronization
@@ -27,6 +26,21 @@ public final class GraphIndex: Sendable {
         /// Entities consolidation found to be one (`same_as`): a nickname and the full name.
         public var sameAs: Float = 1.0
         public init() {}
+
+        /// The weight of an edge of this kind.
+        func weight(of kind: GraphIncidence.Kind) -> Float {
+            switch kind {
+            case .mention: mention
+            case .speaker: speaker
+            case .addressee: addressee
+            case .sceneOfEpisode: sceneOfEpisode
+            case .factRole: factRole
+            case .factSource: factSource
+            case .sceneOfFact: sceneOfFact
+            case .sceneMember: sceneMember
+            case .sameAs: sameAs
+            }
+        }
     }
 
     /// Why a node is left out of default recall.
@@ -46,6 +60,14 @@ public final class GraphIndex: Sendable {
         public static let episode = Flags(rawValue: 64)
         /// The flags that leave a node out (all but `answerable` and `episode`).
         public static let exclusions: Flags = [.deleted, .retracted, .superseded, .archived]
+
+        /// The reasons a stored row gives to leave its node out.
+        init(_ row: GraphNodeRow) {
+            self = []
+            if row.retracted { insert(.retracted) }
+            if row.superseded { insert(.superseded) }
+            if row.archived { insert(.archived) }
+        }
     }
 
     @usableFromInline

@@ -1,4 +1,3 @@
-import GRDB
 import MnemoModel
 import MnemoStore
 
@@ -13,7 +12,7 @@ extension GraphIndex {
     public func refresh(_ ids: [NodeID], from store: MemoryStore) throws(MnemoError) {
         guard !ids.isEmpty else { return }
         try refreshing.withLock { _ throws(MnemoError) in
-            let rows = try store.read { r in try RefreshRows(ids, db: r.db, weights: weights) }
+            let rows = try store.read { r in try RefreshRows(ids, reader: r, weights: weights) }
             storage.withLock { s in
                 // The storage moves into the builder and back: a copy would share the
                 // arrays, and the first change would duplicate each of them.
@@ -46,96 +45,28 @@ struct RefreshRows {
     var nodes: [NodeID: NodeRow] = [:]
     var items: [Item] = []
 
-    init(_ ids: [NodeID], db: Database, weights: GraphIndex.Weights) throws {
-        func roleWeight(_ role: String) -> Float {
-            switch role {
-            case "speaker": weights.speaker
-            case "addressee": weights.addressee
-            default: weights.mention
-            }
-        }
+    init(_ ids: [NodeID], reader: ReadContext, weights: GraphIndex.Weights) throws {
         for id in ids {
-            guard try node(id, db) != nil else {
+            guard try node(id, reader) != nil else {
                 items.append(Item(id: id))
                 continue
             }
             var item = Item(id: id)
-            func link(_ other: NodeID, _ w: Float) throws {
-                item.links.append((other, w))
-                _ = try node(other, db)
+            for incidence in try reader.graphIncidences(of: id) {
+                item.links.append((incidence.to, weights.weight(of: incidence.kind)))
+                _ = try node(incidence.to, reader)
+                if incidence.kind == .sceneOfEpisode { item.scene = incidence.to }
             }
-            switch id.kind {
-            case .episode:
-                for row in try Row.fetchAll(db, sql: "SELECT entity_id, role FROM episode_entity WHERE episode_id = ?", arguments: [id.number]) {
-                    try link(NodeID(.entity, row[0]), roleWeight(row[1]))
-                }
-                if let scene = try Int64.fetchOne(db, sql: "SELECT scene_id FROM episode WHERE id = ?", arguments: [id.number]) {
-                    try link(NodeID(.scene, scene), weights.sceneOfEpisode)
-                    item.scene = NodeID(.scene, scene)
-                }
-                item.episodeTimes = try Row.fetchAll(db, sql: "SELECT from_time, to_time FROM episode_time WHERE episode_id = ?",
-                                                     arguments: [id.number]).map { ($0[0], $0[1]) }
-                for fact in try Int64.fetchAll(db, sql: "SELECT fact_id FROM fact_source WHERE episode_id = ?", arguments: [id.number]) {
-                    try link(NodeID(.fact, fact), weights.factSource)
-                }
-            case .fact:
-                for entity in try Int64.fetchAll(db, sql: "SELECT DISTINCT value FROM fact_role WHERE fact_id = ? AND kind = 0", arguments: [id.number]) {
-                    try link(NodeID(.entity, entity), weights.factRole)
-                }
-                for episode in try Int64.fetchAll(db, sql: "SELECT episode_id FROM fact_source WHERE fact_id = ?", arguments: [id.number]) {
-                    try link(NodeID(.episode, episode), weights.factSource)
-                }
-                if let scene = try Int64.fetchOne(db, sql: "SELECT scene_id FROM fact WHERE id = ?", arguments: [id.number]) {
-                    try link(NodeID(.scene, scene), weights.sceneOfFact)
-                }
-            case .scene:
-                for entity in try Int64.fetchAll(db, sql: "SELECT DISTINCT entity_id FROM scene_member WHERE scene_id = ?", arguments: [id.number]) {
-                    try link(NodeID(.entity, entity), weights.sceneMember)
-                }
-            case .entity:
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT to_id FROM entity_link WHERE from_id = ?1 AND kind = 'same_as'
-                    UNION SELECT from_id FROM entity_link WHERE to_id = ?1 AND kind = 'same_as'
-                    """, arguments: [id.number]) {
-                    try link(NodeID(.entity, row[0]), weights.sameAs)
-                }
-            case .persona, .insight:
-                break
-            }
+            if id.kind == .episode { item.episodeTimes = try reader.episodeTimes(of: id.number).map { ($0.from, $0.to) } }
             items.append(item)
         }
     }
 
     /// Reads a node's row once; `nil` (and remembered so) when it no longer
     /// exists or is of a kind the index does not hold.
-    private mutating func node(_ id: NodeID, _ db: Database) throws -> (time: Int64, flags: GraphIndex.Flags)? {
+    private mutating func node(_ id: NodeID, _ reader: ReadContext) throws -> NodeRow {
         if let known = nodes[id] { return known }
-        var flags: GraphIndex.Flags = []
-        var time: Int64?
-        switch id.kind {
-        case .entity:
-            if let row = try Row.fetchOne(db, sql: "SELECT created_at, archived FROM entity WHERE id = ?", arguments: [id.number]) {
-                time = row[0]
-                if row[1] as Bool { flags = .archived }
-            }
-        case .episode:
-            if let row = try Row.fetchOne(db, sql: "SELECT at, archived FROM episode WHERE id = ?", arguments: [id.number]) {
-                time = row[0]
-                if row[1] as Bool { flags = .archived }
-            }
-        case .fact:
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived FROM fact WHERE id = ?
-                """, arguments: [id.number]) {
-                time = row[0]
-                flags = Builder.factFlags(row[1], row[2], row[3])
-            }
-        case .scene:
-            time = try Int64.fetchOne(db, sql: "SELECT opened_at FROM scene WHERE id = ?", arguments: [id.number])
-        case .persona, .insight:
-            break
-        }
-        let row: NodeRow = time.map { ($0, flags) }
+        let row: NodeRow = try reader.graphNode(id).map { ($0.time, GraphIndex.Flags($0)) }
         nodes[id] = .some(row)
         return row
     }

@@ -17,8 +17,9 @@ final class RecallScratch: @unchecked Sendable {
         var incoming: Double = 0
         /// The node that first sent activation to this one (`.max`: none).
         var parent: UInt32 = .max
-        /// 0 not a seed, 1 text, 2 entity, 3 about.
-        var seed: UInt8 = 0
+        /// How the recall seeded the node; `nil` for a node that got its
+        /// activation only from others.
+        var seed: Seed?
         /// Whether the node is a neighbour of an entity the query names.
         var linked = false
     }

@@ -92,7 +92,7 @@ public struct Changeset: Sendable {
 
     /// Applies the changeset on `db`. Rows already gone are skipped; a row that
     /// changed since is a conflict and nothing is applied.
-    public func apply(to db: Database) throws -> (skipped: Int, conflicts: Int) {
+    func apply(to db: Database) throws -> (skipped: Int, conflicts: Int) {
         guard !data.isEmpty else { return (0, 0) }
         guard let connection = db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
         var skipped: Int32 = 0, conflicts: Int32 = 0

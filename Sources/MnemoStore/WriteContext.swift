@@ -7,8 +7,9 @@ import MnemoModel
 /// it commits together or not at all. `now` is the transaction's recorded time,
 /// the same for everything it writes.
 public struct WriteContext {
-    /// The transaction's connection, for layers that need SQL of their own.
-    public let db: Database
+    /// The transaction's connection. Only the store speaks SQL: the layers
+    /// above read and write through typed functions.
+    let db: Database
     let cache: WriterCache
     /// The recorded time of this transaction.
     public let now: Timestamp
@@ -95,8 +96,8 @@ final class AfterCommit {
 
 /// Everything a read may do, on a connection that sees one committed state.
 public struct ReadContext {
-    /// The connection, for layers that need SQL of their own.
-    public let db: Database
+    /// The connection (the store's own; see `WriteContext.db`).
+    let db: Database
     /// Asked between the rows of long reads; SQLite asks it too, inside a
     /// statement (`MemoryStore.read(cancellation:_:)`).
     public let cancellation: Cancellation
@@ -106,7 +107,7 @@ public struct ReadContext {
 
     /// Reads on a connection the caller already holds in a read transaction
     /// (a layer that reads the store in bulk, like the graph build).
-    public init(db: Database, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
+    init(db: Database, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
         self.db = db
         self.cancellation = cancellation
         self.budget = budget

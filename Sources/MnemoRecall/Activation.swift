@@ -1,0 +1,219 @@
+import CPrefetch
+import MnemoModel
+
+/// The activation of one recall over the graph, in the steps docs/recall.md
+/// numbers: given to the seeds (`seed(text:)`, `seed(entities:)`), spread
+/// (`spread`), passed to the turns around the strongest episodes
+/// (`addContiguity`), then scored (`markLinked`, `best`), and for `explain`
+/// traced back to a seed (`path(to:)`).
+///
+/// It lives inside one `GraphIndex.View.withBuffers`: it follows edges
+/// through the buffers and writes the entries of the recall's
+/// `RecallScratch`. It takes the scratch's `touched` list for its own and
+/// must hand it back (`finish`) so that the pool can reset what it touched.
+struct Activation {
+    /// The nodes a recall leaves out: deleted and retracted ones always,
+    /// archived ones unless `include archived`, superseded ones unless `as of`.
+    struct Exclusions {
+        let includeArchived: Bool
+        let includeSuperseded: Bool
+
+        init(_ recall: Recall) {
+            includeArchived = recall.includeArchived
+            includeSuperseded = recall.asOf != nil
+        }
+
+        @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
+            if flags.isDisjoint(with: .exclusions) { return false }
+            if flags.contains(.deleted) || flags.contains(.retracted) { return true }
+            if flags.contains(.archived) && !includeArchived { return true }
+            if flags.contains(.superseded) && !includeSuperseded { return true }
+            return false
+        }
+    }
+
+    /// How many of the most active episodes pass activation to their neighbours in time.
+    static let contiguousEpisodes = 20
+    /// How far `path(to:)` follows a node's parents back.
+    static let longestPath = 8
+
+    let view: GraphIndex.View
+    let graph: GraphIndex.Buffers
+    let exclusions: Exclusions
+    private let scratch: RecallScratch
+    private let entries: UnsafeMutablePointer<RecallScratch.Entry>
+    /// Every node with activation, in the order it first got some.
+    private(set) var touched: [UInt32]
+
+    init(view: GraphIndex.View, graph: GraphIndex.Buffers, scratch: RecallScratch, exclusions: Exclusions) {
+        self.view = view
+        self.graph = graph
+        self.exclusions = exclusions
+        self.scratch = scratch
+        entries = scratch.entries
+        // Held here rather than in the scratch while the recall runs: a class's
+        // array pays an exclusivity check on every append.
+        touched = scratch.touched
+        scratch.touched = []
+    }
+
+    /// Hands `touched` back to the scratch, for the pool to reset.
+    func finish() { scratch.touched = touched }
+
+    @inline(__always) private mutating func add(_ activation: Double, to n: UInt32) {
+        if entries[Int(n)].activation == 0 { touched.append(n) }
+        entries[Int(n)].activation += activation
+    }
+
+    // MARK: 1. Seeds
+
+    /// Activates the episodes the text found, each by its scaled BM25 score.
+    mutating func seed(text hits: [(episode: Int64, score: Double)]) {
+        for (episode, score) in hits {
+            guard let n = view.node(NodeID(.episode, episode)) else { continue }
+            add(score, to: n)
+            entries[Int(n)].seed = .text
+        }
+    }
+
+    /// Activates the entities the text names and the `about` entity.
+    mutating func seed(entities: [RecallCues.Entity]) {
+        for entity in entities {
+            guard let n = view.node(NodeID(.entity, entity.id)) else { continue }
+            add(entity.strength, to: n)
+            entries[Int(n)].seed = entity.kind
+        }
+    }
+
+    // MARK: 2. Spread
+
+    /// For `depth` hops, each node that got at least `threshold` in the hop
+    /// before (the seeds, first) gives `activation × decay ÷ fan` to each
+    /// neighbour, times the edge's weight. In the last hop only episodes and
+    /// facts receive (nothing reached then spreads further, and only they are
+    /// scored), and a node whose share is below `minShare` gives nothing.
+    mutating func spread(depth: Int, settings: RecallSettings, cancellation: Cancellation) throws {
+        var frontier: [(UInt32, Double)] = touched.map { ($0, entries[Int($0)].activation) }
+        var reached: [UInt32] = []
+        for hop in 0..<depth {
+            try cancellation.check()
+            let last = hop == depth - 1
+            reached.removeAll(keepingCapacity: true)
+            frontier.removeAll { $0.1 < settings.threshold }   // below the threshold nothing fires
+            // Nodes are reached at random in arrays far larger than the caches:
+            // while one node delivers, the entries of the next one's targets
+            // are asked for, and the edges of the one after that.
+            if let first = frontier.first { prefetchTargets(of: first.0) }
+            for i in frontier.indices {
+                let (n, activation) = frontier[i]
+                if i + 2 < frontier.count { mnemo_prefetch(graph.offsetAddress(frontier[i + 2].0)) }
+                if i + 1 < frontier.count { prefetchTargets(of: frontier[i + 1].0) }
+                let fan = view.fan(n)
+                guard fan > 0 else { continue }
+                let share = activation * settings.decay / Double(fan)
+                if last && share < settings.minShare { continue }
+                for edge in graph.edgeRange(of: n) {
+                    deliver(share * Double(graph.weight(edge)), from: n, to: graph.target(edge), lastHop: last, reached: &reached)
+                }
+                if let added = view.addedEdges(of: n) {
+                    for (t, w) in added { deliver(share * Double(w), from: n, to: t, lastHop: last, reached: &reached) }
+                }
+            }
+            // What arrived joins the activation, and fires in the next hop.
+            frontier.removeAll(keepingCapacity: true)
+            for t in reached {
+                let i = Int(t)
+                frontier.append((t, entries[i].incoming))
+                add(entries[i].incoming, to: t)
+                entries[i].incoming = 0
+            }
+        }
+    }
+
+    /// Adds `gain` to what reaches `t` in this hop, unless `t` takes no part;
+    /// the first node to reach a node that is not a seed becomes its parent.
+    @inline(__always) private func deliver(_ gain: Double, from n: UInt32, to t: UInt32, lastHop: Bool, reached: inout [UInt32]) {
+        let flags = graph.flags(t)
+        if lastHop && !flags.contains(.answerable) { return }
+        guard !exclusions.excludes(flags) else { return }
+        let i = Int(t)
+        if entries[i].incoming == 0 { reached.append(t) }
+        if entries[i].seed == nil && entries[i].parent == .max { entries[i].parent = n }
+        entries[i].incoming += gain
+    }
+
+    /// Asks the CPU for the entries and flags of a node's targets.
+    @inline(__always) private func prefetchTargets(of n: UInt32) {
+        for edge in graph.edgeRange(of: n) {
+            let t = graph.target(edge)
+            mnemo_prefetch(entries + Int(t))
+            mnemo_prefetch(graph.flagsAddress(t))
+        }
+    }
+
+    // MARK: 3. Contiguity
+
+    /// The turns just before and after each of the `contiguousEpisodes` most
+    /// active episodes in their scene receive `share` of its activation.
+    mutating func addContiguity(_ share: Double) {
+        let graph = graph, entries = entries
+        let strong = TopK.of(touched.lazy.filter { graph.flags($0).contains(.episode) }.map { ($0, entries[Int($0)].activation) },
+                             k: Self.contiguousEpisodes)
+        for (n, activation) in strong {
+            for m in view.timeNeighbors(of: n) where !exclusions.excludes(graph.flags(m)) {
+                add(activation * share, to: m)
+                if entries[Int(m)].parent == .max && entries[Int(m)].seed == nil { entries[Int(m)].parent = n }
+            }
+        }
+    }
+
+    // MARK: 4. Score
+
+    /// Marks the items linked directly to these entities (their neighbours:
+    /// edges go both ways), for the entity boost: gathered once, instead of
+    /// looking through every candidate's neighbours.
+    func markLinked(to entities: Set<UInt32>) {
+        for entity in entities {
+            for edge in graph.edgeRange(of: entity) {
+                let t = graph.target(edge)
+                if !entries[Int(t)].linked { entries[Int(t)].linked = true; scratch.linkedNodes.append(t) }
+            }
+            for (t, _) in view.addedEdges(of: entity) ?? [] where !entries[Int(t)].linked {
+                entries[Int(t)].linked = true; scratch.linkedNodes.append(t)
+            }
+        }
+    }
+
+    /// The best `limit` episodes and facts by `scoring`, kept as the
+    /// candidates come; a candidate that could not reach the last place even
+    /// with the highest base level is not scored further.
+    func best(_ limit: Int, by scoring: Scoring) -> TopK<UInt32> {
+        var top = TopK<UInt32>(limit)
+        for n in touched {
+            let flags = graph.flags(n)
+            guard flags.contains(.answerable), !exclusions.excludes(flags), scoring.admits(n, flags: flags, in: view) else { continue }
+            let activation = entries[Int(n)].activation, linked = entries[Int(n)].linked
+            let inWindow = scoring.inWindow(n, in: view)
+            if let last = top.last, scoring.cannotReach(last, activation: activation, boost: scoring.boost(linked: linked, inWindow: inWindow)) {
+                continue
+            }
+            top.add((n, scoring.score(n, activation: activation, linked: linked, inWindow: inWindow, in: view)))
+        }
+        return top
+    }
+
+    // MARK: 5. Explain
+
+    /// The chain of nodes activation took to `n`, from the node that first
+    /// sent it each time back to a seed (or `longestPath` steps back), and
+    /// that seed's kind. A chain cut short counts as starting from the text.
+    func path(to n: UInt32) -> (seed: Seed, via: [UInt32]) {
+        var path = [n]
+        var cursor = n
+        while entries[Int(cursor)].parent != .max, path.count <= Self.longestPath {
+            cursor = entries[Int(cursor)].parent
+            path.append(cursor)
+        }
+        return (entries[Int(cursor)].seed ?? .text, path.reversed())
+    }
+}

@@ -1,0 +1,32 @@
+/// The parameters of recall (daemon.conf `recall_*` keys; defaults measured on
+/// the LoCoMo development conversations).
+public struct RecallSettings: Sendable, Hashable {
+    /// Hops of spreading.
+    public var depth = 2
+    /// Share of activation kept per hop.
+    public var decay = 0.6
+    /// Nodes below this activation do not spread.
+    public var threshold = 0.005
+    /// In the last hop, a node that would pass each neighbour less than this
+    /// does not spread: what it gives can spread no further, and such crumbs
+    /// (a hub's activation divided by its fan) did not change a LoCoMo result,
+    /// while delivering them was a third of a recall over a million facts.
+    public var minShare = 0.002
+    /// How many full-text hits seed the spreading.
+    public var textSeeds = 60
+    /// Activation of an entity named in the query / given with `about`.
+    public var entitySeed = 0.6
+    public var aboutSeed = 1.5
+    /// Share of an episode's activation its neighbours in time receive.
+    public var contiguity = 0.4
+    /// Weight of base-level activation (recency and frequency) in the score.
+    public var baseLevelWeight = 0.01
+    /// Score multiplier for items inside a time window named in the query.
+    public var temporalBoost = 0.5
+    /// Score multiplier for items directly linked to an entity the query names
+    /// (cues that agree: the words and the person).
+    public var entityBoost = 1.5
+    public var defaultLimit = 10
+
+    public init() {}
+}

@@ -1,0 +1,75 @@
+import MnemoModel
+
+/// Step 4 of a recall (docs/recall.md): which of the episodes and facts it
+/// reached may be answered (`during`, `as of`, `in scene`), and their scores —
+/// activation plus weighted base level, times the boosts of the entities and
+/// the time the text names.
+struct Scoring {
+    let now: Int64
+    let baseLevelWeight: Double
+    /// No node's weighted base level is higher (`GraphIndex.View.baseLevelBound`):
+    /// a candidate that could not beat the last place even with it is not scored.
+    let baseLevelBound: Double
+    /// The factor of an item linked directly to an entity the text names.
+    let entityFactor: Double
+    /// The factor of an item inside the time the text names.
+    let temporalFactor: Double
+    /// The time the text names, [from, to) in µs.
+    let window: (from: Int64, to: Int64)?
+    /// `as of`: nothing after it.
+    let asOf: Int64?
+    /// `during`: only items in [from, to), µs.
+    let during: (from: Int64, to: Int64)?
+    /// `in scene`: only that scene's episodes (facts are not filtered).
+    let scene: UInt32?
+
+    init(_ recall: Recall, cues: RecallCues, settings: RecallSettings, view: GraphIndex.View, now: Timestamp) {
+        self.now = now.microseconds
+        baseLevelWeight = settings.baseLevelWeight
+        baseLevelBound = settings.baseLevelWeight * view.baseLevelBound()
+        entityFactor = 1 + settings.entityBoost
+        temporalFactor = 1 + settings.temporalBoost
+        window = cues.window.map { ($0.from?.microseconds ?? .min, $0.to?.microseconds ?? .max) }
+        asOf = recall.asOf?.microseconds
+        during = recall.during.map { ($0.from?.microseconds ?? .min, $0.to?.microseconds ?? .max) }
+        scene = cues.scene.flatMap { view.node(NodeID(.scene, $0)) }
+    }
+
+    /// Whether the clauses of the recall let this node be answered.
+    @inline(__always) func admits(_ n: UInt32, flags: GraphIndex.Flags, in view: GraphIndex.View) -> Bool {
+        if let asOf, view.time(n) > asOf { return false }
+        if let during, !view.inTime(n, from: during.from, to: during.to) { return false }
+        if let scene, flags.contains(.episode), view.scene(of: n) != scene { return false }
+        return true
+    }
+
+    /// Whether the node lies in the time the text names.
+    @inline(__always) func inWindow(_ n: UInt32, in view: GraphIndex.View) -> Bool {
+        guard let window else { return false }
+        return view.inTime(n, from: window.from, to: window.to)
+    }
+
+    /// The product of the boosts that apply.
+    @inline(__always) func boost(linked: Bool, inWindow: Bool) -> Double {
+        var boost = 1.0
+        if linked { boost *= entityFactor }
+        if inWindow { boost *= temporalFactor }
+        return boost
+    }
+
+    /// Whether a node with this activation and boost could not enter a top
+    /// whose last place is `last`, whatever its base level. (The margin covers
+    /// rounding: the bound is never below the score.)
+    @inline(__always) func cannotReach(_ last: Double, activation: Double, boost: Double) -> Bool {
+        (activation + baseLevelBound) * boost * (1 + 1e-9) < last
+    }
+
+    /// The node's score: activation plus weighted base level, each boost
+    /// applied in turn.
+    @inline(__always) func score(_ n: UInt32, activation: Double, linked: Bool, inWindow: Bool, in view: GraphIndex.View) -> Double {
+        var score = activation + baseLevelWeight * view.baseLevel(n, now: now)
+        if linked { score *= entityFactor }
+        if inWindow { score *= temporalFactor }
+        return score
+    }
+}

@@ -1,0 +1,19 @@
+/// How a recall gave a node activation of its own, before any spread: what
+/// `explain` names as the `seed` a path starts from.
+enum Seed {
+    /// An episode among the best BM25 hits of the text.
+    case text
+    /// An entity the text names.
+    case entity
+    /// The entity `about` gives.
+    case about
+
+    /// Its name in `explain`'s paths.
+    var name: String {
+        switch self {
+        case .text: "text"
+        case .entity: "entity"
+        case .about: "about"
+        }
+    }
+}

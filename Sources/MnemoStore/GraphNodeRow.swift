@@ -1,0 +1,17 @@
+import MnemoModel
+
+/// A stored thing as recall's graph holds it: its id, its own time, and why a
+/// recall might leave it out. Read by `ReadContext.forEachGraphNode` for a
+/// build and `ReadContext.graphNode(_:)` for a refresh.
+package struct GraphNodeRow {
+    package var id: NodeID
+    /// The thing's own time (µs): an entity's creation, a scene's opening, an
+    /// episode's `at`, a fact's `valid_from` or else when it was recorded.
+    package var time: Int64
+    /// Consolidation archived it (entities, episodes, facts).
+    package var archived: Bool
+    /// A fact that was retracted.
+    package var retracted: Bool
+    /// A fact another one superseded.
+    package var superseded: Bool
+}
