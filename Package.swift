@@ -109,8 +109,10 @@ let package = Package(
         // found, and the per-space ingestion and consolidation registries.
         .target(
             name: "MnemoEngine",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoRecall", "MnemoConsolidation",
-                           "MnemoQuery"]),
+            dependencies: [
+                "MnemoModel", "MnemoStore", "MnemoRegex", "MnemoIngest", "MnemoRecall", "MnemoConsolidation",
+                "MnemoQuery",
+            ]),
 
         // The daemon: configuration, access rules, the socket protocol, sessions.
         .target(
@@ -145,8 +147,10 @@ let package = Package(
         // measure in a scratch directory (MnemoTestSupport's), common options.
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["MnemoTestSupport", "MnemoStore", "MnemoModel",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MnemoTestSupport", "MnemoStore", "MnemoModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/Support"),
 
         .executableTarget(
@@ -165,30 +169,43 @@ let package = Package(
 
         .executableTarget(
             name: "mnemo-bench-ingest",
-            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", "MnemoModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/mnemo-bench-ingest"),
 
         .executableTarget(
             name: "mnemo-eval",
-            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/mnemo-eval"),
 
         .executableTarget(
             name: "mnemo-bench-recall",
-            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/mnemo-bench-recall"),
 
         // What `forget` costs on a large store (docs/benchmarks.md#forget).
         .executableTarget(
             name: "mnemo-bench-forget",
-            dependencies: ["BenchmarkSupport", "MnemoStore", "MnemoConsolidation", "MnemoModel",
-                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "MnemoStore", "MnemoConsolidation", "MnemoModel",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/mnemo-bench-forget"),
 
         .executableTarget(
             name: "mnemo-bench-ping",
-            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/mnemo-bench-ping"),
 
         .executableTarget(
@@ -205,9 +222,11 @@ let package = Package(
         // Recall latency after a million recalls, the activation log folded and not.
         .executableTarget(
             name: "mnemo-bench-activation",
-            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
-                           .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/mnemo-bench-activation"),
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
@@ -220,17 +239,21 @@ let package = Package(
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
         .testTarget(
             name: "MnemoEngineTests",
-            dependencies: ["MnemoEngine", "MnemoQuery", "MnemoRecall", "MnemoModel", "MnemoStore", "MnemoRegex",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "MnemoEngine", "MnemoQuery", "MnemoRecall", "MnemoModel", "MnemoStore", "MnemoRegex",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "MnemoConsolidationTests",
             dependencies: ["MnemoConsolidation", "MnemoStore", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "MnemoServerTests",
-            dependencies: ["MnemoServer", "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoClient", "MnemoTestSupport",
-                           .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "MnemoServer", "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoClient", "MnemoTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient", "MnemoTestSupport"]),
         .testTarget(
             name: "MnemoStoreTests",

@@ -11,6 +11,7 @@ public func peakResidentBytes(_ pid: Int32) -> Int? { procStatusKiB(pid, "VmHWM:
 /// A field of /proc/PID/status given in kB.
 private func procStatusKiB(_ pid: Int32, _ field: String) -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return nil }
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) })
+    else { return nil }
     return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
 }

@@ -35,10 +35,11 @@ public struct SyntheticMemory: Sendable {
         while written < episodes {
             try store.write { w in
                 for _ in 0..<1000 where written < episodes {
-                    _ = try w.createEpisode(EpisodeInput(
-                        text: vocabulary.phrase(12, &rng), speaker: "person \(rng.next(entities))",
-                        at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
-                        scene: "scene \(written / episodesPerScene)", mentions: ["person \(rng.next(entities))"]))
+                    _ = try w.createEpisode(
+                        EpisodeInput(
+                            text: vocabulary.phrase(12, &rng), speaker: "person \(rng.next(entities))",
+                            at: Timestamp(year: 2023, month: 1, day: 1).adding(seconds: Int64(written) * 60),
+                            scene: "scene \(written / episodesPerScene)", mentions: ["person \(rng.next(entities))"]))
                     written += 1
                 }
             }
@@ -48,9 +49,11 @@ public struct SyntheticMemory: Sendable {
         while asserted < facts {
             try store.write { w in
                 for _ in 0..<1000 where asserted < facts {
-                    try w.assert(FactAssertion("relation_\(rng.next(predicates))",
-                        [Argument(.entity("person \(rng.next(entities))")), Argument(.entity("person \(rng.next(entities))"))],
-                        sources: [Int64(1 + rng.next(episodes))]))
+                    try w.assert(
+                        FactAssertion(
+                            "relation_\(rng.next(predicates))",
+                            [Argument(.entity("person \(rng.next(entities))")), Argument(.entity("person \(rng.next(entities))"))],
+                            sources: [Int64(1 + rng.next(episodes))]))
                     asserted += 1
                 }
             }

@@ -11,9 +11,10 @@ public struct Vocabulary: Sendable {
     /// by its low 12 bits and the digit `i % 7` (mnemo-bench-recall, -ping and
     /// -activation).
     public static func spelled(_ count: Int) -> Vocabulary {
-        Vocabulary(words: (0..<count).map { i in
-            (0..<3).map { syllables[(i >> (4 * $0)) % 16] }.joined() + String(i % 7)
-        })
+        Vocabulary(
+            words: (0..<count).map { i in
+                (0..<3).map { syllables[(i >> (4 * $0)) % 16] }.joined() + String(i % 7)
+            })
     }
 
     /// `count` words of three syllables drawn at random, repeats allowed, from

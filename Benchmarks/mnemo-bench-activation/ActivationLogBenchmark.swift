@@ -65,7 +65,8 @@ struct ActivationLogBenchmark: ParsableCommand {
         print("\(recalls) recalls drawn from \(queryPool.count) queries: \(events.count) activation rows; the most recalled node \(mostRecalled(events)) times")
 
         let logs = "\(episodes)-\(facts)-\(recalls)-\(batch)" + (pool == 2_000 ? "" : "-\(pool)")
-        let folded = directory + "/folded-" + logs, unfolded = directory + "/unfolded-" + logs
+        let folded = directory + "/folded-" + logs
+        let unfolded = directory + "/unfolded-" + logs
         if !reuseLogs || !FileManager.default.fileExists(atPath: folded) || !FileManager.default.fileExists(atPath: unfolded) {
             let tFolded = try writeLog(events, from: fresh, to: folded, fold: true)
             let tUnfolded = try writeLog(events, from: fresh, to: unfolded, fold: false)
@@ -81,10 +82,14 @@ struct ActivationLogBenchmark: ParsableCommand {
         runs.append(("after \(recalls) recalls, unfolded", unfolded, binary))
         for (label, store, daemon) in runs {
             let m = try measure(store: store, binary: daemon, pool: queryPool, popularity: popularity)
-            let name = label.padding(toLength: 38, withPad: " ", startingAt: 0)
+            let name =
+                label.padding(toLength: 38, withPad: " ", startingAt: 0)
                 + (daemon == binary ? "this" : "baseline").padding(toLength: 10, withPad: " ", startingAt: 0)
-            print(name + String(format: " %8.0f %9d %7d %8.2f %9.3f ms %9.3f ms", m.fileMiB, m.logRows, m.foldedRows, m.start,
-                                m.p50 * 1000, m.p99 * 1000))
+            print(
+                name
+                    + String(
+                        format: " %8.0f %9d %7d %8.2f %9.3f ms %9.3f ms", m.fileMiB, m.logRows, m.foldedRows, m.start,
+                        m.p50 * 1000, m.p99 * 1000))
         }
     }
 
@@ -129,8 +134,9 @@ struct ActivationLogBenchmark: ParsableCommand {
                 guard response.isOK else { throw ValidationError("\(statement): \(response.headerLine)") }
                 return response.lines.compactMap { line -> NodeID? in
                     guard let m = pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
-                          let kind = Range(m.range(at: 1), in: line).flatMap({ NodeKind(rawValue: line[$0].first!) }),
-                          let number = Range(m.range(at: 2), in: line).flatMap({ Int64(line[$0]) }) else { return nil }
+                        let kind = Range(m.range(at: 1), in: line).flatMap({ NodeKind(rawValue: line[$0].first!) }),
+                        let number = Range(m.range(at: 2), in: line).flatMap({ Int64(line[$0]) })
+                    else { return nil }
                     return NodeID(kind, number)
                 }
             }
@@ -151,7 +157,8 @@ struct ActivationLogBenchmark: ParsableCommand {
 
         func draw(_ rng: inout SplitMix64) -> Int {
             let u = Double(rng.next() >> 11) / Double(1 << 53) * cumulative.last!
-            var low = 0, high = cumulative.count - 1
+            var low = 0
+            var high = cumulative.count - 1
             while low < high {
                 let mid = (low + high) / 2
                 if cumulative[mid] < u { low = mid + 1 } else { high = mid }
@@ -164,7 +171,8 @@ struct ActivationLogBenchmark: ParsableCommand {
     /// first, spread over the 100 days before now.
     func recallEvents(_ results: [[NodeID]], _ popularity: Zipf) -> [(node: NodeID, at: Int64)] {
         var rng = SplitMix64(state: 7)
-        let now = Double(Timestamp.now().microseconds), span = 100 * 86_400_000_000.0
+        let now = Double(Timestamp.now().microseconds)
+        let span = 100 * 86_400_000_000.0
         var events: [(node: NodeID, at: Int64)] = []
         events.reserveCapacity(recalls * 10)
         for i in 0..<recalls {
@@ -217,8 +225,10 @@ struct ActivationLogBenchmark: ParsableCommand {
         let file = store + "/spaces/default.sqlite"
         let size = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
         let (rows, folded) = try DatabaseQueue(path: file).read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM activation") ?? 0,
-             try db.tableExists("activation_folded") ? Int.fetchOne(db, sql: "SELECT count(*) FROM activation_folded") ?? 0 : 0)
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM activation") ?? 0,
+                try db.tableExists("activation_folded") ? Int.fetchOne(db, sql: "SELECT count(*) FROM activation_folded") ?? 0 : 0
+            )
         }
         return try serving(store, binary: binary) { daemon, connection in
             var rng = SplitMix64(state: 3)
@@ -232,15 +242,17 @@ struct ActivationLogBenchmark: ParsableCommand {
                 if i >= 100 { latencies.append(elapsed) }
             }
             latencies.sort()
-            return Measurement(fileMiB: size, logRows: rows, foldedRows: folded, start: daemon.startSeconds,
-                               p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99))
+            return Measurement(
+                fileMiB: size, logRows: rows, foldedRows: folded, start: daemon.startSeconds,
+                p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99))
         }
     }
 
     /// Runs `body` against a mnemod serving a fresh copy of the store at `path`, and a connection to it.
     func serving<T>(_ path: String, binary: String, _ body: (MnemodProcess, MnemoConnection) throws -> T) throws -> T {
-        let daemon = try MnemodProcess.inScratchDirectory("mnemo-activation-run", serving: path + "/spaces/default.sqlite",
-                                                          binary: binary)
+        let daemon = try MnemodProcess.inScratchDirectory(
+            "mnemo-activation-run", serving: path + "/spaces/default.sqlite",
+            binary: binary)
         defer { daemon.stop() }
         return try body(daemon, try daemon.connect(readTimeout: nil))
     }

@@ -38,8 +38,9 @@ struct ConsolidationBenchmark: ParsableCommand {
         try MnemodProcess.copySpace(sourceStore, into: work)
 
         let socketPath = "/tmp/mnemo-consolidate-\(getpid()).sock"
-        let launch = MnemodLaunch(binary: mnemod.binary, config: nil, dataDirectory: work, socket: socketPath, logLevel: "warning",
-                                  log: .inherited)
+        let launch = MnemodLaunch(
+            binary: mnemod.binary, config: nil, dataDirectory: work, socket: socketPath, logLevel: "warning",
+            log: .inherited)
         let daemon = try MnemodProcess(launch, in: directory, waitUntilServing: 600)
         defer { daemon.stop() }
         let connection = try daemon.connect(readTimeout: nil)
@@ -49,7 +50,10 @@ struct ConsolidationBenchmark: ParsableCommand {
         let group = DispatchGroup()
         for seed in [1, 2] as [UInt64] {
             DispatchQueue.global().async(group: group) {
-                do { try readers.read(seed: seed) } catch { print("reader: \(error)"); Foundation.exit(1) }
+                do { try readers.read(seed: seed) } catch {
+                    print("reader: \(error)")
+                    Foundation.exit(1)
+                }
             }
         }
         sleep(5)
@@ -84,14 +88,18 @@ final class Readers: Sendable {
         let connection = try MnemoConnection(socketPath: socketPath)
         var rng = SplitMix64(state: seed)
         while !stop.load(ordering: .relaxed) {
-            let statement = rng.next(2) == 0
+            let statement =
+                rng.next(2) == 0
                 ? "match relation_\(rng.next(20))(person \(rng.next(100_000)), ?x)"
                 : "recall \"person \(rng.next(100_000))\" limit 10"
             let now = phase.load(ordering: .relaxed)
             let t0 = monotonicSeconds()
             let response = try connection.request(statement)
             let elapsed = monotonicSeconds() - t0
-            guard response.isOK else { print("\(statement): \(response.headerLine)"); exit(1) }
+            guard response.isOK else {
+                print("\(statement): \(response.headerLine)")
+                exit(1)
+            }
             if now == phase.load(ordering: .relaxed), now < 2 { samples.withLock { $0[now].append(elapsed) } }
             usleep(2_000)
         }
@@ -103,11 +111,16 @@ func consolidate(_ label: String, _ connection: MnemoConnection) throws {
     let t0 = monotonicSeconds()
     let response = try connection.request("consolidate")
     let seconds = monotonicSeconds() - t0
-    guard response.isOK else { print("consolidate: \(response.headerLine)"); throw ExitCode(1) }
+    guard response.isOK else {
+        print("consolidate: \(response.headerLine)")
+        throw ExitCode(1)
+    }
     let objects = response.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     let passes = objects.dropFirst().map { p in
         String(format: "%@ %.1f s", p["pass"] as? String ?? "?", (p["duration_ms"] as? Double ?? 0) / 1000)
     }
-    print(String(format: "%@: %.1f s over the socket, %d changes (%@)", label, seconds, objects.first?["changes"] as? Int ?? -1,
-                 passes.joined(separator: ", ")))
+    print(
+        String(
+            format: "%@: %.1f s over the socket, %d changes (%@)", label, seconds, objects.first?["changes"] as? Int ?? -1,
+            passes.joined(separator: ", ")))
 }

@@ -54,12 +54,20 @@ struct ForgetBenchmark: ParsableCommand {
                 for i in written..<min(written + 1_000, episodes) {
                     let text = vocabulary.phrase(12, &random) + "."
                     let at = Timestamp(microseconds: start.microseconds + Int64(i) * 60_000_000)
-                    let episode = try w.createEpisode(EpisodeInput(text: text, speaker: speakers[random.next(speakers.count)], at: at,
-                                                                   scene: "scene \(i / perScene)")).episodeID
+                    let episode = try w.createEpisode(
+                        EpisodeInput(
+                            text: text, speaker: speakers[random.next(speakers.count)], at: at,
+                            scene: "scene \(i / perScene)")
+                    ).episodeID
                     if i % 10 == 0 {
-                        _ = try w.assert(FactAssertion("likes", [Argument(.entity(speakers[random.next(speakers.count)])),
-                                                                 Argument(.literal(.text(vocabulary[random.next(vocabulary.count)])))],
-                                                       sources: [episode]))
+                        _ = try w.assert(
+                            FactAssertion(
+                                "likes",
+                                [
+                                    Argument(.entity(speakers[random.next(speakers.count)])),
+                                    Argument(.literal(.text(vocabulary[random.next(vocabulary.count)]))),
+                                ],
+                                sources: [episode]))
                     }
                 }
             }
@@ -76,8 +84,10 @@ struct ForgetBenchmark: ParsableCommand {
             try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(changeset)), 0) FROM consolidation_pass WHERE changeset IS NOT NULL")
         }
         let changes = try file.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consolidation_change") ?? 0 }
-        print(String(format: "consolidated in %.1f s: %d changes; the journal holds %d changes, %.1f MB of changesets",
-                     monotonicSeconds() - clock, report.changes, changes, Double(journal?[1] as Int64? ?? 0) / 1e6))
+        print(
+            String(
+                format: "consolidated in %.1f s: %d changes; the journal holds %d changes, %.1f MB of changesets",
+                monotonicSeconds() - clock, report.changes, changes, Double(journal?[1] as Int64? ?? 0) / 1e6))
         try store.checkpoint()
         print(String(format: "file: %.1f MB", Double(store.fileSize()) / 1e6))
 
@@ -90,7 +100,10 @@ struct ForgetBenchmark: ParsableCommand {
                 samples.append((monotonicSeconds() - t) * 1000)
             }
             samples.sort()
-            print(String(format: "%-46@ median %8.1f ms   p99 %8.1f ms   (%d)", label as NSString, percentile(samples, 0.5), percentile(samples, 0.99), samples.count))
+            print(
+                String(
+                    format: "%-46@ median %8.1f ms   p99 %8.1f ms   (%d)", label as NSString, percentile(samples, 0.5), percentile(samples, 0.99), samples.count
+                ))
         }
 
         func pick(_ table: String, _ count: Int) throws -> [Int64] {

@@ -70,7 +70,8 @@ struct IngestBenchmark: ParsableCommand {
 
         // 2. The temporal check.
         let resolver = TemporalResolver()
-        var eligible = 0, covered = 0
+        var eligible = 0
+        var covered = 0
         for (space, _) in conversations {
             _ = try connection.request("use space \(StatementInfo.quoted(space))")
             // Every episode's times, by ref, from the scenes.
@@ -78,13 +79,16 @@ struct IngestBenchmark: ParsableCommand {
             let scenes = try connection.request("scenes")
             for line in scenes.lines {
                 guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let id = object["id"] as? String else { continue }
+                    let id = object["id"] as? String
+                else { continue }
                 for episodeLine in try connection.request("scene \(id)").lines {
                     guard let e = try JSONSerialization.jsonObject(with: Data(episodeLine.utf8)) as? [String: Any],
-                          e["kind"] as? String == "episode", let ref = e["ref"] as? String else { continue }
+                        e["kind"] as? String == "episode", let ref = e["ref"] as? String
+                    else { continue }
                     let times = (e["times"] as? [[String: Any]] ?? []).compactMap { t -> TimeRange? in
                         guard let from = (t["from"] as? String).flatMap({ Timestamp(iso8601: $0) }),
-                              let to = (t["to"] as? String).flatMap({ Timestamp(iso8601: $0) }) else { return nil }
+                            let to = (t["to"] as? String).flatMap({ Timestamp(iso8601: $0) })
+                        else { return nil }
                         return TimeRange(from: from, to: to)
                     }
                     timesByRef[ref] = times
@@ -102,10 +106,14 @@ struct IngestBenchmark: ParsableCommand {
 
         print("conversations \(files.count), turns \(total)")
         let median = roundRates.sorted()[roundRates.count / 2]
-        print(String(format: "ingest over the socket, median of %d rounds: %.0f episodes/s (min %.0f, max %.0f)   target ≥ 5000/s: %@",
-                     rounds, median, roundRates.min()!, roundRates.max()!, median >= 5000 ? "met" : "MISSED"))
-        print(String(format: "temporal questions with an absolute gold date: %d; evidence episode carries an interval containing it: %d (%.1f%%)",
-                     eligible, covered, eligible > 0 ? 100 * Double(covered) / Double(eligible) : 0))
+        print(
+            String(
+                format: "ingest over the socket, median of %d rounds: %.0f episodes/s (min %.0f, max %.0f)   target ≥ 5000/s: %@",
+                rounds, median, roundRates.min()!, roundRates.max()!, median >= 5000 ? "met" : "MISSED"))
+        print(
+            String(
+                format: "temporal questions with an absolute gold date: %d; evidence episode carries an interval containing it: %d (%.1f%%)",
+                eligible, covered, eligible > 0 ? 100 * Double(covered) / Double(eligible) : 0))
     }
 }
 
@@ -127,7 +135,8 @@ struct TemporalQuestion {
         let cleaned = answer.trimmingCharacters(in: CharacterSet(charactersIn: " .").union(.whitespaces))
         let mentions = resolver.resolve(cleaned, at: Timestamp(year: 2100, month: 1, day: 1))
         guard mentions.count == 1, let m = mentions.first, m.text.contains(where: \.isNumber),
-              m.text.range(of: #"(19|20)\d\d"#, options: .regularExpression) != nil else { return nil }
+            m.text.range(of: #"(19|20)\d\d"#, options: .regularExpression) != nil
+        else { return nil }
         let rest = cleaned.replacingOccurrences(of: m.text, with: "").trimmingCharacters(in: .whitespaces).lowercased()
         guard ["", "in", "on", "the", "in the", "on the"].contains(rest) else { return nil }
         return m.range

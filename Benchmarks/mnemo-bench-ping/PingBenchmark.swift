@@ -58,7 +58,8 @@ struct PingBenchmark: ParsableCommand {
             print("built \(episodes) episodes and \(facts) facts in \(directory)")
         }
 
-        print("ping latency over the socket, \(pings) pings each, \(episodes) episodes and \(facts) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "ping latency over the socket, \(pings) pings each, \(episodes) episodes and \(facts) facts; \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for inline in [true, false] {
             try measure(inline: inline, storePath: storePath, mnemod: mnemod.binary, pings: pings, memory: memory)
         }
@@ -99,8 +100,9 @@ func measurePings(_ connection: MnemoConnection, count pings: Int) throws -> Lat
 
 /// Idle and loaded pings, with recall inline or on workers.
 func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory: SyntheticMemory) throws {
-    let daemon = try MnemodProcess.inScratchDirectory("mnemo-ping-run", serving: storePath, binary: mnemod,
-                                                      configuration: "recall_inline = \(inline ? "yes" : "no")\n")
+    let daemon = try MnemodProcess.inScratchDirectory(
+        "mnemo-ping-run", serving: storePath, binary: mnemod,
+        configuration: "recall_inline = \(inline ? "yes" : "no")\n")
     defer { daemon.stop() }
     let socket = daemon.socketPath
     let connection = try daemon.connect(readTimeout: nil)
@@ -112,45 +114,47 @@ func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory
     let load = Load()
     var threads: [Thread] = []
     for k in 0..<4 {
-        threads.append(Thread {
-            guard let connection = try? MnemoConnection(socketPath: socket) else {
+        threads.append(
+            Thread {
+                guard let connection = try? MnemoConnection(socketPath: socket) else {
+                    load.failures.add(1, ordering: .relaxed)
+                    return
+                }
+                var rng = SplitMix64(state: UInt64(100 + k))
+                while !load.stop.load(ordering: .relaxed) {
+                    let words = vocabulary.phrase(4, &rng)
+                    let statement = "recall \"\(words) person \(rng.next(memory.entities))\" depth 3 limit 50"
+                    if (try? connection.request(statement))?.isOK == true {
+                        load.recalls.add(1, ordering: .relaxed)
+                    } else {
+                        load.failures.add(1, ordering: .relaxed)
+                    }
+                }
+            })
+    }
+    threads.append(
+        Thread {
+            guard let ingest = try? MnemoConnection(socketPath: socket) else {
                 load.failures.add(1, ordering: .relaxed)
                 return
             }
-            var rng = SplitMix64(state: UInt64(100 + k))
+            var rng = SplitMix64(state: 7)
+            var n = 0
             while !load.stop.load(ordering: .relaxed) {
-                let words = vocabulary.phrase(4, &rng)
-                let statement = "recall \"\(words) person \(rng.next(memory.entities))\" depth 3 limit 50"
-                if (try? connection.request(statement))?.isOK == true {
-                    load.recalls.add(1, ordering: .relaxed)
-                } else {
+                let batch = (0..<100).map { _ -> String in
+                    n += 1
+                    let words = vocabulary.phrase(12, &rng)
+                    return "remember \"\(words)\" by \"person \(rng.next(memory.entities))\" in scene \"live \(n / 20)\""
+                }
+                do {
+                    try ingest.pipeline(batch, batch: 100) { _, response in
+                        if response.isOK { load.remembers.add(1, ordering: .relaxed) } else { load.failures.add(1, ordering: .relaxed) }
+                    }
+                } catch {
                     load.failures.add(1, ordering: .relaxed)
                 }
             }
         })
-    }
-    threads.append(Thread {
-        guard let ingest = try? MnemoConnection(socketPath: socket) else {
-                load.failures.add(1, ordering: .relaxed)
-                return
-            }
-        var rng = SplitMix64(state: 7)
-        var n = 0
-        while !load.stop.load(ordering: .relaxed) {
-            let batch = (0..<100).map { _ -> String in
-                n += 1
-                let words = vocabulary.phrase(12, &rng)
-                return "remember \"\(words)\" by \"person \(rng.next(memory.entities))\" in scene \"live \(n / 20)\""
-            }
-            do {
-                try ingest.pipeline(batch, batch: 100) { _, response in
-                    if response.isOK { load.remembers.add(1, ordering: .relaxed) } else { load.failures.add(1, ordering: .relaxed) }
-                }
-            } catch {
-                load.failures.add(1, ordering: .relaxed)
-            }
-        }
-    })
     for thread in threads { thread.start() }
     usleep(500_000)
     let t0 = monotonicSeconds()
@@ -160,9 +164,11 @@ func measure(inline: Bool, storePath: String, mnemod: String, pings: Int, memory
     usleep(300_000)
     print("recall_inline = \(inline ? "yes" : "no ")  idle ping:   \(idle.summary)")
     print("                    loaded ping: \(loaded.summary)")
-    print(String(format: "                    meanwhile: %.0f recalls/s (4 clients, depth 3), %.0f remembers/s (1 client), %d failures",
-                 Double(load.recalls.load(ordering: .relaxed)) / seconds, Double(load.remembers.load(ordering: .relaxed)) / seconds,
-                 load.failures.load(ordering: .relaxed)))
+    print(
+        String(
+            format: "                    meanwhile: %.0f recalls/s (4 clients, depth 3), %.0f remembers/s (1 client), %d failures",
+            Double(load.recalls.load(ordering: .relaxed)) / seconds, Double(load.remembers.load(ordering: .relaxed)) / seconds,
+            load.failures.load(ordering: .relaxed)))
 }
 
 /// A client that asks for 1,000 large answers and reads none: the daemon's memory, and pings meanwhile.
@@ -201,11 +207,15 @@ func measureNonReader(storePath: String, mnemod: String, pings: Int) throws {
     let meanwhile = try measurePings(connection, count: pings)
     sampling.store(false, ordering: .relaxed)
     usleep(20_000)
-    print(String(format: "a client asks for 1,000 answers of %.1f MB (%.1f GB in all) and reads none:", Double(answerBytes) / 1e6,
-                 Double(answerBytes) * 1000 / 1e9))
-    print(String(format: "                    mnemod resident memory %.1f MiB before, at most %.1f MiB meanwhile (+%.1f MiB)",
-                 Double(before) / 1_048_576, Double(largest.load(ordering: .relaxed)) / 1_048_576,
-                 Double(largest.load(ordering: .relaxed) - before) / 1_048_576))
+    print(
+        String(
+            format: "a client asks for 1,000 answers of %.1f MB (%.1f GB in all) and reads none:", Double(answerBytes) / 1e6,
+            Double(answerBytes) * 1000 / 1e9))
+    print(
+        String(
+            format: "                    mnemod resident memory %.1f MiB before, at most %.1f MiB meanwhile (+%.1f MiB)",
+            Double(before) / 1_048_576, Double(largest.load(ordering: .relaxed)) / 1_048_576,
+            Double(largest.load(ordering: .relaxed) - before) / 1_048_576))
     print("                    idle ping:   \(idle.summary)")
     print("                    ping meanwhile: \(meanwhile.summary)")
 }

@@ -22,12 +22,13 @@ import BenchmarkSupport
 import Foundation
 import MnemoTestSupport
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 private let noSignal = Int32(MSG_NOSIGNAL)
 #else
 import Darwin
-private let noSignal: Int32 = 0   // SIGPIPE is ignored instead
+private let noSignal: Int32 = 0 // SIGPIPE is ignored instead
 #endif
 
 @main
@@ -109,7 +110,10 @@ final class Connection {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, noSignal) }
-            if n < 0 { if errno == EINTR { continue }; throw .system("send to \(dialect.name)") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system("send to \(dialect.name)")
+            }
             sent += n
         }
     }
@@ -118,10 +122,13 @@ final class Connection {
     func receive(answers count: Int) throws(BenchError) {
         let answer = dialect.answer
         var remaining = count * answer.count
-        var offset = 0   // position inside `answer` of the next byte
+        var offset = 0 // position inside `answer` of the next byte
         while remaining > 0 {
             let n = inbox.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, min($0.count, remaining), 0) }
-            if n < 0 { if errno == EINTR { continue }; throw .system("receive from \(dialect.name)") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system("receive from \(dialect.name)")
+            }
             if n == 0 { throw BenchError("\(dialect.name) closed the connection") }
             for i in 0..<n {
                 guard inbox[i] == answer[offset] else {
@@ -177,17 +184,21 @@ final class Server {
 
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()   // SIGTERM
+        process.terminate() // SIGTERM
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// CPU time (user + system) the server has used so far, from /proc; nil elsewhere.
     func cpuSeconds() -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")   // fields 3... of proc(5)
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ") // fields 3... of proc(5)
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
@@ -198,7 +209,11 @@ final class Server {
     }
 }
 
-struct Latency { var p50: Double; var p99: Double; var mean: Double }
+struct Latency {
+    var p50: Double
+    var p99: Double
+    var mean: Double
+}
 
 /// N sequential round trips on each server after a warm-up, in microseconds.
 /// The servers take turns, 500 round trips at a time, so a change in the load
@@ -206,7 +221,7 @@ struct Latency { var p50: Double; var p99: Double; var mean: Double }
 func measureLatency(_ servers: [Server], requests: Int, warmup: Int) throws -> [Latency] {
     let connections = try servers.map { try Connection(path: $0.socketPath, dialect: $0.dialect) }
     for connection in connections { for _ in 0..<warmup { try connection.roundTrip() } }
-    var samples = connections.map { _ in [Double]() }   // microseconds
+    var samples = connections.map { _ in [Double]() } // microseconds
     let slice = 500
     var done = 0
     while done < requests {
@@ -244,7 +259,9 @@ func pipeline(_ connection: Connection, total: Int, batch: Int) throws(BenchErro
 func measureThroughput(_ server: Server, total: Int, batch: Int, connections: Int) throws -> (rate: Double, cpu: Double?) {
     let dialect = server.dialect
     let path = server.socketPath
-    let ready = DispatchSemaphore(value: 0), start = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+    let ready = DispatchSemaphore(value: 0)
+    let start = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
     let failures = Mutex<[String]>([])
     let share = total / connections
     for index in 0..<connections {
@@ -252,7 +269,7 @@ func measureThroughput(_ server: Server, total: Int, batch: Int, connections: In
         let thread = Thread {
             do {
                 let connection = try Connection(path: path, dialect: dialect)
-                try pipeline(connection, total: min(count, batch), batch: batch)   // warm-up batch
+                try pipeline(connection, total: min(count, batch), batch: batch) // warm-up batch
                 ready.signal()
                 start.wait()
                 try pipeline(connection, total: count, batch: batch)
@@ -293,7 +310,8 @@ extension ProtocolBenchmark {
         let redisPath = self.redis ?? findOnPath("redis-server")
         if let redisPath, !FileManager.default.isExecutableFile(atPath: redisPath) { throw BenchError("no redis-server at \(redisPath)") }
         if redisPath == nil {
-            print("""
+            print(
+                """
                 redis-server not found: measuring mnemod alone. For the comparison install it
                 (benchmark only; the project does not depend on it): apt-get install -y redis-server
 
@@ -310,16 +328,20 @@ extension ProtocolBenchmark {
         }
 
         try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
-        let mnemod = try Server(dialect: .mnemod, executable: mnemodPath,
-                                arguments: ["--data-dir", "\(directory)/data", "--socket", "\(directory)/m.sock"],
-                                socketPath: "\(directory)/m.sock", directory: directory)
+        let mnemod = try Server(
+            dialect: .mnemod, executable: mnemodPath,
+            arguments: ["--data-dir", "\(directory)/data", "--socket", "\(directory)/m.sock"],
+            socketPath: "\(directory)/m.sock", directory: directory)
         servers.append(mnemod)
         var redis: Server?
         if let redisPath {
-            let server = try Server(dialect: .redis, executable: redisPath,
-                                    arguments: ["--port", "0", "--unixsocket", "\(directory)/r.sock", "--save", "",
-                                                "--appendonly", "no", "--daemonize", "no"],
-                                    socketPath: "\(directory)/r.sock", directory: directory)
+            let server = try Server(
+                dialect: .redis, executable: redisPath,
+                arguments: [
+                    "--port", "0", "--unixsocket", "\(directory)/r.sock", "--save", "",
+                    "--appendonly", "no", "--daemonize", "no",
+                ],
+                socketPath: "\(directory)/r.sock", directory: directory)
             servers.append(server)
             redis = server
         }
@@ -329,7 +351,9 @@ extension ProtocolBenchmark {
         print("\(requests) sequential pings after \(warmup) warm-up; \(pipelined) pipelined in batches of \(batch); 1 and \(connections) connections\n")
         // Each measure runs on both servers before the next, so drift in the load
         // of the machine touches both alike.
-        var latency: [Latency] = [], single: [Double] = [], multi: [Double] = []
+        var latency: [Latency] = []
+        var single: [Double] = []
+        var multi: [Double] = []
         latency = try measureLatency(servers, requests: requests, warmup: warmup)
         // The servers' own CPU time per pipelined request: on a shared machine it
         // says more about the code than requests/s, which also count waiting for a core.
@@ -357,8 +381,9 @@ extension ProtocolBenchmark {
         }
         func row(_ measure: String, _ m: Double, _ r: Double?, decimals: Int = 1, target: String = "") {
             let ratio = r.map { String(format: "%.2f", m / $0) } ?? "-"
-            print(pad(measure, 33, left: true) + pad(number(m, decimals: decimals), 12) + pad(number(r, decimals: decimals), 12)
-                  + pad(ratio, 9) + "   " + target)
+            print(
+                pad(measure, 33, left: true) + pad(number(m, decimals: decimals), 12) + pad(number(r, decimals: decimals), 12)
+                    + pad(ratio, 9) + "   " + target)
         }
         let hasRedis = redis != nil
         let r = { (values: [Double]) -> Double? in hasRedis ? values[1] : nil }

@@ -40,8 +40,9 @@ struct QueryBenchmark: ParsableCommand {
             throw ExitCode(66)
         }
         // The store is the one given; the socket is in a temporary directory of the daemon's.
-        let launch = MnemodLaunch(binary: mnemod.binary, config: nil, dataDirectory: dataDirectory, logLevel: "warning",
-                                  log: .inherited)
+        let launch = MnemodLaunch(
+            binary: mnemod.binary, config: nil, dataDirectory: dataDirectory, logLevel: "warning",
+            log: .inherited)
         let daemon = try MnemodProcess(launch, waitUntilServing: 600)
         defer { daemon.stop() }
         let client = try daemon.connect(readTimeout: nil)
@@ -56,14 +57,21 @@ struct QueryBenchmark: ParsableCommand {
                 let t0 = monotonicSeconds()
                 let response = try client.request(statement)
                 let elapsed = monotonicSeconds() - t0
-                guard response.isOK else { print("\(statement): \(response.headerLine)"); throw ExitCode(1) }
-                if i >= 500 { latencies.append(elapsed); rows += response.lines.count }
+                guard response.isOK else {
+                    print("\(statement): \(response.headerLine)")
+                    throw ExitCode(1)
+                }
+                if i >= 500 {
+                    latencies.append(elapsed)
+                    rows += response.lines.count
+                }
             }
             latencies.sort()
             return (percentile(latencies, 0.5), percentile(latencies, 0.99), Double(rows) / Double(latencies.count))
         }
 
-        let entities = UInt64(entities), predicates = UInt64(predicates)
+        let entities = UInt64(entities)
+        let predicates = UInt64(predicates)
         func entity(_ rng: inout SplitMix64) -> String { "entity \(rng.next() % entities)" }
         func predicate(_ rng: inout SplitMix64) -> String { "relation_\(rng.next() % predicates)" }
 
@@ -78,8 +86,14 @@ struct QueryBenchmark: ParsableCommand {
         func ms(_ s: Double) -> String { String(format: "%.3f", s * 1000) }
         print("")
         print("query (\(queries) each, over the socket)         p50 ms    p99 ms   rows   target")
-        print("match P(e, ?x)                                \(ms(single.p50))    \(ms(single.p99))   \(String(format: "%.2f", single.rows))   p99 ≤ 1 ms: \(single.p99 <= 0.001 ? "met" : "MISSED")")
-        print("match P(e, ?x), Q(?x, ?y)                     \(ms(join.p50))    \(ms(join.p99))   \(String(format: "%.2f", join.rows))   p99 ≤ 10 ms: \(join.p99 <= 0.010 ? "met" : "MISSED")")
-        print("match P(e, ?x), Q(?y, ?x)                     \(ms(wide.p50))    \(ms(wide.p99))   \(String(format: "%.2f", wide.rows))   p99 ≤ 10 ms: \(wide.p99 <= 0.010 ? "met" : "MISSED")")
+        print(
+            "match P(e, ?x)                                \(ms(single.p50))    \(ms(single.p99))   \(String(format: "%.2f", single.rows))   p99 ≤ 1 ms: \(single.p99 <= 0.001 ? "met" : "MISSED")"
+        )
+        print(
+            "match P(e, ?x), Q(?x, ?y)                     \(ms(join.p50))    \(ms(join.p99))   \(String(format: "%.2f", join.rows))   p99 ≤ 10 ms: \(join.p99 <= 0.010 ? "met" : "MISSED")"
+        )
+        print(
+            "match P(e, ?x), Q(?y, ?x)                     \(ms(wide.p50))    \(ms(wide.p99))   \(String(format: "%.2f", wide.rows))   p99 ≤ 10 ms: \(wide.p99 <= 0.010 ? "met" : "MISSED")"
+        )
     }
 }

@@ -33,8 +33,9 @@ struct RecallBenchmark: ParsableCommand {
 
     /// 100,000 entities, and the episodes in 20,000 scenes.
     var memory: SyntheticMemory {
-        SyntheticMemory(episodes: episodes, facts: facts, entities: 100_000, episodesPerScene: episodes / 20_000,
-                        vocabulary: .spelled(4000))
+        SyntheticMemory(
+            episodes: episodes, facts: facts, entities: 100_000, episodesPerScene: episodes / 20_000,
+            vocabulary: .spelled(4000))
     }
 
     func validate() throws {
@@ -53,8 +54,10 @@ struct RecallBenchmark: ParsableCommand {
             let store = try MemoryStore(path: storePath, options: options)
             let seconds = try memory.write(into: store)
             try store.checkpoint()
-            print(String(format: "built %d episodes in %.1f s and %d facts in %.1f s (%.0f MiB)", episodes, seconds.episodes, facts,
-                         seconds.facts, Double(store.fileSize()) / 1_048_576))
+            print(
+                String(
+                    format: "built %d episodes in %.1f s and %d facts in %.1f s (%.0f MiB)", episodes, seconds.episodes, facts,
+                    seconds.facts, Double(store.fileSize()) / 1_048_576))
         }
 
         let daemon = try MnemodProcess.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
@@ -70,13 +73,23 @@ struct RecallBenchmark: ParsableCommand {
             let t0 = monotonicSeconds()
             let response = try connection.request(statement)
             let elapsed = monotonicSeconds() - t0
-            guard response.isOK else { print("\(statement): \(response.headerLine)"); throw ExitCode(1) }
-            if i >= 100 { latencies.append(elapsed); results += response.lines.count }
+            guard response.isOK else {
+                print("\(statement): \(response.headerLine)")
+                throw ExitCode(1)
+            }
+            if i >= 100 {
+                latencies.append(elapsed)
+                results += response.lines.count
+            }
         }
         latencies.sort()
         func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
-        print(String(format: "start to serving: %.2f s (graph built before the socket opens); resident memory: %@", daemon.startSeconds,
-                     resident))
-        print("recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms")
+        print(
+            String(
+                format: "start to serving: %.2f s (graph built before the socket opens); resident memory: %@", daemon.startSeconds,
+                resident))
+        print(
+            "recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms"
+        )
     }
 }

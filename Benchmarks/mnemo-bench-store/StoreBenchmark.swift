@@ -70,7 +70,7 @@ struct StoreBenchmark: ParsableCommand {
         var rng = SplitMix64(state: 42)
         let ingestStart = monotonicSeconds()
         var batchTimes: [Double] = []
-        var storeSeconds = 0.0   // inside `write` only: without making the random batches
+        var storeSeconds = 0.0 // inside `write` only: without making the random batches
         var written = 0
         if reusing { print("reusing the store in \(directory): look-ups only") }
         while !reusing && written < facts {
@@ -102,7 +102,10 @@ struct StoreBenchmark: ParsableCommand {
             let t0 = monotonicSeconds()
             let found = try store.read { try $0.facts(matching: FactPattern(p, entities: s, nil)) }
             let elapsed = monotonicSeconds() - t0
-            if i >= 1_000 { latencies.append(elapsed); rows += found.count }   // the first 1,000 warm the caches
+            if i >= 1_000 {
+                latencies.append(elapsed)
+                rows += found.count
+            } // the first 1,000 warm the caches
         }
         latencies.sort()
         batchTimes.sort()
@@ -113,12 +116,18 @@ struct StoreBenchmark: ParsableCommand {
         print("measure                         value            target")
         if !reusing {
             print("ingest                          \(String(format: "%-16.0f", rate)) ≥ 100000 facts/s  \(rate >= 100_000 ? "met" : "MISSED")")
-            print("ingest total                    \(String(format: "%.2f s", ingestSeconds)) (\(String(format: "%.2f s", storeSeconds)) in the store: \(String(format: "%.0f", Double(facts) / storeSeconds)) facts/s without making the batches)")
+            print(
+                "ingest total                    \(String(format: "%.2f s", ingestSeconds)) (\(String(format: "%.2f s", storeSeconds)) in the store: \(String(format: "%.0f", Double(facts) / storeSeconds)) facts/s without making the batches)"
+            )
             print("batch of \(batch) p50 / p99       \(ms(percentile(batchTimes, 0.5))) / \(ms(percentile(batchTimes, 0.99)))")
         }
-        print("file size                       \(String(format: "%.1f MiB", Double(size) / 1_048_576))\(reusing ? "" : String(format: " (%.0f bytes/fact)", Double(size) / Double(facts)))")
+        print(
+            "file size                       \(String(format: "%.1f MiB", Double(size) / 1_048_576))\(reusing ? "" : String(format: " (%.0f bytes/fact)", Double(size) / Double(facts)))"
+        )
         print("lookup p50                      \(ms(percentile(latencies, 0.5)))")
-        print("lookup p99                      \(ms(percentile(latencies, 0.99)))         ≤ 0.200 ms  \(percentile(latencies, 0.99) <= 0.0002 ? "met" : "MISSED")")
+        print(
+            "lookup p99                      \(ms(percentile(latencies, 0.99)))         ≤ 0.200 ms  \(percentile(latencies, 0.99) <= 0.0002 ? "met" : "MISSED")"
+        )
         print("lookups                         \(latencies.count), \(String(format: "%.2f", Double(rows) / Double(latencies.count))) facts each on average")
     }
 }

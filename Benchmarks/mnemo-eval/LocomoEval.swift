@@ -34,12 +34,15 @@ struct LocomoEval: ParsableCommand {
 
     func run() throws {
         let files = try data.files()
-        let daemon = try MnemodProcess.inScratchDirectory("mnemo-eval", binary: mnemod.binary,
-                                                          extraArguments: config.map { ["--config", $0] } ?? [])
+        let daemon = try MnemodProcess.inScratchDirectory(
+            "mnemo-eval", binary: mnemod.binary,
+            extraArguments: config.map { ["--config", $0] } ?? [])
         defer { daemon.stop() }
         let connection = try daemon.connect(readTimeout: nil)
 
-        var mnemo = Scores(), bm25 = Scores(), consolidated = Scores()
+        var mnemo = Scores()
+        var bm25 = Scores()
+        var consolidated = Scores()
         var consolidationMs: [Double] = []
         var latencies: [Double] = []
         var asked = 0
@@ -57,7 +60,10 @@ struct LocomoEval: ParsableCommand {
                 try ingest(into: space + "-consolidated")
                 let t0 = monotonicSeconds()
                 let response = try connection.request("consolidate")
-                guard response.isOK else { print("consolidate failed: \(response)"); throw ExitCode(1) }
+                guard response.isOK else {
+                    print("consolidate failed: \(response)")
+                    throw ExitCode(1)
+                }
                 consolidationMs.append((monotonicSeconds() - t0) * 1000)
             }
             try ingest(into: space)
@@ -97,9 +103,12 @@ struct LocomoEval: ParsableCommand {
                 if consolidate { consolidated.add(category: q.category, ranked: refs(afterConsolidation[i]), evidence: q.evidence) }
                 let words = Set(Analyzer.tokens(q.text).map(\.text).filter { !Analyzer.stopWords.contains($0) })
                 let match = words.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
-                let refs = match.isEmpty ? [] : try baseline.read { db in
-                    try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
-                }
+                let refs =
+                    match.isEmpty
+                    ? []
+                    : try baseline.read { db in
+                        try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
+                    }
                 bm25.add(category: q.category, ranked: refs, evidence: q.evidence)
             }
         }
@@ -145,7 +154,8 @@ struct Question {
     /// A `qa` entry of a LoCoMo file; nil for another category or one that names no evidence turn.
     init?(_ qa: [String: Any]) {
         guard let category = qa["category"] as? Int, (1...4).contains(category), let text = qa["question"] as? String,
-              let evidence = qa["evidence"] as? [String] else { return nil }
+            let evidence = qa["evidence"] as? [String]
+        else { return nil }
         let refs = Set(evidence.flatMap { $0.split(whereSeparator: { $0 == ";" || $0 == " " || $0 == "," }) }.map(String.init).filter { $0.hasPrefix("D") })
         guard !refs.isEmpty else { return nil }
         self.text = text
@@ -158,7 +168,7 @@ struct Question {
 struct Scores {
     static let ks = [1, 5, 10, 20]
 
-    var sums: [Int: [Int: Double]] = [:]   // category → k → sum
+    var sums: [Int: [Int: Double]] = [:] // category → k → sum
     var counts: [Int: Int] = [:]
 
     mutating func add(category: Int, ranked: [String], evidence: Set<String>) {

@@ -49,17 +49,22 @@ struct ConnectionWorker {
         }
     }
 
-    static func inputs(seed: UInt64, epoch: Int, connection: Int, largeEvery: Int, rawPercent: Int, adminEvery: Int,
-                       backupDirectory: String) -> Inputs {
-        Inputs(statements: StatementGenerator(seed: Self.seed(seed, epoch: epoch, connection: connection, stream: 1), largeEvery: largeEvery,
-                                              backupDirectory: backupDirectory, adminEvery: adminEvery),
-               raw: RawInputGenerator(seed: Self.seed(seed, epoch: epoch, connection: connection, stream: 2)),
-               choice: Dice(seed: Self.seed(seed, epoch: epoch, connection: connection, stream: 3)), rawPercent: rawPercent)
+    static func inputs(
+        seed: UInt64, epoch: Int, connection: Int, largeEvery: Int, rawPercent: Int, adminEvery: Int,
+        backupDirectory: String
+    ) -> Inputs {
+        Inputs(
+            statements: StatementGenerator(
+                seed: Self.seed(seed, epoch: epoch, connection: connection, stream: 1), largeEvery: largeEvery,
+                backupDirectory: backupDirectory, adminEvery: adminEvery),
+            raw: RawInputGenerator(seed: Self.seed(seed, epoch: epoch, connection: connection, stream: 2)),
+            choice: Dice(seed: Self.seed(seed, epoch: epoch, connection: connection, stream: 3)), rawPercent: rawPercent)
     }
 
     func run() -> Tally {
-        var inputs = Self.inputs(seed: seed, epoch: epoch, connection: index, largeEvery: largeEvery, rawPercent: rawPercent,
-                                 adminEvery: adminEvery, backupDirectory: supervisor.directory + "/backups")
+        var inputs = Self.inputs(
+            seed: seed, epoch: epoch, connection: index, largeEvery: largeEvery, rawPercent: rawPercent,
+            adminEvery: adminEvery, backupDirectory: supervisor.directory + "/backups")
         var tally = Tally()
         var pending: [InFlight] = []
         var head = 0
@@ -132,7 +137,9 @@ struct ConnectionWorker {
                 if head < pending.count && monotonicSeconds() - lastProgress > answerTimeout {
                     let stuck = pending[head]
                     let file = supervisor.saveFinding("unanswered", stuck.bytes, note: "no answer within \(answerTimeout) s")
-                    print("UNANSWERED for \(Int(answerTimeout)) s: \(String(decoding: stuck.bytes.prefix(300), as: UTF8.self).debugDescription)\n  saved to \(file)")
+                    print(
+                        "UNANSWERED for \(Int(answerTimeout)) s: \(String(decoding: stuck.bytes.prefix(300), as: UTF8.self).debugDescription)\n  saved to \(file)"
+                    )
                     tally.unanswered += stuck.linesLeft
                     pending[head].linesLeft = 0
                     head += 1

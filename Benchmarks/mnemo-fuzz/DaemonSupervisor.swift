@@ -72,8 +72,10 @@ final class DaemonSupervisor: @unchecked Sendable {
         do {
             try daemon.waitUntilServing(timeout: 120)
         } catch {
-            throw SupervisorError(daemon.isRunning ? "mnemod did not answer within 120 s: \(logTail())"
-                                                   : "mnemod exited at start: \(logTail())")
+            throw SupervisorError(
+                daemon.isRunning
+                    ? "mnemod did not answer within 120 s: \(logTail())"
+                    : "mnemod exited at start: \(logTail())")
         }
     }
 
@@ -130,7 +132,8 @@ final class DaemonSupervisor: @unchecked Sendable {
         crashes += 1
         let record = "\(crashDirectory)/crash-\(crashes)-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
-        let status = daemon.map(\.process).map { "exit status \($0.terminationStatus) (\($0.terminationReason == .uncaughtSignal ? "signal" : "exit"))" }
+        let status =
+            daemon.map(\.process).map { "exit status \($0.terminationStatus) (\($0.terminationReason == .uncaughtSignal ? "signal" : "exit"))" }
             ?? "the daemon on \(socketPath) stopped answering"
         let summary = "mnemod crashed: \(status)\nlog tail:\n\(logTail())\n"
         try? summary.write(toFile: record + "/summary.txt", atomically: true, encoding: .utf8)

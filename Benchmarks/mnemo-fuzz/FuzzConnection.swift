@@ -1,5 +1,6 @@
 import MnemoClient
 import MnemoTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +14,12 @@ import Darwin
 /// Writing and reading are interleaved by `pump`, so neither side can block
 /// the other however large the requests or the answers are.
 final class FuzzConnection {
-    enum Failure: Error { case unreachable(MnemoClientError), closed, failed(Int32), protocolViolation(String) }
+    enum Failure: Error {
+        case unreachable(MnemoClientError)
+        case closed
+        case failed(Int32)
+        case protocolViolation(String)
+    }
 
     /// One answer: `code` is `nil` for OK; `badJSON` the first of its lines
     /// that is not valid JSON, if any.
@@ -69,7 +75,10 @@ final class FuzzConnection {
     private func write() throws(Failure) {
         while hasOutput {
             let n = output[outputOffset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { outputOffset += n; continue }
+            if n > 0 {
+                outputOffset += n
+                continue
+            }
             let code = errno
             if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return }
             throw code == EPIPE || code == ECONNRESET ? .closed : .failed(code)

@@ -90,8 +90,10 @@ enum HostileValues {
 
     static let sceneTitles = ["standup", "dinner", "trip", "session 1", "session 2", "Zoë's party", "a", "S", "ß"]
 
-    static let helpTopics = ["remember", "assert", "match", "recall", "scene", "scene open", "undo consolidation",
-                             "persona set", "nonsense", "help", "limit", "use"]
+    static let helpTopics = [
+        "remember", "assert", "match", "recall", "scene", "scene open", "undo consolidation",
+        "persona set", "nonsense", "help", "limit", "use",
+    ]
 
     // MARK: Regular expressions
 

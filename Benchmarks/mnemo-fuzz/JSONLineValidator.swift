@@ -22,7 +22,10 @@ enum JSONLineValidator {
             i += 1
             while i < end {
                 let b = line[i]
-                if b == 0x22 { i += 1; return true }
+                if b == 0x22 {
+                    i += 1
+                    return true
+                }
                 if b < 0x20 { return false }
                 if b == 0x5C {
                     i += 1
@@ -52,7 +55,10 @@ enum JSONLineValidator {
             if i < end, line[i] == 0x2D { i += 1 }
             guard i < end else { return false }
             if line[i] == 0x30 { i += 1 } else if !digits() { return false }
-            if i < end, line[i] == 0x2E { i += 1; guard digits() else { return false } }
+            if i < end, line[i] == 0x2E {
+                i += 1
+                guard digits() else { return false }
+            }
             if i < end, line[i] == 0x65 || line[i] == 0x45 {
                 i += 1
                 if i < end, line[i] == 0x2B || line[i] == 0x2D { i += 1 }
@@ -69,20 +75,28 @@ enum JSONLineValidator {
             if expectValue {
                 guard i < end else { return false }
                 switch line[i] {
-                case 0x7B:                                   // {
+                case 0x7B: // {
                     i += 1
                     skipSpace()
-                    if i < end, line[i] == 0x7D { i += 1; expectValue = false; break }
+                    if i < end, line[i] == 0x7D {
+                        i += 1
+                        expectValue = false
+                        break
+                    }
                     stack.append(true)
                     guard string() else { return false }
                     skipSpace()
                     guard i < end, line[i] == 0x3A else { return false }
                     i += 1
                     continue
-                case 0x5B:                                   // [
+                case 0x5B: // [
                     i += 1
                     skipSpace()
-                    if i < end, line[i] == 0x5D { i += 1; expectValue = false; break }
+                    if i < end, line[i] == 0x5D {
+                        i += 1
+                        expectValue = false
+                        break
+                    }
                     stack.append(false)
                     continue
                 case 0x22: guard string() else { return false }
@@ -98,7 +112,7 @@ enum JSONLineValidator {
                 return i == end
             }
             guard i < end else { return false }
-            if line[i] == 0x2C {                            // ,
+            if line[i] == 0x2C { // ,
                 i += 1
                 if isObject {
                     skipSpace()
@@ -108,7 +122,7 @@ enum JSONLineValidator {
                     i += 1
                 }
                 expectValue = true
-            } else if line[i] == (isObject ? 0x7D : 0x5D) {  // } or ]
+            } else if line[i] == (isObject ? 0x7D : 0x5D) { // } or ]
                 i += 1
                 stack.removeLast()
             } else {

@@ -46,7 +46,8 @@ struct MnemoFuzz: ParsableCommand {
 
     func validate() throws {
         guard count >= 0, connections >= 1, window >= 1, epoch >= 0, largeEvery >= 0, (0...100).contains(rawPercent),
-              adminEvery >= 3, answerTimeout > 0 else {
+            adminEvery >= 3, answerTimeout > 0
+        else {
             throw ValidationError("counts must be positive, --raw-percent from 0 to 100, --admin-every at least 3")
         }
     }
@@ -67,8 +68,9 @@ struct MnemoFuzz: ParsableCommand {
         var unclean: [String] = []
         let started = monotonicSeconds()
         let epochs = socket != nil || epoch == 0 ? 1 : max(1, (count + epoch - 1) / epoch)
-        print("mnemo-fuzz: seed \(seed), \(count) inputs, \(connections) connections, window \(window), "
-              + "\(epochs) data director\(epochs == 1 ? "y" : "ies"), 1 MiB string about every \(largeEvery)")
+        print(
+            "mnemo-fuzz: seed \(seed), \(count) inputs, \(connections) connections, window \(window), "
+                + "\(epochs) data director\(epochs == 1 ? "y" : "ies"), 1 MiB string about every \(largeEvery)")
         for e in 0..<epochs {
             let share = epochs == 1 ? count : min(epoch, count - e * epoch)
             let directory = "\(work)/mnemo-fuzz-\(getpid())-\(e)"
@@ -91,15 +93,17 @@ struct MnemoFuzz: ParsableCommand {
         let seconds = monotonicSeconds() - started
         report(tally, seconds: seconds, peakKiB: peakKiB, unclean: unclean, supervisor: supervisor)
         if socket == nil { triage(supervisor) }
-        let clean = supervisor.crashes == 0 && tally.internalErrors == 0 && tally.unanswered == 0 && tally.dropped == 0
+        let clean =
+            supervisor.crashes == 0 && tally.internalErrors == 0 && tally.unanswered == 0 && tally.dropped == 0
             && tally.violations == 0 && tally.invalidJSON == 0 && tally.answered == tally.lines && unclean.isEmpty
         throw ExitCode(clean ? 0 : 1)
     }
 
     /// `--print N`: connection 0's first inputs of the first data directory.
     func printInputs(_ n: Int) {
-        var inputs = ConnectionWorker.inputs(seed: seed, epoch: 0, connection: 0, largeEvery: largeEvery, rawPercent: rawPercent,
-                                             adminEvery: adminEvery, backupDirectory: "\(work)/mnemo-fuzz-backups")
+        var inputs = ConnectionWorker.inputs(
+            seed: seed, epoch: 0, connection: 0, largeEvery: largeEvery, rawPercent: rawPercent,
+            adminEvery: adminEvery, backupDirectory: "\(work)/mnemo-fuzz-backups")
         for _ in 0..<n {
             let bytes = inputs.next().bytes
             print(String(decoding: bytes.prefix(400), as: UTF8.self).debugDescription + (bytes.count > 400 ? " (\(bytes.count) bytes)" : ""))
@@ -112,9 +116,10 @@ struct MnemoFuzz: ParsableCommand {
         let group = DispatchGroup()
         for k in 0..<connections {
             let share = inputs / connections + (k < inputs % connections ? 1 : 0)
-            let worker = ConnectionWorker(index: k, epoch: e, count: share, seed: seed, window: window, answerTimeout: answerTimeout,
-                                          largeEvery: largeEvery, rawPercent: rawPercent, adminEvery: adminEvery, supervisor: supervisor,
-                                          progress: progress)
+            let worker = ConnectionWorker(
+                index: k, epoch: e, count: share, seed: seed, window: window, answerTimeout: answerTimeout,
+                largeEvery: largeEvery, rawPercent: rawPercent, adminEvery: adminEvery, supervisor: supervisor,
+                progress: progress)
             group.enter()
             Thread.detachNewThread {
                 progress.handIn(worker.run())
@@ -125,15 +130,18 @@ struct MnemoFuzz: ParsableCommand {
         while group.wait(timeout: .now() + 10) == .timedOut {
             let done = progress.inputsAnswered
             let rate = Double(done) / (monotonicSeconds() - started)
-            print(String(format: "  data directory %d: %d/%d inputs answered, %.0f/s, crashes so far %d", e, done, inputs, rate,
-                         supervisor.crashes))
+            print(
+                String(
+                    format: "  data directory %d: %d/%d inputs answered, %.0f/s, crashes so far %d", e, done, inputs, rate,
+                    supervisor.crashes))
         }
         return progress.total
     }
 
     func report(_ tally: Tally, seconds: Double, peakKiB: Int, unclean: [String], supervisor: DaemonSupervisor) {
         let allAnswered = tally.answered == tally.lines
-        print("""
+        print(
+            """
             mnemo-fuzz summary (seed \(seed))
               inputs sent       \(tally.inputs) (\(tally.lines) request lines)
               lines answered    \(tally.answered)\(allAnswered ? " (every line)" : "")

@@ -28,8 +28,10 @@ struct StatementGenerator {
     /// Statements the `limit` clause is (or will be) taken by, beside `recall`
     /// and `match`: the generator adds `limit N` to them now and then, and a
     /// daemon that does not take it answers SYNTAX.
-    static let limitTakers: Set<String> = ["history", "timeline", "scenes", "scene", "persona", "conflicts", "insights",
-                                           "consolidations"]
+    static let limitTakers: Set<String> = [
+        "history", "timeline", "scenes", "scene", "persona", "conflicts", "insights",
+        "consolidations",
+    ]
 
     /// The statement kinds and how often each is drawn (out of the sum).
     static let kinds: [(name: String, weight: Int)] = [
@@ -222,11 +224,13 @@ struct StatementGenerator {
 
     /// Tokens of the language in random order: the parser's error paths.
     mutating func tokenSoup() -> String {
-        let pieces = ["remember", "assert", "match", "recall", "scene", "open", "close", "persona", "set", "as", "of",
-                      "known", "limit", "where", "and", "during", "..", "(", ")", "[", "]", ",", ":", "=", "!=", "<", "<=",
-                      ">", ">=", "~", "/a/", "{", "}", "?", "?x", "?y", "f:1", "e:0", "s:99999999999999999999", "x:1",
-                      "\"s\"", "\"", "now", "2023-05-08", "-- comment", "use", "space", "undo", "consolidation", "!", "@",
-                      "#", "$", "%", "^", "&", "*", ";", "'", "`", "|", "\\", "\t"]
+        let pieces = [
+            "remember", "assert", "match", "recall", "scene", "open", "close", "persona", "set", "as", "of",
+            "known", "limit", "where", "and", "during", "..", "(", ")", "[", "]", ",", ":", "=", "!=", "<", "<=",
+            ">", ">=", "~", "/a/", "{", "}", "?", "?x", "?y", "f:1", "e:0", "s:99999999999999999999", "x:1",
+            "\"s\"", "\"", "now", "2023-05-08", "-- comment", "use", "space", "undo", "consolidation", "!", "@",
+            "#", "$", "%", "^", "&", "*", ";", "'", "`", "|", "\\", "\t",
+        ]
         var parts = [String]()
         for _ in 0..<dice.within(1...20) {
             switch dice.below(6) {
@@ -281,19 +285,21 @@ struct StatementGenerator {
         switch dice.below(20) {
         case 0: return quoted(stringContent())
         case 1: return quoted(dice.pick(HostileValues.names) + " " + dice.pick(HostileValues.names))
-        case 2: return "\(dice.pick(HostileValues.names)) \(dice.within(1...99))"   // "Route 66"
+        case 2: return "\(dice.pick(HostileValues.names)) \(dice.within(1...99))" // "Route 66"
         case 3 where dice.percent(5): return quoted(String(repeating: "n", count: dice.pick([256, 4096, 65_536])))
         default: return dice.pick(HostileValues.names)
         }
     }
 
     mutating func predicate() -> String {
-        dice.percent(97) ? dice.pick(HostileValues.predicates)
+        dice.percent(97)
+            ? dice.pick(HostileValues.predicates)
             : dice.pick(["9lives", "-p", "p q", "\"p\"", "p" + String(repeating: "x", count: 5000), "ñ", "_", "?p"])
     }
 
     mutating func sceneTitle() -> String {
-        dice.percent(85) ? (dice.percent(50) ? dice.pick(HostileValues.sceneTitles) : quoted(dice.pick(HostileValues.sceneTitles)))
+        dice.percent(85)
+            ? (dice.percent(50) ? dice.pick(HostileValues.sceneTitles) : quoted(dice.pick(HostileValues.sceneTitles)))
             : name()
     }
 
@@ -309,9 +315,10 @@ struct StatementGenerator {
     mutating func id(kind: String) -> String {
         if dice.percent(60) { return "\(kind):\(dice.within(1...300))" }
         if dice.percent(60) { return "\(kind):\(dice.within(1...3000))" }
-        return "\(dice.percent(80) ? kind : dice.pick(["x", "F", "ff", "é"])):" + dice.pick([
-            "0", "00", "01", "-1", "9223372036854775807", "9223372036854775808", "99999999999999999999", "1.5", "1e3", "", "a",
-        ])
+        return "\(dice.percent(80) ? kind : dice.pick(["x", "F", "ff", "é"])):"
+            + dice.pick([
+                "0", "00", "01", "-1", "9223372036854775807", "9223372036854775808", "99999999999999999999", "1.5", "1e3", "", "a",
+            ])
     }
 
     mutating func number() -> String {
@@ -324,7 +331,9 @@ struct StatementGenerator {
 
     mutating func time() -> String {
         if dice.percent(65) {
-            let y = dice.within(1990...2030), m = dice.within(1...12), d = dice.within(1...28)
+            let y = dice.within(1990...2030)
+            let m = dice.within(1...12)
+            let d = dice.within(1...28)
             return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)" + (dice.percent(50) ? "T\(10 + dice.below(14)):3\(dice.below(10))" : "")
         }
         return dice.pick(HostileValues.times)

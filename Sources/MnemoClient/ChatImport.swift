@@ -67,8 +67,10 @@ public struct ChatImport: Sendable {
                     throw FormatError(description: "\(path): session \(s + 1) turn \(t + 1) needs an \"at\" time (or the session one)")
                 }
                 guard isTime(at) else { throw FormatError(description: "\(path): session \(s + 1) turn \(t + 1): invalid time \(at)") }
-                turns.append(Turn(speaker: speaker, text: text, at: at, scene: scene, ref: turn["ref"] as? String,
-                                  importance: turn["importance"] as? Double))
+                turns.append(
+                    Turn(
+                        speaker: speaker, text: text, at: at, scene: scene, ref: turn["ref"] as? String,
+                        importance: turn["importance"] as? Double))
             }
         }
         return ChatImport(turns: turns, format: "mnemo", sessions: sessions.count)
@@ -88,8 +90,10 @@ public struct ChatImport: Sendable {
                     text += " [shares a photo: \(caption)]"
                 }
                 guard !text.isEmpty else { continue }
-                turns.append(Turn(speaker: speaker, text: text, at: shifted(start, seconds: t)!, scene: "session \(n)",
-                                  ref: turn["dia_id"] as? String, importance: nil))
+                turns.append(
+                    Turn(
+                        speaker: speaker, text: text, at: shifted(start, seconds: t)!, scene: "session \(n)",
+                        ref: turn["dia_id"] as? String, importance: nil))
             }
             n += 1
         }
@@ -102,7 +106,8 @@ public struct ChatImport: Sendable {
         let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
         let parts = text.lowercased().replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
         guard parts.count >= 6, parts[2] == "on", let day = Int(parts[3]), let month = months.firstIndex(of: parts[4]).map({ $0 + 1 }),
-              let year = Int(parts[5]) else { return nil }
+            let year = Int(parts[5])
+        else { return nil }
         let clock = parts[0].split(separator: ":")
         guard clock.count == 2, var hour = Int(clock[0]), let minute = Int(clock[1]), hour <= 12, minute < 60 else { return nil }
         if parts[1] == "pm" && hour < 12 { hour += 12 }
@@ -127,8 +132,9 @@ public struct ChatImport: Sendable {
         var epoch = timegm(&time) + seconds
         var out = tm()
         gmtime_r(&epoch, &out)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(out.tm_year) + 1900, Int(out.tm_mon) + 1,
-                      Int(out.tm_mday), Int(out.tm_hour), Int(out.tm_min), Int(out.tm_sec))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(out.tm_year) + 1900, Int(out.tm_mon) + 1,
+            Int(out.tm_mday), Int(out.tm_hour), Int(out.tm_min), Int(out.tm_sec))
     }
 
     static func isTime(_ text: String) -> Bool {

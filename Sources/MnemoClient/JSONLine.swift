@@ -31,8 +31,8 @@ enum JSONLine {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
-                  let keyEnd = endOfString(bytes, at: index),
-                  let key = string(bytes[index..<keyEnd])
+                let keyEnd = endOfString(bytes, at: index),
+                let key = string(bytes[index..<keyEnd])
             else { return nil }
             index = keyEnd
             skipSpace()

@@ -64,8 +64,9 @@ public final class MnemoConnection {
     /// Sends one statement and reads its answer. Must not be called while
     /// answers to pipelined statements are still unread.
     public func request(_ statement: String) throws(MnemoClientError) -> Response {
-        precondition(pendingResponses == 0,
-                     "MnemoConnection.request with \(pendingResponses) pipelined answers unread; read them with readResponse() first")
+        precondition(
+            pendingResponses == 0,
+            "MnemoConnection.request with \(pendingResponses) pipelined answers unread; read them with readResponse() first")
         try send(statement)
         return try readResponse()
     }
@@ -238,7 +239,8 @@ public final class MnemoConnection {
             if exists {
                 let mode = String(info.st_mode & 0o7777, radix: 8)
                 let padded = String(repeating: "0", count: max(0, 4 - mode.count)) + mode
-                detail = "the socket belongs to \(POSIX.userName(info.st_uid)):\(POSIX.groupName(info.st_gid)) "
+                detail =
+                    "the socket belongs to \(POSIX.userName(info.st_uid)):\(POSIX.groupName(info.st_gid)) "
                     + "with mode \(padded)"
             } else {
                 detail = "a directory on the way to the socket is not accessible"

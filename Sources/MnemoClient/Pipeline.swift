@@ -5,10 +5,13 @@ extension MnemoConnection {
     /// index and response, in order. Deadlock-free as long as two batches fit
     /// the socket buffers of both sides (the default of 250 statements of a
     /// few hundred bytes does).
-    public func pipeline(_ statements: [String], batch: Int = 250,
-                         answer: (Int, Response) throws -> Void) throws {
+    public func pipeline(
+        _ statements: [String], batch: Int = 250,
+        answer: (Int, Response) throws -> Void
+    ) throws {
         let size = max(1, batch)
-        var sent = 0, read = 0
+        var sent = 0
+        var read = 0
         func sendNext() throws {
             guard sent < statements.count else { return }
             let end = min(statements.count, sent + size)

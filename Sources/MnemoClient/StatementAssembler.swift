@@ -114,9 +114,9 @@ public enum StatementInfo {
     public static func spaceName(in response: Response) -> String? {
         for line in response.lines {
             guard let members = JSONLine.members(line),
-                  members.first(where: { $0.key == "kind" }).flatMap({ JSONLine.string($0.raw) }) == "space",
-                  let raw = members.first(where: { $0.key == "name" })?.raw,
-                  let name = JSONLine.string(raw)
+                members.first(where: { $0.key == "kind" }).flatMap({ JSONLine.string($0.raw) }) == "space",
+                let raw = members.first(where: { $0.key == "name" })?.raw,
+                let name = JSONLine.string(raw)
             else { continue }
             return name
         }

@@ -137,7 +137,8 @@ public enum TableFormatter {
             case "\t": text.append(" ")
             default:
                 if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first,
-                   scalar.value < 0x20 || scalar.value == 0x7F {
+                    scalar.value < 0x20 || scalar.value == 0x7F
+                {
                     text.append("?")
                 } else {
                     text.append(character)

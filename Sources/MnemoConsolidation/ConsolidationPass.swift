@@ -38,8 +38,10 @@ final class PassContext {
     /// The run's cancellation (see `checkCancelled`).
     let cancellation: Cancellation
 
-    init(write: WriteContext, now: Timestamp, runID: Int64, settings: ConsolidationSettings, shared: RunCache,
-         cancellation: Cancellation = .never) {
+    init(
+        write: WriteContext, now: Timestamp, runID: Int64, settings: ConsolidationSettings, shared: RunCache,
+        cancellation: Cancellation = .never
+    ) {
         self.write = write
         self.shared = shared
         self.now = now

@@ -23,8 +23,10 @@ public struct Consolidator {
     /// pass stopped part way rolls back; the passes before it stay).
     let cancellation: Cancellation
 
-    public init(store: MemoryStore, settings: ConsolidationSettings, lock: RunLock,
-                shouldStop: @escaping @Sendable () -> Bool = { false }, cancellation: Cancellation = .never) {
+    public init(
+        store: MemoryStore, settings: ConsolidationSettings, lock: RunLock,
+        shouldStop: @escaping @Sendable () -> Bool = { false }, cancellation: Cancellation = .never
+    ) {
         self.store = store
         self.settings = settings
         self.lock = lock
@@ -71,9 +73,10 @@ public struct Consolidator {
                     try pass.run(context)
                     let changeset = try recorder.changeset()
                     let changes = try changeset.changes()
-                    let passReport = PassReport(name: pass.name, counts: context.counts, changes: changes.count,
-                                                duration: ContinuousClock.now - clock, warnings: context.warnings,
-                                                touched: Changeset.touched(by: changes))
+                    let passReport = PassReport(
+                        name: pass.name, counts: context.counts, changes: changes.count,
+                        duration: ContinuousClock.now - clock, warnings: context.warnings,
+                        touched: Changeset.touched(by: changes))
                     try Journal.record(passReport, seq: seq, changeset: changeset, changes: changes, run: runID, startedAt: now, in: w)
                     return passReport
                 }
@@ -85,7 +88,10 @@ public struct Consolidator {
                 // interrupted, as between passes; anything else failed it.
                 let stopped = cancellation.isCancelled || shouldStop()
                 let unjournaled = close(runID, as: stopped ? "interrupted" : "failed", report)
-                throw MnemoError(error.code, "consolidation run \(runID) stopped in pass \(pass.name): \(error.message) (passes before it are committed and can be undone)\(unjournaled)")
+                throw MnemoError(
+                    error.code,
+                    "consolidation run \(runID) stopped in pass \(pass.name): \(error.message) (passes before it are committed and can be undone)\(unjournaled)"
+                )
             }
         }
         report.duration = ContinuousClock.now - started
@@ -132,8 +138,10 @@ public struct Consolidator {
                     let context = PassContext(write: w, now: now, runID: runID, settings: settings, shared: cache, cancellation: cancellation)
                     try pass.run(context)
                     let changes = try recorder.changeset().changes()
-                    partial.passes.append(PassReport(name: pass.name, counts: context.counts, changes: changes.count,
-                                                     duration: ContinuousClock.now - clock, warnings: context.warnings, touched: []))
+                    partial.passes.append(
+                        PassReport(
+                            name: pass.name, counts: context.counts, changes: changes.count,
+                            duration: ContinuousClock.now - clock, warnings: context.warnings, touched: []))
                 }
                 return partial
             }

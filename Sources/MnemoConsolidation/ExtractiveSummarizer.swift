@@ -44,16 +44,26 @@ struct ExtractiveSummarizer {
             return v
         }
         func cosine(_ a: [(String, Double)], _ b: [(String, Double)]) -> Double {
-            var i = 0, j = 0, dot = 0.0
+            var i = 0
+            var j = 0
+            var dot = 0.0
             while i < a.count && j < b.count {
-                if a[i].0 == b[j].0 { dot += a[i].1 * b[j].1; i += 1; j += 1 } else if a[i].0 < b[j].0 { i += 1 } else { j += 1 }
+                if a[i].0 == b[j].0 {
+                    dot += a[i].1 * b[j].1
+                    i += 1
+                    j += 1
+                } else if a[i].0 < b[j].0 {
+                    i += 1
+                } else {
+                    j += 1
+                }
             }
             return dot
         }
         var scores = [Double](repeating: 0, count: candidates.count)
         for i in 0..<vectors.count where candidates[i].terms.count >= 3 {
             for j in 0..<vectors.count where j != i { scores[i] += cosine(vectors[i], vectors[j]) }
-            scores[i] += 1e-6 * Double(candidates[i].terms.count)   // ties: the fuller sentence
+            scores[i] += 1e-6 * Double(candidates[i].terms.count) // ties: the fuller sentence
         }
         let eligible = (0..<candidates.count).filter { candidates[$0].terms.count >= 3 }
         let pool = eligible.isEmpty ? Array(0..<candidates.count) : eligible

@@ -37,10 +37,13 @@ public struct ConsolidationReport: Sendable {
     var summaryJSON: String {
         JSONValue.sortedObject([
             "changes": .int(Int64(changes)), "duration_ms": .double(Self.milliseconds(duration)), "failure": .string(failure),
-            "passes": .array(passes.map { pass in
-                .sortedObject(["pass": .string(pass.name), "counts": Journal.counts(pass.counts), "changes": .int(Int64(pass.changes)),
-                               "duration_ms": .double(Self.milliseconds(pass.duration))])
-            }),
+            "passes": .array(
+                passes.map { pass in
+                    .sortedObject([
+                        "pass": .string(pass.name), "counts": Journal.counts(pass.counts), "changes": .int(Int64(pass.changes)),
+                        "duration_ms": .double(Self.milliseconds(pass.duration)),
+                    ])
+                }),
         ]).serialized
     }
 }
@@ -55,11 +58,14 @@ public enum Journal {
         .sortedObject(counts.mapValues { .int(Int64($0)) })
     }
 
-    static func record(_ pass: PassReport, seq: Int, changeset: Changeset, changes: [Changeset.Change],
-                       run: Int64, startedAt: Timestamp, in w: WriteContext) throws {
-        try w.journalPass(run: run, seq: seq, name: pass.name, startedAt: startedAt,
-                          durationMicroseconds: Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
-                          counts: counts(pass.counts).serialized, changeset: changeset, changes: changes)
+    static func record(
+        _ pass: PassReport, seq: Int, changeset: Changeset, changes: [Changeset.Change],
+        run: Int64, startedAt: Timestamp, in w: WriteContext
+    ) throws {
+        try w.journalPass(
+            run: run, seq: seq, name: pass.name, startedAt: startedAt,
+            durationMicroseconds: Int64(ConsolidationReport.milliseconds(pass.duration) * 1000),
+            counts: counts(pass.counts).serialized, changeset: changeset, changes: changes)
     }
 
     /// Closes the runs a process that died left `running` (killed, crashed,
@@ -82,8 +88,10 @@ public enum Journal {
                 for pass in try w.reader.journaledPasses(ofRun: id) {
                     // The counts are only reported: counts that do not parse are reported empty.
                     let counts = (try? JSONSerialization.jsonObject(with: Data((pass.counts ?? "{}").utf8))) as? [String: Int] ?? [:]
-                    report.passes.append(PassReport(name: pass.name, counts: counts, changes: pass.changes,
-                                                    duration: .microseconds(pass.durationMicroseconds), warnings: [], touched: []))
+                    report.passes.append(
+                        PassReport(
+                            name: pass.name, counts: counts, changes: pass.changes,
+                            duration: .microseconds(pass.durationMicroseconds), warnings: [], touched: []))
                 }
                 report.duration = report.passes.reduce(Duration.zero) { $0 + $1.duration }
                 try w.endConsolidationRun(id, status: "interrupted", summary: report.summaryJSON, finishedAt: nil)

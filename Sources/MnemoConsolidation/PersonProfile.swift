@@ -67,7 +67,7 @@ struct PersonProfile {
             duplicates.insert(link.from)
         }
         var profiles: [PersonProfile] = []
-        var owner: [Int64: Int] = [:]          // entity → index of the profile it speaks for
+        var owner: [Int64: Int] = [:] // entity → index of the profile it speaks for
         for person in try read.persons() {
             guard !duplicates.contains(person.id) else { continue }
             let identities = [person.id] + (links[person.id] ?? []).sorted()
@@ -143,14 +143,18 @@ struct PersonProfile {
         for token in tokens {
             let word = token.text
             guard word.utf8.count >= 4, !word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), !Analyzer.stopWords.contains(word),
-                  !Self.fillers.contains(word), !names.contains(word),
-                  !Self.notActivities.contains(word) || Self.nouns.contains(word),
-                  !word.hasSuffix("ly"), !(word.hasSuffix("ed") && word.count > 5) else { continue }
+                !Self.fillers.contains(word), !names.contains(word),
+                !Self.notActivities.contains(word) || Self.nouns.contains(word),
+                !word.hasSuffix("ly"), !(word.hasSuffix("ed") && word.count > 5)
+            else { continue }
             let stem = cache.stem(word)
             guard seen.insert(stem).inserted else { continue }
             let activity = word.hasSuffix("ing") && stem != word && stem.count >= 3 && !Self.notActivities.contains(word)
             var term = terms[stem] ?? Term(display: word, activity: activity)
-            if activity && !term.activity { term.display = word; term.activity = true }
+            if activity && !term.activity {
+                term.display = word
+                term.activity = true
+            }
             add(&term, episode: episode.id, scene: episode.scene, at: episode.at)
             terms[stem] = term
         }
@@ -182,7 +186,8 @@ struct PersonProfile {
     }
 
     static let relationPattern = try! RegexPattern(
-        #"\bmy (?:best |little |older |younger |big |new )?(mom|mother|dad|father|parents|husband|wife|partner|boyfriend|girlfriend|fiance|fiancee|son|daughter|kids|children|child|brother|sister|siblings|grandma|grandmother|grandpa|grandfather|aunt|uncle|cousin|friend|friends|boss|coworker|coworkers|colleague|colleagues|neighbor|neighbour|dog|dogs|cat|cats|pet|pets|family)\b"#)
+        #"\bmy (?:best |little |older |younger |big |new )?(mom|mother|dad|father|parents|husband|wife|partner|boyfriend|girlfriend|fiance|fiancee|son|daughter|kids|children|child|brother|sister|siblings|grandma|grandmother|grandpa|grandfather|aunt|uncle|cousin|friend|friends|boss|coworker|coworkers|colleague|colleagues|neighbor|neighbour|dog|dogs|cat|cats|pet|pets|family)\b"#
+    )
 
     /// Conversational words that say little about a person.
     static let fillers: Set<String> = Set([

@@ -9,7 +9,10 @@ struct ReflectorHook {
     let timeout: Double
 
     enum Failure: Error, CustomStringConvertible {
-        case launch(String), timeout(Double), exit(Int32, String), badJSON(String)
+        case launch(String)
+        case timeout(Double)
+        case exit(Int32, String)
+        case badJSON(String)
         var description: String {
             switch self {
             case .launch(let why): "could not start: \(why)"
@@ -26,7 +29,9 @@ struct ReflectorHook {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

@@ -32,8 +32,9 @@ struct SubjectFacts {
         var index: [Int64: (subject: Int64, position: Int)] = [:]
         try read.forEachSubjectFact(validAt: now) { fact in
             guard subjects.contains(fact.subject) else { return }
-            let item = Item(id: fact.id, predicate: predicates[fact.predicateID] ?? "?", validFrom: fact.validFrom, recordedAt: fact.recordedAt,
-                            confidence: fact.confidence, scene: fact.scene)
+            let item = Item(
+                id: fact.id, predicate: predicates[fact.predicateID] ?? "?", validFrom: fact.validFrom, recordedAt: fact.recordedAt,
+                confidence: fact.confidence, scene: fact.scene)
             index[item.id] = (fact.subject, bySubject[fact.subject, default: []].count)
             bySubject[fact.subject, default: []].append(item)
         }
@@ -42,7 +43,8 @@ struct SubjectFacts {
 
         // The other roles, grouped per fact and per position (list items in order).
         var roles: [Int64: [(role: String, position: Int64, isList: Bool, values: [String])]] = [:]
-        try read.forEachOtherRole(of: { index[$0] != nil }) { row in
+        let indexed: (Int64) -> Bool = { index[$0] != nil }
+        try read.forEachOtherRole(of: indexed) { row in
             let value: String
             switch row.filler {
             case .entity(let id): value = JSONString.quoted(names[id] ?? "?")
@@ -64,7 +66,9 @@ struct SubjectFacts {
                 r.isList ? "[" + r.values.joined(separator: ",") + "]" : r.values[0]
             }
             bySubject[subject]![at].otherRoles = list.count
-            bySubject[subject]![at].value = list.count == 1 ? rendered(list[0])
+            bySubject[subject]![at].value =
+                list.count == 1
+                ? rendered(list[0])
                 : "{" + list.map { "\(JSONString.quoted($0.role)):\(rendered($0))" }.joined(separator: ",") + "}"
         }
         try read.forEachFactSource { fact, episode, at in

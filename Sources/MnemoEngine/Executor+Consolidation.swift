@@ -10,8 +10,9 @@ extension Executor {
     /// its next pass when the daemon shuts down.
     private var consolidator: Consolidator {
         let settings = space.settings
-        return Consolidator(store: store, settings: settings.consolidation, lock: space.runLock, shouldStop: { settings.shouldStop },
-                            cancellation: cancellation)
+        return Consolidator(
+            store: store, settings: settings.consolidation, lock: space.runLock, shouldStop: { settings.shouldStop },
+            cancellation: cancellation)
     }
 
     /// `consolidate [dry run]`: one line for the run, then one per pass.
@@ -45,13 +46,14 @@ extension Executor {
             ("changes", .int(Int64(report.changes))), ("duration_ms", .double(ConsolidationReport.milliseconds(report.duration))),
             ("warnings", .array(report.warnings.map { .string($0) })),
         ])
-        return [head] + report.passes.map { pass in
-            .object([
-                ("kind", "pass"), ("pass", .string(pass.name)), ("changes", .int(Int64(pass.changes))),
-                ("counts", .object(pass.counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
-                ("duration_ms", .double(ConsolidationReport.milliseconds(pass.duration))),
-            ])
-        }
+        return [head]
+            + report.passes.map { pass in
+                .object([
+                    ("kind", "pass"), ("pass", .string(pass.name)), ("changes", .int(Int64(pass.changes))),
+                    ("counts", .object(pass.counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
+                    ("duration_ms", .double(ConsolidationReport.milliseconds(pass.duration))),
+                ])
+            }
     }
 
     /// `consolidations`: the journal, newest run first, the last `limit` runs.
@@ -71,7 +73,11 @@ extension Executor {
     func undoConsolidation(_ run: Int64) throws -> [JSONValue] {
         let report = try consolidator.undo(run)
         space.follow(.undone)
-        return [.object([("kind", "undo"), ("run", .int(run)), ("restored", .int(Int64(report.restored))),
-                         ("skipped", .int(Int64(report.skipped)))])]
+        return [
+            .object([
+                ("kind", "undo"), ("run", .int(run)), ("restored", .int(Int64(report.restored))),
+                ("skipped", .int(Int64(report.skipped))),
+            ])
+        ]
     }
 }

@@ -60,7 +60,8 @@ extension Executor {
         var answers: [[JSONValue]] = []
         var effects = WriteEffects(episodeCache: space.recall.recallCache())
         do {
-            let preparation = RememberPreparation.remembers(in: statements) > 1
+            let preparation =
+                RememberPreparation.remembers(in: statements) > 1
                 ? RememberPreparation(statements, ingestor: try space.ingestor(), now: now) : nil
             try store.write { w in
                 for (index, statement) in statements.enumerated() {
@@ -78,8 +79,10 @@ extension Executor {
 
     /// One write statement inside the caller's transaction; what it touched
     /// goes to `effects`, to update the in-memory indexes after the commit.
-    func applyWrite(_ statement: Statement, prepared: SpaceIngestor.Prepared? = nil, in w: WriteContext, now: Timestamp,
-                    effects: inout WriteEffects) throws -> [JSONValue] {
+    func applyWrite(
+        _ statement: Statement, prepared: SpaceIngestor.Prepared? = nil, in w: WriteContext, now: Timestamp,
+        effects: inout WriteEffects
+    ) throws -> [JSONValue] {
         switch statement {
         case .remember(let r):
             let ingestor = try space.ingestor()
@@ -103,9 +106,10 @@ extension Executor {
             }
             return lines
         case .assert(let a):
-            let outcome = try w.assert(FactAssertion(
-                a.predicate, a.arguments, validFrom: a.validFrom, validTo: a.validTo, confidence: a.confidence ?? 1,
-                note: a.source, scene: a.scene))
+            let outcome = try w.assert(
+                FactAssertion(
+                    a.predicate, a.arguments, validFrom: a.validFrom, validTo: a.validTo, confidence: a.confidence ?? 1,
+                    note: a.source, scene: a.scene))
             var extra: [(String, JSONValue)] = [("created", .bool(outcome.created))]
             if !outcome.supersedes.isEmpty { extra.append(("supersedes", ids(.fact, outcome.supersedes))) }
             let fact = try w.reader.fact(id: outcome.factID)!
@@ -119,9 +123,13 @@ extension Executor {
             return lines
         case .declare(let declaration):
             try w.declare(declaration)
-            return [.object([("kind", "predicate"), ("name", .string(Name.normalize(declaration.name))),
-                             ("roles", .array((declaration.roles ?? []).map { .string($0) })),
-                             ("functional", .bool(declaration.functional))])]
+            return [
+                .object([
+                    ("kind", "predicate"), ("name", .string(Name.normalize(declaration.name))),
+                    ("roles", .array((declaration.roles ?? []).map { .string($0) })),
+                    ("functional", .bool(declaration.functional)),
+                ])
+            ]
         case .retract(let id, let at):
             let changed = try w.retract(fact: id.number, at: at)
             effects.touched.append(id)
@@ -129,11 +137,15 @@ extension Executor {
         case .forget(let id):
             let report = try space.runLock.excluding { try w.forget(id) }
             effects.forgot = true
-            return [.object([("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
-                             ("target", .string(id.description)),
-                             ("deleted", .array(report.deleted.map { .string($0.description) })),
-                             ("redacted", ids(.scene, report.redactedScenes)),
-                             ("journal_changes", .int(Int64(report.journalChanges)))])]
+            return [
+                .object([
+                    ("kind", "journal"), ("id", .string("forget:\(report.journalID)")),
+                    ("target", .string(id.description)),
+                    ("deleted", .array(report.deleted.map { .string($0.description) })),
+                    ("redacted", ids(.scene, report.redactedScenes)),
+                    ("journal_changes", .int(Int64(report.journalChanges))),
+                ])
+            ]
         case .sceneOpen(let title, let at, let with, let place):
             let id = try w.openScene(title, at: at, participants: with, place: place)
             effects.touched.append(NodeID(.scene, id))

@@ -65,14 +65,19 @@ public struct Executor: Sendable {
             return try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) }
         case .history(let atom, let limit):
             return try read { r in
-                try r.history(of: FactPattern(atom.predicate, atom.arguments.map { argument in
-                    let term: PatternTerm = switch argument.term {
-                    case .variable, .anything: .any
-                    case .entity(let name): .entity(name)
-                    case .literal(let l): .literal(l)
-                    }
-                    return (argument.role, term)
-                }), limit: limit ?? RowLimit.default).map { Encode.fact($0) }
+                try r.history(
+                    of: FactPattern(
+                        atom.predicate,
+                        atom.arguments.map { argument in
+                            let term: PatternTerm =
+                                switch argument.term {
+                                case .variable, .anything: .any
+                                case .entity(let name): .entity(name)
+                                case .literal(let l): .literal(l)
+                                }
+                            return (argument.role, term)
+                        }), limit: limit ?? RowLimit.default
+                ).map { Encode.fact($0) }
             }
         case .timeline(let entity, let during, let limit):
             return try read { r in try timeline(r, entity: entity, during: during, limit: limit ?? RowLimit.default) }
@@ -146,19 +151,23 @@ public struct Executor: Sendable {
     }
 
     private func recall(_ r: Recall, now: Timestamp, mayReadStore: Bool) throws -> [JSONValue] {
-        let graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary
+        let graph: GraphIndex
+        let text: TextIndex
+        let dictionary: EntityDictionary
         if mayReadStore {
             graph = try space.recall.graph()
             text = try space.recall.textIndex()
             dictionary = try space.ingestor().dictionary
         } else {
             guard let built = space.recall.existingGraph, let index = space.recall.existingTextIndex,
-                  let ingestor = space.existingIngestor else { throw RecallEngine.NeedsStore() }
+                let ingestor = space.existingIngestor
+            else { throw RecallEngine.NeedsStore() }
             (graph, text, dictionary) = (built, index, ingestor.dictionary)
         }
-        var engine = RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary,
-                                  settings: space.settings.recall, cache: space.recall.recallCache(),
-                                  scratchPool: space.settings.scratch)
+        var engine = RecallEngine(
+            store: store, graph: graph, text: text, dictionary: dictionary,
+            settings: space.settings.recall, cache: space.recall.recallCache(),
+            scratchPool: space.settings.scratch)
         engine.cancellation = cancellation
         engine.budget = budget
         engine.mayReadStore = mayReadStore
@@ -180,11 +189,13 @@ public struct Executor: Sendable {
     }
 
     private func encodeInsight(_ insight: Insight) -> JSONValue {
-        .object([("kind", "insight"), ("id", .string(NodeID(.insight, insight.id).description)),
-                 ("type", .string(insight.kind)), ("about", insight.subject.map { .string($0) } ?? .null),
-                 ("text", .string(insight.text)), ("data", insight.data.map { .raw($0) } ?? .null),
-                 ("support", .array(insight.support.map { .string($0.description) })),
-                 ("created_at", Encode.time(insight.createdAt))])
+        .object([
+            ("kind", "insight"), ("id", .string(NodeID(.insight, insight.id).description)),
+            ("type", .string(insight.kind)), ("about", insight.subject.map { .string($0) } ?? .null),
+            ("text", .string(insight.text)), ("data", insight.data.map { .raw($0) } ?? .null),
+            ("support", .array(insight.support.map { .string($0.description) })),
+            ("created_at", Encode.time(insight.createdAt)),
+        ])
     }
 
     /// An entity's episodes and facts in time order, the first `limit` of them
@@ -205,4 +216,3 @@ public struct Executor: Sendable {
         return items.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.prefix(limit).map(\.2)
     }
 }
-

@@ -24,8 +24,9 @@ struct MatchEngine {
     func run(_ m: Match, now: Timestamp) throws -> [JSONValue] {
         // No time given: what the memory holds now, without superseded values.
         // known as of alone: what was believed then about that moment.
-        let time = TimeFilter(asOf: m.asOf ?? m.knownAsOf, knownAsOf: m.knownAsOf,
-                              excludeSuperseded: m.asOf == nil && m.knownAsOf == nil)
+        let time = TimeFilter(
+            asOf: m.asOf ?? m.knownAsOf, knownAsOf: m.knownAsOf,
+            excludeSuperseded: m.asOf == nil && m.knownAsOf == nil)
         let plan = try Self.plan(m)
         // Compile every regex first: a bad pattern is a syntax error even if no row reaches it.
         for condition in m.conditions {
@@ -52,23 +53,27 @@ struct MatchEngine {
         func enter(_ step: Int, _ binding: Binding) throws {
             if step == plan.count {
                 try reader.budget.charge(64 + binding.values.reduce(0) { $0 + $1.answerBytes } + 16 * factIDs.count)
-                rows.append(.object([
-                    ("kind", "binding"),
-                    ("bindings", .object(order.compactMap { v in binding[v].map { (v, Encode.value($0)) } })),
-                    ("facts", .array(factIDs.map { .string(NodeID(.fact, $0).description) })),
-                ]))
+                rows.append(
+                    .object([
+                        ("kind", "binding"),
+                        ("bindings", .object(order.compactMap { v in binding[v].map { (v, Encode.value($0)) } })),
+                        ("facts", .array(factIDs.map { .string(NodeID(.fact, $0).description) })),
+                    ]))
                 return
             }
             let s = plan[step]
-            let pattern = FactPattern(s.atom.predicate, s.atom.arguments.map { argument in
-                let term: PatternTerm = switch argument.term {
-                case .variable(let v): binding[v].map(Self.patternTerm) ?? .any
-                case .anything: .any
-                case .entity(let name): .entity(name)
-                case .literal(let l): .literal(l)
-                }
-                return (argument.role, term)
-            })
+            let pattern = FactPattern(
+                s.atom.predicate,
+                s.atom.arguments.map { argument in
+                    let term: PatternTerm =
+                        switch argument.term {
+                        case .variable(let v): binding[v].map(Self.patternTerm) ?? .any
+                        case .anything: .any
+                        case .entity(let name): .entity(name)
+                        case .literal(let l): .literal(l)
+                        }
+                    return (argument.role, term)
+                })
             stack.append(Frame(step: step, binding: binding, facts: try reader.facts(matching: pattern, time: time)))
         }
         try enter(0, [:])
@@ -206,7 +211,9 @@ struct MatchEngine {
             do {
                 return try regex.isMatchOrThrow(Self.text(of: value))
             } catch {
-                throw MnemoError(.invalid, """
+                throw MnemoError(
+                    .invalid,
+                    """
                     /\(pattern)/\(flags) gave up on the value of ?\(v): \(error.message) \
                     (regex_match_limit and regex_depth_limit bound one match); simplify the pattern
                     """)
@@ -251,7 +258,11 @@ struct MatchEngine {
     /// Numbers with numbers, times with times, text (and entity names) with text;
     /// values of different types are unequal and unordered.
     static func compare(_ left: Value, _ op: ComparisonOperator, _ right: Value) -> Bool {
-        enum Comparable { case number(Double), time(Int64), text(String) }
+        enum Comparable {
+            case number(Double)
+            case time(Int64)
+            case text(String)
+        }
         func comparable(_ v: Value) -> Comparable? {
             switch v {
             case .literal(.number(let d)): .number(d)
@@ -279,11 +290,11 @@ struct MatchEngine {
             d == d.rounded() && d >= 1000 && d <= 9999 ? Timestamp(year: Int(d), month: 1, day: 1).microseconds : nil
         }
         switch (comparable(left), comparable(right)) {
-        case let (.time(a)?, .number(b)?) where year(b) != nil: return order(a, year(b)!)
-        case let (.number(a)?, .time(b)?) where year(a) != nil: return order(year(a)!, b)
-        case let (.number(a)?, .number(b)?): return order(a, b)
-        case let (.time(a)?, .time(b)?): return order(a, b)
-        case let (.text(a)?, .text(b)?): return order(a, b)
+        case (.time(let a)?, .number(let b)?) where year(b) != nil: return order(a, year(b)!)
+        case (.number(let a)?, .time(let b)?) where year(a) != nil: return order(year(a)!, b)
+        case (.number(let a)?, .number(let b)?): return order(a, b)
+        case (.time(let a)?, .time(let b)?): return order(a, b)
+        case (.text(let a)?, .text(let b)?): return order(a, b)
         default: return op == .notEqual
         }
     }

@@ -55,7 +55,8 @@ struct PlanQueue {
     private mutating func siftDown(_ start: Int) {
         var i = start
         while true {
-            let left = 2 * i + 1, right = left + 1
+            let left = 2 * i + 1
+            let right = left + 1
             var best = i
             if left < heap.count && Self.before(heap[left], heap[best]) { best = left }
             if right < heap.count && Self.before(heap[right], heap[best]) { best = right }

@@ -45,8 +45,9 @@ public final class SpaceIngestor: Sendable {
         }
         // Terms only matter to segmentation, which only places unnamed episodes.
         let terms = r.scene == nil && r.speaker != nil ? Analyzer.terms(r.text) : []
-        return Prepared(mentions: extracted.mentions, addressees: extracted.addressees, terms: terms,
-                        times: temporal.resolve(r.text, at: at), facts: settings.rules.apply(to: r.text, speaker: r.speaker))
+        return Prepared(
+            mentions: extracted.mentions, addressees: extracted.addressees, terms: terms,
+            times: temporal.resolve(r.text, at: at), facts: settings.rules.apply(to: r.text, speaker: r.speaker))
     }
 
     /// Extracts (unless `prepared` already did), places in a scene and stores one

@@ -12,8 +12,10 @@ public final class SpaceSettings: Sendable {
     /// Working arrays of recalls, reused across spaces.
     package let scratch = ScratchPool()
 
-    public init(ingest: IngestSettings = IngestSettings(), recall: RecallSettings = RecallSettings(),
-                consolidation: ConsolidationSettings = ConsolidationSettings()) {
+    public init(
+        ingest: IngestSettings = IngestSettings(), recall: RecallSettings = RecallSettings(),
+        consolidation: ConsolidationSettings = ConsolidationSettings()
+    ) {
         current = Mutex((ingest, recall, consolidation))
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one text analysis of Mnemo, for ingestion and for queries alike:
 /// tokens as SQLite's `unicode61` tokenizer cuts them (letters and digits,
 /// lower-cased, diacritics removed), English stop words dropped, Porter stems.
@@ -90,5 +92,3 @@ extension String {
         Array(self.decomposedStringWithCanonicalMapping.unicodeScalars)
     }
 }
-
-import Foundation

@@ -26,7 +26,8 @@ public struct EntityExtractor: Sendable {
         #"(?<![\p{L}\p{N}])"# + word + #"(?:\s+(?:(?:of|the|de|da|del|van|von|la|le)\s+)?"# + word + #")*"#, flags: "u")
     /// "Hey Mel", "Thanks, Caroline", "Good morning Jo".
     static let greeting = try! RegexPattern(
-        #"(?i:\b(?:hey|hi|hello|hiya|thanks|thank you|thx|bye|goodbye|congrats|congratulations|good (?:morning|afternoon|evening|night)|dear|welcome back|see you|love you|yo)\b)[,!]?\s+(?<name>\p{Lu}\p{Ll}+)\b"#, flags: "u")
+        #"(?i:\b(?:hey|hi|hello|hiya|thanks|thank you|thx|bye|goodbye|congrats|congratulations|good (?:morning|afternoon|evening|night)|dear|welcome back|see you|love you|yo)\b)[,!]?\s+(?<name>\p{Lu}\p{Ll}+)\b"#,
+        flags: "u")
     /// "That's great, Mel!" — a name alone between a comma and the end of a sentence.
     static let vocative = try! RegexPattern(#",\s+(?<name>\p{Lu}\p{Ll}+)\s*[!?.]*\s*$"#, flags: "u")
     /// Where sentences start: the beginning, or after . ! ? and spaces (and quotes).

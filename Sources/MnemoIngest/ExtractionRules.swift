@@ -68,7 +68,9 @@ public struct ExtractionRules: Sendable {
                 switch argument.value {
                 case .group(let g), .groupText(let g):
                     guard pattern.names.contains(g) else {
-                        throw LoadError(file: file, line: line, message: "the template uses '\(g)', which is not a named group of the pattern (groups: \(pattern.names.joined(separator: ", ")))")
+                        throw LoadError(
+                            file: file, line: line,
+                            message: "the template uses '\(g)', which is not a named group of the pattern (groups: \(pattern.names.joined(separator: ", ")))")
                     }
                 default: break
                 }
@@ -95,12 +97,19 @@ public struct ExtractionRules: Sendable {
                 part = part[part.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
             let value: TemplateValue
-            if part == "@speaker" { value = .speaker }
-            else if part.hasPrefix("#") { value = .groupText(String(part.dropFirst())) }
-            else if part.hasPrefix("\""), part.hasSuffix("\""), part.count >= 2 { value = .literal(.text(String(part.dropFirst().dropLast()))) }
-            else if let n = Double(part) { value = .literal(.number(n)) }
-            else if !part.isEmpty, part.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { value = .group(part) }
-            else { throw fail("cannot read template argument '\(part)'") }
+            if part == "@speaker" {
+                value = .speaker
+            } else if part.hasPrefix("#") {
+                value = .groupText(String(part.dropFirst()))
+            } else if part.hasPrefix("\""), part.hasSuffix("\""), part.count >= 2 {
+                value = .literal(.text(String(part.dropFirst().dropLast())))
+            } else if let n = Double(part) {
+                value = .literal(.number(n))
+            } else if !part.isEmpty, part.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                value = .group(part)
+            } else {
+                throw fail("cannot read template argument '\(part)'")
+            }
             arguments.append((role, value))
         }
         guard !arguments.isEmpty else { throw fail("the template needs at least one argument") }
@@ -129,7 +138,10 @@ public struct ExtractionRules: Sendable {
                     case .speaker: filler = speaker.map { .entity($0) }
                     case .literal(let l): filler = .literal(l)
                     }
-                    guard let filler else { complete = false; break }
+                    guard let filler else {
+                        complete = false
+                        break
+                    }
                     arguments.append(Argument(filler, role: role))
                 }
                 if complete {

@@ -7,21 +7,28 @@ public enum PorterStemmer {
     public static func stem(_ word: String) -> String {
         guard word.utf8.count > 2, word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
         var w = Array(word.utf8)
-        step1a(&w); step1b(&w); step1c(&w); step2(&w); step3(&w); step4(&w); step5(&w)
+        step1a(&w)
+        step1b(&w)
+        step1c(&w)
+        step2(&w)
+        step3(&w)
+        step4(&w)
+        step5(&w)
         return String(decoding: w, as: UTF8.self)
     }
 
     private static func isConsonant(_ w: [UInt8], _ i: Int) -> Bool {
         switch w[i] {
-        case 0x61, 0x65, 0x69, 0x6F, 0x75: return false          // a e i o u
-        case 0x79: return i == 0 ? true : !isConsonant(w, i - 1)  // y
+        case 0x61, 0x65, 0x69, 0x6F, 0x75: return false // a e i o u
+        case 0x79: return i == 0 ? true : !isConsonant(w, i - 1) // y
         default: return true
         }
     }
 
     /// m(): the number of VC sequences in w[0..<end].
     private static func measure(_ w: [UInt8], _ end: Int) -> Int {
-        var n = 0, i = 0
+        var n = 0
+        var i = 0
         while i < end && isConsonant(w, i) { i += 1 }
         while i < end {
             while i < end && !isConsonant(w, i) { i += 1 }
@@ -71,10 +78,7 @@ public enum PorterStemmer {
     }
 
     private static func step1a(_ w: inout [UInt8]) {
-        if ends(w, "sses") { w.removeLast(2) }
-        else if ends(w, "ies") { w.removeLast(2) }
-        else if ends(w, "ss") {}
-        else if ends(w, "s") { w.removeLast() }
+        if ends(w, "sses") { w.removeLast(2) } else if ends(w, "ies") { w.removeLast(2) } else if ends(w, "ss") {} else if ends(w, "s") { w.removeLast() }
     }
 
     private static func step1b(_ w: inout [UInt8]) {
@@ -83,12 +87,21 @@ public enum PorterStemmer {
             return
         }
         var removed = false
-        if ends(w, "ed"), hasVowel(w, w.count - 2) { w.removeLast(2); removed = true }
-        else if ends(w, "ing"), hasVowel(w, w.count - 3) { w.removeLast(3); removed = true }
+        if ends(w, "ed"), hasVowel(w, w.count - 2) {
+            w.removeLast(2)
+            removed = true
+        } else if ends(w, "ing"), hasVowel(w, w.count - 3) {
+            w.removeLast(3)
+            removed = true
+        }
         guard removed else { return }
-        if ends(w, "at") || ends(w, "bl") || ends(w, "iz") { w.append(0x65) }
-        else if endsDoubleConsonant(w), ![0x6C, 0x73, 0x7A].contains(w[w.count - 1]) { w.removeLast() }
-        else if measure(w, w.count) == 1, cvc(w, w.count) { w.append(0x65) }
+        if ends(w, "at") || ends(w, "bl") || ends(w, "iz") {
+            w.append(0x65)
+        } else if endsDoubleConsonant(w), ![0x6C, 0x73, 0x7A].contains(w[w.count - 1]) {
+            w.removeLast()
+        } else if measure(w, w.count) == 1, cvc(w, w.count) {
+            w.append(0x65)
+        }
     }
 
     private static func step1c(_ w: inout [UInt8]) {
@@ -114,8 +127,10 @@ public enum PorterStemmer {
         for (suffix, replacement) in step3Rules where replace(&w, suffix, replacement, minimum: 0) { return }
     }
 
-    private static let step4Suffixes = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
-                                        "ion", "ou", "ism", "ate", "iti", "ous", "ive", "ize"]
+    private static let step4Suffixes = [
+        "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
+        "ion", "ou", "ism", "ate", "iti", "ous", "ive", "ize",
+    ]
 
     private static func step4(_ w: inout [UInt8]) {
         for suffix in step4Suffixes where ends(w, suffix) {

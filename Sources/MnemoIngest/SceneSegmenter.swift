@@ -17,8 +17,10 @@ public struct SceneSegmenter: Sendable, Hashable {
     /// A scene with fewer episodes than this never splits on vocabulary.
     public var minimumSceneEpisodes: Int
 
-    public init(maximumGapSeconds: Int64 = 1800, shiftThreshold: Double = 0.9, minimumTerms: Int = 5,
-                minimumSceneEpisodes: Int = 4) {
+    public init(
+        maximumGapSeconds: Int64 = 1800, shiftThreshold: Double = 0.9, minimumTerms: Int = 5,
+        minimumSceneEpisodes: Int = 4
+    ) {
         self.maximumGapSeconds = maximumGapSeconds
         self.shiftThreshold = shiftThreshold
         self.minimumTerms = minimumTerms

@@ -165,7 +165,10 @@ enum TemporalCalendar {
     /// A season is identified by the year its first month is in: winter 2022
     /// runs from 1 December 2022 to 1 March 2023.
     enum Season: Int, Sendable {
-        case spring = 3, summer = 6, autumn = 9, winter = 12
+        case spring = 3
+        case summer = 6
+        case autumn = 9
+        case winter = 12
 
         init?(word: String) {
             switch word.lowercased() {

@@ -51,15 +51,18 @@ enum TemporalPatterns {
 
     /// A count: digits, a number word up to twenty (and thirty, forty, fifty),
     /// "a"/"an" (1), "a couple (of)" (2), "a few"/"few"/"several" (3).
-    static let number = #"(?<n>[0-9]{1,3}|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|an?)"#
+    static let number =
+        #"(?<n>[0-9]{1,3}|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|an?)"#
     static let weekday = #"(?<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"#
     /// Full month names only: abbreviations ("Mar", "Jan", "Dec") are words
     /// or names too often to stand without a day number or a year.
     static let monthFull = #"(?<mon>january|february|march|april|may|june|july|august|september|october|november|december)\b"#
-    static let monthAny = #"(?<mon>(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"#
+    static let monthAny =
+        #"(?<mon>(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"#
     /// After a bare "May": not the modal verb ("this may be", "in May I" stays
     /// a month, but "this may seem odd" is not one).
-    static let mayGuard = #"(?!(?<=may)\s+(?:i|you|we|they|he|she|it|be|have|not|also|still|just|well|never|even|only|or|seem|sound|help|take|need|want|come|go|get|make|work|look|feel|mean|cause|lead|happen|change|require|affect)\b)"#
+    static let mayGuard =
+        #"(?!(?<=may)\s+(?:i|you|we|they|he|she|it|be|have|not|also|still|just|well|never|even|only|or|seem|sound|help|take|need|want|come|go|get|make|work|look|feel|mean|cause|lead|happen|change|require|affect)\b)"#
     static let third = #"(?<third>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"#
     static let partOfDay = #"(?:\s+(?<part>morning|afternoon|evening|night)\b(?!\s+live\b))?"#
     static let dayOfMonth = #"(?<d>[0-9]{1,2})(?:st|nd|rd|th)?\b"#
@@ -72,7 +75,8 @@ enum TemporalPatterns {
     /// amount, an identifier, a longer number, a date written with separators.
     static let notAfter = #"(?<![0-9$£€.,:/\x23'’-])"#
     /// Words after a four-digit number that make it a quantity, not a year.
-    static let quantityWords = #"km|mi|miles|feet|ft|meters|metres|m|kg|lbs?|pounds|calories|kcal|cal|dollars|bucks|euros|usd|people|persons|words|pages|points|steps|followers|views|likes|times|hours|minutes|seconds|years?|days?|items|pieces|units|members|subscribers|copies|sq"#
+    static let quantityWords =
+        #"km|mi|miles|feet|ft|meters|metres|m|kg|lbs?|pounds|calories|kcal|cal|dollars|bucks|euros|usd|people|persons|words|pages|points|steps|followers|views|likes|times|hours|minutes|seconds|years?|days?|items|pieces|units|members|subscribers|copies|sq"#
 
     // MARK: Reading the groups
 

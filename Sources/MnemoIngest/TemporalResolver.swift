@@ -145,11 +145,13 @@ extension TemporalResolver {
 
     static let dateRules: [TemporalRule] = [
         // 8 May 2023 · 8 May, 2023 · the 8th of May · Monday, 8 May
-        TemporalRule("day month year", #"\b(?:\#(P.weekday),?\s+)?(?:the\s+)?\#(P.dayOfMonth)(?:\s+of)?\s+\#(P.monthAny)(?:\#(P.yearSep)\#(P.year))?"#) { m, c in
+        TemporalRule("day month year", #"\b(?:\#(P.weekday),?\s+)?(?:the\s+)?\#(P.dayOfMonth)(?:\s+of)?\s+\#(P.monthAny)(?:\#(P.yearSep)\#(P.year))?"#) {
+            m, c in
             P.date(m, c)
         },
         // May 8, 2023 · May 8th · Monday, May 8, 2023 (not "May 8:30", "May 8.5")
-        TemporalRule("month day year", #"\b(?:\#(P.weekday),?\s+)?\#(P.monthAny)\s+(?:the\s+)?\#(P.dayOfMonth)(?![:.][0-9])(?:\#(P.yearSep)\#(P.year))?"#) { m, c in
+        TemporalRule("month day year", #"\b(?:\#(P.weekday),?\s+)?\#(P.monthAny)\s+(?:the\s+)?\#(P.dayOfMonth)(?![:.][0-9])(?:\#(P.yearSep)\#(P.year))?"#) {
+            m, c in
             P.date(m, c)
         },
         // 2023-05-08 · 2023/5/8 · 2023.05.08
@@ -175,11 +177,17 @@ extension TemporalResolver {
             P.int(m, "y").flatMap { P.monthRange(m, year: $0) }
         },
         // in June · since May · by the end of March
-        TemporalRule("month after preposition", #"\b(?:in|of|since|during|until|till|by|from|through|throughout|before|after|around|between)\s+(?<span>(?:\#(P.third)(?:\s+|-))?\#(P.monthFull)\#(P.mayGuard))"#) { m, c in
+        TemporalRule(
+            "month after preposition",
+            #"\b(?:in|of|since|during|until|till|by|from|through|throughout|before|after|around|between)\s+(?<span>(?:\#(P.third)(?:\s+|-))?\#(P.monthFull)\#(P.mayGuard))"#
+        ) { m, c in
             P.month(m).flatMap { P.monthRange(m, year: P.yearOf(month: $0, modifier: nil, c)) }
         },
         // last June · next March · early June · mid-July · late last August
-        TemporalRule("month with modifier", #"\b(?=(?:early|mid|late|the|last|next|this|coming|past)\b)(?<span>(?:\#(P.third)(?:\s+|-))?(?:(?<mod>this\s+coming|this\s+past|last|next|this|coming|past)\s+)?\#(P.monthFull)\#(P.mayGuard))"#) { m, c in
+        TemporalRule(
+            "month with modifier",
+            #"\b(?=(?:early|mid|late|the|last|next|this|coming|past)\b)(?<span>(?:\#(P.third)(?:\s+|-))?(?:(?<mod>this\s+coming|this\s+past|last|next|this|coming|past)\s+)?\#(P.monthFull)\#(P.mayGuard))"#
+        ) { m, c in
             P.month(m).flatMap { P.monthRange(m, year: P.yearOf(month: $0, modifier: P.word(m, "mod"), c)) }
         },
         // summer 2022 · the summer of 2022 · winter, 2021
@@ -193,12 +201,18 @@ extension TemporalResolver {
             return Cal.season(s, startingIn: P.seasonYear(s, modifier: P.word(m, "mod"), c))
         },
         // in the summer · during winter · over the fall (not "the fall of Rome")
-        TemporalRule("season after preposition", #"\b(?:in|during|over|through|throughout|since|until|till|by|before|after)\s+(?<span>(?:the\s+)?\#(P.season))\b(?!\s+of\s+(?![0-9]))"#) { m, c in
+        TemporalRule(
+            "season after preposition",
+            #"\b(?:in|during|over|through|throughout|since|until|till|by|before|after)\s+(?<span>(?:the\s+)?\#(P.season))\b(?!\s+of\s+(?![0-9]))"#
+        ) { m, c in
             guard let s = m["season"].flatMap(Cal.Season.init(word:)) else { return nil }
             return Cal.season(s, startingIn: P.seasonYear(s, modifier: nil, c))
         },
         // the summer (not "the spring", "the fall", "the summer camp")
-        TemporalRule("the season", #"\b(?<span>the\s+(?<season>summer|winter|autumn))\b(?!\s+of\s+(?![0-9]))(?!\s+(?:camp|job|house|home|olympics|solstice|collection|sale|menu)\b)"#) { m, c in
+        TemporalRule(
+            "the season",
+            #"\b(?<span>the\s+(?<season>summer|winter|autumn))\b(?!\s+of\s+(?![0-9]))(?!\s+(?:camp|job|house|home|olympics|solstice|collection|sale|menu)\b)"#
+        ) { m, c in
             guard let s = m["season"].flatMap(Cal.Season.init(word:)) else { return nil }
             return Cal.season(s, startingIn: P.seasonYear(s, modifier: nil, c))
         },
@@ -208,11 +222,15 @@ extension TemporalResolver {
 
     static let weekRules: [TemporalRule] = [
         // last Friday · next Saturday morning · this Sunday · this past Monday night
-        TemporalRule("weekday with modifier", #"\b(?<span>(?<mod>this\s+coming|this\s+past|last|next|this|coming|past)\s+\#(P.weekday)\#(P.partOfDay))"#) { m, c in
+        TemporalRule("weekday with modifier", #"\b(?<span>(?<mod>this\s+coming|this\s+past|last|next|this|coming|past)\s+\#(P.weekday)\#(P.partOfDay))"#) {
+            m, c in
             P.weekday(m).map { P.withPart(m, day: P.weekdayDay($0, modifier: P.word(m, "mod"), c)) }
         },
         // Friday · on Saturday · Friday night
-        TemporalRule("weekday", #"(?<!good\s)(?<!black\s)(?<!cyber\s)(?<!ash\s)(?<!palm\s)(?<!easter\s)(?<!holy\s)(?<!super\s)(?<!every\s)(?<!each\s)\b\#(P.weekday)(?!\s+(?:school|best|roast|league|paper|papers|service|services|funday|mass|night\s+live)\b)\#(P.partOfDay)"#) { m, c in
+        TemporalRule(
+            "weekday",
+            #"(?<!good\s)(?<!black\s)(?<!cyber\s)(?<!ash\s)(?<!palm\s)(?<!easter\s)(?<!holy\s)(?<!super\s)(?<!every\s)(?<!each\s)\b\#(P.weekday)(?!\s+(?:school|best|roast|league|paper|papers|service|services|funday|mass|night\s+live)\b)\#(P.partOfDay)"#
+        ) { m, c in
             P.weekday(m).map { P.withPart(m, day: P.weekdayDay($0, modifier: nil, c)) }
         },
         // this weekend · last weekend · over the weekend · this coming weekend
@@ -238,7 +256,8 @@ extension TemporalResolver {
 
     static let dayRules: [TemporalRule] = [
         // yesterday · tomorrow morning · the day before yesterday
-        TemporalRule("relative day", #"\b(?<rel>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|tomorrow|today)\b\#(P.partOfDay)"#) { m, c in
+        TemporalRule("relative day", #"\b(?<rel>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|tomorrow|today)\b\#(P.partOfDay)"#) {
+            m, c in
             let offsets = ["the day before yesterday": -2, "the day after tomorrow": 2, "yesterday": -1, "tomorrow": 1, "today": 0]
             return P.word(m, "rel").flatMap { offsets[$0] }.map { P.withPart(m, day: c.day + $0) }
         },
@@ -251,7 +270,10 @@ extension TemporalResolver {
             return m["lpart"].flatMap { Cal.part($0, of: c.day - 1) }
         },
         // recently · lately · the other day · a while ago
-        TemporalRule("vague", #"\b(?<v>recently|lately|not\s+long\s+ago|the\s+other\s+day|a\s+little\s+while\s+(?:ago|back)|a\s+while\s+(?:ago|back)|some\s+time\s+ago)\b"#) { m, c in
+        TemporalRule(
+            "vague",
+            #"\b(?<v>recently|lately|not\s+long\s+ago|the\s+other\s+day|a\s+little\s+while\s+(?:ago|back)|a\s+while\s+(?:ago|back)|some\s+time\s+ago)\b"#
+        ) { m, c in
             switch P.word(m, "v") {
             case "the other day": return Cal.days(c.day - 7, c.day - 1)
             case "a while ago", "a while back", "some time ago": return Cal.days(c.day - 182, c.day - 7)
@@ -279,7 +301,8 @@ extension TemporalResolver {
             return Cal.unit(unit, offset: n, from: c.day)
         },
         // the past week · the last few days · past two months · last 3 years
-        TemporalRule("rolling past", #"\b(?<span>(?<pre>(?:the|this|these)\s+(?:past|last)|past|last)\s+(?:\#(P.number)\s+)?\#(P.unit))\b(?!\s+of\b)"#) { m, c in
+        TemporalRule("rolling past", #"\b(?<span>(?<pre>(?:the|this|these)\s+(?:past|last)|past|last)\s+(?:\#(P.number)\s+)?\#(P.unit))\b(?!\s+of\b)"#) {
+            m, c in
             guard let unitWord = m["unit"], let unit = Cal.Unit(word: unitWord) else { return nil }
             let plural = unitWord.lowercased().hasSuffix("s")
             let n = P.count(m)
@@ -313,7 +336,10 @@ extension TemporalResolver {
 
     static let yearRules: [TemporalRule] = [
         // 2019-2021 · from 2019 to 2021 · between 2019 and 2021
-        TemporalRule("year range", #"\#(P.notAfter)\b(?:(?<pre>from|between)\s+)?(?<y1>\#(P.yearValue))(?<sep>\s*[-–—]\s*|\s+(?:to|until|till|through|and)\s+)(?<y2>\#(P.yearValue))(?![0-9])"#) { m, _ in
+        TemporalRule(
+            "year range",
+            #"\#(P.notAfter)\b(?:(?<pre>from|between)\s+)?(?<y1>\#(P.yearValue))(?<sep>\s*[-–—]\s*|\s+(?:to|until|till|through|and)\s+)(?<y2>\#(P.yearValue))(?![0-9])"#
+        ) { m, _ in
             guard let y1 = P.int(m, "y1"), let y2 = P.int(m, "y2"), y1 < y2 else { return nil }
             if P.word(m, "sep") == "and" && P.word(m, "pre") != "between" { return nil }
             return Cal.days(Cal.firstDay(year: y1, month: 1), Cal.firstDay(year: y2 + 1, month: 1))

@@ -98,11 +98,15 @@ public struct AccessHistory: Sendable, Equatable {
     /// holds, at least an hour).
     private mutating func mergeClosestSegments() {
         let newest = Double(max(recent.max() ?? .min, folded.map(\.last).max() ?? .min))
-        var best = 0, bestCost = Double.infinity
+        var best = 0
+        var bestCost = Double.infinity
         for i in 0..<(folded.count - 1) {
             let end = Double(max(folded[i + 1].last, folded[i].last))
             let cost = (end - Double(folded[i].first)) / max(newest - end, 3_600_000_000)
-            if cost < bestCost { bestCost = cost; best = i }
+            if cost < bestCost {
+                bestCost = cost
+                best = i
+            }
         }
         folded[best] = folded[best].merged(with: folded[best + 1])
         folded.remove(at: best + 1)
@@ -140,13 +144,17 @@ public struct AccessHistory: Sendable, Equatable {
     /// of the span's two ends, as a mean must be.
     @inlinable
     public static func foldedSum(_ folded: Folded, now: Int64, decay d: Double) -> Double {
-        let young = days(now - folded.last), old = days(now - folded.first)
+        let young = days(now - folded.last)
+        let old = days(now - folded.first)
         let n = Double(folded.count)
         guard old - young > 1e-9 else { return n * term(age: young, decay: d) }
         if d == 0.5 { return n * 2 / (old.squareRoot() + young.squareRoot()) }
-        let x = (old - young) / young, L = log1p(x), e = 1 - d
-        let mean = abs(e * L) < 1e-12 ? L / x : expm1(e * L) / (e * x)
-        let highest = term(age: young, decay: d), lowest = term(age: old, decay: d)
+        let x = (old - young) / young
+        let logRatio = log1p(x)
+        let e = 1 - d
+        let mean = abs(e * logRatio) < 1e-12 ? logRatio / x : expm1(e * logRatio) / (e * x)
+        let highest = term(age: young, decay: d)
+        let lowest = term(age: old, decay: d)
         return n * min(max(highest * mean, lowest), highest)
     }
 }

@@ -44,51 +44,64 @@ public enum Encode {
     }
 
     public static func episode(_ e: Episode, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object([
-            ("kind", "episode"), ("id", .string(NodeID(.episode, e.id).description)),
-            ("ref", e.ref.map { .string($0) } ?? .null), ("text", .string(e.text)),
-            ("speaker", e.speaker.map { .string($0) } ?? .null), ("at", time(e.at)),
-            ("scene", e.sceneID.map { .string(NodeID(.scene, $0).description) } ?? .null),
-            ("scene_title", e.sceneTitle.map { .string($0) } ?? .null),
-            ("importance", .double(e.importance)),
-            ("entities", .array(e.entities.map { .string($0) })),
-            ("times", .array(e.times.map { t in
-                .object([("text", .string(t.text)), ("from", t.range.from.map(dateOrTime) ?? .null),
-                         ("to", t.range.to.map(dateOrTime) ?? .null)])
-            })),
-        ] + extra)
+        .object(
+            [
+                ("kind", "episode"), ("id", .string(NodeID(.episode, e.id).description)),
+                ("ref", e.ref.map { .string($0) } ?? .null), ("text", .string(e.text)),
+                ("speaker", e.speaker.map { .string($0) } ?? .null), ("at", time(e.at)),
+                ("scene", e.sceneID.map { .string(NodeID(.scene, $0).description) } ?? .null),
+                ("scene_title", e.sceneTitle.map { .string($0) } ?? .null),
+                ("importance", .double(e.importance)),
+                ("entities", .array(e.entities.map { .string($0) })),
+                (
+                    "times",
+                    .array(
+                        e.times.map { t in
+                            .object([
+                                ("text", .string(t.text)), ("from", t.range.from.map(dateOrTime) ?? .null),
+                                ("to", t.range.to.map(dateOrTime) ?? .null),
+                            ])
+                        })
+                ),
+            ] + extra)
     }
 
     public static func scene(_ s: Scene, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object([
-            ("kind", "scene"), ("id", .string(NodeID(.scene, s.id).description)), ("title", .string(s.title)),
-            ("from", time(s.span.from)), ("to", time(s.span.to)),
-            ("place", s.place.map { .string($0) } ?? .null),
-            ("participants", .array(s.participants.map { .string($0) })),
-            ("summary", s.summary.map { .string($0) } ?? .null),
-            ("places", .array(s.places.map { .string($0) })),
-            ("reflection", s.reflection.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? .null),
-            ("automatic", .bool(s.automatic)),
-        ] + extra)
+        .object(
+            [
+                ("kind", "scene"), ("id", .string(NodeID(.scene, s.id).description)), ("title", .string(s.title)),
+                ("from", time(s.span.from)), ("to", time(s.span.to)),
+                ("place", s.place.map { .string($0) } ?? .null),
+                ("participants", .array(s.participants.map { .string($0) })),
+                ("summary", s.summary.map { .string($0) } ?? .null),
+                ("places", .array(s.places.map { .string($0) })),
+                ("reflection", s.reflection.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? .null),
+                ("automatic", .bool(s.automatic)),
+            ] + extra)
     }
 
     public static func entity(_ e: Entity, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object([
-            ("kind", "entity"), ("id", .string(NodeID(.entity, e.id).description)), ("name", .string(e.name)),
-            ("type", e.kind.map { .string($0) } ?? .null), ("aliases", .array(e.aliases.map { .string($0) })),
-        ] + extra)
+        .object(
+            [
+                ("kind", "entity"), ("id", .string(NodeID(.entity, e.id).description)), ("name", .string(e.name)),
+                ("type", e.kind.map { .string($0) } ?? .null), ("aliases", .array(e.aliases.map { .string($0) })),
+            ] + extra)
     }
 
     public static func persona(_ p: PersonaAttribute, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object([
-            ("kind", "persona"), ("id", .string(NodeID(p.fact == nil ? .persona : .fact, p.fact ?? p.id).description)),
-            ("entity", .string(p.entity)),
-            ("attribute", .string(p.name)), ("value", .raw(p.valueJSON)), ("pinned", .bool(p.pinned)),
-            ("valid_from", time(p.valid.from)), ("valid_to", time(p.valid.to)),
-            ("confidence", .double(p.confidence)), ("recorded_at", time(p.recordedAt)),
-        ] + (p.pinned ? [] : [
-            ("category", .string(p.category)), ("first_seen", time(p.firstSeen)), ("last_seen", time(p.lastSeen)),
-            ("support", .array(p.support.map { .string($0.description) })),
-        ]) + extra)
+        .object(
+            [
+                ("kind", "persona"), ("id", .string(NodeID(p.fact == nil ? .persona : .fact, p.fact ?? p.id).description)),
+                ("entity", .string(p.entity)),
+                ("attribute", .string(p.name)), ("value", .raw(p.valueJSON)), ("pinned", .bool(p.pinned)),
+                ("valid_from", time(p.valid.from)), ("valid_to", time(p.valid.to)),
+                ("confidence", .double(p.confidence)), ("recorded_at", time(p.recordedAt)),
+            ]
+                + (p.pinned
+                    ? []
+                    : [
+                        ("category", .string(p.category)), ("first_seen", time(p.firstSeen)), ("last_seen", time(p.lastSeen)),
+                        ("support", .array(p.support.map { .string($0.description) })),
+                    ]) + extra)
     }
 }

@@ -58,7 +58,7 @@ public enum Name {
     private static func isNormalASCII(_ string: String) -> Bool { isFoldedASCII(string, lowerCase: true) }
 
     private static func isFoldedASCII(_ string: String, lowerCase: Bool) -> Bool {
-        var previousSpace = true   // a space first is not folded
+        var previousSpace = true // a space first is not folded
         for b in string.utf8 {
             if b >= 0x80 || (0x09...0x0D).contains(b) || (lowerCase && (0x41...0x5A).contains(b)) { return false }
             if b == 0x20 {

@@ -38,7 +38,8 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
         let digits = rest.dropFirst()
         // Only the canonical spelling: no sign, no leading zero.
         guard rest.first == ":", digits.first != "0", digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-              let number = Int64(digits), number > 0 else { return nil }
+            let number = Int64(digits), number > 0
+        else { return nil }
         self.init(kind, number)
     }
 

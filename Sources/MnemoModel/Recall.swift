@@ -15,8 +15,10 @@ public struct Recall: Hashable, Sendable {
     public var explain: Bool
 
     /// The memberwise initialiser, for the parser and tests: not API.
-    package init(text: String, about: String? = nil, scene: String? = nil, during: TimeRange? = nil, asOf: Timestamp? = nil,
-                 depth: Int? = nil, includeArchived: Bool, limit: Int? = nil, explain: Bool) {
+    package init(
+        text: String, about: String? = nil, scene: String? = nil, during: TimeRange? = nil, asOf: Timestamp? = nil,
+        depth: Int? = nil, includeArchived: Bool, limit: Int? = nil, explain: Bool
+    ) {
         self.text = text
         self.about = about
         self.scene = scene

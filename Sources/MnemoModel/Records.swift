@@ -20,9 +20,11 @@ public struct Fact: Hashable, Sendable {
     public var sceneID: Int64?
     public var supersededBy: Int64?
 
-    public init(id: Int64, predicate: String, roleNames: [String], roleValues: [Value], valid: TimeRange,
-                recorded: TimeRange, confidence: Double, sources: [Int64], note: String?, origin: String,
-                sceneID: Int64?, supersededBy: Int64?) {
+    public init(
+        id: Int64, predicate: String, roleNames: [String], roleValues: [Value], valid: TimeRange,
+        recorded: TimeRange, confidence: Double, sources: [Int64], note: String?, origin: String,
+        sceneID: Int64?, supersededBy: Int64?
+    ) {
         self.id = id
         self.predicate = predicate
         self.roleNames = roleNames
@@ -90,8 +92,10 @@ public struct Episode: Hashable, Sendable {
     public var times: [TimeMention]
     public var recordedAt: Timestamp
 
-    public init(id: Int64, text: String, speaker: String?, at: Timestamp, sceneID: Int64?, sceneTitle: String?,
-                ref: String?, importance: Double, entities: [String], times: [TimeMention], recordedAt: Timestamp) {
+    public init(
+        id: Int64, text: String, speaker: String?, at: Timestamp, sceneID: Int64?, sceneTitle: String?,
+        ref: String?, importance: Double, entities: [String], times: [TimeMention], recordedAt: Timestamp
+    ) {
         self.id = id
         self.text = text
         self.speaker = speaker
@@ -120,8 +124,10 @@ public struct Scene: Hashable, Sendable {
     /// The summary the reflector command wrote, if one ran.
     public var reflection: String?
 
-    public init(id: Int64, title: String, span: TimeRange, place: String?, participants: [String],
-                summary: String?, automatic: Bool) {
+    public init(
+        id: Int64, title: String, span: TimeRange, place: String?, participants: [String],
+        summary: String?, automatic: Bool
+    ) {
         self.id = id
         self.title = title
         self.span = span
@@ -153,8 +159,10 @@ public struct PersonaAttribute: Hashable, Sendable {
     /// For an attribute read live from a fact (category `attribute`): that fact.
     public var fact: Int64?
 
-    public init(id: Int64, entity: String, name: String, valueJSON: String, pinned: Bool, valid: TimeRange,
-                confidence: Double, recordedAt: Timestamp) {
+    public init(
+        id: Int64, entity: String, name: String, valueJSON: String, pinned: Bool, valid: TimeRange,
+        confidence: Double, recordedAt: Timestamp
+    ) {
         self.id = id
         self.entity = entity
         self.name = name

@@ -22,14 +22,16 @@ public struct TimeRange: Hashable, Sendable, CustomStringConvertible {
     /// Whether the two intervals share at least one instant.
     public func overlaps(_ other: TimeRange) -> Bool {
         if isEmpty || other.isEmpty { return false }
-        let startsBeforeOtherEnds = switch (from, other.to) {
-        case let (a?, b?): a < b
-        default: true
-        }
-        let otherStartsBeforeThisEnds = switch (other.from, to) {
-        case let (a?, b?): a < b
-        default: true
-        }
+        let startsBeforeOtherEnds =
+            switch (from, other.to) {
+            case (let a?, let b?): a < b
+            default: true
+            }
+        let otherStartsBeforeThisEnds =
+            switch (other.from, to) {
+            case (let a?, let b?): a < b
+            default: true
+            }
         return startsBeforeOtherEnds && otherStartsBeforeThisEnds
     }
 

@@ -44,7 +44,10 @@ extension Timestamp {
             return v
         }
         func eat(_ c: UInt8) -> Bool {
-            if i < b.count && b[i] == c { i += 1; return true }
+            if i < b.count && b[i] == c {
+                i += 1
+                return true
+            }
             return false
         }
         guard let year = digits(4) else { return nil }
@@ -59,16 +62,18 @@ extension Timestamp {
         guard eat(45), let day = digits(2), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
         let date = Timestamp(year: year, month: month, day: day)
         if i == b.count { return (date, date.adding(days: 1), .day) }
-        guard eat(84) || eat(116) || eat(32) else { return nil }   // T, t or space
+        guard eat(84) || eat(116) || eat(32) else { return nil } // T, t or space
         guard let hour = digits(2), hour < 24, eat(58), let minute = digits(2), minute < 60 else { return nil }
-        var second = 0, micro = 0
+        var second = 0
+        var micro = 0
         var precision = Precision.minute
         if eat(58) {
             guard let s = digits(2), s < 60 else { return nil }
             second = s
             precision = .second
             if eat(46) || eat(44) {
-                var scale = 100_000, count = 0
+                var scale = 100_000
+                var count = 0
                 while i < b.count, b[i] >= 48, b[i] <= 57 {
                     micro += Int(b[i] - 48) * scale
                     scale /= 10
@@ -80,8 +85,8 @@ extension Timestamp {
             }
         }
         var offsetSeconds = 0
-        if eat(90) || eat(122) {                                     // Z
-        } else if i < b.count, b[i] == 43 || b[i] == 45 {           // + or -
+        if eat(90) || eat(122) { // Z
+        } else if i < b.count, b[i] == 43 || b[i] == 45 { // + or -
             let sign = b[i] == 45 ? -1 : 1
             i += 1
             guard let oh = digits(2), oh <= 14 else { return nil }
@@ -90,14 +95,16 @@ extension Timestamp {
             offsetSeconds = sign * (oh * 3600 + om * 60)
         }
         guard i == b.count else { return nil }
-        let start = Timestamp(microseconds: date.microseconds
-            + (Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second) - Int64(offsetSeconds)) * 1_000_000
-            + Int64(micro))
-        let width: Int64 = switch precision {
-        case .minute: 60_000_000
-        case .second: 1_000_000
-        default: 1
-        }
+        let start = Timestamp(
+            microseconds: date.microseconds
+                + (Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second) - Int64(offsetSeconds)) * 1_000_000
+                + Int64(micro))
+        let width: Int64 =
+            switch precision {
+            case .minute: 60_000_000
+            case .second: 1_000_000
+            default: 1
+            }
         return (start, Timestamp(microseconds: start.microseconds + width), precision)
     }
 }

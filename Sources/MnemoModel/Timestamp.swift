@@ -36,8 +36,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Days since 1970-01-01 (negative before it), flooring.
     public var dayNumber: Int {
-        Int(microseconds >= 0 ? microseconds / Self.microsecondsPerDay
-                              : (microseconds - Self.microsecondsPerDay + 1) / Self.microsecondsPerDay)
+        Int(
+            microseconds >= 0
+                ? microseconds / Self.microsecondsPerDay
+                : (microseconds - Self.microsecondsPerDay + 1) / Self.microsecondsPerDay)
     }
 
     /// The calendar fields of this instant in UTC.

@@ -45,7 +45,12 @@ public struct Lexer {
     private mutating func advance() {
         guard index < bytes.count else { return }
         let (s, length) = scalar(at: index)
-        if s == "\n" { line += 1; column = 1 } else { column += 1 }
+        if s == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
         index += length
     }
 
@@ -82,8 +87,11 @@ public struct Lexer {
     public mutating func next() throws(MnemoError) -> Token {
         // Skip white space and comments.
         while index < bytes.count {
-            if isWhitespace(at: index) { advance(); continue }
-            if current == 0x2D, peek() == 0x2D {                        // --
+            if isWhitespace(at: index) {
+                advance()
+                continue
+            }
+            if current == 0x2D, peek() == 0x2D { // --
                 while let b = current, b != 0x0A { advance() }
                 continue
             }
@@ -97,8 +105,8 @@ public struct Lexer {
         }
         guard let c = current else { return Token(kind: .end, position: start, text: "") }
 
-        if c == 0x22 { return make(.string(try readString(start))) }                    // "
-        if c == 0x3F {                                                                   // ?
+        if c == 0x22 { return make(.string(try readString(start))) } // "
+        if c == 0x3F { // ?
             advance()
             guard index < bytes.count, isWordStart(at: index) else { return make(.symbol("?")) }
             let nameStart = index
@@ -119,8 +127,9 @@ public struct Lexer {
         }
         if let next = peek() {
             let pair = (c, next)
-            if pair == (0x21, 0x3D) || pair == (0x3C, 0x3D) || pair == (0x3E, 0x3D) || pair == (0x2E, 0x2E) {  // != <= >= ..
-                advance(); advance()
+            if pair == (0x21, 0x3D) || pair == (0x3C, 0x3D) || pair == (0x3E, 0x3D) || pair == (0x2E, 0x2E) { // != <= >= ..
+                advance()
+                advance()
                 return make(.symbol(text(begin..<index)))
             }
         }
@@ -133,11 +142,14 @@ public struct Lexer {
     }
 
     private mutating func readString(_ start: SourcePosition) throws(MnemoError) -> String {
-        advance()   // opening quote
+        advance() // opening quote
         var out: [UInt8] = []
         while true {
             guard let c = current else { throw error("unterminated string", at: start) }
-            if c == 0x22 { advance(); return String(decoding: out, as: UTF8.self) }
+            if c == 0x22 {
+                advance()
+                return String(decoding: out, as: UTF8.self)
+            }
             if c == 0x0A { throw error("unterminated string (a string cannot span lines; write \\n)", at: start) }
             if c != 0x5C {
                 let (_, length) = scalar(at: index)
@@ -153,18 +165,19 @@ public struct Lexer {
             case 0x22: out.append(0x22)
             case 0x5C: out.append(0x5C)
             case 0x2F: out.append(0x2F)
-            case 0x6E: out.append(0x0A)    // n
-            case 0x74: out.append(0x09)    // t
-            case 0x72: out.append(0x0D)    // r
-            case 0x62: out.append(0x08)    // b
-            case 0x66: out.append(0x0C)    // f
-            case 0x75:                     // u
+            case 0x6E: out.append(0x0A) // n
+            case 0x74: out.append(0x09) // t
+            case 0x72: out.append(0x0D) // r
+            case 0x62: out.append(0x08) // b
+            case 0x66: out.append(0x0C) // f
+            case 0x75: // u
                 var value = try readHex4(escapePosition)
                 if (0xD800..<0xDC00).contains(value) {
                     guard current == 0x5C, peek() == 0x75 else {
                         throw error("unpaired surrogate \\u\(String(value, radix: 16))", at: escapePosition)
                     }
-                    advance(); advance()
+                    advance()
+                    advance()
                     let low = try readHex4(escapePosition)
                     guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair", at: escapePosition) }
                     value = 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00)
@@ -196,19 +209,22 @@ public struct Lexer {
     }
 
     private mutating func readRegex(_ start: SourcePosition) throws(MnemoError) -> Token.Kind {
-        advance()   // opening slash
+        advance() // opening slash
         var pattern: [UInt8] = []
         while true {
             guard let c = current, c != 0x0A else { throw error("unterminated regular expression", at: start) }
             advance()
             if c == 0x2F { break }
-            if c == 0x5C, current == 0x2F {        // \/ is a slash
+            if c == 0x5C, current == 0x2F { // \/ is a slash
                 advance()
                 pattern.append(0x2F)
                 continue
             }
             pattern.append(c)
-            if c == 0x5C, let d = current { advance(); pattern.append(d) }
+            if c == 0x5C, let d = current {
+                advance()
+                pattern.append(d)
+            }
         }
         let flagsStart = index
         while let c = current, Self.isASCIILetter(c) { advance() }
@@ -221,18 +237,27 @@ public struct Lexer {
     private mutating func readNumberOrTime(_ start: SourcePosition) throws(MnemoError) -> Token.Kind {
         let begin = index
         var digits = 0
-        while Self.isDigit(current) { advance(); digits += 1 }
+        while Self.isDigit(current) {
+            advance()
+            digits += 1
+        }
         if digits == 4, current == 0x2D, Self.isDigit(peek()) {
             while let c = current, Self.isDigit(c) || "-:TtZz.+".utf8.contains(c) {
-                if c == 0x2E && peek() == 0x2E { break }          // `2023-05 .. 2023-08`
+                if c == 0x2E && peek() == 0x2E { break } // `2023-05 .. 2023-08`
                 advance()
             }
             let written = text(begin..<index)
             guard Timestamp.parse(written) != nil else { throw error("invalid time '\(written)'", at: start) }
             return .time(written)
         }
-        if bytes[begin] == 0x2D { advance(); while Self.isDigit(current) { advance() } }
-        if current == 0x2E, Self.isDigit(peek()) { advance(); while Self.isDigit(current) { advance() } }
+        if bytes[begin] == 0x2D {
+            advance()
+            while Self.isDigit(current) { advance() }
+        }
+        if current == 0x2E, Self.isDigit(peek()) {
+            advance()
+            while Self.isDigit(current) { advance() }
+        }
         if current == 0x65 || current == 0x45, Self.isDigit(peek()) || ((peek() == 0x2D || peek() == 0x2B) && Self.isDigit(peek(2))) {
             advance()
             if current == 0x2D || current == 0x2B { advance() }

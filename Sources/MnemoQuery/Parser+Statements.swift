@@ -6,8 +6,10 @@ extension Parser {
     /// A kind that takes a row limit (`StatementTraits.takesRowLimit`) also
     /// takes `limit N`, read here and returned.
     @discardableResult
-    mutating func clauses(_ kind: StatementKind, _ known: [String],
-                          _ handle: (inout Parser, String) throws(MnemoError) -> Void = { _, _ in }) throws(MnemoError) -> Int? {
+    mutating func clauses(
+        _ kind: StatementKind, _ known: [String],
+        _ handle: (inout Parser, String) throws(MnemoError) -> Void = { _, _ in }
+    ) throws(MnemoError) -> Int? {
         let traits = kind.traits
         let known = traits.takesRowLimit ? known + ["limit"] : known
         var seen = Set<String>()
@@ -104,8 +106,14 @@ extension Parser {
             guard case .word(let role) = current.kind else { throw expected("a role name") }
             advance()
             roles.append(role)
-            if isSymbol(",") { advance(); continue }
-            if isSymbol(")") { advance(); break }
+            if isSymbol(",") {
+                advance()
+                continue
+            }
+            if isSymbol(")") {
+                advance()
+                break
+            }
             throw expected("',' or ')'")
         }
         var functional = false
@@ -158,11 +166,21 @@ extension Parser {
             try expectSymbol("=")
             let value: JSONValue
             switch current.kind {
-            case .string(let s): value = .string(s); advance()
-            case .number(let n): value = .double(n); advance()
-            case .time(let t): value = .string(t); advance()
-            case .word(let w) where ["true", "false"].contains(w.lowercased()): value = .bool(w.lowercased() == "true"); advance()
-            case .word(let w): value = .string(w); advance()
+            case .string(let s):
+                value = .string(s)
+                advance()
+            case .number(let n):
+                value = .double(n)
+                advance()
+            case .time(let t):
+                value = .string(t)
+                advance()
+            case .word(let w) where ["true", "false"].contains(w.lowercased()):
+                value = .bool(w.lowercased() == "true")
+                advance()
+            case .word(let w):
+                value = .string(w)
+                advance()
             default: throw expected("a value")
             }
             var from: Timestamp?

@@ -68,8 +68,14 @@ extension Parser {
             if isSymbol("]") { throw expected("a list item") }
             while true {
                 items.append(try filler(allowList: false))
-                if isSymbol(",") { advance(); continue }
-                if isSymbol("]") { advance(); break }
+                if isSymbol(",") {
+                    advance()
+                    continue
+                }
+                if isSymbol("]") {
+                    advance()
+                    break
+                }
                 throw expected("',' or ']'")
             }
             return .list(items)
@@ -90,7 +96,7 @@ extension Parser {
             case .word(let w):
                 words.append(w)
             case .number where !words.isEmpty && current.text.allSatisfy(\.isNumber):
-                words.append(current.text)   // "Route 66", "entity 12"
+                words.append(current.text) // "Route 66", "entity 12"
             default:
                 return words.joined(separator: " ")
             }
@@ -116,8 +122,14 @@ extension Parser {
         while true {
             let role = roleLabel()
             arguments.append(Argument(try filler(), role: role))
-            if isSymbol(",") { advance(); continue }
-            if isSymbol(")") { advance(); break }
+            if isSymbol(",") {
+                advance()
+                continue
+            }
+            if isSymbol(")") {
+                advance()
+                break
+            }
             throw expected("',' or ')'")
         }
         return (predicate, arguments)
@@ -148,8 +160,14 @@ extension Parser {
                 term = .literal(literal)
             }
             arguments.append(AtomArgument(role: role, term: term))
-            if isSymbol(",") { advance(); continue }
-            if isSymbol(")") { advance(); break }
+            if isSymbol(",") {
+                advance()
+                continue
+            }
+            if isSymbol(")") {
+                advance()
+                break
+            }
             throw expected("',' or ')'")
         }
         return Atom(predicate: predicate, arguments: arguments, position: position)

@@ -1,3 +1,4 @@
+import Foundation
 import MnemoModel
 import MnemoRegex
 
@@ -59,7 +60,10 @@ public struct Parser {
         case "retract":
             let id = try nodeID("a fact id such as f:42", kinds: [.fact])
             var at: Timestamp?
-            if isKeyword("at") { advance(); at = try time() }
+            if isKeyword("at") {
+                advance()
+                at = try time()
+            }
             return .retract(id, at: at)
         case "forget": return .forget(try nodeID("an id such as f:42, e:17 or n:5", kinds: nil))
         case "scene": return try scene()
@@ -217,5 +221,3 @@ public struct Parser {
         try wholeNumber("limit", range: 1...RowLimit.maximum)
     }
 }
-
-import Foundation

@@ -70,8 +70,10 @@ public struct Remember: Hashable, Sendable {
     public var ref: String?
     public var importance: Double?
 
-    public init(text: String, speaker: String? = nil, at: Timestamp? = nil, scene: String? = nil, ref: String? = nil,
-                importance: Double? = nil) {
+    public init(
+        text: String, speaker: String? = nil, at: Timestamp? = nil, scene: String? = nil, ref: String? = nil,
+        importance: Double? = nil
+    ) {
         self.text = text
         self.speaker = speaker
         self.at = at
@@ -91,8 +93,10 @@ public struct Assertion: Hashable, Sendable {
     public var source: String?
     public var scene: String?
 
-    public init(predicate: String, arguments: [Argument], validFrom: Timestamp? = nil, validTo: Timestamp? = nil,
-                confidence: Double? = nil, source: String? = nil, scene: String? = nil) {
+    public init(
+        predicate: String, arguments: [Argument], validFrom: Timestamp? = nil, validTo: Timestamp? = nil,
+        confidence: Double? = nil, source: String? = nil, scene: String? = nil
+    ) {
         self.predicate = predicate
         self.arguments = arguments
         self.validFrom = validFrom
@@ -130,7 +134,12 @@ public enum Condition: Hashable, Sendable {
 }
 
 public enum ComparisonOperator: String, Hashable, Sendable {
-    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
 }
 
 public enum Operand: Hashable, Sendable {

@@ -99,7 +99,7 @@ struct Activation {
             try cancellation.check()
             let last = hop == depth - 1
             reached.removeAll(keepingCapacity: true)
-            frontier.removeAll { $0.1 < settings.threshold }   // below the threshold nothing fires
+            frontier.removeAll { $0.1 < settings.threshold } // below the threshold nothing fires
             // Nodes are reached at random in arrays far larger than the caches:
             // while one node delivers, the entries of the next one's targets
             // are asked for, and the edges of the one after that.
@@ -156,9 +156,11 @@ struct Activation {
     /// The turns just before and after each of the `contiguousEpisodes` most
     /// active episodes in their scene receive `share` of its activation.
     mutating func addContiguity(_ share: Double) {
-        let graph = graph, entries = entries
-        let strong = TopK.of(touched.lazy.filter { graph.flags($0).contains(.episode) }.map { ($0, entries[Int($0)].activation) },
-                             k: Self.contiguousEpisodes)
+        let graph = graph
+        let entries = entries
+        let strong = TopK.of(
+            touched.lazy.filter { graph.flags($0).contains(.episode) }.map { ($0, entries[Int($0)].activation) },
+            k: Self.contiguousEpisodes)
         for (n, activation) in strong {
             for m in view.timeNeighbors(of: n) where !exclusions.excludes(graph.flags(m)) {
                 add(activation * share, to: m)
@@ -176,10 +178,14 @@ struct Activation {
         for entity in entities {
             for edge in graph.edgeRange(of: entity) {
                 let t = graph.target(edge)
-                if !entries[Int(t)].linked { entries[Int(t)].linked = true; scratch.linkedNodes.append(t) }
+                if !entries[Int(t)].linked {
+                    entries[Int(t)].linked = true
+                    scratch.linkedNodes.append(t)
+                }
             }
             for (t, _) in view.addedEdges(of: entity) ?? [] where !entries[Int(t)].linked {
-                entries[Int(t)].linked = true; scratch.linkedNodes.append(t)
+                entries[Int(t)].linked = true
+                scratch.linkedNodes.append(t)
             }
         }
     }
@@ -192,7 +198,8 @@ struct Activation {
         for n in touched {
             let flags = graph.flags(n)
             guard flags.contains(.answerable), !exclusions.excludes(flags), scoring.admits(n, flags: flags, in: view) else { continue }
-            let activation = entries[Int(n)].activation, linked = entries[Int(n)].linked
+            let activation = entries[Int(n)].activation
+            let linked = entries[Int(n)].linked
             let inWindow = scoring.inWindow(n, in: view)
             if let last = top.last, scoring.cannotReach(last, activation: activation, boost: scoring.boost(linked: linked, inWindow: inWindow)) {
                 continue

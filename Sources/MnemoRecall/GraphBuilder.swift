@@ -34,7 +34,7 @@ struct Builder {
             let w = weights.weight(of: incidence.kind)
             edges.append((from, to, w))
             edges.append((to, from, w))
-            if incidence.kind == .sceneOfEpisode {   // these come in each scene's time order
+            if incidence.kind == .sceneOfEpisode { // these come in each scene's time order
                 storage.sceneEpisodes[to, default: []].append(from)
                 storage.sceneOf[from] = to
             }
@@ -70,11 +70,12 @@ struct Builder {
 
     @discardableResult
     mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags) -> UInt32 {
-        let flags = switch id.kind {
-        case .episode: given.union([.answerable, .episode])
-        case .fact: given.union(.answerable)
-        default: given
-        }
+        let flags =
+            switch id.kind {
+            case .episode: given.union([.answerable, .episode])
+            case .fact: given.union(.answerable)
+            default: given
+            }
         if let n = dense(id) {
             storage.times[Int(n)] = time
             storage.flags[Int(n)] = flags

@@ -145,9 +145,14 @@ public final class GraphIndex: Sendable {
         @usableFromInline let weights: UnsafeBufferPointer<Float>
         @usableFromInline let flagsOf: UnsafeBufferPointer<Flags>
 
-        @inlinable init(offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
-                        weights: UnsafeBufferPointer<Float>, flagsOf: UnsafeBufferPointer<Flags>) {
-            self.offsets = offsets; self.targets = targets; self.weights = weights; self.flagsOf = flagsOf
+        @inlinable init(
+            offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
+            weights: UnsafeBufferPointer<Float>, flagsOf: UnsafeBufferPointer<Flags>
+        ) {
+            self.offsets = offsets
+            self.targets = targets
+            self.weights = weights
+            self.flagsOf = flagsOf
         }
 
         @inlinable public func flags(_ n: UInt32) -> Flags { flagsOf[Int(n)] }
@@ -224,7 +229,8 @@ public final class GraphIndex: Sendable {
         /// The episodes just before and after an episode in its scene.
         @inlinable public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [UInt32] {
             guard let scene = storage.sceneOf[episode], let list = storage.sceneEpisodes[scene],
-                  let at = list.firstIndex(of: episode) else { return [] }
+                let at = list.firstIndex(of: episode)
+            else { return [] }
             return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { list[$0] }
         }
 

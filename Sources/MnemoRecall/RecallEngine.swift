@@ -35,8 +35,10 @@ package struct RecallEngine {
     /// needs to: it changed nothing, and runs again where it may.
     package struct NeedsStore: Error { package init() {} }
 
-    package init(store: MemoryStore, graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary, settings: RecallSettings,
-                 cache: RecallCache, scratchPool: ScratchPool) {
+    package init(
+        store: MemoryStore, graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary, settings: RecallSettings,
+        cache: RecallCache, scratchPool: ScratchPool
+    ) {
         self.store = store
         self.graph = graph
         self.text = text
@@ -113,7 +115,8 @@ package struct RecallEngine {
     /// the dictionary) or gives with `about`, as seeds. SQLite is read only for
     /// a scene or a name the cache does not hold.
     private func lookUp(names: [String], about: String?, scene: String?) throws -> (scene: Int64?, entities: [RecallCues.Entity]) {
-        let wanted = names.map { (Name.normalize($0), settings.entitySeed, Seed.entity) }
+        let wanted =
+            names.map { (Name.normalize($0), settings.entitySeed, Seed.entity) }
             + (about.map { [(Name.normalize($0), settings.aboutSeed, Seed.about)] } ?? [])
         var known = wanted.map { cache.entity($0.0) }
         var sceneID: Int64?
@@ -144,9 +147,10 @@ package struct RecallEngine {
         if zip(ranked, prefixes).contains(where: { $1 == nil }) {
             guard mayReadStore else { throw NeedsStore() }
             try store.read(cancellation: cancellation) { reader in
-                let episodes = try reader.episodes(ids: ranked.indices.compactMap {
-                    ranked[$0].id.kind == .episode && prefixes[$0] == nil ? ranked[$0].id.number : nil
-                })
+                let episodes = try reader.episodes(
+                    ids: ranked.indices.compactMap {
+                        ranked[$0].id.kind == .episode && prefixes[$0] == nil ? ranked[$0].id.number : nil
+                    })
                 for (i, item) in ranked.enumerated() where prefixes[i] == nil {
                     switch item.id.kind {
                     case .episode:

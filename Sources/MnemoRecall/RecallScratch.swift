@@ -35,7 +35,7 @@ final class RecallScratch: @unchecked Sendable {
         guard capacity < count else { return }
         let grown = max(count, capacity * 2)
         let new = UnsafeMutablePointer<Entry>.allocate(capacity: grown)
-        new.initialize(repeating: Entry(), count: grown)   // all old entries are at their defaults too
+        new.initialize(repeating: Entry(), count: grown) // all old entries are at their defaults too
         entries.deallocate()
         entries = new
         capacity = grown

@@ -64,8 +64,10 @@ public final class SpaceRecall: Sendable {
     public var isReady: Bool { built.withLock { $0.graph != nil && $0.text != nil } }
 
     /// What `slot` holds, else built and kept (unless a `drop` ran meanwhile).
-    private func kept<T: Sendable>(_ slot: WritableKeyPath<Built, T?> & Sendable,
-                                   build: () throws(MnemoError) -> T) throws(MnemoError) -> T {
+    private func kept<T: Sendable>(
+        _ slot: WritableKeyPath<Built, T?> & Sendable,
+        build: () throws(MnemoError) -> T
+    ) throws(MnemoError) -> T {
         let (existing, before) = built.withLock { ($0[keyPath: slot], $0.drops) }
         if let existing { return existing }
         let made = try build()
@@ -131,10 +133,12 @@ public final class SpaceRecall: Sendable {
         }
         guard first else { return }
         reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in
-            guard let events = pending.withLock({ waiting in
-                defer { waiting = nil }
-                return waiting
-            }) else { return }
+            guard
+                let events = pending.withLock({ waiting in
+                    defer { waiting = nil }
+                    return waiting
+                })
+            else { return }
             do {
                 try store.write { w in try w.recordRecalls(events.map { (node: $0.0, at: $0.1) }) }
             } catch {

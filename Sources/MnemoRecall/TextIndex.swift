@@ -52,7 +52,7 @@ public final class TextIndex: Sendable {
     func catchUp(with store: MemoryStore) throws(MnemoError) {
         let after = state.withLock { $0.lastEpisode }
         let new = try store.read { try $0.episodeTexts(after: after) }
-        var stems: [String: String] = [:]   // words repeat: stem each once
+        var stems: [String: String] = [:] // words repeat: stem each once
         // In slices, so that building a large space never holds every
         // episode's term counts at once; analysis outside the lock, so that
         // recalls go on meanwhile.
@@ -85,18 +85,22 @@ public final class TextIndex: Sendable {
     /// it is FTS5's to the last bit.
     func search(_ terms: [String], limit: Int) -> [(Int64, Double)] {
         guard limit > 0 else { return [] }
-        let k1 = 1.2, b = 0.75
+        let k1 = 1.2
+        let b = 0.75
         return state.withLock { s -> [(Int64, Double)] in
             guard s.documents > 0 else { return [] }
             let n = Double(s.documents)
             let averageLength = Double(s.totalLength) / n
             if s.sums.count <= Int(s.lastEpisode) { s.sums += [Double](repeating: 0, count: Int(s.lastEpisode) + 1 - s.sums.count) }
-            var sums = s.sums, scored = s.scored
-            s.sums = []; s.scored = []
+            var sums = s.sums
+            var scored = s.scored
+            s.sums = []
+            s.scored = []
             defer {
                 for id in scored { sums[Int(id)] = 0 }
                 scored.removeAll(keepingCapacity: true)
-                s.sums = sums; s.scored = scored
+                s.sums = sums
+                s.scored = scored
             }
             for term in terms {
                 guard let list = s.postings[term] else { continue }
@@ -106,7 +110,7 @@ public final class TextIndex: Sendable {
                 for p in list {
                     let tf = Double(p.frequency)
                     let i = Int(p.episode)
-                    if sums[i] == 0 { scored.append(p.episode) }   // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
+                    if sums[i] == 0 { scored.append(p.episode) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
                     sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
                 }
             }

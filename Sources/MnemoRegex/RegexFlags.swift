@@ -8,11 +8,11 @@ import CPCRE2
 enum RegexFlags {
     /// Every letter with its option, in the order the documentation lists them.
     static let letters: [(letter: Character, option: UInt32)] = [
-        ("i", PCRE2_CASELESS),   // case-insensitive
-        ("m", PCRE2_MULTILINE),  // ^ and $ at line boundaries
-        ("s", PCRE2_DOTALL),     // . matches a newline too
-        ("x", PCRE2_EXTENDED),   // white space and # comments in the pattern are ignored
-        ("u", PCRE2_UCP),        // \w \d \s \b and POSIX classes use Unicode properties
+        ("i", PCRE2_CASELESS), // case-insensitive
+        ("m", PCRE2_MULTILINE), // ^ and $ at line boundaries
+        ("s", PCRE2_DOTALL), // . matches a newline too
+        ("x", PCRE2_EXTENDED), // white space and # comments in the pattern are ignored
+        ("u", PCRE2_UCP), // \w \d \s \b and POSIX classes use Unicode properties
     ]
 
     /// The compile options for `flags`, always including `PCRE2_UTF` because

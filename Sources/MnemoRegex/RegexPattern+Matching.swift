@@ -71,51 +71,55 @@ extension RegexPattern {
     private func search(_ text: String, from: String.Index?, limit: Int) -> (matches: [RegexMatch], error: RegexError?) {
         let fromOffset = from.map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? 0
         let context = MatchContext.inForce
-        return withExtendedLifetime(context) { Self.withBytes(text) { subject in
-            // One match data (the offset vector) per call, never shared: this
-            // is what makes concurrent matching with one pattern safe.
-            guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else {
-                return ([], RegexError(kind: .match, message: "cannot allocate match data"))
-            }
-            defer { pcre2_match_data_free_8(matchData) }
+        return withExtendedLifetime(context) {
+            Self.withBytes(text) { subject in
+                // One match data (the offset vector) per call, never shared: this
+                // is what makes concurrent matching with one pattern safe.
+                guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else {
+                    return ([], RegexError(kind: .match, message: "cannot allocate match data"))
+                }
+                defer { pcre2_match_data_free_8(matchData) }
 
-            var found: [RegexMatch] = []
-            var start = Self.scalarBoundary(atOrAfter: min(max(fromOffset, 0), subject.count), in: subject)
-            var options: UInt32 = 0
-            while found.count < limit && start <= subject.count {
-                // Swift strings are valid UTF-8 and `start` is on a scalar
-                // boundary, so PCRE2 need not check the subject on every call
-                // (which would make a scan of all matches quadratic).
-                let rc = pcre2_match_8(code, subject.baseAddress, subject.count, start,
-                                       options | PCRE2_NO_UTF_CHECK, matchData, context.pointer)
-                if rc == PCRE2_ERROR_NOMATCH {
-                    // No non-empty match where the last empty one was: move on
-                    // one character and search normally from there.
-                    if options == 0 { break }
-                    options = 0
-                    start = Self.scalarBoundary(atOrAfter: start + 1, in: subject)
-                    continue
+                var found: [RegexMatch] = []
+                var start = Self.scalarBoundary(atOrAfter: min(max(fromOffset, 0), subject.count), in: subject)
+                var options: UInt32 = 0
+                while found.count < limit && start <= subject.count {
+                    // Swift strings are valid UTF-8 and `start` is on a scalar
+                    // boundary, so PCRE2 need not check the subject on every call
+                    // (which would make a scan of all matches quadratic).
+                    let rc = pcre2_match_8(
+                        code, subject.baseAddress, subject.count, start,
+                        options | PCRE2_NO_UTF_CHECK, matchData, context.pointer)
+                    if rc == PCRE2_ERROR_NOMATCH {
+                        // No non-empty match where the last empty one was: move on
+                        // one character and search normally from there.
+                        if options == 0 { break }
+                        options = 0
+                        start = Self.scalarBoundary(atOrAfter: start + 1, in: subject)
+                        continue
+                    }
+                    if rc < 0 { return (found, .pcre2(rc, kind: .match)) }
+                    let ranges = captureRanges(matchData)
+                    guard let whole = ranges[0] else {
+                        // Only possible with \K in a lookaround, which PCRE2
+                        // rejects by default; never loop on it.
+                        return (found, RegexError(kind: .match, message: "match ends before it starts (\\K)"))
+                    }
+                    found.append(RegexMatch(subject: text, ranges: ranges, groupNumbers: groupNumbers, names: names))
+                    options = whole.isEmpty ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0
+                    start = whole.upperBound
                 }
-                if rc < 0 { return (found, .pcre2(rc, kind: .match)) }
-                let ranges = captureRanges(matchData)
-                guard let whole = ranges[0] else {
-                    // Only possible with \K in a lookaround, which PCRE2
-                    // rejects by default; never loop on it.
-                    return (found, RegexError(kind: .match, message: "match ends before it starts (\\K)"))
-                }
-                found.append(RegexMatch(subject: text, ranges: ranges, groupNumbers: groupNumbers, names: names))
-                options = whole.isEmpty ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0
-                start = whole.upperBound
+                return (found, nil)
             }
-            return (found, nil)
-        } }
+        }
     }
 
     /// Groups 0...captureCount from the offset vector; `nil` for unset pairs.
     private func captureRanges(_ matchData: OpaquePointer) -> [Range<Int>?] {
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         return (0...captureCount).map { group in
-            let lower = ovector[2 * group], upper = ovector[2 * group + 1]
+            let lower = ovector[2 * group]
+            let upper = ovector[2 * group + 1]
             return lower == mnemo_pcre2_unset() || upper < lower ? nil : lower..<upper
         }
     }

@@ -28,9 +28,12 @@ extension WriteContext {
     @discardableResult
     public func foldActivationIfLong(_ node: NodeID) throws -> Bool {
         let letter = String(node.kind.rawValue)
-        let past = try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM activation WHERE node_kind = ? AND node_id = ? LIMIT 1 OFFSET ?
-            """), arguments: [letter, node.number, AccessHistory.foldAbove]) ?? false
+        let past =
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT 1 FROM activation WHERE node_kind = ? AND node_id = ? LIMIT 1 OFFSET ?
+                        """), arguments: [letter, node.number, AccessHistory.foldAbove]) ?? false
         guard past else { return false }
         try foldActivation(letter, node.number)
         return true
@@ -40,9 +43,11 @@ extension WriteContext {
     /// rows (consolidation's decay pass), checking `checkCancelled` between
     /// nodes. Returns how many rows it folded.
     public func foldActivationLogs(checkCancelled: () throws -> Void = {}) throws -> Int {
-        let long = try Row.fetchAll(db, sql: """
-            SELECT node_kind, node_id FROM activation GROUP BY node_kind, node_id HAVING count(*) > ?
-            """, arguments: [AccessHistory.exactKept])
+        let long = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT node_kind, node_id FROM activation GROUP BY node_kind, node_id HAVING count(*) > ?
+                """, arguments: [AccessHistory.exactKept])
         var folded = 0
         for row in long {
             try checkCancelled()
@@ -58,29 +63,36 @@ extension WriteContext {
     /// million rows). Returns how many rows it folded.
     @discardableResult
     func foldActivation(_ letter: String, _ id: Int64) throws -> Int {
-        let kept = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT at, rowid FROM activation WHERE node_kind = ? AND node_id = ? ORDER BY at DESC, rowid DESC LIMIT ?
-            """), arguments: [letter, id, AccessHistory.exactKept])
+        let kept = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT at, rowid FROM activation WHERE node_kind = ? AND node_id = ? ORDER BY at DESC, rowid DESC LIMIT ?
+                    """), arguments: [letter, id, AccessHistory.exactKept])
         guard kept.count == AccessHistory.exactKept, let boundary = kept.last else { return 0 }
-        let segments = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ?
-            """), arguments: [letter, id]).map { AccessHistory.Folded(count: $0[0], first: $0[1], last: $0[2]) }
+        let segments = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ?
+                    """), arguments: [letter, id]
+        ).map { AccessHistory.Folded(count: $0[0], first: $0[1], last: $0[2]) }
         var history = AccessHistory(recent: kept.map { $0[0] as Int64 }, folded: segments)
         // The older rows: those before the oldest kept one, in (at, rowid) order.
         let older = "node_kind = ?1 AND node_id = ?2 AND (at, rowid) < (?3, ?4)"
         let arguments: StatementArguments = [letter, id, boundary[0] as Int64, boundary[1] as Int64]
         var folded = 0
-        let times = try Int64.fetchCursor(db.cachedStatement(sql: "SELECT at FROM activation WHERE \(older) ORDER BY at, rowid"),
-                                          arguments: arguments)
+        let times = try Int64.fetchCursor(
+            db.cachedStatement(sql: "SELECT at FROM activation WHERE \(older) ORDER BY at, rowid"),
+            arguments: arguments)
         while let t = try times.next() {
             history.addFolded(AccessHistory.Folded(count: 1, first: t, last: t))
             folded += 1
         }
         guard folded > 0 else { return 0 }
         try db.cachedStatement(sql: "DELETE FROM activation_folded WHERE node_kind = ? AND node_id = ?").execute(arguments: [letter, id])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO activation_folded(node_kind, node_id, count, first_at, last_at) VALUES (?, ?, ?, ?, ?)
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO activation_folded(node_kind, node_id, count, first_at, last_at) VALUES (?, ?, ?, ?, ?)
+                """)
         for segment in history.folded { try insert.execute(arguments: [letter, id, segment.count, segment.first, segment.last]) }
         try db.cachedStatement(sql: "DELETE FROM activation WHERE \(older)").execute(arguments: arguments)
         return folded
@@ -93,8 +105,9 @@ extension WriteContext {
         var deleted = 0
         for (letter, table) in [("e", "episode"), ("f", "fact"), ("n", "entity"), ("s", "scene")] {
             for log in ["activation", "activation_folded"] {
-                try db.execute(sql: "DELETE FROM \(log) WHERE node_kind = ? AND node_id NOT IN (SELECT id FROM \(table))",
-                               arguments: [letter])
+                try db.execute(
+                    sql: "DELETE FROM \(log) WHERE node_kind = ? AND node_id NOT IN (SELECT id FROM \(table))",
+                    arguments: [letter])
                 deleted += db.changesCount
             }
         }
@@ -134,8 +147,9 @@ extension ReadContext {
     public func forEachAccess(kind: NodeKind? = nil, _ body: (NodeID, Access) throws -> Void) throws {
         let filter = kind == nil ? "" : " WHERE node_kind = ?"
         let arguments: StatementArguments = kind.map { [String($0.rawValue)] } ?? []
-        let folded = try Row.fetchCursor(db, sql: "SELECT node_kind, node_id, count, first_at, last_at FROM activation_folded" + filter,
-                                         arguments: arguments)
+        let folded = try Row.fetchCursor(
+            db, sql: "SELECT node_kind, node_id, count, first_at, last_at FROM activation_folded" + filter,
+            arguments: arguments)
         while let row = try folded.next() {
             guard let node = Self.node(row[0], row[1]) else { continue }
             try body(node, .folded(AccessHistory.Folded(count: row[2], first: row[3], last: row[4])))

@@ -18,9 +18,12 @@ extension ReadContext {
     /// The episodes (or facts) archived, and those recorded before `cutoff`.
     package func archiveCandidates(_ kind: NodeKind, recordedBefore cutoff: Int64) throws -> [ArchiveCandidate] {
         let (table, importance) = try Self.archivable(kind)
-        return try Row.fetchAll(db, sql: """
-            SELECT id, recorded_at, archived, \(importance) FROM \(table) WHERE archived = 1 OR recorded_at < ?
-            """, arguments: [cutoff]).map { ArchiveCandidate(id: $0[0], recordedAt: $0[1], archived: $0[2], importance: $0[3]) }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, recorded_at, archived, \(importance) FROM \(table) WHERE archived = 1 OR recorded_at < ?
+                """, arguments: [cutoff]
+        ).map { ArchiveCandidate(id: $0[0], recordedAt: $0[1], archived: $0[2], importance: $0[3]) }
     }
 
     /// The table of an archivable kind and the SQL of its importance.

@@ -35,7 +35,8 @@ extension WriteContext {
 
         let requested = TimeRange(from: assertion.validFrom, to: assertion.validTo)
         if try cache.claimFactKey(key.value, load: { try Int64.fetchSet(db.cachedStatement(sql: "SELECT key FROM fact")) }),
-           let existing = try believedDuplicate(key: key.value, predicateID: info.id, roles: roles, valid: requested) {
+            let existing = try believedDuplicate(key: key.value, predicateID: info.id, roles: roles, valid: requested)
+        {
             try addSources(assertion.sources, to: existing)
             return AssertOutcome(factID: existing, created: false, supersedes: [], supersededBy: [])
         }
@@ -50,7 +51,9 @@ extension WriteContext {
             if valid.from == nil && !current.isEmpty { valid.from = now }
         }
 
-        let insertFact = try hot.statement(.insertFact, db, """
+        let insertFact = try hot.statement(
+            .insertFact, db,
+            """
             INSERT INTO fact(predicate_id, key, valid_from, valid_to, recorded_at, confidence, origin, note, scene_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -66,7 +69,9 @@ extension WriteContext {
         try insertFact.run()
         let factID = db.lastInsertedRowID
         try listPredicateBlock(of: factID, predicateID: info.id)
-        let insertRole = try hot.statement(.insertRole, db, """
+        let insertRole = try hot.statement(
+            .insertRole, db,
+            """
             INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var fillers = 0
@@ -92,13 +97,14 @@ extension WriteContext {
         var supersededBy: [Int64] = []
         for old in current {
             let start = valid.from ?? Timestamp(microseconds: .min)
-            if let oldEnd = old.valid.to, oldEnd <= start { continue }            // ended before the new value began
+            if let oldEnd = old.valid.to, oldEnd <= start { continue } // ended before the new value began
             if let oldStart = old.valid.from, oldStart > start {
                 // The stored value starts later: it closes the new one (a late correction).
                 if valid.to.map({ oldStart < $0 }) ?? true {
                     valid.to = oldStart
-                    try db.execute(sql: "UPDATE fact SET valid_to = ?, superseded_by = ? WHERE id = ?",
-                                   arguments: [oldStart.microseconds, old.id, factID])
+                    try db.execute(
+                        sql: "UPDATE fact SET valid_to = ?, superseded_by = ? WHERE id = ?",
+                        arguments: [oldStart.microseconds, old.id, factID])
                     supersededBy.append(old.id)
                 }
                 continue
@@ -112,12 +118,14 @@ extension WriteContext {
     /// Closes a fact's valid interval at `end`, keeping the belief it replaces
     /// (unless that belief was written in this same transaction and never seen).
     public func closeValidInterval(of factID: Int64, at end: Timestamp, supersededBy newID: Int64?) throws {
-        try db.execute(sql: """
-            INSERT INTO fact_belief(fact_id, valid_from, valid_to, recorded_at, retracted_at)
-            SELECT id, valid_from, valid_to, recorded_at, ?1 FROM fact WHERE id = ?2 AND recorded_at < ?1
-            """, arguments: [now.microseconds, factID])
-        try db.execute(sql: "UPDATE fact SET valid_to = ?, recorded_at = ?, superseded_by = ? WHERE id = ?",
-                       arguments: [end.microseconds, now.microseconds, newID, factID])
+        try db.execute(
+            sql: """
+                INSERT INTO fact_belief(fact_id, valid_from, valid_to, recorded_at, retracted_at)
+                SELECT id, valid_from, valid_to, recorded_at, ?1 FROM fact WHERE id = ?2 AND recorded_at < ?1
+                """, arguments: [now.microseconds, factID])
+        try db.execute(
+            sql: "UPDATE fact SET valid_to = ?, recorded_at = ?, superseded_by = ? WHERE id = ?",
+            arguments: [end.microseconds, now.microseconds, newID, factID])
     }
 
     private func addSources(_ sources: [Int64], to factID: Int64) throws {
@@ -132,7 +140,9 @@ extension WriteContext {
         // Any fact with the same fillers shares the first one: look through the
         // filler index, compare keys there, and the roles only on a key match.
         let first = roles[0]
-        let query = try hot.statement(.duplicate, db, """
+        let query = try hot.statement(
+            .duplicate, db,
+            """
             SELECT f.id, f.valid_from, f.valid_to FROM fact_filler r JOIN fact f ON f.id = r.fact_id
             WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = ? AND f.key = ? AND f.retracted_at IS NULL
             """)
@@ -143,9 +153,13 @@ extension WriteContext {
         query.bind(5, key)
         var candidates: [(id: Int64, valid: TimeRange)] = []
         try query.forEachRow { row in
-            candidates.append((FastStatement.int64(row, 0),
-                               TimeRange(from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
-                                         to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2)))))
+            candidates.append(
+                (
+                    FastStatement.int64(row, 0),
+                    TimeRange(
+                        from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
+                        to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2)))
+                ))
         }
         for candidate in candidates {
             // Without explicit times, only a value still true counts as the same fact:
@@ -158,11 +172,14 @@ extension WriteContext {
 
     /// The believed facts of a predicate for one subject, with their valid time.
     private func currentValues(predicateID: Int64, subject: StoredFiller) throws -> [(id: Int64, valid: TimeRange)] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT f.id, f.valid_from, f.valid_to FROM fact_filler r JOIN fact f ON f.id = r.fact_id
-            WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = 0 AND f.retracted_at IS NULL
-            ORDER BY f.valid_from, f.id
-            """), arguments: [subject.kind.rawValue, subject.databaseValue, predicateID]).map {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT f.id, f.valid_from, f.valid_to FROM fact_filler r JOIN fact f ON f.id = r.fact_id
+                    WHERE r.kind = ? AND r.value = ? AND r.predicate_id = ? AND r.position = 0 AND f.retracted_at IS NULL
+                    ORDER BY f.valid_from, f.id
+                    """), arguments: [subject.kind.rawValue, subject.databaseValue, predicateID]
+        ).map {
             ($0[0], TimeRange(from: Timestamp(databaseMicroseconds: $0[1]), to: Timestamp(databaseMicroseconds: $0[2])))
         }
     }

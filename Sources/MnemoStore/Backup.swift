@@ -1,9 +1,10 @@
 import Foundation
+import GRDB
+import MnemoModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import GRDB
-import MnemoModel
 
 extension MemoryStore {
     /// Copies the whole space, consistently, to a new file at `destination`

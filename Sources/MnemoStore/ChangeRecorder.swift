@@ -27,7 +27,7 @@ package final class ChangeRecorder {
     package init(_ write: WriteContext) throws {
         guard let connection = write.db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
         var names = Self.tables.map { strdup($0) }
-        defer { names.forEach { free($0) } }
+        defer { for name in names { free(name) } }
         let rc = names.withUnsafeMutableBufferPointer { buffer -> Int32 in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
                 mnemo_session_begin(UnsafeMutableRawPointer(connection), pointers.baseAddress, Int32(pointers.count), &session)

@@ -27,13 +27,15 @@ public struct Changeset: Sendable {
         /// The row's first column (its id, for tables that have one) as a JSON array.
         public var key: String {
             guard let values = try? JSONSerialization.jsonObject(with: Data((before ?? after ?? "[]").utf8)) as? [Any],
-                  let first = values.first else { return "[]" }
-            let value: JSONValue = switch first {
-            case let text as String: .string(text)
-            case let number as Int64: .int(number)
-            case let number as Double: .double(number)
-            default: .null
-            }
+                let first = values.first
+            else { return "[]" }
+            let value: JSONValue =
+                switch first {
+                case let text as String: .string(text)
+                case let number as Int64: .int(number)
+                case let number as Double: .double(number)
+                default: .null
+                }
             return JSONValue.array([value]).serialized
         }
     }
@@ -45,15 +47,20 @@ public struct Changeset: Sendable {
         for change in changes {
             // The rows are the JSON arrays `changes()` wrote from SQLite values.
             guard let text = change.before ?? change.after,
-                  let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { continue }
+                let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any]
+            else { continue }
             func number(_ i: Int) -> Int64? { i < values.count ? (values[i] as? NSNumber)?.int64Value : nil }
             func add(_ kind: NodeKind, _ i: Int) { if let n = number(i) { ids.insert(NodeID(kind, n)) } }
             switch change.table {
             case "episode": add(.episode, 0)
             case "fact", "fact_role", "fact_source": add(.fact, 0)
             case "scene": add(.scene, 0)
-            case "scene_member": add(.scene, 0); add(.entity, 1)
-            case "entity_link": add(.entity, 0); add(.entity, 1)
+            case "scene_member":
+                add(.scene, 0)
+                add(.entity, 1)
+            case "entity_link":
+                add(.entity, 0)
+                add(.entity, 1)
             case "entity": add(.entity, 0)
             default: break
             }
@@ -70,9 +77,17 @@ public struct Changeset: Sendable {
         let rc = copy.withUnsafeMutableBytes { raw in
             mnemo_changeset_visit(Int32(raw.count), raw.baseAddress, Unmanaged.passUnretained(box).toOpaque()) { context, table, op, before, after in
                 let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
-                let name = switch op { case 18: "insert"; case 23: "update"; case 9: "delete"; default: "op \(op)" }
-                box.changes.append(Change(table: String(cString: table!), op: name,
-                                          before: before.map { String(cString: $0) }, after: after.map { String(cString: $0) }))
+                let name =
+                    switch op {
+                    case 18: "insert"
+                    case 23: "update"
+                    case 9: "delete"
+                    default: "op \(op)"
+                    }
+                box.changes.append(
+                    Change(
+                        table: String(cString: table!), op: name,
+                        before: before.map { String(cString: $0) }, after: after.map { String(cString: $0) }))
             }
         }
         guard rc == 0 else { throw MnemoError(.internalError, "unreadable changeset (SQLite code \(rc))") }
@@ -95,7 +110,8 @@ public struct Changeset: Sendable {
     func apply(to db: Database) throws -> (skipped: Int, conflicts: Int) {
         guard !data.isEmpty else { return (0, 0) }
         guard let connection = db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
-        var skipped: Int32 = 0, conflicts: Int32 = 0
+        var skipped: Int32 = 0
+        var conflicts: Int32 = 0
         var copy = data
         let rc = copy.withUnsafeMutableBytes { raw in
             mnemo_changeset_apply(UnsafeMutableRawPointer(connection), Int32(raw.count), raw.baseAddress, &skipped, &conflicts)
@@ -126,7 +142,10 @@ public struct Changeset: Sendable {
         /// The integer column `i` holds before the change, else after it.
         public func integer(_ i: Int) -> Int64? {
             var found: Int64?
-            _ = integer(i) { found = $0; return true }
+            _ = integer(i) {
+                found = $0
+                return true
+            }
             return found
         }
 
@@ -145,7 +164,10 @@ public struct Changeset: Sendable {
         /// The text column `i` holds before the change, else after it.
         public func text(_ i: Int) -> String? {
             var found: String?
-            _ = text(i) { found = $0; return true }
+            _ = text(i) {
+                found = $0
+                return true
+            }
             return found
         }
     }
@@ -172,25 +194,27 @@ public struct Changeset: Sendable {
                 init(_ d: @escaping Decide) { decide = d }
             }
             let box = Box(decide)
-            var size: Int32 = 0, kept: Int32 = 0
+            var size: Int32 = 0
+            var kept: Int32 = 0
             var out: UnsafeMutableRawPointer?
             let rc = data.withUnsafeBytes { raw in
-                mnemo_changeset_filter(Int32(raw.count), raw.baseAddress, Unmanaged.passUnretained(box).toOpaque(),
-                                       { context, table, op, columns, before, after, redact in
-                    let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
-                    if box.table.map({ strcmp($0.bytes, table!) != 0 }) ?? true {
-                        let name = String(cString: table!)
-                        box.table = (Array(name.utf8CString), name)
-                    }
-                    let row = Row(table: box.table!.name, op: op, before: before, after: after, columns: Int(columns))
-                    switch box.decide(row) {
-                    case .keep: return 1
-                    case .drop: return 0
-                    case .redact(let columns):
-                        redact!.pointee = columns.filter { (0..<64).contains($0) }.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
-                        return 1
-                    }
-                }, &size, &out, &kept)
+                mnemo_changeset_filter(
+                    Int32(raw.count), raw.baseAddress, Unmanaged.passUnretained(box).toOpaque(),
+                    { context, table, op, columns, before, after, redact in
+                        let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
+                        if box.table.map({ strcmp($0.bytes, table!) != 0 }) ?? true {
+                            let name = String(cString: table!)
+                            box.table = (Array(name.utf8CString), name)
+                        }
+                        let row = Row(table: box.table!.name, op: op, before: before, after: after, columns: Int(columns))
+                        switch box.decide(row) {
+                        case .keep: return 1
+                        case .drop: return 0
+                        case .redact(let columns):
+                            redact!.pointee = columns.filter { (0..<64).contains($0) }.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+                            return 1
+                        }
+                    }, &size, &out, &kept)
             }
             guard rc == 0 else { throw MnemoError(.internalError, "cannot filter a changeset (SQLite code \(rc))") }
             defer { mnemo_free(out) }

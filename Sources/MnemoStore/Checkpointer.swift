@@ -42,7 +42,7 @@ final class Checkpointer: Sendable {
     init(path: String, pages: Int?) {
         self.path = path
         self.pages = pages
-        setThreshold(pageSize: 4_096)   // SQLite's default, until `install` reads the file's
+        setThreshold(pageSize: 4_096) // SQLite's default, until `install` reads the file's
 
     }
 
@@ -55,10 +55,12 @@ final class Checkpointer: Sendable {
         // Unreadable (it never is on an open connection): the thresholds stay those of 4 KiB pages.
         if let pageSize = try? Int.fetchOne(db, sql: "PRAGMA page_size") { setThreshold(pageSize: pageSize) }
         let context = Unmanaged.passUnretained(self).toOpaque()
-        sqlite3_wal_hook(db.sqliteConnection, { context, connection, _, frames in
-            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context!).takeUnretainedValue()
-            return checkpointer.committed(connection: connection, frames: frames)
-        }, context)
+        sqlite3_wal_hook(
+            db.sqliteConnection,
+            { context, connection, _, frames in
+                let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context!).takeUnretainedValue()
+                return checkpointer.committed(connection: connection, frames: frames)
+            }, context)
     }
 
     /// WAL pages past which a background copy starts.

@@ -40,8 +40,9 @@ extension WriteContext {
         if !dryRun {
             try db.execute(sql: "UPDATE consolidation_run SET status = 'interrupted' WHERE status = 'running'")
         }
-        try db.execute(sql: "INSERT INTO consolidation_run(started_at, status, dry_run) VALUES (?, 'running', ?)",
-                       arguments: [startedAt.microseconds, dryRun])
+        try db.execute(
+            sql: "INSERT INTO consolidation_run(started_at, status, dry_run) VALUES (?, 'running', ?)",
+            arguments: [startedAt.microseconds, dryRun])
         return db.lastInsertedRowID
     }
 
@@ -50,8 +51,9 @@ extension WriteContext {
     /// column is left as it is: when an abandoned run stopped is not known.
     package func endConsolidationRun(_ id: Int64, status: String, summary: String, finishedAt: Timestamp?) throws {
         if let finishedAt {
-            try db.execute(sql: "UPDATE consolidation_run SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
-                           arguments: [status, finishedAt.microseconds, summary, id])
+            try db.execute(
+                sql: "UPDATE consolidation_run SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
+                arguments: [status, finishedAt.microseconds, summary, id])
         } else {
             try db.execute(sql: "UPDATE consolidation_run SET status = ?, summary = ? WHERE id = ?", arguments: [status, summary, id])
         }
@@ -60,22 +62,29 @@ extension WriteContext {
     /// Journals a dry run, already over (it ran on a scratch copy, whose
     /// journal went with it), and returns its id.
     package func journalDryRun(startedAt: Timestamp, finishedAt: Timestamp, summary: String) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO consolidation_run(started_at, finished_at, status, dry_run, summary) VALUES (?, ?, 'dry run', 1, ?)
-            """, arguments: [startedAt.microseconds, finishedAt.microseconds, summary])
+        try db.execute(
+            sql: """
+                INSERT INTO consolidation_run(started_at, finished_at, status, dry_run, summary) VALUES (?, ?, 'dry run', 1, ?)
+                """, arguments: [startedAt.microseconds, finishedAt.microseconds, summary])
         return db.lastInsertedRowID
     }
 
     /// Journals pass number `seq` of run `run`: its counts (JSON text), how
     /// long it took, its changeset (kept only when not empty) and the
     /// changes rendered from it, numbered after the run's last change.
-    package func journalPass(run: Int64, seq: Int, name: String, startedAt: Timestamp, durationMicroseconds: Int64,
-                             counts: String, changeset: Changeset, changes: [Changeset.Change]) throws {
-        try db.execute(sql: """
-            INSERT INTO consolidation_pass(run_id, seq, pass, started_at, duration_us, counts, changes, changeset)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [run, seq, name, startedAt.microseconds, durationMicroseconds, counts, changes.count,
-                             changeset.data.isEmpty ? nil : changeset.data])
+    package func journalPass(
+        run: Int64, seq: Int, name: String, startedAt: Timestamp, durationMicroseconds: Int64,
+        counts: String, changeset: Changeset, changes: [Changeset.Change]
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO consolidation_pass(run_id, seq, pass, started_at, duration_us, counts, changes, changeset)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                run, seq, name, startedAt.microseconds, durationMicroseconds, counts, changes.count,
+                changeset.data.isEmpty ? nil : changeset.data,
+            ])
         guard !changes.isEmpty else { return }
         let base = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM consolidation_change WHERE run_id = ?", arguments: [run]) ?? 0
         try recordChanges(changes, run: run, pass: name, firstSeq: base + 1)
@@ -85,22 +94,29 @@ extension WriteContext {
 extension ReadContext {
     /// The newest `limit` runs, newest first.
     package func consolidationRuns(limit: Int) throws -> [JournalEntry] {
-        try Row.fetchAll(db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?",
-                         arguments: [Int64(clamping: max(0, limit))])
-            .map(Self.journalEntry)
+        try Row.fetchAll(
+            db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?",
+            arguments: [Int64(clamping: max(0, limit))]
+        )
+        .map(Self.journalEntry)
     }
 
     /// The newest run that was not a dry run.
     package func lastConsolidationRun() throws -> JournalEntry? {
-        try Row.fetchOne(db, sql: """
-            SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run WHERE dry_run = 0 ORDER BY id DESC LIMIT 1
-            """).map(Self.journalEntry)
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run WHERE dry_run = 0 ORDER BY id DESC LIMIT 1
+                """
+        ).map(Self.journalEntry)
     }
 
     /// Run `id`, if the journal has it.
     package func consolidationRun(_ id: Int64) throws -> JournalEntry? {
-        try Row.fetchOne(db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run WHERE id = ?",
-                         arguments: [id]).map(Self.journalEntry)
+        try Row.fetchOne(
+            db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run WHERE id = ?",
+            arguments: [id]
+        ).map(Self.journalEntry)
     }
 
     /// The ids of the runs journaled `running`, oldest first.
@@ -110,13 +126,16 @@ extension ReadContext {
 
     /// The passes of run `run` that committed, in the order they ran.
     package func journaledPasses(ofRun run: Int64) throws -> [JournaledPassSummary] {
-        try Row.fetchAll(db, sql: "SELECT pass, counts, changes, duration_us FROM consolidation_pass WHERE run_id = ? ORDER BY seq",
-                         arguments: [run])
-            .map { JournaledPassSummary(name: $0[0], counts: $0[1], changes: $0[2], durationMicroseconds: $0[3]) }
+        try Row.fetchAll(
+            db, sql: "SELECT pass, counts, changes, duration_us FROM consolidation_pass WHERE run_id = ? ORDER BY seq",
+            arguments: [run]
+        )
+        .map { JournaledPassSummary(name: $0[0], counts: $0[1], changes: $0[2], durationMicroseconds: $0[3]) }
     }
 
     private static func journalEntry(_ row: Row) -> JournalEntry {
-        JournalEntry(id: row[0], startedAt: Timestamp(microseconds: row[1]), finishedAt: Timestamp(databaseMicroseconds: row[2]),
-                     status: row[3], dryRun: row[4], summary: row[5])
+        JournalEntry(
+            id: row[0], startedAt: Timestamp(microseconds: row[1]), finishedAt: Timestamp(databaseMicroseconds: row[2]),
+            status: row[3], dryRun: row[4], summary: row[5])
     }
 }

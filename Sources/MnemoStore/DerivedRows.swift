@@ -25,19 +25,23 @@ extension WriteContext {
     /// Inserts the insight of that key, or updates it where it differs;
     /// returns its id and whether anything was written.
     @discardableResult
-    package func upsertInsight(key: String, kind: String, subject: Int64?, text: String, data: String?,
-                               runID: Int64, at now: Timestamp) throws -> (id: Int64, changed: Bool) {
+    package func upsertInsight(
+        key: String, kind: String, subject: Int64?, text: String, data: String?,
+        runID: Int64, at now: Timestamp
+    ) throws -> (id: Int64, changed: Bool) {
         if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, kind, subject_id, text, data FROM insight WHERE key = ?"), arguments: [key]) {
             let id: Int64 = row[0]
             if row[1] as String == kind, row[2] as Int64? == subject, row[3] as String == text, row[4] as String? == data {
                 return (id, false)
             }
-            try db.execute(sql: "UPDATE insight SET kind = ?, subject_id = ?, text = ?, data = ?, run_id = ? WHERE id = ?",
-                           arguments: [kind, subject, text, data, runID, id])
+            try db.execute(
+                sql: "UPDATE insight SET kind = ?, subject_id = ?, text = ?, data = ?, run_id = ? WHERE id = ?",
+                arguments: [kind, subject, text, data, runID, id])
             return (id, true)
         }
-        try db.execute(sql: "INSERT INTO insight(kind, subject_id, text, data, created_at, run_id, key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [kind, subject, text, data, now.microseconds, runID, key])
+        try db.execute(
+            sql: "INSERT INTO insight(kind, subject_id, text, data, created_at, run_id, key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [kind, subject, text, data, now.microseconds, runID, key])
         return (db.lastInsertedRowID, true)
     }
 
@@ -61,8 +65,10 @@ extension WriteContext {
     package func setSupport(owner: String, id: Int64, items: [(String, Int64)]) throws {
         let wanted = Set(items.map { "\($0.0):\($0.1)" })
         var present: Set<String> = []
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?"),
-                                    arguments: [owner, id]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?"),
+            arguments: [owner, id])
+        {
             let item = "\(row[0] as String):\(row[1] as Int64)"
             if wanted.contains(item) {
                 present.insert(item)
@@ -80,12 +86,16 @@ extension WriteContext {
 
     /// Stores a derived persona attribute of `entity` for run `runID`, recorded
     /// at `now`; returns its id.
-    package func insertDerivedAttribute(entity: Int64, category: String, name: String, value: String, confidence: Double,
-                                        firstSeen: Int64?, lastSeen: Int64?, runID: Int64, at now: Timestamp) throws -> Int64 {
-        try db.cachedStatement(sql: """
-            INSERT INTO persona_attribute(entity_id, name, value, pinned, confidence, first_seen, last_seen, recorded_at, run_id, category)
-            VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [entity, name, value, confidence, firstSeen, lastSeen, now.microseconds, runID, category])
+    package func insertDerivedAttribute(
+        entity: Int64, category: String, name: String, value: String, confidence: Double,
+        firstSeen: Int64?, lastSeen: Int64?, runID: Int64, at now: Timestamp
+    ) throws -> Int64 {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO persona_attribute(entity_id, name, value, pinned, confidence, first_seen, last_seen, recorded_at, run_id, category)
+                VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [entity, name, value, confidence, firstSeen, lastSeen, now.microseconds, runID, category])
         return db.lastInsertedRowID
     }
 
@@ -110,21 +120,28 @@ extension ReadContext {
 
     /// Every persona attribute a run derived (not pinned), for everyone at once.
     package func derivedAttributes() throws -> [DerivedAttribute] {
-        try Row.fetchAll(db, sql: """
-            SELECT entity_id, id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
-            WHERE pinned = 0 AND run_id IS NOT NULL
-            """).map {
-            DerivedAttribute(entity: $0[0], id: $0[1], category: $0[2], name: $0[3], value: $0[4], firstSeen: $0[5], lastSeen: $0[6],
-                             confidence: $0[7])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT entity_id, id, category, name, value, first_seen, last_seen, confidence FROM persona_attribute
+                WHERE pinned = 0 AND run_id IS NOT NULL
+                """
+        ).map {
+            DerivedAttribute(
+                entity: $0[0], id: $0[1], category: $0[2], name: $0[3], value: $0[4], firstSeen: $0[5], lastSeen: $0[6],
+                confidence: $0[7])
         }
     }
 
     /// The pinned persona attributes believed and valid at `time`, for
     /// everyone at once: entity, name and value (JSON text).
     package func pinnedAttributeValues(at time: Timestamp) throws -> [(entity: Int64, name: String, value: String)] {
-        try Row.fetchAll(db, sql: """
-            SELECT entity_id, name, value FROM persona_attribute WHERE pinned = 1 AND retracted_at IS NULL
-            AND (valid_to IS NULL OR valid_to > ?)
-            """, arguments: [time.microseconds]).map { ($0[0], $0[1], $0[2]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT entity_id, name, value FROM persona_attribute WHERE pinned = 1 AND retracted_at IS NULL
+                AND (valid_to IS NULL OR valid_to > ?)
+                """, arguments: [time.microseconds]
+        ).map { ($0[0], $0[1], $0[2]) }
     }
 }

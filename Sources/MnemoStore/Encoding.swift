@@ -3,7 +3,10 @@ import MnemoModel
 
 /// How a role filler is stored in `fact_role(kind, value)`.
 enum FillerKind: Int64 {
-    case entity = 0, text = 1, number = 2, time = 3
+    case entity = 0
+    case text = 1
+    case number = 2
+    case time = 3
 }
 
 /// A filler resolved for storage: the entity's id, or the literal itself.

@@ -58,11 +58,15 @@ extension ReadContext {
     func entityID(norm: String) throws -> Int64? {
         // One statement for both: a name the memory does not know yet (every new
         // entity) is looked up once, not twice. A name wins over an alias.
-        guard let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM entity WHERE norm = ?1
-            UNION ALL SELECT entity_id FROM entity_alias WHERE norm = ?1
-            LIMIT 1
-            """), arguments: [norm]) else {
+        guard
+            let id = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM entity WHERE norm = ?1
+                        UNION ALL SELECT entity_id FROM entity_alias WHERE norm = ?1
+                        LIMIT 1
+                        """), arguments: [norm])
+        else {
             return nil
         }
         return try canonicalEntity(id)

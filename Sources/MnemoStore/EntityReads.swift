@@ -6,27 +6,33 @@ extension ReadContext {
     /// Episodes that mention (or are spoken by) an entity within a time range,
     /// oldest first, at most `limit`.
     public func episodes(mentioning entityID: Int64, during range: TimeRange = .always, limit: Int = .max) throws -> [Episode] {
-        try Int64.fetchAll(db, sql: """
-            SELECT DISTINCT e.id FROM episode_entity ee JOIN episode e ON e.id = ee.episode_id
-            WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?
-            """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max, Self.sqlLimit(limit)])
-            .compactMap { id in
-                try cancellation.check()
-                let found = try episode(id: id)
-                try budget.charge(found?.answerBytes ?? 0)
-                return found
-            }
+        try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT e.id FROM episode_entity ee JOIN episode e ON e.id = ee.episode_id
+                WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?
+                """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max, Self.sqlLimit(limit)]
+        )
+        .compactMap { id in
+            try cancellation.check()
+            let found = try episode(id: id)
+            try budget.charge(found?.answerBytes ?? 0)
+            return found
+        }
     }
 
     /// The facts, believed now, in which an entity fills a role.
     public func facts(involving entityID: Int64) throws -> [Fact] {
-        try Int64.fetchAll(db, sql: """
-            SELECT DISTINCT r.fact_id FROM fact_filler r JOIN fact f ON f.id = r.fact_id
-            WHERE r.kind = 0 AND r.value = ? AND f.retracted_at IS NULL ORDER BY r.fact_id
-            """, arguments: [entityID]).compactMap { id in
-                try cancellation.check()
-                return try fact(id: id)
-            }
+        try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT r.fact_id FROM fact_filler r JOIN fact f ON f.id = r.fact_id
+                WHERE r.kind = 0 AND r.value = ? AND f.retracted_at IS NULL ORDER BY r.fact_id
+                """, arguments: [entityID]
+        ).compactMap { id in
+            try cancellation.check()
+            return try fact(id: id)
+        }
     }
 
     /// The first `limit` facts, believed now, in which an entity fills a role
@@ -34,11 +40,13 @@ extension ReadContext {
     /// has one, else by recorded time (as `timeline` lists them).
     public func factsInTimeOrder(involving entityID: Int64, limit: Int, where keep: (Fact) -> Bool) throws -> [Fact] {
         var result: [Fact] = []
-        let ids = try Int64.fetchCursor(db, sql: """
-            SELECT f.id FROM fact f WHERE f.retracted_at IS NULL
-            AND f.id IN (SELECT r.fact_id FROM fact_filler r WHERE r.kind = 0 AND r.value = ?)
-            ORDER BY COALESCE(f.valid_from, f.recorded_at), f.id
-            """, arguments: [entityID])
+        let ids = try Int64.fetchCursor(
+            db,
+            sql: """
+                SELECT f.id FROM fact f WHERE f.retracted_at IS NULL
+                AND f.id IN (SELECT r.fact_id FROM fact_filler r WHERE r.kind = 0 AND r.value = ?)
+                ORDER BY COALESCE(f.valid_from, f.recorded_at), f.id
+                """, arguments: [entityID])
         while result.count < limit, let id = try ids.next() {
             try cancellation.check()
             if let fact = try fact(id: id), keep(fact) {
@@ -81,10 +89,13 @@ extension ReadContext {
 
     /// What supports a derived persona attribute (`p`) or insight (`i`): scenes, facts, then episodes.
     public func support(owner: String, id: Int64) throws -> [NodeID] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?
-            ORDER BY CASE item_kind WHEN 's' THEN 0 WHEN 'f' THEN 1 ELSE 2 END, item_id
-            """), arguments: [owner, id]).compactMap { row in
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id = ?
+                    ORDER BY CASE item_kind WHEN 's' THEN 0 WHEN 'f' THEN 1 ELSE 2 END, item_id
+                    """), arguments: [owner, id]
+        ).compactMap { row in
             (row[0] as String).first.flatMap { NodeKind(rawValue: $0) }.map { NodeID($0, row[1]) }
         }
     }

@@ -18,8 +18,10 @@ public struct EpisodeInput: Sendable, Hashable {
     /// Temporal expressions resolved against `at`.
     public var times: [TimeMention]
 
-    public init(text: String, speaker: String? = nil, at: Timestamp? = nil, scene: String? = nil, ref: String? = nil,
-                importance: Double = 0.5, mentions: [String] = [], addressees: [String] = [], times: [TimeMention] = []) {
+    public init(
+        text: String, speaker: String? = nil, at: Timestamp? = nil, scene: String? = nil, ref: String? = nil,
+        importance: Double = 0.5, mentions: [String] = [], addressees: [String] = [], times: [TimeMention] = []
+    ) {
         self.text = text
         self.speaker = speaker
         self.at = at
@@ -63,14 +65,18 @@ extension WriteContext {
                 sceneCreated = true
             }
         } else if let speakerID {
-            sceneID = try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT s.id FROM scene s JOIN scene_member m ON m.scene_id = s.id
-                WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
-                """), arguments: [speakerID])
+            sceneID = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.id FROM scene s JOIN scene_member m ON m.scene_id = s.id
+                        WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
+                        """), arguments: [speakerID])
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO episode(text, speaker_id, at, scene_id, ref, importance, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [input.text, speakerID, at.microseconds, sceneID, input.ref, input.importance, now.microseconds])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO episode(text, speaker_id, at, scene_id, ref, importance, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [input.text, speakerID, at.microseconds, sceneID, input.ref, input.importance, now.microseconds])
         let episodeID = db.lastInsertedRowID
         if pending.firstNewEpisode == nil { pending.firstNewEpisode = episodeID }
 
@@ -115,10 +121,11 @@ extension WriteContext {
         // The read orders by name in SQLite's BINARY collation: by bytes.
         others.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let speaker = try outcome.speakerID.map { try entityName($0) }
-        return Episode(id: outcome.episodeID, text: input.text, speaker: speaker, at: input.at ?? now,
-                       sceneID: outcome.sceneID, sceneTitle: try outcome.sceneID.map { try sceneTitle($0) },
-                       ref: input.ref, importance: input.importance, entities: (speaker.map { [$0] } ?? []) + others,
-                       times: input.times, recordedAt: now)
+        return Episode(
+            id: outcome.episodeID, text: input.text, speaker: speaker, at: input.at ?? now,
+            sceneID: outcome.sceneID, sceneTitle: try outcome.sceneID.map { try sceneTitle($0) },
+            ref: input.ref, importance: input.importance, entities: (speaker.map { [$0] } ?? []) + others,
+            times: input.times, recordedAt: now)
     }
 }
 
@@ -134,31 +141,41 @@ extension ReadContext {
         guard !ids.isEmpty else { return [:] }
         let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
         var entities: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT ee.episode_id, n.name FROM episode_entity ee JOIN entity n ON n.id = ee.entity_id
-            WHERE ee.episode_id IN (SELECT value FROM json_each(?))
-            GROUP BY ee.episode_id, n.id ORDER BY ee.episode_id, MIN(CASE ee.role WHEN 'speaker' THEN 0 ELSE 1 END), n.name
-            """), arguments: [list]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT ee.episode_id, n.name FROM episode_entity ee JOIN entity n ON n.id = ee.entity_id
+                    WHERE ee.episode_id IN (SELECT value FROM json_each(?))
+                    GROUP BY ee.episode_id, n.id ORDER BY ee.episode_id, MIN(CASE ee.role WHEN 'speaker' THEN 0 ELSE 1 END), n.name
+                    """), arguments: [list])
+        {
             entities[row[0], default: []].append(row[1])
         }
         var times: [Int64: [TimeMention]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT episode_id, text, from_time, to_time FROM episode_time
-            WHERE episode_id IN (SELECT value FROM json_each(?)) ORDER BY episode_id, position
-            """), arguments: [list]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT episode_id, text, from_time, to_time FROM episode_time
+                    WHERE episode_id IN (SELECT value FROM json_each(?)) ORDER BY episode_id, position
+                    """), arguments: [list])
+        {
             times[row[0], default: []].append(
                 TimeMention(text: row[1], range: TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(microseconds: row[3]))))
         }
         var found: [Int64: Episode] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT e.id, e.text, sp.name, e.at, e.scene_id, s.title, e.ref, e.importance, e.recorded_at
-            FROM episode e LEFT JOIN entity sp ON sp.id = e.speaker_id LEFT JOIN scene s ON s.id = e.scene_id
-            WHERE e.id IN (SELECT value FROM json_each(?))
-            """), arguments: [list]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT e.id, e.text, sp.name, e.at, e.scene_id, s.title, e.ref, e.importance, e.recorded_at
+                    FROM episode e LEFT JOIN entity sp ON sp.id = e.speaker_id LEFT JOIN scene s ON s.id = e.scene_id
+                    WHERE e.id IN (SELECT value FROM json_each(?))
+                    """), arguments: [list])
+        {
             let id: Int64 = row[0]
-            found[id] = Episode(id: id, text: row[1], speaker: row[2], at: Timestamp(microseconds: row[3]), sceneID: row[4],
-                                sceneTitle: row[5], ref: row[6], importance: row[7], entities: entities[id] ?? [],
-                                times: times[id] ?? [], recordedAt: Timestamp(microseconds: row[8]))
+            found[id] = Episode(
+                id: id, text: row[1], speaker: row[2], at: Timestamp(microseconds: row[3]), sceneID: row[4],
+                sceneTitle: row[5], ref: row[6], importance: row[7], entities: entities[id] ?? [],
+                times: times[id] ?? [], recordedAt: Timestamp(microseconds: row[8]))
         }
         return found
     }

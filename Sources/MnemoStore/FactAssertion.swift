@@ -20,9 +20,11 @@ public struct FactAssertion: Sendable, Hashable {
     /// The title of the scene it belongs to; the scene is created if new.
     public var scene: String?
 
-    public init(_ predicate: String, _ arguments: [Argument], validFrom: Timestamp? = nil, validTo: Timestamp? = nil,
-                confidence: Double = 1, sources: [Int64] = [], note: String? = nil, origin: String = "user",
-                scene: String? = nil) {
+    public init(
+        _ predicate: String, _ arguments: [Argument], validFrom: Timestamp? = nil, validTo: Timestamp? = nil,
+        confidence: Double = 1, sources: [Int64] = [], note: String? = nil, origin: String = "user",
+        scene: String? = nil
+    ) {
         self.predicate = predicate
         self.arguments = arguments
         self.validFrom = validFrom

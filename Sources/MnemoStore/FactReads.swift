@@ -4,14 +4,15 @@ import MnemoModel
 extension ReadContext {
     /// Whether a stored thing exists.
     public func exists(_ kind: NodeKind, _ id: Int64) throws -> Bool {
-        let table = switch kind {
-        case .entity: "entity"
-        case .episode: "episode"
-        case .fact: "fact"
-        case .scene: "scene"
-        case .persona: "persona_attribute"
-        case .insight: "insight"
-        }
+        let table =
+            switch kind {
+            case .entity: "entity"
+            case .episode: "episode"
+            case .fact: "fact"
+            case .scene: "scene"
+            case .persona: "persona_attribute"
+            case .insight: "insight"
+            }
         return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
@@ -38,23 +39,29 @@ extension ReadContext {
         let candidates: [Int64]
         if let seed = constraints.first(where: { $0.filler != nil }), let filler = seed.filler {
             // The filler index knows positions; a role name is checked in fact_role.
-            let sql = seed.position != nil ? """
+            let sql =
+                seed.position != nil
+                ? """
                 SELECT DISTINCT fact_id FROM fact_filler WHERE kind = ? AND value = ? AND predicate_id = ? AND position = ?
                 ORDER BY fact_id
-                """ : """
+                """
+                : """
                 SELECT DISTINCT x.fact_id FROM fact_filler x
                 JOIN fact_role r ON r.fact_id = x.fact_id AND r.position = x.position AND r.item = x.item
                 WHERE x.kind = ? AND x.value = ? AND x.predicate_id = ? AND r.role = ?
                 ORDER BY x.fact_id
                 """
             let place: DatabaseValue = seed.position.map { Int64($0).databaseValue } ?? (seed.role ?? "").databaseValue
-            candidates = try Int64.fetchAll(db.cachedStatement(sql: sql),
-                                            arguments: [filler.kind.rawValue, filler.databaseValue, info.id, place])
+            candidates = try Int64.fetchAll(
+                db.cachedStatement(sql: sql),
+                arguments: [filler.kind.rawValue, filler.databaseValue, info.id, place])
         } else {
             let retracted = time.knownAsOf == nil ? " AND f.retracted_at IS NULL" : ""
-            candidates = try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs)\(retracted) ORDER BY f.id
-                """), arguments: [info.id])
+            candidates = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs)\(retracted) ORDER BY f.id
+                        """), arguments: [info.id])
         }
 
         var result: [Fact] = []
@@ -85,18 +92,25 @@ extension ReadContext {
     /// recorded time; the first `limit` of them.
     public func history(of pattern: FactPattern, limit: Int = .max) throws -> [Fact] {
         guard let info = try predicateInfo(Name.normalize(pattern.predicate)),
-              let constraints = try resolve(pattern, roles: info.roles) else { return [] }
+            let constraints = try resolve(pattern, roles: info.roles)
+        else { return [] }
         var versions: [Fact] = []
-        for id in try Int64.fetchAll(db, sql: """
-            SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs) ORDER BY f.id
-            """, arguments: [info.id]) {
+        for id in try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs) ORDER BY f.id
+                """, arguments: [info.id])
+        {
             if versions.count >= limit { break }
             try cancellation.check()
             guard constraints.allSatisfy({ (try? $0.matches(storedRoles(of: id))) ?? false }),
-                  let current = try fact(id: id) else { continue }
-            let beliefs = try Row.fetchAll(db, sql: """
-                SELECT valid_from, valid_to, recorded_at, retracted_at FROM fact_belief WHERE fact_id = ? ORDER BY recorded_at
-                """, arguments: [id])
+                let current = try fact(id: id)
+            else { continue }
+            let beliefs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT valid_from, valid_to, recorded_at, retracted_at FROM fact_belief WHERE fact_id = ? ORDER BY recorded_at
+                    """, arguments: [id])
             for b in beliefs {
                 var version = current
                 version.supersededBy = nil
@@ -131,12 +145,16 @@ extension ReadContext {
 
     /// Adds role names, values and sources to a fact read without them.
     func fillRoles(_ fact: inout Fact) throws {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT r.position, r.item, r.role, r.kind, r.value, e.name FROM fact_role r
-            LEFT JOIN entity e ON r.kind = 0 AND e.id = r.value
-            WHERE r.fact_id = ? ORDER BY r.position, r.item
-            """), arguments: [fact.id])
-        var names: [String] = [], values: [Value] = [], positions: [Int] = []
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT r.position, r.item, r.role, r.kind, r.value, e.name FROM fact_role r
+                    LEFT JOIN entity e ON r.kind = 0 AND e.id = r.value
+                    WHERE r.fact_id = ? ORDER BY r.position, r.item
+                    """), arguments: [fact.id])
+        var names: [String] = []
+        var values: [Value] = []
+        var positions: [Int] = []
         var lastPosition = -1
         for row in rows {
             let position: Int = row[0]
@@ -154,8 +172,9 @@ extension ReadContext {
         fact.roleNames = names
         fact.roleValues = values
         fact.rolePositions = positions
-        fact.sources = try Int64.fetchAll(db.cachedStatement(sql: "SELECT episode_id FROM fact_source WHERE fact_id = ? ORDER BY episode_id"),
-                                          arguments: [fact.id])
+        fact.sources = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT episode_id FROM fact_source WHERE fact_id = ? ORDER BY episode_id"),
+            arguments: [fact.id])
     }
 
     static func decodeValue(kind: Int64, value: DatabaseValue, entityName: String?) -> Value {
@@ -173,17 +192,22 @@ extension ReadContext {
     /// A fact's arguments as stored, for comparing fillers.
     func storedRoles(of factID: Int64) throws -> [StoredRole] {
         var roles: [StoredRole] = []
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT position, item, role, kind, value FROM fact_role WHERE fact_id = ? ORDER BY position, item
-            """), arguments: [factID]) {
-            let filler: StoredFiller = switch FillerKind(rawValue: row[3]) {
-            case .entity: .entity(row[4])
-            case .text: .literal(.text(row[4]))
-            case .number: .literal(.number(row[4]))
-            case .time: .literal(.time(Timestamp(microseconds: row[4])))
-            case nil: .literal(.text(""))
-            }
-            let position: Int = row[0], item: Int = row[1]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT position, item, role, kind, value FROM fact_role WHERE fact_id = ? ORDER BY position, item
+                    """), arguments: [factID])
+        {
+            let filler: StoredFiller =
+                switch FillerKind(rawValue: row[3]) {
+                case .entity: .entity(row[4])
+                case .text: .literal(.text(row[4]))
+                case .number: .literal(.number(row[4]))
+                case .time: .literal(.time(Timestamp(microseconds: row[4])))
+                case nil: .literal(.text(""))
+                }
+            let position: Int = row[0]
+            let item: Int = row[1]
             if let last = roles.last, last.position == position {
                 roles[roles.count - 1].items.append(filler)
             } else {
@@ -196,12 +220,18 @@ extension ReadContext {
     /// The belief about a fact the memory held at recorded time `t`.
     func belief(of fact: Fact, at t: Timestamp) throws -> (valid: TimeRange, recorded: TimeRange)? {
         if fact.recorded.contains(t) { return (fact.valid, fact.recorded) }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
-            WHERE fact_id = ?1 AND recorded_at <= ?2 AND ?2 < retracted_at
-            """), arguments: [fact.id, t.microseconds]) else { return nil }
-        return (TimeRange(from: Timestamp(databaseMicroseconds: row[0]), to: Timestamp(databaseMicroseconds: row[1])),
-                TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(microseconds: row[3])))
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
+                        WHERE fact_id = ?1 AND recorded_at <= ?2 AND ?2 < retracted_at
+                        """), arguments: [fact.id, t.microseconds])
+        else { return nil }
+        return (
+            TimeRange(from: Timestamp(databaseMicroseconds: row[0]), to: Timestamp(databaseMicroseconds: row[1])),
+            TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(microseconds: row[3]))
+        )
     }
 
     // MARK: - Pattern constraints

@@ -19,7 +19,9 @@ import GRDB
 extension WriteContext {
     /// Adds the index entry of one filler of a fact just inserted in `fact_role`.
     func indexFiller(_ filler: StoredFiller, predicateID: Int64, position: Int, factID: Int64, item: Int64) throws {
-        let statement = try hot.statement(.insertFiller, db, """
+        let statement = try hot.statement(
+            .insertFiller, db,
+            """
             INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item) VALUES (?, ?, ?, ?, ?, ?)
             """)
         statement.bind(1, filler.kind.rawValue)
@@ -44,10 +46,11 @@ extension WriteContext {
     /// Moves every recent entry to the settled table, in key order. An entry
     /// already settled (which nothing should leave behind) is kept once.
     public func settleFillers() throws {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO fact_filler_settled(kind, value, predicate_id, position, fact_id, item)
-                SELECT kind, value, predicate_id, position, fact_id, item FROM fact_filler_recent
-            """)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO fact_filler_settled(kind, value, predicate_id, position, fact_id, item)
+                    SELECT kind, value, predicate_id, position, fact_id, item FROM fact_filler_recent
+                """)
         let moved = db.changesCount
         try db.execute(sql: "DELETE FROM fact_filler_recent")
         cache.fillersSettled(moved)
@@ -58,17 +61,19 @@ extension WriteContext {
     /// For an undo, whose changesets put rows back without `assert`. (Rows it
     /// deletes leave the filler index by trigger.)
     public func reindexFacts(_ factIDs: [Int64]) throws {
-        let blocks = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) SELECT predicate_id, id >> \(PredicateBlocks.shift) FROM fact WHERE id = ?
-            """)
+        let blocks = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO fact_predicate_block(predicate_id, block) SELECT predicate_id, id >> \(PredicateBlocks.shift) FROM fact WHERE id = ?
+                """)
         for id in factIDs { try blocks.execute(arguments: [id]) }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item)
-            SELECT r.kind, r.value, r.predicate_id, r.position, r.fact_id, r.item FROM fact_role r
-            WHERE r.fact_id = ? AND NOT EXISTS (
-                SELECT 1 FROM fact_filler x WHERE x.kind = r.kind AND x.value = r.value
-                AND x.predicate_id = r.predicate_id AND x.position = r.position AND x.fact_id = r.fact_id AND x.item = r.item)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO fact_filler_recent(kind, value, predicate_id, position, fact_id, item)
+                SELECT r.kind, r.value, r.predicate_id, r.position, r.fact_id, r.item FROM fact_role r
+                WHERE r.fact_id = ? AND NOT EXISTS (
+                    SELECT 1 FROM fact_filler x WHERE x.kind = r.kind AND x.value = r.value
+                    AND x.predicate_id = r.predicate_id AND x.position = r.position AND x.fact_id = r.fact_id AND x.item = r.item)
+                """)
         var added = 0
         for id in factIDs {
             try statement.execute(arguments: [id])

@@ -61,8 +61,9 @@ extension WriteContext {
         for node in cascade.deleted {
             let letter = String(node.kind.rawValue)
             try deleteActivation(node)
-            try db.execute(sql: "DELETE FROM support WHERE (owner_kind = ?1 AND owner_id = ?2) OR (item_kind = ?1 AND item_id = ?2)",
-                           arguments: [letter, node.number])
+            try db.execute(
+                sql: "DELETE FROM support WHERE (owner_kind = ?1 AND owner_id = ?2) OR (item_kind = ?1 AND item_id = ?2)",
+                arguments: [letter, node.number])
         }
         if !cascade.gone.episodes.isEmpty {
             // A deleted row leaves its terms in the index's older segments until
@@ -75,10 +76,12 @@ extension WriteContext {
         var byKind: [String: [String]] = [:]
         for node in cascade.deleted { byKind[node.kind.name + "s", default: []].append(node.description) }
         let json = JSONValue.object(byKind.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map { .string($0) })) }).serialized
-        try db.execute(sql: "INSERT INTO forget_journal(at, target, deleted) VALUES (?, ?, ?)",
-                       arguments: [now.microseconds, target.description, json])
-        return ForgetReport(target: target, deleted: cascade.deleted, redactedScenes: redacted.sorted(),
-                            journalChanges: journalChanges, journalID: db.lastInsertedRowID)
+        try db.execute(
+            sql: "INSERT INTO forget_journal(at, target, deleted) VALUES (?, ?, ?)",
+            arguments: [now.microseconds, target.description, json])
+        return ForgetReport(
+            target: target, deleted: cascade.deleted, redactedScenes: redacted.sorted(),
+            journalChanges: journalChanges, journalID: db.lastInsertedRowID)
     }
 
     /// What a `forget` has deleted so far, and what it still has to look at.
@@ -119,25 +122,33 @@ extension WriteContext {
             cascade.add(facts.map { NodeID(.fact, $0) })
             cascade.add(try deleteEntity(id).dropFirst())
         case .episode:
-            cascade.candidates.formUnion(try Int64.fetchAll(db, sql: """
-                SELECT entity_id FROM episode_entity WHERE episode_id = ?1
-                UNION SELECT speaker_id FROM episode WHERE id = ?1 AND speaker_id IS NOT NULL
-                """, arguments: [id]))
+            cascade.candidates.formUnion(
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT entity_id FROM episode_entity WHERE episode_id = ?1
+                        UNION SELECT speaker_id FROM episode WHERE id = ?1 AND speaker_id IS NOT NULL
+                        """, arguments: [id]))
             cascade.scenes.formUnion(try Int64.fetchAll(db, sql: "SELECT scene_id FROM episode WHERE id = ? AND scene_id IS NOT NULL", arguments: [id]))
-            let onlySource = try Int64.fetchAll(db, sql: """
-                SELECT fact_id FROM fact_source WHERE episode_id = ?1
-                AND fact_id NOT IN (SELECT fact_id FROM fact_source WHERE episode_id != ?1)
-                """, arguments: [id])
+            let onlySource = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT fact_id FROM fact_source WHERE episode_id = ?1
+                    AND fact_id NOT IN (SELECT fact_id FROM fact_source WHERE episode_id != ?1)
+                    """, arguments: [id])
             for f in onlySource { try deleteFact(f, &cascade) }
             cascade.add(onlySource.map { NodeID(.fact, $0) })
             try db.execute(sql: "DELETE FROM episode WHERE id = ?", arguments: [id])
         case .fact:
             try deleteFact(id, &cascade)
         case .scene:
-            cascade.candidates.formUnion(try Int64.fetchAll(db, sql: """
-                SELECT entity_id FROM scene_member WHERE scene_id = ?1
-                UNION SELECT place_id FROM scene WHERE id = ?1 AND place_id IS NOT NULL
-                """, arguments: [id]))
+            cascade.candidates.formUnion(
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT entity_id FROM scene_member WHERE scene_id = ?1
+                        UNION SELECT place_id FROM scene WHERE id = ?1 AND place_id IS NOT NULL
+                        """, arguments: [id]))
             try db.execute(sql: "DELETE FROM scene WHERE id = ?", arguments: [id])
         case .persona:
             try db.execute(sql: "DELETE FROM persona_attribute WHERE id = ?", arguments: [id])
@@ -163,9 +174,12 @@ extension WriteContext {
             guard try !isNamedOutsideScenes(entity) else { continue }
             // Memberships of scenes a client opened count, unless consolidation derived
             // them from episodes (the journal says which: read once, and only if needed).
-            let memberships = try Row.fetchAll(db, sql: """
-                SELECT m.scene_id, m.role FROM scene_member m JOIN scene s ON s.id = m.scene_id WHERE m.entity_id = ? AND s.automatic = 0
-                """, arguments: [entity]).map { SceneMembership(scene: $0[0], entity: entity, role: $0[1]) }
+            let memberships = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.scene_id, m.role FROM scene_member m JOIN scene s ON s.id = m.scene_id WHERE m.entity_id = ? AND s.automatic = 0
+                    """, arguments: [entity]
+            ).map { SceneMembership(scene: $0[0], entity: entity, role: $0[1]) }
             if !memberships.isEmpty {
                 if derived == nil { derived = try derivedMemberships() }
                 guard memberships.allSatisfy(derived!.contains) else { continue }
@@ -180,11 +194,14 @@ extension WriteContext {
     /// showed were derived from a deleted thing (in `cascade.gone` already).
     /// The next consolidation derives again what the rest supports.
     private func deleteDerivedRows(_ cascade: inout Cascade, supportedByDeleted: Bool) throws {
-        var personas = cascade.gone.personas, insights = cascade.gone.insights
+        var personas = cascade.gone.personas
+        var insights = cascade.gone.insights
         if supportedByDeleted {
             for node in cascade.deleted where [.episode, .fact, .scene].contains(node.kind) {
-                for row in try Row.fetchAll(db, sql: "SELECT owner_kind, owner_id FROM support WHERE item_kind = ? AND item_id = ?",
-                                            arguments: [String(node.kind.rawValue), node.number]) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT owner_kind, owner_id FROM support WHERE item_kind = ? AND item_id = ?",
+                    arguments: [String(node.kind.rawValue), node.number])
+                {
                     if row[0] as String == "p" { personas.insert(row[1]) } else { insights.insert(row[1]) }
                 }
             }
@@ -221,10 +238,13 @@ extension WriteContext {
         var redacted: Set<Int64> = []
         let names = cascade.gone.names
         if !names.isEmpty {
-            for row in try Row.fetchAll(db, sql: """
-                SELECT id, COALESCE(summary, ''), COALESCE(reflection, ''), title, automatic, opened_at FROM scene
-                WHERE summary IS NOT NULL OR reflection IS NOT NULL OR automatic = 1
-                """) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, COALESCE(summary, ''), COALESCE(reflection, ''), title, automatic, opened_at FROM scene
+                    WHERE summary IS NOT NULL OR reflection IS NOT NULL OR automatic = 1
+                    """)
+            {
                 let id: Int64 = row[0]
                 if names.mentioned(in: row[1]) || names.mentioned(in: row[2]) { cascade.gone.summaries.insert(id) }
                 if row[4] as Bool, names.mentioned(in: row[3]) {
@@ -241,8 +261,9 @@ extension WriteContext {
     private func clearSummaries(_ scenes: Set<Int64>) throws -> Set<Int64> {
         var cleared: Set<Int64> = []
         for scene in scenes.sorted() {
-            try db.execute(sql: "UPDATE scene SET summary = NULL, reflection = NULL WHERE id = ? AND (summary IS NOT NULL OR reflection IS NOT NULL)",
-                           arguments: [scene])
+            try db.execute(
+                sql: "UPDATE scene SET summary = NULL, reflection = NULL WHERE id = ? AND (summary IS NOT NULL OR reflection IS NOT NULL)",
+                arguments: [scene])
             if db.changesCount > 0 { cleared.insert(scene) }
         }
         return cleared
@@ -271,8 +292,10 @@ extension WriteContext {
 
     /// Adds an entity's name and aliases to what is forgotten.
     private func noteNames(of entity: Int64, in gone: inout ForgottenRows) throws {
-        for row in try Row.fetchAll(db, sql: "SELECT name, norm FROM entity WHERE id = ?1 UNION ALL SELECT alias, norm FROM entity_alias WHERE entity_id = ?1",
-                                    arguments: [entity]) {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT name, norm FROM entity WHERE id = ?1 UNION ALL SELECT alias, norm FROM entity_alias WHERE entity_id = ?1",
+            arguments: [entity])
+        {
             gone.names.add(row[0])
             gone.aliases.insert(row[1])
         }
@@ -283,34 +306,41 @@ extension WriteContext {
     /// alias, a pinned persona attribute, a scene's place, or an entity linked
     /// `same_as` to it. (True for an entity gone already.)
     private func isNamedOutsideScenes(_ entity: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT NOT EXISTS(SELECT 1 FROM entity WHERE id = ?1)
-                OR EXISTS(SELECT 1 FROM episode_entity WHERE entity_id = ?1)
-                OR EXISTS(SELECT 1 FROM episode WHERE speaker_id = ?1)
-                OR EXISTS(SELECT 1 FROM fact_filler_settled WHERE value = ?1 AND kind = 0)
-                OR EXISTS(SELECT 1 FROM fact_filler_recent WHERE value = ?1 AND kind = 0)
-                OR EXISTS(SELECT 1 FROM entity_alias WHERE entity_id = ?1)
-                OR EXISTS(SELECT 1 FROM persona_attribute WHERE entity_id = ?1 AND pinned = 1)
-                OR EXISTS(SELECT 1 FROM scene WHERE place_id = ?1)
-                OR EXISTS(SELECT 1 FROM entity_link WHERE to_id = ?1)
-            """, arguments: [entity]) ?? true
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT NOT EXISTS(SELECT 1 FROM entity WHERE id = ?1)
+                    OR EXISTS(SELECT 1 FROM episode_entity WHERE entity_id = ?1)
+                    OR EXISTS(SELECT 1 FROM episode WHERE speaker_id = ?1)
+                    OR EXISTS(SELECT 1 FROM fact_filler_settled WHERE value = ?1 AND kind = 0)
+                    OR EXISTS(SELECT 1 FROM fact_filler_recent WHERE value = ?1 AND kind = 0)
+                    OR EXISTS(SELECT 1 FROM entity_alias WHERE entity_id = ?1)
+                    OR EXISTS(SELECT 1 FROM persona_attribute WHERE entity_id = ?1 AND pinned = 1)
+                    OR EXISTS(SELECT 1 FROM scene WHERE place_id = ?1)
+                    OR EXISTS(SELECT 1 FROM entity_link WHERE to_id = ?1)
+                """, arguments: [entity]) ?? true
     }
 
     /// Whether a scene is automatic and holds no episode and no fact.
     private func isEmptyAutomaticScene(_ id: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT automatic = 1 AND NOT EXISTS(SELECT 1 FROM episode WHERE scene_id = ?1) AND NOT EXISTS(SELECT 1 FROM fact WHERE scene_id = ?1)
-            FROM scene WHERE id = ?1
-            """, arguments: [id]) ?? false
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT automatic = 1 AND NOT EXISTS(SELECT 1 FROM episode WHERE scene_id = ?1) AND NOT EXISTS(SELECT 1 FROM fact WHERE scene_id = ?1)
+                FROM scene WHERE id = ?1
+                """, arguments: [id]) ?? false
     }
 
     /// Deletes a predicate no client declared and no fact uses any more.
     private func deleteUnusedPredicate(_ id: Int64) throws -> Bool {
         let declared = try Bool.fetchOne(db, sql: "SELECT declared_at IS NOT NULL FROM predicate WHERE id = ?", arguments: [id]) ?? true
         guard !declared else { return false }
-        let used = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS(SELECT 1 FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs))
-            """, arguments: [id]) ?? true
+        let used =
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS(SELECT 1 FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs))
+                    """, arguments: [id]) ?? true
         guard !used else { return false }
         try db.execute(sql: "DELETE FROM fact_predicate_block WHERE predicate_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM predicate WHERE id = ?", arguments: [id])

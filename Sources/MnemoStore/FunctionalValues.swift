@@ -25,12 +25,15 @@ extension ReadContext {
     /// The believed facts of predicate `predicateID` not superseded, by
     /// start of validity and id.
     package func openValues(ofPredicate predicateID: Int64) throws -> [OpenValue] {
-        try Row.fetchAll(db, sql: """
-            SELECT f.id, f.valid_from, f.valid_to, f.key, r.kind, r.value FROM \(PredicateBlocks.factsOfPredicate)
-            CROSS JOIN fact_role r ON r.fact_id = f.id AND r.position = 0 AND r.item IN (-1, 0)
-            WHERE \(PredicateBlocks.predicateIs) AND f.retracted_at IS NULL AND f.superseded_by IS NULL
-            ORDER BY f.valid_from, f.id
-            """, arguments: [predicateID]).map { row in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.id, f.valid_from, f.valid_to, f.key, r.kind, r.value FROM \(PredicateBlocks.factsOfPredicate)
+                CROSS JOIN fact_role r ON r.fact_id = f.id AND r.position = 0 AND r.item IN (-1, 0)
+                WHERE \(PredicateBlocks.predicateIs) AND f.retracted_at IS NULL AND f.superseded_by IS NULL
+                ORDER BY f.valid_from, f.id
+                """, arguments: [predicateID]
+        ).map { row in
             OpenValue(id: row[0], validFrom: row[1], validTo: row[2], key: row[3], subject: "\(row[4] as Int64):\(row[5] as DatabaseValue)")
         }
     }

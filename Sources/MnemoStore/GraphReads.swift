@@ -33,8 +33,10 @@ extension ReadContext {
         for table in Self.incidenceTables {
             try FastStatement(db, table.sql).forEachRow { row in
                 let kind = table.kind ?? GraphIncidence.Kind(rawValue: FastStatement.int64(row, 2)) ?? .mention
-                try body(GraphIncidence(from: NodeID(table.from, FastStatement.int64(row, 0)),
-                                        to: NodeID(table.to, FastStatement.int64(row, 1)), kind: kind))
+                try body(
+                    GraphIncidence(
+                        from: NodeID(table.from, FastStatement.int64(row, 0)),
+                        to: NodeID(table.to, FastStatement.int64(row, 1)), kind: kind))
             }
         }
     }
@@ -101,11 +103,13 @@ extension ReadContext {
     }
 
     private static func graphNodeRow(_ kind: NodeKind, _ row: OpaquePointer) -> GraphNodeRow {
-        let id = NodeID(kind, FastStatement.int64(row, 0)), time = FastStatement.int64(row, 1)
+        let id = NodeID(kind, FastStatement.int64(row, 0))
+        let time = FastStatement.int64(row, 1)
         switch kind {
         case .fact:
-            return GraphNodeRow(id: id, time: time, archived: FastStatement.int64(row, 4) != 0,
-                                retracted: FastStatement.int64(row, 2) != 0, superseded: FastStatement.int64(row, 3) != 0)
+            return GraphNodeRow(
+                id: id, time: time, archived: FastStatement.int64(row, 4) != 0,
+                retracted: FastStatement.int64(row, 2) != 0, superseded: FastStatement.int64(row, 3) != 0)
         case .scene:
             return GraphNodeRow(id: id, time: time, archived: false, retracted: false, superseded: false)
         default:
@@ -145,13 +149,15 @@ extension ReadContext {
             ("SELECT scene_id FROM fact WHERE id = ? AND scene_id IS NOT NULL", .scene, .sceneOfFact),
         ],
         .scene: [
-            ("SELECT DISTINCT entity_id FROM scene_member WHERE scene_id = ?", .entity, .sceneMember),
+            ("SELECT DISTINCT entity_id FROM scene_member WHERE scene_id = ?", .entity, .sceneMember)
         ],
         .entity: [
-            ("""
-             SELECT to_id FROM entity_link WHERE from_id = ?1 AND kind = 'same_as'
-             UNION SELECT from_id FROM entity_link WHERE to_id = ?1 AND kind = 'same_as'
-             """, .entity, .sameAs),
+            (
+                """
+                SELECT to_id FROM entity_link WHERE from_id = ?1 AND kind = 'same_as'
+                UNION SELECT from_id FROM entity_link WHERE to_id = ?1 AND kind = 'same_as'
+                """, .entity, .sameAs
+            )
         ],
     ]
 }

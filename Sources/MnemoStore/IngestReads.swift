@@ -5,21 +5,28 @@ extension ReadContext {
     /// Every entity name and alias with the entity's display name, for the
     /// ingestion dictionary.
     public func allNames() throws -> [(name: String, display: String)] {
-        try Row.fetchAll(db, sql: """
-            SELECT name, name FROM entity
-            UNION ALL SELECT a.alias, e.name FROM entity_alias a JOIN entity e ON e.id = a.entity_id
-            """).map { ($0[0], $0[1]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT name, name FROM entity
+                UNION ALL SELECT a.alias, e.name FROM entity_alias a JOIN entity e ON e.id = a.entity_id
+                """
+        ).map { ($0[0], $0[1]) }
     }
 
     /// The open scene a speaker is taking part in, most recent first.
     public func openSceneOfSpeaker(_ speaker: String) throws -> (id: Int64, title: String, openedAt: Timestamp, lastEpisodeAt: Timestamp?, episodes: Int)? {
         guard let speakerID = try entityID(named: speaker) else { return nil }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.id, s.title, s.opened_at,
-                   (SELECT MAX(at) FROM episode WHERE scene_id = s.id), (SELECT COUNT(*) FROM episode WHERE scene_id = s.id)
-            FROM scene s JOIN scene_member m ON m.scene_id = s.id
-            WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
-            """), arguments: [speakerID]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.id, s.title, s.opened_at,
+                               (SELECT MAX(at) FROM episode WHERE scene_id = s.id), (SELECT COUNT(*) FROM episode WHERE scene_id = s.id)
+                        FROM scene s JOIN scene_member m ON m.scene_id = s.id
+                        WHERE m.entity_id = ? AND s.closed_at IS NULL ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
+                        """), arguments: [speakerID])
+        else { return nil }
         return (row[0], row[1], Timestamp(microseconds: row[2]), Timestamp(databaseMicroseconds: row[3]), row[4])
     }
 

@@ -44,7 +44,8 @@ extension WriteContext {
         var redacted = 0
         for pass in try journaledPasses() {
             var index = 0
-            var dropped: [Int] = [], changed: [Int] = []
+            var dropped: [Int] = []
+            var changed: [Int] = []
             let (kept, count) = try pass.changeset(db).filtered { row in
                 defer { index += 1 }
                 let verdict = Self.verdict(row, &gone)
@@ -57,8 +58,9 @@ extension WriteContext {
             }
             guard !dropped.isEmpty || !changed.isEmpty else { continue }
             redacted += dropped.count + changed.count
-            try db.execute(sql: "UPDATE consolidation_pass SET changeset = ?, changes = ? WHERE run_id = ? AND seq = ?",
-                           arguments: [kept.data.isEmpty ? nil : kept.data, count, pass.run, pass.seq])
+            try db.execute(
+                sql: "UPDATE consolidation_pass SET changeset = ?, changes = ? WHERE run_id = ? AND seq = ?",
+                arguments: [kept.data.isEmpty ? nil : kept.data, count, pass.run, pass.seq])
             try rewriteChanges(of: pass, total: index, dropped: dropped, changed: changed, kept: kept, keptCount: count)
         }
         return redacted
@@ -74,16 +76,22 @@ extension WriteContext {
     /// filter drops although it was only to be redacted.
     /// `keptCount` is how many changes `kept` holds (the filter counts them:
     /// rendering a large changeset only to count it costs seconds).
-    private func rewriteChanges(of pass: JournaledPass, total: Int, dropped: [Int], changed: [Int], kept: Changeset,
-                                keptCount: Int) throws {
-        let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM consolidation_change WHERE run_id = ? AND pass = ? ORDER BY seq",
-                                      arguments: [pass.run, pass.name])
+    private func rewriteChanges(
+        of pass: JournaledPass, total: Int, dropped: [Int], changed: [Int], kept: Changeset,
+        keptCount: Int
+    ) throws {
+        let seqs = try Int64.fetchAll(
+            db, sql: "SELECT seq FROM consolidation_change WHERE run_id = ? AND pass = ? ORDER BY seq",
+            arguments: [pass.run, pass.name])
         guard seqs.count == total, keptCount == total - dropped.count else {
             try db.execute(sql: "DELETE FROM consolidation_change WHERE run_id = ? AND pass = ?", arguments: [pass.run, pass.name])
             // Renumbered within the pass's own range when it has room, else after the run's last row.
-            let first = try seqs.count >= keptCount ? seqs.first ?? 1
-                : (Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM consolidation_change WHERE run_id = ?",
-                                  arguments: [pass.run]) ?? 1)
+            let first =
+                try seqs.count >= keptCount
+                ? seqs.first ?? 1
+                : (Int64.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM consolidation_change WHERE run_id = ?",
+                    arguments: [pass.run]) ?? 1)
             try recordChanges(try kept.changes(), run: pass.run, pass: pass.name, firstSeq: first)
             return
         }
@@ -93,9 +101,13 @@ extension WriteContext {
         let rendered = try kept.changes()
         let update = try db.cachedStatement(sql: "UPDATE consolidation_change SET before = ?, after = ? WHERE run_id = ? AND seq = ?")
         let droppedBefore = Set(dropped)
-        var shift = 0, next = 0
+        var shift = 0
+        var next = 0
         for i in 0..<total {
-            if droppedBefore.contains(i) { shift += 1; continue }
+            if droppedBefore.contains(i) {
+                shift += 1
+                continue
+            }
             if next < changed.count, changed[next] == i {
                 let change = rendered[i - shift]
                 try update.execute(arguments: [change.before, change.after, pass.run, seqs[i]])
@@ -108,9 +120,10 @@ extension WriteContext {
     /// numbered from `firstSeq`.
     func recordChanges(_ changes: [Changeset.Change], run: Int64, pass: String, firstSeq: Int64) throws {
         guard !changes.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO consolidation_change(run_id, seq, pass, op, table_name, row_key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO consolidation_change(run_id, seq, pass, op, table_name, row_key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for (i, change) in changes.enumerated() {
             try insert.execute(arguments: [run, firstSeq + Int64(i), pass, change.op, change.table, change.key, change.before, change.after])
         }
@@ -132,7 +145,10 @@ extension WriteContext {
         case "episode":
             guard holds(0, gone.episodes) else { return .keep }
             // Column 4: the scene a run placed it in, whose summary it fed.
-            _ = row.integer(4) { gone.summaries.insert($0); return false }
+            _ = row.integer(4) {
+                gone.summaries.insert($0)
+                return false
+            }
             return .drop
         case "fact", "fact_role", "fact_belief":
             return holds(0, gone.facts) ? .drop : .keep
@@ -166,7 +182,8 @@ extension WriteContext {
             }
             return .keep
         case "support":
-            let owner = row.text(0) ?? "", item = row.text(2) ?? ""
+            let owner = row.text(0) ?? ""
+            let item = row.text(2) ?? ""
             if row.integer(1, where: { gone.contains(owner, $0) }) { return .drop }
             guard row.integer(3, where: { gone.contains(item, $0) }) else { return .keep }
             if let id = row.integer(1) {
@@ -194,9 +211,12 @@ extension WriteContext {
     /// Every pass whose changeset is kept, of every run (undone ones too:
     /// their changesets still hold what they changed).
     private func journaledPasses() throws -> [JournaledPass] {
-        try Row.fetchAll(db, sql: """
-            SELECT p.run_id, p.seq, p.pass, r.status FROM consolidation_pass p JOIN consolidation_run r ON r.id = p.run_id
-            WHERE p.changeset IS NOT NULL ORDER BY p.run_id, p.seq
-            """).map { JournaledPass(run: $0[0], seq: $0[1], name: $0[2], status: $0[3]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.run_id, p.seq, p.pass, r.status FROM consolidation_pass p JOIN consolidation_run r ON r.id = p.run_id
+                WHERE p.changeset IS NOT NULL ORDER BY p.run_id, p.seq
+                """
+        ).map { JournaledPass(run: $0[0], seq: $0[1], name: $0[2], status: $0[3]) }
     }
 }

@@ -81,7 +81,10 @@ public final class MemoryStore: Sendable {
             }
             if options.readOnly && options.migrateUpTo == nil && applied < SchemaMigration.latestVersion {
                 // Reads would meet tables the file does not have yet (e.g. the filler index of version 5).
-                throw MnemoError(.readOnly, "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it")
+                throw MnemoError(
+                    .readOnly,
+                    "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it"
+                )
             }
         } catch {
             throw MemoryStore.translate(error, path: path)
@@ -226,8 +229,10 @@ public final class MemoryStore: Sendable {
     /// SQLite asks the cancellation), and throws the cancellation's error.
     ///
     /// `budget` is what the answer being read may hold (`AnswerBudget`).
-    public func read<T>(cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited,
-                        _ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
+    public func read<T>(
+        cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited,
+        _ body: (ReadContext) throws -> T
+    ) throws(MnemoError) -> T {
         do {
             return try pool.read { db in
                 try ProgressHandler.installed(on: db, asking: cancellation) {

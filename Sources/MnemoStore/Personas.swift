@@ -22,10 +22,13 @@ extension WriteContext {
         try db.execute(sql: "UPDATE entity SET kind = 'person' WHERE id = ? AND kind IS NULL", arguments: [entityID])
         let start = from ?? now
         var end: Timestamp? = nil
-        for row in try Row.fetchAll(db, sql: """
-            SELECT id, valid_from FROM persona_attribute
-            WHERE entity_id = ? AND name = ? AND pinned = 1 AND retracted_at IS NULL AND (valid_to IS NULL OR valid_to > ?)
-            """, arguments: [entityID, attribute, start.microseconds]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, valid_from FROM persona_attribute
+                WHERE entity_id = ? AND name = ? AND pinned = 1 AND retracted_at IS NULL AND (valid_to IS NULL OR valid_to > ?)
+                """, arguments: [entityID, attribute, start.microseconds])
+        {
             let id: Int64 = row[0]
             let oldFrom = Timestamp(databaseMicroseconds: row[1])
             if let oldFrom, oldFrom > start {
@@ -40,10 +43,12 @@ extension WriteContext {
                 closed.append(id)
             }
         }
-        try db.execute(sql: """
-            INSERT INTO persona_attribute(entity_id, name, value, pinned, valid_from, valid_to, confidence, first_seen, last_seen, recorded_at)
-            VALUES (?, ?, ?, 1, ?, ?, 1.0, ?, ?, ?)
-            """, arguments: [entityID, attribute, valueJSON, from.databaseValue, end.databaseValue, start.microseconds, start.microseconds, now.microseconds])
+        try db.execute(
+            sql: """
+                INSERT INTO persona_attribute(entity_id, name, value, pinned, valid_from, valid_to, confidence, first_seen, last_seen, recorded_at)
+                VALUES (?, ?, ?, 1, ?, ?, 1.0, ?, ?, ?)
+                """,
+            arguments: [entityID, attribute, valueJSON, from.databaseValue, end.databaseValue, start.microseconds, start.microseconds, now.microseconds])
         return (db.lastInsertedRowID, closed)
     }
 }
@@ -51,13 +56,18 @@ extension WriteContext {
 extension ReadContext {
     /// One persona attribute by id, whatever its state.
     public func personaAttribute(id: Int64) throws -> PersonaAttribute? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT p.id, p.name, p.value, p.pinned, p.valid_from, p.valid_to, p.confidence, p.recorded_at, e.name
-            FROM persona_attribute p JOIN entity e ON e.id = p.entity_id WHERE p.id = ?
-            """, arguments: [id]) else { return nil }
-        return PersonaAttribute(id: row[0], entity: row[8], name: row[1], valueJSON: row[2], pinned: row[3],
-                                valid: TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5])),
-                                confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.id, p.name, p.value, p.pinned, p.valid_from, p.valid_to, p.confidence, p.recorded_at, e.name
+                    FROM persona_attribute p JOIN entity e ON e.id = p.entity_id WHERE p.id = ?
+                    """, arguments: [id])
+        else { return nil }
+        return PersonaAttribute(
+            id: row[0], entity: row[8], name: row[1], valueJSON: row[2], pinned: row[3],
+            valid: TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5])),
+            confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
     }
 
     /// A person's persona believed now: pinned attributes first, then the
@@ -71,20 +81,24 @@ extension ReadContext {
         }
         var result: [PersonaAttribute] = []
         var derived: [PersonaAttribute] = []
-        for row in try Row.fetchAll(db, sql: """
-            SELECT id, name, value, pinned, valid_from, valid_to, confidence, recorded_at, category, first_seen, last_seen
-            FROM persona_attribute WHERE entity_id = ? AND retracted_at IS NULL
-            ORDER BY pinned DESC, CASE category WHEN 'relationship' THEN 1 WHEN 'topic' THEN 2
-                     WHEN 'activity' THEN 3 WHEN 'timeline' THEN 4 ELSE 5 END,
-                     CASE WHEN category = 'timeline' THEN first_seen END, confidence DESC, name, valid_from, id
-            """, arguments: [id]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, name, value, pinned, valid_from, valid_to, confidence, recorded_at, category, first_seen, last_seen
+                FROM persona_attribute WHERE entity_id = ? AND retracted_at IS NULL
+                ORDER BY pinned DESC, CASE category WHEN 'relationship' THEN 1 WHEN 'topic' THEN 2
+                         WHEN 'activity' THEN 3 WHEN 'timeline' THEN 4 ELSE 5 END,
+                         CASE WHEN category = 'timeline' THEN first_seen END, confidence DESC, name, valid_from, id
+                """, arguments: [id])
+        {
             try cancellation.check()
             try budget.charge(200 + ((row[2] as String?)?.utf8.count ?? 0) + ((row[1] as String?)?.utf8.count ?? 0))
             let valid = TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5]))
             if let asOf, !valid.contains(asOf) { continue }
             if asOf == nil, valid.to != nil { continue }
-            var attribute = PersonaAttribute(id: row[0], entity: name, name: row[1], valueJSON: row[2], pinned: row[3], valid: valid,
-                                             confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
+            var attribute = PersonaAttribute(
+                id: row[0], entity: name, name: row[1], valueJSON: row[2], pinned: row[3], valid: valid,
+                confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
             if attribute.pinned {
                 result.append(attribute)
             } else {
@@ -108,16 +122,21 @@ extension ReadContext {
             for fact in try facts(involving: identity) {
                 try cancellation.check()
                 guard fact.rolePositions.first == 0, case .entity(let subject, _) = fact.roleValues.first, subject == identity,
-                      fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time) else { continue }
+                    fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time)
+                else { continue }
                 try budget.charge(fact.answerBytes)
                 let others = Array(fact.roles.dropFirst())
-                let value = others.count == 1 ? others[0].value.jsonText
+                let value =
+                    others.count == 1
+                    ? others[0].value.jsonText
                     : "{" + others.map { "\(JSONString.quoted($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"
-                let times = try Int64.fetchAll(db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
-                                               arguments: [fact.id])
+                let times = try Int64.fetchAll(
+                    db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
+                    arguments: [fact.id])
                 let recorded = fact.recorded.from ?? time
-                var attribute = PersonaAttribute(id: fact.id, entity: name, name: fact.predicate, valueJSON: value, pinned: false,
-                                                 valid: fact.valid, confidence: fact.confidence, recordedAt: recorded)
+                var attribute = PersonaAttribute(
+                    id: fact.id, entity: name, name: fact.predicate, valueJSON: value, pinned: false,
+                    valid: fact.valid, confidence: fact.confidence, recordedAt: recorded)
                 attribute.category = "attribute"
                 attribute.fact = fact.id
                 attribute.firstSeen = fact.valid.from ?? times.min().map { Timestamp(microseconds: $0) } ?? recorded

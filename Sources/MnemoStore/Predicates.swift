@@ -22,11 +22,12 @@ extension WriteContext {
             throw MnemoError(.invalid, "a functional predicate needs a subject and a value: at least two roles")
         }
         let rolesJSON = try declaration.roles.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try db.execute(sql: """
-            INSERT INTO predicate(name, roles, functional, declared_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET roles = excluded.roles, functional = excluded.functional,
-                declared_at = excluded.declared_at
-            """, arguments: [name, rolesJSON, declaration.functional, now.microseconds])
+        try db.execute(
+            sql: """
+                INSERT INTO predicate(name, roles, functional, declared_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET roles = excluded.roles, functional = excluded.functional,
+                    declared_at = excluded.declared_at
+                """, arguments: [name, rolesJSON, declaration.functional, now.microseconds])
         let id = try Int64.fetchOne(db, sql: "SELECT id FROM predicate WHERE name = ?", arguments: [name])!
         cache.setPredicate(name, .init(id: id, roles: declaration.roles, functional: declaration.functional))
         return id
@@ -50,8 +51,9 @@ extension WriteContext {
 
 extension ReadContext {
     func predicateInfo(_ name: String) throws -> WriterCache.PredicateInfo? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, roles, functional FROM predicate WHERE name = ?"), arguments: [name])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, roles, functional FROM predicate WHERE name = ?"), arguments: [name])
         else { return nil }
         let rolesJSON: String? = row[1]
         let roles = try rolesJSON.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
@@ -74,7 +76,7 @@ extension ReadContext {
 enum PredicateRules {
     static func validate(name: String) throws {
         guard !name.isEmpty, name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" || $0 == "." }),
-              !(name.first?.isNumber ?? true)
+            !(name.first?.isNumber ?? true)
         else { throw MnemoError(.invalid, "\"\(name)\" is not a valid predicate name (letters, digits, _ - . ; not starting with a digit)") }
     }
 
@@ -119,7 +121,9 @@ enum PredicateRules {
                     throw MnemoError(.invalid, "\(predicate): a positional argument cannot follow a named one")
                 }
                 if let roles, index >= roles.count {
-                    throw MnemoError(.invalid, "\(predicate) takes \(roles.count) argument\(roles.count == 1 ? "" : "s") (\(roles.joined(separator: ", "))), got \(arguments.count)")
+                    throw MnemoError(
+                        .invalid,
+                        "\(predicate) takes \(roles.count) argument\(roles.count == 1 ? "" : "s") (\(roles.joined(separator: ", "))), got \(arguments.count)")
                 }
                 let role = positionalRole(index, roles: roles)
                 usedRoles.append(role)

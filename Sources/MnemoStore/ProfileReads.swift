@@ -60,12 +60,14 @@ extension ReadContext {
     /// Every mention of an entity that is not a person in an episode with a
     /// speaker, by the episode's time and id.
     package func forEachThingMentioned(_ body: (ThingMention) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT n.id, n.name, e.id, e.scene_id, e.at, e.speaker_id FROM episode_entity x
-            JOIN episode e ON e.id = x.episode_id JOIN entity n ON n.id = x.entity_id
-            WHERE x.role = 'mention' AND e.speaker_id IS NOT NULL AND (n.kind IS NULL OR n.kind != 'person')
-            ORDER BY e.at, e.id
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT n.id, n.name, e.id, e.scene_id, e.at, e.speaker_id FROM episode_entity x
+                JOIN episode e ON e.id = x.episode_id JOIN entity n ON n.id = x.entity_id
+                WHERE x.role = 'mention' AND e.speaker_id IS NOT NULL AND (n.kind IS NULL OR n.kind != 'person')
+                ORDER BY e.at, e.id
+                """)
         while let row = try rows.next() {
             try body(ThingMention(entity: row[0], name: row[1], episode: row[2], scene: row[3], at: row[4], speaker: row[5]))
         }

@@ -22,10 +22,12 @@ enum ProgressHandler {
         // Unretained: `cancellation` outlives the read (the caller holds it), and
         // the handler is removed before this function returns.
         let context = Unmanaged.passUnretained(cancellation).toOpaque()
-        sqlite3_progress_handler(connection, steps, { context in
-            guard let context else { return 0 }
-            return Unmanaged<Cancellation>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
-        }, context)
+        sqlite3_progress_handler(
+            connection, steps,
+            { context in
+                guard let context else { return 0 }
+                return Unmanaged<Cancellation>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+            }, context)
         defer { sqlite3_progress_handler(connection, 0, nil, nil) }
         return try body()
     }

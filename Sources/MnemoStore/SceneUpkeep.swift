@@ -24,18 +24,24 @@ extension ReadContext {
     /// The open scenes: id, when each opened and when its last episode
     /// happened (nil when it has none), in microseconds.
     package func openScenes() throws -> [(id: Int64, openedAt: Int64, lastEpisodeAt: Int64?)] {
-        try Row.fetchAll(db, sql: """
-            SELECT s.id, s.opened_at, (SELECT MAX(at) FROM episode WHERE scene_id = s.id) FROM scene s WHERE s.closed_at IS NULL
-            """).map { ($0[0], $0[1], $0[2]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.id, s.opened_at, (SELECT MAX(at) FROM episode WHERE scene_id = s.id) FROM scene s WHERE s.closed_at IS NULL
+                """
+        ).map { ($0[0], $0[1], $0[2]) }
     }
 
     /// Every episode in a scene, by scene, time and id: the scene, the
     /// speaker's name and the text.
     package func linesByScene() throws -> [(scene: Int64, speaker: String?, text: String)] {
-        try Row.fetchAll(db, sql: """
-            SELECT e.scene_id, p.name, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
-            WHERE e.scene_id IS NOT NULL ORDER BY e.scene_id, e.at, e.id
-            """).map { ($0[0], $0[1], $0[2]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.scene_id, p.name, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
+                WHERE e.scene_id IS NOT NULL ORDER BY e.scene_id, e.at, e.id
+                """
+        ).map { ($0[0], $0[1], $0[2]) }
     }
 
     /// Every scene's id and extractive summary.
@@ -50,10 +56,13 @@ extension ReadContext {
 
     /// The episodes of scene `id`, by time and id.
     package func lines(ofScene id: Int64) throws -> [SceneLine] {
-        try Row.fetchAll(db, sql: """
-            SELECT e.id, e.ref, p.name, e.at, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
-            WHERE e.scene_id = ? ORDER BY e.at, e.id
-            """, arguments: [id]).map { SceneLine(id: $0[0], ref: $0[1], speaker: $0[2], at: Timestamp(microseconds: $0[3]), text: $0[4]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.id, e.ref, p.name, e.at, e.text FROM episode e LEFT JOIN entity p ON p.id = e.speaker_id
+                WHERE e.scene_id = ? ORDER BY e.at, e.id
+                """, arguments: [id]
+        ).map { SceneLine(id: $0[0], ref: $0[1], speaker: $0[2], at: Timestamp(microseconds: $0[3]), text: $0[4]) }
     }
 }
 
@@ -78,26 +87,28 @@ extension WriteContext {
     /// participants (an entity linked `same_as` as the entity it stands for);
     /// returns how many memberships are new.
     package func addParticipantsFromEpisodes() throws -> Int {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role)
-            SELECT DISTINCT e.scene_id,
-                   COALESCE((SELECT to_id FROM entity_link WHERE from_id = x.entity_id AND kind = 'same_as'), x.entity_id),
-                   'participant' FROM episode e
-            JOIN episode_entity x ON x.episode_id = e.id AND x.role IN ('speaker', 'addressee')
-            WHERE e.scene_id IS NOT NULL
-            """)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role)
+                SELECT DISTINCT e.scene_id,
+                       COALESCE((SELECT to_id FROM entity_link WHERE from_id = x.entity_id AND kind = 'same_as'), x.entity_id),
+                       'participant' FROM episode e
+                JOIN episode_entity x ON x.episode_id = e.id AND x.role IN ('speaker', 'addressee')
+                WHERE e.scene_id IS NOT NULL
+                """)
         return db.changesCount
     }
 
     /// Makes the places named in a scene's episodes its places; returns how
     /// many memberships are new.
     package func addPlacesFromEpisodes() throws -> Int {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role)
-            SELECT DISTINCT e.scene_id, x.entity_id, 'place' FROM episode e
-            JOIN episode_entity x ON x.episode_id = e.id JOIN entity n ON n.id = x.entity_id AND n.kind = 'place'
-            WHERE e.scene_id IS NOT NULL
-            """)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role)
+                SELECT DISTINCT e.scene_id, x.entity_id, 'place' FROM episode e
+                JOIN episode_entity x ON x.episode_id = e.id JOIN entity n ON n.id = x.entity_id AND n.kind = 'place'
+                WHERE e.scene_id IS NOT NULL
+                """)
         return db.changesCount
     }
 

@@ -3,8 +3,10 @@ import MnemoModel
 
 extension WriteContext {
     /// Opens a scene. A scene of the same title that is still open is a conflict.
-    public func openScene(_ title: String, at: Timestamp? = nil, participants: [String] = [], place: String? = nil,
-                          automatic: Bool = false) throws -> Int64 {
+    public func openScene(
+        _ title: String, at: Timestamp? = nil, participants: [String] = [], place: String? = nil,
+        automatic: Bool = false
+    ) throws -> Int64 {
         let norm = Name.normalize(title)
         guard !norm.isEmpty else { throw MnemoError(.invalid, "a scene needs a title") }
         if let open = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM scene WHERE norm = ? AND closed_at IS NULL"), arguments: [norm]) {
@@ -12,12 +14,14 @@ extension WriteContext {
         }
         let placeID = try place.map { try entityID(named: $0, kind: "place") }
         try db.cachedStatement(sql: "INSERT INTO scene(title, norm, opened_at, place_id, automatic, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                       arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, automatic, now.microseconds])
+            arguments: [Name.display(title), norm, (at ?? now).microseconds, placeID, automatic, now.microseconds])
         let id = db.lastInsertedRowID
         cache.setSceneTitle(id, Name.display(title))
         for name in participants { try addParticipant(name, to: id) }
         if let placeID {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'place')").execute(arguments: [id, placeID])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'place')").execute(arguments: [
+                id, placeID,
+            ])
         }
         return id
     }
@@ -30,8 +34,9 @@ extension WriteContext {
         let display = Name.display(base)
         let norm = Name.normalize(display)
         // Every title that starts with the base, through the index on `norm`.
-        let taken = try String.fetchAll(db.cachedStatement(sql: "SELECT norm FROM scene WHERE norm >= ? AND norm < ?"),
-                                        arguments: [norm, norm + "\u{10FFFF}"])
+        let taken = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT norm FROM scene WHERE norm >= ? AND norm < ?"),
+            arguments: [norm, norm + "\u{10FFFF}"])
         guard taken.contains(norm) else { return display }
         let used = Set(taken.compactMap { $0.hasPrefix(norm + " #") ? Int($0.dropFirst(norm.count + 2)) : nil })
         var n = 2
@@ -43,17 +48,23 @@ extension WriteContext {
     @discardableResult
     public func closeScene(_ title: String, at: Timestamp? = nil) throws -> Int64 {
         let norm = Name.normalize(title)
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, opened_at FROM scene WHERE norm = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1"),
-                                         arguments: [norm]) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, opened_at FROM scene WHERE norm = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1"),
+                arguments: [norm])
+        else {
             throw MnemoError(.notFound, "no open scene \"\(Name.display(title))\"")
         }
         let id: Int64 = row[0]
         let end = at ?? now
         let lastEpisode = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(at) FROM episode WHERE scene_id = ?"), arguments: [id])
         let opened = Timestamp(microseconds: row[1])
-        guard end > opened else { throw MnemoError(.invalid, "scene \"\(Name.display(title))\" opened at \(opened.iso8601); it cannot close at or before that") }
+        guard end > opened else {
+            throw MnemoError(.invalid, "scene \"\(Name.display(title))\" opened at \(opened.iso8601); it cannot close at or before that")
+        }
         if let lastEpisode, end.microseconds <= lastEpisode {
-            throw MnemoError(.invalid, "scene \"\(Name.display(title))\" has an episode at \(Timestamp(microseconds: lastEpisode).iso8601); it cannot close before that")
+            throw MnemoError(
+                .invalid, "scene \"\(Name.display(title))\" has an episode at \(Timestamp(microseconds: lastEpisode).iso8601); it cannot close before that")
         }
         try closeScene(id: id, at: end)
         return id
@@ -63,7 +74,7 @@ extension WriteContext {
     public func addParticipant(_ name: String, to sceneID: Int64) throws {
         let entity = try entityID(named: name)
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, 'participant')").execute(
-                       arguments: [sceneID, entity])
+            arguments: [sceneID, entity])
     }
 
     /// The latest scene of that title, opened at `at` if there is none yet.
@@ -87,37 +98,49 @@ extension WriteContext {
     /// the scene's entries in both of its indexes (two pages of every
     /// `remember` in an ongoing scene).
     func extendScene(_ id: Int64, toCover t: Timestamp) throws {
-        try db.cachedStatement(sql: """
-            UPDATE scene SET opened_at = MIN(opened_at, ?1),
-                closed_at = CASE WHEN closed_at IS NOT NULL AND closed_at <= ?1 THEN ?1 + 1 ELSE closed_at END
-            WHERE id = ?2 AND (opened_at > ?1 OR (closed_at IS NOT NULL AND closed_at <= ?1))
-            """).execute(arguments: [t.microseconds, id])
+        try db.cachedStatement(
+            sql: """
+                UPDATE scene SET opened_at = MIN(opened_at, ?1),
+                    closed_at = CASE WHEN closed_at IS NOT NULL AND closed_at <= ?1 THEN ?1 + 1 ELSE closed_at END
+                WHERE id = ?2 AND (opened_at > ?1 OR (closed_at IS NOT NULL AND closed_at <= ?1))
+                """
+        ).execute(arguments: [t.microseconds, id])
     }
 }
 
 extension ReadContext {
     func latestScene(titled title: String) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM scene WHERE norm = ? ORDER BY opened_at DESC, id DESC LIMIT 1"),
-                           arguments: [Name.normalize(title)])
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM scene WHERE norm = ? ORDER BY opened_at DESC, id DESC LIMIT 1"),
+            arguments: [Name.normalize(title)])
     }
 
     /// A scene by id, with its participants and place.
     public func scene(id: Int64) throws -> Scene? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
-            LEFT JOIN entity p ON p.id = s.place_id WHERE s.id = ?
-            """), arguments: [id]) else { return nil }
-        let participants = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
-            WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
-            """), arguments: [id])
-        var scene = Scene(id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
-                          place: row[3], participants: participants, summary: row[4], automatic: row[5])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
+                        LEFT JOIN entity p ON p.id = s.place_id WHERE s.id = ?
+                        """), arguments: [id])
+        else { return nil }
+        let participants = try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
+                    WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
+                    """), arguments: [id])
+        var scene = Scene(
+            id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
+            place: row[3], participants: participants, summary: row[4], automatic: row[5])
         scene.reflection = row[6]
-        scene.places = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
-            WHERE m.scene_id = ? AND m.role = 'place' ORDER BY n.name
-            """), arguments: [id])
+        scene.places = try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
+                    WHERE m.scene_id = ? AND m.role = 'place' ORDER BY n.name
+                    """), arguments: [id])
         return scene
     }
 
@@ -151,16 +174,19 @@ extension ReadContext {
         return try Int64.fetchAll(db, sql: sql, arguments: arguments).compactMap { id in
             try cancellation.check()
             let found = try scene(id: id)
-            try budget.charge(300 + (found?.summary?.utf8.count ?? 0) + (found?.reflection?.utf8.count ?? 0)
-                              + (found?.title.utf8.count ?? 0) + (found?.participants.reduce(0) { $0 + $1.utf8.count + 4 } ?? 0))
+            try budget.charge(
+                300 + (found?.summary?.utf8.count ?? 0) + (found?.reflection?.utf8.count ?? 0)
+                    + (found?.title.utf8.count ?? 0) + (found?.participants.reduce(0) { $0 + $1.utf8.count + 4 } ?? 0))
             return found
         }
     }
 
     /// The episodes of a scene in time order, the first `limit` of them.
     public func episodes(inScene id: Int64, limit: Int = .max) throws -> [Episode] {
-        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id LIMIT ?"),
-                           arguments: [id, Self.sqlLimit(limit)]).compactMap { episode in
+        try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id LIMIT ?"),
+            arguments: [id, Self.sqlLimit(limit)]
+        ).compactMap { episode in
             try cancellation.check()
             let found = try self.episode(id: episode)
             try budget.charge(found?.answerBytes ?? 0)

@@ -20,8 +20,10 @@ public final class SpaceManager: Sendable {
     ///
     /// Backups and dry runs make their scratch files in `<data-dir>/scratch`;
     /// what a crash left there is removed here.
-    public init(directory: String, options: StoreOptions = StoreOptions(),
-                opened: @escaping @Sendable (MemoryStore) -> Void = { _ in }) throws(MnemoError) {
+    public init(
+        directory: String, options: StoreOptions = StoreOptions(),
+        opened: @escaping @Sendable (MemoryStore) -> Void = { _ in }
+    ) throws(MnemoError) {
         self.directory = directory
         var options = options
         options.scratchDirectory = directory + "/scratch"
@@ -45,7 +47,8 @@ public final class SpaceManager: Sendable {
         let lower = name.lowercased()
         let allowed = lower.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
         guard (1...64).contains(lower.count), allowed, let first = lower.unicodeScalars.first,
-              ("a"..."z").contains(first) || ("0"..."9").contains(first) else {
+            ("a"..."z").contains(first) || ("0"..."9").contains(first)
+        else {
             throw MnemoError(.invalid, "invalid space name \"\(name)\": use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         return lower

@@ -36,9 +36,11 @@ public struct MnemodLaunch: Sendable {
     /// in (where a relative `backup to` path lands) rather than this program's.
     public var runsInDirectory: Bool
 
-    public init(binary: String = MnemodBinary.forTests, config: String? = "", dataDirectory: String = "data",
-                socket: String = "m.sock", logLevel: String? = nil, extraArguments: [String] = [],
-                log: Log = .newFile, runsInDirectory: Bool = false) {
+    public init(
+        binary: String = MnemodBinary.forTests, config: String? = "", dataDirectory: String = "data",
+        socket: String = "m.sock", logLevel: String? = nil, extraArguments: [String] = [],
+        log: Log = .newFile, runsInDirectory: Bool = false
+    ) {
         self.binary = binary
         self.config = config
         self.dataDirectory = dataDirectory

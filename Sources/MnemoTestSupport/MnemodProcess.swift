@@ -1,5 +1,6 @@
 import Foundation
 import MnemoClient
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,8 +38,10 @@ public final class MnemodProcess: @unchecked Sendable {
     ///   returns at once (a test that expects it to refuse to start reads its log).
     /// - Throws: `HarnessError` when it cannot be started, exits, or does not
     ///   answer in time (it is stopped then).
-    public init(_ launch: MnemodLaunch, in directory: TemporaryDirectory = TemporaryDirectory(),
-                waitUntilServing timeout: Double? = 20) throws {
+    public init(
+        _ launch: MnemodLaunch, in directory: TemporaryDirectory = TemporaryDirectory(),
+        waitUntilServing timeout: Double? = 20
+    ) throws {
         func inside(_ path: String) -> String { path.hasPrefix("/") ? path : directory.file(path) }
         self.directory = directory
         self.launch = launch
@@ -65,8 +68,10 @@ public final class MnemodProcess: @unchecked Sendable {
     /// A test's daemon: in `directory` (a fresh one by default), `config` as its
     /// `daemon.conf`, its socket `socket` inside the directory, its log in a
     /// file of its own; answering when this returns unless `wait` is false.
-    public convenience init(config: String = "", directory: TemporaryDirectory = TemporaryDirectory(),
-                            socket: String = "m.sock", wait: Bool = true) throws {
+    public convenience init(
+        config: String = "", directory: TemporaryDirectory = TemporaryDirectory(),
+        socket: String = "m.sock", wait: Bool = true
+    ) throws {
         try self.init(MnemodLaunch(config: config, socket: socket), in: directory, waitUntilServing: wait ? 20 : nil)
     }
 

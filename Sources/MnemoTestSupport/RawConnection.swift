@@ -1,4 +1,5 @@
 import MnemoClient
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

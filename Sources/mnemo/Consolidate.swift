@@ -54,8 +54,11 @@ struct Consolidate: ParsableCommand {
                 let answer = try client.request(dryRun ? "consolidate dry run" : "consolidate")
                 guard answer.isOK else {
                     Terminal.error("mnemo consolidate: space \(label): \(answer.headerLine)")
-                    if answer.headerLine.hasPrefix("ERR BUSY"), status == .success { status = Self.inProgress }
-                    else if !answer.headerLine.hasPrefix("ERR BUSY") { status = ExitStatus.statementFailed }
+                    if answer.headerLine.hasPrefix("ERR BUSY"), status == .success {
+                        status = Self.inProgress
+                    } else if !answer.headerLine.hasPrefix("ERR BUSY") {
+                        status = ExitStatus.statementFailed
+                    }
                     continue
                 }
                 let lines = answer.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -63,9 +66,10 @@ struct Consolidate: ParsableCommand {
                 for warning in head["warnings"] as? [String] ?? [] { Terminal.error("mnemo consolidate: space \(label): \(warning)") }
                 if verbose {
                     let passes = lines.dropFirst().map { "\($0["pass"] as? String ?? "?") \($0["changes"] as? Int ?? 0)" }
-                    print("space \(label): \(dryRun ? "dry run" : "run \(head["run"] as? Int ?? 0)"), "
-                          + "\(head["changes"] as? Int ?? 0) changes in \(head["duration_ms"] as? Double ?? 0) ms ("
-                          + passes.joined(separator: ", ") + ")")
+                    print(
+                        "space \(label): \(dryRun ? "dry run" : "run \(head["run"] as? Int ?? 0)"), "
+                            + "\(head["changes"] as? Int ?? 0) changes in \(head["duration_ms"] as? Double ?? 0) ms ("
+                            + passes.joined(separator: ", ") + ")")
                 }
             } catch {
                 Terminal.error("mnemo consolidate: space \(label): \(error)")

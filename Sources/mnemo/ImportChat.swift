@@ -61,8 +61,10 @@ struct ImportChat: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         if verbose || failures > 0 {
             let rate = seconds > 0 ? Double(chat.turns.count) / seconds : 0
-            print(String(format: "imported %d of %d turns (%d sessions, %@ format) in %.2f s, %.0f turns/s",
-                         chat.turns.count - failures, chat.turns.count, chat.sessions, chat.format, seconds, rate))
+            print(
+                String(
+                    format: "imported %d of %d turns (%d sessions, %@ format) in %.2f s, %.0f turns/s",
+                    chat.turns.count - failures, chat.turns.count, chat.sessions, chat.format, seconds, rate))
         }
         if failures > 0 { throw ExitStatus.statementFailed }
     }

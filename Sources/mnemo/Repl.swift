@@ -52,7 +52,8 @@ final class Repl {
             guard let response = execute(statement.text) else { continue }
             printer.print(response, for: statement)
             if response.isOK, StatementInfo.keyword(of: statement.text) == "use",
-               let name = StatementInfo.spaceName(in: response) {
+                let name = StatementInfo.spaceName(in: response)
+            {
                 space = name
             }
         }

@@ -46,7 +46,7 @@ struct Mnemod: AsyncParsableCommand {
             settings = try load()
         } catch {
             FileHandle.standardError.write(Data("mnemod: \(error)\n".utf8))
-            throw ExitCode(78)   // EX_CONFIG
+            throw ExitCode(78) // EX_CONFIG
         }
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in
@@ -64,8 +64,9 @@ struct Mnemod: AsyncParsableCommand {
             logger.critical("cannot start: \(error.message)")
             throw ExitCode(error.code == .busy ? 75 : 1)
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

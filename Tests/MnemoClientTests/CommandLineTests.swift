@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MnemoClient
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,13 +57,14 @@ import Darwin
         let script = "ping\nremember one\nbogus statement\nremember two\nping\n"
         let result = try Subprocess.runMnemo(["--socket", server.path, "--json", "--keep-going"], input: script)
         #expect(result.status == 1)
-        #expect(result.stdout == """
-            {"kind":"pong"}
-            {"kind":"episode","id":"e:1","text":"one"}
-            {"kind":"episode","id":"e:2","text":"two"}
-            {"kind":"pong"}
+        #expect(
+            result.stdout == """
+                {"kind":"pong"}
+                {"kind":"episode","id":"e:1","text":"one"}
+                {"kind":"episode","id":"e:2","text":"two"}
+                {"kind":"pong"}
 
-            """)
+                """)
         #expect(result.stderr.hasPrefix("ERR SYNTAX 1:1 unknown statement 'bogus'\n"))
         #expect(server.received == ["ping", "remember one", "bogus statement", "remember two", "ping"])
     }

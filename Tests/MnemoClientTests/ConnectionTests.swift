@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import MnemoClient
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -225,13 +227,13 @@ import Darwin
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         defer { close(fds[0]) }
-        let long = String(repeating: "é", count: 50_000)   // 100 KB: beyond the 16-byte start
+        let long = String(repeating: "é", count: 50_000) // 100 KB: beyond the 16-byte start
         let text = "first\r\nsecond\n\n\(long)\nlast"
         let writer = fds[1]
         let thread = Thread {
             let bytes = Array(text.utf8)
             var offset = 0
-            while offset < bytes.count {   // small writes: lines arrive in pieces
+            while offset < bytes.count { // small writes: lines arrive in pieces
                 let count = min(7, bytes.count - offset)
                 _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress! + offset, count) }
                 offset += count
@@ -245,7 +247,7 @@ import Darwin
         #expect(try reader.readLine() == "second")
         #expect(try reader.readLine() == "")
         #expect(try reader.readLine() == long)
-        #expect(try reader.readLine(requireNewline: true) == nil)   // "last" has no newline
+        #expect(try reader.readLine(requireNewline: true) == nil) // "last" has no newline
         #expect(try reader.readLine() == "last")
         #expect(try reader.readLine() == nil)
         #expect(reader.reachedEnd)

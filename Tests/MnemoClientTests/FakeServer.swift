@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,7 +46,7 @@ final class FakeServer: @unchecked Sendable {
     func stop() {
         lock.withLock {
             stopped = true
-            shutdown(listener, Int32(SHUT_RDWR))   // wakes accept, which then closes it
+            shutdown(listener, Int32(SHUT_RDWR)) // wakes accept, which then closes it
             for fd in clients { shutdown(fd, Int32(SHUT_RDWR)) }
         }
         TemporaryDirectory.remove(directory)

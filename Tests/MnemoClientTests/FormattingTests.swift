@@ -1,5 +1,6 @@
 import MnemoModel
 import Testing
+
 @testable import MnemoClient
 
 @Suite struct TableFormatterTests {
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func longTextIsTruncatedAndControlCharactersShown() {
-        let text = String(repeating: "abcdefghij", count: 8)   // 80 characters
+        let text = String(repeating: "abcdefghij", count: 8) // 80 characters
         let lines = [
             #"{"kind":"episode","id":"e:1","text":"\#(text)"}"#,
             #"{"kind":"episode","id":"e:2","text":"line one\nline \"two\"\ttab \u00e9"}"#,
@@ -58,15 +59,16 @@ import Testing
             #"{"kind":"stat","name":"uptime_s","value":12}"#,
             #"{"kind":"stat","name":"connections","value":1}"#,
         ]
-        #expect(TableFormatter.render(lines) == """
-            [stat]
-            name         value
-            -----------  -----
-            uptime_s     12
-            connections  1
-            (2 rows)
+        #expect(
+            TableFormatter.render(lines) == """
+                [stat]
+                name         value
+                -----------  -----
+                uptime_s     12
+                connections  1
+                (2 rows)
 
-            """)
+                """)
     }
 
     @Test func orderedMembersKeepRawValues() throws {
@@ -101,15 +103,16 @@ import Testing
             match \\
             """
         let statements = StatementAssembler.statements(in: script)
-        #expect(statements == [
-            Statement(text: "ping", line: 2),
-            Statement(text: "remember \"a\" by caroline at 2023-05-08", line: 4),
-            Statement(text: "stats", line: 8),
-            Statement(text: "use space \"x\"", line: 9),
-            Statement(text: "recall \"y\"", line: 12),   // ended by the blank line
-            Statement(text: "help", line: 14),
-            Statement(text: "match", line: 15),           // open at the end of input
-        ])
+        #expect(
+            statements == [
+                Statement(text: "ping", line: 2),
+                Statement(text: "remember \"a\" by caroline at 2023-05-08", line: 4),
+                Statement(text: "stats", line: 8),
+                Statement(text: "use space \"x\"", line: 9),
+                Statement(text: "recall \"y\"", line: 12), // ended by the blank line
+                Statement(text: "help", line: 14),
+                Statement(text: "match", line: 15), // open at the end of input
+            ])
     }
 
     @Test func reportsContinuation() {

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +16,8 @@ enum MnemoBinary {
             let candidate = directory.appendingPathComponent("mnemo").path
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  fileManager.isExecutableFile(atPath: candidate) else { return nil }
+                fileManager.isExecutableFile(atPath: candidate)
+            else { return nil }
             return candidate
         }
         if let explicit = ProcessInfo.processInfo.environment["MNEMO_BIN"], !explicit.isEmpty {
@@ -77,7 +79,9 @@ enum Subprocess {
         }
         let directory = try TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }
-        let inputPath = directory + "/in", outputPath = directory + "/out", errorPath = directory + "/err"
+        let inputPath = directory + "/in"
+        let outputPath = directory + "/out"
+        let errorPath = directory + "/err"
         try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
         try Data().write(to: URL(fileURLWithPath: outputPath))
         try Data().write(to: URL(fileURLWithPath: errorPath))
@@ -141,19 +145,19 @@ final class PseudoTerminal {
         guard master >= 0 else {
             throw Subprocess.Failure(description: "open /dev/ptmx: \(String(cString: strerror(errno)))")
         }
-        let unlockRequest: UInt = 0x4004_5431   // TIOCSPTLCK
+        let unlockRequest: UInt = 0x4004_5431 // TIOCSPTLCK
         var unlock: Int32 = 0
         guard ioctl(master, unlockRequest, &unlock) == 0 else {
             throw Subprocess.Failure(description: "TIOCSPTLCK: \(String(cString: strerror(errno)))")
         }
         // TIOCGPTPEER opens this master's own slave; a /dev/pts/N path from
         // TIOCGPTN can name another pty when several devpts instances are mounted.
-        let peerRequest: UInt = 0x5441   // TIOCGPTPEER (Linux 4.13)
+        let peerRequest: UInt = 0x5441 // TIOCGPTPEER (Linux 4.13)
         let peer = ioctl(master, peerRequest, O_RDWR | O_NOCTTY | O_CLOEXEC)
         if peer >= 0 {
             slave = peer
         } else {
-            let numberRequest: UInt = 0x8004_5430   // TIOCGPTN
+            let numberRequest: UInt = 0x8004_5430 // TIOCGPTN
             var number: UInt32 = 0
             guard ioctl(master, numberRequest, &number) == 0 else {
                 throw Subprocess.Failure(description: "TIOCGPTN: \(String(cString: strerror(errno)))")

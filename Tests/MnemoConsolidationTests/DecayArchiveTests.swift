@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import GRDB
 import MnemoModel
-@testable import MnemoStore
+import Testing
+
 @testable import MnemoConsolidation
+@testable import MnemoStore
 
 @Suite("Pass 3: decay and archive")
 struct DecayArchiveTests {
@@ -17,8 +18,9 @@ struct DecayArchiveTests {
         m.set("2023-12-01T00:00:00Z")
         let recent = try m.say("a recent note", at: "2023-12-01T00:00:00Z", scene: "b")
         try m.store.write { w in
-            try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
-                             arguments: [recalled, Timestamp(iso8601: "2023-12-20")!.microseconds])
+            try w.db.execute(
+                sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
+                arguments: [recalled, Timestamp(iso8601: "2023-12-20")!.microseconds])
         }
         m.set("2024-01-01T00:00:00Z")
         let episodesBefore = try m.count("SELECT COUNT(*) FROM episode")
@@ -35,8 +37,9 @@ struct DecayArchiveTests {
 
         // Recalled again (with `include archived`), it comes back on the next run.
         try m.store.write { w in
-            try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
-                             arguments: [old, m.now.microseconds])
+            try w.db.execute(
+                sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
+                arguments: [old, m.now.microseconds])
         }
         let again = try m.consolidate()
         #expect(again.count("decay", "episodes_restored") == 1)
@@ -51,8 +54,9 @@ struct DecayArchiveTests {
         let start = Timestamp(iso8601: "2023-01-02")!.microseconds
         try m.store.write { w in
             for day in 0..<300 {
-                try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
-                                 arguments: [often, start + Int64(day) * 86_400_000_000])
+                try w.db.execute(
+                    sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', ?, ?, 'recalled')",
+                    arguments: [often, start + Int64(day) * 86_400_000_000])
             }
         }
         m.set("2024-01-01T00:00:00Z")

@@ -1,6 +1,7 @@
-import Testing
 import MnemoModel
 import MnemoStore
+import Testing
+
 @testable import MnemoConsolidation
 
 @Suite("Pass 1: entity resolution")

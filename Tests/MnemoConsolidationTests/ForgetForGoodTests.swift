@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
 @testable import MnemoConsolidation
+@testable import MnemoStore
 
 /// The secret of these tests, and words of it that appear nowhere else.
 private let secretText = "Yesterday Dr Zebrowski gave me the harbour gallery locker code, 7Q4-ZEBRA-91, for my watercolor."
@@ -18,7 +19,8 @@ func filesContaining(_ needles: [String], in directory: String) throws -> [Strin
         let path = directory + "/" + file
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else { continue }
+            let data = FileManager.default.contents(atPath: path)
+        else { continue }
         let lowered = [UInt8](data).map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
         for needle in needles where lowered.firstRange(of: Array(needle.lowercased().utf8)) != nil {
             found.append("\(needle) in \(file)")
@@ -32,9 +34,15 @@ func filesContaining(_ needles: [String], in directory: String) throws -> [Strin
 private func memoryWithSecret() throws -> (Memory, episode: Int64, fact: Int64) {
     let m = try Memory(at: "2023-01-01T00:00:00Z")
     try twoFriends(m)
-    let episode = try m.say(secretText, by: "Ann", at: "2023-05-05T10:04:00Z", scene: "chat 5", mentions: ["Zebrowski"],
-                            times: [TimeMention(text: "Yesterday", range: TimeRange(from: Timestamp(iso8601: "2023-05-04"),
-                                                                                     to: Timestamp(iso8601: "2023-05-05")))])
+    let episode = try m.say(
+        secretText, by: "Ann", at: "2023-05-05T10:04:00Z", scene: "chat 5", mentions: ["Zebrowski"],
+        times: [
+            TimeMention(
+                text: "Yesterday",
+                range: TimeRange(
+                    from: Timestamp(iso8601: "2023-05-04"),
+                    to: Timestamp(iso8601: "2023-05-05")))
+        ])
     let fact = try m.store.write { w in
         try w.assert(FactAssertion("locker_code", [Argument(.entity("Ann")), Argument(.literal(.text("7Q4-ZEBRA-91")))])).factID
     }
@@ -56,8 +64,8 @@ struct ForgetForGoodTests {
 
         let forgotten = try m.store.write { w in try w.forget(NodeID(.episode, episode)) }
         _ = try m.store.write { w in try w.forget(NodeID(.fact, fact)) }
-        #expect(forgotten.deleted.contains { $0.kind == .persona })      // the timeline entry
-        #expect(forgotten.deleted.contains { $0.kind == .entity })       // Zebrowski, named by nothing else
+        #expect(forgotten.deleted.contains { $0.kind == .persona }) // the timeline entry
+        #expect(forgotten.deleted.contains { $0.kind == .entity }) // Zebrowski, named by nothing else
         #expect(forgotten.journalChanges > 0)
         #expect(try filesContaining(secretWords, in: m.directory) == [])
         #expect(!(try m.dump().lowercased().contains("zebra")))
@@ -75,7 +83,7 @@ struct ForgetForGoodTests {
         #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE pinned = 0") == 0)
         #expect(try m.count("SELECT COUNT(*) FROM support") == 0)
         let tea = try m.assert("likes", ["Ann", "tea"])
-        _ = try m.store.write { w in try w.forget(NodeID(.fact, tea)) }   // truncates the WAL
+        _ = try m.store.write { w in try w.forget(NodeID(.fact, tea)) } // truncates the WAL
         #expect(try filesContaining(secretWords, in: m.directory) == [])
     }
 
@@ -84,12 +92,13 @@ struct ForgetForGoodTests {
         let m = try Memory(at: "2023-01-01T00:00:00Z")
         try twoFriends(m)
         for (i, day) in ["2023-01-05", "2023-02-05", "2023-03-05", "2023-04-05", "2023-05-05"].enumerated() {
-            try m.say("Painting the harbour sounds like a lovely morning for a watercolor.", by: "Quincy Zebulon",
-                      at: "\(day)T10:05:00Z", scene: "chat \(i + 1)", addressees: ["Ann"])
+            try m.say(
+                "Painting the harbour sounds like a lovely morning for a watercolor.", by: "Quincy Zebulon",
+                at: "\(day)T10:05:00Z", scene: "chat \(i + 1)", addressees: ["Ann"])
         }
         m.set("2024-06-01T00:00:00Z")
         try m.consolidate()
-        #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE value LIKE '%Quincy%'") > 0)   // Ann talks_with Quincy
+        #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE value LIKE '%Quincy%'") > 0) // Ann talks_with Quincy
         #expect(try m.count("SELECT COUNT(*) FROM scene WHERE summary LIKE '%Quincy%'") > 0)
         let quincy: Int64 = try #require(try m.sql("SELECT id FROM entity WHERE norm = 'quincy zebulon'"))
         let report = try m.store.write { w in try w.forget(NodeID(.entity, quincy)) }
@@ -111,13 +120,15 @@ struct ForgetForGoodTests {
         let m = try Memory(at: "2023-01-01T00:00:00Z")
         try m.store.write { w in _ = try w.openScene("harbour walk", at: Timestamp(iso8601: "2023-01-05T09:00:00Z")!) }
         for minute in 0..<4 {
-            try m.say("Walking the harbour with Quincy Zebulon again.", by: "Ann", at: "2023-01-05T10:0\(minute):00Z",
-                      scene: "harbour walk", mentions: ["Quincy Zebulon"])
+            try m.say(
+                "Walking the harbour with Quincy Zebulon again.", by: "Ann", at: "2023-01-05T10:0\(minute):00Z",
+                scene: "harbour walk", mentions: ["Quincy Zebulon"])
         }
         try m.store.write { w in _ = try w.closeScene("harbour walk", at: Timestamp(iso8601: "2023-01-05T11:00:00Z")!) }
         m.set("2024-06-01T00:00:00Z")
         let run = try m.consolidate()
-        let summaryOnly = try m.count("""
+        let summaryOnly = try m.count(
+            """
             SELECT COUNT(*) FROM consolidation_change WHERE run_id = ? AND table_name = 'scene' AND op = 'update'
             AND after LIKE '[null,null,null,null,null,null,"%' AND after LIKE '%Quincy%'
             """, [run.run])
@@ -134,8 +145,10 @@ struct ForgetForGoodTests {
         #expect(try named() == 0)
         // The journal's rows still match its changeset one for one.
         let (rows, changes) = try m.store.read { r in
-            (try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM consolidation_change WHERE run_id = ?", arguments: [run.run]) ?? 0,
-             try Int.fetchOne(r.db, sql: "SELECT SUM(changes) FROM consolidation_pass WHERE run_id = ?", arguments: [run.run]) ?? 0)
+            (
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM consolidation_change WHERE run_id = ?", arguments: [run.run]) ?? 0,
+                try Int.fetchOne(r.db, sql: "SELECT SUM(changes) FROM consolidation_pass WHERE run_id = ?", arguments: [run.run]) ?? 0
+            )
         }
         #expect(rows == changes && rows < changesBefore)
         _ = try m.consolidator.undo(run.run)
@@ -186,7 +199,7 @@ struct ForgetForGoodTests {
             _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM episode")
         }
         _ = try store.write { w in try w.forget(NodeID(.episode, secret)) }
-        #expect(try !filesContaining(["zebra"], in: directory).isEmpty)      // the WAL still holds the old pages
+        #expect(try !filesContaining(["zebra"], in: directory).isEmpty) // the WAL still holds the old pages
         try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
         let started = ContinuousClock.now
         _ = try store.write { w in try w.createEpisode(EpisodeInput(text: "Tea later.", speaker: "Ann")) }

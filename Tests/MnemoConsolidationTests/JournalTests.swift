@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import GRDB
 import MnemoModel
-@testable import MnemoStore
+import Testing
+
 @testable import MnemoConsolidation
+@testable import MnemoStore
 
 /// A memory every pass has work in.
 func busyMemory() throws -> Memory {
@@ -25,8 +26,9 @@ func busyMemory() throws -> Memory {
 func recallOften(_ m: Memory) throws {
     try m.store.write { w in
         for i in 0..<40 {
-            try w.db.execute(sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', 1, ?, 'recalled')",
-                             arguments: [Int64(i) * 1_000_000])
+            try w.db.execute(
+                sql: "INSERT INTO activation(node_kind, node_id, at, event) VALUES ('e', 1, ?, 'recalled')",
+                arguments: [Int64(i) * 1_000_000])
         }
     }
 }
@@ -62,7 +64,8 @@ struct JournalTests {
     func dryRun() throws {
         let m = try busyMemory()
         try recallOften(m)
-        let before = try m.dump(), logBefore = try m.activationLog()
+        let before = try m.dump()
+        let logBefore = try m.activationLog()
         let dry = try m.consolidate(dryRun: true)
         #expect(try m.dump() == before)
         #expect(try m.activationLog() == logBefore)
@@ -77,7 +80,8 @@ struct JournalTests {
     func undo() throws {
         let m = try busyMemory()
         try recallOften(m)
-        let before = try m.dump(), accessesBefore = try m.accessCounts()
+        let before = try m.dump()
+        let accessesBefore = try m.accessCounts()
         let run = try m.consolidate()
         #expect(try m.dump() != before)
         #expect(try m.count("SELECT count(*) FROM activation_folded") > 0, "the run folded no log")
@@ -97,7 +101,7 @@ struct JournalTests {
         let m = try busyMemory()
         let before = try m.dump()
         let first = try m.consolidate()
-        m.settings.personaTopics = 1      // the second run keeps fewer topics: it has changes of its own
+        m.settings.personaTopics = 1 // the second run keeps fewer topics: it has changes of its own
         let second = try m.consolidate()
         #expect(second.changes > 0)
         let middle = try m.dump()
@@ -114,11 +118,11 @@ struct JournalTests {
     func undoKeepsLaterWrites() throws {
         let m = try busyMemory()
         let run = try m.consolidate()
-        #expect(try m.store.read { try $0.scene(titled: "chat 5") }?.span.to != nil)     // closed by the run
+        #expect(try m.store.read { try $0.scene(titled: "chat 5") }?.span.to != nil) // closed by the run
         let later = try m.say("One more thing about the watercolor.", by: "Ann", at: "2023-05-05T11:00:00Z", scene: "chat 5")
         _ = try m.consolidator.undo(run.run)
         #expect(try m.store.read { try $0.episode(id: later) }?.text == "One more thing about the watercolor.")
-        #expect(try m.store.read { try $0.scene(titled: "chat 5") }?.span.to == nil)     // open again, as before the run
+        #expect(try m.store.read { try $0.scene(titled: "chat 5") }?.span.to == nil) // open again, as before the run
         #expect(try m.count("SELECT COUNT(*) FROM persona_attribute WHERE pinned = 0") == 0)
     }
 
@@ -151,7 +155,8 @@ struct JournalTests {
     @Test("One run at a time per space: another answers BUSY")
     func oneAtATime() throws {
         let m = try busyMemory()
-        let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let lock = m.lock
         DispatchQueue.global().async {
             _ = try? lock.hold { () throws(MnemoError) in
@@ -168,5 +173,8 @@ struct JournalTests {
 
 /// The `MnemoError` a body throws, or `nil`.
 func mnemoError<T>(_ body: () throws -> T) -> MnemoError? {
-    do { _ = try body(); return nil } catch { return error as? MnemoError }
+    do {
+        _ = try body()
+        return nil
+    } catch { return error as? MnemoError }
 }

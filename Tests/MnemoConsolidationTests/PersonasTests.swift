@@ -1,8 +1,9 @@
-import Testing
 import GRDB
 import MnemoModel
-@testable import MnemoStore
+import Testing
+
 @testable import MnemoConsolidation
+@testable import MnemoStore
 
 /// Five scenes of two people talking: Ann paints and hikes, mentions her sister.
 func twoFriends(_ m: Memory) throws {
@@ -15,8 +16,9 @@ func twoFriends(_ m: Memory) throws {
             try m.say("Then hiking up the ridge with my sister.", by: "Ann", at: "\(day)T10:02:00Z", scene: scene)
         }
     }
-    try m.say("Yesterday I finished the harbour watercolor for the gallery.", by: "Ann", at: "2023-05-05T10:03:00Z", scene: "chat 5",
-              times: [TimeMention(text: "Yesterday", range: TimeRange(from: Timestamp(iso8601: "2023-05-04"), to: Timestamp(iso8601: "2023-05-05")))])
+    try m.say(
+        "Yesterday I finished the harbour watercolor for the gallery.", by: "Ann", at: "2023-05-05T10:03:00Z", scene: "chat 5",
+        times: [TimeMention(text: "Yesterday", range: TimeRange(from: Timestamp(iso8601: "2023-05-04"), to: Timestamp(iso8601: "2023-05-05")))])
 }
 
 @Suite("Pass 5: personas")

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import GRDB
 import MnemoModel
 import MnemoStore
+import Testing
+
 @testable import MnemoConsolidation
 
 /// Writes an executable shell script and returns its path.
@@ -20,7 +21,9 @@ struct ReflectorTests {
         let m = try Memory()
         try m.say("We adopted a puppy named Rex.", by: "Ann", at: "2023-01-05T10:00:00Z", scene: "news")
         // The script keeps what it was sent, and answers for the first scene it was given.
-        let reflector = try script(m, "reflect.sh", """
+        let reflector = try script(
+            m, "reflect.sh",
+            """
             cat > "\(m.directory)/request.json"
             scene=$(grep -o '"id":"s:[0-9]*"' "\(m.directory)/request.json" | head -1 | cut -d'"' -f4)
             episode=$(grep -o '"id":"e:[0-9]*"' "\(m.directory)/request.json" | head -1 | cut -d'"' -f4)
@@ -47,11 +50,13 @@ struct ReflectorTests {
         #expect(try m.count("SELECT COUNT(*) FROM fact_filler WHERE fact_id = ?", [fact.id]) == 0)
     }
 
-    @Test("A reflector that fails, hangs or answers bad JSON is logged and the run completes", arguments: [
-        ("exit 3", "exited with status 3"),
-        ("sleep 5", "took longer than"),
-        ("cat >/dev/null; echo 'not json'", "not the expected JSON"),
-    ])
+    @Test(
+        "A reflector that fails, hangs or answers bad JSON is logged and the run completes",
+        arguments: [
+            ("exit 3", "exited with status 3"),
+            ("sleep 5", "took longer than"),
+            ("cat >/dev/null; echo 'not json'", "not the expected JSON"),
+        ])
     func failures(body: String, message: String) throws {
         let m = try Memory()
         try m.say("Something happened.", by: "Ann", at: "2023-01-05T10:00:00Z", scene: "news")

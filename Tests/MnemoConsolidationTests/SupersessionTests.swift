@@ -1,7 +1,8 @@
-import Testing
 import GRDB
 import MnemoModel
 import MnemoStore
+import Testing
+
 @testable import MnemoConsolidation
 
 @Suite("Pass 2: supersession and conflicts")

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import MnemoConsolidation
 import MnemoModel
-@testable import MnemoStore
 import Synchronization
+
+@testable import MnemoStore
 
 /// A store on a real SQLite file in a temporary directory, with a clock the
 /// test sets, and the consolidator over it.
@@ -38,19 +39,27 @@ final class Memory {
 
     /// Stores an episode (no scene unless named).
     @discardableResult
-    func say(_ text: String, by speaker: String? = nil, at: String, scene: String? = nil, mentions: [String] = [],
-             addressees: [String] = [], importance: Double = 0.5, times: [TimeMention] = []) throws -> Int64 {
+    func say(
+        _ text: String, by speaker: String? = nil, at: String, scene: String? = nil, mentions: [String] = [],
+        addressees: [String] = [], importance: Double = 0.5, times: [TimeMention] = []
+    ) throws -> Int64 {
         try store.write { w in
-            try w.createEpisode(EpisodeInput(text: text, speaker: speaker, at: Timestamp(iso8601: at)!, scene: scene,
-                                             importance: importance, mentions: mentions, addressees: addressees, times: times)).episodeID
+            try w.createEpisode(
+                EpisodeInput(
+                    text: text, speaker: speaker, at: Timestamp(iso8601: at)!, scene: scene,
+                    importance: importance, mentions: mentions, addressees: addressees, times: times)
+            ).episodeID
         }
     }
 
     @discardableResult
     func assert(_ predicate: String, _ args: [String], from: String? = nil, scene: String? = nil) throws -> Int64 {
         try store.write { w in
-            try w.assert(FactAssertion(predicate, args.map { Argument(.entity($0)) }, validFrom: from.map { Timestamp(iso8601: $0)! },
-                                       scene: scene)).factID
+            try w.assert(
+                FactAssertion(
+                    predicate, args.map { Argument(.entity($0)) }, validFrom: from.map { Timestamp(iso8601: $0)! },
+                    scene: scene)
+            ).factID
         }
     }
 
@@ -68,10 +77,12 @@ final class Memory {
     /// `accessCounts` look at it).
     func dump() throws -> String {
         try store.read { r in
-            let tables = try String.fetchAll(r.db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consolidation_%'
-                AND name NOT LIKE 'episode_fts%' AND name NOT LIKE 'activation%' AND name != 'grdb_migrations' ORDER BY name
-                """)
+            let tables = try String.fetchAll(
+                r.db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'consolidation_%'
+                    AND name NOT LIKE 'episode_fts%' AND name NOT LIKE 'activation%' AND name != 'grdb_migrations' ORDER BY name
+                    """)
             var out = ""
             for table in tables {
                 out += "## \(table)\n"
@@ -84,7 +95,8 @@ final class Memory {
     /// The activation log's rows, exact and folded, as text.
     func activationLog() throws -> String {
         try store.read { r in
-            try (Row.fetchAll(r.db, sql: "SELECT * FROM activation ORDER BY rowid")
+            try
+                (Row.fetchAll(r.db, sql: "SELECT * FROM activation ORDER BY rowid")
                 + Row.fetchAll(r.db, sql: "SELECT * FROM activation_folded ORDER BY node_kind, node_id, first_at")).map(\.description).joined(separator: "\n")
         }
     }

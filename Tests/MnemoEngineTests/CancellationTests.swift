@@ -2,9 +2,10 @@ import Foundation
 import MnemoModel
 import MnemoQuery
 import MnemoRecall
-@testable import MnemoStore
 import Testing
+
 @testable import MnemoEngine
+@testable import MnemoStore
 
 /// What a cancelled request does: reads stop with its error, writes after it
 /// are not committed, and nothing else changes.
@@ -47,7 +48,10 @@ struct CancellationTests {
         cancelled.cancel(.deadline)
         let batch = try ["assert a(1)", "assert a(2)", #"remember "hello there""#].map(statement)
         for result in space.executor(cancelled).runWrites(batch) {
-            guard case .failure(let error) = result else { Issue.record("a cancelled write succeeded"); continue }
+            guard case .failure(let error) = result else {
+                Issue.record("a cancelled write succeeded")
+                continue
+            }
             #expect(error.code == .timeout)
         }
         #expect(try space.store.read { try $0.counts() }.first { $0.0 == "facts" }?.1 == 0)

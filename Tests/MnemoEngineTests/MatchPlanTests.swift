@@ -5,6 +5,7 @@ import MnemoRegex
 import MnemoStore
 import Synchronization
 import Testing
+
 @testable import MnemoEngine
 
 /// `match` over many atoms: the plan's order, and a solver whose depth is not

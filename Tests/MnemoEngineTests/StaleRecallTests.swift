@@ -4,6 +4,7 @@ import MnemoQuery
 import MnemoStore
 import Synchronization
 import Testing
+
 @testable import MnemoEngine
 @testable import MnemoRecall
 
@@ -53,7 +54,7 @@ struct StaleRecallTests {
     func loneWrite() throws {
         let f = try Fixture()
         _ = try f.run(#"remember "The violin lesson ran late" by ann at 2024-03-01T10:00"#)
-        #expect(try f.recalled("violin") == ["The violin lesson ran late"])   // graph and text index built
+        #expect(try f.recalled("violin") == ["The violin lesson ran late"]) // graph and text index built
         f.graphs.refreshFault.withLock { $0 = MnemoError(.internalError, "disk I/O error (test)") }
         let answer = try f.run(#"remember "A zeppelin crossed the bay" by bob at 2024-03-02T10:00"#)
         #expect(answer.first?.contains("zeppelin") == true)

@@ -1,7 +1,7 @@
+import MnemoEngine
 import MnemoModel
 import MnemoQuery
 import Testing
-import MnemoEngine
 
 /// The statement table's writes are the executor's: the server sends what the
 /// table calls a write to the write pool and `runWrites`, and `run` sends it

@@ -4,14 +4,16 @@ import Testing
 
 @Suite("keywords: one analysis for index and queries")
 struct AnalyzerTests {
-    @Test("Porter stems as FTS5's porter tokenizer does", arguments: [
-        ("caresses", "caress"), ("ponies", "poni"), ("cats", "cat"), ("feed", "feed"), ("agreed", "agre"),
-        ("plastered", "plaster"), ("motoring", "motor"), ("sing", "sing"), ("conflated", "conflat"),
-        ("hopping", "hop"), ("falling", "fall"), ("filing", "file"), ("happy", "happi"), ("relational", "relat"),
-        ("conditional", "condit"), ("digitizer", "digit"), ("generalization", "gener"), ("hopefulness", "hope"),
-        ("electrical", "electr"), ("adjustment", "adjust"), ("adoption", "adopt"), ("probate", "probat"),
-        ("controll", "control"), ("camping", "camp"), ("painting", "paint"), ("groups", "group"),
-    ])
+    @Test(
+        "Porter stems as FTS5's porter tokenizer does",
+        arguments: [
+            ("caresses", "caress"), ("ponies", "poni"), ("cats", "cat"), ("feed", "feed"), ("agreed", "agre"),
+            ("plastered", "plaster"), ("motoring", "motor"), ("sing", "sing"), ("conflated", "conflat"),
+            ("hopping", "hop"), ("falling", "fall"), ("filing", "file"), ("happy", "happi"), ("relational", "relat"),
+            ("conditional", "condit"), ("digitizer", "digit"), ("generalization", "gener"), ("hopefulness", "hope"),
+            ("electrical", "electr"), ("adjustment", "adjust"), ("adoption", "adopt"), ("probate", "probat"),
+            ("controll", "control"), ("camping", "camp"), ("painting", "paint"), ("groups", "group"),
+        ])
     func porter(_ word: String, _ stem: String) {
         #expect(PorterStemmer.stem(word) == stem)
     }
@@ -21,7 +23,7 @@ struct AnalyzerTests {
         #expect(Analyzer.tokens("Café au lait, s'il vous plaît!").map(\.text) == ["cafe", "au", "lait", "s", "il", "vous", "plait"])
         #expect(Analyzer.terms("I went to a support group yesterday") == ["went", "support", "group", "yesterdai"])
         let tokens = Analyzer.tokens("Hé Mel")
-        #expect(tokens.map(\.range) == [0..<3, 4..<7])   // byte offsets in the original text
+        #expect(tokens.map(\.range) == [0..<3, 4..<7]) // byte offsets in the original text
     }
 }
 
@@ -51,13 +53,15 @@ struct EntityTests {
         #expect(extract("a b c", known: ["a", "b"]).mentions == [])
     }
 
-    @Test("the person addressed", arguments: [
-        ("Hey Mel! Good to see you!", ["Mel"]),
-        ("Thanks, Caroline, that means a lot", ["Caroline"]),
-        ("That's amazing, Mel!", ["Mel"]),
-        ("Good morning Jo, how was it?", ["Jo"]),
-        ("I saw Mel yesterday.", []),
-    ])
+    @Test(
+        "the person addressed",
+        arguments: [
+            ("Hey Mel! Good to see you!", ["Mel"]),
+            ("Thanks, Caroline, that means a lot", ["Caroline"]),
+            ("That's amazing, Mel!", ["Mel"]),
+            ("Good morning Jo, how was it?", ["Jo"]),
+            ("I saw Mel yesterday.", []),
+        ])
     func addressee(_ text: String, _ expected: [String]) {
         #expect(extract(text).addressees == expected)
     }
@@ -67,7 +71,8 @@ struct EntityTests {
 struct RuleTests {
     @Test("a rule turns named groups into a fact")
     func apply() throws {
-        let rules = try ExtractionRules.parse("""
+        let rules = try ExtractionRules.parse(
+            """
             # who works where
             (?<s>\\p{Lu}\\w+) (?:works|worked) (?:at|for) (?<o>\\p{Lu}\\w+)  =>  works_at(s, o)
             (?i)my (?<rel>sister|brother) (?<n>\\p{Lu}\\w+)  =>  sibling(@speaker, n, kind: #rel, source: "rule")
@@ -77,15 +82,21 @@ struct RuleTests {
         #expect(found.map(\.predicate) == ["works_at", "works_at", "sibling"])
         #expect(found[0].arguments == [Argument(.entity("Alice")), Argument(.entity("Acme"))])
         #expect(found[1].arguments == [Argument(.entity("Jo")), Argument(.entity("Globex"))])
-        #expect(found[2].arguments == [Argument(.entity("caroline")), Argument(.entity("Jo")),
-                                       Argument(.literal(.text("sister")), role: "kind"), Argument(.literal(.text("rule")), role: "source")])
+        #expect(
+            found[2].arguments == [
+                Argument(.entity("caroline")), Argument(.entity("Jo")),
+                Argument(.literal(.text("sister")), role: "kind"), Argument(.literal(.text("rule")), role: "source"),
+            ])
         #expect(rules.apply(to: "nobody here", speaker: nil).isEmpty)
     }
 
     @Test("a bad rule names file:line and PCRE2's message")
     func errors() {
         func message(_ text: String) -> String? {
-            do { _ = try ExtractionRules.parse(text, file: "r.conf"); return nil } catch { return error.description }
+            do {
+                _ = try ExtractionRules.parse(text, file: "r.conf")
+                return nil
+            } catch { return error.description }
         }
         #expect(message("\n(?<s>\\w+ works  =>  works_at(s)") == "r.conf:2: bad pattern: missing closing parenthesis at offset 14")
         #expect(message("(?<s>\\w+) x  =>  works_at(s, o)")?.hasPrefix("r.conf:1: the template uses 'o', which is not a named group") == true)
@@ -109,15 +120,18 @@ struct SegmentationTests {
 
     @Test("a sharp change of vocabulary starts a new scene; a related turn does not")
     func shift() {
-        let scene = SceneSegmenter.SceneState(lastEpisodeAt: t0, episodes: 6,
-                                              vocabulary: ["camp", "lake", "tent", "fish", "kid", "weekend", "melani"])
+        let scene = SceneSegmenter.SceneState(
+            lastEpisodeAt: t0, episodes: 6,
+            vocabulary: ["camp", "lake", "tent", "fish", "kid", "weekend", "melani"])
         let related = segmenter.decide(scene: scene, at: t0.adding(seconds: 60), terms: ["camp", "lake", "tent", "night", "star"], entities: [])
         #expect(related == .continueScene)
-        let unrelated = segmenter.decide(scene: scene, at: t0.adding(seconds: 60),
-                                         terms: ["tax", "return", "deadlin", "account", "form", "irs"], entities: [])
+        let unrelated = segmenter.decide(
+            scene: scene, at: t0.adding(seconds: 60),
+            terms: ["tax", "return", "deadlin", "account", "form", "irs"], entities: [])
         #expect(unrelated != .continueScene)
         // Too little context: a young scene never splits on vocabulary.
         let young = SceneSegmenter.SceneState(lastEpisodeAt: t0, episodes: 2, vocabulary: ["camp"])
-        #expect(segmenter.decide(scene: young, at: t0.adding(seconds: 60), terms: ["tax", "return", "deadlin", "account", "form"], entities: []) == .continueScene)
+        #expect(
+            segmenter.decide(scene: young, at: t0.adding(seconds: 60), terms: ["tax", "return", "deadlin", "account", "form"], entities: []) == .continueScene)
     }
 }

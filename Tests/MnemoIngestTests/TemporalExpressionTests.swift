@@ -1,6 +1,6 @@
-import Testing
 import MnemoIngest
 import MnemoModel
+import Testing
 
 /// One row of the table: a text, the time it was said, and every mention the
 /// resolver must find in it, in order: the span as written and the interval
@@ -131,8 +131,9 @@ private func c(_ text: String, at reference: String = mon, _ expected: (String, 
         c("next June", at: "2023-08-15T12:00", ("next June", "2024-06-01", "2024-07-01")),
         c("June 2022", ("June 2022", "2022-06-01", "2022-07-01")),
         c("since May 2023", ("May 2023", "2023-05-01", "2023-06-01")),
-        c("early June, mid-June and late June", at: "2023-08-15T12:00",
-          ("early June", "2023-06-01", "2023-06-11"), ("mid-June", "2023-06-11", "2023-06-21"), ("late June", "2023-06-21", "2023-07-01")),
+        c(
+            "early June, mid-June and late June", at: "2023-08-15T12:00",
+            ("early June", "2023-06-01", "2023-06-11"), ("mid-June", "2023-06-11", "2023-06-21"), ("late June", "2023-06-21", "2023-07-01")),
         c("by the end of February 2024", ("the end of February 2024", "2024-02-21", "2024-03-01")),
         c("May I ask you something?"),
         c("You may want to march with us"),
@@ -145,8 +146,9 @@ private func c(_ text: String, at reference: String = mon, _ expected: (String, 
         c("last summer", ("last summer", "2022-06-01", "2022-09-01")),
         c("last summer", at: "2023-10-05T12:00", ("last summer", "2023-06-01", "2023-09-01")),
         c("this summer", ("this summer", "2023-06-01", "2023-09-01")),
-        c("summer 2022 and the summer of 2021",
-          ("summer 2022", "2022-06-01", "2022-09-01"), ("the summer of 2021", "2021-06-01", "2021-09-01")),
+        c(
+            "summer 2022 and the summer of 2021",
+            ("summer 2022", "2022-06-01", "2022-09-01"), ("the summer of 2021", "2021-06-01", "2021-09-01")),
         c("winter 2022", ("winter 2022", "2022-12-01", "2023-03-01")),
         c("last winter", at: "2024-01-15T12:00", ("last winter", "2022-12-01", "2023-03-01")),
         c("this winter", at: "2024-01-15T12:00", ("this winter", "2023-12-01", "2024-03-01")),
@@ -194,13 +196,16 @@ private func c(_ text: String, at reference: String = mon, _ expected: (String, 
         c("a while ago", ("a while ago", "2022-11-07", "2023-05-01")),
 
         // Several in one sentence, in order, longest match winning.
-        c("Yesterday I saw Mel, last Friday we went hiking, and next month we fly out on 3 May 2024",
-          ("Yesterday", "2023-05-07", "2023-05-08"), ("last Friday", "2023-05-05", "2023-05-06"),
-          ("next month", "2023-06-01", "2023-07-01"), ("3 May 2024", "2024-05-03", "2024-05-04")),
-        c("YESTERDAY and Last FRIDAY and In JUNE",
-          ("YESTERDAY", "2023-05-07", "2023-05-08"), ("Last FRIDAY", "2023-05-05", "2023-05-06"), ("JUNE", "2022-06-01", "2022-07-01")),
-        c("I haven't been there in years, but in two weeks, the day after tomorrow, I'll go",
-          ("in two weeks", "2023-05-22", "2023-05-29"), ("the day after tomorrow", "2023-05-10", "2023-05-11")),
+        c(
+            "Yesterday I saw Mel, last Friday we went hiking, and next month we fly out on 3 May 2024",
+            ("Yesterday", "2023-05-07", "2023-05-08"), ("last Friday", "2023-05-05", "2023-05-06"),
+            ("next month", "2023-06-01", "2023-07-01"), ("3 May 2024", "2024-05-03", "2024-05-04")),
+        c(
+            "YESTERDAY and Last FRIDAY and In JUNE",
+            ("YESTERDAY", "2023-05-07", "2023-05-08"), ("Last FRIDAY", "2023-05-05", "2023-05-06"), ("JUNE", "2022-06-01", "2022-07-01")),
+        c(
+            "I haven't been there in years, but in two weeks, the day after tomorrow, I'll go",
+            ("in two weeks", "2023-05-22", "2023-05-29"), ("the day after tomorrow", "2023-05-10", "2023-05-11")),
     ]
 
     @Test(arguments: cases)
@@ -208,7 +213,8 @@ private func c(_ text: String, at reference: String = mon, _ expected: (String, 
         let reference = try #require(Timestamp(iso8601: row.reference))
         let found = TemporalResolver().resolve(row.text, at: reference).map(Self.describe)
         let expected = try row.expected.map { e in
-            let from = try #require(Timestamp(iso8601: e.from)), to = try #require(Timestamp(iso8601: e.to))
+            let from = try #require(Timestamp(iso8601: e.from))
+            let to = try #require(Timestamp(iso8601: e.to))
             return Self.describe(TimeMention(text: e.text, range: TimeRange(from: from, to: to)))
         }
         #expect(found == expected)
@@ -228,7 +234,8 @@ private func c(_ text: String, at reference: String = mon, _ expected: (String, 
         for m in mentions {
             let range = try #require(rest.firstRange(of: m.text), "\(m.text) out of order")
             rest = rest[range.upperBound...]
-            let from = try #require(m.range.from), to = try #require(m.range.to)
+            let from = try #require(m.range.from)
+            let to = try #require(m.range.to)
             #expect(from < to, "\(m.text)")
         }
     }

@@ -29,8 +29,9 @@ struct AccessHistoryTests {
     /// Accesses in time order: hourly, at random over a year, and in bursts
     /// (fifty recalls in an hour, every nine days), which one segment spread
     /// over all of them would underestimate by a fifth.
-    @Test("The folded sum stays within 1% of the exact one: hourly, random and bursty accesses, d = 0.3, 0.5, 0.8, 1",
-          arguments: [0.3, 0.5, 0.8, 1.0])
+    @Test(
+        "The folded sum stays within 1% of the exact one: hourly, random and bursty accesses, d = 0.3, 0.5, 0.8, 1",
+        arguments: [0.3, 0.5, 0.8, 1.0])
     func approximation(decay d: Double) {
         let now = 1_000 * Self.day
         var rng = SeededRandom(state: 16)
@@ -89,14 +90,16 @@ struct AccessHistoryTests {
         #expect(abs(history.sum(now: now, decay: 0.5) - exact) / exact < 0.05, "\(history.sum(now: now, decay: 0.5)) \(exact)")
     }
 
-    @Test("Near d = 1 the folded sum is continuous and lies between the terms of its span's ends",
-          arguments: [0.999, 0.99999, 1 - 1e-9, 1.0, 1 + 1e-9, 1.00001])
+    @Test(
+        "Near d = 1 the folded sum is continuous and lies between the terms of its span's ends",
+        arguments: [0.999, 0.99999, 1 - 1e-9, 1.0, 1 + 1e-9, 1.00001])
     func nearOne(decay d: Double) {
         let now = 3_000 * Self.day
         for (first, last) in [(Int64(100), Int64(1_000)), (Int64(0), Self.day), (Int64(0), 2_000 * Self.day)] {
             let segment = AccessHistory.Folded(count: 1_000, first: first, last: last)
             let sum = AccessHistory.foldedSum(segment, now: now, decay: d)
-            let young = AccessHistory.days(now - last), old = AccessHistory.days(now - first)
+            let young = AccessHistory.days(now - last)
+            let old = AccessHistory.days(now - first)
             #expect(sum <= 1_000 * pow(young, -d) * (1 + 1e-12) && sum >= 1_000 * pow(old, -d) * (1 - 1e-12), "d \(d): \(sum)")
             let atOne = AccessHistory.foldedSum(segment, now: now, decay: 1)
             #expect(abs(sum - atOne) / atOne < 1e-3 + abs(1 - d) * 20, "d \(d): \(sum) beside \(atOne) at d = 1")

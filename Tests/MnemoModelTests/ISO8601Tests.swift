@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoModel
 
 /// Every form `Timestamp.parse` accepts, the period each names, and rejections.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoModel
 
 /// Name normalisation (comparison form) and display form.
@@ -7,7 +8,7 @@ import Testing
         #expect(Name.normalize("  Alice \t Smith ") == "alice smith")
         #expect(Name.normalize("Alice  Smith") == Name.normalize("alice smith"))
         #expect(Name.normalize("alice\nsmith") == "alice smith")
-        #expect(Name.normalize("Ünïcode\u{00A0}NAME") == "ünïcode name")   // no-break space is white space
+        #expect(Name.normalize("Ünïcode\u{00A0}NAME") == "ünïcode name") // no-break space is white space
         #expect(Name.normalize("bob") == "bob")
         #expect(Name.normalize("") == "")
         #expect(Name.normalize(" \t\n ") == "")

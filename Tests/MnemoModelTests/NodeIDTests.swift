@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoModel
 
 /// Wire ids such as `f:42`.
@@ -24,8 +25,10 @@ import Testing
         #expect(NodeKind.allCases.map { String($0.rawValue) } == ["n", "e", "f", "s", "p", "i"])
     }
 
-    @Test(arguments: ["x:1", "f:", "f:0", "f:-3", "f42", "", "f", ":1", "F:1", "f::1", "f:1a", " f:1", "f:1 ",
-                      "f:9223372036854775808", "ff:1", "f:+3", "f:007"])
+    @Test(arguments: [
+        "x:1", "f:", "f:0", "f:-3", "f42", "", "f", ":1", "F:1", "f::1", "f:1a", " f:1", "f:1 ",
+        "f:9223372036854775808", "ff:1", "f:+3", "f:007",
+    ])
     func rejects(_ text: String) {
         #expect(NodeID(text) == nil)
     }
@@ -36,7 +39,7 @@ import Testing
     }
 
     @Test func ordersByKindThenNumber() {
-        #expect(NodeID(.fact, 2) < NodeID(.fact, 10))     // numerically, not as text
+        #expect(NodeID(.fact, 2) < NodeID(.fact, 10)) // numerically, not as text
         #expect(NodeID(.episode, 99) < NodeID(.fact, 1))
         #expect(!(NodeID(.fact, 1) < NodeID(.fact, 1)))
         let sorted = ["f:10", "e:3", "f:2", "n:1"].compactMap(NodeID.init).sorted().map(\.description)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoModel
 
 /// Half-open `[from, to)` intervals with optional (unbounded) ends.
@@ -30,9 +31,9 @@ import Testing
     @Test func overlaps() {
         let a = TimeRange(from: t(1), to: t(10))
         #expect(a.overlaps(TimeRange(from: t(5), to: t(15))))
-        #expect(a.overlaps(TimeRange(from: t(2), to: t(3))))           // inside
+        #expect(a.overlaps(TimeRange(from: t(2), to: t(3)))) // inside
         #expect(TimeRange(from: t(2), to: t(3)).overlaps(a))
-        #expect(!a.overlaps(TimeRange(from: t(10), to: t(20))))        // touching: to is excluded
+        #expect(!a.overlaps(TimeRange(from: t(10), to: t(20)))) // touching: to is excluded
         #expect(!TimeRange(from: t(10), to: t(20)).overlaps(a))
         #expect(!a.overlaps(TimeRange(from: t(11), to: t(20))))
         #expect(a.overlaps(TimeRange(from: t(9), to: t(10))))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoModel
 
 /// Calendar arithmetic, weekdays and ISO 8601 output of `Timestamp`.
@@ -19,7 +20,7 @@ import Testing
         (2023, 5, 8, 19485, 0),
         (2024, 2, 29, 19782, 3),
         (2038, 1, 19, 24855, 1),
-        (9999, 12, 31, 2932896, 4),
+        (9999, 12, 31, 2_932_896, 4),
         (1960, 7, 15, -3457, 4),
     ]
 
@@ -43,7 +44,7 @@ import Testing
     /// is the identity, and each day follows the previous one in the calendar.
     @Test func roundTripEveryDay() {
         var previous = Timestamp.civilFromDays(-292_000)
-        #expect(previous == (1170, 7, 14))                // from Python's datetime
+        #expect(previous == (1170, 7, 14)) // from Python's datetime
         var failures = 0
         for day in -291_999...292_000 {
             let c = Timestamp.civilFromDays(day)
@@ -93,14 +94,17 @@ import Testing
         let c = t.components
         #expect(c.year == 1955 && c.month == 11 && c.day == 5)
         #expect(c.hour == 6 && c.minute == 7 && c.second == 8 && c.microsecond == 9)
-        #expect(Timestamp(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute,
-                          second: c.second, microsecond: c.microsecond) == t)
+        #expect(
+            Timestamp(
+                year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute,
+                second: c.second, microsecond: c.microsecond) == t)
     }
 
     @Test func iso8601Formatting() {
         #expect(Timestamp(microseconds: 0).iso8601 == "1970-01-01T00:00:00Z")
         #expect(Timestamp(year: 2023, month: 5, day: 8, hour: 13, minute: 56).iso8601 == "2023-05-08T13:56:00Z")
-        #expect(Timestamp(year: 2023, month: 5, day: 8, hour: 13, minute: 56, second: 7, microsecond: 250_000).iso8601
+        #expect(
+            Timestamp(year: 2023, month: 5, day: 8, hour: 13, minute: 56, second: 7, microsecond: 250_000).iso8601
                 == "2023-05-08T13:56:07.25Z")
         #expect(Timestamp(year: 2023, month: 5, day: 8, microsecond: 1).iso8601 == "2023-05-08T00:00:00.000001Z")
         #expect(Timestamp(microseconds: -1).iso8601 == "1969-12-31T23:59:59.999999Z")
@@ -110,9 +114,11 @@ import Testing
     }
 
     @Test func iso8601FormatParsesBack() {
-        for t in [Timestamp(microseconds: 0), Timestamp(microseconds: -1),
-                  Timestamp(year: 2023, month: 5, day: 8, hour: 13, minute: 56, second: 7, microsecond: 250_000),
-                  Timestamp(year: 1900, month: 2, day: 28, hour: 23, minute: 59, second: 59, microsecond: 1)] {
+        for t in [
+            Timestamp(microseconds: 0), Timestamp(microseconds: -1),
+            Timestamp(year: 2023, month: 5, day: 8, hour: 13, minute: 56, second: 7, microsecond: 250_000),
+            Timestamp(year: 1900, month: 2, day: 28, hour: 23, minute: 59, second: 59, microsecond: 1),
+        ] {
             #expect(Timestamp(iso8601: t.iso8601) == t)
         }
     }

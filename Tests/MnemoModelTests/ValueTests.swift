@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import MnemoModel
+import Testing
 
 /// `Value.jsonText`: what persona answers embed as raw JSON.
 @Suite struct ValueTests {

@@ -23,40 +23,55 @@ struct ParserTests {
     @Test("remember with every clause, in any order, keywords in any case")
     func remember() throws {
         let s = try parse(#"REMEMBER "I went to a support group yesterday" importance 0.6 by caroline In Scene "chat 1" at 2023-05-08T13:56 ref "D1:3""#)
-        #expect(s == .remember(Remember(text: "I went to a support group yesterday", speaker: "caroline", at: t("2023-05-08T13:56"),
-                                        scene: "chat 1", ref: "D1:3", importance: 0.6)))
+        #expect(
+            s
+                == .remember(
+                    Remember(
+                        text: "I went to a support group yesterday", speaker: "caroline", at: t("2023-05-08T13:56"),
+                        scene: "chat 1", ref: "D1:3", importance: 0.6)))
     }
 
     @Test("assert: positional and named roles, every filler type, lists, clauses")
     func assertion() throws {
         let s = try parse(#"assert met(who: [alice, "Bob Smith"], place: paris, topic: "merger", hours: 2.5, on: 2024-01-03) at 2024-01-03 in scene offsite"#)
-        guard case .assert(let a) = s else { Issue.record("not an assert: \(String(describing: s))"); return }
+        guard case .assert(let a) = s else {
+            Issue.record("not an assert: \(String(describing: s))")
+            return
+        }
         #expect(a.predicate == "met")
-        #expect(a.arguments == [
-            Argument(.list([.entity("alice"), .literal(.text("Bob Smith"))]), role: "who"),
-            Argument(.entity("paris"), role: "place"),
-            Argument(.literal(.text("merger")), role: "topic"),
-            Argument(.literal(.number(2.5)), role: "hours"),
-            Argument(.literal(.time(t("2024-01-03"))), role: "on"),
-        ])
+        #expect(
+            a.arguments == [
+                Argument(.list([.entity("alice"), .literal(.text("Bob Smith"))]), role: "who"),
+                Argument(.entity("paris"), role: "place"),
+                Argument(.literal(.text("merger")), role: "topic"),
+                Argument(.literal(.number(2.5)), role: "hours"),
+                Argument(.literal(.time(t("2024-01-03"))), role: "on"),
+            ])
         #expect(a.validFrom == t("2024-01-03") && a.validTo == t("2024-01-04"))
         #expect(a.scene == "offsite")
         let b = try parse(#"assert works_at(alice, acme) from 2021-03-01 to 2023 confidence 0.9 source "hr sync""#)
-        #expect(b == .assert(Assertion(predicate: "works_at", arguments: [Argument(.entity("alice")), Argument(.entity("acme"))],
-                                       validFrom: t("2021-03-01"), validTo: t("2023-01-01"), confidence: 0.9, source: "hr sync")))
+        #expect(
+            b
+                == .assert(
+                    Assertion(
+                        predicate: "works_at", arguments: [Argument(.entity("alice")), Argument(.entity("acme"))],
+                        validFrom: t("2021-03-01"), validTo: t("2023-01-01"), confidence: 0.9, source: "hr sync")))
     }
 
     @Test("the other writing statements")
     func writing() throws {
-        #expect(try parse("declare works_at(person, organisation) functional") ==
-                .declare(PredicateDeclaration(name: "works_at", roles: ["person", "organisation"], functional: true)))
+        #expect(
+            try parse("declare works_at(person, organisation) functional")
+                == .declare(PredicateDeclaration(name: "works_at", roles: ["person", "organisation"], functional: true)))
         #expect(try parse("retract f:42 at 2024-02-01") == .retract(NodeID(.fact, 42), at: t("2024-02-01")))
         #expect(try parse("forget e:17") == .forget(NodeID(.episode, 17)))
-        #expect(try parse(#"scene open "offsite" at 2024-02-01 with alice, bob place paris"#) ==
-                .sceneOpen(title: "offsite", at: t("2024-02-01"), with: ["alice", "bob"], place: "paris"))
+        #expect(
+            try parse(#"scene open "offsite" at 2024-02-01 with alice, bob place paris"#)
+                == .sceneOpen(title: "offsite", at: t("2024-02-01"), with: ["alice", "bob"], place: "paris"))
         #expect(try parse(#"scene close "offsite" at 2024-02-03"#) == .sceneClose(title: "offsite", at: t("2024-02-03")))
-        #expect(try parse(#"persona caroline set occupation = "counsellor" from 2023-09-01"#) ==
-                .personaSet(entity: "caroline", attribute: "occupation", value: .string("counsellor"), from: t("2023-09-01")))
+        #expect(
+            try parse(#"persona caroline set occupation = "counsellor" from 2023-09-01"#)
+                == .personaSet(entity: "caroline", attribute: "occupation", value: .string("counsellor"), from: t("2023-09-01")))
         #expect(try parse("alias mel = melanie") == .alias(alias: "mel", target: "melanie"))
         #expect(try parse("use space \"agent-7\"") == .use(space: "agent-7"))
         #expect(try parse("backup to \"/tmp/x.db\"") == .backup(path: "/tmp/x.db"))
@@ -65,7 +80,8 @@ struct ParserTests {
     @Test("the reading statements of SPEC §2")
     func reading() throws {
         guard case .recall(let r) = try parse(#"recall "camping trips" about melanie during 2023-06-01 .. 2023-09-01 limit 10 explain"#) else {
-            Issue.record("not a recall"); return
+            Issue.record("not a recall")
+            return
         }
         #expect(r.about == "melanie" && r.limit == 10 && r.explain)
         #expect(r.during == TimeRange(from: t("2023-06-01"), to: t("2023-09-02")))
@@ -85,13 +101,15 @@ struct ParserTests {
 
         guard case .history(let h, nil) = try parse("history works_at(alice, ?)") else { return }
         #expect(h.arguments.map(\.term) == [.entity("alice"), .anything])
-        #expect(try parse("timeline caroline during 2023-05 .. 2023-08") ==
-                .timeline(entity: "caroline", during: TimeRange(from: t("2023-05-01"), to: t("2023-09-01"))))
+        #expect(
+            try parse("timeline caroline during 2023-05 .. 2023-08")
+                == .timeline(entity: "caroline", during: TimeRange(from: t("2023-05-01"), to: t("2023-09-01"))))
         #expect(try parse("persona caroline") == .persona(entity: "caroline", asOf: nil))
         #expect(try parse(#"scene "chat 1""#) == .scene(.title("chat 1")))
         #expect(try parse("scene s:3") == .scene(.id(3)))
-        #expect(try parse("scenes with melanie during 2023-07 .. 2023-08") ==
-                .scenes(with: "melanie", during: TimeRange(from: t("2023-07-01"), to: t("2023-09-01"))))
+        #expect(
+            try parse("scenes with melanie during 2023-07 .. 2023-08")
+                == .scenes(with: "melanie", during: TimeRange(from: t("2023-07-01"), to: t("2023-09-01"))))
         #expect(try parse("conflicts") == .conflicts(about: nil))
         #expect(try parse("insights about caroline") == .insights(about: "caroline"))
         #expect(try parse("consolidate dry run") == .consolidate(dryRun: true))
@@ -105,8 +123,7 @@ struct ParserTests {
 
     @Test("strings take JSON escapes, including surrogate pairs")
     func strings() throws {
-        #expect(try parse(#"remember "a \"quote\", a \\ and\na line \u00e9 \ud83d\ude00""#) ==
-                .remember(Remember(text: "a \"quote\", a \\ and\na line é 😀")))
+        #expect(try parse(#"remember "a \"quote\", a \\ and\na line \u00e9 \ud83d\ude00""#) == .remember(Remember(text: "a \"quote\", a \\ and\na line é 😀")))
         #expect(syntaxError(#"remember "bad \q escape""#)?.contains("unknown escape '\\q'") == true)
         #expect(syntaxError(#"remember "unterminated"#)?.contains("unterminated string") == true)
     }
@@ -142,8 +159,9 @@ struct ParserTests {
             Issue.record("history did not take its limit")
             return
         }
-        #expect(try parse("timeline caroline limit 5 during 2023") ==
-                .timeline(entity: "caroline", during: TimeRange(from: t("2023-01-01"), to: t("2024-01-01")), limit: 5))
+        #expect(
+            try parse("timeline caroline limit 5 during 2023")
+                == .timeline(entity: "caroline", during: TimeRange(from: t("2023-01-01"), to: t("2024-01-01")), limit: 5))
         #expect(try parse("persona caroline limit 3 as of 2023") == .persona(entity: "caroline", asOf: t("2023-01-01"), limit: 3))
         #expect(try parse("scene s:3 limit 7") == .scene(.id(3), limit: 7))
         #expect(try parse(#"scene "chat 1" limit 7"#) == .scene(.title("chat 1"), limit: 7))
@@ -161,7 +179,10 @@ struct ParserTests {
     @Test("a match joins at most 16 atoms")
     func atomCap() throws {
         let sixteen = (0..<16).map { "p\($0)(?x)" }.joined(separator: ", ")
-        guard case .match(let m) = try parse("match " + sixteen) else { Issue.record("not a match"); return }
+        guard case .match(let m) = try parse("match " + sixteen) else {
+            Issue.record("not a match")
+            return
+        }
         #expect(m.atoms.count == 16)
         #expect(syntaxError("match \(sixteen), p16(?x)")?.contains("a match joins at most 16 atoms") == true)
         let thousands = (0..<5000).map { "p(?x\($0))" }.joined(separator: ", ")
@@ -182,8 +203,10 @@ struct ParserTests {
 
     @Test("a number literal past Double's range is a syntax error wherever it stands, not an infinity")
     func numbersPastDouble() throws {
-        let statements = ["assert p(alice, %)", "persona alice set age = %", "match p(?x) where ?x > %", "undo consolidation %",
-                          "match p(?x) limit %", "remember \"x\" importance %", "history p(%)"]
+        let statements = [
+            "assert p(alice, %)", "persona alice set age = %", "match p(?x) where ?x > %", "undo consolidation %",
+            "match p(?x) limit %", "remember \"x\" importance %", "history p(%)",
+        ]
         for number in ["1e400", "-1e400", "1e99999", "1" + String(repeating: "0", count: 310)] {
             for statement in statements {
                 let text = statement.replacingOccurrences(of: "%", with: number)

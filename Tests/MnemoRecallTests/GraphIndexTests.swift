@@ -1,8 +1,9 @@
 import Foundation
 import MnemoModel
 import MnemoRecall
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 func t(_ iso: String) -> Timestamp { Timestamp(iso8601: iso)! }
 
@@ -31,13 +32,13 @@ struct GraphIndexTests {
         }
         let graph = try GraphIndex.build(from: s.store)
         let edges = graph.withView { $0.edges() }
-        #expect(edges.contains("e:\(episode) n:1 0.6"))      // speaker
+        #expect(edges.contains("e:\(episode) n:1 0.6")) // speaker
         #expect(edges.contains("n:1 e:\(episode) 0.6"))
-        #expect(edges.contains("e:\(episode) n:2 1.0"))      // mention
+        #expect(edges.contains("e:\(episode) n:2 1.0")) // mention
         #expect(edges.contains("f:\(fact) e:\(episode) 1.0")) // provenance
         #expect(edges.contains("f:\(fact) n:2 1.0"))
         #expect(edges.contains("s:1 e:\(episode) 0.5"))
-        #expect(graph.withView { view in view.fan(view.node(NodeID(.entity, 1))!) } == 3)   // episode, fact, scene
+        #expect(graph.withView { view in view.fan(view.node(NodeID(.entity, 1))!) } == 3) // episode, fact, scene
     }
 
     @Test("after random writes, the refreshed index equals one built from SQLite", arguments: [1, 2, 3])
@@ -46,26 +47,30 @@ struct GraphIndexTests {
         let graph = try GraphIndex.build(from: s.store)
         var state = seed &* 0x9E37_79B9_7F4A_7C15
         func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(n))
         }
         let people = ["ann", "ben", "cat", "dan", "eve"]
-        var episodes: [Int64] = [], facts: [Int64] = []
+        var episodes: [Int64] = []
+        var facts: [Int64] = []
         for i in 0..<120 {
             var touched: [NodeID] = []
             try s.store.write { w in
                 switch next(5) {
                 case 0, 1:
-                    let outcome = try w.createEpisode(EpisodeInput(
-                        text: "turn \(i)", speaker: people[next(5)], at: t("2024-01-01").adding(seconds: Int64(next(100_000))),
-                        scene: "scene \(next(4))", mentions: [people[next(5)]]))
+                    let outcome = try w.createEpisode(
+                        EpisodeInput(
+                            text: "turn \(i)", speaker: people[next(5)], at: t("2024-01-01").adding(seconds: Int64(next(100_000))),
+                            scene: "scene \(next(4))", mentions: [people[next(5)]]))
                     episodes.append(outcome.episodeID)
                     touched += [NodeID(.episode, outcome.episodeID)] + (outcome.sceneID.map { [NodeID(.scene, $0)] } ?? [])
                 case 2, 3:
                     let sources = episodes.isEmpty ? [] : [episodes[next(episodes.count)]]
-                    let outcome = try w.assert(FactAssertion(["likes", "knows"][next(2)],
-                        [Argument(.entity(people[next(5)])), Argument(.list([.entity(people[next(5)]), .literal(.number(Double(i)))]))],
-                        sources: sources))
+                    let outcome = try w.assert(
+                        FactAssertion(
+                            ["likes", "knows"][next(2)],
+                            [Argument(.entity(people[next(5)])), Argument(.list([.entity(people[next(5)]), .literal(.number(Double(i)))]))],
+                            sources: sources))
                     facts.append(outcome.factID)
                     touched += [NodeID(.fact, outcome.factID)]
                 default:
@@ -130,7 +135,8 @@ struct FoldedBaseLevelTests {
         let s = try ScratchStore()
         let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "often recalled", at: t("2024-01-01"))).episodeID }
         let node = NodeID(.episode, episode)
-        let start = t("2024-01-02").microseconds, hour: Int64 = 3_600_000_000
+        let start = t("2024-01-02").microseconds
+        let hour: Int64 = 3_600_000_000
         var times = (0..<2_000).map { start + Int64($0) * hour / 4 }
         for batch in stride(from: 0, to: times.count, by: 50) {
             try s.store.write { w in try w.recordRecalls(times[batch..<batch + 50].map { (node: node, at: $0) }) }
@@ -162,7 +168,7 @@ struct SeededGenerator: RandomNumberGenerator {
     nonisolated(unsafe) static var shared = SeededGenerator()
     var state: UInt64 = 42
     mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return state
     }
 }

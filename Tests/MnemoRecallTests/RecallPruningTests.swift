@@ -3,6 +3,7 @@ import MnemoIngest
 import MnemoModel
 import MnemoStore
 import Testing
+
 @testable import MnemoRecall
 
 /// Recall skips the base level of candidates that cannot reach its top
@@ -16,8 +17,10 @@ struct RecallPruningTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try MemoryStore(path: directory + "/t.sqlite")
-        let words = ["violin", "lesson", "beach", "sunset", "painting", "camping", "kids", "support", "group", "pottery",
-                     "hiking", "books", "adoption", "agency", "concert", "school", "garden", "dog", "race", "charity"]
+        let words = [
+            "violin", "lesson", "beach", "sunset", "painting", "camping", "kids", "support", "group", "pottery",
+            "hiking", "books", "adoption", "agency", "concert", "school", "garden", "dog", "race", "charity",
+        ]
         let people = ["Ann", "Bob", "Cy", "Dee"]
         var generator = Seeded(state: 7)
         func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
@@ -25,9 +28,10 @@ struct RecallPruningTests {
             for i in 0..<300 {
                 let text = (0..<6).map { _ in pick(words) }.joined(separator: " ") + " with \(pick(people))"
                 let day = 1 + i / 20
-                _ = try w.createEpisode(EpisodeInput(
-                    text: text, speaker: pick(people), at: Timestamp(iso8601: "2024-03-\(day < 10 ? "0" : "")\(day)T10:00:00Z")!,
-                    scene: "chat \(i / 20)", mentions: [pick(people)]))
+                _ = try w.createEpisode(
+                    EpisodeInput(
+                        text: text, speaker: pick(people), at: Timestamp(iso8601: "2024-03-\(day < 10 ? "0" : "")\(day)T10:00:00Z")!,
+                        scene: "chat \(i / 20)", mentions: [pick(people)]))
             }
         }
         let graph = try GraphIndex.build(from: store)
@@ -41,10 +45,12 @@ struct RecallPruningTests {
         let now = Timestamp(iso8601: "2024-03-21T10:00:00Z")!
         let pool = ScratchPool()
         func recall(_ query: String, limit: Int) throws -> [(String, Double)] {
-            let engine = RecallEngine(store: store, graph: graph, text: text, dictionary: dictionary, settings: RecallSettings(),
-                                      cache: RecallCache(), scratchPool: pool)
-            let request = Recall(text: query, about: nil, scene: nil, during: nil, asOf: nil, depth: nil,
-                                 includeArchived: false, limit: limit, explain: false)
+            let engine = RecallEngine(
+                store: store, graph: graph, text: text, dictionary: dictionary, settings: RecallSettings(),
+                cache: RecallCache(), scratchPool: pool)
+            let request = Recall(
+                text: query, about: nil, scene: nil, during: nil, asOf: nil, depth: nil,
+                includeArchived: false, limit: limit, explain: false)
             return try engine.run(request, now: now).lines.map { line in
                 let object = try JSONSerialization.jsonObject(with: Data(line.serialized.utf8)) as! [String: Any]
                 return (object["id"] as! String, object["score"] as! Double)

@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import MnemoIngest
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
 @testable import MnemoRecall
+@testable import MnemoStore
 
 /// Recall's in-memory BM25 must rank and score as FTS5's `bm25()` does over
 /// the same episodes: it replaces that query on the hot path.
@@ -24,7 +25,7 @@ struct TextIndexTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try MemoryStore(path: directory + "/t.sqlite")
-        var generator = Seeded(state: 20261122)
+        var generator = Seeded(state: 20_261_122)
         try store.write { w in
             for _ in 0..<400 {
                 let count = 1 + Int(generator.next() % 30)
@@ -39,10 +40,13 @@ struct TextIndexTests {
             guard !terms.isEmpty else { continue }
             let match = Set(terms).sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
             let expected: [(Int64, Double)] = try store.read { r in
-                try Row.fetchAll(r.db, sql: """
-                    SELECT rowid, -bm25(episode_fts) FROM episode_fts WHERE episode_fts MATCH ?
-                    ORDER BY bm25(episode_fts), rowid LIMIT 60
-                    """, arguments: [match]).map { ($0[0], $0[1]) }
+                try Row.fetchAll(
+                    r.db,
+                    sql: """
+                        SELECT rowid, -bm25(episode_fts) FROM episode_fts WHERE episode_fts MATCH ?
+                        ORDER BY bm25(episode_fts), rowid LIMIT 60
+                        """, arguments: [match]
+                ).map { ($0[0], $0[1]) }
             }
             let found = index.search(Set(terms).sorted().map(PorterStemmer.stem), limit: 60)
             // Bit for bit: ties are then broken the same way (by id).
@@ -56,10 +60,10 @@ struct TextIndexTests {
 struct Seeded {
     var state: UInt64
     mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
+        state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 }

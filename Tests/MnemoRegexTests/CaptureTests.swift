@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoRegex
 
 /// Numbered and named groups, and what a group that did not take part gives.

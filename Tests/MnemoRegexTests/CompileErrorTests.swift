@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoRegex
 
 /// Bad patterns throw PCRE2's own message and the byte offset of the problem.

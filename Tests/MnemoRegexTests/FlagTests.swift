@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoRegex
 
 /// Each flag letter changes what matches; unknown letters are refused.
@@ -34,7 +35,7 @@ import Testing
         // Without UCP, \w \d \b know only ASCII even in UTF mode.
         #expect(try !RegexPattern(#"^\w+$"#).isMatch("café"))
         #expect(try RegexPattern(#"^\w+$"#, flags: "u").isMatch("café"))
-        #expect(try !RegexPattern(#"^\d$"#).isMatch("٣"))        // ARABIC-INDIC DIGIT THREE
+        #expect(try !RegexPattern(#"^\d$"#).isMatch("٣")) // ARABIC-INDIC DIGIT THREE
         #expect(try RegexPattern(#"^\d$"#, flags: "u").isMatch("٣"))
         // \b: "é" is not a word character without u, so there is a boundary inside "né".
         #expect(try RegexPattern(#"n\b"#).isMatch("né"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoRegex
 
 /// Byte ranges and texts in multi-byte UTF-8, all matches, start positions.
@@ -15,7 +16,8 @@ import Testing
         let han = try #require(try RegexPattern(#"\p{Han}+"#).firstMatch(in: text))
         #expect(han.text == "日本語")
         #expect(han.range == 17..<26)
-        #expect(Array(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 17)...].prefix(9))
+        #expect(
+            Array(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 17)...].prefix(9))
                 == Array("日本語".utf8))
 
         let cup = try #require(try RegexPattern("(.) (.)").firstMatch(in: "☕ 日"))
@@ -78,7 +80,7 @@ import Testing
 
     @Test func fromInsideAScalarMovesToTheNextScalar() throws {
         let text = "é1"
-        let inside = text.utf8.index(after: text.utf8.startIndex)   // second byte of "é"
+        let inside = text.utf8.index(after: text.utf8.startIndex) // second byte of "é"
         #expect(try RegexPattern(#"."#).firstMatch(in: text, from: inside)?.text == "1")
     }
 

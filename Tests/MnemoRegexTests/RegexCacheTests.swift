@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MnemoRegex
 
 /// The shared cache: one instance per key, bounded, usable from many threads.
@@ -25,10 +26,10 @@ import Testing
         let cache = RegexCache(capacity: 2)
         let a = try cache.pattern("a", flags: "")
         let b = try cache.pattern("b", flags: "")
-        _ = try cache.pattern("c", flags: "")          // drops "a"
+        _ = try cache.pattern("c", flags: "") // drops "a"
         #expect(cache.count == 2)
         #expect(try cache.pattern("b", flags: "") === b)
-        #expect(try cache.pattern("a", flags: "") !== a)   // recompiled, drops "b"
+        #expect(try cache.pattern("a", flags: "") !== a) // recompiled, drops "b"
         #expect(try cache.pattern("b", flags: "") !== b)
         #expect(cache.count == 2)
         cache.removeAll()

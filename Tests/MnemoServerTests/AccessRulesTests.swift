@@ -1,8 +1,9 @@
+import MnemoServer
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import MnemoServer
-import Testing
 
 /// The access rules in process: rule values parsed as `daemon.conf` gives
 /// them, checked against peers as the kernel would report them.
@@ -18,7 +19,7 @@ struct AccessRulesTests {
         #expect(try !PrincipalSet.parse("").contains(alice))
         #expect(try PrincipalSet.parse("1002").contains(bob))
         #expect(try !PrincipalSet.parse("1002").contains(alice))
-        #expect(try PrincipalSet.parse("@27").contains(alice))        // a supplementary group counts
+        #expect(try PrincipalSet.parse("@27").contains(alice)) // a supplementary group counts
         #expect(try !PrincipalSet.parse("@27").contains(bob))
         let list = try PrincipalSet.parse(" 1002 , @100 ")
         #expect(list.contains(alice) && list.contains(bob))

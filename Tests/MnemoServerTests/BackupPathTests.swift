@@ -1,9 +1,10 @@
 import Foundation
+import MnemoTestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import MnemoTestSupport
-import Testing
 
 @Suite("backup to a path a client names")
 struct BackupPathTests {

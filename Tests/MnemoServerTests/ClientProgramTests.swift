@@ -13,13 +13,17 @@ func runMnemo(_ arguments: [String]) throws -> (status: Int32, stdout: String, s
     var environment = ProcessInfo.processInfo.environment
     environment["MNEMO_SOCKET"] = nil
     process.environment = environment
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     var attempt = 0
     while true {
-        do { try process.run(); break } catch {
+        do {
+            try process.run()
+            break
+        } catch {
             attempt += 1
             if attempt > 5 { throw error }
             Thread.sleep(forTimeInterval: 0.05)

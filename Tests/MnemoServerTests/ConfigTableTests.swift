@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MnemoServer
 
 /// `DaemonConfig.table` is whole: what is derived from it (`keys`, `apply`,

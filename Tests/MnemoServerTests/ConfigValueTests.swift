@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MnemoServer
 
 /// Hostile values in `daemon.conf`: each is refused with `file:line`, none traps.
@@ -12,9 +13,12 @@ struct ConfigValueTests {
         return config
     }
 
-    @Test("sizes from 2^63 bytes up are refused, not converted",
-          arguments: ["8388608TB", "8388608 TB", "9223372036854775808", "99999999999999999999999", "1e30TB",
-                      "1.7976931348623157e308", "nanMB", "-1MB", "½MB", "٣MB"])
+    @Test(
+        "sizes from 2^63 bytes up are refused, not converted",
+        arguments: [
+            "8388608TB", "8388608 TB", "9223372036854775808", "99999999999999999999999", "1e30TB",
+            "1.7976931348623157e308", "nanMB", "-1MB", "½MB", "٣MB",
+        ])
     func hugeSizes(_ value: String) {
         #expect(Units.bytes(value) == nil)
         #expect(throws: ConfigError.self) { try apply("max_line", value) }
@@ -34,9 +38,12 @@ struct ConfigValueTests {
         #expect(error.description.hasPrefix("test.conf:7: invalid value for max_line"))
     }
 
-    @Test("durations past 100 years are refused, not converted to microseconds",
-          arguments: ["request_timeout", "idle_timeout", "scene_gap", "consolidate_interval", "archive_min_age", "scene_idle",
-                      "reflector_timeout"])
+    @Test(
+        "durations past 100 years are refused, not converted to microseconds",
+        arguments: [
+            "request_timeout", "idle_timeout", "scene_gap", "consolidate_interval", "archive_min_age", "scene_idle",
+            "reflector_timeout",
+        ])
     func hugeDurations(_ key: String) throws {
         for value in ["99999999999999999999d", "1e300d", "106751992d", "36525.1d", "9223372036854775807", "3200000000"] {
             let error = try #require(throws: ConfigError.self, "\(key) = \(value)") { try apply(key, value) }
@@ -58,11 +65,14 @@ struct ConfigValueTests {
 
     @Test("every key takes hostile values without trapping: a value is applied or refused with file:line")
     func everyKeyHostileValues() throws {
-        let values = ["", " ", "0", "-0", "-1", "1e400", "nan", "inf", "-inf", "NaN", "99999999999999999999", "9223372036854775808",
-                      "18446744073709551616", "8388608TB", "99999999999999999999TB", "99999999999999999999d", "1e300d", "0.0000001us",
-                      "1.5.5", "..", ".", "0x10", "0777777777777", "٣", "½", "\u{0}", "\u{FEFF}1", "1 2", "'", "yes", "@", "@99999999999",
-                      "4294967296", "-4294967297", String(repeating: "9", count: 400), String(repeating: "a", count: 5000)]
-        let keys = DaemonConfig.keys.filter { !["rules_file", "space.<name>.read", "space.<name>.write"].contains($0) }
+        let values = [
+            "", " ", "0", "-0", "-1", "1e400", "nan", "inf", "-inf", "NaN", "99999999999999999999", "9223372036854775808",
+            "18446744073709551616", "8388608TB", "99999999999999999999TB", "99999999999999999999d", "1e300d", "0.0000001us",
+            "1.5.5", "..", ".", "0x10", "0777777777777", "٣", "½", "\u{0}", "\u{FEFF}1", "1 2", "'", "yes", "@", "@99999999999",
+            "4294967296", "-4294967297", String(repeating: "9", count: 400), String(repeating: "a", count: 5000),
+        ]
+        let keys =
+            DaemonConfig.keys.filter { !["rules_file", "space.<name>.read", "space.<name>.write"].contains($0) }
             + ["space.x.read", "space.x.write", "space..read", "space.\u{0}.write"]
         for key in keys {
             for value in values {

@@ -2,11 +2,12 @@ import Foundation
 import MnemoClient
 import MnemoModel
 import MnemoQuery
-@testable import MnemoServer
 import MnemoStore
 import MnemoTestSupport
 import NIOCore
 import Testing
+
+@testable import MnemoServer
 
 /// `ConnectionHandler` in process (`HandlerChannel`): what a connection is
 /// answered, in which order, and when it stops being read — without a socket,
@@ -58,7 +59,8 @@ struct ConnectionHandlerTests {
     @Test("pipelined requests in one read are answered in order, those answered at once waiting behind those on workers; the writes are in the space's store")
     func pipelinedInOrder() async throws {
         let connection = try await HandlerChannel()
-        try await connection.send("""
+        try await connection.send(
+            """
             assert likes(ann, tea)
             ping
             match likes(ann, ?x)
@@ -97,7 +99,9 @@ struct ConnectionHandlerTests {
         try await connection.close()
     }
 
-    @Test("while the client reads none of its answers (channel not writable) nothing is started and the socket is not read; once it reads, every answer comes in order")
+    @Test(
+        "while the client reads none of its answers (channel not writable) nothing is started and the socket is not read; once it reads, every answer comes in order"
+    )
     func backpressure() async throws {
         let connection = try await HandlerChannel()
         try await connection.onEventLoop { channel in

@@ -64,8 +64,9 @@ struct ConsolidationServerTests {
         let journal = try client.request("consolidations").objects
         #expect(journal.map { $0["status"] as? String } == ["dry run", "done", "done"])
         // stats tells an operator the last run and whether one is going on.
-        let stats = Dictionary(try client.request("stats").objects.compactMap { o in (o["name"] as? String).map { ($0, o["value"]) } },
-                               uniquingKeysWith: { a, _ in a })
+        let stats = Dictionary(
+            try client.request("stats").objects.compactMap { o in (o["name"] as? String).map { ($0, o["value"]) } },
+            uniquingKeysWith: { a, _ in a })
         #expect(stats["consolidation_last_run"] as? Int == 2)
         #expect(stats["consolidation_last_status"] as? String == "done")
         #expect(stats["consolidation_running"] as? Bool == false)

@@ -25,9 +25,10 @@ func checkpoint(_ path: String) throws {
 func keys(in answer: Response) -> Set<String> {
     let text = answer.lines.joined(separator: "\n")
     let pattern = try! NSRegularExpression(pattern: #""(?:note )?(k[0-9]+)""#)
-    return Set(pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
-        Range($0.range(at: 1), in: text).map { String(text[$0]) }
-    })
+    return Set(
+        pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range(at: 1), in: text).map { String(text[$0]) }
+        })
 }
 
 /// A client that pipelines writes, 32 at a time, until its connection
@@ -44,20 +45,28 @@ final class PipelinedWriter: @unchecked Sendable {
             defer { finished.signal() }
             var next = firstKey
             while true {
-                let batch = (next..<next + 32).map { n in n % 2 == 0 ? ("k\(n)", "assert written(k\(n))", true)
-                    : ("k\(n)", "remember \"note k\(n)\" by writer", false) }
+                let batch = (next..<next + 32).map { n in
+                    n % 2 == 0
+                        ? ("k\(n)", "assert written(k\(n))", true)
+                        : ("k\(n)", "remember \"note k\(n)\" by writer", false)
+                }
                 next += 32
                 do {
                     try client.sendMany(batch.map(\.1))
                     for (key, _, isFact) in batch {
                         let answer = try client.readResponse()
                         acknowledged.withLock { a in
-                            if let code = answer.code { a.errors.append("\(key): \(code)") }
-                            else if isFact { a.facts.insert(key) } else { a.episodes.insert(key) }
+                            if let code = answer.code {
+                                a.errors.append("\(key): \(code)")
+                            } else if isFact {
+                                a.facts.insert(key)
+                            } else {
+                                a.episodes.insert(key)
+                            }
                         }
                     }
                 } catch {
-                    return   // the daemon was killed
+                    return // the daemon was killed
                 }
             }
         }
@@ -81,14 +90,19 @@ struct KillTests {
         #expect(foundFacts.count < 100_000 && facts.count < 100_000, "round \(round): past the row limit")
         let foundEpisodes = facts.isEmpty && episodes.isEmpty ? [] : keys(in: try client.request("timeline writer limit 100000"))
         #expect(facts.subtracting(foundFacts).isEmpty, "round \(round): acknowledged facts lost: \(facts.subtracting(foundFacts).sorted().prefix(10))")
-        #expect(episodes.subtracting(foundEpisodes).isEmpty, "round \(round): acknowledged episodes lost: \(episodes.subtracting(foundEpisodes).sorted().prefix(10))")
+        #expect(
+            episodes.subtracting(foundEpisodes).isEmpty,
+            "round \(round): acknowledged episodes lost: \(episodes.subtracting(foundEpisodes).sorted().prefix(10))")
         #expect(try integrityCheck(daemon.dataDirectory + "/spaces/default.sqlite") == ["ok"], "round \(round)")
     }
 
-    @Test("mnemod killed with SIGKILL during pipelined writes, 12 times over one data directory: after each restart every acknowledged write is there and integrity_check passes")
+    @Test(
+        "mnemod killed with SIGKILL during pipelined writes, 12 times over one data directory: after each restart every acknowledged write is there and integrity_check passes"
+    )
     func killDuringPipelinedWrites() throws {
         let directory = TemporaryDirectory()
-        var facts: Set<String> = [], episodes: Set<String> = []
+        var facts: Set<String> = []
+        var episodes: Set<String> = []
         for round in 0..<12 {
             let daemon = try MnemodProcess(directory: directory)
             try expectAll(facts, episodes, in: daemon, round: round)
@@ -107,20 +121,23 @@ struct KillTests {
         try expectAll(facts, episodes, in: last, round: 12)
     }
 
-    @Test("SIGKILL during a consolidation run: at restart the run is journaled interrupted with exactly its committed passes, undo puts everything back, and a new run completes")
+    @Test(
+        "SIGKILL during a consolidation run: at restart the run is journaled interrupted with exactly its committed passes, undo puts everything back, and a new run completes"
+    )
     func killDuringConsolidation() throws {
         let directory = TemporaryDirectory()
-        let marker = directory.file("reflecting"), release = directory.file("release")
+        let marker = directory.file("reflecting")
+        let release = directory.file("release")
         let script = directory.file("reflector.sh")
         // Inside the reflector until the test releases it (at most 30 s).
         try """
-            #!/bin/sh
-            cat >/dev/null
-            touch \(marker)
-            i=0
-            while [ ! -e \(release) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
-            echo '{}'
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        cat >/dev/null
+        touch \(marker)
+        i=0
+        while [ ! -e \(release) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+        echo '{}'
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         defer { FileManager.default.createFile(atPath: release, contents: nil) }
         let daemon = try MnemodProcess(config: "reflector = \(script)\n", directory: directory)
@@ -156,10 +173,12 @@ struct KillTests {
         configuration.readonly = true
         let queue = try DatabaseQueue(path: file, configuration: configuration)
         try queue.read { db in
-            let passes = try Row.fetchAll(db, sql: """
-                SELECT p.pass, p.changes, (SELECT count(*) FROM consolidation_change c WHERE c.run_id = p.run_id AND c.pass = p.pass)
-                FROM consolidation_pass p WHERE p.run_id = 1 ORDER BY p.seq
-                """)
+            let passes = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.pass, p.changes, (SELECT count(*) FROM consolidation_change c WHERE c.run_id = p.run_id AND c.pass = p.pass)
+                    FROM consolidation_pass p WHERE p.run_id = 1 ORDER BY p.seq
+                    """)
             #expect(passes.map { $0[0] as String } == ["entities", "supersession", "decay", "scenes"])
             for pass in passes { #expect(pass[1] as Int == pass[2] as Int, "pass \(pass[0] as String)") }
             #expect(passes.contains { ($0[1] as Int) > 0 }, "the committed passes changed nothing: nothing to undo")
@@ -207,9 +226,12 @@ struct FullDiskTests {
     /// Pipelines `assert filled(k<n>, "<padding>")` in batches until `stop`
     /// says so; the keys answered OK and those answered each error code.
     func fill(_ client: MnemoConnection, from first: Int, batches: Int, stop: (Response) -> Bool = { $0.code != nil })
-        throws -> (ok: Set<String>, failed: [String: Set<String>], messages: [String]) {
+        throws -> (ok: Set<String>, failed: [String: Set<String>], messages: [String])
+    {
         let padding = String(repeating: "the quick brown fox jumps over the lazy dog ", count: 40)
-        var ok: Set<String> = [], failed: [String: Set<String>] = [:], messages: [String] = []
+        var ok: Set<String> = []
+        var failed: [String: Set<String>] = [:]
+        var messages: [String] = []
         var n = first
         for _ in 0..<batches {
             let keys = (n..<n + 16).map { "k\($0)" }
@@ -238,15 +260,18 @@ struct FullDiskTests {
         #expect(failed.intersection(stored).isEmpty, "answered an error but stored: \(failed.intersection(stored).sorted().prefix(5))")
     }
 
-    @Test("max_space_size: pipelined writes past it answer ERR FULL naming the file and change nothing; the file stays sound; after SIGHUP raises it, writes succeed again")
+    @Test(
+        "max_space_size: pipelined writes past it answer ERR FULL naming the file and change nothing; the file stays sound; after SIGHUP raises it, writes succeed again"
+    )
     func spaceSizeLimit() throws {
         let daemon = try MnemodProcess(config: "max_space_size = 1MB\n")
         let client = try daemon.connect()
         let first = try fill(client, from: 0, batches: 400)
         #expect(first.failed.keys.sorted() == ["FULL"], "\(first.failed.keys)")
         #expect(!first.ok.isEmpty)
-        #expect(first.messages.first?.contains("default.sqlite") == true && first.messages.first?.contains("max_space_size") == true,
-                "\(first.messages.first ?? "")")
+        #expect(
+            first.messages.first?.contains("default.sqlite") == true && first.messages.first?.contains("max_space_size") == true,
+            "\(first.messages.first ?? "")")
         try expectExactly(first.ok, absent: first.failed["FULL"] ?? [], client: client)
         // Reads go on; so do writes that need no new page.
         #expect(try client.request("ping").isPong)
@@ -265,7 +290,9 @@ struct FullDiskTests {
         #expect(try client.request(#"recall "zeppelin" limit 1"#).objects.first?["text"] as? String == "the zeppelin landed at noon")
     }
 
-    @Test("a consolidation run that fills the space half-way: ERR FULL, journaled failed, and recall answers from the store (the scenes the committed pass made), with a warning")
+    @Test(
+        "a consolidation run that fills the space half-way: ERR FULL, journaled failed, and recall answers from the store (the scenes the committed pass made), with a warning"
+    )
     func consolidationFailsHalfWay() throws {
         let directory = TemporaryDirectory()
         // The reflector answers 6,000 facts of 1 kB: far more than the space may grow.
@@ -304,8 +331,9 @@ struct FullDiskTests {
         #expect(try integrityCheck(daemon.dataDirectory + "/spaces/default.sqlite") == ["ok"])
     }
 
-    @Test("a real full disk (a 3 MB tmpfs): ERR FULL, nothing half-written, integrity_check passes, and writes succeed once space is freed",
-          .enabled(if: canMountTmpfs, "needs root and mount -t tmpfs"))
+    @Test(
+        "a real full disk (a 3 MB tmpfs): ERR FULL, nothing half-written, integrity_check passes, and writes succeed once space is freed",
+        .enabled(if: canMountTmpfs, "needs root and mount -t tmpfs"))
     func fullFilesystem() throws {
         let directory = TemporaryDirectory()
         let data = directory.file("data")
@@ -367,7 +395,9 @@ struct DamagedFileTests {
         return .ok([])
     }
 
-    @Test("a space file with garbage over its pages and one truncated to half: the daemon starts, each answers ERR INTERNAL naming its file, the other spaces work")
+    @Test(
+        "a space file with garbage over its pages and one truncated to half: the daemon starts, each answers ERR INTERNAL naming its file, the other spaces work"
+    )
     func corruptAndTruncatedAtRest() throws {
         let directory = TemporaryDirectory()
         var daemon = try MnemodProcess(directory: directory)

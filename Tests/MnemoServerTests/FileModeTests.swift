@@ -1,9 +1,10 @@
 import Foundation
+import MnemoTestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import MnemoTestSupport
-import Testing
 
 /// The mode bits of a path (not following a symbolic link), or nil.
 func fileMode(_ path: String) -> mode_t? {
@@ -58,8 +59,9 @@ struct FileModeTests {
         #expect(fileMode(closed.socketPath).map { $0 & 0o777 } == 0o600)
         // In the data directory (0700), socket_mode 0660 lets no group member in: the log says so.
         let inData = try MnemodProcess(config: "socket_mode = 0660\n", socket: "data/m.sock")
-        #expect(inData.log.contains("socket_mode 660 lets its group connect, but \(inData.dataDirectory) (mode 700) keeps them from reaching the socket"),
-                "\(inData.log)")
+        #expect(
+            inData.log.contains("socket_mode 660 lets its group connect, but \(inData.dataDirectory) (mode 700) keeps them from reaching the socket"),
+            "\(inData.log)")
     }
 
     @Test(

@@ -32,10 +32,12 @@ struct ForgetServerTests {
         let daemon = try MnemodProcess(config: "summary_sentences = 10\n")
         let c = try daemon.connect()
         var episodes: [String] = []
-        for (minute, text) in [(0, "Lunch at the pier was fun today, the harbour looked great."),
-                               (1, "Painting class went well, the harbour sketch is nearly done."),
-                               (2, "Since yesterday my locker code is 7Q4-ZEBRA-91, do not tell anyone."),
-                               (3, "The harbour painting for the gallery is almost done.")] {
+        for (minute, text) in [
+            (0, "Lunch at the pier was fun today, the harbour looked great."),
+            (1, "Painting class went well, the harbour sketch is nearly done."),
+            (2, "Since yesterday my locker code is 7Q4-ZEBRA-91, do not tell anyone."),
+            (3, "The harbour painting for the gallery is almost done."),
+        ] {
             let answer = try c.request(#"remember "\#(text)" by tester at 2023-05-08T13:0\#(minute)"#)
             episodes.append(try #require(id(answer, kind: "episode")))
         }
@@ -43,7 +45,7 @@ struct ForgetServerTests {
         let fact = try #require(id(try c.request(#"assert locker_code(tester, "7Q4-ZEBRA-91")"#), kind: "fact"))
         #expect(try c.request("consolidate").code == nil)
         let scene = try c.request(#"scene "tester 2023-05-08T13:00:00Z""#)
-        #expect(scene.lines.joined().contains("ZEBRA"))        // the summary carries the secret before the forget
+        #expect(scene.lines.joined().contains("ZEBRA")) // the summary carries the secret before the forget
         #expect(try !filesContaining(["zebra"], in: daemon.dataDirectory).isEmpty)
 
         let forgetEpisode = try c.request("forget \(episodes[2])")
@@ -53,16 +55,18 @@ struct ForgetServerTests {
         let needles = ["7q4-zebra-91", "7q4", "zebra", "locker"]
         #expect(try filesContaining(needles, in: daemon.dataDirectory) == [])
 
-        let reads = [#"scene "tester 2023-05-08T13:00:00Z""#, "scenes", "scenes with tester", #"recall "locker code""#,
-                     #"recall "what is the code of tester's locker" about tester"#, "history locker_code(tester, ?)",
-                     "match locker_code(?who, ?code)", "timeline tester", "persona tester", "insights", "insights about tester",
-                     "conflicts", "consolidations", "stats"]
+        let reads = [
+            #"scene "tester 2023-05-08T13:00:00Z""#, "scenes", "scenes with tester", #"recall "locker code""#,
+            #"recall "what is the code of tester's locker" about tester"#, "history locker_code(tester, ?)",
+            "match locker_code(?who, ?code)", "timeline tester", "persona tester", "insights", "insights about tester",
+            "conflicts", "consolidations", "stats",
+        ]
         for statement in reads {
             let answer = try c.request(statement)
             let text = (answer.lines.joined(separator: "\n") + (answer.code.map { "\($0)" } ?? "")).lowercased()
             #expect(!text.contains("zebra") && !text.contains("locker"), "\(statement): \(text)")
         }
-        #expect(try c.request(#"scene "tester 2023-05-08T13:00:00Z""#).code == nil)    // the scene stays, its other episodes too
+        #expect(try c.request(#"scene "tester 2023-05-08T13:00:00Z""#).code == nil) // the scene stays, its other episodes too
 
         #expect(try c.request("undo consolidation 1").code == nil)
         for statement in reads {

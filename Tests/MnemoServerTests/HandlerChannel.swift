@@ -1,11 +1,12 @@
 import Foundation
 import Logging
 import MnemoClient
-@testable import MnemoServer
 import MnemoStore
 import MnemoTestSupport
 import NIOCore
 import NIOEmbedded
+
+@testable import MnemoServer
 
 /// One connection served in process: the frame decoder and a real
 /// `ConnectionHandler`, as `MnemoDaemon` builds them, over a real
@@ -31,8 +32,9 @@ final class HandlerChannel {
         var config = DaemonConfig()
         config.dataDirectory = directory.file("data")
         configure(&config)
-        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: config.dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let files = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions)
         let state = ServerState(config: config, files: files, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let pools = WorkerPools(threads: 2)

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import MnemoClient
 import MnemoTestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("daemon life cycle: start, signals, locks, configuration")
 struct LifecycleTests {
@@ -44,7 +45,7 @@ struct LifecycleTests {
             reloaded = daemon.log.contains("reloaded configuration")
         }
         #expect(reloaded, "\(daemon.log)")
-        #expect(try client.request(long).code == "NOT_FOUND")   // now parsed: no help for that topic
+        #expect(try client.request(long).code == "NOT_FOUND") // now parsed: no help for that topic
         #expect(try client.request("ping").isPong)
         // A broken file on reload keeps the running configuration.
         try daemon.rewriteConfig("max_line = lots\n")
@@ -165,11 +166,12 @@ struct AccessRuleTests {
 
     @Test("creating a space is for admins; using one needs read or write on it")
     func spaceRules() throws {
-        let daemon = try MnemodProcess(config: """
-            admin = none
-            space.secret.read = none
-            space.secret.write = none
-            """)
+        let daemon = try MnemodProcess(
+            config: """
+                admin = none
+                space.secret.read = none
+                space.secret.write = none
+                """)
         let client = try daemon.connect()
         let create = try client.request("use space \"fresh\"")
         #expect(create.code == "DENIED")

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import MnemoTestSupport
 import Synchronization
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Client processes run as another user, for the rules that are about uids:
 /// `setpriv` gives the child the uid and gid asked for and no supplementary
@@ -47,8 +48,10 @@ enum OtherUser {
     }
 
     /// Runs `mnemo` as `uid`; its exit status and output.
-    static func runMnemo(_ arguments: [String], in directory: TemporaryDirectory, uid: UInt32 = uid, gid: UInt32? = nil,
-                         input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func runMnemo(
+        _ arguments: [String], in directory: TemporaryDirectory, uid: UInt32 = uid, gid: UInt32? = nil,
+        input: String? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = try Spawned(arguments: command([try clientBinary(in: directory)] + arguments, uid: uid, gid: gid))
         if let input { process.write(input) }
         process.closeInput()
@@ -67,7 +70,8 @@ final class Spawned: @unchecked Sendable {
     private let outputs: [Pipe]
 
     init(arguments: [String]) throws {
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         outputs = [out, err]
         var environment = ProcessInfo.processInfo.environment
         environment["MNEMO_SOCKET"] = nil
@@ -81,7 +85,10 @@ final class Spawned: @unchecked Sendable {
             process.standardOutput = out
             process.standardError = err
             process.standardInput = input
-            do { try process.run(); break } catch {
+            do {
+                try process.run()
+                break
+            } catch {
                 attempt += 1
                 if attempt > 5 { throw error }
                 process = Process()

@@ -1,9 +1,10 @@
 import Foundation
+import MnemoTestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import MnemoTestSupport
-import Testing
 
 @Suite("stats and the access rules")
 struct StatsAccessTests {
@@ -11,7 +12,7 @@ struct StatsAccessTests {
     func statsFollowsReadRules() throws {
         let daemon = try MnemodProcess(config: "space.secret.read = none\n")
         let c = try daemon.connect()
-        #expect(try c.request("use space secret").code == nil)   // write access is enough to use it
+        #expect(try c.request("use space secret").code == nil) // write access is enough to use it
         #expect(try c.request("assert likes(bob, tea)").code == nil)
         let denied = try c.request("stats")
         #expect(denied.code == "DENIED")
@@ -27,12 +28,13 @@ struct StatsAccessTests {
         OtherUser.required)
     func statsAsAnotherUser() throws {
         let directory = OtherUser.reachableDirectory()
-        let daemon = try MnemodProcess(config: """
-            socket_mode = 0666
-            read = self
-            space.public.read = *
-            space.lab.read = self, @\(OtherUser.uid + 1)
-            """, directory: directory)
+        let daemon = try MnemodProcess(
+            config: """
+                socket_mode = 0666
+                read = self
+                space.public.read = *
+                space.lab.read = self, @\(OtherUser.uid + 1)
+                """, directory: directory)
         let root = try daemon.connect()
         for space in ["public", "lab", "private"] {
             #expect(try root.request("use space \(space)").code == nil)
@@ -50,8 +52,9 @@ struct StatsAccessTests {
         #expect(inPublic.status == 0, "\(inPublic.stderr)")
         #expect(inPublic.stdout.contains(#"{"kind":"stat","name":"spaces","value":["public"]}"#), "\(inPublic.stdout)")
         // With gid 65535, the group rule of "lab" lets it read that space too.
-        let withGroup = try OtherUser.runMnemo(["--socket", daemon.socketPath, "--json"], in: directory, gid: OtherUser.uid + 1,
-                                               input: "use space lab\nstats\n")
+        let withGroup = try OtherUser.runMnemo(
+            ["--socket", daemon.socketPath, "--json"], in: directory, gid: OtherUser.uid + 1,
+            input: "use space lab\nstats\n")
         #expect(withGroup.stdout.contains(#"{"kind":"stat","name":"spaces","value":["lab","public"]}"#), "\(withGroup.stdout) \(withGroup.stderr)")
     }
 }
@@ -85,9 +88,10 @@ struct RevocationTests {
         daemon.signal(SIGHUP)
         #expect(other.waitForOutput(containing: "EOF"), "\(other.output)")
         let lines = other.output.split(separator: "\n")
-        #expect(lines.suffix(2) == [
-            "ERR DENIED uid \(OtherUser.uid) may no longer connect to this daemon (configuration reloaded); closing the connection", "EOF",
-        ], "\(other.output)")
+        #expect(
+            lines.suffix(2) == [
+                "ERR DENIED uid \(OtherUser.uid) may no longer connect to this daemon (configuration reloaded); closing the connection", "EOF",
+            ], "\(other.output)")
         #expect(other.waitForExit() == 0)
         // The allowed connection is still served, and the daemon counts one connection.
         #expect(try root.request("ping").isPong)
@@ -130,7 +134,7 @@ struct OtherPeerTests {
         let directory = OtherUser.reachableDirectory()
         // 54321 has no entry in the user database; nobody and root are named.
         let daemon = try MnemodProcess(config: "socket_mode = 0666\nallow = nobody, @root, @54322\n", directory: directory)
-        #expect(try daemon.connect().request("ping").isPong)   // root, by its group's name
+        #expect(try daemon.connect().request("ping").isPong) // root, by its group's name
         let byName = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory)
         #expect(byName.status == 0, "\(byName.stderr)")
         let byGid = try OtherUser.runMnemo(["--socket", daemon.socketPath, "-c", "ping"], in: directory, uid: 54321, gid: 54322)

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import MnemoClient
-@testable import MnemoStore
 import MnemoTestSupport
 import Testing
+
+@testable import MnemoStore
 
 @Suite("recall, against a real mnemod")
 struct RecallTests {
@@ -61,7 +62,7 @@ struct RecallTests {
         _ = try c.request(#"recall "camping""#)
         let stats = try c.request("stats").objects
         let nodes = stats.first { $0["name"] as? String == "graph_nodes" }?["value"] as? Int
-        #expect((nodes ?? 0) >= 3)   // Mel, the episode, its scene
+        #expect((nodes ?? 0) >= 3) // Mel, the episode, its scene
         // The reinforcement reaches the activation log shortly after.
         var logged = false
         for _ in 0..<50 where !logged {
@@ -98,7 +99,7 @@ struct RecallTests {
         _ = try c.request(#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#)
         _ = try c.request(#"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#)
         #expect(ids(try c.request(#"recall "kayaking" depth 0 limit 5"#)) == ["e:1"])
-        #expect(ids(try c.request(#"recall "kayaking" depth 2 limit 5"#)).contains("e:2"))   // via Juno
+        #expect(ids(try c.request(#"recall "kayaking" depth 2 limit 5"#)).contains("e:2")) // via Juno
         // Above the firing threshold nothing spreads.
         let strict = try MnemodProcess(config: "recall_threshold = 50\n")
         let s = try strict.connect()
@@ -112,8 +113,10 @@ struct RecallTests {
         // "kayaking" seeds e:1 (activation 1); e:1 has three neighbours (Pat, Juno,
         // scene a), so Juno receives 0.6 / 3 = 0.2, and passes 0.2 x 0.6 / 2 = 0.06
         // to each of its two episodes in the second, last hop.
-        let statements = [#"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#,
-                          #"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#]
+        let statements = [
+            #"remember "Kayaking with Juno" by Pat at 2023-01-01T10:00 in scene "a""#,
+            #"remember "Juno loves the river" by Sam at 2023-05-01T10:00 in scene "b""#,
+        ]
         func recalled(_ config: String, depth: Int) throws -> [String] {
             let daemon = try MnemodProcess(config: config)
             let c = try daemon.connect()
@@ -151,7 +154,8 @@ struct RecallNameCacheTests {
         func entity(_ norm: String) throws -> String {
             "n:" + String(try queue.read { try Int64.fetchOne($0, sql: "SELECT id FROM entity WHERE norm = ?", arguments: [norm]) } ?? -1)
         }
-        let dotted = try entity("dr. smith"), plain = try entity("dr smith")
+        let dotted = try entity("dr. smith")
+        let plain = try entity("dr smith")
         let query = #"recall "forms" about "Dr. Smith" limit 5 explain"#
         #expect(seed(of: "e:1", in: try c.request(query)) == dotted)
 

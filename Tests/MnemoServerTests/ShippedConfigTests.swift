@@ -126,9 +126,11 @@ struct ShippedConfigTests {
             let list = String(match.output[1].substring ?? "")
             return Set(list.replacing(" and ", with: ", ").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
-        #expect(try names(before: "which need a restart", after: "except ")
-            == Set(DaemonConfig.table.filter { $0.reload == .restart }.map(\.name)))
-        #expect(try names(before: "for new connections", after: #"\("#)
-            == Set(DaemonConfig.table.filter { $0.reload == .newConnections }.map(\.name)))
+        #expect(
+            try names(before: "which need a restart", after: "except ")
+                == Set(DaemonConfig.table.filter { $0.reload == .restart }.map(\.name)))
+        #expect(
+            try names(before: "for new connections", after: #"\("#)
+                == Set(DaemonConfig.table.filter { $0.reload == .newConnections }.map(\.name)))
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import MnemoClient
 import MnemoTestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("every statement end to end, with its error paths")
 struct StatementTests {
@@ -52,12 +53,15 @@ struct StatementTests {
         #expect(try c.request("scenes with bob").lines.count == 1)
         // Alice's two facts, and Bob's episode that mentions her (found by extraction).
         let timeline = try c.request("timeline alice").objects
-        #expect(timeline.map { $0["kind"] as? String } == ["fact", "fact", "episode"])   // 2021, 2023-01-01, 2023-01-02
+        #expect(timeline.map { $0["kind"] as? String } == ["fact", "fact", "episode"]) // 2021, 2023-01-01, 2023-01-02
         #expect(try c.request(#"persona bob set mood = "fine""#).objects.first?["value"] as? String == "fine")
         #expect(try c.request("persona bob").lines.count == 1)
         #expect(try c.request("alias ali = alice").objects.first?["aliases"] as? [String] == ["ali"])
         #expect(try c.request("match works_at(ali, ?org)").lines.count == 1)
-        #expect(try c.request(#"scene open "standup" at 2024-02-01T09:00 with alice, bob place office"#).objects.first?["participants"] as? [String] == ["alice", "bob"])
+        #expect(
+            try c.request(#"scene open "standup" at 2024-02-01T09:00 with alice, bob place office"#).objects.first?["participants"] as? [String] == [
+                "alice", "bob",
+            ])
         #expect(try c.request(#"scene close "standup" at 2024-02-01T09:15"#).objects.first?["to"] as? String == "2024-02-01T09:15:00Z")
         #expect(try c.request("retract f:2").objects.first?["changed"] as? Bool == true)
         #expect(try c.request("conflicts").lines.isEmpty)
@@ -143,7 +147,7 @@ struct StatementTests {
     func acknowledgedWritesSurvive() throws {
         let directory = TemporaryDirectory()
         var daemon: MnemodProcess? = try MnemodProcess(directory: directory)
-        let acknowledged = Failures()   // used as a thread-safe list of fact ids
+        let acknowledged = Failures() // used as a thread-safe list of fact ids
         let writers = 4
         let group = DispatchGroup()
         for w in 0..<writers {
@@ -153,7 +157,7 @@ struct StatementTests {
                 var i = 0
                 while true {
                     let answer: Response
-                    do { answer = try client.request("assert seq(w\(w), \"\(i)\")") } catch { return }   // closed by the stop
+                    do { answer = try client.request("assert seq(w\(w), \"\(i)\")") } catch { return } // closed by the stop
                     guard let id = answer.objects.first?["id"] as? String else { return }
                     acknowledged.add(id)
                     i += 1
@@ -197,17 +201,19 @@ struct FuzzTests {
     struct Random {
         var state: UInt64
         mutating func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(max(1, n)))
         }
     }
 
     static func mutate(_ line: String, _ r: inout Random) -> [UInt8] {
         var bytes = Array(line.utf8)
-        let pieces: [[UInt8]] = [Array("(".utf8), Array(")".utf8), Array("\"".utf8), Array("?".utf8), Array(",".utf8),
-                                 Array("..".utf8), Array("/".utf8), Array("~".utf8), Array("\\u".utf8), [0xFF], [0xC3],
-                                 [0x00], Array("é".utf8), Array("f:".utf8), Array("9999999999999999999999".utf8),
-                                 Array("--".utf8), Array(" ".utf8), Array("where".utf8), Array("[".utf8)]
+        let pieces: [[UInt8]] = [
+            Array("(".utf8), Array(")".utf8), Array("\"".utf8), Array("?".utf8), Array(",".utf8),
+            Array("..".utf8), Array("/".utf8), Array("~".utf8), Array("\\u".utf8), [0xFF], [0xC3],
+            [0x00], Array("é".utf8), Array("f:".utf8), Array("9999999999999999999999".utf8),
+            Array("--".utf8), Array(" ".utf8), Array("where".utf8), Array("[".utf8),
+        ]
         for _ in 0..<(1 + r.next(4)) {
             switch r.next(5) {
             case 0 where !bytes.isEmpty: bytes.remove(at: r.next(bytes.count))
@@ -219,7 +225,7 @@ struct FuzzTests {
                 bytes += other.suffix(r.next(other.count))
             }
         }
-        return bytes.map { $0 == 10 ? 32 : $0 }   // keep one request per line
+        return bytes.map { $0 == 10 ? 32 : $0 } // keep one request per line
     }
 
     @Test("thousands of random and mutated statements: always OK or ERR, never a crash, the connection stays usable")
@@ -237,7 +243,7 @@ struct FuzzTests {
             }
             try client.send(batch)
             for i in 0..<count {
-                let answer = try client.readResponse()   // throws on anything but OK n / ERR
+                let answer = try client.readResponse() // throws on anything but OK n / ERR
                 if case .error(let code, _) = answer {
                     #expect(["SYNTAX", "NOT_FOUND", "CONFLICT", "INVALID", "UNSUPPORTED", "DENIED", "TOO_LARGE"].contains(code), "\(i): \(answer)")
                     #expect(code != "INTERNAL")

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 @Suite("The activation log, folded")
 struct ActivationLogTests {
@@ -12,11 +13,15 @@ struct ActivationLogTests {
     func rows(_ s: TestStore, _ node: NodeID) throws -> (exact: Int, folded: [AccessHistory.Folded]) {
         try s.store.read { r in
             let letter = String(node.kind.rawValue)
-            let exact = try Int.fetchOne(r.db, sql: "SELECT count(*) FROM activation WHERE node_kind = ? AND node_id = ?",
-                                         arguments: [letter, node.number]) ?? 0
-            let segments = try Row.fetchAll(r.db, sql: """
-                SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ? ORDER BY first_at
-                """, arguments: [letter, node.number])
+            let exact =
+                try Int.fetchOne(
+                    r.db, sql: "SELECT count(*) FROM activation WHERE node_kind = ? AND node_id = ?",
+                    arguments: [letter, node.number]) ?? 0
+            let segments = try Row.fetchAll(
+                r.db,
+                sql: """
+                    SELECT count, first_at, last_at FROM activation_folded WHERE node_kind = ? AND node_id = ? ORDER BY first_at
+                    """, arguments: [letter, node.number])
             return (exact, segments.map { AccessHistory.Folded(count: $0[0], first: $0[1], last: $0[2]) })
         }
     }
@@ -52,7 +57,9 @@ struct ActivationLogTests {
     func mentionsFold() throws {
         let s = try TestStore()
         try s.store.write { w in
-            for i in 0..<500 { _ = try w.createEpisode(EpisodeInput(text: "note \(i)", speaker: "ann", at: t("2020-01-01T00:00:00Z").adding(seconds: Int64(i) * 60))) }
+            for i in 0..<500 {
+                _ = try w.createEpisode(EpisodeInput(text: "note \(i)", speaker: "ann", at: t("2020-01-01T00:00:00Z").adding(seconds: Int64(i) * 60)))
+            }
         }
         let ann = try #require(try s.store.read { r in try Int64.fetchOne(r.db, sql: "SELECT id FROM entity WHERE name = 'ann'") })
         let (exact, folded) = try rows(s, NodeID(.entity, ann))
@@ -113,10 +120,11 @@ struct ActivationLogTests {
         let s = try TestStore()
         let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "an old favourite")).episodeID }
         try s.store.write { w in
-            try w.db.execute(sql: """
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199999)
-                INSERT INTO activation(node_kind, node_id, at, event) SELECT 'e', ?, i * 1000000, 'recalled' FROM n
-                """, arguments: [episode])
+            try w.db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199999)
+                    INSERT INTO activation(node_kind, node_id, at, event) SELECT 'e', ?, i * 1000000, 'recalled' FROM n
+                    """, arguments: [episode])
         }
         let node = NodeID(.episode, episode)
         #expect(try s.store.write { w in try w.foldActivationIfLong(node) })
@@ -143,8 +151,9 @@ struct ActivationLogTests {
         let s = try TestStore()
         let episode = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "here")).episodeID }
         try s.store.write { w in
-            try w.db.execute(sql: "INSERT INTO activation VALUES ('e', ?, 1, 'recalled'), ('e', 999, 1, 'recalled'), ('f', 7, 1, 'recalled')",
-                             arguments: [episode])
+            try w.db.execute(
+                sql: "INSERT INTO activation VALUES ('e', ?, 1, 'recalled'), ('e', 999, 1, 'recalled'), ('f', 7, 1, 'recalled')",
+                arguments: [episode])
             try w.db.execute(sql: "INSERT INTO activation_folded VALUES ('e', 999, 3, 1, 2)")
         }
         #expect(try s.store.write { w in try w.deleteOrphanedActivation() } == 3)

@@ -69,8 +69,9 @@ struct BitemporalTests {
 
     func place(_ s: TestStore, asOf: String, knownAsOf: String? = nil) throws -> [String] {
         try s.store.read { r in
-            try r.facts(matching: FactPattern("lives_in", entities: "alice", nil),
-                        time: TimeFilter(asOf: t(asOf), knownAsOf: knownAsOf.map(t)))
+            try r.facts(
+                matching: FactPattern("lives_in", entities: "alice", nil),
+                time: TimeFilter(asOf: t(asOf), knownAsOf: knownAsOf.map(t)))
         }.map { $0.roleValues[1].text }
     }
 
@@ -104,12 +105,13 @@ struct BitemporalTests {
         let (s, paris, berlin, london) = try lateCorrectionTimeline()
         let versions = try s.store.read { try $0.history(of: FactPattern("lives_in", entities: "alice", nil)) }
         let summary = versions.map { "\($0.id) \($0.valid) \($0.recorded)" }
-        #expect(summary == [
-            "\(paris) [2019-01-01T00:00:00Z, +∞) [2020-06-01T00:00:00Z, 2022-03-01T00:00:00Z)",
-            "\(paris) [2019-01-01T00:00:00Z, 2022-02-01T00:00:00Z) [2022-03-01T00:00:00Z, 2024-05-01T00:00:00Z)",
-            "\(paris) [2019-01-01T00:00:00Z, 2021-01-01T00:00:00Z) [2024-05-01T00:00:00Z, +∞)",
-            "\(berlin) [2022-02-01T00:00:00Z, +∞) [2022-03-01T00:00:00Z, +∞)",
-            "\(london) [2021-01-01T00:00:00Z, 2022-02-01T00:00:00Z) [2024-05-01T00:00:00Z, +∞)",
-        ])
+        #expect(
+            summary == [
+                "\(paris) [2019-01-01T00:00:00Z, +∞) [2020-06-01T00:00:00Z, 2022-03-01T00:00:00Z)",
+                "\(paris) [2019-01-01T00:00:00Z, 2022-02-01T00:00:00Z) [2022-03-01T00:00:00Z, 2024-05-01T00:00:00Z)",
+                "\(paris) [2019-01-01T00:00:00Z, 2021-01-01T00:00:00Z) [2024-05-01T00:00:00Z, +∞)",
+                "\(berlin) [2022-02-01T00:00:00Z, +∞) [2022-03-01T00:00:00Z, +∞)",
+                "\(london) [2021-01-01T00:00:00Z, 2022-02-01T00:00:00Z) [2024-05-01T00:00:00Z, +∞)",
+            ])
     }
 }

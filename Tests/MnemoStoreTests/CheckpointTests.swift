@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 @Suite("checkpoints in the background")
 struct CheckpointTests {
@@ -58,7 +59,7 @@ struct CheckpointTests {
         let store = try MemoryStore(path: path, options: options)
         for round in 0..<20 {
             _ = try ingest(into: store, path: path, batches: 6, offset: round * 6)
-            try store.checkpoint()   // background runs are likely in progress
+            try store.checkpoint() // background runs are likely in progress
             let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber
             #expect(wal?.intValue == 0)
         }

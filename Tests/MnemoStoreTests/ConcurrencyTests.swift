@@ -1,9 +1,10 @@
 import Dispatch
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Synchronization
 import Testing
+
+@testable import MnemoStore
 
 @Suite("one writer, many readers")
 struct ConcurrencyTests {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 @Suite("episodes, scenes, personas and spaces")
 struct EpisodeSceneSpaceTests {
@@ -10,10 +11,11 @@ struct EpisodeSceneSpaceTests {
     func episodeRoundTrip() throws {
         let s = try TestStore(startingAt: "2023-05-09T00:00:00Z")
         let outcome = try s.store.write { w in
-            try w.createEpisode(EpisodeInput(
-                text: "I went to a support group yesterday", speaker: "Caroline", at: t("2023-05-08T13:56"),
-                scene: "chat 1", ref: "D1:3", importance: 0.6, mentions: ["support group"], addressees: ["Mel"],
-                times: [TimeMention(text: "yesterday", range: TimeRange(from: t("2023-05-07"), to: t("2023-05-08")))]))
+            try w.createEpisode(
+                EpisodeInput(
+                    text: "I went to a support group yesterday", speaker: "Caroline", at: t("2023-05-08T13:56"),
+                    scene: "chat 1", ref: "D1:3", importance: 0.6, mentions: ["support group"], addressees: ["Mel"],
+                    times: [TimeMention(text: "yesterday", range: TimeRange(from: t("2023-05-07"), to: t("2023-05-08")))]))
         }
         #expect(outcome.sceneCreated && outcome.entityIDs.count == 3)
         let e = try #require(try s.store.read { try $0.episode(id: outcome.episodeID) })
@@ -24,7 +26,7 @@ struct EpisodeSceneSpaceTests {
         #expect(e.times == [TimeMention(text: "yesterday", range: TimeRange(from: t("2023-05-07"), to: t("2023-05-08")))])
         #expect(try s.store.read { try $0.episodes(ref: "D1:3") }.map(\.id) == [outcome.episodeID])
         let hit = try s.store.read { try Int64.fetchOne($0.db, sql: "SELECT rowid FROM episode_fts WHERE episode_fts MATCH 'groups'") }
-        #expect(hit == outcome.episodeID)   // Porter stemming: groups ~ group
+        #expect(hit == outcome.episodeID) // Porter stemming: groups ~ group
         let mentions = try s.store.read { try Int.fetchOne($0.db, sql: "SELECT COUNT(*) FROM activation WHERE event = 'mentioned'") }
         #expect(mentions == 3)
         let scene = try #require(try s.store.read { try $0.scene(titled: "CHAT 1") })
@@ -35,12 +37,14 @@ struct EpisodeSceneSpaceTests {
     func createdEpisodeMatchesTheRead() throws {
         let s = try TestStore(startingAt: "2024-01-10T00:00:00Z")
         let inputs = [
-            EpisodeInput(text: "Zoë met Émile and bob", speaker: "Caroline", at: t("2024-01-02T10:00"), scene: "Chat 1",
-                         ref: "D1:1", importance: 0.9, mentions: ["Zoë", "Émile", "bob", "zoë"], addressees: ["Mel"],
-                         times: [TimeMention(text: "last week", range: TimeRange(from: t("2023-12-25"), to: t("2024-01-01")))]),
+            EpisodeInput(
+                text: "Zoë met Émile and bob", speaker: "Caroline", at: t("2024-01-02T10:00"), scene: "Chat 1",
+                ref: "D1:1", importance: 0.9, mentions: ["Zoë", "Émile", "bob", "zoë"], addressees: ["Mel"],
+                times: [TimeMention(text: "last week", range: TimeRange(from: t("2023-12-25"), to: t("2024-01-01")))]),
             // Known names in other spellings and a scene title in another case: the stored spellings answer.
-            EpisodeInput(text: "caroline again", speaker: "CAROLINE", at: t("2024-01-02T11:00"), scene: "chat 1",
-                         mentions: ["ZOË", "Bob"], addressees: ["caroline"]),
+            EpisodeInput(
+                text: "caroline again", speaker: "CAROLINE", at: t("2024-01-02T11:00"), scene: "chat 1",
+                mentions: ["ZOË", "Bob"], addressees: ["caroline"]),
             EpisodeInput(text: "no speaker, no scene", mentions: ["alpha", "Alpha Beta", "a"]),
             EpisodeInput(text: "speaker only", speaker: "mel"),
         ]
@@ -53,7 +57,8 @@ struct EpisodeSceneSpaceTests {
         }
         // A name linked to another by consolidation answers with that other's name.
         try s.store.write { w in
-            let mel = try w.entityID(named: "Mel"), melanie = try w.entityID(named: "Melanie")
+            let mel = try w.entityID(named: "Mel")
+            let melanie = try w.entityID(named: "Melanie")
             try w.db.execute(sql: "INSERT INTO entity_link(from_id, to_id, kind, created_at) VALUES (?, ?, 'same_as', 0)", arguments: [mel, melanie])
             w.forgetCachedNames()
         }
@@ -94,7 +99,7 @@ struct EpisodeSceneSpaceTests {
         }
         #expect(mnemoError { try s.store.write { w in _ = try w.openScene("Offsite") } }?.code == .conflict)
         let e = try s.store.write { w in try w.createEpisode(EpisodeInput(text: "Kick-off", speaker: "alice", at: t("2024-02-01T09:00"))) }
-        #expect(e.sceneID == id)   // the speaker's open scene
+        #expect(e.sceneID == id) // the speaker's open scene
         #expect(mnemoError { try s.store.write { w in try w.closeScene("offsite", at: t("2024-02-01T08:00")) } }?.code == .invalid)
         try s.store.write { w in try w.closeScene("offsite", at: t("2024-02-03")) }
         #expect(mnemoError { try s.store.write { w in try w.closeScene("offsite") } }?.code == .notFound)

@@ -1,7 +1,8 @@
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 /// The writer remembers the key of every fact so that an assertion of a new
 /// fact need not look for a duplicate; these check that it never misses one.
@@ -24,12 +25,13 @@ struct FactKeyTests {
     func rolledBack() throws {
         let s = try TestStore()
         try s.store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
-        #expect(mnemoError {
-            try s.store.write { w in
-                try w.assert(FactAssertion("likes", entities: "ann", "cake"))
-                throw MnemoError(.invalid, "abandoned")
-            }
-        }?.code == .invalid)
+        #expect(
+            mnemoError {
+                try s.store.write { w in
+                    try w.assert(FactAssertion("likes", entities: "ann", "cake"))
+                    throw MnemoError(.invalid, "abandoned")
+                }
+            }?.code == .invalid)
         let first = try s.store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "cake")) }
         let second = try s.store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "cake")) }
         #expect(first.created && !second.created && second.factID == first.factID)
@@ -43,13 +45,14 @@ struct FactKeyTests {
         // A store just opened has not read the keys yet: the failing write does,
         // after its forget, so the key of the fact the rollback brings back is not among them.
         let store = try MemoryStore(path: path)
-        #expect(mnemoError {
-            try store.write { w in
-                _ = try w.forget(NodeID(.fact, fact.factID))
-                try w.assert(FactAssertion("likes", entities: "ann", "cake"))
-                throw MnemoError(.invalid, "abandoned")
-            }
-        }?.code == .invalid)
+        #expect(
+            mnemoError {
+                try store.write { w in
+                    _ = try w.forget(NodeID(.fact, fact.factID))
+                    try w.assert(FactAssertion("likes", entities: "ann", "cake"))
+                    throw MnemoError(.invalid, "abandoned")
+                }
+            }?.code == .invalid)
         let again = try store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
         #expect(!again.created && again.factID == fact.factID)
         let count = try store.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }

@@ -1,7 +1,8 @@
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 @Suite("n-ary facts round-trip")
 struct FactRoundTripTests {
@@ -9,13 +10,17 @@ struct FactRoundTripTests {
     func everyFillerType() throws {
         let s = try TestStore()
         let id = try s.store.write { w in
-            try w.assert(FactAssertion("met", [
-                Argument(.list([.entity("Alice"), .entity("Bob")]), role: "who"),
-                Argument(.entity("Paris"), role: "place"),
-                Argument(.literal(.text("merger")), role: "topic"),
-                Argument(.literal(.number(3.5)), role: "hours"),
-                Argument(.literal(.time(t("2024-01-03T10:00:00Z"))), role: "when"),
-            ])).factID
+            try w.assert(
+                FactAssertion(
+                    "met",
+                    [
+                        Argument(.list([.entity("Alice"), .entity("Bob")]), role: "who"),
+                        Argument(.entity("Paris"), role: "place"),
+                        Argument(.literal(.text("merger")), role: "topic"),
+                        Argument(.literal(.number(3.5)), role: "hours"),
+                        Argument(.literal(.time(t("2024-01-03T10:00:00Z"))), role: "when"),
+                    ])
+            ).factID
         }
         let fact = try #require(try s.store.read { try $0.fact(id: id) })
         #expect(fact.predicate == "met")
@@ -49,8 +54,10 @@ struct FactRoundTripTests {
         let s = try TestStore()
         let (declared, undeclared) = try s.store.write { w in
             try w.declare(PredicateDeclaration(name: "works_at", roles: ["person", "organisation"], functional: false))
-            return (try w.assert(FactAssertion("works_at", entities: "alice", "acme")).factID,
-                    try w.assert(FactAssertion("likes", entities: "alice", "tea")).factID)
+            return (
+                try w.assert(FactAssertion("works_at", entities: "alice", "acme")).factID,
+                try w.assert(FactAssertion("likes", entities: "alice", "tea")).factID
+            )
         }
         let a = try #require(try s.store.read { try $0.fact(id: declared) })
         let b = try #require(try s.store.read { try $0.fact(id: undeclared) })
@@ -62,8 +69,13 @@ struct FactRoundTripTests {
     func listMembership() throws {
         let s = try TestStore()
         try s.store.write { w in
-            try w.assert(FactAssertion("met", [Argument(.list([.entity("alice"), .entity("bob")]), role: "who"),
-                                               Argument(.entity("paris"), role: "place")]))
+            try w.assert(
+                FactAssertion(
+                    "met",
+                    [
+                        Argument(.list([.entity("alice"), .entity("bob")]), role: "who"),
+                        Argument(.entity("paris"), role: "place"),
+                    ]))
         }
         let bob = try s.store.read { try $0.facts(matching: FactPattern("met", [("who", .entity("BOB"))])) }
         #expect(bob.count == 1)

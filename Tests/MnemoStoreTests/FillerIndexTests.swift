@@ -1,7 +1,8 @@
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 /// The filler index lives in a recent and a settled table (schema version 5);
 /// these check that look-ups see both, that commits move entries over when
@@ -18,8 +19,10 @@ struct FillerIndexTests {
 
     static func entries(_ store: MemoryStore) throws -> (settled: Int, recent: Int) {
         try store.read { r in
-            (try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? -1,
-             try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? -1)
+            (
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_filler_settled") ?? -1,
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_filler_recent") ?? -1
+            )
         }
     }
 
@@ -27,13 +30,16 @@ struct FillerIndexTests {
     static func expectIndexMatchesRoles(_ store: MemoryStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let columns = "kind, value, predicate_id, position, fact_id, item"
         let (missing, extra, roles, entries) = try store.read { r in
-            (try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM (SELECT \(columns) FROM fact_role EXCEPT SELECT \(columns) FROM fact_filler)") ?? -1,
-             try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM (SELECT \(columns) FROM fact_filler EXCEPT SELECT \(columns) FROM fact_role)") ?? -1,
-             try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_role") ?? -1,
-             try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_filler") ?? -1)
+            (
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM (SELECT \(columns) FROM fact_role EXCEPT SELECT \(columns) FROM fact_filler)") ?? -1,
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM (SELECT \(columns) FROM fact_filler EXCEPT SELECT \(columns) FROM fact_role)") ?? -1,
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_role") ?? -1,
+                try Int.fetchOne(r.db, sql: "SELECT COUNT(*) FROM fact_filler") ?? -1
+            )
         }
-        #expect(missing == 0 && extra == 0 && roles == entries, "missing \(missing), extra \(extra), roles \(roles), entries \(entries)",
-                sourceLocation: sourceLocation)
+        #expect(
+            missing == 0 && extra == 0 && roles == entries, "missing \(missing), extra \(extra), roles \(roles), entries \(entries)",
+            sourceLocation: sourceLocation)
     }
 
     @Test("a commit that brings the recent entries to the limit moves them all to the settled table")
@@ -105,16 +111,22 @@ struct FillerIndexTests {
         let (_, store) = try Self.store(limit: 5)
         for i in 0..<13 {
             try store.write { w in
-                try w.assert(FactAssertion("met", [Argument(.entity("p\(i % 4)")),
-                                                   Argument(.list([.entity("q\(i % 3)"), .literal(.text("at \(i)")), .literal(.number(Double(i)))]))]))
+                try w.assert(
+                    FactAssertion(
+                        "met",
+                        [
+                            Argument(.entity("p\(i % 4)")),
+                            Argument(.list([.entity("q\(i % 3)"), .literal(.text("at \(i)")), .literal(.number(Double(i)))])),
+                        ]))
             }
             if i % 5 == 4 {
-                #expect(mnemoError {
-                    try store.write { w in
-                        try w.assert(FactAssertion("met", entities: "ghost", "p\(i)"))
-                        throw MnemoError(.invalid, "abandoned")
-                    }
-                }?.code == .invalid)
+                #expect(
+                    mnemoError {
+                        try store.write { w in
+                            try w.assert(FactAssertion("met", entities: "ghost", "p\(i)"))
+                            throw MnemoError(.invalid, "abandoned")
+                        }
+                    }?.code == .invalid)
             }
         }
         let (settled, recent) = try Self.entries(store)
@@ -170,12 +182,13 @@ struct FillerIndexTests {
         try store.write { w in try w.assert(FactAssertion("likes", entities: "bob", "tea")) }
         #expect(try Self.entries(store) == (4, 0))
         for _ in 0..<3 {
-            #expect(mnemoError {
-                try store.write { w in
-                    try w.assert(FactAssertion("likes", entities: "ghost", "tea"))
-                    throw MnemoError(.invalid, "abandoned")
-                }
-            }?.code == .invalid)
+            #expect(
+                mnemoError {
+                    try store.write { w in
+                        try w.assert(FactAssertion("likes", entities: "ghost", "tea"))
+                        throw MnemoError(.invalid, "abandoned")
+                    }
+                }?.code == .invalid)
         }
         try store.write { w in try w.assert(FactAssertion("likes", entities: "cy", "tea")) }
         #expect(try Self.entries(store) == (4, 2))

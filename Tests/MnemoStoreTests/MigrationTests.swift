@@ -1,8 +1,9 @@
 import GRDB
 import MnemoModel
 import MnemoSchemas
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 @Suite("schema migrations")
 struct MigrationTests {
@@ -25,18 +26,19 @@ struct MigrationTests {
             // scene "day one"` and `assert works_at(alice, acme) from e:1`, written
             // past the store: today's store writes the tables of today's schema.
             try DatabaseQueue(path: path).write { db in
-                try db.execute(sql: """
-                    INSERT INTO entity(id, name, norm, created_at) VALUES (1, 'alice', 'alice', 1), (2, 'acme', 'acme', 1);
-                    INSERT INTO predicate(id, name, roles, functional, declared_at) VALUES (1, 'works_at', '["person","organisation"]', 1, 1);
-                    INSERT INTO scene(id, title, norm, opened_at, created_at) VALUES (1, 'day one', 'day one', 1, 1);
-                    INSERT INTO scene_member(scene_id, entity_id) VALUES (1, 1);
-                    INSERT INTO episode(id, text, speaker_id, at, scene_id, recorded_at) VALUES (1, 'Alice joined Acme', 1, 1, 1, 1);
-                    INSERT INTO episode_entity(episode_id, entity_id, role) VALUES (1, 1, 'speaker');
-                    INSERT INTO fact(id, predicate_id, key, recorded_at) VALUES (1, 1, 42, 1);
-                    INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value)
-                        VALUES (1, 0, -1, 'person', 1, 0, 1), (1, 1, -1, 'organisation', 1, 0, 2);
-                    INSERT INTO fact_source(fact_id, episode_id) VALUES (1, 1);
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO entity(id, name, norm, created_at) VALUES (1, 'alice', 'alice', 1), (2, 'acme', 'acme', 1);
+                        INSERT INTO predicate(id, name, roles, functional, declared_at) VALUES (1, 'works_at', '["person","organisation"]', 1, 1);
+                        INSERT INTO scene(id, title, norm, opened_at, created_at) VALUES (1, 'day one', 'day one', 1, 1);
+                        INSERT INTO scene_member(scene_id, entity_id) VALUES (1, 1);
+                        INSERT INTO episode(id, text, speaker_id, at, scene_id, recorded_at) VALUES (1, 'Alice joined Acme', 1, 1, 1, 1);
+                        INSERT INTO episode_entity(episode_id, entity_id, role) VALUES (1, 1, 'speaker');
+                        INSERT INTO fact(id, predicate_id, key, recorded_at) VALUES (1, 1, 42, 1);
+                        INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value)
+                            VALUES (1, 0, -1, 'person', 1, 0, 1), (1, 1, -1, 'organisation', 1, 0, 2);
+                        INSERT INTO fact_source(fact_id, episode_id) VALUES (1, 1);
+                        """)
             }
             let hasPersonas = try old.read { try $0.db.tableExists("persona_attribute") }
             #expect(!hasPersonas)

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 /// The page size is chosen when a file is created (`StoreOptions.pageSize`)
 /// and kept for the file's life.
@@ -17,7 +18,7 @@ struct PageSizeTests {
         let dir = TemporaryDirectory()
         let store = try MemoryStore(path: dir.file("default.sqlite"))
         #expect(try Self.pageSize(store) == 8_192)
-        #expect(store.checkpointThresholdPages == 8_192)   // 64 MiB
+        #expect(store.checkpointThresholdPages == 8_192) // 64 MiB
         var explicit = StoreOptions()
         explicit.checkpointPages = 100
         #expect(try MemoryStore(path: dir.file("explicit.sqlite"), options: explicit).checkpointThresholdPages == 100)
@@ -39,7 +40,7 @@ struct PageSizeTests {
         try closed(MemoryStore(path: path, options: options)) { store in
             try store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
         }
-        let reopened = try MemoryStore(path: path)   // asks for 8 KiB
+        let reopened = try MemoryStore(path: path) // asks for 8 KiB
         #expect(try Self.pageSize(reopened) == 4_096)
         // The WAL threshold is 64 MiB of the file's own pages, read from its header.
         #expect(reopened.checkpointThresholdPages == 16_384)

@@ -1,7 +1,8 @@
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 /// "Every fact of P" reads the blocks of 128 fact ids that
 /// `fact_predicate_block` lists for P (schema version 6).
@@ -43,12 +44,13 @@ struct PredicateBlockTests {
     func rolledBackListing() throws {
         let s = try TestStore()
         try s.store.write { w in try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
-        #expect(mnemoError {
-            try s.store.write { w in
-                try w.assert(FactAssertion("visits", entities: "ann", "rome"))
-                throw MnemoError(.invalid, "abandoned")
-            }
-        }?.code == .invalid)
+        #expect(
+            mnemoError {
+                try s.store.write { w in
+                    try w.assert(FactAssertion("visits", entities: "ann", "rome"))
+                    throw MnemoError(.invalid, "abandoned")
+                }
+            }?.code == .invalid)
         try s.store.write { w in try w.assert(FactAssertion("visits", entities: "bob", "oslo")) }
         #expect(try s.store.read { try $0.facts(matching: FactPattern("visits", entities: nil, nil)) }.map { $0.roleValues.first?.text } == ["bob"])
     }

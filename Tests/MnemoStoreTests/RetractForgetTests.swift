@@ -1,7 +1,8 @@
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 @Suite("retract versus forget")
 struct RetractForgetTests {

@@ -14,7 +14,8 @@ struct SQLiteConfigTests {
         #expect(MemoryStore.sqliteMemoryStatisticsOff)
         // With statistics on, this counts every byte SQLite holds (a store's
         // page cache alone is well over zero); off, it is never updated.
-        var current: sqlite3_int64 = -1, highest: sqlite3_int64 = -1
+        var current: sqlite3_int64 = -1
+        var highest: sqlite3_int64 = -1
         #expect(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0) == SQLITE_OK)
         #expect(current == 0 && highest == 0)
     }

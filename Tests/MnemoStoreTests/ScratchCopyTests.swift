@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import MnemoModel
-@testable import MnemoStore
 import Testing
+
+@testable import MnemoStore
 
 /// `withScratchCopy`, on which `consolidate dry run` works: a copy with a
 /// writer of its own, gone when the work ends.

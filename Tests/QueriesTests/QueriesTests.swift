@@ -81,7 +81,8 @@ import Testing
             } else {
                 origin = "after the last answer (the daemon answered fewer lines than expected)"
             }
-            Issue.record("""
+            Issue.record(
+                """
                 \(expectedURL.lastPathComponent) line \(index + 1) differs, in \(origin)
                   expected: \(want ?? "<nothing>")
                   actual:   \(got ?? "<nothing>")
@@ -95,8 +96,9 @@ import Testing
         let document = try String(contentsOf: path, encoding: .utf8)
         #expect(!Help.topics.isEmpty)
         for topic in Help.topics {
-            #expect(document.contains(topic.text),
-                    "docs/query-language.md does not carry the help text of '\(topic.statement)' word for word:\n\(topic.text)")
+            #expect(
+                document.contains(topic.text),
+                "docs/query-language.md does not carry the help text of '\(topic.statement)' word for word:\n\(topic.text)")
         }
     }
 

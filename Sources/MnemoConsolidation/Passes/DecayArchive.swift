@@ -28,7 +28,7 @@ struct DecayArchive: ConsolidationPass {
 
     /// Scores the episodes (or facts), and archives or restores them.
     private func sweep(_ kind: NodeKind, _ context: PassContext) throws {
-        let table = kind == .episode ? "episode" : "fact"   // in the counts' names
+        let table = kind == .episode ? "episode" : "fact" // in the counts' names
         let now = context.now.microseconds
         let cutoff = now - context.settings.archiveMinAgeSeconds * 1_000_000
         var accesses: [Int64: AccessHistory] = [:]

@@ -44,7 +44,8 @@ struct EntityResolution: ConsolidationPass {
         for (_, ids) in groups where ids.count > 1 {
             try context.checkCancelled()
             let ordered = ids.sorted { a, b in
-                let x = entities[a]!, y = entities[b]!
+                let x = entities[a]!
+                let y = entities[b]!
                 if x.mentions != y.mentions { return x.mentions > y.mentions }
                 if (x.kind == "person") != (y.kind == "person") { return x.kind == "person" }
                 return a < b
@@ -83,7 +84,8 @@ struct EntityResolution: ConsolidationPass {
                 continue
             }
             let (target, scenes) = supported[0]
-            try link(id, target, ["reason": "nickname", "name": .string(e.name), "same_as": .string(entities[target]!.name), "shared_scenes": .int(Int64(scenes))])
+            try link(
+                id, target, ["reason": "nickname", "name": .string(e.name), "same_as": .string(entities[target]!.name), "shared_scenes": .int(Int64(scenes))])
         }
     }
 

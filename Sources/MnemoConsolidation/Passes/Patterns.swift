@@ -20,19 +20,24 @@ struct Patterns: ConsolidationPass {
             let times = profile.sceneTimes.values.sorted()
             let median = times[times.count / 2]
             for activities in [true, false] {
-                for (key, term) in profile.recurring(activities: activities, minScenes: context.settings.insightMinScenes,
-                                                     corpus: corpus, limit: context.settings.personaTopics) {
+                for (key, term) in profile.recurring(
+                    activities: activities, minScenes: context.settings.insightMinScenes,
+                    corpus: corpus, limit: context.settings.personaTopics)
+                {
                     // The share of their scenes before and after the median scene that have it.
                     let early = term.sceneTimes.values.filter { $0 < median }.count
                     let late = term.sceneTimes.values.filter { $0 > median }.count
                     let earlyShare = Double(early) / Double(max(times.filter { $0 < median }.count, 1))
                     let lateShare = Double(late) / Double(max(times.filter { $0 > median }.count, 1))
-                    let trend = late >= 2 && lateShare >= 1.5 * earlyShare ? "rising"
+                    let trend =
+                        late >= 2 && lateShare >= 1.5 * earlyShare
+                        ? "rising"
                         : early >= 2 && earlyShare >= 1.5 * lateShare ? "fading" : "steady"
                     let since = Timestamp(microseconds: term.first).iso8601.prefix(10)
                     let last = Timestamp(microseconds: term.last).iso8601.prefix(10)
                     let what = activities ? "activity" : "topic"
-                    let text = "\(profile.name) — \(term.display) (\(what)): in \(term.scenes.count) of \(times.count) scenes, since \(since), last \(last), \(trend)"
+                    let text =
+                        "\(profile.name) — \(term.display) (\(what)): in \(term.scenes.count) of \(times.count) scenes, since \(since), last \(last), \(trend)"
                     let data = JSONValue.sortedObject([
                         "who": .string(profile.name), "what": .string(term.display), "type": .string(what),
                         "scenes": .int(Int64(term.scenes.count)), "of_scenes": .int(Int64(times.count)),
@@ -40,8 +45,9 @@ struct Patterns: ConsolidationPass {
                     ]).serialized
                     let insightKey = "pattern:n:\(profile.entity):\(key)"
                     keep.insert(insightKey)
-                    let (id, changed) = try context.write.upsertInsight(key: insightKey, kind: "pattern", subject: profile.entity, text: text,
-                                                                        data: data, runID: context.runID, at: context.now)
+                    let (id, changed) = try context.write.upsertInsight(
+                        key: insightKey, kind: "pattern", subject: profile.entity, text: text,
+                        data: data, runID: context.runID, at: context.now)
                     try context.write.setSupport(owner: "i", id: id, items: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) })
                     if changed { context.count("patterns") }
                 }

@@ -61,9 +61,10 @@ struct Personas: ConsolidationPass {
     private func attributes(_ facts: [SubjectFacts.Item]) -> [Derived] {
         facts.filter { $0.otherRoles > 0 }.map { fact in
             let first = fact.validFrom ?? fact.sourceTimes.min() ?? fact.recordedAt
-            return Derived(category: "attribute", name: fact.predicate, value: fact.value, first: first,
-                           last: fact.sourceTimes.max() ?? first, confidence: fact.confidence,
-                           support: [("f", fact.id)] + fact.sources.map { ("e", $0) })
+            return Derived(
+                category: "attribute", name: fact.predicate, value: fact.value, first: first,
+                last: fact.sourceTimes.max() ?? first, confidence: fact.confidence,
+                support: [("f", fact.id)] + fact.sources.map { ("e", $0) })
         }
     }
 
@@ -72,9 +73,11 @@ struct Personas: ConsolidationPass {
         var result: [Derived] = []
         for (category, activities) in [("topic", false), ("activity", true)] {
             for (_, term) in profile.recurring(activities: activities, minScenes: s.personaMinScenes, corpus: corpus, limit: s.personaTopics) {
-                result.append(Derived(category: category, name: category, value: JSONString.quoted(term.display),
-                                      first: term.first, last: term.last, confidence: Self.confidence(term.scenes.count),
-                                      support: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) }))
+                result.append(
+                    Derived(
+                        category: category, name: category, value: JSONString.quoted(term.display),
+                        first: term.first, last: term.last, confidence: Self.confidence(term.scenes.count),
+                        support: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) }))
             }
         }
         return result
@@ -85,16 +88,20 @@ struct Personas: ConsolidationPass {
         let times = profile.sceneTimes
         for (_, companion) in profile.companions.sorted(by: { $0.key < $1.key }) where companion.scenes.count >= context.settings.personaMinScenes {
             let when = companion.scenes.compactMap { times[$0] }
-            result.append(Derived(category: "relationship", name: "talks_with", value: JSONString.quoted(companion.name),
-                                  first: when.min(), last: when.max(), confidence: Self.confidence(companion.scenes.count),
-                                  support: companion.scenes.sorted().map { ("s", $0) }))
+            result.append(
+                Derived(
+                    category: "relationship", name: "talks_with", value: JSONString.quoted(companion.name),
+                    first: when.min(), last: when.max(), confidence: Self.confidence(companion.scenes.count),
+                    support: companion.scenes.sorted().map { ("s", $0) }))
         }
         let at = Dictionary(profile.spoken.map { ($0.id, $0.at) }, uniquingKeysWith: { a, _ in a })
         for (relation, episodes) in profile.relations.sorted(by: { $0.key < $1.key }) {
             let when = episodes.compactMap { at[$0] }
-            result.append(Derived(category: "relationship", name: "mentions", value: JSONString.quoted(relation),
-                                  first: when.min(), last: when.max(), confidence: Self.confidence(episodes.count),
-                                  support: episodes.map { ("e", $0) }))
+            result.append(
+                Derived(
+                    category: "relationship", name: "mentions", value: JSONString.quoted(relation),
+                    first: when.min(), last: when.max(), confidence: Self.confidence(episodes.count),
+                    support: episodes.map { ("e", $0) }))
         }
         return result
     }
@@ -113,8 +120,9 @@ struct Personas: ConsolidationPass {
                 "from": .string(Timestamp(microseconds: when.from).iso8601), "to": .string(Timestamp(microseconds: when.to).iso8601),
                 "when": .string(when.expression), "text": .string(text),
             ]).serialized
-            return Derived(category: "timeline", name: "event", value: value, first: when.from, last: when.from,
-                           confidence: 0.8, support: [("e", episode.id)])
+            return Derived(
+                category: "timeline", name: "event", value: value, first: when.from, last: when.from,
+                confidence: 0.8, support: [("e", episode.id)])
         }
     }
 
@@ -133,8 +141,9 @@ struct Personas: ConsolidationPass {
                     context.count("updated")
                 }
             } else {
-                id = try write.insertDerivedAttribute(entity: entity, category: d.category, name: d.name, value: d.value, confidence: d.confidence,
-                                                      firstSeen: d.first, lastSeen: d.last, runID: context.runID, at: context.now)
+                id = try write.insertDerivedAttribute(
+                    entity: entity, category: d.category, name: d.name, value: d.value, confidence: d.confidence,
+                    firstSeen: d.first, lastSeen: d.last, runID: context.runID, at: context.now)
                 context.count("derived")
             }
             try write.setSupport(owner: "p", id: id, items: d.support)
@@ -146,8 +155,10 @@ struct Personas: ConsolidationPass {
     }
 
     /// Flags facts of a scene that contradict a stable attribute; returns the keys of the flags.
-    private func calibrate(_ profile: PersonProfile, facts: [SubjectFacts.Item], derived: [Derived],
-                           pinned: [(name: String, value: String)], _ context: PassContext) throws -> Set<String> {
+    private func calibrate(
+        _ profile: PersonProfile, facts: [SubjectFacts.Item], derived: [Derived],
+        pinned: [(name: String, value: String)], _ context: PassContext
+    ) throws -> Set<String> {
         guard !facts.isEmpty else { return [] }
         var stable: [String: (value: String, why: String)] = [:]
         for attribute in pinned { stable[attribute.name] = (attribute.value, "pinned") }
@@ -163,8 +174,9 @@ struct Personas: ConsolidationPass {
             keys.insert(key)
             let text = "\(profile.name): s:\(scene) says \(fact.predicate) = \(value), but the persona holds \(expected.value) (\(expected.why))"
             let data = JSONValue.sortedObject(["fact": "f:\(fact.id)", "scene": "s:\(scene)", "attribute": .string(fact.predicate)]).serialized
-            let (id, changed) = try context.write.upsertInsight(key: key, kind: "calibration", subject: profile.entity, text: text,
-                                                                data: data, runID: context.runID, at: context.now)
+            let (id, changed) = try context.write.upsertInsight(
+                key: key, kind: "calibration", subject: profile.entity, text: text,
+                data: data, runID: context.runID, at: context.now)
             try context.write.setSupport(owner: "i", id: id, items: [("f", fact.id), ("s", scene)])
             if changed { context.count("calibrations") }
         }

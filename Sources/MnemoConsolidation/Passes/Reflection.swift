@@ -51,7 +51,7 @@ final class Reflection: ConsolidationPass {
             do {
                 try context.write.savepoint { try store(answer, batch: batch, context) }
             } catch let lost as TransactionLost {
-                throw lost   // the pass's transaction is gone (a full disk): the pass fails
+                throw lost // the pass's transaction is gone (a full disk): the pass fails
             } catch {
                 context.warn("reflector answer for scenes \(batch.map { "s:\($0)" }.joined(separator: ", ")) not stored: \(error)")
                 context.count("failed_batches")
@@ -67,14 +67,17 @@ final class Reflection: ConsolidationPass {
         for id in scenes {
             guard let scene = try read.scene(id: id) else { continue }
             let episodes = try read.lines(ofScene: id).map { line -> JSONValue in
-                .sortedObject(["id": "e:\(line.id)", "ref": .string(line.ref), "speaker": .string(line.speaker),
-                               "at": .string(line.at.iso8601), "text": .string(line.text)])
+                .sortedObject([
+                    "id": "e:\(line.id)", "ref": .string(line.ref), "speaker": .string(line.speaker),
+                    "at": .string(line.at.iso8601), "text": .string(line.text),
+                ])
             }
-            items.append(.sortedObject([
-                "id": "s:\(id)", "title": .string(scene.title), "from": .string(scene.span.from?.iso8601),
-                "to": .string(scene.span.to?.iso8601), "summary": .string(scene.summary),
-                "participants": .array(scene.participants.map { .string($0) }), "episodes": .array(episodes),
-            ]))
+            items.append(
+                .sortedObject([
+                    "id": "s:\(id)", "title": .string(scene.title), "from": .string(scene.span.from?.iso8601),
+                    "to": .string(scene.span.to?.iso8601), "summary": .string(scene.summary),
+                    "participants": .array(scene.participants.map { .string($0) }), "episodes": .array(episodes),
+                ]))
         }
         return Data(JSONValue.sortedObject(["version": 1, "scenes": .array(items)]).serialized.utf8)
     }
@@ -100,8 +103,10 @@ final class Reflection: ConsolidationPass {
             let scene = Self.id(item["scene"], "s").flatMap { offered.contains($0) ? $0 : nil }
             let sources = (item["sources"] as? [Any] ?? []).compactMap { Self.id($0, "e") }
             let known = try sources.filter { try context.read.exists(.episode, $0) }
-            let outcome = try context.write.assert(FactAssertion(predicate, arguments, confidence: item["confidence"] as? Double ?? 0.5,
-                                                                 sources: known, origin: "reflector"))
+            let outcome = try context.write.assert(
+                FactAssertion(
+                    predicate, arguments, confidence: item["confidence"] as? Double ?? 0.5,
+                    sources: known, origin: "reflector"))
             if let scene { try context.write.placeFact(outcome.factID, inScene: scene) }
             if outcome.created { context.count("facts") }
         }

@@ -28,7 +28,7 @@ struct Supersession: ConsolidationPass {
                     for newer in facts[(i + 1)...] where newer.key != older.key {
                         let olderStart = older.from ?? Int64.min
                         let newerStart = newer.from ?? Int64.min
-                        if let end = older.to, end <= newerStart { continue }          // already ended before
+                        if let end = older.to, end <= newerStart { continue } // already ended before
                         if let end = newer.to, end <= olderStart { continue }
                         if olderStart < newerStart {
                             if try read.supersedingFact(of: older.id) != nil { continue }
@@ -51,8 +51,9 @@ struct Supersession: ConsolidationPass {
         let data = JSONValue.object([
             ("facts", .array([.string("f:\(min(a, b))"), .string("f:\(max(a, b))")])), ("predicate", .string(predicate)),
         ]).serialized
-        let id = try context.write.upsertInsight(key: key, kind: "conflict", subject: subject, text: text, data: data, runID: context.runID,
-                                                 at: context.now)
+        let id = try context.write.upsertInsight(
+            key: key, kind: "conflict", subject: subject, text: text, data: data, runID: context.runID,
+            at: context.now)
         try context.write.setSupport(owner: "i", id: id.id, items: [("f", a), ("f", b)])
         context.count("conflicts")
     }

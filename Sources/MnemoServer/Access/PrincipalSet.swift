@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,18 +44,30 @@ public struct PrincipalSet: Sendable, Hashable, CustomStringConvertible {
         var members: [Member] = []
         for raw in trimmed.split(separator: ",") {
             let item = raw.trimmingCharacters(in: .whitespaces)
-            if item == "*" { members.append(.everyone); continue }
-            if item == "self" { members.append(.user(getuid())); continue }
+            if item == "*" {
+                members.append(.everyone)
+                continue
+            }
+            if item == "self" {
+                members.append(.user(getuid()))
+                continue
+            }
             if item.hasPrefix("@") {
                 let name = String(item.dropFirst())
-                if let gid = UInt32(name) { members.append(.group(gid)); continue }
+                if let gid = UInt32(name) {
+                    members.append(.group(gid))
+                    continue
+                }
                 guard let gid = try lookUp({ () throws(UserDatabase.Failure) in try UserDatabase.gid(ofGroup: name) }) else {
                     throw PrincipalError(message: "unknown group \"\(name)\"")
                 }
                 members.append(.group(gid))
                 continue
             }
-            if let uid = UInt32(item) { members.append(.user(uid)); continue }
+            if let uid = UInt32(item) {
+                members.append(.user(uid))
+                continue
+            }
             guard !item.isEmpty, let uid = try lookUp({ () throws(UserDatabase.Failure) in try UserDatabase.uid(ofUser: item) }) else {
                 throw PrincipalError(message: "unknown user \"\(item)\"")
             }
@@ -75,5 +89,3 @@ public struct PrincipalSet: Sendable, Hashable, CustomStringConvertible {
 public struct PrincipalError: Error, Sendable {
     public var message: String
 }
-
-import Foundation

@@ -24,21 +24,27 @@ enum UserDatabase {
     static func userName(of uid: UInt32) throws(Failure) -> String? {
         try entry("getpwuid_r", sizeHint: Int32(_SC_GETPW_R_SIZE_MAX)) { (entry: UnsafeMutablePointer<passwd>, buffer, size, result) in
             getpwuid_r(uid, entry, buffer, size, result)
-        } value: { $0.pw_name.map { String(cString: $0) } } ?? nil
+        } value: {
+            $0.pw_name.map { String(cString: $0) }
+        } ?? nil
     }
 
     /// The uid of the user called `name`, or nil when there is none.
     static func uid(ofUser name: String) throws(Failure) -> UInt32? {
         try entry("getpwnam_r", sizeHint: Int32(_SC_GETPW_R_SIZE_MAX)) { (entry: UnsafeMutablePointer<passwd>, buffer, size, result) in
             getpwnam_r(name, entry, buffer, size, result)
-        } value: { $0.pw_uid }
+        } value: {
+            $0.pw_uid
+        }
     }
 
     /// The gid of the group called `name`, or nil when there is none.
     static func gid(ofGroup name: String) throws(Failure) -> UInt32? {
         try entry("getgrnam_r", sizeHint: Int32(_SC_GETGR_R_SIZE_MAX)) { (entry: UnsafeMutablePointer<group>, buffer, size, result) in
             getgrnam_r(name, entry, buffer, size, result)
-        } value: { $0.gr_gid }
+        } value: {
+            $0.gr_gid
+        }
     }
 
     /// The groups of the user called `name`: `primary` first, then every

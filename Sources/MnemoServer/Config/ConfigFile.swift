@@ -46,7 +46,11 @@ public enum ConfigFile {
                     let c = rest[i]
                     if c == "'" {
                         let next = rest.index(after: i)
-                        if next < rest.endIndex, rest[next] == "'" { out.append("'"); i = rest.index(after: next); continue }
+                        if next < rest.endIndex, rest[next] == "'" {
+                            out.append("'")
+                            i = rest.index(after: next)
+                            continue
+                        }
                         closed = true
                         i = next
                         break

@@ -142,7 +142,9 @@ extension ConfigType where Value == RulesFile {
     static var rulesFile: ConfigType {
         ConfigType { site throws(ConfigError) in
             guard !site.value.isEmpty else { throw site.invalid("a file of extraction rules") }
-            let resolved = (site.value.hasPrefix("/") || site.file.hasPrefix("--")) ? site.value
+            let resolved =
+                (site.value.hasPrefix("/") || site.file.hasPrefix("--"))
+                ? site.value
                 : ((site.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(site.value)
             do throws(ExtractionRules.LoadError) {
                 return RulesFile(path: resolved, rules: try ExtractionRules.load(path: resolved))

@@ -1,3 +1,4 @@
+import Foundation
 import MnemoModel
 import NIOCore
 
@@ -31,5 +32,3 @@ public enum Reply: Sendable {
         return false
     }
 }
-
-import Foundation

@@ -210,17 +210,20 @@ final class ConnectionHandler: ChannelDuplexHandler {
         currentIsWrite = writes
         // Handler and context belong to the event loop; the closures below run there.
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        let timer: Scheduled<Void>? = timeout > .zero ? loop.scheduleTask(in: TimeAmount(timeout)) {
-            cancellation.cancel(.deadline)
-            // A write answers when it stops, with whether it committed; a read
-            // has nothing to lose and is answered now.
-            guard !writes else { return }
-            let (handler, context) = bound.value
-            handler.currentTimedOut = true
-            handler.write(.error(cancellation.error), context: context)
-            handler.flushIfNeeded(context: context)
-        } : nil
-        let work: EventLoopFuture<[Reply]> = writes
+        let timer: Scheduled<Void>? =
+            timeout > .zero
+            ? loop.scheduleTask(in: TimeAmount(timeout)) {
+                cancellation.cancel(.deadline)
+                // A write answers when it stops, with whether it committed; a read
+                // has nothing to lose and is answered now.
+                guard !writes else { return }
+                let (handler, context) = bound.value
+                handler.currentTimedOut = true
+                handler.write(.error(cancellation.error), context: context)
+                handler.flushIfNeeded(context: context)
+            } : nil
+        let work: EventLoopFuture<[Reply]> =
+            writes
             ? pools.runWrite(space: session.space, eventLoop: loop) {
                 runner.runWrites(statements, session: session, cancellation: cancellation)
             }
@@ -228,10 +231,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         work.whenComplete { result in
             let (handler, context) = bound.value
             timer?.cancel()
-            let replies: [Reply] = switch result {
-            case .success(let replies): replies
-            case .failure(let error): statements.map { _ in .error(MnemoError(.busy, "the daemon is shutting down: \(error)")) }
-            }
+            let replies: [Reply] =
+                switch result {
+                case .success(let replies): replies
+                case .failure(let error): statements.map { _ in .error(MnemoError(.busy, "the daemon is shutting down: \(error)")) }
+                }
             for (statement, reply) in zip(statements, replies) {
                 handler.record(statement.keyword, started, failed: reply.isError)
             }
@@ -285,7 +289,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Whether a request line is exactly `ping` (any case, surrounding blanks allowed).
     static func isPing(_ buffer: ByteBuffer) -> Bool {
         buffer.withUnsafeReadableBytes { bytes in
-            var start = 0, end = bytes.count
+            var start = 0
+            var end = bytes.count
             while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
             while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
             guard end - start == 4 else { return false }

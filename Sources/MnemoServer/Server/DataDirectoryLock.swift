@@ -1,8 +1,9 @@
 import Foundation
+import MnemoModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import MnemoModel
 
 /// An exclusive lock on a data directory (`<data_dir>/mnemod.pid`, flock), so
 /// that two daemons never write the same spaces. The file holds the owner's pid

@@ -1,8 +1,9 @@
+import NIOCore
+import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOCore
-import NIOPosix
 
 /// The layout of Linux's `struct ucred`, which Glibc only declares under
 /// `_GNU_SOURCE` and Swift therefore does not see.

@@ -40,7 +40,9 @@ public final class MnemoDaemon: Service, Sendable {
         } catch {
             // A damaged default space must not take the others down with it: the
             // daemon serves, and each request in that space answers this error.
-            logger.error("the default space cannot be served: \(error.code.rawValue) \(error.message); the other spaces are served (docs/operations.md: What an OK promises)")
+            logger.error(
+                "the default space cannot be served: \(error.code.rawValue) \(error.message); the other spaces are served (docs/operations.md: What an OK promises)"
+            )
         }
     }
 
@@ -51,7 +53,9 @@ public final class MnemoDaemon: Service, Sendable {
     private static func closeAbandonedRuns(in store: MemoryStore, logger: Logger) {
         do {
             for run in try Journal.closeAbandonedRuns(in: store) {
-                logger.warning("\(store.path): consolidation run \(run) was left running by a daemon that stopped; journaled as interrupted (its committed passes can be undone: undo consolidation \(run))")
+                logger.warning(
+                    "\(store.path): consolidation run \(run) was left running by a daemon that stopped; journaled as interrupted (its committed passes can be undone: undo consolidation \(run))"
+                )
             }
         } catch {
             logger.warning("\(store.path): could not close consolidation runs left running: \(error.code.rawValue) \(error.message)")
@@ -98,7 +102,7 @@ public final class MnemoDaemon: Service, Sendable {
                 .get()
         } catch {
             unlink(path)
-            try? await pools.shutdownGracefully()   // no request ever ran on them
+            try? await pools.shutdownGracefully() // no request ever ran on them
             throw MnemoError(.internalError, "cannot listen on \(path): \(error)")
         }
         // The bootstrap listened with its default backlog; room for bursts of connects.
@@ -159,8 +163,9 @@ public final class MnemoDaemon: Service, Sendable {
             state.totalConnections.add(1, ordering: .relaxed)
             // Past max_pending_output of unsent answers the channel is not
             // writable, and the connection waits for its client (backpressure).
-            try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark,
-                                               value: .init(low: config.maxPendingOutput / 2, high: config.maxPendingOutput))
+            try channel.syncOptions?.setOption(
+                ChannelOptions.writeBufferWaterMark,
+                value: .init(low: config.maxPendingOutput / 2, high: config.maxPendingOutput))
             try sync.addHandler(ConnectionRegistration(state: state, peer: peer))
             if config.idleTimeout > .zero {
                 try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(config.idleTimeout)))

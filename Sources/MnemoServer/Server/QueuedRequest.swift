@@ -18,8 +18,11 @@ enum QueuedRequest {
     init(_ frame: RequestFrame) {
         switch frame {
         case .tooLarge(let limit):
-            self = .answered(keyword: "too_large", .error(MnemoError(
-                .tooLarge, "request line longer than max_line (\(limit) bytes); it was discarded")))
+            self = .answered(
+                keyword: "too_large",
+                .error(
+                    MnemoError(
+                        .tooLarge, "request line longer than max_line (\(limit) bytes); it was discarded")))
         case .line(let buffer) where ConnectionHandler.isPing(buffer):
             // The health check of every client library: answered without parsing.
             self = .answered(keyword: StatementKind.ping.traits.name, StatementRunner.pong)

@@ -27,8 +27,9 @@ public final class ServerState: Sendable {
     public init(config: DaemonConfig, files: SpaceManager, logger: Logger) {
         configuration = Mutex(config)
         currentLogger = Mutex(logger)
-        let settings = SpaceSettings(ingest: config.ingestSettings, recall: config.recall,
-                                     consolidation: config.consolidationSettings)
+        let settings = SpaceSettings(
+            ingest: config.ingestSettings, recall: config.recall,
+            consolidation: config.consolidationSettings)
         spaces = SpaceRegistry(files: files, settings: settings)
         RegexLimits.current = config.regexLimits
         settings.onWarning { [weak self] message in self?.logger.warning("\(message)") }

@@ -1,8 +1,9 @@
 import Foundation
+import MnemoModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import MnemoModel
 
 /// Preparing the path a Unix socket will be bound to.
 enum SocketFile {
@@ -43,7 +44,7 @@ enum SocketFile {
         }
         for directory in missing.reversed() {
             if mkdir(directory, 0o700) != 0 {
-                if errno == EEXIST { continue }   // made by someone else meanwhile: theirs
+                if errno == EEXIST { continue } // made by someone else meanwhile: theirs
                 throw MnemoError(.internalError, "cannot create the socket's directory \(directory): \(String(cString: strerror(errno)))")
             }
             // mkdir's mode passes through the umask; chmod sets it exactly.
@@ -64,7 +65,8 @@ enum SocketFile {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw MnemoError(.invalid, "socket path \(path) is \(bytes.count) bytes; a Unix socket path must be under \(MemoryLayout.size(ofValue: address.sun_path))")
+            throw MnemoError(
+                .invalid, "socket path \(path) is \(bytes.count) bytes; a Unix socket path must be under \(MemoryLayout.size(ofValue: address.sun_path))")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)

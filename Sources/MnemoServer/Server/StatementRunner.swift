@@ -184,7 +184,8 @@ struct StatementRunner: Sendable {
             lines.append(stat("graph_nodes", .int(Int64(graph.nodeCount))))
             lines.append(stat("graph_edges", .int(Int64(graph.edgeCount))))
             lines.append(stat("graph_bytes", .int(Int64(graph.byteSize))))
-            lines.append(stat("graph_bytes_per_edge", .double(graph.edgeCount > 0 ? (Double(graph.byteSize) / Double(graph.edgeCount) * 10).rounded() / 10 : 0)))
+            lines.append(
+                stat("graph_bytes_per_edge", .double(graph.edgeCount > 0 ? (Double(graph.byteSize) / Double(graph.edgeCount) * 10).rounded() / 10 : 0)))
         }
         let counts = try store.read { r in try r.counts() }
         for (name, n) in counts { lines.append(stat(name, .int(n))) }
@@ -196,10 +197,13 @@ struct StatementRunner: Sendable {
             lines.append(stat("consolidation_last_started_at", .string(last.startedAt.iso8601)))
         }
         for s in state.statistics.summaries() {
-            lines.append(.object([("kind", "stat"), ("name", .string("latency." + s.statement)),
-                                  ("count", .int(Int64(s.count))), ("errors", .int(Int64(s.errors))),
-                                  ("p50_us", .double((s.p50Microseconds * 10).rounded() / 10)),
-                                  ("p99_us", .double((s.p99Microseconds * 10).rounded() / 10))]))
+            lines.append(
+                .object([
+                    ("kind", "stat"), ("name", .string("latency." + s.statement)),
+                    ("count", .int(Int64(s.count))), ("errors", .int(Int64(s.errors))),
+                    ("p50_us", .double((s.p50Microseconds * 10).rounded() / 10)),
+                    ("p99_us", .double((s.p99Microseconds * 10).rounded() / 10)),
+                ]))
         }
         return lines
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Per-statement request counts and latencies for `stats`.
@@ -60,13 +61,12 @@ public final class Statistics: Sendable {
                     }
                     return 0
                 }
-                return Summary(statement: name, count: e.count, errors: e.errors,
-                               p50Microseconds: percentile(0.5), p99Microseconds: percentile(0.99))
+                return Summary(
+                    statement: name, count: e.count, errors: e.errors,
+                    p50Microseconds: percentile(0.5), p99Microseconds: percentile(0.99))
             }
         }
     }
 
     public var totalRequests: Int { entries.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 }
-
-import Foundation

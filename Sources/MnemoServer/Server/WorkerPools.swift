@@ -36,7 +36,8 @@ struct WorkerPools: Sendable {
     /// for that space submitted before it; fails if the pool has stopped.
     func runWrite<T: Sendable>(space: String, eventLoop: EventLoop, _ body: @escaping @Sendable () -> T) -> EventLoopFuture<T> {
         let promise = eventLoop.makePromise(of: T.self)
-        let pool = writes, queues = self.queues
+        let pool = writes
+        let queues = self.queues
         queues.submit(space) { next in
             pool.submit { state in
                 if state == .active {
