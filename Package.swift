@@ -150,6 +150,7 @@ let package = Package(
             dependencies: [
                 "MnemoTestSupport", "MnemoStore", "MnemoModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/Support"),
 

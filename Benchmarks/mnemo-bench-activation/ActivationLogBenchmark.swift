@@ -198,7 +198,7 @@ struct ActivationLogBenchmark: ParsableCommand {
         let perBatch = max(1, batch * events.count / max(1, recalls))
         // Unfolded, the log is written as schema 8 wrote it: a row per recall,
         // straight into the file (the store of this build would fold it).
-        let file = fold ? nil : try DatabaseQueue(path: store.path)
+        let file = fold ? nil : try storeFileConnection(store.path)
         let t0 = monotonicSeconds()
         for start in stride(from: 0, to: events.count, by: perBatch) {
             let slice = Array(events[start..<min(events.count, start + perBatch)])

@@ -79,7 +79,7 @@ struct ForgetBenchmark: ParsableCommand {
         let report = try Consolidator(store: store, settings: ConsolidationSettings(), lock: RunLock())
             .run(now: Timestamp(microseconds: start.microseconds + Int64(episodes + 10_000) * 60_000_000))
         // What the store holds, read from its file as any SQLite client would.
-        let file = try DatabaseQueue(path: store.path)
+        let file = try storeFileConnection(store.path)
         let journal = try file.read { db in
             try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(changeset)), 0) FROM consolidation_pass WHERE changeset IS NOT NULL")
         }

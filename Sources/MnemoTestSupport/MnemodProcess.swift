@@ -76,10 +76,7 @@ public final class MnemodProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        if process.isRunning { stop() }
     }
 
     /// Foundation's Process can fail to spawn with EBADF when other threads of
@@ -169,13 +166,14 @@ public final class MnemodProcess: @unchecked Sendable {
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Stops the daemon with SIGTERM and waits for it; past `grace` seconds
-    /// (nil: no limit) it is killed with SIGKILL. Its exit status, or nil when
-    /// it had to be killed.
+    /// it is killed with SIGKILL, so that a daemon that does not stop cannot
+    /// hang the tests (mnemod's own shutdown grace is 10 s). Its exit status,
+    /// or nil when it had to be killed.
     @discardableResult
-    public func stop(grace: Double? = nil) -> Int32? {
+    public func stop(grace: Double = 30) -> Int32? {
         if process.isRunning {
             process.terminate()
-            if let grace, waitForExit(timeout: grace) == nil {
+            if waitForExit(timeout: grace) == nil {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 return nil
