@@ -179,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "mnemo-eval",
             dependencies: [
-                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift"),
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoIngest", "MnemoServer", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/mnemo-eval"),
@@ -231,6 +231,9 @@ let package = Package(
             path: "Benchmarks/mnemo-bench-activation"),
 
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
+        // mnemo-eval's parameter sweep and leave-one-out selection (Benchmarks/Support), and the
+        // daemon.conf keys it accepts.
+        .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport", "MnemoServer"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient", "MnemoModel"]),
         .testTarget(

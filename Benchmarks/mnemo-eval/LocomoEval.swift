@@ -3,49 +3,82 @@
 // would (one space per conversation, `remember` per turn with speaker, session
 // time, `in scene "session N"`, `ref` = dia_id, photo caption appended), every
 // question of categories 1-4 asked as `recall "<question>" limit 20`, and
-// Recall@1/5/10/20 per category and overall — beside plain SQLite FTS5 BM25 over
-// the same turns and questions in the same run — plus recall latency p50/p99.
+// Recall@1/5/10/20 per category, overall and per conversation — beside plain
+// SQLite FTS5 BM25 over the same turns and questions in the same run — plus
+// recall latency p50/p99.
 //
 //   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-eval [--data ../shared/data/locomo] [--mnemod PATH] [--config daemon.conf] [--consolidate]
-// --consolidate also scores a consolidated copy of each conversation beside the plain one.
+// --consolidate also scores a consolidated copy of each conversation beside the plain one,
+// category by category, and flags where it is worse.
 //
 // --config hands mnemod a configuration, e.g. to try other recall_* parameters.
+//
+//   .build/release/mnemo-eval --sweep recall_decay=0.5,0.6,0.7 --sweep recall_entity_boost=1,1.5,2 [--metric r10]
+// chooses parameters by leaving one conversation out (Sweep.swift, docs/recall.md#choosing-parameters).
 import ArgumentParser
 import BenchmarkSupport
 import Foundation
 import GRDB
 import MnemoClient
 import MnemoIngest
+import MnemoServer
 import MnemoTestSupport
 
 @main
 struct LocomoEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnemo-eval",
-        abstract: "Recall@1/5/10/20 on the LoCoMo questions over a real mnemod, beside SQLite FTS5 BM25, and recall latency.")
+        abstract: "Recall@1/5/10/20 on the LoCoMo questions over a real mnemod, beside SQLite FTS5 BM25, and recall latency.",
+        discussion: """
+            With --sweep, chooses daemon.conf parameters by leaving one conversation out: every combination \
+            of the swept values is measured on a fresh daemon; for each conversation, the combination best on \
+            the others is scored on it. The mean of those held-out scores is the figure that counts.
+            """)
 
     @OptionGroup var data: LocomoData
     @OptionGroup var mnemod: MnemodOption
-    @Option(help: "A daemon.conf for mnemod, e.g. to try other recall_* parameters.")
+    @Option(help: "A daemon.conf for mnemod, e.g. to try other recall_* parameters (with --sweep: the base the swept keys override).")
     var config: String?
-    @Flag(help: "Also score a consolidated copy of each conversation beside the plain one.")
+    @Flag(help: "Also score a consolidated copy of each conversation beside the plain one (with --sweep: score consolidated spaces only).")
     var consolidate = false
+    @Option(
+        name: .customLong("sweep"),
+        help: ArgumentHelp(
+            "A daemon.conf key and the values to try, e.g. recall_decay=0.5,0.6,0.7; repeat for a grid (at most \(ParameterSweep.maximumCombinations) combinations).",
+            valueName: "key=v1,v2,..."))
+    var sweeps: [String] = []
+    @Option(help: "With --sweep, what to choose by: r1, r5, r10 or r20, optionally after a category (multi-hop:r10).")
+    var metric: String?
+
+    func validate() throws {
+        do throws(SweepError) {
+            if sweeps.isEmpty {
+                if metric != nil { throw SweepError("--metric is for --sweep") }
+                return
+            }
+            _ = try RecallMetric(parsing: metric ?? "r10")
+            _ = try ParameterSweep(arguments: sweeps, knownKeys: DaemonConfig.keys)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
 
     func run() throws {
         let files = try data.files()
+        if !sweeps.isEmpty { return try runSweep(files) }
         let daemon = try MnemodProcess.inScratchDirectory(
             "mnemo-eval", binary: mnemod.binary,
             extraArguments: config.map { ["--config", $0] } ?? [])
         defer { daemon.stop() }
         let connection = try daemon.connect(readTimeout: nil)
 
-        var mnemo = Scores()
-        var bm25 = Scores()
-        var consolidated = Scores()
+        // Per conversation, in the order of `files`.
+        var mnemo: [LocomoScores] = []
+        var bm25: [LocomoScores] = []
+        var consolidated: [LocomoScores] = []
         var consolidationMs: [Double] = []
         var latencies: [Double] = []
-        var asked = 0
         for file in files {
             let chat = try ChatImport.load(path: data.path(file))
             let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
@@ -91,16 +124,12 @@ struct LocomoEval: ParsableCommand {
                 _ = try connection.request("use space \(StatementInfo.quoted(space + "-consolidated"))")
                 afterConsolidation = try asking.map { try connection.request("recall \(StatementInfo.quoted($0.text)) limit 20").lines }
             }
-            func refs(_ lines: [String]) -> [String] {
-                lines.compactMap { line -> String? in
-                    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-                    return object["ref"] as? String
-                }
-            }
+            var ours = LocomoScores()
+            var theirs = LocomoScores()
+            var after = LocomoScores()
             for (i, q) in asking.enumerated() {
-                asked += 1
-                mnemo.add(category: q.category, ranked: refs(answers[i]), evidence: q.evidence)
-                if consolidate { consolidated.add(category: q.category, ranked: refs(afterConsolidation[i]), evidence: q.evidence) }
+                ours.add(category: q.category, ranked: Question.refs(answers[i]), evidence: q.evidence)
+                if consolidate { after.add(category: q.category, ranked: Question.refs(afterConsolidation[i]), evidence: q.evidence) }
                 let words = Set(Analyzer.tokens(q.text).map(\.text).filter { !Analyzer.stopWords.contains($0) })
                 let match = words.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
                 let refs =
@@ -109,31 +138,41 @@ struct LocomoEval: ParsableCommand {
                     : try baseline.read { db in
                         try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
                     }
-                bm25.add(category: q.category, ranked: refs, evidence: q.evidence)
+                theirs.add(category: q.category, ranked: refs, evidence: q.evidence)
             }
+            mnemo.append(ours)
+            bm25.append(theirs)
+            consolidated.append(after)
         }
+        func total(_ scores: [LocomoScores]) -> LocomoScores { scores.reduce(into: LocomoScores()) { $0.add($1) } }
+        let mnemoTotal = total(mnemo)
+        let bm25Total = total(bm25)
 
-        let names = [1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"]
-        print("LoCoMo development conversations: \(files.count), questions (categories 1-4): \(asked)")
+        print("LoCoMo development conversations: \(files.count), questions (categories 1-4): \(mnemoTotal.count(nil))")
         print("")
-        /// One table: a row per category and one overall, `scores` at every k, then `beside` for the category.
-        func table(_ header: String, _ scores: Scores, beside: (Int?) -> String) {
-            print(header)
-            for category in [1, 2, 3, 4, nil] as [Int?] {
-                let label = category.map { "\($0) \(names[$0]!)" } ?? "overall"
-                let n = category.map { scores.counts[$0] ?? 0 } ?? asked
-                let ours = Scores.ks.map { String(format: "%.3f", scores.recall(category, $0)) }.joined(separator: " ")
-                print(label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", n) + "   " + ours + " | " + beside(category))
+        let header = "category          n     recall R@1  R@5   R@10  R@20 | FTS5 BM25 R@1  R@5   R@10  R@20"
+        Report.table(header, mnemoTotal) { category in "    " + Report.row(bm25Total, category) }
+        print("")
+        print("per conversation:")
+        for (i, file) in files.enumerated() {
+            print(Report.conversation(file))
+            Report.table(header, mnemo[i]) { category in
+                "    " + Report.row(bm25[i], category)
             }
-        }
-        table("category          n     recall R@1  R@5   R@10  R@20 | FTS5 BM25 R@1  R@5   R@10  R@20", mnemo) { category in
-            "    " + Scores.ks.map { String(format: "%.3f", bm25.recall(category, $0)) }.joined(separator: " ")
         }
         if consolidate {
             print("")
-            print("after one consolidation run (same turns, a space of their own):")
-            table("category          n     recall R@1  R@5   R@10  R@20 | change in R@10", consolidated) { category in
-                String(format: "%+.3f", consolidated.recall(category, 10) - mnemo.recall(category, 10))
+            print("after one consolidation run (same turns, a space of their own), beside the plain space:")
+            var worse = Report.sideBySide("overall", plain: mnemoTotal, consolidated: total(consolidated))
+            for (i, file) in files.enumerated() {
+                worse += Report.sideBySide(Report.conversation(file), plain: mnemo[i], consolidated: consolidated[i])
+            }
+            print("")
+            if worse.isEmpty {
+                print("consolidated scores at least as well as plain in every category, at every k, overall and in every conversation")
+            } else {
+                print("consolidated scores WORSE than plain in \(worse.count) place(s):")
+                for line in worse { print("  " + line) }
             }
             print("consolidation time per conversation: " + consolidationMs.map { String(format: "%.0f ms", $0) }.joined(separator: ", "))
         }
@@ -142,6 +181,56 @@ struct LocomoEval: ParsableCommand {
         print("")
         print("recall latency over the socket: p50 \(ms(0.5)), p99 \(ms(0.99))   (target p50 ≤ 0.3 ms)")
         print("targets: overall R@10 ≥ 0.65 and above BM25 in every category; multi-hop R@10 ≥ 0.45")
+    }
+}
+
+/// The tables mnemo-eval prints.
+enum Report {
+    /// `26.json` → `conversation 26`.
+    static func conversation(_ file: String) -> String { "conversation " + file.replacingOccurrences(of: ".json", with: "") }
+
+    /// R@1/5/10/20 of a category (all when nil).
+    static func row(_ scores: LocomoScores, _ category: Int?) -> String {
+        if scores.count(category) == 0 { return LocomoScores.ks.map { _ in "    -" }.joined(separator: " ") }
+        return LocomoScores.ks.map { String(format: "%.3f", scores.recall(category, $0)) }.joined(separator: " ")
+    }
+
+    /// A category's label and question count, padded as the tables want.
+    static func label(_ scores: LocomoScores, _ category: Int?) -> String {
+        let label = category.map { "\($0) \(LocomoScores.names[$0]!)" } ?? "overall"
+        return label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%4d", scores.count(category))
+    }
+
+    /// One table: a row per category and one overall, `scores` at every k, then `beside` for the category.
+    static func table(_ header: String, _ scores: LocomoScores, beside: (Int?) -> String) {
+        print(header)
+        for category in LocomoScores.categories.map(Optional.some) + [nil] {
+            print(label(scores, category) + "   " + row(scores, category) + " | " + beside(category))
+        }
+    }
+
+    /// Plain and consolidated side by side with the change at every k, each
+    /// row where consolidated is worse at some k flagged; returns those places.
+    static func sideBySide(_ title: String, plain: LocomoScores, consolidated: LocomoScores) -> [String] {
+        print(title)
+        print("category          n      plain R@1  R@5   R@10  R@20 | consolidated R@1  R@5   R@10  R@20 | change R@1  R@5   R@10   R@20")
+        var worse: [String] = []
+        for category in LocomoScores.categories.map(Optional.some) + [nil] {
+            let changes = LocomoScores.ks.map { (k: $0, change: consolidated.recall(category, $0) - plain.recall(category, $0)) }
+            let lower = changes.filter { $0.change < -1e-12 }
+            let flag = lower.isEmpty ? "" : "  WORSE at " + lower.map { "R@\($0.k)" }.joined(separator: ", ")
+            print(
+                label(plain, category) + "         " + row(plain, category) + " |              " + row(consolidated, category) + " |    "
+                    + (plain.count(category) == 0
+                        ? changes.map { _ in "     -" }.joined(separator: " ") : changes.map { String(format: "%+.3f", $0.change) }.joined(separator: " "))
+                    + flag)
+            if !lower.isEmpty {
+                let name = category.map { LocomoScores.names[$0]! } ?? "all questions"
+                worse.append(
+                    "\(title), \(name): " + lower.map { String(format: "R@%d %+.3f", $0.k, $0.change) }.joined(separator: ", "))
+            }
+        }
+        return worse
     }
 }
 
@@ -162,26 +251,12 @@ struct Question {
         self.category = category
         self.evidence = refs
     }
-}
 
-/// Recall@k of ranked refs against the evidence, per category.
-struct Scores {
-    static let ks = [1, 5, 10, 20]
-
-    var sums: [Int: [Int: Double]] = [:] // category → k → sum
-    var counts: [Int: Int] = [:]
-
-    mutating func add(category: Int, ranked: [String], evidence: Set<String>) {
-        counts[category, default: 0] += 1
-        for k in Self.ks {
-            let hits = Set(ranked.prefix(k)).intersection(evidence).count
-            sums[category, default: [:]][k, default: 0] += Double(hits) / Double(evidence.count)
+    /// The `ref` of each answer line of a recall, in order.
+    static func refs(_ lines: [String]) -> [String] {
+        lines.compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return object["ref"] as? String
         }
-    }
-
-    func recall(_ category: Int?, _ k: Int) -> Double {
-        if let category { return (sums[category]?[k] ?? 0) / Double(max(1, counts[category] ?? 0)) }
-        let total = counts.values.reduce(0, +)
-        return sums.values.reduce(0) { $0 + ($1[k] ?? 0) } / Double(max(1, total))
     }
 }
