@@ -156,6 +156,7 @@ extension Executor {
             return [Encode.scene(try w.reader.scene(id: id)!)]
         case .personaSet(let entity, let attribute, let value, let from):
             let (id, closed) = try w.pinPersonaAttributeClosing(entity: entity, name: attribute, valueJSON: value.serialized, from: from)
+            effects.touched += ([id] + closed).map { NodeID(.persona, $0) }
             return try ([id] + closed).compactMap { try w.reader.personaAttribute(id: $0) }.map { Encode.persona($0) }
         case .alias(let alias, let target):
             let (id, changed) = try w.alias(alias, to: target)

@@ -105,7 +105,7 @@ public struct Executor: Sendable {
             }
         case .conflicts(let about, let limit), .insights(let about, let limit):
             let kinds = if case .conflicts = statement { ["conflict", "calibration"] } else { nil as [String]? }
-            return try read { r in try r.insights(kinds: kinds, about: about, limit: limit ?? RowLimit.default).map(encodeInsight) }
+            return try read { r in try r.insights(kinds: kinds, about: about, limit: limit ?? RowLimit.default).map { Encode.insight($0) } }
         case .backup(let path):
             let bytes = try store.backup(to: path)
             return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(bytes))])]
@@ -153,19 +153,21 @@ public struct Executor: Sendable {
     private func recall(_ r: Recall, now: Timestamp, mayReadStore: Bool) throws -> [JSONValue] {
         let graph: GraphIndex
         let text: TextIndex
+        let nodeText: NodeTextIndex
         let dictionary: EntityDictionary
         if mayReadStore {
-            graph = try space.recall.graph()
+            graph = try space.recall.graph(weights: space.settings.recall.graphWeights)
             text = try space.recall.textIndex()
+            nodeText = try space.recall.nodeTextIndex()
             dictionary = try space.ingestor().dictionary
         } else {
             guard let built = space.recall.existingGraph, let index = space.recall.existingTextIndex,
-                let ingestor = space.existingIngestor
+                let nodeIndex = space.recall.existingNodeTextIndex, let ingestor = space.existingIngestor
             else { throw RecallEngine.NeedsStore() }
-            (graph, text, dictionary) = (built, index, ingestor.dictionary)
+            (graph, text, nodeText, dictionary) = (built, index, nodeIndex, ingestor.dictionary)
         }
         var engine = RecallEngine(
-            store: store, graph: graph, text: text, dictionary: dictionary,
+            store: store, graph: graph, text: text, nodeText: nodeText, dictionary: dictionary,
             settings: space.settings.recall, cache: space.recall.recallCache(),
             scratchPool: space.settings.scratch)
         engine.cancellation = cancellation
@@ -186,16 +188,6 @@ public struct Executor: Sendable {
 
     func ids(_ kind: NodeKind, _ numbers: [Int64]) -> JSONValue {
         .array(numbers.map { .string(NodeID(kind, $0).description) })
-    }
-
-    private func encodeInsight(_ insight: Insight) -> JSONValue {
-        .object([
-            ("kind", "insight"), ("id", .string(NodeID(.insight, insight.id).description)),
-            ("type", .string(insight.kind)), ("about", insight.subject.map { .string($0) } ?? .null),
-            ("text", .string(insight.text)), ("data", insight.data.map { .raw($0) } ?? .null),
-            ("support", .array(insight.support.map { .string($0.description) })),
-            ("created_at", Encode.time(insight.createdAt)),
-        ])
     }
 
     /// An entity's episodes and facts in time order, the first `limit` of them

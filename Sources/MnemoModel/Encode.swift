@@ -104,4 +104,15 @@ public enum Encode {
                         ("support", .array(p.support.map { .string($0.description) })),
                     ]) + extra)
     }
+
+    public static func insight(_ insight: Insight, extra: [(String, JSONValue)] = []) -> JSONValue {
+        .object(
+            [
+                ("kind", "insight"), ("id", .string(NodeID(.insight, insight.id).description)),
+                ("type", .string(insight.kind)), ("about", insight.subject.map { .string($0) } ?? .null),
+                ("text", .string(insight.text)), ("data", insight.data.map { .raw($0) } ?? .null),
+                ("support", .array(insight.support.map { .string($0.description) })),
+                ("created_at", time(insight.createdAt)),
+            ] + extra)
+    }
 }

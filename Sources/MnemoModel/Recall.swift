@@ -1,4 +1,4 @@
-/// `recall "text" about NAME in scene NAME during I as of T depth N include archived limit N explain`
+/// `recall "text" about NAME in scene NAME during I as of T depth N include archived kinds K, ... limit N explain`
 ///
 /// Here rather than beside the other statements (`MnemoQuery`): it is what the
 /// language parses and the recall engine (`MnemoRecall`) answers, and neither
@@ -13,11 +13,20 @@ public struct Recall: Hashable, Sendable {
     public var includeArchived: Bool
     public var limit: Int?
     public var explain: Bool
+    /// What may be answered (`kinds episode, fact, scene, persona, insight`);
+    /// `nil` for the default, `Recall.defaultKinds`.
+    public var kinds: Set<NodeKind>?
+
+    /// What a recall answers when it names no kinds: episodes and facts
+    /// (docs/recall.md says why).
+    public static let defaultKinds: Set<NodeKind> = [.episode, .fact]
+    /// What a recall may answer.
+    public static let answerableKinds: [NodeKind] = [.episode, .fact, .scene, .persona, .insight]
 
     /// The memberwise initialiser, for the parser and tests: not API.
     package init(
         text: String, about: String? = nil, scene: String? = nil, during: TimeRange? = nil, asOf: Timestamp? = nil,
-        depth: Int? = nil, includeArchived: Bool, limit: Int? = nil, explain: Bool
+        depth: Int? = nil, includeArchived: Bool, limit: Int? = nil, explain: Bool, kinds: Set<NodeKind>? = nil
     ) {
         self.text = text
         self.about = about
@@ -28,5 +37,6 @@ public struct Recall: Hashable, Sendable {
         self.includeArchived = includeArchived
         self.limit = limit
         self.explain = explain
+        self.kinds = kinds
     }
 }

@@ -199,7 +199,8 @@ extension Parser {
         guard case .string(let text) = current.kind else { throw expected("what to recall, in double quotes") }
         advance()
         var r = Recall(text: text, includeArchived: false, explain: explain)
-        try clauses(.recall, ["about", "in", "during", "as", "depth", "include", "limit", "explain"]) { (p: inout Parser, keyword: String) throws(MnemoError) in
+        try clauses(.recall, ["about", "in", "during", "as", "depth", "include", "kinds", "limit", "explain"]) {
+            (p: inout Parser, keyword: String) throws(MnemoError) in
             switch keyword {
             case "about": r.about = try p.name("an entity name")
             case "in":
@@ -213,11 +214,28 @@ extension Parser {
             case "include":
                 try p.expectKeyword("archived")
                 r.includeArchived = true
+            case "kinds": r.kinds = try p.recallKinds()
             case "limit": r.limit = try p.wholeNumber("limit", range: 1...10_000)
             default: r.explain = true
             }
         }
         return .recall(r)
+    }
+
+    /// `episode, fact, scene, persona, insight`: one or more of what recall
+    /// may answer, comma-separated.
+    mutating func recallKinds() throws(MnemoError) -> Set<NodeKind> {
+        let names = Recall.answerableKinds.map(\.name)
+        var kinds: Set<NodeKind> = []
+        repeat {
+            if !kinds.isEmpty { advance() }
+            guard case .word(let w) = current.kind, let kind = Recall.answerableKinds.first(where: { $0.name == w.lowercased() }) else {
+                throw expected("a kind of result (\(names.joined(separator: ", ")))")
+            }
+            guard kinds.insert(kind).inserted else { throw MnemoError(.syntax, "\(current.position) '\(kind.name)' given twice in kinds") }
+            advance()
+        } while isSymbol(",")
+        return kinds
     }
 
     mutating func match() throws(MnemoError) -> Statement {

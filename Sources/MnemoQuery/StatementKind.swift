@@ -142,7 +142,7 @@ extension StatementKind {
                 name: "recall", example: #"recall "camping trips" about melanie"#,
                 access: .read, isWrite: false, inline: .whenInMemory, hasDeadline: true, takesRowLimit: false,
                 help: .entry(
-                    #"recall "text" [about NAME] [in scene NAME] [during INTERVAL] [as of TIME] [depth N] [include archived] [limit N] [explain] — spreading-activation search: seeds from full-text matches (BM25), the entities the text names and about NAME; activation spreads over the graph (entities, episodes, facts, scenes) with decay and division by fan, plus the turns around strong episodes, recency and frequency, and a boost for times the text names. Answers episodes and facts, best first, with a score; explain adds the path that activated each. Default limit 10, depth 2."#
+                    #"recall "text" [about NAME] [in scene NAME] [during INTERVAL] [as of TIME] [depth N] [include archived] [kinds KIND, ...] [limit N] [explain] — spreading-activation search: seeds from full-text matches (BM25 over episodes, and over the texts of facts, scenes, persona attributes and insights), the entities the text names, about NAME and in scene NAME; activation spreads over the graph (entities, episodes, facts, scenes, persona attributes, insights) with decay and division by fan, plus the turns around strong episodes, recency and frequency, and a boost for times the text names. Answers episodes and facts (kinds picks among episode, fact, scene, persona, insight), best first, with a score; explain adds the path that activated each. Default limit 10, depth 2."#
                 ))
         case .match:
             StatementTraits(

@@ -32,6 +32,32 @@ struct Activation {
         }
     }
 
+    /// What a recall may answer (`kinds`): the flags a node needs to receive
+    /// in the last hop, and the kinds `best` keeps.
+    struct Answers {
+        /// Episodes and facts are `answerable`; scenes, persona attributes
+        /// and insights `summary` (only when asked for).
+        let flags: GraphIndex.Flags
+        /// `nil`: every kind `flags` lets in.
+        let kinds: Set<NodeKind>?
+
+        init(_ recall: Recall) {
+            let kinds = recall.kinds ?? Recall.defaultKinds
+            var flags: GraphIndex.Flags = []
+            if !kinds.isDisjoint(with: [.episode, .fact]) { flags.insert(.answerable) }
+            if !kinds.isDisjoint(with: [.scene, .persona, .insight]) { flags.insert(.summary) }
+            self.flags = flags
+            self.kinds = kinds == Set(Recall.answerableKinds) || kinds == Recall.defaultKinds ? nil : kinds
+        }
+
+        /// Whether a node with these flags may be answered.
+        @inline(__always) func admit(_ n: UInt32, flags: GraphIndex.Flags, in view: GraphIndex.View) -> Bool {
+            guard !flags.isDisjoint(with: self.flags) else { return false }
+            guard let kinds else { return true }
+            return kinds.contains(view.id(n).kind)
+        }
+    }
+
     /// How many of the most active episodes pass activation to their neighbours in time.
     static let contiguousEpisodes = 20
     /// How far `path(to:)` follows a node's parents back.
@@ -40,15 +66,17 @@ struct Activation {
     let view: GraphIndex.View
     let graph: GraphIndex.Buffers
     let exclusions: Exclusions
+    let answers: Answers
     private let scratch: RecallScratch
     private let entries: UnsafeMutablePointer<RecallScratch.Entry>
     /// Every node with activation, in the order it first got some.
     private(set) var touched: [UInt32]
 
-    init(view: GraphIndex.View, graph: GraphIndex.Buffers, scratch: RecallScratch, exclusions: Exclusions) {
+    init(view: GraphIndex.View, graph: GraphIndex.Buffers, scratch: RecallScratch, exclusions: Exclusions, answers: Answers) {
         self.view = view
         self.graph = graph
         self.exclusions = exclusions
+        self.answers = answers
         self.scratch = scratch
         entries = scratch.entries
         // Held here rather than in the scratch while the recall runs: a class's
@@ -76,6 +104,23 @@ struct Activation {
         }
     }
 
+    /// Activates the facts, scenes, persona attributes and insights whose text
+    /// the text found, each by its scaled BM25 score times `strength`.
+    mutating func seed(nodes hits: [(node: NodeID, score: Double)], strength: Double) {
+        for (id, score) in hits {
+            guard let n = view.node(id), !exclusions.excludes(graph.flags(n)) else { continue }
+            add(score * strength, to: n)
+            entries[Int(n)].seed = .text
+        }
+    }
+
+    /// Activates the scene `in scene` names.
+    mutating func seed(scene: Int64?, strength: Double) {
+        guard let scene, let n = view.node(NodeID(.scene, scene)) else { return }
+        add(strength, to: n)
+        if entries[Int(n)].seed == nil { entries[Int(n)].seed = .scene }
+    }
+
     /// Activates the entities the text names and the `about` entity.
     mutating func seed(entities: [RecallCues.Entity]) {
         for entity in entities {
@@ -89,9 +134,9 @@ struct Activation {
 
     /// For `depth` hops, each node that got at least `threshold` in the hop
     /// before (the seeds, first) gives `activation × decay ÷ fan` to each
-    /// neighbour, times the edge's weight. In the last hop only episodes and
-    /// facts receive (nothing reached then spreads further, and only they are
-    /// scored), and a node whose share is below `minShare` gives nothing.
+    /// neighbour, times the edge's weight. In the last hop only what may be
+    /// answered receives (nothing reached then spreads further, and only
+    /// that is scored), and a node whose share is below `minShare` gives nothing.
     mutating func spread(depth: Int, settings: RecallSettings, cancellation: Cancellation) throws {
         var frontier: [(UInt32, Double)] = touched.map { ($0, entries[Int($0)].activation) }
         var reached: [UInt32] = []
@@ -134,7 +179,7 @@ struct Activation {
     /// the first node to reach a node that is not a seed becomes its parent.
     @inline(__always) private func deliver(_ gain: Double, from n: UInt32, to t: UInt32, lastHop: Bool, reached: inout [UInt32]) {
         let flags = graph.flags(t)
-        if lastHop && !flags.contains(.answerable) { return }
+        if lastHop && flags.isDisjoint(with: answers.flags) { return }
         guard !exclusions.excludes(flags) else { return }
         let i = Int(t)
         if entries[i].incoming == 0 { reached.append(t) }
@@ -190,14 +235,14 @@ struct Activation {
         }
     }
 
-    /// The best `limit` episodes and facts by `scoring`, kept as the
+    /// The best `limit` of what may be answered by `scoring`, kept as the
     /// candidates come; a candidate that could not reach the last place even
     /// with the highest base level is not scored further.
     func best(_ limit: Int, by scoring: Scoring) -> TopK<UInt32> {
         var top = TopK<UInt32>(limit)
         for n in touched {
             let flags = graph.flags(n)
-            guard flags.contains(.answerable), !exclusions.excludes(flags), scoring.admits(n, flags: flags, in: view) else { continue }
+            guard answers.admit(n, flags: flags, in: view), !exclusions.excludes(flags), scoring.admits(n, flags: flags, in: view) else { continue }
             let activation = entries[Int(n)].activation
             let linked = entries[Int(n)].linked
             let inWindow = scoring.inWindow(n, in: view)

@@ -74,7 +74,8 @@ struct Builder {
             switch id.kind {
             case .episode: given.union([.answerable, .episode])
             case .fact: given.union(.answerable)
-            default: given
+            case .scene, .persona, .insight: given.union(.summary)
+            case .entity: given
             }
         if let n = dense(id) {
             storage.times[Int(n)] = time
@@ -88,6 +89,14 @@ struct Builder {
         storage.flags.append(flags)
         storage.offsets.append(storage.offsets.last ?? 0)
         return n
+    }
+
+    /// Marks a node deleted and forgets which stored thing it stood for, so
+    /// that `add` gives that thing a new node, without the old one's edges.
+    mutating func retire(_ id: NodeID) {
+        guard let n = dense(id) else { return }
+        storage.flags[Int(n)].insert(.deleted)
+        storage.dense[id.kind]?[id.number] = nil
     }
 
     /// Adds the edge, or raises its weight if the node already has it lighter.

@@ -4,8 +4,10 @@ import MnemoStore
 import Synchronization
 
 /// The graph recall spreads activation over, in memory: every entity,
-/// episode, fact and scene of a space as a dense node number, and the
-/// incidences between them as weighted edges in both directions.
+/// episode, fact and scene of a space, and every persona attribute and
+/// insight consolidation derived, as a dense node number, and the incidences
+/// between them (a derived thing's person and support among them) as
+/// weighted edges in both directions.
 ///
 /// Edges built at start-up live in compact arrays (CSR: an offset per node into
 /// one array of targets and one of weights); edges added by later writes go to
@@ -25,6 +27,14 @@ public final class GraphIndex: Sendable {
         public var sceneMember: Float = 0.5
         /// Entities consolidation found to be one (`same_as`): a nickname and the full name.
         public var sameAs: Float = 1.0
+        /// A persona attribute and its person.
+        public var personaOf: Float = 0.5
+        /// An insight and the person it is about.
+        public var insightAbout: Float = 0.5
+        /// A persona attribute or insight and an episode, fact or scene that
+        /// supports it (`recall_support_weight`): activation climbs from the
+        /// episodes to what sums them up and back down to the others.
+        public var support: Float = 0.1
         public init() {}
 
         /// The weight of an edge of this kind.
@@ -39,6 +49,9 @@ public final class GraphIndex: Sendable {
             case .sceneOfFact: sceneOfFact
             case .sceneMember: sceneMember
             case .sameAs: sameAs
+            case .personaOf: personaOf
+            case .insightAbout: insightAbout
+            case .support: support
             }
         }
     }
@@ -58,7 +71,10 @@ public final class GraphIndex: Sendable {
         /// Not a reason either: the node is an episode (scene contiguity
         /// looks for them among thousands of reached nodes).
         public static let episode = Flags(rawValue: 64)
-        /// The flags that leave a node out (all but `answerable` and `episode`).
+        /// Not a reason either: the node is a scene, persona attribute or
+        /// insight, answered only when a recall's `kinds` asks for them.
+        public static let summary = Flags(rawValue: 32)
+        /// The flags that leave a node out (all but `answerable`, `episode` and `summary`).
         public static let exclusions: Flags = [.deleted, .retracted, .superseded, .archived]
 
         /// The reasons a stored row gives to leave its node out.
@@ -74,7 +90,9 @@ public final class GraphIndex: Sendable {
     struct Storage: Sendable {
         @usableFromInline var dense: [NodeKind: [Int64: UInt32]] = [:]
         @usableFromInline var nodes: [NodeID] = []
-        /// The node's own time (µs): an episode's `at`, a fact's valid_from or recorded_at, a scene's opening.
+        /// The node's own time (µs): an episode's `at`, a fact's valid_from or
+        /// recorded_at, a scene's opening, a persona attribute's last_seen or
+        /// recorded_at, an insight's creation.
         @usableFromInline var times: [Int64] = []
         @usableFromInline var flags: [Flags] = []
         @usableFromInline var offsets: [Int] = [0]

@@ -76,14 +76,16 @@ struct RefreshRows {
     func apply(to builder: inout Builder) {
         func load(_ id: NodeID) -> UInt32? {
             guard let read = nodes[id], let row = read else {
-                if id.kind != .persona && id.kind != .insight, let n = builder.dense(id) {
-                    builder.storage.flags[Int(n)].insert(.deleted)
-                }
+                if let n = builder.dense(id) { builder.storage.flags[Int(n)].insert(.deleted) }
                 return nil
             }
             return builder.add(id, time: row.time, flags: row.flags)
         }
         for item in items {
+            // A persona attribute or insight a run changed may rest on other
+            // support than before, and edges are never taken out of the index:
+            // it gets a new node, and the old one is marked deleted.
+            if item.id.kind == .persona || item.id.kind == .insight { builder.retire(item.id) }
             guard let n = load(item.id) else { continue }
             for (other, w) in item.links {
                 guard let m = load(other) else { continue }

@@ -15,6 +15,9 @@ struct RecallCues {
     /// The best `recall_text_seeds` episodes by BM25 over the text's words,
     /// best first, scores scaled to (0, 1].
     var textHits: [(episode: Int64, score: Double)]
+    /// The best `recall_text_seeds` facts, scenes, persona attributes and
+    /// insights by BM25 over their texts, scaled the same way.
+    var nodeHits: [(node: NodeID, score: Double)]
     /// The entities the text names, in the order it names them, then `about`'s.
     var entities: [Entity]
     /// The scene `in scene` names.

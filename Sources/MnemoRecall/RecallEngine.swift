@@ -4,7 +4,9 @@ import MnemoModel
 import MnemoStore
 
 /// Spreading-activation recall (SPEC §3, docs/recall.md): seeds from full-text
-/// search, the entities named in the query and `about`, spread over the graph
+/// search (over episodes, and over the texts of facts, scenes, persona
+/// attributes and insights), the entities named in the query, `about` and
+/// `in scene`, spread over the graph
 /// with decay, division by fan and a firing threshold, plus scene contiguity,
 /// base-level activation and temporal fit.
 ///
@@ -18,6 +20,7 @@ package struct RecallEngine {
     let store: MemoryStore
     let graph: GraphIndex
     let text: TextIndex
+    let nodeText: NodeTextIndex
     let dictionary: EntityDictionary
     let settings: RecallSettings
     let cache: RecallCache
@@ -36,12 +39,13 @@ package struct RecallEngine {
     package struct NeedsStore: Error { package init() {} }
 
     package init(
-        store: MemoryStore, graph: GraphIndex, text: TextIndex, dictionary: EntityDictionary, settings: RecallSettings,
-        cache: RecallCache, scratchPool: ScratchPool
+        store: MemoryStore, graph: GraphIndex, text: TextIndex, nodeText: NodeTextIndex, dictionary: EntityDictionary,
+        settings: RecallSettings, cache: RecallCache, scratchPool: ScratchPool
     ) {
         self.store = store
         self.graph = graph
         self.text = text
+        self.nodeText = nodeText
         self.dictionary = dictionary
         self.settings = settings
         self.cache = cache
@@ -67,7 +71,7 @@ package struct RecallEngine {
 
     /// Step 1 before the graph: the text's words and the time it names, the
     /// entities its names and `about` denote, the `in scene` scene, and the
-    /// best episodes by BM25 over the words that are not names.
+    /// best episodes and other texts by BM25 over the words that are not names.
     private func cues(of recall: Recall, now: Timestamp) throws -> RecallCues {
         let tokens = Analyzer.tokens(recall.text)
         let words = tokens.map(\.text).filter { !Analyzer.stopWords.contains($0) }
@@ -78,8 +82,9 @@ package struct RecallEngine {
         // they would only match every turn of a speaker.
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
-        let textHits = try fullText(unnamed.isEmpty ? words : unnamed)
-        return RecallCues(textHits: textHits, entities: entities, scene: scene, window: window)
+        let terms = Set(unnamed.isEmpty ? words : unnamed).sorted().map(PorterStemmer.stem)
+        return RecallCues(
+            textHits: fullText(terms), nodeHits: otherText(terms), entities: entities, scene: scene, window: window)
     }
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and
@@ -90,10 +95,13 @@ package struct RecallEngine {
         let scratch = scratchPool.take(count: view.count)
         defer { scratchPool.give(scratch) }
         return try view.withBuffers { graph in
-            var activation = Activation(view: view, graph: graph, scratch: scratch, exclusions: Activation.Exclusions(recall))
+            var activation = Activation(
+                view: view, graph: graph, scratch: scratch, exclusions: Activation.Exclusions(recall), answers: Activation.Answers(recall))
             defer { activation.finish() }
             activation.seed(text: cues.textHits)
+            activation.seed(nodes: cues.nodeHits, strength: settings.otherTextSeed)
             activation.seed(entities: cues.entities)
+            activation.seed(scene: cues.scene, strength: settings.aboutSeed)
             try activation.spread(depth: recall.depth ?? settings.depth, settings: settings, cancellation: cancellation)
             activation.addContiguity(settings.contiguity)
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))
@@ -139,11 +147,12 @@ package struct RecallEngine {
     }
 
     /// The answer lines of the results, in rank order: episodes from the
-    /// cache, the rest (and episodes not cached yet) in one read. A result
+    /// cache, the rest (and episodes not cached yet) in one read, each as the
+    /// protocol encodes its kind elsewhere, with recall's fields. A result
     /// deleted since the graph was read is left out.
     private func answerLines(_ ranked: [Ranked]) throws -> [JSONValue] {
         var prefixes = ranked.map { $0.id.kind == .episode ? cache.episode($0.id.number) : nil }
-        var facts: [Int: JSONValue] = [:]
+        var others: [Int: JSONValue] = [:]
         if zip(ranked, prefixes).contains(where: { $1 == nil }) {
             guard mayReadStore else { throw NeedsStore() }
             try store.read(cancellation: cancellation) { reader in
@@ -152,22 +161,25 @@ package struct RecallEngine {
                         ranked[$0].id.kind == .episode && prefixes[$0] == nil ? ranked[$0].id.number : nil
                     })
                 for (i, item) in ranked.enumerated() where prefixes[i] == nil {
+                    let number = item.id.number
                     switch item.id.kind {
                     case .episode:
-                        guard let episode = episodes[item.id.number] else { continue }
+                        guard let episode = episodes[number] else { continue }
                         let prefix = String(Encode.episode(episode).serialized.dropLast())
-                        cache.setEpisode(item.id.number, prefix)
+                        cache.setEpisode(number, prefix)
                         prefixes[i] = prefix
-                    case .fact:
-                        if let f = try reader.fact(id: item.id.number) { facts[i] = Encode.fact(f, extra: item.extra) }
-                    default: break
+                    case .fact: others[i] = try reader.fact(id: number).map { Encode.fact($0, extra: item.extra) }
+                    case .scene: others[i] = try reader.scene(id: number).map { Encode.scene($0, extra: item.extra) }
+                    case .persona: others[i] = try reader.personaAttribute(id: number).map { Encode.persona($0, extra: item.extra) }
+                    case .insight: others[i] = try reader.insight(id: number).map { Encode.insight($0, extra: item.extra) }
+                    case .entity: break
                     }
                 }
             }
         }
-        for i in ranked.indices { try budget.charge(facts[i] == nil ? (prefixes[i]?.utf8.count ?? 0) + 64 : 512) }
+        for i in ranked.indices { try budget.charge(others[i] == nil ? (prefixes[i]?.utf8.count ?? 0) + 64 : 512) }
         return ranked.indices.compactMap { i -> JSONValue? in
-            if let fact = facts[i] { return fact }
+            if let other = others[i] { return other }
             guard var line = prefixes[i] else { return nil }
             for (key, value) in ranked[i].extra {
                 line += ","
@@ -179,11 +191,20 @@ package struct RecallEngine {
         }
     }
 
-    /// BM25 over episode text: the best `textSeeds` episodes with scores scaled to (0, 1].
-    func fullText(_ words: [String]) throws -> [(episode: Int64, score: Double)] {
-        guard !words.isEmpty else { return [] }
-        // The phrases of the FTS5 query `"w1" OR "w2" …` over the distinct words.
-        let hits = text.search(Set(words).sorted().map(PorterStemmer.stem), limit: settings.textSeeds)
+    /// BM25 over episode text: the best `textSeeds` episodes for the stemmed
+    /// query terms (the phrases of the FTS5 query `"w1" OR "w2" …` over the
+    /// distinct words), with scores scaled to (0, 1].
+    func fullText(_ terms: [String]) -> [(episode: Int64, score: Double)] {
+        scaled(text.search(terms, limit: settings.textSeeds))
+    }
+
+    /// BM25 over the texts of facts, scenes, persona attributes and insights:
+    /// the best `textSeeds`, scaled the same way.
+    func otherText(_ terms: [String]) -> [(node: NodeID, score: Double)] {
+        scaled(nodeText.search(terms, limit: settings.textSeeds))
+    }
+
+    private func scaled<ID>(_ hits: [(ID, Double)]) -> [(ID, Double)] {
         guard let best = hits.first?.1, best > 0 else { return hits.map { ($0.0, 0.01) } }
         return hits.map { ($0.0, $0.1 / best) }
     }

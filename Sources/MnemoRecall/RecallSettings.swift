@@ -12,8 +12,16 @@ public struct RecallSettings: Sendable, Hashable {
     /// (a hub's activation divided by its fan) did not change a LoCoMo result,
     /// while delivering them was a third of a recall over a million facts.
     public var minShare = 0.002
-    /// How many full-text hits seed the spreading.
+    /// How many full-text hits seed the spreading (episodes, and as many
+    /// facts, scenes, persona attributes and insights).
     public var textSeeds = 60
+    /// Activation of the best hit among the texts of facts, scenes, persona
+    /// attributes and insights (the others scaled by their BM25 score, as
+    /// episodes are with 1 for the best).
+    public var otherTextSeed = 0.1
+    /// Weight of the edges between a persona attribute or insight and its
+    /// support (`GraphIndex.Weights.support`): taken when a space's graph is built.
+    public var supportWeight = 0.1
     /// Activation of an entity named in the query / given with `about`.
     public var entitySeed = 0.6
     public var aboutSeed = 1.5
@@ -29,4 +37,11 @@ public struct RecallSettings: Sendable, Hashable {
     public var defaultLimit = 10
 
     public init() {}
+
+    /// The graph's edge weights these settings give.
+    public var graphWeights: GraphIndex.Weights {
+        var weights = GraphIndex.Weights()
+        weights.support = Float(supportWeight)
+        return weights
+    }
 }

@@ -1,12 +1,15 @@
 /// How a recall gave a node activation of its own, before any spread: what
 /// `explain` names as the `seed` a path starts from.
 enum Seed {
-    /// An episode among the best BM25 hits of the text.
+    /// An episode, fact, scene, persona attribute or insight among the best
+    /// BM25 hits of the text.
     case text
     /// An entity the text names.
     case entity
     /// The entity `about` gives.
     case about
+    /// The scene `in scene` names.
+    case scene
 
     /// Its name in `explain`'s paths.
     var name: String {
@@ -14,6 +17,7 @@ enum Seed {
         case .text: "text"
         case .entity: "entity"
         case .about: "about"
+        case .scene: "scene"
         }
     }
 }

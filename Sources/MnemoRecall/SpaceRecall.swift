@@ -34,6 +34,7 @@ public final class SpaceRecall: Sendable {
     private struct Built {
         var graph: GraphIndex?
         var text: TextIndex?
+        var nodeText: NodeTextIndex?
         var cache: RecallCache?
         var drops = 0
     }
@@ -43,9 +44,15 @@ public final class SpaceRecall: Sendable {
         self.warn = warn
     }
 
-    /// The graph, built now if it is not yet.
-    public func graph() throws(MnemoError) -> GraphIndex {
-        try kept(\.graph) { () throws(MnemoError) in try GraphIndex.build(from: store) }
+    /// The graph, built now (with these edge weights) if it is not yet.
+    public func graph(weights: GraphIndex.Weights = GraphIndex.Weights()) throws(MnemoError) -> GraphIndex {
+        try kept(\.graph) { () throws(MnemoError) in try GraphIndex.build(from: store, weights: weights) }
+    }
+
+    /// The in-memory BM25 index of the texts of facts, scenes, persona
+    /// attributes and insights, built now if it is not yet.
+    public func nodeTextIndex() throws(MnemoError) -> NodeTextIndex {
+        try kept(\.nodeText) { () throws(MnemoError) in try NodeTextIndex.build(from: store) }
     }
 
     /// The in-memory BM25 index of the space's episodes, built now if it is not yet.
@@ -59,9 +66,12 @@ public final class SpaceRecall: Sendable {
     /// The text index if it was built.
     public var existingTextIndex: TextIndex? { built.withLock { $0.text } }
 
-    /// Whether a recall would find the graph and text index built (the first
+    /// The index of other texts if it was built.
+    public var existingNodeTextIndex: NodeTextIndex? { built.withLock { $0.nodeText } }
+
+    /// Whether a recall would find the graph and text indexes built (the first
     /// recall of a space builds them, which can take seconds).
-    public var isReady: Bool { built.withLock { $0.graph != nil && $0.text != nil } }
+    public var isReady: Bool { built.withLock { $0.graph != nil && $0.text != nil && $0.nodeText != nil } }
 
     /// What `slot` holds, else built and kept (unless a `drop` ran meanwhile).
     private func kept<T: Sendable>(
@@ -85,9 +95,10 @@ public final class SpaceRecall: Sendable {
         if ids.contains(where: { $0.kind == .episode }), let index = existingTextIndex {
             try index.catchUp(with: store)
         }
+        try existingNodeTextIndex?.refresh(ids, from: store)
     }
 
-    /// Drops the graph, text index and cached answers; the next recall
+    /// Drops the graph, text indexes and cached answers; the next recall
     /// rebuilds them from the store.
     ///
     /// After a `forget` (`discardingRecalls`), recalls not yet written to the

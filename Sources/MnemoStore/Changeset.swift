@@ -62,6 +62,11 @@ public struct Changeset: Sendable {
                 add(.entity, 0)
                 add(.entity, 1)
             case "entity": add(.entity, 0)
+            case "persona_attribute": add(.persona, 0)
+            case "insight": add(.insight, 0)
+            case "support":
+                // owner_kind, owner_id, item_kind, item_id: the owner's support changed.
+                if let owner = (values.first as? String)?.first.flatMap(NodeKind.init(rawValue:)) { add(owner, 1) }
             default: break
             }
         }

@@ -87,6 +87,19 @@ extension ReadContext {
         }
     }
 
+    /// One insight by id, with its support.
+    public func insight(id: Int64) throws -> Insight? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT i.kind, n.name, i.text, i.created_at, i.data FROM insight i LEFT JOIN entity n ON n.id = i.subject_id WHERE i.id = ?",
+                arguments: [id])
+        else { return nil }
+        var insight = Insight(id: id, kind: row[0], subject: row[1], text: row[2], createdAt: Timestamp(microseconds: row[3]))
+        insight.data = row[4]
+        insight.support = try support(owner: "i", id: id)
+        return insight
+    }
+
     /// What supports a derived persona attribute (`p`) or insight (`i`): scenes, facts, then episodes.
     public func support(owner: String, id: Int64) throws -> [NodeID] {
         try Row.fetchAll(

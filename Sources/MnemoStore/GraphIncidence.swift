@@ -2,7 +2,8 @@ import MnemoModel
 
 /// One link of the stored hypergraph, as recall's graph spreads over it: an
 /// episode and an entity it names, a fact and an entity filling one of its
-/// roles, a thing and its scene, two names found to be one entity.
+/// roles, a thing and its scene, two names found to be one entity, a persona
+/// attribute or insight and its person and its support.
 ///
 /// The store says what is linked and how; the graph gives each `Kind` its
 /// weight and links both ways.
@@ -27,6 +28,12 @@ package struct GraphIncidence {
         case sceneMember
         /// Consolidation found two entities to be one (`same_as`).
         case sameAs
+        /// A persona attribute belongs to a person (`persona_attribute.entity_id`).
+        case personaOf
+        /// An insight is about a person (`insight.subject_id`).
+        case insightAbout
+        /// A persona attribute or insight rests on an episode, fact or scene (`support`).
+        case support
     }
 
     package var from: NodeID

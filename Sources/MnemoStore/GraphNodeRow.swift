@@ -6,12 +6,15 @@ import MnemoModel
 package struct GraphNodeRow {
     package var id: NodeID
     /// The thing's own time (µs): an entity's creation, a scene's opening, an
-    /// episode's `at`, a fact's `valid_from` or else when it was recorded.
+    /// episode's `at`, a fact's `valid_from` or else when it was recorded, a
+    /// persona attribute's `last_seen` or else when it was recorded, an
+    /// insight's creation.
     package var time: Int64
     /// Consolidation archived it (entities, episodes, facts).
     package var archived: Bool
-    /// A fact that was retracted.
+    /// A fact or persona attribute that was retracted.
     package var retracted: Bool
-    /// A fact another one superseded.
+    /// A fact another one superseded, or a persona attribute no longer valid
+    /// (its `valid_to` is set).
     package var superseded: Bool
 }

@@ -2,8 +2,9 @@ import GRDB
 import MnemoModel
 
 /// The reads recall's in-memory graph is made of (`GraphIndex` in
-/// MnemoRecall): the entities, scenes, episodes and facts as nodes, their
-/// incidences as edges, and the times episodes name.
+/// MnemoRecall): the entities, scenes, episodes, facts, persona attributes
+/// and insights as nodes, their incidences (and the support of what
+/// consolidation derived) as edges, and the times episodes name.
 ///
 /// A build reads everything, a million facts and more: each `forEach` read
 /// steps one prepared statement and hands `body` one small value per row, so
@@ -12,11 +13,14 @@ import MnemoModel
 extension ReadContext {
     // MARK: Everything, for a build
 
-    /// Calls `body` with every entity, then every scene, episode and fact.
+    /// Calls `body` with every entity, then every scene, episode, fact,
+    /// persona attribute and insight.
     ///
     /// The graph numbers its nodes in this order, and equal scores go to the
     /// lower number, so the order is part of what recall answers: episodes
-    /// come by scene, then time, then id, and the rest as SQLite stores them.
+    /// come by scene, then time, then id, and the rest as SQLite stores them
+    /// (what consolidation derives comes last, so that it leaves the numbers
+    /// of the raw record as they were).
     package func forEachGraphNode(_ body: (GraphNodeRow) throws -> Void) throws {
         for kind in Self.graphNodeKinds {
             let order = kind == .episode ? " ORDER BY scene_id, at, id" : ""
@@ -51,8 +55,7 @@ extension ReadContext {
 
     // MARK: One thing, for a refresh
 
-    /// The row of one stored thing; `nil` when it no longer exists or is of a
-    /// kind the graph does not hold (personas, insights).
+    /// The row of one stored thing; `nil` when it no longer exists.
     package func graphNode(_ id: NodeID) throws -> GraphNodeRow? {
         guard let query = Self.nodeQuery(id.kind) else { return nil }
         let statement = try FastStatement(db, query + " WHERE id = ?")
@@ -88,7 +91,7 @@ extension ReadContext {
 
     // MARK: The queries
 
-    private static let graphNodeKinds: [NodeKind] = [.entity, .scene, .episode, .fact]
+    private static let graphNodeKinds: [NodeKind] = [.entity, .scene, .episode, .fact, .persona, .insight]
 
     /// The columns of a node's row (`graphNodeRow` reads them), from its
     /// table; `nil` for kinds the graph does not hold.
@@ -98,7 +101,10 @@ extension ReadContext {
         case .scene: "SELECT id, opened_at FROM scene"
         case .episode: "SELECT id, at, archived FROM episode"
         case .fact: "SELECT id, COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived FROM fact"
-        case .persona, .insight: nil
+        // A persona attribute no longer valid (a pinned value replaced) counts as superseded.
+        case .persona:
+            "SELECT id, COALESCE(last_seen, recorded_at), retracted_at IS NOT NULL, valid_to IS NOT NULL, 0 FROM persona_attribute"
+        case .insight: "SELECT id, created_at FROM insight"
         }
     }
 
@@ -106,11 +112,11 @@ extension ReadContext {
         let id = NodeID(kind, FastStatement.int64(row, 0))
         let time = FastStatement.int64(row, 1)
         switch kind {
-        case .fact:
+        case .fact, .persona:
             return GraphNodeRow(
                 id: id, time: time, archived: FastStatement.int64(row, 4) != 0,
                 retracted: FastStatement.int64(row, 2) != 0, superseded: FastStatement.int64(row, 3) != 0)
-        case .scene:
+        case .scene, .insight:
             return GraphNodeRow(id: id, time: time, archived: false, retracted: false, superseded: false)
         default:
             return GraphNodeRow(id: id, time: time, archived: FastStatement.int64(row, 2) != 0, retracted: false, superseded: false)
@@ -125,15 +131,40 @@ extension ReadContext {
 
     /// Where each kind of incidence is stored: the query gives the two ends'
     /// ids, and the kind where `kind` is `nil` (an episode's entities, by role).
-    private static let incidenceTables: [(sql: String, from: NodeKind, to: NodeKind, kind: GraphIncidence.Kind?)] = [
-        ("SELECT episode_id, entity_id, \(roleKind) FROM episode_entity", .episode, .entity, nil),
-        ("SELECT id, scene_id FROM episode WHERE scene_id IS NOT NULL ORDER BY scene_id, at, id", .episode, .scene, .sceneOfEpisode),
-        ("SELECT fact_id, value FROM fact_role WHERE kind = 0", .fact, .entity, .factRole),
-        ("SELECT fact_id, episode_id FROM fact_source", .fact, .episode, .factSource),
-        ("SELECT id, scene_id FROM fact WHERE scene_id IS NOT NULL", .fact, .scene, .sceneOfFact),
-        ("SELECT DISTINCT scene_id, entity_id FROM scene_member", .scene, .entity, .sceneMember),
-        ("SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'", .entity, .entity, .sameAs),
-    ]
+    private static let incidenceTables: [(sql: String, from: NodeKind, to: NodeKind, kind: GraphIncidence.Kind?)] =
+        [
+            ("SELECT episode_id, entity_id, \(roleKind) FROM episode_entity", .episode, .entity, nil),
+            ("SELECT id, scene_id FROM episode WHERE scene_id IS NOT NULL ORDER BY scene_id, at, id", .episode, .scene, .sceneOfEpisode),
+            ("SELECT fact_id, value FROM fact_role WHERE kind = 0", .fact, .entity, .factRole),
+            ("SELECT fact_id, episode_id FROM fact_source", .fact, .episode, .factSource),
+            ("SELECT id, scene_id FROM fact WHERE scene_id IS NOT NULL", .fact, .scene, .sceneOfFact),
+            ("SELECT DISTINCT scene_id, entity_id FROM scene_member", .scene, .entity, .sceneMember),
+            ("SELECT from_id, to_id FROM entity_link WHERE kind = 'same_as'", .entity, .entity, .sameAs),
+            ("SELECT id, entity_id FROM persona_attribute", .persona, .entity, .personaOf),
+            ("SELECT id, subject_id FROM insight WHERE subject_id IS NOT NULL", .insight, .entity, .insightAbout),
+        ]
+        + supportOwners.flatMap { owner in
+            supportItems.map { item in
+                (
+                    "SELECT owner_id, item_id FROM support WHERE owner_kind = '\(owner.rawValue)' AND item_kind = '\(item.rawValue)'",
+                    owner, item, GraphIncidence.Kind.support
+                )
+            }
+        }
+
+    /// What a `support` row may belong to, and what it may point at.
+    private static let supportOwners: [NodeKind] = [.persona, .insight]
+    private static let supportItems: [NodeKind] = [.episode, .fact, .scene]
+
+    /// A derived thing's support of one kind, from the thing (the query's one parameter).
+    private static func supportOf(_ owner: NodeKind) -> [(sql: String, to: NodeKind, kind: GraphIncidence.Kind?)] {
+        supportItems.map { item in
+            (
+                "SELECT item_id FROM support WHERE owner_kind = '\(owner.rawValue)' AND owner_id = ? AND item_kind = '\(item.rawValue)'",
+                item, .support
+            )
+        }
+    }
 
     /// The same, from one thing (the query's one parameter): the other end's
     /// id, and the kind where `kind` is `nil`.
@@ -159,5 +190,7 @@ extension ReadContext {
                 """, .entity, .sameAs
             )
         ],
+        .persona: [("SELECT entity_id FROM persona_attribute WHERE id = ?", .entity, .personaOf)] + supportOf(.persona),
+        .insight: [("SELECT subject_id FROM insight WHERE id = ? AND subject_id IS NOT NULL", .entity, .insightAbout)] + supportOf(.insight),
     ]
 }

@@ -54,20 +54,29 @@ extension WriteContext {
 }
 
 extension ReadContext {
-    /// One persona attribute by id, whatever its state.
+    /// One persona attribute by id, whatever its state; a derived one with its
+    /// category, first and last seen, and support.
     public func personaAttribute(id: Int64) throws -> PersonaAttribute? {
         guard
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT p.id, p.name, p.value, p.pinned, p.valid_from, p.valid_to, p.confidence, p.recorded_at, e.name
+                    SELECT p.id, p.name, p.value, p.pinned, p.valid_from, p.valid_to, p.confidence, p.recorded_at, e.name,
+                           p.category, p.first_seen, p.last_seen
                     FROM persona_attribute p JOIN entity e ON e.id = p.entity_id WHERE p.id = ?
                     """, arguments: [id])
         else { return nil }
-        return PersonaAttribute(
+        var attribute = PersonaAttribute(
             id: row[0], entity: row[8], name: row[1], valueJSON: row[2], pinned: row[3],
             valid: TimeRange(from: Timestamp(databaseMicroseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5])),
             confidence: row[6], recordedAt: Timestamp(microseconds: row[7]))
+        if !attribute.pinned {
+            attribute.category = row[9]
+            attribute.firstSeen = Timestamp(databaseMicroseconds: row[10])
+            attribute.lastSeen = Timestamp(databaseMicroseconds: row[11])
+            attribute.support = try support(owner: "p", id: attribute.id)
+        }
+        return attribute
     }
 
     /// A person's persona believed now: pinned attributes first, then the

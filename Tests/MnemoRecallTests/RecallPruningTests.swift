@@ -46,7 +46,8 @@ struct RecallPruningTests {
         let pool = ScratchPool()
         func recall(_ query: String, limit: Int) throws -> [(String, Double)] {
             let engine = RecallEngine(
-                store: store, graph: graph, text: text, dictionary: dictionary, settings: RecallSettings(),
+                store: store, graph: graph, text: text, nodeText: try NodeTextIndex.build(from: store), dictionary: dictionary,
+                settings: RecallSettings(),
                 cache: RecallCache(), scratchPool: pool)
             let request = Recall(
                 text: query, about: nil, scene: nil, during: nil, asOf: nil, depth: nil,

@@ -125,6 +125,12 @@ extension DaemonConfig {
             "recall_text_seeds", default: "60", .integer(0...10_000), into: \.recall.textSeeds, reload: .atOnce,
             doc: "full-text (BM25) hits that seed the spreading"),
         ConfigKey(
+            "recall_other_text_seed", default: "0.1", .number(0...100), into: \.recall.otherTextSeed, reload: .atOnce,
+            doc: "activation of the best text hit among facts, scenes, persona attributes and insights"),
+        ConfigKey(
+            "recall_support_weight", default: "0.1", .number(0...100), into: \.recall.supportWeight, reload: .restart,
+            doc: "weight of the edges between a persona attribute or insight and its support"),
+        ConfigKey(
             "recall_entity_seed", default: "0.6", .number(0...100), into: \.recall.entitySeed, reload: .atOnce,
             doc: "activation of an entity the query names"),
         ConfigKey(

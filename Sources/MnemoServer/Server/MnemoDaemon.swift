@@ -35,8 +35,9 @@ public final class MnemoDaemon: Service, Sendable {
         do {
             // The recall graph of the default space is built before serving.
             let space = try state.spaces.space(SpaceManager.defaultSpace, create: true)
-            _ = try space.recall.graph()
+            _ = try space.recall.graph(weights: space.settings.recall.graphWeights)
             _ = try space.recall.textIndex()
+            _ = try space.recall.nodeTextIndex()
         } catch {
             // A damaged default space must not take the others down with it: the
             // daemon serves, and each request in that space answers this error.

@@ -1,0 +1,122 @@
+import Foundation
+import MnemoIngest
+import MnemoModel
+import MnemoStore
+import Synchronization
+
+/// The text seeds of recall that are not episodes: facts by their text
+/// fillers, scenes by their title and summary, persona attributes by their
+/// name and value, insights by their text (`ReadContext.forEachRecallText`),
+/// scored by BM25 against the query's terms.
+///
+/// Beside the episode index (`TextIndex`), not in it: that one scores as
+/// FTS5 does over `episode_fts`, and other documents would change its
+/// statistics. These texts also change (a scene's summary, a persona's
+/// value), where episodes never do: `set` replaces a document, leaving the
+/// old one's postings in place but dead (skipped by searches and not
+/// counted in the statistics) until the index is next built.
+public final class NodeTextIndex: Sendable {
+    struct Posting {
+        var document: UInt32
+        var frequency: UInt16
+    }
+
+    struct State {
+        var postings: [String: [Posting]] = [:]
+        /// Each document's node and length in tokens; 0 once it is replaced or gone.
+        var nodes: [NodeID] = []
+        var lengths: [UInt32] = []
+        /// The live document of each node.
+        var document: [NodeID: UInt32] = [:]
+        var documents = 0
+        var totalLength = 0
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Builds the index of every text in the store.
+    static func build(from store: MemoryStore) throws(MnemoError) -> NodeTextIndex {
+        let index = NodeTextIndex()
+        var texts: [(NodeID, String)] = []
+        try store.read { r in try r.forEachRecallText { texts.append(($0, $1)) } }
+        var stems: [String: String] = [:]
+        index.state.withLock { s in
+            for (id, text) in texts { Self.set(id, TextIndex.termCounts(text, stems: &stems), in: &s) }
+        }
+        return index
+    }
+
+    /// Reads the texts of these stored things again (after a commit that
+    /// created, changed or removed them).
+    func refresh(_ ids: [NodeID], from store: MemoryStore) throws(MnemoError) {
+        let wanted = ids.filter { $0.kind != .episode && $0.kind != .entity }
+        guard !wanted.isEmpty else { return }
+        let texts = try store.read { r in try wanted.map { ($0, try r.recallText(of: $0)) } }
+        var stems: [String: String] = [:]
+        let analysed = texts.map { ($0.0, $0.1.map { TextIndex.termCounts($0, stems: &stems) }) }
+        state.withLock { s in
+            for (id, counts) in analysed {
+                if let old = s.document.removeValue(forKey: id) { Self.kill(old, in: &s) }
+                if let counts { Self.set(id, counts, in: &s) }
+            }
+        }
+    }
+
+    private static func set(_ id: NodeID, _ analysed: (counts: [String: Int], length: Int), in s: inout State) {
+        guard analysed.length > 0, s.nodes.count < Int(UInt32.max) else { return }
+        if let old = s.document.removeValue(forKey: id) { kill(old, in: &s) }
+        let document = UInt32(s.nodes.count)
+        let length = UInt32(min(analysed.length, Int(UInt32.max)))
+        for (term, count) in analysed.counts {
+            s.postings[term, default: []].append(Posting(document: document, frequency: UInt16(min(count, Int(UInt16.max)))))
+        }
+        s.nodes.append(id)
+        s.lengths.append(length)
+        s.document[id] = document
+        s.documents += 1
+        s.totalLength += Int(length)
+    }
+
+    private static func kill(_ document: UInt32, in s: inout State) {
+        s.documents -= 1
+        s.totalLength -= Int(s.lengths[Int(document)])
+        s.lengths[Int(document)] = 0
+    }
+
+    /// Live documents, for `stats` and tests.
+    public var count: Int { state.withLock { $0.documents } }
+
+    /// The best `limit` things for the query `terms` (stemmed), with BM25
+    /// scores (k1 = 1.2, b = 0.75, FTS5's IDF and its floor), best first;
+    /// ties go to the document indexed first.
+    func search(_ terms: [String], limit: Int) -> [(NodeID, Double)] {
+        guard limit > 0 else { return [] }
+        let k1 = 1.2
+        let b = 0.75
+        return state.withLock { s -> [(NodeID, Double)] in
+            guard s.documents > 0 else { return [] }
+            let n = Double(s.documents)
+            let averageLength = Double(s.totalLength) / n
+            var sums: [UInt32: Double] = [:]
+            for term in terms {
+                guard let list = s.postings[term] else { continue }
+                let lengths = s.lengths
+                let live = list.filter { lengths[Int($0.document)] > 0 }
+                guard !live.isEmpty else { continue }
+                let df = Double(live.count)
+                var idf = log((n - df + 0.5) / (df + 0.5))
+                if idf <= 0 { idf = 1e-6 }
+                for p in live {
+                    let tf = Double(p.frequency)
+                    let length = Double(lengths[Int(p.document)])
+                    sums[p.document, default: 0] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * length / averageLength)))
+                }
+            }
+            var top = TopK<UInt32>(limit)
+            for (document, score) in sums { top.add((document, score)) }
+            return top.items.map { (s.nodes[Int($0.0)], $0.1) }
+        }
+    }
+}
