@@ -13,14 +13,16 @@ import MnemoModel
 /// must hand it back (`finish`) so that the pool can reset what it touched.
 struct Activation {
     /// The nodes a recall leaves out: deleted and retracted ones always,
-    /// archived ones unless `include archived`, superseded ones unless `as of`.
+    /// archived ones unless `include archived`, superseded ones unless `as of`
+    /// or `during` asks about a past in which they may have held (`Scoring`
+    /// then keeps those valid at that time).
     struct Exclusions {
         let includeArchived: Bool
         let includeSuperseded: Bool
 
         init(_ recall: Recall) {
             includeArchived = recall.includeArchived
-            includeSuperseded = recall.asOf != nil
+            includeSuperseded = recall.asOf != nil || recall.during != nil
         }
 
         @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
