@@ -5,7 +5,7 @@ import MnemoModel
 /// numbers: given to the seeds (`seed(text:)`, `seed(entities:)`), spread
 /// (`spread`), passed to the turns around the strongest episodes
 /// (`addContiguity`), then scored (`markLinked`, `best`), and for `explain`
-/// traced back to a seed (`path(to:)`).
+/// traced back to its seeds (`explain(_:)`, from what `trace` recorded).
 ///
 /// It lives inside one `GraphIndex.View.withBuffers`: it follows edges
 /// through the buffers and writes the entries of the recall's
@@ -13,14 +13,16 @@ import MnemoModel
 /// must hand it back (`finish`) so that the pool can reset what it touched.
 struct Activation {
     /// The nodes a recall leaves out: deleted and retracted ones always,
-    /// archived ones unless `include archived`, superseded ones unless `as of`.
+    /// archived ones unless `include archived`, superseded ones unless `as of`
+    /// or `during` asks about a past in which they may have held (`Scoring`
+    /// then keeps those valid at that time).
     struct Exclusions {
         let includeArchived: Bool
         let includeSuperseded: Bool
 
         init(_ recall: Recall) {
             includeArchived = recall.includeArchived
-            includeSuperseded = recall.asOf != nil
+            includeSuperseded = recall.asOf != nil || recall.during != nil
         }
 
         @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
@@ -60,23 +62,29 @@ struct Activation {
 
     /// How many of the most active episodes pass activation to their neighbours in time.
     static let contiguousEpisodes = 20
-    /// How far `path(to:)` follows a node's parents back.
-    static let longestPath = 8
 
     let view: GraphIndex.View
     let graph: GraphIndex.Buffers
     let exclusions: Exclusions
     let answers: Answers
+    /// What `explain` needs recorded (`nil` unless the recall explains): the
+    /// seeds, who fired in each hop, the strong episodes. Written once per
+    /// seed and per hop, never per edge.
+    private(set) var trace: ExplainTrace?
     private let scratch: RecallScratch
     private let entries: UnsafeMutablePointer<RecallScratch.Entry>
     /// Every node with activation, in the order it first got some.
     private(set) var touched: [UInt32]
 
-    init(view: GraphIndex.View, graph: GraphIndex.Buffers, scratch: RecallScratch, exclusions: Exclusions, answers: Answers) {
+    init(
+        view: GraphIndex.View, graph: GraphIndex.Buffers, scratch: RecallScratch, exclusions: Exclusions, answers: Answers,
+        trace: ExplainTrace? = nil
+    ) {
         self.view = view
         self.graph = graph
         self.exclusions = exclusions
         self.answers = answers
+        self.trace = trace
         self.scratch = scratch
         entries = scratch.entries
         // Held here rather than in the scratch while the recall runs: a class's
@@ -100,7 +108,7 @@ struct Activation {
         for (episode, score) in hits {
             guard let n = view.node(NodeID(.episode, episode)) else { continue }
             add(score, to: n)
-            entries[Int(n)].seed = .text
+            trace?.seeded(ExplainTrace.Origin(node: n, kind: .text, amount: score))
         }
     }
 
@@ -110,7 +118,7 @@ struct Activation {
         for (id, score) in hits {
             guard let n = view.node(id), !exclusions.excludes(graph.flags(n)) else { continue }
             add(score * strength, to: n)
-            entries[Int(n)].seed = .text
+            trace?.seeded(ExplainTrace.Origin(node: n, kind: .text, amount: score * strength))
         }
     }
 
@@ -118,15 +126,15 @@ struct Activation {
     mutating func seed(scene: Int64?, strength: Double) {
         guard let scene, let n = view.node(NodeID(.scene, scene)) else { return }
         add(strength, to: n)
-        if entries[Int(n)].seed == nil { entries[Int(n)].seed = .scene }
+        trace?.seeded(ExplainTrace.Origin(node: n, kind: .scene, amount: strength))
     }
 
     /// Activates the entities the text names and the `about` entity.
     mutating func seed(entities: [RecallCues.Entity]) {
-        for entity in entities {
+        for (i, entity) in entities.enumerated() {
             guard let n = view.node(NodeID(.entity, entity.id)) else { continue }
             add(entity.strength, to: n)
-            entries[Int(n)].seed = entity.kind
+            trace?.seeded(ExplainTrace.Origin(node: n, kind: entity.kind, amount: entity.strength, entity: i))
         }
     }
 
@@ -145,6 +153,7 @@ struct Activation {
             let last = hop == depth - 1
             reached.removeAll(keepingCapacity: true)
             frontier.removeAll { $0.1 < settings.threshold } // below the threshold nothing fires
+            if trace != nil { trace!.fire(frontier) }
             // Nodes are reached at random in arrays far larger than the caches:
             // while one node delivers, the entries of the next one's targets
             // are asked for, and the edges of the one after that.
@@ -158,10 +167,10 @@ struct Activation {
                 let share = activation * settings.decay / Double(fan)
                 if last && share < settings.minShare { continue }
                 for edge in graph.edgeRange(of: n) {
-                    deliver(share * Double(graph.weight(edge)), from: n, to: graph.target(edge), lastHop: last, reached: &reached)
+                    deliver(share * Double(graph.weight(edge)), to: graph.target(edge), lastHop: last, reached: &reached)
                 }
                 if let added = view.addedEdges(of: n) {
-                    for (t, w) in added { deliver(share * Double(w), from: n, to: t, lastHop: last, reached: &reached) }
+                    for (t, w) in added { deliver(share * Double(w), to: t, lastHop: last, reached: &reached) }
                 }
             }
             // What arrived joins the activation, and fires in the next hop.
@@ -175,15 +184,13 @@ struct Activation {
         }
     }
 
-    /// Adds `gain` to what reaches `t` in this hop, unless `t` takes no part;
-    /// the first node to reach a node that is not a seed becomes its parent.
-    @inline(__always) private func deliver(_ gain: Double, from n: UInt32, to t: UInt32, lastHop: Bool, reached: inout [UInt32]) {
+    /// Adds `gain` to what reaches `t` in this hop, unless `t` takes no part.
+    @inline(__always) private func deliver(_ gain: Double, to t: UInt32, lastHop: Bool, reached: inout [UInt32]) {
         let flags = graph.flags(t)
         if lastHop && flags.isDisjoint(with: answers.flags) { return }
         guard !exclusions.excludes(flags) else { return }
         let i = Int(t)
         if entries[i].incoming == 0 { reached.append(t) }
-        if entries[i].seed == nil && entries[i].parent == .max { entries[i].parent = n }
         entries[i].incoming += gain
     }
 
@@ -206,10 +213,10 @@ struct Activation {
         let strong = TopK.of(
             touched.lazy.filter { graph.flags($0).contains(.episode) }.map { ($0, entries[Int($0)].activation) },
             k: Self.contiguousEpisodes)
+        if trace != nil { trace!.contiguous(from: strong.map(\.0)) }
         for (n, activation) in strong {
             for m in view.timeNeighbors(of: n) where !exclusions.excludes(graph.flags(m)) {
                 add(activation * share, to: m)
-                if entries[Int(m)].parent == .max && entries[Int(m)].seed == nil { entries[Int(m)].parent = n }
             }
         }
     }
@@ -256,16 +263,10 @@ struct Activation {
 
     // MARK: 5. Explain
 
-    /// The chain of nodes activation took to `n`, from the node that first
-    /// sent it each time back to a seed (or `longestPath` steps back), and
-    /// that seed's kind. A chain cut short counts as starting from the text.
-    func path(to n: UInt32) -> (seed: Seed, via: [UInt32]) {
-        var path = [n]
-        var cursor = n
-        while entries[Int(cursor)].parent != .max, path.count <= Self.longestPath {
-            cursor = entries[Int(cursor)].parent
-            path.append(cursor)
-        }
-        return (entries[Int(cursor)].seed ?? .text, path.reversed())
+    /// Where `n`'s activation came from: the path that carried the most of
+    /// it and each seed's share (`ExplainTrace.explain`). Only for a recall
+    /// made with a trace.
+    func explain(_ n: UInt32) -> ExplainTrace.Explanation? {
+        trace?.explain(n, activation: entries[Int(n)].activation, in: view, exclusions: exclusions, answers: answers.flags)
     }
 }

@@ -26,7 +26,7 @@ struct Builder {
     // MARK: Full build
 
     mutating func build(from reader: ReadContext) throws -> GraphIndex.Storage {
-        try reader.forEachGraphNode { row in add(row.id, time: row.time, flags: GraphIndex.Flags(row)) }
+        try reader.forEachGraphNode { row in add(row.id, time: row.time, flags: GraphIndex.Flags(row), validTo: row.validTo) }
         // (A fact naming an entity twice links it twice; the pairs are made unique below.)
         var edges: [(UInt32, UInt32, Float)] = []
         try reader.forEachGraphIncidence { incidence in
@@ -69,7 +69,7 @@ struct Builder {
     func dense(_ id: NodeID) -> UInt32? { storage.dense[id.kind]?[id.number] }
 
     @discardableResult
-    mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags) -> UInt32 {
+    mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags, validTo: Int64?) -> UInt32 {
         let flags =
             switch id.kind {
             case .episode: given.union([.answerable, .episode])
@@ -80,6 +80,7 @@ struct Builder {
         if let n = dense(id) {
             storage.times[Int(n)] = time
             storage.flags[Int(n)] = flags
+            storage.validTo[n] = validTo
             return n
         }
         let n = UInt32(storage.nodes.count)
@@ -88,6 +89,7 @@ struct Builder {
         storage.times.append(time)
         storage.flags.append(flags)
         storage.offsets.append(storage.offsets.last ?? 0)
+        if let validTo { storage.validTo[n] = validTo }
         return n
     }
 

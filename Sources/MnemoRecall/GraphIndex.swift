@@ -74,15 +74,21 @@ public final class GraphIndex: Sendable {
         /// Not a reason either: the node is a scene, persona attribute or
         /// insight, answered only when a recall's `kinds` asks for them.
         public static let summary = Flags(rawValue: 32)
-        /// The flags that leave a node out (all but `answerable`, `episode` and `summary`).
+        /// Not a reason either: a fact with no `valid_from`, valid since
+        /// always (its time is when it was recorded) — for `as of` and `during`.
+        public static let validSinceAlways = Flags(rawValue: 16)
+        /// The flags that leave a node out (all but `answerable`, `episode`,
+        /// `summary` and `validSinceAlways`).
         public static let exclusions: Flags = [.deleted, .retracted, .superseded, .archived]
 
-        /// The reasons a stored row gives to leave its node out.
+        /// The reasons a stored row gives to leave its node out, and whether
+        /// it is valid since always.
         init(_ row: GraphNodeRow) {
             self = []
             if row.retracted { insert(.retracted) }
             if row.superseded { insert(.superseded) }
             if row.archived { insert(.archived) }
+            if row.validSinceAlways { insert(.validSinceAlways) }
         }
     }
 
@@ -110,6 +116,10 @@ public final class GraphIndex: Sendable {
         @usableFromInline var mostAccesses = 0
         /// The resolved time expressions of each episode, [from, to) in µs.
         @usableFromInline var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
+        /// The end of each fact's valid interval (µs), for the facts whose
+        /// interval has one (ended or superseded: few): only `as of` and
+        /// `during` read it, so the common open fact costs nothing here.
+        @usableFromInline var validTo: [UInt32: Int64] = [:]
     }
 
     let storage: Mutex<Storage>
@@ -133,7 +143,7 @@ public final class GraphIndex: Sendable {
     public var byteSize: Int {
         storage.withLock { s in
             s.nodes.count * (MemoryLayout<NodeID>.stride + 8 + 1 + 8) + s.targets.count * 8
-                + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 }
+                + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 } + s.validTo.count * 16
         }
     }
 
@@ -242,6 +252,28 @@ public final class GraphIndex: Sendable {
             let t = storage.times[Int(n)]
             if t >= from && t < to { return true }
             return !storage.episodeTimes.isEmpty && storage.episodeTimes[n]?.contains { $0.0 < to && $0.1 > from } ?? false
+        }
+
+        /// Whether the item was valid at `t` (µs): an episode that had
+        /// happened by then, a fact whose valid interval `[valid_from,
+        /// valid_to)` contains it (from always when it has no `valid_from`,
+        /// as `match … as of` reads it).
+        @inlinable public func valid(_ n: UInt32, at t: Int64) -> Bool {
+            let i = Int(n)
+            guard storage.flags[i].contains(.validSinceAlways) || storage.times[i] <= t else { return false }
+            return storage.validTo.isEmpty || storage.validTo[n].map { t < $0 } ?? true
+        }
+
+        /// Whether the item's valid time overlaps `[from, to)` (µs): for a
+        /// fact its valid interval, for an episode its own time or a time its
+        /// text names (`inTime`).
+        @inlinable public func valid(_ n: UInt32, overlapping from: Int64, _ to: Int64) -> Bool {
+            let i = Int(n)
+            let flags = storage.flags[i]
+            guard flags.contains(.answerable) && !flags.contains(.episode) else { return inTime(n, from: from, to: to) }
+            let start = flags.contains(.validSinceAlways) ? Int64.min : storage.times[i]
+            let end = storage.validTo.isEmpty ? nil : storage.validTo[n]
+            return start < to && (end.map { $0 > from } ?? true)
         }
 
         /// The episodes just before and after an episode in its scene.

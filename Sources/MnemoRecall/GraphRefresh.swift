@@ -29,8 +29,8 @@ extension GraphIndex {
 /// each thing's node row and incidences, and the node row of everything it is
 /// linked to.
 struct RefreshRows {
-    /// A node's time and flags; `nil` when the row is gone.
-    typealias NodeRow = (time: Int64, flags: GraphIndex.Flags)?
+    /// A node's time, flags and end of valid time; `nil` when the row is gone.
+    typealias NodeRow = (time: Int64, flags: GraphIndex.Flags, validTo: Int64?)?
 
     struct Item {
         var id: NodeID
@@ -66,7 +66,7 @@ struct RefreshRows {
     /// exists or is of a kind the index does not hold.
     private mutating func node(_ id: NodeID, _ reader: ReadContext) throws -> NodeRow {
         if let known = nodes[id] { return known }
-        let row: NodeRow = try reader.graphNode(id).map { ($0.time, GraphIndex.Flags($0)) }
+        let row: NodeRow = try reader.graphNode(id).map { ($0.time, GraphIndex.Flags($0), $0.validTo) }
         nodes[id] = .some(row)
         return row
     }
@@ -79,7 +79,7 @@ struct RefreshRows {
                 if let n = builder.dense(id) { builder.storage.flags[Int(n)].insert(.deleted) }
                 return nil
             }
-            return builder.add(id, time: row.time, flags: row.flags)
+            return builder.add(id, time: row.time, flags: row.flags, validTo: row.validTo)
         }
         for item in items {
             // A persona attribute or insight a run changed may rest on other

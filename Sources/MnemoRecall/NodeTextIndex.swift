@@ -85,6 +85,19 @@ public final class NodeTextIndex: Sendable {
         s.lengths[Int(document)] = 0
     }
 
+    /// Which of `words` (as the query wrote them) a thing's live text
+    /// contains, by their stems: the cue words of a text seed, for `explain`.
+    /// Postings are in document order: each look-up is a binary search.
+    func words(_ words: [String], in node: NodeID) -> [String] {
+        state.withLock { s in
+            guard let document = s.document[node] else { return [] }
+            return words.filter { word in
+                guard let list = s.postings[PorterStemmer.stem(word)] else { return false }
+                return list.sortedContains(document) { $0.document }
+            }
+        }
+    }
+
     /// Live documents, for `stats` and tests.
     public var count: Int { state.withLock { $0.documents } }
 

@@ -10,6 +10,8 @@ struct RecallCues {
         /// The activation it starts with (`recall_entity_seed`, `recall_about_seed`).
         var strength: Double
         var kind: Seed
+        /// The name as the text or `about` gave it, for `explain`.
+        var name: String
     }
 
     /// The best `recall_text_seeds` episodes by BM25 over the text's words,
@@ -18,6 +20,9 @@ struct RecallCues {
     /// The best `recall_text_seeds` facts, scenes, persona attributes and
     /// insights by BM25 over their texts, scaled the same way.
     var nodeHits: [(node: NodeID, score: Double)]
+    /// The words the full-text searches were made of (the text's, stop
+    /// words and names left out), for `explain` to say which a seed matched.
+    var words: [String]
     /// The entities the text names, in the order it names them, then `about`'s.
     var entities: [Entity]
     /// The scene `in scene` names.

@@ -82,13 +82,14 @@ package struct RecallEngine {
         // they would only match every turn of a speaker.
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
-        let terms = Set(unnamed.isEmpty ? words : unnamed).sorted().map(PorterStemmer.stem)
+        let searched = unnamed.isEmpty ? words : unnamed
+        let terms = Set(searched).sorted().map(PorterStemmer.stem)
         return RecallCues(
-            textHits: fullText(terms), nodeHits: otherText(terms), entities: entities, scene: scene, window: window)
+            textHits: fullText(terms), nodeHits: otherText(terms), words: searched, entities: entities, scene: scene, window: window)
     }
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and
-    /// the best `limit` by score, each with its score (and path).
+    /// the best `limit` by score, each with its score (and explanation).
     private func rank(_ recall: Recall, cues: RecallCues, in view: GraphIndex.View, now: Timestamp) throws -> [Ranked] {
         // Working memory (a few bytes per node), pooled across recalls; only the
         // entries of touched nodes are written, and the pool resets them.
@@ -96,7 +97,8 @@ package struct RecallEngine {
         defer { scratchPool.give(scratch) }
         return try view.withBuffers { graph in
             var activation = Activation(
-                view: view, graph: graph, scratch: scratch, exclusions: Activation.Exclusions(recall), answers: Activation.Answers(recall))
+                view: view, graph: graph, scratch: scratch, exclusions: Activation.Exclusions(recall), answers: Activation.Answers(recall),
+                trace: recall.explain ? ExplainTrace(settings) : nil)
             defer { activation.finish() }
             activation.seed(text: cues.textHits)
             activation.seed(nodes: cues.nodeHits, strength: settings.otherTextSeed)
@@ -109,15 +111,48 @@ package struct RecallEngine {
             return top.items.map { n, score in
                 let id = view.id(n)
                 var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
-                if recall.explain {
-                    let path = activation.path(to: n)
-                    let via = path.via.map { JSONValue.string(view.id($0).description) }
-                    extra.append(("paths", .array([.object([("seed", .string(path.seed.name)), ("via", .array(via))])])))
-                }
+                if let explanation = activation.explain(n) { extra += explainFields(explanation, recall: recall, cues: cues, in: view) }
                 return Ranked(node: n, id: id, extra: extra)
             }
         }
     }
+
+    /// `explain`'s fields of a result: its `activation`, the strongest path
+    /// (`paths`, one) and the seeds that gave it the most (`seeds`, at most
+    /// `explainedSeeds`), each with its `share` of the activation and its
+    /// cue: the query words a text seed matched, the name of an entity or
+    /// `in scene` seed.
+    private func explainFields(
+        _ explanation: ExplainTrace.Explanation, recall: Recall, cues: RecallCues, in view: GraphIndex.View
+    ) -> [(String, JSONValue)] {
+        func rounded(_ x: Double) -> JSONValue { .double((x * 10_000).rounded() / 10_000) }
+        func seed(_ origin: ExplainTrace.Origin, node: Bool = false) -> [(String, JSONValue)] {
+            var fields: [(String, JSONValue)] = [("seed", .string(origin.kind.name))]
+            if node { fields.append(("node", .string(view.id(origin.node).description))) }
+            let id = view.id(origin.node)
+            switch origin.kind {
+            case .entity, .about: fields.append(("name", .string(origin.entity.map { cues.entities[$0].name } ?? "")))
+            case .scene: fields.append(("name", .string(recall.scene ?? "")))
+            case .text:
+                let matched = id.kind == .episode ? text.words(cues.words, in: id.number) : nodeText.words(cues.words, in: id)
+                fields.append(("words", .array(matched.map(JSONValue.string))))
+            }
+            return fields
+        }
+        var fields: [(String, JSONValue)] = [("activation", rounded(explanation.activation))]
+        if let path = explanation.path {
+            let via = JSONValue.array(path.via.map { .string(view.id($0).description) })
+            fields.append(("paths", .array([.object(seed(path.origin) + [("via", via), ("share", rounded(path.share))])])))
+        }
+        let seeds = explanation.seeds.prefix(Self.explainedSeeds).map { origin, share in
+            JSONValue.object(seed(origin, node: true) + [("share", rounded(share))])
+        }
+        fields.append(("seeds", .array(Array(seeds))))
+        return fields
+    }
+
+    /// How many seeds `explain` lists for a result, largest share first.
+    static let explainedSeeds = 5
 
     /// The scene `in scene` names and the entities the query names (found by
     /// the dictionary) or gives with `about`, as seeds. SQLite is read only for
@@ -142,7 +177,10 @@ package struct RecallEngine {
             }
         }
         if let about, known.last! == nil { throw MnemoError(.notFound, "no entity \"\(about)\"") }
-        let entities = zip(wanted, known).compactMap { w, id in id.map { RecallCues.Entity(id: $0, strength: w.1, kind: w.2) } }
+        let given = names + (about.map { [$0] } ?? [])
+        let entities = zip(zip(wanted, known), given).compactMap { pair, name in
+            pair.1.map { RecallCues.Entity(id: $0, strength: pair.0.1, kind: pair.0.2, name: name) }
+        }
         return (sceneID, entities)
     }
 

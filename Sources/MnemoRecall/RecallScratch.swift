@@ -15,11 +15,6 @@ final class RecallScratch: @unchecked Sendable {
         var activation: Double = 0
         /// Activation arriving in the current hop.
         var incoming: Double = 0
-        /// The node that first sent activation to this one (`.max`: none).
-        var parent: UInt32 = .max
-        /// How the recall seeded the node; `nil` for a node that got its
-        /// activation only from others.
-        var seed: Seed?
         /// Whether the node is a neighbour of an entity the query names.
         var linked = false
     }

@@ -16,9 +16,9 @@ struct Scoring {
     let temporalFactor: Double
     /// The time the text names, [from, to) in µs.
     let window: (from: Int64, to: Int64)?
-    /// `as of`: nothing after it.
+    /// `as of`: only items valid then (`GraphIndex.View.valid(_:at:)`).
     let asOf: Int64?
-    /// `during`: only items in [from, to), µs.
+    /// `during`: only items whose valid time overlaps [from, to), µs.
     let during: (from: Int64, to: Int64)?
     /// `in scene`: only that scene's episodes (facts are not filtered).
     let scene: UInt32?
@@ -35,10 +35,13 @@ struct Scoring {
         scene = cues.scene.flatMap { view.node(NodeID(.scene, $0)) }
     }
 
-    /// Whether the clauses of the recall let this node be answered.
+    /// Whether the clauses of the recall let this node be answered: `as of`
+    /// keeps what was valid at that time, `during` what was valid at some
+    /// time in the interval (a fact that began before it and still holds
+    /// overlaps it), `in scene` that scene's episodes.
     @inline(__always) func admits(_ n: UInt32, flags: GraphIndex.Flags, in view: GraphIndex.View) -> Bool {
-        if let asOf, view.time(n) > asOf { return false }
-        if let during, !view.inTime(n, from: during.from, to: during.to) { return false }
+        if let asOf, !view.valid(n, at: asOf) { return false }
+        if let during, !view.valid(n, overlapping: during.from, during.to) { return false }
         if let scene, flags.contains(.episode), view.scene(of: n) != scene { return false }
         return true
     }

@@ -120,6 +120,18 @@ public final class TextIndex: Sendable {
         }
     }
 
+    /// Which of `words` (as the query wrote them) an episode contains, by
+    /// their stems: the cue words of a text seed, for `explain`. Each term's
+    /// postings are in episode order: each look-up is a binary search.
+    func words(_ words: [String], in episode: Int64) -> [String] {
+        state.withLock { s in
+            words.filter { word in
+                guard let list = s.postings[PorterStemmer.stem(word)] else { return false }
+                return list.sortedContains(episode) { $0.episode }
+            }
+        }
+    }
+
     /// How often each stem occurs in a text, and how many tokens it has. Stop
     /// words are indexed too, as FTS5 does: a query word that is not one can
     /// stem to one ("likely" → "like").

@@ -17,4 +17,10 @@ package struct GraphNodeRow {
     /// A fact another one superseded, or a persona attribute no longer valid
     /// (its `valid_to` is set).
     package var superseded: Bool
+    /// A fact with no `valid_from`: valid since always, as `match … as of`
+    /// reads it (its `time` is then when it was recorded).
+    package var validSinceAlways = false
+    /// The end of a fact's valid interval (µs), when it has one: an explicit
+    /// `to`, or the start of the value that superseded it.
+    package var validTo: Int64?
 }

@@ -3,8 +3,9 @@ import MnemoModel
 
 /// The reads recall's in-memory graph is made of (`GraphIndex` in
 /// MnemoRecall): the entities, scenes, episodes, facts, persona attributes
-/// and insights as nodes, their incidences (and the support of what
-/// consolidation derived) as edges, and the times episodes name.
+/// and insights as nodes (with a fact's valid interval, for `as of` and
+/// `during`), their incidences (and the support of what consolidation
+/// derived) as edges, and the times episodes name.
 ///
 /// A build reads everything, a million facts and more: each `forEach` read
 /// steps one prepared statement and hands `body` one small value per row, so
@@ -100,7 +101,11 @@ extension ReadContext {
         case .entity: "SELECT id, created_at, archived FROM entity"
         case .scene: "SELECT id, opened_at FROM scene"
         case .episode: "SELECT id, at, archived FROM episode"
-        case .fact: "SELECT id, COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived FROM fact"
+        case .fact:
+            """
+            SELECT id, COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived,
+                   valid_from IS NULL, valid_to FROM fact
+            """
         // A persona attribute no longer valid (a pinned value replaced) counts as superseded.
         case .persona:
             "SELECT id, COALESCE(last_seen, recorded_at), retracted_at IS NOT NULL, valid_to IS NOT NULL, 0 FROM persona_attribute"
@@ -115,7 +120,9 @@ extension ReadContext {
         case .fact, .persona:
             return GraphNodeRow(
                 id: id, time: time, archived: FastStatement.int64(row, 4) != 0,
-                retracted: FastStatement.int64(row, 2) != 0, superseded: FastStatement.int64(row, 3) != 0)
+                retracted: FastStatement.int64(row, 2) != 0, superseded: FastStatement.int64(row, 3) != 0,
+                validSinceAlways: kind == .fact && FastStatement.int64(row, 5) != 0,
+                validTo: kind == .fact ? FastStatement.optionalInt64(row, 6) : nil)
         case .scene, .insight:
             return GraphNodeRow(id: id, time: time, archived: false, retracted: false, superseded: false)
         default:

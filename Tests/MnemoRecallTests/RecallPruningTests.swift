@@ -13,31 +13,10 @@ import Testing
 struct RecallPruningTests {
     @Test("the best 3 are the first 3 of the best 500, with the same scores, over random memories and queries")
     func prunedEqualsExhaustive() throws {
-        let directory = NSTemporaryDirectory() + "mnemo-prune-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try MemoryStore(path: directory + "/t.sqlite")
-        let words = [
-            "violin", "lesson", "beach", "sunset", "painting", "camping", "kids", "support", "group", "pottery",
-            "hiking", "books", "adoption", "agency", "concert", "school", "garden", "dog", "race", "charity",
-        ]
-        let people = ["Ann", "Bob", "Cy", "Dee"]
-        var generator = Seeded(state: 7)
-        func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
-        try store.write { w in
-            for i in 0..<300 {
-                let text = (0..<6).map { _ in pick(words) }.joined(separator: " ") + " with \(pick(people))"
-                let day = 1 + i / 20
-                _ = try w.createEpisode(
-                    EpisodeInput(
-                        text: text, speaker: pick(people), at: Timestamp(iso8601: "2024-03-\(day < 10 ? "0" : "")\(day)T10:00:00Z")!,
-                        scene: "chat \(i / 20)", mentions: [pick(people)]))
-            }
-        }
-        let graph = try GraphIndex.build(from: store)
-        let text = try TextIndex.build(from: store)
-        let dictionary = EntityDictionary()
-        for person in people { dictionary.add(person) }
+        let memory = try RandomMemory(seed: 7, episodes: 300, wordsPerEpisode: 6, sceneSize: 20)
+        let (store, words, people) = (memory.store, RandomMemory.words, RandomMemory.people)
+        func pick<T>(_ items: [T]) -> T { memory.pick(items) }
+        let (graph, text, nodeText, dictionary) = try memory.indexes()
         // Accesses make base levels differ, so that pruning has something to skip.
         let nodes = graph.withView { v in (0..<UInt32(v.count)).map { $0 } }
         for _ in 0..<400 { graph.recordAccess([pick(nodes)], at: Timestamp(iso8601: "2024-03-20T10:00:00Z")!.microseconds) }
@@ -46,7 +25,7 @@ struct RecallPruningTests {
         let pool = ScratchPool()
         func recall(_ query: String, limit: Int) throws -> [(String, Double)] {
             let engine = RecallEngine(
-                store: store, graph: graph, text: text, nodeText: try NodeTextIndex.build(from: store), dictionary: dictionary,
+                store: store, graph: graph, text: text, nodeText: nodeText, dictionary: dictionary,
                 settings: RecallSettings(),
                 cache: RecallCache(), scratchPool: pool)
             let request = Recall(
@@ -58,7 +37,7 @@ struct RecallPruningTests {
             }
         }
         for _ in 0..<60 {
-            let query = (0..<3).map { _ in pick(words) }.joined(separator: " ") + (generator.next() % 2 == 0 ? " \(pick(people))" : "")
+            let query = (0..<3).map { _ in pick(words) }.joined(separator: " ") + (memory.generator.next() % 2 == 0 ? " \(pick(people))" : "")
             let all = try recall(query, limit: 500)
             let best = try recall(query, limit: 3)
             #expect(best.map(\.0) == all.prefix(3).map(\.0), "\(query)")

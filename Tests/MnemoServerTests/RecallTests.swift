@@ -36,6 +36,60 @@ struct RecallTests {
         #expect((bob.objects.first?["entities"] as? [String])?.contains("Bob") == true)
     }
 
+    @Test("explain: the path that carried the most activation (not the first to arrive), the cue words and names that seeded, each seed's share")
+    func explain() throws {
+        let daemon = try MnemodProcess()
+        let c = try daemon.connect()
+        for statement in [
+            #"remember "The pottery class was fun" by Cy at 2023-06-12T10:00 in scene "s1""#,
+            #"remember "The kiln broke yesterday" by Bob at 2023-06-12T10:01 in scene "s1""#,
+            #"remember "Taxes are due soon" by Dan at 2023-07-01T09:00 in scene "s2""#,
+        ] { #expect(try c.request(statement).code == nil) }
+        let answer = try c.request(#"recall "pottery with Bob" limit 3 explain"#)
+        let kiln = try #require(answer.objects.first { $0["id"] as? String == "e:2" })
+        // Bob reaches e:2 first (he speaks it), but the pottery turn just before
+        // it, seeded by the text, passes it more through contiguity.
+        let path = try #require((kiln["paths"] as? [[String: Any]])?.first)
+        #expect(path["seed"] as? String == "text")
+        #expect(path["words"] as? [String] == ["pottery"])
+        #expect(path["via"] as? [String] == ["e:1", "e:2"])
+        let seeds = try #require(kiln["seeds"] as? [[String: Any]])
+        #expect(seeds.first?["node"] as? String == "e:1")
+        let bob = try #require(seeds.first { $0["seed"] as? String == "entity" })
+        #expect(bob["name"] as? String == "Bob")
+        #expect(bob["node"] as? String == "n:2")
+        // Every seed is listed (there are two): their shares make up the activation.
+        let shares = seeds.compactMap { $0["share"] as? Double }
+        #expect(seeds.count == 2 && abs(shares.reduce(0, +) - 1) < 0.001)
+        #expect(shares == shares.sorted(by: >) && (path["share"] as? Double ?? 0) <= shares[0])
+        #expect((kiln["activation"] as? Double ?? 0) > 0)
+        // Without explain: the same answers (scores moved: the first recall
+        // reinforced them), none of its fields.
+        let plain = try c.request(#"recall "pottery with Bob" limit 3"#)
+        #expect(ids(plain) == ids(answer))
+        #expect(plain.objects.allSatisfy { $0["paths"] == nil && $0["seeds"] == nil && $0["activation"] == nil })
+    }
+
+    @Test("as of and during through the daemon: a superseded value only while it held, one that began before the window and still holds")
+    func timeFilters() throws {
+        let daemon = try MnemodProcess()
+        let c = try daemon.connect()
+        for statement in [
+            "declare lives_in(person, city) functional",
+            "assert lives_in(Mel, Paris) from 2019-01-01",
+            "assert lives_in(Mel, Berlin) from 2022-02-01",
+            "assert works_at(Mel, Acme) from 2018-01-01 to 2020-06-01",
+        ] { #expect(try c.request(statement).code == nil) }
+        func facts(_ clauses: String) throws -> [String] {
+            ids(try c.request(#"recall "Mel" about Mel limit 20 "# + clauses)).filter { $0.hasPrefix("f:") }.sorted()
+        }
+        #expect(try facts("as of 2020-01-01") == ["f:1", "f:3"])
+        #expect(try facts("as of 2023-01-01") == ["f:2"])
+        #expect(try facts("during 2021") == ["f:1"])
+        #expect(try facts("during 2022-06") == ["f:2"])
+        #expect(try facts("during 2020 .. 2022") == ["f:1", "f:2", "f:3"])
+    }
+
     @Test("filters: during, in scene, as of; superseded and retracted facts are left out")
     func filters() throws {
         let daemon = try MnemodProcess()

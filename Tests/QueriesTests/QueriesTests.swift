@@ -104,8 +104,9 @@ import Testing
 
     /// Replaces the value of `"recorded_at"`, `"retracted_at"`, `"created_at"`,
     /// `"started_at"`, `"finished_at"`, `"first_seen"` and `"last_seen"` with `"<now>"` when it is a time later
-    /// than 2025-01-01 (those hold the wall-clock time of the run), and every
-    /// `"duration_ms"` with `<ms>`.
+    /// than 2025-01-01 (those hold the wall-clock time of the run), every
+    /// `"duration_ms"` with `<ms>`, and every recall `"score"` with `<score>`
+    /// (its base level counts the days since each item's time, up to the run).
     static func mask(_ line: String) -> String {
         let pattern = try! Regex(#""(recorded_at|retracted_at|created_at|started_at|finished_at|first_seen|last_seen)":"([^"]*)""#)
         let masked = line.replacing(pattern) { match -> String in
@@ -114,5 +115,6 @@ import Testing
             return value > "2025-01-01" ? "\"\(key)\":\"<now>\"" : String(match.output[0].substring ?? "")
         }
         return masked.replacing(try! Regex(#""duration_ms":[0-9.eE+-]+"#), with: #""duration_ms":"<ms>""#)
+            .replacing(try! Regex(#""score":[0-9.eE+-]+"#), with: #""score":"<score>""#)
     }
 }
