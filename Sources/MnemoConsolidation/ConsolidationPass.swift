@@ -72,12 +72,12 @@ final class PassContext {
 /// Per-run values computed once and read by several passes (person profiles
 /// are read by both the persona and the insight passes).
 final class RunCache {
-    var corpus: PersonProfile.Corpus?
+    var crowd: Crowd?
     var profiles: [PersonProfile]?
 
-    func corpus(_ read: ReadContext) throws -> PersonProfile.Corpus {
+    func crowd(_ read: ReadContext) throws -> Crowd {
         try build(read)
-        return corpus!
+        return crowd!
     }
 
     func profiles(_ read: ReadContext) throws -> [PersonProfile] {
@@ -89,6 +89,6 @@ final class RunCache {
         guard profiles == nil else { return }
         let built = try PersonProfile.all(read)
         profiles = built.profiles
-        corpus = built.corpus
+        crowd = built.crowd
     }
 }

@@ -20,6 +20,9 @@ public struct ConsolidationSettings: Sendable, Hashable {
     public var nicknameMinScenes = 2
     /// Scenes a topic or activity must recur in to enter a persona.
     public var personaMinScenes = 2
+    /// How many times a person's smoothed share of scenes with a word must be
+    /// everyone else's for it to be one of their topics or activities (`Crowd`).
+    public var personaMinLift = 1.5
     /// Most topics, activities and timeline entries kept per persona.
     public var personaTopics = 10
     public var personaTimeline = 20

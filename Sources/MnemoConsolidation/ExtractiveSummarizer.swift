@@ -74,8 +74,7 @@ struct ExtractiveSummarizer {
     }
 
     /// Stems of words that carry no content in conversation.
-    static let smallTalk: Set<String> = Set(PersonProfile.fillers.map { PorterStemmer.stem($0) })
-        .union(Set(["wow", "hey", "hi", "hello", "yep", "yup", "haha", "lol", "omg", "congrat", "congratul", "ya"]))
+    static let smallTalk: Set<String> = SmallTalk.stems
 
     /// Splits text after `.`, `!` or `?` followed by white space.
     static func sentences(of text: String) -> [String] {

@@ -16,13 +16,22 @@ struct PersonProfile {
 
     struct Term {
         var display: String
-        var activity: Bool
+        /// Uses of the word in a form in -ing that is not its stem (climbing, painting).
+        var verbForms = 0
+        /// Uses in any form.
+        var uses = 0
+        /// How often each form was said, to show the commonest.
+        var forms: [String: Int] = [:]
         var scenes: Set<Int64> = []
         var episodes: [Int64] = []
         var first = Int64.max
         var last = Int64.min
         /// Scene start times, for trends.
         var sceneTimes: [Int64: Int64] = [:]
+
+        /// An activity when a verb form in -ing was said at least twice, or is
+        /// most of its uses.
+        var activity: Bool { verbForms >= 2 || (verbForms > 0 && 2 * verbForms >= uses) }
     }
 
     struct Spoken {
@@ -39,13 +48,6 @@ struct PersonProfile {
     /// When each of the person's scenes began.
     var sceneTimes: [Int64: Int64] = [:]
 
-    /// Document frequency of each term over every spoken episode (for weighting).
-    struct Corpus {
-        var episodes = 0
-        var frequency: [String: Int] = [:]
-        func idf(_ term: String) -> Double { log(1 + Double(episodes) / Double(max(frequency[term] ?? 1, 1))) }
-    }
-
     /// The first resolved time expression of each of their dated episodes.
     var dated: [Int64: (from: Int64, to: Int64, expression: String)] = [:]
 
@@ -59,7 +61,7 @@ struct PersonProfile {
     /// (not a few queries per person: a memory may know 100,000 people).
     /// The people with a persona are the entities of kind person that are not
     /// linked to another entity as its duplicate.
-    static func all(_ read: ReadContext) throws -> (profiles: [PersonProfile], corpus: Corpus) {
+    static func all(_ read: ReadContext) throws -> (profiles: [PersonProfile], crowd: Crowd) {
         var links: [Int64: [Int64]] = [:]
         var duplicates: Set<Int64> = []
         for link in try read.sameAsLinks() {
@@ -84,15 +86,14 @@ struct PersonProfile {
         var sceneOpened: [Int64: Int64] = [:]
         for scene in try read.sceneOpenings() { sceneOpened[scene.id] = scene.openedAt }
 
-        // Their own words, and everybody's for the corpus; who speaks in which scene.
-        var corpus = Corpus()
+        // Their own words, and everybody's for the crowd; who speaks in which scene.
+        var crowd = Crowd()
         var sceneSpeakers: [Int64: Set<Int>] = [:]
         var speakerOfEpisode: [Int64: Int] = [:]
         let cache = TermCache()
         try read.forEachSpokenEpisode { row in
             let tokens = Analyzer.tokens(row.text)
-            corpus.episodes += 1
-            for term in Set(cache.terms(tokens)) { corpus.frequency[term, default: 0] += 1 }
+            crowd.count(episodeTerms: Set(cache.terms(tokens)))
             guard let index = owner[row.speaker] else { return }
             let episode = Spoken(id: row.id, scene: row.scene, at: row.at, text: row.text)
             speakerOfEpisode[episode.id] = index
@@ -107,7 +108,7 @@ struct PersonProfile {
         try read.forEachThingMentioned { mention in
             guard let index = owner[mention.speaker], !profiles[index].identities.contains(mention.entity) else { return }
             let key = "n:\(mention.entity)"
-            var term = profiles[index].terms[key] ?? Term(display: mention.name, activity: false)
+            var term = profiles[index].terms[key] ?? Term(display: mention.name)
             profiles[index].add(&term, episode: mention.episode, scene: mention.scene, at: mention.at)
             profiles[index].terms[key] = term
         }
@@ -125,7 +126,8 @@ struct PersonProfile {
             guard let index = speakerOfEpisode[time.episode], profiles[index].dated[time.episode] == nil else { return }
             profiles[index].dated[time.episode] = (time.from, time.to, time.expression)
         }
-        return (profiles, corpus)
+        crowd.count(profiles)
+        return (profiles, crowd)
     }
 
     private mutating func add(_ term: inout Term, episode: Int64, scene: Int64?, at: Int64) {
@@ -138,24 +140,24 @@ struct PersonProfile {
         term.last = max(term.last, at)
     }
 
+    /// Counts the content words of one of their episodes, grouped by stem:
+    /// not the analyzer's stop words, not people's names, not numbers, words
+    /// of at least three letters, not small talk (`SmallTalk`), and not
+    /// adverbs in -ly (said of anything) nor compounds of -thing (something).
     private mutating func note(_ episode: Spoken, tokens: [Analyzer.Token], skipping names: Set<String>, cache: TermCache) {
         var seen: Set<String> = []
         for token in tokens {
             let word = token.text
-            guard word.utf8.count >= 4, !word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), !Analyzer.stopWords.contains(word),
-                !Self.fillers.contains(word), !names.contains(word),
-                !Self.notActivities.contains(word) || Self.nouns.contains(word),
-                !word.hasSuffix("ly"), !(word.hasSuffix("ed") && word.count > 5)
+            guard word.utf8.count >= 3, !word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), !Analyzer.stopWords.contains(word),
+                !names.contains(word), !word.hasSuffix("ly"), !word.hasSuffix("thing")
             else { continue }
             let stem = cache.stem(word)
-            guard seen.insert(stem).inserted else { continue }
-            let activity = word.hasSuffix("ing") && stem != word && stem.count >= 3 && !Self.notActivities.contains(word)
-            var term = terms[stem] ?? Term(display: word, activity: activity)
-            if activity && !term.activity {
-                term.display = word
-                term.activity = true
-            }
-            add(&term, episode: episode.id, scene: episode.scene, at: episode.at)
+            guard !SmallTalk.stems.contains(stem) else { continue }
+            var term = terms[stem] ?? Term(display: word)
+            term.uses += 1
+            term.forms[word, default: 0] += 1
+            if word.hasSuffix("ing") && stem != word && stem.utf8.count >= 3 && !SmallTalk.notActivities.contains(word) { term.verbForms += 1 }
+            if seen.insert(stem).inserted { add(&term, episode: episode.id, scene: episode.scene, at: episode.at) }
             terms[stem] = term
         }
         let lower = episode.text.lowercased()
@@ -168,65 +170,48 @@ struct PersonProfile {
         }
     }
 
-    /// Ranked recurring terms: in at least `minScenes` scenes, ranked by scenes
-    /// times the word's inverse document frequency over everyone's speech (so
-    /// a word everybody uses all the time ranks low); named things count double.
-    func recurring(activities: Bool, minScenes: Int, corpus: Corpus, limit: Int) -> [(key: String, term: Term)] {
-        var ranked: [(key: String, term: Term, score: Double)] = []
-        // A word that names a thing they talk about counts once, as that thing.
+    /// Their recurring terms of one kind (activities or not): in at least
+    /// `minScenes` of their scenes and, in a group, distinctive of them
+    /// (`Crowd.specificity`); ranked by their scenes times the word's inverse
+    /// document frequency over everyone's speech (a named thing counts
+    /// double). A word that names a thing they talk about counts once, as
+    /// that thing.
+    func recurring(activities: Bool, minScenes: Int, minLift: Double, crowd: Crowd, limit: Int) -> [Recurring] {
+        var ranked: [Recurring] = []
         let named = Set(terms.filter { $0.key.hasPrefix("n:") }.flatMap { Analyzer.terms($0.value.display) })
-        for (key, term) in terms where term.activity == activities && term.scenes.count >= minScenes {
+        for (key, var term) in terms where term.scenes.count >= minScenes {
             let isEntity = key.hasPrefix("n:")
-            if !isEntity && named.contains(key) { continue }
-            let weight = isEntity ? 2.0 : corpus.idf(key)
-            ranked.append((key, term, Double(term.scenes.count) * weight))
+            guard term.activity == activities, isEntity || !named.contains(key) else { continue }
+            guard let specificity = crowd.specificity(key, scenes: term.scenes.count, of: sceneTimes.count, lift: minLift) else { continue }
+            if !isEntity, let commonest = term.forms.max(by: { Self.display($0, $1, activity: activities) }) { term.display = commonest.key }
+            let weight = Double(term.scenes.count) * (isEntity ? 2 : crowd.idf(key))
+            ranked.append(Recurring(key: key, term: term, specificity: specificity, weight: weight))
         }
-        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.key < $1.key }
-        return ranked.prefix(limit).map { ($0.key, $0.term) }
+        ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.key < b.key }
+        return Array(ranked.prefix(limit))
+    }
+
+    /// Orders two forms of a term for display: for an activity its forms in
+    /// -ing first, then the commonest, then the shortest.
+    private static func display(_ a: (key: String, value: Int), _ b: (key: String, value: Int), activity: Bool) -> Bool {
+        if activity && a.key.hasSuffix("ing") != b.key.hasSuffix("ing") { return b.key.hasSuffix("ing") }
+        if a.value != b.value { return a.value < b.value }
+        return a.key.utf8.count != b.key.utf8.count ? a.key.utf8.count > b.key.utf8.count : a.key > b.key
+    }
+
+    /// A recurring term of theirs, with how distinctive of them it is.
+    struct Recurring {
+        var key: String
+        var term: Term
+        /// Their rate of scenes with the term against everyone's (1 with no group to compare).
+        var specificity: Double
+        /// What it is ranked by.
+        var weight: Double
+        /// Grows with the scenes that support it (`Personas.confidence`), scaled by specificity.
+        var confidence: Double { (Personas.confidence(term.scenes.count) * specificity * 1000).rounded() / 1000 }
     }
 
     static let relationPattern = try! RegexPattern(
         #"\bmy (?:best |little |older |younger |big |new )?(mom|mother|dad|father|parents|husband|wife|partner|boyfriend|girlfriend|fiance|fiancee|son|daughter|kids|children|child|brother|sister|siblings|grandma|grandmother|grandpa|grandfather|aunt|uncle|cousin|friend|friends|boss|coworker|coworkers|colleague|colleagues|neighbor|neighbour|dog|dogs|cat|cats|pet|pets|family)\b"#
     )
-
-    /// Conversational words that say little about a person.
-    static let fillers: Set<String> = Set([
-        "really", "think", "great", "know", "love", "like", "feel", "good", "also", "just", "thank", "thanks", "yeah",
-        "glad", "awesome", "amazing", "cool", "nice", "sure", "hope", "much", "lots", "things", "thing", "want", "make",
-        "sounds", "sound", "well", "totally", "definitely", "always", "even", "still", "people", "pretty", "right", "able",
-        "keep", "take", "time", "times", "made", "said", "back", "look", "looks", "looking", "getting", "going", "doing",
-        "something", "anything", "everything", "nothing", "would", "could", "should", "maybe", "actually", "super",
-        "happy", "wonderful", "fantastic", "incredible", "exciting", "excited", "interesting", "beautiful", "lovely",
-        "hear", "heard", "tell", "told", "means", "mean", "lately", "recently", "today", "yesterday", "week", "weeks",
-        "year", "years", "month", "months", "last", "next", "kind", "sorts", "stuff", "what", "whats", "yours", "mine",
-        "wish", "wishes", "luck", "proud", "share", "sharing", "chat", "talk", "talking", "catch", "soon", "care",
-        "give", "gave", "given", "went", "gone", "since", "others", "other", "self", "help", "helps", "many", "each",
-        "every", "around", "away", "another", "better", "best", "hard", "long", "little", "different", "important",
-        "special", "real", "true", "whole", "part", "place", "ways", "days", "night", "world", "find", "found", "feels",
-        "felt", "makes", "keeps", "takes", "took", "come", "came", "comes", "goes", "gets", "seen", "seems", "saw", "done",
-        "used", "give", "start", "started", "thought", "believe", "remember", "reminds", "totally", "absolutely", "yeah",
-        "thanks", "okay", "hope", "hopes", "enjoy", "enjoyed", "love", "loved", "loves", "lovely", "wait", "glad",
-        "together", "what", "where", "when", "which", "while", "though", "through", "almost", "enough", "again",
-        "away", "sometimes", "always", "never", "ever", "someone", "somebody", "everyone", "anyone", "there", "here",
-        "those", "these", "their", "theirs", "them", "they", "your", "with", "from", "into", "onto", "upon", "about",
-        "experience", "moment", "moments", "support", "step", "steps", "positive", "awesome", "stuff", "idea", "ideas",
-        "brings", "congrats", "gorgeous", "tough", "stories", "story", "photo", "photos", "picture", "pictures", "shares",
-        "show", "shows", "showed", "life", "appreciate", "amaze", "wonder", "cause", "reason", "chance", "matter",
-    ])
-
-    /// Words ending in -ing that are things, not activities: they may be topics.
-    static let nouns: Set<String> = ["wedding", "building", "spring", "ring", "king", "ceiling", "sibling", "siblings", "string"]
-
-    /// Words ending in -ing that are not activities (nor, but for `nouns`, topics).
-    static let notActivities: Set<String> = Set([
-        "morning", "evening", "during", "being", "having", "feeling", "thinking", "saying", "making", "coming", "trying",
-        "taking", "bring", "interesting", "amazing", "exciting", "inspiring", "everything", "something", "anything",
-        "nothing", "thing", "things", "wedding", "meaning", "building", "string", "spring", "ring", "king", "sing",
-        "nothing", "ceiling", "darling", "sibling", "siblings", "seeing", "knowing", "letting", "putting", "giving",
-        "keeping", "starting", "wanting", "needing", "loving", "telling", "asking", "hoping", "missing", "getting",
-        "going", "doing", "looking", "happening", "touching", "fascinating", "relaxing", "rewarding", "challenging",
-        "encouraging", "surprising", "outstanding", "stunning", "charming", "boring", "willing", "lasting",
-        "holding", "sitting", "standing", "wearing", "smiling", "posing", "showing", "appreciating", "reminding",
-        "expressing", "finding", "bringing", "working", "creating", "connecting", "learning", "planning", "following",
-    ])
 }

@@ -7,9 +7,13 @@ extension WriteContext {
     public func entityID(named name: String, kind: String? = nil) throws -> Int64 {
         let norm = Name.normalize(name)
         guard !norm.isEmpty else { throw MnemoError(.invalid, "an entity name cannot be empty") }
-        if let id = cache.entity(norm) { return id }
+        if let id = cache.entity(norm) {
+            try give(id, kind: kind)
+            return id
+        }
         if let id = try reader.entityID(norm: norm) {
             cache.setEntity(norm, id)
+            try give(id, kind: kind)
             return id
         }
         let display = Name.display(name)
@@ -18,7 +22,18 @@ extension WriteContext {
         let id = db.lastInsertedRowID
         cache.setEntity(norm, id)
         cache.setEntityName(id, display)
+        if kind != nil { cache.setKindGiven(id) }
         return id
+    }
+
+    /// Gives an entity first named without a kind the kind it now shows: a
+    /// name mentioned before (or made a scene's participant before) its first
+    /// words is a person once it speaks. A kind once given is never changed.
+    /// Checked once per entity while the writer's cache holds it.
+    private func give(_ id: Int64, kind: String?) throws {
+        guard let kind, cache.needsKind(id) else { return }
+        try db.cachedStatement(sql: "UPDATE entity SET kind = ? WHERE id = ? AND kind IS NULL").execute(arguments: [kind, id])
+        cache.setKindGiven(id)
     }
 
     /// An entity's display name, as stored (names never change once written).

@@ -19,7 +19,6 @@ extension WriteContext {
             throw MnemoError(.invalid, "the value of \(attribute) is not valid JSON: \(valueJSON)")
         }
         let entityID = try entityID(named: entity, kind: "person")
-        try db.execute(sql: "UPDATE entity SET kind = 'person' WHERE id = ? AND kind IS NULL", arguments: [entityID])
         let start = from ?? now
         var end: Timestamp? = nil
         for row in try Row.fetchAll(

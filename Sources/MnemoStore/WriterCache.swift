@@ -18,6 +18,8 @@ final class WriterCache: @unchecked Sendable {
     private var predicates: [String: PredicateInfo] = [:]
     private var entityNames: [Int64: String] = [:]
     private var sceneTitles: [Int64: String] = [:]
+    /// Entities a kind was asked for and given (or found) since the cache was last cleared.
+    private var kindGiven: Set<Int64> = []
     /// The key of every fact in the store (`nil` until first needed): an
     /// assertion whose key is not here cannot repeat a fact, and skips looking
     /// for one. It may hold more keys than the store (a rolled-back insert, a
@@ -69,6 +71,8 @@ final class WriterCache: @unchecked Sendable {
     func setPredicate(_ name: String, _ info: PredicateInfo) { predicates[name] = info }
     func entityName(_ id: Int64) -> String? { entityNames[id] }
     func setEntityName(_ id: Int64, _ name: String) { entityNames[id] = name }
+    func needsKind(_ id: Int64) -> Bool { !kindGiven.contains(id) }
+    func setKindGiven(_ id: Int64) { kindGiven.insert(id) }
     func sceneTitle(_ id: Int64) -> String? { sceneTitles[id] }
     func setSceneTitle(_ id: Int64, _ title: String) { sceneTitles[id] = title }
 
@@ -137,6 +141,7 @@ final class WriterCache: @unchecked Sendable {
         predicates.removeAll()
         entityNames.removeAll()
         sceneTitles.removeAll()
+        kindGiven.removeAll()
         recentFillers = nil
         listedBlocks.removeAll()
         mentionsSinceCheck.removeAll()

@@ -91,6 +91,26 @@ struct EpisodeSceneSpaceTests {
         #expect(hits == [old, new])
     }
 
+    @Test("a name first mentioned or made a participant without a kind becomes a person when it speaks; a kind once given stays")
+    func speakerBecomesAPerson() throws {
+        let s = try TestStore()
+        func kind(_ name: String) throws -> String? {
+            try s.store.read { try String.fetchOne($0.db, sql: "SELECT kind FROM entity WHERE norm = ?", arguments: [name]) }
+        }
+        try s.store.write { w in
+            _ = try w.openScene("climb 1", at: t("2024-03-02T19:00"), participants: ["sam"])
+            _ = try w.createEpisode(EpisodeInput(text: "Met Dana at the gym", speaker: "ann", at: t("2024-03-02T19:00"), mentions: ["Dana"]))
+            _ = try w.openScene("the boulder", at: t("2024-03-02T19:00"), place: "gym")
+        }
+        #expect(try kind("sam") == nil && kind("dana") == nil && kind("gym") == "place")
+        try s.store.write { w in
+            _ = try w.createEpisode(EpisodeInput(text: "Went climbing", speaker: "sam", at: t("2024-03-02T19:01"), scene: "climb 1"))
+            _ = try w.createEpisode(EpisodeInput(text: "Hi", speaker: "dana", at: t("2024-03-02T19:02")))
+            _ = try w.createEpisode(EpisodeInput(text: "Tweet", speaker: "gym", at: t("2024-03-02T19:03")))
+        }
+        #expect(try kind("sam") == "person" && kind("dana") == "person" && kind("gym") == "place")
+    }
+
     @Test("scenes open and close, conflict when already open, and are found by member and time")
     func scenes() throws {
         let s = try TestStore()

@@ -13,17 +13,18 @@ struct Patterns: ConsolidationPass {
     let name = "insights"
 
     func run(_ context: PassContext) throws {
-        let corpus = try context.shared.corpus(context.read)
+        let crowd = try context.shared.crowd(context.read)
         var keep: Set<String> = []
         for profile in try context.shared.profiles(context.read) where !profile.sceneTimes.isEmpty {
             try context.checkCancelled()
             let times = profile.sceneTimes.values.sorted()
             let median = times[times.count / 2]
             for activities in [true, false] {
-                for (key, term) in profile.recurring(
+                for found in profile.recurring(
                     activities: activities, minScenes: context.settings.insightMinScenes,
-                    corpus: corpus, limit: context.settings.personaTopics)
+                    minLift: context.settings.personaMinLift, crowd: crowd, limit: context.settings.personaTopics)
                 {
+                    let (key, term) = (found.key, found.term)
                     // The share of their scenes before and after the median scene that have it.
                     let early = term.sceneTimes.values.filter { $0 < median }.count
                     let late = term.sceneTimes.values.filter { $0 > median }.count

@@ -29,7 +29,7 @@ struct Personas: ConsolidationPass {
     }
 
     func run(_ context: PassContext) throws {
-        let corpus = try context.shared.corpus(context.read)
+        let crowd = try context.shared.crowd(context.read)
         let profiles = try context.shared.profiles(context.read)
         let subjects = try SubjectFacts(context.read, subjects: Set(profiles.flatMap(\.identities)), now: context.now)
         // What is stored now, for everyone at once (not two queries per person).
@@ -48,7 +48,7 @@ struct Personas: ConsolidationPass {
             // Attributes from facts are read live by `persona`; they are derived
             // here only to find the stable ones for calibration.
             let attributes = attributes(facts)
-            var derived = recurring(profile, corpus: corpus, context)
+            var derived = recurring(profile, crowd: crowd, context)
             derived += relationships(profile, context)
             derived += try timeline(profile, context)
             let existing = stored[profile.entity] ?? []
@@ -68,15 +68,18 @@ struct Personas: ConsolidationPass {
         }
     }
 
-    private func recurring(_ profile: PersonProfile, corpus: PersonProfile.Corpus, _ context: PassContext) -> [Derived] {
+    private func recurring(_ profile: PersonProfile, crowd: Crowd, _ context: PassContext) -> [Derived] {
         let s = context.settings
         var result: [Derived] = []
         for (category, activities) in [("topic", false), ("activity", true)] {
-            for (_, term) in profile.recurring(activities: activities, minScenes: s.personaMinScenes, corpus: corpus, limit: s.personaTopics) {
+            for found in profile.recurring(
+                activities: activities, minScenes: s.personaMinScenes, minLift: s.personaMinLift, crowd: crowd, limit: s.personaTopics)
+            {
+                let term = found.term
                 result.append(
                     Derived(
                         category: category, name: category, value: JSONString.quoted(term.display),
-                        first: term.first, last: term.last, confidence: Self.confidence(term.scenes.count),
+                        first: term.first, last: term.last, confidence: found.confidence,
                         support: term.scenes.sorted().map { ("s", $0) } + term.episodes.map { ("e", $0) }))
             }
         }

@@ -192,6 +192,9 @@ extension DaemonConfig {
             "persona_min_scenes", default: "2", .integer(1...10_000), into: \.consolidation.personaMinScenes, reload: .atOnce,
             doc: "scenes a topic, activity or companion must recur in"),
         ConfigKey(
+            "persona_min_lift", default: "1.5", .number(1...1_000), into: \.consolidation.personaMinLift, reload: .atOnce,
+            doc: "how many times their share of scenes with a word must be everyone else's for it to be a topic of one"),
+        ConfigKey(
             "persona_topics", default: "10", .integer(1...10_000), into: \.consolidation.personaTopics, reload: .atOnce,
             doc: "most topics (and activities) kept per persona"),
         ConfigKey(
