@@ -142,13 +142,13 @@ struct PersonProfile {
 
     /// Counts the content words of one of their episodes, grouped by stem:
     /// not the analyzer's stop words, not people's names, not numbers, words
-    /// of at least three letters, not small talk (`SmallTalk`), and not
+    /// of at least four letters, not small talk (`SmallTalk`), and not
     /// adverbs in -ly (said of anything) nor compounds of -thing (something).
     private mutating func note(_ episode: Spoken, tokens: [Analyzer.Token], skipping names: Set<String>, cache: TermCache) {
         var seen: Set<String> = []
         for token in tokens {
             let word = token.text
-            guard word.utf8.count >= 3, !word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), !Analyzer.stopWords.contains(word),
+            guard word.utf8.count >= 4, !word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), !Analyzer.stopWords.contains(word),
                 !names.contains(word), !word.hasSuffix("ly"), !word.hasSuffix("thing")
             else { continue }
             let stem = cache.stem(word)
