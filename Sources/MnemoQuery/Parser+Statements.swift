@@ -106,15 +106,7 @@ extension Parser {
             guard case .word(let role) = current.kind else { throw expected("a role name") }
             advance()
             roles.append(role)
-            if isSymbol(",") {
-                advance()
-                continue
-            }
-            if isSymbol(")") {
-                advance()
-                break
-            }
-            throw expected("',' or ')'")
+            if try !nextListItem() { break }
         }
         var functional = false
         if isKeyword("functional") {

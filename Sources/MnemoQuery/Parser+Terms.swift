@@ -122,15 +122,7 @@ extension Parser {
         while true {
             let role = roleLabel()
             arguments.append(Argument(try filler(), role: role))
-            if isSymbol(",") {
-                advance()
-                continue
-            }
-            if isSymbol(")") {
-                advance()
-                break
-            }
-            throw expected("',' or ')'")
+            if try !nextListItem() { break }
         }
         return (predicate, arguments)
     }
@@ -160,15 +152,7 @@ extension Parser {
                 term = .literal(literal)
             }
             arguments.append(AtomArgument(role: role, term: term))
-            if isSymbol(",") {
-                advance()
-                continue
-            }
-            if isSymbol(")") {
-                advance()
-                break
-            }
-            throw expected("',' or ')'")
+            if try !nextListItem() { break }
         }
         return Atom(predicate: predicate, arguments: arguments, position: position)
     }

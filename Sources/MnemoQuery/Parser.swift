@@ -153,6 +153,18 @@ public struct Parser {
         advance()
     }
 
+    /// After an item of a parenthesised list: `true` past a `,` (another item
+    /// follows), `false` past the closing `)`, else the error every such list gives.
+    mutating func nextListItem() throws(MnemoError) -> Bool {
+        if isSymbol(",") {
+            advance()
+            return true
+        }
+        guard isSymbol(")") else { throw expected("',' or ')'") }
+        advance()
+        return false
+    }
+
     /// The text of the token before the current one, for "after 'x'" in errors.
     var previousText: String? { index > 0 ? tokens[index - 1].text : nil }
 
