@@ -42,6 +42,8 @@ struct LocomoEval: ParsableCommand {
     var config: String?
     @Flag(help: "Also score a consolidated copy of each conversation beside the plain one (with --sweep: score consolidated spaces only).")
     var consolidate = false
+    @Flag(help: "With --consolidate, list each question whose evidence in the top 10 differs between the plain and the consolidated space.")
+    var listChanges = false
     @Option(
         name: .customLong("sweep"),
         help: ArgumentHelp(
@@ -53,6 +55,7 @@ struct LocomoEval: ParsableCommand {
 
     func validate() throws {
         do throws(SweepError) {
+            if listChanges && !consolidate { throw SweepError("--list-changes is for --consolidate") }
             if sweeps.isEmpty {
                 if metric != nil { throw SweepError("--metric is for --sweep") }
                 return
@@ -129,7 +132,12 @@ struct LocomoEval: ParsableCommand {
             var after = LocomoScores()
             for (i, q) in asking.enumerated() {
                 ours.add(category: q.category, ranked: Question.refs(answers[i]), evidence: q.evidence)
-                if consolidate { after.add(category: q.category, ranked: Question.refs(afterConsolidation[i]), evidence: q.evidence) }
+                if consolidate {
+                    after.add(category: q.category, ranked: Question.refs(afterConsolidation[i]), evidence: q.evidence)
+                    if listChanges {
+                        Report.change(file: file, question: q, plain: Question.refs(answers[i]), consolidated: Question.refs(afterConsolidation[i]))
+                    }
+                }
                 let words = Set(Analyzer.tokens(q.text).map(\.text).filter { !Analyzer.stopWords.contains($0) })
                 let match = words.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
                 let refs =
@@ -188,6 +196,19 @@ struct LocomoEval: ParsableCommand {
 enum Report {
     /// `26.json` → `conversation 26`.
     static func conversation(_ file: String) -> String { "conversation " + file.replacingOccurrences(of: ".json", with: "") }
+
+    /// Prints the question when its evidence in the top 10 differs between the
+    /// two spaces, with each evidence turn's rank in both (`-`: not in the top 20).
+    static func change(file: String, question q: Question, plain: [String], consolidated: [String]) {
+        let top = 10
+        guard Set(plain.prefix(top)).intersection(q.evidence) != Set(consolidated.prefix(top)).intersection(q.evidence) else { return }
+        func ranks(_ refs: [String]) -> String {
+            q.evidence.sorted().map { e in refs.firstIndex(of: e).map { String($0 + 1) } ?? "-" }.joined(separator: ",")
+        }
+        print(
+            "\(conversation(file)), category \(q.category): \(q.text) [\(q.evidence.sorted().joined(separator: ","))] plain \(ranks(plain)), consolidated \(ranks(consolidated))"
+        )
+    }
 
     /// R@1/5/10/20 of a category (all when nil).
     static func row(_ scores: LocomoScores, _ category: Int?) -> String {

@@ -19,6 +19,10 @@ public enum NodeKind: Character, Sendable, CaseIterable, Hashable {
         case .insight: "insight"
         }
     }
+
+    /// Whether consolidation derives things of this kind (persona attributes
+    /// and insights) from the stored ones, rather than a client storing them.
+    @inlinable public var isDerived: Bool { self == .persona || self == .insight }
 }
 
 /// The id of a stored thing: a kind and its row number, written `f:42`.

@@ -61,6 +61,11 @@ struct Builder {
         for (from, _, _) in edges { offsets[Int(from) + 1] += 1 }
         for i in 0..<storage.nodes.count { offsets[i + 1] += offsets[i] }
         storage.offsets = offsets
+        var fans = [Int32](repeating: 0, count: storage.nodes.count)
+        for (from, to, _) in edges where GraphIndex.countsInFan(from: storage.nodes[Int(from)].kind, to: storage.nodes[Int(to)].kind) {
+            fans[Int(from)] += 1
+        }
+        storage.fans = fans
         storage.targets = edges.map(\.1)
         storage.weights = edges.map(\.2)
         return storage
@@ -89,6 +94,7 @@ struct Builder {
         storage.times.append(time)
         storage.flags.append(flags)
         storage.offsets.append(storage.offsets.last ?? 0)
+        storage.fans.append(0)
         if let validTo { storage.validTo[n] = validTo }
         return n
     }

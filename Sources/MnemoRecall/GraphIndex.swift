@@ -56,6 +56,17 @@ public final class GraphIndex: Sendable {
         }
     }
 
+    /// Whether an edge counts in the fan of the node it leaves. Every edge
+    /// does, except one from an entity, episode, fact or scene to a persona
+    /// attribute or insight: what consolidation derives adds paths for
+    /// activation without taking any from the paths the stored things had, so
+    /// a consolidated space spreads over its episodes and facts as before,
+    /// plus what climbs through the summaries. A persona attribute or insight
+    /// divides among all its edges.
+    @inlinable static func countsInFan(from: NodeKind, to: NodeKind) -> Bool {
+        from.isDerived || !to.isDerived
+    }
+
     /// Why a node is left out of default recall.
     public struct Flags: OptionSet, Sendable, Hashable {
         public let rawValue: UInt8
@@ -106,6 +117,8 @@ public final class GraphIndex: Sendable {
         @usableFromInline var weights: [Float] = []
         @usableFromInline var extra: [UInt32: [(UInt32, Float)]] = [:]
         @usableFromInline var extraEdges = 0
+        /// Each node's fan among its built edges (`View.fan`).
+        @usableFromInline var fans: [Int32] = []
         /// Each scene's episodes in time order, for temporal contiguity.
         @usableFromInline var sceneEpisodes: [UInt32: [UInt32]] = [:]
         /// Each episode's scene.
@@ -203,9 +216,14 @@ public final class GraphIndex: Sendable {
         @inlinable public func time(_ n: UInt32) -> Int64 { storage.times[Int(n)] }
         @inlinable public func flags(_ n: UInt32) -> Flags { storage.flags[Int(n)] }
 
-        /// The number of edges leaving a node.
+        /// The number a node's activation is divided by as it spreads: its
+        /// edges, less those from a stored thing to what consolidation derived
+        /// from it (`GraphIndex.countsInFan`).
         @inlinable public func fan(_ n: UInt32) -> Int {
-            storage.offsets[Int(n) + 1] - storage.offsets[Int(n)] + (storage.extra.isEmpty ? 0 : storage.extra[n]?.count ?? 0)
+            let built = Int(storage.fans[Int(n)])
+            guard !storage.extra.isEmpty, let added = storage.extra[n] else { return built }
+            let from = storage.nodes[Int(n)].kind
+            return built + added.reduce(0) { $0 + (GraphIndex.countsInFan(from: from, to: storage.nodes[Int($1.0)].kind) ? 1 : 0) }
         }
 
         /// Calls `body` with each neighbour and the edge's weight.

@@ -79,6 +79,36 @@ struct HierarchyRecallTests {
         #expect(via.contains { $0.hasPrefix("p:") }, "\(via)")
     }
 
+    @Test("consolidation adds paths and takes none away: after it, every episode and fact a cue reached scores at least what it did")
+    func additive() throws {
+        // Recency and frequency aside (recall itself is an access), and the
+        // turns around the 20 strongest episodes (which 20 those are may
+        // change), so that the scores differ only by what spreading adds.
+        var settings = RecallSettings()
+        settings.baseLevelWeight = 0
+        settings.contiguity = 0
+        settings.supportWeight = 1
+        let f = try Fixture(recall: settings)
+        try f.chats()
+        let query = #"recall "what does Ann like" limit 30"#
+        func scores(_ lines: [[String: Any]]) -> [String: Double] {
+            Dictionary(lines.compactMap { line in (line["id"] as? String).map { ($0, line["score"] as? Double ?? 0) } }, uniquingKeysWith: max)
+        }
+        let annID = try #require(try f.store.read { try $0.entityID(named: "ann") })
+        let ann = try #require(try f.executor.space.recall.graph().node(NodeID(.entity, annID)))
+        let fanBefore = try f.executor.space.recall.graph().withView { $0.fan(ann) }
+        let before = scores(try f.run(query))
+        _ = try f.run("consolidate")
+        #expect(try !f.run(#"persona "ann""#).isEmpty, "consolidation derived no persona, so there is nothing to test")
+        let after = scores(try f.run(query))
+        #expect(try f.executor.space.recall.graph().withView { $0.fan(ann) } == fanBefore)
+        for (id, score) in before {
+            let now = try #require(after[id], "\(id) is no longer reached")
+            #expect(now >= score * (1 - 1e-9), "\(id): \(score) before, \(now) after")
+        }
+        #expect(before.contains { id, score in after[id]! > score * 1.01 }, "the persona layer added nothing to any score")
+    }
+
     @Test("kinds: persona attributes with their support, insights, scenes; the default answers episodes and facts only")
     func kinds() throws {
         let f = try Fixture()
