@@ -29,6 +29,8 @@ final class Checkpointer: Sendable {
         var softFrames: Int32 = 0
         var hardFrames: Int32 = 0
         var scheduled = false
+        /// The background copy has begun (`scheduled` and its thread got to it).
+        var running = false
         /// A background copy finished: the next commit copies what came after it.
         var tailDue = false
         /// `paused` runs: no background copy starts.
@@ -89,6 +91,12 @@ final class Checkpointer: Sendable {
         return try body()
     }
 
+    /// Keeps the background thread busy until `release` is signalled, as a
+    /// loaded machine may: a copy scheduled meanwhile waits. For tests.
+    func occupyThread(until release: DispatchSemaphore) {
+        queue.async { release.wait() }
+    }
+
     /// Stops scheduling checkpoints and waits for one in progress.
     func close() {
         state.withLock { $0.closed = true }
@@ -107,7 +115,10 @@ final class Checkpointer: Sendable {
     private func committed(connection: OpaquePointer?, frames: Int32) -> Int32 {
         enum Action { case none, inline, background }
         let action = state.withLock { state -> Action in
-            if state.tailDue || (frames >= state.hardFrames && !state.scheduled) {
+            // At `hardFrames` the writer copies unless a background copy is
+            // under way: one scheduled on a thread that has not started it yet
+            // (a loaded machine) would leave the WAL to grow meanwhile.
+            if state.tailDue || (frames >= state.hardFrames && !state.running) {
                 if state.tailDue { state.tails += 1 }
                 state.tailDue = false
                 return .inline
@@ -127,7 +138,10 @@ final class Checkpointer: Sendable {
     }
 
     private func run() {
-        var (connection, closed) = state.withLock { ($0.connection, $0.closed) }
+        var (connection, closed) = state.withLock { state in
+            state.running = true
+            return (state.connection, state.closed)
+        }
         if connection == nil && !closed {
             // Opened outside the lock: opening may wait on SQLite's busy timeout,
             // and every commit's hook takes that lock.
@@ -144,6 +158,7 @@ final class Checkpointer: Sendable {
         let done = !closed && (try? connection?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }) != nil
         state.withLock { state in
             state.scheduled = false
+            state.running = false
             if done {
                 state.tailDue = true
                 state.runs += 1

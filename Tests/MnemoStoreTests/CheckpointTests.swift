@@ -50,6 +50,24 @@ struct CheckpointTests {
         #expect(facts == 120 * 40 + 1)
     }
 
+    @Test("a background copy whose thread does not run (a loaded machine) does not let the WAL grow: the writer copies at four times the threshold")
+    func walBoundedWhileBackgroundWaits() throws {
+        let dir = TemporaryDirectory()
+        var options = StoreOptions()
+        options.checkpointPages = 64
+        let path = dir.file("starved.sqlite")
+        let store = try MemoryStore(path: path, options: options)
+        let release = DispatchSemaphore(value: 0)
+        // (Creating the schema may already have crossed the threshold.)
+        let before = store.backgroundCheckpoints
+        store.checkpointer.occupyThread(until: release)
+        defer { release.signal() }
+        let wal = try ingest(into: store, path: path)
+        let frame = try store.read { try Int.fetchOne($0.db, sql: "PRAGMA page_size") ?? 0 } + 24
+        #expect(store.backgroundCheckpoints == before)
+        #expect(wal < 64 * 4 * frame + 1_000_000, "WAL of \(wal) bytes while the background copy waited")
+    }
+
     @Test("an explicit checkpoint waits for a background one instead of failing BUSY, and empties the WAL")
     func explicitCheckpointDuringBackground() throws {
         let dir = TemporaryDirectory()
