@@ -3,7 +3,7 @@
 # Needs only the Swift toolchain beforehand; uses apt-get (as root, or via sudo).
 set -euo pipefail
 
-packages=(libsqlite3-dev libpcre2-dev libedit-dev pkg-config)
+packages=(libsqlite3-dev libpcre2-dev libedit-dev pkg-config python3 socat)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
