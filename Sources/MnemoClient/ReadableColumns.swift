@@ -7,11 +7,11 @@
 /// | episode | id, speaker, when, text |
 /// | fact | id, fact (`works_at(alice, acme)`, `lives_in(person: alice, city: paris)`, with `(superseded by f:2)` or `(retracted)`), valid |
 /// | scene | id, title, when, with (participants), summary, episodes |
-/// | persona | id, entity, attribute, value, valid, confidence |
+/// | persona | id, entity, category, attribute, value, valid, confidence |
 /// | insight | id, type, about, text |
 /// | entity | id, name, type, aliases |
 /// | binding | one column per variable (`?city`), facts |
-/// | journal of a run | run, status, started, finished, summary |
+/// | journal of a run | run, status, started, finished, summary (`1590 changes in 400.1 ms: entities 2, …`) |
 ///
 /// A `recall` adds `score`, and with `explain` a `why` column (its seeds:
 /// the query words or names that gave the answer its activation, with their
@@ -34,8 +34,8 @@ enum ReadableColumns {
             ] + recall
         case "persona":
             return [
-                ("id", value("id")), ("entity", value("entity")), ("attribute", value("attribute")), ("value", value("value")),
-                ("valid", valid()), ("confidence", value("confidence")),
+                ("id", value("id")), ("entity", value("entity")), ("category", value("category")), ("attribute", value("attribute")),
+                ("value", value("value")), ("valid", valid()), ("confidence", value("confidence")),
             ] + recall
         case "insight":
             return [("id", value("id")), ("type", value("type")), ("about", value("about")), ("text", value("text"))] + recall
@@ -47,7 +47,7 @@ enum ReadableColumns {
         case "journal" where row.raw("run") != nil:
             return [
                 ("run", value("run")), ("status", value("status")), ("started", value("started_at")),
-                ("finished", value("finished_at")), ("summary", value("summary")),
+                ("finished", value("finished_at")), ("summary", row.raw("summary").map(runSummary) ?? ""),
             ]
         default:
             return row.members.map { ($0.key, ValueText.readable($0.raw)) }
@@ -72,6 +72,22 @@ enum ReadableColumns {
     /// A role's value: a list in brackets, anything else readable.
     private static func argument(_ raw: String) -> String {
         raw.hasPrefix("[") ? "[" + ValueText.readable(raw) + "]" : ValueText.readable(raw)
+    }
+
+    /// A run's journal summary as `1590 changes in 400.1 ms: entities 2,
+    /// scenes 21, …` (and `failed: …`); any other value readable.
+    static func runSummary(_ raw: String) -> String {
+        guard let members = JSONLine.members(raw) else { return ValueText.readable(raw) }
+        func field(_ key: String) -> String? { members.first { $0.key == key }.map { ValueText.plain($0.raw) } }
+        var text = "\(field("changes") ?? "?") changes in \(field("duration_ms") ?? "?") ms"
+        let passes = members.first { $0.key == "passes" }.flatMap { JSONLine.items($0.raw) } ?? []
+        let counts = passes.compactMap(JSONLine.members).map { pass in
+            let name = pass.first { $0.key == "pass" }.map { ValueText.plain($0.raw) } ?? "?"
+            return "\(name) \(pass.first { $0.key == "changes" }.map { ValueText.plain($0.raw) } ?? "?")"
+        }
+        if !counts.isEmpty { text += ": " + counts.joined(separator: ", ") }
+        if let failure = field("failure"), !failure.isEmpty { text += "; failed: \(failure)" }
+        return text
     }
 
     /// `explain`'s seeds as `"pottery" 91%, Mel 9%`: the words of a text

@@ -4,7 +4,8 @@
 /// is a space; any other control character is shown as `?`, so that nothing
 /// in a value moves the cursor. Lines break at spaces (the spaces at a break
 /// are dropped, those that indent a line are kept); a word wider than the
-/// width is cut between graphemes (never inside one: see `DisplayWidth`).
+/// width is cut after its last comma that fits (JSON), else between
+/// graphemes (never inside one: see `DisplayWidth`).
 ///
 /// ```
 /// TextWrapper.lines("I went to a support group yesterday", width: 12)
@@ -84,12 +85,24 @@ public enum TextWrapper {
                 lineWidth = spaces + wordWidth
             } else {
                 if started { flushLine() }
+                // Cut after the last comma that fits (JSON, lists), else between graphemes.
+                var piece: [Character] = []
+                var afterComma = 0
                 for character in word {
                     let columns = DisplayWidth.of(character)
-                    if lineWidth + columns > width && lineWidth > 0 { flushLine() }
-                    line.append(character)
+                    while lineWidth + columns > width && lineWidth > 0 {
+                        let cut = afterComma > 0 ? afterComma : piece.count
+                        line = String(piece[..<cut])
+                        flushLine()
+                        piece.removeFirst(cut)
+                        lineWidth = DisplayWidth.of(String(piece))
+                        afterComma = 0
+                    }
+                    piece.append(character)
                     lineWidth += columns
+                    if character == "," { afterComma = piece.count }
                 }
+                line = String(piece)
             }
             started = true
             spaces = 0

@@ -2,8 +2,9 @@
 ///
 /// `plain` is the value as sent, strings without their quotes (expanded
 /// display, which shows every field as it is). `readable` is for the compact
-/// table: a time in ISO 8601 UTC loses its `T`, its `Z` and what is zero
-/// (`2023-05-08T13:56:00Z` → `2023-05-08 13:56`, a midnight → the date), a
+/// table: a time in ISO 8601 UTC loses its `T`, its `Z`, its fraction of a
+/// second and what is zero (`2023-05-08T13:56:00Z` → `2023-05-08 13:56`,
+/// a midnight → the date), a
 /// list of plain values is joined with `, `, an object of plain values reads
 /// `key: value, …`; anything nested stays JSON.
 enum ValueText {
@@ -53,10 +54,9 @@ enum ValueText {
         let date = String(decoding: bytes[0..<10], as: UTF8.self)
         let minutes = String(decoding: bytes[11..<16], as: UTF8.self)
         let seconds = String(decoding: bytes[17..<19], as: UTF8.self)
-        let zeroFraction = fraction.dropFirst().allSatisfy { $0 == UInt8(ascii: "0") }
-        if minutes == "00:00" && seconds == "00" && zeroFraction { return date }
-        if seconds == "00" && zeroFraction { return date + " " + minutes }
-        return date + " " + String(decoding: bytes[11..<(bytes.count - 1)], as: UTF8.self)
+        if minutes == "00:00" && seconds == "00" { return date }
+        if seconds == "00" { return date + " " + minutes }
+        return date + " " + minutes + ":" + seconds
     }
 
     /// A string, number, boolean or null.

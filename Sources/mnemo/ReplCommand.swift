@@ -30,12 +30,13 @@ enum ReplCommand: Equatable {
 
     /// What `\?` prints, and `help` after the statements.
     static let list = """
-        REPL commands (a line of its own; not sent to the daemon):
-          \\x [on|off]       expanded display: each row as `name | value`, every field (no argument: toggle)
-          \\?                this list
-          \\q, quit, exit    leave (or Ctrl-D)
-        help [STATEMENT] lists the statements of the language. A line ending with \\ continues
-        on the next; Tab completes keywords; history is kept in ~/.mnemo_history.
+        REPL commands (alone on a line; not sent to the daemon):
+          \\x [on|off]     expanded display: every field of each row as
+                          name | value (no argument: switch)
+          \\?              this list
+          \\q, quit, exit  leave (or Ctrl-D)
+        help [STATEMENT] lists the statements of the language. A line ending
+        with \\ continues on the next; Tab completes keywords.
 
         """
 }
