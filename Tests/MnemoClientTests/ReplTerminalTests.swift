@@ -133,6 +133,18 @@ struct ReplTerminalTests {
         return parts.joined(separator: " ")
     }
 
+    /// Types `line` at the prompt, waits for `answer` and then for `prompt`
+    /// again; the mark from which the answer was read. Records an issue when
+    /// either does not come.
+    @discardableResult
+    static func send(_ terminal: PseudoTerminal, _ line: String, expecting answer: String, prompt: String, timeout: Double = 10) -> Int {
+        let mark = terminal.mark
+        terminal.type(line + "\r")
+        #expect(terminal.waitFor(answer, after: mark, timeout: timeout), "no \(answer) after \(line): \(terminal.transcript.debugDescription)")
+        #expect(ReplTests.atPrompt(terminal, prompt, after: terminal.lastMatchEnd), "no prompt after \(line)")
+        return mark
+    }
+
     static func overlong(_ lines: [String], width: Int) -> [String] {
         lines.filter { $0.count > width }
     }
@@ -172,17 +184,12 @@ struct ReplTerminalTests {
         let (terminal, process) = try Self.start(["--socket", daemon.socketPath], columns: 200)
         defer { if process.isRunning { process.terminate() } }
         #expect(ReplTests.atPrompt(terminal, "mnemo default> ", after: 0), "no prompt: \(terminal.transcript.debugDescription)")
-        var mark = terminal.mark
-        terminal.type("use space \"chat\"\r")
-        #expect(ReplTests.atPrompt(terminal, "mnemo chat> ", after: mark))
+        Self.send(terminal, "use space \"chat\"", expecting: "[space]", prompt: "mnemo chat> ")
 
         let opening = String(Self.longTurn.prefix(30))
         for width in [200, 80] {
             terminal.resize(columns: width, rows: 50)
-            mark = terminal.mark
-            terminal.type(Self.question + "\r")
-            #expect(terminal.waitFor("(5 rows)", after: mark, timeout: 10), "\(terminal.transcript.debugDescription)")
-            #expect(ReplTests.atPrompt(terminal, "mnemo chat> ", after: terminal.lastMatchEnd))
+            let mark = Self.send(terminal, Self.question, expecting: "(5 rows)", prompt: "mnemo chat> ")
             let lines = Self.screenLines(terminal, from: mark)
             #expect(Self.overlong(lines, width: width).isEmpty, "wider than \(width): \(Self.overlong(lines, width: width))")
             #expect(lines.contains { $0.hasPrefix("id ") && $0.contains(" speaker ") && $0.contains(" when ") && $0.hasSuffix(" score") })
@@ -192,15 +199,8 @@ struct ReplTerminalTests {
         }
 
         // \x: every field, as name | value, still within 80 columns.
-        mark = terminal.mark
-        terminal.type("\\x\r")
-        #expect(terminal.waitFor("Expanded display is on.", after: mark))
-        #expect(ReplTests.atPrompt(terminal, "mnemo chat> ", after: terminal.lastMatchEnd))
-        mark = terminal.mark
-        terminal.type(Self.question + "\r")
-        #expect(terminal.waitFor("(5 rows)", after: mark, timeout: 10))
-        #expect(ReplTests.atPrompt(terminal, "mnemo chat> ", after: terminal.lastMatchEnd))
-        var lines = Self.screenLines(terminal, from: mark)
+        Self.send(terminal, "\\x", expecting: "Expanded display is on.", prompt: "mnemo chat> ")
+        var lines = Self.screenLines(terminal, from: Self.send(terminal, Self.question, expecting: "(5 rows)", prompt: "mnemo chat> "))
         #expect(Self.overlong(lines, width: 80).isEmpty, "\(Self.overlong(lines, width: 80))")
         #expect(lines.contains { $0.hasPrefix("-[ episode 1 ]--") })
         for field in ["id", "ref", "text", "speaker", "at", "scene", "scene_title", "importance", "entities", "times", "score"] {
@@ -208,16 +208,9 @@ struct ReplTerminalTests {
         }
         #expect(Self.expandedValue(lines, field: "text", startingWith: opening) == Self.longTurn, "\(lines.joined(separator: "\n"))")
 
-        mark = terminal.mark
-        terminal.type("\\x\r")
-        #expect(terminal.waitFor("Expanded display is off.", after: mark))
-        #expect(ReplTests.atPrompt(terminal, "mnemo chat> ", after: terminal.lastMatchEnd))
-        mark = terminal.mark
-        terminal.type("recall \"garden\" limit 3\r")
-        #expect(terminal.waitFor("(3 rows)", after: mark, timeout: 10))
-        lines = Self.screenLines(terminal, from: mark)
+        Self.send(terminal, "\\x", expecting: "Expanded display is off.", prompt: "mnemo chat> ")
+        lines = Self.screenLines(terminal, from: Self.send(terminal, #"recall "garden" limit 3"#, expecting: "(3 rows)", prompt: "mnemo chat> "))
         #expect(!lines.contains { $0.hasPrefix("-[ ") })
-        #expect(ReplTests.atPrompt(terminal, "mnemo chat> ", after: terminal.lastMatchEnd))
         terminal.type("\\q\r")
         #expect(Subprocess.waitForExit(process, timeout: 5))
         #expect(process.terminationStatus == 0)
@@ -241,7 +234,7 @@ struct ReplTerminalTests {
         let (terminal, process) = try Self.start(["--socket", daemon.socketPath], columns: 80)
         defer { if process.isRunning { process.terminate() } }
         #expect(ReplTests.atPrompt(terminal, "mnemo default> ", after: 0))
-        var mark = terminal.mark
+        let mark = terminal.mark
         terminal.type("consolidate\r")
         #expect(terminal.waitFor("consolidate running ", after: mark, timeout: 10), "no progress: \(terminal.transcript.debugDescription)")
         let spinner = terminal.lastMatchEnd
@@ -254,23 +247,13 @@ struct ReplTerminalTests {
         #expect(transcript[lastSpinner.upperBound..<answer.lowerBound].contains(" s"))
         #expect(Self.overlong(Self.screenLines(terminal, from: mark), width: 80).isEmpty)
 
-        mark = terminal.mark
-        terminal.type("\\?\r")
-        #expect(terminal.waitFor("\\x [on|off]", after: mark))
-        #expect(ReplTests.atPrompt(terminal, "mnemo default> ", after: terminal.lastMatchEnd))
-        mark = terminal.mark
-        terminal.type("help\r")
-        #expect(terminal.waitFor("[help]", after: mark, timeout: 10))
-        #expect(terminal.waitFor("REPL commands", after: terminal.lastMatchEnd, timeout: 10))
-        #expect(ReplTests.atPrompt(terminal, "mnemo default> ", after: terminal.lastMatchEnd))
-        let help = Self.screenLines(terminal, from: mark)
+        Self.send(terminal, "\\?", expecting: "\\x [on|off]", prompt: "mnemo default> ")
+        let help = Self.screenLines(terminal, from: Self.send(terminal, "help", expecting: "REPL commands", prompt: "mnemo default> "))
+        #expect(help.contains("[help]"))
         #expect(Self.overlong(help, width: 80).isEmpty, "\(Self.overlong(help, width: 80))")
         #expect(help.contains { $0.hasPrefix("recall ") })
 
-        mark = terminal.mark
-        terminal.type("\\bogus\r")
-        #expect(terminal.waitFor("unknown command \\bogus", after: mark))
-        #expect(ReplTests.atPrompt(terminal, "mnemo default> ", after: terminal.lastMatchEnd))
+        Self.send(terminal, "\\bogus", expecting: "unknown command \\bogus", prompt: "mnemo default> ")
         terminal.type("quit\r")
         #expect(Subprocess.waitForExit(process, timeout: 5))
         #expect(process.terminationStatus == 0)
