@@ -10,6 +10,12 @@ enum Terminal {
         print(text, terminator: "")
     }
 
+    /// Text for people, each line word-wrapped to the terminal's width.
+    static func outWrapped(_ text: String) {
+        let width = TerminalSize.columns(environment: ProcessInfo.processInfo.environment)
+        out(TextWrapper.lines(text, width: width).joined(separator: "\n"))
+    }
+
     static func flush() {
         fflush(nil)
     }

@@ -34,7 +34,7 @@ final class Repl {
     }
 
     func run() {
-        Terminal.out(
+        Terminal.outWrapped(
             "mnemo: connected to \(socketPath). help lists the statements, \\? the REPL's commands "
                 + "(\\x: every field); quit or Ctrl-D leaves.\n")
         var assembler = StatementAssembler()
@@ -66,7 +66,7 @@ final class Repl {
                 space = name
             }
             if response.isOK, keyword == "help", statement.text.trimmingCharacters(in: .whitespaces).lowercased() == "help" {
-                Terminal.out("\n" + ReplCommand.list)
+                Terminal.outWrapped("\n" + ReplCommand.list)
             }
         }
         editor.saveHistory()
@@ -78,9 +78,9 @@ final class Repl {
         switch command {
         case .expanded(let setting):
             printer.expanded = setting ?? !printer.expanded
-            Terminal.out("Expanded display is \(printer.expanded ? "on" : "off").\n")
+            Terminal.outWrapped("Expanded display is \(printer.expanded ? "on" : "off").\n")
         case .help:
-            Terminal.out(ReplCommand.list)
+            Terminal.outWrapped(ReplCommand.list)
         case .quit:
             return false
         case .unknown(let text):

@@ -234,6 +234,8 @@ struct ReplTerminalTests {
         let (terminal, process) = try Self.start(["--socket", daemon.socketPath], columns: 80)
         defer { if process.isRunning { process.terminate() } }
         #expect(ReplTests.atPrompt(terminal, "mnemo default> ", after: 0))
+        // The greeting too fits 80 columns.
+        #expect(Self.overlong(Self.screenLines(terminal, from: 0), width: 80).isEmpty, "\(Self.screenLines(terminal, from: 0))")
         let mark = terminal.mark
         terminal.type("consolidate\r")
         #expect(terminal.waitFor("consolidate running ", after: mark, timeout: 10), "no progress: \(terminal.transcript.debugDescription)")
