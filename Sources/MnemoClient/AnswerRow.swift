@@ -7,29 +7,29 @@ struct AnswerRow {
     var kind: String
     var members: [JSONLine.Member]
 
-    /// Reads a line. A line that is not a JSON object is kept whole under the
-    /// kind `(not a JSON object)`; an object without a string `kind` has the
-    /// kind `(no kind)`.
+    /// Reads a line with `JSONLine`'s scanner (JSONSerialization only when
+    /// the scanner cannot follow it). A line that is not a JSON object is kept
+    /// whole under the kind `(not a JSON object)`; an object without a string
+    /// `kind` has the kind `(no kind)`.
     init(line: String) {
-        let valid = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-        guard let valid else {
+        if let scanned = JSONLine.members(line) {
+            let kind = scanned.first { $0.key == "kind" }.flatMap { JSONLine.string($0.raw) }
+            self.kind = kind ?? "(no kind)"
+            members = scanned.filter { $0.key != "kind" }
+            return
+        }
+        guard let valid = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
             kind = "(not a JSON object)"
             members = [JSONLine.Member(key: "line", raw: StatementInfo.quoted(line))]
             return
         }
-        let ordered: [JSONLine.Member]
-        if let scanned = JSONLine.members(line) {
-            ordered = scanned
-        } else {
-            // Valid JSON our scanner did not follow: fall back to sorted keys.
-            ordered = valid.keys.sorted().map { key in
-                let data = try? JSONSerialization.data(
-                    withJSONObject: valid[key] ?? NSNull(), options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
-                return JSONLine.Member(key: key, raw: data.map { String(decoding: $0, as: UTF8.self) } ?? "null")
-            }
-        }
+        // Valid JSON our scanner did not follow: fall back to sorted keys.
         kind = (valid["kind"] as? String) ?? "(no kind)"
-        members = ordered.filter { $0.key != "kind" }
+        members = valid.keys.sorted().filter { $0 != "kind" }.map { key in
+            let data = try? JSONSerialization.data(
+                withJSONObject: valid[key] ?? NSNull(), options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+            return JSONLine.Member(key: key, raw: data.map { String(decoding: $0, as: UTF8.self) } ?? "null")
+        }
     }
 
     /// The JSON text of the member `key`; nil when the row has none.

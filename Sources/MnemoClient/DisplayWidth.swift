@@ -31,6 +31,7 @@ public enum DisplayWidth {
 
     /// The columns of a string (one line: no newlines expected).
     public static func of<Text: StringProtocol>(_ text: Text) -> Int {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += of(character) }
         return total

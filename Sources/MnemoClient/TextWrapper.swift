@@ -25,18 +25,35 @@ public enum TextWrapper {
 
     /// The width of the widest line of `text` when nothing is wrapped.
     public static func naturalWidth(_ text: String) -> Int {
-        paragraphs(text).reduce(0) { max($0, DisplayWidth.of($1)) }
+        if isPlainASCII(text) { return text.utf8.count }
+        return paragraphs(text).reduce(0) { max($0, DisplayWidth.of($1)) }
     }
 
     /// The width of the widest word of `text` (words are cut by spaces and line breaks).
     public static func longestWord(_ text: String) -> Int {
-        paragraphs(text).reduce(0) { widest, paragraph in
+        if isPlainASCII(text) {
+            var widest = 0
+            var current = 0
+            for byte in text.utf8 {
+                current = byte == 0x20 ? 0 : current + 1
+                widest = max(widest, current)
+            }
+            return widest
+        }
+        return paragraphs(text).reduce(0) { widest, paragraph in
             paragraph.split(separator: " ").reduce(widest) { max($0, DisplayWidth.of($1)) }
         }
     }
 
+    /// Printable ASCII only: one column per byte, no line breaks.
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
     /// The text split at its line breaks, control characters replaced.
     static func paragraphs(_ text: String) -> [String] {
+        // Most values hold no control character (in UTF-8, C1 controls start with 0xC2).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }) { return [text] }
         var result: [String] = []
         var current = ""
         for character in text {
