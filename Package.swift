@@ -235,7 +235,8 @@ let package = Package(
         // daemon.conf keys it accepts.
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport", "MnemoServer"]),
         .testTarget(name: "MnemoModelTests", dependencies: ["MnemoModel"]),
-        .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient", "MnemoModel"]),
+        // The client library, and the mnemo program on a pseudo-terminal against a real mnemod.
+        .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient", "MnemoModel", "MnemoTestSupport"]),
         .testTarget(
             name: "MnemoRecallTests",
             dependencies: ["MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -11,48 +11,72 @@ enum JSONLine {
 
     /// The members of a JSON object in order; nil if the line is not one object.
     static func members(_ line: String) -> [Member]? {
-        let bytes = Array(line.utf8)
-        var index = 0
-        func skipSpace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
-                index += 1
-            }
-        }
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
-        index += 1
         var members: [Member] = []
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            skipSpace()
-            return index == bytes.count ? members : nil
-        }
-        while true {
-            skipSpace()
+        let complete = elements(of: line, open: "{", close: "}") { bytes, index in
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
                 let keyEnd = endOfString(bytes, at: index),
                 let key = string(bytes[index..<keyEnd])
-            else { return nil }
+            else { return false }
             index = keyEnd
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            skipWhiteSpace(bytes, &index)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
             index += 1
-            skipSpace()
-            guard let valueEnd = endOfValue(bytes, at: index) else { return nil }
+            skipWhiteSpace(bytes, &index)
+            guard let valueEnd = endOfValue(bytes, at: index) else { return false }
             members.append(Member(key: key, raw: compact(bytes[index..<valueEnd])))
             index = valueEnd
-            skipSpace()
-            guard index < bytes.count else { return nil }
+            return true
+        }
+        return complete ? members : nil
+    }
+
+    /// The items of a JSON array in order, each value's text as `members`
+    /// gives it; nil if `raw` is not one array.
+    static func items(_ raw: String) -> [String]? {
+        var items: [String] = []
+        let complete = elements(of: raw, open: "[", close: "]") { bytes, index in
+            guard let end = endOfValue(bytes, at: index) else { return false }
+            items.append(compact(bytes[index..<end]))
+            index = end
+            return true
+        }
+        return complete ? items : nil
+    }
+
+    /// Walks the top level of one object or array (`open`, `close`) that is
+    /// the whole of `text` (white space aside): `element` is called at the
+    /// start of each element, reads it and moves `index` past it, or answers
+    /// false. True when the text was one such container to its end.
+    private static func elements(
+        of text: String, open: Unicode.Scalar, close: Unicode.Scalar, _ element: ([UInt8], inout Int) -> Bool
+    ) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        skipWhiteSpace(bytes, &index)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: open) else { return false }
+        index += 1
+        skipWhiteSpace(bytes, &index)
+        var first = true
+        while true {
+            if first, index < bytes.count, bytes[index] == UInt8(ascii: close) {
+                index += 1
+                break
+            }
+            first = false
+            skipWhiteSpace(bytes, &index)
+            guard element(bytes, &index) else { return false }
+            skipWhiteSpace(bytes, &index)
+            guard index < bytes.count else { return false }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            guard bytes[index] == UInt8(ascii: close) else { return false }
             index += 1
-            skipSpace()
-            return index == bytes.count ? members : nil
+            break
         }
+        skipWhiteSpace(bytes, &index)
+        return index == bytes.count
     }
 
     /// The value of a JSON string literal (quotes included in `raw`); nil when
@@ -69,6 +93,12 @@ enum JSONLine {
         }
         let value = try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
         return value as? String
+    }
+
+    private static func skipWhiteSpace(_ bytes: [UInt8], _ index: inout Int) {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+            index += 1
+        }
     }
 
     /// Index just past the string literal starting at `start` (a quote).

@@ -67,6 +67,8 @@ final class BatchRunner {
     private var inFlightHead = 0
     private(set) var failures = 0
     private(set) var stopped = false
+    /// Says which statement an answer is awaited for, when that takes long.
+    private let progress = ProgressLine.forStandardError()
 
     init(connection: MnemoConnection, printer: AnswerPrinter, keepGoing: Bool, window: Int = 512, sendChunk: Int = 64) {
         self.connection = connection
@@ -145,8 +147,13 @@ final class BatchRunner {
     }
 
     private func readOne() throws {
-        let response = try connection.readResponse()
         let statement = inFlight[inFlightHead]
+        progress?.begin(ProgressLine.running(statement.text))
+        let response: Response
+        do {
+            defer { progress?.end() }
+            response = try connection.readResponse()
+        }
         inFlightHead += 1
         if inFlightHead == inFlight.count {
             inFlight.removeAll(keepingCapacity: true)

@@ -12,7 +12,8 @@ struct Consolidate: ParsableCommand {
             Sends `consolidate` (or `consolidate dry run`) to the daemon, for each \
             --space given (else the connection's default space). Prints nothing when \
             the run succeeds; -v prints one summary line per space. Warnings (a \
-            reflector command that failed) go to standard error. Exit status: 0 done, \
+            reflector command that failed) go to standard error, and so does the \
+            time a run has taken while it runs when standard error is a terminal. Exit status: 0 done, \
             1 error (including a daemon that cannot be reached), 75 (EX_TEMPFAIL) \
             another consolidation of that space is in progress: try again later. \
             docs/operations.md has a crontab line and a systemd timer.
@@ -51,7 +52,13 @@ struct Consolidate: ParsableCommand {
                         continue
                     }
                 }
-                let answer = try client.request(dryRun ? "consolidate dry run" : "consolidate")
+                let progress = ProgressLine.forStandardError()
+                progress?.begin("consolidating space \(label)")
+                let answer: Response
+                do {
+                    defer { progress?.end() }
+                    answer = try client.request(dryRun ? "consolidate dry run" : "consolidate")
+                }
                 guard answer.isOK else {
                     Terminal.error("mnemo consolidate: space \(label): \(answer.headerLine)")
                     if answer.headerLine.hasPrefix("ERR BUSY"), status == .success {

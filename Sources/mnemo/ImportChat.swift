@@ -47,12 +47,19 @@ struct ImportChat: ParsableCommand {
         }
         let started = Date()
         var failures = 0
+        let progress = ProgressLine.forStandardError(delay: 0)
+        let name = (file as NSString).lastPathComponent
+        let total = chat.turns.count
+        progress?.begin("importing \(name): 0 of \(total) turns")
         do {
+            defer { progress?.end() }
             try client.pipeline(chat.turns.map(\.statement), batch: max(1, batch)) { index, answer in
                 if case .error = answer {
                     failures += 1
-                    Terminal.error("\(chat.turns[index].ref ?? "turn"): \(answer.headerLine)")
+                    let message = "\(chat.turns[index].ref ?? "turn"): \(answer.headerLine)"
+                    if let progress { progress.interrupt { Terminal.error(message) } } else { Terminal.error(message) }
                 }
+                progress?.update("importing \(name): \(index + 1) of \(total) turns (\((index + 1) * 100 / max(total, 1))%)")
             }
         } catch {
             Terminal.error("mnemo import-chat: \(error)")

@@ -10,6 +10,12 @@ enum Terminal {
         print(text, terminator: "")
     }
 
+    /// Text for people, each line word-wrapped to the terminal's width.
+    static func outWrapped(_ text: String) {
+        let width = TerminalSize.columns(environment: ProcessInfo.processInfo.environment)
+        out(TextWrapper.lines(text, width: width).joined(separator: "\n"))
+    }
+
     static func flush() {
         fflush(nil)
     }
@@ -22,9 +28,13 @@ enum Terminal {
     static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 }
 
-/// Prints answers: tables (TableFormatter) or, with --json, the raw JSON lines.
+/// Prints answers: tables (TableFormatter) fitted to the terminal's width
+/// (`TerminalSize`, asked for each answer), compact or expanded, or, with
+/// --json, the raw JSON lines.
 struct AnswerPrinter {
     var json: Bool
+    /// Every field of each row as `name | value` (`\x`, `--expanded`).
+    var expanded = false
     /// Batch: a blank line after each table, and the input line of each error.
     var batchSource: String?
 
@@ -39,7 +49,8 @@ struct AnswerPrinter {
                 }
                 Terminal.out(text)
             } else {
-                Terminal.out(TableFormatter.render(lines) + (batchSource == nil ? "" : "\n"))
+                let width = TerminalSize.columns(environment: ProcessInfo.processInfo.environment)
+                Terminal.out(TableFormatter.render(lines, width: width, expanded: expanded) + (batchSource == nil ? "" : "\n"))
             }
         case .error:
             var message = response.headerLine

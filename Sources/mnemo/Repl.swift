@@ -5,15 +5,16 @@ import MnemoClient
 /// The interactive prompt: libedit line editing, history, keyword completion.
 final class Repl {
     let socketPath: String
-    let json: Bool
+    private var printer: AnswerPrinter
     private var connection: MnemoConnection?
     private var space = "default"
     private let editor: LineEditor
+    private let progress = ProgressLine.forStandardError()
 
-    init(socketPath: String, connection: MnemoConnection, json: Bool) {
+    init(socketPath: String, connection: MnemoConnection, json: Bool, expanded: Bool) {
         self.socketPath = socketPath
         self.connection = connection
-        self.json = json
+        self.printer = AnswerPrinter(json: json, expanded: expanded, batchSource: nil)
         self.editor = LineEditor(historyFile: Repl.historyFile())
     }
 
@@ -33,9 +34,10 @@ final class Repl {
     }
 
     func run() {
-        Terminal.out("mnemo: connected to \(socketPath). A line ending with \\ continues; help lists the statements; quit or Ctrl-D leaves.\n")
+        Terminal.outWrapped(
+            "mnemo: connected to \(socketPath). help lists the statements, \\? the REPL's commands "
+                + "(\\x: every field); quit or Ctrl-D leaves.\n")
         var assembler = StatementAssembler()
-        let printer = AnswerPrinter(json: json, batchSource: nil)
         while true {
             let prompt = assembler.isContinuing ? "...> " : "mnemo \(space)> "
             Terminal.flush()
@@ -46,19 +48,45 @@ final class Repl {
             if !assembler.isContinuing {
                 let word = line.trimmingCharacters(in: .whitespaces).lowercased()
                 if word == "quit" || word == "exit" { break }
+                if let command = ReplCommand(line) {
+                    editor.remember(line.trimmingCharacters(in: .whitespaces))
+                    if !perform(command) { break }
+                    continue
+                }
             }
             guard let statement = assembler.feed(line) else { continue }
             editor.remember(statement.text)
-            guard let response = execute(statement.text) else { continue }
+            progress?.begin(ProgressLine.running(statement.text))
+            let answer = execute(statement.text)
+            progress?.end()
+            guard let response = answer else { continue }
             printer.print(response, for: statement)
-            if response.isOK, StatementInfo.keyword(of: statement.text) == "use",
-                let name = StatementInfo.spaceName(in: response)
-            {
+            let keyword = StatementInfo.keyword(of: statement.text)
+            if response.isOK, keyword == "use", let name = StatementInfo.spaceName(in: response) {
                 space = name
+            }
+            if response.isOK, keyword == "help", statement.text.trimmingCharacters(in: .whitespaces).lowercased() == "help" {
+                Terminal.outWrapped("\n" + ReplCommand.list)
             }
         }
         editor.saveHistory()
         Terminal.flush()
+    }
+
+    /// Runs one of the REPL's own commands; false when it ends the REPL.
+    private func perform(_ command: ReplCommand) -> Bool {
+        switch command {
+        case .expanded(let setting):
+            printer.expanded = setting ?? !printer.expanded
+            Terminal.outWrapped("Expanded display is \(printer.expanded ? "on" : "off").\n")
+        case .help:
+            Terminal.outWrapped(ReplCommand.list)
+        case .quit:
+            return false
+        case .unknown(let text):
+            Terminal.error("mnemo: unknown command \(text); \\? lists the REPL's commands")
+        }
+        return true
     }
 
     /// Sends one statement; on a lost connection says so and reconnects on

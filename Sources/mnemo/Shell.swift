@@ -11,8 +11,15 @@ struct Shell: ParsableCommand {
         discussion: """
             Interactive (no FILE, standard input a terminal): line editing, history in \
             ~/.mnemo_history ($MNEMO_HISTORY overrides; empty disables), keyword \
-            completion with Tab; a line ending with \\ continues on the next; quit, \
-            exit or Ctrl-D leaves.
+            completion with Tab; a line ending with \\ continues on the next; \\x \
+            switches expanded display, \\? lists the REPL's commands; quit, exit, \\q \
+            or Ctrl-D leaves.
+
+            Answers are tables of the columns a person reads for each kind of row, \
+            long texts wrapped in full, fitted to the terminal's width ($COLUMNS when \
+            no terminal says, else 80); -x shows every field, --json the raw lines. \
+            A statement that takes longer than half a second shows its running time \
+            on standard error when that is a terminal.
 
             Batch (a FILE, or standard input not a terminal): one statement per line; \
             blank lines and -- comments are skipped, \\ continues a line. Answers are \
@@ -29,6 +36,11 @@ struct Shell: ParsableCommand {
 
     @Flag(help: "Print the raw JSON lines of each answer instead of tables.")
     var json = false
+
+    @Flag(
+        name: [.customShort("x"), .long],
+        help: "Show every field of each row as `name | value` instead of the columns a person reads (\\x in the REPL).")
+    var expanded = false
 
     @Option(
         name: [.customShort("c"), .customLong("command")],
@@ -51,14 +63,14 @@ struct Shell: ParsableCommand {
         if let command {
             let connection = try connection.connect()
             let statements = StatementAssembler.statements(in: command)
-            let printer = AnswerPrinter(json: json, batchSource: nil)
+            let printer = AnswerPrinter(json: json, expanded: expanded, batchSource: nil)
             let runner = BatchRunner(connection: connection, printer: printer, keepGoing: keepGoing)
             try runner.run(statements)
             if runner.failures > 0 { throw ExitStatus.statementFailed }
             return
         }
         if file == nil && Terminal.inputIsTerminal {
-            let repl = Repl(socketPath: connection.socketPath, connection: try connection.connect(), json: json)
+            let repl = Repl(socketPath: connection.socketPath, connection: try connection.connect(), json: json, expanded: expanded)
             repl.run()
             return
         }
@@ -77,7 +89,7 @@ struct Shell: ParsableCommand {
             sourceName = "stdin"
         }
         let connection = try connection.connect()
-        let printer = AnswerPrinter(json: json, batchSource: sourceName)
+        let printer = AnswerPrinter(json: json, expanded: expanded, batchSource: sourceName)
         let runner = BatchRunner(connection: connection, printer: printer, keepGoing: keepGoing)
         try runner.run(input)
         if runner.failures > 0 { throw ExitStatus.statementFailed }

@@ -137,7 +137,8 @@ final class PseudoTerminal {
     /// A position in the transcript, for waiting on output that comes after it.
     var mark: Int { bytes.count }
 
-    init() throws {
+    /// A terminal `columns` wide and `rows` high (the size `TIOCGWINSZ` reports to the child).
+    init(columns: Int = 100, rows: Int = 24) throws {
         #if os(Linux)
         // posix_openpt/grantpt/unlockpt/ptsname are not visible through the
         // Glibc module; their Linux implementation is /dev/ptmx and two ioctls.
@@ -175,7 +176,12 @@ final class PseudoTerminal {
         guard slave >= 0 else {
             throw Subprocess.Failure(description: "open slave: \(String(cString: strerror(errno)))")
         }
-        var size = winsize(ws_row: 24, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        resize(columns: columns, rows: rows)
+    }
+
+    /// Sets the window size, as a terminal emulator does when its window is resized.
+    func resize(columns: Int, rows: Int = 24) {
+        var size = winsize(ws_row: UInt16(clamping: rows), ws_col: UInt16(clamping: columns), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
     }
 
