@@ -2,22 +2,19 @@ import Foundation
 
 /// Reads the top level of one JSON object line while keeping the key order
 /// (JSONSerialization's dictionaries do not), with each value's text as sent.
-enum JSONLine {
-    struct Member {
-        var key: String
+/// `package`: `mnemo mcp` renders answer lines with it too.
+package enum JSONLine {
+    package struct Member {
+        package var key: String
         /// The value's JSON text, white space outside strings removed.
-        var raw: String
+        package var raw: String
     }
 
     /// The members of a JSON object in order; nil if the line is not one object.
-    static func members(_ line: String) -> [Member]? {
+    package static func members(_ line: String) -> [Member]? {
         let bytes = Array(line.utf8)
         var index = 0
-        func skipSpace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
-                index += 1
-            }
-        }
+        func skipSpace() { skipWhiteSpace(bytes, &index) }
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
         index += 1
@@ -57,7 +54,7 @@ enum JSONLine {
 
     /// The value of a JSON string literal (quotes included in `raw`); nil when
     /// `raw` is not a string literal.
-    static func string(_ raw: String) -> String? {
+    package static func string(_ raw: String) -> String? {
         string(ArraySlice(raw.utf8))
     }
 
@@ -69,6 +66,36 @@ enum JSONLine {
         }
         let value = try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
         return value as? String
+    }
+
+    /// The items of a JSON array in order, each as its JSON text (white
+    /// space outside strings removed); nil if `raw` is not one array.
+    package static func items(_ raw: String) -> [String]? {
+        let bytes = Array(raw.utf8)
+        guard bytes.first == UInt8(ascii: "["), endOfValue(bytes, at: 0) == bytes.count else { return nil }
+        var items: [String] = []
+        var index = 1
+        func skipSpace() { skipWhiteSpace(bytes, &index) }
+        skipSpace()
+        if bytes[index] == UInt8(ascii: "]") { return items }
+        while index < bytes.count {
+            skipSpace()
+            guard let end = endOfValue(bytes, at: index) else { return nil }
+            items.append(compact(bytes[index..<end]))
+            index = end
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "]") { return items }
+            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func skipWhiteSpace(_ bytes: [UInt8], _ index: inout Int) {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+            index += 1
+        }
     }
 
     /// Index just past the string literal starting at `start` (a quote).
