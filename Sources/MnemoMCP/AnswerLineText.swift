@@ -24,13 +24,14 @@ enum AnswerLineText {
         case "scene": line = scene(fields)
         case "insight": line = "\(fields.text("id")) \(fields.text("type")): \(fields.text("text"))"
         case "journal" where fields.has("target"):
-            line = "forgot \(fields.text("target")): deleted \(fields.text("deleted"))"
+            line = "forgot \(fields.text("target")): deleted \(fields.list("deleted"))"
         case "consolidation":
             let run = fields.raw("dry_run") == "true" ? "dry run" : "run \(fields.text("run"))"
             line = "consolidation \(run): \(fields.text("changes")) changes in \(fields.text("duration_ms")) ms"
             if let warnings = fields.raw("warnings"), warnings != "[]" { line += "; warnings: \(fields.text("warnings"))" }
         case "pass":
-            line = "  \(fields.text("pass")): \(fields.text("changes")) changes \(fields.text("counts"))"
+            line = "  \(fields.text("pass")): \(fields.text("changes")) changes"
+            if let counts = fields.raw("counts"), counts != "{}" { line += " \(counts)" }
         default:
             return json
         }
@@ -65,8 +66,7 @@ enum AnswerLineText {
     private static func binding(_ fields: Fields) -> String {
         guard let bindings = fields.raw("bindings").flatMap(Fields.init) else { return fields.json }
         let pairs = bindings.members.map { "?\($0.key) = \(Fields.text($0.raw))" }
-        let facts = fields.raw("facts").flatMap(JSONLine.items)?.map(Fields.text).joined(separator: ", ")
-        return pairs.joined(separator: ", ") + " (\(facts ?? fields.text("facts")))"
+        return pairs.joined(separator: ", ") + " (\(fields.list("facts")))"
     }
 
     private static func persona(_ fields: Fields) -> String {
@@ -84,7 +84,7 @@ enum AnswerLineText {
     private static func scene(_ fields: Fields) -> String {
         var line = "\(fields.text("id")) \(fields.quoted("title")) \(fields.text("from")) .. "
         line += fields.has("to") ? fields.text("to") : "open"
-        if let people = fields.raw("participants"), people != "[]" { line += " with \(fields.text("participants"))" }
+        if let people = fields.raw("participants"), people != "[]" { line += " with \(fields.list("participants"))" }
         if fields.has("summary") { line += ": \(fields.text("summary"))" }
         return line
     }
@@ -117,6 +117,12 @@ enum AnswerLineText {
         func string(_ key: String) -> String? { raw(key).flatMap(JSONLine.string) }
 
         func text(_ key: String) -> String { raw(key).map(Self.text) ?? "?" }
+
+        /// The items of a list, joined by commas (without the brackets).
+        func list(_ key: String) -> String {
+            guard let items = raw(key).flatMap(JSONLine.items) else { return text(key) }
+            return items.map(Self.text).joined(separator: ", ")
+        }
 
         /// A string in quotes (so that where it ends is clear); anything else as `text`.
         func quoted(_ key: String) -> String {

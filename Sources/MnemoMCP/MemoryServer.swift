@@ -6,8 +6,9 @@ import MCP
 ///
 /// Standard output carries the protocol and nothing else; the logger given
 /// writes to standard error. The server runs until standard input ends
-/// (the host closed the session) and the requests read have been answered
-/// (`DrainingTransport`). Every tool call is answered with a
+/// (the host closed the session) and the requests read have been answered;
+/// tool calls run one at a time, in the order they arrived
+/// (`OrderedStdioTransport`). Every tool call is answered with a
 /// result, an error result when the arguments are wrong or the daemon says
 /// `ERR` or cannot be reached (`ToolResult`); only a tool name that does not
 /// exist is a protocol error (`invalidParams`), as the MCP specification asks.
@@ -46,7 +47,7 @@ public enum MemoryServer {
             }
             return await call(tool, parameters.arguments, link: link, logger: logger)
         }
-        try await server.start(transport: DrainingTransport(StdioTransport(logger: logger)))
+        try await server.start(transport: OrderedStdioTransport(StdioTransport(logger: logger)))
         await server.waitUntilCompleted()
         await server.stop()
         logger.info("standard input ended; session over")

@@ -74,7 +74,7 @@ struct MCPServerTests {
 
         let forgotten = try await session.call("forget", ["id": "e:2"])
         #expect(forgotten.results.first?["deleted"]?.arrayValue?.first == "e:2")
-        #expect(forgotten.text.hasPrefix("forgot e:2: deleted [e:2"))
+        #expect(forgotten.text.hasPrefix("forgot e:2: deleted e:2"))
 
         let missing = try await session.call("forget", ["id": "n:99"])
         #expect(missing.isError == true)
@@ -163,6 +163,19 @@ struct MCPServerTests {
         #expect(session.log.contains("connecting again") || session.log.contains("lost the connection"))
     }
 
+    @Test("a connection the daemon closed as idle (ERR TIMEOUT first) is replaced, and that ERR is never taken for an answer")
+    func idleConnection() async throws {
+        let daemon = try MnemodProcess(config: "idle_timeout = 300ms\n")
+        let session = try await MCPSession(socket: daemon.socketPath, in: daemon.directory)
+        #expect(try await session.call("remember", ["text": "said before a pause", "speaker": "ann"]).isError == false)
+        try await Task.sleep(for: .milliseconds(900))
+        let after = try await session.call("recall", ["query": "pause", "limit": 1])
+        #expect(after.isError == false, "\(after.text)")
+        #expect(after.results.first?["text"] == "said before a pause")
+        #expect(await session.close() == 0)
+        #expect(session.log.contains("the daemon closed the connection"))
+    }
+
     @Test("--space keeps the session's memory in that space")
     func space() async throws {
         let daemon = try MnemodProcess()
@@ -186,7 +199,7 @@ struct MCPServerTests {
 
 @Suite("mnemo mcp on a plain pipe")
 struct MCPPipeTests {
-    @Test("requests written at once, then end of input: every one is answered, on standard output only, and the server exits 0")
+    @Test("requests written at once, then end of input: every one is answered, tool calls in order, on standard output only; exit 0")
     func writeAllThenClose() throws {
         let daemon = try MnemodProcess()
         let errors = Pipe()
@@ -200,7 +213,14 @@ struct MCPPipeTests {
             #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"consolidate","arguments":{}}}"#,
             "this is not JSON",
         ]
-        try input.fileHandleForWriting.write(contentsOf: Data((requests.joined(separator: "\n") + "\n").utf8))
+        // Each match is written right after an assert it must see: calls run in the order they came.
+        let ordered = (0..<20).flatMap { index in
+            [
+                #"{"jsonrpc":"2.0","id":\#(100 + 2 * index),"method":"tools/call","params":{"name":"assert","arguments":{"predicate":"step","arguments":[\#(index)]}}}"#,
+                #"{"jsonrpc":"2.0","id":\#(101 + 2 * index),"method":"tools/call","params":{"name":"match","arguments":{"pattern":"step(?n)"}}}"#,
+            ]
+        }
+        try input.fileHandleForWriting.write(contentsOf: Data(((requests + ordered).joined(separator: "\n") + "\n").utf8))
         try input.fileHandleForWriting.close()
         let answered = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         _ = errors.fileHandleForReading.readDataToEndOfFile()
@@ -212,7 +232,12 @@ struct MCPPipeTests {
         #expect(messages.count == answered.split(separator: "\n").count, "standard output holds only JSON: \(answered)")
         #expect(messages.allSatisfy { $0["jsonrpc"] as? String == "2.0" })
         let ids = Set(messages.compactMap { $0["id"] as? Int })
-        #expect(ids == [1, 2, 3, 4, 5])
+        #expect(ids == Set([1, 2, 3, 4, 5] + (100..<140)))
+        for index in 0..<20 {
+            let answer = messages.first { $0["id"] as? Int == 101 + 2 * index }
+            let structured = (answer?["result"] as? [String: Any])?["structuredContent"] as? [String: Any]
+            #expect((structured?["results"] as? [Any])?.count == index + 1, "match after assert number \(index)")
+        }
         #expect(messages.contains { ($0["error"] as? [String: Any])?["code"] as? Int == -32700 })
         #expect(try daemon.connect().request(#"recall "written and gone" limit 1"#).objects.first?["text"] as? String == "written and gone")
     }

@@ -9,26 +9,25 @@ import MnemoMCP
 actor RecordingTransport: Transport {
     nonisolated let logger: Logger
     private let inner: StdioTransport
-    private let stream: AsyncThrowingStream<Data, Error>
-    private let continuation: AsyncThrowingStream<Data, Error>.Continuation
+    private var relay: MessageRelay?
     private(set) var transcript: [String] = []
-    private var forwarding: Task<Void, Never>?
 
     init(_ inner: StdioTransport) {
         self.inner = inner
         logger = inner.logger
-        (stream, continuation) = AsyncThrowingStream.makeStream()
     }
 
     func connect() async throws {
         try await inner.connect()
-        forwarding = MessageRelay.start(from: await inner.receive(), to: continuation, each: { await self.record("< ", $0) })
+        relay = MessageRelay(from: await inner.receive()) { message in
+            await self.record("< ", message)
+            return true
+        }
     }
 
     func disconnect() async {
+        relay?.stop()
         await inner.disconnect()
-        forwarding?.cancel()
-        continuation.finish()
     }
 
     func send(_ data: Data) async throws {
@@ -36,7 +35,7 @@ actor RecordingTransport: Transport {
         try await inner.send(data)
     }
 
-    nonisolated func receive() -> AsyncThrowingStream<Data, Error> { stream }
+    func receive() -> AsyncThrowingStream<Data, Error> { relay?.stream ?? MessageRelay.ended }
 
     private func record(_ direction: String, _ message: Data) {
         transcript.append(direction + String(decoding: message, as: UTF8.self))
