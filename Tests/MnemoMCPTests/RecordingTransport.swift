@@ -4,8 +4,9 @@ import MCP
 import MnemoMCP
 
 /// The SDK's `StdioTransport` with every message written down as it goes
-/// by: `> ` what the client sent, `< ` what the server answered. The
-/// transcript of docs/mcp.md is one of these.
+/// by: `> ` what the client sent, `< ` what the server answered
+/// (`MCPServerTests.session` writes it where `MNEMO_MCP_TRANSCRIPT` says;
+/// docs/mcp.md).
 actor RecordingTransport: Transport {
     nonisolated let logger: Logger
     private let inner: StdioTransport
