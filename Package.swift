@@ -5,8 +5,9 @@
 //   MnemoModel ← MnemoStore ← MnemoIngest / MnemoRecall / MnemoConsolidation ← MnemoEngine ← MnemoServer ← mnemod
 //   MnemoModel ← MnemoQuery (the language alone) ← MnemoEngine
 //   MnemoRegex (PCRE2) is a leaf used by the layers above the model; the client mnemo needs only
-//   MnemoClient (and MnemoSchemas, for the schema version it prints), and so does MnemoTestSupport,
-//   the real mnemod that tests and benchmarks start.
+//   MnemoClient (and MnemoSchemas, for the schema version it prints, and MnemoMCP, its MCP server,
+//   itself over MnemoClient and the MCP SDK), and MnemoTestSupport, the real mnemod that tests and
+//   benchmarks start, needs only MnemoClient.
 import PackageDescription
 
 let package = Package(
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // PCRE2 (8-bit code units) from the system: `libpcre2-dev` on Debian.
@@ -136,10 +138,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // `mnemo mcp`: an MCP server on standard input and output (the official
+        // Swift SDK) whose tools are statements sent to mnemod through MnemoClient.
+        .target(
+            name: "MnemoMCP",
+            dependencies: [
+                "MnemoClient",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoSchemas", "MnemoClient", "CEditLine",
+                "MnemoSchemas", "MnemoClient", "MnemoMCP", "CEditLine",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -257,6 +270,14 @@ let package = Package(
                 "MnemoServer", "MnemoModel", "MnemoStore", "MnemoQuery", "MnemoClient", "MnemoTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // mnemo mcp end to end: the SDK's own Client over a real pipe to a real mnemo mcp and mnemod;
+        // and the statements the tools build from their arguments.
+        .testTarget(
+            name: "MnemoMCPTests",
+            dependencies: [
+                "MnemoMCP", "MnemoClient", "MnemoTestSupport", "MnemoQuery", "MnemoModel", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "QueriesTests", dependencies: ["MnemoQuery", "MnemoClient", "MnemoTestSupport"]),

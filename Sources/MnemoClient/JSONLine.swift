@@ -2,15 +2,16 @@ import Foundation
 
 /// Reads the top level of one JSON object line while keeping the key order
 /// (JSONSerialization's dictionaries do not), with each value's text as sent.
-enum JSONLine {
-    struct Member {
-        var key: String
+/// Package-wide: the MCP bridge renders answer lines with it too.
+package enum JSONLine {
+    package struct Member {
+        package var key: String
         /// The value's JSON text, white space outside strings removed.
-        var raw: String
+        package var raw: String
     }
 
     /// The members of a JSON object in order; nil if the line is not one object.
-    static func members(_ line: String) -> [Member]? {
+    package static func members(_ line: String) -> [Member]? {
         var members: [Member] = []
         let complete = elements(of: line, open: "{", close: "}") { bytes, index in
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
@@ -32,7 +33,7 @@ enum JSONLine {
 
     /// The items of a JSON array in order, each value's text as `members`
     /// gives it; nil if `raw` is not one array.
-    static func items(_ raw: String) -> [String]? {
+    package static func items(_ raw: String) -> [String]? {
         var items: [String] = []
         let complete = elements(of: raw, open: "[", close: "]") { bytes, index in
             guard let end = endOfValue(bytes, at: index) else { return false }
@@ -81,7 +82,7 @@ enum JSONLine {
 
     /// The value of a JSON string literal (quotes included in `raw`); nil when
     /// `raw` is not a string literal.
-    static func string(_ raw: String) -> String? {
+    package static func string(_ raw: String) -> String? {
         string(ArraySlice(raw.utf8))
     }
 

@@ -52,6 +52,23 @@ public final class MnemoConnection {
     /// Whether `close()` has been called.
     public var isClosed: Bool { descriptor < 0 }
 
+    /// Whether the daemon spoke or hung up while nothing was asked: with no
+    /// answer pending, the socket is readable (or something is buffered)
+    /// only when the daemon closed the connection — after `ERR TIMEOUT` for
+    /// one idle past `idle_timeout`, or because it stopped. A client that
+    /// keeps a connection for long (`mnemo mcp`) asks this before reusing it,
+    /// and connects again when it is true, so that the unasked line is never
+    /// taken for the answer to its next statement. Does not block.
+    public var hasEndedUnasked: Bool {
+        guard descriptor >= 0 else { return true }
+        guard pendingResponses == 0 else { return false }
+        if reader.bufferedByteCount > 0 || reader.reachedEnd { return true }
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        var ready: Int32
+        repeat { ready = poll(&poller, 1, 0) } while ready < 0 && errno == EINTR
+        return ready > 0
+    }
+
     /// Closes the socket. Further calls throw `MnemoClientError.closed`.
     public func close() {
         guard descriptor >= 0 else { return }

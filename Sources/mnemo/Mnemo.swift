@@ -4,8 +4,8 @@ import MnemoClient
 import MnemoSchemas
 
 /// The root command. With no subcommand it runs `Shell` (the REPL on a
-/// terminal, batch from a file or standard input, or `-c`); `consolidate`
-/// and `import-chat` are its other subcommands.
+/// terminal, batch from a file or standard input, or `-c`); `consolidate`,
+/// `import-chat` and `mcp` are its other subcommands.
 struct Mnemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnemo",
@@ -19,7 +19,7 @@ struct Mnemo: ParsableCommand {
             listed by `mnemo shell --help`.
             """,
         version: "mnemo 0.1 (schema version \(SchemaMigration.latestVersion))",
-        subcommands: [Shell.self, ImportChat.self, Consolidate.self],
+        subcommands: [Shell.self, ImportChat.self, Consolidate.self, ServeMCP.self],
         defaultSubcommand: Shell.self)
 }
 
