@@ -141,6 +141,10 @@ public struct Lexer {
         throw error("unexpected character '\(s)'", at: start)
     }
 
+    /// SQLite hands text back as C strings: a NUL would silently cut what was
+    /// stored there, so a string may not hold one.
+    static let nulInString = "a string cannot contain U+0000 (NUL)"
+
     private mutating func readString(_ start: SourcePosition) throws(MnemoError) -> String {
         advance() // opening quote
         var out: [UInt8] = []
@@ -151,6 +155,7 @@ public struct Lexer {
                 return String(decoding: out, as: UTF8.self)
             }
             if c == 0x0A { throw error("unterminated string (a string cannot span lines; write \\n)", at: start) }
+            if c == 0x00 { throw error(Self.nulInString, at: SourcePosition(line: line, column: column)) }
             if c != 0x5C {
                 let (_, length) = scalar(at: index)
                 out += bytes[index..<min(bytes.count, index + length)]
@@ -183,6 +188,7 @@ public struct Lexer {
                     value = 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(value) else { throw error("invalid \\u escape", at: escapePosition) }
+                guard value != 0 else { throw error(Self.nulInString, at: escapePosition) }
                 out += Array(String(scalar).utf8)
             default:
                 let (s, _) = scalar(at: index - 1)

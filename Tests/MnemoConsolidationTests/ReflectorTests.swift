@@ -56,6 +56,8 @@ struct ReflectorTests {
             ("exit 3", "exited with status 3"),
             ("sleep 5", "took longer than"),
             ("cat >/dev/null; echo 'not json'", "not the expected JSON"),
+            // SQLite would give the text back cut at the NUL: refused, not stored cut.
+            (#"cat >/dev/null; printf '%s' '{"summaries":[{"scene":"s:1","text":"cut \u0000 here"}]}'"#, "U+0000"),
         ])
     func failures(body: String, message: String) throws {
         let m = try Memory()

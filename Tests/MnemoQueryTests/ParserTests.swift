@@ -126,6 +126,9 @@ struct ParserTests {
         #expect(try parse(#"remember "a \"quote\", a \\ and\na line \u00e9 \ud83d\ude00""#) == .remember(Remember(text: "a \"quote\", a \\ and\na line é 😀")))
         #expect(syntaxError(#"remember "bad \q escape""#)?.contains("unknown escape '\\q'") == true)
         #expect(syntaxError(#"remember "unterminated"#)?.contains("unterminated string") == true)
+        // A NUL, escaped or raw, would be cut off where SQLite reads the text back.
+        #expect(syntaxError(#"remember "a \u0000 b""#)?.contains("U+0000") == true)
+        #expect(syntaxError("remember \"a \u{0} b\"")?.contains("U+0000") == true)
     }
 
     @Test("times: ISO forms, years, now, intervals")

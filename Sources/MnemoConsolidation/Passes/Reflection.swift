@@ -89,6 +89,8 @@ final class Reflection: ConsolidationPass {
             guard let scene = Self.id(item["scene"], "s"), offered.contains(scene), let text = item["text"] as? String else {
                 throw MnemoError(.invalid, "a summary needs \"scene\" (one of the scenes sent) and \"text\"")
             }
+            // SQLite would hand the text back cut at a NUL, as the query language refuses it too.
+            guard !text.unicodeScalars.contains("\0") else { throw MnemoError(.invalid, "a summary's text cannot contain U+0000 (NUL)") }
             reflected[scene] = text
         }
         for item in answer["facts"] as? [[String: Any]] ?? [] {
@@ -125,10 +127,15 @@ final class Reflection: ConsolidationPass {
 
     static func filler(_ value: Any) throws -> Filler {
         switch value {
-        case let s as String: return .entity(s)
+        case let s as String:
+            guard !s.unicodeScalars.contains("\0") else { throw MnemoError(.invalid, "a name cannot contain U+0000 (NUL)") }
+            return .entity(s)
         case let n as NSNumber: return .literal(.number(n.doubleValue))
         case let o as [String: Any]:
-            if let t = o["text"] as? String { return .literal(.text(t)) }
+            if let t = o["text"] as? String {
+                guard !t.unicodeScalars.contains("\0") else { throw MnemoError(.invalid, "a text cannot contain U+0000 (NUL)") }
+                return .literal(.text(t))
+            }
             if let t = o["time"] as? String, let time = Timestamp(iso8601: t) { return .literal(.time(time)) }
             throw MnemoError(.invalid, "a filler object is {\"text\": ...} or {\"time\": ...}")
         case let list as [Any]: return .list(try list.map(filler))
