@@ -91,9 +91,11 @@ final class Checkpointer: Sendable {
         return try body()
     }
 
-    /// Keeps the background thread busy until `release` is signalled, as a
-    /// loaded machine may: a copy scheduled meanwhile waits. For tests.
+    /// Lets any copy already scheduled finish, then keeps the background
+    /// thread busy until `release` is signalled, as a loaded machine may: a
+    /// copy scheduled meanwhile waits. For tests.
     func occupyThread(until release: DispatchSemaphore) {
+        queue.sync {}
         queue.async { release.wait() }
     }
 

@@ -58,10 +58,10 @@ struct CheckpointTests {
         let path = dir.file("starved.sqlite")
         let store = try MemoryStore(path: path, options: options)
         let release = DispatchSemaphore(value: 0)
-        // (Creating the schema may already have crossed the threshold.)
-        let before = store.backgroundCheckpoints
         store.checkpointer.occupyThread(until: release)
         defer { release.signal() }
+        // (Creating the schema may already have crossed the threshold.)
+        let before = store.backgroundCheckpoints
         let wal = try ingest(into: store, path: path)
         let frame = try store.read { try Int.fetchOne($0.db, sql: "PRAGMA page_size") ?? 0 } + 24
         #expect(store.backgroundCheckpoints == before)
