@@ -49,9 +49,8 @@ struct Scoring {
     /// overlaps it), `in scene` that scene's episodes. A fact whose valid
     /// interval `known as of` believed otherwise is tested against that one.
     @inline(__always) func admits(_ n: UInt32, flags: GraphIndex.Flags, in view: GraphIndex.View) -> Bool {
-        let interval = believed?[n]
-        if let asOf, !(interval.map { $0.from <= asOf && asOf < $0.to } ?? view.valid(n, at: asOf)) { return false }
-        if let during, !(interval.map { $0.from < during.to && $0.to > during.from } ?? view.valid(n, overlapping: during.from, during.to)) {
+        if let asOf, !(believed?[n].map { $0.from <= asOf && asOf < $0.to } ?? view.valid(n, at: asOf)) { return false }
+        if let during, !(believed?[n].map { $0.from < during.to && $0.to > during.from } ?? view.valid(n, overlapping: during.from, during.to)) {
             return false
         }
         if let scene, flags.contains(.episode), view.scene(of: n) != scene { return false }
