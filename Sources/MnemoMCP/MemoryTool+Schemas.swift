@@ -29,6 +29,7 @@ extension MemoryTool {
                     "scene": Self.string("Only look around this scene (by title)."),
                     "during": Self.interval("Keep what was valid at some time in this period."),
                     "as_of": Self.time("Keep what was valid at this time."),
+                    "known_as_of": Self.time("Answer with what the memory believed at this time (recorded time)."),
                     "kinds": [
                         "type": "array",
                         "description":

@@ -21,7 +21,7 @@ extension MemoryTool {
             words = ["recall", try arguments.requiredQuoted("query")]
             words += try arguments.clauses([
                 .name("about", "about"), .name("in scene", "scene"), .interval("during", "during"), .time("as of", "as_of"),
-                .wholeNumber("depth", "depth", StatementLimits.recallDepth), .flag("include archived", "include_archived"),
+                .time("known as of", "known_as_of"), .wholeNumber("depth", "depth", StatementLimits.recallDepth), .flag("include archived", "include_archived"),
                 .choices("kinds", "kinds", ["episode", "fact", "scene", "persona", "insight"]),
                 .wholeNumber("limit", "limit", StatementLimits.recallRows), .flag("explain", "explain"),
             ])

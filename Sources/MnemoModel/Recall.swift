@@ -1,4 +1,4 @@
-/// `recall "text" about NAME in scene NAME during I as of T depth N include archived kinds K, ... limit N explain`
+/// `recall "text" about NAME in scene NAME during I as of T known as of K depth N include archived kinds K, ... limit N explain`
 ///
 /// Here rather than beside the other statements (`MnemoQuery`): it is what the
 /// language parses and the recall engine (`MnemoRecall`) answers, and neither
@@ -9,6 +9,10 @@ public struct Recall: Hashable, Sendable {
     public var scene: String?
     public var during: TimeRange?
     public var asOf: Timestamp?
+    /// `known as of K`: what the memory believed at recorded time `K` (each
+    /// fact with the valid interval believed then); also the valid time
+    /// asked about when `asOf` is not given, as for `match`.
+    public var knownAsOf: Timestamp?
     public var depth: Int?
     public var includeArchived: Bool
     public var limit: Int?
@@ -26,13 +30,14 @@ public struct Recall: Hashable, Sendable {
     /// The memberwise initialiser, for the parser and tests: not API.
     package init(
         text: String, about: String? = nil, scene: String? = nil, during: TimeRange? = nil, asOf: Timestamp? = nil,
-        depth: Int? = nil, includeArchived: Bool, limit: Int? = nil, explain: Bool, kinds: Set<NodeKind>? = nil
+        knownAsOf: Timestamp? = nil, depth: Int? = nil, includeArchived: Bool, limit: Int? = nil, explain: Bool, kinds: Set<NodeKind>? = nil
     ) {
         self.text = text
         self.about = about
         self.scene = scene
         self.during = during
         self.asOf = asOf
+        self.knownAsOf = knownAsOf
         self.depth = depth
         self.includeArchived = includeArchived
         self.limit = limit

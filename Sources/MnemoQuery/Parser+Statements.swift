@@ -191,7 +191,7 @@ extension Parser {
         guard case .string(let text) = current.kind else { throw expected("what to recall, in double quotes") }
         advance()
         var r = Recall(text: text, includeArchived: false, explain: explain)
-        try clauses(.recall, ["about", "in", "during", "as", "depth", "include", "kinds", "limit", "explain"]) {
+        try clauses(.recall, ["about", "in", "during", "as", "known", "depth", "include", "kinds", "limit", "explain"]) {
             (p: inout Parser, keyword: String) throws(MnemoError) in
             switch keyword {
             case "about": r.about = try p.name("an entity name")
@@ -202,6 +202,10 @@ extension Parser {
             case "as":
                 try p.expectKeyword("of")
                 r.asOf = try p.time()
+            case "known":
+                try p.expectKeyword("as")
+                try p.expectKeyword("of")
+                r.knownAsOf = try p.time()
             case "depth": r.depth = try p.wholeNumber("depth", range: 0...10)
             case "include":
                 try p.expectKeyword("archived")

@@ -13,16 +13,18 @@ import MnemoModel
 /// must hand it back (`finish`) so that the pool can reset what it touched.
 struct Activation {
     /// The nodes a recall leaves out: deleted and retracted ones always,
-    /// archived ones unless `include archived`, superseded ones unless `as of`
-    /// or `during` asks about a past in which they may have held (`Scoring`
-    /// then keeps those valid at that time).
+    /// archived ones unless `include archived`, superseded ones unless `as of`,
+    /// `during` or `known as of` asks about a past in which they may have
+    /// held (`Scoring` then keeps those valid at that time). For `known as
+    /// of`, the recall's view flags what was not believed then `deleted`
+    /// and what was believed then not `retracted` (`KnownBeliefs`).
     struct Exclusions {
         let includeArchived: Bool
         let includeSuperseded: Bool
 
         init(_ recall: Recall) {
             includeArchived = recall.includeArchived
-            includeSuperseded = recall.asOf != nil || recall.during != nil
+            includeSuperseded = recall.asOf != nil || recall.during != nil || recall.knownAsOf != nil
         }
 
         @inline(__always) func excludes(_ flags: GraphIndex.Flags) -> Bool {
@@ -102,11 +104,12 @@ struct Activation {
     }
 
     // MARK: 1. Seeds
+    // A node flagged `deleted` (gone, or for `known as of` not held then) seeds nothing.
 
     /// Activates the episodes the text found, each by its scaled BM25 score.
     mutating func seed(text hits: [(episode: Int64, score: Double)]) {
         for (episode, score) in hits {
-            guard let n = view.node(NodeID(.episode, episode)) else { continue }
+            guard let n = view.node(NodeID(.episode, episode)), !graph.flags(n).contains(.deleted) else { continue }
             add(score, to: n)
             trace?.seeded(ExplainTrace.Origin(node: n, kind: .text, amount: score))
         }
@@ -124,7 +127,7 @@ struct Activation {
 
     /// Activates the scene `in scene` names.
     mutating func seed(scene: Int64?, strength: Double) {
-        guard let scene, let n = view.node(NodeID(.scene, scene)) else { return }
+        guard let scene, let n = view.node(NodeID(.scene, scene)), !graph.flags(n).contains(.deleted) else { return }
         add(strength, to: n)
         trace?.seeded(ExplainTrace.Origin(node: n, kind: .scene, amount: strength))
     }
@@ -132,7 +135,7 @@ struct Activation {
     /// Activates the entities the text names and the `about` entity.
     mutating func seed(entities: [RecallCues.Entity]) {
         for (i, entity) in entities.enumerated() {
-            guard let n = view.node(NodeID(.entity, entity.id)) else { continue }
+            guard let n = view.node(NodeID(.entity, entity.id)), !graph.flags(n).contains(.deleted) else { continue }
             add(entity.strength, to: n)
             trace?.seeded(ExplainTrace.Origin(node: n, kind: entity.kind, amount: entity.strength, entity: i))
         }

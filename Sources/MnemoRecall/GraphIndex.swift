@@ -261,6 +261,15 @@ public final class GraphIndex: Sendable {
             }
         }
 
+        /// This view with other flags for some nodes, for one recall: what
+        /// `known as of` leaves out or lets back in (`KnownBeliefs`). The
+        /// flags are copied (a byte a node); nothing else is.
+        func changingFlags(_ changes: [(UInt32, Flags)]) -> View {
+            var changed = storage
+            for (n, flags) in changes { changed.flags[Int(n)] = flags }
+            return View(storage: changed)
+        }
+
         /// The scene an episode belongs to.
         @inlinable public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
 

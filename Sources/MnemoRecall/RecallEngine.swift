@@ -64,9 +64,24 @@ package struct RecallEngine {
     /// nodes they stand for (which the caller reinforces).
     package func run(_ recall: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [UInt32]) {
         let cues = try self.cues(of: recall, now: now)
+        let beliefs = try recall.knownAsOf.map(self.beliefs(at:))
         try cancellation.check()
-        let ranked = try graph.withView { view in try rank(recall, cues: cues, in: view, now: now) }
-        return (try answerLines(ranked), ranked.map(\.node))
+        let ranked = try graph.withView { view in
+            guard let beliefs else { return try rank(recall, cues: cues, in: view, now: now) }
+            let known = KnownBeliefs(beliefs, in: view)
+            return try rank(recall, cues: cues, in: view.changingFlags(known.flags), known: known, now: now)
+        }
+        return (try answerLines(ranked, knownAsOf: recall.knownAsOf), ranked.map(\.node))
+    }
+
+    /// How the memory's beliefs at `t` differ from now, for `known as of`:
+    /// always read from the store (such a recall never runs on a network
+    /// thread). A write that commits between this read and the spread may
+    /// show through in the graph, as a row deleted meanwhile is left out of
+    /// the answers.
+    private func beliefs(at t: Timestamp) throws -> BeliefsAt {
+        guard mayReadStore else { throw NeedsStore() }
+        return try store.read(cancellation: cancellation) { reader in try reader.beliefs(at: t) }
     }
 
     /// Step 1 before the graph: the text's words and the time it names, the
@@ -90,7 +105,11 @@ package struct RecallEngine {
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and
     /// the best `limit` by score, each with its score (and explanation).
-    private func rank(_ recall: Recall, cues: RecallCues, in view: GraphIndex.View, now: Timestamp) throws -> [Ranked] {
+    /// (`known`: what a recall `known as of` sees in place of today's
+    /// beliefs; `view` then has its flags.)
+    private func rank(
+        _ recall: Recall, cues: RecallCues, in view: GraphIndex.View, known: KnownBeliefs? = nil, now: Timestamp
+    ) throws -> [Ranked] {
         // Working memory (a few bytes per node), pooled across recalls; only the
         // entries of touched nodes are written, and the pool resets them.
         let scratch = scratchPool.take(count: view.count)
@@ -107,7 +126,8 @@ package struct RecallEngine {
             try activation.spread(depth: recall.depth ?? settings.depth, settings: settings, cancellation: cancellation)
             activation.addContiguity(settings.contiguity)
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))
-            let top = activation.best(recall.limit ?? settings.defaultLimit, by: Scoring(recall, cues: cues, settings: settings, view: view, now: now))
+            let top = activation.best(
+                recall.limit ?? settings.defaultLimit, by: Scoring(recall, cues: cues, settings: settings, view: view, known: known, now: now))
             return top.items.map { n, score in
                 let id = view.id(n)
                 var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
@@ -187,8 +207,9 @@ package struct RecallEngine {
     /// The answer lines of the results, in rank order: episodes from the
     /// cache, the rest (and episodes not cached yet) in one read, each as the
     /// protocol encodes its kind elsewhere, with recall's fields. A result
-    /// deleted since the graph was read is left out.
-    private func answerLines(_ ranked: [Ranked]) throws -> [JSONValue] {
+    /// deleted since the graph was read is left out. A fact is answered as
+    /// the memory believed it at `knownAsOf`, if given.
+    private func answerLines(_ ranked: [Ranked], knownAsOf: Timestamp?) throws -> [JSONValue] {
         var prefixes = ranked.map { $0.id.kind == .episode ? cache.episode($0.id.number) : nil }
         var others: [Int: JSONValue] = [:]
         if zip(ranked, prefixes).contains(where: { $1 == nil }) {
@@ -206,7 +227,7 @@ package struct RecallEngine {
                         let prefix = String(Encode.episode(episode).serialized.dropLast())
                         cache.setEpisode(number, prefix)
                         prefixes[i] = prefix
-                    case .fact: others[i] = try reader.fact(id: number).map { Encode.fact($0, extra: item.extra) }
+                    case .fact: others[i] = try reader.fact(id: number, knownAsOf: knownAsOf).map { Encode.fact($0, extra: item.extra) }
                     case .scene: others[i] = try reader.scene(id: number).map { Encode.scene($0, extra: item.extra) }
                     case .persona: others[i] = try reader.personaAttribute(id: number).map { Encode.persona($0, extra: item.extra) }
                     case .insight: others[i] = try reader.insight(id: number).map { Encode.insight($0, extra: item.extra) }

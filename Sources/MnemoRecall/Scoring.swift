@@ -1,7 +1,7 @@
 import MnemoModel
 
 /// Step 4 of a recall (docs/recall.md): which of the episodes and facts it
-/// reached may be answered (`during`, `as of`, `in scene`), and their scores —
+/// reached may be answered (`during`, `as of`, `known as of`, `in scene`), and their scores —
 /// activation plus weighted base level, times the boosts of the entities and
 /// the time the text names.
 struct Scoring {
@@ -22,26 +22,37 @@ struct Scoring {
     let during: (from: Int64, to: Int64)?
     /// `in scene`: only that scene's episodes (facts are not filtered).
     let scene: UInt32?
+    /// `known as of`: the valid intervals believed then that differ from
+    /// the graph's, [from, to) in µs (`KnownBeliefs`).
+    let believed: [UInt32: (from: Int64, to: Int64)]?
 
-    init(_ recall: Recall, cues: RecallCues, settings: RecallSettings, view: GraphIndex.View, now: Timestamp) {
+    init(
+        _ recall: Recall, cues: RecallCues, settings: RecallSettings, view: GraphIndex.View, known: KnownBeliefs? = nil,
+        now: Timestamp
+    ) {
         self.now = now.microseconds
         baseLevelWeight = settings.baseLevelWeight
         baseLevelBound = settings.baseLevelWeight * view.baseLevelBound()
         entityFactor = 1 + settings.entityBoost
         temporalFactor = 1 + settings.temporalBoost
         window = cues.window.map { ($0.from?.microseconds ?? .min, $0.to?.microseconds ?? .max) }
-        asOf = recall.asOf?.microseconds
+        // `known as of` with no other time asks about that moment, as `match` does.
+        asOf = (recall.asOf ?? (recall.during == nil ? recall.knownAsOf : nil))?.microseconds
         during = recall.during.map { ($0.from?.microseconds ?? .min, $0.to?.microseconds ?? .max) }
         scene = cues.scene.flatMap { view.node(NodeID(.scene, $0)) }
+        believed = known?.intervals
     }
 
     /// Whether the clauses of the recall let this node be answered: `as of`
     /// keeps what was valid at that time, `during` what was valid at some
     /// time in the interval (a fact that began before it and still holds
-    /// overlaps it), `in scene` that scene's episodes.
+    /// overlaps it), `in scene` that scene's episodes. A fact whose valid
+    /// interval `known as of` believed otherwise is tested against that one.
     @inline(__always) func admits(_ n: UInt32, flags: GraphIndex.Flags, in view: GraphIndex.View) -> Bool {
-        if let asOf, !view.valid(n, at: asOf) { return false }
-        if let during, !view.valid(n, overlapping: during.from, during.to) { return false }
+        if let asOf, !(believed?[n].map { $0.from <= asOf && asOf < $0.to } ?? view.valid(n, at: asOf)) { return false }
+        if let during, !(believed?[n].map { $0.from < during.to && $0.to > during.from } ?? view.valid(n, overlapping: during.from, during.to)) {
+            return false
+        }
         if let scene, flags.contains(.episode), view.scene(of: n) != scene { return false }
         return true
     }

@@ -37,18 +37,18 @@ struct ToolStatementTests {
         #expect(remember.importance == 0.6)
     }
 
-    @Test("recall takes about, scene, during, as_of, depth, include_archived, kinds, limit and explain")
+    @Test("recall takes about, scene, during, as_of, known_as_of, depth, include_archived, kinds, limit and explain")
     func recallClauses() throws {
         let (statement, parsed) = try parsed(
             .recall,
             [
                 "query": "what did caroline study?", "about": "caroline", "scene": "chat 1", "during": "2023-05 .. 2023-08",
-                "as_of": "2024-01-01T00:00:00Z", "depth": 3, "include_archived": true, "kinds": ["episode", "persona"],
-                "limit": 5, "explain": true,
+                "as_of": "2024-01-01T00:00:00Z", "known_as_of": "2025-06-01", "depth": 3, "include_archived": true,
+                "kinds": ["episode", "persona"], "limit": 5, "explain": true,
             ])
         #expect(
             statement
-                == #"recall "what did caroline study?" about "caroline" in scene "chat 1" during 2023-05 .. 2023-08 as of 2024-01-01T00:00:00Z depth 3 include archived kinds episode, persona limit 5 explain"#
+                == #"recall "what did caroline study?" about "caroline" in scene "chat 1" during 2023-05 .. 2023-08 as of 2024-01-01T00:00:00Z known as of 2025-06-01 depth 3 include archived kinds episode, persona limit 5 explain"#
         )
         guard case .recall(let recall) = parsed else {
             Issue.record("not a recall: \(parsed)")
@@ -61,6 +61,7 @@ struct ToolStatementTests {
         #expect(recall.includeArchived && recall.explain)
         #expect(recall.kinds == [.episode, .persona])
         #expect(recall.during?.from == Timestamp(iso8601: "2023-05-01T00:00:00Z"))
+        #expect(recall.knownAsOf == Timestamp(iso8601: "2025-06-01T00:00:00Z"))
     }
 
     @Test("assert: strings are entities, {text} texts, {time} times, numbers numbers, arrays lists; roles by name")

@@ -88,7 +88,11 @@ struct ParserTests {
         guard case .recall(let r2) = try parse(#"recall "adoption" as of 2023-07-01 depth 3 include archived"#) else { return }
         #expect(r2.asOf == t("2023-07-01") && r2.depth == 3 && r2.includeArchived)
         guard case .recall(let r3) = try parse(#"explain recall "x""#) else { return }
-        #expect(r3.explain)
+        #expect(r3.explain && r3.knownAsOf == nil)
+        guard case .recall(let r4) = try parse(#"recall "moves" known as of 2024-01-15 as of 2021-06-01 limit 5"#) else { return }
+        #expect(r4.knownAsOf == t("2024-01-15") && r4.asOf == t("2021-06-01") && r4.limit == 5)
+        #expect(syntaxError(#"recall "x" known of 2024-01-15"#)?.contains("expected 'as'") == true)
+        #expect(syntaxError(#"recall "x" known as of 2024 known as of 2025"#)?.contains("'known' given twice") == true)
 
         guard case .match(let m) = try parse("match works_at(?p, ?org), located_in(?org, paris) as of 2022-01-01") else { return }
         #expect(m.atoms.count == 2 && m.asOf == t("2022-01-01"))

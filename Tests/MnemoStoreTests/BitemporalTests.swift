@@ -114,4 +114,36 @@ struct BitemporalTests {
                 "\(london) [2021-01-01T00:00:00Z, 2022-02-01T00:00:00Z) [2024-05-01T00:00:00Z, +∞)",
             ])
     }
+
+    @Test("beliefs(at:) says how the beliefs at a recorded time differ from now, as known as of reads them")
+    func beliefsAt() throws {
+        let (s, paris, berlin, london) = try lateCorrectionTimeline()
+        s.clock.set("2024-06-01T00:00:00Z")
+        let retracted = try s.store.write { w in
+            let id = try w.assert(FactAssertion("owns", [Argument(.entity("alice")), Argument(.entity("boat"))])).factID
+            try w.retract(fact: id, at: t("2024-08-01"))
+            return id
+        }
+        func describe(_ k: String) throws -> [String] {
+            let b = try s.store.read { try $0.beliefs(at: t(k)) }
+            return b.unknown.filter { $0.kind == .fact }.map { "unknown \($0)" }
+                + b.retractedSince.map { "retracted since \($0)" }
+                + b.earlier.map { "earlier f:\($0.fact) \($0.valid)" }
+        }
+        // Mid-2023: Paris was believed to end with Berlin; London not yet known.
+        #expect(
+            try describe("2023-01-01") == ["unknown f:\(london)", "unknown f:\(retracted)", "earlier f:\(paris) [2019-01-01T00:00:00Z, 2022-02-01T00:00:00Z)"])
+        // 2021: Paris open-ended, Berlin not yet known.
+        #expect(
+            try describe("2021-01-01") == [
+                "unknown f:\(berlin)", "unknown f:\(london)", "unknown f:\(retracted)", "earlier f:\(paris) [2019-01-01T00:00:00Z, +∞)",
+            ])
+        // Between the assertion and the retraction, the boat was believed as it stands.
+        #expect(try describe("2024-07-01") == ["retracted since f:\(retracted)"])
+        #expect(try describe("2024-09-01").isEmpty)
+        // Before anything was recorded: every fact, every entity.
+        let first = try s.store.read { try $0.beliefs(at: t("2020-01-01")) }
+        #expect(Set(first.unknown.filter { $0.kind == .fact }.map(\.number)) == [paris, berlin, london, retracted])
+        #expect(first.unknown.contains { $0.kind == .entity } && first.earlier.isEmpty && first.retractedSince.isEmpty)
+    }
 }
