@@ -25,7 +25,7 @@ enum ExpandedLayout {
             for index in 0..<max(names.count, values.count) {
                 let name = index < names.count ? names[index] : ""
                 let value = index < values.count ? values[index] : ""
-                var line = name + String(repeating: " ", count: nameWidth - DisplayWidth.of(name)) + " |"
+                var line = name + String(repeating: " ", count: max(0, nameWidth - DisplayWidth.of(name))) + " |"
                 if !value.isEmpty { line += " " + value }
                 widest = max(widest, DisplayWidth.of(line))
                 body += line + "\n"

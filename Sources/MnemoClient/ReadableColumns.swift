@@ -105,8 +105,8 @@ enum ReadableColumns {
             } else {
                 cue = field("node").map(ValueText.plain) ?? "?"
             }
-            guard let share = field("share").flatMap(Double.init) else { return cue }
-            return "\(cue) \(Int((share * 100).rounded()))%"
+            guard let share = field("share").flatMap(Double.init), let percent = Int(exactly: (share * 100).rounded()) else { return cue }
+            return "\(cue) \(percent)%"
         }.joined(separator: ", ")
     }
 }

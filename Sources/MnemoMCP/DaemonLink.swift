@@ -52,6 +52,21 @@ public final class DaemonLink: @unchecked Sendable {
     }
 
     private func runOnQueue(_ statement: String) -> Answer {
+        let answer = runOnce(statement)
+        // The daemon closed the connection as idle just as the statement went
+        // out: its ERR TIMEOUT answers nothing that was sent, and the statement
+        // did not run (an idle connection has nothing running). Once more, on a
+        // new connection.
+        if case .response(let response) = answer, case .error("TIMEOUT", let message) = response, message.hasPrefix("idle for") {
+            logger.notice("the daemon closed the connection on \(socketPath) as idle as a statement went out; connecting again")
+            connection?.close()
+            connection = nil
+            return runOnce(statement)
+        }
+        return answer
+    }
+
+    private func runOnce(_ statement: String) -> Answer {
         if let open = connection, open.hasEndedUnasked {
             logger.notice("the daemon closed the connection on \(socketPath); connecting again")
             open.close()

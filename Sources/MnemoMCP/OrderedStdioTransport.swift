@@ -110,13 +110,24 @@ actor OrderedStdioTransport: Transport {
     private struct Message {
         let fields: [String: Value]
 
-        var id: String? { fields["id"].flatMap { $0.isNull ? nil : String(describing: $0) } }
+        /// A request's id as a key, kept apart by type (`1` is not `"1"`);
+        /// nil for none and for an id JSON-RPC does not allow (a fraction, a
+        /// boolean, an object): the server answers those with an id of its own,
+        /// so such a call is passed on at once rather than waited for.
+        var id: String? { Self.key(fields["id"]) }
+        static func key(_ value: Value?) -> String? {
+            switch value {
+            case .string(let text)?: "s:" + text
+            case .int(let number)?: "i:\(number)"
+            default: nil
+            }
+        }
         var isRequest: Bool { fields["method"] != nil && id != nil }
         var isToolCall: Bool { isRequest && fields["method"] == "tools/call" }
         var isAnswer: Bool { fields["method"] == nil && (fields["result"] != nil || fields["error"] != nil) }
         var cancelledRequest: String? {
-            guard fields["method"] == "notifications/cancelled", let id = fields["params"]?.objectValue?["requestId"] else { return nil }
-            return String(describing: id)
+            guard fields["method"] == "notifications/cancelled" else { return nil }
+            return Self.key(fields["params"]?.objectValue?["requestId"])
         }
     }
 

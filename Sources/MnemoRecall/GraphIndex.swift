@@ -155,7 +155,7 @@ public final class GraphIndex: Sendable {
     /// Approximate bytes held by the index (arrays and side tables).
     public var byteSize: Int {
         storage.withLock { s in
-            s.nodes.count * (MemoryLayout<NodeID>.stride + 8 + 1 + 8) + s.targets.count * 8
+            s.nodes.count * (MemoryLayout<NodeID>.stride + 8 + 1 + 8 + 4) + s.targets.count * 8
                 + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 } + s.validTo.count * 16
         }
     }
@@ -219,11 +219,19 @@ public final class GraphIndex: Sendable {
         /// The number a node's activation is divided by as it spreads: its
         /// edges, less those from a stored thing to what consolidation derived
         /// from it (`GraphIndex.countsInFan`).
+        /// A node whose every edge leads to what was derived from it (an
+        /// entity known only by its pinned persona attributes) has a fan of 1,
+        /// not 0: it still spreads.
         @inlinable public func fan(_ n: UInt32) -> Int {
-            let built = Int(storage.fans[Int(n)])
-            guard !storage.extra.isEmpty, let added = storage.extra[n] else { return built }
-            let from = storage.nodes[Int(n)].kind
-            return built + added.reduce(0) { $0 + (GraphIndex.countsInFan(from: from, to: storage.nodes[Int($1.0)].kind) ? 1 : 0) }
+            var counted = Int(storage.fans[Int(n)])
+            let added = storage.extra.isEmpty ? nil : storage.extra[n]
+            if let added {
+                let from = storage.nodes[Int(n)].kind
+                counted += added.reduce(0) { $0 + (GraphIndex.countsInFan(from: from, to: storage.nodes[Int($1.0)].kind) ? 1 : 0) }
+            }
+            if counted > 0 { return counted }
+            let edges = storage.offsets[Int(n) + 1] - storage.offsets[Int(n)] + (added?.count ?? 0)
+            return edges > 0 ? 1 : 0
         }
 
         /// Calls `body` with each neighbour and the edge's weight.

@@ -20,4 +20,26 @@ public enum ChildProcess {
             }
         }
     }
+
+    /// Runs the process `make` builds (as `run` does) with standard input
+    /// empty, to its end: its exit status, standard output and standard error.
+    /// Standard error goes to a file meanwhile, so that a child that writes
+    /// much to both never blocks on a pipe nobody reads.
+    public static func outputs(_ make: () -> Process) throws -> (status: Int32, stdout: String, stderr: String) {
+        let errors = TemporaryDirectory()
+        let errorPath = errors.file("stderr")
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let out = Pipe()
+        let process = try run {
+            let process = make()
+            process.standardOutput = out
+            process.standardError = FileHandle(forWritingAtPath: errorPath)
+            process.standardInput = FileHandle.nullDevice
+            return process
+        }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = FileManager.default.contents(atPath: errorPath) ?? Data()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
 }

@@ -49,15 +49,17 @@ struct ReplTerminalTests {
             throw Subprocess.Failure(description: "the mnemo executable was not found (set MNEMO_BIN)")
         }
         let terminal = try PseudoTerminal(columns: columns, rows: 50)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = Subprocess.environment(["TERM": "xterm", "COLUMNS": "999"])
         let handle = FileHandle(fileDescriptor: terminal.slave, closeOnDealloc: false)
-        process.standardInput = handle
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess.run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            process.environment = Subprocess.environment(["TERM": "xterm", "COLUMNS": "999"])
+            process.standardInput = handle
+            process.standardOutput = handle
+            process.standardError = handle
+            return process
+        }
         return (terminal, process)
     }
 

@@ -109,6 +109,14 @@ struct HierarchyRecallTests {
         #expect(before.contains { id, score in after[id]! > score * 1.01 }, "the persona layer added nothing to any score")
     }
 
+    @Test("a person known only by a pinned attribute still passes activation to it")
+    func pinnedOnly() throws {
+        let f = try Fixture()
+        _ = try f.run(#"persona "zoe" set job = "lighthouse keeper""#)
+        let lines = try f.run(#"recall "zoe" kinds persona"#)
+        #expect(lines.contains { ($0["id"] as? String)?.hasPrefix("p:") == true }, "\(lines)")
+    }
+
     @Test("kinds: persona attributes with their support, insights, scenes; the default answers episodes and facts only")
     func kinds() throws {
         let f = try Fixture()

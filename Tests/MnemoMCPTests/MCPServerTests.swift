@@ -212,6 +212,8 @@ struct MCPPipeTests {
             #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"recall","arguments":{"query":"x","limit":"all"}}}"#,
             #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"consolidate","arguments":{}}}"#,
             "this is not JSON",
+            // An id JSON-RPC does not allow: answered (with an error) and never waited for, so the calls after it go on.
+            #"{"jsonrpc":"2.0","id":1.5,"method":"tools/call","params":{"name":"recall","arguments":{"query":"x"}}}"#,
         ]
         // Each match is written right after an assert it must see: calls run in the order they came.
         let ordered = (0..<20).flatMap { index in

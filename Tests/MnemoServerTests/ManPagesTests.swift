@@ -14,17 +14,13 @@ struct ManPagesTests {
 
     /// A program's `--help`.
     static func help(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaries + "/" + tool)
-        process.arguments = arguments + ["--help"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let (_, stdout, stderr) = try ChildProcess.outputs {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binaries + "/" + tool)
+            process.arguments = arguments + ["--help"]
+            return process
+        }
+        return stdout + stderr
     }
 
     /// The long options (`--name`) a help text lists in its OPTIONS section.

@@ -28,19 +28,15 @@ struct SystemdUnitsTests {
         return line.split(separator: " ").map { word in replacements[String(word)] ?? String(word) }
     }
 
-    /// Runs a program to its end; its exit status and standard error.
+    /// Runs a program to its end; its exit status and what it printed.
     static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let (status, stdout, stderr) = try ChildProcess.outputs {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            return process
+        }
+        return (status, stdout + stderr)
     }
 
     @Test(

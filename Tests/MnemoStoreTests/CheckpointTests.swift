@@ -59,13 +59,16 @@ struct CheckpointTests {
         let store = try MemoryStore(path: path, options: options)
         let release = DispatchSemaphore(value: 0)
         store.checkpointer.occupyThread(until: release)
-        defer { release.signal() }
         // (Creating the schema may already have crossed the threshold.)
         let before = store.backgroundCheckpoints
-        let wal = try ingest(into: store, path: path)
-        let frame = try store.read { try Int.fetchOne($0.db, sql: "PRAGMA page_size") ?? 0 } + 24
-        #expect(store.backgroundCheckpoints == before)
-        #expect(wal < 64 * 4 * frame + 1_000_000, "WAL of \(wal) bytes while the background copy waited")
+        try withExtendedLifetime(store) {
+            // (The store must outlive `release`: closing it waits for the thread.)
+            let wal = try ingest(into: store, path: path)
+            let frame = try store.read { try Int.fetchOne($0.db, sql: "PRAGMA page_size") ?? 0 } + 24
+            #expect(store.backgroundCheckpoints == before)
+            #expect(wal < 64 * 4 * frame + 1_000_000, "WAL of \(wal) bytes while the background copy waited")
+            release.signal()
+        }
     }
 
     @Test("an explicit checkpoint waits for a background one instead of failing BUSY, and empties the WAL")

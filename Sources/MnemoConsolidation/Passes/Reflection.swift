@@ -95,6 +95,8 @@ final class Reflection: ConsolidationPass {
         }
         for item in answer["facts"] as? [[String: Any]] ?? [] {
             guard let predicate = item["predicate"] as? String, !predicate.isEmpty else { throw MnemoError(.invalid, "a fact needs \"predicate\"") }
+            guard !predicate.unicodeScalars.contains("\0"), !(item["roles"] as? [String: Any] ?? [:]).keys.contains(where: { $0.unicodeScalars.contains("\0") })
+            else { throw MnemoError(.invalid, "a predicate or role cannot contain U+0000 (NUL)") }
             var arguments: [Argument] = []
             if let args = item["args"] as? [Any] {
                 arguments = try args.map { Argument(try Self.filler($0)) }
