@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // PCRE2 (8-bit code units) from the system: `libpcre2-dev` on Debian.
@@ -116,7 +117,8 @@ let package = Package(
                 "MnemoQuery",
             ]),
 
-        // The daemon: configuration, access rules, the socket protocol, sessions.
+        // The daemon: configuration, access rules, the socket protocol, sessions, and the
+        // optional Prometheus endpoint (`metrics_listen`) over NIO's HTTP/1.
         .target(
             name: "MnemoServer",
             dependencies: [
@@ -124,7 +126,9 @@ let package = Package(
                 "MnemoConsolidation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -105,6 +105,11 @@ public enum Journal {
         try reader.consolidationRuns(limit: limit)
     }
 
+    /// How many runs the journal holds, dry runs left out.
+    public static func runCount(_ reader: ReadContext) throws -> Int64 {
+        try reader.consolidationRunCount()
+    }
+
     /// The newest run that was not a dry run.
     public static func lastRun(_ reader: ReadContext) throws -> JournalEntry? {
         try reader.lastConsolidationRun()

@@ -32,6 +32,11 @@ public final class SpaceRegistry: Sendable {
         }
     }
 
+    /// The spaces opened so far (each stays open until the daemon stops), by name.
+    public func openSpaces() -> [Space] {
+        open.withLock { $0.values.sorted { $0.name < $1.name } }
+    }
+
     /// The spaces on disk, by name.
     public func spaceNames() -> [String] { files.spaceNames() }
 

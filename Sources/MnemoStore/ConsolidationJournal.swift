@@ -111,6 +111,11 @@ extension ReadContext {
         ).map(Self.journalEntry)
     }
 
+    /// How many runs the journal holds, dry runs left out.
+    package func consolidationRunCount() throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM consolidation_run WHERE dry_run = 0") ?? 0
+    }
+
     /// Run `id`, if the journal has it.
     package func consolidationRun(_ id: Int64) throws -> JournalEntry? {
         try Row.fetchOne(

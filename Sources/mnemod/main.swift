@@ -69,6 +69,10 @@ struct Mnemod: AsyncParsableCommand {
                 services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
+        } catch let error as ConfigError {
+            // An address in daemon.conf that cannot be listened on (metrics_listen).
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(78) // EX_CONFIG
         } catch {
             logger.critical("stopped on an error: \(error)")
             throw ExitCode(1)

@@ -129,6 +129,20 @@ extension ConfigType where Value == PrincipalSet {
     }
 }
 
+extension ConfigType where Value == ListenAddress? {
+    /// `HOST:PORT` (`ListenAddress`), remembering the `file:line` it was read
+    /// at; empty: `nil`, nothing to listen on.
+    static var listenAddress: ConfigType {
+        ConfigType { site throws(ConfigError) in
+            if site.value.isEmpty { return nil }
+            guard let address = ListenAddress(site.value, file: site.file, line: site.line) else {
+                throw site.invalid("HOST:PORT, HOST an IPv4 address, an IPv6 address in brackets or localhost, PORT 1 to 65535, such as 127.0.0.1:9187")
+            }
+            return address
+        }
+    }
+}
+
 /// A rules file read: where it is, and its rules.
 struct RulesFile: Sendable {
     var path: String

@@ -74,6 +74,11 @@ extension DaemonConfig {
             "log_level", default: "info", .cases, into: \.logLevel, reload: .atOnce,
             doc: "the least severe level logged"),
 
+        // Metrics
+        ConfigKey(
+            "metrics_listen", default: "", .listenAddress, into: \.metricsListen, compared: \.metricsAddress, reload: .restart,
+            doc: "serve Prometheus metrics (GET /metrics) over HTTP on this address, such as 127.0.0.1:9187; empty = off"),
+
         // Storage
         ConfigKey(
             "cache_size", default: "64MB", .size(1024..., "a size such as 64MB"), into: \.cacheSize, reload: .restart,

@@ -45,6 +45,8 @@ public struct DaemonConfig: Sendable {
     public var regexLimits = RegexLimits()
     /// `log_level`.
     public var logLevel: Logger.Level = .info
+    /// `metrics_listen`; `nil` (empty in the file): no metrics endpoint.
+    public var metricsListen: ListenAddress? = nil
     /// `cache_size`, in bytes.
     public var cacheSize = 64 << 20
     /// `synchronous`: `normal` or `full`.
@@ -77,6 +79,9 @@ public struct DaemonConfig: Sendable {
 
     /// The socket path in effect.
     public var socketPath: String { socket ?? (dataDirectory as NSString).appendingPathComponent("mnemo.sock") }
+
+    /// The metrics address in effect, whatever line wrote it (what a reload compares).
+    public var metricsAddress: String? { metricsListen?.text }
 
     /// Store options derived from the configuration.
     public var storeOptions: StoreOptions {

@@ -68,13 +68,21 @@ public final class MnemoDaemon: Service, Sendable {
         let logger = state.logger
         let path = config.socketPath
         defer { lock.release() }
+        // The process-wide event loops (one per core), never shut down before exit.
+        let group = MultiThreadedEventLoopGroup.singleton
+        // First, so that an address that cannot be bound stops start-up before
+        // anything else is made (a ConfigError: mnemod exits as for a bad value).
+        var metricsChannel: (any Channel)? = nil
+        if let address = config.metricsListen, let metrics = state.metrics {
+            metricsChannel = try await MetricsServer.listen(on: address, state: state, metrics: metrics, group: group)
+            logger.info("serving metrics on http://\(address.text)/metrics")
+        }
+        defer { metricsChannel?.close(promise: nil) }
         let socketMode = mode_t(config.socketMode)
         if try SocketFile.prepare(path, mode: socketMode) { logger.notice("removed a stale socket file at \(path)") }
         // Bound and given its mode before it listens: never reachable under another mode.
         let listening = try SocketFile.bind(path, mode: socketMode)
 
-        // The process-wide event loops (one per core), never shut down before exit.
-        let group = MultiThreadedEventLoopGroup.singleton
         let pools = WorkerPools(threads: config.workerThreads)
         pools.start()
         let quiesce = ServerQuiescingHelper(group: group)

@@ -14,7 +14,9 @@ public final class ServerState: Sendable {
     private let currentLogger: Mutex<Logger>
     /// The open spaces, each with what the daemon keeps of it in memory.
     public let spaces: SpaceRegistry
-    public let statistics = Statistics()
+    public let statistics: Statistics
+    /// What the metrics endpoint serves; `nil` unless `metrics_listen` is set.
+    public let metrics: DaemonMetrics?
     public let startedAt = Date()
     /// Connections open now, and since start.
     public let openConnections = Atomic<Int>(0)
@@ -27,6 +29,8 @@ public final class ServerState: Sendable {
     public init(config: DaemonConfig, files: SpaceManager, logger: Logger) {
         configuration = Mutex(config)
         currentLogger = Mutex(logger)
+        metrics = config.metricsListen == nil ? nil : DaemonMetrics()
+        statistics = Statistics(registry: metrics?.registry)
         let settings = SpaceSettings(
             ingest: config.ingestSettings, recall: config.recall,
             consolidation: config.consolidationSettings)
