@@ -58,7 +58,9 @@ struct ExportLineDecoder {
         case "predicate":
             let roles: [String]? = try r.optional("roles") { try r.strings($0, "roles") }
             return .predicate(
-                .init(id: try r.int("id"), name: try r.string("name"), roles: roles, functional: try r.bool("functional"), declaredAt: try r.optionalTime("declared_at")))
+                .init(
+                    id: try r.int("id"), name: try r.string("name"), roles: roles, functional: try r.bool("functional"),
+                    declaredAt: try r.optionalTime("declared_at")))
         case "entity":
             return .entity(
                 .init(

@@ -64,14 +64,14 @@ package final class SpaceImport {
             case .persona(let p): try add(p)
             case .insight(let i): try add(i)
             case .link(let l):
-                try w.db.execute(
-                    sql: "INSERT INTO entity_link(from_id, to_id, kind, evidence, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [l.from, l.to, l.type, l.evidence, l.createdAt.microseconds])
+                try w.db.cachedStatement(
+                    sql: "INSERT INTO entity_link(from_id, to_id, kind, evidence, created_at) VALUES (?, ?, ?, ?, ?)"
+                ).execute(arguments: [l.from, l.to, l.type, l.evidence, l.createdAt.microseconds])
             case .activation(let a): try add(a)
             case .forgotten(let f):
-                try w.db.execute(
-                    sql: "INSERT INTO forget_journal(id, at, target, deleted) VALUES (?, ?, ?, ?)",
-                    arguments: [f.id, f.at.microseconds, f.target, f.deleted])
+                try w.db.cachedStatement(
+                    sql: "INSERT INTO forget_journal(id, at, target, deleted) VALUES (?, ?, ?, ?)"
+                ).execute(arguments: [f.id, f.at.microseconds, f.target, f.deleted])
             }
         } catch let error as DatabaseError {
             throw MnemoError(.invalid, "\(record.kind.rawValue) \(Self.label(record)): \(Self.explain(error))")
@@ -96,29 +96,29 @@ package final class SpaceImport {
 
     private func add(_ p: ExportRecord.Predicate) throws {
         let roles = try p.roles.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try w.db.execute(
-            sql: "INSERT INTO predicate(id, name, roles, functional, declared_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [try Self.positive(p.id), p.name, roles, p.functional, p.declaredAt?.microseconds])
+        try w.db.cachedStatement(
+            sql: "INSERT INTO predicate(id, name, roles, functional, declared_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [try Self.positive(p.id), p.name, roles, p.functional, p.declaredAt?.microseconds])
     }
 
     private func add(_ e: ExportRecord.Entity) throws {
-        try w.db.execute(
-            sql: "INSERT INTO entity(id, name, norm, kind, created_at, archived) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [try Self.positive(e.id), e.name, Name.normalize(e.name), e.type, e.createdAt.microseconds, e.archived])
+        try w.db.cachedStatement(
+            sql: "INSERT INTO entity(id, name, norm, kind, created_at, archived) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [try Self.positive(e.id), e.name, Name.normalize(e.name), e.type, e.createdAt.microseconds, e.archived])
         let alias = try w.db.cachedStatement(sql: "INSERT INTO entity_alias(norm, alias, entity_id, created_at) VALUES (?, ?, ?, ?)")
         for a in e.aliases { try alias.execute(arguments: [Name.normalize(a.alias), a.alias, e.id, a.createdAt.microseconds]) }
     }
 
     private func add(_ s: ExportRecord.Scene) throws {
-        try w.db.execute(
+        try w.db.cachedStatement(
             sql: """
                 INSERT INTO scene(id, title, norm, opened_at, closed_at, place_id, summary, automatic, created_at, reflection)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                try Self.positive(s.id), s.title, Name.normalize(s.title), s.openedAt.microseconds, s.closedAt?.microseconds, s.place,
-                s.summary, s.automatic, s.createdAt.microseconds, s.reflection,
-            ])
+                """
+        ).execute(arguments: [
+            try Self.positive(s.id), s.title, Name.normalize(s.title), s.openedAt.microseconds, s.closedAt?.microseconds, s.place,
+            s.summary, s.automatic, s.createdAt.microseconds, s.reflection,
+        ])
         let member = try w.db.cachedStatement(sql: "INSERT INTO scene_member(scene_id, entity_id, role) VALUES (?, ?, ?)")
         for m in s.members { try member.execute(arguments: [s.id, m.entity, m.role]) }
     }
@@ -212,22 +212,22 @@ package final class SpaceImport {
     }
 
     private func add(_ p: ExportRecord.Persona) throws {
-        try w.db.execute(
+        try w.db.cachedStatement(
             sql: """
                 INSERT INTO persona_attribute(id, entity_id, name, value, pinned, category, valid_from, valid_to, confidence, first_seen, last_seen, recorded_at, retracted_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                try Self.positive(p.id), p.entity, p.name, p.value, p.pinned, p.category, p.valid.from?.microseconds, p.valid.to?.microseconds,
-                p.confidence, p.firstSeen?.microseconds, p.lastSeen?.microseconds, p.recordedAt.microseconds, p.retractedAt?.microseconds,
-            ])
+                """
+        ).execute(arguments: [
+            try Self.positive(p.id), p.entity, p.name, p.value, p.pinned, p.category, p.valid.from?.microseconds, p.valid.to?.microseconds,
+            p.confidence, p.firstSeen?.microseconds, p.lastSeen?.microseconds, p.recordedAt.microseconds, p.retractedAt?.microseconds,
+        ])
         try addSupport(p.support, owner: NodeID(.persona, p.id))
     }
 
     private func add(_ i: ExportRecord.Insight) throws {
-        try w.db.execute(
-            sql: "INSERT INTO insight(id, kind, subject_id, text, data, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [try Self.positive(i.id), i.type, i.subject, i.text, i.data, i.key, i.createdAt.microseconds])
+        try w.db.cachedStatement(
+            sql: "INSERT INTO insight(id, kind, subject_id, text, data, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [try Self.positive(i.id), i.type, i.subject, i.text, i.data, i.key, i.createdAt.microseconds])
         try addSupport(i.support, owner: NodeID(.insight, i.id))
     }
 

@@ -23,10 +23,12 @@ struct JSONParsingTests {
         #expect(try JSONValue.parse("18446744073709551616") == .double(18_446_744_073_709_551_616))
     }
 
-    @Test("what is not JSON is refused with where", arguments: [
-        "", "{", "{\"a\" 1}", "[1,]", "01", "1.", "-", "tru", "\"open", "\"\\x\"", "\"\\ud800\"", "\"a\u{01}b\"", "{} {}", "1e999",
-        String(repeating: "[", count: 65) + String(repeating: "]", count: 65),
-    ])
+    @Test(
+        "what is not JSON is refused with where",
+        arguments: [
+            "", "{", "{\"a\" 1}", "[1,]", "01", "1.", "-", "tru", "\"open", "\"\\x\"", "\"\\ud800\"", "\"a\u{01}b\"", "{} {}", "1e999",
+            String(repeating: "[", count: 65) + String(repeating: "]", count: 65),
+        ])
     func refused(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }

@@ -58,7 +58,10 @@ struct ExportImportTests {
         let bytes = try String(contentsOfFile: first, encoding: .utf8)
         #expect(try String(contentsOfFile: second, encoding: .utf8) == bytes)
         // Everything was there to compare: supersession, a late correction, beliefs, a retraction, derived rows, activation, a forget.
-        for needle in [#""superseded_by":"f:"#, #""beliefs":[{"#, #""retracted_at":"20"#, #""pinned":true"#, #""kind":"activation""#, #""kind":"forgotten""#, #""number":3.5"#] {
+        for needle in [
+            #""superseded_by":"f:"#, #""beliefs":[{"#, #""retracted_at":"20"#, #""pinned":true"#, #""kind":"activation""#, #""kind":"forgotten""#,
+            #""number":3.5"#,
+        ] {
             #expect(bytes.contains(needle), "\(needle)")
         }
 
