@@ -247,6 +247,12 @@ let package = Package(
             ],
             path: "Benchmarks/mnemo-bench-activation"),
 
+        // export and import of the 1,000,000-fact memory of mnemo-bench-recall: rows/s and peak memory each way.
+        .executableTarget(
+            name: "mnemo-bench-transfer",
+            dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/mnemo-bench-transfer"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         // mnemo-eval's parameter sweep and leave-one-out selection (Benchmarks/Support), and the
         // daemon.conf keys it accepts.

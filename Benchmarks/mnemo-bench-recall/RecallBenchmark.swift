@@ -46,19 +46,7 @@ struct RecallBenchmark: ParsableCommand {
 
     func run() throws {
         let memory = memory
-        let storePath = directory + "/spaces/default.sqlite"
-        if !FileManager.default.fileExists(atPath: storePath) {
-            try FileManager.default.createDirectory(atPath: directory + "/spaces", withIntermediateDirectories: true)
-            var options = StoreOptions()
-            options.cacheSizeKiB = 256 * 1024
-            let store = try MemoryStore(path: storePath, options: options)
-            let seconds = try memory.write(into: store)
-            try store.checkpoint()
-            print(
-                String(
-                    format: "built %d episodes in %.1f s and %d facts in %.1f s (%.0f MiB)", episodes, seconds.episodes, facts,
-                    seconds.facts, Double(store.fileSize()) / 1_048_576))
-        }
+        let storePath = try memory.store(in: directory)
 
         let daemon = try MnemodProcess.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
         defer { daemon.stop() }

@@ -109,6 +109,10 @@ public struct Executor: Sendable {
         case .backup(let path):
             let bytes = try store.backup(to: path)
             return [.object([("kind", "backup"), ("path", .string(path)), ("bytes", .int(bytes))])]
+        case .export(let path, let contents):
+            return try export(to: path, contents: contents)
+        case .importFrom(let path):
+            return try importFrom(path: path)
         case .recall(let r):
             return try recall(r, now: now, mayReadStore: true)
         case .consolidate(let dryRun):

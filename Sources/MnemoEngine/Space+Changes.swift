@@ -23,6 +23,8 @@ extension Space {
         case consolidated(run: Int64, touched: [NodeID])
         /// A consolidation run was undone: links and memberships may have gone.
         case undone
+        /// An import filled the space: everything is new.
+        case imported
         /// The store may no longer match memory, for this reason (a run that
         /// stopped part-way): everything is dropped.
         case unknown(reason: String)
@@ -68,7 +70,7 @@ extension Space {
             } catch {
                 markStale(because: "updating recall after consolidation run \(run) failed (\(error.code.rawValue) \(error.message))")
             }
-        case .undone:
+        case .undone, .imported:
             recall.drop()
             dropIngestor()
         case .unknown(let reason):

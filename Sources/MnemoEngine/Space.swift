@@ -26,6 +26,8 @@ public final class Space: Sendable {
     /// Held by a consolidation run, an undo, or a `forget` (which must not
     /// run under a run that keeps what it read from pass to pass).
     public let runLock = RunLock()
+    /// How far an `export` or `import` of this space has come (`stats`).
+    public let transfer = TransferProgress()
     private let ingestion = Mutex<SpaceIngestor?>(nil)
 
     public init(name: String, store: MemoryStore, settings: SpaceSettings = SpaceSettings()) {

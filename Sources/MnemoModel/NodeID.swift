@@ -37,13 +37,23 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Reads `f:42`; `nil` for anything else.
     public init?(_ text: some StringProtocol) {
-        guard text.count >= 3, let letter = text.first, let kind = NodeKind(rawValue: letter) else { return nil }
-        let rest = text.dropFirst()
-        let digits = rest.dropFirst()
-        // Only the canonical spelling: no sign, no leading zero.
-        guard rest.first == ":", digits.first != "0", digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-            let number = Int64(digits), number > 0
+        // Bytes, not characters: an export file holds millions of ids.
+        var bytes = text.utf8.makeIterator()
+        guard let letter = bytes.next(), letter < 0x80, let kind = NodeKind(rawValue: Character(Unicode.Scalar(letter))),
+            bytes.next() == UInt8(ascii: ":")
         else { return nil }
+        var number: Int64 = 0
+        var digits = 0
+        while let b = bytes.next() {
+            // Only the canonical spelling: digits, no sign, no leading zero.
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), !(digits == 0 && b == UInt8(ascii: "0")) else { return nil }
+            let (times10, overflow) = number.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(b - UInt8(ascii: "0")))
+            guard !overflow, !overflow2 else { return nil }
+            number = sum
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
         self.init(kind, number)
     }
 

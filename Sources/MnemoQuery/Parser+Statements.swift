@@ -302,3 +302,28 @@ extension Parser {
         }
     }
 }
+
+extension Parser {
+    /// `[with PART[, PART]]` after `export to "path"`, PART `derived` or
+    /// `activation`, each at most once.
+    mutating func exportContents() throws(MnemoError) -> ExportContents {
+        var contents = ExportContents()
+        guard isKeyword("with") else { return contents }
+        advance()
+        repeat {
+            if isSymbol(",") { advance() }
+            let position = current.position
+            if isKeyword("derived"), !contents.derived {
+                contents.derived = true
+            } else if isKeyword("activation"), !contents.activation {
+                contents.activation = true
+            } else if isKeyword("derived") || isKeyword("activation") {
+                throw MnemoError(.syntax, "\(position) \(current) is given twice")
+            } else {
+                throw expected("derived or activation")
+            }
+            advance()
+        } while isSymbol(",")
+        return contents
+    }
+}

@@ -120,6 +120,16 @@ public struct Parser {
             guard case .string(let path) = current.kind else { throw expected("a quoted file path") }
             advance()
             return .backup(path: path)
+        case "export":
+            try expectKeyword("to")
+            guard case .string(let path) = current.kind else { throw expected("a quoted file path") }
+            advance()
+            return .export(path: path, contents: try exportContents())
+        case "import":
+            try expectKeyword("from")
+            guard case .string(let path) = current.kind else { throw expected("a quoted file path") }
+            advance()
+            return .importFrom(path: path)
         default:
             throw MnemoError(.syntax, "\(first.position) unknown statement '\(word)'; try 'help'")
         }

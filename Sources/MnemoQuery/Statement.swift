@@ -34,6 +34,8 @@ public enum Statement: Hashable, Sendable {
     case consolidations(limit: Int? = nil)
     case undoConsolidation(Int64)
     case backup(path: String)
+    case export(path: String, contents: ExportContents)
+    case importFrom(path: String)
 }
 
 /// How many rows a statement whose answer can grow with the memory (a kind

@@ -11,7 +11,7 @@
 public enum StatementKind: CaseIterable, Hashable, Sendable {
     case remember, assert, declare, retract, forget, sceneOpen, sceneClose, scene, personaSet, persona, alias
     case recall, match, history, timeline, scenes, conflicts, insights
-    case consolidate, consolidations, undoConsolidation, backup, use, stats, ping, help
+    case consolidate, consolidations, undoConsolidation, backup, export, importFrom, use, stats, ping, help
 }
 
 /// What the parser, the executor and the server need to know about a kind of
@@ -212,6 +212,20 @@ extension StatementKind {
                 help: .entry(
                     #"backup to "path" — copy this space, consistently and without stopping writers, to a new SQLite file at an absolute path, created with mode 0600 (never overwrites, never follows a symbolic link). Admin only."#
                 ))
+        case .export:
+            StatementTraits(
+                name: "export", example: #"export to "/var/backups/mnemo/default.jsonl" with derived, activation"#,
+                access: .admin, isWrite: false, inline: .never, hasDeadline: false, takesRowLimit: false,
+                help: .entry(
+                    #"export to "path" [with derived[, activation]] — write this space as JSON Lines to a new file at an absolute path (mode 0600; never overwrites, never follows a symbolic link), from one consistent snapshot, without stopping writers: a versioned header line, then every predicate, entity (with aliases), scene, episode, fact (every version, both intervals, roles, sources), pinned persona attribute and forget journal entry; with derived also what consolidation derived (persona attributes, insights, same_as links, scene summaries), with activation the activation log. mnemo export runs it with a progress line. Admin only. docs/export-import.md describes the format."#
+                ))
+        case .importFrom:
+            StatementTraits(
+                name: "import", example: #"import from "/var/backups/mnemo/default.jsonl""#,
+                access: .admin, isWrite: false, inline: .never, hasDeadline: false, takesRowLimit: false,
+                help: .entry(
+                    #"import from "path" — rebuild this space from a file mnemo export wrote (absolute path), with every id as in the file. The space must be empty. One transaction: a bad line (answered with its line number) or a file that ends early changes nothing. A file of a newer major format version is refused. Admin only."#
+                ))
         case .use:
             StatementTraits(
                 name: "use", example: #"use space "notes""#,
@@ -270,6 +284,8 @@ extension Statement {
         case .consolidations: .consolidations
         case .undoConsolidation: .undoConsolidation
         case .backup: .backup
+        case .export: .export
+        case .importFrom: .importFrom
         }
     }
 

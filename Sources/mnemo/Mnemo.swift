@@ -19,7 +19,7 @@ struct Mnemo: ParsableCommand {
             listed by `mnemo shell --help`.
             """,
         version: "mnemo 0.1 (schema version \(SchemaMigration.latestVersion))",
-        subcommands: [Shell.self, ImportChat.self, Consolidate.self, ServeMCP.self],
+        subcommands: [Shell.self, ImportChat.self, Consolidate.self, ServeMCP.self, Export.self, Import.self],
         defaultSubcommand: Shell.self)
 }
 

@@ -173,7 +173,7 @@ let completionKeywords: [String] = [
     "consolidate", "consolidations", "undo", "consolidation", "stats", "backup", "ping", "help",
     "about", "during", "as", "of", "known", "where", "limit", "depth", "include", "archived",
     "by", "at", "in", "ref", "importance", "from", "confidence", "source", "functional", "set",
-    "with", "place", "open", "close", "dry", "run", "to",
+    "with", "place", "open", "close", "dry", "run", "to", "export", "import", "derived", "activation",
 ].sorted()
 
 /// The keywords completing `prefix` (case-insensitive), in order.

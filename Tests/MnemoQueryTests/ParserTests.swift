@@ -75,6 +75,16 @@ struct ParserTests {
         #expect(try parse("alias mel = melanie") == .alias(alias: "mel", target: "melanie"))
         #expect(try parse("use space \"agent-7\"") == .use(space: "agent-7"))
         #expect(try parse("backup to \"/tmp/x.db\"") == .backup(path: "/tmp/x.db"))
+        #expect(try parse(#"export to "/tmp/x.jsonl""#) == .export(path: "/tmp/x.jsonl", contents: ExportContents()))
+        #expect(
+            try parse(#"EXPORT to "/tmp/x.jsonl" with activation, derived"#)
+                == .export(path: "/tmp/x.jsonl", contents: ExportContents(derived: true, activation: true)))
+        #expect(try parse(#"export to "/x" with derived"#) == .export(path: "/x", contents: ExportContents(derived: true)))
+        #expect(try parse(#"import from "/tmp/x.jsonl""#) == .importFrom(path: "/tmp/x.jsonl"))
+        #expect(syntaxError(#"export to "/x" with derived, derived"#)?.contains("given twice") == true)
+        #expect(syntaxError(#"export to "/x" with everything"#)?.contains("expected derived or activation") == true)
+        #expect(syntaxError(#"export "/x""#)?.contains("expected 'to'") == true)
+        #expect(syntaxError(#"import to "/x""#)?.contains("expected 'from'") == true)
     }
 
     @Test("the reading statements of SPEC §2")

@@ -191,6 +191,12 @@ struct StatementRunner: Sendable {
         for (name, n) in counts { lines.append(stat(name, .int(n))) }
         // Consolidation: whether a run is in progress, and the last one that ran.
         lines.append(stat("consolidation_running", .bool(space.runLock.isHeld)))
+        // An export or import in progress: what `mnemo export` and `mnemo import` show.
+        if let transfer = space.transfer.current {
+            lines.append(stat("transfer", .string(transfer.operation)))
+            lines.append(stat("transfer_lines", .int(transfer.lines)))
+            if let total = transfer.totalLines { lines.append(stat("transfer_lines_total", .int(total))) }
+        }
         if let last = try store.read({ r in try Journal.lastRun(r) }) {
             lines.append(stat("consolidation_last_run", .int(last.id)))
             lines.append(stat("consolidation_last_status", .string(last.status)))
