@@ -218,6 +218,34 @@ struct ReplTerminalTests {
         #expect(process.terminationStatus == 0)
     }
 
+    @Test("mnemo import on a terminal shows lines so far, of how many, the rate and the time left, erased before its summary")
+    func transferProgress() throws {
+        let daemon = try MnemodProcess()
+        defer { daemon.stop() }
+        let client = try daemon.connect()
+        #expect(try client.request(#"use space "big""#).isOK)
+        // Enough facts that an import outlasts the poller's first look (half a second).
+        let facts = 20_000
+        try client.pipeline((0..<facts).map { "assert reading(i: \($0), tag: t\($0 % 10))" }) { _, _ in }
+        let file = daemon.directory.file("big.jsonl")
+        let exporting = try Self.start(["export", file, "--space", "big", "--socket", daemon.socketPath], columns: 100)
+        #expect(Subprocess.waitForExit(exporting.process, timeout: 120))
+        #expect(exporting.process.terminationStatus == 0, "\(exporting.terminal.transcript.debugDescription)")
+
+        let importing = try Self.start(["import", file, "--space", "copy", "-v", "--socket", daemon.socketPath], columns: 100)
+        #expect(importing.terminal.waitFor("imported from ", timeout: 120), "\(importing.terminal.transcript.debugDescription)")
+        #expect(Subprocess.waitForExit(importing.process, timeout: 10))
+        #expect(importing.process.terminationStatus == 0)
+        let transcript = importing.terminal.transcript
+        let progress = try #require(transcript.range(of: "import: ", options: .backwards), "no progress line: \(transcript.debugDescription)")
+        let summary = try #require(transcript.range(of: "imported from "))
+        let line = String(transcript[progress.lowerBound..<summary.lowerBound])
+        #expect(line.contains(" lines/s"), "\(line.debugDescription)")
+        #expect(transcript.contains(" of 20,0"), "the total never shown: \(transcript.debugDescription)")
+        #expect(line.contains("\r\u{1B}[K"), "the progress line was not erased: \(line.debugDescription)")
+        #expect(transcript[summary.upperBound...].contains("\(facts) fact"), "\(transcript.debugDescription)")
+    }
+
     @Test("a long consolidate shows its running time on the terminal, erased before the answer; \\? and help list the REPL's commands")
     func progressAndCommands() throws {
         let directory = MnemoTestSupport.TemporaryDirectory()
