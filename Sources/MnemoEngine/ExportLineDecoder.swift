@@ -59,7 +59,7 @@ struct ExportLineDecoder {
             let roles: [String]? = try r.optional("roles") { try r.strings($0, "roles") }
             return .predicate(
                 .init(
-                    id: try r.int("id"), name: try r.string("name"), roles: roles, functional: try r.bool("functional"),
+                    id: try r.int("id", in: Self.ids), name: try r.string("name"), roles: roles, functional: try r.bool("functional"),
                     declaredAt: try r.optionalTime("declared_at")))
         case "entity":
             return .entity(
@@ -77,23 +77,25 @@ struct ExportLineDecoder {
             return .episode(
                 .init(
                     id: try r.id("id", .episode), text: try r.string("text"), speaker: try r.optionalID("speaker", .entity), at: try r.time("at"),
-                    scene: try r.optionalID("scene", .scene), ref: try r.optionalString("ref"), importance: try r.double("importance"),
+                    scene: try r.optionalID("scene", .scene), ref: try r.optionalString("ref"), importance: try r.double("importance", in: 0...1),
                     recordedAt: try r.time("recorded_at"), archived: try r.bool("archived"), entities: try r.members("entities"),
                     times: try r.objects("times").map { t in
-                        .init(position: try t.int("position"), text: try t.string("text"), from: try t.time("from"), to: try t.time("to"))
+                        .init(
+                            position: try t.int("position", in: 0...Self.maximumPosition), text: try t.string("text"), from: try t.time("from"),
+                            to: try t.time("to"))
                     }))
         case "fact":
             return .fact(
                 .init(
-                    id: try r.id("id", .fact), predicate: try r.int("predicate"),
-                    valid: TimeRange(from: try r.optionalTime("valid_from"), to: try r.optionalTime("valid_to")), recordedAt: try r.time("recorded_at"),
-                    retractedAt: try r.optionalTime("retracted_at"), confidence: try r.double("confidence"), origin: try r.string("origin"),
+                    id: try r.id("id", .fact), predicate: try r.int("predicate", in: Self.ids),
+                    valid: try r.interval("valid_from", "valid_to"), recordedAt: try r.time("recorded_at"),
+                    retractedAt: try r.optionalTime("retracted_at"), confidence: try r.double("confidence", in: 0...1), origin: try r.string("origin"),
                     note: try r.optionalString("note"), scene: try r.optionalID("scene", .scene), supersededBy: try r.optionalID("superseded_by", .fact),
                     archived: try r.bool("archived"), roles: try r.objects("roles").map { try role($0) },
                     sources: try r.ids("sources", .episode),
                     beliefs: try r.objects("beliefs").map { b in
                         .init(
-                            valid: TimeRange(from: try b.optionalTime("valid_from"), to: try b.optionalTime("valid_to")),
+                            valid: try b.interval("valid_from", "valid_to"),
                             recordedAt: try b.time("recorded_at"), retractedAt: try b.time("retracted_at"))
                     }))
         case "persona":
@@ -101,7 +103,7 @@ struct ExportLineDecoder {
                 .init(
                     id: try r.id("id", .persona), entity: try r.id("entity", .entity), name: try r.string("name"), value: try r.json("value"),
                     pinned: try r.bool("pinned"), category: try r.string("category"),
-                    valid: TimeRange(from: try r.optionalTime("valid_from"), to: try r.optionalTime("valid_to")), confidence: try r.double("confidence"),
+                    valid: try r.interval("valid_from", "valid_to"), confidence: try r.double("confidence", in: 0...1),
                     firstSeen: try r.optionalTime("first_seen"), lastSeen: try r.optionalTime("last_seen"), recordedAt: try r.time("recorded_at"),
                     retractedAt: try r.optionalTime("retracted_at"), support: try r.nodes("support")))
         case "insight":
@@ -122,16 +124,26 @@ struct ExportLineDecoder {
                     node: node,
                     accesses: try r.objects("accesses").map { a in .init(at: try a.time("at"), event: try a.string("event")) },
                     folded: try r.objects("folded").map { f in
-                        .init(count: try f.int("count"), first: try f.time("first"), last: try f.time("last"))
+                        .init(count: try f.int("count", in: 1...Self.maximumFoldedCount), first: try f.time("first"), last: try f.time("last"))
                     }))
         case "forgotten":
-            return .forgotten(.init(id: try r.int("id"), at: try r.time("at"), target: try r.string("target"), deleted: try r.json("deleted")))
+            return .forgotten(.init(id: try r.int("id", in: Self.ids), at: try r.time("at"), target: try r.string("target"), deleted: try r.json("deleted")))
         case "header":
             throw MnemoError(.invalid, "line \(line): a second header line")
         default:
             throw MnemoError(.invalid, "line \(line): unknown kind \"\(kind)\"")
         }
     }
+
+    /// The largest role position, list item or time-expression position a
+    /// file may give: far past any statement's, and small enough that every
+    /// reader's arithmetic on it stays exact.
+    static let maximumPosition: Int64 = 1 << 20
+    /// The ids a file may give: positive, with room above the largest for
+    /// the ids SQLite gives what is written after the import.
+    static let ids: ClosedRange<Int64> = 1...(1 << 53)
+    /// The most accesses one folded segment of the activation log may count.
+    static let maximumFoldedCount: Int64 = 1 << 40
 
     private static func role(_ r: FieldReader) throws -> ExportRecord.Role {
         let filler: StoredFiller
@@ -146,7 +158,9 @@ struct ExportLineDecoder {
         } else {
             throw MnemoError(.invalid, "line \(r.line): a role needs one of entity, text, number or time")
         }
-        return .init(position: try r.int("position"), item: try r.int("item"), role: try r.string("role"), filler: filler)
+        return .init(
+            position: try r.int("position", in: 0...maximumPosition), item: try r.int("item", in: -1...maximumPosition), role: try r.string("role"),
+            filler: filler)
     }
 
     /// The line as a JSON object.
@@ -213,17 +227,51 @@ private struct FieldReader {
     }
     func optionalTime(_ name: String) throws -> Timestamp? { try optional(name) { _ in try time(name) } }
 
-    /// A time as `ExportFormat.time` writes it: ISO 8601, or microseconds.
+    /// A time as `ExportFormat.time` writes it: ISO 8601, or microseconds;
+    /// nil outside `times`.
     private static func time(_ value: JSONValue) -> Timestamp? {
-        switch value {
-        case .int(let n): Timestamp(microseconds: n)
-        case .string(let s): Timestamp(iso8601: s)
-        default: nil
-        }
+        let t: Timestamp? =
+            switch value {
+            case .int(let n): Timestamp(microseconds: n)
+            case .string(let s): Timestamp(iso8601: s)
+            default: nil
+            }
+        guard let t, times.contains(t.microseconds) else { return nil }
+        return t
+    }
+
+    /// The times a statement can write (years of four digits, and a day
+    /// either side for time zones). A time outside them is none this memory
+    /// could have stored, and would overflow where it is shown.
+    static let times: ClosedRange<Int64> = {
+        let first = Timestamp(year: 0, month: 1, day: 1).microseconds - Timestamp.microsecondsPerDay
+        let last = Timestamp(year: 10_000, month: 1, day: 1).microseconds + Timestamp.microsecondsPerDay
+        return first...last
+    }()
+
+    /// An integer within `range`, which the file's version allows for it.
+    func int(_ name: String, in range: ClosedRange<Int64>) throws -> Int64 {
+        let n = try int(name)
+        guard range.contains(n) else { throw wrongType(name, "an integer from \(range.lowerBound) to \(range.upperBound)") }
+        return n
+    }
+
+    /// A number within `range`.
+    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double {
+        let d = try double(name)
+        guard range.contains(d) else { throw wrongType(name, "a number from \(range.lowerBound) to \(range.upperBound)") }
+        return d
+    }
+
+    /// A valid interval: `from` before `to` when it has both.
+    func interval(_ from: String, _ to: String) throws -> TimeRange {
+        let range = TimeRange(from: try optionalTime(from), to: try optionalTime(to))
+        if let start = range.from, let end = range.to, start > end { throw wrongType(to, "a time not before \(from)") }
+        return range
     }
 
     func id(_ name: String, _ kind: NodeKind) throws -> Int64 {
-        guard case .string(let s) = try value(name), let id = NodeID(s), id.kind == kind else {
+        guard case .string(let s) = try value(name), let id = NodeID(s), id.kind == kind, ExportLineDecoder.ids.contains(id.number) else {
             throw wrongType(name, "an id such as \(kind.rawValue):12")
         }
         return id.number

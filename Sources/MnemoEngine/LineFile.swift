@@ -26,7 +26,9 @@ final class LineFile {
     init(opening path: String, for purpose: String) throws(MnemoError) {
         guard path.hasPrefix("/") else { throw MnemoError(.invalid, "\(purpose) needs an absolute path; \"\(path)\" is relative") }
         guard !path.utf8.contains(0) else { throw MnemoError(.invalid, "a \(purpose) path cannot hold a NUL character") }
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // Non-blocking to open: a FIFO would otherwise wait in open() for a
+        // writer, holding a worker no deadline can free; it is refused below.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             let reason = String(cString: strerror(code))
@@ -42,6 +44,7 @@ final class LineFile {
             close(fd)
             throw MnemoError(.invalid, "\(path) is not a regular file")
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.path = path
         descriptor = fd
         size = Int64(info.st_size)

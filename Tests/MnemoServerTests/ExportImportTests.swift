@@ -155,6 +155,49 @@ struct ExportImportTests {
         #expect(try c.request(#"import from "\#(file)""#).code == "CONFLICT")
     }
 
+    @Test(
+        "values no statement could have written (a negative role position, a time past year 9999, a confidence of 5, an id near 2^63) are refused with their line, and the daemon serves on",
+        arguments: [
+            (#""position":\s*0"#, #""position":-1"#),
+            (#""recorded_at":\s*"[^"]*""#, #""recorded_at":-9223372036854775000"#),
+            (#""recorded_at":\s*"[^"]*""#, #""recorded_at":"99999-01-01""#),
+            (#""confidence":\s*[0-9.]+"#, #""confidence":5"#),
+            (#""id":\s*"f:[0-9]+""#, #""id":"f:9223372036854775807""#),
+            (#""valid_to":\s*null"#, #""valid_to":"1000-01-01""#),
+        ])
+    func hostileValues(pattern: String, replacement: String) throws {
+        let daemon = try MnemodProcess()
+        let c = try daemon.connect()
+        try Self.fill(c, space: "a")
+        let file = daemon.directory.file("a.jsonl")
+        try Self.export(daemon, space: "a", to: file)
+        var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        let index = try #require(lines.firstIndex { $0.hasPrefix(#"{"kind":"fact""#) && $0.range(of: pattern, options: .regularExpression) != nil })
+        let range = try #require(lines[index].range(of: pattern, options: .regularExpression))
+        lines[index].replaceSubrange(range, with: replacement)
+        let hostile = daemon.directory.file("hostile.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: hostile, atomically: true, encoding: .utf8)
+        #expect(try c.request(#"use space "b""#).isOK)
+        let refused = try c.request(#"import from "\#(hostile)""#)
+        #expect(refused.code == "INVALID" && refused.headerLine.contains("line \(index + 1)"), "\(replacement): \(refused.headerLine)")
+        try Self.expectEmpty(c, space: "b")
+        #expect(try c.request(#"use space "a""#).isOK)
+        #expect(try c.request("history lives_in(?, ?)").isOK)
+    }
+
+    @Test("an import from a FIFO nobody writes to is refused at once, not waited on")
+    func fifo() throws {
+        let daemon = try MnemodProcess()
+        let c = try daemon.connect()
+        let fifo = daemon.directory.file("pipe.jsonl")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(try c.request(#"use space "b""#).isOK)
+        let started = Date()
+        let refused = try c.request(#"import from "\#(fifo)""#)
+        #expect(refused.code == "INVALID" && refused.headerLine.contains("not a regular file"), "\(refused.headerLine)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
     static func expectEmpty(_ c: MnemoConnection, space: String) throws {
         #expect(try c.request(#"use space "\#(space)""#).isOK)
         let stats = try c.request("stats").objects
