@@ -14,11 +14,11 @@ struct HTTPExchange {
     var headers: [String: String]
     var body: String
 
-    /// Sends `method path` to `127.0.0.1:port` and reads the whole answer.
-    static func send(_ method: String, _ path: String, port: Int, timeout: Double = 20) throws -> HTTPExchange {
+    /// A TCP connection to `127.0.0.1:port` that reads time out after
+    /// `timeout` seconds; the caller closes it.
+    static func connection(port: Int, timeout: Double = 20) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -28,7 +28,17 @@ struct HTTPExchange {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw HarnessError("connect to port \(port): \(String(cString: strerror(errno)))") }
+        guard connected == 0 else {
+            close(fd)
+            throw HarnessError("connect to port \(port): \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
+    /// Sends `method path` to `127.0.0.1:port` and reads the whole answer.
+    static func send(_ method: String, _ path: String, port: Int, timeout: Double = 20) throws -> HTTPExchange {
+        let fd = try connection(port: port, timeout: timeout)
+        defer { close(fd) }
         let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
         guard write(fd, request, request.count) == request.count else { throw HarnessError("cannot send the request") }
         var received: [UInt8] = []

@@ -168,6 +168,31 @@ struct MetricsTests {
         #expect(try daemon.connect().request("ping").isPong)
     }
 
+    @Test("at most 16 connections at once: one more is closed as it comes, and scrapes go on once the others leave")
+    func connectionLimit() throws {
+        let (daemon, port) = try Self.daemonWithMetrics()
+        _ = daemon
+        let held = try (0..<16).map { _ in try HTTPExchange.connection(port: port) }
+        // Each of the 16 is accepted: a scrape on one answers.
+        let probe = held[0]
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        #expect(write(probe, request, request.count) == request.count)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        #expect(read(probe, &buffer, buffer.count) > 0)
+        // The 17th is closed without an answer.
+        let extra = try HTTPExchange.connection(port: port, timeout: 10)
+        #expect(read(extra, &buffer, buffer.count) == 0)
+        close(extra)
+        for fd in held { close(fd) }
+        let deadline = Date().addingTimeInterval(10)
+        var status = 0
+        while status != 200 && Date() < deadline {
+            status = (try? HTTPExchange.send("GET", "/metrics", port: port, timeout: 5).status) ?? 0
+            if status != 200 { usleep(50_000) }
+        }
+        #expect(status == 200)
+    }
+
     /// The TCP sockets in LISTEN state that process `pid` holds (its
     /// descriptors matched with the kernel's tables of TCP sockets).
     static func listeningSockets(of pid: Int32) -> Int {
