@@ -6,7 +6,7 @@
 //   MnemoModel ← MnemoQuery (the language alone) ← MnemoEngine
 //   MnemoRegex (PCRE2) is a leaf used by the layers above the model; the client mnemo needs only
 //   MnemoClient (and MnemoSchemas, for the schema version it prints, and MnemoMCP, its MCP server,
-//   itself over MnemoClient and the MCP SDK), and MnemoTestSupport, the real mnemod that tests and
+//   itself over MnemoClient, MnemoModel and the MCP SDK), and MnemoTestSupport, the real mnemod that tests and
 //   benchmarks start, needs only MnemoClient.
 import PackageDescription
 
@@ -147,7 +147,7 @@ let package = Package(
         .target(
             name: "MnemoMCP",
             dependencies: [
-                "MnemoClient",
+                "MnemoClient", "MnemoModel",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

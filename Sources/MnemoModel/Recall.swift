@@ -23,6 +23,11 @@ public struct Recall: Hashable, Sendable {
 
     /// What a recall answers when it names no kinds: episodes and facts
     /// (docs/recall.md says why).
+    /// The `limit N` a recall may ask for: it ranks and keeps the best.
+    public static let limits = 1...10_000
+    /// The `depth N` (hops of spreading activation) a recall may ask for.
+    public static let depths = 0...10
+
     public static let defaultKinds: Set<NodeKind> = [.episode, .fact]
     /// What a recall may answer.
     public static let answerableKinds: [NodeKind] = [.episode, .fact, .scene, .persona, .insight]

@@ -206,12 +206,12 @@ extension Parser {
                 try p.expectKeyword("as")
                 try p.expectKeyword("of")
                 r.knownAsOf = try p.time()
-            case "depth": r.depth = try p.wholeNumber("depth", range: 0...10)
+            case "depth": r.depth = try p.wholeNumber("depth", range: Recall.depths)
             case "include":
                 try p.expectKeyword("archived")
                 r.includeArchived = true
             case "kinds": r.kinds = try p.recallKinds()
-            case "limit": r.limit = try p.wholeNumber("limit", range: 1...10_000)
+            case "limit": r.limit = try p.wholeNumber("limit", range: Recall.limits)
             default: r.explain = true
             }
         }

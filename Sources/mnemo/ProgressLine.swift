@@ -61,7 +61,12 @@ final class ProgressLine {
             condition.lock()
             defer { condition.unlock() }
             while !stopped {
-                if text != nil && Date().timeIntervalSince(started) >= delay { draw() }
+                // Nothing running: sleep until `begin` or the end (both signal).
+                guard text != nil else {
+                    condition.wait()
+                    continue
+                }
+                if Date().timeIntervalSince(started) >= delay { draw() }
                 _ = condition.wait(until: Date().addingTimeInterval(0.1))
             }
         }
