@@ -21,32 +21,20 @@ struct RecallBenchmark: ParsableCommand {
         commandName: "mnemo-bench-recall",
         abstract: "Recall over the socket on a synthetic memory of 1,000,000 facts served by a real mnemod: start time, memory, p50/p99.")
 
-    @Option(name: .customLong("dir"), help: "Where the store is built, and reused by later runs (delete it to rebuild).")
-    var directory = "/tmp/mnemo-recall"
-    @Option(help: "Facts in the synthetic memory.")
-    var facts = 1_000_000
-    @Option(help: "Episodes in the synthetic memory.")
-    var episodes = 200_000
+    @OptionGroup var store: RecallMemoryOptions
     @Option(help: "Recalls measured (after 100 that warm up).")
     var queries = 2_000
     @OptionGroup var mnemod: MnemodOption
 
-    /// 100,000 entities, and the episodes in 20,000 scenes.
-    var memory: SyntheticMemory {
-        SyntheticMemory(
-            episodes: episodes, facts: facts, entities: 100_000, episodesPerScene: episodes / 20_000,
-            vocabulary: .spelled(4000))
-    }
-
     func validate() throws {
-        guard episodes >= 1, facts >= 0, queries >= 1 else {
+        guard store.episodes >= 1, store.facts >= 0, queries >= 1 else {
             throw ValidationError("--episodes and --queries must be at least 1, --facts at least 0")
         }
     }
 
     func run() throws {
-        let memory = memory
-        let storePath = try memory.store(in: directory)
+        let memory = store.memory
+        let storePath = try memory.store(in: store.directory)
 
         let daemon = try MnemodProcess.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
         defer { daemon.stop() }

@@ -22,27 +22,21 @@ struct TransferBenchmark: ParsableCommand {
         commandName: "mnemo-bench-transfer",
         abstract: "export and import of a 1,000,000-fact space by a real mnemod: lines/s, facts/s and peak resident memory each way.")
 
-    @Option(name: .customLong("dir"), help: "Where the synthetic store is built, and reused by later runs (mnemo-bench-recall's).")
-    var directory = "/tmp/mnemo-recall"
-    @Option(help: "Facts in the synthetic memory.")
-    var facts = 1_000_000
-    @Option(help: "Episodes in the synthetic memory.")
-    var episodes = 200_000
+    @OptionGroup var store: RecallMemoryOptions
     @Option(help: "What the export holds besides the record: none, activation (the default: the memory's log of mentions) or derived,activation.")
     var with = "activation"
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
-        guard episodes >= 20_000, facts >= 0 else { throw ValidationError("--episodes must be at least 20000, --facts at least 0") }
+        guard store.episodes >= 20_000, store.facts >= 0 else { throw ValidationError("--episodes must be at least 20000, --facts at least 0") }
         guard ["none", "activation", "derived", "derived,activation"].contains(with) else {
             throw ValidationError("--with is none, activation, derived or derived,activation")
         }
     }
 
     func run() throws {
-        let memory = SyntheticMemory(
-            episodes: episodes, facts: facts, entities: 100_000, episodesPerScene: episodes / 20_000, vocabulary: .spelled(4000))
-        let storePath = try memory.store(in: directory)
+        let memory = store.memory
+        let storePath = try memory.store(in: store.directory)
         let daemon = try MnemodProcess.inScratchDirectory("mnemo-transfer-run", serving: storePath, binary: mnemod.binary)
         defer { daemon.stop() }
         let connection = try daemon.connect(readTimeout: nil)
