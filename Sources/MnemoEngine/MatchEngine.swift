@@ -13,7 +13,15 @@ struct MatchEngine {
     let reader: ReadContext
     let regexes: RegexCache
 
-    typealias Binding = [String: Value]
+    /// The values bound so far, by variable slot (the variable's place in
+    /// the output order): an array, not a dictionary keyed by name, because
+    /// every row of an answer copies one.
+    struct Binding {
+        var values: [Value?]
+        let slots: [String: Int]
+
+        subscript(_ variable: String) -> Value? { slots[variable].flatMap { values[$0] } }
+    }
 
     struct Step {
         var atom: Atom
@@ -34,6 +42,8 @@ struct MatchEngine {
         }
         let limit = m.limit ?? RowLimit.default
         let order = Self.variableOrder(m.atoms)
+        let slots = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let unifiers = plan.map { Unifier($0.atom, slots: slots) }
         var rows: [JSONValue] = []
         var factIDs = [Int64](repeating: 0, count: m.atoms.count)
 
@@ -43,8 +53,7 @@ struct MatchEngine {
         struct Frame {
             var step: Int
             var binding: Binding
-            var facts: [Fact]
-            var nextFact = 0
+            var facts: FactMatches
             /// The bindings the current fact gives, and the next one to try.
             var extensions: [Binding] = []
             var nextExtension = 0
@@ -52,13 +61,9 @@ struct MatchEngine {
         var stack: [Frame] = []
         func enter(_ step: Int, _ binding: Binding) throws {
             if step == plan.count {
-                try reader.budget.charge(64 + binding.values.reduce(0) { $0 + $1.answerBytes } + 16 * factIDs.count)
-                rows.append(
-                    .object([
-                        ("kind", "binding"),
-                        ("bindings", .object(order.compactMap { v in binding[v].map { (v, Encode.value($0)) } })),
-                        ("facts", .array(factIDs.map { .string(NodeID(.fact, $0).description) })),
-                    ]))
+                let row = Self.row(binding, order: order, facts: factIDs)
+                try reader.budget.charge(row.utf8.count + 1)
+                rows.append(.raw(row))
                 return
             }
             let s = plan[step]
@@ -74,9 +79,9 @@ struct MatchEngine {
                         }
                     return (argument.role, term)
                 })
-            stack.append(Frame(step: step, binding: binding, facts: try reader.facts(matching: pattern, time: time)))
+            stack.append(Frame(step: step, binding: binding, facts: try reader.factMatches(pattern, time: time)))
         }
-        try enter(0, [:])
+        try enter(0, Binding(values: Array(repeating: nil, count: order.count), slots: slots))
         while rows.count < limit, let top = stack.indices.last {
             let s = plan[stack[top].step]
             if stack[top].nextExtension < stack[top].extensions.count {
@@ -84,19 +89,99 @@ struct MatchEngine {
                 stack[top].nextExtension += 1
                 guard try s.conditions.allSatisfy({ try holds($0, extended) }) else { continue }
                 try enter(stack[top].step + 1, extended)
-            } else if stack[top].nextFact < stack[top].facts.count {
+            } else if let fact = try stack[top].facts.next() {
                 // A join with no selective atom can try many rows per answer.
                 try reader.cancellation.check()
-                let fact = stack[top].facts[stack[top].nextFact]
-                stack[top].nextFact += 1
                 factIDs[s.original] = fact.id
-                stack[top].extensions = Self.unify(s.atom, with: fact, stack[top].binding)
+                unifiers[stack[top].step].extensions(of: stack[top].binding, with: fact, into: &stack[top].extensions)
                 stack[top].nextExtension = 0
             } else {
                 stack.removeLast()
             }
         }
         return rows
+    }
+
+    /// One answer line: `{"kind":"binding","bindings":{…},"facts":[…]}`,
+    /// written straight into its text.
+    static func row(_ binding: Binding, order: [String], facts: [Int64]) -> String {
+        var out = JSONBuffer(capacity: 128)
+        out.append(#"{"kind":"binding","bindings":{"#)
+        var first = true
+        for (slot, variable) in order.enumerated() {
+            guard let value = binding.values[slot] else { continue }
+            if !first { out.append(",") }
+            first = false
+            out.appendQuoted(variable)
+            out.append(":")
+            Encode.value(value).write(to: &out)
+        }
+        out.append(#"},"facts":["#)
+        for (i, id) in facts.enumerated() {
+            if i > 0 { out.append(",") }
+            Encode.write(NodeID(.fact, id), to: &out)
+        }
+        out.append("]}")
+        return out.string
+    }
+
+    /// Binds an atom's variables from a fact: which slot each variable
+    /// argument fills, and where in the fact its filler is.
+    struct Unifier {
+        let arguments: [(slot: Int, role: String?, index: Int)]
+
+        init(_ atom: Atom, slots: [String: Int]) {
+            arguments = atom.arguments.enumerated().compactMap { index, argument in
+                guard case .variable(let v) = argument.term, let slot = slots[v] else { return nil }
+                return (slot, argument.role, index)
+            }
+        }
+
+        /// The bindings that extend `binding` with the atom's variables taken
+        /// from the fact, in `results` (emptied first). A variable against a
+        /// list filler binds each item in turn.
+        func extensions(of binding: Binding, with fact: Fact, into results: inout [Binding]) {
+            results.removeAll(keepingCapacity: true)
+            results.append(binding)
+            for argument in arguments {
+                let filler = argument.role.map { fact.value(of: $0) } ?? fact.value(at: argument.index)
+                guard let filler else {
+                    results.removeAll(keepingCapacity: true)
+                    return
+                }
+                if case .list(let items) = filler {
+                    var next: [Binding] = []
+                    for partial in results {
+                        for item in items { Self.bind(argument.slot, item, partial, into: &next) }
+                    }
+                    results = next
+                } else {
+                    // One filler: each binding is kept and extended, or dropped, in place.
+                    var kept = 0
+                    for i in results.indices {
+                        if let existing = results[i].values[argument.slot] {
+                            guard existing == filler else { continue }
+                        } else {
+                            results[i].values[argument.slot] = filler
+                        }
+                        results.swapAt(kept, i)
+                        kept += 1
+                    }
+                    results.removeLast(results.count - kept)
+                }
+                if results.isEmpty { return }
+            }
+        }
+
+        private static func bind(_ slot: Int, _ value: Value, _ binding: Binding, into results: inout [Binding]) {
+            if let existing = binding.values[slot] {
+                if existing == value { results.append(binding) }
+            } else {
+                var extended = binding
+                extended.values[slot] = value
+                results.append(extended)
+            }
+        }
     }
 
     /// Orders the atoms and attaches each condition to the first step where it can be checked.
@@ -166,33 +251,6 @@ struct MatchEngine {
         case .literal(let l): .literal(l)
         case .list: .any
         }
-    }
-
-    /// The bindings that extend `binding` with the atom's variables taken from
-    /// the fact. A variable against a list filler binds each item in turn.
-    static func unify(_ atom: Atom, with fact: Fact, _ binding: Binding) -> [Binding] {
-        var results = [binding]
-        for (index, argument) in atom.arguments.enumerated() {
-            guard case .variable(let v) = argument.term else { continue }
-            let filler = argument.role.flatMap { fact.value(of: $0) } ?? (argument.role == nil ? fact.value(at: index) : nil)
-            guard let filler else { return [] }
-            let items: [Value] = if case .list(let list) = filler { list } else { [filler] }
-            var next: [Binding] = []
-            for partial in results {
-                for item in items {
-                    if let existing = partial[v] {
-                        if existing == item { next.append(partial) }
-                    } else {
-                        var extended = partial
-                        extended[v] = item
-                        next.append(extended)
-                    }
-                }
-            }
-            results = next
-            if results.isEmpty { return [] }
-        }
-        return results
     }
 
     private func compiled(_ pattern: String, _ flags: String) throws(MnemoError) -> RegexPattern {

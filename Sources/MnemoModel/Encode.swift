@@ -27,43 +27,68 @@ public enum Encode {
         }
     }
 
-    public static func fact(_ fact: Fact, extra: [(String, JSONValue)] = []) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("kind", "fact"), ("id", .string(NodeID(.fact, fact.id).description)),
-            ("predicate", .string(fact.predicate)),
-            ("roles", .object(zip(fact.roleNames, fact.roleValues).map { ($0, value($1)) })),
-            ("valid_from", time(fact.valid.from)), ("valid_to", time(fact.valid.to)),
-            ("recorded_at", time(fact.recorded.from)), ("retracted_at", time(fact.recorded.to)),
-            ("confidence", .double(fact.confidence)),
-            ("sources", .array(fact.sources.map { .string(NodeID(.episode, $0).description) })),
-        ]
-        if let note = fact.note { fields.append(("source", .string(note))) }
-        if let scene = fact.sceneID { fields.append(("scene", .string(NodeID(.scene, scene).description))) }
-        if let by = fact.supersededBy { fields.append(("superseded_by", .string(NodeID(.fact, by).description))) }
-        return .object(fields + extra)
+    /// An id as a JSON string, `"f:17"`, written without making the string first.
+    public static func write(_ id: NodeID, to out: inout JSONBuffer) {
+        out.append("\"")
+        out.append(byte: id.kind.rawValue.asciiValue!)
+        out.append(":")
+        out.append(id.number)
+        out.append("\"")
     }
 
+    /// A fact's answer line, written straight into its text (`JSONObjectText`):
+    /// `match`, `history` and `timeline` answer with many of them.
+    public static func fact(_ fact: Fact, extra: [(String, JSONValue)] = []) -> JSONValue {
+        var o = JSONObjectText()
+        o.add("kind", "fact")
+        o.add("id") { out in Self.write(NodeID(.fact, fact.id), to: &out) }
+        o.add("predicate", .string(fact.predicate))
+        o.add("roles") { out in
+            out.append("{")
+            for (i, name) in fact.roleNames.enumerated() {
+                if i > 0 { out.append(",") }
+                out.appendQuoted(name)
+                out.append(":")
+                value(fact.roleValues[i]).write(to: &out)
+            }
+            out.append("}")
+        }
+        o.add("valid_from", time(fact.valid.from))
+        o.add("valid_to", time(fact.valid.to))
+        o.add("recorded_at", time(fact.recorded.from))
+        o.add("retracted_at", time(fact.recorded.to))
+        o.add("confidence", .double(fact.confidence))
+        o.add("sources") { out in JSONObjectText.writeArray(fact.sources, to: &out) { id, out in Self.write(NodeID(.episode, id), to: &out) } }
+        if let note = fact.note { o.add("source", .string(note)) }
+        if let scene = fact.sceneID { o.add("scene", .string(NodeID(.scene, scene).description)) }
+        if let by = fact.supersededBy { o.add("superseded_by", .string(NodeID(.fact, by).description)) }
+        o.add(extra)
+        return o.finished()
+    }
+
+    /// An episode's answer line, written straight into its text (`JSONObjectText`).
     public static func episode(_ e: Episode, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object(
-            [
-                ("kind", "episode"), ("id", .string(NodeID(.episode, e.id).description)),
-                ("ref", e.ref.map { .string($0) } ?? .null), ("text", .string(e.text)),
-                ("speaker", e.speaker.map { .string($0) } ?? .null), ("at", time(e.at)),
-                ("scene", e.sceneID.map { .string(NodeID(.scene, $0).description) } ?? .null),
-                ("scene_title", e.sceneTitle.map { .string($0) } ?? .null),
-                ("importance", .double(e.importance)),
-                ("entities", .array(e.entities.map { .string($0) })),
-                (
-                    "times",
-                    .array(
-                        e.times.map { t in
-                            .object([
-                                ("text", .string(t.text)), ("from", t.range.from.map(dateOrTime) ?? .null),
-                                ("to", t.range.to.map(dateOrTime) ?? .null),
-                            ])
-                        })
-                ),
-            ] + extra)
+        var o = JSONObjectText(capacity: 256 + e.text.utf8.count)
+        o.add("kind", "episode")
+        o.add("id") { out in Self.write(NodeID(.episode, e.id), to: &out) }
+        o.add("ref", .string(e.ref))
+        o.add("text", .string(e.text))
+        o.add("speaker", .string(e.speaker))
+        o.add("at", time(e.at))
+        o.add("scene", .string(e.sceneID.map { NodeID(.scene, $0).description }))
+        o.add("scene_title", .string(e.sceneTitle))
+        o.add("importance", .double(e.importance))
+        o.add("entities") { out in JSONObjectText.writeArray(e.entities, to: &out) { name, out in out.appendQuoted(name) } }
+        o.add("times") { out in
+            JSONObjectText.writeArray(e.times, to: &out) { t, out in
+                JSONValue.object([
+                    ("text", .string(t.text)), ("from", t.range.from.map(dateOrTime) ?? .null),
+                    ("to", t.range.to.map(dateOrTime) ?? .null),
+                ]).write(to: &out)
+            }
+        }
+        o.add(extra)
+        return o.finished()
     }
 
     public static func scene(_ s: Scene, extra: [(String, JSONValue)] = []) -> JSONValue {

@@ -5,10 +5,18 @@ public enum JSONString {
     /// Whether a string holds a character that must be escaped. (U+2028 and
     /// U+2029 are the bytes E2 80 A8/A9; other E2 sequences such as ’ pass.)
     public static func needsEscape(_ s: String) -> Bool {
-        var utf8 = s.utf8.makeIterator()
-        while let b = utf8.next() {
+        var s = s
+        return s.withUTF8 { needsEscape($0) }
+    }
+
+    /// Whether UTF-8 text holds a character that must be escaped.
+    public static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
             if b < 0x20 || b == 0x22 || b == 0x5C { return true }
-            if b == 0xE2, utf8.next() == 0x80, let c = utf8.next(), c == 0xA8 || c == 0xA9 { return true }
+            if b == 0xE2, i + 2 < utf8.count, utf8[i + 1] == 0x80, utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9 { return true }
+            i += 1
         }
         return false
     }

@@ -18,40 +18,49 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Compact JSON text.
     public var serialized: String {
-        var out = ""
+        if case .raw(let json) = self { return json }
+        var out = JSONBuffer()
         write(to: &out)
-        return out
+        return out.string
     }
 
     public func write(to out: inout String) {
+        if case .raw(let json) = self {
+            out += json
+            return
+        }
+        out += serialized
+    }
+
+    public func write(to out: inout JSONBuffer) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .int(let i): out.append(i)
         case .double(let d):
             if d.isFinite {
-                if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else { out += "\(d)" }
+                if d == d.rounded(), abs(d) < 1e15 { out.append(Int64(d)) } else { out.append(raw: "\(d)") }
             } else {
-                out += "null"
+                out.append("null")
             }
-        case .string(let s): Self.writeString(s, to: &out)
-        case .raw(let json): out += json
+        case .string(let s): out.appendQuoted(s)
+        case .raw(let json): out.append(raw: json)
         case .array(let items):
-            out += "["
+            out.append("[")
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(",") }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append("]")
         case .object(let fields):
-            out += "{"
+            out.append("{")
             for (i, (key, value)) in fields.enumerated() {
-                if i > 0 { out += "," }
-                Self.writeString(key, to: &out)
-                out += ":"
+                if i > 0 { out.append(",") }
+                out.appendQuoted(key)
+                out.append(":")
                 value.write(to: &out)
             }
-            out += "}"
+            out.append("}")
         }
     }
 

@@ -70,6 +70,42 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// ISO 8601 in UTC: `2023-05-08T13:56:00Z`, with a fraction only when there is one.
     public var iso8601: String {
         let c = components
+        // Years 0...9999, nearly every time there is, are written digit by digit into one string.
+        if (0...9999).contains(c.year) {
+            return String(unsafeUninitializedCapacity: 27) { out in
+                var n = 0
+                func put(_ value: Int, _ width: Int) {
+                    var v = value
+                    for i in stride(from: width - 1, through: 0, by: -1) {
+                        out[n + i] = UInt8(ascii: "0") + UInt8(v % 10)
+                        v /= 10
+                    }
+                    n += width
+                }
+                func put(_ byte: Character) {
+                    out[n] = byte.asciiValue!
+                    n += 1
+                }
+                put(c.year, 4)
+                put("-")
+                put(c.month, 2)
+                put("-")
+                put(c.day, 2)
+                put("T")
+                put(c.hour, 2)
+                put(":")
+                put(c.minute, 2)
+                put(":")
+                put(c.second, 2)
+                if c.microsecond != 0 {
+                    put(".")
+                    put(c.microsecond, 6)
+                    while out[n - 1] == UInt8(ascii: "0") { n -= 1 }
+                }
+                put("Z")
+                return n
+            }
+        }
         var s = "\(Self.pad(c.year, 4))-\(Self.pad(c.month, 2))-\(Self.pad(c.day, 2))T\(Self.pad(c.hour, 2)):\(Self.pad(c.minute, 2)):\(Self.pad(c.second, 2))"
         if c.microsecond != 0 {
             var fraction = Self.pad(c.microsecond, 6)

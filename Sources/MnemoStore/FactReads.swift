@@ -31,95 +31,72 @@ extension ReadContext {
         return fact
     }
 
-    /// Facts matching a pattern under a time filter, oldest first.
+    /// Facts matching a pattern under a time filter, oldest first, with their
+    /// roles and times only (see `FactMatches`); the first `limit` of them.
     public func facts(matching pattern: FactPattern, time: TimeFilter = .current, limit: Int? = nil) throws -> [Fact] {
-        guard let info = try predicateInfo(Name.normalize(pattern.predicate)) else { return [] }
-        guard let constraints = try resolve(pattern, roles: info.roles) else { return [] }
-
-        let candidates: [Int64]
-        if let seed = constraints.first(where: { $0.filler != nil }), let filler = seed.filler {
-            // The filler index knows positions; a role name is checked in fact_role.
-            let sql =
-                seed.position != nil
-                ? """
-                SELECT DISTINCT fact_id FROM fact_filler WHERE kind = ? AND value = ? AND predicate_id = ? AND position = ?
-                ORDER BY fact_id
-                """
-                : """
-                SELECT DISTINCT x.fact_id FROM fact_filler x
-                JOIN fact_role r ON r.fact_id = x.fact_id AND r.position = x.position AND r.item = x.item
-                WHERE x.kind = ? AND x.value = ? AND x.predicate_id = ? AND r.role = ?
-                ORDER BY x.fact_id
-                """
-            let place: DatabaseValue = seed.position.map { Int64($0).databaseValue } ?? (seed.role ?? "").databaseValue
-            candidates = try Int64.fetchAll(
-                db.cachedStatement(sql: sql),
-                arguments: [filler.kind.rawValue, filler.databaseValue, info.id, place])
-        } else {
-            let retracted = time.knownAsOf == nil ? " AND f.retracted_at IS NULL" : ""
-            candidates = try Int64.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs)\(retracted) ORDER BY f.id
-                        """), arguments: [info.id])
-        }
-
+        var matches = try factMatches(pattern, time: time)
         var result: [Fact] = []
-        for id in candidates {
-            try cancellation.check()
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.factColumns + " WHERE f.id = ?"), arguments: [id]) else { continue }
-            var fact = try makeFact(row, withRoles: false)
-            if let knownAsOf = time.knownAsOf {
-                guard let belief = try belief(of: fact, at: knownAsOf) else { continue }
-                fact.valid = belief.valid
-                fact.recorded = belief.recorded
-            } else if fact.recorded.to != nil {
-                continue
-            }
-            if let asOf = time.asOf, !fact.valid.contains(asOf) { continue }
-            if time.excludeSuperseded, fact.supersededBy != nil { continue }
-            let stored = try storedRoles(of: id)
-            guard constraints.allSatisfy({ $0.matches(stored) }) else { continue }
-            try fillRoles(&fact)
-            result.append(fact)
-            if let limit, result.count >= limit { break }
-        }
+        while result.count < limit ?? .max, let fact = try matches.next() { result.append(fact) }
         return result
+    }
+
+    /// The facts matching a pattern under a time filter, oldest first, with
+    /// their roles and times only, read as they are asked for (see `FactMatches`).
+    public func factMatches(_ pattern: FactPattern, time: TimeFilter = .current) throws -> FactMatches {
+        guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
+            let constraints = try resolve(pattern, roles: predicate.roles)
+        else { return FactMatches(reader: self, scan: nil, constraints: [], time: time) }
+        let scan = try FactScan(
+            reader: self, predicate: predicate, constraints: constraints,
+            options: .init(includeRetracted: time.knownAsOf != nil, withDetails: false))
+        return FactMatches(reader: self, scan: scan, constraints: constraints, time: time)
     }
 
     /// Every version of every fact matching the pattern, whatever its time:
     /// each belief the memory held, with both intervals, ordered by fact and
     /// recorded time; the first `limit` of them.
     public func history(of pattern: FactPattern, limit: Int = .max) throws -> [Fact] {
-        guard let info = try predicateInfo(Name.normalize(pattern.predicate)),
-            let constraints = try resolve(pattern, roles: info.roles)
+        guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
+            let constraints = try resolve(pattern, roles: predicate.roles)
         else { return [] }
+        var scan = try FactScan(
+            reader: self, predicate: predicate, constraints: constraints, options: .init(includeRetracted: true, withSources: true))
         var versions: [Fact] = []
-        for id in try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT f.id FROM \(PredicateBlocks.factsOfPredicate) WHERE \(PredicateBlocks.predicateIs) ORDER BY f.id
-                """, arguments: [info.id])
-        {
-            if versions.count >= limit { break }
-            try cancellation.check()
-            guard constraints.allSatisfy({ (try? $0.matches(storedRoles(of: id))) ?? false }),
-                let current = try fact(id: id)
-            else { continue }
-            let beliefs = try Row.fetchAll(
+        while versions.count < limit {
+            let chunk = try scan.next().filter { fact in constraints.allSatisfy { $0.matches(fact) } }
+            guard let first = chunk.first?.id, let last = chunk.last?.id else { break }
+            // Earlier beliefs of the chunk's facts, in the same order as the facts.
+            let beliefs = try FastStatement(
                 db,
-                sql: """
-                    SELECT valid_from, valid_to, recorded_at, retracted_at FROM fact_belief WHERE fact_id = ? ORDER BY recorded_at
-                    """, arguments: [id])
-            for b in beliefs {
-                var version = current
-                version.supersededBy = nil
-                version.valid = TimeRange(from: Timestamp(databaseMicroseconds: b[0]), to: Timestamp(databaseMicroseconds: b[1]))
-                version.recorded = TimeRange(from: Timestamp(microseconds: b[2]), to: Timestamp(microseconds: b[3]))
-                versions.append(version)
+                """
+                SELECT fact_id, valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
+                WHERE fact_id BETWEEN ? AND ? ORDER BY fact_id, recorded_at
+                """)
+            beliefs.bind(1, first)
+            beliefs.bind(2, last)
+            var earlier: [Int64: [(valid: TimeRange, recorded: TimeRange)]] = [:]
+            try beliefs.forEachRow { row in
+                earlier[FastStatement.int64(row, 0), default: []].append(
+                    (
+                        TimeRange(
+                            from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
+                            to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
+                        TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(microseconds: FastStatement.int64(row, 4)))
+                    ))
             }
-            versions.append(current)
-            try budget.charge(current.answerBytes * (beliefs.count + 1))
+            for current in chunk {
+                guard versions.count < limit else { break }
+                let before = earlier[current.id] ?? []
+                for belief in before {
+                    var version = current
+                    version.supersededBy = nil
+                    version.valid = belief.valid
+                    version.recorded = belief.recorded
+                    versions.append(version)
+                }
+                versions.append(current)
+                try budget.charge(current.answerBytes * (before.count + 1))
+            }
         }
         return Array(versions.prefix(limit))
     }
@@ -241,11 +218,20 @@ extension ReadContext {
         var role: String?
         var filler: StoredFiller?
 
-        func matches(_ roles: [StoredRole]) -> Bool {
-            let role = roles.first { r in position.map { r.position == $0 } ?? (r.role == self.role) }
-            guard let role else { return false }
+        /// Whether the fact has the role, holding the filler (any item of a list) when one is bound.
+        func matches(_ fact: Fact) -> Bool {
+            let index = if let position { fact.rolePositions.firstIndex(of: position) } else { fact.roleNames.firstIndex(of: role ?? "") }
+            guard let index else { return false }
             guard let filler else { return true }
-            return role.items.contains(filler)
+            func holds(_ value: Value) -> Bool {
+                switch (value, filler) {
+                case (.entity(let id, _), .entity(let wanted)): id == wanted
+                case (.literal(let literal), .literal(let wanted)): literal == wanted
+                case (.list(let items), _): items.contains(where: holds)
+                default: false
+                }
+            }
+            return holds(fact.roleValues[index])
         }
     }
 

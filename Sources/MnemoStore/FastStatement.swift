@@ -62,7 +62,23 @@ struct FastStatement {
         }
     }
 
+    /// Runs a query and calls `row` with each row while it answers `true`.
+    func forEachRowWhile(_ row: (OpaquePointer) throws -> Bool) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            guard try row(handle) else { return }
+        }
+    }
+
     static func int64(_ row: OpaquePointer, _ column: Int32) -> Int64 { sqlite3_column_int64(row, column) }
+    /// A column's text, `nil` when it is NULL.
+    static func optionalText(_ row: OpaquePointer, _ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(row, column) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(row, column))), as: UTF8.self)
+    }
     static func optionalInt64(_ row: OpaquePointer, _ column: Int32) -> Int64? {
         sqlite3_column_type(row, column) == SQLITE_NULL ? nil : sqlite3_column_int64(row, column)
     }

@@ -104,6 +104,8 @@ public struct ReadContext {
     /// What the answer being read may hold; reads of rows for an answer charge
     /// each row to it.
     public let budget: AnswerBudget
+    /// Entity names and predicates this read has looked up.
+    let cache = ReadCache()
 
     /// Reads on a connection the caller already holds in a read transaction
     /// (a layer that reads the store in bulk, like the graph build).

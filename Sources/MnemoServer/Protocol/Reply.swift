@@ -3,23 +3,44 @@ import MnemoModel
 import NIOCore
 
 /// One answer of the protocol: `OK n` and n JSON lines, or `ERR CODE message`.
+///
+/// An answer's bytes are written when it is made, on the thread that ran the
+/// statement, so that the event loop only hands them to the socket: a
+/// hundred thousand rows are megabytes, and copying them there would hold up
+/// every other connection on that loop.
 public enum Reply: Sendable {
-    case ok([String])
+    /// The whole answer: its `OK n` line and its n lines.
+    case ok(ByteBuffer)
     case error(MnemoError)
 
-    public static func ok(_ values: [JSONValue]) -> Reply { .ok(values.map(\.serialized)) }
+    /// An answer of these lines, each one JSON text without its newline.
+    public static func ok(_ lines: [String]) -> Reply {
+        let header = "OK \(lines.count)\n"
+        var buffer = ByteBufferAllocator().buffer(capacity: header.utf8.count + lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        buffer.writeString(header)
+        for line in lines {
+            buffer.writeString(line)
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        return .ok(buffer)
+    }
+
+    /// An answer of these values; a `.raw` value (a line already written, as
+    /// big answers write their rows) is taken as it is.
+    public static func ok(_ values: [JSONValue]) -> Reply {
+        .ok(
+            values.map { value in
+                if case .raw(let line) = value { return line }
+                return value.serialized
+            })
+    }
 
     /// Writes the answer's bytes.
     public func write(into buffer: inout ByteBuffer) {
         switch self {
-        case .ok(let lines):
-            buffer.writeStaticString("OK ")
-            buffer.writeString(String(lines.count))
-            buffer.writeInteger(UInt8(ascii: "\n"))
-            for line in lines {
-                buffer.writeString(line)
-                buffer.writeInteger(UInt8(ascii: "\n"))
-            }
+        case .ok(let answer):
+            var answer = answer
+            buffer.writeBuffer(&answer)
         case .error(let error):
             // A message is one line: fold any newline it carries.
             let message = error.message.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")

@@ -258,6 +258,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// flush (end of the current read, a finished worker request) or when it grows large.
     private func write(_ reply: Reply, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
+        if case .ok(let answer) = reply, answer.readableBytes >= 64 * 1024 {
+            // A big answer goes out in its own buffer, after what is pending, without a copy.
+            flushIfNeeded(context: context)
+            context.writeAndFlush(wrapOutboundOut(answer), promise: nil)
+            return
+        }
         if pending == nil { pending = context.channel.allocator.buffer(capacity: 512) }
         reply.write(into: &pending!)
         if pending!.readableBytes >= 64 * 1024 { flushIfNeeded(context: context) }

@@ -1,0 +1,82 @@
+/// JSON text written as UTF-8 bytes, the way every answer line is written.
+///
+/// Appending to a Swift `String` checks and grows its storage on every call,
+/// and a row of an answer is dozens of appends; appending bytes to an array
+/// is a copy. The text is turned into a `String` once, when it is done.
+public struct JSONBuffer {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
+
+    /// The text written so far.
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Appends text written in the source (keys, punctuation), as it is.
+    public mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends text that is already JSON, as it is.
+    public mutating func append(raw text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    /// Appends an integer in decimal.
+    public mutating func append(_ value: Int64) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            // The magnitude of Int64.min does not fit an Int64; it does a UInt64.
+            append(magnitude: value.magnitude)
+        } else {
+            append(magnitude: UInt64(value))
+        }
+    }
+
+    private mutating func append(magnitude: UInt64) {
+        var v = magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        bytes[start...].reverse()
+    }
+
+    /// Appends `text` as a JSON string literal, escaped as `JSONString` says.
+    public mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            guard JSONString.needsEscape(utf8) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                switch b {
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case UInt8(ascii: "\n"): append("\\n")
+                case UInt8(ascii: "\r"): append("\\r")
+                case UInt8(ascii: "\t"): append("\\t")
+                case 0..<0x20:
+                    append("\\u00")
+                    bytes.append(Self.hex[Int(b >> 4)])
+                    bytes.append(Self.hex[Int(b & 0xF)])
+                case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                    append(utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                    i += 2
+                default: bytes.append(b)
+                }
+                i += 1
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,227 @@
+import GRDB
+import GRDBSQLite
+import MnemoModel
+
+/// Reads the facts of one predicate in id order, a chunk at a time, each fact
+/// with its roles from one statement.
+///
+/// A fact is a row of `fact` and a row of `fact_role` per filler; reading
+/// them with a statement each per fact costs far more than SQLite's own work.
+/// A scan joins the two and steps the rows through SQLite's C API:
+///
+/// - every fact of the predicate (no bound filler): one statement over the
+///   predicate's blocks (`PredicateBlocks`), resumed after the last fact of
+///   the previous chunk, so a chunk costs one statement however large;
+/// - the facts a bound filler fills a role of: their ids from the filler
+///   index first, then one statement per fact.
+///
+/// Entity names are read once per distinct id (`ReadCache`), role names kept
+/// once per position, and the scan stops reading as soon as its caller stops
+/// asking, so `limit 10` of a million facts reads a chunk, not a million.
+struct FactScan {
+    /// What every fact read needs besides its roles.
+    struct Options {
+        /// Include retracted facts (history, `known as of`).
+        var includeRetracted = false
+        /// Read each fact's source episodes too.
+        var withSources = false
+        /// Read its confidence, note, origin and scene; without them a fact
+        /// has confidence 1, origin `user` and neither note nor scene.
+        var withDetails = true
+    }
+
+    private enum Candidates {
+        /// Every fact of the predicate with an id above `after`.
+        case predicate(after: Int64)
+        /// These ids, from the filler index; the next is at `next`.
+        case listed([Int64], next: Int)
+    }
+
+    private let reader: ReadContext
+    private let predicateID: Int64
+    private let predicateName: String
+    private let options: Options
+    private var candidates: Candidates
+    private var roleNames: [Int: String] = [:]
+
+    /// Facts per chunk: enough that a statement's set-up is spread thin,
+    /// few enough that a small `limit` reads little.
+    static let chunk = 256
+
+    /// A scan of `pattern`'s predicate, seeded by the first bound filler in
+    /// `constraints` when there is one.
+    init(reader: ReadContext, predicate: ReadCache.Predicate, constraints: [ReadContext.Constraint], options: Options) throws {
+        self.reader = reader
+        self.predicateID = predicate.id
+        self.predicateName = predicate.name
+        self.options = options
+        if let seed = constraints.first(where: { $0.filler != nil }), let filler = seed.filler {
+            // The filler index knows positions; a role name is checked in fact_role.
+            let sql =
+                seed.position != nil
+                ? """
+                SELECT DISTINCT fact_id FROM fact_filler WHERE kind = ? AND value = ? AND predicate_id = ? AND position = ?
+                ORDER BY fact_id
+                """
+                : """
+                SELECT DISTINCT x.fact_id FROM fact_filler x
+                JOIN fact_role r ON r.fact_id = x.fact_id AND r.position = x.position AND r.item = x.item
+                WHERE x.kind = ? AND x.value = ? AND x.predicate_id = ? AND r.role = ?
+                ORDER BY x.fact_id
+                """
+            let statement = try FastStatement(reader.db, sql)
+            statement.bind(1, filler.kind.rawValue)
+            statement.bind(2, filler)
+            statement.bind(3, predicate.id)
+            if let position = seed.position { statement.bind(4, Int64(position)) } else { statement.bind(4, seed.role) }
+            var ids: [Int64] = []
+            try statement.forEachRow { row in ids.append(FastStatement.int64(row, 0)) }
+            candidates = .listed(ids, next: 0)
+        } else {
+            candidates = .predicate(after: .min)
+        }
+    }
+
+    /// The next chunk of facts, in id order; empty when there are no more.
+    /// Sources are read only with `Options.withSources`.
+    mutating func next() throws -> [Fact] {
+        try reader.cancellation.check()
+        var facts: [Fact] = []
+        switch candidates {
+        case .predicate(let after):
+            let retracted = options.includeRetracted ? "" : " AND f.retracted_at IS NULL"
+            let statement = try FastStatement(
+                reader.db,
+                columns + """
+                    FROM \(PredicateBlocks.factsOfPredicate) CROSS JOIN fact_role r ON r.fact_id = f.id
+                    WHERE \(PredicateBlocks.predicateIs) AND b.block >= ?2 >> \(PredicateBlocks.shift) AND f.id > ?2\(retracted)
+                    ORDER BY b.block, f.id, r.position, r.item
+                    """)
+            statement.bind(1, predicateID)
+            statement.bind(2, after)
+            try read(statement, into: &facts, stoppingAfter: Self.chunk)
+            candidates = .predicate(after: facts.last?.id ?? .max)
+        case .listed(let ids, let next):
+            let end = min(ids.count, next + Self.chunk)
+            guard next < end else { return [] }
+            let statement = try FastStatement(
+                reader.db, columns + "FROM fact f JOIN fact_role r ON r.fact_id = f.id WHERE f.id = ? ORDER BY r.position, r.item")
+            for id in ids[next..<end] {
+                statement.bind(1, id)
+                try read(statement, into: &facts, stoppingAfter: .max)
+                if !options.includeRetracted, let last = facts.last, last.id == id, last.recorded.to != nil { facts.removeLast() }
+            }
+            candidates = .listed(ids, next: end)
+        }
+        if options.withSources { try addSources(to: &facts) }
+        return facts
+    }
+
+    // MARK: - Reading rows
+
+    /// The fact's columns, then one role's (one row per filler), then the
+    /// fact's details when they are read.
+    private var columns: String {
+        """
+        SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by,
+               r.position, r.item, r.role, r.kind, r.value\(options.withDetails ? ", f.confidence, f.note, f.origin, f.scene_id" : "")
+
+        """
+    }
+
+    /// Steps `statement`, appending a fact per run of rows with one id; stops
+    /// (leaving the rest unread) when a row begins fact number `limit + 1`.
+    private mutating func read(_ statement: FastStatement, into facts: inout [Fact], stoppingAfter limit: Int) throws {
+        var added = 0
+        try statement.forEachRowWhile({ row in
+            let id = FastStatement.int64(row, 0)
+            if added == 0 || facts[facts.count - 1].id != id {
+                guard added < limit else { return false }
+                // Room for as many roles as the fact before had.
+                let roles = facts.last?.roleValues.count ?? 2
+                facts.append(fact(row, id: id))
+                facts[facts.count - 1].roleNames.reserveCapacity(roles)
+                facts[facts.count - 1].roleValues.reserveCapacity(roles)
+                facts[facts.count - 1].rolePositions.reserveCapacity(roles)
+                added += 1
+            }
+            try addRole(row, to: &facts[facts.count - 1])
+            return true
+        })
+    }
+
+    private func fact(_ row: OpaquePointer, id: Int64) -> Fact {
+        let details = options.withDetails
+        return Fact(
+            id: id, predicate: predicateName, roleNames: [], roleValues: [],
+            valid: TimeRange(
+                from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
+                to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
+            recorded: TimeRange(
+                from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 4))),
+            confidence: details ? sqlite3_column_double(row, 11) : 1, sources: [],
+            note: details ? FastStatement.optionalText(row, 12) : nil,
+            origin: details ? FastStatement.optionalText(row, 13) ?? "user" : "user",
+            sceneID: details ? FastStatement.optionalInt64(row, 14) : nil,
+            supersededBy: FastStatement.optionalInt64(row, 5))
+    }
+
+    private mutating func addRole(_ row: OpaquePointer, to fact: inout Fact) throws {
+        let position = Int(FastStatement.int64(row, 6))
+        let item = FastStatement.int64(row, 7)
+        let value: Value
+        switch FillerKind(rawValue: FastStatement.int64(row, 9)) {
+        case .entity: value = try reader.cache.entity(FastStatement.int64(row, 10), in: reader.db)
+        case .text: value = .literal(.text(FastStatement.optionalText(row, 10) ?? ""))
+        case .number: value = .literal(.number(sqlite3_column_double(row, 10)))
+        case .time: value = .literal(.time(Timestamp(microseconds: FastStatement.int64(row, 10))))
+        case nil: value = .literal(.text("?"))
+        }
+        if fact.rolePositions.last == position, case .list(let items) = fact.roleValues[fact.roleValues.count - 1] {
+            fact.roleValues[fact.roleValues.count - 1] = .list(items + [value])
+            return
+        }
+        fact.roleNames.append(roleName(row, position: position))
+        fact.roleValues.append(item >= 0 ? .list([value]) : value)
+        fact.rolePositions.append(position)
+    }
+
+    /// The role's name, kept once per position: facts of a predicate
+    /// almost always name a position alike.
+    private mutating func roleName(_ row: OpaquePointer, position: Int) -> String {
+        let count = Int(sqlite3_column_bytes(row, 8))
+        if let known = roleNames[position], known.utf8.count == count,
+            let bytes = sqlite3_column_text(row, 8),
+            known.utf8.elementsEqual(UnsafeBufferPointer(start: bytes, count: count))
+        {
+            return known
+        }
+        let name = FastStatement.optionalText(row, 8) ?? ""
+        roleNames[position] = name
+        return name
+    }
+
+    /// Fills in the source episodes of `facts` (in id order): one statement
+    /// over their id range when they are dense in it, else one per fact.
+    private func addSources(to facts: inout [Fact]) throws {
+        guard let first = facts.first?.id, let last = facts.last?.id else { return }
+        if last - first < 4 * Int64(facts.count) {
+            let statement = try FastStatement(
+                reader.db, "SELECT fact_id, episode_id FROM fact_source WHERE fact_id BETWEEN ? AND ? ORDER BY fact_id, episode_id")
+            statement.bind(1, first)
+            statement.bind(2, last)
+            var index = 0
+            try statement.forEachRow { row in
+                let id = FastStatement.int64(row, 0)
+                while index < facts.count, facts[index].id < id { index += 1 }
+                if index < facts.count, facts[index].id == id { facts[index].sources.append(FastStatement.int64(row, 1)) }
+            }
+        } else {
+            let statement = try FastStatement(reader.db, "SELECT episode_id FROM fact_source WHERE fact_id = ? ORDER BY episode_id")
+            for index in facts.indices {
+                statement.bind(1, facts[index].id)
+                try statement.forEachRow { row in facts[index].sources.append(FastStatement.int64(row, 0)) }
+            }
+        }
+    }
+}
