@@ -59,9 +59,10 @@ struct MatchEngine {
             var nextExtension = 0
         }
         var stack: [Frame] = []
+        var scratch = JSONBuffer(capacity: 128)
         func enter(_ step: Int, _ binding: Binding) throws {
             if step == plan.count {
-                let row = Self.row(binding, order: order, facts: factIDs)
+                let row = Self.row(binding, order: order, facts: factIDs, in: &scratch)
                 try reader.budget.charge(row.utf8.count + 1)
                 rows.append(.raw(row))
                 return
@@ -104,8 +105,8 @@ struct MatchEngine {
 
     /// One answer line: `{"kind":"binding","bindings":{…},"facts":[…]}`,
     /// written straight into its text.
-    static func row(_ binding: Binding, order: [String], facts: [Int64]) -> String {
-        var out = JSONBuffer(capacity: 128)
+    static func row(_ binding: Binding, order: [String], facts: [Int64], in out: inout JSONBuffer) -> String {
+        out.removeAll()
         out.append(#"{"kind":"binding","bindings":{"#)
         var first = true
         for (slot, variable) in order.enumerated() {

@@ -8,6 +8,9 @@ public struct JSONBuffer {
 
     public init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the buffer, keeping its storage for the next text.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     /// The text written so far.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -109,7 +109,9 @@ struct FactScan {
             for id in ids[next..<end] {
                 statement.bind(1, id)
                 try read(statement, into: &facts, stoppingAfter: .max)
-                if !options.includeRetracted, let last = facts.last, last.id == id, last.recorded.to != nil { facts.removeLast() }
+                if !options.includeRetracted, !facts.isEmpty, facts[facts.count - 1].id == id, facts[facts.count - 1].recorded.to != nil {
+                    facts.removeLast()
+                }
             }
             candidates = .listed(ids, next: end)
         }
@@ -138,7 +140,7 @@ struct FactScan {
             if added == 0 || facts[facts.count - 1].id != id {
                 guard added < limit else { return false }
                 // Room for as many roles as the fact before had.
-                let roles = facts.last?.roleValues.count ?? 2
+                let roles = facts.isEmpty ? 2 : facts[facts.count - 1].roleValues.count
                 facts.append(fact(row, id: id))
                 facts[facts.count - 1].roleNames.reserveCapacity(roles)
                 facts[facts.count - 1].roleValues.reserveCapacity(roles)

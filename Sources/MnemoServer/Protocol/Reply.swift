@@ -15,9 +15,7 @@ public enum Reply: Sendable {
 
     /// An answer of these lines, each one JSON text without its newline.
     public static func ok(_ lines: [String]) -> Reply {
-        let header = "OK \(lines.count)\n"
-        var buffer = ByteBufferAllocator().buffer(capacity: header.utf8.count + lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        buffer.writeString(header)
+        var buffer = header(count: lines.count, capacity: lines.reduce(0) { $0 + $1.utf8.count + 1 })
         for line in lines {
             buffer.writeString(line)
             buffer.writeInteger(UInt8(ascii: "\n"))
@@ -26,13 +24,26 @@ public enum Reply: Sendable {
     }
 
     /// An answer of these values; a `.raw` value (a line already written, as
-    /// big answers write their rows) is taken as it is.
+    /// big answers write their rows) is copied as it is.
     public static func ok(_ values: [JSONValue]) -> Reply {
-        .ok(
-            values.map { value in
-                if case .raw(let line) = value { return line }
-                return value.serialized
-            })
+        var capacity = 0
+        for value in values {
+            if case .raw(let line) = value { capacity += line.utf8.count + 1 } else { capacity += 128 }
+        }
+        var buffer = header(count: values.count, capacity: capacity)
+        for value in values {
+            buffer.writeString(value.serialized)
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        return .ok(buffer)
+    }
+
+    /// A buffer holding `OK count`, with room for `capacity` bytes of lines after it.
+    private static func header(count: Int, capacity: Int) -> ByteBuffer {
+        let header = "OK \(count)\n"
+        var buffer = ByteBufferAllocator().buffer(capacity: header.utf8.count + capacity)
+        buffer.writeString(header)
+        return buffer
     }
 
     /// Writes the answer's bytes.
