@@ -13,13 +13,12 @@ extension ReadContext {
                 WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?
                 """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max, Self.sqlLimit(limit)]
         )
-        .compactMap { id in
-            try cancellation.check()
-            let found = try episode(id: id)
-            try budget.charge(found?.answerBytes ?? 0)
-            return found
-        }
+        .episodesInOrder(self)
     }
+
+    /// Ids read for a big answer in one go: enough that a chunk's statements
+    /// are spread thin over its rows, few enough that a small `limit` reads little.
+    static let readChunk = 256
 
     /// The facts, believed now, in which an entity fills a role.
     public func facts(involving entityID: Int64) throws -> [Fact] {
@@ -47,11 +46,21 @@ extension ReadContext {
                 AND f.id IN (SELECT r.fact_id FROM fact_filler r WHERE r.kind = 0 AND r.value = ?)
                 ORDER BY COALESCE(f.valid_from, f.recorded_at), f.id
                 """, arguments: [entityID])
-        while result.count < limit, let id = try ids.next() {
+        // A chunk of ids at a time, each chunk's facts read together.
+        var chunk: [Int64] = []
+        var exhausted = false
+        while result.count < limit, !exhausted {
+            chunk.removeAll(keepingCapacity: true)
+            while chunk.count < Self.readChunk, let id = try ids.next() { chunk.append(id) }
+            exhausted = chunk.count < Self.readChunk
             try cancellation.check()
-            if let fact = try fact(id: id), keep(fact) {
-                try budget.charge(fact.answerBytes)
-                result.append(fact)
+            let facts = try facts(ids: chunk)
+            for id in chunk {
+                guard result.count < limit else { break }
+                if let fact = facts[id], keep(fact) {
+                    try budget.charge(fact.answerBytes)
+                    result.append(fact)
+                }
             }
         }
         return result
@@ -77,13 +86,26 @@ extension ReadContext {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
         _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+        var insights = try Row.fetchAll(db, sql: sql, arguments: arguments).map {
             try cancellation.check()
             try budget.charge(200 + (($0[3] as String?)?.utf8.count ?? 0) + (($0[5] as String?)?.utf8.count ?? 0))
             var insight = Insight(id: $0[0], kind: $0[1], subject: $0[2], text: $0[3], createdAt: Timestamp(microseconds: $0[4]))
             insight.data = $0[5]
-            insight.support = try support(owner: "i", id: insight.id)
             return insight
+        }
+        try addSupport(owner: "i", to: &insights, id: \.id, support: \.support)
+        return insights
+    }
+
+    /// Fills in the support of these derived things a chunk at a time (`support(owner:ids:)`).
+    func addSupport<T>(owner: String, to items: inout [T], id: KeyPath<T, Int64>, support: WritableKeyPath<T, [NodeID]>) throws {
+        var start = 0
+        while start < items.count {
+            try cancellation.check()
+            let end = min(items.count, start + Self.readChunk)
+            let found = try self.support(owner: owner, ids: items[start..<end].map { $0[keyPath: id] })
+            for i in start..<end { items[i][keyPath: support] = found[items[i][keyPath: id]] ?? [] }
+            start = end
         }
     }
 
@@ -98,6 +120,24 @@ extension ReadContext {
         insight.data = row[4]
         insight.support = try support(owner: "i", id: id)
         return insight
+    }
+
+    /// What supports each of these derived persona attributes (`p`) or
+    /// insights (`i`), in one statement however many: by owner id, scenes,
+    /// facts, then episodes.
+    public func support(owner: String, ids: [Int64]) throws -> [Int64: [NodeID]] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [Int64: [NodeID]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT owner_id, item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id IN (SELECT value FROM json_each(?))
+                    ORDER BY owner_id, CASE item_kind WHEN 's' THEN 0 WHEN 'f' THEN 1 ELSE 2 END, item_id
+                    """), arguments: [owner, "[" + ids.map(String.init).joined(separator: ",") + "]"])
+        {
+            if let kind = (row[1] as String).first.flatMap(NodeKind.init(rawValue:)) { found[row[0], default: []].append(NodeID(kind, row[2])) }
+        }
+        return found
     }
 
     /// What supports a derived persona attribute (`p`) or insight (`i`): scenes, facts, then episodes.

@@ -185,3 +185,25 @@ extension ReadContext {
         try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM episode WHERE ref = ? ORDER BY id"), arguments: [ref]).compactMap { try episode(id: $0) }
     }
 }
+
+extension [Int64] {
+    /// The episodes of these ids, in this order, read a chunk at a time with
+    /// `episodes(ids:)` and each charged to the read's answer budget.
+    func episodesInOrder(_ reader: ReadContext) throws -> [Episode] {
+        var result: [Episode] = []
+        result.reserveCapacity(count)
+        var start = startIndex
+        while start < endIndex {
+            try reader.cancellation.check()
+            let chunk = self[start..<Swift.min(endIndex, start + ReadContext.readChunk)]
+            let found = try reader.episodes(ids: Array(chunk))
+            for id in chunk {
+                guard let episode = found[id] else { continue }
+                try reader.budget.charge(episode.answerBytes)
+                result.append(episode)
+            }
+            start = chunk.endIndex
+        }
+        return result
+    }
+}

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import MnemoModel
 
 extension ReadContext {
@@ -29,6 +30,49 @@ extension ReadContext {
             fact.recorded = belief.recorded
         }
         return fact
+    }
+
+    /// Facts by id, as the memory believes them now, with their roles and
+    /// sources, read in three statements however many there are (the rows of
+    /// `timeline`). Ids that do not exist are left out.
+    public func facts(ids: [Int64]) throws -> [Int64: Fact] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        var found: [Int64: Fact] = [:]
+        let rows = try FastStatement(db, Self.factColumns + " WHERE f.id IN (SELECT value FROM json_each(?))")
+        rows.bind(1, list)
+        try rows.forEachRow { row in
+            let id = FastStatement.int64(row, 0)
+            found[id] = Fact(
+                id: id, predicate: FastStatement.optionalText(row, 1) ?? "", roleNames: [], roleValues: [],
+                valid: TimeRange(
+                    from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2)),
+                    to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 3))),
+                recorded: TimeRange(
+                    from: Timestamp(microseconds: FastStatement.int64(row, 4)),
+                    to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 5))),
+                confidence: sqlite3_column_double(row, 6), sources: [], note: FastStatement.optionalText(row, 7),
+                origin: FastStatement.optionalText(row, 8) ?? "user", sceneID: FastStatement.optionalInt64(row, 9),
+                supersededBy: FastStatement.optionalInt64(row, 10))
+        }
+        let roles = try FastStatement(
+            db,
+            """
+            SELECT fact_id, position, item, role, kind, value FROM fact_role
+            WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY fact_id, position, item
+            """)
+        roles.bind(1, list)
+        var decoder = RoleDecoder()
+        try roles.forEachRow { row in
+            let id = FastStatement.int64(row, 0)
+            guard found[id] != nil else { return }
+            try decoder.add(row, at: 1, to: &found[id]!, reader: self)
+        }
+        let sources = try FastStatement(
+            db, "SELECT fact_id, episode_id FROM fact_source WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY fact_id, episode_id")
+        sources.bind(1, list)
+        try sources.forEachRow { row in found[FastStatement.int64(row, 0)]?.sources.append(FastStatement.int64(row, 1)) }
+        return found
     }
 
     /// Facts matching a pattern under a time filter, oldest first, with their

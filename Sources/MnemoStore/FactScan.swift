@@ -42,7 +42,7 @@ struct FactScan {
     private let predicateName: String
     private let options: Options
     private var candidates: Candidates
-    private var roleNames: [Int: String] = [:]
+    private var roles = RoleDecoder()
 
     /// Facts per chunk: enough that a statement's set-up is spread thin,
     /// few enough that a small `limit` reads little.
@@ -140,11 +140,11 @@ struct FactScan {
             if added == 0 || facts[facts.count - 1].id != id {
                 guard added < limit else { return false }
                 // Room for as many roles as the fact before had.
-                let roles = facts.isEmpty ? 2 : facts[facts.count - 1].roleValues.count
+                let count = facts.isEmpty ? 2 : facts[facts.count - 1].roleValues.count
                 facts.append(fact(row, id: id))
-                facts[facts.count - 1].roleNames.reserveCapacity(roles)
-                facts[facts.count - 1].roleValues.reserveCapacity(roles)
-                facts[facts.count - 1].rolePositions.reserveCapacity(roles)
+                facts[facts.count - 1].roleNames.reserveCapacity(count)
+                facts[facts.count - 1].roleValues.reserveCapacity(count)
+                facts[facts.count - 1].rolePositions.reserveCapacity(count)
                 added += 1
             }
             try addRole(row, to: &facts[facts.count - 1])
@@ -169,38 +169,7 @@ struct FactScan {
     }
 
     private mutating func addRole(_ row: OpaquePointer, to fact: inout Fact) throws {
-        let position = Int(FastStatement.int64(row, 6))
-        let item = FastStatement.int64(row, 7)
-        let value: Value
-        switch FillerKind(rawValue: FastStatement.int64(row, 9)) {
-        case .entity: value = try reader.cache.entity(FastStatement.int64(row, 10), in: reader.db)
-        case .text: value = .literal(.text(FastStatement.optionalText(row, 10) ?? ""))
-        case .number: value = .literal(.number(sqlite3_column_double(row, 10)))
-        case .time: value = .literal(.time(Timestamp(microseconds: FastStatement.int64(row, 10))))
-        case nil: value = .literal(.text("?"))
-        }
-        if fact.rolePositions.last == position, case .list(let items) = fact.roleValues[fact.roleValues.count - 1] {
-            fact.roleValues[fact.roleValues.count - 1] = .list(items + [value])
-            return
-        }
-        fact.roleNames.append(roleName(row, position: position))
-        fact.roleValues.append(item >= 0 ? .list([value]) : value)
-        fact.rolePositions.append(position)
-    }
-
-    /// The role's name, kept once per position: facts of a predicate
-    /// almost always name a position alike.
-    private mutating func roleName(_ row: OpaquePointer, position: Int) -> String {
-        let count = Int(sqlite3_column_bytes(row, 8))
-        if let known = roleNames[position], known.utf8.count == count,
-            let bytes = sqlite3_column_text(row, 8),
-            known.utf8.elementsEqual(UnsafeBufferPointer(start: bytes, count: count))
-        {
-            return known
-        }
-        let name = FastStatement.optionalText(row, 8) ?? ""
-        roleNames[position] = name
-        return name
+        try roles.add(row, at: 6, to: &fact, reader: reader)
     }
 
     /// Fills in the source episodes of `facts` (in id order): one statement

@@ -113,10 +113,10 @@ extension ReadContext {
                 attribute.category = row[8]
                 attribute.firstSeen = Timestamp(databaseMicroseconds: row[9])
                 attribute.lastSeen = Timestamp(databaseMicroseconds: row[10])
-                attribute.support = try support(owner: "p", id: attribute.id)
                 derived.append(attribute)
             }
         }
+        try addSupport(owner: "p", to: &derived, id: \.id, support: \.support)
         return Array((result + (try factAttributes(of: id, name: name, at: asOf ?? now)) + derived).prefix(limit))
     }
 

@@ -117,31 +117,7 @@ extension ReadContext {
 
     /// A scene by id, with its participants and place.
     public func scene(id: Int64) throws -> Scene? {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
-                        LEFT JOIN entity p ON p.id = s.place_id WHERE s.id = ?
-                        """), arguments: [id])
-        else { return nil }
-        let participants = try String.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
-                    WHERE m.scene_id = ? AND m.role = 'participant' ORDER BY n.name
-                    """), arguments: [id])
-        var scene = Scene(
-            id: id, title: row[0], span: TimeRange(from: Timestamp(microseconds: row[1]), to: Timestamp(databaseMicroseconds: row[2])),
-            place: row[3], participants: participants, summary: row[4], automatic: row[5])
-        scene.reflection = row[6]
-        scene.places = try String.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
-                    WHERE m.scene_id = ? AND m.role = 'place' ORDER BY n.name
-                    """), arguments: [id])
-        return scene
+        try scenes(ids: [id])[id]
     }
 
     /// The latest scene of that title.
@@ -171,14 +147,56 @@ extension ReadContext {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY s.opened_at, s.id LIMIT ?"
         _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
-        return try Int64.fetchAll(db, sql: sql, arguments: arguments).compactMap { id in
+        let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
+        var result: [Scene] = []
+        var start = 0
+        while start < ids.count {
             try cancellation.check()
-            let found = try scene(id: id)
-            try budget.charge(
-                300 + (found?.summary?.utf8.count ?? 0) + (found?.reflection?.utf8.count ?? 0)
-                    + (found?.title.utf8.count ?? 0) + (found?.participants.reduce(0) { $0 + $1.utf8.count + 4 } ?? 0))
-            return found
+            let chunk = Array(ids[start..<min(ids.count, start + Self.readChunk)])
+            let found = try scenes(ids: chunk)
+            for id in chunk {
+                guard let scene = found[id] else { continue }
+                try budget.charge(
+                    300 + (scene.summary?.utf8.count ?? 0) + (scene.reflection?.utf8.count ?? 0) + scene.title.utf8.count
+                        + scene.participants.reduce(0) { $0 + $1.utf8.count + 4 })
+                result.append(scene)
+            }
+            start += chunk.count
         }
+        return result
+    }
+
+    /// Scenes by id, read in two statements however many there are. Ids that
+    /// do not exist are left out.
+    public func scenes(ids: [Int64]) throws -> [Int64: Scene] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        var found: [Int64: Scene] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT s.id, s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
+                    LEFT JOIN entity p ON p.id = s.place_id WHERE s.id IN (SELECT value FROM json_each(?))
+                    """), arguments: [list])
+        {
+            var scene = Scene(
+                id: row[0], title: row[1], span: TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(databaseMicroseconds: row[3])),
+                place: row[4], participants: [], summary: row[5], automatic: row[6])
+            scene.reflection = row[7]
+            found[scene.id] = scene
+        }
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT m.scene_id, m.role, n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
+                    WHERE m.scene_id IN (SELECT value FROM json_each(?)) AND m.role IN ('participant', 'place')
+                    ORDER BY m.scene_id, n.name
+                    """), arguments: [list])
+        {
+            let id: Int64 = row[0]
+            if (row[1] as String) == "participant" { found[id]?.participants.append(row[2]) } else { found[id]?.places.append(row[2]) }
+        }
+        return found
     }
 
     /// The episodes of a scene in time order, the first `limit` of them.
@@ -186,12 +204,7 @@ extension ReadContext {
         try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id LIMIT ?"),
             arguments: [id, Self.sqlLimit(limit)]
-        ).compactMap { episode in
-            try cancellation.check()
-            let found = try self.episode(id: episode)
-            try budget.charge(found?.answerBytes ?? 0)
-            return found
-        }
+        ).episodesInOrder(self)
     }
 
     /// How many episodes a scene holds.
