@@ -1,0 +1,138 @@
+import GRDB
+import MnemoModel
+import Testing
+
+@testable import MnemoStore
+
+/// Big answers read facts a chunk at a time with their roles in one
+/// statement (`FactScan`, `facts(ids:)`); these check that they read each
+/// fact exactly as `fact(id:)` does, across chunk boundaries.
+@Suite("facts read in chunks")
+struct FactScanTests {
+    /// 700 facts `big(i: N, tag: tK, who: [ann, bob or cy])` with K = N mod 10, every
+    /// seventh retracted, each from an episode; returns the ids in order.
+    func bigStore() throws -> (TestStore, [Int64]) {
+        let s = try TestStore()
+        let ids = try s.store.write { w in
+            let episode = try w.createEpisode(EpisodeInput(text: "counting")).episodeID
+            return try (0..<700).map { i in
+                let who: Filler = .list([.entity("ann"), .entity(i % 2 == 0 ? "bob" : "cy")])
+                let id = try w.assert(
+                    FactAssertion(
+                        "big",
+                        [
+                            Argument(.literal(.number(Double(i))), role: "i"), Argument(.literal(.text("t\(i % 10)")), role: "tag"),
+                            Argument(who, role: "who"),
+                        ], validFrom: t("2021-01-01").adding(days: i), sources: [episode], note: i % 3 == 0 ? "note \(i)" : nil)
+                ).factID
+                if i % 7 == 0 { _ = try w.retract(fact: id) }
+                return id
+            }
+        }
+        return (s, ids)
+    }
+
+    func same(_ a: Fact, _ b: Fact) -> Bool {
+        a.id == b.id && a.predicate == b.predicate && a.roleNames == b.roleNames && a.roleValues == b.roleValues
+            && a.rolePositions == b.rolePositions && a.valid == b.valid && a.recorded == b.recorded && a.supersededBy == b.supersededBy
+    }
+
+    @Test("every fact of a predicate, in id order, as fact(id:) reads it, retracted ones left out")
+    func wholePredicate() throws {
+        let (s, ids) = try bigStore()
+        let (read, expected) = try s.store.read { r in
+            (try r.facts(matching: FactPattern("big", [])), try ids.enumerated().filter { $0.offset % 7 != 0 }.map { try r.fact(id: $0.element)! })
+        }
+        #expect(read.count == 600 && expected.count == 600)
+        #expect(zip(read, expected).allSatisfy(same))
+        // match reads roles and times only.
+        #expect(read.allSatisfy { $0.sources.isEmpty && $0.note == nil })
+    }
+
+    @Test("a bound filler reads the facts the filler index names, a list filler through any of its items")
+    func boundFiller() throws {
+        let (s, ids) = try bigStore()
+        let tagged = try s.store.read { try $0.facts(matching: FactPattern("big", [("tag", .literal(.text("t3")))])) }
+        #expect(tagged.map(\.id) == ids.enumerated().filter { $0.offset % 10 == 3 && $0.offset % 7 != 0 }.map(\.element))
+        let withCy = try s.store.read { try $0.facts(matching: FactPattern("big", [("who", .entity("cy"))])) }
+        #expect(withCy.map(\.id) == ids.enumerated().filter { $0.offset % 2 == 1 && $0.offset % 7 != 0 }.map(\.element))
+        let one = try s.store.read { try $0.facts(matching: FactPattern("big", [("i", .literal(.number(424)))])) }
+        #expect(one.map(\.id) == [ids[424]])
+    }
+
+    @Test("a limit reads that many, a known-as-of read sees retracted facts as they were believed")
+    func limitsAndTimes() throws {
+        let (s, ids) = try bigStore()
+        let first = try s.store.read { try $0.facts(matching: FactPattern("big", []), limit: 5) }
+        #expect(first.map(\.id) == [ids[1], ids[2], ids[3], ids[4], ids[5]])
+        // Everything was recorded and retracted at the store clock's one instant: known as of then, nothing yet.
+        let before = try s.store.read { try $0.facts(matching: FactPattern("big", []), time: TimeFilter(knownAsOf: t("2019-01-01"))) }
+        #expect(before.isEmpty)
+        let asOf = try s.store.read {
+            try $0.facts(matching: FactPattern("big", []), time: TimeFilter(asOf: t("2021-01-01").adding(days: 300)))
+        }
+        // Valid from day i on: at day 300, the facts 0...300 not retracted.
+        #expect(asOf.map(\.id) == ids[0...300].enumerated().filter { $0.offset % 7 != 0 }.map(\.element))
+    }
+
+    @Test("facts(ids:) reads each fact as fact(id:) does, sources and details included, and leaves out ids that do not exist")
+    func byIDs() throws {
+        let (s, ids) = try bigStore()
+        try s.store.read { r in
+            let wanted = Array(ids[0..<300]) + [999_999]
+            let found = try r.facts(ids: wanted)
+            #expect(found.count == 300)
+            for id in ids[0..<300] {
+                let one = try r.fact(id: id)!
+                let batched = found[id]!
+                #expect(same(one, batched) && one.sources == batched.sources && one.note == batched.note && one.origin == batched.origin)
+            }
+        }
+    }
+
+    @Test("history of more facts than a chunk holds gives every fact once, with its sources, retracted ones included")
+    func historyAcrossChunks() throws {
+        let (s, ids) = try bigStore()
+        let versions = try s.store.read { try $0.history(of: FactPattern("big", [])) }
+        #expect(versions.map(\.id) == ids)
+        #expect(versions.allSatisfy { $0.sources.count == 1 })
+        #expect(versions.filter { $0.recorded.to != nil }.count == 100)
+        let limited = try s.store.read { try $0.history(of: FactPattern("big", [("tag", .literal(.text("t9")))]), limit: 7) }
+        #expect(limited.map(\.id) == ids.enumerated().filter { $0.offset % 10 == 9 }.prefix(7).map(\.element))
+    }
+
+    @Test("an entity's facts in time order, read a chunk at a time, each as fact(id:) reads it")
+    func timeOrder() throws {
+        let (s, ids) = try bigStore()
+        try s.store.read { r in
+            let ann = try r.entityID(named: "ann")!
+            let facts = try r.factsInTimeOrder(involving: ann, limit: 1000) { _ in true }
+            #expect(facts.map(\.id) == ids.enumerated().filter { $0.offset % 7 != 0 }.map(\.element))
+            for fact in facts.prefix(300) {
+                let one = try r.fact(id: fact.id)!
+                #expect(same(one, fact) && one.sources == fact.sources)
+            }
+            let firstTen = try r.factsInTimeOrder(involving: ann, limit: 10) { $0.note != nil }
+            #expect(firstTen.map(\.id) == ids.enumerated().filter { $0.offset % 7 != 0 && $0.offset % 3 == 0 }.prefix(10).map(\.element))
+        }
+    }
+
+    @Test("a scene's episodes, more than a chunk, in time order, each as episode(id:) reads it")
+    func sceneEpisodes() throws {
+        let s = try TestStore()
+        let ids = try s.store.write { w in
+            try (0..<600).map { i in
+                try w.createEpisode(EpisodeInput(text: "turn \(i)", speaker: "ann", at: t("2022-01-01").adding(seconds: Int64(600 - i)), scene: "long talk"))
+                    .episodeID
+            }
+        }
+        try s.store.read { r in
+            let scene = try r.scene(titled: "long talk")!
+            let episodes = try r.episodes(inScene: scene.id)
+            #expect(episodes.map(\.id) == ids.reversed())
+            for episode in episodes.prefix(300) { #expect(try r.episode(id: episode.id) == episode) }
+            #expect(try r.episodes(inScene: scene.id, limit: 3).map(\.id) == Array(ids.reversed().prefix(3)))
+            #expect(try r.scenes(ids: [scene.id, 12345]) == [scene.id: scene])
+        }
+    }
+}
