@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// Times one answer at a time on a connection of its own, below the client
-/// library: the request is written, then the clock starts; the first byte of
+/// library: the clock starts as the request is written; the first byte of
 /// the reply is one mark and the newline of its last answer line the other.
 /// The reply is read into one reused buffer and only its newlines are counted
 /// (`memchr`), so the reading side costs a few milliseconds per hundred
@@ -21,9 +21,9 @@ final class AnswerClock {
         var lines: Int
         /// Bytes of the reply, its header line included.
         var bytes: Int
-        /// Seconds from the request written to the first byte of the reply.
+        /// Seconds from writing the request to the first byte of the reply.
         var firstByte: Double
-        /// Seconds from the request written to the newline of the last answer line.
+        /// Seconds from writing the request to the newline of the last answer line.
         var lastLine: Double
     }
 
@@ -41,8 +41,13 @@ final class AnswerClock {
     /// - Throws: `HarnessError` with the daemon's line for an `ERR` answer or
     ///   anything but `OK n`; the client's error when the connection fails.
     func time(_ statement: String) throws -> Timing {
-        try connection.send(statement + "\n")
+        let request = Array((statement + "\n").utf8)
+        // Before the write, not after it: the daemon's thread woken by the
+        // request may take this core from the client until it has answered
+        // (two cores and some load make that common), and a clock started
+        // after the write returns would then miss the whole answer.
         let start = monotonicNanoseconds()
+        try connection.send(request)
         var firstByte: UInt64 = 0
         var header: [UInt8] = []
         var expected: Int?

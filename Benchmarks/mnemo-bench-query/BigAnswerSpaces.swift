@@ -25,6 +25,10 @@ import MnemoTestSupport
 ///   with the memory).
 ///
 /// Ids are fixed: `host` is `n:1`, `solo` `n:2`, person K `n:(3+K)`.
+///
+/// At 1,000,000 the build takes minutes, most of them in consolidation's
+/// scenes pass summarising `marathon` (50,000 episodes: 314 s of a 338 s run
+/// on the 2-core VM, where 5,000 took 3.6 s at 100,000); it is done once.
 struct BigAnswerSpaces {
     let size: Int
 
@@ -74,7 +78,9 @@ struct BigAnswerSpaces {
     /// `dataDirectory` (empty), printing what each step took, and records
     /// the build as done.
     func build(in dataDirectory: String, using client: MnemoConnection) throws {
-        let now = ExportFileWriter.Time(Date().timeIntervalSince1970 * 1_000_000)
+        guard let now = ExportFileWriter.Time(exactly: (Date().timeIntervalSince1970 * 1_000_000).rounded()) else {
+            throw HarnessError("the clock says \(Date()), which microseconds since 1970 cannot hold")
+        }
         let bigFile = dataDirectory + "/big.jsonl"
         try writeBig(to: bigFile, now: now)
         try load(space: "big", from: bigFile, using: client)
@@ -86,6 +92,7 @@ struct BigAnswerSpaces {
         let run = try Self.request("consolidate", on: client)
         print(String(format: "  consolidate nary: %.1f s", monotonicSeconds() - t0))
         for line in run.lines.dropFirst() { print("    \(line)") }
+        fflush(nil)
 
         _ = try Self.request("use space journal", on: client)
         t0 = monotonicSeconds()
@@ -101,6 +108,7 @@ struct BigAnswerSpaces {
         let seconds = monotonicSeconds() - t0
         try FileManager.default.removeItem(atPath: file)
         print(String(format: "  import %@: %.1f s", space, seconds), answer.lines.first ?? "")
+        fflush(nil)
     }
 
     static func request(_ statement: String, on client: MnemoConnection) throws -> Response {

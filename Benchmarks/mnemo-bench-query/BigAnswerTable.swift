@@ -48,7 +48,7 @@ struct BigAnswerTable {
         }
         Swift.print("")
         Swift.print(
-            "rows: answer lines. first byte, last line: from the request written to the first byte of the reply and to the newline of its last line. "
+            "rows: answer lines. first byte, last line: from writing the request to the first byte of the reply and to the newline of its last line. "
                 + "SQLite rows/s: the same rows read by SQLite alone from the same file, on a read-only connection of the benchmark's (RowSQL). "
                 + "ours/SQLite: time to the last line over SQLite's time.")
     }
@@ -56,7 +56,7 @@ struct BigAnswerTable {
     /// `1,234 ms`, `12.3 ms` or `0.123 ms`.
     static func milliseconds(_ seconds: Double) -> String {
         let ms = seconds * 1000
-        if ms >= 1000 { return "\(Int(ms.rounded()).grouped) ms" }
+        if ms >= 1000, let whole = Int(exactly: ms.rounded()) { return "\(whole.grouped) ms" }
         return String(format: ms >= 10 ? "%.1f ms" : "%.3f ms", ms)
     }
 
@@ -64,7 +64,7 @@ struct BigAnswerTable {
     static func rate(_ rows: Int, _ seconds: Double) -> String {
         guard rows > 1, seconds > 0 else { return "" }
         let perSecond = Double(rows) / seconds
-        guard perSecond.isFinite, perSecond < Double(Int.max) else { return "" }
-        return Int(perSecond.rounded()).grouped
+        guard let whole = Int(exactly: perSecond.rounded()) else { return "" }
+        return whole.grouped
     }
 }

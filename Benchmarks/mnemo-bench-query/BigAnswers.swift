@@ -66,6 +66,7 @@ struct BigAnswers: ParsableCommand {
         let spaces = BigAnswerSpaces(size: size)
         if !spaces.isBuilt(in: dataDirectory) {
             print("building \(dataDirectory) (load average \(Self.loadAverage))")
+            fflush(nil)
             try? FileManager.default.removeItem(atPath: dataDirectory)
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let t0 = monotonicSeconds()
@@ -113,6 +114,8 @@ struct BigAnswers: ParsableCommand {
         print("")
         table.print()
         print("")
+        // Out now, also into a file: the next size takes minutes.
+        fflush(nil)
     }
 
     /// A statement's answer, then `runs` timed runs of it, each followed by
@@ -127,7 +130,11 @@ struct BigAnswers: ParsableCommand {
         var timings: [AnswerClock.Timing] = []
         var readings: [SQLiteRowReader.Reading] = []
         for _ in 0..<runs {
-            timings.append(try clock.time(statement.text))
+            let timing = try clock.time(statement.text)
+            guard timing.lines == answer.lines.count else {
+                throw HarnessError("\(statement.text): answered \(answer.lines.count) rows, then \(timing.lines)")
+            }
+            timings.append(timing)
             readings.append(try reader.read(sql))
         }
         guard readings[0].rows == answer.lines.count else {
