@@ -12,8 +12,8 @@ import Darwin
 /// library: the clock starts as the request is written; the first byte of
 /// the reply is one mark and the newline of its last answer line the other.
 /// The reply is read into one reused buffer and only its newlines are counted
-/// (`memchr`), so the reading side costs a few milliseconds per hundred
-/// megabytes and what is measured is the daemon and the socket.
+/// (`memchr`): the client adds the kernel's copy and little else, so what is
+/// measured is the daemon and the socket.
 final class AnswerClock {
     /// One answer, timed.
     struct Timing {

@@ -62,7 +62,9 @@ enum RowSQL {
 
     /// Every version of the first `limit` facts of a predicate, retracted
     /// ones too: the fact, its earlier beliefs, its roles and its sources
-    /// (`history P(?, …)`).
+    /// (`history P(?, …)`). One answer row per fact as `SQLiteRowReader`
+    /// counts them: right for the spaces of `big-answers`, which hold no
+    /// earlier beliefs (a fact with some is a row of the answer per version).
     static func versions(of predicate: Int64, limit: Int) -> String {
         """
         SELECT \(factColumns), f.note, f.origin, f.scene_id, f.superseded_by, f.sources,
