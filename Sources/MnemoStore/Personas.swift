@@ -127,30 +127,51 @@ extension ReadContext {
         let identities = [id] + (try Int64.fetchAll(db, sql: "SELECT from_id FROM entity_link WHERE to_id = ? AND kind = 'same_as'", arguments: [id]))
         var result: [PersonaAttribute] = []
         for identity in identities {
-            for fact in try facts(involving: identity) {
+            // The facts whose first role the person fills, believed now, a chunk at a time.
+            let ids = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT x.fact_id FROM fact_filler x JOIN fact f ON f.id = x.fact_id
+                        WHERE x.value = ? AND x.kind = 0 AND x.position = 0 AND f.retracted_at IS NULL ORDER BY x.fact_id
+                        """), arguments: [identity])
+            var start = 0
+            while start < ids.count {
                 try cancellation.check()
-                guard fact.rolePositions.first == 0, case .entity(let subject, _) = fact.roleValues.first, subject == identity,
-                    fact.roleValues.count > 1, fact.supersededBy == nil || fact.valid.contains(time), fact.valid.contains(time)
-                else { continue }
-                try budget.charge(fact.answerBytes)
-                let others = Array(fact.roles.dropFirst())
-                let value =
-                    others.count == 1
-                    ? others[0].value.jsonText
-                    : "{" + others.map { "\(JSONString.quoted($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"
-                let times = try Int64.fetchAll(
-                    db, sql: "SELECT at FROM episode WHERE id IN (SELECT episode_id FROM fact_source WHERE fact_id = ?)",
-                    arguments: [fact.id])
-                let recorded = fact.recorded.from ?? time
-                var attribute = PersonaAttribute(
-                    id: fact.id, entity: name, name: fact.predicate, valueJSON: value, pinned: false,
-                    valid: fact.valid, confidence: fact.confidence, recordedAt: recorded)
-                attribute.category = "attribute"
-                attribute.fact = fact.id
-                attribute.firstSeen = fact.valid.from ?? times.min().map { Timestamp(microseconds: $0) } ?? recorded
-                attribute.lastSeen = times.max().map { Timestamp(microseconds: $0) } ?? attribute.firstSeen
-                attribute.support = [NodeID(.fact, fact.id)] + fact.sources.map { NodeID(.episode, $0) }
-                result.append(attribute)
+                let chunk = Array(ids[start..<min(ids.count, start + Self.readChunk)])
+                start += chunk.count
+                let facts = try facts(ids: chunk)
+                // When the episodes each fact came from happened: its first and last sighting.
+                var seen: [Int64: (first: Int64, last: Int64)] = [:]
+                for row in try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT s.fact_id, MIN(e.at), MAX(e.at) FROM fact_source s JOIN episode e ON e.id = s.episode_id
+                            WHERE s.fact_id IN (SELECT value FROM json_each(?)) GROUP BY s.fact_id
+                            """), arguments: ["[" + chunk.map(String.init).joined(separator: ",") + "]"])
+                {
+                    seen[row[0]] = (row[1], row[2])
+                }
+                for id in chunk {
+                    guard let fact = facts[id], case .entity(let subject, _) = fact.roleValues.first, subject == identity,
+                        fact.rolePositions.first == 0, fact.roleValues.count > 1, fact.valid.contains(time)
+                    else { continue }
+                    try budget.charge(fact.answerBytes)
+                    let others = Array(fact.roles.dropFirst())
+                    let value =
+                        others.count == 1
+                        ? others[0].value.jsonText
+                        : "{" + others.map { "\(JSONString.quoted($0.name)):\($0.value.jsonText)" }.joined(separator: ",") + "}"
+                    let recorded = fact.recorded.from ?? time
+                    var attribute = PersonaAttribute(
+                        id: fact.id, entity: name, name: fact.predicate, valueJSON: value, pinned: false,
+                        valid: fact.valid, confidence: fact.confidence, recordedAt: recorded)
+                    attribute.category = "attribute"
+                    attribute.fact = fact.id
+                    attribute.firstSeen = fact.valid.from ?? seen[id].map { Timestamp(microseconds: $0.first) } ?? recorded
+                    attribute.lastSeen = seen[id].map { Timestamp(microseconds: $0.last) } ?? attribute.firstSeen
+                    attribute.support = [NodeID(.fact, fact.id)] + fact.sources.map { NodeID(.episode, $0) }
+                    result.append(attribute)
+                }
             }
         }
         return result.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
