@@ -26,8 +26,8 @@ public struct FactMatches {
     /// The next matching fact, `nil` when there are no more.
     public mutating func next() throws -> Fact? {
         while true {
-            if let fact = chunk.popLast() {
-                if let admitted = try admitted(fact) { return admitted }
+            if var fact = chunk.popLast() {
+                if try admit(&fact) { return fact }
                 continue
             }
             guard scan != nil else { return nil }
@@ -40,19 +40,18 @@ public struct FactMatches {
         }
     }
 
-    /// The fact as the time filter sees it, when it passes the filter and the pattern.
-    private func admitted(_ read: consuming Fact) throws -> Fact? {
-        var fact = read
+    /// Whether the fact passes the time filter and the pattern; its times
+    /// become those believed at `known as of` when the filter has one.
+    private func admit(_ fact: inout Fact) throws -> Bool {
         if let knownAsOf = time.knownAsOf {
-            guard let belief = try reader.belief(of: fact, at: knownAsOf) else { return nil }
+            guard let belief = try reader.belief(of: fact, at: knownAsOf) else { return false }
             fact.valid = belief.valid
             fact.recorded = belief.recorded
         } else if fact.recorded.to != nil {
-            return nil
+            return false
         }
-        if let asOf = time.asOf, !fact.valid.contains(asOf) { return nil }
-        if time.excludeSuperseded, fact.supersededBy != nil { return nil }
-        guard constraints.allSatisfy({ $0.matches(fact) }) else { return nil }
-        return fact
+        if let asOf = time.asOf, !fact.valid.contains(asOf) { return false }
+        if time.excludeSuperseded, fact.supersededBy != nil { return false }
+        return constraints.allSatisfy { $0.matches(fact) }
     }
 }
