@@ -194,21 +194,14 @@ public struct Executor: Sendable {
         .array(numbers.map { .string(NodeID(kind, $0).description) })
     }
 
-    /// An entity's episodes and facts in time order, the first `limit` of them
-    /// (each list is read in time order up to `limit`, then the two are merged).
+    /// An entity's episodes and facts in time order, the first `limit` of them (`ReadContext.timeline`).
     private func timeline(_ r: ReadContext, entity: String, during: TimeRange?, limit: Int) throws -> [JSONValue] {
         guard let id = try r.entityID(named: entity) else { throw MnemoError(.notFound, "no entity \"\(entity)\"") }
-        let range = during ?? .always
-        var items: [(Timestamp, Int, JSONValue)] = []
-        for episode in try r.episodes(mentioning: id, during: range, limit: limit) {
-            items.append((episode.at, 0, Encode.episode(episode)))
+        return try r.timeline(of: id, during: during ?? .always, limit: limit).map { item in
+            switch item {
+            case .episode(let episode): Encode.episode(episode)
+            case .fact(let fact): Encode.fact(fact)
+            }
         }
-        func when(_ fact: Fact) -> Timestamp { fact.valid.from ?? fact.recorded.from ?? Timestamp(microseconds: 0) }
-        let facts = try r.factsInTimeOrder(involving: id, limit: limit) { fact in
-            let span = TimeRange(from: fact.valid.from ?? fact.recorded.from, to: fact.valid.to)
-            return span.overlaps(range) || (span.from == span.to && range.contains(when(fact)))
-        }
-        for fact in facts { items.append((when(fact), 1, Encode.fact(fact))) }
-        return items.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.prefix(limit).map(\.2)
     }
 }

@@ -2,24 +2,6 @@ import GRDB
 import MnemoModel
 
 extension ReadContext {
-    /// Episodes that mention (or are spoken by) an entity within a time range, oldest first.
-    /// Episodes that mention (or are spoken by) an entity within a time range,
-    /// oldest first, at most `limit`.
-    public func episodes(mentioning entityID: Int64, during range: TimeRange = .always, limit: Int = .max) throws -> [Episode] {
-        try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT e.id FROM episode_entity ee JOIN episode e ON e.id = ee.episode_id
-                WHERE ee.entity_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?
-                """, arguments: [entityID, range.from?.microseconds ?? Int64.min, range.to?.microseconds ?? Int64.max, Self.sqlLimit(limit)]
-        )
-        .episodesInOrder(self)
-    }
-
-    /// Ids read for a big answer in one go: enough that a chunk's statements
-    /// are spread thin over its rows, few enough that a small `limit` reads little.
-    static let readChunk = 256
-
     /// The facts, believed now, in which an entity fills a role.
     public func facts(involving entityID: Int64) throws -> [Fact] {
         try Int64.fetchAll(
@@ -34,37 +16,9 @@ extension ReadContext {
         }
     }
 
-    /// The first `limit` facts, believed now, in which an entity fills a role
-    /// and that `keep` accepts, in time order: by valid time where the fact
-    /// has one, else by recorded time (as `timeline` lists them).
-    public func factsInTimeOrder(involving entityID: Int64, limit: Int, where keep: (Fact) -> Bool) throws -> [Fact] {
-        var result: [Fact] = []
-        let ids = try Int64.fetchCursor(
-            db,
-            sql: """
-                SELECT f.id FROM fact f WHERE f.retracted_at IS NULL
-                AND f.id IN (SELECT r.fact_id FROM fact_filler r WHERE r.kind = 0 AND r.value = ?)
-                ORDER BY COALESCE(f.valid_from, f.recorded_at), f.id
-                """, arguments: [entityID])
-        // A chunk of ids at a time, each chunk's facts read together.
-        var chunk: [Int64] = []
-        var exhausted = false
-        while result.count < limit, !exhausted {
-            chunk.removeAll(keepingCapacity: true)
-            while chunk.count < Self.readChunk, let id = try ids.next() { chunk.append(id) }
-            exhausted = chunk.count < Self.readChunk
-            try cancellation.check()
-            let facts = try facts(ids: chunk)
-            for id in chunk {
-                guard result.count < limit else { break }
-                if let fact = facts[id], keep(fact) {
-                    try budget.charge(fact.answerBytes)
-                    result.append(fact)
-                }
-            }
-        }
-        return result
-    }
+    /// Ids read for a big answer in one go: enough that a chunk's statements
+    /// are spread thin over its rows, few enough that a small `limit` reads little.
+    static let readChunk = 256
 
     /// A row count for SQL's `LIMIT` (which takes a 64-bit integer).
     static func sqlLimit(_ limit: Int) -> Int64 { Int64(clamping: max(0, limit)) }

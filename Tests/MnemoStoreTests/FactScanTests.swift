@@ -101,19 +101,34 @@ struct FactScanTests {
         #expect(limited.map(\.id) == ids.enumerated().filter { $0.offset % 10 == 9 }.prefix(7).map(\.element))
     }
 
-    @Test("an entity's facts in time order, read a chunk at a time, each as fact(id:) reads it")
-    func timeOrder() throws {
+    @Test("an entity's timeline, more than a chunk, in time order, each fact as fact(id:) reads it, episodes first on a tie")
+    func timeline() throws {
         let (s, ids) = try bigStore()
+        let day5 = try s.store.write { w in
+            try w.createEpisode(EpisodeInput(text: "ann on day five", at: t("2021-01-01").adding(days: 5), mentions: ["ann"])).episodeID
+        }
+        func listed(_ items: [TimelineItem]) -> [NodeID] {
+            items.map { item in
+                switch item {
+                case .episode(let e): NodeID(.episode, e.id)
+                case .fact(let f): NodeID(.fact, f.id)
+                }
+            }
+        }
         try s.store.read { r in
             let ann = try r.entityID(named: "ann")!
-            let facts = try r.factsInTimeOrder(involving: ann, limit: 1000) { _ in true }
-            #expect(facts.map(\.id) == ids.enumerated().filter { $0.offset % 7 != 0 }.map(\.element))
-            for fact in facts.prefix(300) {
+            let kept = ids.enumerated().filter { $0.offset % 7 != 0 }.map { NodeID(.fact, $0.element) }
+            let items = try r.timeline(of: ann, limit: 1000)
+            // Fact 5 became true at the episode's instant: the episode comes first.
+            #expect(listed(items) == Array(kept[0..<4]) + [NodeID(.episode, day5)] + Array(kept[4...]))
+            for case .fact(let fact) in items.prefix(300) {
                 let one = try r.fact(id: fact.id)!
                 #expect(same(one, fact) && one.sources == fact.sources)
             }
-            let firstTen = try r.factsInTimeOrder(involving: ann, limit: 10) { $0.note != nil }
-            #expect(firstTen.map(\.id) == ids.enumerated().filter { $0.offset % 7 != 0 && $0.offset % 3 == 0 }.prefix(10).map(\.element))
+            #expect(listed(try r.timeline(of: ann, limit: 3)) == Array(kept[0..<3]))
+            // Facts valid from day i on overlap a window ending at day 3; the episode of day 5 does not.
+            let early = try r.timeline(of: ann, during: TimeRange(from: nil, to: t("2021-01-01").adding(days: 3)), limit: 1000)
+            #expect(listed(early) == Array(kept[0..<2]))
         }
     }
 
