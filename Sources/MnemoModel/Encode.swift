@@ -45,11 +45,11 @@ public enum Encode {
         o.add("predicate", .string(fact.predicate))
         o.add("roles") { out in
             out.append("{")
-            for (i, name) in fact.roleNames.enumerated() {
+            for (i, (name, filler)) in zip(fact.roleNames, fact.roleValues).enumerated() {
                 if i > 0 { out.append(",") }
                 out.appendQuoted(name)
                 out.append(":")
-                value(fact.roleValues[i]).write(to: &out)
+                value(filler).write(to: &out)
             }
             out.append("}")
         }
@@ -91,18 +91,22 @@ public enum Encode {
         return o.finished()
     }
 
+    /// A scene's answer line, written straight into its text (`JSONObjectText`).
     public static func scene(_ s: Scene, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object(
-            [
-                ("kind", "scene"), ("id", .string(NodeID(.scene, s.id).description)), ("title", .string(s.title)),
-                ("from", time(s.span.from)), ("to", time(s.span.to)),
-                ("place", s.place.map { .string($0) } ?? .null),
-                ("participants", .array(s.participants.map { .string($0) })),
-                ("summary", s.summary.map { .string($0) } ?? .null),
-                ("places", .array(s.places.map { .string($0) })),
-                ("reflection", s.reflection.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? .null),
-                ("automatic", .bool(s.automatic)),
-            ] + extra)
+        var o = JSONObjectText(capacity: 256 + (s.summary?.utf8.count ?? 0) + (s.reflection?.utf8.count ?? 0))
+        o.add("kind", "scene")
+        o.add("id") { out in Self.write(NodeID(.scene, s.id), to: &out) }
+        o.add("title", .string(s.title))
+        o.add("from", time(s.span.from))
+        o.add("to", time(s.span.to))
+        o.add("place", .string(s.place))
+        o.add("participants") { out in JSONObjectText.writeArray(s.participants, to: &out) { name, out in out.appendQuoted(name) } }
+        o.add("summary", .string(s.summary))
+        o.add("places") { out in JSONObjectText.writeArray(s.places, to: &out) { name, out in out.appendQuoted(name) } }
+        o.add("reflection", s.reflection.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? .null)
+        o.add("automatic", .bool(s.automatic))
+        o.add(extra)
+        return o.finished()
     }
 
     public static func entity(_ e: Entity, extra: [(String, JSONValue)] = []) -> JSONValue {
@@ -113,31 +117,41 @@ public enum Encode {
             ] + extra)
     }
 
+    /// A persona attribute's answer line, written straight into its text (`JSONObjectText`).
     public static func persona(_ p: PersonaAttribute, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object(
-            [
-                ("kind", "persona"), ("id", .string(NodeID(p.fact == nil ? .persona : .fact, p.fact ?? p.id).description)),
-                ("entity", .string(p.entity)),
-                ("attribute", .string(p.name)), ("value", .raw(p.valueJSON)), ("pinned", .bool(p.pinned)),
-                ("valid_from", time(p.valid.from)), ("valid_to", time(p.valid.to)),
-                ("confidence", .double(p.confidence)), ("recorded_at", time(p.recordedAt)),
-            ]
-                + (p.pinned
-                    ? []
-                    : [
-                        ("category", .string(p.category)), ("first_seen", time(p.firstSeen)), ("last_seen", time(p.lastSeen)),
-                        ("support", .array(p.support.map { .string($0.description) })),
-                    ]) + extra)
+        var o = JSONObjectText(capacity: 256 + p.valueJSON.utf8.count)
+        o.add("kind", "persona")
+        o.add("id") { out in Self.write(NodeID(p.fact == nil ? .persona : .fact, p.fact ?? p.id), to: &out) }
+        o.add("entity", .string(p.entity))
+        o.add("attribute", .string(p.name))
+        o.add("value", .raw(p.valueJSON))
+        o.add("pinned", .bool(p.pinned))
+        o.add("valid_from", time(p.valid.from))
+        o.add("valid_to", time(p.valid.to))
+        o.add("confidence", .double(p.confidence))
+        o.add("recorded_at", time(p.recordedAt))
+        if !p.pinned {
+            o.add("category", .string(p.category))
+            o.add("first_seen", time(p.firstSeen))
+            o.add("last_seen", time(p.lastSeen))
+            o.add("support") { out in JSONObjectText.writeArray(p.support, to: &out) { id, out in Self.write(id, to: &out) } }
+        }
+        o.add(extra)
+        return o.finished()
     }
 
+    /// An insight's answer line, written straight into its text (`JSONObjectText`).
     public static func insight(_ insight: Insight, extra: [(String, JSONValue)] = []) -> JSONValue {
-        .object(
-            [
-                ("kind", "insight"), ("id", .string(NodeID(.insight, insight.id).description)),
-                ("type", .string(insight.kind)), ("about", insight.subject.map { .string($0) } ?? .null),
-                ("text", .string(insight.text)), ("data", insight.data.map { .raw($0) } ?? .null),
-                ("support", .array(insight.support.map { .string($0.description) })),
-                ("created_at", time(insight.createdAt)),
-            ] + extra)
+        var o = JSONObjectText(capacity: 256 + insight.text.utf8.count + (insight.data?.utf8.count ?? 0))
+        o.add("kind", "insight")
+        o.add("id") { out in Self.write(NodeID(.insight, insight.id), to: &out) }
+        o.add("type", .string(insight.kind))
+        o.add("about", .string(insight.subject))
+        o.add("text", .string(insight.text))
+        o.add("data", insight.data.map { .raw($0) } ?? .null)
+        o.add("support") { out in JSONObjectText.writeArray(insight.support, to: &out) { id, out in Self.write(id, to: &out) } }
+        o.add("created_at", time(insight.createdAt))
+        o.add(extra)
+        return o.finished()
     }
 }

@@ -107,17 +107,18 @@ extension ReadContext {
             reader: self, predicate: predicate, constraints: constraints, options: .init(includeRetracted: true, withSources: true))
         var versions: [Fact] = []
         while versions.count < limit {
-            let chunk = try scan.next().filter { fact in constraints.allSatisfy { $0.matches(fact) } }
-            guard let first = chunk.first?.id, let last = chunk.last?.id else { break }
+            let read = try scan.next()
+            if read.isEmpty { break }
+            let chunk = read.filter { fact in constraints.allSatisfy { $0.matches(fact) } }
+            if chunk.isEmpty { continue }
             // Earlier beliefs of the chunk's facts, in the same order as the facts.
             let beliefs = try FastStatement(
                 db,
                 """
                 SELECT fact_id, valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
-                WHERE fact_id BETWEEN ? AND ? ORDER BY fact_id, recorded_at
+                WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY fact_id, recorded_at
                 """)
-            beliefs.bind(1, first)
-            beliefs.bind(2, last)
+            beliefs.bind(1, "[" + chunk.map { String($0.id) }.joined(separator: ",") + "]")
             var earlier: [Int64: [(valid: TimeRange, recorded: TimeRange)]] = [:]
             try beliefs.forEachRow { row in
                 earlier[FastStatement.int64(row, 0), default: []].append(

@@ -82,7 +82,7 @@ struct FactScan {
         }
     }
 
-    /// The next chunk of facts, in id order; empty when there are no more.
+    /// The next chunk of facts, in id order; empty only when there are no more.
     /// Sources are read only with `Options.withSources`.
     mutating func next() throws -> [Fact] {
         try reader.cancellation.check()
@@ -101,19 +101,24 @@ struct FactScan {
             statement.bind(2, after)
             try read(statement, into: &facts, stoppingAfter: Self.chunk)
             candidates = .predicate(after: facts.last?.id ?? .max)
-        case .listed(let ids, let next):
-            let end = min(ids.count, next + Self.chunk)
-            guard next < end else { return [] }
+        case .listed(let ids, var next):
+            // Until a fact is kept or the ids run out: a chunk whose facts were
+            // all retracted is not the end.
             let statement = try FastStatement(
                 reader.db, columns + "FROM fact f JOIN fact_role r ON r.fact_id = f.id WHERE f.id = ? ORDER BY r.position, r.item")
-            for id in ids[next..<end] {
-                statement.bind(1, id)
-                try read(statement, into: &facts, stoppingAfter: .max)
-                if !options.includeRetracted, !facts.isEmpty, facts[facts.count - 1].id == id, facts[facts.count - 1].recorded.to != nil {
-                    facts.removeLast()
+            while facts.isEmpty, next < ids.count {
+                try reader.cancellation.check()
+                let end = min(ids.count, next + Self.chunk)
+                for id in ids[next..<end] {
+                    statement.bind(1, id)
+                    try read(statement, into: &facts, stoppingAfter: .max)
+                    if !options.includeRetracted, !facts.isEmpty, facts[facts.count - 1].id == id, facts[facts.count - 1].recorded.to != nil {
+                        facts.removeLast()
+                    }
                 }
+                next = end
             }
-            candidates = .listed(ids, next: end)
+            candidates = .listed(ids, next: next)
         }
         if options.withSources { try addSources(to: &facts) }
         return facts
@@ -176,7 +181,8 @@ struct FactScan {
     /// over their id range when they are dense in it, else one per fact.
     private func addSources(to facts: inout [Fact]) throws {
         guard let first = facts.first?.id, let last = facts.last?.id else { return }
-        if last - first < 4 * Int64(facts.count) {
+        let (span, overflow) = last.subtractingReportingOverflow(first)
+        if !overflow, span < 4 * Int64(facts.count) {
             let statement = try FastStatement(
                 reader.db, "SELECT fact_id, episode_id FROM fact_source WHERE fact_id BETWEEN ? AND ? ORDER BY fact_id, episode_id")
             statement.bind(1, first)

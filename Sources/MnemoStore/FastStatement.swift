@@ -17,6 +17,10 @@ struct FastStatement {
         database = db
         statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
+        // The cache hands out one statement per SQL text, and GRDB may leave
+        // one stepped (after `fetchOne`): a statement not reset would keep its
+        // old bindings. GRDB resets a statement before it runs it; so does this.
+        if sqlite3_stmt_busy(handle) != 0 { sqlite3_reset(handle) }
     }
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }

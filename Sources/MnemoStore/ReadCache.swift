@@ -6,7 +6,10 @@ import MnemoModel
 /// the names of entities that fill roles, and predicates by name.
 ///
 /// A read sees one snapshot of the store, so nothing kept here goes stale
-/// while it lasts; a `ReadContext` makes a new cache for each read.
+/// while it lasts; a `ReadContext` makes a new cache for each read. Inside a
+/// write, `WriteContext.reader` makes a new one at each use, since the write
+/// changes what it reads: a `ReadContext` taken from a write must not be kept
+/// across the write's changes.
 final class ReadCache {
     /// A predicate as reads need it: its id, stored name and declared roles.
     struct Predicate {

@@ -36,7 +36,10 @@ extension ReadContext {
                     AND f.id IN (SELECT r.fact_id FROM fact_filler r WHERE r.kind = 0 AND r.value = ?)
                     ORDER BY COALESCE(f.valid_from, f.recorded_at), f.id
                     """), arguments: [entityID])
+        var stepped = 0
         while facts.count < limit, let row = try rows.next() {
+            stepped += 1
+            if stepped % 4096 == 0 { try cancellation.check() }
             let recorded = Timestamp(microseconds: row[3])
             let from = Timestamp(databaseMicroseconds: row[1]) ?? recorded
             let span = TimeRange(from: from, to: Timestamp(databaseMicroseconds: row[2]))

@@ -10,7 +10,7 @@ struct JSONBufferTests {
         "strings are escaped exactly as JSONString escapes them",
         arguments: [
             "", "plain", "quote \" and \\ backslash", "new\nline\r\ttab", "\u{01}\u{1F}\u{7F}", "line\u{2028}para\u{2029}end",
-            "’ is not escaped", "émoji 👩‍👩‍👧 ok", "\u{E2}\u{80}", "ends with \u{E2}",
+            "’ is not escaped", "émoji 👩‍👩‍👧 ok", "ends with \u{2028}", "\u{2029}", "…\u{2027}\u{202A}",
         ])
     func strings(_ text: String) {
         var out = JSONBuffer()

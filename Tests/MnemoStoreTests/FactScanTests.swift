@@ -15,9 +15,9 @@ struct FactScanTests {
         let s = try TestStore()
         let ids = try s.store.write { w in
             let episode = try w.createEpisode(EpisodeInput(text: "counting")).episodeID
-            return try (0..<700).map { i in
+            return try (0..<700).map { i -> Int64 in
                 let who: Filler = .list([.entity("ann"), .entity(i % 2 == 0 ? "bob" : "cy")])
-                let id = try w.assert(
+                return try w.assert(
                     FactAssertion(
                         "big",
                         [
@@ -25,9 +25,12 @@ struct FactScanTests {
                             Argument(who, role: "who"),
                         ], validFrom: t("2021-01-01").adding(days: i), sources: [episode], note: i % 3 == 0 ? "note \(i)" : nil)
                 ).factID
-                if i % 7 == 0 { _ = try w.retract(fact: id) }
-                return id
             }
+        }
+        // Retracted half a year after they were recorded.
+        s.clock.set("2020-06-01T00:00:00Z")
+        try s.store.write { w in
+            for (i, id) in ids.enumerated() where i % 7 == 0 { _ = try w.retract(fact: id) }
         }
         return (s, ids)
     }
@@ -65,9 +68,18 @@ struct FactScanTests {
         let (s, ids) = try bigStore()
         let first = try s.store.read { try $0.facts(matching: FactPattern("big", []), limit: 5) }
         #expect(first.map(\.id) == [ids[1], ids[2], ids[3], ids[4], ids[5]])
-        // Everything was recorded and retracted at the store clock's one instant: known as of then, nothing yet.
+        // Before anything was recorded nothing was known; between the recording and
+        // the retractions every fact was, the retracted ones with their belief then.
         let before = try s.store.read { try $0.facts(matching: FactPattern("big", []), time: TimeFilter(knownAsOf: t("2019-01-01"))) }
         #expect(before.isEmpty)
+        let believed = try s.store.read { try $0.facts(matching: FactPattern("big", []), time: TimeFilter(knownAsOf: t("2020-03-01"))) }
+        #expect(believed.map(\.id) == ids)
+        // A retracted fact comes with its recorded interval, which ends at the retraction.
+        #expect(believed.filter { $0.recorded.to == t("2020-06-01") }.map(\.id) == ids.enumerated().filter { $0.offset % 7 == 0 }.map(\.element))
+        let bound = try s.store.read {
+            try $0.facts(matching: FactPattern("big", [("tag", .literal(.text("t0")))]), time: TimeFilter(knownAsOf: t("2020-03-01")))
+        }
+        #expect(bound.map(\.id) == ids.enumerated().filter { $0.offset % 10 == 0 }.map(\.element))
         let asOf = try s.store.read {
             try $0.facts(matching: FactPattern("big", []), time: TimeFilter(asOf: t("2021-01-01").adding(days: 300)))
         }
@@ -149,5 +161,53 @@ struct FactScanTests {
             #expect(try r.episodes(inScene: scene.id, limit: 3).map(\.id) == Array(ids.reversed().prefix(3)))
             #expect(try r.scenes(ids: [scene.id, 12345]) == [scene.id: scene])
         }
+    }
+
+    @Test("a bound filler whose first chunks are all retracted or fail the other terms still reads the rest")
+    func emptyChunks() throws {
+        let s = try TestStore()
+        let ids = try s.store.write { w in
+            try (0..<600).map { i in
+                try w.assert(FactAssertion("likes", [Argument(.entity("ann")), Argument(.literal(.text("thing \(i)")))])).factID
+            }
+        }
+        try s.store.write { w in for id in ids[0..<560] { _ = try w.retract(fact: id) } }
+        let liked = try s.store.read { try $0.facts(matching: FactPattern("likes", entities: "ann", nil)) }
+        #expect(liked.map(\.id) == Array(ids[560...]))
+        // Seeded by ann: the fact with the text is in the third chunk of her facts.
+        let one = try s.store.read { try $0.facts(matching: FactPattern("likes", [(nil, .entity("ann")), (nil, .literal(.text("thing 590")))])) }
+        #expect(one.map(\.id) == [ids[590]])
+        let history = try s.store.read { try $0.history(of: FactPattern("likes", [(nil, .entity("ann")), (nil, .literal(.text("thing 590")))])) }
+        #expect(history.map(\.id) == [ids[590]])
+        let retracted = try s.store.read { try $0.history(of: FactPattern("likes", [(nil, .entity("ann")), (nil, .literal(.text("thing 3")))])) }
+        #expect(retracted.map(\.id) == [ids[3]] && retracted[0].recorded.to != nil)
+    }
+
+    @Test("history of more facts than a chunk holds puts each fact's earlier beliefs before it, in order")
+    func historyBeliefs() throws {
+        let s = try TestStore(startingAt: "2020-06-01T00:00:00Z")
+        let paris = try s.store.write { w in
+            try w.declare(PredicateDeclaration(name: "lives_in", roles: ["person", "place"], functional: true))
+            return try (0..<300).map { i in
+                try w.assert(FactAssertion("lives_in", [Argument(.entity("p\(i)")), Argument(.entity("paris"))], validFrom: t("2019-01-01")))
+                    .factID
+            }
+        }
+        s.clock.set("2022-03-01T00:00:00Z")
+        let berlin = try s.store.write { w in
+            try (0..<300).map { i in
+                try w.assert(FactAssertion("lives_in", [Argument(.entity("p\(i)")), Argument(.entity("berlin"))], validFrom: t("2022-02-01")))
+                    .factID
+            }
+        }
+        let versions = try s.store.read { try $0.history(of: FactPattern("lives_in", entities: nil, nil)) }
+        // Each Paris fact: its first belief (open), then the current one (closed by Berlin); then the Berlin facts.
+        #expect(versions.map(\.id) == paris.flatMap { [$0, $0] } + berlin)
+        for i in stride(from: 0, to: 600, by: 2) {
+            #expect(versions[i].valid.to == nil && versions[i].recorded.to == t("2022-03-01"))
+            #expect(versions[i + 1].valid.to == t("2022-02-01") && versions[i + 1].recorded.to == nil)
+        }
+        let one = try s.store.read { try $0.history(of: FactPattern("lives_in", entities: "p250", nil)) }
+        #expect(one.map(\.id) == [paris[250], paris[250], berlin[250]])
     }
 }
