@@ -12,7 +12,11 @@ p=subprocess.Popen(prefix+[os.path.join(B, os.environ.get('MNEMOD_NAME', 'mnemod
 for _ in range(2000):
     if os.path.exists(sock): break
     time.sleep(0.05)
-s=socket.socket(socket.AF_UNIX); s.connect(sock); f=s.makefile('rwb')
+for _ in range(200):
+    try:
+        s=socket.socket(socket.AF_UNIX); s.connect(sock); break
+    except (ConnectionRefusedError, FileNotFoundError): time.sleep(0.05)
+f=s.makefile('rwb')
 def req(line):
     f.write((line+'\n').encode()); f.flush()
     h=f.readline().decode().strip()
