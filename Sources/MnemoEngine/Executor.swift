@@ -152,7 +152,7 @@ public struct Executor: Sendable {
             do {
                 lines = try engine.answer(ranking)
             } catch is RecallEngine.NeedsStore {
-                return .needsStore(RecallHandoff(space: space, engine: engine, ranking: ranking, graph: graph, now: now))
+                return .needsStore(RecallHandoff(space: space, recall: r, engine: engine, ranking: ranking, graph: graph, now: now))
             }
             space.recall.reinforce(ranking.nodes, graph: graph, at: now)
             return .answered(lines)
@@ -167,9 +167,11 @@ public struct Executor: Sendable {
 
     /// Answers a recall a network thread ranked (`recallWithoutStore`),
     /// reading the rows it needs from the store (run it with an executor
-    /// of `handoff.space`).
+    /// of `handoff.space`); ranks it again if what it ranked over was
+    /// dropped since (its cached rows may name what was forgotten).
     public func finish(_ handoff: RecallHandoff) throws(MnemoError) -> [JSONValue] {
         do {
+            guard handoff.engine.cache === space.recall.recallCache() else { return try recall(handoff.recall, now: handoff.now) }
             var engine = handoff.engine
             engine.cancellation = cancellation
             engine.budget = budget

@@ -25,7 +25,7 @@ package struct RecallEngine: Sendable {
     let nodeText: NodeTextIndex
     let dictionary: EntityDictionary
     let settings: RecallSettings
-    let cache: RecallCache
+    package let cache: RecallCache
     let scratchPool: ScratchPool
     /// Asked between the steps of a recall run on a worker.
     package var cancellation: Cancellation = .never

@@ -151,4 +151,26 @@ struct CancellationTests {
         }
         #expect(ids(inline) == ids(finished))
     }
+
+    @Test("a handed-over recall is ranked again when a forget dropped what it was ranked over")
+    func recallHandoffAfterForget() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(
+            try [#"remember "Caroline baked a cherry pie" by caroline"#, #"remember "Melanie baked a cherry pie with plums" by melanie"#].map(
+                statement))
+        // Opened again: builds what recall needs and caches e:2 alone.
+        let executor = space.executor()
+        guard case .recall(let first) = try statement(#"recall "plums" limit 1"#) else { return }
+        #expect(try executor.run(.recall(first)).map(\.serialized).allSatisfy { $0.contains(#""id":"e:2""#) })
+        guard case .recall(let recall) = try statement(#"recall "cherry pie""#) else { return }
+        guard case .needsStore(let handoff?) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall over uncached rows was not handed over ranked")
+            return
+        }
+        #expect(handoff.ranking.nodes.count == 2)
+        // e:2's line is in the cache the ranking took: answered from it, it would come back.
+        _ = executor.runWrites([try statement("forget e:2")])
+        let lines = try executor.finish(handoff).map(\.serialized)
+        #expect(lines.count == 1 && lines.allSatisfy { $0.contains(#""id":"e:1""#) })
+    }
 }
