@@ -4,7 +4,7 @@
 // serving, resident memory, and recall p50/p99 over the socket.
 //
 //   swift build -c release      (one --product per build: build everything, or run it twice)
-//   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N] [--mnemod PATH]
+//   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N] [--mnemod PATH] [--per-query FILE]
 //
 // An existing store in --dir is reused (delete the directory to rebuild it);
 // each run serves a fresh copy of it, so runs do not change it.
@@ -24,6 +24,11 @@ struct RecallBenchmark: ParsableCommand {
     @OptionGroup var store: RecallMemoryOptions
     @Option(help: "Recalls measured (after 100 that warm up).")
     var queries = 2_000
+    @Option(
+        help: ArgumentHelp(
+            "Write one line per measured recall to this file, tab-separated: latency (ms), answer lines, start (CLOCK_MONOTONIC seconds), statement.",
+            discussion: "To find the slow ones, and to line them up with what the daemon did at the time."))
+    var perQuery: String?
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
@@ -44,6 +49,7 @@ struct RecallBenchmark: ParsableCommand {
         var rng = SplitMix64(state: 99)
         var latencies: [Double] = []
         var results = 0
+        var log = ""
         for i in 0..<(queries + 100) {
             let statement = memory.recallStatement(&rng)
             let t0 = monotonicSeconds()
@@ -56,8 +62,10 @@ struct RecallBenchmark: ParsableCommand {
             if i >= 100 {
                 latencies.append(elapsed)
                 results += response.lines.count
+                if perQuery != nil { log += String(format: "%.3f\t%d\t%.6f\t", elapsed * 1000, response.lines.count, t0) + statement + "\n" }
             }
         }
+        if let perQuery { try log.write(toFile: perQuery, atomically: true, encoding: .utf8) }
         latencies.sort()
         func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
         print(

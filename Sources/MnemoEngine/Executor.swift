@@ -114,7 +114,7 @@ public struct Executor: Sendable {
         case .importFrom(let path):
             return try importFrom(path: path)
         case .recall(let r):
-            return try recall(r, now: now, mayReadStore: true)
+            return try recall(r, now: now)
         case .consolidate(let dryRun):
             return try consolidate(dryRun: dryRun, now: now)
         case .consolidations(let limit):
@@ -130,23 +130,34 @@ public struct Executor: Sendable {
     }
 
     /// Runs a statement from memory alone, for a network thread (see
-    /// `StatementTraits.Inline.whenInMemory`): `nil` when it would have to
-    /// read the store, or is not one that can be answered so; it then changed
-    /// nothing and runs again on a worker with `run`.
-    public func runInMemory(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
+    /// `StatementTraits.Inline.whenInMemory`): `nil` when it is not one that
+    /// can be answered so; `.needsStore` when it would have to read the
+    /// store (it then changed nothing, and a worker runs it with `run`, or
+    /// finishes the recall it hands over with `finish`).
+    public func runInMemory(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> InMemoryRecall? {
         guard case .recall(let r) = statement else { return nil }
         return try recallWithoutStore(r, now: now)
     }
 
-    /// `recall` without reading SQLite, for a network thread: `nil` when it
-    /// would have to (its graph, text index or dictionary not built yet, or
-    /// a name, scene or answer row not cached); it then changed nothing and
-    /// runs again on a worker with `run`.
-    public func recallWithoutStore(_ r: Recall, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
+    /// `recall` without reading SQLite, for a network thread. When it would
+    /// have to — its graph, text index or dictionary not built yet, or a
+    /// name, scene or answer row not cached — it changes nothing and says
+    /// so; if it got as far as ranking, it hands the ranking over, so that
+    /// the worker that reads the rows does not rank again.
+    public func recallWithoutStore(_ r: Recall, now: Timestamp = .now()) throws(MnemoError) -> InMemoryRecall {
         do {
-            return try recall(r, now: now, mayReadStore: false)
+            let (engine, graph) = try recallEngine(mayReadStore: false)
+            let ranking = try engine.ranking(of: r, now: now)
+            let lines: [JSONValue]
+            do {
+                lines = try engine.answer(ranking)
+            } catch is RecallEngine.NeedsStore {
+                return .needsStore(RecallHandoff(space: space, recall: r, engine: engine, ranking: ranking, graph: graph, now: now))
+            }
+            space.recall.reinforce(ranking.nodes, graph: graph, at: now)
+            return .answered(lines)
         } catch is RecallEngine.NeedsStore {
-            return nil
+            return .needsStore(nil)
         } catch let error as MnemoError {
             throw error
         } catch {
@@ -154,7 +165,37 @@ public struct Executor: Sendable {
         }
     }
 
-    private func recall(_ r: Recall, now: Timestamp, mayReadStore: Bool) throws -> [JSONValue] {
+    /// Answers a recall a network thread ranked (`recallWithoutStore`),
+    /// reading the rows it needs from the store (run it with an executor
+    /// of `handoff.space`); ranks it again if what it ranked over was
+    /// dropped since (its cached rows may name what was forgotten).
+    public func finish(_ handoff: RecallHandoff) throws(MnemoError) -> [JSONValue] {
+        do {
+            guard handoff.engine.cache === space.recall.recallCache() else { return try recall(handoff.recall, now: handoff.now) }
+            var engine = handoff.engine
+            engine.cancellation = cancellation
+            engine.budget = budget
+            engine.mayReadStore = true
+            let lines = try engine.answer(handoff.ranking)
+            space.recall.reinforce(handoff.ranking.nodes, graph: handoff.graph, at: handoff.now)
+            return lines
+        } catch let error as MnemoError {
+            throw error
+        } catch {
+            throw MnemoError(.internalError, "\(error)")
+        }
+    }
+
+    private func recall(_ r: Recall, now: Timestamp) throws -> [JSONValue] {
+        let (engine, graph) = try recallEngine(mayReadStore: true)
+        let (lines, returned) = try engine.run(r, now: now)
+        space.recall.reinforce(returned, graph: graph, at: now)
+        return lines
+    }
+
+    /// A recall engine over the space's graph and indexes (built now if they
+    /// are not yet, unless it may not read the store: `NeedsStore`), and the graph.
+    private func recallEngine(mayReadStore: Bool) throws -> (RecallEngine, GraphIndex) {
         let graph: GraphIndex
         let text: TextIndex
         let nodeText: NodeTextIndex
@@ -177,9 +218,7 @@ public struct Executor: Sendable {
         engine.cancellation = cancellation
         engine.budget = budget
         engine.mayReadStore = mayReadStore
-        let (lines, returned) = try engine.run(r, now: now)
-        space.recall.reinforce(returned, graph: graph, at: now)
-        return lines
+        return (engine, graph)
     }
 
     static func entityNames(_ value: Value) -> [String] {

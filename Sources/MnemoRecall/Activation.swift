@@ -157,14 +157,20 @@ struct Activation {
             reached.removeAll(keepingCapacity: true)
             frontier.removeAll { $0.1 < settings.threshold } // below the threshold nothing fires
             if trace != nil { trace!.fire(frontier) }
-            // Nodes are reached at random in arrays far larger than the caches:
-            // while one node delivers, the entries of the next one's targets
-            // are asked for, and the edges of the one after that.
+            // Nodes are reached at random in arrays far larger than the caches,
+            // and each step needs the one before: a node's offsets, then its
+            // edges, then its targets' entries and flags. While one node
+            // delivers, each is asked for a step ahead: the entries of the next
+            // node's targets, the edges of the one after, the offsets of the third.
+            let count = frontier.count
+            for j in 0..<min(3, count) { mnemo_prefetch(graph.offsetAddress(frontier[j].0)) }
+            for j in 0..<min(2, count) { prefetchEdges(of: frontier[j].0) }
             if let first = frontier.first { prefetchTargets(of: first.0) }
             for i in frontier.indices {
                 let (n, activation) = frontier[i]
-                if i + 2 < frontier.count { mnemo_prefetch(graph.offsetAddress(frontier[i + 2].0)) }
-                if i + 1 < frontier.count { prefetchTargets(of: frontier[i + 1].0) }
+                if i + 3 < count { mnemo_prefetch(graph.offsetAddress(frontier[i + 3].0)) }
+                if i + 2 < count { prefetchEdges(of: frontier[i + 2].0) }
+                if i + 1 < count { prefetchTargets(of: frontier[i + 1].0) }
                 let fan = view.fan(n)
                 guard fan > 0 else { continue }
                 let share = activation * settings.decay / Double(fan)
@@ -195,6 +201,15 @@ struct Activation {
         let i = Int(t)
         if entries[i].incoming == 0 { reached.append(t) }
         entries[i].incoming += gain
+    }
+
+    /// Asks the CPU for the first lines of a node's targets and weights (a
+    /// hub's others are asked for as its targets are read).
+    @inline(__always) private func prefetchEdges(of n: UInt32) {
+        let edges = graph.edgeRange(of: n)
+        guard !edges.isEmpty else { return }
+        mnemo_prefetch(graph.targetAddress(edges.lowerBound))
+        mnemo_prefetch(graph.weightAddress(edges.lowerBound))
     }
 
     /// Asks the CPU for the entries and flags of a node's targets.

@@ -200,9 +200,12 @@ public final class GraphIndex: Sendable {
         @inlinable public func edgeRange(of n: UInt32) -> Range<Int> { offsets[Int(n)]..<offsets[Int(n) + 1] }
         @inlinable public func target(_ edge: Int) -> UInt32 { targets[edge] }
         @inlinable public func weight(_ edge: Int) -> Float { weights[edge] }
-        /// Where a node's flags and a node's first edge live, for prefetch hints.
+        /// Where a node's flags, a node's offsets and an edge's target and
+        /// weight live, for prefetch hints.
         @inlinable public func flagsAddress(_ n: UInt32) -> UnsafeRawPointer { UnsafeRawPointer(flagsOf.baseAddress! + Int(n)) }
         @inlinable public func offsetAddress(_ n: UInt32) -> UnsafeRawPointer { UnsafeRawPointer(offsets.baseAddress! + Int(n)) }
+        @inlinable public func targetAddress(_ edge: Int) -> UnsafeRawPointer { UnsafeRawPointer(targets.baseAddress! + edge) }
+        @inlinable public func weightAddress(_ edge: Int) -> UnsafeRawPointer { UnsafeRawPointer(weights.baseAddress! + edge) }
     }
 
     /// Read access to the index while `withView` holds it.

@@ -30,6 +30,12 @@ public final class NodeTextIndex: Sendable {
         var document: [NodeID: UInt32] = [:]
         var documents = 0
         var totalLength = 0
+        /// Scores of one search by document, and the documents it wrote:
+        /// adding up a query's terms in an array instead of a dictionary
+        /// (searches hold the lock, so one is enough). Zero everywhere
+        /// between searches.
+        var sums: [Double] = []
+        var scored: [UInt32] = []
     }
 
     private let state = Mutex(State())
@@ -112,23 +118,43 @@ public final class NodeTextIndex: Sendable {
             guard s.documents > 0 else { return [] }
             let n = Double(s.documents)
             let averageLength = Double(s.totalLength) / n
-            var sums: [UInt32: Double] = [:]
-            for term in terms {
-                guard let list = s.postings[term] else { continue }
-                let lengths = s.lengths
-                let live = list.filter { lengths[Int($0.document)] > 0 }
-                guard !live.isEmpty else { continue }
-                let df = Double(live.count)
-                var idf = log((n - df + 0.5) / (df + 0.5))
-                if idf <= 0 { idf = 1e-6 }
-                for p in live {
-                    let tf = Double(p.frequency)
-                    let length = Double(lengths[Int(p.document)])
-                    sums[p.document, default: 0] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * length / averageLength)))
+            if s.sums.count < s.nodes.count { s.sums += [Double](repeating: 0, count: s.nodes.count - s.sums.count) }
+            var sums = s.sums
+            var scored = s.scored
+            s.sums = []
+            s.scored = []
+            defer {
+                for document in scored { sums[Int(document)] = 0 }
+                scored.removeAll(keepingCapacity: true)
+                s.sums = sums
+                s.scored = scored
+            }
+            s.lengths.withUnsafeBufferPointer { lengths in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for term in terms {
+                        guard let list = s.postings[term] else { continue }
+                        list.withUnsafeBufferPointer { list in
+                            // Replaced and removed documents keep their postings, with length 0.
+                            var live = 0
+                            for p in list where lengths[Int(p.document)] > 0 { live += 1 }
+                            guard live > 0 else { return }
+                            let df = Double(live)
+                            var idf = log((n - df + 0.5) / (df + 0.5))
+                            if idf <= 0 { idf = 1e-6 }
+                            for p in list {
+                                let length = lengths[Int(p.document)]
+                                guard length > 0 else { continue }
+                                let tf = Double(p.frequency)
+                                let i = Int(p.document)
+                                if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
+                                sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(length) / averageLength)))
+                            }
+                        }
+                    }
                 }
             }
             var top = TopK<UInt32>(limit)
-            for (document, score) in sums { top.add((document, score)) }
+            for document in scored { top.add((document, sums[Int(document)])) }
             return top.items.map { (s.nodes[Int($0.0)], $0.1) }
         }
     }

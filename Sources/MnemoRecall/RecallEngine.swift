@@ -13,8 +13,10 @@ import MnemoStore
 /// `run` reads as the steps docs/recall.md numbers: `cues` finds what the
 /// text names (step 1's seeds, the scene and time), `rank` runs steps 1–4
 /// over the graph with an `Activation` (seeds, spread, contiguity, `Scoring`
-/// into a `TopK`), and `answerLines` writes step 5's answers.
-package struct RecallEngine {
+/// into a `TopK`), and `answerLines` writes step 5's answers. `ranking(of:now:)`
+/// and `answer(_:)` are its two halves, for a recall ranked on one thread
+/// (from memory) and answered on another (from the store).
+package struct RecallEngine: Sendable {
     /// Read only for what `cache` does not hold: a recall over cached rows
     /// opens no read transaction.
     let store: MemoryStore
@@ -23,7 +25,7 @@ package struct RecallEngine {
     let nodeText: NodeTextIndex
     let dictionary: EntityDictionary
     let settings: RecallSettings
-    let cache: RecallCache
+    package let cache: RecallCache
     let scratchPool: ScratchPool
     /// Asked between the steps of a recall run on a worker.
     package var cancellation: Cancellation = .never
@@ -54,15 +56,31 @@ package struct RecallEngine {
 
     /// A result before its answer line: the node, its stored id and the
     /// fields recall adds (score, paths).
-    struct Ranked {
+    struct Ranked: Sendable {
         var node: UInt32
         var id: NodeID
         var extra: [(String, JSONValue)]
     }
 
+    /// A recall's results in rank order, before their answer lines
+    /// (`answer(_:)`): steps 1–4 done, step 5 to do.
+    package struct Ranking: Sendable {
+        let ranked: [Ranked]
+        /// The recall's `known as of`: facts are answered as believed then.
+        let knownAsOf: Timestamp?
+        /// The graph nodes of the results, best first (which the caller reinforces).
+        package var nodes: [UInt32] { ranked.map(\.node) }
+    }
+
     /// Answers a recall at `now`: its answer lines, best first, and the
     /// nodes they stand for (which the caller reinforces).
     package func run(_ recall: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [UInt32]) {
+        let ranking = try ranking(of: recall, now: now)
+        return (try answer(ranking), ranking.nodes)
+    }
+
+    /// Steps 1–4 of a recall at `now`: its best results, not yet answered.
+    package func ranking(of recall: Recall, now: Timestamp) throws -> Ranking {
         let cues = try self.cues(of: recall, now: now)
         let beliefs = try recall.knownAsOf.map(self.beliefs(at:))
         try cancellation.check()
@@ -71,7 +89,15 @@ package struct RecallEngine {
             let known = KnownBeliefs(beliefs, in: view)
             return try rank(recall, cues: cues, in: view.changingFlags(known.flags), known: known, now: now)
         }
-        return (try answerLines(ranked, knownAsOf: recall.knownAsOf), ranked.map(\.node))
+        return Ranking(ranked: ranked, knownAsOf: recall.knownAsOf)
+    }
+
+    /// Step 5: the answer lines of a ranking, from the cache and, for the
+    /// rows it does not hold, the store (`NeedsStore` if this engine may
+    /// not read it: nothing changed, and a worker's engine can answer the
+    /// same ranking).
+    package func answer(_ ranking: Ranking) throws -> [JSONValue] {
+        try answerLines(ranking.ranked, knownAsOf: ranking.knownAsOf)
     }
 
     /// How the memory's beliefs at `t` differ from now, for `known as of`:

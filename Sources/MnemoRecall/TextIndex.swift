@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 import MnemoIngest
 import MnemoModel
@@ -102,16 +103,26 @@ public final class TextIndex: Sendable {
                 s.sums = sums
                 s.scored = scored
             }
-            for term in terms {
-                guard let list = s.postings[term] else { continue }
-                let df = Double(list.count)
-                var idf = log((n - df + 0.5) / (df + 0.5))
-                if idf <= 0 { idf = 1e-6 }
-                for p in list {
-                    let tf = Double(p.frequency)
-                    let i = Int(p.episode)
-                    if sums[i] == 0 { scored.append(p.episode) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
-                    sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
+            sums.withUnsafeMutableBufferPointer { sums in
+                for term in terms {
+                    guard let list = s.postings[term] else { continue }
+                    let df = Double(list.count)
+                    var idf = log((n - df + 0.5) / (df + 0.5))
+                    if idf <= 0 { idf = 1e-6 }
+                    list.withUnsafeBufferPointer { list in
+                        for j in list.indices {
+                            // Episodes are spread over a sum per episode far larger than
+                            // the caches: each posting asks for the sum of one further on.
+                            if j + Self.prefetchDistance < list.count {
+                                mnemo_prefetch(sums.baseAddress! + Int(list[j + Self.prefetchDistance].episode))
+                            }
+                            let p = list[j]
+                            let tf = Double(p.frequency)
+                            let i = Int(p.episode)
+                            if sums[i] == 0 { scored.append(p.episode) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
+                            sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
+                        }
+                    }
                 }
             }
             var top = TopK<Int64>(limit)
@@ -119,6 +130,9 @@ public final class TextIndex: Sendable {
             return top.items
         }
     }
+
+    /// How many postings ahead a search asks for the sum it will add to.
+    static let prefetchDistance = 8
 
     /// Which of `words` (as the query wrote them) an episode contains, by
     /// their stems: the cue words of a text seed, for `explain`. Each term's

@@ -97,8 +97,11 @@ struct CancellationTests {
         let executor = space.executor()
         _ = executor.runWrites(try [#"remember "Caroline went to the violin lesson" by caroline"#].map(statement))
         guard case .recall(let recall) = try statement(#"recall "violin lesson""#) else { return }
-        // Nothing built yet: it must go to a worker.
-        #expect(try executor.recallWithoutStore(recall) == nil)
+        // Nothing built yet: it must go to a worker, with nothing ranked.
+        guard case .needsStore(nil) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall before the graph was built did not ask for the store")
+            return
+        }
         let full = try executor.run(.recall(recall))
         #expect(!full.isEmpty)
         // Built and cached by that recall: answered from memory, the same items
@@ -109,7 +112,65 @@ struct CancellationTests {
                 return String(rest.prefix { $0 != "\"" })
             }
         }
-        let inline = try #require(try executor.recallWithoutStore(recall))
+        guard case .answered(let inline) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall over cached rows was not answered from memory")
+            return
+        }
         #expect(ids(inline) == ids(full) && ids(full) == ["e:1"])
+    }
+
+    @Test("a recall whose rows are not cached is ranked in memory and answered from the store without ranking again")
+    func recallHandoff() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(
+            try [#"remember "Caroline went to the violin lesson" by caroline"#, #"remember "Melanie baked a cherry pie" by melanie"#].map(statement))
+        // A space opened again, as after a restart: nothing in memory. This
+        // recall builds the graph and indexes, and caches the one row it answers (e:1).
+        let executor = space.executor()
+        guard case .recall(let first) = try statement(#"recall "violin lesson" limit 1"#) else { return }
+        _ = try executor.run(.recall(first))
+        guard case .recall(let recall) = try statement(#"recall "cherry pie""#) else { return }
+        func ids(_ lines: [JSONValue]) -> [String] {
+            lines.map { line in
+                guard let rest = line.serialized.components(separatedBy: "\"id\":\"").dropFirst().first else { return "" }
+                return String(rest.prefix { $0 != "\"" })
+            }
+        }
+        // e:2 is not cached: ranked here, handed over with its ranking.
+        guard case .needsStore(let handoff?) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall over an uncached row was not handed over ranked")
+            return
+        }
+        let finished = try executor.finish(handoff)
+        #expect(ids(finished).first == "e:2")
+        #expect(ids(try executor.run(.recall(recall))) == ids(finished))
+        // Its rows are cached now: answered in memory.
+        guard case .answered(let inline) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall over rows the handed-over one cached was not answered from memory")
+            return
+        }
+        #expect(ids(inline) == ids(finished))
+    }
+
+    @Test("a handed-over recall is ranked again when a forget dropped what it was ranked over")
+    func recallHandoffAfterForget() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(
+            try [#"remember "Caroline baked a cherry pie" by caroline"#, #"remember "Melanie baked a cherry pie with plums" by melanie"#].map(
+                statement))
+        // Opened again: builds what recall needs and caches e:2 alone.
+        let executor = space.executor()
+        guard case .recall(let first) = try statement(#"recall "plums" limit 1"#) else { return }
+        #expect(try executor.run(.recall(first)).map(\.serialized).allSatisfy { $0.contains(#""id":"e:2""#) })
+        guard case .recall(let recall) = try statement(#"recall "cherry pie""#) else { return }
+        guard case .needsStore(let handoff?) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall over uncached rows was not handed over ranked")
+            return
+        }
+        #expect(handoff.ranking.nodes.count == 2)
+        // e:2's line is in the cache the ranking took: answered from it, it would come back.
+        _ = executor.runWrites([try statement("forget e:2")])
+        let lines = try executor.finish(handoff).map(\.serialized)
+        #expect(lines.count == 1 && lines.allSatisfy { $0.contains(#""id":"e:1""#) })
     }
 }

@@ -1,5 +1,6 @@
 import DequeModule
 import Foundation
+import MnemoEngine
 import MnemoModel
 import MnemoQuery
 import NIOCore
@@ -152,15 +153,19 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .statement(let parsed):
                 statement = parsed
             }
-            if let reply = runner.runInline(statement, session: session) {
+            let handoff: RecallHandoff?
+            switch runner.runInline(statement, session: session) {
+            case .answered(let reply):
                 record(statement.keyword, started, failed: reply.isError)
                 write(reply, context: context)
                 continue
+            case .onWorker(let ranked):
+                handoff = ranked
             }
             if statement.traits.isWrite {
                 runOnWorker(gatherWrites(after: statement), started: started, context: context)
             } else {
-                runOnWorker([statement], started: started, context: context)
+                runOnWorker([statement], handoff: handoff, started: started, context: context)
             }
         }
         updateReading(context: context)
@@ -197,7 +202,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// The most pipelined writes committed in one transaction.
     static let maximumWriteBatch = 256
 
-    private func runOnWorker(_ statements: [Statement], started: UInt64, context: ChannelHandlerContext) {
+    /// Runs `statements` on a worker (a write batch, or one read, or the
+    /// recall `handoff` the network thread ranked) and answers when done.
+    private func runOnWorker(_ statements: [Statement], handoff: RecallHandoff? = nil, started: UInt64, context: ChannelHandlerContext) {
         running = true
         currentTimedOut = false
         let loop = context.eventLoop
@@ -227,7 +234,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             ? pools.runWrite(space: session.space, eventLoop: loop) {
                 runner.runWrites(statements, session: session, cancellation: cancellation)
             }
-            : pools.reads.runIfActive(eventLoop: loop) { [runner.run(statements[0], session: session, cancellation: cancellation)] }
+            : pools.reads.runIfActive(eventLoop: loop) {
+                if let handoff { return [runner.finish(handoff, of: statements[0], session: session, cancellation: cancellation)] }
+                return [runner.run(statements[0], session: session, cancellation: cancellation)]
+            }
         work.whenComplete { result in
             let (handler, context) = bound.value
             timer?.cancel()

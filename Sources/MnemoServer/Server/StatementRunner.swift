@@ -10,35 +10,59 @@ import MnemoStore
 struct StatementRunner: Sendable {
     let state: ServerState
 
+    /// What `runInline` came to.
+    enum InlineOutcome {
+        /// Answered on the network thread.
+        case answered(Reply)
+        /// To run on a worker: the statement, or (`finish`) the recall that
+        /// was ranked here and needs rows from the store.
+        case onWorker(RecallHandoff?)
+    }
+
     /// Runs a statement on the network thread if it can be answered there
     /// without waiting (`StatementTraits.inline`): `ping` and `help`, which
     /// touch no file, and `recall` (unless `recall_inline = no`) when
-    /// everything it needs is in memory. `nil`: run it on a worker.
+    /// everything it needs is in memory.
     ///
     /// A recall is a read of the in-memory graph that takes a fraction of a
     /// millisecond; handing it to a worker and back cost about a fifth of its
     /// latency. It never waits on SQLite here: one that would have to build
     /// what its space needs (the graph, text index and name dictionary: at
     /// the first recall of a space, after a `forget`, after SIGHUP), or read
-    /// a name, scene or answer row not in the recall cache, stops before
-    /// changing anything and runs again on a worker. The price of the rest:
-    /// while it runs, the other connections of that network thread wait, and
-    /// `request_timeout` cannot interrupt it.
-    func runInline(_ statement: Statement, session: Session) -> Reply? {
+    /// a name or scene not in the recall cache, stops before changing
+    /// anything and runs again on a worker; one whose results are not all
+    /// in the cache is ranked here and answered there (`finish`). The price
+    /// of the rest: while it runs, the other connections of that network
+    /// thread wait, and `request_timeout` cannot interrupt it.
+    func runInline(_ statement: Statement, session: Session) -> InlineOutcome {
         switch statement.traits.inline {
         case .never:
-            return nil
+            return .onWorker(nil)
         case .always:
-            return run(statement, session: session)
+            return .answered(run(statement, session: session))
         case .whenInMemory:
-            guard state.config.recallInline, let space = session.openedSpace else { return nil }
+            guard state.config.recallInline, let space = session.openedSpace else { return .onWorker(nil) }
             do {
                 try authorize(statement, session: session)
-                let lines = try executor(space, cancellation: .never).runInMemory(statement)
-                return lines.map { Reply.ok($0) }
+                switch try executor(space, cancellation: .never).runInMemory(statement) {
+                case .answered(let lines): return .answered(.ok(lines))
+                case .needsStore(let handoff): return .onWorker(handoff)
+                case nil: return .onWorker(nil)
+                }
             } catch {
-                return failure(error, statement, session: session)
+                return .answered(failure(error, statement, session: session))
             }
+        }
+    }
+
+    /// Answers on a worker the recall `statement` that `runInline` ranked
+    /// and handed over.
+    func finish(_ handoff: RecallHandoff, of statement: Statement, session: Session, cancellation: Cancellation) -> Reply {
+        do {
+            try authorize(statement, session: session)
+            return .ok(try executor(handoff.space, cancellation: cancellation).finish(handoff))
+        } catch {
+            return failure(error, statement, session: session)
         }
     }
 
