@@ -5,6 +5,7 @@ import MnemoQuery
 import MnemoRecall
 import MnemoRegex
 import MnemoStore
+import Synchronization
 
 /// Runs the data statements of the language against one space's store and
 /// returns the answer's JSON lines. Writes commit before `run` returns.
@@ -146,13 +147,15 @@ public struct Executor: Sendable {
     /// the worker that reads the rows does not rank again.
     public func recallWithoutStore(_ r: Recall, now: Timestamp = .now()) throws(MnemoError) -> InMemoryRecall {
         do {
+            let changes = space.followed.load(ordering: .sequentiallyConsistent)
             let (engine, graph) = try recallEngine(mayReadStore: false)
             let ranking = try engine.ranking(of: r, now: now)
             let lines: [JSONValue]
             do {
                 lines = try engine.answer(ranking)
             } catch is RecallEngine.NeedsStore {
-                return .needsStore(RecallHandoff(space: space, recall: r, engine: engine, ranking: ranking, graph: graph, now: now))
+                return .needsStore(
+                    RecallHandoff(space: space, recall: r, engine: engine, ranking: ranking, graph: graph, now: now, changes: changes))
             }
             space.recall.reinforce(ranking.nodes, graph: graph, at: now)
             return .answered(lines)
@@ -167,11 +170,16 @@ public struct Executor: Sendable {
 
     /// Answers a recall a network thread ranked (`recallWithoutStore`),
     /// reading the rows it needs from the store (run it with an executor
-    /// of `handoff.space`); ranks it again if what it ranked over was
-    /// dropped since (its cached rows may name what was forgotten).
+    /// of `handoff.space`); ranks it again if memory followed any change of
+    /// the store since it ranked (a result retracted, superseded or
+    /// forgotten meanwhile would otherwise come back).
     public func finish(_ handoff: RecallHandoff) throws(MnemoError) -> [JSONValue] {
         do {
-            guard handoff.engine.cache === space.recall.recallCache() else { return try recall(handoff.recall, now: handoff.now) }
+            try cancellation.check()
+            precondition(handoff.space === space, "a recall handed over is finished by an executor of its own space")
+            guard handoff.changes == space.followed.load(ordering: .sequentiallyConsistent),
+                handoff.engine.cache === space.recall.recallCache()
+            else { return try recall(handoff.recall, now: handoff.now) }
             var engine = handoff.engine
             engine.cancellation = cancellation
             engine.budget = budget

@@ -8,11 +8,13 @@ import MnemoRecall
 /// twice took a fifth of the daemon's CPU (mnemo-bench-recall at 1M facts).
 ///
 /// It keeps the recall, the engine that ranked it (with the graph, indexes
-/// and recall cache that recall took) and the time it ran at, at which its
-/// results are reinforced. A write committed meanwhile shows as it would to
-/// a recall that read the store after ranking: a result deleted since is
-/// left out. Should the space's recall cache have been dropped meanwhile (a
-/// `forget`, a consolidation run or its undo), the worker ranks it again.
+/// and recall cache that recall took), the time it ran at, at which its
+/// results are reinforced, and how many changes of the store the space had
+/// followed when it began. Should the space have followed any change since
+/// (a write, a forget, a consolidation run or its undo), or dropped its
+/// recall cache, the worker ranks it again, as a recall that began then
+/// would: a result retracted, superseded or forgotten meanwhile does not
+/// come back.
 public struct RecallHandoff: Sendable {
     /// The space recalled from: the one whose executor finishes it.
     package let space: Space
@@ -21,4 +23,6 @@ public struct RecallHandoff: Sendable {
     let ranking: RecallEngine.Ranking
     let graph: GraphIndex
     let now: Timestamp
+    /// `Space.followed` when the ranking began.
+    let changes: UInt64
 }

@@ -39,6 +39,7 @@ extension Space {
     /// memory keeps is dropped, to be rebuilt by the next recall or write
     /// (`markStale`), with a warning: recall is never left stale without a trace.
     func follow(_ change: Change) {
+        followed.add(1, ordering: .sequentiallyConsistent)
         switch change {
         case .committed(let effects):
             if effects.forgot {

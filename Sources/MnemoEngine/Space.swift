@@ -29,6 +29,9 @@ public final class Space: Sendable {
     /// How far an `export` or `import` of this space has come (`stats`).
     public let transfer = TransferProgress()
     private let ingestion = Mutex<SpaceIngestor?>(nil)
+    /// How many changes memory has followed (`follow(_:)`): a recall ranked
+    /// before the count moved may name what a write changed since.
+    let followed = Atomic<UInt64>(0)
 
     public init(name: String, store: MemoryStore, settings: SpaceSettings = SpaceSettings()) {
         self.name = name

@@ -17,12 +17,12 @@ public final class SpaceRecall: Sendable {
     private let warn: @Sendable (String) -> Void
 
     private let built = Mutex(Built())
-    /// Where the activation log is written, at background priority (nice 10
-    /// on Linux): that write is bookkeeping nobody waits for, and at the
-    /// priority of the network threads each flush (tens of milliseconds
-    /// under a steady stream of recalls) took a core from the recalls
-    /// themselves on a small machine, their slowest percent.
-    private let reinforcements = DispatchQueue(label: "mnemo.reinforce", qos: .background)
+    /// Where the activation log is written. At the default priority: the
+    /// flush holds the store's writer while it commits, and a thread at a
+    /// lower priority (libdispatch's `.background` is nice 10 on Linux)
+    /// would make every write wait behind it on a busy machine, and pass
+    /// its priority on to the threads it starts.
+    private let reinforcements = DispatchQueue(label: "mnemo.reinforce")
     /// Recalls not yet written to the activation log, with when they happened.
     private let pending = Mutex<[(NodeID, Int64)]?>(nil)
     /// Recalls the activation log missed since the last warning, and when that was.

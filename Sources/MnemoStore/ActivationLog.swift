@@ -21,6 +21,19 @@ extension WriteContext {
     /// tenth of a core more, and took it from the recalls themselves on a
     /// small machine.
     public func recordRecalls(_ events: [(node: NodeID, at: Int64)]) throws {
+        // At most this many events a statement: a batch gathered while the
+        // writer was held long (a consolidation run) stays well below
+        // SQLite's longest string, and its JSON is not held whole.
+        let slice = 10_000
+        var start = 0
+        while start < events.count {
+            let end = min(events.count, start + slice)
+            try recordRecallSlice(events[start..<end])
+            start = end
+        }
+    }
+
+    private func recordRecallSlice(_ events: ArraySlice<(node: NodeID, at: Int64)>) throws {
         guard !events.isEmpty else { return }
         var list = "["
         for (i, event) in events.enumerated() {

@@ -173,4 +173,39 @@ struct CancellationTests {
         let lines = try executor.finish(handoff).map(\.serialized)
         #expect(lines.count == 1 && lines.allSatisfy { $0.contains(#""id":"e:1""#) })
     }
+
+    @Test("a handed-over recall is ranked again when a write committed after it ranked: a fact retracted meanwhile does not come back")
+    func recallHandoffAfterRetract() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(try ["assert likes(ann, cherry_pie)", "assert likes(bob, cherry_pie)"].map(statement))
+        let executor = space.executor()
+        guard case .recall(let recall) = try statement(#"recall "cherry pie" kinds fact"#) else { return }
+        // Built in memory first; facts' lines are never cached, so the ranking is handed over.
+        _ = try executor.run(.recall(recall))
+        guard case .needsStore(let handoff?) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall of facts was not handed over ranked")
+            return
+        }
+        #expect(handoff.ranking.nodes.count == 2)
+        _ = executor.runWrites([try statement("retract f:1")])
+        let lines = try executor.finish(handoff).map(\.serialized)
+        #expect(lines.count == 1 && lines.allSatisfy { $0.contains(#""id":"f:2""#) })
+    }
+
+    @Test("a handed-over recall whose request was cancelled answers its cancellation, not rows")
+    func recallHandoffCancelled() throws {
+        let space = try Space()
+        let executor = space.executor()
+        _ = executor.runWrites(try ["assert likes(ann, cherry_pie)"].map(statement))
+        guard case .recall(let recall) = try statement(#"recall "cherry pie" kinds fact"#) else { return }
+        _ = try executor.run(.recall(recall))
+        guard case .needsStore(let handoff?) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall of facts was not handed over ranked")
+            return
+        }
+        let cancellation = Cancellation()
+        cancellation.cancel(.deadline)
+        #expect(throws: MnemoError.self) { try Executor(space: executor.space, cancellation: cancellation).finish(handoff) }
+        #expect(try executor.finish(handoff).count == 1)
+    }
 }
