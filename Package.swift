@@ -184,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "mnemo-bench-query",
             dependencies: [
-                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "GRDB", package: "GRDB.swift"),
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/mnemo-bench-query"),

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoModel
 import MnemoTestSupport
 
 /// Writes a space as a file in the export format (docs/export-import.md,
@@ -143,20 +144,6 @@ final class ExportFileWriter {
         "[" + members.map { #"{"entity":"n:\#($0.entity)","role":\#(quoted($0.role))}"# }.joined(separator: ",") + "]"
     }
 
-    /// `text` as a JSON string.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a JSON string, escaped as the daemon writes its own.
+    static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }

@@ -20,6 +20,12 @@ extension ReadContext {
     /// are spread thin over its rows, few enough that a small `limit` reads little.
     static let readChunk = 256
 
+    /// Ids as a JSON array, the one parameter of a statement that reads
+    /// them all (`WHERE id IN (SELECT value FROM json_each(?))`).
+    static func jsonList(_ ids: some Sequence<Int64>) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
     /// A row count for SQL's `LIMIT` (which takes a 64-bit integer).
     static func sqlLimit(_ limit: Int) -> Int64 { Int64(clamping: max(0, limit)) }
 
@@ -87,7 +93,7 @@ extension ReadContext {
                 sql: """
                     SELECT owner_id, item_kind, item_id FROM support WHERE owner_kind = ? AND owner_id IN (SELECT value FROM json_each(?))
                     ORDER BY owner_id, CASE item_kind WHEN 's' THEN 0 WHEN 'f' THEN 1 ELSE 2 END, item_id
-                    """), arguments: [owner, "[" + ids.map(String.init).joined(separator: ",") + "]"])
+                    """), arguments: [owner, Self.jsonList(ids)])
         {
             if let kind = (row[1] as String).first.flatMap(NodeKind.init(rawValue:)) { found[row[0], default: []].append(NodeID(kind, row[2])) }
         }

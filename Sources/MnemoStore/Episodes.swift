@@ -139,7 +139,7 @@ extension ReadContext {
     /// answers ten or twenty at once). Ids that do not exist are left out.
     public func episodes(ids: [Int64]) throws -> [Int64: Episode] {
         guard !ids.isEmpty else { return [:] }
-        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        let list = Self.jsonList(ids)
         var entities: [Int64: [String]] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(

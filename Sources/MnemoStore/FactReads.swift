@@ -20,10 +20,7 @@ extension ReadContext {
     /// A fact by id, as the memory believes it now (or at `knownAsOf`).
     /// Retracted facts are returned too, with their `retracted_at`.
     public func fact(id: Int64, knownAsOf: Timestamp? = nil) throws -> Fact? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.factColumns + " WHERE f.id = ?"), arguments: [id]) else {
-            return nil
-        }
-        var fact = try makeFact(row)
+        guard var fact = try facts(ids: [id])[id] else { return nil }
         if let knownAsOf {
             guard let belief = try belief(of: fact, at: knownAsOf) else { return nil }
             fact.valid = belief.valid
@@ -37,7 +34,7 @@ extension ReadContext {
     /// `timeline`). Ids that do not exist are left out.
     public func facts(ids: [Int64]) throws -> [Int64: Fact] {
         guard !ids.isEmpty else { return [:] }
-        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        let list = Self.jsonList(ids)
         var found: [Int64: Fact] = [:]
         let rows = try FastStatement(db, Self.factColumns + " WHERE f.id IN (SELECT value FROM json_each(?))")
         rows.bind(1, list)
@@ -118,7 +115,7 @@ extension ReadContext {
                 SELECT fact_id, valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
                 WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY fact_id, recorded_at
                 """)
-            beliefs.bind(1, "[" + chunk.map { String($0.id) }.joined(separator: ",") + "]")
+            beliefs.bind(1, Self.jsonList(chunk.map(\.id)))
             var earlier: [Int64: [(valid: TimeRange, recorded: TimeRange)]] = [:]
             try beliefs.forEachRow { row in
                 earlier[FastStatement.int64(row, 0), default: []].append(
@@ -153,63 +150,6 @@ extension ReadContext {
                f.origin, f.scene_id, f.superseded_by
         FROM fact f JOIN predicate p ON p.id = f.predicate_id
         """
-
-    func makeFact(_ row: Row, withRoles: Bool = true) throws -> Fact {
-        let id: Int64 = row[0]
-        var fact = Fact(
-            id: id, predicate: row[1], roleNames: [], roleValues: [],
-            valid: TimeRange(from: Timestamp(databaseMicroseconds: row[2]), to: Timestamp(databaseMicroseconds: row[3])),
-            recorded: TimeRange(from: Timestamp(microseconds: row[4]), to: Timestamp(databaseMicroseconds: row[5])),
-            confidence: row[6], sources: [], note: row[7], origin: row[8], sceneID: row[9], supersededBy: row[10])
-        if withRoles { try fillRoles(&fact) }
-        return fact
-    }
-
-    /// Adds role names, values and sources to a fact read without them.
-    func fillRoles(_ fact: inout Fact) throws {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT r.position, r.item, r.role, r.kind, r.value, e.name FROM fact_role r
-                    LEFT JOIN entity e ON r.kind = 0 AND e.id = r.value
-                    WHERE r.fact_id = ? ORDER BY r.position, r.item
-                    """), arguments: [fact.id])
-        var names: [String] = []
-        var values: [Value] = []
-        var positions: [Int] = []
-        var lastPosition = -1
-        for row in rows {
-            let position: Int = row[0]
-            let item: Int = row[1]
-            let value = Self.decodeValue(kind: row[3], value: row[4], entityName: row[5])
-            if position == lastPosition, case .list(let items) = values[values.count - 1] {
-                values[values.count - 1] = .list(items + [value])
-            } else {
-                names.append(row[2])
-                values.append(item >= 0 ? .list([value]) : value)
-                positions.append(position)
-                lastPosition = position
-            }
-        }
-        fact.roleNames = names
-        fact.roleValues = values
-        fact.rolePositions = positions
-        fact.sources = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT episode_id FROM fact_source WHERE fact_id = ? ORDER BY episode_id"),
-            arguments: [fact.id])
-    }
-
-    static func decodeValue(kind: Int64, value: DatabaseValue, entityName: String?) -> Value {
-        switch FillerKind(rawValue: kind) {
-        case .entity:
-            let id = Int64.fromDatabaseValue(value) ?? 0
-            return .entity(id: id, name: entityName ?? "n:\(id)")
-        case .text: return .literal(.text(String.fromDatabaseValue(value) ?? ""))
-        case .number: return .literal(.number(Double.fromDatabaseValue(value) ?? 0))
-        case .time: return .literal(.time(Timestamp(microseconds: Int64.fromDatabaseValue(value) ?? 0)))
-        case nil: return .literal(.text("?"))
-        }
-    }
 
     /// A fact's arguments as stored, for comparing fillers.
     func storedRoles(of factID: Int64) throws -> [StoredRole] {

@@ -147,7 +147,7 @@ extension ReadContext {
                         sql: """
                             SELECT s.fact_id, MIN(e.at), MAX(e.at) FROM fact_source s JOIN episode e ON e.id = s.episode_id
                             WHERE s.fact_id IN (SELECT value FROM json_each(?)) GROUP BY s.fact_id
-                            """), arguments: ["[" + chunk.map(String.init).joined(separator: ",") + "]"])
+                            """), arguments: [Self.jsonList(chunk)])
                 {
                     seen[row[0]] = (row[1], row[2])
                 }

@@ -170,7 +170,7 @@ extension ReadContext {
     /// do not exist are left out.
     public func scenes(ids: [Int64]) throws -> [Int64: Scene] {
         guard !ids.isEmpty else { return [:] }
-        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        let list = Self.jsonList(ids)
         var found: [Int64: Scene] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(
