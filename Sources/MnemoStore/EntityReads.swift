@@ -20,6 +20,19 @@ extension ReadContext {
     /// are spread thin over its rows, few enough that a small `limit` reads little.
     static let readChunk = 256
 
+    /// Calls `body` with `items` a chunk of `readChunk` at a time, in order,
+    /// checking for cancellation before each: the loop of every big answer
+    /// that reads its rows by id.
+    func forEachChunk<C: Collection>(of items: C, _ body: (C.SubSequence) throws -> Void) throws {
+        var start = items.startIndex
+        while start < items.endIndex {
+            try cancellation.check()
+            let end = items.index(start, offsetBy: Self.readChunk, limitedBy: items.endIndex) ?? items.endIndex
+            try body(items[start..<end])
+            start = end
+        }
+    }
+
     /// Ids as a JSON array, the one parameter of a statement that reads
     /// them all (`WHERE id IN (SELECT value FROM json_each(?))`).
     static func jsonList(_ ids: some Sequence<Int64>) -> String {
@@ -59,13 +72,9 @@ extension ReadContext {
 
     /// Fills in the support of these derived things a chunk at a time (`support(owner:ids:)`).
     func addSupport<T>(owner: String, to items: inout [T], id: KeyPath<T, Int64>, support: WritableKeyPath<T, [NodeID]>) throws {
-        var start = 0
-        while start < items.count {
-            try cancellation.check()
-            let end = min(items.count, start + Self.readChunk)
-            let found = try self.support(owner: owner, ids: items[start..<end].map { $0[keyPath: id] })
-            for i in start..<end { items[i][keyPath: support] = found[items[i][keyPath: id]] ?? [] }
-            start = end
+        try forEachChunk(of: items.indices) { chunk in
+            let found = try self.support(owner: owner, ids: chunk.map { items[$0][keyPath: id] })
+            for i in chunk { items[i][keyPath: support] = found[items[i][keyPath: id]] ?? [] }
         }
     }
 

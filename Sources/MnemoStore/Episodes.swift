@@ -192,17 +192,13 @@ extension [Int64] {
     func episodesInOrder(_ reader: ReadContext) throws -> [Episode] {
         var result: [Episode] = []
         result.reserveCapacity(count)
-        var start = startIndex
-        while start < endIndex {
-            try reader.cancellation.check()
-            let chunk = self[start..<Swift.min(endIndex, start + ReadContext.readChunk)]
+        try reader.forEachChunk(of: self) { chunk in
             let found = try reader.episodes(ids: Array(chunk))
             for id in chunk {
                 guard let episode = found[id] else { continue }
                 try reader.budget.charge(episode.answerBytes)
                 result.append(episode)
             }
-            start = chunk.endIndex
         }
         return result
     }

@@ -134,11 +134,8 @@ extension ReadContext {
                         SELECT DISTINCT x.fact_id FROM fact_filler x JOIN fact f ON f.id = x.fact_id
                         WHERE x.value = ? AND x.kind = 0 AND x.position = 0 AND f.retracted_at IS NULL ORDER BY x.fact_id
                         """), arguments: [identity])
-            var start = 0
-            while start < ids.count {
-                try cancellation.check()
-                let chunk = Array(ids[start..<min(ids.count, start + Self.readChunk)])
-                start += chunk.count
+            try forEachChunk(of: ids) { slice in
+                let chunk = Array(slice)
                 let facts = try facts(ids: chunk)
                 // When the episodes each fact came from happened: its first and last sighting.
                 var seen: [Int64: (first: Int64, last: Int64)] = [:]

@@ -149,11 +149,8 @@ extension ReadContext {
         _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
         let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
         var result: [Scene] = []
-        var start = 0
-        while start < ids.count {
-            try cancellation.check()
-            let chunk = Array(ids[start..<min(ids.count, start + Self.readChunk)])
-            let found = try scenes(ids: chunk)
+        try forEachChunk(of: ids) { chunk in
+            let found = try scenes(ids: Array(chunk))
             for id in chunk {
                 guard let scene = found[id] else { continue }
                 try budget.charge(
@@ -161,7 +158,6 @@ extension ReadContext {
                         + scene.participants.reduce(0) { $0 + $1.utf8.count + 4 })
                 result.append(scene)
             }
-            start += chunk.count
         }
         return result
     }

@@ -62,11 +62,7 @@ extension ReadContext {
         }
         var items: [TimelineItem] = []
         items.reserveCapacity(order.count)
-        var start = 0
-        while start < order.count {
-            try cancellation.check()
-            let chunk = order[start..<min(order.count, start + Self.readChunk)]
-            start = chunk.endIndex
+        try forEachChunk(of: order) { chunk in
             let readEpisodes = try self.episodes(ids: chunk.filter { $0.kind == .episode }.map(\.number))
             let readFacts = try self.facts(ids: chunk.filter { $0.kind == .fact }.map(\.number))
             for id in chunk {
