@@ -20,6 +20,8 @@ public struct Executor: Sendable {
     let cancellation: Cancellation
     /// What one answer may hold (`max_answer_bytes`): the rows read for it are charged to it.
     let budget: AnswerBudget
+    /// Whether reads go through `MemoryStore.readInline` (`runWithinBudget`).
+    private var readsInline = false
 
     public init(space: Space, cancellation: Cancellation = .never, budget: AnswerBudget = .unlimited) {
         self.space = space
@@ -31,7 +33,25 @@ public struct Executor: Sendable {
 
     /// Runs `body` on a read connection that stops when the statement is cancelled.
     func read<T>(_ body: (ReadContext) throws -> T) throws(MnemoError) -> T {
-        try store.read(cancellation: cancellation, budget: budget, body)
+        if readsInline { return try store.readInline(cancellation: cancellation, budget: budget, body) }
+        return try store.read(cancellation: cancellation, budget: budget, body)
+    }
+
+    /// Runs a read on a network thread (see
+    /// `StatementTraits.Inline.withinBudget`), within the budget of this
+    /// executor's cancellation (`Cancellation(budget:)`): `nil` when it ran
+    /// past it, or found no connection free (`MemoryStore.readInline`); it
+    /// then changed nothing, and a worker runs it with `run`.
+    public func runWithinBudget(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
+        precondition(statement.traits.inline == .withinBudget, "\(statement.keyword) does not run within a budget")
+        var inline = self
+        inline.readsInline = true
+        do {
+            return try inline.run(statement, now: now)
+        } catch {
+            if cancellation.reason == .overBudget { return nil }
+            throw error
+        }
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
@@ -135,9 +155,14 @@ public struct Executor: Sendable {
     /// can be answered so; `.needsStore` when it would have to read the
     /// store (it then changed nothing, and a worker runs it with `run`, or
     /// finishes the recall it hands over with `finish`).
-    public func runInMemory(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> InMemoryRecall? {
+    ///
+    /// With an `inlineReadBudget`, rows and names the recall cache does not
+    /// hold are read within it on the network thread (`MemoryStore.readInline`).
+    public func runInMemory(_ statement: Statement, inlineReadBudget: Duration? = nil, now: Timestamp = .now()) throws(MnemoError)
+        -> InMemoryRecall?
+    {
         guard case .recall(let r) = statement else { return nil }
-        return try recallWithoutStore(r, now: now)
+        return try recallWithoutStore(r, inlineReadBudget: inlineReadBudget, now: now)
     }
 
     /// `recall` without reading SQLite, for a network thread. When it would
@@ -145,10 +170,13 @@ public struct Executor: Sendable {
     /// name, scene or answer row not cached — it changes nothing and says
     /// so; if it got as far as ranking, it hands the ranking over, so that
     /// the worker that reads the rows does not rank again.
-    public func recallWithoutStore(_ r: Recall, now: Timestamp = .now()) throws(MnemoError) -> InMemoryRecall {
+    public func recallWithoutStore(_ r: Recall, inlineReadBudget: Duration? = nil, now: Timestamp = .now()) throws(MnemoError)
+        -> InMemoryRecall
+    {
         do {
             let changes = space.followed.load(ordering: .sequentiallyConsistent)
-            let (engine, graph) = try recallEngine(mayReadStore: false)
+            var (engine, graph) = try recallEngine(mayReadStore: false)
+            engine.inlineReadBudget = inlineReadBudget
             let ranking = try engine.ranking(of: r, now: now)
             let lines: [JSONValue]
             do {

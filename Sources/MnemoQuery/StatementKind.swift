@@ -27,6 +27,10 @@ public struct StatementTraits: Sendable {
         /// On the network thread when the executor can answer it from memory
         /// (`Executor.runInMemory`), else on a worker; not with `recall_inline = no`.
         case whenInMemory
+        /// On the network thread when it is done within `inline_read_budget`
+        /// (`Executor.runWithinBudget`): a read that runs past it, or finds
+        /// no connection free, stops and runs again on a worker.
+        case withinBudget
     }
 
     /// A kind's `help` entry.
@@ -116,7 +120,7 @@ extension StatementKind {
         case .scene:
             StatementTraits(
                 name: "scene", example: #"scene "camping trip""#,
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     #"scene open NAME [at TIME] [with NAME, ...] [place NAME] | scene close NAME [at TIME] | scene NAME [limit N] | scene s:ID [limit N] — open or close a scene (a bounded episode of life), or show one with its episodes (the first 1000 unless limit says otherwise; the scene line counts them all): span, participants, places, and after consolidation its summary (and the reflector's, if one ran)."#
                 ))
@@ -128,7 +132,7 @@ extension StatementKind {
         case .persona:
             StatementTraits(
                 name: "persona", example: "persona caroline as of 2024-01-01",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     #"persona NAME set ATTRIBUTE = VALUE [from TIME] | persona NAME [as of TIME] [limit N] — pin an attribute of a person (a new value closes the old one), or show the persona: pinned attributes first, then what consolidation derived (category attribute, relationship, topic, activity, timeline), each with its support, first/last seen and confidence. At most 1000 attributes unless limit says otherwise."#
                 ))
@@ -147,41 +151,41 @@ extension StatementKind {
         case .match:
             StatementTraits(
                 name: "match", example: "match works_at(?p, ?org) where ?org != acme",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     "match ATOM [, ATOM ...] [where COND [and COND ...]] [as of TIME] [known as of TIME] [limit N] — find facts by pattern. ATOM is PRED(TERM, ...) where a term is ?var, ? (anything), a name or a value, positional or role: term. Atoms join on shared variables (at most 16 atoms). COND is ?x OP value|?y (OP: = != < <= > >=) or ?x ~ /regex/flags (PCRE2; flags i m s x u; a match that passes regex_match_limit answers INVALID). Default: the facts the memory holds now, past events included, values a functional predicate superseded left out; as of TIME picks the facts valid at TIME; known as of TIME what the memory believed at TIME (about TIME, unless as of says otherwise). At most 1000 rows unless limit says otherwise."
                 ))
         case .history:
             StatementTraits(
                 name: "history", example: "history works_at(alice, ?)",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     "history PRED(TERM, ...) [limit N] — every version of the matching facts, with both intervals (use ? for any filler). At most 1000 versions unless limit says otherwise."
                 ))
         case .timeline:
             StatementTraits(
                 name: "timeline", example: "timeline caroline during 2023-01-01 .. 2024-01-01",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     "timeline NAME [during INTERVAL] [limit N] — the entity's episodes and facts in time order, the first 1000 unless limit says otherwise."))
         case .scenes:
             StatementTraits(
                 name: "scenes", example: "scenes with caroline",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     "scenes [with NAME] [during INTERVAL] [limit N] — scenes, optionally with a participant and overlapping an interval, oldest first; at most 1000 unless limit says otherwise."
                 ))
         case .conflicts:
             StatementTraits(
                 name: "conflicts", example: "conflicts about caroline",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     "conflicts [about NAME] [limit N] — contradictions consolidation found: values of a functional predicate that cannot be ordered (type conflict) and scene facts that contradict a stable persona attribute (type calibration), each with its support. At most 1000, newest first, unless limit says otherwise."
                 ))
         case .insights:
             StatementTraits(
                 name: "insights", example: "insights about caroline",
-                access: .read, isWrite: false, inline: .never, hasDeadline: true, takesRowLimit: true,
+                access: .read, isWrite: false, inline: .withinBudget, hasDeadline: true, takesRowLimit: true,
                 help: .entry(
                     "insights [about NAME] [limit N] — what consolidation derived: recurring patterns across scenes (who does or talks about what, in how many scenes, since when, rising, steady or fading) and the conflicts, each with its support. At most 1000, newest first, unless limit says otherwise."
                 ))

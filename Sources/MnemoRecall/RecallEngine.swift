@@ -35,6 +35,11 @@ package struct RecallEngine: Sendable {
     /// recall on a network thread may not: it throws `NeedsStore` instead,
     /// and runs again on a worker.
     package var mayReadStore = true
+    /// For a recall on a network thread (`mayReadStore` false): how long each
+    /// of its reads of rows and names the cache does not hold may take on a
+    /// connection of the network thread's own (`MemoryStore.readInline`);
+    /// `nil`: it reads nothing, and throws `NeedsStore` instead.
+    package var inlineReadBudget: Duration? = nil
 
     /// Thrown by a recall that may not read the store (`mayReadStore`) and
     /// needs to: it changed nothing, and runs again where it may.
@@ -210,8 +215,7 @@ package struct RecallEngine: Sendable {
         var known = wanted.map { cache.entity($0.0) }
         var sceneID: Int64?
         if scene != nil || known.contains(nil) {
-            guard mayReadStore else { throw NeedsStore() }
-            try store.read(cancellation: cancellation) { reader in
+            try readStore { reader in
                 if let scene {
                     guard let found = try reader.scene(titled: scene) else { throw MnemoError(.notFound, "no scene \"\(scene)\"") }
                     sceneID = found.id
@@ -230,6 +234,23 @@ package struct RecallEngine: Sendable {
         return (sceneID, entities)
     }
 
+    /// Reads what the cache does not hold: on a worker through the store's
+    /// pool; on a network thread within `inlineReadBudget`, or not at all.
+    /// Either way short of an answer (no budget, the budget spent, no
+    /// connection free), it throws `NeedsStore`; what it read and cached
+    /// meanwhile stays cached, as true as anything else there.
+    private func readStore(_ body: (ReadContext) throws -> Void) throws {
+        if mayReadStore { return try store.read(cancellation: cancellation, body) }
+        guard let inlineReadBudget else { throw NeedsStore() }
+        let inline = Cancellation(budget: inlineReadBudget)
+        do {
+            try store.readInline(cancellation: inline, body)
+        } catch {
+            if inline.reason == .overBudget { throw NeedsStore() }
+            throw error
+        }
+    }
+
     /// The answer lines of the results, in rank order: episodes from the
     /// cache, the rest (and episodes not cached yet) in one read, each as the
     /// protocol encodes its kind elsewhere, with recall's fields. A result
@@ -239,8 +260,7 @@ package struct RecallEngine: Sendable {
         var prefixes = ranked.map { $0.id.kind == .episode ? cache.episode($0.id.number) : nil }
         var others: [Int: JSONValue] = [:]
         if zip(ranked, prefixes).contains(where: { $1 == nil }) {
-            guard mayReadStore else { throw NeedsStore() }
-            try store.read(cancellation: cancellation) { reader in
+            try readStore { reader in
                 let episodes = try reader.episodes(
                     ids: ranked.indices.compactMap {
                         ranked[$0].id.kind == .episode && prefixes[$0] == nil ? ranked[$0].id.number : nil

@@ -62,7 +62,7 @@ extension ReadContext {
     private func forEachPredicate(_ body: (ExportRecord.Predicate) throws -> Void) throws {
         let rows = try RowCursor(db, "SELECT id, name, roles, functional, declared_at FROM predicate ORDER BY id")
         while rows.hasRow {
-            let roles = try rows.optionalText(2).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            let roles = try rows.optionalText(2).map(PredicateRoles.decode)
             try body(.init(id: rows.int64(0), name: rows.text(1), roles: roles, functional: rows.bool(3), declaredAt: rows.optionalTime(4)))
             try rows.next()
         }

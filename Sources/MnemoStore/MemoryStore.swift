@@ -23,6 +23,8 @@ public final class MemoryStore: Sendable {
     let cache = WriterCache()
     let checkpointer: Checkpointer
     let sizeLimit: SizeLimit
+    /// The connections of `readInline`, apart from the pool's.
+    let inlineReaders: InlineReaders
     /// A `forget` committed and the WAL could not be truncated yet (readers
     /// outlasted the busy timeout): the next write tries again.
     private let walTruncationOwed = Atomic<Bool>(false)
@@ -85,6 +87,12 @@ public final class MemoryStore: Sendable {
                     .readOnly,
                     "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it"
                 )
+            }
+            // After the migrations: these connections read the schema they made.
+            var inlineConfig = config
+            inlineConfig.readonly = true
+            inlineReaders = InlineReaders(count: options.inlineReaders, path: path) {
+                try DatabaseQueue(path: path, configuration: inlineConfig)
             }
         } catch {
             throw MemoryStore.translate(error, path: path)
@@ -245,6 +253,40 @@ public final class MemoryStore: Sendable {
         }
     }
 
+    /// Runs `body` as `read` does, for a network thread: on a connection of
+    /// its own (`StoreOptions.inlineReaders`), never waiting for one. Give it
+    /// a `cancellation` with a budget (`Cancellation(budget:)`): past it, or
+    /// when no connection is free, it cancels that cancellation with
+    /// `overBudget` and throws its error, having changed nothing, and the
+    /// caller runs the read on a worker instead.
+    ///
+    /// What the budget cannot stop is a page SQLite has to read from the
+    /// disk rather than the operating system's cache: a network thread
+    /// waits for that read like any other.
+    public func readInline<T>(
+        cancellation: Cancellation, budget: AnswerBudget = .unlimited,
+        _ body: (ReadContext) throws -> T
+    ) throws(MnemoError) -> T {
+        guard let reader = inlineReaders.take() else {
+            cancellation.cancel(.overBudget)
+            throw cancellation.error
+        }
+        defer { inlineReaders.give(reader) }
+        do {
+            return try reader.read { db in
+                try ProgressHandler.installed(on: db, asking: cancellation) {
+                    try body(ReadContext(db: db, cancellation: cancellation, budget: budget))
+                }
+            }
+        } catch {
+            if cancellation.isCancelled { throw cancellation.error }
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// How many connections `readInline` has, for tests.
+    public var inlineReadersOpen: Int { inlineReaders.count }
+
     /// The size of the database file and its WAL, in bytes.
     public func fileSize() -> Int64 {
         let fm = FileManager.default
@@ -286,6 +328,7 @@ public final class MemoryStore: Sendable {
             var copyOptions = options
             copyOptions.migrateUpTo = nil
             copyOptions.readOnly = false
+            copyOptions.inlineReaders = 0
             let copy = try MemoryStore(path: scratch, options: copyOptions)
             // Closed before its files are deleted; a copy that fails to close
             // is deleted all the same (nothing in it is kept).

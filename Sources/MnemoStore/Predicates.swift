@@ -21,7 +21,7 @@ extension WriteContext {
         if declaration.functional && (declaration.roles?.count ?? 2) < 2 {
             throw MnemoError(.invalid, "a functional predicate needs a subject and a value: at least two roles")
         }
-        let rolesJSON = try declaration.roles.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let rolesJSON = declaration.roles.map(PredicateRoles.encode)
         try db.execute(
             sql: """
                 INSERT INTO predicate(name, roles, functional, declared_at) VALUES (?, ?, ?, ?)
@@ -56,7 +56,7 @@ extension ReadContext {
                 db.cachedStatement(sql: "SELECT id, roles, functional FROM predicate WHERE name = ?"), arguments: [name])
         else { return nil }
         let rolesJSON: String? = row[1]
-        let roles = try rolesJSON.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        let roles = try rolesJSON.map(PredicateRoles.decode)
         return .init(id: row[0], roles: roles, functional: row[2])
     }
 

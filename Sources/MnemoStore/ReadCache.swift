@@ -37,9 +37,12 @@ final class ReadCache {
     /// A predicate by its normalised name, read once; `nil` if it was never declared nor used.
     func predicate(_ name: String, in db: Database) throws -> Predicate? {
         if let known = predicates[name] { return known }
-        let found = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, roles FROM predicate WHERE name = ?"), arguments: [name]).map { row in
-            let rolesJSON: String? = row[1]
-            return Predicate(id: row[0], name: name, roles: try rolesJSON.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) })
+        let statement = try FastStatement(db, "SELECT id, roles FROM predicate WHERE name = ?")
+        statement.bind(1, name)
+        var found: Predicate?
+        try statement.forEachRow { row in
+            let roles = try FastStatement.optionalText(row, 1).map(PredicateRoles.decode)
+            found = Predicate(id: FastStatement.int64(row, 0), name: name, roles: roles)
         }
         predicates[name] = .some(found)
         return found

@@ -95,7 +95,7 @@ package final class SpaceImport {
     }
 
     private func add(_ p: ExportRecord.Predicate) throws {
-        let roles = try p.roles.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let roles = p.roles.map(PredicateRoles.encode)
         try w.db.cachedStatement(
             sql: "INSERT INTO predicate(id, name, roles, functional, declared_at) VALUES (?, ?, ?, ?, ?)"
         ).execute(arguments: [try Self.positive(p.id), p.name, roles, p.functional, p.declaredAt?.microseconds])

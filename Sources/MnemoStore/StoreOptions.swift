@@ -39,6 +39,10 @@ public struct StoreOptions: Sendable {
     public var recentFillerLimit: Int? = nil
     /// How many read connections may run at once beside the single writer.
     public var maximumReaders: Int = 8
+    /// Read connections kept apart for short reads on network threads
+    /// (`MemoryStore.readInline`), opened with the store; 0: none, every
+    /// read goes through the pool of `maximumReaders`.
+    public var inlineReaders: Int = 0
     /// Where the store puts the scratch files of a backup or a dry run (each
     /// deleted when done): a directory of their own, so that no scratch name
     /// can ever be a space's. `nil`: beside the database file.

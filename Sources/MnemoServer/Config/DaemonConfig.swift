@@ -6,6 +6,7 @@ import MnemoIngest
 import MnemoRecall
 import MnemoRegex
 import MnemoStore
+import NIOCore
 
 /// Everything `mnemod` can be told, with its defaults; flags override the file.
 ///
@@ -66,6 +67,8 @@ public struct DaemonConfig: Sendable {
     public var recall = RecallSettings()
     /// `recall_inline` (two thread hand-offs fewer than on a worker).
     public var recallInline = true
+    /// `inline_read_budget`; zero: every read that touches SQLite runs on a worker.
+    public var inlineReadBudget: Duration = .microseconds(200)
     /// `consolidate_interval`, `archive_*`, `activation_decay`, `scene_idle`,
     /// `summary_sentences`, `nickname_min_scenes`, `persona_*`,
     /// `insight_min_scenes`, `reflector*`.
@@ -95,6 +98,8 @@ public struct DaemonConfig: Sendable {
         // commit (with a slow read on every read worker, a write must still
         // find one), and the consolidation schedule.
         options.maximumReaders = 2 * workerThreads + 2
+        // One for each network thread (`inline_read_budget`), opened when first used.
+        options.inlineReaders = System.coreCount
         return options
     }
 

@@ -21,7 +21,7 @@ import Synchronization
 public final class DaemonMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     /// The daemon's counters as the last scrape exported them.
-    private let exported = Mutex<(connections: Int, rejected: Int)>((0, 0))
+    private let exported = Mutex<(connections: Int, rejected: Int, inline: Int, moved: Int)>((0, 0, 0, 0))
 
     public init() {}
 
@@ -36,7 +36,11 @@ public final class DaemonMetrics: Sendable {
             registry.makeCounter(descriptor: Self.connectionsTotal).increment(by: Int64(total - last.connections))
             let rejected = state.rejectedConnections.load(ordering: .relaxed)
             registry.makeCounter(descriptor: Self.connectionsRejected).increment(by: Int64(rejected - last.rejected))
-            last = (total, rejected)
+            let inline = state.inlineReads.load(ordering: .relaxed)
+            registry.makeCounter(descriptor: Self.readsInline).increment(by: Int64(inline - last.inline))
+            let moved = state.readsMovedToWorker.load(ordering: .relaxed)
+            registry.makeCounter(descriptor: Self.readsMoved).increment(by: Int64(moved - last.moved))
+            last = (total, rejected, inline, moved)
             for space in state.spaces.openSpaces() {
                 do throws(MnemoError) {
                     try update(space)
@@ -84,6 +88,12 @@ public final class DaemonMetrics: Sendable {
     static var connectionsTotal: MetricNameDescriptor { name("connections", unit: "total", "Connections served since start.") }
     static var connectionsRejected: MetricNameDescriptor {
         name("connections_rejected", unit: "total", "Connections refused since start: not in 'allow', or past max_clients.")
+    }
+    static var readsInline: MetricNameDescriptor {
+        name("reads_inline", unit: "total", "Reads answered on a network thread within inline_read_budget.")
+    }
+    static var readsMoved: MetricNameDescriptor {
+        name("reads_moved_to_worker", unit: "total", "Reads that ran past inline_read_budget, or found no connection free, and moved to a worker.")
     }
     static var fileBytes: MetricNameDescriptor { name("space_file", unit: "bytes", "Size of the space's file and its write-ahead log.") }
     static var records: MetricNameDescriptor {

@@ -22,6 +22,10 @@ public final class ServerState: Sendable {
     public let openConnections = Atomic<Int>(0)
     public let totalConnections = Atomic<Int>(0)
     public let rejectedConnections = Atomic<Int>(0)
+    /// Reads answered on a network thread within `inline_read_budget`, and
+    /// reads that ran past it (or found no connection free) and moved to a worker.
+    public let inlineReads = Atomic<Int>(0)
+    public let readsMovedToWorker = Atomic<Int>(0)
     /// The connections being served, with their peers.
     public let connections = ConnectionRegistry()
 

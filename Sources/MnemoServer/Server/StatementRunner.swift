@@ -44,11 +44,26 @@ struct StatementRunner: Sendable {
             guard state.config.recallInline, let space = session.openedSpace else { return .onWorker(nil) }
             do {
                 try authorize(statement, session: session)
-                switch try executor(space, cancellation: .never).runInMemory(statement) {
+                let budget = state.config.inlineReadBudget
+                switch try executor(space, cancellation: .never).runInMemory(statement, inlineReadBudget: budget > .zero ? budget : nil) {
                 case .answered(let lines): return .answered(.ok(lines))
                 case .needsStore(let handoff): return .onWorker(handoff)
                 case nil: return .onWorker(nil)
                 }
+            } catch {
+                return .answered(failure(error, statement, session: session))
+            }
+        case .withinBudget:
+            let budget = state.config.inlineReadBudget
+            guard budget > .zero, let space = session.openedSpace else { return .onWorker(nil) }
+            do {
+                try authorize(statement, session: session)
+                guard let lines = try executor(space, cancellation: Cancellation(budget: budget)).runWithinBudget(statement) else {
+                    state.readsMovedToWorker.add(1, ordering: .relaxed)
+                    return .onWorker(nil)
+                }
+                state.inlineReads.add(1, ordering: .relaxed)
+                return .answered(.ok(lines))
             } catch {
                 return .answered(failure(error, statement, session: session))
             }
@@ -192,6 +207,8 @@ struct StatementRunner: Sendable {
             stat("connections", .int(Int64(state.openConnections.load(ordering: .relaxed)))),
             stat("connections_total", .int(Int64(state.totalConnections.load(ordering: .relaxed)))),
             stat("connections_rejected", .int(Int64(state.rejectedConnections.load(ordering: .relaxed)))),
+            stat("reads_inline", .int(Int64(state.inlineReads.load(ordering: .relaxed)))),
+            stat("reads_moved_to_worker", .int(Int64(state.readsMovedToWorker.load(ordering: .relaxed)))),
             stat("requests_total", .int(Int64(state.statistics.totalRequests))),
             stat("max_clients", .int(Int64(config.maxClients))),
             stat("max_line", .int(Int64(config.maxLine))),

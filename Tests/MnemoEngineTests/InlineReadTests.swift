@@ -1,0 +1,115 @@
+import Foundation
+import MnemoModel
+import MnemoQuery
+import MnemoRecall
+import Testing
+
+@testable import MnemoEngine
+@testable import MnemoStore
+
+/// Reads on a network thread (`MemoryStore.readInline`,
+/// `Executor.runWithinBudget`): they run on connections of their own, never
+/// wait for one, stop when their budget is spent, and answer what a worker
+/// would.
+@Suite("reads within a budget, for network threads")
+struct InlineReadTests {
+    final class Space {
+        let directory = NSTemporaryDirectory() + "mnemo-inline-\(UUID().uuidString)"
+        let store: MemoryStore
+        let space: MnemoEngine.Space
+        init(inlineReaders: Int = 1) throws {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var options = StoreOptions()
+            options.inlineReaders = inlineReaders
+            store = try MemoryStore(path: directory + "/t.sqlite", options: options)
+            space = MnemoEngine.Space(name: "t", store: store)
+        }
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+        func executor(_ cancellation: Cancellation = .never) -> Executor {
+            Executor(space: space, cancellation: cancellation)
+        }
+    }
+
+    func statement(_ text: String) throws -> Statement { try #require(try Parser.parse(text)) }
+
+    @Test("a budget runs out: the first check after it cancels, as overBudget; a budget not spent cancels nothing")
+    func budget() throws {
+        let spent = Cancellation(budget: .zero)
+        #expect(throws: MnemoError.self) { try spent.check() }
+        #expect(spent.reason == .overBudget)
+        let ample = Cancellation(budget: .seconds(60))
+        try ample.check()
+        #expect(!ample.isCancelled && ample.reason == nil)
+        // Someone else's reason given first wins.
+        let disconnected = Cancellation(budget: .zero)
+        disconnected.cancel(.disconnected)
+        #expect(!((try? disconnected.check()) != nil) && disconnected.reason == .disconnected)
+    }
+
+    @Test("readInline never waits for a connection: with none free it refuses at once")
+    func neverWaits() throws {
+        let space = try Space(inlineReaders: 1)
+        _ = space.executor().runWrites(try ["assert p(x: 1)"].map(statement))
+        #expect(space.store.inlineReadersOpen == 1)
+        let outer = Cancellation(budget: .seconds(60))
+        let inner = Cancellation(budget: .seconds(60))
+        let count = try space.store.readInline(cancellation: outer) { r in
+            // The only connection is this one: a second read is refused, not queued.
+            #expect(throws: MnemoError.self) { try space.store.readInline(cancellation: inner) { _ in 0 } }
+            return try r.counts().first { $0.0 == "facts" }?.1 ?? -1
+        }
+        #expect(count == 1)
+        #expect(inner.reason == .overBudget && outer.reason == nil)
+        // Given back: the next read takes it again.
+        #expect(try space.store.readInline(cancellation: Cancellation(budget: .seconds(60))) { _ in 7 } == 7)
+
+        let none = try Space(inlineReaders: 0)
+        let refused = Cancellation(budget: .seconds(60))
+        #expect(throws: MnemoError.self) { try none.store.readInline(cancellation: refused) { _ in 0 } }
+        #expect(refused.reason == .overBudget && none.store.inlineReadersOpen == 0)
+    }
+
+    @Test("a read within its budget answers what a worker answers; one past it answers nil and changes nothing")
+    func withinBudget() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(try (0..<3000).map { try statement("assert big(i: \($0), tag: t\($0 % 10))") })
+        for text in ["match big(i: 2024, tag: ?t)", "history big(?, t7) limit 5", "match big(i: ?i, tag: t3) limit 300"] {
+            let onWorker = try space.executor().run(try statement(text)).map(\.serialized)
+            let inline = try #require(try space.executor(Cancellation(budget: .seconds(60))).runWithinBudget(try statement(text)))
+            #expect(inline.map(\.serialized) == onWorker, "\(text)")
+            #expect(!onWorker.isEmpty)
+        }
+        // Three thousand rows do not fit in a microsecond.
+        let tight = Cancellation(budget: .microseconds(1))
+        #expect(try space.executor(tight).runWithinBudget(try statement("match big(i: ?i) limit 3000")) == nil)
+        #expect(tight.reason == .overBudget)
+        // Any other error is the statement's own answer.
+        #expect(throws: MnemoError.self) {
+            try space.executor(Cancellation(budget: .seconds(60))).runWithinBudget(try statement("scene nowhere"))
+        }
+    }
+
+    @Test("a recall on a network thread with a read budget reads its uncached rows there and answers; without one it hands over")
+    func recallReadsInline() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(
+            try [#"remember "Caroline went to the violin lesson" by caroline"#, #"remember "Melanie baked a cherry pie" by melanie"#].map(statement))
+        // The space opened again, as after a restart: nothing in memory. The
+        // first recall builds the graph and indexes, and caches e:1 alone.
+        let executor = Executor(space: MnemoEngine.Space(name: "t", store: space.store))
+        guard case .recall(let first) = try statement(#"recall "violin lesson" limit 1"#) else { return }
+        _ = try executor.run(.recall(first))
+        guard case .recall(let recall) = try statement(#"recall "cherry pie" limit 1"#) else { return }
+        guard case .needsStore(let handoff?) = try executor.recallWithoutStore(recall) else {
+            Issue.record("a recall over an uncached row, with no read budget, was not handed over")
+            return
+        }
+        _ = handoff
+        guard case .answered(let lines) = try executor.recallWithoutStore(recall, inlineReadBudget: .seconds(60)) else {
+            Issue.record("a recall over an uncached row, with a read budget, was not answered on the spot")
+            return
+        }
+        #expect(lines.count == 1 && lines[0].serialized.contains(#""id":"e:2""#))
+    }
+}
