@@ -29,6 +29,8 @@ struct RecallBenchmark: ParsableCommand {
             "Write one line per measured recall to this file, tab-separated: latency (ms), answer lines, start (CLOCK_MONOTONIC seconds), statement.",
             discussion: "To find the slow ones, and to line them up with what the daemon did at the time."))
     var perQuery: String?
+    @Option(help: "A daemon.conf for the daemon measured (e.g. to try another inline_read_budget or recall_* value).")
+    var config: String?
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
@@ -41,7 +43,8 @@ struct RecallBenchmark: ParsableCommand {
         let memory = store.memory
         let storePath = try memory.store(in: store.directory)
 
-        let daemon = try MnemodProcess.inScratchDirectory("mnemo-recall-run", serving: storePath, binary: mnemod.binary)
+        let daemon = try MnemodProcess.inScratchDirectory(
+            "mnemo-recall-run", serving: storePath, binary: mnemod.binary, extraArguments: config.map { ["--config", $0] } ?? [])
         defer { daemon.stop() }
         let connection = try daemon.connect(readTimeout: nil)
         let resident = residentBytes(daemon.pid).map { "\($0 / 1024) kB" } ?? "?"

@@ -160,8 +160,8 @@ extension DaemonConfig {
             "recall_inline", default: "yes", .yesNo, into: \.recallInline, reload: .atOnce,
             doc: "run recall on the network thread that read it"),
         ConfigKey(
-            "inline_read_budget", default: "200us",
-            .duration("a duration such as 200us, at most 100 years; 0 = every read on a worker"),
+            "inline_read_budget", default: "500us",
+            .duration("a duration such as 500us, at most 100 years; 0 = every read on a worker"),
             into: \.inlineReadBudget, reload: .atOnce,
             doc: "how long a short read may run on the network thread that read it before it moves to a worker"),
 

@@ -68,7 +68,7 @@ public struct DaemonConfig: Sendable {
     /// `recall_inline` (two thread hand-offs fewer than on a worker).
     public var recallInline = true
     /// `inline_read_budget`; zero: every read that touches SQLite runs on a worker.
-    public var inlineReadBudget: Duration = .microseconds(200)
+    public var inlineReadBudget: Duration = .microseconds(500)
     /// `consolidate_interval`, `archive_*`, `activation_decay`, `scene_idle`,
     /// `summary_sentences`, `nickname_min_scenes`, `persona_*`,
     /// `insight_min_scenes`, `reflector*`.
