@@ -52,6 +52,11 @@ struct LocomoEval: ParsableCommand {
     var sweeps: [String] = []
     @Option(help: "With --sweep, what to choose by: r1, r5, r10 or r20, optionally after a category (multi-hop:r10).")
     var metric: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write one line per question to this file, tab-separated: conversation, category, the rank of each evidence turn in recall's answer and in BM25's (- past 20), the question.",
+            discussion: "To see which questions are missed, by which mechanism."))
+    var perQuestion: String?
 
     func validate() throws {
         do throws(SweepError) {
@@ -82,6 +87,7 @@ struct LocomoEval: ParsableCommand {
         var consolidated: [LocomoScores] = []
         var consolidationMs: [Double] = []
         var latencies: [Double] = []
+        var questionLines: [String] = []
         for file in files {
             let chat = try ChatImport.load(path: data.path(file))
             let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
@@ -147,10 +153,22 @@ struct LocomoEval: ParsableCommand {
                         try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
                     }
                 theirs.add(category: q.category, ranked: refs, evidence: q.evidence)
+                if perQuestion != nil {
+                    let ours = Question.refs(answers[i])
+                    func ranks(_ ranked: [String]) -> String {
+                        q.evidence.sorted().map { e in ranked.firstIndex(of: e).map { String($0 + 1) } ?? "-" }.joined(separator: ",")
+                    }
+                    questionLines.append(
+                        [file.replacingOccurrences(of: ".json", with: ""), String(q.category), ranks(ours), ranks(refs), q.text]
+                            .joined(separator: "\t"))
+                }
             }
             mnemo.append(ours)
             bm25.append(theirs)
             consolidated.append(after)
+        }
+        if let perQuestion {
+            try questionLines.map { $0 + "\n" }.joined().write(toFile: perQuestion, atomically: true, encoding: .utf8)
         }
         func total(_ scores: [LocomoScores]) -> LocomoScores { scores.reduce(into: LocomoScores()) { $0.add($1) } }
         let mnemoTotal = total(mnemo)

@@ -44,6 +44,9 @@ public struct Executor: Sendable {
     /// then changed nothing, and a worker runs it with `run`.
     public func runWithinBudget(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
         precondition(statement.traits.inline == .withinBudget, "\(statement.keyword) does not run within a budget")
+        // One PCRE2 match cannot be stopped half way, and may take
+        // milliseconds: a match with a regex condition runs on a worker.
+        if case .match(let m) = statement, m.conditions.contains(where: \.isRegex) { return nil }
         var inline = self
         inline.readsInline = true
         do {

@@ -266,6 +266,9 @@ struct MatchEngine {
         switch condition {
         case .regex(let v, let pattern, let flags):
             guard let value = binding[v] else { return false }
+            // One match may take milliseconds (up to regex_match_limit): a
+            // cancelled statement stops before the next.
+            try reader.cancellation.check()
             let regex = try compiled(pattern, flags)
             do {
                 return try regex.isMatchOrThrow(Self.text(of: value))

@@ -133,6 +133,12 @@ public struct AtomArgument: Hashable, Sendable {
 public enum Condition: Hashable, Sendable {
     case compare(variable: String, op: ComparisonOperator, operand: Operand)
     case regex(variable: String, pattern: String, flags: String)
+
+    /// Whether it is a `~ /regex/` condition.
+    public var isRegex: Bool {
+        if case .regex = self { return true }
+        return false
+    }
 }
 
 public enum ComparisonOperator: String, Hashable, Sendable {

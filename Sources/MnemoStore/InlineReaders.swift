@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -7,40 +8,90 @@ import Synchronization
 /// A network thread must never wait for a connection: the pool's readers
 /// may all be held by long reads on the workers, and a network thread that
 /// waited for one would hold up every other connection it serves. So these
-/// connections are not the pool's. They are opened with the store (opening
-/// one takes longer than the budget of the read that would need it), and
-/// `take` hands out an idle one or answers `nil` at once; the read then
-/// runs on a worker. One per network thread is enough, since a network
-/// thread runs one read at a time.
+/// connections are not the pool's. `take` hands out an idle one or answers
+/// `nil` at once, and the read then runs on a worker. Nor does a network
+/// thread open one (that takes longer than the budget of the read that
+/// would need it): when none is idle and fewer than `limit` are open, `take`
+/// has one opened in the background, for the reads after. A space whose
+/// reads never run inline never opens any. One per network thread is
+/// enough, since a network thread runs one read at a time.
 final class InlineReaders: Sendable {
-    private let idle: Mutex<[DatabaseQueue]>
-    /// How many were opened.
-    let count: Int
-
-    /// Opens `count` connections with `open`. One that fails to open (a
-    /// file another process locked, no descriptor left) is logged, and the
-    /// reads it would have taken run on workers.
-    init(count: Int, path: String, open: () throws -> DatabaseQueue) {
-        var opened: [DatabaseQueue] = []
-        for _ in 0..<max(0, count) {
-            do {
-                opened.append(try open())
-            } catch {
-                MemoryStore.log.warning("\(path): a connection for reads on network threads did not open, they run on workers: \(error)")
-                break
-            }
-        }
-        self.count = opened.count
-        idle = Mutex(opened)
+    private struct State {
+        var idle: [DatabaseQueue] = []
+        var opened = 0
+        var opening = false
+        /// An open failed (a file another process locked, no descriptor
+        /// left): no more tries, every read takes the pool.
+        var failed = false
+        var closed = false
     }
 
-    /// An idle connection, or `nil` when every one is in use.
+    private let state = Mutex(State())
+    let limit: Int
+    private let path: String
+    private let open: @Sendable () throws -> DatabaseQueue
+
+    /// At most `limit` connections to the file at `path`, each made by `open`.
+    init(limit: Int, path: String, open: @escaping @Sendable () throws -> DatabaseQueue) {
+        self.limit = limit
+        self.path = path
+        self.open = open
+    }
+
+    /// An idle connection, or `nil` at once when none is.
     func take() -> DatabaseQueue? {
-        idle.withLock { $0.popLast() }
+        let (reader, openOne) = state.withLock { s -> (DatabaseQueue?, Bool) in
+            if let reader = s.idle.popLast() { return (reader, false) }
+            guard !s.failed, !s.closed, !s.opening, s.opened < limit else { return (nil, false) }
+            s.opening = true
+            return (nil, true)
+        }
+        if openOne { DispatchQueue.global().async { self.openOne() } }
+        return reader
+    }
+
+    private func openOne() {
+        do {
+            let reader = try open()
+            let keep = state.withLock { s -> Bool in
+                s.opening = false
+                guard !s.closed else { return false }
+                s.opened += 1
+                s.idle.append(reader)
+                return true
+            }
+            if !keep { try? reader.close() }
+        } catch {
+            state.withLock { s in
+                s.opening = false
+                s.failed = true
+            }
+            MemoryStore.log.warning("\(path): a connection for reads on network threads did not open, they run on workers: \(error)")
+        }
     }
 
     /// Gives back a connection `take` handed out.
     func give(_ reader: DatabaseQueue) {
-        idle.withLock { $0.append(reader) }
+        let keep = state.withLock { s -> Bool in
+            guard !s.closed else { return false }
+            s.idle.append(reader)
+            return true
+        }
+        if !keep { try? reader.close() }
     }
+
+    /// Closes the idle connections, and any given back or opened later:
+    /// before the store's own, so that the last connection to close, which
+    /// folds the WAL back into the file, is the writer.
+    func closeAll() {
+        let idle = state.withLock { s -> [DatabaseQueue] in
+            s.closed = true
+            defer { s.idle = [] }
+            return s.idle
+        }
+        for reader in idle { try? reader.close() }
+    }
+
+    /// How many connections are open, for tests.
+    var openCount: Int { state.withLock { $0.opened } }
 }

@@ -88,10 +88,17 @@ public final class MemoryStore: Sendable {
                     "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it"
                 )
             }
-            // After the migrations: these connections read the schema they made.
+            // Opened after the migrations, when first needed (`InlineReaders`).
             var inlineConfig = config
             inlineConfig.readonly = true
-            inlineReaders = InlineReaders(count: options.inlineReaders, path: path) {
+            // A network thread never sleeps on a lock: a busy file sends the read to a worker.
+            inlineConfig.busyMode = .immediateError
+            // Short reads, and the file's pages are in the operating system's cache
+            // anyway: a smaller cache than the pool's, so that these connections add
+            // little to what a space may take.
+            let inlineCacheKiB = min(cacheKiB, 8_192)
+            inlineConfig.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(inlineCacheKiB)") }
+            inlineReaders = InlineReaders(limit: options.inlineReaders, path: path) { [inlineConfig] in
                 try DatabaseQueue(path: path, configuration: inlineConfig)
             }
         } catch {
@@ -102,8 +109,10 @@ public final class MemoryStore: Sendable {
     deinit {
         // Background checkpoints stop; the pool closes its writer last, which
         // folds the WAL back into the file. (The hook keeps working until then:
-        // the configuration holds the checkpointer.)
+        // the configuration holds the checkpointer.) The network threads'
+        // connections close first: the last to close folds the WAL back.
         checkpointer.close()
+        inlineReaders.closeAll()
     }
 
     /// Whether SQLite's memory statistics are off in this process (see
@@ -255,10 +264,11 @@ public final class MemoryStore: Sendable {
 
     /// Runs `body` as `read` does, for a network thread: on a connection of
     /// its own (`StoreOptions.inlineReaders`), never waiting for one. Give it
-    /// a `cancellation` with a budget (`Cancellation(budget:)`): past it, or
-    /// when no connection is free, it cancels that cancellation with
-    /// `overBudget` and throws its error, having changed nothing, and the
-    /// caller runs the read on a worker instead.
+    /// a `cancellation` with a budget (`Cancellation(budget:)`): past it, when
+    /// no connection is free (or none is open yet), or when the file is
+    /// busy, it cancels that cancellation with `overBudget` and throws its
+    /// error, having changed nothing, and the caller runs the read on a
+    /// worker instead.
     ///
     /// What the budget cannot stop is a page SQLite has to read from the
     /// disk rather than the operating system's cache: a network thread
@@ -279,13 +289,19 @@ public final class MemoryStore: Sendable {
                 }
             }
         } catch {
-            if cancellation.isCancelled { throw cancellation.error }
+            // The reason only, not the clock: an error of the statement's own
+            // that comes after the budget is still that error.
+            if cancellation.reason != nil { throw cancellation.error }
+            if let busy = error as? DatabaseError, busy.resultCode == .SQLITE_BUSY || busy.resultCode == .SQLITE_LOCKED {
+                cancellation.cancel(.overBudget)
+                throw cancellation.error
+            }
             throw MemoryStore.translate(error, path: path)
         }
     }
 
-    /// How many connections `readInline` has, for tests.
-    public var inlineReadersOpen: Int { inlineReaders.count }
+    /// How many connections `readInline` has open, for tests.
+    public var inlineReadersOpen: Int { inlineReaders.openCount }
 
     /// The size of the database file and its WAL, in bytes.
     public func fileSize() -> Int64 {

@@ -40,8 +40,9 @@ public struct StoreOptions: Sendable {
     /// How many read connections may run at once beside the single writer.
     public var maximumReaders: Int = 8
     /// Read connections kept apart for short reads on network threads
-    /// (`MemoryStore.readInline`), opened with the store; 0: none, every
-    /// read goes through the pool of `maximumReaders`.
+    /// (`MemoryStore.readInline`), opened in the background when first
+    /// needed, each with a page cache of at most 8 MiB; 0: none, every read
+    /// goes through the pool of `maximumReaders`.
     public var inlineReaders: Int = 0
     /// Where the store puts the scratch files of a backup or a dry run (each
     /// deleted when done): a directory of their own, so that no scratch name

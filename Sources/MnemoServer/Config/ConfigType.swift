@@ -82,6 +82,11 @@ extension ConfigType where Value == Duration {
     static func duration(_ expected: String, positive: Bool = false) -> ConfigType {
         checked(expected) { text in Units.duration(text).flatMap { !positive || $0 > .zero ? $0 : nil } }
     }
+
+    /// A duration from 0 to `maximum`.
+    static func duration(_ expected: String, upTo maximum: Duration) -> ConfigType {
+        checked(expected) { text in Units.duration(text).flatMap { $0 <= maximum ? $0 : nil } }
+    }
 }
 
 extension ConfigType where Value == Bool {

@@ -161,7 +161,7 @@ extension DaemonConfig {
             doc: "run recall on the network thread that read it"),
         ConfigKey(
             "inline_read_budget", default: "500us",
-            .duration("a duration such as 500us, at most 100 years; 0 = every read on a worker"),
+            .duration("a duration from 0 to 10ms, such as 500us; 0 = every read on a worker", upTo: .milliseconds(10)),
             into: \.inlineReadBudget, reload: .atOnce,
             doc: "how long a short read may run on the network thread that read it before it moves to a worker"),
 

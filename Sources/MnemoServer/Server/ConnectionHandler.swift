@@ -8,11 +8,16 @@ import NIOPosix
 
 /// Answers the requests of one connection, one at a time and in order.
 ///
-/// Requests that need no file (`ping`, `help`, syntax errors, and a `recall`
-/// whose space is in memory) are answered on the network thread; the others
-/// run on a worker — writes on the write pool, everything else on the read
+/// Requests that need no file (`ping`, `help`, syntax errors), a `recall`
+/// whose space is in memory and the short reads that finish within
+/// `inline_read_budget` are answered on the network thread; the others run
+/// on a worker — writes on the write pool, everything else on the read
 /// pool, so that slow reads never hold up a write — and the requests
-/// pipelined behind them wait their turn. Replies are written as they are
+/// pipelined behind them wait their turn. Between two reads of the socket,
+/// or after a worker's answer, a connection runs recalls and reads on the
+/// network thread for at most `inline_read_budget` (at least one): a client
+/// that pipelines thousands of them takes turns with the other connections
+/// of its thread, the rest of its requests going to workers. Replies are written as they are
 /// ready and flushed when the socket has nothing more to read, so pipelined
 /// requests share system calls.
 ///
@@ -55,6 +60,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var inputClosed = false
     /// Closing once the answers are written (`closeWhenDone`).
     private var closing = false
+    /// When this turn's first recall or short read ran on the network thread
+    /// (`mayRunInline`); `nil` before it.
+    private var inlineSince: UInt64?
 
     /// How long a connection may take to finish at shutdown (its client reading
     /// its last answers); then its request is stopped and it is closed.
@@ -82,6 +90,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inlineSince = nil
         flushIfNeeded(context: context)
     }
 
@@ -154,7 +163,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 statement = parsed
             }
             let handoff: RecallHandoff?
-            switch runner.runInline(statement, session: session) {
+            switch runner.runInline(statement, session: session, inlineAllowed: mayRunInline(statement)) {
             case .answered(let reply):
                 record(statement.keyword, started, failed: reply.isError)
                 write(reply, context: context)
@@ -170,6 +179,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         updateReading(context: context)
         closeWhenDone(context: context)
+    }
+
+    /// Whether `statement`, if it is a recall or a short read, may run on the
+    /// network thread: while this turn's share of it is not spent. A turn
+    /// ends when the socket has nothing more to read for now, or a worker
+    /// answers; its share is `inline_read_budget` (at least one statement).
+    private func mayRunInline(_ statement: Statement) -> Bool {
+        guard statement.traits.inline == .whenInMemory || statement.traits.inline == .withinBudget else { return true }
+        let now = Self.monotonicNanoseconds()
+        guard let since = inlineSince else {
+            inlineSince = now
+            return true
+        }
+        let budget = state.config.inlineReadBudget.components
+        // At most 10 ms (the key's bound): no overflow.
+        let share = UInt64(clamping: budget.seconds) * 1_000_000_000 + UInt64(clamping: budget.attoseconds / 1_000_000_000)
+        return now - since < share
     }
 
     /// Reads from the socket only while the queue and the unsent answers are
@@ -250,6 +276,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 handler.record(statement.keyword, started, failed: reply.isError)
             }
             handler.running = false
+            handler.inlineSince = nil
             handler.current = nil
             handler.currentIsWrite = false
             if handler.currentTimedOut {

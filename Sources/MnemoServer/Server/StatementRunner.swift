@@ -21,20 +21,32 @@ struct StatementRunner: Sendable {
 
     /// Runs a statement on the network thread if it can be answered there
     /// without waiting (`StatementTraits.inline`): `ping` and `help`, which
-    /// touch no file, and `recall` (unless `recall_inline = no`) when
-    /// everything it needs is in memory.
+    /// touch no file; `recall` (unless `recall_inline = no`) when its graph,
+    /// text index and name dictionary are built; and the short reads
+    /// (`.withinBudget`) that finish within `inline_read_budget`.
     ///
     /// A recall is a read of the in-memory graph that takes a fraction of a
     /// millisecond; handing it to a worker and back cost about a fifth of its
-    /// latency. It never waits on SQLite here: one that would have to build
-    /// what its space needs (the graph, text index and name dictionary: at
-    /// the first recall of a space, after a `forget`, after SIGHUP), or read
-    /// a name or scene not in the recall cache, stops before changing
-    /// anything and runs again on a worker; one whose results are not all
-    /// in the cache is ranked here and answered there (`finish`). The price
-    /// of the rest: while it runs, the other connections of that network
-    /// thread wait, and `request_timeout` cannot interrupt it.
-    func runInline(_ statement: Statement, session: Session) -> InlineOutcome {
+    /// latency. The names, scene and answer rows it needs that the recall
+    /// cache does not hold it reads here within `inline_read_budget`, on a
+    /// connection of the network threads' own (`MemoryStore.readInline`),
+    /// which it never waits for. One that would have to build what its space
+    /// needs (at the first recall of a space, after a `forget`, after
+    /// SIGHUP), or whose reads run past the budget, stops before changing
+    /// anything and runs again on a worker; if it got as far as ranking, it
+    /// is answered there without ranking again (`finish`). The price of the
+    /// rest: while it runs, the other connections of that network thread
+    /// wait, and `request_timeout` cannot interrupt it.
+    ///
+    /// With `inlineAllowed` false (the connection's pass over its queue has
+    /// had its share of the network thread), only what touches no file is.
+    func runInline(_ statement: Statement, session: Session, inlineAllowed: Bool = true) -> InlineOutcome {
+        if !inlineAllowed && statement.traits.inline != .always {
+            if statement.traits.inline == .withinBudget && state.config.inlineReadBudget > .zero {
+                state.readsMovedToWorker.add(1, ordering: .relaxed)
+            }
+            return .onWorker(nil)
+        }
         switch statement.traits.inline {
         case .never:
             return .onWorker(nil)
