@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // PCRE2 (8-bit code units) from the system: `libpcre2-dev` on Debian.
@@ -66,7 +67,8 @@ let package = Package(
             path: "Sources/Plugins/EmbedSchemas"),
         .target(name: "MnemoSchemas", plugins: ["EmbedSchemas"]),
 
-        // The durable temporal hypergraph on SQLite, the consolidation journal and undo.
+        // The durable temporal hypergraph on SQLite (and, under PostgreSQL/, the beginnings of its
+        // PostgreSQL backend: connection, schema, migrations), the consolidation journal and undo.
         .target(
             name: "MnemoStore",
             dependencies: [
@@ -74,6 +76,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]),
 
         // Turning raw text into memory without a model: keywords, entities,
@@ -301,6 +306,7 @@ let package = Package(
                 "MnemoStore", "MnemoModel", "MnemoSchemas",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (installs missing system packages first).
+# Runs the whole test suite (installs missing system packages first, and
+# starts a throwaway PostgreSQL cluster for the PostgreSQL tests: see
+# scripts/postgres.sh; it is stopped and deleted when the tests end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -7,4 +9,7 @@ scripts/install-deps.sh
 # with the toolchain): `swift format -i -r Sources Tests Benchmarks Package.swift`.
 swift format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift
 swift build --build-tests
+postgres=$(scripts/postgres.sh start)
+trap 'scripts/postgres.sh stop "$postgres"' EXIT
+export MNEMO_TEST_POSTGRESQL="$postgres/.s.PGSQL.5432"
 swift test --skip-build "$@"

@@ -1,4 +1,5 @@
-/// One versioned step of the database schema, read from `Schemas/NNN_name.sql`.
+/// One versioned step of the database schema, read from `Schemas/NNN_name.sql`
+/// (SQLite, `all`) or `Schemas/postgres/NNN_name.sql` (PostgreSQL, `postgres`).
 ///
 /// Migrations only ever move forward: a database written by an older Mnemo opens
 /// and is upgraded in place by applying, in order, each migration it lacks.
@@ -24,4 +25,7 @@ public struct SchemaMigration: Sendable, Hashable {
 
     /// The newest schema version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }
+
+    /// The newest schema version of a PostgreSQL database this build knows.
+    public static var latestPostgresVersion: Int { postgres.last?.version ?? 0 }
 }

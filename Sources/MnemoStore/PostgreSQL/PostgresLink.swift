@@ -1,0 +1,99 @@
+import Logging
+import MnemoModel
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One connection to a PostgreSQL server, for the store's worker threads:
+/// every call blocks until the server answered, and throws a `MnemoError`.
+///
+/// It must not be called from an event loop (it waits on one). A connection
+/// runs one statement at a time; calls from several threads are answered in
+/// turn.
+public final class PostgresLink: Sendable {
+    public let target: PostgresTarget
+    private let connection: PostgresConnection
+    static let logger = Logger(label: "mnemo.postgresql")
+
+    /// Connects; a server that cannot be reached is `ERR BUSY` (try again),
+    /// one that refuses the login `ERR DENIED`.
+    public init(_ target: PostgresTarget) throws(MnemoError) {
+        self.target = target
+        let configuration: PostgresConnection.Configuration
+        switch target.endpoint {
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: target.user, password: target.password, database: target.database)
+        case .tcp(let host, let port):
+            configuration = .init(
+                host: host, port: port, username: target.user, password: target.password, database: target.database, tls: .disable)
+        }
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: Self.logger
+            ).wait()
+        } catch {
+            throw Self.translate(error, target: target, connecting: true)
+        }
+    }
+
+    deinit {
+        let closing: EventLoopFuture<Void> = connection.close()
+        _ = closing
+    }
+
+    /// Runs a script of statements separated by semicolons (`SQLScript`),
+    /// with no parameters, one after the other; the rows of the last. The
+    /// first that fails stops the script (wrap it in `BEGIN`/`COMMIT` to undo
+    /// the ones before).
+    @discardableResult
+    public func execute(_ script: String) throws(MnemoError) -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for statement in SQLScript.statements(script) {
+            rows = try query(PostgresQuery(unsafeSQL: statement))
+        }
+        return rows
+    }
+
+    /// Runs one statement with its parameters bound (`\(value)` in the
+    /// literal binds it); its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) throws(MnemoError) -> [PostgresRow] {
+        do {
+            return Array(try connection.query(query, logger: Self.logger).wait().rows)
+        } catch {
+            throw Self.translate(error, target: target, connecting: false)
+        }
+    }
+
+    /// Closes the connection.
+    public func close() {
+        let closing: EventLoopFuture<Void> = connection.close()
+        _ = try? closing.wait()
+    }
+
+    /// The SQLSTATE of a server's error, if `error` is one.
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// A failure as a client sees it: the server unreachable is `BUSY`, a
+    /// refused login `DENIED`, anything else the server said `INTERNAL` with
+    /// its message and SQLSTATE.
+    static func translate(_ error: any Error, target: PostgresTarget, connecting: Bool) -> MnemoError {
+        if let error = error as? MnemoError { return error }
+        if let psql = error as? PSQLError {
+            if let info = psql.serverInfo {
+                let state = info[.sqlState] ?? "?"
+                let message = info[.message] ?? "\(psql.code)"
+                if state.hasPrefix("28") { return MnemoError(.denied, "\(target) refused the login: \(message)") }
+                if state.hasPrefix("08") || state == "57P01" || state == "57P03" {
+                    return MnemoError(.busy, "\(target) is unavailable: \(message) (SQLSTATE \(state)); try again")
+                }
+                return MnemoError(.internalError, "\(target): \(message) (SQLSTATE \(state))")
+            }
+            return MnemoError(.busy, "\(target) is unreachable (\(psql.code)); try again")
+        }
+        if connecting { return MnemoError(.busy, "\(target) is unreachable: \(error); try again") }
+        return MnemoError(.internalError, "\(target): \(error)")
+    }
+}
