@@ -7,11 +7,15 @@
 -- on one node. `space` itself is the directory of spaces, small and read at
 -- start: a reference table there. Ids are unique within a space and assigned
 -- by the space's single writer from its `space` row (`next_id`), not by
--- sequences, which a distributed engine cannot keep in order cheaply.
+-- sequences, which a distributed engine cannot keep in order cheaply. A write
+-- to a space begins by bumping its `change_seq`: the row lock that takes
+-- serialises the space's writers across daemons (and works on engines with
+-- no advisory locks), and the new value tells the other daemons what to
+-- catch up to (`PostgresSpaces`).
 -- Times are microseconds since the Unix epoch, as in the SQLite schema.
 
 CREATE TABLE space (
-    space_id    bigint  PRIMARY KEY,
+    space_id    bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name        text    NOT NULL UNIQUE,
     next_id     bigint  NOT NULL DEFAULT 1,      -- the next id the writer hands out, any table
     change_seq  bigint  NOT NULL DEFAULT 0,      -- bumped by every commit; daemons follow it

@@ -35,7 +35,7 @@ struct PostgresMigratorTests {
     func concurrentStart() throws {
         try PostgresTestServer.withDatabase { target in
             let results = Mutex<[Result<[Int], MnemoError>]>([])
-            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            PostgresTestServer.inThreads(4) { _ in
                 let outcome: Result<[Int], MnemoError>
                 do throws(MnemoError) {
                     let link = try PostgresLink(target)

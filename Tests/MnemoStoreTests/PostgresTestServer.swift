@@ -23,4 +23,18 @@ enum PostgresTestServer {
         defer { _ = try? admin.execute("DROP DATABASE \(name) WITH (FORCE)") }
         return try body(target(database: name))
     }
+
+    /// Runs `body` on `count` threads of their own at once (the dispatch pool
+    /// may run no more blocks at a time than there are cores), and waits.
+    static func inThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for i in 0..<count {
+            group.enter()
+            Thread {
+                body(i)
+                group.leave()
+            }.start()
+        }
+        group.wait()
+    }
 }

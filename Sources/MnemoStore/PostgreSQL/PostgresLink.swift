@@ -65,6 +65,16 @@ public final class PostgresLink: Sendable {
         }
     }
 
+    /// Calls `handler` with the payload of each notification sent on
+    /// `channel` (`LISTEN`), on an event loop, from now until the
+    /// connection closes. Notifications come only from committed
+    /// transactions, in commit order.
+    public func listen(_ channel: String, _ handler: @escaping @Sendable (String) -> Void) throws(MnemoError) {
+        connection.addListener(channel: channel) { _, notification in handler(notification.payload) }
+        // A channel is an identifier: quoted as one.
+        try execute("LISTEN \"" + channel.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+    }
+
     /// Closes the connection.
     public func close() {
         let closing: EventLoopFuture<Void> = connection.close()
