@@ -58,7 +58,9 @@ struct PostgresSpacesTests {
             let first = try PostgresLink(target)
             let second = try PostgresLink(target)
             let third = try PostgresLink(target)
-            defer { [first, second, third].forEach { $0.close() } }
+            defer {
+                for link in [first, second, third] { link.close() }
+            }
 
             let events = Events()
             @Sendable func note(_ what: String) { events.note(what) }
