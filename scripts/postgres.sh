@@ -14,6 +14,7 @@ find_bin() {
     local initdb
     initdb=$(command -v initdb || true)
     [ -n "$initdb" ] && dirname "$(readlink -f "$initdb")"
+    return 0
 }
 
 # Runs a server program as the cluster's owner: PostgreSQL refuses to run as root.
@@ -34,14 +35,17 @@ start)
     fi
     [ -n "$bin" ] || { echo "postgres.sh: no initdb after installing postgresql" >&2; exit 1; }
     dir=$(mktemp -d /tmp/mnemo-pg.XXXXXX)
+    # Whatever fails from here on, nothing is left behind: no server, no directory.
+    trap 'as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$dir"' ERR
     chmod 755 "$dir"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
     as_owner "$bin/initdb" -D "$dir/data" -U mnemo --auth=trust --no-sync -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
-        || { cat "$dir/initdb.log" >&2; exit 1; }
+        || { cat "$dir/initdb.log" >&2; false; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+        start >/dev/null || { cat "$dir/server.log" >&2; false; }
     "$bin/createdb" -h "$dir" -U mnemo mnemo
+    trap - ERR
     echo "$dir"
     ;;
 stop)

@@ -2,24 +2,29 @@
 -- their roles, the activation log, forget's journal.
 --
 -- Made for sharding by space: every table but `space` carries `space_id`, and
--- every primary key and index starts with it, so that a distributed engine
--- (Citus, YugabyteDB, CockroachDB) can shard by space and keep a space's joins
--- on one node. `space` itself is the directory of spaces, small and read at
--- start: a reference table there. Ids are unique within a space and assigned
--- by the space's single writer from its `space` row (`next_id`), not by
--- sequences, which a distributed engine cannot keep in order cheaply. A write
--- to a space begins by bumping its `change_seq`: the row lock that takes
--- serialises the space's writers across daemons (and works on engines with
--- no advisory locks), and the new value tells the other daemons what to
--- catch up to (`PostgresSpaces`).
+-- every primary key, foreign key and index starts with it, so that a
+-- distributed engine (Citus, YugabyteDB) can shard by space and keep a
+-- space's joins on one node. `space` itself is the directory of spaces by
+-- name, small, written only when a space is made: a reference table there.
+-- What changes at every write is in `space_state`, sharded like the rest.
+-- Ids are unique within a space and assigned by the space's single writer
+-- from `space_state.next_id`, not by sequences, which a distributed engine
+-- cannot keep in order cheaply. A write to a space begins by bumping its
+-- `change_seq`: the row lock that takes serialises the space's writers across
+-- daemons, and the new value tells the other daemons what to catch up to
+-- (`PostgresSpaces`).
 -- Times are microseconds since the Unix epoch, as in the SQLite schema.
 
 CREATE TABLE space (
     space_id    bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name        text    NOT NULL UNIQUE,
-    next_id     bigint  NOT NULL DEFAULT 1,      -- the next id the writer hands out, any table
-    change_seq  bigint  NOT NULL DEFAULT 0,      -- bumped by every commit; daemons follow it
     created_at  bigint  NOT NULL
+);
+
+CREATE TABLE space_state (
+    space_id    bigint  PRIMARY KEY,
+    next_id     bigint  NOT NULL DEFAULT 1,      -- the next id the writer hands out, any table
+    change_seq  bigint  NOT NULL DEFAULT 0       -- bumped by every commit; daemons follow it
 );
 
 CREATE TABLE entity (
@@ -56,7 +61,8 @@ CREATE TABLE scene (
     summary     text,
     automatic   boolean NOT NULL DEFAULT false,
     created_at  bigint  NOT NULL,
-    PRIMARY KEY (space_id, id)
+    PRIMARY KEY (space_id, id),
+    FOREIGN KEY (space_id, place_id) REFERENCES entity (space_id, id) ON DELETE SET NULL (place_id)
 );
 CREATE INDEX scene_by_norm ON scene (space_id, norm);
 CREATE INDEX scene_by_time ON scene (space_id, opened_at, closed_at);
@@ -83,7 +89,9 @@ CREATE TABLE episode (
     importance  double precision NOT NULL DEFAULT 0.5,
     recorded_at bigint  NOT NULL,
     archived    boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (space_id, id)
+    PRIMARY KEY (space_id, id),
+    FOREIGN KEY (space_id, speaker_id) REFERENCES entity (space_id, id) ON DELETE SET NULL (speaker_id),
+    FOREIGN KEY (space_id, scene_id) REFERENCES scene (space_id, id) ON DELETE SET NULL (scene_id)
 );
 CREATE INDEX episode_by_time ON episode (space_id, at);
 CREATE INDEX episode_by_scene ON episode (space_id, scene_id, at);
@@ -140,7 +148,9 @@ CREATE TABLE fact (
     superseded_by bigint,
     archived      boolean NOT NULL DEFAULT false,
     PRIMARY KEY (space_id, id),
-    FOREIGN KEY (space_id, predicate_id) REFERENCES predicate (space_id, id)
+    FOREIGN KEY (space_id, predicate_id) REFERENCES predicate (space_id, id),
+    FOREIGN KEY (space_id, scene_id) REFERENCES scene (space_id, id) ON DELETE SET NULL (scene_id),
+    FOREIGN KEY (space_id, superseded_by) REFERENCES fact (space_id, id) ON DELETE SET NULL (superseded_by)
 );
 CREATE INDEX fact_by_predicate ON fact (space_id, predicate_id, id);
 CREATE INDEX fact_by_key ON fact (space_id, key);
@@ -200,14 +210,16 @@ CREATE TABLE forget_journal (
     PRIMARY KEY (space_id, id)
 );
 
+-- `seq` orders accesses of one node at the same microsecond, as SQLite's rowid does.
 CREATE TABLE activation (
     space_id    bigint  NOT NULL,
     node_kind   text    NOT NULL,
     node_id     bigint  NOT NULL,
     at          bigint  NOT NULL,
-    event       text    NOT NULL                 -- mentioned, recalled
+    seq         bigint  NOT NULL,
+    event       text    NOT NULL,                -- mentioned, recalled
+    PRIMARY KEY (space_id, node_kind, node_id, at, seq)
 );
-CREATE INDEX activation_by_node ON activation (space_id, node_kind, node_id, at);
 
 -- Past 32 accesses of a node, the older ones folded into segments (the
 -- SQLite schema's 009_activation_folded).

@@ -61,35 +61,60 @@ struct PostgresSpacesTests {
             defer {
                 for link in [first, second, third] { link.close() }
             }
-
             let events = Events()
-            @Sendable func note(_ what: String) { events.note(what) }
-            // Threads of their own: the dispatch pool may run no more blocks at once than there are cores.
-            let group = DispatchGroup()
-            func run(_ body: @escaping @Sendable () -> Void) {
-                group.enter()
-                Thread {
-                    body()
-                    group.leave()
-                }.start()
-            }
-            run {
-                _ = try? PostgresSpaces.write(space: space, on: first) { _ in
-                    note("first in")
-                    usleep(400_000)
-                    note("first out")
+            let holding = DispatchSemaphore(value: 0)
+            let otherDone = DispatchSemaphore(value: 0)
+            // The first writer holds the space's lock until the writer of another space got in and out.
+            PostgresTestServer.inThreads(3) { i in
+                switch i {
+                case 0:
+                    _ = try? PostgresSpaces.write(space: space, on: first, lockTimeout: .seconds(20)) { _ in
+                        events.note("first in")
+                        holding.signal()
+                        holding.signal()
+                        _ = otherDone.wait(timeout: .now() + 20)
+                        usleep(200_000)
+                        events.note("first out")
+                    }
+                case 1:
+                    holding.wait()
+                    _ = try? PostgresSpaces.write(space: space, on: second, lockTimeout: .seconds(20)) { _ in events.note("second in") }
+                default:
+                    holding.wait()
+                    _ = try? PostgresSpaces.write(space: elsewhere, on: third, lockTimeout: .seconds(20)) { _ in
+                        events.note("other space in")
+                    }
+                    otherDone.signal()
                 }
             }
-            usleep(100_000)
-            run { _ = try? PostgresSpaces.write(space: space, on: second) { _ in note("second in") } }
-            run { _ = try? PostgresSpaces.write(space: elsewhere, on: third) { _ in note("other space in") } }
-            group.wait()
-            let order = events.all
-            let at = Dictionary(order.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-            #expect(order.map(\.0).last == "second in", "\(order)")
-            #expect((at["other space in"] ?? .seconds(9)) < (at["first out"] ?? .zero), "\(order)")
+            let order = events.all.map(\.0)
+            #expect(order == ["first in", "other space in", "first out", "second in"], "\(order)")
             #expect(try PostgresSpaces.sequence(of: space, on: setup) == 2)
             #expect(try PostgresSpaces.sequence(of: elsewhere, on: setup) == 1)
+        }
+    }
+
+    @Test("a writer kept waiting past its lock timeout is refused BUSY, and changes nothing")
+    func lockTimeout() throws {
+        try withSchema { target in
+            let holder = try PostgresLink(target)
+            defer { holder.close() }
+            let space = try PostgresSpaces.open("shared", on: holder)
+            try holder.execute("BEGIN")
+            try holder.query("UPDATE space_state SET change_seq = change_seq + 1 WHERE space_id = \(space)")
+            let waiter = try PostgresLink(target)
+            defer { waiter.close() }
+            let clock = ContinuousClock()
+            let began = clock.now
+            do throws(MnemoError) {
+                _ = try PostgresSpaces.write(space: space, on: waiter, lockTimeout: .milliseconds(300)) { _ in () }
+                Issue.record("a write went in while another held the space")
+            } catch {
+                #expect(error.code == .busy)
+            }
+            #expect(clock.now - began < .seconds(10))
+            try holder.execute("ROLLBACK")
+            #expect(try PostgresSpaces.write(space: space, on: waiter) { _ in () }.sequence == 1)
         }
     }
 
@@ -102,14 +127,14 @@ struct PostgresSpacesTests {
             let doomed = try PostgresLink(target)
             // Mid-write, holding the space's lock, the connection goes: as when its daemon is killed.
             try doomed.execute("BEGIN")
-            try doomed.query("UPDATE space SET change_seq = change_seq + 1 WHERE space_id = \(space)")
+            try doomed.query("UPDATE space_state SET change_seq = change_seq + 1 WHERE space_id = \(space)")
             try doomed.query("INSERT INTO entity(space_id, id, name, norm, created_at) VALUES (\(space), 1, 'Ann', 'ann', 0)")
             doomed.close()
             let next = try PostgresLink(target)
             defer { next.close() }
             let clock = ContinuousClock()
             let began = clock.now
-            let (_, sequence) = try PostgresSpaces.write(space: space, on: next) { _ in () }
+            let (_, sequence) = try PostgresSpaces.write(space: space, on: next, lockTimeout: .seconds(10)) { _ in () }
             #expect(clock.now - began < .seconds(5))
             #expect(sequence == 1)
             #expect(try next.query("SELECT count(*)::bigint FROM entity WHERE space_id = \(space)").first?.decode(Int64.self) == 0)
@@ -126,7 +151,6 @@ struct PostgresSpacesTests {
             let space = try PostgresSpaces.open("shared", on: writer)
             #expect(feed.latest(space) == nil)
             for _ in 0..<3 { _ = try PostgresSpaces.write(space: space, on: writer) { _ in () } }
-            struct Refused: Error {}
             #expect(throws: (any Error).self) {
                 try PostgresSpaces.write(space: space, on: writer) { _ in throw MnemoError(.invalid, "refused") }
             }

@@ -25,6 +25,18 @@ struct SQLScriptTests {
         #expect(statements[4] == "SELECT $1::int")
     }
 
+    @Test("E'' strings with backslash escapes, nested block comments, and a dollar inside an identifier")
+    func edges() {
+        let statements = SQLScript.statements(
+            #"SELECT E'it\'s; x'; /* a /* b */ ; c */ SELECT 2; SELECT a1$x$; SELECT 'E\'; SELECT 3"#)
+        #expect(statements.count == 5, "\(statements)")
+        #expect(statements.first == #"SELECT E'it\'s; x'"#)
+        #expect(statements.dropFirst().first?.hasSuffix("SELECT 2") == true)
+        #expect(statements.dropFirst(2).first == "SELECT a1$x$")
+        // Not an E string: the backslash is a character like any other.
+        #expect(statements.dropFirst(3).first == #"SELECT 'E\'"#)
+    }
+
     @Test("nothing but comments and white space is no statement")
     func empty() {
         #expect(SQLScript.statements("").isEmpty)

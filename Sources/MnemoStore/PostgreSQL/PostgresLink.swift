@@ -3,6 +3,7 @@ import MnemoModel
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// One connection to a PostgreSQL server, for the store's worker threads:
 /// every call blocks until the server answered, and throws a `MnemoError`.
@@ -14,6 +15,8 @@ public final class PostgresLink: Sendable {
     public let target: PostgresTarget
     private let connection: PostgresConnection
     static let logger = Logger(label: "mnemo.postgresql")
+    /// Each connection's number in the logs.
+    private static let connections = Atomic<Int>(0)
 
     /// Connects; a server that cannot be reached is `ERR BUSY` (try again),
     /// one that refuses the login `ERR DENIED`.
@@ -29,7 +32,8 @@ public final class PostgresLink: Sendable {
         }
         do {
             connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: Self.logger
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                id: Self.connections.wrappingAdd(1, ordering: .relaxed).newValue, logger: Self.logger
             ).wait()
         } catch {
             throw Self.translate(error, target: target, connecting: true)
@@ -86,24 +90,34 @@ public final class PostgresLink: Sendable {
         (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
-    /// A failure as a client sees it: the server unreachable is `BUSY`, a
-    /// refused login `DENIED`, anything else the server said `INTERNAL` with
-    /// its message and SQLSTATE.
+    /// A failure as a client sees it. The server unreachable, the
+    /// connection lost, or a condition that passes (too many connections, a
+    /// lock not granted in time, a serialization failure or deadlock) is
+    /// `BUSY`: try again. A refused login is `DENIED`. Anything else the
+    /// server said is `INTERNAL`, with its message and SQLSTATE.
     static func translate(_ error: any Error, target: PostgresTarget, connecting: Bool) -> MnemoError {
         if let error = error as? MnemoError { return error }
-        if let psql = error as? PSQLError {
-            if let info = psql.serverInfo {
-                let state = info[.sqlState] ?? "?"
-                let message = info[.message] ?? "\(psql.code)"
-                if state.hasPrefix("28") { return MnemoError(.denied, "\(target) refused the login: \(message)") }
-                if state.hasPrefix("08") || state == "57P01" || state == "57P03" {
-                    return MnemoError(.busy, "\(target) is unavailable: \(message) (SQLSTATE \(state)); try again")
-                }
-                return MnemoError(.internalError, "\(target): \(message) (SQLSTATE \(state))")
-            }
-            return MnemoError(.busy, "\(target) is unreachable (\(psql.code)); try again")
+        guard let psql = error as? PSQLError else {
+            if connecting { return MnemoError(.busy, "\(target) is unreachable: \(error); try again") }
+            return MnemoError(.internalError, "\(target): \(error)")
         }
-        if connecting { return MnemoError(.busy, "\(target) is unreachable: \(error); try again") }
-        return MnemoError(.internalError, "\(target): \(error)")
+        if let info = psql.serverInfo {
+            let state = info[.sqlState] ?? "?"
+            let message = info[.message] ?? "\(psql.code)"
+            if state.hasPrefix("28") { return MnemoError(.denied, "\(target) refused the login: \(message)") }
+            if state.hasPrefix("08") || ["57P01", "57P03", "53300", "55P03", "40001", "40P01"].contains(state) {
+                return MnemoError(.busy, "\(target): \(message) (SQLSTATE \(state)); try again")
+            }
+            return MnemoError(.internalError, "\(target): \(message) (SQLSTATE \(state))")
+        }
+        let cause = psql.underlying.map { ": \($0)" } ?? ""
+        switch psql.code {
+        case .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
+            return MnemoError(.denied, "\(target) refused the login (\(psql.code))\(cause)")
+        case .clientClosedConnection:
+            return MnemoError(.internalError, "\(target): the connection was already closed")
+        default:
+            return MnemoError(.busy, "\(target) is unreachable (\(psql.code))\(cause); try again")
+        }
     }
 }
