@@ -42,7 +42,7 @@ public struct Executor: Sendable {
     /// executor's cancellation (`Cancellation(budget:)`): `nil` when it ran
     /// past it, or found no connection free (`MemoryStore.readInline`); it
     /// then changed nothing, and a worker runs it with `run`.
-    public func runWithinBudget(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue]? {
+    public func runWithinBudget(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> Answer? {
         precondition(statement.traits.inline == .withinBudget, "\(statement.keyword) does not run within a budget")
         // One PCRE2 match cannot be stopped half way, and may take
         // milliseconds: a match with a regex condition runs on a worker.
@@ -50,10 +50,40 @@ public struct Executor: Sendable {
         var inline = self
         inline.readsInline = true
         do {
-            return try inline.run(statement, now: now)
+            return try inline.answer(statement, now: now)
         } catch {
             if cancellation.reason == .overBudget { return nil }
             throw error
+        }
+    }
+
+    /// Runs a statement as `run` does, handing over its answer as `Answer`:
+    /// `match` as the text of its rows, written as it found them.
+    public func answer(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> Answer {
+        switch statement {
+        case .match(let m): return .text(try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) })
+        case .history(let atom, let limit): return .text(try history(atom, limit: limit))
+        default: return .values(try run(statement, now: now))
+        }
+    }
+
+    /// `history`: each version of the facts matching `atom`, written as it is read.
+    private func history(_ atom: Atom, limit: Int?) throws(MnemoError) -> AnswerText {
+        let pattern = FactPattern(
+            atom.predicate,
+            atom.arguments.map { argument in
+                let term: PatternTerm =
+                    switch argument.term {
+                    case .variable, .anything: .any
+                    case .entity(let name): .entity(name)
+                    case .literal(let l): .literal(l)
+                    }
+                return (argument.role, term)
+            })
+        return try read { r in
+            var text = AnswerText()
+            try r.history(of: pattern, limit: limit ?? RowLimit.default) { fact in text.appendLine { out in Encode.write(fact, to: &out) } }
+            return text
         }
     }
 
@@ -86,23 +116,9 @@ public struct Executor: Sendable {
         }
         switch statement {
         case .match(let m):
-            return try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) }
+            return try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) }.values
         case .history(let atom, let limit):
-            return try read { r in
-                try r.history(
-                    of: FactPattern(
-                        atom.predicate,
-                        atom.arguments.map { argument in
-                            let term: PatternTerm =
-                                switch argument.term {
-                                case .variable, .anything: .any
-                                case .entity(let name): .entity(name)
-                                case .literal(let l): .literal(l)
-                                }
-                            return (argument.role, term)
-                        }), limit: limit ?? RowLimit.default
-                ).map { Encode.fact($0) }
-            }
+            return try history(atom, limit: limit).values
         case .timeline(let entity, let during, let limit):
             return try read { r in try timeline(r, entity: entity, during: during, limit: limit ?? RowLimit.default) }
         case .persona(let entity, let asOf, let limit):

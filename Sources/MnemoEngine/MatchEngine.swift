@@ -15,12 +15,17 @@ struct MatchEngine {
 
     /// The values bound so far, by variable slot (the variable's place in
     /// the output order): an array, not a dictionary keyed by name, because
-    /// every row of an answer copies one.
+    /// every row of an answer copies one. Which slot a variable has is in
+    /// `Slots`, kept once per statement rather than in every binding.
     struct Binding {
         var values: [Value?]
-        let slots: [String: Int]
+    }
 
-        subscript(_ variable: String) -> Value? { slots[variable].flatMap { values[$0] } }
+    /// Each variable's slot in a `Binding`.
+    struct Slots {
+        let byName: [String: Int]
+
+        func value(of variable: String, in binding: Binding) -> Value? { byName[variable].flatMap { binding.values[$0] } }
     }
 
     struct Step {
@@ -29,7 +34,7 @@ struct MatchEngine {
         var conditions: [Condition]
     }
 
-    func run(_ m: Match, now: Timestamp) throws -> [JSONValue] {
+    func run(_ m: Match, now: Timestamp) throws -> AnswerText {
         // No time given: what the memory holds now, without superseded values.
         // known as of alone: what was believed then about that moment.
         let time = TimeFilter(
@@ -42,9 +47,9 @@ struct MatchEngine {
         }
         let limit = m.limit ?? RowLimit.default
         let order = Self.variableOrder(m.atoms)
-        let slots = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        let unifiers = plan.map { Unifier($0.atom, slots: slots) }
-        var rows: [JSONValue] = []
+        let slots = Slots(byName: Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) }))
+        let unifiers = plan.map { Unifier($0.atom, slots: slots.byName) }
+        var rows = AnswerText()
         var factIDs = [Int64](repeating: 0, count: m.atoms.count)
 
         // Depth-first over the steps with an explicit stack, one frame per step
@@ -59,12 +64,9 @@ struct MatchEngine {
             var nextExtension = 0
         }
         var stack: [Frame] = []
-        var scratch = JSONBuffer(capacity: 128)
         func enter(_ step: Int, _ binding: Binding) throws {
             if step == plan.count {
-                let row = Self.row(binding, order: order, facts: factIDs, in: &scratch)
-                try reader.budget.charge(row.utf8.count + 1)
-                rows.append(.raw(row))
+                try reader.budget.charge(rows.appendLine { out in Self.write(binding, order: order, facts: factIDs, to: &out) })
                 return
             }
             let s = plan[step]
@@ -73,7 +75,7 @@ struct MatchEngine {
                 s.atom.arguments.map { argument in
                     let term: PatternTerm =
                         switch argument.term {
-                        case .variable(let v): binding[v].map(Self.patternTerm) ?? .any
+                        case .variable(let v): slots.value(of: v, in: binding).map(Self.patternTerm) ?? .any
                         case .anything: .any
                         case .entity(let name): .entity(name)
                         case .literal(let l): .literal(l)
@@ -82,13 +84,13 @@ struct MatchEngine {
                 })
             stack.append(Frame(step: step, binding: binding, facts: try reader.factMatches(pattern, time: time)))
         }
-        try enter(0, Binding(values: Array(repeating: nil, count: order.count), slots: slots))
+        try enter(0, Binding(values: Array(repeating: nil, count: order.count)))
         while rows.count < limit, let top = stack.indices.last {
             let s = plan[stack[top].step]
             if stack[top].nextExtension < stack[top].extensions.count {
                 let extended = stack[top].extensions[stack[top].nextExtension]
                 stack[top].nextExtension += 1
-                guard try s.conditions.allSatisfy({ try holds($0, extended) }) else { continue }
+                guard try s.conditions.allSatisfy({ try holds($0, extended, slots) }) else { continue }
                 try enter(stack[top].step + 1, extended)
             } else if let fact = try stack[top].facts.next() {
                 // A join with no selective atom can try many rows per answer.
@@ -103,10 +105,8 @@ struct MatchEngine {
         return rows
     }
 
-    /// One answer line: `{"kind":"binding","bindings":{…},"facts":[…]}`,
-    /// written straight into its text.
-    static func row(_ binding: Binding, order: [String], facts: [Int64], in out: inout JSONBuffer) -> String {
-        out.removeAll()
+    /// One answer line: `{"kind":"binding","bindings":{…},"facts":[…]}`.
+    static func write(_ binding: Binding, order: [String], facts: [Int64], to out: inout JSONBuffer) {
         out.append(#"{"kind":"binding","bindings":{"#)
         var first = true
         for (slot, variable) in order.enumerated() {
@@ -115,7 +115,7 @@ struct MatchEngine {
             first = false
             out.appendQuoted(variable)
             out.append(":")
-            Encode.value(value).write(to: &out)
+            Encode.write(value, to: &out)
         }
         out.append(#"},"facts":["#)
         for (i, id) in facts.enumerated() {
@@ -123,7 +123,6 @@ struct MatchEngine {
             Encode.write(NodeID(.fact, id), to: &out)
         }
         out.append("]}")
-        return out.string
     }
 
     /// Binds an atom's variables from a fact: which slot each variable
@@ -142,8 +141,16 @@ struct MatchEngine {
         /// from the fact, in `results` (emptied first). A variable against a
         /// list filler binds each item in turn.
         func extensions(of binding: Binding, with fact: Fact, into results: inout [Binding]) {
-            results.removeAll(keepingCapacity: true)
-            results.append(binding)
+            // The first binding's values are overwritten in place when nothing
+            // else holds them (the last step of a join, whose bindings become
+            // rows and are not kept): one array per fact tried, not one per row.
+            if results.isEmpty || results[0].values.count != binding.values.count {
+                results.removeAll(keepingCapacity: true)
+                results.append(binding)
+            } else {
+                results.removeSubrange(1...)
+                for i in binding.values.indices { results[0].values[i] = binding.values[i] }
+            }
             for argument in arguments {
                 let filler = argument.role.map { fact.value(of: $0) } ?? fact.value(at: argument.index)
                 guard let filler else {
@@ -262,10 +269,10 @@ struct MatchEngine {
         }
     }
 
-    private func holds(_ condition: Condition, _ binding: Binding) throws -> Bool {
+    private func holds(_ condition: Condition, _ binding: Binding, _ slots: Slots) throws -> Bool {
         switch condition {
         case .regex(let v, let pattern, let flags):
-            guard let value = binding[v] else { return false }
+            guard let value = slots.value(of: v, in: binding) else { return false }
             // One match may take milliseconds (up to regex_match_limit): a
             // cancelled statement stops before the next.
             try reader.cancellation.check()
@@ -281,11 +288,11 @@ struct MatchEngine {
                     """)
             }
         case .compare(let v, let op, let operand):
-            guard let left = binding[v] else { return false }
+            guard let left = slots.value(of: v, in: binding) else { return false }
             let right: Value
             switch operand {
             case .variable(let w):
-                guard let r = binding[w] else { return false }
+                guard let r = slots.value(of: w, in: binding) else { return false }
                 right = r
             case .value(let literal): right = .literal(literal)
             case .name(let name):

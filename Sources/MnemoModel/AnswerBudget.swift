@@ -44,7 +44,12 @@ extension Value {
 
 extension Fact {
     /// About the bytes of this fact's answer line.
-    public var answerBytes: Int { 200 + predicate.utf8.count + roles.reduce(0) { $0 + $1.name.utf8.count + $1.value.answerBytes } }
+    public var answerBytes: Int {
+        var bytes = 200 + predicate.utf8.count
+        for name in roleNames { bytes += name.utf8.count }
+        for value in roleValues { bytes += value.answerBytes }
+        return bytes
+    }
 }
 
 extension Episode {

@@ -27,43 +27,85 @@ public enum Encode {
         }
     }
 
+    /// Writes a value as `value(_:)` would, without making the `JSONValue` first.
+    public static func write(_ value: Value, to out: inout JSONBuffer) {
+        switch value {
+        case .entity(_, let name): out.appendQuoted(name)
+        case .literal(.text(let s)): out.appendQuoted(s)
+        case .literal(.number(let d)): JSONValue.double(d).write(to: &out)
+        case .literal(.time(let t)): out.appendQuoted(t)
+        case .list(let items):
+            out.append("[")
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(",") }
+                write(item, to: &out)
+            }
+            out.append("]")
+        }
+    }
+
     /// An id as a JSON string, `"f:17"`, written without making the string first.
     public static func write(_ id: NodeID, to out: inout JSONBuffer) {
         out.append("\"")
-        out.append(byte: id.kind.rawValue.asciiValue!)
+        out.append(byte: id.kind.letter)
         out.append(":")
         out.append(id.number)
         out.append("\"")
     }
 
-    /// A fact's answer line, written straight into its text (`JSONObjectText`):
+    /// A fact's answer line, written straight into its text (`write(_:extra:to:)`):
     /// `match`, `history` and `timeline` answer with many of them.
     public static func fact(_ fact: Fact, extra: [(String, JSONValue)] = []) -> JSONValue {
-        var o = JSONObjectText()
-        o.add("kind", "fact")
-        o.add("id") { out in Self.write(NodeID(.fact, fact.id), to: &out) }
-        o.add("predicate", .string(fact.predicate))
-        o.add("roles") { out in
-            out.append("{")
-            for (i, (name, filler)) in zip(fact.roleNames, fact.roleValues).enumerated() {
-                if i > 0 { out.append(",") }
-                out.appendQuoted(name)
-                out.append(":")
-                value(filler).write(to: &out)
-            }
-            out.append("}")
+        var out = JSONBuffer(capacity: 256)
+        write(fact, extra: extra, to: &out)
+        return .raw(out.string)
+    }
+
+    /// Writes a fact's answer line, member by member, times and ids in place.
+    public static func write(_ fact: Fact, extra: [(String, JSONValue)] = [], to out: inout JSONBuffer) {
+        func time(_ key: StaticString, _ t: Timestamp?) {
+            out.append(key)
+            if let t { out.appendQuoted(t) } else { out.append("null") }
         }
-        o.add("valid_from", time(fact.valid.from))
-        o.add("valid_to", time(fact.valid.to))
-        o.add("recorded_at", time(fact.recorded.from))
-        o.add("retracted_at", time(fact.recorded.to))
-        o.add("confidence", .double(fact.confidence))
-        o.add("sources") { out in JSONObjectText.writeArray(fact.sources, to: &out) { id, out in Self.write(NodeID(.episode, id), to: &out) } }
-        if let note = fact.note { o.add("source", .string(note)) }
-        if let scene = fact.sceneID { o.add("scene", .string(NodeID(.scene, scene).description)) }
-        if let by = fact.supersededBy { o.add("superseded_by", .string(NodeID(.fact, by).description)) }
-        o.add(extra)
-        return o.finished()
+        out.append(#"{"kind":"fact","id":"#)
+        write(NodeID(.fact, fact.id), to: &out)
+        out.append(#","predicate":"#)
+        out.appendQuoted(fact.predicate)
+        out.append(#","roles":{"#)
+        for i in 0..<min(fact.roleNames.count, fact.roleValues.count) {
+            if i > 0 { out.append(",") }
+            out.appendQuoted(fact.roleNames[i])
+            out.append(":")
+            write(fact.roleValues[i], to: &out)
+        }
+        out.append("}")
+        time(#","valid_from":"#, fact.valid.from)
+        time(#","valid_to":"#, fact.valid.to)
+        time(#","recorded_at":"#, fact.recorded.from)
+        time(#","retracted_at":"#, fact.recorded.to)
+        out.append(#","confidence":"#)
+        JSONValue.double(fact.confidence).write(to: &out)
+        out.append(#","sources":"#)
+        JSONObjectText.writeArray(fact.sources, to: &out) { id, out in Self.write(NodeID(.episode, id), to: &out) }
+        if let note = fact.note {
+            out.append(#","source":"#)
+            out.appendQuoted(note)
+        }
+        if let scene = fact.sceneID {
+            out.append(#","scene":"#)
+            write(NodeID(.scene, scene), to: &out)
+        }
+        if let by = fact.supersededBy {
+            out.append(#","superseded_by":"#)
+            write(NodeID(.fact, by), to: &out)
+        }
+        for (key, value) in extra {
+            out.append(",")
+            out.appendQuoted(key)
+            out.append(":")
+            value.write(to: &out)
+        }
+        out.append("}")
     }
 
     /// An episode's answer line, written straight into its text (`JSONObjectText`).

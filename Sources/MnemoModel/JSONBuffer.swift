@@ -3,7 +3,7 @@
 /// Appending to a Swift `String` checks and grows its storage on every call,
 /// and a row of an answer is dozens of appends; appending bytes to an array
 /// is a copy. The text is turned into a `String` once, when it is done.
-public struct JSONBuffer {
+public struct JSONBuffer: Sendable {
     public private(set) var bytes: [UInt8] = []
 
     public init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
@@ -88,6 +88,24 @@ public struct JSONBuffer {
                 i += 1
             }
         }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a time as a JSON string of its ISO 8601 text (`Timestamp.iso8601`),
+    /// written in place.
+    public mutating func appendQuoted(_ time: Timestamp) {
+        let c = time.components
+        guard (0...9999).contains(c.year) else {
+            appendQuoted(time.iso8601)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: Timestamp.iso8601Capacity))
+        let written = bytes.withUnsafeMutableBufferPointer { all in
+            Timestamp.writeISO8601(c, into: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        }
+        bytes.removeLast(Timestamp.iso8601Capacity - written)
         bytes.append(UInt8(ascii: "\""))
     }
 

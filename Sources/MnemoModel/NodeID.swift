@@ -20,6 +20,19 @@ public enum NodeKind: Character, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// The letter as a byte, for writers of ids: the `Character`'s own
+    /// `asciiValue` is a look at its grapheme, far slower than this switch.
+    public var letter: UInt8 {
+        switch self {
+        case .entity: UInt8(ascii: "n")
+        case .episode: UInt8(ascii: "e")
+        case .fact: UInt8(ascii: "f")
+        case .scene: UInt8(ascii: "s")
+        case .persona: UInt8(ascii: "p")
+        case .insight: UInt8(ascii: "i")
+        }
+    }
+
     /// Whether consolidation derives things of this kind (persona attributes
     /// and insights) from the stored ones, rather than a client storing them.
     @inlinable public var isDerived: Bool { self == .persona || self == .insight }

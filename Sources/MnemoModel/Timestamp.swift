@@ -72,39 +72,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let c = components
         // Years 0...9999, nearly every time there is, are written digit by digit into one string.
         if (0...9999).contains(c.year) {
-            return String(unsafeUninitializedCapacity: 27) { out in
-                var n = 0
-                func put(_ value: Int, _ width: Int) {
-                    var v = value
-                    for i in stride(from: width - 1, through: 0, by: -1) {
-                        out[n + i] = UInt8(ascii: "0") + UInt8(v % 10)
-                        v /= 10
-                    }
-                    n += width
-                }
-                func put(_ byte: Character) {
-                    out[n] = byte.asciiValue!
-                    n += 1
-                }
-                put(c.year, 4)
-                put("-")
-                put(c.month, 2)
-                put("-")
-                put(c.day, 2)
-                put("T")
-                put(c.hour, 2)
-                put(":")
-                put(c.minute, 2)
-                put(":")
-                put(c.second, 2)
-                if c.microsecond != 0 {
-                    put(".")
-                    put(c.microsecond, 6)
-                    while out[n - 1] == UInt8(ascii: "0") { n -= 1 }
-                }
-                put("Z")
-                return n
-            }
+            return String(unsafeUninitializedCapacity: Self.iso8601Capacity) { Self.writeISO8601(c, into: $0) }
         }
         var s = "\(Self.pad(c.year, 4))-\(Self.pad(c.month, 2))-\(Self.pad(c.day, 2))T\(Self.pad(c.hour, 2)):\(Self.pad(c.minute, 2)):\(Self.pad(c.second, 2))"
         if c.microsecond != 0 {
@@ -113,6 +81,48 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             s += "." + fraction
         }
         return s + "Z"
+    }
+
+    /// The most bytes `writeISO8601` writes.
+    static let iso8601Capacity = 27
+
+    /// Writes the ISO 8601 text of a time whose year is in 0...9999 into
+    /// `out` (at least `iso8601Capacity` bytes), digit by digit, and returns
+    /// its length: `iso8601` and `JSONBuffer.appendQuoted(_:)` write times so.
+    static func writeISO8601(
+        _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int), into out: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var n = 0
+        func put(_ value: Int, _ width: Int) {
+            var v = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                out[n + i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            n += width
+        }
+        func put(_ byte: Unicode.Scalar) {
+            out[n] = UInt8(ascii: byte)
+            n += 1
+        }
+        put(c.year, 4)
+        put("-")
+        put(c.month, 2)
+        put("-")
+        put(c.day, 2)
+        put("T")
+        put(c.hour, 2)
+        put(":")
+        put(c.minute, 2)
+        put(":")
+        put(c.second, 2)
+        if c.microsecond != 0 {
+            put(".")
+            put(c.microsecond, 6)
+            while out[n - 1] == UInt8(ascii: "0") { n -= 1 }
+        }
+        put("Z")
+        return n
     }
 
     /// The calendar day only: `2023-05-08`.

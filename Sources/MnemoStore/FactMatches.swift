@@ -12,9 +12,9 @@ public struct FactMatches {
     var scan: FactScan?
     let constraints: [ReadContext.Constraint]
     let time: TimeFilter
-    /// The chunk being handed out, last fact first: `popLast` moves a fact
-    /// out without copying it.
+    /// The chunk being handed out, and the index of the next fact in it.
     private var chunk: [Fact] = []
+    private var nextInChunk = 0
 
     init(reader: ReadContext, scan: FactScan?, constraints: [ReadContext.Constraint], time: TimeFilter) {
         self.reader = reader
@@ -26,19 +26,30 @@ public struct FactMatches {
     /// The next matching fact, `nil` when there are no more.
     public mutating func next() throws -> Fact? {
         while true {
-            if var fact = chunk.popLast() {
+            if nextInChunk < chunk.count {
+                // Moved out, an empty fact left in its place: a copy would
+                // retain each of its arrays and strings, and the chunk's end
+                // release them again.
+                var fact = Self.vacated
+                swap(&fact, &chunk[nextInChunk])
+                nextInChunk += 1
                 if try admit(&fact) { return fact }
                 continue
             }
             guard scan != nil else { return nil }
             chunk = try scan!.next()
-            chunk.reverse()
+            nextInChunk = 0
             if chunk.isEmpty {
                 scan = nil
                 return nil
             }
         }
     }
+
+    /// What a fact moved out of the chunk leaves behind: nothing allocated.
+    private static let vacated = Fact(
+        id: 0, predicate: "", roleNames: [], roleValues: [], valid: TimeRange(from: nil, to: nil),
+        recorded: TimeRange(from: nil, to: nil), confidence: 0, sources: [], note: nil, origin: "", sceneID: nil, supersededBy: nil)
 
     /// Whether the fact passes the time filter and the pattern; its times
     /// become those believed at `known as of` when the filter has one.

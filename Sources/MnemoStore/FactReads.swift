@@ -60,11 +60,15 @@ extension ReadContext {
             """)
         roles.bind(1, list)
         var decoder = RoleDecoder()
+        var decoding: Int64?
         try roles.forEachRow { row in
             let id = FastStatement.int64(row, 0)
             guard found[id] != nil else { return }
+            if let decoding, decoding != id { decoder.finish(&found[decoding]!) }
+            decoding = id
             try decoder.add(row, at: 1, to: &found[id]!, reader: self)
         }
+        if let decoding { decoder.finish(&found[decoding]!) }
         let sources = try FastStatement(
             db, "SELECT fact_id, episode_id FROM fact_source WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY fact_id, episode_id")
         sources.bind(1, list)
@@ -97,16 +101,25 @@ extension ReadContext {
     /// each belief the memory held, with both intervals, ordered by fact and
     /// recorded time; the first `limit` of them.
     public func history(of pattern: FactPattern, limit: Int = .max) throws -> [Fact] {
+        var versions: [Fact] = []
+        try history(of: pattern, limit: limit) { versions.append($0) }
+        return versions
+    }
+
+    /// Calls `body` with each of the first `limit` versions `history(of:limit:)`
+    /// answers, in its order, as they are read: the versions are not gathered
+    /// first, so an answer can be written straight from them.
+    public func history(of pattern: FactPattern, limit: Int = .max, _ body: (Fact) throws -> Void) throws {
         guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
             let constraints = try resolve(pattern, roles: predicate.roles)
-        else { return [] }
+        else { return }
         var scan = try FactScan(
             reader: self, predicate: predicate, constraints: constraints, options: .init(includeRetracted: true, withSources: true))
-        var versions: [Fact] = []
-        while versions.count < limit {
-            let read = try scan.next()
-            if read.isEmpty { break }
-            let chunk = read.filter { fact in constraints.allSatisfy { $0.matches(fact) } }
+        var count = 0
+        while count < limit {
+            var chunk = try scan.next()
+            if chunk.isEmpty { break }
+            chunk.removeAll { fact in !constraints.allSatisfy { $0.matches(fact) } }
             if chunk.isEmpty { continue }
             // Earlier beliefs of the chunk's facts, in the same order as the facts.
             let beliefs = try FastStatement(
@@ -126,21 +139,23 @@ extension ReadContext {
                         TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(microseconds: FastStatement.int64(row, 4)))
                     ))
             }
-            for current in chunk {
-                guard versions.count < limit else { break }
-                let before = earlier[current.id] ?? []
-                for belief in before {
-                    var version = current
+            for index in chunk.indices {
+                guard count < limit else { break }
+                let before = earlier[chunk[index].id] ?? []
+                try budget.charge(chunk[index].answerBytes * (before.count + 1))
+                for belief in before where count < limit {
+                    var version = chunk[index]
                     version.supersededBy = nil
                     version.valid = belief.valid
                     version.recorded = belief.recorded
-                    versions.append(version)
+                    try body(version)
+                    count += 1
                 }
-                versions.append(current)
-                try budget.charge(current.answerBytes * (before.count + 1))
+                guard count < limit else { break }
+                try body(chunk[index])
+                count += 1
             }
         }
-        return Array(versions.prefix(limit))
     }
 
     // MARK: - Building facts

@@ -99,6 +99,7 @@ struct FactScan {
                     """)
             statement.bind(1, predicateID)
             statement.bind(2, after)
+            facts.reserveCapacity(Self.chunk)
             try read(statement, into: &facts, stoppingAfter: Self.chunk)
             candidates = .predicate(after: facts.last?.id ?? .max)
         case .listed(let ids, var next):
@@ -143,18 +144,19 @@ struct FactScan {
         try statement.forEachRowWhile({ row in
             let id = FastStatement.int64(row, 0)
             if added == 0 || facts[facts.count - 1].id != id {
+                if added > 0 { roles.finish(&facts[facts.count - 1]) }
                 guard added < limit else { return false }
                 // Room for as many roles as the fact before had.
                 let count = facts.isEmpty ? 2 : facts[facts.count - 1].roleValues.count
                 facts.append(fact(row, id: id))
-                facts[facts.count - 1].roleNames.reserveCapacity(count)
                 facts[facts.count - 1].roleValues.reserveCapacity(count)
-                facts[facts.count - 1].rolePositions.reserveCapacity(count)
                 added += 1
             }
             try addRole(row, to: &facts[facts.count - 1])
             return true
         })
+        // The last fact read, unless it was finished when the limit stopped the read.
+        if added > 0, !roles.isFinished { roles.finish(&facts[facts.count - 1]) }
     }
 
     private func fact(_ row: OpaquePointer, id: Int64) -> Fact {

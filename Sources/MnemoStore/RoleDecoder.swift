@@ -1,18 +1,36 @@
+import Foundation
 import GRDBSQLite
 import MnemoModel
 
 /// Turns `fact_role` rows, stepped through SQLite's C API, into a fact's
 /// role names, values and positions.
 ///
-/// Entity names come from the read's `ReadCache`; a role's name is kept once
-/// per position, since the facts of a predicate almost always name a
-/// position alike, so that a million rows do not make a million strings.
+/// The rows of one fact are given with `add`, in position and item order,
+/// and the fact is closed with `finish`. Entity names come from the read's
+/// `ReadCache`. A role's name is kept once per position, and a fact's list of
+/// names and of positions is the previous fact's when they are the same: the
+/// facts of a predicate almost always name their positions alike, so a
+/// million rows make neither a million strings nor two million arrays.
 struct RoleDecoder {
-    private var names: [Int: String] = [:]
+    /// A role name kept for a position, with its bytes to compare rows with.
+    private struct Name {
+        var text: String
+        var utf8: [UInt8]
+    }
+
+    /// By position: positions are small and dense, so an array indexed by
+    /// them finds a name without hashing.
+    private var names: [Name?] = []
+    /// The names and positions of the fact being decoded.
+    private var pendingNames: [String] = []
+    private var pendingPositions: [Int] = []
+    /// Those of the last fact finished, which the next one shares when equal.
+    private var lastNames: [String] = []
+    private var lastPositions: [Int] = []
 
     /// Adds the role in `row`, whose columns from `column` on are
     /// `position, item, role, kind, value`, to `fact`: a list item joins the
-    /// list its position already holds.
+    /// list its position already holds. `finish` gives the fact its names.
     mutating func add(_ row: OpaquePointer, at column: Int32, to fact: inout Fact, reader: ReadContext) throws {
         let position = Int(FastStatement.int64(row, column))
         let item = FastStatement.int64(row, column + 1)
@@ -25,25 +43,49 @@ struct RoleDecoder {
         case .time: value = .literal(.time(Timestamp(microseconds: FastStatement.int64(row, valueColumn))))
         case nil: value = .literal(.text("?"))
         }
-        if fact.rolePositions.last == position, case .list(let items) = fact.roleValues[fact.roleValues.count - 1] {
-            fact.roleValues[fact.roleValues.count - 1] = .list(items + [value])
+        let last = fact.roleValues.count - 1
+        if pendingPositions.last == position, last >= 0, case .list(var items) = fact.roleValues[last] {
+            // The list taken out first, so that it is grown in place rather than copied.
+            fact.roleValues[last] = .list([])
+            items.append(value)
+            fact.roleValues[last] = .list(items)
             return
         }
-        fact.roleNames.append(name(row, column: column + 2, position: position))
+        pendingNames.append(name(row, column: column + 2, position: position))
         fact.roleValues.append(item >= 0 ? .list([value]) : value)
-        fact.rolePositions.append(position)
+        pendingPositions.append(position)
+    }
+
+    /// Whether every role added has been given to its fact by `finish`.
+    var isFinished: Bool { pendingPositions.isEmpty }
+
+    /// Gives `fact` the names and positions of the roles added since the
+    /// last `finish`.
+    mutating func finish(_ fact: inout Fact) {
+        if pendingPositions != lastPositions || pendingNames != lastNames {
+            lastNames = pendingNames
+            lastPositions = pendingPositions
+        }
+        fact.roleNames = lastNames
+        fact.rolePositions = lastPositions
+        pendingNames.removeAll(keepingCapacity: true)
+        pendingPositions.removeAll(keepingCapacity: true)
     }
 
     private mutating func name(_ row: OpaquePointer, column: Int32, position: Int) -> String {
         let count = Int(sqlite3_column_bytes(row, column))
-        if let known = names[position], known.utf8.count == count,
-            let bytes = sqlite3_column_text(row, column),
-            known.utf8.elementsEqual(UnsafeBufferPointer(start: bytes, count: count))
+        let bytes = sqlite3_column_text(row, column)
+        if position >= 0, position < names.count, let known = names[position], known.utf8.count == count,
+            count == 0 || known.utf8.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes!, count) == 0 })
         {
-            return known
+            return known.text
         }
         let name = FastStatement.optionalText(row, column) ?? ""
-        names[position] = name
+        // A position far past the others (a store edited by hand) is not kept.
+        if position >= 0, position < 1024 {
+            if position >= names.count { names.append(contentsOf: repeatElement(nil, count: position + 1 - names.count)) }
+            names[position] = Name(text: name, utf8: Array(name.utf8))
+        }
         return name
     }
 }

@@ -46,7 +46,7 @@ struct MatchPlanTests {
         let result = Mutex<Result<[JSONValue], any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            let outcome = Result { try store.read { r in try MatchEngine(reader: r, regexes: RegexCache(capacity: 8)).run(m, now: .now()) } }
+            let outcome = Result { try store.read { r in try MatchEngine(reader: r, regexes: RegexCache(capacity: 8)).run(m, now: .now()).values } }
             result.withLock { $0 = outcome }
             done.signal()
         }

@@ -38,6 +38,21 @@ public enum Reply: Sendable {
         return .ok(buffer)
     }
 
+    /// An answer as the executor hands it over.
+    public static func ok(_ answer: Answer) -> Reply {
+        switch answer {
+        case .values(let values): ok(values)
+        case .text(let text): ok(text)
+        }
+    }
+
+    /// An answer whose lines are written already: its bytes are copied as they are.
+    public static func ok(_ text: AnswerText) -> Reply {
+        var buffer = header(count: text.count, capacity: text.bytes.count)
+        buffer.writeBytes(text.bytes)
+        return .ok(buffer)
+    }
+
     /// A buffer holding `OK count`, with room for `capacity` bytes of lines after it.
     private static func header(count: Int, capacity: Int) -> ByteBuffer {
         let header = "OK \(count)\n"

@@ -202,7 +202,7 @@ struct StatementRunner: Sendable {
         case .stats:
             return .ok(try stats(session: session))
         default:
-            return .ok(try executor(try session.openSpace(in: state.spaces), cancellation: cancellation).run(statement, now: now))
+            return .ok(try executor(try session.openSpace(in: state.spaces), cancellation: cancellation).answer(statement, now: now))
         }
     }
 
