@@ -170,4 +170,38 @@ struct PostgresSpacesTests {
             #expect(heard(4))
         }
     }
+
+    /// Whether `condition` holds within 5 s.
+    func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
+        for _ in 0..<500 {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    @Test("a change feed whose connection is cut connects again and catches up with what was committed meanwhile")
+    func feedReconnects() throws {
+        try withSchema { target in
+            let feed = try PostgresChangeFeed(target)
+            defer { feed.close() }
+            let writer = try PostgresLink(target)
+            defer { writer.close() }
+            let space = try PostgresSpaces.open("shared", on: writer)
+            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            #expect(eventually { feed.latest(space) == 1 })
+            let cut = try #require(try feed.backendProcess())
+            try writer.query("SELECT pg_terminate_backend(\(cut))")
+            // Committed while the feed is not listening (it waits 100 ms before it
+            // connects again): no notification of these reaches it.
+            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            // (Until the feed notices, asking its cut connection fails: not yet.)
+            let reconnected = eventually { feed.isListening && ((try? feed.backendProcess()).map { $0 != cut } ?? false) }
+            #expect(reconnected)
+            #expect(eventually { feed.latest(space) == 3 })
+            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            #expect(eventually { feed.latest(space) == 4 })
+        }
+    }
 }

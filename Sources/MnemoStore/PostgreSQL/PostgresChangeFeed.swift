@@ -1,4 +1,6 @@
+import Dispatch
 import MnemoModel
+import PostgresNIO
 import Synchronization
 
 /// What a daemon knows of the other daemons' commits to the shared
@@ -11,25 +13,110 @@ import Synchronization
 /// catches up first when it is behind. A notification arrives a network
 /// round trip after the commit; a reader that must see every commit made
 /// before its request reads `PostgresSpaces.sequence` instead.
+///
+/// Should the connection drop (the server restarted, the network), the feed
+/// says so (`isListening` false) and connects again in the background,
+/// waiting a little longer after each failure (up to 5 s). Once listening
+/// again, it reads every space's number from `space_state`: what was
+/// committed while it was not listening is not missed.
 public final class PostgresChangeFeed: Sendable {
-    private let link: PostgresLink
-    private let newest = Mutex<[Int64: Int64]>([:])
+    private struct State {
+        var link: PostgresLink?
+        var newest: [Int64: Int64] = [:]
+        var closed = false
+    }
 
-    /// Starts listening.
+    private let target: PostgresTarget
+    private let state = Mutex(State())
+
+    /// Starts listening; throws if the first connection fails.
     public init(_ target: PostgresTarget) throws(MnemoError) {
-        link = try PostgresLink(target)
-        try link.listen(PostgresSpaces.channel) { [weak self] payload in
-            // "SPACE_ID SEQ"; anything else on the channel is not ours, and ignored.
-            let parts = payload.split(separator: " ")
-            guard let self, parts.count == 2, let space = Int64(parts[0]), let sequence = Int64(parts[1]) else { return }
-            self.newest.withLock { all in all[space] = max(all[space] ?? 0, sequence) }
-        }
+        self.target = target
+        try connect()
     }
 
     /// The newest change sequence number heard of for `space`, `nil` before any.
     public func latest(_ space: Int64) -> Int64? {
-        newest.withLock { $0[space] }
+        state.withLock { $0.newest[space] }
     }
 
-    public func close() { link.close() }
+    /// Whether the feed's connection is up: while it is not, `latest` may lag.
+    public var isListening: Bool { state.withLock { $0.link != nil } }
+
+    /// The server process of the feed's connection, for tests that cut it.
+    func backendProcess() throws(MnemoError) -> Int32? {
+        guard let link = state.withLock({ $0.link }) else { return nil }
+        return try link.backendProcess()
+    }
+
+    /// Stops listening for good.
+    public func close() {
+        let link = state.withLock { s -> PostgresLink? in
+            s.closed = true
+            defer { s.link = nil }
+            return s.link
+        }
+        link?.close()
+    }
+
+    /// Connects, listens, then reads the numbers committed meanwhile (in that
+    /// order: a commit between the two is heard, or read, or both).
+    private func connect() throws(MnemoError) {
+        let link = try PostgresLink(target)
+        do throws(MnemoError) {
+            try link.listen(PostgresSpaces.channel) { [weak self] payload in self?.heard(payload) }
+            let rows = try link.query("SELECT space_id, change_seq FROM space_state")
+            var committed: [(Int64, Int64)] = []
+            for row in rows {
+                do {
+                    committed.append(try row.decode((Int64, Int64).self))
+                } catch {
+                    throw MnemoError(.internalError, "\(target): space_state unreadable: \(error)")
+                }
+            }
+            let keep = state.withLock { s -> Bool in
+                guard !s.closed else { return false }
+                for (space, sequence) in committed { s.newest[space] = max(s.newest[space] ?? 0, sequence) }
+                s.link = link
+                return true
+            }
+            guard keep else {
+                link.close()
+                return
+            }
+            link.onClose { [weak self] in self?.lost(link) }
+        } catch {
+            link.close()
+            throw error
+        }
+    }
+
+    /// A notification: "SPACE_ID SEQ"; anything else on the channel is not ours, and ignored.
+    private func heard(_ payload: String) {
+        let parts = payload.split(separator: " ")
+        guard parts.count == 2, let space = Int64(parts[0]), let sequence = Int64(parts[1]) else { return }
+        state.withLock { s in s.newest[space] = max(s.newest[space] ?? 0, sequence) }
+    }
+
+    private func lost(_ link: PostgresLink) {
+        let reconnect = state.withLock { s -> Bool in
+            guard s.link === link else { return false }
+            s.link = nil
+            return !s.closed
+        }
+        if reconnect { scheduleReconnect(after: .milliseconds(100)) }
+    }
+
+    private func scheduleReconnect(after delay: Duration) {
+        let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
+            guard let self, !self.state.withLock({ $0.closed }) else { return }
+            do throws(MnemoError) {
+                try self.connect()
+            } catch {
+                PostgresLink.logger.warning("the change feed of \(self.target) could not reconnect: \(error.message)")
+                self.scheduleReconnect(after: min(delay * 2, .seconds(5)))
+            }
+        }
+    }
 }

@@ -79,6 +79,24 @@ public final class PostgresLink: Sendable {
         try execute("LISTEN \"" + channel.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
     }
 
+    /// Calls `handler` once the connection has closed, for whatever reason
+    /// (`close`, the server going away, the network).
+    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+        connection.closeFuture.whenComplete { _ in handler() }
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`).
+    public func backendProcess() throws(MnemoError) -> Int32 {
+        guard let row = try query("SELECT pg_backend_pid()").first else {
+            throw MnemoError(.internalError, "\(target): pg_backend_pid() answered no row")
+        }
+        do {
+            return try row.decode(Int32.self)
+        } catch {
+            throw MnemoError(.internalError, "\(target): pg_backend_pid() unreadable: \(error)")
+        }
+    }
+
     /// Closes the connection.
     public func close() {
         let closing: EventLoopFuture<Void> = connection.close()
