@@ -5,16 +5,7 @@ import MnemoModel
 extension ReadContext {
     /// Whether a stored thing exists.
     public func exists(_ kind: NodeKind, _ id: Int64) throws -> Bool {
-        let table =
-            switch kind {
-            case .entity: "entity"
-            case .episode: "episode"
-            case .fact: "fact"
-            case .scene: "scene"
-            case .persona: "persona_attribute"
-            case .insight: "insight"
-            }
-        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM \(kind.table) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     /// A fact by id, as the memory believes it now (or at `knownAsOf`).

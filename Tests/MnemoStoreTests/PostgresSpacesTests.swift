@@ -154,13 +154,7 @@ struct PostgresSpacesTests {
             #expect(throws: (any Error).self) {
                 try PostgresSpaces.write(space: space, on: writer) { _ in throw MnemoError(.invalid, "refused") }
             }
-            func heard(_ wanted: Int64) -> Bool {
-                for _ in 0..<500 {
-                    if feed.latest(space) == wanted { return true }
-                    usleep(10_000)
-                }
-                return false
-            }
+            func heard(_ wanted: Int64) -> Bool { eventually { feed.latest(space) == wanted } }
             #expect(heard(3))
             // The rolled-back write took no number and sent nothing.
             usleep(200_000)
