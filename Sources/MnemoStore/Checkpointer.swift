@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -15,8 +16,11 @@ import Synchronization
 /// The writer keeps committing meanwhile, so the copy ends a few commits
 /// behind; the first commit after it copies that short tail itself, which
 /// lets the next transaction start the WAL over. Should the WAL still reach
-/// `hardFrames` with no background copy in progress (a long read holding old
-/// frames), the committing writer checkpoints it all, as SQLite would have.
+/// `hardFrames` (a long read holding old frames, a copy slowed by a loaded
+/// machine), the committing writer checkpoints it all, as SQLite would have,
+/// after waiting for a background copy in progress: SQLite lets one
+/// checkpoint run at a time, and without the wait the WAL would grow for as
+/// long as that copy took.
 final class Checkpointer: Sendable {
     let path: String
     /// The pages asked for (`StoreOptions.checkpointPages`); `nil`: 64 MiB's worth.
@@ -39,6 +43,8 @@ final class Checkpointer: Sendable {
         var connection: DatabaseQueue?
         var runs = 0
         var tails = 0
+        /// Microseconds each background copy waits once begun (`slowCopies`).
+        var copyDelay: UInt32 = 0
     }
 
     init(path: String, pages: Int?) {
@@ -99,6 +105,12 @@ final class Checkpointer: Sendable {
         queue.async { release.wait() }
     }
 
+    /// Makes each background copy wait `microseconds` once begun, as a copy
+    /// on a loaded machine or a slow disk may. For tests.
+    func slowCopies(by microseconds: UInt32) {
+        state.withLock { $0.copyDelay = microseconds }
+    }
+
     /// Stops scheduling checkpoints and waits for one in progress.
     func close() {
         state.withLock { $0.closed = true }
@@ -115,12 +127,13 @@ final class Checkpointer: Sendable {
     /// Always answers SQLITE_OK: any other answer would fail the statement
     /// that committed, although its commit stands.
     private func committed(connection: OpaquePointer?, frames: Int32) -> Int32 {
-        enum Action { case none, inline, background }
+        enum Action { case none, inline, afterBackground, background }
         let action = state.withLock { state -> Action in
-            // At `hardFrames` the writer copies unless a background copy is
-            // under way: one scheduled on a thread that has not started it yet
+            // At `hardFrames` the writer copies, whether or not a background
+            // copy is scheduled: one on a thread that has not started it yet
             // (a loaded machine) would leave the WAL to grow meanwhile.
-            if state.tailDue || (frames >= state.hardFrames && !state.running) {
+            if frames >= state.hardFrames && state.running { return .afterBackground }
+            if state.tailDue || frames >= state.hardFrames {
                 if state.tailDue { state.tails += 1 }
                 state.tailDue = false
                 return .inline
@@ -134,16 +147,26 @@ final class Checkpointer: Sendable {
         switch action {
         case .none: break
         case .inline: sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        case .afterBackground:
+            // The copy under way holds SQLite's checkpoint lock: wait for it
+            // (it reads the file, it never waits for this writer), then copy the rest.
+            queue.sync {}
+            state.withLock { state in
+                if state.tailDue { state.tails += 1 }
+                state.tailDue = false
+            }
+            sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
         case .background: queue.async { self.run() }
         }
         return SQLITE_OK
     }
 
     private func run() {
-        var (connection, closed) = state.withLock { state in
+        var (connection, closed, delay) = state.withLock { state in
             state.running = true
-            return (state.connection, state.closed)
+            return (state.connection, state.closed, state.copyDelay)
         }
+        if delay > 0 { usleep(delay) }
         if connection == nil && !closed {
             // Opened outside the lock: opening may wait on SQLite's busy timeout,
             // and every commit's hook takes that lock.

@@ -71,6 +71,24 @@ struct CheckpointTests {
         }
     }
 
+    @Test(
+        "a background copy that is slow (a loaded machine, a slow disk) does not let the WAL grow past four times the threshold: the writer waits for it, then copies"
+    )
+    func walBoundedWhileBackgroundIsSlow() throws {
+        let dir = TemporaryDirectory()
+        var options = StoreOptions()
+        options.checkpointPages = 64
+        let path = dir.file("slow.sqlite")
+        let store = try MemoryStore(path: path, options: options)
+        store.checkpointer.slowCopies(by: 300_000)
+        let wal = try ingest(into: store, path: path)
+        let frame = try store.read { try Int.fetchOne($0.db, sql: "PRAGMA page_size") ?? 0 } + 24
+        #expect(store.backgroundCheckpoints > 0)
+        #expect(wal < 64 * 4 * frame + 1_000_000, "WAL of \(wal) bytes while each background copy took 0.3 s")
+        let facts = try store.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }
+        #expect(facts == 120 * 40)
+    }
+
     @Test("an explicit checkpoint waits for a background one instead of failing BUSY, and empties the WAL")
     func explicitCheckpointDuringBackground() throws {
         let dir = TemporaryDirectory()
