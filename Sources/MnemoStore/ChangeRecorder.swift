@@ -24,9 +24,14 @@ package final class ChangeRecorder {
     private var session: UnsafeMutableRawPointer?
 
     /// Begins recording what `write` changes in `tables` from now on.
-    package init(_ write: WriteContext) throws {
-        guard let connection = write.db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
-        var names = Self.tables.map { strdup($0) }
+    package convenience init(_ write: WriteContext) throws {
+        try self.init(db: write.db, tables: Self.tables)
+    }
+
+    /// Begins recording what is changed on `db` in `tables` from now on.
+    init(db: Database, tables: [String]) throws {
+        guard let connection = db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
+        var names = tables.map { strdup($0) }
         defer { for name in names { free(name) } }
         let rc = names.withUnsafeMutableBufferPointer { buffer -> Int32 in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in

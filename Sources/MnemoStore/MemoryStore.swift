@@ -28,6 +28,15 @@ public final class MemoryStore: Sendable {
     /// A `forget` committed and the WAL could not be truncated yet (readers
     /// outlasted the busy timeout): the next write tries again.
     private let walTruncationOwed = Atomic<Bool>(false)
+    /// The shared space this file is a replica of (`StoreOptions.replica`);
+    /// `nil`: the file is the space.
+    public let replica: PostgresReplica?
+    /// The last change of the replica's log the file holds.
+    let replicaSeq = Atomic<Int64>(0)
+    /// The tables whose changes go to the replica's log.
+    let replicatedTables: [String]
+    /// Changes other daemons made, applied and not yet followed.
+    let remote = Mutex(RemoteChanges())
     static let log = Logger(label: "mnemo.store")
 
     /// Opens (creating if needed) the database at `path` and upgrades its schema
@@ -36,6 +45,7 @@ public final class MemoryStore: Sendable {
         _ = Self.sqliteMemoryStatisticsOff
         self.path = path
         self.options = options
+        self.replica = options.replica
         guard StoreOptions.isValidPageSize(options.pageSize) else {
             throw MnemoError(.invalid, "page size \(options.pageSize) is not a power of two from 512 to 65536")
         }
@@ -87,6 +97,12 @@ public final class MemoryStore: Sendable {
                     .readOnly,
                     "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it"
                 )
+            }
+            if let replica = options.replica, !options.readOnly {
+                replicaSeq.store(try Self.attach(replica, to: pool, path: path), ordering: .sequentiallyConsistent)
+                replicatedTables = try pool.read { try Self.replicatedTables($0) }
+            } else {
+                replicatedTables = []
             }
             // Opened after the migrations, when first needed (`InlineReaders`).
             var inlineConfig = config
@@ -152,19 +168,26 @@ public final class MemoryStore: Sendable {
     @discardableResult
     public func write<T>(_ body: (WriteContext) throws -> T) throws(MnemoError) -> T {
         if options.readOnly { throw MnemoError(.readOnly, "\(path) is open read-only") }
+        // Another daemon's changes applied before this write are followed before its own.
+        defer { deliverRemoteChanges() }
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
                 var fillersDue = false
                 var truncate = false
                 do {
-                    try db.inTransaction {
+                    try transaction(db) {
                         let context = try beginWrite(db)
                         result = try body(context)
                         try context.indexNewEpisodes()
                         fillersDue = try context.fillersDue(limit: options.recentFillerLimit)
                         truncate = context.afterCommit.truncateWAL
-                        return .commit
+                        if truncate, let replica {
+                            throw MnemoError(
+                                .unsupported,
+                                "forget is not available yet in a space shared in PostgreSQL (\(replica.description)): its log would keep what was forgotten; nothing was changed"
+                            )
+                        }
                     }
                 } catch {
                     // A rolled-back transaction may have cached rows that no longer exist.
@@ -206,10 +229,7 @@ public final class MemoryStore: Sendable {
     /// every settled page the move changes, a fifth of its cost.)
     private func settleFillers(_ db: Database) {
         do {
-            try db.inTransaction {
-                try beginWrite(db).settleFillers()
-                return .commit
-            }
+            try transaction(db) { try beginWrite(db).settleFillers() }
         } catch {
             cache.rolledBack()
         }
@@ -345,6 +365,8 @@ public final class MemoryStore: Sendable {
             copyOptions.migrateUpTo = nil
             copyOptions.readOnly = false
             copyOptions.inlineReaders = 0
+            // What a dry run writes goes nowhere but the scratch file.
+            copyOptions.replica = nil
             let copy = try MemoryStore(path: scratch, options: copyOptions)
             // Closed before its files are deleted; a copy that fails to close
             // is deleted all the same (nothing in it is kept).

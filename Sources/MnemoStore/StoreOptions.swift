@@ -57,6 +57,9 @@ public struct StoreOptions: Sendable {
     public var readOnly: Bool = false
     /// Apply only migrations up to this version (tests of upgrades); `nil` = all.
     public var migrateUpTo: Int? = nil
+    /// The space shared in PostgreSQL this file is a replica of
+    /// (`MemoryStore+Replication`); `nil`: the file is the space itself.
+    public var replica: PostgresReplica? = nil
     /// The source of "now" for recorded times; tests script a timeline with it.
     public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
 

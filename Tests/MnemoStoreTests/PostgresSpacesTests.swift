@@ -128,7 +128,8 @@ struct PostgresSpacesTests {
             // Mid-write, holding the space's lock, the connection goes: as when its daemon is killed.
             try doomed.execute("BEGIN")
             try doomed.query("UPDATE space_state SET change_seq = change_seq + 1 WHERE space_id = \(space)")
-            try doomed.query("INSERT INTO entity(space_id, id, name, norm, created_at) VALUES (\(space), 1, 'Ann', 'ann', 0)")
+            try doomed.query(
+                "INSERT INTO space_change(space_id, seq, schema_version, written_at, changeset) VALUES (\(space), 1, 1, 0, '\\x00')")
             doomed.close()
             let next = try PostgresLink(target)
             defer { next.close() }
@@ -137,7 +138,7 @@ struct PostgresSpacesTests {
             let (_, sequence) = try PostgresSpaces.write(space: space, on: next, lockTimeout: .seconds(10)) { _ in () }
             #expect(clock.now - began < .seconds(5))
             #expect(sequence == 1)
-            #expect(try next.query("SELECT count(*)::bigint FROM entity WHERE space_id = \(space)").first?.decode(Int64.self) == 0)
+            #expect(try next.query("SELECT count(*)::bigint FROM space_change WHERE space_id = \(space)").first?.decode(Int64.self) == 0)
         }
     }
 

@@ -97,6 +97,9 @@ public final class PostgresLink: Sendable {
         }
     }
 
+    /// Whether the connection is closed (by `close`, the server or the network).
+    public var isClosed: Bool { connection.isClosed }
+
     /// Closes the connection.
     public func close() {
         let closing: EventLoopFuture<Void> = connection.close()
@@ -133,7 +136,9 @@ public final class PostgresLink: Sendable {
         case .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
             return MnemoError(.denied, "\(target) refused the login (\(psql.code))\(cause)")
         case .clientClosedConnection:
-            return MnemoError(.internalError, "\(target): the connection was already closed")
+            // Closed under the call: by the server (shut down, the backend
+            // terminated) or by the network, found out only now.
+            return MnemoError(.busy, "\(target): the connection was closed; try again")
         default:
             return MnemoError(.busy, "\(target) is unreachable (\(psql.code))\(cause); try again")
         }

@@ -1,0 +1,189 @@
+import Foundation
+import MnemoModel
+import PostgresNIO
+import Synchronization
+
+/// What makes a store's SQLite file a replica of a space shared in
+/// PostgreSQL: the space's log of changes (`space_change`), and the lock its
+/// writers take turns on (its row of `space_state`).
+///
+/// A write to the store (`MemoryStore.write`) locks the space here, applies
+/// what other daemons appended since the file last caught up, runs, and
+/// appends what it changed; PostgreSQL commits before SQLite does, so a write
+/// is acknowledged only once it is in the shared log. A daemon that dies
+/// between the two commits finds its change in the log when it starts again.
+///
+/// Calls block (`PostgresLink`): the store's writer queue makes them, never
+/// an event loop. One replica has one connection, used by one writer at a
+/// time; another space has its own. A connection the server or the network
+/// closed is replaced at the next call: while the server is down, each call
+/// answers `BUSY`, and once it is back the next one goes through.
+public final class PostgresReplica: Sendable {
+    /// The space's id in the database, and its name.
+    public let space: Int64
+    public let name: String
+    /// Names this space and no other (`space.token`): what a replica file
+    /// records of the space it follows.
+    public let token: String
+    public let target: PostgresTarget
+    private let connection: Mutex<PostgresLink?>
+    /// The connection the locked transaction is on (between `lock` and
+    /// `commit` or `rollback`): never a fresh one, on which `COMMIT` would
+    /// commit nothing and say it did.
+    private let writing = Mutex<PostgresLink?>(nil)
+    /// How long a writer waits for another daemon's write to the space.
+    let lockTimeout: Duration
+    /// What the other daemons committed, as heard (`nil`: nothing heard yet).
+    private let feed: PostgresChangeFeed?
+
+    /// One change of the log.
+    struct Entry {
+        var seq: Int64
+        var schemaVersion: Int
+        var changeset: Changeset
+    }
+
+    /// Opens (making it if there is none) the space `name` in the database
+    /// `target`, on a connection of its own.
+    public init(
+        _ name: String, at target: PostgresTarget, feed: PostgresChangeFeed? = nil, lockTimeout: Duration = .seconds(30)
+    ) throws(MnemoError) {
+        let link = try PostgresLink(target)
+        do throws(MnemoError) {
+            space = try PostgresSpaces.open(name, on: link)
+            guard let row = try link.query("SELECT token FROM space WHERE space_id = \(space)").first else {
+                throw MnemoError(.internalError, "\(link.target): space \(name) vanished as it was opened")
+            }
+            token = try Self.column(link.target) { try row.decode(String.self) }
+        } catch {
+            link.close()
+            throw error
+        }
+        self.name = name
+        self.target = target
+        self.connection = Mutex(link)
+        self.feed = feed
+        self.lockTimeout = lockTimeout
+    }
+
+    deinit { connection.withLock { $0?.close() } }
+
+    /// Where the space is, for messages: `URL space NAME`.
+    public var description: String { "\(target) space \(name)" }
+
+    /// The connection, connected again if it was closed.
+    private var link: PostgresLink {
+        get throws(MnemoError) {
+            if let open = connection.withLock({ $0 }), !open.isClosed { return open }
+            let fresh = try PostgresLink(target)
+            return connection.withLock { slot in
+                if let raced = slot, !raced.isClosed {
+                    fresh.close()
+                    return raced
+                }
+                slot = fresh
+                return fresh
+            }
+        }
+    }
+
+    /// The last change another daemon committed, as the change feed heard it;
+    /// `nil` when there is no feed or it heard nothing of this space yet.
+    public var latestHeard: Int64? { feed?.latest(space) }
+
+    /// The last change committed, asked of the server (one round trip).
+    public func committedSequence() throws(MnemoError) -> Int64 {
+        try PostgresSpaces.sequence(of: space, on: try link)
+    }
+
+    /// Begins a transaction holding the space's write lock; the last change
+    /// committed. Another daemon's writer waits until `commit` or `rollback`.
+    func lock() throws(MnemoError) -> Int64 {
+        let milliseconds = max(1, lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let link = try self.link
+        writing.withLock { $0 = link }
+        return try locked { link throws(MnemoError) in
+            try link.execute("BEGIN")
+            try link.execute("SET LOCAL lock_timeout = \(milliseconds)")
+            guard let row = try link.query("SELECT change_seq FROM space_state WHERE space_id = \(space) FOR UPDATE").first else {
+                throw MnemoError(.notFound, "\(description) is not in the database any more")
+            }
+            return try Self.column(target) { try row.decode(Int64.self) }
+        }
+    }
+
+    /// Appends `changeset` as change `seq` (the one after what `lock`
+    /// answered), within the locked transaction.
+    func append(_ changeset: Changeset, seq: Int64, schemaVersion: Int, at time: Timestamp) throws(MnemoError) {
+        try locked { link throws(MnemoError) in
+            try link.query(
+                """
+                INSERT INTO space_change(space_id, seq, schema_version, written_at, changeset)
+                VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(ByteBuffer(bytes: changeset.data)))
+                """)
+            try link.query("UPDATE space_state SET change_seq = \(seq) WHERE space_id = \(space)")
+            try link.query("SELECT pg_notify(\(PostgresSpaces.channel), \("\(space) \(seq)"))")
+        }
+    }
+
+    /// Commits the locked transaction: the change appended is in the log.
+    func commit() throws(MnemoError) {
+        try locked { link throws(MnemoError) in try link.execute("COMMIT") }
+        writing.withLock { $0 = nil }
+    }
+
+    /// Ends the locked transaction, appending nothing.
+    func rollback() {
+        let link = writing.withLock { link in
+            defer { link = nil }
+            return link
+        }
+        guard let link else { return }
+        if (try? link.execute("ROLLBACK")) == nil { link.close() }
+    }
+
+    /// Runs `body` on the locked transaction's connection. Should it fail,
+    /// the transaction is given up by closing the connection (the server
+    /// rolls it back; the next call connects again): a connection that
+    /// failed may not answer a `ROLLBACK` either.
+    private func locked<T>(_ body: (PostgresLink) throws(MnemoError) -> T) throws(MnemoError) -> T {
+        guard let link = writing.withLock({ $0 }) else {
+            throw MnemoError(.internalError, "\(description): no write in progress")
+        }
+        do {
+            return try body(link)
+        } catch {
+            writing.withLock { $0 = nil }
+            link.close()
+            throw error
+        }
+    }
+
+    /// The server process serving the replica's connection, for tests that cut it.
+    func backendProcess() throws(MnemoError) -> Int32 { try link.backendProcess() }
+
+    /// At most `limit` changes after `seq`, in order.
+    func entries(after seq: Int64, limit: Int = 256) throws(MnemoError) -> [Entry] {
+        let rows = try self.link.query(
+            """
+            SELECT seq, schema_version, changeset FROM space_change
+             WHERE space_id = \(space) AND seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))
+            """)
+        var entries: [Entry] = []
+        entries.reserveCapacity(rows.count)
+        for row in rows {
+            let (seq, version, bytes) = try Self.column(target) { try row.decode((Int64, Int32, ByteBuffer).self) }
+            entries.append(Entry(seq: seq, schemaVersion: Int(version), changeset: Changeset(data: Data(bytes.readableBytesView))))
+        }
+        return entries
+    }
+
+    /// What `decode` read from a row, or the error a client can act on.
+    private static func column<T>(_ target: PostgresTarget, _ decode: () throws -> T) throws(MnemoError) -> T {
+        do {
+            return try decode()
+        } catch {
+            throw MnemoError(.internalError, "\(target): an unexpected column: \(error)")
+        }
+    }
+}

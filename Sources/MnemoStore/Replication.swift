@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoSchemas
+import Synchronization
+
+/// A store whose file is a replica of a space shared in PostgreSQL
+/// (`StoreOptions.replica`): every write goes through the space's log, and
+/// what other daemons wrote comes back from it.
+///
+/// A write takes the space's lock in PostgreSQL, applies the log's changes
+/// this file does not have yet (each in order, as another writer committed
+/// it), runs with SQLite's session extension recording the rows it changes,
+/// and appends them to the log as the next change. PostgreSQL commits first,
+/// then SQLite: a write that fails before the log has it changes nothing
+/// anywhere, and a daemon that dies between the two commits finds the change
+/// in the log and applies it when it next catches up.
+///
+/// What is not in the log: the full-text index of episodes (each replica
+/// indexes the episodes a change inserts, as the writer did), the
+/// activation log of recalls (each daemon's own), and the schema
+/// bookkeeping. Every change records the schema version it was written in;
+/// a replica applies only changes of its own version.
+extension MemoryStore {
+    /// Tables whose rows go to the log: every table of the schema but
+    /// SQLite's own, the full-text index's, the migrations' and the
+    /// activation log (which has no key, so that recording could not name
+    /// its rows, and which is each daemon's own).
+    static func replicatedTables(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT name FROM sqlite_master
+                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'episode_fts%'
+                   AND name NOT IN ('grdb_migrations', 'schema_meta', 'activation')
+                 ORDER BY name
+                """)
+    }
+
+    /// What the file records of the space it follows; called once the
+    /// migrations ran. A file that follows another space (or none, yet holds
+    /// rows) is refused with `CONFLICT`: it is not a replica of this one.
+    static func attach(_ replica: PostgresReplica, to pool: DatabasePool, path: String) throws -> Int64 {
+        try pool.write { db in
+            let token = try String.fetchOne(db, sql: "SELECT value FROM schema_meta WHERE key = 'replica_of'")
+            if let token {
+                guard token == replica.token else {
+                    throw MnemoError(
+                        .conflict,
+                        "\(path) is a replica of another space than \(replica.description); move it away to make a new replica")
+                }
+                return Int64(try String.fetchOne(db, sql: "SELECT value FROM schema_meta WHERE key = 'replica_seq'") ?? "0") ?? 0
+            }
+            let holdsRows =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM entity) OR EXISTS (SELECT 1 FROM episode)
+                            OR EXISTS (SELECT 1 FROM fact) OR EXISTS (SELECT 1 FROM predicate)
+                        """) ?? true
+            if holdsRows {
+                throw MnemoError(
+                    .conflict,
+                    "\(path) holds a space of its own, not a replica of \(replica.description); export it and import it there instead")
+            }
+            try setMeta(db, "replica_of", replica.token)
+            try setMeta(db, "replica_seq", "0")
+            return 0
+        }
+    }
+
+    private static func setMeta(_ db: Database, _ key: String, _ value: String) throws {
+        try db.execute(
+            sql: "INSERT INTO schema_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            arguments: [key, value])
+    }
+
+    /// Runs `body` in one transaction on the writer `db`; with a replica, as
+    /// a change of the shared space (see above). The client's answer waits
+    /// for it: when this returns, the change is in the log.
+    func transaction(_ db: Database, _ body: () throws -> Void) throws {
+        guard let replica else {
+            try db.inTransaction {
+                try body()
+                return .commit
+            }
+            return
+        }
+        let committed = try replica.lock()
+        var locked = true
+        defer { if locked { replica.rollback() } }
+        try applyLog(db, through: committed)
+        var appended: Int64?
+        try db.inTransaction {
+            let recorder = try ChangeRecorder(db: db, tables: replicatedTables)
+            try body()
+            let changes = try recorder.changeset()
+            if !changes.data.isEmpty {
+                let seq = committed + 1
+                try Self.setMeta(db, "replica_seq", String(seq))
+                try replica.append(changes, seq: seq, schemaVersion: replicaSchemaVersion, at: options.clock())
+                try replica.commit()
+                locked = false
+                appended = seq
+            }
+            return .commit
+        }
+        if let appended { replicaSeq.store(appended, ordering: .sequentiallyConsistent) }
+    }
+
+    /// Applies, on the writer `db`, the log's changes after the last this
+    /// file holds, up to `target` (`nil`: all there are), a batch per
+    /// transaction. What they changed is kept for `deliverRemoteChanges`.
+    func applyLog(_ db: Database, through target: Int64?) throws {
+        guard let replica else { return }
+        while true {
+            let local = replicaSeq.load(ordering: .sequentiallyConsistent)
+            if let target, local >= target { return }
+            let entries = try replica.entries(after: local)
+            guard let first = entries.first, let last = entries.last else { return }
+            guard first.seq == local + 1 else {
+                throw MnemoError(.conflict, "\(replica.description): the log has no change \(local + 1) (it begins at \(first.seq))")
+            }
+            try db.inTransaction {
+                for entry in entries {
+                    guard entry.schemaVersion == replicaSchemaVersion else {
+                        throw MnemoError(
+                            .conflict,
+                            "\(replica.description): change \(entry.seq) was written in schema version \(entry.schemaVersion), this build's is \(replicaSchemaVersion); run one version of Mnemo on a shared space"
+                        )
+                    }
+                    let (_, conflicts) = try entry.changeset.apply(to: db)
+                    guard conflicts == 0 else {
+                        throw MnemoError(.internalError, "\(replica.description): change \(entry.seq) cannot be applied to \(path)")
+                    }
+                    try indexInsertedEpisodes(entry.changeset, on: db)
+                }
+                try Self.setMeta(db, "replica_seq", String(last.seq))
+                return .commit
+            }
+            // Rows were written behind the writer's cache.
+            cache.forgetAll()
+            replicaSeq.store(last.seq, ordering: .sequentiallyConsistent)
+            remote.withLock { $0.changes.append(contentsOf: entries.map(\.changeset)) }
+        }
+    }
+
+    /// Puts the episodes `changeset` inserted into the full-text index, as
+    /// the write that inserted them did on its own file.
+    private func indexInsertedEpisodes(_ changeset: Changeset, on db: Database) throws {
+        var inserted: [Int64] = []
+        _ = try changeset.filtered { row in
+            if row.table == "episode", row.op == 18, let id = row.integer(0) { inserted.append(id) }
+            return .drop
+        }
+        let index = try db.cachedStatement(sql: "INSERT INTO episode_fts(rowid, text) SELECT id, text FROM episode WHERE id = ?")
+        for id in inserted { try index.execute(arguments: [id]) }
+    }
+
+    /// The schema version changes are written in: the file's.
+    var replicaSchemaVersion: Int { options.migrateUpTo ?? SchemaMigration.latestVersion }
+
+    /// Whether the change feed heard of a change this file does not hold yet.
+    public var isBehindReplica: Bool {
+        guard let heard = replica?.latestHeard else { return false }
+        return heard > replicaSeq.load(ordering: .sequentiallyConsistent)
+    }
+
+    /// The last change of the shared space's log this file holds (0 without a replica).
+    public var replicaSequence: Int64 { replicaSeq.load(ordering: .sequentiallyConsistent) }
+
+    /// Applies what other daemons committed to the shared space since this
+    /// file last caught up: up to what the change feed heard, or, with
+    /// `asking`, up to what the server says is committed now (one more
+    /// round trip, and every commit made before this call is seen).
+    public func catchUp(asking: Bool = false) throws(MnemoError) {
+        guard let replica, !options.readOnly else { return }
+        let target = asking ? try replica.committedSequence() : replica.latestHeard
+        guard let target, target > replicaSeq.load(ordering: .sequentiallyConsistent) else { return }
+        defer { deliverRemoteChanges() }
+        do {
+            try pool.writeWithoutTransaction { db in try applyLog(db, through: target) }
+        } catch {
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// Calls `observer` with the changes other daemons made, each time some
+    /// are applied to the file, after they are (not on the writer): what a
+    /// space keeps in memory follows them.
+    public func observeRemoteChanges(_ observer: @escaping @Sendable ([Changeset]) -> Void) {
+        remote.withLock { $0.observer = observer }
+    }
+
+    /// Hands the changes applied since the last call to the observer.
+    func deliverRemoteChanges() {
+        let (changes, observer) = remote.withLock { state -> ([Changeset], (@Sendable ([Changeset]) -> Void)?) in
+            defer { state.changes = [] }
+            return (state.changes, state.observer)
+        }
+        if !changes.isEmpty { observer?(changes) }
+    }
+}
+
+/// Changes other daemons made, applied and not yet handed to the observer.
+struct RemoteChanges {
+    var changes: [Changeset] = []
+    var observer: (@Sendable ([Changeset]) -> Void)?
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+import MnemoModel
+import MnemoSchemas
+import Synchronization
+import Testing
+
+@testable import MnemoStore
+
+/// SQLite files that are replicas of one space shared in PostgreSQL: what
+/// one writes, the others apply, in the same order, to the same rows.
+@Suite("PostgreSQL: stores that replicate one shared space", .enabled(if: PostgresTestServer.available))
+struct PostgresReplicaTests {
+    /// A migrated database, and `count` stores following its space `name`,
+    /// each in a directory of its own (as on hosts of their own).
+    func withReplicas<T>(_ count: Int, space name: String = "team", _ body: (PostgresTarget, [MemoryStore]) throws -> T) throws -> T {
+        try PostgresTestServer.withDatabase { target in
+            let setup = try PostgresLink(target)
+            try PostgresMigrator.migrate(setup)
+            setup.close()
+            let dirs = (0..<count).map { _ in TemporaryDirectory() }
+            let stores = try dirs.map { dir in
+                var options = StoreOptions()
+                options.replica = try PostgresReplica(name, at: target)
+                return try MemoryStore(path: dir.file("space.sqlite"), options: options)
+            }
+            return try withExtendedLifetime(dirs) { try body(target, stores) }
+        }
+    }
+
+    /// Every replicated row of the store, table by table, in key order, and
+    /// what the full-text index finds for `word`.
+    func rows(of store: MemoryStore, word: String = "lighthouse") throws -> [String] {
+        try store.read { r in
+            var lines: [String] = []
+            for table in try MemoryStore.replicatedTables(r.db) {
+                let columns = try Int.fetchOne(r.db, sql: "SELECT count(*) FROM pragma_table_info(?)", arguments: [table]) ?? 1
+                let order = (1...columns).map(String.init).joined(separator: ", ")
+                for row in try Row.fetchAll(r.db, sql: "SELECT * FROM \(table) ORDER BY \(order)") {
+                    lines.append("\(table) \(row.description)")
+                }
+            }
+            let found = try Int64.fetchAll(r.db, sql: "SELECT rowid FROM episode_fts WHERE episode_fts MATCH ? ORDER BY rowid", arguments: [word])
+            lines.append("fts \(word) \(found)")
+            return lines
+        }
+    }
+
+    func note(_ store: MemoryStore, _ text: String, by speaker: String) throws {
+        try store.write { w in
+            let episode = try w.createEpisode(EpisodeInput(text: text, speaker: speaker)).episodeID
+            _ = try w.assert(FactAssertion("mentions", entities: speaker, "episode \(episode)"))
+        }
+    }
+
+    @Test("a write on one replica is applied by the other when it catches up: the same rows, ids, and full-text index")
+    func writeThenCatchUp() throws {
+        try withReplicas(2) { _, stores in
+            let (a, b) = (stores[0], stores[1])
+            try note(a, "we walked to the lighthouse", by: "ann")
+            try a.write { w in _ = try w.assert(FactAssertion("likes", entities: "ann", "sailing")) }
+            #expect(a.replicaSequence == 2)
+            #expect(b.replicaSequence == 0)
+            try b.catchUp(asking: true)
+            #expect(b.replicaSequence == 2)
+            let facts = try b.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }
+            #expect(facts == 2)
+            #expect(try rows(of: a) == rows(of: b))
+            #expect(try rows(of: b).last == "fts lighthouse [1]")
+        }
+    }
+
+    @Test("writers on both replicas at once: each write first applies the other's, ids never collide, and the files end the same")
+    func interleavedWriters() throws {
+        try withReplicas(2) { _, stores in
+            let failures = Mutex<[String]>([])
+            PostgresTestServer.inThreads(2) { i in
+                for n in 0..<25 {
+                    do {
+                        try note(stores[i], "note \(n) from \(i) about the lighthouse", by: i == 0 ? "ann" : "bob")
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+            for store in stores { try store.catchUp(asking: true) }
+            #expect(stores[0].replicaSequence == 50 && stores[1].replicaSequence == 50)
+            let a = try rows(of: stores[0])
+            #expect(a == (try rows(of: stores[1])))
+            let episodes = try stores[0].read { try Int.fetchOne($0.db, sql: "SELECT count(DISTINCT id) FROM episode") }
+            #expect(episodes == 50)
+            #expect(a.last?.hasPrefix("fts lighthouse [1, 2, 3") == true)
+        }
+    }
+
+    @Test("a write that only touches what is not shared (the activation log) appends nothing to the log")
+    func unsharedWriteAppendsNothing() throws {
+        try withReplicas(1) { target, stores in
+            try note(stores[0], "hello", by: "ann")
+            try stores[0].write { w in try w.recordRecalls([(node: NodeID(.episode, 1), at: Timestamp.now().microseconds)]) }
+            let link = try PostgresLink(target)
+            defer { link.close() }
+            let count = try link.query("SELECT count(*)::bigint FROM space_change").first?.decode(Int64.self)
+            #expect(count == 1)
+            #expect(stores[0].replicaSequence == 1)
+        }
+    }
+
+    @Test("with the server's connection cut mid-life, a write is refused BUSY and changes nothing; the next one reconnects")
+    func connectionLost() throws {
+        try withReplicas(2) { target, stores in
+            let a = stores[0]
+            try note(a, "first", by: "ann")
+            let admin = try PostgresLink(target)
+            defer { admin.close() }
+            let backend = try #require(a.replica).backendProcess()
+            try admin.query("SELECT pg_terminate_backend(\(backend))")
+            // The connection may notice only at its next use.
+            var refused = 0
+            for attempt in 0..<2 {
+                do {
+                    try note(a, "attempt \(attempt)", by: "ann")
+                } catch let error as MnemoError {
+                    #expect(error.code == .busy, "\(error)")
+                    refused += 1
+                }
+            }
+            #expect(refused <= 1)
+            try stores[1].catchUp(asking: true)
+            #expect(try rows(of: a) == rows(of: stores[1]))
+            #expect(a.replicaSequence == Int64(3 - refused))
+        }
+    }
+
+    @Test("a file that follows another space, or holds rows of its own, is refused CONFLICT rather than mixed in")
+    func foreignFilesRefused() throws {
+        try PostgresTestServer.withDatabase { target in
+            let setup = try PostgresLink(target)
+            try PostgresMigrator.migrate(setup)
+            setup.close()
+            let dir = TemporaryDirectory()
+            var options = StoreOptions()
+            options.replica = try PostgresReplica("one", at: target)
+            _ = try MemoryStore(path: dir.file("one.sqlite"), options: options)
+            options.replica = try PostgresReplica("two", at: target)
+            #expect(throws: MnemoError.self) { _ = try MemoryStore(path: dir.file("one.sqlite"), options: options) }
+            let own = try MemoryStore(path: dir.file("own.sqlite"))
+            try own.write { w in _ = try w.assert(FactAssertion("likes", entities: "ann", "tea")) }
+            do {
+                _ = try MemoryStore(path: dir.file("own.sqlite"), options: options)
+                Issue.record("a space of its own was taken for a replica")
+            } catch let error as MnemoError {
+                #expect(error.code == .conflict)
+                #expect(error.message.contains("holds a space of its own"))
+            }
+        }
+    }
+
+    @Test("a change written in another schema version is refused CONFLICT, and the replica stays where it was")
+    func otherSchemaVersionRefused() throws {
+        try withReplicas(2) { target, stores in
+            try note(stores[0], "hello", by: "ann")
+            let admin = try PostgresLink(target)
+            defer { admin.close() }
+            try admin.query("UPDATE space_change SET schema_version = \(Int32(SchemaMigration.latestVersion + 1))")
+            do {
+                try stores[1].catchUp(asking: true)
+                Issue.record("a change of a newer schema was applied")
+            } catch let error as MnemoError {
+                #expect(error.code == .conflict)
+                #expect(error.message.contains("schema version"))
+            }
+            #expect(stores[1].replicaSequence == 0)
+        }
+    }
+
+    @Test("forget is refused UNSUPPORTED in a shared space (its log would keep what was forgotten), changing nothing")
+    func forgetRefused() throws {
+        try withReplicas(1) { _, stores in
+            try note(stores[0], "a secret", by: "ann")
+            do {
+                try stores[0].write { w in _ = try w.forget(NodeID(.episode, 1)) }
+                Issue.record("forget ran")
+            } catch let error as MnemoError {
+                #expect(error.code == .unsupported)
+            }
+            #expect(try stores[0].read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM episode") } == 1)
+            #expect(stores[0].replicaSequence == 1)
+        }
+    }
+}
