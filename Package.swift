@@ -51,7 +51,7 @@ let package = Package(
         // A real mnemod as a child process, for tests and benchmarks: temporary
         // directories, the binary found, started, waited for, talked to through
         // MnemoClient (or a raw socket), signalled, stopped, its log read.
-        .target(name: "MnemoTestSupport", dependencies: ["MnemoClient"]),
+        .target(name: "MnemoTestSupport", dependencies: ["MnemoClient", "MnemoStore"]),
 
         // Ids, time, names, fillers, records: plain values shared by every layer;
         // the one JSON writer and how records are written on the wire.
@@ -303,7 +303,7 @@ let package = Package(
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: [
-                "MnemoStore", "MnemoModel", "MnemoSchemas",
+                "MnemoStore", "MnemoModel", "MnemoSchemas", "MnemoTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

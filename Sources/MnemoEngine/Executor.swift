@@ -47,6 +47,8 @@ public struct Executor: Sendable {
         // One PCRE2 match cannot be stopped half way, and may take
         // milliseconds: a match with a regex condition runs on a worker.
         if case .match(let m) = statement, m.conditions.contains(where: \.isRegex) { return nil }
+        // Catching up with other daemons' writes talks to the database: a worker does it.
+        if space.store.isBehindReplica { return nil }
         var inline = self
         inline.readsInline = true
         do {
@@ -60,6 +62,7 @@ public struct Executor: Sendable {
     /// Runs a statement as `run` does, handing over its answer as `Answer`:
     /// `match` as the text of its rows, written as it found them.
     public func answer(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> Answer {
+        space.catchUpWithSharedSpace()
         switch statement {
         case .match(let m): return .text(try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) })
         case .history(let atom, let limit): return .text(try history(atom, limit: limit))
@@ -88,6 +91,7 @@ public struct Executor: Sendable {
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
+        space.catchUpWithSharedSpace()
         do {
             return try execute(statement, now: now)
         } catch let error as MnemoError {
@@ -181,6 +185,7 @@ public struct Executor: Sendable {
         -> InMemoryRecall?
     {
         guard case .recall(let r) = statement else { return nil }
+        if space.store.isBehindReplica { return .needsStore(nil) }
         return try recallWithoutStore(r, inlineReadBudget: inlineReadBudget, now: now)
     }
 
@@ -224,6 +229,7 @@ public struct Executor: Sendable {
         do {
             try cancellation.check()
             precondition(handoff.space === space, "a recall handed over is finished by an executor of its own space")
+            space.catchUpWithSharedSpace()
             guard handoff.changes == space.followed.load(ordering: .sequentiallyConsistent),
                 handoff.engine.cache === space.recall.recallCache()
             else { return try recall(handoff.recall, now: handoff.now) }

@@ -1,5 +1,6 @@
 import MnemoModel
 import MnemoRecall
+import MnemoStore
 
 extension Space {
     /// Something that happened to the store, which what the space keeps in
@@ -28,6 +29,9 @@ extension Space {
         /// The store may no longer match memory, for this reason (a run that
         /// stopped part-way): everything is dropped.
         case unknown(reason: String)
+        /// Other daemons' writes to the shared space, applied to this
+        /// daemon's replica (`MemoryStore.catchUp`).
+        case remote([Changeset])
     }
 
     /// Brings what the space keeps in memory in line with the store after
@@ -76,6 +80,27 @@ extension Space {
             dropIngestor()
         case .unknown(let reason):
             markStale(because: reason)
+        case .remote(let changesets):
+            // A remember elsewhere moved scene segmentation on, and may have named new entities.
+            dropIngestor()
+            recall.forgetAnswers()
+            var changes: [Changeset.Change] = []
+            do {
+                for changeset in changesets { changes += try changeset.changes() }
+            } catch {
+                markStale(because: "reading another daemon's changes failed (\(error))")
+                return
+            }
+            // Rows deleted (an undone consolidation run): links and memberships may have gone.
+            if changes.contains(where: { $0.op == "delete" }) {
+                recall.drop()
+                return
+            }
+            do {
+                try recall.refresh(Changeset.touched(by: changes))
+            } catch {
+                markStale(because: "updating recall after another daemon's writes failed (\(error.code.rawValue) \(error.message))")
+            }
         }
     }
 

@@ -38,6 +38,23 @@ public final class Space: Sendable {
         self.store = store
         self.settings = settings
         recall = SpaceRecall(store: store) { [settings] message in settings.warn(message) }
+        store.observeRemoteChanges { [weak self] changes in self?.follow(.remote(changes)) }
+    }
+
+    /// Brings a replica of a shared space (`storage = postgresql`) up to the
+    /// changes other daemons committed, before a statement is answered: up
+    /// to what the change feed heard, or, while the feed is not listening,
+    /// to what the server says. With the server unreachable, the replica
+    /// answers as it is (a write then fails `BUSY` on its own).
+    public func catchUpWithSharedSpace() {
+        guard store.replica != nil, store.isBehindReplica else { return }
+        do {
+            try store.catchUp(asking: !store.replicaFeedListening)
+        } catch {
+            settings.warn(
+                "space \(name): catching up with \(store.replica?.description ?? "the shared space") failed (\(error.code.rawValue) \(error.message)); answering from this daemon's replica"
+            )
+        }
     }
 
     /// The space's ingestor, built now if it is not yet (which reads every name).

@@ -160,11 +160,17 @@ extension MemoryStore {
     /// The schema version changes are written in: the file's.
     var replicaSchemaVersion: Int { options.migrateUpTo ?? SchemaMigration.latestVersion }
 
-    /// Whether the change feed heard of a change this file does not hold yet.
+    /// Whether the change feed heard of a change this file does not hold
+    /// yet, or is not listening (and so cannot tell): a read then catches
+    /// up first (`catchUp`).
     public var isBehindReplica: Bool {
-        guard let heard = replica?.latestHeard else { return false }
+        guard let replica else { return false }
+        guard replica.isFeedListening, let heard = replica.latestHeard else { return !replica.isFeedListening }
         return heard > replicaSeq.load(ordering: .sequentiallyConsistent)
     }
+
+    /// Whether the replica's change feed is listening.
+    public var replicaFeedListening: Bool { replica?.isFeedListening ?? false }
 
     /// The last change of the shared space's log this file holds (0 without a replica).
     public var replicaSequence: Int64 { replicaSeq.load(ordering: .sequentiallyConsistent) }

@@ -10,6 +10,10 @@ public final class SpaceManager: Sendable {
     private let options: Mutex<StoreOptions>
     private let open = Mutex<[String: MemoryStore]>([:])
     private let opened: @Sendable (MemoryStore) -> Void
+    /// The database of `storage = postgresql`; `nil`: each space is a file
+    /// of its own here. With it, a space's file (in `replicas/` rather than
+    /// `spaces/`) is this daemon's replica of the space shared there.
+    public let shared: PostgresStorage?
 
     /// The space a connection starts in.
     public static let defaultSpace = "default"
@@ -21,15 +25,16 @@ public final class SpaceManager: Sendable {
     /// Backups and dry runs make their scratch files in `<data-dir>/scratch`;
     /// what a crash left there is removed here.
     public init(
-        directory: String, options: StoreOptions = StoreOptions(),
+        directory: String, options: StoreOptions = StoreOptions(), shared: PostgresStorage? = nil,
         opened: @escaping @Sendable (MemoryStore) -> Void = { _ in }
     ) throws(MnemoError) {
         self.directory = directory
+        self.shared = shared
         var options = options
         options.scratchDirectory = directory + "/scratch"
         self.options = Mutex(options)
         self.opened = opened
-        for sub in ["spaces", "scratch"] {
+        for sub in [shared == nil ? "spaces" : "replicas", "scratch"] {
             do {
                 try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
             } catch {
@@ -56,12 +61,13 @@ public final class SpaceManager: Sendable {
 
     /// The file that holds a space.
     public func path(of space: String) throws(MnemoError) -> String {
-        "\(directory)/spaces/\(try Self.validate(space)).sqlite"
+        "\(directory)/\(shared == nil ? "spaces" : "replicas")/\(try Self.validate(space)).sqlite"
     }
 
     /// Whether the space exists on disk.
     public func exists(_ space: String) throws(MnemoError) -> Bool {
-        FileManager.default.fileExists(atPath: try path(of: space))
+        if let shared { return try shared.exists(try Self.validate(space)) }
+        return FileManager.default.fileExists(atPath: try path(of: space))
     }
 
     /// The store of a space, opening it if needed. A space that does not exist
@@ -71,6 +77,7 @@ public final class SpaceManager: Sendable {
         let file = try path(of: name)
         return try open.withLock { stores throws(MnemoError) -> MemoryStore in
             if let store = stores[name] { return store }
+            if let shared { return try openReplica(name, file: file, create: create, shared: shared, stores: &stores) }
             guard create || FileManager.default.fileExists(atPath: file) else {
                 throw MnemoError(.notFound, "no space \"\(name)\"")
             }
@@ -84,6 +91,30 @@ public final class SpaceManager: Sendable {
     /// Changes how large each space's file may grow (`StoreOptions.maxSizeBytes`),
     /// for the open spaces at once and for those opened later. Returns the
     /// spaces it could not be applied to, with why (their limit is unchanged).
+    /// Opens this daemon's replica of the shared space `name` (made in the
+    /// database if `create`), caught up with every change committed there.
+    /// A replica file of another space of that name (the database was made
+    /// anew) is only a copy: it is deleted and made again from the log.
+    private func openReplica(
+        _ name: String, file: String, create: Bool, shared: PostgresStorage, stores: inout [String: MemoryStore]
+    ) throws(MnemoError) -> MemoryStore {
+        let known = create ? true : try shared.exists(name)
+        guard known else { throw MnemoError(.notFound, "no space \"\(name)\"") }
+        var options = options.withLock { $0 }
+        options.replica = try shared.replica(name)
+        let store: MemoryStore
+        do {
+            store = try MemoryStore(path: file, options: options)
+        } catch  where error.code == .conflict && error.message.contains("is a replica of another space") {
+            for suffix in ["", "-wal", "-shm"] { unlink(file + suffix) }
+            store = try MemoryStore(path: file, options: options)
+        }
+        try store.catchUp(asking: true)
+        opened(store)
+        stores[name] = store
+        return store
+    }
+
     public func limitSize(to bytes: Int?) -> [(space: String, error: MnemoError)] {
         options.withLock { $0.maxSizeBytes = bytes }
         let stores = open.withLock { $0 }
@@ -94,9 +125,11 @@ public final class SpaceManager: Sendable {
         return failed
     }
 
-    /// The spaces on disk, by name.
+    /// The spaces on disk, by name; with `shared`, those in the database
+    /// (or, while it cannot be reached, those this daemon has a replica of).
     public func spaceNames() -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/spaces")) ?? []
+        if let shared, let names = try? shared.spaceNames() { return names }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + (shared == nil ? "/spaces" : "/replicas"))) ?? []
         return files.filter { $0.hasSuffix(".sqlite") }.map { String($0.dropLast(7)) }.sorted()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MnemoModel
 import MnemoSchemas
+import MnemoTestSupport
 import PostgresNIO
 import Synchronization
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MnemoModel
 import MnemoSchemas
+import MnemoTestSupport
 import Synchronization
 import Testing
 

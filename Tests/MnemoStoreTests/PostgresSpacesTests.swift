@@ -1,5 +1,6 @@
 import Foundation
 import MnemoModel
+import MnemoTestSupport
 import PostgresNIO
 import Synchronization
 import Testing

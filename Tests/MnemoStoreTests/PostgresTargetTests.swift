@@ -1,5 +1,6 @@
 import Foundation
 import MnemoModel
+import MnemoTestSupport
 import Testing
 
 @testable import MnemoStore

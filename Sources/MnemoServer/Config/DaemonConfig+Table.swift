@@ -97,6 +97,21 @@ extension DaemonConfig {
                 .map { $0 == 0 ? nil : $0 },
             into: \.maxSpaceSize, reload: .atOnce,
             doc: "the largest a space's file may grow (e.g. 10GB)"),
+        ConfigKey(
+            "storage", default: "sqlite", .oneOf(["sqlite", "postgresql"]), into: \.storage, reload: .restart,
+            doc: "sqlite: each space is a file here; postgresql: spaces shared by every daemon on postgresql_url"),
+        ConfigKey(
+            "postgresql_url", default: nil,
+            ConfigType.checked("a URL such as postgresql://mnemo@db.example/mnemo, without a password") { url in
+                (try? PostgresTarget(url: url)) == nil ? nil : url
+            }.map { Optional($0) },
+            into: \.postgresqlURL, reload: .restart,
+            doc: "the database of storage = postgresql (libpq's URL form; ?host=/dir for a Unix socket)"),
+        ConfigKey(
+            "postgresql_password_file", default: nil,
+            ConfigType.text("a path") { !$0.isEmpty }.map { Optional($0) },
+            into: \.postgresqlPasswordFile, reload: .restart,
+            doc: "a file whose first line is the password, readable by its owner only"),
 
         // Ingestion
         ConfigKey(

@@ -3,6 +3,7 @@ import Logging
 import MnemoConsolidation
 import MnemoEngine
 import MnemoIngest
+import MnemoModel
 import MnemoRecall
 import MnemoRegex
 import MnemoStore
@@ -54,6 +55,11 @@ public struct DaemonConfig: Sendable {
     public var synchronous = "normal"
     /// `max_space_size`; `nil` (0 in the file): no limit but the disk's.
     public var maxSpaceSize: Int? = nil
+    /// `storage`: `sqlite` or `postgresql`.
+    public var storage = "sqlite"
+    /// `postgresql_url` and `postgresql_password_file` (`storage = postgresql`).
+    public var postgresqlURL: String? = nil
+    public var postgresqlPasswordFile: String? = nil
     /// `page_size`.
     public var pageSize = StoreOptions().pageSize
     /// `rules_file`, resolved; the rules read from it, at start and on SIGHUP.
@@ -101,6 +107,17 @@ public struct DaemonConfig: Sendable {
         // One for each network thread (`inline_read_budget`), opened when first used.
         options.inlineReaders = System.coreCount
         return options
+    }
+
+    /// The shared database of `storage = postgresql`, with its password;
+    /// `nil` for `sqlite`. A missing URL, or a password file that cannot be
+    /// read or that others may read, is `INVALID`.
+    public func postgresTarget() throws(MnemoError) -> PostgresTarget? {
+        guard storage == "postgresql" else { return nil }
+        guard let url = postgresqlURL else {
+            throw MnemoError(.invalid, "storage = postgresql needs postgresql_url (\(path ?? "daemon.conf"))")
+        }
+        return try PostgresTarget(url: url, passwordFile: postgresqlPasswordFile)
     }
 
     /// The consolidation settings, with the scene gap of ingestion.

@@ -23,7 +23,9 @@ public final class MnemoDaemon: Service, Sendable {
         lock = try DataDirectoryLock(directory: config.dataDirectory)
         for note in DataDirectoryModes.secure(config.dataDirectory) { logger.warning("\(note)") }
         do {
-            let files = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions) { store in
+            let shared = try config.postgresTarget().map { target throws(MnemoError) in try PostgresStorage(target) }
+            if let shared { logger.info("spaces are shared in \(shared.target) (storage = postgresql)") }
+            let files = try SpaceManager(directory: config.dataDirectory, options: config.storeOptions, shared: shared) { store in
                 Self.closeAbandonedRuns(in: store, logger: logger)
             }
             state = ServerState(config: config, files: files, logger: logger)

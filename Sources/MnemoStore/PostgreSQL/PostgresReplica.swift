@@ -91,6 +91,9 @@ public final class PostgresReplica: Sendable {
     /// `nil` when there is no feed or it heard nothing of this space yet.
     public var latestHeard: Int64? { feed?.latest(space) }
 
+    /// Whether a change feed is listening for this space's commits.
+    public var isFeedListening: Bool { feed?.isListening ?? false }
+
     /// The last change committed, asked of the server (one round trip).
     public func committedSequence() throws(MnemoError) -> Int64 {
         try PostgresSpaces.sequence(of: space, on: try link)

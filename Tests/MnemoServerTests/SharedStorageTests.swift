@@ -1,0 +1,115 @@
+import Foundation
+import MnemoClient
+import MnemoStore
+import MnemoTestSupport
+import Testing
+
+/// `storage = postgresql`: real `mnemod` processes, each with a data
+/// directory of its own, sharing their spaces through one real PostgreSQL
+/// database.
+@Suite("storage = postgresql: many daemons, one memory", .enabled(if: PostgresTestServer.available), .serialized)
+struct SharedStorageTests {
+    /// The `daemon.conf` of a daemon on `target`'s database.
+    func config(_ target: PostgresTarget) -> String {
+        let directory = ((PostgresTestServer.socket ?? "") as NSString).deletingLastPathComponent
+        return """
+            storage = postgresql
+            postgresql_url = 'postgresql://\(target.user)@/\(target.database)?host=\(directory)'
+
+            """
+    }
+
+    @Test(
+        "two daemons on one database: what one remembers the other recalls, what the other asserts the first matches, and a space made on one is listed (stats) and served on the other"
+    )
+    func twoDaemonsOneMemory() throws {
+        try PostgresTestServer.withDatabase { target in
+            let a = try MnemodProcess(config: config(target))
+            let b = try MnemodProcess(config: config(target))
+            let ca = try a.connect()
+            let cb = try b.connect()
+            #expect(try ca.request(#"remember "Caroline went to the LGBTQ support group on Tuesday" by caroline"#).code == nil)
+            // The other daemon follows through the change feed: a notification, then a catch-up.
+            let recalled = try eventually { try cb.request(#"recall "support group" limit 3"#).lines.joined() }
+            #expect(recalled.contains("support group"), "\(recalled)")
+            #expect(try cb.request("assert likes(melanie, pottery)").code == nil)
+            let matched = try eventually { try ca.request("match likes(?who, pottery)").lines.joined() }
+            #expect(matched.contains("melanie"))
+            #expect(try ca.request("use team").code == nil)
+            #expect(try ca.request("assert plans(caroline, adoption)").code == nil)
+            let stats = try cb.request("stats").objects
+            let spaces = stats.first { $0["name"] as? String == "spaces" }?["value"] as? [String]
+            #expect(spaces == ["default", "team"], "\(String(describing: spaces))")
+            #expect(try cb.request("use team").code == nil)
+            #expect(try cb.request("match plans(caroline, ?what)").lines.joined().contains("adoption"))
+            // The same ids on both: the replicas hold the same rows.
+            #expect(try ca.request("match likes(?who, ?what)").lines == cb.request("match likes(?who, ?what)").lines)
+        }
+    }
+
+    @Test(
+        "a daemon killed with SIGKILL during pipelined writes: every write it acknowledged is on the other daemon, whose next write goes through at once (no lock left behind)"
+    )
+    func killLosesNothing() throws {
+        try PostgresTestServer.withDatabase { target in
+            let survivor = try MnemodProcess(config: config(target))
+            let victim = try MnemodProcess(config: config(target))
+            let writer = PipelinedWriter(try victim.connect(), firstKey: 0)
+            Thread.sleep(forTimeInterval: Double.random(in: 0.4...0.8))
+            victim.signal(SIGKILL)
+            #expect(victim.waitForExit() == SIGKILL)
+            let acknowledged = writer.wait()
+            #expect(acknowledged.errors.isEmpty, "\(acknowledged.errors.prefix(5))")
+            #expect(!acknowledged.facts.isEmpty, "nothing was acknowledged before the kill")
+            let client = try survivor.connect()
+            let started = Date()
+            #expect(try client.request("assert written(after)").code == nil)
+            #expect(Date().timeIntervalSince(started) < 5, "the survivor's write waited on a lock the victim left")
+            let facts = keys(in: try client.request("match written(?k) limit 100000"))
+            let episodes = keys(in: try client.request("timeline writer limit 100000"))
+            #expect(acknowledged.facts.subtracting(facts).isEmpty, "lost: \(acknowledged.facts.subtracting(facts).sorted().prefix(10))")
+            #expect(acknowledged.episodes.subtracting(episodes).isEmpty, "lost: \(acknowledged.episodes.subtracting(episodes).sorted().prefix(10))")
+        }
+    }
+
+    @Test("a daemon started on an empty data directory makes its replica from the shared log, and a replica file of another database is made anew")
+    func coldDaemon() throws {
+        try PostgresTestServer.withDatabase { target in
+            let first = try MnemodProcess(config: config(target))
+            let c = try first.connect()
+            for i in 0..<20 { #expect(try c.request("assert counted(n\(i))").code == nil) }
+            #expect(first.stop() == 0)
+            let cold = try MnemodProcess(config: config(target))
+            let answer = try cold.connect().request("match counted(?n)")
+            #expect(answer.lines.count == 20, "\(answer.lines)")
+            #expect(cold.stop() == 0)
+            // The same data directory on a database made anew: its replica is of another space.
+            try PostgresTestServer.withDatabase { other in
+                let again = try MnemodProcess(config: config(other), directory: cold.directory)
+                #expect(try again.connect().request("match counted(?n)").lines.isEmpty)
+            }
+        }
+    }
+
+    @Test("storage = postgresql without postgresql_url, or with a password in it, stops mnemod at start-up saying why")
+    func badSettings() throws {
+        let missing = try MnemodProcess(config: "storage = postgresql\n", wait: false)
+        #expect(missing.waitForExit() != 0)
+        #expect(missing.log.contains("postgresql_url"), "\(missing.log)")
+        let password = try MnemodProcess(config: "storage = postgresql\npostgresql_url = 'postgresql://u:secret@db/x'\n", wait: false)
+        #expect(password.waitForExit() != 0)
+        #expect(password.log.contains("postgresql_url"), "\(password.log)")
+    }
+
+    /// What `body` answers once it stops throwing and has some text, within 10 s.
+    func eventually(_ body: () throws -> String) throws -> String {
+        let deadline = Date().addingTimeInterval(10)
+        var last = ""
+        while Date() < deadline {
+            last = try body()
+            if !last.isEmpty && !last.contains("\"count\":0") { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return last
+    }
+}
