@@ -1,18 +1,27 @@
 import MnemoModel
+import MnemoStore
 import Synchronization
 
 /// Whether a space has a consolidation run or an undo in progress: one at a
 /// time per space. Each open space has one (the space engine's `Space`).
+///
+/// In a space shared in PostgreSQL it also takes the space's lease
+/// (`PostgresLease`): one run at a time across every daemon.
 public final class RunLock: Sendable {
     private let held = Atomic<Bool>(false)
-    public init() {}
+    /// The shared space whose lease goes with the lock; `nil`: a space of this daemon's own.
+    private let shared: PostgresReplica?
+    /// The lease while the lock is held.
+    private let lease = Mutex<PostgresLease?>(nil)
+
+    public init(shared: PostgresReplica? = nil) { self.shared = shared }
 
     /// Whether a run, an undo or a `forget` holds it now.
     public var isHeld: Bool { held.load(ordering: .acquiring) }
 
     func hold<T>(_ body: () throws(MnemoError) -> T) throws(MnemoError) -> T {
         try take()
-        defer { held.store(false, ordering: .releasing) }
+        defer { give() }
         return try body()
     }
 
@@ -21,7 +30,7 @@ public final class RunLock: Sendable {
     /// since a run keeps in memory, from one pass to the next, what it read.
     public func excluding<T>(_ body: () throws -> T) throws -> T {
         try take()
-        defer { held.store(false, ordering: .releasing) }
+        defer { give() }
         return try body()
     }
 
@@ -29,5 +38,23 @@ public final class RunLock: Sendable {
         guard held.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw MnemoError(.busy, "a consolidation is already in progress in this space; try again when it ends")
         }
+        guard let shared else { return }
+        do throws(MnemoError) {
+            guard let taken = try shared.takeLease() else {
+                throw MnemoError(.busy, "a consolidation of this space is in progress on another daemon (\(shared.description)); try again when it ends")
+            }
+            lease.withLock { $0 = taken }
+        } catch {
+            held.store(false, ordering: .releasing)
+            throw error
+        }
+    }
+
+    private func give() {
+        lease.withLock { lease in
+            lease?.release()
+            lease = nil
+        }
+        held.store(false, ordering: .releasing)
     }
 }

@@ -25,7 +25,7 @@ public final class Space: Sendable {
     public let recall: SpaceRecall
     /// Held by a consolidation run, an undo, or a `forget` (which must not
     /// run under a run that keeps what it read from pass to pass).
-    public let runLock = RunLock()
+    public let runLock: RunLock
     /// How far an `export` or `import` of this space has come (`stats`).
     public let transfer = TransferProgress()
     private let ingestion = Mutex<SpaceIngestor?>(nil)
@@ -37,6 +37,7 @@ public final class Space: Sendable {
         self.name = name
         self.store = store
         self.settings = settings
+        runLock = RunLock(shared: store.replica)
         recall = SpaceRecall(store: store) { [settings] message in settings.warn(message) }
         store.observeRemoteChanges { [weak self] changes in self?.follow(.remote(changes)) }
     }

@@ -91,6 +91,60 @@ struct SharedStorageTests {
         }
     }
 
+    @Test(
+        "consolidation runs on one daemon at a time per space: another daemon is refused BUSY meanwhile and leaves the run alone when it opens the space; the journal and undo are shared"
+    )
+    func consolidationLease() throws {
+        try PostgresTestServer.withDatabase { target in
+            let directory = TemporaryDirectory()
+            let marker = directory.file("reflecting")
+            let release = directory.file("release")
+            let script = directory.file("reflector.sh")
+            // Inside the reflector until the test releases it (at most 30 s).
+            try """
+            #!/bin/sh
+            cat >/dev/null
+            touch \(marker)
+            i=0
+            while [ ! -e \(release) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+            echo '{}'
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            defer { FileManager.default.createFile(atPath: release, contents: nil) }
+            let a = try MnemodProcess(config: config(target) + "reflector = \(script)\n")
+            let ca = try a.connect()
+            try chat(ca)
+            let scenesBefore = try ca.request("scenes").lines
+            // Handed to the thread below and used there alone.
+            nonisolated(unsafe) let runner = try a.connect()
+            let finished = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                _ = try? runner.request("consolidate")
+                finished.signal()
+            }
+            let deadline = Date().addingTimeInterval(20)
+            while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            #expect(FileManager.default.fileExists(atPath: marker), "the run never reached the reflector")
+            // A daemon that starts now finds the run `running` in the journal, and leaves it be.
+            let b = try MnemodProcess(config: config(target))
+            let cb = try b.connect()
+            let refused = try cb.request("consolidate")
+            #expect(refused.code == "BUSY", "\(refused)")
+            #expect("\(refused)".contains("in progress on another daemon"), "\(refused)")
+            #expect(!b.log.contains("left running"))
+            FileManager.default.createFile(atPath: release, contents: nil)
+            #expect(finished.wait(timeout: .now() + 30) == .success)
+            #expect(try ca.request("consolidations").objects.first?["status"] as? String == "done")
+            // The journal, and undo, on the other daemon.
+            let journal = try eventuallyObjects { try cb.request("consolidations").objects }
+            #expect(journal.first?["status"] as? String == "done", "\(journal)")
+            #expect(try cb.request("undo consolidation 1").objects.first?["kind"] as? String == "undo")
+            let scenes = try eventuallyLines(equalTo: scenesBefore) { try ca.request("scenes").lines }
+            #expect(scenes == scenesBefore)
+            #expect(try cb.request("consolidate").code == nil)
+        }
+    }
+
     @Test("storage = postgresql without postgresql_url, or with a password in it, stops mnemod at start-up saying why")
     func badSettings() throws {
         let missing = try MnemodProcess(config: "storage = postgresql\n", wait: false)
@@ -99,6 +153,30 @@ struct SharedStorageTests {
         let password = try MnemodProcess(config: "storage = postgresql\npostgresql_url = 'postgresql://u:secret@db/x'\n", wait: false)
         #expect(password.waitForExit() != 0)
         #expect(password.log.contains("postgresql_url"), "\(password.log)")
+    }
+
+    /// What `body` answers once it has a row, within 10 s.
+    func eventuallyObjects(_ body: () throws -> [[String: Any]]) throws -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(10)
+        var last: [[String: Any]] = []
+        while Date() < deadline {
+            last = try body()
+            if !last.isEmpty { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return last
+    }
+
+    /// What `body` answers once it is `expected`, within 10 s (else its last answer).
+    func eventuallyLines(equalTo expected: [String], _ body: () throws -> [String]) throws -> [String] {
+        let deadline = Date().addingTimeInterval(10)
+        var last: [String] = []
+        while Date() < deadline {
+            last = try body()
+            if last == expected { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return last
     }
 
     /// What `body` answers once it stops throwing and has some text, within 10 s.

@@ -54,6 +54,14 @@ public final class MnemoDaemon: Service, Sendable {
     /// it: this one holds the data directory). A space whose journal cannot
     /// be read or written now is logged, and served as it is.
     private static func closeAbandonedRuns(in store: MemoryStore, logger: Logger) {
+        // In a shared space, a run left running may be going on on another
+        // daemon: only the holder of the space's lease may close it.
+        var lease: PostgresLease?
+        if let replica = store.replica {
+            lease = try? replica.takeLease()
+            guard lease != nil else { return }
+        }
+        defer { lease?.release() }
         do {
             for run in try Journal.closeAbandonedRuns(in: store) {
                 logger.warning(

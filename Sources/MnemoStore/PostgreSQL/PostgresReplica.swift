@@ -162,6 +162,12 @@ public final class PostgresReplica: Sendable {
         }
     }
 
+    /// The lease of consolidating this space (`PostgresLease`); `nil` when
+    /// another daemon holds it.
+    public func takeLease() throws(MnemoError) -> PostgresLease? {
+        try PostgresLease.take(space: space, target: target)
+    }
+
     /// The server process serving the replica's connection, for tests that cut it.
     func backendProcess() throws(MnemoError) -> Int32 { try link.backendProcess() }
 

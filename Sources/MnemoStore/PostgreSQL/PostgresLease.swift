@@ -1,0 +1,51 @@
+import MnemoModel
+
+/// The right to consolidate one shared space, held by one daemon at a time:
+/// a session-level advisory lock of PostgreSQL on a connection of its own,
+/// held until `release` (or until the connection dies with its daemon, when
+/// the server lets it go at once).
+///
+/// A consolidation run, an undo or a `forget` takes it besides the space's
+/// own `RunLock`, so that a run in progress on another daemon is not run
+/// over, and a run it left `running` in the journal is not closed as
+/// abandoned while it goes on.
+public final class PostgresLease: Sendable {
+    private let link: PostgresLink
+
+    /// The advisory lock's first key: "mnem" read as a number (the second is
+    /// the space's id; the migrations' lock has a one-number key of its own).
+    static let keyClass: Int32 = 0x6D6E_656D
+
+    /// Takes the lease of `space`, without waiting: `nil` when another
+    /// daemon holds it.
+    static func take(space: Int64, target: PostgresTarget) throws(MnemoError) -> PostgresLease? {
+        guard let key = Int32(exactly: space) else {
+            throw MnemoError(.internalError, "\(target): space id \(space) does not fit a lease key")
+        }
+        let link = try PostgresLink(target)
+        do {
+            let taken = try link.query("SELECT pg_try_advisory_lock(\(keyClass), \(key))").first.map { row throws(MnemoError) in
+                do {
+                    return try row.decode(Bool.self)
+                } catch {
+                    throw MnemoError(.internalError, "\(target): an unexpected column: \(error)")
+                }
+            }
+            guard taken == true else {
+                link.close()
+                return nil
+            }
+        } catch {
+            link.close()
+            throw error
+        }
+        return PostgresLease(link: link)
+    }
+
+    private init(link: PostgresLink) { self.link = link }
+
+    deinit { link.close() }
+
+    /// Lets another daemon take it.
+    public func release() { link.close() }
+}
