@@ -34,9 +34,13 @@ CREATE TABLE space_state (
 
 CREATE TABLE space_change (
     space_id        bigint  NOT NULL REFERENCES space_state(space_id),
-    seq             bigint  NOT NULL,            -- 1, 2, 3... in commit order, no gaps
+    seq             bigint  NOT NULL,            -- 1, 2, 3... in commit order
     schema_version  integer NOT NULL,            -- the SQLite schema the changeset's rows are in
     written_at      bigint  NOT NULL,
+    -- true: every row of the space, replacing the changes before it (which
+    -- are deleted): what a `forget` leaves, so that the log keeps nothing of
+    -- what it took away
+    snapshot        boolean NOT NULL DEFAULT false,
     changeset       bytea   NOT NULL,
     PRIMARY KEY (space_id, seq)
 );

@@ -27,6 +27,19 @@ void mnemo_session_end(void *session) {
     if (session) sqlite3session_delete((sqlite3_session *)session);
 }
 
+int mnemo_snapshot_changeset(void *db, const char *const *tables, int count, const char *empty, int *size, void **changeset) {
+    sqlite3_session *s = NULL;
+    int rc = sqlite3session_create((sqlite3 *)db, "main", &s);
+    if (rc != SQLITE_OK) return rc;
+    for (int i = 0; i < count && rc == SQLITE_OK; i++) {
+        rc = sqlite3session_attach(s, tables[i]);
+        if (rc == SQLITE_OK) rc = sqlite3session_diff(s, empty, tables[i], NULL);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3session_changeset(s, size, changeset);
+    sqlite3session_delete(s);
+    return rc;
+}
+
 int mnemo_changeset_invert(int size, const void *changeset, int *outSize, void **out) {
     return sqlite3changeset_invert(size, changeset, outSize, out);
 }

@@ -31,7 +31,7 @@ extension Space {
         case unknown(reason: String)
         /// Other daemons' writes to the shared space, applied to this
         /// daemon's replica (`MemoryStore.catchUp`).
-        case remote([Changeset])
+        case remote(RemoteChanges)
     }
 
     /// Brings what the space keeps in memory in line with the store after
@@ -80,13 +80,18 @@ extension Space {
             dropIngestor()
         case .unknown(let reason):
             markStale(because: reason)
-        case .remote(let changesets):
+        case .remote(let remote):
             // A remember elsewhere moved scene segmentation on, and may have named new entities.
             dropIngestor()
             recall.forgetAnswers()
+            if remote.replaced {
+                // Another daemon's forget: what memory keeps may name forgotten rows.
+                recall.drop(discardingRecalls: true)
+                return
+            }
             var changes: [Changeset.Change] = []
             do {
-                for changeset in changesets { changes += try changeset.changes() }
+                for changeset in remote.changes { changes += try changeset.changes() }
             } catch {
                 markStale(because: "reading another daemon's changes failed (\(error))")
                 return

@@ -99,6 +99,25 @@ public struct Changeset: Sendable {
         return box.changes
     }
 
+    /// Every row of `tables` of `db`'s main database, as inserts: the
+    /// difference from the same tables, empty, in the attached database `empty`.
+    static func snapshot(of db: Database, tables: [String], against empty: String) throws -> Changeset {
+        guard let connection = db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
+        var names = tables.map { strdup($0) }
+        defer { for name in names { free(name) } }
+        var size: Int32 = 0
+        var out: UnsafeMutableRawPointer?
+        let rc = names.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
+                mnemo_snapshot_changeset(UnsafeMutableRawPointer(connection), pointers.baseAddress, Int32(pointers.count), empty, &size, &out)
+            }
+        }
+        guard rc == 0 else { throw MnemoError(.internalError, "cannot take a snapshot of the space (SQLite code \(rc))") }
+        defer { mnemo_free(out) }
+        guard let out, size > 0 else { return Changeset(data: Data()) }
+        return Changeset(data: Data(bytes: out, count: Int(size)))
+    }
+
     /// The changeset that undoes this one.
     public func inverted() throws -> Changeset {
         guard !data.isEmpty else { return self }

@@ -36,7 +36,7 @@ public final class MemoryStore: Sendable {
     /// The tables whose changes go to the replica's log.
     let replicatedTables: [String]
     /// Changes other daemons made, applied and not yet followed.
-    let remote = Mutex(RemoteChanges())
+    let remote = Mutex(RemoteChangeQueue())
     static let log = Logger(label: "mnemo.store")
 
     /// Opens (creating if needed) the database at `path` and upgrades its schema
@@ -59,6 +59,7 @@ public final class MemoryStore: Sendable {
         config.busyMode = .timeout(options.busyTimeout)
         config.readonly = options.readOnly
         let cacheKiB = options.cacheSizeKiB
+        let hasReplica = options.replica != nil
         let mmapBytes = options.mmapSizeBytes
         config.prepareDatabase { db in
             // Takes effect only on a file not written yet; any other keeps its size.
@@ -70,6 +71,8 @@ public final class MemoryStore: Sendable {
             // `forget` deletes leaves no copy in the file's free space.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             if !db.configuration.readonly {
+                // The empty tables a replica's snapshot is taken against (`Replication`).
+                if hasReplica { try db.execute(sql: "ATTACH DATABASE ':memory:' AS \(MemoryStore.snapshotBase)") }
                 try sizeLimit.apply(on: db)
                 // Checkpoint every ~64 MiB of WAL rather than SQLite's 4 MiB (a batch of
                 // random index inserts dirties thousands of pages), and not inside a
@@ -182,12 +185,8 @@ public final class MemoryStore: Sendable {
                         try context.indexNewEpisodes()
                         fillersDue = try context.fillersDue(limit: options.recentFillerLimit)
                         truncate = context.afterCommit.truncateWAL
-                        if truncate, let replica {
-                            throw MnemoError(
-                                .unsupported,
-                                "forget is not available yet in a space shared in PostgreSQL (\(replica.description)): its log would keep what was forgotten; nothing was changed"
-                            )
-                        }
+                        // After a forget, the shared log keeps nothing of what came before.
+                        return truncate
                     }
                 } catch {
                     // A rolled-back transaction may have cached rows that no longer exist.
@@ -229,7 +228,10 @@ public final class MemoryStore: Sendable {
     /// every settled page the move changes, a fifth of its cost.)
     private func settleFillers(_ db: Database) {
         do {
-            try transaction(db) { try beginWrite(db).settleFillers() }
+            try transaction(db) {
+                try beginWrite(db).settleFillers()
+                return false
+            }
         } catch {
             cache.rolledBack()
         }
@@ -243,7 +245,7 @@ public final class MemoryStore: Sendable {
     /// forget, the writer waits for it up to the busy timeout; should it
     /// outlast that, each later write tries again without waiting, until one
     /// succeeds.
-    private func truncateWAL(_ db: Database, waiting: Bool) {
+    func truncateWAL(_ db: Database, waiting: Bool) {
         if !waiting { sqlite3_busy_timeout(db.sqliteConnection, 0) }
         defer { if !waiting { sqlite3_busy_timeout(db.sqliteConnection, Int32(clamping: Int((options.busyTimeout * 1000).rounded()))) } }
         do {

@@ -78,10 +78,14 @@ extension MemoryStore {
     /// Runs `body` in one transaction on the writer `db`; with a replica, as
     /// a change of the shared space (see above). The client's answer waits
     /// for it: when this returns, the change is in the log.
-    func transaction(_ db: Database, _ body: () throws -> Void) throws {
+    ///
+    /// `body` answers whether the log must forget what came before (a
+    /// `forget` ran): the change appended is then a snapshot of every row
+    /// of the space, and the changes before it are deleted from the log.
+    func transaction(_ db: Database, _ body: () throws -> Bool) throws {
         guard let replica else {
             try db.inTransaction {
-                try body()
+                _ = try body()
                 return .commit
             }
             return
@@ -93,12 +97,13 @@ extension MemoryStore {
         var appended: Int64?
         try db.inTransaction {
             let recorder = try ChangeRecorder(db: db, tables: replicatedTables)
-            try body()
-            let changes = try recorder.changeset()
-            if !changes.data.isEmpty {
+            let replacing = try body()
+            let changes = replacing ? try snapshot(db) : try recorder.changeset()
+            // (A snapshot of a space left empty is appended too: it still replaces the log.)
+            if !changes.data.isEmpty || replacing {
                 let seq = committed + 1
                 try Self.setMeta(db, "replica_seq", String(seq))
-                try replica.append(changes, seq: seq, schemaVersion: replicaSchemaVersion, at: options.clock())
+                try replica.append(changes, seq: seq, schemaVersion: replicaSchemaVersion, snapshot: replacing, at: options.clock())
                 try replica.commit()
                 locked = false
                 appended = seq
@@ -118,9 +123,10 @@ extension MemoryStore {
             if let target, local >= target { return }
             let entries = try replica.entries(after: local)
             guard let first = entries.first, let last = entries.last else { return }
-            guard first.seq == local + 1 else {
+            guard first.seq == local + 1 || first.snapshot else {
                 throw MnemoError(.conflict, "\(replica.description): the log has no change \(local + 1) (it begins at \(first.seq))")
             }
+            var replaced = false
             try db.inTransaction {
                 for entry in entries {
                     guard entry.schemaVersion == replicaSchemaVersion else {
@@ -129,11 +135,19 @@ extension MemoryStore {
                             "\(replica.description): change \(entry.seq) was written in schema version \(entry.schemaVersion), this build's is \(replicaSchemaVersion); run one version of Mnemo on a shared space"
                         )
                     }
+                    if entry.snapshot {
+                        try emptyReplica(db)
+                        replaced = true
+                    }
                     let (_, conflicts) = try entry.changeset.apply(to: db)
                     guard conflicts == 0 else {
                         throw MnemoError(.internalError, "\(replica.description): change \(entry.seq) cannot be applied to \(path)")
                     }
-                    try indexInsertedEpisodes(entry.changeset, on: db)
+                    if entry.snapshot {
+                        try db.execute(sql: "INSERT INTO episode_fts(episode_fts) VALUES ('rebuild')")
+                    } else {
+                        try indexInsertedEpisodes(entry.changeset, on: db)
+                    }
                 }
                 try Self.setMeta(db, "replica_seq", String(last.seq))
                 return .commit
@@ -141,9 +155,49 @@ extension MemoryStore {
             // Rows were written behind the writer's cache.
             cache.forgetAll()
             replicaSeq.store(last.seq, ordering: .sequentiallyConsistent)
-            remote.withLock { $0.changes.append(contentsOf: entries.map(\.changeset)) }
+            remote.withLock { queue in
+                if replaced {
+                    // What follows the last snapshot; memory is rebuilt from the file anyway.
+                    queue.changes = RemoteChanges(changes: [], replaced: true)
+                } else {
+                    queue.changes.changes.append(contentsOf: entries.map(\.changeset))
+                }
+            }
+            // Pages as they were before another daemon's forget stay in no WAL here either.
+            if replaced { truncateWAL(db, waiting: true) }
         }
     }
+
+    /// Deletes every replicated row (and the activation log, which may name
+    /// rows a snapshot no longer has), before a snapshot is applied. The
+    /// episodes' delete trigger keeps the full-text index in step.
+    private func emptyReplica(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+        for table in replicatedTables { try db.execute(sql: "DELETE FROM \(table)") }
+        try db.execute(sql: "DELETE FROM activation")
+    }
+
+    /// Every replicated row of the file, as one changeset of inserts: the
+    /// difference from the same tables, made empty for the purpose in the
+    /// in-memory database the writer has attached (`snapshotBase`).
+    func snapshot(_ db: Database) throws -> Changeset {
+        let base = Self.snapshotBase
+        var made: [String] = []
+        defer { for table in made { try? db.execute(sql: "DROP TABLE IF EXISTS \(base).\(table)") } }
+        for table in replicatedTables {
+            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]),
+                let name = sql.range(of: #"^CREATE TABLE\s+("?)[A-Za-z_0-9]+\1"#, options: .regularExpression)
+            else { throw MnemoError(.internalError, "\(path): no definition of table \(table) to make a snapshot with") }
+            try db.execute(sql: "DROP TABLE IF EXISTS \(base).\(table)")
+            try db.execute(sql: "CREATE TABLE \(base).\(table)" + sql[name.upperBound...])
+            made.append(table)
+        }
+        return try Changeset.snapshot(of: db, tables: replicatedTables, against: base)
+    }
+
+    /// The name of the empty in-memory database a replica's writer has
+    /// attached, against which a snapshot is taken.
+    static let snapshotBase = "replica_empty"
 
     /// Puts the episodes `changeset` inserted into the full-text index, as
     /// the write that inserted them did on its own file.
@@ -194,22 +248,31 @@ extension MemoryStore {
     /// Calls `observer` with the changes other daemons made, each time some
     /// are applied to the file, after they are (not on the writer): what a
     /// space keeps in memory follows them.
-    public func observeRemoteChanges(_ observer: @escaping @Sendable ([Changeset]) -> Void) {
+    public func observeRemoteChanges(_ observer: @escaping @Sendable (RemoteChanges) -> Void) {
         remote.withLock { $0.observer = observer }
     }
 
     /// Hands the changes applied since the last call to the observer.
     func deliverRemoteChanges() {
-        let (changes, observer) = remote.withLock { state -> ([Changeset], (@Sendable ([Changeset]) -> Void)?) in
-            defer { state.changes = [] }
+        let (changes, observer) = remote.withLock { state -> (RemoteChanges, (@Sendable (RemoteChanges) -> Void)?) in
+            defer { state.changes = RemoteChanges() }
             return (state.changes, state.observer)
         }
-        if !changes.isEmpty { observer?(changes) }
+        if !changes.changes.isEmpty || changes.replaced { observer?(changes) }
     }
 }
 
-/// Changes other daemons made, applied and not yet handed to the observer.
-struct RemoteChanges {
-    var changes: [Changeset] = []
-    var observer: (@Sendable ([Changeset]) -> Void)?
+/// Changes other daemons made to a shared space, applied to this daemon's replica.
+public struct RemoteChanges: Sendable {
+    /// The changes, in order (those after a snapshot, when `replaced`).
+    public var changes: [Changeset] = []
+    /// A snapshot replaced every row (another daemon's `forget`): what was
+    /// kept in memory of the space may hold rows that are gone.
+    public var replaced = false
+}
+
+/// Changes applied and not yet handed to the observer.
+struct RemoteChangeQueue {
+    var changes = RemoteChanges()
+    var observer: (@Sendable (RemoteChanges) -> Void)?
 }

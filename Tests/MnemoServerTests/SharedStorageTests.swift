@@ -30,10 +30,10 @@ struct SharedStorageTests {
             let cb = try b.connect()
             #expect(try ca.request(#"remember "Caroline went to the LGBTQ support group on Tuesday" by caroline"#).code == nil)
             // The other daemon follows through the change feed: a notification, then a catch-up.
-            let recalled = try eventually { try cb.request(#"recall "support group" limit 3"#).lines.joined() }
+            let recalled = try eventually({ try cb.request(#"recall "support group" limit 3"#).lines.joined() }, until: { $0.contains("support group") })
             #expect(recalled.contains("support group"), "\(recalled)")
             #expect(try cb.request("assert likes(melanie, pottery)").code == nil)
-            let matched = try eventually { try ca.request("match likes(?who, pottery)").lines.joined() }
+            let matched = try eventually({ try ca.request("match likes(?who, pottery)").lines.joined() }, until: { $0.contains("melanie") })
             #expect(matched.contains("melanie"))
             #expect(try ca.request("use team").code == nil)
             #expect(try ca.request("assert plans(caroline, adoption)").code == nil)
@@ -69,6 +69,29 @@ struct SharedStorageTests {
             let episodes = keys(in: try client.request("timeline writer limit 100000"))
             #expect(acknowledged.facts.subtracting(facts).isEmpty, "lost: \(acknowledged.facts.subtracting(facts).sorted().prefix(10))")
             #expect(acknowledged.episodes.subtracting(episodes).isEmpty, "lost: \(acknowledged.episodes.subtracting(episodes).sorted().prefix(10))")
+        }
+    }
+
+    @Test("forget on one daemon: the other, which had recalled it, recalls it no more, and its replica file holds no trace of it")
+    func forgetEverywhere() throws {
+        try PostgresTestServer.withDatabase { target in
+            let a = try MnemodProcess(config: config(target))
+            let b = try MnemodProcess(config: config(target))
+            let ca = try a.connect()
+            let cb = try b.connect()
+            #expect(try ca.request(#"remember "my locker code is Zanzibar" by ann"#).code == nil)
+            #expect(try ca.request(#"remember "the lighthouse was closed" by ann"#).code == nil)
+            let before = try eventually({ try cb.request(#"recall "locker code" limit 3"#).lines.joined() }, until: { $0.contains("Zanzibar") })
+            #expect(before.contains("Zanzibar"))
+            let forgot = try ca.request("forget e:1")
+            #expect(forgot.code == nil, "\(forgot)")
+            let after = try eventually({ try cb.request(#"recall "locker code" limit 3"#).lines.joined() }, until: { !$0.contains("Zanzibar") })
+            #expect(!after.contains("Zanzibar"), "\(after)")
+            #expect(try cb.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+            for file in ["default.sqlite", "default.sqlite-wal"] {
+                let bytes = FileManager.default.contents(atPath: b.dataDirectory + "/replicas/" + file) ?? Data()
+                #expect(!bytes.contains(Data("Zanzibar".utf8)), "\(file) still holds the forgotten text")
+            }
         }
     }
 
@@ -179,13 +202,13 @@ struct SharedStorageTests {
         return last
     }
 
-    /// What `body` answers once it stops throwing and has some text, within 10 s.
-    func eventually(_ body: () throws -> String) throws -> String {
+    /// What `body` answers once `done` accepts it, within 10 s (else its last answer).
+    func eventually(_ body: () throws -> String, until done: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(10)
         var last = ""
         while Date() < deadline {
             last = try body()
-            if !last.isEmpty && !last.contains("\"count\":0") { return last }
+            if done(last) { return last }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return last

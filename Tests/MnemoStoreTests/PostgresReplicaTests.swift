@@ -3,6 +3,7 @@ import GRDB
 import MnemoModel
 import MnemoSchemas
 import MnemoTestSupport
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -176,18 +177,50 @@ struct PostgresReplicaTests {
         }
     }
 
-    @Test("forget is refused UNSUPPORTED in a shared space (its log would keep what was forgotten), changing nothing")
-    func forgetRefused() throws {
-        try withReplicas(1) { _, stores in
-            try note(stores[0], "a secret", by: "ann")
-            do {
-                try stores[0].write { w in _ = try w.forget(NodeID(.episode, 1)) }
-                Issue.record("forget ran")
-            } catch let error as MnemoError {
-                #expect(error.code == .unsupported)
+    @Test(
+        "forget in a shared space: the log is replaced by a snapshot that holds nothing of what was forgotten, and the other replica, catching up, holds the same rows and no trace of it in its files"
+    )
+    func forgetReplacesTheLog() throws {
+        try withReplicas(2) { target, stores in
+            let (a, b) = (stores[0], stores[1])
+            try note(a, "the lighthouse keeper's secret is Zanzibar", by: "ann")
+            try note(a, "we walked to the lighthouse", by: "bob")
+            try b.catchUp(asking: true)
+            #expect(try b.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM episode") } == 2)
+            try a.write { w in _ = try w.forget(NodeID(.episode, 1)) }
+            let link = try PostgresLink(target)
+            defer { link.close() }
+            let log = try link.query("SELECT seq, snapshot, changeset FROM space_change ORDER BY seq").map {
+                try $0.decode((Int64, Bool, Data).self)
             }
-            #expect(try stores[0].read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM episode") } == 1)
-            #expect(stores[0].replicaSequence == 1)
+            #expect(log.map(\.0) == [3] && log.map(\.1) == [true])
+            #expect(log.allSatisfy { !$0.2.contains(Data("Zanzibar".utf8)) })
+            try b.catchUp(asking: true)
+            #expect(b.replicaSequence == 3)
+            #expect(try rows(of: a) == rows(of: b))
+            #expect(try rows(of: b).last == "fts lighthouse [2]")
+            for file in [b.path, b.path + "-wal"] {
+                let bytes = FileManager.default.contents(atPath: file) ?? Data()
+                #expect(!bytes.contains(Data("Zanzibar".utf8)), "\(file) still holds the forgotten text")
+            }
+            // Writes go on from the snapshot, on both.
+            try note(b, "after the forget", by: "bob")
+            try a.catchUp(asking: true)
+            #expect(try rows(of: a) == rows(of: b))
+        }
+    }
+
+    @Test("a forget that leaves the space empty still replaces the log")
+    func forgetEverything() throws {
+        try withReplicas(2) { target, stores in
+            try stores[0].write { w in _ = try w.createEpisode(EpisodeInput(text: "only Zanzibar")) }
+            try stores[0].write { w in _ = try w.forget(NodeID(.episode, 1)) }
+            let link = try PostgresLink(target)
+            defer { link.close() }
+            let log = try link.query("SELECT seq, snapshot FROM space_change ORDER BY seq").map { try $0.decode((Int64, Bool).self) }
+            #expect(log.count == 1 && log.first?.1 == true, "\(log)")
+            try stores[1].catchUp(asking: true)
+            #expect(try stores[1].read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM episode") } == 0)
         }
     }
 }

@@ -60,6 +60,11 @@ typedef int (*mnemo_change_filter)(void *context, const char *table, int op, int
 int mnemo_changeset_filter(int size, const void *changeset, void *context, mnemo_change_filter filter,
                            int *outSize, void **out, int *kept);
 
+/// Every row of the named tables of `main` as one changeset of inserts: the
+/// difference from the same tables, empty, in the attached database `empty`
+/// (free it with mnemo_free).
+int mnemo_snapshot_changeset(void *db, const char *const *tables, int count, const char *empty, int *size, void **changeset);
+
 void mnemo_free(void *pointer);
 
 #endif

@@ -40,6 +40,8 @@ public final class PostgresReplica: Sendable {
     struct Entry {
         var seq: Int64
         var schemaVersion: Int
+        /// Every row of the space, replacing what came before (see `append`).
+        var snapshot: Bool
         var changeset: Changeset
     }
 
@@ -116,13 +118,16 @@ public final class PostgresReplica: Sendable {
     }
 
     /// Appends `changeset` as change `seq` (the one after what `lock`
-    /// answered), within the locked transaction.
-    func append(_ changeset: Changeset, seq: Int64, schemaVersion: Int, at time: Timestamp) throws(MnemoError) {
+    /// answered), within the locked transaction. A `snapshot` (every row of
+    /// the space) replaces the log: the changes before it are deleted, so
+    /// that nothing a `forget` took away stays in the log.
+    func append(_ changeset: Changeset, seq: Int64, schemaVersion: Int, snapshot: Bool = false, at time: Timestamp) throws(MnemoError) {
         try locked { link throws(MnemoError) in
+            if snapshot { try link.query("DELETE FROM space_change WHERE space_id = \(space) AND seq < \(seq)") }
             try link.query(
                 """
-                INSERT INTO space_change(space_id, seq, schema_version, written_at, changeset)
-                VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(ByteBuffer(bytes: changeset.data)))
+                INSERT INTO space_change(space_id, seq, schema_version, written_at, snapshot, changeset)
+                VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(snapshot), \(ByteBuffer(bytes: changeset.data)))
                 """)
             try link.query("UPDATE space_state SET change_seq = \(seq) WHERE space_id = \(space)")
             try link.query("SELECT pg_notify(\(PostgresSpaces.channel), \("\(space) \(seq)"))")
@@ -175,14 +180,15 @@ public final class PostgresReplica: Sendable {
     func entries(after seq: Int64, limit: Int = 256) throws(MnemoError) -> [Entry] {
         let rows = try self.link.query(
             """
-            SELECT seq, schema_version, changeset FROM space_change
+            SELECT seq, schema_version, snapshot, changeset FROM space_change
              WHERE space_id = \(space) AND seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))
             """)
         var entries: [Entry] = []
         entries.reserveCapacity(rows.count)
         for row in rows {
-            let (seq, version, bytes) = try Self.column(target) { try row.decode((Int64, Int32, ByteBuffer).self) }
-            entries.append(Entry(seq: seq, schemaVersion: Int(version), changeset: Changeset(data: Data(bytes.readableBytesView))))
+            let (seq, version, snapshot, bytes) = try Self.column(target) { try row.decode((Int64, Int32, Bool, ByteBuffer).self) }
+            entries.append(
+                Entry(seq: seq, schemaVersion: Int(version), snapshot: snapshot, changeset: Changeset(data: Data(bytes.readableBytesView))))
         }
         return entries
     }
