@@ -29,6 +29,8 @@ public final class Space: Sendable {
     /// How far an `export` or `import` of this space has come (`stats`).
     public let transfer = TransferProgress()
     private let ingestion = Mutex<SpaceIngestor?>(nil)
+    /// When catching up with the shared space last failed (`catchUpWithSharedSpace`).
+    private let catchUpFailed = Mutex<ContinuousClock.Instant?>(nil)
     /// How many changes memory has followed (`follow(_:)`): a recall ranked
     /// before the count moved may name what a write changed since.
     let followed = Atomic<UInt64>(0)
@@ -49,9 +51,15 @@ public final class Space: Sendable {
     /// answers as it is (a write then fails `BUSY` on its own).
     public func catchUpWithSharedSpace() {
         guard store.replica != nil, store.isBehindReplica else { return }
+        let asking = !store.replicaFeedListening
+        // With the server unreachable, a read does not wait for it again
+        // and again: for a second after a failure, the replica answers as it is.
+        if asking, let failed = catchUpFailed.withLock({ $0 }), ContinuousClock.now - failed < .seconds(1) { return }
         do {
-            try store.catchUp(asking: !store.replicaFeedListening)
+            try store.catchUp(asking: asking)
+            catchUpFailed.withLock { $0 = nil }
         } catch {
+            catchUpFailed.withLock { $0 = .now }
             settings.warn(
                 "space \(name): catching up with \(store.replica?.description ?? "the shared space") failed (\(error.code.rawValue) \(error.message)); answering from this daemon's replica"
             )

@@ -33,8 +33,11 @@ struct SharedStorageTests {
             let recalled = try eventually({ try cb.request(#"recall "support group" limit 3"#).lines.joined() }, until: { $0.contains("support group") })
             #expect(recalled.contains("support group"), "\(recalled)")
             #expect(try cb.request("assert likes(melanie, pottery)").code == nil)
+            // The staleness bound (docs/scale-out.md): a commit is seen elsewhere once its notification arrives.
+            let acknowledged = ContinuousClock.now
             let matched = try eventually({ try ca.request("match likes(?who, pottery)").lines.joined() }, until: { $0.contains("melanie") })
             #expect(matched.contains("melanie"))
+            #expect(ContinuousClock.now - acknowledged < .seconds(2), "a commit took \(ContinuousClock.now - acknowledged) to reach the other daemon")
             #expect(try ca.request("use team").code == nil)
             #expect(try ca.request("assert plans(caroline, adoption)").code == nil)
             let stats = try cb.request("stats").objects

@@ -143,6 +143,23 @@ struct PostgresSpacesTests {
         }
     }
 
+    @Test("a statement the server does not answer in time is refused BUSY, and its connection closed (the server stops it)")
+    func answerTimeout() throws {
+        try withSchema { target in
+            let link = try PostgresLink(target, answerTimeout: .milliseconds(500))
+            let started = ContinuousClock.now
+            do {
+                try link.query("SELECT pg_sleep(30)")
+                Issue.record("pg_sleep(30) answered within half a second")
+            } catch let error as MnemoError {
+                #expect(error.code == .busy)
+                #expect(error.message.contains("did not answer within"))
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(link.isClosed)
+        }
+    }
+
     @Test("the change feed hears each committed write of every space, and nothing of a write rolled back")
     func changeFeed() throws {
         try withSchema { target in

@@ -13,6 +13,11 @@ import Synchronization
 /// turn.
 public final class PostgresLink: Sendable {
     public let target: PostgresTarget
+    /// How long a statement may take, waiting for a lock included (a
+    /// writer's lock timeout is shorter): past it the connection is closed
+    /// and the call answers `BUSY`, so that a server that stopped answering
+    /// (a network cut without a reset) holds no thread for ever.
+    public let answerTimeout: Duration
     private let connection: PostgresConnection
     static let logger = Logger(label: "mnemo.postgresql")
     /// Each connection's number in the logs.
@@ -20,8 +25,9 @@ public final class PostgresLink: Sendable {
 
     /// Connects; a server that cannot be reached is `ERR BUSY` (try again),
     /// one that refuses the login `ERR DENIED`.
-    public init(_ target: PostgresTarget) throws(MnemoError) {
+    public init(_ target: PostgresTarget, answerTimeout: Duration = .seconds(120)) throws(MnemoError) {
         self.target = target
+        self.answerTimeout = answerTimeout
         let configuration: PostgresConnection.Configuration
         switch target.endpoint {
         case .socket(let path):
@@ -63,7 +69,11 @@ public final class PostgresLink: Sendable {
     @discardableResult
     public func query(_ query: PostgresQuery) throws(MnemoError) -> [PostgresRow] {
         do {
-            return Array(try connection.query(query, logger: Self.logger).wait().rows)
+            return Array(try Self.answer(of: connection.query(query, logger: Self.logger), within: answerTimeout).rows)
+        } catch is AnswerTimeout {
+            // The statement may still run on the server: closing the connection ends it there.
+            close()
+            throw MnemoError(.busy, "\(target) did not answer within \(answerTimeout); try again")
         } catch {
             throw Self.translate(error, target: target, connecting: false)
         }
@@ -104,6 +114,30 @@ public final class PostgresLink: Sendable {
     public func close() {
         let closing: EventLoopFuture<Void> = connection.close()
         _ = try? closing.wait()
+    }
+
+    private struct AnswerTimeout: Error {}
+
+    /// Whether a statement's answer or its timeout came first (the other does nothing).
+    private final class AnswerSettled: Sendable {
+        let done = Atomic<Bool>(false)
+    }
+
+    /// What `future` comes to, or `AnswerTimeout` past `timeout`.
+    private static func answer<T: Sendable>(of future: EventLoopFuture<T>, within timeout: Duration) throws -> T {
+        let settled = AnswerSettled()
+        let promise = future.eventLoop.makePromise(of: T.self)
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let timer = future.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+            if !settled.done.exchange(true, ordering: .acquiringAndReleasing) { promise.fail(AnswerTimeout()) }
+        }
+        future.whenComplete { result in
+            if !settled.done.exchange(true, ordering: .acquiringAndReleasing) {
+                timer.cancel()
+                promise.completeWith(result)
+            }
+        }
+        return try promise.futureResult.wait()
     }
 
     /// The SQLSTATE of a server's error, if `error` is one.
