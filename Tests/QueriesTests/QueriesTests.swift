@@ -26,8 +26,26 @@ import Testing
         #expect(Self.scripts.count >= 3, "expected the example scripts under \(Self.queriesDirectory.path)")
     }
 
-    @Test(arguments: scripts)
-    func script(_ name: String) throws {
+    /// The storages every script runs on: SQLite, and PostgreSQL when the
+    /// test cluster is there (`scripts/test.sh` starts one). Both must give
+    /// the same answers, byte for byte.
+    static var storages: [String] { PostgresTestServer.available ? ["sqlite", "postgresql"] : ["sqlite"] }
+
+    @Test(arguments: scripts, storages)
+    func script(_ name: String, storage: String) throws {
+        guard storage == "postgresql" else { return try script(name, config: nil) }
+        // Regenerated from SQLite's answers only.
+        if ProcessInfo.processInfo.environment["MNEMO_UPDATE_EXPECTED"] == "1" { return }
+        try PostgresTestServer.withDatabase { target in
+            let socketDirectory = ((PostgresTestServer.socket ?? "") as NSString).deletingLastPathComponent
+            try script(
+                name,
+                config: "storage = postgresql\npostgresql_url = 'postgresql://\(target.user)@/\(target.database)?host=\(socketDirectory)'\n")
+        }
+    }
+
+    /// Runs the script `name` against a fresh daemon with `config` as its daemon.conf.
+    private func script(_ name: String, config: String?) throws {
         let scriptURL = Self.queriesDirectory.appendingPathComponent(name)
         let expectedURL = scriptURL.deletingPathExtension().appendingPathExtension("expected")
         let script = try String(contentsOf: scriptURL, encoding: .utf8)
@@ -42,7 +60,7 @@ import Testing
             statements.append((index + 1, line))
         }
 
-        let daemon = try MnemodProcess(MnemodLaunch(config: nil), waitUntilServing: 30)
+        let daemon = try MnemodProcess(MnemodLaunch(config: config), waitUntilServing: 30)
         defer { daemon.stop() }
         let client = try daemon.connect(readTimeout: 30)
 
