@@ -37,8 +37,11 @@ public final class SpaceRegistry: Sendable {
         open.withLock { $0.values.sorted { $0.name < $1.name } }
     }
 
-    /// The spaces on disk, by name.
+    /// The spaces on disk, by name (with `storage = postgresql`, those in the database).
     public func spaceNames() -> [String] { files.spaceNames() }
+
+    /// Whether the spaces are shared in PostgreSQL (`storage = postgresql`).
+    public var isShared: Bool { files.shared != nil }
 
     /// Whether the space exists on disk.
     public func exists(_ name: String) throws(MnemoError) -> Bool { try files.exists(name) }

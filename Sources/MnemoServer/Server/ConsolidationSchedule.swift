@@ -7,6 +7,10 @@ import MnemoStore
 /// Runs consolidation over every space on the schedule `consolidate_interval`
 /// sets (read again on each tick, so SIGHUP can change or stop it). A space
 /// already being consolidated (by a client) is skipped until the next tick.
+///
+/// With `storage = postgresql`, over the spaces this daemon has open, not
+/// every space of the database: each daemon consolidates what its agents
+/// use, and a space's lease keeps two daemons' runs apart.
 struct ConsolidationSchedule: Sendable {
     let state: ServerState
 
@@ -24,7 +28,8 @@ struct ConsolidationSchedule: Sendable {
     /// One scheduled run over every space.
     func runOnce() {
         let logger = state.logger
-        for space in state.spaces.spaceNames() {
+        let spaces = state.spaces.isShared ? state.spaces.openSpaces().map(\.name) : state.spaces.spaceNames()
+        for space in spaces {
             do {
                 let executor = Executor(space: try state.spaces.space(space, create: false))
                 let lines = try executor.run(.consolidate(dryRun: false))
