@@ -68,6 +68,30 @@ int mnemo_changeset_apply(void *db, int size, void *changeset, int *skipped, int
     return rc;
 }
 
+// Applying another replica's change: the rows it expects are there, as they
+// were on the writer, but for what this replica's own cascades and triggers did
+// first (the writer's session recorded those rows too). So a delete of a row
+// already gone is skipped, and an update of a row a cascade changed (ON DELETE
+// SET NULL) is applied anyway; anything else means the replica differs from
+// the writer's file, and the whole application is abandoned.
+static int on_replica_conflict(void *context, int reason, sqlite3_changeset_iter *iter) {
+    apply_counts *counts = context;
+    const char *table = NULL;
+    int columns = 0, op = 0, indirect = 0;
+    sqlite3changeset_op(iter, &table, &columns, &op, &indirect);
+    if (reason == SQLITE_CHANGESET_NOTFOUND && op == SQLITE_DELETE) { counts->skipped++; return SQLITE_CHANGESET_OMIT; }
+    if (reason == SQLITE_CHANGESET_DATA) return SQLITE_CHANGESET_REPLACE;
+    counts->conflicts++;
+    return SQLITE_CHANGESET_ABORT;
+}
+
+int mnemo_changeset_apply_replica(void *db, int size, void *changeset, int *conflicts) {
+    apply_counts counts = {0, 0};
+    int rc = sqlite3changeset_apply((sqlite3 *)db, size, changeset, NULL, on_replica_conflict, &counts);
+    *conflicts = counts.conflicts;
+    return rc;
+}
+
 // A growable string for rendering values as JSON.
 typedef struct { char *data; size_t length, capacity; } buffer;
 

@@ -59,10 +59,19 @@ public struct Executor: Sendable {
         }
     }
 
+    /// Brings a replica of a shared space up to the other daemons' commits
+    /// (`Space.catchUpWithSharedSpace`), on a worker only: that talks to the
+    /// database, and waiting for it on a network thread would stall (and
+    /// SwiftNIO refuses it). A read run inline was let in only when the
+    /// replica was not behind (`runWithinBudget`).
+    private func catchUpUnlessInline() {
+        if !readsInline { space.catchUpWithSharedSpace() }
+    }
+
     /// Runs a statement as `run` does, handing over its answer as `Answer`:
     /// `match` as the text of its rows, written as it found them.
     public func answer(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> Answer {
-        space.catchUpWithSharedSpace()
+        catchUpUnlessInline()
         switch statement {
         case .match(let m): return .text(try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) })
         case .history(let atom, let limit): return .text(try history(atom, limit: limit))
@@ -91,7 +100,7 @@ public struct Executor: Sendable {
     }
 
     public func run(_ statement: Statement, now: Timestamp = .now()) throws(MnemoError) -> [JSONValue] {
-        space.catchUpWithSharedSpace()
+        catchUpUnlessInline()
         do {
             return try execute(statement, now: now)
         } catch let error as MnemoError {

@@ -34,6 +34,18 @@ extension Space {
         case remote(RemoteChanges)
     }
 
+    /// Tables whose rows the ingestor keeps in memory (names, scenes and what
+    /// scene segmentation knows of the latest episodes).
+    static let ingestorTables: Set<String> = ["entity", "entity_alias", "entity_link", "episode", "scene", "scene_member", "predicate"]
+
+    /// Tables that indexes and logs derive from the others, whose deleted
+    /// rows are in no graph: settled filler entries, predicate blocks, folded
+    /// activation, the journals.
+    static let derivedTables: Set<String> = [
+        "fact_filler_recent", "fact_filler_settled", "fact_predicate_block", "activation_folded",
+        "consolidation_run", "consolidation_pass", "consolidation_change", "forget_journal",
+    ]
+
     /// Brings what the space keeps in memory in line with the store after
     /// `change`: the one place that decides what is refreshed and what is
     /// dropped to be rebuilt.
@@ -81,11 +93,9 @@ extension Space {
         case .unknown(let reason):
             markStale(because: reason)
         case .remote(let remote):
-            // A remember elsewhere moved scene segmentation on, and may have named new entities.
-            dropIngestor()
-            recall.forgetAnswers()
             if remote.replaced {
                 // Another daemon's forget: what memory keeps may name forgotten rows.
+                dropIngestor()
                 recall.drop(discardingRecalls: true)
                 return
             }
@@ -96,8 +106,11 @@ extension Space {
                 markStale(because: "reading another daemon's changes failed (\(error))")
                 return
             }
-            // Rows deleted (an undone consolidation run): links and memberships may have gone.
-            if changes.contains(where: { $0.op == "delete" }) {
+            // A remember elsewhere moved scene segmentation on, or named new entities.
+            if changes.contains(where: { Self.ingestorTables.contains($0.table) }) { dropIngestor() }
+            recall.forgetAnswers()
+            // Rows of the graph deleted (an undone consolidation run): links and memberships may have gone.
+            if changes.contains(where: { $0.op == "delete" && !Self.derivedTables.contains($0.table) }) {
                 recall.drop()
                 return
             }

@@ -145,6 +145,22 @@ public struct Changeset: Sendable {
         return (Int(skipped), 0)
     }
 
+    /// Applies the changeset on `db`, a replica of the file it was recorded
+    /// on, as another daemon wrote it: a row that differs from what it
+    /// expects, beyond what this file's own cascades and triggers did first,
+    /// is a divergence, and nothing is applied.
+    func applyAsReplica(to db: Database) throws {
+        guard !data.isEmpty else { return }
+        guard let connection = db.sqliteConnection else { throw MnemoError(.internalError, "no SQLite connection") }
+        var conflicts: Int32 = 0
+        var copy = data
+        let rc = copy.withUnsafeMutableBytes { raw in
+            mnemo_changeset_apply_replica(UnsafeMutableRawPointer(connection), Int32(raw.count), raw.baseAddress, &conflicts)
+        }
+        if conflicts > 0 { throw MnemoError(.conflict, "\(conflicts) row(s) differ from the file the change was written on") }
+        guard rc == 0 else { throw MnemoError(.internalError, "cannot apply a changeset (SQLite code \(rc))") }
+    }
+
     /// One change as a filter sees it: the table, the operation and the
     /// values it carries, column by column.
     public struct Row {

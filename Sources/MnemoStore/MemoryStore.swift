@@ -37,6 +37,8 @@ public final class MemoryStore: Sendable {
     let replicatedTables: [String]
     /// Changes other daemons made, applied and not yet followed.
     let remote = Mutex(RemoteChangeQueue())
+    /// A background catch-up is waiting to run (`catchUpSoon`).
+    let backgroundCatchUp = Atomic<Bool>(false)
     static let log = Logger(label: "mnemo.store")
 
     /// Opens (creating if needed) the database at `path` and upgrades its schema

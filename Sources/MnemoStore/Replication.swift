@@ -93,6 +93,7 @@ extension MemoryStore {
         let committed = try replica.lock()
         var locked = true
         defer { if locked { replica.rollback() } }
+        try refuseIfAhead(of: committed)
         try applyLog(db, through: committed)
         var appended: Int64?
         try db.inTransaction {
@@ -139,12 +140,18 @@ extension MemoryStore {
                         try emptyReplica(db)
                         replaced = true
                     }
-                    let (_, conflicts) = try entry.changeset.apply(to: db)
-                    guard conflicts == 0 else {
-                        throw MnemoError(.internalError, "\(replica.description): change \(entry.seq) cannot be applied to \(path)")
+                    do {
+                        try entry.changeset.applyAsReplica(to: db)
+                    } catch let error as MnemoError {
+                        throw MnemoError(
+                            .conflict,
+                            "\(replica.description): change \(entry.seq) cannot be applied to \(path) (\(error.message)); move the file away to make a new replica"
+                        )
                     }
                     if entry.snapshot {
                         try db.execute(sql: "INSERT INTO episode_fts(episode_fts) VALUES ('rebuild')")
+                        // This daemon's own recalls of rows the snapshot no longer has.
+                        _ = try WriteContext(db: db, cache: cache, now: options.clock()).deleteOrphanedActivation()
                     } else {
                         try indexInsertedEpisodes(entry.changeset, on: db)
                     }
@@ -168,13 +175,11 @@ extension MemoryStore {
         }
     }
 
-    /// Deletes every replicated row (and the activation log, which may name
-    /// rows a snapshot no longer has), before a snapshot is applied. The
+    /// Deletes every replicated row before a snapshot is applied. The
     /// episodes' delete trigger keeps the full-text index in step.
     private func emptyReplica(_ db: Database) throws {
         try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
         for table in replicatedTables { try db.execute(sql: "DELETE FROM \(table)") }
-        try db.execute(sql: "DELETE FROM activation")
     }
 
     /// Every replicated row of the file, as one changeset of inserts: the
@@ -198,6 +203,19 @@ extension MemoryStore {
     /// The name of the empty in-memory database a replica's writer has
     /// attached, against which a snapshot is taken.
     static let snapshotBase = "replica_empty"
+
+    /// Refuses a file that holds changes the log does not (the database was
+    /// restored from a backup older than the file, or failed over to a
+    /// server that had not received the last commits): writing on would give
+    /// the next change's number to a different change than other replicas hold.
+    func refuseIfAhead(of committed: Int64) throws(MnemoError) {
+        let local = replicaSeq.load(ordering: .sequentiallyConsistent)
+        guard local > committed, let replica else { return }
+        throw MnemoError(
+            .conflict,
+            "\(path) holds change \(local) of \(replica.description), whose log ends at change \(committed) (restored or failed over?); move the file away to make a new replica"
+        )
+    }
 
     /// Puts the episodes `changeset` inserted into the full-text index, as
     /// the write that inserted them did on its own file.
@@ -236,12 +254,30 @@ extension MemoryStore {
     public func catchUp(asking: Bool = false) throws(MnemoError) {
         guard let replica, !options.readOnly else { return }
         let target = asking ? try replica.committedSequence() : replica.latestHeard
+        if asking, let target { try refuseIfAhead(of: target) }
         guard let target, target > replicaSeq.load(ordering: .sequentiallyConsistent) else { return }
         defer { deliverRemoteChanges() }
         do {
             try pool.writeWithoutTransaction { db in try applyLog(db, through: target) }
         } catch {
             throw MemoryStore.translate(error, path: path)
+        }
+    }
+
+    /// Catches up on a thread of the system's, soon, unless a catch-up is
+    /// already waiting to run: what the change feed calls for every replica
+    /// open, so that one nobody reads from still applies what others commit
+    /// (a `forget` above all) instead of keeping it until its next statement.
+    public func catchUpSoon() {
+        guard replica != nil, backgroundCatchUp.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        DispatchQueue.global().async { [self] in
+            backgroundCatchUp.store(false, ordering: .releasing)
+            do throws(MnemoError) {
+                try catchUp()
+            } catch {
+                Self.log.warning("\(path): catching up with \(replica?.description ?? "the shared space") failed: \(error.code.rawValue) \(error.message)")
+            }
         }
     }
 

@@ -44,6 +44,23 @@ public final class SpaceManager: Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/scratch")) ?? [] {
             unlink(directory + "/scratch/" + name)
         }
+        if let shared {
+            // Every replica open follows the others' commits as they are heard of, read or not.
+            shared.onChange { [weak self] space in
+                let store = self?.open.withLock { stores in stores.values.first { $0.replica?.space == space } }
+                store?.catchUpSoon()
+            }
+            // The replicas this daemon kept: brought up to date now, so that
+            // none holds for long what another daemon's forget took away.
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/replicas")) ?? []
+            for file in files where file.hasSuffix(".sqlite") {
+                do throws(MnemoError) {
+                    _ = try store(String(file.dropLast(7)), create: false)
+                } catch {
+                    MemoryStore.log.warning("\(directory)/replicas/\(file) could not be brought up to date: \(error.code.rawValue) \(error.message)")
+                }
+            }
+        }
     }
 
     /// Checks a space name: 1 to 64 of letters, digits, `.`, `_`, `-`, starting
@@ -75,25 +92,25 @@ public final class SpaceManager: Sendable {
     public func store(_ space: String, create: Bool) throws(MnemoError) -> MemoryStore {
         let name = try Self.validate(space)
         let file = try path(of: name)
-        return try open.withLock { stores throws(MnemoError) -> MemoryStore in
-            if let store = stores[name] { return store }
-            if let shared { return try openReplica(name, file: file, create: create, shared: shared, stores: &stores) }
+        let (store, made) = try open.withLock { stores throws(MnemoError) -> (MemoryStore, Bool) in
+            if let store = stores[name] { return (store, false) }
+            if let shared { return (try openReplica(name, file: file, create: create, shared: shared, stores: &stores), true) }
             guard create || FileManager.default.fileExists(atPath: file) else {
                 throw MnemoError(.notFound, "no space \"\(name)\"")
             }
             let store = try MemoryStore(path: file, options: options.withLock { $0 })
             opened(store)
             stores[name] = store
-            return store
+            return (store, true)
         }
+        // A replica just opened catches up with every change committed (a
+        // cold one with the whole log), outside the lock: other spaces open meanwhile.
+        if made && shared != nil { try store.catchUp(asking: true) }
+        return store
     }
 
-    /// Changes how large each space's file may grow (`StoreOptions.maxSizeBytes`),
-    /// for the open spaces at once and for those opened later. Returns the
-    /// spaces it could not be applied to, with why (their limit is unchanged).
     /// Opens this daemon's replica of the shared space `name` (made in the
-    /// database if `create`), caught up with every change committed there.
-    /// A replica file of another space of that name (the database was made
+    /// database if `create`); `store` then catches it up. A replica file of another space of that name (the database was made
     /// anew) is only a copy: it is deleted and made again from the log.
     private func openReplica(
         _ name: String, file: String, create: Bool, shared: PostgresStorage, stores: inout [String: MemoryStore]
@@ -109,12 +126,14 @@ public final class SpaceManager: Sendable {
             for suffix in ["", "-wal", "-shm"] { unlink(file + suffix) }
             store = try MemoryStore(path: file, options: options)
         }
-        try store.catchUp(asking: true)
         opened(store)
         stores[name] = store
         return store
     }
 
+    /// Changes how large each space's file may grow (`StoreOptions.maxSizeBytes`),
+    /// for the open spaces at once and for those opened later. Returns the
+    /// spaces it could not be applied to, with why (their limit is unchanged).
     public func limitSize(to bytes: Int?) -> [(space: String, error: MnemoError)] {
         options.withLock { $0.maxSizeBytes = bytes }
         let stores = open.withLock { $0 }

@@ -49,19 +49,29 @@ struct PostgresSpacesTests {
         }
     }
 
+    /// One write to `replica`'s space as `MemoryStore.write` makes it: the
+    /// space's lock, `during` while it is held, a change appended, commit.
+    /// Returns the change's number.
+    @discardableResult
+    func write(_ replica: PostgresReplica, during: () throws -> Void = {}) throws -> Int64 {
+        let committed = try replica.lock()
+        do {
+            try during()
+            try replica.append(Changeset(data: Data([0])), seq: committed + 1, schemaVersion: 1, at: .now())
+            try replica.commit()
+        } catch {
+            replica.rollback()
+            throw error
+        }
+        return committed + 1
+    }
+
     @Test("a second writer of a space waits for the first to commit, on any connection; a writer of another space does not")
     func writersTakeTurns() throws {
         try withSchema { target in
-            let setup = try PostgresLink(target)
-            defer { setup.close() }
-            let space = try PostgresSpaces.open("shared", on: setup)
-            let elsewhere = try PostgresSpaces.open("elsewhere", on: setup)
-            let first = try PostgresLink(target)
-            let second = try PostgresLink(target)
-            let third = try PostgresLink(target)
-            defer {
-                for link in [first, second, third] { link.close() }
-            }
+            let first = try PostgresReplica("shared", at: target, lockTimeout: .seconds(20))
+            let second = try PostgresReplica("shared", at: target, lockTimeout: .seconds(20))
+            let third = try PostgresReplica("elsewhere", at: target, lockTimeout: .seconds(20))
             let events = Events()
             let holding = DispatchSemaphore(value: 0)
             let otherDone = DispatchSemaphore(value: 0)
@@ -69,7 +79,7 @@ struct PostgresSpacesTests {
             PostgresTestServer.inThreads(3) { i in
                 switch i {
                 case 0:
-                    _ = try? PostgresSpaces.write(space: space, on: first, lockTimeout: .seconds(20)) { _ in
+                    _ = try? write(first) {
                         events.note("first in")
                         holding.signal()
                         holding.signal()
@@ -79,67 +89,56 @@ struct PostgresSpacesTests {
                     }
                 case 1:
                     holding.wait()
-                    _ = try? PostgresSpaces.write(space: space, on: second, lockTimeout: .seconds(20)) { _ in events.note("second in") }
+                    _ = try? write(second) { events.note("second in") }
                 default:
                     holding.wait()
-                    _ = try? PostgresSpaces.write(space: elsewhere, on: third, lockTimeout: .seconds(20)) { _ in
-                        events.note("other space in")
-                    }
+                    _ = try? write(third) { events.note("other space in") }
                     otherDone.signal()
                 }
             }
             let order = events.all.map(\.0)
             #expect(order == ["first in", "other space in", "first out", "second in"], "\(order)")
-            #expect(try PostgresSpaces.sequence(of: space, on: setup) == 2)
-            #expect(try PostgresSpaces.sequence(of: elsewhere, on: setup) == 1)
+            #expect(try first.committedSequence() == 2)
+            #expect(try third.committedSequence() == 1)
         }
     }
 
     @Test("a writer kept waiting past its lock timeout is refused BUSY, and changes nothing")
     func lockTimeout() throws {
         try withSchema { target in
-            let holder = try PostgresLink(target)
-            defer { holder.close() }
-            let space = try PostgresSpaces.open("shared", on: holder)
-            try holder.execute("BEGIN")
-            try holder.query("UPDATE space_state SET change_seq = change_seq + 1 WHERE space_id = \(space)")
-            let waiter = try PostgresLink(target)
-            defer { waiter.close() }
+            let holder = try PostgresReplica("shared", at: target)
+            let waiter = try PostgresReplica("shared", at: target, lockTimeout: .milliseconds(300))
+            _ = try holder.lock()
             let clock = ContinuousClock()
             let began = clock.now
-            do throws(MnemoError) {
-                _ = try PostgresSpaces.write(space: space, on: waiter, lockTimeout: .milliseconds(300)) { _ in () }
+            do {
+                try write(waiter)
                 Issue.record("a write went in while another held the space")
-            } catch {
+            } catch let error as MnemoError {
                 #expect(error.code == .busy)
             }
             #expect(clock.now - began < .seconds(10))
-            try holder.execute("ROLLBACK")
-            #expect(try PostgresSpaces.write(space: space, on: waiter) { _ in () }.sequence == 1)
+            holder.rollback()
+            #expect(try write(waiter) == 1)
         }
     }
 
     @Test("a writer whose connection dies mid-write leaves no lock and no change: the next writer goes on at once")
     func deadWriter() throws {
         try withSchema { target in
-            let setup = try PostgresLink(target)
-            defer { setup.close() }
-            let space = try PostgresSpaces.open("shared", on: setup)
-            let doomed = try PostgresLink(target)
-            // Mid-write, holding the space's lock, the connection goes: as when its daemon is killed.
-            try doomed.execute("BEGIN")
-            try doomed.query("UPDATE space_state SET change_seq = change_seq + 1 WHERE space_id = \(space)")
-            try doomed.query(
-                "INSERT INTO space_change(space_id, seq, schema_version, written_at, changeset) VALUES (\(space), 1, 1, 0, '\\x00')")
-            doomed.close()
-            let next = try PostgresLink(target)
-            defer { next.close() }
+            let doomed = try PostgresReplica("shared", at: target)
+            // Mid-write, holding the space's lock, its connection goes: as when its daemon is killed.
+            let committed = try doomed.lock()
+            try doomed.append(Changeset(data: Data([0])), seq: committed + 1, schemaVersion: 1, at: .now())
+            let admin = try PostgresLink(target)
+            defer { admin.close() }
+            try admin.query("SELECT pg_terminate_backend(\(try doomed.backendProcess()))")
+            let next = try PostgresReplica("shared", at: target, lockTimeout: .seconds(10))
             let clock = ContinuousClock()
             let began = clock.now
-            let (_, sequence) = try PostgresSpaces.write(space: space, on: next, lockTimeout: .seconds(10)) { _ in () }
+            #expect(try write(next) == 1)
             #expect(clock.now - began < .seconds(5))
-            #expect(sequence == 1)
-            #expect(try next.query("SELECT count(*)::bigint FROM space_change WHERE space_id = \(space)").first?.decode(Int64.self) == 0)
+            #expect(try admin.query("SELECT count(*)::bigint FROM space_change").first?.decode(Int64.self) == 1)
         }
     }
 
@@ -165,21 +164,20 @@ struct PostgresSpacesTests {
         try withSchema { target in
             let feed = try PostgresChangeFeed(target)
             defer { feed.close() }
-            let writer = try PostgresLink(target)
-            defer { writer.close() }
-            let space = try PostgresSpaces.open("shared", on: writer)
+            let writer = try PostgresReplica("shared", at: target)
+            let space = writer.space
             #expect(feed.latest(space) == nil)
-            for _ in 0..<3 { _ = try PostgresSpaces.write(space: space, on: writer) { _ in () } }
+            for _ in 0..<3 { try write(writer) }
             #expect(throws: (any Error).self) {
-                try PostgresSpaces.write(space: space, on: writer) { _ in throw MnemoError(.invalid, "refused") }
+                try write(writer) { throw MnemoError(.invalid, "refused") }
             }
             func heard(_ wanted: Int64) -> Bool { eventually { feed.latest(space) == wanted } }
             #expect(heard(3))
             // The rolled-back write took no number and sent nothing.
             usleep(200_000)
             #expect(feed.latest(space) == 3)
-            #expect(try PostgresSpaces.sequence(of: space, on: writer) == 3)
-            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            #expect(try writer.committedSequence() == 3)
+            try write(writer)
             #expect(heard(4))
         }
     }
@@ -198,22 +196,23 @@ struct PostgresSpacesTests {
         try withSchema { target in
             let feed = try PostgresChangeFeed(target)
             defer { feed.close() }
-            let writer = try PostgresLink(target)
-            defer { writer.close() }
-            let space = try PostgresSpaces.open("shared", on: writer)
-            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            let writer = try PostgresReplica("shared", at: target)
+            let space = writer.space
+            try write(writer)
             #expect(eventually { feed.latest(space) == 1 })
             let cut = try #require(try feed.backendProcess())
-            try writer.query("SELECT pg_terminate_backend(\(cut))")
+            let admin = try PostgresLink(target)
+            defer { admin.close() }
+            try admin.query("SELECT pg_terminate_backend(\(cut))")
             // Committed while the feed is not listening (it waits 100 ms before it
             // connects again): no notification of these reaches it.
-            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
-            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            try write(writer)
+            try write(writer)
             // (Until the feed notices, asking its cut connection fails: not yet.)
             let reconnected = eventually { feed.isListening && ((try? feed.backendProcess()).map { $0 != cut } ?? false) }
             #expect(reconnected)
             #expect(eventually { feed.latest(space) == 3 })
-            _ = try PostgresSpaces.write(space: space, on: writer) { _ in () }
+            try write(writer)
             #expect(eventually { feed.latest(space) == 4 })
         }
     }

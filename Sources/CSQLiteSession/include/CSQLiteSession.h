@@ -27,6 +27,12 @@ int mnemo_changeset_invert(int size, const void *changeset, int *outSize, void *
 /// whole application (SQLITE_ABORT) and is counted in `*conflicts`.
 int mnemo_changeset_apply(void *db, int size, void *changeset, int *skipped, int *conflicts);
 
+/// Applies another replica's changeset to `db` (see session.c): a delete of a
+/// row already gone is skipped, an update of a row a cascade changed is
+/// applied; any other difference aborts it all (SQLITE_ABORT), counted in
+/// `*conflicts`.
+int mnemo_changeset_apply_replica(void *db, int size, void *changeset, int *conflicts);
+
 /// One change of a changeset, rendered for the journal: the table, the
 /// operation (SQLITE_INSERT 18, SQLITE_UPDATE 23, SQLITE_DELETE 9), and the
 /// row before and after as JSON arrays of column values (NULL pointers when

@@ -5,7 +5,7 @@ import Synchronization
 
 /// What a daemon knows of the other daemons' commits to the shared
 /// database: the newest change sequence number of each space, as the
-/// `mnemo_space` notifications (`PostgresSpaces.write`) bring them, on a
+/// `mnemo_space` notifications (`PostgresReplica.append`) bring them, on a
 /// connection of its own that only listens.
 ///
 /// A daemon whose graph of a space followed the store up to some number
@@ -24,6 +24,7 @@ public final class PostgresChangeFeed: Sendable {
         var link: PostgresLink?
         var newest: [Int64: Int64] = [:]
         var closed = false
+        var observer: (@Sendable (Int64) -> Void)?
     }
 
     private let target: PostgresTarget
@@ -38,6 +39,12 @@ public final class PostgresChangeFeed: Sendable {
     /// The newest change sequence number heard of for `space`, `nil` before any.
     public func latest(_ space: Int64) -> Int64? {
         state.withLock { $0.newest[space] }
+    }
+
+    /// Calls `observer` with a space's id each time a newer change of it is
+    /// heard of, on an event loop (hand the work to another thread).
+    public func onChange(_ observer: @escaping @Sendable (Int64) -> Void) {
+        state.withLock { $0.observer = observer }
     }
 
     /// Whether the feed's connection is up: while it is not, `latest` may lag.
@@ -74,16 +81,21 @@ public final class PostgresChangeFeed: Sendable {
                     throw MnemoError(.internalError, "\(target): space_state unreadable: \(error)")
                 }
             }
-            let keep = state.withLock { s -> Bool in
-                guard !s.closed else { return false }
-                for (space, sequence) in committed { s.newest[space] = max(s.newest[space] ?? 0, sequence) }
+            let (keep, advanced, observer) = state.withLock { s -> (Bool, [Int64], (@Sendable (Int64) -> Void)?) in
+                guard !s.closed else { return (false, [], nil) }
+                var advanced: [Int64] = []
+                for (space, sequence) in committed where sequence > s.newest[space] ?? 0 {
+                    s.newest[space] = sequence
+                    advanced.append(space)
+                }
                 s.link = link
-                return true
+                return (true, advanced, s.observer)
             }
             guard keep else {
                 link.close()
                 return
             }
+            for space in advanced { observer?(space) }
             link.onClose { [weak self] in self?.lost(link) }
         } catch {
             link.close()
@@ -95,7 +107,12 @@ public final class PostgresChangeFeed: Sendable {
     private func heard(_ payload: String) {
         let parts = payload.split(separator: " ")
         guard parts.count == 2, let space = Int64(parts[0]), let sequence = Int64(parts[1]) else { return }
-        state.withLock { s in s.newest[space] = max(s.newest[space] ?? 0, sequence) }
+        let observer = state.withLock { s -> (@Sendable (Int64) -> Void)? in
+            guard sequence > s.newest[space] ?? 0 else { return nil }
+            s.newest[space] = sequence
+            return s.observer
+        }
+        observer?(space)
     }
 
     private func lost(_ link: PostgresLink) {

@@ -14,10 +14,10 @@ import Synchronization
 /// between the two commits finds its change in the log when it starts again.
 ///
 /// Calls block (`PostgresLink`): the store's writer queue makes them, never
-/// an event loop. One replica has one connection, used by one writer at a
-/// time; another space has its own. A connection the server or the network
-/// closed is replaced at the next call: while the server is down, each call
-/// answers `BUSY`, and once it is back the next one goes through.
+/// an event loop. One replica has a connection for its writer, used by one
+/// write at a time, and one for reads; another space has its own. A
+/// connection the server or the network closed is replaced at the next call
+/// (`PostgresLinkSlot`).
 public final class PostgresReplica: Sendable {
     /// The space's id in the database, and its name.
     public let space: Int64
@@ -26,7 +26,12 @@ public final class PostgresReplica: Sendable {
     /// records of the space it follows.
     public let token: String
     public let target: PostgresTarget
-    private let connection: Mutex<PostgresLink?>
+    /// The writer's connection: the lock, the log's changes, appends.
+    private let connection: PostgresLinkSlot
+    /// Reads' connection (`committedSequence`), apart from the writer's: a
+    /// read must neither run inside a write's transaction nor queue behind
+    /// its lock.
+    private let reading: PostgresLinkSlot
     /// The connection the locked transaction is on (between `lock` and
     /// `commit` or `rollback`): never a fresh one, on which `COMMIT` would
     /// commit nothing and say it did.
@@ -63,30 +68,18 @@ public final class PostgresReplica: Sendable {
         }
         self.name = name
         self.target = target
-        self.connection = Mutex(link)
+        self.connection = PostgresLinkSlot(target, holding: link)
+        self.reading = PostgresLinkSlot(target)
         self.feed = feed
         self.lockTimeout = lockTimeout
     }
 
-    deinit { connection.withLock { $0?.close() } }
-
     /// Where the space is, for messages: `URL space NAME`.
     public var description: String { "\(target) space \(name)" }
 
-    /// The connection, connected again if it was closed.
+    /// The writer's connection, connected again if it was closed.
     private var link: PostgresLink {
-        get throws(MnemoError) {
-            if let open = connection.withLock({ $0 }), !open.isClosed { return open }
-            let fresh = try PostgresLink(target)
-            return connection.withLock { slot in
-                if let raced = slot, !raced.isClosed {
-                    fresh.close()
-                    return raced
-                }
-                slot = fresh
-                return fresh
-            }
-        }
+        get throws(MnemoError) { try connection.link }
     }
 
     /// The last change another daemon committed, as the change feed heard it;
@@ -98,7 +91,7 @@ public final class PostgresReplica: Sendable {
 
     /// The last change committed, asked of the server (one round trip).
     public func committedSequence() throws(MnemoError) -> Int64 {
-        try PostgresSpaces.sequence(of: space, on: try link)
+        try PostgresSpaces.sequence(of: space, on: try reading.link)
     }
 
     /// Begins a transaction holding the space's write lock; the last change
@@ -176,12 +169,19 @@ public final class PostgresReplica: Sendable {
     /// The server process serving the replica's connection, for tests that cut it.
     func backendProcess() throws(MnemoError) -> Int32 { try link.backendProcess() }
 
-    /// At most `limit` changes after `seq`, in order.
-    func entries(after seq: Int64, limit: Int = 256) throws(MnemoError) -> [Entry] {
+    /// The changes after `seq`, in order: at most `limit`, and no more than
+    /// make `bytes` (but always the first, however large), so that catching
+    /// up with a long log holds a bounded part of it in memory at once.
+    func entries(after seq: Int64, limit: Int = 256, bytes: Int = 32 << 20) throws(MnemoError) -> [Entry] {
         let rows = try self.link.query(
             """
-            SELECT seq, schema_version, snapshot, changeset FROM space_change
-             WHERE space_id = \(space) AND seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))
+            SELECT seq, schema_version, snapshot, changeset FROM (
+                SELECT seq, schema_version, snapshot, changeset,
+                       sum(octet_length(changeset)) OVER (ORDER BY seq) - octet_length(changeset) AS before
+                  FROM (SELECT * FROM space_change WHERE space_id = \(space) AND seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))) AS next
+            ) AS batch
+             WHERE before < \(Int64(max(1, bytes)))
+             ORDER BY seq
             """)
         var entries: [Entry] = []
         entries.reserveCapacity(rows.count)

@@ -1,16 +1,11 @@
 import MnemoModel
 import PostgresNIO
 
-/// The spaces of a shared PostgreSQL database, and how many daemons write
-/// to one space without stepping on each other.
-///
-/// A space is a row of `space`, found or made by name (`open`), and one of
-/// `space_state`. A write to a space (`write`) is one transaction that begins
-/// by bumping the space's `change_seq`: the row lock that takes holds every other writer of the
-/// space, on any daemon, until this one commits or rolls back (a daemon that
-/// dies mid-write loses its connection, and the server rolls back and lets
-/// the next writer in). At commit the server sends the new sequence number
-/// on the `mnemo_space` channel (`NOTIFY`, delivered only for committed
+/// The spaces of a shared PostgreSQL database: a row of `space`, found or
+/// made by name (`open`), and one of `space_state`, whose `change_seq` is the
+/// number of the space's last change. A write to a space locks that row
+/// (`PostgresReplica`), and at commit sends the new number on the
+/// `mnemo_space` channel (`NOTIFY`, delivered only for committed
 /// transactions): the other daemons know what to catch up to
 /// (`PostgresChangeFeed`).
 public enum PostgresSpaces {
@@ -28,38 +23,6 @@ public enum PostgresSpaces {
         let space = try decode(Int64.self, row, link)
         try link.query("INSERT INTO space_state(space_id) VALUES (\(space)) ON CONFLICT (space_id) DO NOTHING")
         return space
-    }
-
-    /// Runs `body` in one transaction that holds the space's write lock:
-    /// commits when it returns, rolls back when it throws. Returns what
-    /// `body` returned and the space's new change sequence number.
-    ///
-    /// A writer waits for the lock at most `lockTimeout`, then gets `BUSY`:
-    /// a daemon whose host vanished mid-write holds it until the server
-    /// notices the connection is gone (TCP keepalive), and the others must
-    /// not wait that long.
-    public static func write<T>(
-        space: Int64, on link: PostgresLink, lockTimeout: Duration = .seconds(30), _ body: (PostgresLink) throws -> T
-    ) throws(MnemoError) -> (result: T, sequence: Int64) {
-        let milliseconds = max(1, lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000)
-        try link.execute("BEGIN")
-        do {
-            try link.execute("SET LOCAL lock_timeout = \(milliseconds)")
-            guard
-                let row = try link.query(
-                    "UPDATE space_state SET change_seq = change_seq + 1 WHERE space_id = \(space) RETURNING change_seq"
-                ).first
-            else { throw MnemoError(.notFound, "no space with id \(space) in \(link.target)") }
-            let sequence = try decode(Int64.self, row, link)
-            let result = try body(link)
-            try link.query("SELECT pg_notify(\(channel), \("\(space) \(sequence)"))")
-            try link.execute("COMMIT")
-            return (result, sequence)
-        } catch {
-            _ = try? link.execute("ROLLBACK")
-            if let error = error as? MnemoError { throw error }
-            throw PostgresLink.translate(error, target: link.target, connecting: false)
-        }
     }
 
     /// The space's change sequence number as committed now.

@@ -48,6 +48,10 @@ public final class PostgresStorage: Sendable {
         try withLink { link throws(MnemoError) in !(try link.query("SELECT 1 FROM space WHERE name = \(name)")).isEmpty }
     }
 
+    /// Calls `observer` with a space's id each time the feed hears of a
+    /// newer change of it (on an event loop: hand the work to another thread).
+    public func onChange(_ observer: @escaping @Sendable (Int64) -> Void) { feed.onChange(observer) }
+
     /// Whether the change feed is listening (while it is not, every read asks the server).
     public var isListening: Bool { feed.isListening }
 
