@@ -37,6 +37,7 @@ CREATE TABLE space_change (
     seq             bigint  NOT NULL,            -- 1, 2, 3... in commit order
     schema_version  integer NOT NULL,            -- the SQLite schema the changeset's rows are in
     written_at      bigint  NOT NULL,
+    write_id        text    NOT NULL,            -- names the write: a writer whose COMMIT went unanswered looks for it
     -- true: every row of the space, replacing the changes before it (which
     -- are deleted): what a `forget` leaves, so that the log keeps nothing of
     -- what it took away

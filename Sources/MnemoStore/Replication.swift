@@ -104,8 +104,17 @@ extension MemoryStore {
             if !changes.data.isEmpty || replacing {
                 let seq = committed + 1
                 try Self.setMeta(db, "replica_seq", String(seq))
-                try replica.append(changes, seq: seq, schemaVersion: replicaSchemaVersion, snapshot: replacing, at: options.clock())
-                try replica.commit()
+                let id = UUID().uuidString
+                try replica.append(changes, seq: seq, schemaVersion: replicaSchemaVersion, snapshot: replacing, id: id, at: options.clock())
+                do {
+                    try replica.commit()
+                } catch {
+                    // No answer to COMMIT: it may have committed all the same. Only
+                    // what the log says decides (and if it cannot be asked, the
+                    // client hears BUSY, and the change, if committed, comes back
+                    // to this file with the next catch-up).
+                    guard (try? replica.holds(seq: seq, id: id)) == true else { throw error }
+                }
                 locked = false
                 appended = seq
             }

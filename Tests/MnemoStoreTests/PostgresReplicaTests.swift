@@ -233,6 +233,19 @@ struct PostgresReplicaTests {
         }
     }
 
+    @Test("a write can be found in the log by its id, which is how a writer whose COMMIT went unanswered learns whether it happened")
+    func writeFoundByID() throws {
+        try withReplicas(1) { _, stores in
+            let replica = try #require(stores[0].replica)
+            let committed = try replica.lock()
+            try replica.append(Changeset(data: Data([0])), seq: committed + 1, schemaVersion: 1, id: "w-1", at: .now())
+            #expect(try replica.holds(seq: committed + 1, id: "w-1") == false, "seen before its commit")
+            try replica.commit()
+            #expect(try replica.holds(seq: committed + 1, id: "w-1"))
+            #expect(try replica.holds(seq: committed + 1, id: "w-2") == false)
+        }
+    }
+
     @Test("catching up reads the log in batches bounded in bytes, the first change always")
     func batchesBoundedInBytes() throws {
         try withReplicas(1) { _, stores in

@@ -114,13 +114,18 @@ public final class PostgresReplica: Sendable {
     /// answered), within the locked transaction. A `snapshot` (every row of
     /// the space) replaces the log: the changes before it are deleted, so
     /// that nothing a `forget` took away stays in the log.
-    func append(_ changeset: Changeset, seq: Int64, schemaVersion: Int, snapshot: Bool = false, at time: Timestamp) throws(MnemoError) {
+    ///
+    /// `id` names the write, so that a writer whose `COMMIT` went unanswered
+    /// can ask whether it happened (`holds`).
+    func append(
+        _ changeset: Changeset, seq: Int64, schemaVersion: Int, snapshot: Bool = false, id: String = UUID().uuidString, at time: Timestamp
+    ) throws(MnemoError) {
         try locked { link throws(MnemoError) in
             if snapshot { try link.query("DELETE FROM space_change WHERE space_id = \(space) AND seq < \(seq)") }
             try link.query(
                 """
-                INSERT INTO space_change(space_id, seq, schema_version, written_at, snapshot, changeset)
-                VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(snapshot), \(ByteBuffer(bytes: changeset.data)))
+                INSERT INTO space_change(space_id, seq, schema_version, written_at, write_id, snapshot, changeset)
+                VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(id), \(snapshot), \(ByteBuffer(bytes: changeset.data)))
                 """)
             try link.query("UPDATE space_state SET change_seq = \(seq) WHERE space_id = \(space)")
             try link.query("SELECT pg_notify(\(PostgresSpaces.channel), \("\(space) \(seq)"))")
@@ -131,6 +136,13 @@ public final class PostgresReplica: Sendable {
     func commit() throws(MnemoError) {
         try locked { link throws(MnemoError) in try link.execute("COMMIT") }
         writing.withLock { $0 = nil }
+    }
+
+    /// Whether the log holds the write `id` as change `seq`: asked, on the
+    /// reads' connection, when a `COMMIT` got no answer (the connection
+    /// failed under it), whose transaction may or may not have committed.
+    func holds(seq: Int64, id: String) throws(MnemoError) -> Bool {
+        !(try reading.link.query("SELECT 1 FROM space_change WHERE space_id = \(space) AND seq = \(seq) AND write_id = \(id)")).isEmpty
     }
 
     /// Ends the locked transaction, appending nothing.
