@@ -191,6 +191,29 @@ struct PostgresSpacesTests {
         return false
     }
 
+    @Test("a change feed whose server stops answering without closing the connection finds out by its heartbeat, connects again and catches up")
+    func feedHeartbeat() throws {
+        try withSchema { target in
+            let feed = try PostgresChangeFeed(target, heartbeatInterval: .milliseconds(200), heartbeatTimeout: .milliseconds(500))
+            defer { feed.close() }
+            let writer = try PostgresReplica("shared", at: target)
+            let space = writer.space
+            try write(writer)
+            #expect(eventually { feed.latest(space) == 1 })
+            // The feed's server process stops (as a partitioned network would): nothing is said, nothing arrives.
+            let silent = try #require(try feed.backendProcess())
+            kill(silent, SIGSTOP)
+            defer {
+                kill(silent, SIGCONT)
+                kill(silent, SIGTERM)
+            }
+            try write(writer)
+            let reconnected = eventually { feed.isListening && ((try? feed.backendProcess()).map { $0 != silent } ?? false) }
+            #expect(reconnected)
+            #expect(eventually { feed.latest(space) == 2 })
+        }
+    }
+
     @Test("a change feed whose connection is cut connects again and catches up with what was committed meanwhile")
     func feedReconnects() throws {
         try withSchema { target in

@@ -29,10 +29,22 @@ public final class PostgresChangeFeed: Sendable {
 
     private let target: PostgresTarget
     private let state = Mutex(State())
+    /// How often the feed's connection is asked whether it still answers,
+    /// and how long it may take: a connection cut without a word (a network
+    /// that drops packets) would otherwise look like a quiet one for as long
+    /// as TCP takes to notice, and reads would answer from a replica that
+    /// hears nothing. Past the timeout the connection is closed, and the feed
+    /// connects again and catches up.
+    private let heartbeatInterval: Duration
+    private let heartbeatTimeout: Duration
 
     /// Starts listening; throws if the first connection fails.
-    public init(_ target: PostgresTarget) throws(MnemoError) {
+    public init(
+        _ target: PostgresTarget, heartbeatInterval: Duration = .seconds(5), heartbeatTimeout: Duration = .seconds(10)
+    ) throws(MnemoError) {
         self.target = target
+        self.heartbeatInterval = heartbeatInterval
+        self.heartbeatTimeout = heartbeatTimeout
         try connect()
     }
 
@@ -69,7 +81,7 @@ public final class PostgresChangeFeed: Sendable {
     /// Connects, listens, then reads the numbers committed meanwhile (in that
     /// order: a commit between the two is heard, or read, or both).
     private func connect() throws(MnemoError) {
-        let link = try PostgresLink(target)
+        let link = try PostgresLink(target, answerTimeout: heartbeatTimeout)
         do throws(MnemoError) {
             try link.listen(PostgresSpaces.channel) { [weak self] payload in self?.heard(payload) }
             let rows = try link.query("SELECT space_id, change_seq FROM space_state")
@@ -96,6 +108,7 @@ public final class PostgresChangeFeed: Sendable {
                 return
             }
             for space in advanced { observer?(space) }
+            scheduleHeartbeat(of: link)
             link.onClose { [weak self] in self?.lost(link) }
         } catch {
             link.close()
@@ -113,6 +126,20 @@ public final class PostgresChangeFeed: Sendable {
             return s.observer
         }
         observer?(space)
+    }
+
+    private func scheduleHeartbeat(of link: PostgresLink) {
+        let interval = heartbeatInterval
+        let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
+            guard let self, self.state.withLock({ $0.link === link && !$0.closed }) else { return }
+            // A failure closes the connection, which `lost` hears of.
+            guard (try? link.query("SELECT 1")) != nil else {
+                link.close()
+                return
+            }
+            self.scheduleHeartbeat(of: link)
+        }
     }
 
     private func lost(_ link: PostgresLink) {
