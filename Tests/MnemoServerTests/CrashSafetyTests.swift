@@ -126,33 +126,19 @@ struct KillTests {
     )
     func killDuringConsolidation() throws {
         let directory = TemporaryDirectory()
-        let marker = directory.file("reflecting")
-        let release = directory.file("release")
-        let script = directory.file("reflector.sh")
-        // Inside the reflector until the test releases it (at most 30 s).
-        try """
-        #!/bin/sh
-        cat >/dev/null
-        touch \(marker)
-        i=0
-        while [ ! -e \(release) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
-        echo '{}'
-        """.write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        defer { FileManager.default.createFile(atPath: release, contents: nil) }
-        let daemon = try MnemodProcess(config: "reflector = \(script)\n", directory: directory)
+        let reflector = try HeldReflector(in: directory)
+        defer { reflector.release() }
+        let daemon = try MnemodProcess(config: reflector.configLine, directory: directory)
         let client = try daemon.connect()
         try chat(client)
         let scenesBefore = try client.request("scenes").lines
         // Handed to the thread below and used there alone.
         nonisolated(unsafe) let runner = try daemon.connect()
         Thread.detachNewThread { _ = try? runner.request("consolidate") }
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        #expect(FileManager.default.fileExists(atPath: marker), "the run never reached the reflector")
+        #expect(reflector.waitUntilReflecting(), "the run never reached the reflector")
         daemon.signal(SIGKILL)
         #expect(daemon.waitForExit() == SIGKILL)
-        FileManager.default.createFile(atPath: release, contents: nil)
+        reflector.release()
 
         let again = try MnemodProcess(directory: directory)
         let c = try again.connect()

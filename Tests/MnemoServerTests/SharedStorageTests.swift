@@ -138,21 +138,9 @@ struct SharedStorageTests {
     func consolidationLease() throws {
         try PostgresTestServer.withDatabase { target in
             let directory = TemporaryDirectory()
-            let marker = directory.file("reflecting")
-            let release = directory.file("release")
-            let script = directory.file("reflector.sh")
-            // Inside the reflector until the test releases it (at most 30 s).
-            try """
-            #!/bin/sh
-            cat >/dev/null
-            touch \(marker)
-            i=0
-            while [ ! -e \(release) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
-            echo '{}'
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
-            defer { FileManager.default.createFile(atPath: release, contents: nil) }
-            let a = try MnemodProcess(config: config(target) + "reflector = \(script)\n")
+            let reflector = try HeldReflector(in: directory)
+            defer { reflector.release() }
+            let a = try MnemodProcess(config: config(target) + reflector.configLine)
             let ca = try a.connect()
             try chat(ca)
             let scenesBefore = try ca.request("scenes").lines
@@ -163,9 +151,7 @@ struct SharedStorageTests {
                 _ = try? runner.request("consolidate")
                 finished.signal()
             }
-            let deadline = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            #expect(FileManager.default.fileExists(atPath: marker), "the run never reached the reflector")
+            #expect(reflector.waitUntilReflecting(), "the run never reached the reflector")
             // A daemon that starts now finds the run `running` in the journal, and leaves it be.
             let b = try MnemodProcess(config: config(target))
             let cb = try b.connect()
@@ -173,7 +159,7 @@ struct SharedStorageTests {
             #expect(refused.code == "BUSY", "\(refused)")
             #expect("\(refused)".contains("in progress on another daemon"), "\(refused)")
             #expect(!b.log.contains("left running"))
-            FileManager.default.createFile(atPath: release, contents: nil)
+            reflector.release()
             #expect(finished.wait(timeout: .now() + 30) == .success)
             #expect(try ca.request("consolidations").objects.first?["status"] as? String == "done")
             // The journal, and undo, on the other daemon.
