@@ -51,6 +51,34 @@ struct SharedStorageTests {
     }
 
     @Test(
+        "the database unreachable: writes answer BUSY and change nothing, recall and reads go on from the replica; once it is back, writes go through and the feed follows again"
+    )
+    func databaseDown() throws {
+        try PostgresTestServer.withDatabase { target in
+            let a = try MnemodProcess(config: config(target))
+            let b = try MnemodProcess(config: config(target))
+            let ca = try a.connect()
+            let cb = try b.connect()
+            #expect(try ca.request(#"remember "we sailed to the lighthouse at dawn" by ann"#).code == nil)
+            #expect(try ca.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+            let admin = try PostgresLink(PostgresTestServer.target(database: "mnemo"))
+            defer { admin.close() }
+            try admin.execute("ALTER DATABASE \(target.database) ALLOW_CONNECTIONS false")
+            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(target.database)")
+            let refused = try ca.request(#"remember "this one is not kept" by ann"#)
+            #expect(refused.code == "BUSY", "\(refused)")
+            #expect(try ca.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+            #expect(try ca.request("match mentions(?who, ?what)").code == nil)
+            try admin.execute("ALTER DATABASE \(target.database) ALLOW_CONNECTIONS true")
+            let again = try eventually({ try ca.request(#"remember "back on shore" by ann"#).code ?? "OK" }, until: { $0 == "OK" })
+            #expect(again == "OK")
+            let seen = try eventually({ try cb.request(#"recall "shore" limit 3"#).lines.joined() }, until: { $0.contains("back on shore") })
+            #expect(seen.contains("back on shore"))
+            #expect(!(try cb.request(#"recall "kept" limit 5"#).lines.joined().contains("not kept")))
+        }
+    }
+
+    @Test(
         "a daemon killed with SIGKILL during pipelined writes: every write it acknowledged is on the other daemon, whose next write goes through at once (no lock left behind)"
     )
     func killLosesNothing() throws {

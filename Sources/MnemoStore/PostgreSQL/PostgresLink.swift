@@ -160,6 +160,9 @@ public final class PostgresLink: Sendable {
             let state = info[.sqlState] ?? "?"
             let message = info[.message] ?? "\(psql.code)"
             if state.hasPrefix("28") { return MnemoError(.denied, "\(target) refused the login: \(message)") }
+            // Any other refusal to connect passes (a server starting or shutting down, a
+            // database closed to connections for maintenance): try again.
+            if connecting { return MnemoError(.busy, "\(target) refused the connection: \(message) (SQLSTATE \(state)); try again") }
             if state.hasPrefix("08") || ["57P01", "57P03", "53300", "55P03", "40001", "40P01"].contains(state) {
                 return MnemoError(.busy, "\(target): \(message) (SQLSTATE \(state)); try again")
             }
