@@ -13,3 +13,9 @@ postgres=$(scripts/postgres.sh start)
 trap 'scripts/postgres.sh stop "$postgres"' EXIT
 export MNEMO_TEST_POSTGRESQL="$postgres/.s.PGSQL.5432"
 swift test --skip-build "$@"
+# The end-to-end suites again, every daemon keeping its spaces in PostgreSQL
+# (storage = postgresql): the same statements must give the same answers.
+# (Not when the caller picked tests with arguments of its own.)
+if [ "$#" -eq 0 ]; then
+    MNEMO_TEST_STORAGE=postgresql swift test --skip-build --filter 'MnemoServerTests|MnemoClientTests|MnemoMCPTests|QueriesTests'
+fi

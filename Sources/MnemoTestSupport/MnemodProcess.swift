@@ -49,7 +49,7 @@ public final class MnemodProcess: @unchecked Sendable {
         dataDirectory = inside(launch.dataDirectory)
         configPath = directory.file("daemon.conf")
         var arguments = ["--data-dir", dataDirectory, "--socket", socketPath]
-        if let config = launch.config {
+        if let config = try PostgresTestServer.sharedStorageConfig(for: dataDirectory, over: launch.config) ?? launch.config {
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             arguments = ["--config", configPath] + arguments
         }

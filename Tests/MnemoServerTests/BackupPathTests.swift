@@ -60,7 +60,7 @@ struct BackupPathTests {
         #expect(fileMode(dangling).map { $0 & S_IFMT } == S_IFLNK)
     }
 
-    @Test("a backup is a private file that opens as the space it copied")
+    @Test("a backup is a private file that opens as the space it copied", .opensSpaceFiles)
     func backupIsPrivateAndWhole() throws {
         let daemon = try MnemodProcess()
         let c = try daemon.connect()

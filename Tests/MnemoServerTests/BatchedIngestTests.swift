@@ -9,7 +9,7 @@ import Testing
 /// and leave the index consistent with its content table.
 @Suite("the full-text index under pipelined writes")
 struct FullTextBatchTests {
-    @Test("every episode of a pipelined batch is found by text; one forgotten in the same batch is not, and the index stays consistent")
+    @Test("every episode of a pipelined batch is found by text; one forgotten in the same batch is not, and the index stays consistent", .opensSpaceFiles)
     func batchIndexing() throws {
         let daemon = try MnemodProcess()
         let c = try daemon.connect()

@@ -97,7 +97,8 @@ struct KillTests {
     }
 
     @Test(
-        "mnemod killed with SIGKILL during pipelined writes, 12 times over one data directory: after each restart every acknowledged write is there and integrity_check passes"
+        "mnemod killed with SIGKILL during pipelined writes, 12 times over one data directory: after each restart every acknowledged write is there and integrity_check passes",
+        .opensSpaceFiles
     )
     func killDuringPipelinedWrites() throws {
         let directory = TemporaryDirectory()
@@ -122,7 +123,8 @@ struct KillTests {
     }
 
     @Test(
-        "SIGKILL during a consolidation run: at restart the run is journaled interrupted with exactly its committed passes, undo puts everything back, and a new run completes"
+        "SIGKILL during a consolidation run: at restart the run is journaled interrupted with exactly its committed passes, undo puts everything back, and a new run completes",
+        .opensSpaceFiles
     )
     func killDuringConsolidation() throws {
         let directory = TemporaryDirectory()
@@ -247,7 +249,8 @@ struct FullDiskTests {
     }
 
     @Test(
-        "max_space_size: pipelined writes past it answer ERR FULL naming the file and change nothing; the file stays sound; after SIGHUP raises it, writes succeed again"
+        "max_space_size: pipelined writes past it answer ERR FULL naming the file and change nothing; the file stays sound; after SIGHUP raises it, writes succeed again",
+        .opensSpaceFiles
     )
     func spaceSizeLimit() throws {
         let daemon = try MnemodProcess(config: "max_space_size = 1MB\n")
@@ -277,7 +280,8 @@ struct FullDiskTests {
     }
 
     @Test(
-        "a consolidation run that fills the space half-way: ERR FULL, journaled failed, and recall answers from the store (the scenes the committed pass made), with a warning"
+        "a consolidation run that fills the space half-way: ERR FULL, journaled failed, and recall answers from the store (the scenes the committed pass made), with a warning",
+        .opensSpaceFiles
     )
     func consolidationFailsHalfWay() throws {
         let directory = TemporaryDirectory()
@@ -318,7 +322,7 @@ struct FullDiskTests {
     }
 
     @Test(
-        "a real full disk (a 3 MB tmpfs): ERR FULL, nothing half-written, integrity_check passes, and writes succeed once space is freed",
+        "a real full disk (a 3 MB tmpfs): ERR FULL, nothing half-written, integrity_check passes, and writes succeed once space is freed", .opensSpaceFiles,
         .enabled(if: canMountTmpfs, "needs root and mount -t tmpfs"))
     func fullFilesystem() throws {
         let directory = TemporaryDirectory()
@@ -382,7 +386,8 @@ struct DamagedFileTests {
     }
 
     @Test(
-        "a space file with garbage over its pages and one truncated to half: the daemon starts, each answers ERR INTERNAL naming its file, the other spaces work"
+        "a space file with garbage over its pages and one truncated to half: the daemon starts, each answers ERR INTERNAL naming its file, the other spaces work",
+        .opensSpaceFiles
     )
     func corruptAndTruncatedAtRest() throws {
         let directory = TemporaryDirectory()
@@ -417,7 +422,9 @@ struct DamagedFileTests {
         }
     }
 
-    @Test("a default space that is not a database: the daemon starts, the default space answers ERR INTERNAL naming its file, other spaces work")
+    @Test(
+        "a default space that is not a database: the daemon starts, the default space answers ERR INTERNAL naming its file, other spaces work", .opensSpaceFiles
+    )
     func corruptDefaultSpace() throws {
         let directory = TemporaryDirectory()
         var daemon = try MnemodProcess(directory: directory)
@@ -442,7 +449,7 @@ struct DamagedFileTests {
         #expect(try client.request("assert written(k1)").code == nil)
     }
 
-    @Test("a space file truncated under the running daemon: that space answers ERR INTERNAL, the daemon lives on (no memory map: no SIGBUS)")
+    @Test("a space file truncated under the running daemon: that space answers ERR INTERNAL, the daemon lives on (no memory map: no SIGBUS)", .opensSpaceFiles)
     func truncatedWhileOpen() throws {
         let directory = TemporaryDirectory()
         var daemon = try MnemodProcess(directory: directory)

@@ -78,7 +78,7 @@ struct FileModeTests {
         #expect(refused.status == 69 && refused.stderr.contains("a directory on the way to the socket is not accessible"), "\(refused.stderr)")
     }
 
-    @Test("a data directory's own files made wider by hand are narrowed at start")
+    @Test("a data directory's own files made wider by hand are narrowed at start", .opensSpaceFiles)
     func widerFilesAreNarrowed() throws {
         let directory = TemporaryDirectory()
         var daemon: MnemodProcess? = try MnemodProcess(directory: directory)

@@ -111,7 +111,7 @@ struct LifecycleTests {
         #expect(badUser.log.contains("unknown user \"no_such_user_here\""))
     }
 
-    @Test("page_size sets the page size of the spaces mnemod creates, takes a restart to change, and a size SQLite cannot use stops start-up")
+    @Test("page_size sets the page size of the spaces mnemod creates, takes a restart to change, and a size SQLite cannot use stops start-up", .opensSpaceFiles)
     func pageSize() throws {
         let daemon = try MnemodProcess(config: "page_size = 16KB\n")
         #expect(try daemon.connect().request("remember \"Ann likes tea\" by ann").code == nil)

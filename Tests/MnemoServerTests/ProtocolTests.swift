@@ -49,7 +49,7 @@ struct ProtocolTests {
         }
     }
 
-    @Test("50 concurrent clients are all served, each in its own order")
+    @Test("50 concurrent clients are all served, each in its own order", .opensSpaceFiles)
     func concurrentClients() throws {
         let daemon = try MnemodProcess()
         let failures = Failures()

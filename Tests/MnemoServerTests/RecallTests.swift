@@ -108,7 +108,7 @@ struct RecallTests {
         #expect(!ids(try c.request(#"recall "where does Mel live" limit 10"#)).contains("f:2"))
     }
 
-    @Test("stats report the graph; recall reinforces what it returns")
+    @Test("stats report the graph; recall reinforces what it returns", .opensSpaceFiles)
     func statsAndReinforcement() throws {
         let daemon = try MnemodProcess()
         let c = try daemon.connect()
@@ -194,7 +194,9 @@ struct RecallNameCacheTests {
         return ((line?["paths"] as? [[String: Any]])?.first?["via"] as? [String])?.first
     }
 
-    @Test("a name consolidation links to another seeds the canonical entity in the next recall; after forget, the name is its own again, then not found")
+    @Test(
+        "a name consolidation links to another seeds the canonical entity in the next recall; after forget, the name is its own again, then not found",
+        .opensSpaceFiles)
     func linkedAndForgotten() throws {
         let daemon = try MnemodProcess()
         let c = try daemon.connect()
