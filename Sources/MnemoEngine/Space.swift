@@ -31,6 +31,8 @@ public final class Space: Sendable {
     private let ingestion = Mutex<SpaceIngestor?>(nil)
     /// When catching up with the shared space last failed (`catchUpWithSharedSpace`).
     private let catchUpFailed = Mutex<ContinuousClock.Instant?>(nil)
+    /// A read is asking the server how far the shared space is (`catchUpWithSharedSpace`).
+    private let catchUpAsking = Atomic<Bool>(false)
     /// How many changes memory has followed (`follow(_:)`): a recall ranked
     /// before the count moved may name what a write changed since.
     let followed = Atomic<UInt64>(0)
@@ -53,8 +55,13 @@ public final class Space: Sendable {
         guard store.replica != nil, store.isBehindReplica else { return }
         let asking = !store.replicaFeedListening
         // With the server unreachable, a read does not wait for it again
-        // and again: for a second after a failure, the replica answers as it is.
+        // and again: for a second after a failure, the replica answers as it
+        // is; and one read at a time asks, while the others answer at once.
         if asking, let failed = catchUpFailed.withLock({ $0 }), ContinuousClock.now - failed < .seconds(1) { return }
+        if asking {
+            guard catchUpAsking.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        }
+        defer { if asking { catchUpAsking.store(false, ordering: .releasing) } }
         do {
             try store.catchUp(asking: asking)
             catchUpFailed.withLock { $0 = nil }

@@ -27,7 +27,7 @@ public final class MemoryStore: Sendable {
     let inlineReaders: InlineReaders
     /// A `forget` committed and the WAL could not be truncated yet (readers
     /// outlasted the busy timeout): the next write tries again.
-    private let walTruncationOwed = Atomic<Bool>(false)
+    let walTruncationOwed = Atomic<Bool>(false)
     /// The shared space this file is a replica of (`StoreOptions.replica`);
     /// `nil`: the file is the space.
     public let replica: PostgresReplica?

@@ -26,8 +26,13 @@ extension MemoryStore {
     /// SQLite's own, the full-text index's, the migrations' and the
     /// activation log (which has no key, so that recording could not name
     /// its rows, and which is each daemon's own).
+    ///
+    /// Children come before the tables they refer to: a changeset lists its
+    /// tables in this order, so that a replica applies a change to a row
+    /// before the deletion of the row it referred to, whose cascade (ON
+    /// DELETE CASCADE, SET NULL) would otherwise change or delete it first.
     static func replicatedTables(_ db: Database) throws -> [String] {
-        try String.fetchAll(
+        let names = try String.fetchAll(
             db,
             sql: """
                 SELECT name FROM sqlite_master
@@ -35,6 +40,29 @@ extension MemoryStore {
                    AND name NOT IN ('grdb_migrations', 'schema_meta', 'activation')
                  ORDER BY name
                 """)
+        var parents: [String: [String]] = [:]
+        for name in names {
+            parents[name] = try String.fetchAll(db, sql: "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", arguments: [name])
+                .filter { $0 != name && names.contains($0) }
+        }
+        // Depth first: a table after everything that refers to it.
+        var children: [String: [String]] = [:]
+        for (child, referred) in parents { for parent in referred { children[parent, default: []].append(child) } }
+        var ordered: [String] = []
+        var placed: Set<String> = []
+        func place(_ table: String, visiting: inout Set<String>) {
+            guard !placed.contains(table), !visiting.contains(table) else { return }
+            visiting.insert(table)
+            for child in (children[table] ?? []).sorted() { place(child, visiting: &visiting) }
+            visiting.remove(table)
+            placed.insert(table)
+            ordered.append(table)
+        }
+        for name in names {
+            var visiting: Set<String> = []
+            place(name, visiting: &visiting)
+        }
+        return ordered
     }
 
     /// What the file records of the space it follows; called once the
@@ -94,6 +122,7 @@ extension MemoryStore {
         var locked = true
         defer { if locked { replica.rollback() } }
         try refuseIfAhead(of: committed)
+        try refuseIfDiverged(db)
         try applyLog(db, through: committed)
         var appended: Int64?
         try db.inTransaction {
@@ -103,8 +132,9 @@ extension MemoryStore {
             // (A snapshot of a space left empty is appended too: it still replaces the log.)
             if !changes.data.isEmpty || replacing {
                 let seq = committed + 1
-                try Self.setMeta(db, "replica_seq", String(seq))
                 let id = UUID().uuidString
+                try Self.setMeta(db, "replica_seq", String(seq))
+                try Self.setMeta(db, "replica_write", id)
                 try replica.append(changes, seq: seq, schemaVersion: replicaSchemaVersion, snapshot: replacing, id: id, at: options.clock())
                 do {
                     try replica.commit()
@@ -159,13 +189,18 @@ extension MemoryStore {
                     }
                     if entry.snapshot {
                         try db.execute(sql: "INSERT INTO episode_fts(episode_fts) VALUES ('rebuild')")
-                        // This daemon's own recalls of rows the snapshot no longer has.
-                        _ = try WriteContext(db: db, cache: cache, now: options.clock()).deleteOrphanedActivation()
+                        // This daemon's own recalls of rows the snapshot no longer has
+                        // (its activation log alone: the folded one is shared, and came in the snapshot).
+                        for (letter, table) in [("e", "episode"), ("f", "fact"), ("n", "entity"), ("s", "scene")] {
+                            try db.execute(
+                                sql: "DELETE FROM activation WHERE node_kind = ? AND node_id NOT IN (SELECT id FROM \(table))", arguments: [letter])
+                        }
                     } else {
                         try indexInsertedEpisodes(entry.changeset, on: db)
                     }
                 }
                 try Self.setMeta(db, "replica_seq", String(last.seq))
+                try Self.setMeta(db, "replica_write", last.writeID)
                 return .commit
             }
             // Rows were written behind the writer's cache.
@@ -226,6 +261,21 @@ extension MemoryStore {
         )
     }
 
+    /// Refuses a file whose last change is not the log's change of that
+    /// number (the database failed over to a server that had not received
+    /// it, and another write took its number): the file holds a history the
+    /// log does not, and applying what follows would mix the two.
+    func refuseIfDiverged(_ db: Database) throws {
+        guard let replica else { return }
+        let local = replicaSeq.load(ordering: .sequentiallyConsistent)
+        guard local > 0, let mine = try String.fetchOne(db, sql: "SELECT value FROM schema_meta WHERE key = 'replica_write'"),
+            let theirs = try replica.writeID(at: local), theirs != mine
+        else { return }
+        throw MnemoError(
+            .conflict,
+            "\(path) holds a change \(local) that is not the one \(replica.description) holds (failed over?); move the file away to make a new replica")
+    }
+
     /// Puts the episodes `changeset` inserted into the full-text index, as
     /// the write that inserted them did on its own file.
     private func indexInsertedEpisodes(_ changeset: Changeset, on db: Database) throws {
@@ -263,11 +313,21 @@ extension MemoryStore {
     public func catchUp(asking: Bool = false) throws(MnemoError) {
         guard let replica, !options.readOnly else { return }
         let target = asking ? try replica.committedSequence() : replica.latestHeard
-        if asking, let target { try refuseIfAhead(of: target) }
-        guard let target, target > replicaSeq.load(ordering: .sequentiallyConsistent) else { return }
+        guard let target, asking || target > replicaSeq.load(ordering: .sequentiallyConsistent) else { return }
         defer { deliverRemoteChanges() }
         do {
-            try pool.writeWithoutTransaction { db in try applyLog(db, through: target) }
+            try pool.writeWithoutTransaction { db in
+                if asking && replicaSeq.load(ordering: .sequentiallyConsistent) > target {
+                    // This daemon may have written since the server was asked: ask again,
+                    // here on the writer, where no write of its own can come between.
+                    try refuseIfAhead(of: try replica.committedSequence())
+                }
+                if target > replicaSeq.load(ordering: .sequentiallyConsistent) {
+                    try refuseIfDiverged(db)
+                    try applyLog(db, through: target)
+                }
+                if walTruncationOwed.load(ordering: .relaxed) { truncateWAL(db, waiting: false) }
+            }
         } catch {
             throw MemoryStore.translate(error, path: path)
         }
@@ -284,6 +344,10 @@ extension MemoryStore {
             backgroundCatchUp.store(false, ordering: .releasing)
             do throws(MnemoError) {
                 try catchUp()
+                // Pages as they were before a forget that a reader kept in the WAL: tried again in a second.
+                if walTruncationOwed.load(ordering: .relaxed) {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [self] in catchUpSoon() }
+                }
             } catch {
                 Self.log.warning("\(path): catching up with \(replica?.description ?? "the shared space") failed: \(error.code.rawValue) \(error.message)")
             }

@@ -9,6 +9,8 @@ public final class SpaceManager: Sendable {
     public let directory: String
     private let options: Mutex<StoreOptions>
     private let open = Mutex<[String: MemoryStore]>([:])
+    /// Held while a replica is opened (`replica(_:file:create:shared:)`).
+    private let openingReplicas = Mutex(())
     private let opened: @Sendable (MemoryStore) -> Void
     /// The database of `storage = postgresql`; `nil`: each space is a file
     /// of its own here. With it, a space's file (in `replicas/` rather than
@@ -47,8 +49,11 @@ public final class SpaceManager: Sendable {
         if let shared {
             // Every replica open follows the others' commits as they are heard of, read or not.
             shared.onChange { [weak self] space in
-                let store = self?.open.withLock { stores in stores.values.first { $0.replica?.space == space } }
-                store?.catchUpSoon()
+                // Called on an event loop, which must never wait: the look-up runs elsewhere.
+                DispatchQueue.global().async { [weak self] in
+                    let store = self?.open.withLock { stores in stores.values.first { $0.replica?.space == space } }
+                    store?.catchUpSoon()
+                }
             }
             // The replicas this daemon kept: brought up to date now, so that
             // none holds for long what another daemon's forget took away.
@@ -92,29 +97,39 @@ public final class SpaceManager: Sendable {
     public func store(_ space: String, create: Bool) throws(MnemoError) -> MemoryStore {
         let name = try Self.validate(space)
         let file = try path(of: name)
-        let (store, made) = try open.withLock { stores throws(MnemoError) -> (MemoryStore, Bool) in
-            if let store = stores[name] { return (store, false) }
-            if let shared { return (try openReplica(name, file: file, create: create, shared: shared, stores: &stores), true) }
+        if let shared { return try replica(name, file: file, create: create, shared: shared) }
+        return try open.withLock { stores throws(MnemoError) -> MemoryStore in
+            if let store = stores[name] { return store }
             guard create || FileManager.default.fileExists(atPath: file) else {
                 throw MnemoError(.notFound, "no space \"\(name)\"")
             }
             let store = try MemoryStore(path: file, options: options.withLock { $0 })
             opened(store)
             stores[name] = store
-            return (store, true)
+            return store
         }
-        // A replica just opened catches up with every change committed (a
-        // cold one with the whole log), outside the lock: other spaces open meanwhile.
-        if made && shared != nil { try store.catchUp(asking: true) }
-        return store
+    }
+
+    /// This daemon's replica of the shared space `name`, opened if it is not
+    /// yet (`openReplica`). Replicas are opened one at a time, under a lock
+    /// of their own: `open`, which the change feed's look-ups take, is never
+    /// held while the database is asked anything.
+    private func replica(_ name: String, file: String, create: Bool, shared: PostgresStorage) throws(MnemoError) -> MemoryStore {
+        if let store = open.withLock({ $0[name] }) { return store }
+        return try openingReplicas.withLock { _ throws(MnemoError) -> MemoryStore in
+            if let store = open.withLock({ $0[name] }) { return store }
+            let store = try openReplica(name, file: file, create: create, shared: shared)
+            open.withLock { $0[name] = store }
+            return store
+        }
     }
 
     /// Opens this daemon's replica of the shared space `name` (made in the
-    /// database if `create`); `store` then catches it up. A replica file of another space of that name (the database was made
-    /// anew) is only a copy: it is deleted and made again from the log.
-    private func openReplica(
-        _ name: String, file: String, create: Bool, shared: PostgresStorage, stores: inout [String: MemoryStore]
-    ) throws(MnemoError) -> MemoryStore {
+    /// database if `create`), caught up with every change committed there (a
+    /// cold one with the whole log). A replica file of another space of that
+    /// name (the database was made anew) is only a copy: it is deleted and
+    /// made again from the log.
+    private func openReplica(_ name: String, file: String, create: Bool, shared: PostgresStorage) throws(MnemoError) -> MemoryStore {
         let known = create ? true : try shared.exists(name)
         guard known else { throw MnemoError(.notFound, "no space \"\(name)\"") }
         var options = options.withLock { $0 }
@@ -126,8 +141,9 @@ public final class SpaceManager: Sendable {
             for suffix in ["", "-wal", "-shm"] { unlink(file + suffix) }
             store = try MemoryStore(path: file, options: options)
         }
+        // Caught up first: what `opened` reads (runs left running) must be the space's as it is.
+        try store.catchUp(asking: true)
         opened(store)
-        stores[name] = store
         return store
     }
 

@@ -246,6 +246,28 @@ struct PostgresReplicaTests {
         }
     }
 
+    @Test("a replica whose last change is not the log's change of that number (a failover gave the number to another write) is refused CONFLICT")
+    func divergedReplicaRefused() throws {
+        try withReplicas(2) { target, stores in
+            try note(stores[0], "one", by: "ann")
+            try stores[1].catchUp(asking: true)
+            let admin = try PostgresLink(target)
+            defer { admin.close() }
+            // Change 1 as another write, after a failover, would have made it.
+            try admin.query("UPDATE space_change SET write_id = 'another write' WHERE seq = 1")
+            for store in stores {
+                do {
+                    try note(store, "two", by: "bob")
+                    Issue.record("a diverged replica wrote on")
+                } catch let error as MnemoError {
+                    #expect(error.code == .conflict)
+                    #expect(error.message.contains("is not the one"))
+                }
+            }
+            #expect(try admin.query("SELECT count(*)::bigint FROM space_change").first?.decode(Int64.self) == 1)
+        }
+    }
+
     @Test("catching up reads the log in batches bounded in bytes, the first change always")
     func batchesBoundedInBytes() throws {
         try withReplicas(1) { _, stores in

@@ -96,7 +96,9 @@ public final class PostgresChangeFeed: Sendable {
             let (keep, advanced, observer) = state.withLock { s -> (Bool, [Int64], (@Sendable (Int64) -> Void)?) in
                 guard !s.closed else { return (false, [], nil) }
                 var advanced: [Int64] = []
-                for (space, sequence) in committed where sequence > s.newest[space] ?? 0 {
+                // What the server says now, even below what was heard before (a
+                // database restored or failed over): replicas then find out they are ahead.
+                for (space, sequence) in committed where sequence != s.newest[space] {
                     s.newest[space] = sequence
                     advanced.append(space)
                 }

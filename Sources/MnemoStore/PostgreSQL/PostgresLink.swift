@@ -25,10 +25,10 @@ public final class PostgresLink: Sendable {
 
     /// Connects; a server that cannot be reached is `ERR BUSY` (try again),
     /// one that refuses the login `ERR DENIED`.
-    public init(_ target: PostgresTarget, answerTimeout: Duration = .seconds(120)) throws(MnemoError) {
+    public init(_ target: PostgresTarget, answerTimeout: Duration = .seconds(120), connectTimeout: Duration = .seconds(10)) throws(MnemoError) {
         self.target = target
         self.answerTimeout = answerTimeout
-        let configuration: PostgresConnection.Configuration
+        var configuration: PostgresConnection.Configuration
         switch target.endpoint {
         case .socket(let path):
             configuration = .init(unixSocketPath: path, username: target.user, password: target.password, database: target.database)
@@ -36,6 +36,8 @@ public final class PostgresLink: Sendable {
             configuration = .init(
                 host: host, port: port, username: target.user, password: target.password, database: target.database, tls: .disable)
         }
+        let milliseconds = connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.options.connectTimeout = .milliseconds(max(1, milliseconds))
         do {
             connection = try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
@@ -160,9 +162,10 @@ public final class PostgresLink: Sendable {
             let state = info[.sqlState] ?? "?"
             let message = info[.message] ?? "\(psql.code)"
             if state.hasPrefix("28") { return MnemoError(.denied, "\(target) refused the login: \(message)") }
-            // Any other refusal to connect passes (a server starting or shutting down, a
-            // database closed to connections for maintenance): try again.
-            if connecting { return MnemoError(.busy, "\(target) refused the connection: \(message) (SQLSTATE \(state)); try again") }
+            // A database closed to connections for a while (maintenance): try again.
+            if connecting && state == "55000" {
+                return MnemoError(.busy, "\(target) refused the connection: \(message) (SQLSTATE \(state)); try again")
+            }
             if state.hasPrefix("08") || ["57P01", "57P03", "53300", "55P03", "40001", "40P01"].contains(state) {
                 return MnemoError(.busy, "\(target): \(message) (SQLSTATE \(state)); try again")
             }

@@ -7,10 +7,18 @@ import Synchronization
 final class PostgresLinkSlot: Sendable {
     let target: PostgresTarget
     private let held: Mutex<PostgresLink?>
+    /// What a connection made here may take to answer, and to connect (`PostgresLink`).
+    private let answerTimeout: Duration
+    private let connectTimeout: Duration
 
-    init(_ target: PostgresTarget, holding link: PostgresLink? = nil) {
+    init(
+        _ target: PostgresTarget, holding link: PostgresLink? = nil, answerTimeout: Duration = .seconds(120),
+        connectTimeout: Duration = .seconds(10)
+    ) {
         self.target = target
         held = Mutex(link)
+        self.answerTimeout = answerTimeout
+        self.connectTimeout = connectTimeout
     }
 
     deinit { held.withLock { $0?.close() } }
@@ -19,7 +27,7 @@ final class PostgresLinkSlot: Sendable {
     var link: PostgresLink {
         get throws(MnemoError) {
             if let open = held.withLock({ $0 }), !open.isClosed { return open }
-            let fresh = try PostgresLink(target)
+            let fresh = try PostgresLink(target, answerTimeout: answerTimeout, connectTimeout: connectTimeout)
             return held.withLock { slot in
                 if let raced = slot, !raced.isClosed {
                     fresh.close()

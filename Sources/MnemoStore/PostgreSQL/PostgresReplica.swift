@@ -47,6 +47,8 @@ public final class PostgresReplica: Sendable {
         var schemaVersion: Int
         /// Every row of the space, replacing what came before (see `append`).
         var snapshot: Bool
+        /// Names the write (see `append`).
+        var writeID: String
         var changeset: Changeset
     }
 
@@ -69,7 +71,8 @@ public final class PostgresReplica: Sendable {
         self.name = name
         self.target = target
         self.connection = PostgresLinkSlot(target, holding: link)
-        self.reading = PostgresLinkSlot(target)
+        // A read that asks the server waits for it briefly: past that, it answers from the replica.
+        self.reading = PostgresLinkSlot(target, answerTimeout: .seconds(3), connectTimeout: .seconds(3))
         self.feed = feed
         self.lockTimeout = lockTimeout
     }
@@ -145,6 +148,15 @@ public final class PostgresReplica: Sendable {
         !(try reading.link.query("SELECT 1 FROM space_change WHERE space_id = \(space) AND seq = \(seq) AND write_id = \(id)")).isEmpty
     }
 
+    /// The id of the write that is change `seq` of the log, on the writer's
+    /// connection; `nil` when the log has no such change (a snapshot replaced it).
+    func writeID(at seq: Int64) throws(MnemoError) -> String? {
+        guard let row = try link.query("SELECT write_id FROM space_change WHERE space_id = \(space) AND seq = \(seq)").first else {
+            return nil
+        }
+        return try Self.column(target) { try row.decode(String.self) }
+    }
+
     /// Ends the locked transaction, appending nothing.
     func rollback() {
         let link = writing.withLock { link in
@@ -187,8 +199,8 @@ public final class PostgresReplica: Sendable {
     func entries(after seq: Int64, limit: Int = 256, bytes: Int = 32 << 20) throws(MnemoError) -> [Entry] {
         let rows = try self.link.query(
             """
-            SELECT seq, schema_version, snapshot, changeset FROM (
-                SELECT seq, schema_version, snapshot, changeset,
+            SELECT seq, schema_version, snapshot, write_id, changeset FROM (
+                SELECT seq, schema_version, snapshot, write_id, changeset,
                        sum(octet_length(changeset)) OVER (ORDER BY seq) - octet_length(changeset) AS before
                   FROM (SELECT * FROM space_change WHERE space_id = \(space) AND seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))) AS next
             ) AS batch
@@ -198,9 +210,11 @@ public final class PostgresReplica: Sendable {
         var entries: [Entry] = []
         entries.reserveCapacity(rows.count)
         for row in rows {
-            let (seq, version, snapshot, bytes) = try Self.column(target) { try row.decode((Int64, Int32, Bool, ByteBuffer).self) }
+            let (seq, version, snapshot, id, bytes) = try Self.column(target) { try row.decode((Int64, Int32, Bool, String, ByteBuffer).self) }
             entries.append(
-                Entry(seq: seq, schemaVersion: Int(version), snapshot: snapshot, changeset: Changeset(data: Data(bytes.readableBytesView))))
+                Entry(
+                    seq: seq, schemaVersion: Int(version), snapshot: snapshot, writeID: id,
+                    changeset: Changeset(data: Data(bytes.readableBytesView))))
         }
         return entries
     }
