@@ -262,6 +262,16 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "MnemoTestSupport", "MnemoClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/mnemo-bench-transfer"),
 
+        // SQLite storage beside PostgreSQL storage in one run: ingest, reads, two daemons on one database, a cold start.
+        .executableTarget(
+            name: "mnemo-bench-shared",
+            dependencies: [
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/mnemo-bench-shared"),
+
         .testTarget(name: "MnemoRegexTests", dependencies: ["MnemoRegex"]),
         // mnemo-eval's parameter sweep and leave-one-out selection (Benchmarks/Support), and the
         // daemon.conf keys it accepts.
