@@ -13,9 +13,11 @@ postgres=$(scripts/postgres.sh start)
 trap 'scripts/postgres.sh stop "$postgres"' EXIT
 export MNEMO_TEST_POSTGRESQL="$postgres/.s.PGSQL.5432"
 swift test --skip-build "$@"
-# The end-to-end suites again, every daemon keeping its spaces in PostgreSQL
+# The store's suite and the end-to-end suites again, every store a replica
+# of a space in PostgreSQL and every daemon keeping its spaces there
 # (storage = postgresql): the same statements must give the same answers.
 # (Not when the caller picked tests with arguments of its own.)
 if [ "$#" -eq 0 ]; then
-    MNEMO_TEST_STORAGE=postgresql swift test --skip-build --filter 'MnemoServerTests|MnemoClientTests|MnemoMCPTests|QueriesTests'
+    MNEMO_TEST_STORAGE=postgresql swift test --skip-build \
+        --filter 'MnemoStoreTests|MnemoServerTests|MnemoClientTests|MnemoMCPTests|QueriesTests'
 fi

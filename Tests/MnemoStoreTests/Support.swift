@@ -1,6 +1,7 @@
 import Foundation
 import MnemoModel
 import MnemoStore
+import MnemoTestSupport
 import Synchronization
 
 /// A fresh directory under the system's temporary folder, removed when released.
@@ -38,8 +39,36 @@ struct TestStore {
         let clock = ManualClock(start)
         var options = StoreOptions()
         options.clock = { clock.now() }
+        // The store's suite again, each store a replica of a space of its own
+        // in the test cluster (MNEMO_TEST_STORAGE=postgresql, scripts/test.sh).
+        if PostgresTestServer.sharesEveryDaemon {
+            options.replica = try PostgresReplica("t-" + UUID().uuidString.lowercased(), at: try SharedStoreDatabase.target())
+        }
         self.clock = clock
         self.store = try MemoryStore(path: directory.file("test.sqlite"), options: options)
+    }
+}
+
+/// The database of the test cluster the store tests' replicas share, made
+/// and migrated once per run.
+enum SharedStoreDatabase {
+    private static let made = Mutex<PostgresTarget?>(nil)
+
+    static func target() throws -> PostgresTarget {
+        try made.withLock { made in
+            if let made { return made }
+            let target = PostgresTestServer.target(database: "store_tests")
+            let admin = try PostgresLink(PostgresTestServer.target(database: "mnemo"))
+            defer { admin.close() }
+            if try admin.query("SELECT 1 FROM pg_database WHERE datname = 'store_tests'").isEmpty {
+                try admin.execute("CREATE DATABASE store_tests")
+            }
+            let link = try PostgresLink(target)
+            defer { link.close() }
+            try PostgresMigrator.migrate(link)
+            made = target
+            return target
+        }
     }
 }
 
