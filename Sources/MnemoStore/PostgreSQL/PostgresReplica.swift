@@ -137,7 +137,7 @@ public final class PostgresReplica: Sendable {
 
     /// Commits the locked transaction: the change appended is in the log.
     func commit() throws(MnemoError) {
-        try locked { link throws(MnemoError) in try link.execute("COMMIT") }
+        _ = try locked { link throws(MnemoError) in try link.execute("COMMIT") }
         writing.withLock { $0 = nil }
     }
 
