@@ -118,11 +118,11 @@ extension MemoryStore {
             }
             return
         }
-        let committed = try replica.lock()
+        let (committed, writeAtKnown) = try replica.lock(knowing: replicaSeq.load(ordering: .sequentiallyConsistent))
         var locked = true
         defer { if locked { replica.rollback() } }
         try refuseIfAhead(of: committed)
-        try refuseIfDiverged(db)
+        try refuseIfDiverged(db, theirs: writeAtKnown)
         try applyLog(db, through: committed)
         var appended: Int64?
         try db.inTransaction {
@@ -265,11 +265,14 @@ extension MemoryStore {
     /// number (the database failed over to a server that had not received
     /// it, and another write took its number): the file holds a history the
     /// log does not, and applying what follows would mix the two.
-    func refuseIfDiverged(_ db: Database) throws {
+    ///
+    /// `theirs` is the id the log holds for that change (`nil`: it has no
+    /// such change, replaced by a snapshot), when the caller has read it already.
+    func refuseIfDiverged(_ db: Database, theirs known: String?? = nil) throws {
         guard let replica else { return }
         let local = replicaSeq.load(ordering: .sequentiallyConsistent)
         guard local > 0, let mine = try String.fetchOne(db, sql: "SELECT value FROM schema_meta WHERE key = 'replica_write'"),
-            let theirs = try replica.writeID(at: local), theirs != mine
+            let theirs = try known ?? replica.writeID(at: local), theirs != mine
         else { return }
         throw MnemoError(
             .conflict,

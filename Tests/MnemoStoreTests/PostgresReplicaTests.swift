@@ -237,7 +237,7 @@ struct PostgresReplicaTests {
     func writeFoundByID() throws {
         try withReplicas(1) { _, stores in
             let replica = try #require(stores[0].replica)
-            let committed = try replica.lock()
+            let committed = try replica.lock().committed
             try replica.append(Changeset(data: Data([0])), seq: committed + 1, schemaVersion: 1, id: "w-1", at: .now())
             #expect(try replica.holds(seq: committed + 1, id: "w-1") == false, "seen before its commit")
             try replica.commit()

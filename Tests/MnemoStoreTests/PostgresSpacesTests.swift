@@ -54,7 +54,7 @@ struct PostgresSpacesTests {
     /// Returns the change's number.
     @discardableResult
     func write(_ replica: PostgresReplica, during: () throws -> Void = {}) throws -> Int64 {
-        let committed = try replica.lock()
+        let committed = try replica.lock().committed
         do {
             try during()
             try replica.append(Changeset(data: Data([0])), seq: committed + 1, schemaVersion: 1, at: .now())
@@ -128,7 +128,7 @@ struct PostgresSpacesTests {
         try withSchema { target in
             let doomed = try PostgresReplica("shared", at: target)
             // Mid-write, holding the space's lock, its connection goes: as when its daemon is killed.
-            let committed = try doomed.lock()
+            let committed = try doomed.lock().committed
             try doomed.append(Changeset(data: Data([0])), seq: committed + 1, schemaVersion: 1, at: .now())
             let admin = try PostgresLink(target)
             defer { admin.close() }

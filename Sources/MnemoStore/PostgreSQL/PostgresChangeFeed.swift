@@ -131,9 +131,7 @@ public final class PostgresChangeFeed: Sendable {
     }
 
     private func scheduleHeartbeat(of link: PostgresLink) {
-        let interval = heartbeatInterval
-        let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: heartbeatInterval.wholeNanoseconds))) { [weak self] in
             guard let self, self.state.withLock({ $0.link === link && !$0.closed }) else { return }
             // A failure closes the connection, which `lost` hears of.
             guard (try? link.query("SELECT 1")) != nil else {
@@ -154,8 +152,7 @@ public final class PostgresChangeFeed: Sendable {
     }
 
     private func scheduleReconnect(after delay: Duration) {
-        let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: delay.wholeNanoseconds))) { [weak self] in
             guard let self, !self.state.withLock({ $0.closed }) else { return }
             do throws(MnemoError) {
                 try self.connect()

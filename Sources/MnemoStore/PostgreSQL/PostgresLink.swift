@@ -25,7 +25,14 @@ public final class PostgresLink: Sendable {
 
     /// Connects; a server that cannot be reached is `ERR BUSY` (try again),
     /// one that refuses the login `ERR DENIED`.
-    public init(_ target: PostgresTarget, answerTimeout: Duration = .seconds(120), connectTimeout: Duration = .seconds(10)) throws(MnemoError) {
+    ///
+    /// With a `lockTimeout`, a statement of this connection that waits
+    /// longer for a lock fails (PostgreSQL's `lock_timeout`, set when it
+    /// connects, so that no transaction pays a round trip to set it).
+    public init(
+        _ target: PostgresTarget, answerTimeout: Duration = .seconds(120), connectTimeout: Duration = .seconds(10),
+        lockTimeout: Duration? = nil
+    ) throws(MnemoError) {
         self.target = target
         self.answerTimeout = answerTimeout
         var configuration: PostgresConnection.Configuration
@@ -36,8 +43,10 @@ public final class PostgresLink: Sendable {
             configuration = .init(
                 host: host, port: port, username: target.user, password: target.password, database: target.database, tls: .disable)
         }
-        let milliseconds = connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000
-        configuration.options.connectTimeout = .milliseconds(max(1, milliseconds))
+        configuration.options.connectTimeout = .milliseconds(max(1, connectTimeout.wholeMilliseconds))
+        if let lockTimeout {
+            configuration.options.additionalStartupParameters = [("lock_timeout", String(max(1, lockTimeout.wholeMilliseconds)))]
+        }
         do {
             connection = try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
@@ -129,8 +138,7 @@ public final class PostgresLink: Sendable {
     private static func answer<T: Sendable>(of future: EventLoopFuture<T>, within timeout: Duration) throws -> T {
         let settled = AnswerSettled()
         let promise = future.eventLoop.makePromise(of: T.self)
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        let timer = future.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+        let timer = future.eventLoop.scheduleTask(in: .nanoseconds(timeout.wholeNanoseconds)) {
             if !settled.done.exchange(true, ordering: .acquiringAndReleasing) { promise.fail(AnswerTimeout()) }
         }
         future.whenComplete { result in

@@ -10,15 +10,17 @@ final class PostgresLinkSlot: Sendable {
     /// What a connection made here may take to answer, and to connect (`PostgresLink`).
     private let answerTimeout: Duration
     private let connectTimeout: Duration
+    private let lockTimeout: Duration?
 
     init(
         _ target: PostgresTarget, holding link: PostgresLink? = nil, answerTimeout: Duration = .seconds(120),
-        connectTimeout: Duration = .seconds(10)
+        connectTimeout: Duration = .seconds(10), lockTimeout: Duration? = nil
     ) {
         self.target = target
         held = Mutex(link)
         self.answerTimeout = answerTimeout
         self.connectTimeout = connectTimeout
+        self.lockTimeout = lockTimeout
     }
 
     deinit { held.withLock { $0?.close() } }
@@ -27,7 +29,7 @@ final class PostgresLinkSlot: Sendable {
     var link: PostgresLink {
         get throws(MnemoError) {
             if let open = held.withLock({ $0 }), !open.isClosed { return open }
-            let fresh = try PostgresLink(target, answerTimeout: answerTimeout, connectTimeout: connectTimeout)
+            let fresh = try PostgresLink(target, answerTimeout: answerTimeout, connectTimeout: connectTimeout, lockTimeout: lockTimeout)
             return held.withLock { slot in
                 if let raced = slot, !raced.isClosed {
                     fresh.close()

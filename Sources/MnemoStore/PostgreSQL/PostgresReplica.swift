@@ -36,8 +36,6 @@ public final class PostgresReplica: Sendable {
     /// `commit` or `rollback`): never a fresh one, on which `COMMIT` would
     /// commit nothing and say it did.
     private let writing = Mutex<PostgresLink?>(nil)
-    /// How long a writer waits for another daemon's write to the space.
-    let lockTimeout: Duration
     /// What the other daemons committed, as heard (`nil`: nothing heard yet).
     private let feed: PostgresChangeFeed?
 
@@ -53,11 +51,12 @@ public final class PostgresReplica: Sendable {
     }
 
     /// Opens (making it if there is none) the space `name` in the database
-    /// `target`, on a connection of its own.
+    /// `target`, on a connection of its own. A writer waits at most
+    /// `lockTimeout` for another daemon's write to the space, then gets `BUSY`.
     public init(
         _ name: String, at target: PostgresTarget, feed: PostgresChangeFeed? = nil, lockTimeout: Duration = .seconds(30)
     ) throws(MnemoError) {
-        let link = try PostgresLink(target)
+        let link = try PostgresLink(target, lockTimeout: lockTimeout)
         do throws(MnemoError) {
             space = try PostgresSpaces.open(name, on: link)
             guard let row = try link.query("SELECT token FROM space WHERE space_id = \(space)").first else {
@@ -70,11 +69,10 @@ public final class PostgresReplica: Sendable {
         }
         self.name = name
         self.target = target
-        self.connection = PostgresLinkSlot(target, holding: link)
+        self.connection = PostgresLinkSlot(target, holding: link, lockTimeout: lockTimeout)
         // A read that asks the server waits for it briefly: past that, it answers from the replica.
         self.reading = PostgresLinkSlot(target, answerTimeout: .seconds(3), connectTimeout: .seconds(3))
         self.feed = feed
-        self.lockTimeout = lockTimeout
     }
 
     /// Where the space is, for messages: `URL space NAME`.
@@ -97,19 +95,28 @@ public final class PostgresReplica: Sendable {
         try PostgresSpaces.sequence(of: space, on: try reading.link)
     }
 
-    /// Begins a transaction holding the space's write lock; the last change
-    /// committed. Another daemon's writer waits until `commit` or `rollback`.
-    func lock() throws(MnemoError) -> Int64 {
-        let milliseconds = max(1, lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000)
+    /// Begins a transaction holding the space's write lock (waiting for it
+    /// at most `lockTimeout`, the connection's `lock_timeout`); the last
+    /// change committed, and the id of the write that is change `known` (the
+    /// last the replica holds), `nil` when the log has no such change.
+    /// Another daemon's writer waits until `commit` or `rollback`.
+    func lock(knowing known: Int64 = 0) throws(MnemoError) -> (committed: Int64, writeAtKnown: String?) {
         let link = try self.link
         writing.withLock { $0 = link }
         return try locked { link throws(MnemoError) in
             try link.execute("BEGIN")
-            try link.execute("SET LOCAL lock_timeout = \(milliseconds)")
-            guard let row = try link.query("SELECT change_seq FROM space_state WHERE space_id = \(space) FOR UPDATE").first else {
+            guard
+                let row = try link.query(
+                    """
+                    SELECT change_seq, (SELECT write_id FROM space_change WHERE space_id = \(space) AND seq = \(known))
+                      FROM space_state WHERE space_id = \(space) FOR UPDATE
+                    """
+                ).first
+            else {
                 throw MnemoError(.notFound, "\(description) is not in the database any more")
             }
-            return try Self.column(target) { try row.decode(Int64.self) }
+            let (committed, write) = try Self.column(target) { try row.decode((Int64, String?).self) }
+            return (committed, write)
         }
     }
 
@@ -125,13 +132,17 @@ public final class PostgresReplica: Sendable {
     ) throws(MnemoError) {
         try locked { link throws(MnemoError) in
             if snapshot { try link.query("DELETE FROM space_change WHERE space_id = \(space) AND seq < \(seq)") }
+            // One round trip: the change, the space's number, the notification (sent at commit).
             try link.query(
                 """
-                INSERT INTO space_change(space_id, seq, schema_version, written_at, write_id, snapshot, changeset)
-                VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(id), \(snapshot), \(ByteBuffer(bytes: changeset.data)))
+                WITH appended AS (
+                    INSERT INTO space_change(space_id, seq, schema_version, written_at, write_id, snapshot, changeset)
+                    VALUES (\(space), \(seq), \(Int32(clamping: schemaVersion)), \(time.microseconds), \(id), \(snapshot), \(ByteBuffer(bytes: changeset.data)))
+                ), numbered AS (
+                    UPDATE space_state SET change_seq = \(seq) WHERE space_id = \(space)
+                )
+                SELECT pg_notify(\(PostgresSpaces.channel), \("\(space) \(seq)"))
                 """)
-            try link.query("UPDATE space_state SET change_seq = \(seq) WHERE space_id = \(space)")
-            try link.query("SELECT pg_notify(\(PostgresSpaces.channel), \("\(space) \(seq)"))")
         }
     }
 
