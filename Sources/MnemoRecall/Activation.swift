@@ -223,9 +223,10 @@ struct Activation {
 
     // MARK: 3. Contiguity
 
-    /// The turns just before and after each of the `contiguousEpisodes` most
-    /// active episodes in their scene receive `share` of its activation.
-    mutating func addContiguity(_ share: Double) {
+    /// The turns within `span` of each of the `contiguousEpisodes` most
+    /// active episodes in their scene receive `share` of its activation,
+    /// times `falloff` for each turn further than the next one.
+    mutating func addContiguity(_ share: Double, span: Int, falloff: Double) {
         let graph = graph
         let entries = entries
         let strong = TopK.of(
@@ -233,27 +234,40 @@ struct Activation {
             k: Self.contiguousEpisodes)
         if trace != nil { trace!.contiguous(from: strong.map(\.0)) }
         for (n, activation) in strong {
-            for m in view.timeNeighbors(of: n) where !exclusions.excludes(graph.flags(m)) {
-                add(activation * share, to: m)
+            for (m, distance) in view.timeNeighbors(of: n, within: span) where !exclusions.excludes(graph.flags(m)) {
+                add(activation * Self.contiguityShare(share, falloff: falloff, distance: distance), to: m)
             }
         }
     }
 
+    /// What a turn `distance` turns away from a strong episode receives of
+    /// its activation.
+    @inline(__always) static func contiguityShare(_ share: Double, falloff: Double, distance: Int) -> Double {
+        var s = share
+        for _ in 1..<max(distance, 1) { s *= falloff }
+        return s
+    }
+
     // MARK: 4. Score
 
-    /// Marks the items linked directly to these entities (their neighbours:
-    /// edges go both ways), for the entity boost: gathered once, instead of
-    /// looking through every candidate's neighbours.
+    /// Marks the items these entities speak for (`GraphIndex.View.speaksFor`)
+    /// among their neighbours (edges go both ways), for the entity boost:
+    /// gathered once, instead of looking through every candidate's
+    /// neighbours. An entity found to be the same as a named one (`same_as`,
+    /// the only edge between two entities: "Mel" and Melanie) is that person
+    /// too, so what Melanie said is boosted when the text says "Mel".
     func markLinked(to entities: Set<UInt32>) {
-        for entity in entities {
+        var people = entities
+        for entity in entities { people.formUnion(view.sameAs(entity)) }
+        for entity in people {
             for edge in graph.edgeRange(of: entity) {
                 let t = graph.target(edge)
-                if !entries[Int(t)].linked {
+                if !entries[Int(t)].linked && view.speaksFor(entity, t) {
                     entries[Int(t)].linked = true
                     scratch.linkedNodes.append(t)
                 }
             }
-            for (t, _) in view.addedEdges(of: entity) ?? [] where !entries[Int(t)].linked {
+            for (t, _) in view.addedEdges(of: entity) ?? [] where !entries[Int(t)].linked && view.speaksFor(entity, t) {
                 entries[Int(t)].linked = true
                 scratch.linkedNodes.append(t)
             }

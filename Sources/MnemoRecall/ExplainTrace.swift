@@ -36,6 +36,8 @@ struct ExplainTrace {
     let decay: Double
     let minShare: Double
     let contiguity: Double
+    let contiguitySpan: Int
+    let contiguityFalloff: Double
     private(set) var origins: [Origin] = []
     /// For each hop, the nodes that fired in it and what each fired.
     private(set) var fired: [[UInt32: Double]] = []
@@ -46,6 +48,8 @@ struct ExplainTrace {
         decay = settings.decay
         minShare = settings.minShare
         contiguity = settings.contiguity
+        contiguitySpan = settings.contiguitySpan
+        contiguityFalloff = settings.contiguityFalloff
     }
 
     mutating func seeded(_ origin: Origin) { origins.append(origin) }
@@ -57,8 +61,8 @@ struct ExplainTrace {
 
     /// Explains result `r`, whose activation is `activation`: walks back from
     /// it hop by hop. At hop h, a unit delivered to a node `t` is worth to the
-    /// result `ends[t]` (1 for the result itself, `contiguity` for a strong
-    /// episode next to it) plus what `t` fires in hop h + 1 is worth; a node
+    /// result `ends[t]` (1 for the result itself, its contiguity share for a
+    /// strong episode near it) plus what `t` fires in hop h + 1 is worth; a node
     /// `n` that fired in hop h passes decay ÷ fan(n) × weight of that to each
     /// neighbour it could reach. The edges go both ways with the same weight,
     /// so a node's senders are among its own neighbours.
@@ -67,7 +71,10 @@ struct ExplainTrace {
         _ r: UInt32, activation: Double, in view: GraphIndex.View, exclusions: Activation.Exclusions, answers: GraphIndex.Flags
     ) -> Explanation {
         var ends: [UInt32: Double] = [r: 1]
-        for c in strong where view.timeNeighbors(of: c).contains(r) { ends[c, default: 0] += contiguity }
+        for c in strong {
+            guard let near = view.timeNeighbors(of: c, within: contiguitySpan).first(where: { $0.episode == r }) else { continue }
+            ends[c, default: 0] += Activation.contiguityShare(contiguity, falloff: contiguityFalloff, distance: near.distance)
+        }
         let depth = fired.count
         // What a unit fired by a node in the next hop brings the result, summed
         // over paths (`sums`) and along the best one (`best`, `next`), by hop.

@@ -26,7 +26,7 @@ struct Builder {
     // MARK: Full build
 
     mutating func build(from reader: ReadContext) throws -> GraphIndex.Storage {
-        try reader.forEachGraphNode { row in add(row.id, time: row.time, flags: GraphIndex.Flags(row), validTo: row.validTo) }
+        try reader.forEachGraphNode { row in add(row.id, time: row.time, flags: GraphIndex.Flags(row), validTo: row.validTo, length: row.length) }
         // (A fact naming an entity twice links it twice; the pairs are made unique below.)
         var edges: [(UInt32, UInt32, Float)] = []
         try reader.forEachGraphIncidence { incidence in
@@ -38,6 +38,8 @@ struct Builder {
                 storage.sceneEpisodes[to, default: []].append(from)
                 storage.sceneOf[from] = to
             }
+            if incidence.kind == .speaker { storage.speakerOf[from] = to }
+            if incidence.kind == .sameAs { link(sameAs: from, to) }
         }
         try reader.forEachEpisodeTime { episode, from, to in
             if let n = dense(NodeID(.episode, episode)) { storage.episodeTimes[n, default: []].append((from, to)) }
@@ -74,7 +76,7 @@ struct Builder {
     func dense(_ id: NodeID) -> UInt32? { storage.dense[id.kind]?[id.number] }
 
     @discardableResult
-    mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags, validTo: Int64?) -> UInt32 {
+    mutating func add(_ id: NodeID, time: Int64, flags given: GraphIndex.Flags, validTo: Int64?, length: Int = 0) -> UInt32 {
         let flags =
             switch id.kind {
             case .episode: given.union([.answerable, .episode])
@@ -82,10 +84,12 @@ struct Builder {
             case .scene, .persona, .insight: given.union(.summary)
             case .entity: given
             }
+        let capped = UInt16(clamping: length)
         if let n = dense(id) {
             storage.times[Int(n)] = time
             storage.flags[Int(n)] = flags
             storage.validTo[n] = validTo
+            setLength(n, capped)
             return n
         }
         let n = UInt32(storage.nodes.count)
@@ -95,8 +99,31 @@ struct Builder {
         storage.flags.append(flags)
         storage.offsets.append(storage.offsets.last ?? 0)
         storage.fans.append(0)
+        storage.lengths.append(0)
+        setLength(n, capped)
         if let validTo { storage.validTo[n] = validTo }
         return n
+    }
+
+    /// Records that two entities are one person (`same_as`), both ways.
+    mutating func link(sameAs a: UInt32, _ b: UInt32) {
+        storage.sameAs[a, default: []].insert(b)
+        storage.sameAs[b, default: []].insert(a)
+    }
+
+    /// Sets a node's length, keeping the sum and count of lengths for their mean.
+    private mutating func setLength(_ n: UInt32, _ length: UInt16) {
+        let old = storage.lengths[Int(n)]
+        guard old != length else { return }
+        if old > 0 {
+            storage.lengthTotal -= Int(old)
+            storage.lengthCount -= 1
+        }
+        if length > 0 {
+            storage.lengthTotal += Int(length)
+            storage.lengthCount += 1
+        }
+        storage.lengths[Int(n)] = length
     }
 
     /// Marks a node deleted and forgets which stored thing it stood for, so

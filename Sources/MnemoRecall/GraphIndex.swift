@@ -123,6 +123,17 @@ public final class GraphIndex: Sendable {
         @usableFromInline var sceneEpisodes: [UInt32: [UInt32]] = [:]
         /// Each episode's scene.
         @usableFromInline var sceneOf: [UInt32: UInt32] = [:]
+        /// Each episode's speaker, for the episodes that have one.
+        @usableFromInline var speakerOf: [UInt32: UInt32] = [:]
+        /// The entities consolidation found to be the same as each entity
+        /// (`same_as`, both ways), for the entity boost.
+        @usableFromInline var sameAs: [UInt32: Set<UInt32>] = [:]
+        /// Each node's text length in characters, capped at 65,535: an
+        /// episode's; 0 for every other kind.
+        @usableFromInline var lengths: [UInt16] = []
+        /// The sum and count of the episodes' lengths, for their mean.
+        @usableFromInline var lengthTotal = 0
+        @usableFromInline var lengthCount = 0
         /// When each node was mentioned or recalled, from the activation log.
         @usableFromInline var accesses: [UInt32: AccessHistory] = [:]
         /// The most accesses any one node has: bounds every base level.
@@ -284,6 +295,32 @@ public final class GraphIndex: Sendable {
         /// The scene an episode belongs to.
         @inlinable public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
 
+        /// The entities found to be the same as this one (`same_as`).
+        @inlinable public func sameAs(_ entity: UInt32) -> Set<UInt32> { storage.sameAs[entity] ?? [] }
+
+        /// Whether `t`, a neighbour of `entity`, is an item the entity speaks
+        /// for, which the entity boost rewards: an episode the entity spoke, or
+        /// one that has no speaker and mentions it; any other kind of neighbour
+        /// (a fact it fills a role of, a scene it took part in, its persona
+        /// attributes). An episode someone else spoke that names the entity
+        /// ("Thanks, Mel!") is not: asked about a person, recall looks for what
+        /// that person said.
+        @inlinable public func speaksFor(_ entity: UInt32, _ t: UInt32) -> Bool {
+            guard storage.flags[Int(t)].contains(.episode), let speaker = storage.speakerOf[t] else { return true }
+            return speaker == entity
+        }
+
+        /// The length prior of node `n` (`recall_length_prior`): an episode's
+        /// length over the mean episode's, capped at `LengthPrior.ratioCap`
+        /// either way, to the power `exponent`; 1 for every other kind.
+        @inlinable public func lengthFactor(_ n: UInt32, exponent: Double) -> Double {
+            let length = storage.lengths[Int(n)]
+            guard exponent != 0, length > 0, storage.lengthCount > 0 else { return 1 }
+            let mean = Double(storage.lengthTotal) / Double(storage.lengthCount)
+            let ratio = min(max(Double(length) / mean, 1 / LengthPrior.ratioCap), LengthPrior.ratioCap)
+            return pow(ratio, exponent)
+        }
+
         /// Whether the node's own time or (for an episode) one of the times its
         /// text names falls in `[from, to)`.
         @inlinable public func inTime(_ n: UInt32, from: Int64, to: Int64) -> Bool {
@@ -314,12 +351,20 @@ public final class GraphIndex: Sendable {
             return start < to && (end.map { $0 > from } ?? true)
         }
 
-        /// The episodes just before and after an episode in its scene.
-        @inlinable public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [UInt32] {
-            guard let scene = storage.sceneOf[episode], let list = storage.sceneEpisodes[scene],
-                let at = list.firstIndex(of: episode)
-            else { return [] }
-            return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { list[$0] }
+        /// The episodes within `within` turns before and after an episode in
+        /// its scene, each with how many turns away it is.
+        @inlinable public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [(episode: UInt32, distance: Int)] {
+            guard within > 0, let scene = storage.sceneOf[episode], let list = storage.sceneEpisodes[scene] else { return [] }
+            // A scene's episodes are in (time, node) order: found by halving, in a scene of any size.
+            let times = storage.times
+            let key = (times[Int(episode)], episode)
+            var (low, high) = (0, list.count)
+            while low < high {
+                let mid = low + (high - low) / 2
+                if (times[Int(list[mid])], list[mid]) < key { low = mid + 1 } else { high = mid }
+            }
+            guard let at = low < list.count && list[low] == episode ? low : list.firstIndex(of: episode) else { return [] }
+            return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { (list[$0], abs($0 - at)) }
         }
 
         /// No node's base level (below) is higher: every access adds at most
@@ -343,13 +388,19 @@ public final class GraphIndex: Sendable {
             return log(sum)
         }
 
-        /// Every edge as (from, to, weight) with stored ids, for comparing indexes.
+        /// Every edge as (from, to, weight) with stored ids, and what the
+        /// entity boost and the length prior read beside the edges (an
+        /// episode's speaker and length, the `same_as` pairs), for comparing
+        /// indexes.
         public func edges() -> Set<String> {
             var result = Set<String>()
             for n in 0..<UInt32(storage.nodes.count) where !storage.flags[Int(n)].contains(.deleted) {
                 forEachNeighbor(of: n) { t, w in
                     if !storage.flags[Int(t)].contains(.deleted) { result.insert("\(id(n)) \(id(t)) \(w)") }
                 }
+                if let speaker = storage.speakerOf[n] { result.insert("\(id(n)) spoken by \(id(speaker))") }
+                for other in sameAs(n) where !storage.flags[Int(other)].contains(.deleted) { result.insert("\(id(n)) same as \(id(other))") }
+                if storage.lengths[Int(n)] > 0 { result.insert("\(id(n)) length \(storage.lengths[Int(n)])") }
             }
             return result
         }

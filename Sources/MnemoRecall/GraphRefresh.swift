@@ -29,8 +29,8 @@ extension GraphIndex {
 /// each thing's node row and incidences, and the node row of everything it is
 /// linked to.
 struct RefreshRows {
-    /// A node's time, flags and end of valid time; `nil` when the row is gone.
-    typealias NodeRow = (time: Int64, flags: GraphIndex.Flags, validTo: Int64?)?
+    /// A node's time, flags, end of valid time and length; `nil` when the row is gone.
+    typealias NodeRow = (time: Int64, flags: GraphIndex.Flags, validTo: Int64?, length: Int)?
 
     struct Item {
         var id: NodeID
@@ -38,6 +38,10 @@ struct RefreshRows {
         var links: [(NodeID, Float)] = []
         /// An episode's scene, for the scene's time-ordered episodes.
         var scene: NodeID?
+        /// An episode's speaker, for the entity boost.
+        var speaker: NodeID?
+        /// The entities an entity was found to be the same as.
+        var sameAs: [NodeID] = []
         /// An episode's resolved time expressions, [from, to) in µs.
         var episodeTimes: [(Int64, Int64)]?
     }
@@ -56,6 +60,8 @@ struct RefreshRows {
                 item.links.append((incidence.to, weights.weight(of: incidence.kind)))
                 _ = try node(incidence.to, reader)
                 if incidence.kind == .sceneOfEpisode { item.scene = incidence.to }
+                if incidence.kind == .speaker { item.speaker = incidence.to }
+                if incidence.kind == .sameAs { item.sameAs.append(incidence.to) }
             }
             if id.kind == .episode { item.episodeTimes = try reader.episodeTimes(of: id.number).map { ($0.from, $0.to) } }
             items.append(item)
@@ -66,7 +72,7 @@ struct RefreshRows {
     /// exists or is of a kind the index does not hold.
     private mutating func node(_ id: NodeID, _ reader: ReadContext) throws -> NodeRow {
         if let known = nodes[id] { return known }
-        let row: NodeRow = try reader.graphNode(id).map { ($0.time, GraphIndex.Flags($0), $0.validTo) }
+        let row: NodeRow = try reader.graphNode(id).map { ($0.time, GraphIndex.Flags($0), $0.validTo, $0.length) }
         nodes[id] = .some(row)
         return row
     }
@@ -79,7 +85,7 @@ struct RefreshRows {
                 if let n = builder.dense(id) { builder.storage.flags[Int(n)].insert(.deleted) }
                 return nil
             }
-            return builder.add(id, time: row.time, flags: row.flags, validTo: row.validTo)
+            return builder.add(id, time: row.time, flags: row.flags, validTo: row.validTo, length: row.length)
         }
         for item in items {
             // A persona attribute or insight a run changed may rest on other
@@ -101,6 +107,8 @@ struct RefreshRows {
                 list.insert(n, at: index)
                 builder.storage.sceneEpisodes[sc] = list
             }
+            if let speaker = item.speaker, let s = builder.dense(speaker) { builder.storage.speakerOf[n] = s }
+            for other in item.sameAs { if let m = builder.dense(other) { builder.link(sameAs: n, m) } }
             if let episodeTimes = item.episodeTimes { builder.storage.episodeTimes[n] = episodeTimes }
         }
     }

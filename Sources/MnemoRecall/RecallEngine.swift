@@ -155,7 +155,7 @@ package struct RecallEngine: Sendable {
             activation.seed(entities: cues.entities)
             activation.seed(scene: cues.scene, strength: settings.aboutSeed)
             try activation.spread(depth: recall.depth ?? settings.depth, settings: settings, cancellation: cancellation)
-            activation.addContiguity(settings.contiguity)
+            activation.addContiguity(settings.contiguity, span: settings.contiguitySpan, falloff: settings.contiguityFalloff)
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))
             let top = activation.best(
                 recall.limit ?? settings.defaultLimit, by: Scoring(recall, cues: cues, settings: settings, view: view, known: known, now: now))

@@ -26,7 +26,13 @@ public struct RecallSettings: Sendable, Hashable {
     public var entitySeed = 0.6
     public var aboutSeed = 1.5
     /// Share of an episode's activation its neighbours in time receive.
-    public var contiguity = 0.4
+    public var contiguity = 0.7
+    /// How many turns either way contiguity reaches.
+    public var contiguitySpan = 3
+    /// The share, times this for each turn further than the next one.
+    public var contiguityFalloff = 0.7
+    /// Exponent of the length prior (`LengthPrior`): 0 turns it off.
+    public var lengthPrior = 0.3
     /// Weight of base-level activation (recency and frequency) in the score.
     public var baseLevelWeight = 0.01
     /// Score multiplier for items inside a time window named in the query.

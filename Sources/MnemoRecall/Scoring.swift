@@ -14,6 +14,9 @@ struct Scoring {
     let entityFactor: Double
     /// The factor of an item inside the time the text names.
     let temporalFactor: Double
+    /// The exponent of the length prior, and the largest factor it gives.
+    let lengthPrior: Double
+    let lengthBound: Double
     /// The time the text names, [from, to) in µs.
     let window: (from: Int64, to: Int64)?
     /// `as of`: only items valid then (`GraphIndex.View.valid(_:at:)`).
@@ -35,6 +38,8 @@ struct Scoring {
         baseLevelBound = settings.baseLevelWeight * view.baseLevelBound()
         entityFactor = 1 + settings.entityBoost
         temporalFactor = 1 + settings.temporalBoost
+        lengthPrior = settings.lengthPrior
+        lengthBound = LengthPrior.maxFactor(exponent: settings.lengthPrior)
         window = cues.window.map { ($0.from?.microseconds ?? .min, $0.to?.microseconds ?? .max) }
         // `known as of` with no other time asks about that moment, as `match` does.
         asOf = (recall.asOf ?? (recall.during == nil ? recall.knownAsOf : nil))?.microseconds
@@ -75,15 +80,15 @@ struct Scoring {
     /// whose last place is `last`, whatever its base level. (The margin covers
     /// rounding: the bound is never below the score.)
     @inline(__always) func cannotReach(_ last: Double, activation: Double, boost: Double) -> Bool {
-        (activation + baseLevelBound) * boost * (1 + 1e-9) < last
+        (activation + baseLevelBound) * boost * lengthBound * (1 + 1e-9) < last
     }
 
     /// The node's score: activation plus weighted base level, each boost
-    /// applied in turn.
+    /// applied in turn, times the length prior.
     @inline(__always) func score(_ n: UInt32, activation: Double, linked: Bool, inWindow: Bool, in view: GraphIndex.View) -> Double {
         var score = activation + baseLevelWeight * view.baseLevel(n, now: now)
         if linked { score *= entityFactor }
         if inWindow { score *= temporalFactor }
-        return score
+        return score * view.lengthFactor(n, exponent: lengthPrior)
     }
 }

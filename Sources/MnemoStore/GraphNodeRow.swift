@@ -23,4 +23,6 @@ package struct GraphNodeRow {
     /// The end of a fact's valid interval (µs), when it has one: an explicit
     /// `to`, or the start of the value that superseded it.
     package var validTo: Int64?
+    /// An episode's text length in characters (recall's length prior).
+    package var length = 0
 }

@@ -100,7 +100,7 @@ extension ReadContext {
         switch kind {
         case .entity: "SELECT id, created_at, archived FROM entity"
         case .scene: "SELECT id, opened_at FROM scene"
-        case .episode: "SELECT id, at, archived FROM episode"
+        case .episode: "SELECT id, at, archived, length(text) FROM episode"
         case .fact:
             """
             SELECT id, COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived,
@@ -125,6 +125,10 @@ extension ReadContext {
                 validTo: kind == .fact ? FastStatement.optionalInt64(row, 6) : nil)
         case .scene, .insight:
             return GraphNodeRow(id: id, time: time, archived: false, retracted: false, superseded: false)
+        case .episode:
+            return GraphNodeRow(
+                id: id, time: time, archived: FastStatement.int64(row, 2) != 0, retracted: false, superseded: false,
+                length: Int(clamping: FastStatement.int64(row, 3)))
         default:
             return GraphNodeRow(id: id, time: time, archived: FastStatement.int64(row, 2) != 0, retracted: false, superseded: false)
         }

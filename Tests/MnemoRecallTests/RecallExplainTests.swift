@@ -61,7 +61,7 @@ struct RecallExplainTests {
                 // What the path carried: the seed's activation times each step's
                 // decay ÷ fan × weight (a step between two episodes is contiguity).
                 var carried = try #require(amounts[via[0]])
-                try graph.withView { view in
+                try graph.withView { view throws in
                     func node(_ id: String) -> UInt32 {
                         let kind: NodeKind = id.hasPrefix("e:") ? .episode : id.hasPrefix("f:") ? .fact : id.hasPrefix("s:") ? .scene : .entity
                         return view.node(NodeID(kind, Int64(id.dropFirst(2))!))!
@@ -73,8 +73,9 @@ struct RecallExplainTests {
                         if let weight {
                             carried *= settings.decay / Double(view.fan(n)) * Double(weight)
                         } else {
-                            #expect(view.timeNeighbors(of: n).contains(t), "\(a) → \(b) is neither an edge nor a turn next to it")
-                            carried *= settings.contiguity
+                            let near = view.timeNeighbors(of: n, within: settings.contiguitySpan).first { $0.episode == t }
+                            let distance = try #require(near?.distance, "\(a) → \(b) is neither an edge nor a turn near it")
+                            carried *= settings.contiguity * pow(settings.contiguityFalloff, Double(distance - 1))
                         }
                     }
                 }

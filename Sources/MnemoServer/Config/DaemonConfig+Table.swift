@@ -157,8 +157,17 @@ extension DaemonConfig {
             "recall_about_seed", default: "1.5", .number(0...100), into: \.recall.aboutSeed, reload: .atOnce,
             doc: "activation of the entity given with `about`"),
         ConfigKey(
-            "recall_contiguity", default: "0.4", .number(0...100), into: \.recall.contiguity, reload: .atOnce,
-            doc: "share of an episode's activation given to the turns just before and after it in its scene"),
+            "recall_contiguity", default: "0.7", .number(0...100), into: \.recall.contiguity, reload: .atOnce,
+            doc: "share of an episode's activation given to the turns next to it in its scene"),
+        ConfigKey(
+            "recall_contiguity_span", default: "3", .integer(0...50), into: \.recall.contiguitySpan, reload: .atOnce,
+            doc: "how many turns either way contiguity reaches"),
+        ConfigKey(
+            "recall_contiguity_falloff", default: "0.7", .number(0...1), into: \.recall.contiguityFalloff, reload: .atOnce,
+            doc: "the share, times this for each turn further than the next one"),
+        ConfigKey(
+            "recall_length_prior", default: "0.3", .number(0...4), into: \.recall.lengthPrior, reload: .atOnce,
+            doc: "score x (episode length / mean episode length)^this, the ratio capped at 4 either way"),
         ConfigKey(
             "recall_base_level_weight", default: "0.01", .number(0...100), into: \.recall.baseLevelWeight, reload: .atOnce,
             doc: "weight of recency and frequency (ACT-R base level)"),
@@ -167,7 +176,7 @@ extension DaemonConfig {
             doc: "score x (1 + this) inside a time the query names"),
         ConfigKey(
             "recall_entity_boost", default: "1.5", .number(0...100), into: \.recall.entityBoost, reload: .atOnce,
-            doc: "score x (1 + this) for items linked directly to an entity the query names"),
+            doc: "score x (1 + this) for items an entity the query names spoke, or fills a role of"),
         ConfigKey(
             "recall_limit", default: "10", .integer(1...10_000), into: \.recall.defaultLimit, reload: .atOnce,
             doc: "results when recall gives no limit"),

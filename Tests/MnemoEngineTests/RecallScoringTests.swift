@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+@testable import MnemoRecall
+
+/// The parts of a recall's score that do not come from spreading
+/// (docs/recall.md, step 3 and 4): which items the entity boost rewards,
+/// how far contiguity reaches and how it falls off, and the length prior.
+@Suite("recall scoring: the speaker's boost, contiguity's reach, the length prior")
+struct RecallScoringTests {
+    typealias Fixture = HierarchyRecallTests.Fixture
+
+    /// Settings that leave a score to the part under test: no base level,
+    /// and the other parts off unless a test turns them on.
+    static func isolated(_ change: (inout RecallSettings) -> Void) -> RecallSettings {
+        var settings = RecallSettings()
+        settings.baseLevelWeight = 0
+        settings.contiguity = 0
+        settings.lengthPrior = 0
+        change(&settings)
+        return settings
+    }
+
+    static func scores(_ lines: [[String: Any]]) -> [String: Double] {
+        Dictionary(lines.compactMap { line in (line["text"] as? String).map { ($0, line["score"] as! Double) } }, uniquingKeysWith: max)
+    }
+
+    @Test("the entity boost goes to what the named person said, and to an unspoken note naming them, not to another's turn that names them")
+    func speakerBoost() throws {
+        let f = try Fixture(recall: Self.isolated { $0.entityBoost = 1.5 })
+        // Ann speaks first, so that her name is known when Bob says it.
+        _ = try f.run(#"remember "Bob, the greyhound race was fun." by ann at 2023-01-05T10:00 in scene "day""#)
+        _ = try f.run(#"remember "Ann, the greyhound race was fun." by bob at 2023-01-05T10:01 in scene "day""#)
+        _ = try f.run(#"remember "Ann: the greyhound race was fun." at 2023-01-05T10:02 in scene "notes""#)
+        let lines = try f.run(#"recall "the greyhound race Ann liked" limit 3"#)
+        let scores = Self.scores(lines)
+        let annSaid = try #require(scores["Bob, the greyhound race was fun."])
+        let bobSaid = try #require(scores["Ann, the greyhound race was fun."])
+        let note = try #require(scores["Ann: the greyhound race was fun."])
+        let entities = try f.run(#"recall "the greyhound race Ann liked" limit 3"#).first { $0["speaker"] as? String == "bob" }?["entities"]
+        #expect((entities as? [String])?.contains("ann") == true, "Bob's turn does not name Ann")
+        // Bob's turn names Ann, so the name reaches it with a mention's weight
+        // (1.0), more than Ann's own turn gets as its speaker (0.6); the boost
+        // for what she said puts hers above it all the same.
+        #expect(annSaid > bobSaid)
+        // A note with no speaker that names Ann is about her: boosted as well,
+        // and reached as Bob's turn is.
+        #expect(note > 2 * bobSaid)
+    }
+
+    @Test("contiguity reaches recall_contiguity_span turns either way, its share falling off by recall_contiguity_falloff a turn")
+    func contiguitySpan() throws {
+        let f = try Fixture(
+            recall: Self.isolated {
+                $0.contiguity = 0.5
+                $0.contiguitySpan = 3
+                $0.contiguityFalloff = 0.6
+            })
+        let texts = (0..<9).map { $0 == 4 ? "We finally saw the aurora over the fjord." : "Filler turn number \($0) says little." }
+        for (i, text) in texts.enumerated() {
+            _ = try f.run(#"remember "\#(text)" by ann at 2023-02-01T10:0\#(i) in scene "trip""#)
+        }
+        // Depth 0: the text seed and contiguity alone.
+        let scores = Self.scores(try f.run(#"recall "aurora fjord" depth 0 limit 20"#))
+        let seed = try #require(scores[texts[4]])
+        for distance in 1...3 {
+            let expected = seed * 0.5 * pow(0.6, Double(distance - 1))
+            for i in [4 - distance, 4 + distance] {
+                let score = try #require(scores[texts[i]], "turn \(i), \(distance) away, received nothing")
+                #expect(abs(score - expected) < 0.0002, "turn \(i): \(score), expected \(expected)")
+            }
+        }
+        #expect(scores[texts[0]] == nil && scores[texts[8]] == nil, "contiguity reached past its span")
+    }
+
+    @Test("the length prior multiplies an episode's score by (length / mean length)^exponent, the ratio capped at 4")
+    func lengthPrior() throws {
+        let short = "Kayak."
+        let middle = "We took the kayak out on the lake at dawn."
+        let long = "Kayak " + String(repeating: "and paddles and more paddles ", count: 20) + "end."
+        let all = [short, middle, long, "An unrelated turn about lunch.", "Another unrelated turn about dinner."]
+        let mean = Double(all.map(\.count).reduce(0, +)) / Double(all.count)
+        func scores(exponent: Double) throws -> [String: Double] {
+            let f = try Fixture(recall: Self.isolated { $0.lengthPrior = exponent })
+            for (i, text) in all.enumerated() { _ = try f.run(#"remember "\#(text)" by ann at 2023-03-01T10:0\#(i)"#) }
+            return Self.scores(try f.run(#"recall "kayak" depth 0 limit 10"#))
+        }
+        let plain = try scores(exponent: 0)
+        let weighed = try scores(exponent: 0.5)
+        for text in [short, middle, long] {
+            let ratio = min(max(Double(text.count) / mean, 0.25), 4)
+            let expected = try #require(plain[text]) * pow(ratio, 0.5)
+            #expect(abs(try #require(weighed[text]) - expected) < 0.0002, "\(text.prefix(20)): \(weighed[text]!), expected \(expected)")
+        }
+        // The long one is capped: more than 4 times the mean, it gets 4^0.5.
+        #expect(Double(long.count) / mean > 4)
+        #expect(abs(weighed[long]! / plain[long]! - 2) < 0.01)
+    }
+}
