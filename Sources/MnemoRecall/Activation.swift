@@ -276,7 +276,8 @@ struct Activation {
 
     /// The best `limit` of what may be answered by `scoring`, kept as the
     /// candidates come; a candidate that could not reach the last place even
-    /// with the highest base level is not scored further.
+    /// with the highest base level is not scored further (tested first with
+    /// the largest length prior, then with its own, which costs a `pow`).
     func best(_ limit: Int, by scoring: Scoring) -> TopK<UInt32> {
         var top = TopK<UInt32>(limit)
         for n in touched {
@@ -285,10 +286,11 @@ struct Activation {
             let activation = entries[Int(n)].activation
             let linked = entries[Int(n)].linked
             let inWindow = scoring.inWindow(n, in: view)
-            if let last = top.last, scoring.cannotReach(last, activation: activation, boost: scoring.boost(linked: linked, inWindow: inWindow)) {
-                continue
-            }
-            top.add((n, scoring.score(n, activation: activation, linked: linked, inWindow: inWindow, in: view)))
+            let boost = scoring.boost(linked: linked, inWindow: inWindow)
+            if let last = top.last, scoring.cannotReach(last, activation: activation, boost: boost * scoring.lengthBound) { continue }
+            let length = view.lengthFactor(n, exponent: scoring.lengthPrior)
+            if let last = top.last, scoring.cannotReach(last, activation: activation, boost: boost * length) { continue }
+            top.add((n, scoring.score(n, activation: activation, linked: linked, inWindow: inWindow, length: length, in: view)))
         }
         return top
     }

@@ -76,19 +76,20 @@ struct Scoring {
         return boost
     }
 
-    /// Whether a node with this activation and boost could not enter a top
+    /// Whether a node with this activation and boost (the product of its
+    /// boosts and length prior, or a bound on it) could not enter a top
     /// whose last place is `last`, whatever its base level. (The margin covers
     /// rounding: the bound is never below the score.)
     @inline(__always) func cannotReach(_ last: Double, activation: Double, boost: Double) -> Bool {
-        (activation + baseLevelBound) * boost * lengthBound * (1 + 1e-9) < last
+        (activation + baseLevelBound) * boost * (1 + 1e-9) < last
     }
 
     /// The node's score: activation plus weighted base level, each boost
     /// applied in turn, times the length prior.
-    @inline(__always) func score(_ n: UInt32, activation: Double, linked: Bool, inWindow: Bool, in view: GraphIndex.View) -> Double {
+    @inline(__always) func score(_ n: UInt32, activation: Double, linked: Bool, inWindow: Bool, length: Double, in view: GraphIndex.View) -> Double {
         var score = activation + baseLevelWeight * view.baseLevel(n, now: now)
         if linked { score *= entityFactor }
         if inWindow { score *= temporalFactor }
-        return score * view.lengthFactor(n, exponent: lengthPrior)
+        return score * length
     }
 }
