@@ -23,7 +23,7 @@ public struct RecallSettings: Sendable, Hashable {
     /// support (`GraphIndex.Weights.support`): taken when a space's graph is built.
     public var supportWeight = 0.1
     /// Activation of an entity named in the query / given with `about`.
-    public var entitySeed = 0.6
+    public var entitySeed = 1.2
     public var aboutSeed = 1.5
     /// Share of an episode's activation its neighbours in time receive.
     public var contiguity = 0.7
@@ -36,7 +36,7 @@ public struct RecallSettings: Sendable, Hashable {
     /// Weight of base-level activation (recency and frequency) in the score.
     public var baseLevelWeight = 0.01
     /// Score multiplier for items inside a time window named in the query.
-    public var temporalBoost = 0.5
+    public var temporalBoost = 1.5
     /// Score multiplier for items directly linked to an entity the query names
     /// (cues that agree: the words and the person).
     public var entityBoost = 1.5

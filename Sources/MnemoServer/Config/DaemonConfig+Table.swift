@@ -151,7 +151,7 @@ extension DaemonConfig {
             "recall_support_weight", default: "0.1", .number(0...100), into: \.recall.supportWeight, reload: .restart,
             doc: "weight of the edges between a persona attribute or insight and its support"),
         ConfigKey(
-            "recall_entity_seed", default: "0.6", .number(0...100), into: \.recall.entitySeed, reload: .atOnce,
+            "recall_entity_seed", default: "1.2", .number(0...100), into: \.recall.entitySeed, reload: .atOnce,
             doc: "activation of an entity the query names"),
         ConfigKey(
             "recall_about_seed", default: "1.5", .number(0...100), into: \.recall.aboutSeed, reload: .atOnce,
@@ -172,7 +172,7 @@ extension DaemonConfig {
             "recall_base_level_weight", default: "0.01", .number(0...100), into: \.recall.baseLevelWeight, reload: .atOnce,
             doc: "weight of recency and frequency (ACT-R base level)"),
         ConfigKey(
-            "recall_temporal_boost", default: "0.5", .number(0...100), into: \.recall.temporalBoost, reload: .atOnce,
+            "recall_temporal_boost", default: "1.5", .number(0...100), into: \.recall.temporalBoost, reload: .atOnce,
             doc: "score x (1 + this) inside a time the query names"),
         ConfigKey(
             "recall_entity_boost", default: "1.5", .number(0...100), into: \.recall.entityBoost, reload: .atOnce,
