@@ -98,7 +98,11 @@ struct Activation {
     /// Hands `touched` back to the scratch, for the pool to reset.
     func finish() { scratch.touched = touched }
 
+    /// Adds to a node's activation; a node is `touched` once, when it first
+    /// receives some (nothing is added for 0: a seed or contiguity share of 0
+    /// would otherwise list the node again each time, and answer it twice).
     @inline(__always) private mutating func add(_ activation: Double, to n: UInt32) {
+        guard activation != 0 else { return }
         if entries[Int(n)].activation == 0 { touched.append(n) }
         entries[Int(n)].activation += activation
     }
@@ -253,21 +257,21 @@ struct Activation {
     /// Marks the items these entities speak for (`GraphIndex.View.speaksFor`)
     /// among their neighbours (edges go both ways), for the entity boost:
     /// gathered once, instead of looking through every candidate's
-    /// neighbours. An entity found to be the same as a named one (`same_as`,
-    /// the only edge between two entities: "Mel" and Melanie) is that person
-    /// too, so what Melanie said is boosted when the text says "Mel".
+    /// neighbours. Marks only what the recall reached: the rest is never scored.
     func markLinked(to entities: Set<UInt32>) {
-        var people = entities
-        for entity in entities { people.formUnion(view.sameAs(entity)) }
-        for entity in people {
+        for entity in entities {
             for edge in graph.edgeRange(of: entity) {
                 let t = graph.target(edge)
-                if !entries[Int(t)].linked && view.speaksFor(entity, t) {
+                // Only what the recall reached can be answered (the dictionary
+                // lookup of `speaksFor` is for those alone: a person may have
+                // said a hundred thousand things).
+                if entries[Int(t)].activation != 0 && !entries[Int(t)].linked && view.speaksFor(entity, t) {
                     entries[Int(t)].linked = true
                     scratch.linkedNodes.append(t)
                 }
             }
-            for (t, _) in view.addedEdges(of: entity) ?? [] where !entries[Int(t)].linked && view.speaksFor(entity, t) {
+            for (t, _) in view.addedEdges(of: entity) ?? []
+            where entries[Int(t)].activation != 0 && !entries[Int(t)].linked && view.speaksFor(entity, t) {
                 entries[Int(t)].linked = true
                 scratch.linkedNodes.append(t)
             }

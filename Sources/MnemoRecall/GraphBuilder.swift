@@ -39,7 +39,6 @@ struct Builder {
                 storage.sceneOf[from] = to
             }
             if incidence.kind == .speaker { storage.speakerOf[from] = to }
-            if incidence.kind == .sameAs { link(sameAs: from, to) }
         }
         try reader.forEachEpisodeTime { episode, from, to in
             if let n = dense(NodeID(.episode, episode)) { storage.episodeTimes[n, default: []].append((from, to)) }
@@ -103,12 +102,6 @@ struct Builder {
         setLength(n, capped)
         if let validTo { storage.validTo[n] = validTo }
         return n
-    }
-
-    /// Records that two entities are one person (`same_as`), both ways.
-    mutating func link(sameAs a: UInt32, _ b: UInt32) {
-        storage.sameAs[a, default: []].insert(b)
-        storage.sameAs[b, default: []].insert(a)
     }
 
     /// Sets a node's length, keeping the sum and count of lengths for their mean.

@@ -125,9 +125,6 @@ public final class GraphIndex: Sendable {
         @usableFromInline var sceneOf: [UInt32: UInt32] = [:]
         /// Each episode's speaker, for the episodes that have one.
         @usableFromInline var speakerOf: [UInt32: UInt32] = [:]
-        /// The entities consolidation found to be the same as each entity
-        /// (`same_as`, both ways), for the entity boost.
-        @usableFromInline var sameAs: [UInt32: Set<UInt32>] = [:]
         /// Each node's text length in characters, capped at 65,535: an
         /// episode's; 0 for every other kind.
         @usableFromInline var lengths: [UInt16] = []
@@ -295,9 +292,6 @@ public final class GraphIndex: Sendable {
         /// The scene an episode belongs to.
         @inlinable public func scene(of episode: UInt32) -> UInt32? { storage.sceneOf[episode] }
 
-        /// The entities found to be the same as this one (`same_as`).
-        @inlinable public func sameAs(_ entity: UInt32) -> Set<UInt32> { storage.sameAs[entity] ?? [] }
-
         /// Whether `t`, a neighbour of `entity`, is an item the entity speaks
         /// for, which the entity boost rewards: an episode the entity spoke, or
         /// one that has no speaker and mentions it; any other kind of neighbour
@@ -390,8 +384,7 @@ public final class GraphIndex: Sendable {
 
         /// Every edge as (from, to, weight) with stored ids, and what the
         /// entity boost and the length prior read beside the edges (an
-        /// episode's speaker and length, the `same_as` pairs), for comparing
-        /// indexes.
+        /// episode's speaker and length), for comparing indexes.
         public func edges() -> Set<String> {
             var result = Set<String>()
             for n in 0..<UInt32(storage.nodes.count) where !storage.flags[Int(n)].contains(.deleted) {
@@ -399,7 +392,6 @@ public final class GraphIndex: Sendable {
                     if !storage.flags[Int(t)].contains(.deleted) { result.insert("\(id(n)) \(id(t)) \(w)") }
                 }
                 if let speaker = storage.speakerOf[n] { result.insert("\(id(n)) spoken by \(id(speaker))") }
-                for other in sameAs(n) where !storage.flags[Int(other)].contains(.deleted) { result.insert("\(id(n)) same as \(id(other))") }
                 if storage.lengths[Int(n)] > 0 { result.insert("\(id(n)) length \(storage.lengths[Int(n)])") }
             }
             return result

@@ -40,8 +40,6 @@ struct RefreshRows {
         var scene: NodeID?
         /// An episode's speaker, for the entity boost.
         var speaker: NodeID?
-        /// The entities an entity was found to be the same as.
-        var sameAs: [NodeID] = []
         /// An episode's resolved time expressions, [from, to) in µs.
         var episodeTimes: [(Int64, Int64)]?
     }
@@ -61,7 +59,6 @@ struct RefreshRows {
                 _ = try node(incidence.to, reader)
                 if incidence.kind == .sceneOfEpisode { item.scene = incidence.to }
                 if incidence.kind == .speaker { item.speaker = incidence.to }
-                if incidence.kind == .sameAs { item.sameAs.append(incidence.to) }
             }
             if id.kind == .episode { item.episodeTimes = try reader.episodeTimes(of: id.number).map { ($0.from, $0.to) } }
             items.append(item)
@@ -108,7 +105,6 @@ struct RefreshRows {
                 builder.storage.sceneEpisodes[sc] = list
             }
             if let speaker = item.speaker, let s = builder.dense(speaker) { builder.storage.speakerOf[n] = s }
-            for other in item.sameAs { if let m = builder.dense(other) { builder.link(sameAs: n, m) } }
             if let episodeTimes = item.episodeTimes { builder.storage.episodeTimes[n] = episodeTimes }
         }
     }

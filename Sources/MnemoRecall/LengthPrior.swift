@@ -14,8 +14,9 @@ public enum LengthPrior {
     public static let ratioCap = 4.0
 
     /// The largest factor the prior can give: what the bound on a
-    /// candidate's score allows for.
+    /// candidate's score allows for (a negative exponent favours short
+    /// texts, up to the same factor).
     public static func maxFactor(exponent: Double) -> Double {
-        exponent <= 0 ? 1 : pow(ratioCap, exponent)
+        pow(ratioCap, abs(exponent))
     }
 }

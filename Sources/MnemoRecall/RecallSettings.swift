@@ -37,7 +37,8 @@ public struct RecallSettings: Sendable, Hashable {
     public var baseLevelWeight = 0.01
     /// Score multiplier for items inside a time window named in the query.
     public var temporalBoost = 1.5
-    /// Score multiplier for items directly linked to an entity the query names
+    /// Score multiplier for items an entity the query names speaks for
+    /// (`GraphIndex.View.speaksFor`)
     /// (cues that agree: the words and the person).
     public var entityBoost = 1.5
     public var defaultLimit = 10

@@ -48,6 +48,26 @@ struct RecallScoringTests {
         #expect(note > 2 * bobSaid)
     }
 
+    @Test("a contiguity share of 0 adds nothing: no turn is answered twice")
+    func zeroShare() throws {
+        let f = try Fixture(
+            recall: Self.isolated {
+                $0.baseLevelWeight = 0.01
+                $0.contiguity = 0.5
+                $0.contiguitySpan = 3
+                $0.contiguityFalloff = 0
+            })
+        for i in 0..<7 {
+            let text = i == 1 || i == 5 ? "We saw the aurora tonight, number \(i)." : "Filler turn number \(i) says little."
+            _ = try f.run(#"remember "\#(text)" by ann at 2023-02-01T10:0\#(i) in scene "trip""#)
+        }
+        let ids = try f.run(#"recall "aurora" depth 0 limit 20"#).compactMap { $0["id"] as? String }
+        #expect(Set(ids).count == ids.count, "\(ids)")
+        // The two that matched and the turns next to them; e:4, two turns from
+        // both, receives nothing.
+        #expect(Set(ids) == ["e:1", "e:2", "e:3", "e:5", "e:6", "e:7"], "\(ids)")
+    }
+
     @Test("contiguity reaches recall_contiguity_span turns either way, its share falling off by recall_contiguity_falloff a turn")
     func contiguitySpan() throws {
         let f = try Fixture(

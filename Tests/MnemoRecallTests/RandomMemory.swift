@@ -20,16 +20,18 @@ final class RandomMemory {
     let store: MemoryStore
     var generator: Seeded
 
-    /// `episodes` episodes of `wordsPerEpisode` random words "with" a person,
-    /// spoken by a random person, 20 a day from 2024-03-01, `sceneSize` to a
-    /// scene; then `facts` facts `likes(person, word)`, each from one of them.
-    init(seed: UInt64, episodes: Int, wordsPerEpisode: Int, sceneSize: Int, facts: Int = 0) throws {
+    /// `episodes` episodes of `wordsPerEpisode` random words (up to
+    /// `lengthSpread` more, at random) "with" a person, spoken by a random
+    /// person, 20 a day from 2024-03-01, `sceneSize` to a scene; then `facts`
+    /// facts `likes(person, word)`, each from one of them.
+    init(seed: UInt64, episodes: Int, wordsPerEpisode: Int, lengthSpread: Int = 0, sceneSize: Int, facts: Int = 0) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try MemoryStore(path: directory + "/t.sqlite")
         generator = Seeded(state: seed)
         try store.write { w in
             for i in 0..<episodes {
-                let text = (0..<wordsPerEpisode).map { _ in pick(Self.words) }.joined(separator: " ") + " with \(pick(Self.people))"
+                let count = wordsPerEpisode + (lengthSpread > 0 ? Int(generator.next() % UInt64(lengthSpread + 1)) : 0)
+                let text = (0..<count).map { _ in pick(Self.words) }.joined(separator: " ") + " with \(pick(Self.people))"
                 let day = 1 + i / 20
                 _ = try w.createEpisode(
                     EpisodeInput(

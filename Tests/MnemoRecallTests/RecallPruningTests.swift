@@ -11,9 +11,13 @@ import Testing
 /// without a limit to prune by.
 @Suite("recall's pruning of hopeless candidates")
 struct RecallPruningTests {
-    @Test("the best 3 are the first 3 of the best 500, with the same scores, over random memories and queries")
-    func prunedEqualsExhaustive() throws {
-        let memory = try RandomMemory(seed: 7, episodes: 300, wordsPerEpisode: 6, sceneSize: 20)
+    /// Episodes of 6 words each, and of 2 to 40 words with a length prior of
+    /// 1 (factors from 0.25 to 4), which the bound must allow for.
+    @Test(
+        "the best 3 are the first 3 of the best 500, with the same scores, over random memories and queries",
+        arguments: [(words: 6, spread: 0, lengthPrior: 0.3), (words: 2, spread: 38, lengthPrior: 1.0)])
+    func prunedEqualsExhaustive(words: Int, spread: Int, lengthPrior: Double) throws {
+        let memory = try RandomMemory(seed: 7, episodes: 300, wordsPerEpisode: words, lengthSpread: spread, sceneSize: 20)
         let (store, words, people) = (memory.store, RandomMemory.words, RandomMemory.people)
         func pick<T>(_ items: [T]) -> T { memory.pick(items) }
         let (graph, text, nodeText, dictionary) = try memory.indexes()
@@ -23,10 +27,12 @@ struct RecallPruningTests {
 
         let now = Timestamp(iso8601: "2024-03-21T10:00:00Z")!
         let pool = ScratchPool()
+        var settings = RecallSettings()
+        settings.lengthPrior = lengthPrior
         func recall(_ query: String, limit: Int) throws -> [(String, Double)] {
             let engine = RecallEngine(
                 store: store, graph: graph, text: text, nodeText: nodeText, dictionary: dictionary,
-                settings: RecallSettings(),
+                settings: settings,
                 cache: RecallCache(), scratchPool: pool)
             let request = Recall(
                 text: query, about: nil, scene: nil, during: nil, asOf: nil, depth: nil,

@@ -166,7 +166,7 @@ extension DaemonConfig {
             "recall_contiguity_falloff", default: "0.7", .number(0...1), into: \.recall.contiguityFalloff, reload: .atOnce,
             doc: "the share, times this for each turn further than the next one"),
         ConfigKey(
-            "recall_length_prior", default: "0.3", .number(0...4), into: \.recall.lengthPrior, reload: .atOnce,
+            "recall_length_prior", default: "0.3", .number(0...2), into: \.recall.lengthPrior, reload: .atOnce,
             doc: "score x (episode length / mean episode length)^this, the ratio capped at 4 either way"),
         ConfigKey(
             "recall_base_level_weight", default: "0.01", .number(0...100), into: \.recall.baseLevelWeight, reload: .atOnce,
@@ -176,7 +176,7 @@ extension DaemonConfig {
             doc: "score x (1 + this) inside a time the query names"),
         ConfigKey(
             "recall_entity_boost", default: "1.5", .number(0...100), into: \.recall.entityBoost, reload: .atOnce,
-            doc: "score x (1 + this) for items an entity the query names spoke, or fills a role of"),
+            doc: "score x (1 + this) for items an entity the query names spoke (or is named in, when no one did), or fills a role of"),
         ConfigKey(
             "recall_limit", default: "10", .integer(1...10_000), into: \.recall.defaultLimit, reload: .atOnce,
             doc: "results when recall gives no limit"),
