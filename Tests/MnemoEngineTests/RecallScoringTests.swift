@@ -48,19 +48,31 @@ struct RecallScoringTests {
         #expect(note > 2 * bobSaid)
     }
 
-    @Test("a contiguity share of 0 adds nothing: no turn is answered twice")
-    func zeroShare() throws {
+    /// A scene of `count` turns by Ann, those at `matching` about the aurora,
+    /// recalled with contiguity 0.5 over 3 turns, falling off by `falloff`
+    /// (with `baseLevel`, the base level's weight).
+    static func trip(falloff: Double, baseLevel: Double = 0, matching: Set<Int>, of count: Int) throws -> Fixture {
         let f = try Fixture(
-            recall: Self.isolated {
-                $0.baseLevelWeight = 0.01
+            recall: isolated {
+                $0.baseLevelWeight = baseLevel
                 $0.contiguity = 0.5
                 $0.contiguitySpan = 3
-                $0.contiguityFalloff = 0
+                $0.contiguityFalloff = falloff
             })
-        for i in 0..<7 {
-            let text = i == 1 || i == 5 ? "We saw the aurora tonight, number \(i)." : "Filler turn number \(i) says little."
-            _ = try f.run(#"remember "\#(text)" by ann at 2023-02-01T10:0\#(i) in scene "trip""#)
+        for i in 0..<count {
+            _ = try f.run(#"remember "\#(tripText(i, matching: matching))" by ann at 2023-02-01T10:0\#(i) in scene "trip""#)
         }
+        return f
+    }
+
+    static func tripText(_ i: Int, matching: Set<Int>) -> String {
+        matching.contains(i) ? "We saw the aurora over the fjord, number \(i)." : "Filler turn number \(i) says little."
+    }
+
+    @Test("a contiguity share of 0 adds nothing: no turn is answered twice")
+    func zeroShare() throws {
+        // A base level, so that a turn with no activation would still score.
+        let f = try Self.trip(falloff: 0, baseLevel: 0.01, matching: [1, 5], of: 7)
         let ids = try f.run(#"recall "aurora" depth 0 limit 20"#).compactMap { $0["id"] as? String }
         #expect(Set(ids).count == ids.count, "\(ids)")
         // The two that matched and the turns next to them; e:4, two turns from
@@ -70,16 +82,8 @@ struct RecallScoringTests {
 
     @Test("contiguity reaches recall_contiguity_span turns either way, its share falling off by recall_contiguity_falloff a turn")
     func contiguitySpan() throws {
-        let f = try Fixture(
-            recall: Self.isolated {
-                $0.contiguity = 0.5
-                $0.contiguitySpan = 3
-                $0.contiguityFalloff = 0.6
-            })
-        let texts = (0..<9).map { $0 == 4 ? "We finally saw the aurora over the fjord." : "Filler turn number \($0) says little." }
-        for (i, text) in texts.enumerated() {
-            _ = try f.run(#"remember "\#(text)" by ann at 2023-02-01T10:0\#(i) in scene "trip""#)
-        }
+        let f = try Self.trip(falloff: 0.6, matching: [4], of: 9)
+        let texts = (0..<9).map { Self.tripText($0, matching: [4]) }
         // Depth 0: the text seed and contiguity alone.
         let scores = Self.scores(try f.run(#"recall "aurora fjord" depth 0 limit 20"#))
         let seed = try #require(scores[texts[4]])
