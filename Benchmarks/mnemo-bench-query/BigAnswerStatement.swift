@@ -62,7 +62,10 @@ struct BigAnswerStatement {
                 [RowSQL.scenes(where: "1", limit: lines.count)]
             },
             BigAnswerStatement(space: "nary", text: "scene marathon limit \(limit)") { lines in
-                [RowSQL.scenes(where: "id = \(marathon)", limit: 1), RowSQL.episodes(where: "scene_id = \(marathon)", limit: lines.count - 1)]
+                [
+                    RowSQL.scenes(where: "id = \(marathon)", limit: 1, countingEpisodes: true),
+                    RowSQL.episodes(where: "scene_id = \(marathon)", limit: lines.count - 1),
+                ]
             },
             BigAnswerStatement(space: "nary", text: "persona host limit \(limit)") { lines in
                 let fromFacts = lines.count { $0.contains(#""id":"f:"#) }

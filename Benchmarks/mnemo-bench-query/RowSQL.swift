@@ -91,16 +91,18 @@ enum RowSQL {
     }
 
     /// The first `limit` scenes that meet `condition`, oldest first, with
-    /// their place and members.
-    static func scenes(where condition: String, limit: Int) -> String {
-        """
-        SELECT sc.id, sc.title, sc.opened_at, sc.closed_at, sc.summary, sc.reflection, sc.automatic, p.name, m.role, n.name
-        FROM (SELECT id, title, opened_at, closed_at, summary, reflection, automatic, place_id FROM scene WHERE \(condition)
-              ORDER BY opened_at, id LIMIT \(limit)) sc
-        LEFT JOIN entity p ON p.id = sc.place_id
-        LEFT JOIN scene_member m ON m.scene_id = sc.id
-        LEFT JOIN entity n ON n.id = m.entity_id
-        """
+    /// their place and members; with `countingEpisodes`, how many episodes
+    /// each holds too (the line of `scene NAME` says so).
+    static func scenes(where condition: String, limit: Int, countingEpisodes: Bool = false) -> String {
+        let count = countingEpisodes ? ", (SELECT count(*) FROM episode WHERE scene_id = scene.id) AS episodes" : ""
+        return """
+            SELECT sc.*, p.name, m.role, n.name
+            FROM (SELECT id, title, opened_at, closed_at, summary, reflection, automatic, place_id\(count) FROM scene WHERE \(condition)
+                  ORDER BY opened_at, id LIMIT \(limit)) sc
+            LEFT JOIN entity p ON p.id = sc.place_id
+            LEFT JOIN scene_member m ON m.scene_id = sc.id
+            LEFT JOIN entity n ON n.id = m.entity_id
+            """
     }
 
     /// The current stored persona attributes of `entity`, pinned first, with

@@ -105,6 +105,11 @@ public enum Journal {
         try reader.consolidationRuns(limit: limit)
     }
 
+    /// Calls `body` with each of the newest `limit` runs, newest first, as it is read.
+    public static func runs(_ reader: ReadContext, limit: Int = .max, _ body: (JournalEntry) throws -> Void) throws {
+        try reader.consolidationRuns(limit: limit, body)
+    }
+
     /// How many runs the journal holds, dry runs left out.
     public static func runCount(_ reader: ReadContext) throws -> Int64 {
         try reader.consolidationRunCount()

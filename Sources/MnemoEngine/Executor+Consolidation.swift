@@ -56,17 +56,30 @@ extension Executor {
             }
     }
 
-    /// `consolidations`: the journal, newest run first, the last `limit` runs.
-    func consolidations(limit: Int) throws -> [JSONValue] {
+    /// `consolidations`: the journal, newest run first, the last `limit`
+    /// runs, each line written as its row is read and charged to the answer's budget.
+    func consolidations(limit: Int) throws(MnemoError) -> AnswerText {
         try read { r in
-            try Journal.runs(r, limit: limit).map { run in
-                .object([
-                    ("kind", "journal"), ("run", .int(run.id)), ("status", .string(run.status)), ("dry_run", .bool(run.dryRun)),
-                    ("started_at", Encode.time(run.startedAt)), ("finished_at", Encode.time(run.finishedAt)),
-                    ("summary", run.summary.map { .raw($0) } ?? .null),
-                ])
+            var text = AnswerText()
+            try Journal.runs(r, limit: limit) { run in
+                try r.budget.charge(text.appendLine { out in Self.write(run, to: &out) })
             }
+            return text
         }
+    }
+
+    /// A run's line of `consolidations`; its summary is JSON already, written as it is.
+    static func write(_ run: JournalEntry, to out: inout JSONBuffer) {
+        out.append(#"{"kind":"journal","run":"#)
+        out.append(run.id)
+        out.append(#","status":"#)
+        out.appendQuoted(run.status)
+        out.append(run.dryRun ? #","dry_run":true,"started_at":"# : #","dry_run":false,"started_at":"#)
+        out.appendQuoted(run.startedAt)
+        out.append(#","finished_at":"#, quotedOrNull: run.finishedAt)
+        out.append(#","summary":"#)
+        if let summary = run.summary { out.append(raw: summary) } else { out.append("null") }
+        out.append("}")
     }
 
     /// `undo consolidation N`.

@@ -75,6 +75,9 @@ public struct Executor: Sendable {
         switch statement {
         case .match(let m): return .text(try read { r in try MatchEngine(reader: r, regexes: Parser.regexes).run(m, now: now) })
         case .history(let atom, let limit): return .text(try history(atom, limit: limit))
+        case .scene(let reference, let limit): return .text(try scene(reference, limit: limit))
+        case .scenes(let with, let during, let limit): return .text(try scenes(with: with, during: during, limit: limit))
+        case .consolidations(let limit): return .text(try consolidations(limit: limit ?? RowLimit.default))
         default: return .values(try run(statement, now: now))
         }
     }
@@ -95,6 +98,41 @@ public struct Executor: Sendable {
         return try read { r in
             var text = AnswerText()
             try r.history(of: pattern, limit: limit ?? RowLimit.default) { fact in text.appendLine { out in Encode.write(fact, to: &out) } }
+            return text
+        }
+    }
+
+    /// `scene NAME`: the scene's line, with how many episodes it holds, then
+    /// its first `limit` episodes in time order, each written as it is read.
+    private func scene(_ reference: SceneReference, limit: Int?) throws(MnemoError) -> AnswerText {
+        try read { r in
+            let scene: Scene?
+            switch reference {
+            case .id(let id): scene = try r.scene(id: id)
+            case .title(let title): scene = try r.scene(titled: title)
+            }
+            guard let scene else {
+                let name = if case .title(let t) = reference { "\"\(t)\"" } else { "that id" }
+                throw MnemoError(.notFound, "no scene \(name)")
+            }
+            let total = try r.episodeCount(inScene: scene.id)
+            var text = AnswerText()
+            text.appendLine { out in Encode.write(scene, extra: [("episodes", .int(Int64(total)))], to: &out) }
+            try r.episodes(inScene: scene.id, limit: limit ?? RowLimit.default) { episode in
+                text.appendLine { out in Encode.write(episode, to: &out) }
+            }
+            return text
+        }
+    }
+
+    /// `scenes`: each line written as its scene is read.
+    private func scenes(with: String?, during: TimeRange?, limit: Int?) throws(MnemoError) -> AnswerText {
+        try read { r in
+            if let with, try r.entityID(named: with) == nil { throw MnemoError(.notFound, "no entity \"\(with)\"") }
+            var text = AnswerText()
+            try r.scenes(with: with, during: during ?? .always, limit: limit ?? RowLimit.default) { scene in
+                text.appendLine { out in Encode.write(scene, to: &out) }
+            }
             return text
         }
     }
@@ -137,25 +175,9 @@ public struct Executor: Sendable {
         case .persona(let entity, let asOf, let limit):
             return try read { r in try r.persona(of: entity, asOf: asOf, now: now, limit: limit ?? RowLimit.default).map { Encode.persona($0) } }
         case .scene(let reference, let limit):
-            return try read { r in
-                let scene: Scene?
-                switch reference {
-                case .id(let id): scene = try r.scene(id: id)
-                case .title(let title): scene = try r.scene(titled: title)
-                }
-                guard let scene else {
-                    let name = if case .title(let t) = reference { "\"\(t)\"" } else { "that id" }
-                    throw MnemoError(.notFound, "no scene \(name)")
-                }
-                let episodes = try r.episodes(inScene: scene.id, limit: limit ?? RowLimit.default)
-                let total = try r.episodeCount(inScene: scene.id)
-                return [Encode.scene(scene, extra: [("episodes", .int(Int64(total)))])] + episodes.map { Encode.episode($0) }
-            }
+            return try scene(reference, limit: limit).values
         case .scenes(let with, let during, let limit):
-            return try read { r in
-                if let with, try r.entityID(named: with) == nil { throw MnemoError(.notFound, "no entity \"\(with)\"") }
-                return try r.scenes(with: with, during: during ?? .always, limit: limit ?? RowLimit.default).map { Encode.scene($0) }
-            }
+            return try scenes(with: with, during: during, limit: limit).values
         case .conflicts(let about, let limit), .insights(let about, let limit):
             let kinds = if case .conflicts = statement { ["conflict", "calibration"] } else { nil as [String]? }
             return try read { r in try r.insights(kinds: kinds, about: about, limit: limit ?? RowLimit.default).map { Encode.insight($0) } }
@@ -171,7 +193,7 @@ public struct Executor: Sendable {
         case .consolidate(let dryRun):
             return try consolidate(dryRun: dryRun, now: now)
         case .consolidations(let limit):
-            return try consolidations(limit: limit ?? RowLimit.default)
+            return try consolidations(limit: limit ?? RowLimit.default).values
         case .undoConsolidation(let run):
             return try undoConsolidation(run)
         case .ping, .stats, .help, .use:

@@ -56,17 +56,18 @@ public enum Encode {
     /// A fact's answer line, written straight into its text (`write(_:extra:to:)`):
     /// `match`, `history` and `timeline` answer with many of them.
     public static func fact(_ fact: Fact, extra: [(String, JSONValue)] = []) -> JSONValue {
-        var out = JSONBuffer(capacity: 256)
-        write(fact, extra: extra, to: &out)
+        line(capacity: 256) { write(fact, extra: extra, to: &$0) }
+    }
+
+    /// A line `write` writes, as a `.raw` value.
+    private static func line(capacity: Int, _ write: (inout JSONBuffer) -> Void) -> JSONValue {
+        var out = JSONBuffer(capacity: capacity)
+        write(&out)
         return .raw(out.string)
     }
 
     /// Writes a fact's answer line, member by member, times and ids in place.
     public static func write(_ fact: Fact, extra: [(String, JSONValue)] = [], to out: inout JSONBuffer) {
-        func time(_ key: StaticString, _ t: Timestamp?) {
-            out.append(key)
-            if let t { out.appendQuoted(t) } else { out.append("null") }
-        }
         out.append(#"{"kind":"fact","id":"#)
         write(NodeID(.fact, fact.id), to: &out)
         out.append(#","predicate":"#)
@@ -79,10 +80,10 @@ public enum Encode {
             write(fact.roleValues[i], to: &out)
         }
         out.append("}")
-        time(#","valid_from":"#, fact.valid.from)
-        time(#","valid_to":"#, fact.valid.to)
-        time(#","recorded_at":"#, fact.recorded.from)
-        time(#","retracted_at":"#, fact.recorded.to)
+        out.append(#","valid_from":"#, quotedOrNull: fact.valid.from)
+        out.append(#","valid_to":"#, quotedOrNull: fact.valid.to)
+        out.append(#","recorded_at":"#, quotedOrNull: fact.recorded.from)
+        out.append(#","retracted_at":"#, quotedOrNull: fact.recorded.to)
         out.append(#","confidence":"#)
         JSONValue.double(fact.confidence).write(to: &out)
         out.append(#","sources":"#)
@@ -99,56 +100,75 @@ public enum Encode {
             out.append(#","superseded_by":"#)
             write(NodeID(.fact, by), to: &out)
         }
-        for (key, value) in extra {
+        writeMembers(extra, to: &out)
+        out.append("}")
+    }
+
+    /// Writes `,"key":value` for each of `members`, in order.
+    static func writeMembers(_ members: [(String, JSONValue)], to out: inout JSONBuffer) {
+        for (key, value) in members {
             out.append(",")
             out.appendQuoted(key)
             out.append(":")
             value.write(to: &out)
         }
+    }
+
+    /// An episode's answer line, written straight into its text (`write(_:extra:to:)`):
+    /// `scene` and `timeline` answer with many of them.
+    public static func episode(_ e: Episode, extra: [(String, JSONValue)] = []) -> JSONValue {
+        line(capacity: 256 + e.text.utf8.count) { write(e, extra: extra, to: &$0) }
+    }
+
+    /// Writes an episode's answer line, member by member, times and ids in place.
+    public static func write(_ e: Episode, extra: [(String, JSONValue)] = [], to out: inout JSONBuffer) {
+        out.append(#"{"kind":"episode","id":"#)
+        write(NodeID(.episode, e.id), to: &out)
+        out.append(#","ref":"#, quotedOrNull: e.ref)
+        out.append(#","text":"#, quotedOrNull: e.text)
+        out.append(#","speaker":"#, quotedOrNull: e.speaker)
+        out.append(#","at":"#)
+        out.appendQuoted(e.at)
+        out.append(#","scene":"#)
+        if let scene = e.sceneID { write(NodeID(.scene, scene), to: &out) } else { out.append("null") }
+        out.append(#","scene_title":"#, quotedOrNull: e.sceneTitle)
+        out.append(#","importance":"#)
+        JSONValue.double(e.importance).write(to: &out)
+        out.append(#","entities":"#)
+        JSONObjectText.writeArray(e.entities, to: &out) { name, out in out.appendQuoted(name) }
+        out.append(#","times":"#)
+        JSONObjectText.writeArray(e.times, to: &out) { t, out in
+            JSONValue.object([
+                ("text", .string(t.text)), ("from", t.range.from.map(dateOrTime) ?? .null),
+                ("to", t.range.to.map(dateOrTime) ?? .null),
+            ]).write(to: &out)
+        }
+        writeMembers(extra, to: &out)
         out.append("}")
     }
 
-    /// An episode's answer line, written straight into its text (`JSONObjectText`).
-    public static func episode(_ e: Episode, extra: [(String, JSONValue)] = []) -> JSONValue {
-        var o = JSONObjectText(capacity: 256 + e.text.utf8.count)
-        o.add("kind", "episode")
-        o.add("id") { out in Self.write(NodeID(.episode, e.id), to: &out) }
-        o.add("ref", .string(e.ref))
-        o.add("text", .string(e.text))
-        o.add("speaker", .string(e.speaker))
-        o.add("at", time(e.at))
-        o.add("scene", .string(e.sceneID.map { NodeID(.scene, $0).description }))
-        o.add("scene_title", .string(e.sceneTitle))
-        o.add("importance", .double(e.importance))
-        o.add("entities") { out in JSONObjectText.writeArray(e.entities, to: &out) { name, out in out.appendQuoted(name) } }
-        o.add("times") { out in
-            JSONObjectText.writeArray(e.times, to: &out) { t, out in
-                JSONValue.object([
-                    ("text", .string(t.text)), ("from", t.range.from.map(dateOrTime) ?? .null),
-                    ("to", t.range.to.map(dateOrTime) ?? .null),
-                ]).write(to: &out)
-            }
-        }
-        o.add(extra)
-        return o.finished()
+    /// A scene's answer line, written straight into its text (`write(_:extra:to:)`).
+    public static func scene(_ s: Scene, extra: [(String, JSONValue)] = []) -> JSONValue {
+        line(capacity: 256 + (s.summary?.utf8.count ?? 0) + (s.reflection?.utf8.count ?? 0)) { write(s, extra: extra, to: &$0) }
     }
 
-    /// A scene's answer line, written straight into its text (`JSONObjectText`).
-    public static func scene(_ s: Scene, extra: [(String, JSONValue)] = []) -> JSONValue {
-        var o = JSONObjectText(capacity: 256 + (s.summary?.utf8.count ?? 0) + (s.reflection?.utf8.count ?? 0))
-        o.add("kind", "scene")
-        o.add("id") { out in Self.write(NodeID(.scene, s.id), to: &out) }
-        o.add("title", .string(s.title))
-        o.add("from", time(s.span.from))
-        o.add("to", time(s.span.to))
-        o.add("place", .string(s.place))
-        o.add("participants") { out in JSONObjectText.writeArray(s.participants, to: &out) { name, out in out.appendQuoted(name) } }
-        o.add("summary", .string(s.summary))
-        o.add("places") { out in JSONObjectText.writeArray(s.places, to: &out) { name, out in out.appendQuoted(name) } }
-        o.add("reflection", s.reflection.flatMap { $0.isEmpty ? nil : JSONValue.string($0) } ?? .null)
-        o.add("automatic", .bool(s.automatic))
-        o.add(extra)
-        return o.finished()
+    /// Writes a scene's answer line, member by member, times and ids in place.
+    public static func write(_ s: Scene, extra: [(String, JSONValue)] = [], to out: inout JSONBuffer) {
+        out.append(#"{"kind":"scene","id":"#)
+        write(NodeID(.scene, s.id), to: &out)
+        out.append(#","title":"#, quotedOrNull: s.title)
+        out.append(#","from":"#, quotedOrNull: s.span.from)
+        out.append(#","to":"#, quotedOrNull: s.span.to)
+        out.append(#","place":"#, quotedOrNull: s.place)
+        out.append(#","participants":"#)
+        JSONObjectText.writeArray(s.participants, to: &out) { name, out in out.appendQuoted(name) }
+        out.append(#","summary":"#, quotedOrNull: s.summary)
+        out.append(#","places":"#)
+        JSONObjectText.writeArray(s.places, to: &out) { name, out in out.appendQuoted(name) }
+        out.append(#","reflection":"#, quotedOrNull: s.reflection.flatMap { $0.isEmpty ? nil : $0 })
+        out.append(s.automatic ? #","automatic":true"# : #","automatic":false"#)
+        writeMembers(extra, to: &out)
+        out.append("}")
     }
 
     public static func entity(_ e: Entity, extra: [(String, JSONValue)] = []) -> JSONValue {

@@ -109,5 +109,18 @@ public struct JSONBuffer: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends `key` (text written in the source, such as `,"ref":`), then
+    /// `value` as a JSON string, or `null` when there is none.
+    public mutating func append(_ key: StaticString, quotedOrNull value: String?) {
+        append(key)
+        if let value { appendQuoted(value) } else { append("null") }
+    }
+
+    /// Appends `key`, then `time` as `appendQuoted` writes it, or `null` when there is none.
+    public mutating func append(_ key: StaticString, quotedOrNull time: Timestamp?) {
+        append(key)
+        if let time { appendQuoted(time) } else { append("null") }
+    }
+
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -94,11 +94,26 @@ extension WriteContext {
 extension ReadContext {
     /// The newest `limit` runs, newest first.
     package func consolidationRuns(limit: Int) throws -> [JournalEntry] {
-        try Row.fetchAll(
-            db, sql: "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?",
-            arguments: [Int64(clamping: max(0, limit))]
-        )
-        .map(Self.journalEntry)
+        var runs: [JournalEntry] = []
+        try consolidationRuns(limit: limit) { runs.append($0) }
+        return runs
+    }
+
+    /// Calls `body` with each of the newest `limit` runs, newest first, as
+    /// it is stepped (through SQLite's C API: `consolidations` answers up
+    /// to 100,000 of them).
+    package func consolidationRuns(limit: Int, _ body: (JournalEntry) throws -> Void) throws {
+        let runs = try FastStatement(
+            db, "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?")
+        runs.bind(1, Self.sqlLimit(limit))
+        try runs.forEachRow { row in
+            try body(
+                JournalEntry(
+                    id: FastStatement.int64(row, 0), startedAt: Timestamp(microseconds: FastStatement.int64(row, 1)),
+                    finishedAt: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2)),
+                    status: FastStatement.optionalText(row, 3) ?? "", dryRun: FastStatement.int64(row, 4) != 0,
+                    summary: FastStatement.optionalText(row, 5)))
+        }
     }
 
     /// The newest run that was not a dry run.

@@ -39,6 +39,21 @@ extension ReadContext {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
+    /// Steps `sql`, stepped through SQLite's C API, with `list` (ids as a JSON
+    /// array, `jsonList`) bound to its one parameter, calling `body` with each
+    /// row and the place in the list of the row's id: the first column,
+    /// `j.key` of `json_each(?) j` (a row whose place is not below `count` is
+    /// skipped). Rows go to their places with no dictionary by id.
+    func forEachRow(_ sql: String, ids list: String, count: Int, _ body: (OpaquePointer, Int) throws -> Void) throws {
+        let statement = try FastStatement(db, sql)
+        statement.bind(1, list)
+        try statement.forEachRow { row in
+            let key = FastStatement.int64(row, 0)
+            guard key >= 0, key < Int64(count) else { return }
+            try body(row, Int(key))
+        }
+    }
+
     /// A row count for SQL's `LIMIT` (which takes a 64-bit integer).
     static func sqlLimit(_ limit: Int) -> Int64 { Int64(clamping: max(0, limit)) }
 

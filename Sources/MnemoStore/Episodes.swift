@@ -138,46 +138,88 @@ extension ReadContext {
     /// Episodes by id, read in three statements however many there are (recall
     /// answers ten or twenty at once). Ids that do not exist are left out.
     public func episodes(ids: [Int64]) throws -> [Int64: Episode] {
-        guard !ids.isEmpty else { return [:] }
-        let list = Self.jsonList(ids)
-        var entities: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT ee.episode_id, n.name FROM episode_entity ee JOIN entity n ON n.id = ee.entity_id
-                    WHERE ee.episode_id IN (SELECT value FROM json_each(?))
-                    GROUP BY ee.episode_id, n.id ORDER BY ee.episode_id, MIN(CASE ee.role WHEN 'speaker' THEN 0 ELSE 1 END), n.name
-                    """), arguments: [list])
-        {
-            entities[row[0], default: []].append(row[1])
-        }
-        var times: [Int64: [TimeMention]] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT episode_id, text, from_time, to_time FROM episode_time
-                    WHERE episode_id IN (SELECT value FROM json_each(?)) ORDER BY episode_id, position
-                    """), arguments: [list])
-        {
-            times[row[0], default: []].append(
-                TimeMention(text: row[1], range: TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(microseconds: row[3]))))
-        }
         var found: [Int64: Episode] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT e.id, e.text, sp.name, e.at, e.scene_id, s.title, e.ref, e.importance, e.recorded_at
-                    FROM episode e LEFT JOIN entity sp ON sp.id = e.speaker_id LEFT JOIN scene s ON s.id = e.scene_id
-                    WHERE e.id IN (SELECT value FROM json_each(?))
-                    """), arguments: [list])
-        {
-            let id: Int64 = row[0]
-            found[id] = Episode(
-                id: id, text: row[1], speaker: row[2], at: Timestamp(microseconds: row[3]), sceneID: row[4],
-                sceneTitle: row[5], ref: row[6], importance: row[7], entities: entities[id] ?? [],
-                times: times[id] ?? [], recordedAt: Timestamp(microseconds: row[8]))
-        }
+        for case let episode? in try episodes(inOrder: ids) { found[episode.id] = episode }
         return found
+    }
+
+    /// The episodes of `ids`, each at its id's place (`nil` where there is no
+    /// such episode), read in three statements however many there are: the
+    /// episodes, their entities, their times, each stepped through SQLite's C
+    /// API, the ids passed as one JSON array and read in its order (`j.key`
+    /// is the place). Names of speakers and entities and titles of scenes come
+    /// from the read's `ReadCache`, read once per id.
+    ///
+    /// An episode's entities are its speaker first, then the others by name
+    /// (by bytes, SQLite's BINARY collation), each once whatever its roles.
+    func episodes(inOrder ids: some Collection<Int64>) throws -> [Episode?] {
+        guard !ids.isEmpty else { return [] }
+        let list = Self.jsonList(ids)
+        var episodes = [Episode?](repeating: nil, count: ids.count)
+        try forEachRow(
+            """
+            SELECT j.key, e.id, e.text, e.speaker_id, e.at, e.scene_id, e.ref, e.importance, e.recorded_at
+            FROM json_each(?) j CROSS JOIN episode e ON e.id = j.value
+            """, ids: list, count: ids.count
+        ) { row, at in
+            let sceneID = FastStatement.optionalInt64(row, 5)
+            episodes[at] = Episode(
+                id: FastStatement.int64(row, 1), text: FastStatement.optionalText(row, 2) ?? "",
+                speaker: try FastStatement.optionalInt64(row, 3).flatMap { try cache.entityName($0, in: db) },
+                at: Timestamp(microseconds: FastStatement.int64(row, 4)), sceneID: sceneID,
+                sceneTitle: try sceneID.flatMap { try cache.sceneTitle($0, in: db) }, ref: FastStatement.optionalText(row, 6),
+                importance: FastStatement.double(row, 7), entities: [], times: [],
+                recordedAt: Timestamp(microseconds: FastStatement.int64(row, 8)))
+        }
+
+        // An episode's links come together, by entity: an entity linked in
+        // several roles is one run of rows, speaker among them or not.
+        var named: [(speaker: Bool, name: String, id: Int64)] = []
+        var current: Int?
+        func finish() {
+            guard let at = current, !named.isEmpty else { return }
+            named.sort { a, b in
+                if a.speaker != b.speaker { return a.speaker }
+                if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+                return a.id < b.id
+            }
+            episodes[at]?.entities = named.map(\.name)
+            named.removeAll(keepingCapacity: true)
+        }
+        try forEachRow(
+            """
+            SELECT j.key, ee.entity_id, ee.role = 'speaker'
+            FROM json_each(?) j CROSS JOIN episode_entity ee ON ee.episode_id = j.value
+            ORDER BY j.key, ee.entity_id
+            """, ids: list, count: ids.count
+        ) { row, at in
+            if at != current {
+                finish()
+                current = at
+            }
+            let id = FastStatement.int64(row, 1)
+            let speaker = FastStatement.int64(row, 2) != 0
+            if let last = named.last, last.id == id {
+                if speaker { named[named.count - 1].speaker = true }
+            } else if let name = try cache.entityName(id, in: db) {
+                named.append((speaker, name, id))
+            }
+        }
+        finish()
+
+        try forEachRow(
+            """
+            SELECT j.key, t.text, t.from_time, t.to_time
+            FROM json_each(?) j CROSS JOIN episode_time t ON t.episode_id = j.value
+            ORDER BY j.key, t.position
+            """, ids: list, count: ids.count
+        ) { row, at in
+            episodes[at]?.times.append(
+                TimeMention(
+                    text: FastStatement.optionalText(row, 1) ?? "",
+                    range: TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 2)), to: Timestamp(microseconds: FastStatement.int64(row, 3)))))
+        }
+        return episodes
     }
 
     /// Episodes carrying a client `ref`, oldest first.
@@ -188,18 +230,22 @@ extension ReadContext {
 
 extension [Int64] {
     /// The episodes of these ids, in this order, read a chunk at a time with
-    /// `episodes(ids:)` and each charged to the read's answer budget.
+    /// `episodes(inOrder:)` and each charged to the read's answer budget.
     func episodesInOrder(_ reader: ReadContext) throws -> [Episode] {
         var result: [Episode] = []
         result.reserveCapacity(count)
+        try forEachEpisode(reader) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with the episodes of these ids, in this order, as each
+    /// chunk of them is read, each charged to the read's answer budget.
+    func forEachEpisode(_ reader: ReadContext, _ body: (Episode) throws -> Void) throws {
         try reader.forEachChunk(of: self) { chunk in
-            let found = try reader.episodes(ids: Array(chunk))
-            for id in chunk {
-                guard let episode = found[id] else { continue }
+            for case let episode? in try reader.episodes(inOrder: chunk) {
                 try reader.budget.charge(episode.answerBytes)
-                result.append(episode)
+                try body(episode)
             }
         }
-        return result
     }
 }

@@ -78,6 +78,7 @@ struct FastStatement {
     }
 
     static func int64(_ row: OpaquePointer, _ column: Int32) -> Int64 { sqlite3_column_int64(row, column) }
+    static func double(_ row: OpaquePointer, _ column: Int32) -> Double { sqlite3_column_double(row, column) }
     /// A column's text, `nil` when it is NULL.
     static func optionalText(_ row: OpaquePointer, _ column: Int32) -> String? {
         guard let bytes = sqlite3_column_text(row, column) else { return nil }

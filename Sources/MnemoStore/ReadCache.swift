@@ -3,7 +3,8 @@ import GRDB
 import MnemoModel
 
 /// What one read looks up again and again, kept for the length of the read:
-/// the names of entities that fill roles, and predicates by name.
+/// the names of entities (that fill roles, speak or are mentioned), the
+/// titles of scenes, and predicates by name.
 ///
 /// A read sees one snapshot of the store, so nothing kept here goes stale
 /// while it lasts; a `ReadContext` makes a new cache for each read. Inside a
@@ -19,19 +20,38 @@ final class ReadCache {
         var roles: [String]?
     }
 
-    private var entities: [Int64: Value] = [:]
+    private var names: [Int64: String?] = [:]
+    private var sceneTitles: [Int64: String?] = [:]
     private var predicates: [String: Predicate?] = [:]
 
-    /// An entity filler with its name, read once per id.
+    /// An entity's name, read once per id; `nil` when there is no such entity.
+    func entityName(_ id: Int64, in db: Database) throws -> String? {
+        if let known = names[id] { return known }
+        let name = try Self.text(db, "SELECT name FROM entity WHERE id = ?", id)
+        names[id] = .some(name)
+        return name
+    }
+
+    /// An entity filler with its name (`n:ID` when there is no such entity).
     func entity(_ id: Int64, in db: Database) throws -> Value {
-        if let known = entities[id] { return known }
-        let statement = try FastStatement(db, "SELECT name FROM entity WHERE id = ?")
+        .entity(id: id, name: try entityName(id, in: db) ?? "n:\(id)")
+    }
+
+    /// A scene's title, read once per id; `nil` when there is no such scene.
+    func sceneTitle(_ id: Int64, in db: Database) throws -> String? {
+        if let known = sceneTitles[id] { return known }
+        let title = try Self.text(db, "SELECT title FROM scene WHERE id = ?", id)
+        sceneTitles[id] = .some(title)
+        return title
+    }
+
+    /// The text in the first column of the row `sql` answers for `id`.
+    private static func text(_ db: Database, _ sql: String, _ id: Int64) throws -> String? {
+        let statement = try FastStatement(db, sql)
         statement.bind(1, id)
-        var name: String?
-        try statement.forEachRow { row in name = FastStatement.optionalText(row, 0) }
-        let value = Value.entity(id: id, name: name ?? "n:\(id)")
-        entities[id] = value
-        return value
+        var text: String?
+        try statement.forEachRow { row in text = FastStatement.optionalText(row, 0) }
+        return text
     }
 
     /// A predicate by its normalised name, read once; `nil` if it was never declared nor used.

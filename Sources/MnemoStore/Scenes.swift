@@ -127,11 +127,20 @@ extension ReadContext {
 
     /// Scenes an entity took part in whose span overlaps `during`, oldest first.
     public func scenes(with entity: String? = nil, during: TimeRange = .always, limit: Int = .max) throws -> [Scene] {
+        var result: [Scene] = []
+        try scenes(with: entity, during: during, limit: limit) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each scene `scenes(with:during:limit:)` answers, in
+    /// its order, as each chunk of them is read, each charged to the read's
+    /// answer budget.
+    public func scenes(with entity: String? = nil, during: TimeRange = .always, limit: Int = .max, _ body: (Scene) throws -> Void) throws {
         var sql = "SELECT DISTINCT s.id FROM scene s"
         var arguments: StatementArguments = []
         var conditions: [String] = []
         if let entity {
-            guard let id = try entityID(named: entity) else { return [] }
+            guard let id = try entityID(named: entity) else { return }
             sql += " JOIN scene_member m ON m.scene_id = s.id"
             conditions.append("m.entity_id = ?")
             _ = arguments.append(contentsOf: [id])
@@ -148,59 +157,86 @@ extension ReadContext {
         sql += " ORDER BY s.opened_at, s.id LIMIT ?"
         _ = arguments.append(contentsOf: [Self.sqlLimit(limit)])
         let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
-        var result: [Scene] = []
         try forEachChunk(of: ids) { chunk in
-            let found = try scenes(ids: Array(chunk))
-            for id in chunk {
-                guard let scene = found[id] else { continue }
+            for case let scene? in try scenes(inOrder: chunk) {
                 try budget.charge(
                     300 + (scene.summary?.utf8.count ?? 0) + (scene.reflection?.utf8.count ?? 0) + scene.title.utf8.count
                         + scene.participants.reduce(0) { $0 + $1.utf8.count + 4 })
-                result.append(scene)
+                try body(scene)
             }
         }
-        return result
     }
 
     /// Scenes by id, read in two statements however many there are. Ids that
     /// do not exist are left out.
     public func scenes(ids: [Int64]) throws -> [Int64: Scene] {
-        guard !ids.isEmpty else { return [:] }
-        let list = Self.jsonList(ids)
         var found: [Int64: Scene] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT s.id, s.title, s.opened_at, s.closed_at, p.name, s.summary, s.automatic, s.reflection FROM scene s
-                    LEFT JOIN entity p ON p.id = s.place_id WHERE s.id IN (SELECT value FROM json_each(?))
-                    """), arguments: [list])
-        {
-            var scene = Scene(
-                id: row[0], title: row[1], span: TimeRange(from: Timestamp(microseconds: row[2]), to: Timestamp(databaseMicroseconds: row[3])),
-                place: row[4], participants: [], summary: row[5], automatic: row[6])
-            scene.reflection = row[7]
-            found[scene.id] = scene
-        }
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT m.scene_id, m.role, n.name FROM scene_member m JOIN entity n ON n.id = m.entity_id
-                    WHERE m.scene_id IN (SELECT value FROM json_each(?)) AND m.role IN ('participant', 'place')
-                    ORDER BY m.scene_id, n.name
-                    """), arguments: [list])
-        {
-            let id: Int64 = row[0]
-            if (row[1] as String) == "participant" { found[id]?.participants.append(row[2]) } else { found[id]?.places.append(row[2]) }
-        }
+        for case let scene? in try scenes(inOrder: ids) { found[scene.id] = scene }
         return found
+    }
+
+    /// The scenes of `ids`, each at its id's place (`nil` where there is no
+    /// such scene), read in two statements however many there are, stepped
+    /// through SQLite's C API as `episodes(inOrder:)` reads episodes: the
+    /// scenes, then their members. Names come from the read's `ReadCache`.
+    /// A scene's participants and places are each by name (by bytes, SQLite's
+    /// BINARY collation).
+    func scenes(inOrder ids: some Collection<Int64>) throws -> [Scene?] {
+        guard !ids.isEmpty else { return [] }
+        let list = Self.jsonList(ids)
+        var scenes = [Scene?](repeating: nil, count: ids.count)
+        try forEachRow(
+            """
+            SELECT j.key, s.id, s.title, s.opened_at, s.closed_at, s.place_id, s.summary, s.automatic, s.reflection
+            FROM json_each(?) j CROSS JOIN scene s ON s.id = j.value
+            """, ids: list, count: ids.count
+        ) { row, at in
+            var scene = Scene(
+                id: FastStatement.int64(row, 1), title: FastStatement.optionalText(row, 2) ?? "",
+                span: TimeRange(
+                    from: Timestamp(microseconds: FastStatement.int64(row, 3)),
+                    to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 4))),
+                place: try FastStatement.optionalInt64(row, 5).flatMap { try cache.entityName($0, in: db) }, participants: [],
+                summary: FastStatement.optionalText(row, 6), automatic: FastStatement.int64(row, 7) != 0)
+            scene.reflection = FastStatement.optionalText(row, 8)
+            scenes[at] = scene
+        }
+        // Participants at 2 × place, places at the next.
+        var named: [[(name: String, id: Int64)]] = Array(repeating: [], count: 2 * ids.count)
+        try forEachRow(
+            """
+            SELECT j.key, m.role = 'participant', m.entity_id
+            FROM json_each(?) j CROSS JOIN scene_member m ON m.scene_id = j.value WHERE m.role IN ('participant', 'place')
+            """, ids: list, count: ids.count
+        ) { row, at in
+            guard let name = try cache.entityName(FastStatement.int64(row, 2), in: db) else { return }
+            named[2 * at + (FastStatement.int64(row, 1) != 0 ? 0 : 1)].append((name, FastStatement.int64(row, 2)))
+        }
+        func byName(_ list: [(name: String, id: Int64)]) -> [String] {
+            list.sorted { a, b in a.name != b.name ? a.name.utf8.lexicographicallyPrecedes(b.name.utf8) : a.id < b.id }.map(\.name)
+        }
+        for at in scenes.indices where scenes[at] != nil {
+            if !named[2 * at].isEmpty { scenes[at]?.participants = byName(named[2 * at]) }
+            if !named[2 * at + 1].isEmpty { scenes[at]?.places = byName(named[2 * at + 1]) }
+        }
+        return scenes
     }
 
     /// The episodes of a scene in time order, the first `limit` of them.
     public func episodes(inScene id: Int64, limit: Int = .max) throws -> [Episode] {
+        var episodes: [Episode] = []
+        try self.episodes(inScene: id, limit: limit) { episodes.append($0) }
+        return episodes
+    }
+
+    /// Calls `body` with each of the first `limit` episodes of a scene, in
+    /// time order, as they are read: not gathered first, so that an answer
+    /// can be written straight from them.
+    public func episodes(inScene id: Int64, limit: Int = .max, _ body: (Episode) throws -> Void) throws {
         try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM episode WHERE scene_id = ? ORDER BY at, id LIMIT ?"),
             arguments: [id, Self.sqlLimit(limit)]
-        ).episodesInOrder(self)
+        ).forEachEpisode(self, body)
     }
 
     /// How many episodes a scene holds.

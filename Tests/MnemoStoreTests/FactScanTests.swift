@@ -210,4 +210,39 @@ struct FactScanTests {
         let one = try s.store.read { try $0.history(of: FactPattern("lives_in", entities: "p250", nil)) }
         #expect(one.map(\.id) == [paris[250], paris[250], berlin[250]])
     }
+
+    @Test("a predicate's facts among another's, dense or spread thin over the ids, each as fact(id:) reads it")
+    func interleavedPredicates() throws {
+        let s = try TestStore()
+        // 700 facts of `dense`, and after every tenth one of `sparse` (with a list):
+        // a chunk of `sparse` spans ten times its count of ids, and one of `dense`
+        // has `sparse` facts inside its range.
+        let (dense, sparse) = try s.store.write { w in
+            var dense: [Int64] = []
+            var sparse: [Int64] = []
+            for i in 0..<700 {
+                dense.append(
+                    try w.assert(FactAssertion("dense", [Argument(.literal(.number(Double(i))), role: "i"), Argument(.entity("e\(i % 7)"), role: "e")]))
+                        .factID)
+                if i % 10 == 0 {
+                    sparse.append(
+                        try w.assert(
+                            FactAssertion("sparse", [Argument(.list([.entity("a"), .literal(.text("t\(i)"))]), role: "l"), Argument(.entity("b"), role: "b")])
+                        ).factID)
+                }
+            }
+            return (dense, sparse)
+        }
+        let (readDense, readSparse, expectedDense, expectedSparse) = try s.store.read { r in
+            (
+                try r.facts(matching: FactPattern("dense", [])), try r.facts(matching: FactPattern("sparse", [])),
+                try dense.map { try r.fact(id: $0)! }, try sparse.map { try r.fact(id: $0)! }
+            )
+        }
+        #expect(readDense.count == 700 && zip(readDense, expectedDense).allSatisfy(same))
+        #expect(readSparse.count == 70 && zip(readSparse, expectedSparse).allSatisfy(same))
+        // History reads the same way, with sources and details.
+        let history = try s.store.read { try $0.history(of: FactPattern("sparse", [])) }
+        #expect(history.map(\.id) == sparse && zip(history, expectedSparse).allSatisfy(same))
+    }
 }
