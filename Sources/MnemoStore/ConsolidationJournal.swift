@@ -101,7 +101,8 @@ extension ReadContext {
 
     /// Calls `body` with each of the newest `limit` runs, newest first, as
     /// it is stepped (through SQLite's C API: `consolidations` answers up
-    /// to 100,000 of them).
+    /// to 100,000 of them). `body` must not read the journal itself: the
+    /// statement is cached, and a second use would restart this one.
     package func consolidationRuns(limit: Int, _ body: (JournalEntry) throws -> Void) throws {
         let runs = try FastStatement(
             db, "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?")

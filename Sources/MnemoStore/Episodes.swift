@@ -180,7 +180,9 @@ extension ReadContext {
             guard let at = current, !named.isEmpty else { return }
             named.sort { a, b in
                 if a.speaker != b.speaker { return a.speaker }
-                if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+                // By bytes, as SQLite's BINARY collation: Swift's `==` holds two
+                // spellings of "José" (é, or e and a combining accent) equal.
+                if !a.name.utf8.elementsEqual(b.name.utf8) { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
                 return a.id < b.id
             }
             episodes[at]?.entities = named.map(\.name)

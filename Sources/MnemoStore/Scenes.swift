@@ -213,7 +213,11 @@ extension ReadContext {
             named[2 * at + (FastStatement.int64(row, 1) != 0 ? 0 : 1)].append((name, FastStatement.int64(row, 2)))
         }
         func byName(_ list: [(name: String, id: Int64)]) -> [String] {
-            list.sorted { a, b in a.name != b.name ? a.name.utf8.lexicographicallyPrecedes(b.name.utf8) : a.id < b.id }.map(\.name)
+            // By bytes, as SQLite's BINARY collation (not Swift's `==`, which holds
+            // canonically equivalent spellings equal).
+            list.sorted { a, b in
+                a.name.utf8.elementsEqual(b.name.utf8) ? a.id < b.id : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+            }.map(\.name)
         }
         for at in scenes.indices where scenes[at] != nil {
             if !named[2 * at].isEmpty { scenes[at]?.participants = byName(named[2 * at]) }

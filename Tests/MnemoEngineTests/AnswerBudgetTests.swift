@@ -26,7 +26,8 @@ struct AnswerBudgetTests {
         #expect(all.first?.hasPrefix(#"{"kind":"journal","run":5,"status":"dry run","dry_run":true,"started_at":""#) == true)
         #expect(all.last?.hasPrefix(#"{"kind":"journal","run":1,"status":"done","dry_run":false,"started_at":""#) == true)
         let bytes = all.reduce(0) { $0 + $1.utf8.count + 1 }
-        #expect(throws: MnemoError.self) { _ = try run("consolidations", budget: AnswerBudget(limit: bytes - 1)) }
+        let error = #expect(throws: MnemoError.self) { _ = try run("consolidations", budget: AnswerBudget(limit: bytes - 1)) }
+        #expect(error?.code == .tooLarge)
         #expect(try run("consolidations", budget: AnswerBudget(limit: bytes)).values.map(\.serialized) == all)
         #expect(try run("consolidations limit 2", budget: AnswerBudget(limit: bytes / 2)).values.map(\.serialized) == Array(all.prefix(2)))
     }
