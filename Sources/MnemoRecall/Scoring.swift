@@ -81,15 +81,19 @@ struct Scoring {
     /// whose last place is `last`, whatever its base level. (The margin covers
     /// rounding: the bound is never below the score.)
     @inline(__always) func cannotReach(_ last: Double, activation: Double, boost: Double) -> Bool {
-        (activation + baseLevelBound) * boost * (1 + 1e-9) < last
+        let bound = activation * boost + baseLevelBound
+        return bound + abs(bound) * 1e-9 < last
     }
 
-    /// The node's score: activation plus weighted base level, each boost
-    /// applied in turn, times the length prior.
+    /// The node's score: its activation, each boost applied in turn and
+    /// times the length prior, plus its weighted base level. The base level
+    /// is added after the factors: it is negative for what was last met more
+    /// than a day ago (ages count in days), and a factor above 1 applied to a
+    /// negative score would rank a boosted item lower.
     @inline(__always) func score(_ n: UInt32, activation: Double, linked: Bool, inWindow: Bool, length: Double, in view: GraphIndex.View) -> Double {
-        var score = activation + baseLevelWeight * view.baseLevel(n, now: now)
-        if linked { score *= entityFactor }
-        if inWindow { score *= temporalFactor }
-        return score * length
+        var boosted = activation
+        if linked { boosted *= entityFactor }
+        if inWindow { boosted *= temporalFactor }
+        return boosted * length + baseLevelWeight * view.baseLevel(n, now: now)
     }
 }

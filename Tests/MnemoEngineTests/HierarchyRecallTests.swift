@@ -61,11 +61,13 @@ struct HierarchyRecallTests {
         // The defaults, chosen on LoCoMo, keep these seeds and edges light
         // (docs/recall.md); with them at full weight the hierarchy decides.
         // Contiguity is off: it passes every turn's activation to the turns
-        // beside it, which here are Ann's other turns.
+        // beside it, which here are Ann's other turns. So is the length
+        // prior: her painting and hiking turns are her longest.
         var settings = RecallSettings()
         settings.otherTextSeed = 1
         settings.supportWeight = 1
         settings.contiguity = 0
+        settings.lengthPrior = 0
         let f = try Fixture(recall: settings)
         try f.chats()
         let query = #"recall "which activities does Ann do" limit 3 explain"#

@@ -80,6 +80,23 @@ struct RecallScoringTests {
         #expect(Set(ids) == ["e:1", "e:2", "e:3", "e:5", "e:6", "e:7"], "\(ids)")
     }
 
+    @Test("a boost never lowers an item: an old turn weakly reached, inside the time the text names, ranks above the ones outside it")
+    func boostsOnOldTurns() throws {
+        // The defaults' base level: years-old turns have a negative one.
+        let f = try Fixture(recall: Self.isolated { $0.baseLevelWeight = RecallSettings().baseLevelWeight })
+        // Bob says forty things in 2020: his name passes each of them little.
+        for month in 1...10 {
+            for day in 1...4 {
+                let at = "2020-\(month < 10 ? "0" : "")\(month)-0\(day)T10:00"
+                _ = try f.run(#"remember "Filler \#(month) \#(day) says little." by Bob at \#(at) in scene "s\#(month)""#)
+            }
+        }
+        let lines = try f.run(#"recall "What did Bob do in July 2020?" limit 5"#)
+        let first = try #require(lines.first)
+        #expect((first["at"] as? String)?.hasPrefix("2020-07") == true, "\(lines.map { $0["text"] ?? "" })")
+        #expect((first["score"] as? Double ?? 0) > (lines.last?["score"] as? Double ?? 0))
+    }
+
     @Test("contiguity reaches recall_contiguity_span turns either way, its share falling off by recall_contiguity_falloff a turn")
     func contiguitySpan() throws {
         let f = try Self.trip(falloff: 0.6, matching: [4], of: 9)
