@@ -116,10 +116,10 @@ extension WriteContext {
     /// would read it back, but from what the write already knows: the answer to
     /// every `remember` needs it, and reading it back was a sixth of the write.
     public func createdEpisode(_ outcome: EpisodeOutcome, from input: EpisodeInput) throws -> Episode {
-        var others: [String] = []
-        for id in outcome.entityIDs where id != outcome.speakerID { others.append(try entityName(id)) }
-        // The read orders by name in SQLite's BINARY collation: by bytes.
-        others.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var named: [(name: String, id: Int64)] = []
+        for id in outcome.entityIDs where id != outcome.speakerID { named.append((try entityName(id), id)) }
+        // In the order the read gives them.
+        let others = named.sorted(by: NameOrder.precedes).map(\.name)
         let speaker = try outcome.speakerID.map { try entityName($0) }
         return Episode(
             id: outcome.episodeID, text: input.text, speaker: speaker, at: input.at ?? now,
@@ -151,7 +151,7 @@ extension ReadContext {
     /// from the read's `ReadCache`, read once per id.
     ///
     /// An episode's entities are its speaker first, then the others by name
-    /// (by bytes, SQLite's BINARY collation), each once whatever its roles.
+    /// (`NameOrder`), each once whatever its roles.
     func episodes(inOrder ids: some Collection<Int64>) throws -> [Episode?] {
         guard !ids.isEmpty else { return [] }
         let list = Self.jsonList(ids)
@@ -178,13 +178,7 @@ extension ReadContext {
         var current: Int?
         func finish() {
             guard let at = current, !named.isEmpty else { return }
-            named.sort { a, b in
-                if a.speaker != b.speaker { return a.speaker }
-                // By bytes, as SQLite's BINARY collation: Swift's `==` holds two
-                // spellings of "José" (é, or e and a combining accent) equal.
-                if !a.name.utf8.elementsEqual(b.name.utf8) { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-                return a.id < b.id
-            }
+            named.sort { a, b in a.speaker != b.speaker ? a.speaker : NameOrder.precedes((a.name, a.id), (b.name, b.id)) }
             episodes[at]?.entities = named.map(\.name)
             named.removeAll(keepingCapacity: true)
         }

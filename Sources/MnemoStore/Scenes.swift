@@ -179,8 +179,7 @@ extension ReadContext {
     /// such scene), read in two statements however many there are, stepped
     /// through SQLite's C API as `episodes(inOrder:)` reads episodes: the
     /// scenes, then their members. Names come from the read's `ReadCache`.
-    /// A scene's participants and places are each by name (by bytes, SQLite's
-    /// BINARY collation).
+    /// A scene's participants and places are each by name (`NameOrder`).
     func scenes(inOrder ids: some Collection<Int64>) throws -> [Scene?] {
         guard !ids.isEmpty else { return [] }
         let list = Self.jsonList(ids)
@@ -212,13 +211,7 @@ extension ReadContext {
             guard let name = try cache.entityName(FastStatement.int64(row, 2), in: db) else { return }
             named[2 * at + (FastStatement.int64(row, 1) != 0 ? 0 : 1)].append((name, FastStatement.int64(row, 2)))
         }
-        func byName(_ list: [(name: String, id: Int64)]) -> [String] {
-            // By bytes, as SQLite's BINARY collation (not Swift's `==`, which holds
-            // canonically equivalent spellings equal).
-            list.sorted { a, b in
-                a.name.utf8.elementsEqual(b.name.utf8) ? a.id < b.id : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
-            }.map(\.name)
-        }
+        func byName(_ list: [(name: String, id: Int64)]) -> [String] { list.sorted(by: NameOrder.precedes).map(\.name) }
         for at in scenes.indices where scenes[at] != nil {
             if !named[2 * at].isEmpty { scenes[at]?.participants = byName(named[2 * at]) }
             if !named[2 * at + 1].isEmpty { scenes[at]?.places = byName(named[2 * at + 1]) }
