@@ -1,12 +1,20 @@
 extension RandomAccessCollection where Index == Int {
-    /// Whether the collection, sorted by `key`, holds an element whose key is
-    /// `value`: a binary search, for postings lists kept in document order.
-    func sortedContains<Key: Comparable>(_ value: Key, by key: (Element) -> Key) -> Bool {
+    /// The first index whose element is not `before`, in a collection where
+    /// every element that is comes first (sorted by what `before` tests): a
+    /// binary search.
+    @inlinable func partitionPoint(_ before: (Element) -> Bool) -> Int {
         var (low, high) = (startIndex, endIndex)
         while low < high {
             let mid = low + (high - low) / 2
-            if key(self[mid]) < value { low = mid + 1 } else { high = mid }
+            if before(self[mid]) { low = mid + 1 } else { high = mid }
         }
-        return low < endIndex && key(self[low]) == value
+        return low
+    }
+
+    /// Whether the collection, sorted by `key`, holds an element whose key is
+    /// `value`: a binary search, for postings lists kept in document order.
+    func sortedContains<Key: Comparable>(_ value: Key, by key: (Element) -> Key) -> Bool {
+        let at = partitionPoint { key($0) < value }
+        return at < endIndex && key(self[at]) == value
     }
 }

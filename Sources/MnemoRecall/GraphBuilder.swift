@@ -17,6 +17,9 @@ extension GraphIndex {
 struct Builder {
     let weights: GraphIndex.Weights
     var storage = GraphIndex.Storage()
+    /// Whether `add` keeps `scenesByTime` in order as each scene comes (a
+    /// refresh); a full build sorts it once, at the end of its nodes.
+    var ordersScenes = true
 
     init(weights: GraphIndex.Weights, storage: GraphIndex.Storage = GraphIndex.Storage()) {
         self.weights = weights
@@ -26,7 +29,11 @@ struct Builder {
     // MARK: Full build
 
     mutating func build(from reader: ReadContext) throws -> GraphIndex.Storage {
+        ordersScenes = false
         try reader.forEachGraphNode { row in add(row.id, time: row.time, flags: GraphIndex.Flags(row), validTo: row.validTo, length: row.length) }
+        let times = storage.times
+        storage.scenesByTime.sort { (times[Int($0)], $0) < (times[Int($1)], $1) }
+        ordersScenes = true
         // (A fact naming an entity twice links it twice; the pairs are made unique below.)
         var edges: [(UInt32, UInt32, Float)] = []
         try reader.forEachGraphIncidence { incidence in
@@ -85,7 +92,10 @@ struct Builder {
             }
         let capped = UInt16(clamping: length)
         if let n = dense(id) {
+            let moves = id.kind == .scene && storage.times[Int(n)] != time
+            if moves { unplaceScene(n) }
             storage.times[Int(n)] = time
+            if moves { placeScene(n) }
             storage.flags[Int(n)] = flags
             storage.validTo[n] = validTo
             setLength(n, capped)
@@ -101,7 +111,29 @@ struct Builder {
         storage.lengths.append(0)
         setLength(n, capped)
         if let validTo { storage.validTo[n] = validTo }
+        if id.kind == .scene { placeScene(n) }
         return n
+    }
+
+    /// Puts a scene in `scenesByTime` at its (time, node) place (at the end
+    /// while a full build loads its nodes).
+    private mutating func placeScene(_ n: UInt32) {
+        guard ordersScenes else { return storage.scenesByTime.append(n) }
+        let times = storage.times
+        let key = (times[Int(n)], n)
+        storage.scenesByTime.insert(n, at: storage.scenesByTime.partitionPoint { (times[Int($0)], $0) < key })
+    }
+
+    /// Takes a scene out of `scenesByTime`, before its time changes.
+    private mutating func unplaceScene(_ n: UInt32) {
+        let times = storage.times
+        let key = (times[Int(n)], n)
+        let at = storage.scenesByTime.partitionPoint { (times[Int($0)], $0) < key }
+        if at < storage.scenesByTime.count && storage.scenesByTime[at] == n {
+            storage.scenesByTime.remove(at: at)
+        } else if let found = storage.scenesByTime.firstIndex(of: n) {
+            storage.scenesByTime.remove(at: found)
+        }
     }
 
     /// Sets a node's length, keeping the sum and count of lengths for their mean.

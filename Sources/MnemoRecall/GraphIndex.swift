@@ -123,6 +123,9 @@ public final class GraphIndex: Sendable {
         @usableFromInline var sceneEpisodes: [UInt32: [UInt32]] = [:]
         /// Each episode's scene.
         @usableFromInline var sceneOf: [UInt32: UInt32] = [:]
+        /// The scenes in (time, node) order: those inside a time a recall's
+        /// text names are found by halving (`View.scenes(from:to:)`).
+        @usableFromInline var scenesByTime: [UInt32] = []
         /// Each episode's speaker, for the episodes that have one.
         @usableFromInline var speakerOf: [UInt32: UInt32] = [:]
         /// Each node's text length in characters, capped at 65,535: an
@@ -345,6 +348,15 @@ public final class GraphIndex: Sendable {
             return start < to && (end.map { $0 > from } ?? true)
         }
 
+        /// The scenes that opened in `[from, to)` (µs), in time order.
+        @inlinable public func scenes(from: Int64, to: Int64) -> ArraySlice<UInt32> {
+            let list = storage.scenesByTime
+            let times = storage.times
+            let low = list.partitionPoint { times[Int($0)] < from }
+            let high = list.partitionPoint { times[Int($0)] < to }
+            return list[low..<max(low, high)]
+        }
+
         /// The episodes within `within` turns before and after an episode in
         /// its scene, each with how many turns away it is.
         @inlinable public func timeNeighbors(of episode: UInt32, within: Int = 1) -> [(episode: UInt32, distance: Int)] {
@@ -352,11 +364,7 @@ public final class GraphIndex: Sendable {
             // A scene's episodes are in (time, node) order: found by halving, in a scene of any size.
             let times = storage.times
             let key = (times[Int(episode)], episode)
-            var (low, high) = (0, list.count)
-            while low < high {
-                let mid = low + (high - low) / 2
-                if (times[Int(list[mid])], list[mid]) < key { low = mid + 1 } else { high = mid }
-            }
+            let low = list.partitionPoint { (times[Int($0)], $0) < key }
             guard let at = low < list.count && list[low] == episode ? low : list.firstIndex(of: episode) else { return [] }
             return (max(0, at - within)...min(list.count - 1, at + within)).filter { $0 != at }.map { (list[$0], abs($0 - at)) }
         }

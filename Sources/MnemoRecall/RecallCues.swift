@@ -27,6 +27,7 @@ struct RecallCues {
     var entities: [Entity]
     /// The scene `in scene` names.
     var scene: Int64?
-    /// The first time the text names ("last May"): items in it are boosted.
-    var window: TimeRange?
+    /// The first time the text names ("last May"): the scenes that opened in
+    /// it are seeded, and items in it are boosted.
+    var window: TimeMention?
 }

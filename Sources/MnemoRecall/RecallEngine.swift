@@ -121,7 +121,7 @@ package struct RecallEngine: Sendable {
     private func cues(of recall: Recall, now: Timestamp) throws -> RecallCues {
         let tokens = Analyzer.tokens(recall.text)
         let words = tokens.map(\.text).filter { !Analyzer.stopWords.contains($0) }
-        let window = TemporalResolver().resolve(recall.text, at: now).first?.range
+        let window = TemporalResolver().resolve(recall.text, at: now).first
         let names = dictionary.find(in: tokens)
         let (scene, entities) = try lookUp(names: names.map(\.name), about: recall.about, scene: recall.scene)
         // Names the dictionary knows are seeded as entities; in the full-text query
@@ -154,6 +154,7 @@ package struct RecallEngine: Sendable {
             activation.seed(nodes: cues.nodeHits, strength: settings.otherTextSeed)
             activation.seed(entities: cues.entities)
             activation.seed(scene: cues.scene, strength: settings.aboutSeed)
+            activation.seed(window: cues.window.map { Scoring.microseconds($0.range) }, strength: settings.temporalSeed)
             try activation.spread(depth: recall.depth ?? settings.depth, settings: settings, cancellation: cancellation)
             activation.addContiguity(settings.contiguity, span: settings.contiguitySpan, falloff: settings.contiguityFalloff)
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))
@@ -184,6 +185,7 @@ package struct RecallEngine: Sendable {
             switch origin.kind {
             case .entity, .about: fields.append(("name", .string(origin.entity.map { cues.entities[$0].name } ?? "")))
             case .scene: fields.append(("name", .string(recall.scene ?? "")))
+            case .time: fields.append(("name", .string(cues.window?.text ?? "")))
             case .text:
                 let matched = id.kind == .episode ? text.words(cues.words, in: id.number) : nodeText.words(cues.words, in: id)
                 fields.append(("words", .array(matched.map(JSONValue.string))))

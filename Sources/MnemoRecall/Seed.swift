@@ -10,6 +10,8 @@ enum Seed {
     case about
     /// The scene `in scene` names.
     case scene
+    /// A scene that opened inside the time the text names.
+    case time
 
     /// Its name in `explain`'s paths.
     var name: String {
@@ -18,6 +20,7 @@ enum Seed {
         case .entity: "entity"
         case .about: "about"
         case .scene: "scene"
+        case .time: "time"
         }
     }
 }
