@@ -145,19 +145,22 @@ struct Activation {
         }
     }
 
-    /// At most how many scenes the time a text names may hold for them to
-    /// be seeded: a time that holds more (a whole year of a busy memory)
-    /// says little about which of them a question means, and seeding them
-    /// all would cost a delivery to every one of their episodes.
+    /// At most how many scenes (left out or not) may have opened inside the
+    /// time a text names for them to be seeded: a time that holds more (a
+    /// whole year of a busy memory) says little about which of them a
+    /// question means, and seeding them all would cost a delivery to every
+    /// one of their episodes.
     static let timeSeedScenes = 256
 
     /// Activates the scenes that opened inside the time the text names
-    /// (`window`, µs), `strength` ÷ √(their number) each: a time is a cue as
+    /// (`window`, µs), each with `strength` ÷ √(their number): a time is a cue as
     /// a name is, and it reaches the episodes of those scenes by spreading.
     mutating func seed(window: (from: Int64, to: Int64)?, strength: Double) {
         guard let window, strength > 0 else { return }
-        let inside = view.scenes(from: window.from, to: window.to).filter { !exclusions.excludes(graph.flags($0)) }
-        guard !inside.isEmpty, inside.count <= Self.timeSeedScenes else { return }
+        let opened = view.scenes(from: window.from, to: window.to)
+        guard opened.count <= Self.timeSeedScenes else { return }
+        let inside = opened.filter { !exclusions.excludes(graph.flags($0)) }
+        guard !inside.isEmpty else { return }
         let each = strength / Double(inside.count).squareRoot()
         for n in inside {
             add(each, to: n)

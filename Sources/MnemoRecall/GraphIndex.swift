@@ -167,7 +167,7 @@ public final class GraphIndex: Sendable {
     public var byteSize: Int {
         storage.withLock { s in
             s.nodes.count * (MemoryLayout<NodeID>.stride + 8 + 1 + 8 + 4) + s.targets.count * 8
-                + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 } + s.validTo.count * 16
+                + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 } + s.validTo.count * 16 + s.scenesByTime.count * 4
         }
     }
 

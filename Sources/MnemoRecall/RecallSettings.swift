@@ -35,8 +35,8 @@ public struct RecallSettings: Sendable, Hashable {
     public var lengthPrior = 0.3
     /// Weight of base-level activation (recency and frequency) in the score.
     public var baseLevelWeight = 0.01
-    /// Activation shared among the scenes that opened inside a time the
-    /// query names (each gets this ÷ √(their number)).
+    /// The seed of the scenes that opened inside a time the query names:
+    /// each gets this ÷ √(their number).
     public var temporalSeed = 10.0
     /// Score multiplier for items inside a time window named in the query.
     public var temporalBoost = 1.5

@@ -17,6 +17,7 @@ struct RecallScoringTests {
         settings.baseLevelWeight = 0
         settings.contiguity = 0
         settings.lengthPrior = 0
+        settings.temporalSeed = 0
         change(&settings)
         return settings
     }

@@ -58,6 +58,16 @@ struct RecallTimeSeedTests {
         #expect(kept.map(\.number) == [5, 1, 2, 3, 4], "in time order: eve, winter, spring, summer, autumn")
     }
 
+    @Test("a scene an earlier turn opens earlier moves to its new time, before a scene that was before it")
+    func moved() throws {
+        let f = try Self.seasons(seed: 10)
+        _ = try f.run(#"recall "what happened in March 2023""#) // builds the graph
+        _ = try f.run(#"remember "We sowed the first seeds indoors." by ann at 2022-12-20T10:00 in scene "spring""#)
+        #expect(Self.texts(try f.run(#"recall "what happened in March 2023""#)).isEmpty, "spring opened in December now")
+        let december = Self.texts(try f.run(#"recall "what happened in December 2022" limit 2"#))
+        #expect(Set(december) == ["We sowed the first seeds indoors.", "We planted tomatoes in the garden."])
+    }
+
     @Test("a time holding more scenes than the cap seeds none of them")
     func capped() throws {
         let f = try Fixture(recall: RecallScoringTests.isolated { $0.temporalSeed = 10 })

@@ -86,6 +86,13 @@ struct GraphIndexTests {
         #expect(graph.withView { $0.edges() } == rebuilt.withView { $0.edges() })
         let flags = { (g: GraphIndex) in g.withView { v in (0..<UInt32(v.count)).map { "\(v.id($0)) \(v.flags($0).rawValue)" }.sorted() } }
         #expect(flags(graph) == flags(rebuilt))
+        // The scenes in time order (ties by node, whose numbers differ between
+        // a refresh and a build: compared by time and id). Episodes at random
+        // times move their scene's opening earlier, and the scene with it.
+        let scenes = { (g: GraphIndex) in g.withView { v in v.scenes(from: .min, to: .max).map { "\(v.time($0)) \(v.id($0))" } } }
+        #expect(scenes(graph).count == 4)
+        #expect(scenes(graph).map { $0.split(separator: " ")[0] } == scenes(rebuilt).map { $0.split(separator: " ")[0] })
+        #expect(Set(scenes(graph)) == Set(scenes(rebuilt)))
     }
 
     @Test("base-level activation grows with recency and with each recall")

@@ -173,7 +173,7 @@ extension DaemonConfig {
             doc: "weight of recency and frequency (ACT-R base level)"),
         ConfigKey(
             "recall_temporal_seed", default: "10", .number(0...1000), into: \.recall.temporalSeed, reload: .atOnce,
-            doc: "activation shared among the scenes that opened inside a time the query names (each: this / sqrt(their number))"),
+            doc: "seed of each scene that opened inside a time the query names: this / sqrt(their number)"),
         ConfigKey(
             "recall_temporal_boost", default: "1.5", .number(0...100), into: \.recall.temporalBoost, reload: .atOnce,
             doc: "score x (1 + this) inside a time the query names"),
