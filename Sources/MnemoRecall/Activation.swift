@@ -150,7 +150,7 @@ struct Activation {
     /// whole year of a busy memory) says little about which of them a
     /// question means, and seeding them all would cost a delivery to every
     /// one of their episodes.
-    static let timeSeedScenes = 256
+    static let timeSeedScenes = 64
 
     /// Activates the scenes that opened inside the time the text names
     /// (`window`, µs), each with `strength` ÷ √(their number): a time is a cue as
