@@ -1,3 +1,4 @@
+import MnemoModel
 import Synchronization
 
 /// What recall reads from SQLite and keeps, so that a recall over cached rows
@@ -11,7 +12,8 @@ import Synchronization
 ///   the next write may create them.
 package final class RecallCache: Sendable {
     private let episodes = Mutex<[Int64: String]>([:])
-    private let entities = Mutex<[String: Int64]>([:])
+    /// By bytes (`ExactName`), as SQLite finds names.
+    private let entities = Mutex<[ExactName: Int64]>([:])
 
     func episode(_ id: Int64) -> String? { episodes.withLock { $0[id] } }
     package func setEpisode(_ id: Int64, _ fields: String) {
@@ -22,11 +24,11 @@ package final class RecallCache: Sendable {
     }
 
     /// The entity a normalised name denotes, if a recall looked it up before.
-    func entity(_ norm: String) -> Int64? { entities.withLock { $0[norm] } }
+    func entity(_ norm: String) -> Int64? { entities.withLock { $0[ExactName(norm)] } }
     func setEntity(_ norm: String, _ id: Int64) {
         entities.withLock { all in
             if all.count > 100_000 { all.removeAll(keepingCapacity: true) }
-            all[norm] = id
+            all[ExactName(norm)] = id
         }
     }
 }

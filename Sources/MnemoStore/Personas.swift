@@ -171,6 +171,6 @@ extension ReadContext {
                 }
             }
         }
-        return result.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        return result.sorted { NameOrder.precedes(($0.name, $0.id), ($1.name, $1.id)) }
     }
 }

@@ -22,7 +22,8 @@ final class ReadCache {
 
     private var names: [Int64: String?] = [:]
     private var sceneTitles: [Int64: String?] = [:]
-    private var predicates: [String: Predicate?] = [:]
+    /// By bytes (`ExactName`), as SQLite finds them.
+    private var predicates: [ExactName: Predicate?] = [:]
 
     /// An entity's name, read once per id; `nil` when there is no such entity.
     func entityName(_ id: Int64, in db: Database) throws -> String? {
@@ -56,7 +57,7 @@ final class ReadCache {
 
     /// A predicate by its normalised name, read once; `nil` if it was never declared nor used.
     func predicate(_ name: String, in db: Database) throws -> Predicate? {
-        if let known = predicates[name] { return known }
+        if let known = predicates[ExactName(name)] { return known }
         let statement = try FastStatement(db, "SELECT id, roles FROM predicate WHERE name = ?")
         statement.bind(1, name)
         var found: Predicate?
@@ -64,7 +65,7 @@ final class ReadCache {
             let roles = try FastStatement.optionalText(row, 1).map(PredicateRoles.decode)
             found = Predicate(id: FastStatement.int64(row, 0), name: name, roles: roles)
         }
-        predicates[name] = .some(found)
+        predicates[ExactName(name)] = .some(found)
         return found
     }
 }

@@ -14,8 +14,9 @@ final class WriterCache: @unchecked Sendable {
         var functional: Bool
     }
 
-    private var entityIDs: [String: Int64] = [:]
-    private var predicates: [String: PredicateInfo] = [:]
+    /// By bytes (`ExactName`), as SQLite finds names.
+    private var entityIDs: [ExactName: Int64] = [:]
+    private var predicates: [ExactName: PredicateInfo] = [:]
     private var entityNames: [Int64: String] = [:]
     private var sceneTitles: [Int64: String] = [:]
     /// Entities a kind was asked for and given (or found) since the cache was last cleared.
@@ -65,10 +66,10 @@ final class WriterCache: @unchecked Sendable {
         return due
     }
 
-    func entity(_ norm: String) -> Int64? { entityIDs[norm] }
-    func setEntity(_ norm: String, _ id: Int64) { entityIDs[norm] = id }
-    func predicate(_ name: String) -> PredicateInfo? { predicates[name] }
-    func setPredicate(_ name: String, _ info: PredicateInfo) { predicates[name] = info }
+    func entity(_ norm: String) -> Int64? { entityIDs[ExactName(norm)] }
+    func setEntity(_ norm: String, _ id: Int64) { entityIDs[ExactName(norm)] = id }
+    func predicate(_ name: String) -> PredicateInfo? { predicates[ExactName(name)] }
+    func setPredicate(_ name: String, _ info: PredicateInfo) { predicates[ExactName(name)] = info }
     func entityName(_ id: Int64) -> String? { entityNames[id] }
     func setEntityName(_ id: Int64, _ name: String) { entityNames[id] = name }
     func needsKind(_ id: Int64) -> Bool { !kindGiven.contains(id) }

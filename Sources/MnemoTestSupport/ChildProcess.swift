@@ -28,7 +28,7 @@ public enum ChildProcess {
     public static func outputs(_ make: () -> Process) throws -> (status: Int32, stdout: String, stderr: String) {
         let errors = TemporaryDirectory()
         let errorPath = errors.file("stderr")
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let out = Pipe()
         let process = try run {
             let process = make()

@@ -33,7 +33,7 @@ public final class PostgresStorage: Sendable {
     /// The names of the spaces in the database, sorted.
     public func spaceNames() throws(MnemoError) -> [String] {
         try withLink { link throws(MnemoError) in
-            try link.query("SELECT name FROM space ORDER BY name").map { row throws(MnemoError) in
+            try link.query("SELECT name FROM space ORDER BY name COLLATE \"C\"").map { row throws(MnemoError) in
                 do {
                     return try row.decode(String.self)
                 } catch {
