@@ -148,7 +148,7 @@ struct MatchEngine {
                 results.removeAll(keepingCapacity: true)
                 results.append(binding)
             } else {
-                results.removeSubrange(1...)
+                results.removeLast(results.count - 1)
                 for i in binding.values.indices { results[0].values[i] = binding.values[i] }
             }
             for argument in arguments {

@@ -14,25 +14,33 @@ public struct AnswerText: Sendable {
     /// The lines, each ended by `\n`.
     public var bytes: [UInt8] { out.bytes }
 
+    /// How many bytes the lines take.
+    public var byteCount: Int { out.count }
+
+    /// Calls `body` with the lines' bytes, without copying them.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T { try out.withBytes(body) }
+
     /// Appends a line: `write` writes its JSON text (without a newline), and
     /// the line's length with its newline is returned.
     @discardableResult
     public mutating func appendLine(_ write: (inout JSONBuffer) throws -> Void) rethrows -> Int {
-        let start = out.bytes.count
+        let start = out.count
         try write(&out)
         out.append(byte: UInt8(ascii: "\n"))
         count += 1
-        return out.bytes.count - start
+        return out.count - start
     }
 
     /// Each line as a `.raw` value, for callers that take an answer as values.
     public var values: [JSONValue] {
         var lines: [JSONValue] = []
         lines.reserveCapacity(count)
-        var start = 0
-        for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            lines.append(.raw(String(decoding: bytes[start..<i], as: UTF8.self)))
-            start = i + 1
+        out.withBytes { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+                lines.append(.raw(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)))
+                start = i + 1
+            }
         }
         return lines
     }

@@ -32,7 +32,7 @@ public enum Encode {
         switch value {
         case .entity(_, let name): out.appendQuoted(name)
         case .literal(.text(let s)): out.appendQuoted(s)
-        case .literal(.number(let d)): JSONValue.double(d).write(to: &out)
+        case .literal(.number(let d)): out.append(number: d)
         case .literal(.time(let t)): out.appendQuoted(t)
         case .list(let items):
             out.append("[")
@@ -85,7 +85,7 @@ public enum Encode {
         out.append(#","recorded_at":"#, quotedOrNull: fact.recorded.from)
         out.append(#","retracted_at":"#, quotedOrNull: fact.recorded.to)
         out.append(#","confidence":"#)
-        JSONValue.double(fact.confidence).write(to: &out)
+        out.append(number: fact.confidence)
         out.append(#","sources":"#)
         JSONObjectText.writeArray(fact.sources, to: &out) { id, out in Self.write(NodeID(.episode, id), to: &out) }
         if let note = fact.note {
@@ -133,7 +133,7 @@ public enum Encode {
         if let scene = e.sceneID { write(NodeID(.scene, scene), to: &out) } else { out.append("null") }
         out.append(#","scene_title":"#, quotedOrNull: e.sceneTitle)
         out.append(#","importance":"#)
-        JSONValue.double(e.importance).write(to: &out)
+        out.append(number: e.importance)
         out.append(#","entities":"#)
         JSONObjectText.writeArray(e.entities, to: &out) { name, out in out.appendQuoted(name) }
         out.append(#","times":"#)

@@ -37,12 +37,7 @@ public enum JSONValue: Hashable, Sendable {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
         case .int(let i): out.append(i)
-        case .double(let d):
-            if d.isFinite {
-                if d == d.rounded(), abs(d) < 1e15 { out.append(Int64(d)) } else { out.append(raw: "\(d)") }
-            } else {
-                out.append("null")
-            }
+        case .double(let d): out.append(number: d)
         case .string(let s): out.appendQuoted(s)
         case .raw(let json): out.append(raw: json)
         case .array(let items):

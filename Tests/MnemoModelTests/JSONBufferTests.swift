@@ -45,4 +45,47 @@ struct JSONBufferTests {
         let far = Timestamp(year: 12_345, month: 6, day: 7)
         #expect(far.iso8601 == "12345-06-07T00:00:00Z")
     }
+
+    @Test("a buffer grows past its capacity, and a copy keeps its bytes when either is written to")
+    func storage() {
+        var out = JSONBuffer(capacity: 1)
+        var expected = ""
+        for i in 0..<500 {
+            out.append("[")
+            out.append(Int64(i))
+            out.appendQuoted("s\(i)\n")
+            out.appendQuoted(Timestamp(microseconds: Int64(i) * 1_000_000))
+            out.append(number: Double(i) / 4)
+            out.append(byte: UInt8(ascii: "]"))
+            expected +=
+                "[\(i)" + JSONString.quoted("s\(i)\n") + "\"\(Timestamp(microseconds: Int64(i) * 1_000_000).iso8601)\""
+                + JSONValue.double(Double(i) / 4).serialized + "]"
+        }
+        #expect(out.string == expected)
+        #expect(out.count == expected.utf8.count && out.bytes == Array(expected.utf8))
+        var copy = out
+        out.append("x")
+        copy.append("y")
+        #expect(out.string == expected + "x" && copy.string == expected + "y")
+        var emptied = copy
+        emptied.removeAll()
+        emptied.append(raw: #"{"k":1}"#)
+        #expect(emptied.string == #"{"k":1}"# && copy.string == expected + "y")
+        copy.removeAll()
+        #expect(copy.count == 0 && copy.string.isEmpty)
+    }
+
+    @Test("numbers: whole ones below 10^15 without a fraction, others as Swift prints them, null when not finite")
+    func numbers() {
+        let cases: [(Double, String)] = [
+            (0, "0"), (-0.0, "0"), (1, "1"), (-1, "-1"), (2.5, "2.5"), (999_999_999_999_999, "999999999999999"), (1e15, "1000000000000000.0"),
+            (1e-7, "1e-07"), (.infinity, "null"), (-.infinity, "null"), (.nan, "null"),
+        ]
+        for (d, text) in cases {
+            var out = JSONBuffer()
+            out.append(number: d)
+            #expect(out.string == text, "\(d)")
+            #expect(JSONValue.double(d).serialized == text)
+        }
+    }
 }
