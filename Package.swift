@@ -189,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "mnemo-bench-query",
             dependencies: [
-                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoModel", "MnemoStore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/mnemo-bench-query"),

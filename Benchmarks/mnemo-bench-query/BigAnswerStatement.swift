@@ -4,7 +4,9 @@ import MnemoTestSupport
 /// rows straight from the space's file: what SQLite alone needs for that
 /// answer, each answer row with the rows it is built from (a fact with its
 /// roles and their entities' names, an episode with its entities, a scene
-/// with its members, an insight with its support).
+/// with its members, an insight with its support). `match` and `history`
+/// of a predicate with no bound filler are read with the daemon's own
+/// statements (`SQLiteRowReader.readFacts`); the others with `RowSQL`'s.
 ///
 /// The SQL is made from the daemon's answer, once per run of the statement:
 /// how many lines of each kind it holds is how many rows of each the SQL
@@ -14,8 +16,8 @@ struct BigAnswerStatement {
     /// The space it is asked in.
     var space: String
     var text: String
-    /// The SQL statements for an answer of these lines.
-    var sql: ([String]) -> [String]
+    /// What SQLite alone reads for an answer of these lines.
+    var sql: ([String]) -> SQLiteRowReader.Baseline
 
     /// The statements of issue 20, at `limit` rows, with the ids they need
     /// looked up in each space's file.
@@ -34,54 +36,54 @@ struct BigAnswerStatement {
         func count(_ lines: [String], _ prefix: String) -> Int { lines.count { $0.hasPrefix(prefix) } }
         return [
             BigAnswerStatement(space: "big", text: "match big(i: ?x) limit \(limit)") { lines in
-                [RowSQL.facts(of: bigPredicate, limit: lines.count)]
+                .facts(of: bigPredicate, history: false, limit: lines.count)
             },
             BigAnswerStatement(space: "big", text: "match big(i: ?x, tag: t3) limit \(limit)") { lines in
-                [RowSQL.facts(of: bigPredicate, entity: tag, position: tagPosition, limit: lines.count)]
+                .sql([RowSQL.facts(of: bigPredicate, entity: tag, position: tagPosition, limit: lines.count)])
             },
             BigAnswerStatement(space: "big", text: "history big(?, ?) limit \(limit)") { lines in
-                [RowSQL.versions(of: bigPredicate, limit: lines.count)]
+                .facts(of: bigPredicate, history: true, limit: lines.count)
             },
             BigAnswerStatement(space: "nary", text: "match rel(a: ?a, b: ?b, c: ?c, d: ?d) limit \(limit)") { lines in
-                [RowSQL.facts(of: rel, limit: lines.count)]
+                .facts(of: rel, history: false, limit: lines.count)
             },
             BigAnswerStatement(space: "nary", text: "match rel(a: host, b: ?b, c: ?c, d: ?d) limit \(limit)") { lines in
-                [RowSQL.facts(of: rel, entity: host, position: 0, limit: lines.count)]
+                .sql([RowSQL.facts(of: rel, entity: host, position: 0, limit: lines.count)])
             },
             BigAnswerStatement(space: "nary", text: "history rel(?, ?, ?, ?) limit \(limit)") { lines in
-                [RowSQL.versions(of: rel, limit: lines.count)]
+                .facts(of: rel, history: true, limit: lines.count)
             },
             BigAnswerStatement(space: "nary", text: "timeline host limit \(limit)") { lines in
-                [
+                .sql([
                     RowSQL.episodes(
                         where: "id IN (SELECT episode_id FROM episode_entity WHERE entity_id = \(host))", limit: count(lines, #"{"kind":"episode""#)),
                     RowSQL.facts(naming: host, position: nil, orderedByTime: true, limit: count(lines, #"{"kind":"fact""#)),
-                ]
+                ])
             },
             BigAnswerStatement(space: "nary", text: "scenes limit \(limit)") { lines in
-                [RowSQL.scenes(where: "1", limit: lines.count)]
+                .sql([RowSQL.scenes(where: "1", limit: lines.count)])
             },
             BigAnswerStatement(space: "nary", text: "scene marathon limit \(limit)") { lines in
-                [
+                .sql([
                     RowSQL.scenes(where: "id = \(marathon)", limit: 1, countingEpisodes: true),
                     RowSQL.episodes(where: "scene_id = \(marathon)", limit: lines.count - 1),
-                ]
+                ])
             },
             BigAnswerStatement(space: "nary", text: "persona host limit \(limit)") { lines in
                 let fromFacts = lines.count { $0.contains(#""id":"f:"#) }
-                return [
+                return .sql([
                     RowSQL.personaAttributes(of: host, limit: lines.count - fromFacts),
                     RowSQL.facts(naming: host, position: 0, orderedByTime: false, limit: fromFacts),
-                ]
+                ])
             },
             BigAnswerStatement(space: "nary", text: "insights limit \(limit)") { lines in
-                [RowSQL.insights(where: "1", limit: lines.count)]
+                .sql([RowSQL.insights(where: "1", limit: lines.count)])
             },
             BigAnswerStatement(space: "nary", text: "conflicts limit \(limit)") { lines in
-                [RowSQL.insights(where: "kind IN ('conflict', 'calibration')", limit: lines.count)]
+                .sql([RowSQL.insights(where: "kind IN ('conflict', 'calibration')", limit: lines.count)])
             },
             BigAnswerStatement(space: "journal", text: "consolidations limit \(limit)") { lines in
-                ["SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT \(lines.count)"]
+                .sql(["SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT \(lines.count)"])
             },
         ]
     }

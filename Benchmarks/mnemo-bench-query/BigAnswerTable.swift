@@ -49,7 +49,7 @@ struct BigAnswerTable {
         Swift.print("")
         Swift.print(
             "rows: answer lines. first byte, last line: from writing the request to the first byte of the reply and to the newline of its last line. "
-                + "SQLite rows/s: the same rows read by SQLite alone from the same file, on a read-only connection of the benchmark's (RowSQL). "
+                + "SQLite rows/s: the same rows read by SQLite alone from the same file, on a read-only connection of the benchmark's (match and history of a whole predicate with the daemon's own statements, FactRowSQL; the others RowSQL). "
                 + "ours/SQLite: time to the last line over SQLite's time.")
     }
 

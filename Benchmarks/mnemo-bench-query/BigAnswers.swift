@@ -8,7 +8,7 @@ import MnemoTestSupport
 /// that answer many rows, timed over the socket (rows, time to the first byte
 /// and to the last answer line, rows/s; medians of `--runs`), each beside the
 /// rate at which SQLite reads the same rows from the same file in the same
-/// run (`RowSQL`); then the one-row case, p50/p99. One markdown table per size.
+/// run (`FactRowSQL`, `RowSQL`); then the one-row case, p50/p99. One markdown table per size.
 struct BigAnswers: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "big-answers",

@@ -1,5 +1,7 @@
 /// The SQL that reads the rows of an answer from a space's file, for
-/// `SQLiteRowReader` (Schemas/*.sql hold the tables). The first column of
+/// `SQLiteRowReader` (Schemas/*.sql hold the tables), where the daemon's
+/// own statements are not used (`match` and `history` with no bound filler
+/// are read with them: `SQLiteRowReader.readFacts`). The first column of
 /// each statement is the id of the answer row, and the rows of one answer
 /// row come together; every other column is what that answer row shows or
 /// needs to decide that it belongs (a fact's intervals, whether it is
@@ -21,16 +23,6 @@ enum RowSQL {
         """
     private static let roleColumns = "r.position, r.item, r.role, r.kind, r.value, e.name"
     private static let sources = "(SELECT group_concat(s.episode_id) FROM fact_source s WHERE s.fact_id = f.id) AS sources"
-
-    /// The first `limit` believed facts of a predicate, by id, with their
-    /// roles (`match P(?x, …)` with every argument a variable).
-    static func facts(of predicate: Int64, limit: Int) -> String {
-        """
-        SELECT \(factColumns), \(roleColumns)
-        FROM (SELECT \(factColumns) FROM fact f WHERE f.predicate_id = \(predicate) AND f.retracted_at IS NULL ORDER BY f.id LIMIT \(limit)) f
-        \(roles)
-        """
-    }
 
     /// The first `limit` believed facts of a predicate whose role at
     /// `position` is the entity `entity`, found through the filler index, by
@@ -58,22 +50,6 @@ enum RowSQL {
                   ORDER BY \(order) LIMIT \(limit)) f
             \(roles)
             """
-    }
-
-    /// Every version of the first `limit` facts of a predicate, retracted
-    /// ones too: the fact, its earlier beliefs, its roles and its sources
-    /// (`history P(?, …)`). One answer row per fact as `SQLiteRowReader`
-    /// counts them: right for the spaces of `big-answers`, which hold no
-    /// earlier beliefs (a fact with some is a row of the answer per version).
-    static func versions(of predicate: Int64, limit: Int) -> String {
-        """
-        SELECT \(factColumns), f.note, f.origin, f.scene_id, f.superseded_by, f.sources,
-               b.valid_from, b.valid_to, b.recorded_at, b.retracted_at, \(roleColumns)
-        FROM (SELECT \(factColumns), f.note, f.origin, f.scene_id, f.superseded_by, \(sources)
-              FROM fact f WHERE f.predicate_id = \(predicate) ORDER BY f.id LIMIT \(limit)) f
-        LEFT JOIN fact_belief b ON b.fact_id = f.id
-        \(roles)
-        """
     }
 
     /// The first `limit` episodes that meet `condition`, by time, with their

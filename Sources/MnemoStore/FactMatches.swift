@@ -30,7 +30,7 @@ public struct FactMatches {
                 // Moved out, an empty fact left in its place: a copy would
                 // retain each of its arrays and strings, and the chunk's end
                 // release them again.
-                var fact = Self.vacated
+                var fact = Fact.vacated
                 swap(&fact, &chunk[nextInChunk])
                 nextInChunk += 1
                 if try admit(&fact) { return fact }
@@ -46,11 +46,6 @@ public struct FactMatches {
         }
     }
 
-    /// What a fact moved out of the chunk leaves behind: nothing allocated.
-    private static let vacated = Fact(
-        id: 0, predicate: "", roleNames: [], roleValues: [], valid: TimeRange(from: nil, to: nil),
-        recorded: TimeRange(from: nil, to: nil), confidence: 0, sources: [], note: nil, origin: "", sceneID: nil, supersededBy: nil)
-
     /// Whether the fact passes the time filter and the pattern; its times
     /// become those believed at `known as of` when the filter has one.
     private func admit(_ fact: inout Fact) throws -> Bool {
@@ -65,4 +60,11 @@ public struct FactMatches {
         if time.excludeSuperseded, fact.supersededBy != nil { return false }
         return constraints.allSatisfy { $0.matches(fact) }
     }
+}
+
+extension Fact {
+    /// What a fact moved out of its chunk leaves behind: nothing allocated.
+    static let vacated = Fact(
+        id: 0, predicate: "", roleNames: [], roleValues: [], valid: TimeRange(from: nil, to: nil),
+        recorded: TimeRange(from: nil, to: nil), confidence: 0, sources: [], note: nil, origin: "", sceneID: nil, supersededBy: nil)
 }

@@ -107,44 +107,78 @@ extension ReadContext {
         var scan = try FactScan(
             reader: self, predicate: predicate, constraints: constraints, options: .init(includeRetracted: true, withSources: true))
         var count = 0
+        var beliefs: [EarlierBelief] = []
         while count < limit {
             var chunk = try scan.next()
             if chunk.isEmpty { break }
-            chunk.removeAll { fact in !constraints.allSatisfy { $0.matches(fact) } }
+            if !constraints.isEmpty { chunk.removeAll { fact in !constraints.allSatisfy { $0.matches(fact) } } }
             if chunk.isEmpty { continue }
-            // Earlier beliefs of the chunk's facts, in the same order as the facts.
-            let beliefs = try FastStatement(
-                db,
-                """
-                SELECT fact_id, valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
-                WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY fact_id, recorded_at
-                """)
-            beliefs.bind(1, Self.jsonList(chunk.map(\.id)))
-            var earlier: [Int64: [(valid: TimeRange, recorded: TimeRange)]] = [:]
-            try beliefs.forEachRow { row in
-                earlier[FastStatement.int64(row, 0), default: []].append(
-                    (
-                        TimeRange(
-                            from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
-                            to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
-                        TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(microseconds: FastStatement.int64(row, 4)))
-                    ))
-            }
+            try readEarlierBeliefs(of: chunk, into: &beliefs)
+            // Both in fact id order: each fact's beliefs are the run of its id.
+            var next = 0
             for index in chunk.indices {
                 guard count < limit else { break }
-                let before = earlier[chunk[index].id] ?? []
-                try budget.charge(chunk[index].answerBytes * (before.count + 1))
-                for belief in before where count < limit {
-                    var version = chunk[index]
+                // Moved out of the chunk, which is not read again: a copy would
+                // retain each of its arrays and strings (`FactMatches.next`).
+                var moved = Fact.vacated
+                swap(&moved, &chunk[index])
+                let fact = moved
+                while next < beliefs.count, beliefs[next].factID < fact.id { next += 1 }
+                var end = next
+                while end < beliefs.count, beliefs[end].factID == fact.id { end += 1 }
+                try budget.charge(fact.answerBytes * (end - next + 1))
+                if next < end {
+                    var version = fact
                     version.supersededBy = nil
-                    version.valid = belief.valid
-                    version.recorded = belief.recorded
-                    try body(version)
-                    count += 1
+                    for belief in beliefs[next..<end] where count < limit {
+                        version.valid = belief.valid
+                        version.recorded = belief.recorded
+                        try body(version)
+                        count += 1
+                    }
+                    next = end
+                    guard count < limit else { break }
                 }
-                guard count < limit else { break }
-                try body(chunk[index])
+                try body(fact)
                 count += 1
+            }
+        }
+    }
+
+    /// A belief about a fact the memory held before it changed its mind (`fact_belief`).
+    private struct EarlierBelief {
+        var factID: Int64
+        var valid: TimeRange
+        var recorded: TimeRange
+    }
+
+    /// The earlier beliefs of `facts` (in id order), by fact and recorded
+    /// time, in `beliefs` (emptied first): one statement over the facts' id
+    /// range when they are dense in it, else one per fact. Read by range, the
+    /// beliefs of facts between them that are not in `facts` come too.
+    private func readEarlierBeliefs(of facts: [Fact], into beliefs: inout [EarlierBelief]) throws {
+        beliefs.removeAll(keepingCapacity: true)
+        guard let first = facts.first?.id, let last = facts.last?.id else { return }
+        func add(_ row: OpaquePointer) {
+            beliefs.append(
+                EarlierBelief(
+                    factID: FastStatement.int64(row, 0),
+                    valid: TimeRange(
+                        from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
+                        to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
+                    recorded: TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(microseconds: FastStatement.int64(row, 4)))
+                ))
+        }
+        if FactRowSQL.readsByRange(first: first, last: last, count: facts.count) {
+            let statement = try FastStatement(db, FactRowSQL.beliefsInRange)
+            statement.bind(1, first)
+            statement.bind(2, last)
+            try statement.forEachRow(add)
+        } else {
+            let statement = try FastStatement(db, FactRowSQL.beliefsOfFact)
+            for fact in facts {
+                statement.bind(1, fact.id)
+                try statement.forEachRow(add)
             }
         }
     }

@@ -89,14 +89,8 @@ struct FactScan {
         var facts: [Fact] = []
         switch candidates {
         case .predicate(let after):
-            let retracted = options.includeRetracted ? "" : " AND f.retracted_at IS NULL"
             let statement = try FastStatement(
-                reader.db,
-                columns + """
-                    FROM \(PredicateBlocks.factsOfPredicate) CROSS JOIN fact_role r ON r.fact_id = f.id
-                    WHERE \(PredicateBlocks.predicateIs) AND b.block >= ?2 >> \(PredicateBlocks.shift) AND f.id > ?2\(retracted)
-                    ORDER BY b.block, f.id, r.position, r.item
-                    """)
+                reader.db, FactRowSQL.predicateScan(withDetails: options.withDetails, includeRetracted: options.includeRetracted))
             statement.bind(1, predicateID)
             statement.bind(2, after)
             facts.reserveCapacity(Self.chunk)
@@ -105,8 +99,7 @@ struct FactScan {
         case .listed(let ids, var next):
             // Until a fact is kept or the ids run out: a chunk whose facts were
             // all retracted is not the end.
-            let statement = try FastStatement(
-                reader.db, columns + "FROM fact f JOIN fact_role r ON r.fact_id = f.id WHERE f.id = ? ORDER BY r.position, r.item")
+            let statement = try FastStatement(reader.db, FactRowSQL.fact(withDetails: options.withDetails))
             while facts.isEmpty, next < ids.count {
                 try reader.cancellation.check()
                 let end = min(ids.count, next + Self.chunk)
@@ -126,16 +119,6 @@ struct FactScan {
     }
 
     // MARK: - Reading rows
-
-    /// The fact's columns, then one role's (one row per filler), then the
-    /// fact's details when they are read.
-    private var columns: String {
-        """
-        SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by,
-               r.position, r.item, r.role, r.kind, r.value\(options.withDetails ? ", f.confidence, f.note, f.origin, f.scene_id" : "")
-
-        """
-    }
 
     /// Steps `statement`, appending a fact per run of rows with one id; stops
     /// (leaving the rest unread) when a row begins fact number `limit + 1`.
@@ -183,10 +166,8 @@ struct FactScan {
     /// over their id range when they are dense in it, else one per fact.
     private func addSources(to facts: inout [Fact]) throws {
         guard let first = facts.first?.id, let last = facts.last?.id else { return }
-        let (span, overflow) = last.subtractingReportingOverflow(first)
-        if !overflow, span < 4 * Int64(facts.count) {
-            let statement = try FastStatement(
-                reader.db, "SELECT fact_id, episode_id FROM fact_source WHERE fact_id BETWEEN ? AND ? ORDER BY fact_id, episode_id")
+        if FactRowSQL.readsByRange(first: first, last: last, count: facts.count) {
+            let statement = try FastStatement(reader.db, FactRowSQL.sourcesInRange)
             statement.bind(1, first)
             statement.bind(2, last)
             var index = 0
@@ -196,10 +177,10 @@ struct FactScan {
                 if index < facts.count, facts[index].id == id { facts[index].sources.append(FastStatement.int64(row, 1)) }
             }
         } else {
-            let statement = try FastStatement(reader.db, "SELECT episode_id FROM fact_source WHERE fact_id = ? ORDER BY episode_id")
+            let statement = try FastStatement(reader.db, FactRowSQL.sourcesOfFact)
             for index in facts.indices {
                 statement.bind(1, facts[index].id)
-                try statement.forEachRow { row in facts[index].sources.append(FastStatement.int64(row, 0)) }
+                try statement.forEachRow { row in facts[index].sources.append(FastStatement.int64(row, 1)) }
             }
         }
     }

@@ -110,4 +110,16 @@ public enum PredicateBlocks {
         """
     /// The conditions that go with `factsOfPredicate`, for predicate `?1`.
     public static let predicateIs = "b.predicate_id = ?1 AND f.predicate_id = ?1"
+
+    /// `factsOfPredicate` for the facts with an id above `?2` only, in
+    /// blocks from `?2`'s on: each block's range starts at the larger of its
+    /// first id and `?2 + 1` in one bound. (Given as two bounds, `f.id >= b.block << 7`
+    /// and `f.id > ?2`, SQLite seeks with the second alone in every block and
+    /// steps through the blocks before it again, rejecting their rows one by
+    /// one: a chunk of 256 facts stepped about twice as many.)
+    public static let factsOfPredicateAfter = """
+        fact_predicate_block b CROSS JOIN fact f ON f.id > max(?2, (b.block << \(shift)) - 1) AND f.id < (b.block + 1) << \(shift)
+        """
+    /// The conditions that go with `factsOfPredicateAfter`, for predicate `?1`.
+    public static let predicateIsAfter = "\(predicateIs) AND b.block >= ?2 >> \(shift)"
 }

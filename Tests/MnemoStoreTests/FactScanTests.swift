@@ -211,6 +211,46 @@ struct FactScanTests {
         #expect(one.map(\.id) == [paris[250], paris[250], berlin[250]])
     }
 
+    @Test("history gives each fact its own earlier beliefs, its chunk read by id range among another predicate's facts or fact by fact")
+    func historyBeliefsInterleaved() throws {
+        let s = try TestStore(startingAt: "2020-06-01T00:00:00Z")
+        // lives_in and works_at alternate, so that a chunk of either spans the
+        // other's facts and their beliefs (read by range); visits comes once
+        // in twenty facts, a chunk spread thin (read fact by fact).
+        func assertAll(_ w: WriteContext, place: String, org: String, city: String, from: String) throws -> [String: [Int64]] {
+            var ids: [String: [Int64]] = [:]
+            for i in 0..<300 {
+                ids["lives_in", default: []].append(
+                    try w.assert(FactAssertion("lives_in", [Argument(.entity("p\(i)")), Argument(.entity(place))], validFrom: t(from))).factID)
+                ids["works_at", default: []].append(
+                    try w.assert(FactAssertion("works_at", [Argument(.entity("p\(i)")), Argument(.entity(org))], validFrom: t(from))).factID)
+                if i % 10 == 0 {
+                    ids["visits", default: []].append(
+                        try w.assert(FactAssertion("visits", [Argument(.entity("p\(i)")), Argument(.entity(city))], validFrom: t(from))).factID)
+                }
+            }
+            return ids
+        }
+        let before = try s.store.write { w in
+            for name in ["lives_in", "works_at", "visits"] {
+                try w.declare(PredicateDeclaration(name: name, roles: ["person", "where"], functional: true))
+            }
+            return try assertAll(w, place: "paris", org: "acme", city: "rome", from: "2019-01-01")
+        }
+        s.clock.set("2022-03-01T00:00:00Z")
+        let after = try s.store.write { w in try assertAll(w, place: "berlin", org: "globex", city: "oslo", from: "2022-02-01") }
+        for name in ["lives_in", "works_at", "visits"] {
+            let versions = try s.store.read { try $0.history(of: FactPattern(name, entities: nil, nil)) }
+            #expect(versions.map(\.id) == before[name]!.flatMap { [$0, $0] } + after[name]!, "\(name)")
+            for i in stride(from: 0, to: 2 * before[name]!.count, by: 2) {
+                #expect(versions[i].valid.to == nil && versions[i].recorded.to == t("2022-03-01") && versions[i].supersededBy == nil)
+                #expect(versions[i + 1].valid.to == t("2022-02-01") && versions[i + 1].recorded.to == nil)
+            }
+            let limited = try s.store.read { try $0.history(of: FactPattern(name, entities: nil, nil), limit: 3) }
+            #expect(limited == Array(versions.prefix(3)))
+        }
+    }
+
     @Test("a predicate's facts among another's, dense or spread thin over the ids, each as fact(id:) reads it")
     func interleavedPredicates() throws {
         let s = try TestStore()

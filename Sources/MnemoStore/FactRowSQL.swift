@@ -1,0 +1,58 @@
+/// The statements that read facts a chunk at a time (`FactScan`, `history`),
+/// public so that `mnemo-bench-query big-answers` can step the very same SQL
+/// through SQLite alone beside the daemon's answer.
+///
+/// Parameters: `?1` a predicate id, `?2` the last fact id of the chunk
+/// before (the scan); `?1` and `?2` the first and last fact id of a chunk
+/// (the ranges); `?1` a fact id (the statements of one fact).
+public enum FactRowSQL {
+    /// The fact's columns, then one role's (one row per filler), then the
+    /// fact's details when they are read: `FactScan` reads them by number.
+    static func columns(withDetails: Bool) -> String {
+        """
+        SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by,
+               r.position, r.item, r.role, r.kind, r.value\(withDetails ? ", f.confidence, f.note, f.origin, f.scene_id" : "")
+
+        """
+    }
+
+    /// Every fact of predicate `?1` with an id above `?2`, in id order, a row
+    /// per role: read until the chunk is full, then left.
+    public static func predicateScan(withDetails: Bool, includeRetracted: Bool) -> String {
+        columns(withDetails: withDetails) + """
+            FROM \(PredicateBlocks.factsOfPredicateAfter) CROSS JOIN fact_role r ON r.fact_id = f.id
+            WHERE \(PredicateBlocks.predicateIsAfter)\(includeRetracted ? "" : " AND f.retracted_at IS NULL")
+            ORDER BY b.block, f.id, r.position, r.item
+            """
+    }
+
+    /// Fact `?1`, a row per role (the ids a bound filler gave).
+    public static func fact(withDetails: Bool) -> String {
+        columns(withDetails: withDetails) + "FROM fact f JOIN fact_role r ON r.fact_id = f.id WHERE f.id = ?1 ORDER BY r.position, r.item"
+    }
+
+    /// The source episodes of the facts from `?1` to `?2`, by fact: for a
+    /// chunk whose ids are dense in their range.
+    public static let sourcesInRange = "SELECT fact_id, episode_id FROM fact_source WHERE fact_id BETWEEN ?1 AND ?2 ORDER BY fact_id, episode_id"
+    /// The source episodes of fact `?1`: for a chunk spread thin.
+    public static let sourcesOfFact = "SELECT fact_id, episode_id FROM fact_source WHERE fact_id = ?1 ORDER BY episode_id"
+
+    /// The earlier beliefs of the facts from `?1` to `?2`, by fact and
+    /// recorded time: for a chunk whose ids are dense in their range.
+    public static let beliefsInRange = """
+        SELECT fact_id, valid_from, valid_to, recorded_at, retracted_at FROM fact_belief
+        WHERE fact_id BETWEEN ?1 AND ?2 ORDER BY fact_id, recorded_at
+        """
+    /// The earlier beliefs of fact `?1`, by recorded time: for a chunk spread thin.
+    public static let beliefsOfFact = """
+        SELECT fact_id, valid_from, valid_to, recorded_at, retracted_at FROM fact_belief WHERE fact_id = ?1 ORDER BY recorded_at
+        """
+
+    /// Whether a chunk of `count` facts from id `first` to `last` is read by
+    /// range (one statement, rows of ids between skipped) rather than fact by
+    /// fact: when its ids take up at least a quarter of the range.
+    public static func readsByRange(first: Int64, last: Int64, count: Int) -> Bool {
+        let (span, overflow) = last.subtractingReportingOverflow(first)
+        return !overflow && span < 4 * Int64(count)
+    }
+}
