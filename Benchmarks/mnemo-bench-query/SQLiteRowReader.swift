@@ -114,10 +114,9 @@ final class SQLiteRowReader {
                     if FactRowSQL.readsByRange(first: first, last: last, count: ids.count) {
                         try sources.setArguments([first, last])
                         try Self.step(sources.sqliteStatement, into: &reading)
-                        let sourceSteps = reading.steps
                         try beliefs.setArguments([first, last])
-                        try Self.step(beliefs.sqliteStatement, into: &reading)
-                        rows += reading.steps - sourceSteps
+                        // The range holds other facts' beliefs too, stepped but not answered.
+                        rows += try Self.step(beliefs.sqliteStatement, into: &reading, countingIn: Set(ids))
                     } else {
                         for id in ids {
                             try sourcesOfFact.setArguments([id])
@@ -170,6 +169,22 @@ final class SQLiteRowReader {
             if code == SQLITE_DONE { return }
             try check(code, handle)
             reading.steps += 1
+            fold(handle, into: &reading.checksum)
+        }
+    }
+
+    /// Steps a statement as `step(_:into:)` does, and returns how many of its
+    /// rows have a first column among `ids`: of a range read, the rows of the
+    /// chunk's own facts.
+    private static func step(_ handle: OpaquePointer, into reading: inout Reading, countingIn ids: Set<Int64>) throws -> Int {
+        defer { sqlite3_reset(handle) }
+        var counted = 0
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return counted }
+            try check(code, handle)
+            reading.steps += 1
+            if ids.contains(sqlite3_column_int64(handle, 0)) { counted += 1 }
             fold(handle, into: &reading.checksum)
         }
     }

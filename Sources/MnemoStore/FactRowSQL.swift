@@ -50,7 +50,7 @@ public enum FactRowSQL {
 
     /// Whether a chunk of `count` facts from id `first` to `last` is read by
     /// range (one statement, rows of ids between skipped) rather than fact by
-    /// fact: when its ids take up at least a quarter of the range.
+    /// fact: when `count` is more than a quarter of `last - first`.
     public static func readsByRange(first: Int64, last: Int64, count: Int) -> Bool {
         let (span, overflow) = last.subtractingReportingOverflow(first)
         return !overflow && span < 4 * Int64(count)

@@ -101,12 +101,16 @@ public enum PredicateBlocks {
     /// whose facts are spread thinly over all ids has a block listed almost
     /// everywhere, and each listed block is read whole.
     static let shift: Int64 = 7
+    /// The last id of a block, past its first (the upper bound is written
+    /// from the block's first id: `(block + 1) << shift` would wrap for the
+    /// last block of all).
+    static let blockLast: Int64 = (1 << shift) - 1
 
     /// `FROM` and `WHERE` text for "the facts `f` of predicate `?1`": the
     /// blocks first (CROSS JOIN keeps SQLite from starting with a scan of
     /// `fact`), then each block's id range.
     public static let factsOfPredicate = """
-        fact_predicate_block b CROSS JOIN fact f ON f.id >= b.block << \(shift) AND f.id < (b.block + 1) << \(shift)
+        fact_predicate_block b CROSS JOIN fact f ON f.id >= b.block << \(shift) AND f.id <= (b.block << \(shift)) + \(blockLast)
         """
     /// The conditions that go with `factsOfPredicate`, for predicate `?1`.
     public static let predicateIs = "b.predicate_id = ?1 AND f.predicate_id = ?1"
@@ -118,7 +122,7 @@ public enum PredicateBlocks {
     /// steps through the blocks before it again, rejecting their rows one by
     /// one: a chunk of 256 facts stepped about twice as many.)
     public static let factsOfPredicateAfter = """
-        fact_predicate_block b CROSS JOIN fact f ON f.id > max(?2, (b.block << \(shift)) - 1) AND f.id < (b.block + 1) << \(shift)
+        fact_predicate_block b CROSS JOIN fact f ON f.id > max(?2, (b.block << \(shift)) - 1) AND f.id <= (b.block << \(shift)) + \(blockLast)
         """
     /// The conditions that go with `factsOfPredicateAfter`, for predicate `?1`.
     public static let predicateIsAfter = "\(predicateIs) AND b.block >= ?2 >> \(shift)"

@@ -79,13 +79,13 @@ struct JSONBufferTests {
     func numbers() {
         let cases: [(Double, String)] = [
             (0, "0"), (-0.0, "0"), (1, "1"), (-1, "-1"), (2.5, "2.5"), (999_999_999_999_999, "999999999999999"), (1e15, "1000000000000000.0"),
-            (1e-7, "1e-07"), (.infinity, "null"), (-.infinity, "null"), (.nan, "null"),
+            (1e-7, "1e-07"), (-1e-7, "-1e-07"), (0.1, "0.1"), (-1e15, "-1000000000000000.0"), (1e16, "1e+16"),
+            (.greatestFiniteMagnitude, "1.7976931348623157e+308"), (.infinity, "null"), (-.infinity, "null"), (.nan, "null"),
         ]
         for (d, text) in cases {
             var out = JSONBuffer()
             out.append(number: d)
             #expect(out.string == text, "\(d)")
-            #expect(JSONValue.double(d).serialized == text)
         }
     }
 }

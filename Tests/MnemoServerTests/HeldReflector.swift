@@ -34,5 +34,5 @@ struct HeldReflector {
     }
 
     /// Lets the run go on.
-    func release() { FileManager.default.createFile(atPath: released, contents: nil) }
+    func release() { _ = FileManager.default.createFile(atPath: released, contents: nil) }
 }

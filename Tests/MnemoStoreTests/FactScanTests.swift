@@ -249,6 +249,12 @@ struct FactScanTests {
             let limited = try s.store.read { try $0.history(of: FactPattern(name, entities: nil, nil), limit: 3) }
             #expect(limited == Array(versions.prefix(3)))
         }
+        // A bound filler leaves out most of each chunk's facts: the beliefs of
+        // those between the ones kept are read by range and skipped.
+        let paris = try s.store.read { try $0.history(of: FactPattern("lives_in", entities: nil, "paris")) }
+        #expect(paris.map(\.id) == before["lives_in"]!.flatMap { [$0, $0] })
+        let p7 = try s.store.read { try $0.history(of: FactPattern("works_at", entities: "p7", nil)) }
+        #expect(p7.map(\.id) == [before["works_at"]![7], before["works_at"]![7], after["works_at"]![7]])
     }
 
     @Test("a predicate's facts among another's, dense or spread thin over the ids, each as fact(id:) reads it")

@@ -49,7 +49,7 @@ public enum Reply: Sendable {
     /// An answer whose lines are written already: its bytes are copied as they are.
     public static func ok(_ text: AnswerText) -> Reply {
         var buffer = header(count: text.count, capacity: text.byteCount)
-        text.withBytes { buffer.writeBytes(UnsafeRawBufferPointer($0)) }
+        _ = text.withBytes { buffer.writeBytes(UnsafeRawBufferPointer($0)) }
         return .ok(buffer)
     }
 
