@@ -161,22 +161,11 @@ final class SQLiteRowReader {
     }
 
     /// Steps a statement whose rows are not answer rows of their own (a
-    /// fact's sources, an entity's name) to its end, and resets it.
-    private static func step(_ handle: OpaquePointer, into reading: inout Reading) throws {
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            try check(code, handle)
-            reading.steps += 1
-            fold(handle, into: &reading.checksum)
-        }
-    }
-
-    /// Steps a statement as `step(_:into:)` does, and returns how many of its
-    /// rows have a first column among `ids`: of a range read, the rows of the
-    /// chunk's own facts.
-    private static func step(_ handle: OpaquePointer, into reading: inout Reading, countingIn ids: Set<Int64>) throws -> Int {
+    /// fact's sources, an entity's name) to its end, and resets it. Returns
+    /// how many of its rows have a first column among `ids`, if given: of a
+    /// range read, the rows of the chunk's own facts.
+    @discardableResult
+    private static func step(_ handle: OpaquePointer, into reading: inout Reading, countingIn ids: Set<Int64>? = nil) throws -> Int {
         defer { sqlite3_reset(handle) }
         var counted = 0
         while true {
@@ -184,7 +173,7 @@ final class SQLiteRowReader {
             if code == SQLITE_DONE { return counted }
             try check(code, handle)
             reading.steps += 1
-            if ids.contains(sqlite3_column_int64(handle, 0)) { counted += 1 }
+            if let ids, ids.contains(sqlite3_column_int64(handle, 0)) { counted += 1 }
             fold(handle, into: &reading.checksum)
         }
     }

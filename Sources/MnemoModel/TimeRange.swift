@@ -14,6 +14,9 @@ public struct TimeRange: Hashable, Sendable, CustomStringConvertible {
     /// Everything, from the unbounded past to the unbounded future.
     public static let always = TimeRange()
 
+    /// `[from, to)` in microseconds, an unbounded end as `Int64.min` or `Int64.max`.
+    public var microseconds: (from: Int64, to: Int64) { (from?.microseconds ?? .min, to?.microseconds ?? .max) }
+
     /// Whether the instant lies inside `[from, to)`.
     public func contains(_ t: Timestamp) -> Bool {
         (from.map { $0 <= t } ?? true) && (to.map { t < $0 } ?? true)

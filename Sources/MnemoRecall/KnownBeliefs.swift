@@ -37,7 +37,7 @@ struct KnownBeliefs {
         for (fact, valid) in beliefs.earlier {
             change(NodeID(.fact, fact)) { $0.remove(.retracted) }
             if let n = view.node(NodeID(.fact, fact)) {
-                intervals[n] = (valid.from?.microseconds ?? .min, valid.to?.microseconds ?? .max)
+                intervals[n] = valid.microseconds
             }
         }
         self.flags = flags

@@ -154,7 +154,7 @@ package struct RecallEngine: Sendable {
             activation.seed(nodes: cues.nodeHits, strength: settings.otherTextSeed)
             activation.seed(entities: cues.entities)
             activation.seed(scene: cues.scene, strength: settings.aboutSeed)
-            activation.seed(window: cues.window.map { Scoring.microseconds($0.range) }, strength: settings.temporalSeed)
+            activation.seed(window: cues.window?.range.microseconds, strength: settings.temporalSeed)
             try activation.spread(depth: recall.depth ?? settings.depth, settings: settings, cancellation: cancellation)
             activation.addContiguity(settings.contiguity, span: settings.contiguitySpan, falloff: settings.contiguityFalloff)
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))

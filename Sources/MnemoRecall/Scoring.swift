@@ -40,10 +40,10 @@ struct Scoring {
         temporalFactor = 1 + settings.temporalBoost
         lengthPrior = settings.lengthPrior
         lengthBound = LengthPrior.maxFactor(exponent: settings.lengthPrior)
-        window = cues.window.map { Self.microseconds($0.range) }
+        window = cues.window?.range.microseconds
         // `known as of` with no other time asks about that moment, as `match` does.
         asOf = (recall.asOf ?? (recall.during == nil ? recall.knownAsOf : nil))?.microseconds
-        during = recall.during.map { ($0.from?.microseconds ?? .min, $0.to?.microseconds ?? .max) }
+        during = recall.during?.microseconds
         scene = cues.scene.flatMap { view.node(NodeID(.scene, $0)) }
         believed = known?.intervals
     }
@@ -95,12 +95,5 @@ struct Scoring {
         if linked { boosted *= entityFactor }
         if inWindow { boosted *= temporalFactor }
         return boosted * length + baseLevelWeight * view.baseLevel(n, now: now)
-    }
-}
-
-extension Scoring {
-    /// A time range as `[from, to)` in µs, unbounded ends as the extremes.
-    static func microseconds(_ range: TimeRange) -> (from: Int64, to: Int64) {
-        (range.from?.microseconds ?? .min, range.to?.microseconds ?? .max)
     }
 }
