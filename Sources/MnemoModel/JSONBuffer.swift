@@ -91,6 +91,8 @@ public struct JSONBuffer: @unchecked Sendable { // The storage is never written 
     }
 
     /// Appends text written in the source (keys, punctuation), as it is.
+    /// Inlined, so that the copy of a key of known length is a few moves.
+    @inline(__always)
     public mutating func append(_ text: StaticString) {
         if text.hasPointerRepresentation {
             append(text.utf8Start, count: text.utf8CodeUnitCount)

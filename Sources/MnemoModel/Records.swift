@@ -20,6 +20,7 @@ public struct Fact: Hashable, Sendable {
     public var sceneID: Int64?
     public var supersededBy: Int64?
 
+    @inlinable
     public init(
         id: Int64, predicate: String, roleNames: [String], roleValues: [Value], valid: TimeRange,
         recorded: TimeRange, confidence: Double, sources: [Int64], note: String?, origin: String,

@@ -93,14 +93,14 @@ extension ReadContext {
     /// recorded time; the first `limit` of them.
     public func history(of pattern: FactPattern, limit: Int = .max) throws -> [Fact] {
         var versions: [Fact] = []
-        try history(of: pattern, limit: limit) { versions.append($0) }
+        try history(of: pattern, limit: limit) { fact in versions.append(copy fact) }
         return versions
     }
 
     /// Calls `body` with each of the first `limit` versions `history(of:limit:)`
     /// answers, in its order, as they are read: the versions are not gathered
     /// first, so an answer can be written straight from them.
-    public func history(of pattern: FactPattern, limit: Int = .max, _ body: (Fact) throws -> Void) throws {
+    public func history(of pattern: FactPattern, limit: Int = .max, _ body: (borrowing Fact) throws -> Void) throws {
         guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
             let constraints = try resolve(pattern, roles: predicate.roles)
         else { return }
@@ -108,34 +108,35 @@ extension ReadContext {
             reader: self, predicate: predicate, constraints: constraints, options: .init(includeRetracted: true, withSources: true))
         var count = 0
         var beliefs: [EarlierBelief] = []
+        var fact = Fact.vacated
         while count < limit {
             var chunk = try scan.next()
             if chunk.isEmpty { break }
-            if !constraints.isEmpty { chunk.removeAll { fact in !constraints.allSatisfy { $0.matches(fact) } } }
-            if chunk.isEmpty { continue }
             try readEarlierBeliefs(of: chunk, into: &beliefs)
+            // Each fact is swapped out of the chunk for the one before (the
+            // chunk frees them all at its end), and its earlier versions are
+            // given by changing its times in place: a copy would retain each
+            // of its arrays and strings, and release them again.
             // Both in fact id order: each fact's beliefs are the run of its id.
             var next = 0
             for index in chunk.indices {
                 guard count < limit else { break }
-                // Moved out of the chunk, which is not read again: a copy would
-                // retain each of its arrays and strings (`FactMatches.next`).
-                var moved = Fact.vacated
-                swap(&moved, &chunk[index])
-                let fact = moved
+                swap(&fact, &chunk[index])
+                guard constraints.allSatisfy({ $0.matches(fact) }) else { continue }
                 while next < beliefs.count, beliefs[next].factID < fact.id { next += 1 }
                 var end = next
                 while end < beliefs.count, beliefs[end].factID == fact.id { end += 1 }
                 try budget.charge(fact.answerBytes * (end - next + 1))
                 if next < end {
-                    var version = fact
-                    version.supersededBy = nil
+                    let (valid, recorded, supersededBy) = (fact.valid, fact.recorded, fact.supersededBy)
+                    fact.supersededBy = nil
                     for belief in beliefs[next..<end] where count < limit {
-                        version.valid = belief.valid
-                        version.recorded = belief.recorded
-                        try body(version)
+                        fact.valid = belief.valid
+                        fact.recorded = belief.recorded
+                        try body(fact)
                         count += 1
                     }
+                    (fact.valid, fact.recorded, fact.supersededBy) = (valid, recorded, supersededBy)
                     next = end
                     guard count < limit else { break }
                 }
@@ -176,8 +177,8 @@ extension ReadContext {
             try statement.forEachRow(add)
         } else {
             let statement = try FastStatement(db, FactRowSQL.beliefsOfFact)
-            for fact in facts {
-                statement.bind(1, fact.id)
+            for index in facts.indices {
+                statement.bind(1, facts[index].id)
                 try statement.forEachRow(add)
             }
         }
