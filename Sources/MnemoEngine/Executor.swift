@@ -97,7 +97,7 @@ public struct Executor: Sendable {
             })
         return try read { r in
             var text = AnswerText()
-            try r.history(of: pattern, limit: limit ?? RowLimit.default) { fact in text.appendLine { out in Encode.write(fact, to: &out) } }
+            try r.writeHistory(of: pattern, limit: limit ?? RowLimit.default, into: &text)
             return text
         }
     }

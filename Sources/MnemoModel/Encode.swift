@@ -68,40 +68,60 @@ public enum Encode {
 
     /// Writes a fact's answer line, member by member, times and ids in place.
     public static func write(_ fact: Fact, extra: [(String, JSONValue)] = [], to out: inout JSONBuffer) {
-        out.append(#"{"kind":"fact","id":"#)
-        write(NodeID(.fact, fact.id), to: &out)
-        out.append(#","predicate":"#)
-        out.appendQuoted(fact.predicate)
-        out.append(#","roles":{"#)
+        writeFactOpening(id: fact.id, predicate: fact.predicate, to: &out)
         for i in 0..<min(fact.roleNames.count, fact.roleValues.count) {
             if i > 0 { out.append(",") }
             out.appendQuoted(fact.roleNames[i])
             out.append(":")
             write(fact.roleValues[i], to: &out)
         }
-        out.append("}")
-        out.append(#","valid_from":"#, quotedOrNull: fact.valid.from)
-        out.append(#","valid_to":"#, quotedOrNull: fact.valid.to)
-        out.append(#","recorded_at":"#, quotedOrNull: fact.recorded.from)
-        out.append(#","retracted_at":"#, quotedOrNull: fact.recorded.to)
-        out.append(#","confidence":"#)
-        out.append(number: fact.confidence)
-        out.append(#","sources":"#)
-        JSONObjectText.writeArray(fact.sources, to: &out) { id, out in Self.write(NodeID(.episode, id), to: &out) }
-        if let note = fact.note {
-            out.append(#","source":"#)
-            out.appendQuoted(note)
-        }
-        if let scene = fact.sceneID {
-            out.append(#","scene":"#)
-            write(NodeID(.scene, scene), to: &out)
-        }
-        if let by = fact.supersededBy {
-            out.append(#","superseded_by":"#)
-            write(NodeID(.fact, by), to: &out)
+        fact.sources.withUnsafeBufferPointer { sources in
+            writeFactClosing(
+                valid: fact.valid, recorded: fact.recorded, confidence: fact.confidence, sources: sources, note: fact.note,
+                sceneID: fact.sceneID, supersededBy: fact.supersededBy, to: &out)
         }
         writeMembers(extra, to: &out)
         out.append("}")
+    }
+
+    /// The start of a fact's line (`write(_:extra:to:)`), up to the members of
+    /// its roles: a reader that writes a fact's roles as it steps them, without
+    /// making the `Fact`, writes them next, then `writeFactClosing`.
+    public static func writeFactOpening(id: Int64, predicate: String, to out: inout JSONBuffer) {
+        out.append(#"{"kind":"fact","id":"#)
+        write(NodeID(.fact, id), to: &out)
+        out.append(#","predicate":"#)
+        out.appendQuoted(predicate)
+        out.append(#","roles":{"#)
+    }
+
+    /// The rest of a fact's line after its roles (`writeFactOpening`), up to
+    /// the extra members and the closing brace, which the caller writes.
+    public static func writeFactClosing(
+        valid: TimeRange, recorded: TimeRange, confidence: Double, sources: UnsafeBufferPointer<Int64>, note: String?,
+        sceneID: Int64?, supersededBy: Int64?, to out: inout JSONBuffer
+    ) {
+        out.append("}")
+        out.append(#","valid_from":"#, quotedOrNull: valid.from)
+        out.append(#","valid_to":"#, quotedOrNull: valid.to)
+        out.append(#","recorded_at":"#, quotedOrNull: recorded.from)
+        out.append(#","retracted_at":"#, quotedOrNull: recorded.to)
+        out.append(#","confidence":"#)
+        out.append(number: confidence)
+        out.append(#","sources":"#)
+        JSONObjectText.writeArray(sources, to: &out) { id, out in Self.write(NodeID(.episode, id), to: &out) }
+        if let note {
+            out.append(#","source":"#)
+            out.appendQuoted(note)
+        }
+        if let sceneID {
+            out.append(#","scene":"#)
+            write(NodeID(.scene, sceneID), to: &out)
+        }
+        if let supersededBy {
+            out.append(#","superseded_by":"#)
+            write(NodeID(.fact, supersededBy), to: &out)
+        }
     }
 
     /// Writes `,"key":value` for each of `members`, in order.

@@ -1,3 +1,9 @@
+#if canImport(Darwin)
+import Darwin
+#else
+import Glibc
+#endif
+
 /// JSON text written as UTF-8 bytes, the way every answer line is written.
 ///
 /// Appending to a Swift `String` checks and grows its storage on every call,
@@ -10,6 +16,11 @@
 /// The text is turned into a `String` or handed out once, when it is done.
 public struct JSONBuffer: @unchecked Sendable { // The storage is never written while shared (`reserve`).
     /// The bytes: `count` of them written at `base`, room for `capacity`.
+    ///
+    /// They are held by `malloc` rather than Swift's allocator so that they
+    /// grow by `realloc`: an answer of many megabytes is in blocks the C
+    /// library maps, and a mapped block grows by remapping its pages rather
+    /// than copying them (a copy also touches every page twice).
     private final class Storage {
         var base: UnsafeMutablePointer<UInt8>
         var count = 0
@@ -17,10 +28,15 @@ public struct JSONBuffer: @unchecked Sendable { // The storage is never written 
 
         init(capacity: Int) {
             self.capacity = Swift.max(capacity, 16)
-            base = .allocate(capacity: self.capacity)
+            base = Self.allocate(self.capacity)
         }
 
-        deinit { base.deallocate() }
+        deinit { free(base) }
+
+        private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+            guard let bytes = malloc(capacity) else { fatalError("out of memory for \(capacity) bytes of answer") }
+            return bytes.assumingMemoryBound(to: UInt8.self)
+        }
 
         /// A copy of the bytes with room for at least `capacity`.
         func copy(capacity: Int) -> Storage {
@@ -33,10 +49,8 @@ public struct JSONBuffer: @unchecked Sendable { // The storage is never written 
         /// Room for at least `needed` bytes: doubled, or more when that is not enough.
         func grow(to needed: Int) {
             let grown = Swift.max(needed, capacity * 2)
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-            bigger.initialize(from: base, count: count)
-            base.deallocate()
-            base = bigger
+            guard let bigger = realloc(base, grown) else { fatalError("out of memory for \(grown) bytes of answer") }
+            base = bigger.assumingMemoryBound(to: UInt8.self)
             capacity = grown
         }
     }
@@ -59,6 +73,28 @@ public struct JSONBuffer: @unchecked Sendable { // The storage is never written 
     /// Empties the buffer, keeping its storage for the next text.
     public mutating func removeAll() {
         if isKnownUniquelyReferenced(&storage) { storage.count = 0 } else { storage = Storage(capacity: storage.capacity) }
+    }
+
+    /// Drops the bytes written after the first `count`.
+    public mutating func removeLast(downTo count: Int) {
+        precondition(count >= 0 && count <= storage.count, "removeLast(downTo:) past the bytes written")
+        if isKnownUniquelyReferenced(&storage) {
+            storage.count = count
+        } else {
+            let kept = Storage(capacity: storage.capacity)
+            kept.base.initialize(from: storage.base, count: count)
+            kept.count = count
+            storage = kept
+        }
+    }
+
+    /// Appends the bytes `range` of `other` (a text written aside, such as
+    /// the members a fact's lines repeat).
+    public mutating func append(_ other: JSONBuffer, bytes range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= other.count, "append(_:bytes:) past the bytes written")
+        other.withBytes { bytes in
+            if let base = bytes.baseAddress { append(base + range.lowerBound, count: range.count) }
+        }
     }
 
     /// The text written so far.
@@ -151,37 +187,41 @@ public struct JSONBuffer: @unchecked Sendable { // The storage is never written 
     /// Appends `text` as a JSON string literal, escaped as `JSONString` says.
     public mutating func appendQuoted(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            guard JSONString.needsEscape(utf8) else {
-                let out = reserve(utf8.count + 2)
-                out[0] = UInt8(ascii: "\"")
-                if let base = utf8.baseAddress { (out + 1).initialize(from: base, count: utf8.count) }
-                out[utf8.count + 1] = UInt8(ascii: "\"")
-                return
-            }
-            append(byte: UInt8(ascii: "\""))
-            var i = 0
-            while i < utf8.count {
-                let b = utf8[i]
-                switch b {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case UInt8(ascii: "\n"): append("\\n")
-                case UInt8(ascii: "\r"): append("\\r")
-                case UInt8(ascii: "\t"): append("\\t")
-                case 0..<0x20:
-                    append("\\u00")
-                    append(byte: Self.hex[Int(b >> 4)])
-                    append(byte: Self.hex[Int(b & 0xF)])
-                case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
-                    append(utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
-                    i += 2
-                default: append(byte: b)
-                }
-                i += 1
-            }
-            append(byte: UInt8(ascii: "\""))
+        text.withUTF8 { appendQuoted(utf8: $0) }
+    }
+
+    /// Appends UTF-8 text (a column SQLite hands over, without making a
+    /// `String` of it) as a JSON string literal, escaped as `JSONString` says.
+    public mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>) {
+        guard JSONString.needsEscape(utf8) else {
+            let out = reserve(utf8.count + 2)
+            out[0] = UInt8(ascii: "\"")
+            if let base = utf8.baseAddress { (out + 1).initialize(from: base, count: utf8.count) }
+            out[utf8.count + 1] = UInt8(ascii: "\"")
+            return
         }
+        append(byte: UInt8(ascii: "\""))
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            switch b {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case UInt8(ascii: "\n"): append("\\n")
+            case UInt8(ascii: "\r"): append("\\r")
+            case UInt8(ascii: "\t"): append("\\t")
+            case 0..<0x20:
+                append("\\u00")
+                append(byte: Self.hex[Int(b >> 4)])
+                append(byte: Self.hex[Int(b & 0xF)])
+            case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                append(utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                i += 2
+            default: append(byte: b)
+            }
+            i += 1
+        }
+        append(byte: UInt8(ascii: "\""))
     }
 
     /// Appends a time as a JSON string of its ISO 8601 text (`Timestamp.iso8601`),

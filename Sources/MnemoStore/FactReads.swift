@@ -112,7 +112,7 @@ extension ReadContext {
         while count < limit {
             var chunk = try scan.next()
             if chunk.isEmpty { break }
-            try readEarlierBeliefs(of: chunk, into: &beliefs)
+            try readEarlierBeliefs(of: chunk.count, facts: { chunk[$0].id }, into: &beliefs)
             // Each fact is swapped out of the chunk for the one before (the
             // chunk frees them all at its end), and its earlier versions are
             // given by changing its times in place: a copy would retain each
@@ -147,19 +147,20 @@ extension ReadContext {
     }
 
     /// A belief about a fact the memory held before it changed its mind (`fact_belief`).
-    private struct EarlierBelief {
+    struct EarlierBelief {
         var factID: Int64
         var valid: TimeRange
         var recorded: TimeRange
     }
 
-    /// The earlier beliefs of `facts` (in id order), by fact and recorded
-    /// time, in `beliefs` (emptied first): one statement over the facts' id
-    /// range when they are dense in it, else one per fact. Read by range, the
-    /// beliefs of facts between them that are not in `facts` come too.
-    private func readEarlierBeliefs(of facts: [Fact], into beliefs: inout [EarlierBelief]) throws {
+    /// The earlier beliefs of `count` facts whose ids `id` gives (in id
+    /// order), by fact and recorded time, in `beliefs` (emptied first): one
+    /// statement over the facts' id range when they are dense in it, else one
+    /// per fact. Read by range, the beliefs of facts between them come too.
+    func readEarlierBeliefs(of count: Int, facts id: (Int) -> Int64, into beliefs: inout [EarlierBelief]) throws {
         beliefs.removeAll(keepingCapacity: true)
-        guard let first = facts.first?.id, let last = facts.last?.id else { return }
+        guard count > 0 else { return }
+        let (first, last) = (id(0), id(count - 1))
         func add(_ row: OpaquePointer) {
             beliefs.append(
                 EarlierBelief(
@@ -170,16 +171,42 @@ extension ReadContext {
                     recorded: TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(microseconds: FastStatement.int64(row, 4)))
                 ))
         }
-        if FactRowSQL.readsByRange(first: first, last: last, count: facts.count) {
+        if FactRowSQL.readsByRange(first: first, last: last, count: count) {
             let statement = try FastStatement(db, FactRowSQL.beliefsInRange)
             statement.bind(1, first)
             statement.bind(2, last)
             try statement.forEachRow(add)
         } else {
             let statement = try FastStatement(db, FactRowSQL.beliefsOfFact)
-            for index in facts.indices {
-                statement.bind(1, facts[index].id)
+            for index in 0..<count {
+                statement.bind(1, id(index))
                 try statement.forEachRow(add)
+            }
+        }
+    }
+
+    /// Calls `body` with the index of each of `count` facts whose ids `id`
+    /// gives (in id order) and each of its source episodes, by fact and
+    /// episode: one statement over the facts' id range when they are dense in
+    /// it, else one per fact.
+    func forEachSource(of count: Int, facts id: (Int) -> Int64, _ body: (_ index: Int, _ episode: Int64) -> Void) throws {
+        guard count > 0 else { return }
+        let (first, last) = (id(0), id(count - 1))
+        if FactRowSQL.readsByRange(first: first, last: last, count: count) {
+            let statement = try FastStatement(db, FactRowSQL.sourcesInRange)
+            statement.bind(1, first)
+            statement.bind(2, last)
+            var index = 0
+            try statement.forEachRow { row in
+                let fact = FastStatement.int64(row, 0)
+                while index < count, id(index) < fact { index += 1 }
+                if index < count, id(index) == fact { body(index, FastStatement.int64(row, 1)) }
+            }
+        } else {
+            let statement = try FastStatement(db, FactRowSQL.sourcesOfFact)
+            for index in 0..<count {
+                statement.bind(1, id(index))
+                try statement.forEachRow { row in body(index, FastStatement.int64(row, 1)) }
             }
         }
     }

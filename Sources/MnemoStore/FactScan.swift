@@ -162,26 +162,8 @@ struct FactScan {
         try roles.add(row, at: 6, to: &fact, reader: reader)
     }
 
-    /// Fills in the source episodes of `facts` (in id order): one statement
-    /// over their id range when they are dense in it, else one per fact.
+    /// Fills in the source episodes of `facts` (in id order).
     private func addSources(to facts: inout [Fact]) throws {
-        guard let first = facts.first?.id, let last = facts.last?.id else { return }
-        if FactRowSQL.readsByRange(first: first, last: last, count: facts.count) {
-            let statement = try FastStatement(reader.db, FactRowSQL.sourcesInRange)
-            statement.bind(1, first)
-            statement.bind(2, last)
-            var index = 0
-            try statement.forEachRow { row in
-                let id = FastStatement.int64(row, 0)
-                while index < facts.count, facts[index].id < id { index += 1 }
-                if index < facts.count, facts[index].id == id { facts[index].sources.append(FastStatement.int64(row, 1)) }
-            }
-        } else {
-            let statement = try FastStatement(reader.db, FactRowSQL.sourcesOfFact)
-            for index in facts.indices {
-                statement.bind(1, facts[index].id)
-                try statement.forEachRow { row in facts[index].sources.append(FastStatement.int64(row, 1)) }
-            }
-        }
+        try reader.forEachSource(of: facts.count, facts: { facts[$0].id }, { index, episode in facts[index].sources.append(episode) })
     }
 }

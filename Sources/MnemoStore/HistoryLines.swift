@@ -1,0 +1,264 @@
+import GRDB
+import GRDBSQLite
+import MnemoModel
+
+/// Writes the answer lines of `history` over every fact of a predicate
+/// straight from the rows SQLite steps, without making a `Fact` of each.
+///
+/// A `Fact` holds its roles, names, positions and sources in arrays of their
+/// own: making and freeing them, and the strings in them, cost more per row
+/// than writing the line. Here a chunk of facts is stepped with the scan's
+/// statement (`FactRowSQL.predicateScan`), each fact's roles written once as
+/// JSON text aside, its sources kept in one array for the chunk, and each of
+/// its lines (its earlier beliefs, then what the memory believes now) written
+/// from those pieces. The lines are byte for byte those of
+/// `Encode.write(_:extra:to:)` over `ReadContext.history(of:limit:_:)`, in the
+/// same order; a test holds the two to that.
+///
+/// Only for a pattern that binds no filler: the arguments then only ask that
+/// a fact has the role, which is known from its rows. A bound filler is found
+/// through the filler index (`FactScan`) instead.
+struct HistoryLines {
+    /// What a fact's lines hold besides its roles.
+    private struct Head {
+        var id: Int64
+        var valid: TimeRange
+        var recorded: TimeRange
+        var confidence: Double
+        var note: String?
+        var sceneID: Int64?
+        var supersededBy: Int64?
+        /// Its roles' members, in `roles`.
+        var roleText: Range<Int>
+        /// Its source episodes, in `sources` (none: an empty range).
+        var sourceRange: Range<Int> = 0..<0
+    }
+
+    /// A role a pattern asks for: at a position, or by name when the
+    /// predicate declares none.
+    private struct Wanted {
+        var position: Int?
+        var name: String
+    }
+
+    private let reader: ReadContext
+    private let predicateID: Int64
+    private let predicateName: String
+    private let wanted: [Wanted]
+
+    /// The facts of the chunk, in id order.
+    private var heads: [Head] = []
+    /// The members of each fact's roles, one after another.
+    private var roles = JSONBuffer(capacity: 16 * 1024)
+    /// The source episodes of each fact, one run after another.
+    private var sources: [Int64] = []
+    private var beliefs: [ReadContext.EarlierBelief] = []
+
+    /// A writer for `constraints` over `predicate`; `nil` when one of them
+    /// binds a filler (or there are more than a fact's rows can be checked
+    /// against at once).
+    init?(reader: ReadContext, predicate: ReadCache.Predicate, constraints: [ReadContext.Constraint]) {
+        guard constraints.count <= 64, constraints.allSatisfy({ $0.filler == nil }) else { return nil }
+        self.reader = reader
+        self.predicateID = predicate.id
+        self.predicateName = predicate.name
+        self.wanted = constraints.map { Wanted(position: $0.position, name: $0.role ?? "") }
+    }
+
+    /// Writes the first `limit` lines into `text`, charging each to the read's budget.
+    mutating func write(limit: Int, into text: inout AnswerText) throws {
+        var written = 0
+        var after = Int64.min
+        while written < limit {
+            try reader.cancellation.check()
+            guard let last = try readChunk(after: after) else { return }
+            after = last
+            guard !heads.isEmpty else { continue }
+            try readSources()
+            try reader.readEarlierBeliefs(of: heads.count, facts: { heads[$0].id }, into: &beliefs)
+            var next = 0
+            for head in heads {
+                guard written < limit else { return }
+                while next < beliefs.count, beliefs[next].factID < head.id { next += 1 }
+                while next < beliefs.count, beliefs[next].factID == head.id, written < limit {
+                    try write(head, valid: beliefs[next].valid, recorded: beliefs[next].recorded, supersededBy: nil, into: &text)
+                    written += 1
+                    next += 1
+                }
+                guard written < limit else { return }
+                try write(head, valid: head.valid, recorded: head.recorded, supersededBy: head.supersededBy, into: &text)
+                written += 1
+            }
+        }
+    }
+
+    /// One line of `head`, with these times.
+    private func write(_ head: Head, valid: TimeRange, recorded: TimeRange, supersededBy: Int64?, into text: inout AnswerText) throws {
+        let bytes = sources.withUnsafeBufferPointer { sources in
+            text.appendLine { out in
+                Encode.writeFactOpening(id: head.id, predicate: predicateName, to: &out)
+                out.append(roles, bytes: head.roleText)
+                Encode.writeFactClosing(
+                    valid: valid, recorded: recorded, confidence: head.confidence,
+                    sources: UnsafeBufferPointer(rebasing: sources[head.sourceRange]), note: head.note, sceneID: head.sceneID,
+                    supersededBy: supersededBy, to: &out)
+                out.append("}")
+            }
+        }
+        try reader.budget.charge(bytes)
+    }
+
+    // MARK: - Reading a chunk
+
+    /// Reads the facts with an id above `after` into `heads` and `roles`, up
+    /// to `FactScan.chunk` of them, leaving out those without a role the
+    /// pattern asks for; the last id read, `nil` when there was none.
+    private mutating func readChunk(after: Int64) throws -> Int64? {
+        heads.removeAll(keepingCapacity: true)
+        roles.removeAll()
+        let statement = try FastStatement(reader.db, FactRowSQL.predicateScan(withDetails: true, includeRetracted: true))
+        statement.bind(1, predicateID)
+        statement.bind(2, after)
+        var last: Int64?
+        var read = 0
+        var fact: FactRoles?
+        try statement.forEachRowWhile { row in
+            let id = FastStatement.int64(row, 0)
+            if id != last {
+                if let done = fact { finish(done) }
+                fact = nil
+                guard read < FactScan.chunk else { return false }
+                read += 1
+                last = id
+                heads.append(head(row, id: id))
+                fact = FactRoles(start: roles.count)
+            }
+            try addRole(row, to: &fact!)
+            return true
+        }
+        if let done = fact { finish(done) }
+        return last
+    }
+
+    /// The roles of the fact being read.
+    private struct FactRoles {
+        /// Where its members start in `roles`.
+        var start = 0
+        /// The position of its last role, and whether that role is a list still open.
+        var position: Int?
+        var inList = false
+        /// The wanted roles it has, a bit each.
+        var found: UInt64 = 0
+    }
+
+    private func head(_ row: OpaquePointer, id: Int64) -> Head {
+        Head(
+            id: id,
+            valid: TimeRange(
+                from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
+                to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
+            recorded: TimeRange(
+                from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 4))),
+            confidence: sqlite3_column_double(row, 11), note: FastStatement.optionalText(row, 12),
+            sceneID: FastStatement.optionalInt64(row, 14), supersededBy: FastStatement.optionalInt64(row, 5),
+            roleText: 0..<0)
+    }
+
+    /// Writes the role in `row` (columns 6 on: `position, item, role, kind,
+    /// value`) as a member of the fact's roles, as `RoleDecoder` and
+    /// `Encode.write(_:to:)` would: an item of a list joins the list its
+    /// position holds.
+    private mutating func addRole(_ row: OpaquePointer, to fact: inout FactRoles) throws {
+        let position = Int(FastStatement.int64(row, 6))
+        let item = FastStatement.int64(row, 7)
+        if fact.inList, fact.position == position {
+            roles.append(",")
+        } else {
+            if fact.inList { roles.append("]") }
+            if fact.position != nil { roles.append(",") }
+            appendQuotedText(row, 8)
+            roles.append(":")
+            fact.inList = item >= 0
+            if fact.inList { roles.append("[") }
+            fact.position = position
+            for (bit, wanted) in self.wanted.enumerated() where fact.found & (1 << bit) == 0 {
+                let has = if let p = wanted.position { p == position } else { hasName(row, 8, wanted.name) }
+                if has { fact.found |= 1 << bit }
+            }
+        }
+        try appendValue(row)
+    }
+
+    /// Closes the fact's roles; drops the fact when it lacks a wanted role.
+    private mutating func finish(_ fact: FactRoles) {
+        if fact.inList { roles.append("]") }
+        let all: UInt64 = wanted.count == 64 ? .max : (1 << UInt64(wanted.count)) - 1
+        if fact.found & all == all {
+            heads[heads.count - 1].roleText = fact.start..<roles.count
+        } else {
+            heads.removeLast()
+            roles.removeLast(downTo: fact.start)
+        }
+    }
+
+    /// The value in column 10, of the kind in column 9.
+    private mutating func appendValue(_ row: OpaquePointer) throws {
+        switch FillerKind(rawValue: FastStatement.int64(row, 9)) {
+        case .entity:
+            let id = FastStatement.int64(row, 10)
+            roles.appendQuoted(try reader.cache.entityName(id, in: reader.db) ?? "n:\(id)")
+        case .text: appendQuotedText(row, 10)
+        case .number: roles.append(number: sqlite3_column_double(row, 10))
+        case .time: roles.appendQuoted(Timestamp(microseconds: FastStatement.int64(row, 10)))
+        case nil: roles.appendQuoted("?")
+        }
+    }
+
+    /// A text column as a JSON string, as `FastStatement.optionalText` would
+    /// make it (NULL as empty): ASCII is written as it is, other text through
+    /// a `String`, which repairs what is not UTF-8.
+    private mutating func appendQuotedText(_ row: OpaquePointer, _ column: Int32) {
+        let text = UnsafeBufferPointer(start: sqlite3_column_text(row, column), count: Int(sqlite3_column_bytes(row, column)))
+        if text.allSatisfy({ $0 < 0x80 }) {
+            roles.appendQuoted(utf8: text)
+        } else {
+            roles.appendQuoted(String(decoding: text, as: UTF8.self))
+        }
+    }
+
+    /// Whether the text column is `name`, compared as `Fact.roleNames` are.
+    private func hasName(_ row: OpaquePointer, _ column: Int32, _ name: String) -> Bool {
+        let text = UnsafeBufferPointer(start: sqlite3_column_text(row, column), count: Int(sqlite3_column_bytes(row, column)))
+        return String(decoding: text, as: UTF8.self) == name
+    }
+
+    /// The source episodes of the chunk's facts, into `sources` and each
+    /// head's range of it.
+    private mutating func readSources() throws {
+        sources.removeAll(keepingCapacity: true)
+        try reader.forEachSource(
+            of: heads.count, facts: { heads[$0].id },
+            { index, episode in
+                let start = heads[index].sourceRange.isEmpty ? sources.count : heads[index].sourceRange.lowerBound
+                sources.append(episode)
+                heads[index].sourceRange = start..<sources.count
+            })
+    }
+}
+
+extension ReadContext {
+    /// Writes the lines `history(of:limit:)` answers into `text`, as
+    /// `Encode.write(_:extra:to:)` writes each version, charging each line to
+    /// the read's budget: straight from the rows when the pattern binds no
+    /// filler (`HistoryLines`), else from the facts `history` reads.
+    public func writeHistory(of pattern: FactPattern, limit: Int = .max, into text: inout AnswerText) throws {
+        guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
+            let constraints = try resolve(pattern, roles: predicate.roles)
+        else { return }
+        if var lines = HistoryLines(reader: self, predicate: predicate, constraints: constraints) {
+            try lines.write(limit: limit, into: &text)
+        } else {
+            try history(of: pattern, limit: limit) { fact in text.appendLine { out in Encode.write(fact, to: &out) } }
+        }
+    }
+}
