@@ -61,22 +61,36 @@ final class SQLiteRowReader {
 
     /// The facts of predicate `predicate` read with the daemon's own
     /// statements (`FactRowSQL`), as `match P(?x, …)` (`history: false`) or
-    /// `history P(?, …)` reads them with no bound filler: a chunk of 256 facts
-    /// with their roles from one statement, then for `history` the sources and
-    /// earlier beliefs of the chunk, each entity's name once. Chunks are read
-    /// whole, as the daemon reads them; answer rows (facts and earlier beliefs)
-    /// are counted up to `limit`.
+    /// `history P(?, …)` reads them with no bound filler: for `match` a chunk
+    /// of 256 facts with their roles from one statement; for `history` a
+    /// chunk of 256 facts, then their roles, sources and earlier beliefs by id
+    /// range (or fact by fact when the chunk is spread thin); each entity's
+    /// name once. Chunks are read whole, as the daemon reads them; answer rows
+    /// (facts and earlier beliefs) are counted up to `limit`.
     func readFacts(of predicate: Int64, history: Bool, limit: Int) throws -> Reading {
         try connection.read { db in
             var reading = Reading()
             let start = monotonicNanoseconds()
-            let scan = try db.makeStatement(sql: FactRowSQL.predicateScan(withDetails: history, includeRetracted: history))
+            let scan = try db.makeStatement(
+                sql: history ? FactRowSQL.predicateFacts : FactRowSQL.predicateScan(withDetails: false, includeRetracted: false))
+            let roles = try db.makeStatement(sql: FactRowSQL.rolesInRange)
+            let rolesOfFact = try db.makeStatement(sql: FactRowSQL.rolesOfFact)
             let sources = try db.makeStatement(sql: FactRowSQL.sourcesInRange)
             let beliefs = try db.makeStatement(sql: FactRowSQL.beliefsInRange)
             let sourcesOfFact = try db.makeStatement(sql: FactRowSQL.sourcesOfFact)
             let beliefsOfFact = try db.makeStatement(sql: FactRowSQL.beliefsOfFact)
             let name = try db.makeStatement(sql: "SELECT name FROM entity WHERE id = ?")
             var named = Set<Int64>()
+            /// Reads the name of the entity a role row holds (its kind in
+            /// column `kind`, the value next), the first time it is met.
+            func readName(_ handle: OpaquePointer, kind: Int32) throws {
+                guard sqlite3_column_int64(handle, kind) == 0 else { return }
+                let entity = sqlite3_column_int64(handle, kind + 1)
+                if named.insert(entity).inserted {
+                    try name.setArguments([entity])
+                    try Self.step(name.sqliteStatement, into: &reading)
+                }
+            }
             var after = Int64.min
             var answered = 0
             while answered < limit {
@@ -98,20 +112,28 @@ final class SQLiteRowReader {
                     }
                     reading.steps += 1
                     Self.fold(handle, into: &reading.checksum)
-                    if sqlite3_column_int64(handle, 9) == 0 {
-                        let entity = sqlite3_column_int64(handle, 10)
-                        if named.insert(entity).inserted {
-                            try name.setArguments([entity])
-                            try Self.step(name.sqliteStatement, into: &reading)
-                        }
-                    }
+                    if !history { try readName(handle, kind: 9) }
                 }
                 sqlite3_reset(handle)
                 guard let first, let last else { break }
                 after = last
                 var rows = ids.count
                 if history {
-                    if FactRowSQL.readsByRange(first: first, last: last, count: ids.count) {
+                    let byRange = FactRowSQL.readsByRange(first: first, last: last, count: ids.count)
+                    for id in byRange ? [first] : ids {
+                        try byRange ? roles.setArguments([first, last, predicate]) : rolesOfFact.setArguments([id])
+                        let handle = (byRange ? roles : rolesOfFact).sqliteStatement
+                        defer { sqlite3_reset(handle) }
+                        while true {
+                            let code = sqlite3_step(handle)
+                            if code == SQLITE_DONE { break }
+                            try Self.check(code, handle)
+                            reading.steps += 1
+                            Self.fold(handle, into: &reading.checksum)
+                            try readName(handle, kind: 4)
+                        }
+                    }
+                    if byRange {
                         try sources.setArguments([first, last])
                         try Self.step(sources.sqliteStatement, into: &reading)
                         try beliefs.setArguments([first, last])

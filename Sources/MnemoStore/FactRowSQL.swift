@@ -26,6 +26,27 @@ public enum FactRowSQL {
             """
     }
 
+    /// Every fact of predicate `?1` with an id above `?2`, in id order,
+    /// without its roles: `history` reads a chunk of them, then their roles
+    /// beside them (`rolesInRange`, `rolesOfFact`), rather than joining each
+    /// fact to its roles, which repeats the fact's columns on every role's
+    /// row and seeks the roles once per fact.
+    public static let predicateFacts = """
+        SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by, f.confidence, f.note, f.scene_id
+        FROM \(PredicateBlocks.factsOfPredicateAfter)
+        WHERE \(PredicateBlocks.predicateIsAfter)
+        ORDER BY b.block, f.id
+        """
+
+    /// The roles of predicate `?3`'s facts from `?1` to `?2`, by fact, a row
+    /// per filler: for a chunk whose ids are dense in their range.
+    public static let rolesInRange = """
+        SELECT fact_id, position, item, role, kind, value FROM fact_role
+        WHERE fact_id BETWEEN ?1 AND ?2 AND predicate_id = ?3 ORDER BY fact_id, position, item
+        """
+    /// The roles of fact `?1`, a row per filler: for a chunk spread thin.
+    public static let rolesOfFact = "SELECT fact_id, position, item, role, kind, value FROM fact_role WHERE fact_id = ?1 ORDER BY position, item"
+
     /// Fact `?1`, a row per role (the ids a bound filler gave).
     public static func fact(withDetails: Bool) -> String {
         columns(withDetails: withDetails) + "FROM fact f JOIN fact_role r ON r.fact_id = f.id WHERE f.id = ?1 ORDER BY r.position, r.item"

@@ -7,13 +7,16 @@ import MnemoModel
 ///
 /// A `Fact` holds its roles, names, positions and sources in arrays of their
 /// own: making and freeing them, and the strings in them, cost more per row
-/// than writing the line. Here a chunk of facts is stepped with the scan's
-/// statement (`FactRowSQL.predicateScan`), each fact's roles written once as
-/// JSON text aside, its sources kept in one array for the chunk, and each of
-/// its lines (its earlier beliefs, then what the memory believes now) written
-/// from those pieces. The lines are byte for byte those of
-/// `Encode.write(_:extra:to:)` over `ReadContext.history(of:limit:_:)`, in the
-/// same order; a test holds the two to that.
+/// than writing the line. Here a chunk of facts is read without their roles
+/// (`FactRowSQL.predicateFacts`), then their roles beside them, each fact's
+/// roles written once as JSON text aside; the chunk's sources are kept in one
+/// array, and each of a fact's lines (its earlier beliefs, then what the
+/// memory believes now) is written from those pieces. Roles, sources and
+/// beliefs are each read with one statement over the chunk's id range when
+/// its facts are dense in it, else fact by fact. The lines are byte for byte
+/// those of `Encode.write(_:extra:to:)` over
+/// `ReadContext.history(of:limit:_:)`, in the same order; a test holds the
+/// two to that.
 ///
 /// Only for a pattern that binds no filler: the arguments then only ask that
 /// a fact has the role, which is known from its rows. A bound filler is found
@@ -110,34 +113,63 @@ struct HistoryLines {
 
     // MARK: - Reading a chunk
 
-    /// Reads the facts with an id above `after` into `heads` and `roles`, up
-    /// to `FactScan.chunk` of them, leaving out those without a role the
-    /// pattern asks for; the last id read, `nil` when there was none.
+    /// Reads the facts with an id above `after` into `heads`, up to
+    /// `FactScan.chunk` of them, and their roles into `roles`, leaving out
+    /// those without a role the pattern asks for (or without any role); the
+    /// last id read, `nil` when there was none.
     private mutating func readChunk(after: Int64) throws -> Int64? {
         heads.removeAll(keepingCapacity: true)
         roles.removeAll()
-        let statement = try FastStatement(reader.db, FactRowSQL.predicateScan(withDetails: true, includeRetracted: true))
-        statement.bind(1, predicateID)
-        statement.bind(2, after)
-        var last: Int64?
-        var read = 0
-        var fact: FactRoles?
-        try statement.forEachRowWhile { row in
-            let id = FastStatement.int64(row, 0)
-            if id != last {
-                if let done = fact { finish(done) }
-                fact = nil
-                guard read < FactScan.chunk else { return false }
-                read += 1
-                last = id
-                heads.append(head(row, id: id))
-                fact = FactRoles(start: roles.count)
-            }
-            try addRole(row, to: &fact!)
-            return true
+        let facts = try FastStatement(reader.db, FactRowSQL.predicateFacts)
+        facts.bind(1, predicateID)
+        facts.bind(2, after)
+        try facts.forEachRowWhile { row in
+            heads.append(head(row))
+            return heads.count < FactScan.chunk
         }
-        if let done = fact { finish(done) }
+        guard let last = heads.last?.id else { return nil }
+        try readRoles()
+        heads.removeAll { $0.roleText.isEmpty }
         return last
+    }
+
+    /// Writes the roles of each fact of `heads` into `roles`, giving the
+    /// facts that have every role asked for their `roleText`: one statement
+    /// over the chunk's id range when its facts are dense in it, else one per
+    /// fact.
+    private mutating func readRoles() throws {
+        let (first, last) = (heads[0].id, heads[heads.count - 1].id)
+        if FactRowSQL.readsByRange(first: first, last: last, count: heads.count) {
+            let statement = try FastStatement(reader.db, FactRowSQL.rolesInRange)
+            statement.bind(1, first)
+            statement.bind(2, last)
+            statement.bind(3, predicateID)
+            var index = 0
+            var fact: FactRoles?
+            try statement.forEachRow { row in
+                let id = FastStatement.int64(row, 0)
+                if let done = fact, heads[index].id != id {
+                    finish(done, at: index)
+                    fact = nil
+                }
+                while index < heads.count, heads[index].id < id { index += 1 }
+                guard index < heads.count, heads[index].id == id else { return }
+                if fact == nil { fact = FactRoles(start: roles.count) }
+                try addRole(row, to: &fact!)
+            }
+            if let done = fact { finish(done, at: index) }
+        } else {
+            let statement = try FastStatement(reader.db, FactRowSQL.rolesOfFact)
+            for index in heads.indices {
+                statement.bind(1, heads[index].id)
+                var fact: FactRoles?
+                try statement.forEachRow { row in
+                    if fact == nil { fact = FactRoles(start: roles.count) }
+                    try addRole(row, to: &fact!)
+                }
+                if let done = fact { finish(done, at: index) }
+            }
+        }
     }
 
     /// The roles of the fact being read.
@@ -151,65 +183,66 @@ struct HistoryLines {
         var found: UInt64 = 0
     }
 
-    private func head(_ row: OpaquePointer, id: Int64) -> Head {
+    /// The fact in `row` (`FactRowSQL.predicateFacts`), its roles not read yet.
+    private func head(_ row: OpaquePointer) -> Head {
         Head(
-            id: id,
+            id: FastStatement.int64(row, 0),
             valid: TimeRange(
                 from: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 1)),
                 to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
             recorded: TimeRange(
                 from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 4))),
-            confidence: sqlite3_column_double(row, 11), note: FastStatement.optionalText(row, 12),
-            sceneID: FastStatement.optionalInt64(row, 14), supersededBy: FastStatement.optionalInt64(row, 5),
+            confidence: sqlite3_column_double(row, 6), note: FastStatement.optionalText(row, 7),
+            sceneID: FastStatement.optionalInt64(row, 8), supersededBy: FastStatement.optionalInt64(row, 5),
             roleText: 0..<0)
     }
 
-    /// Writes the role in `row` (columns 6 on: `position, item, role, kind,
+    /// Writes the role in `row` (columns 1 on: `position, item, role, kind,
     /// value`) as a member of the fact's roles, as `RoleDecoder` and
     /// `Encode.write(_:to:)` would: an item of a list joins the list its
     /// position holds.
     private mutating func addRole(_ row: OpaquePointer, to fact: inout FactRoles) throws {
-        let position = Int(FastStatement.int64(row, 6))
-        let item = FastStatement.int64(row, 7)
+        let position = Int(FastStatement.int64(row, 1))
+        let item = FastStatement.int64(row, 2)
         if fact.inList, fact.position == position {
             roles.append(",")
         } else {
             if fact.inList { roles.append("]") }
             if fact.position != nil { roles.append(",") }
-            appendQuotedText(row, 8)
+            appendQuotedText(row, 3)
             roles.append(":")
             fact.inList = item >= 0
             if fact.inList { roles.append("[") }
             fact.position = position
             for (bit, wanted) in self.wanted.enumerated() where fact.found & (1 << bit) == 0 {
-                let has = if let p = wanted.position { p == position } else { hasName(row, 8, wanted.name) }
+                let has = if let p = wanted.position { p == position } else { hasName(row, 3, wanted.name) }
                 if has { fact.found |= 1 << bit }
             }
         }
         try appendValue(row)
     }
 
-    /// Closes the fact's roles; drops the fact when it lacks a wanted role.
-    private mutating func finish(_ fact: FactRoles) {
+    /// Closes the roles of the fact at `index`, which keeps them when it has
+    /// every wanted role; else they are dropped, and so is the fact.
+    private mutating func finish(_ fact: FactRoles, at index: Int) {
         if fact.inList { roles.append("]") }
         let all: UInt64 = wanted.count == 64 ? .max : (1 << UInt64(wanted.count)) - 1
         if fact.found & all == all {
-            heads[heads.count - 1].roleText = fact.start..<roles.count
+            heads[index].roleText = fact.start..<roles.count
         } else {
-            heads.removeLast()
             roles.removeLast(downTo: fact.start)
         }
     }
 
-    /// The value in column 10, of the kind in column 9.
+    /// The value in column 5, of the kind in column 4.
     private mutating func appendValue(_ row: OpaquePointer) throws {
-        switch FillerKind(rawValue: FastStatement.int64(row, 9)) {
+        switch FillerKind(rawValue: FastStatement.int64(row, 4)) {
         case .entity:
-            let id = FastStatement.int64(row, 10)
+            let id = FastStatement.int64(row, 5)
             roles.appendQuoted(try reader.cache.entityName(id, in: reader.db) ?? "n:\(id)")
-        case .text: appendQuotedText(row, 10)
-        case .number: roles.append(number: sqlite3_column_double(row, 10))
-        case .time: roles.appendQuoted(Timestamp(microseconds: FastStatement.int64(row, 10)))
+        case .text: appendQuotedText(row, 5)
+        case .number: roles.append(number: sqlite3_column_double(row, 5))
+        case .time: roles.appendQuoted(Timestamp(microseconds: FastStatement.int64(row, 5)))
         case nil: roles.appendQuoted("?")
         }
     }
