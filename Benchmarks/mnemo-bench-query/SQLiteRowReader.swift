@@ -61,18 +61,16 @@ final class SQLiteRowReader {
 
     /// The facts of predicate `predicate` read with the daemon's own
     /// statements (`FactRowSQL`), as `match P(?x, …)` (`history: false`) or
-    /// `history P(?, …)` reads them with no bound filler: for `match` a chunk
-    /// of 256 facts with their roles from one statement; for `history` a
-    /// chunk of 256 facts, then their roles, sources and earlier beliefs by id
-    /// range (or fact by fact when the chunk is spread thin); each entity's
-    /// name once. Chunks are read whole, as the daemon reads them; answer rows
+    /// `history P(?, …)` reads them with no bound filler: a chunk of 256
+    /// facts, then their roles, and for `history` their sources and earlier
+    /// beliefs, by id range (or fact by fact when the chunk is spread thin);
+    /// each entity's name once. Chunks are read whole, as the daemon reads them; answer rows
     /// (facts and earlier beliefs) are counted up to `limit`.
     func readFacts(of predicate: Int64, history: Bool, limit: Int) throws -> Reading {
         try connection.read { db in
             var reading = Reading()
             let start = monotonicNanoseconds()
-            let scan = try db.makeStatement(
-                sql: history ? FactRowSQL.predicateFacts : FactRowSQL.predicateScan(withDetails: false, includeRetracted: false))
+            let scan = try db.makeStatement(sql: FactRowSQL.predicateFacts(withDetails: history, includeRetracted: history))
             let roles = try db.makeStatement(sql: FactRowSQL.rolesInRange)
             let rolesOfFact = try db.makeStatement(sql: FactRowSQL.rolesOfFact)
             let sources = try db.makeStatement(sql: FactRowSQL.sourcesInRange)
@@ -112,27 +110,26 @@ final class SQLiteRowReader {
                     }
                     reading.steps += 1
                     Self.fold(handle, into: &reading.checksum)
-                    if !history { try readName(handle, kind: 9) }
                 }
                 sqlite3_reset(handle)
                 guard let first, let last else { break }
                 after = last
                 var rows = ids.count
-                if history {
-                    let byRange = FactRowSQL.readsByRange(first: first, last: last, count: ids.count)
-                    for id in byRange ? [first] : ids {
-                        try byRange ? roles.setArguments([first, last, predicate]) : rolesOfFact.setArguments([id])
-                        let handle = (byRange ? roles : rolesOfFact).sqliteStatement
-                        defer { sqlite3_reset(handle) }
-                        while true {
-                            let code = sqlite3_step(handle)
-                            if code == SQLITE_DONE { break }
-                            try Self.check(code, handle)
-                            reading.steps += 1
-                            Self.fold(handle, into: &reading.checksum)
-                            try readName(handle, kind: 4)
-                        }
+                let byRange = FactRowSQL.readsByRange(first: first, last: last, count: ids.count)
+                for id in byRange ? [first] : ids {
+                    try byRange ? roles.setArguments([first, last, predicate]) : rolesOfFact.setArguments([id])
+                    let handle = (byRange ? roles : rolesOfFact).sqliteStatement
+                    defer { sqlite3_reset(handle) }
+                    while true {
+                        let code = sqlite3_step(handle)
+                        if code == SQLITE_DONE { break }
+                        try Self.check(code, handle)
+                        reading.steps += 1
+                        Self.fold(handle, into: &reading.checksum)
+                        try readName(handle, kind: 4)
                     }
+                }
+                if history {
                     if byRange {
                         try sources.setArguments([first, last])
                         try Self.step(sources.sqliteStatement, into: &reading)

@@ -11,7 +11,7 @@ public enum FactRowSQL {
     static func columns(withDetails: Bool) -> String {
         """
         SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by,
-               r.position, r.item, r.role, r.kind, r.value\(withDetails ? ", f.confidence, f.note, f.origin, f.scene_id" : "")
+               r.position, r.item, r.role, r.kind, r.value\(withDetails ? ", f.confidence, f.note, f.scene_id, f.origin" : "")
 
         """
     }
@@ -27,16 +27,19 @@ public enum FactRowSQL {
     }
 
     /// Every fact of predicate `?1` with an id above `?2`, in id order,
-    /// without its roles: `history` reads a chunk of them, then their roles
-    /// beside them (`rolesInRange`, `rolesOfFact`), rather than joining each
-    /// fact to its roles, which repeats the fact's columns on every role's
-    /// row and seeks the roles once per fact.
-    public static let predicateFacts = """
-        SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by, f.confidence, f.note, f.scene_id
+    /// without its roles: a chunk of them is read, then their roles beside
+    /// them (`rolesInRange`, `rolesOfFact`), rather than joining each fact to
+    /// its roles, which repeats the fact's columns on every role's row and
+    /// seeks the roles once per fact. Columns: the fact's times (0-5, as in
+    /// `columns`), then with details its confidence, note, scene and origin (6-9).
+    public static func predicateFacts(withDetails: Bool, includeRetracted: Bool) -> String {
+        """
+        SELECT f.id, f.valid_from, f.valid_to, f.recorded_at, f.retracted_at, f.superseded_by\(withDetails ? ", f.confidence, f.note, f.scene_id, f.origin" : "")
         FROM \(PredicateBlocks.factsOfPredicateAfter)
-        WHERE \(PredicateBlocks.predicateIsAfter)
+        WHERE \(PredicateBlocks.predicateIsAfter)\(includeRetracted ? "" : " AND f.retracted_at IS NULL")
         ORDER BY b.block, f.id
         """
+    }
 
     /// The roles of predicate `?3`'s facts from `?1` to `?2`, by fact, a row
     /// per filler: for a chunk whose ids are dense in their range.

@@ -90,12 +90,16 @@ struct FactScan {
         switch candidates {
         case .predicate(let after):
             let statement = try FastStatement(
-                reader.db, FactRowSQL.predicateScan(withDetails: options.withDetails, includeRetracted: options.includeRetracted))
+                reader.db, FactRowSQL.predicateFacts(withDetails: options.withDetails, includeRetracted: options.includeRetracted))
             statement.bind(1, predicateID)
             statement.bind(2, after)
             facts.reserveCapacity(Self.chunk)
-            try read(statement, into: &facts, stoppingAfter: Self.chunk)
+            try statement.forEachRowWhile { row in
+                facts.append(fact(row, id: FastStatement.int64(row, 0), details: 6))
+                return facts.count < Self.chunk
+            }
             candidates = .predicate(after: facts.last?.id ?? .max)
+            try addRoles(to: &facts)
         case .listed(let ids, var next):
             // Until a fact is kept or the ids run out: a chunk whose facts were
             // all retracted is not the end.
@@ -131,7 +135,7 @@ struct FactScan {
                 guard added < limit else { return false }
                 // Room for as many roles as the fact before had.
                 let count = facts.isEmpty ? 2 : facts[facts.count - 1].roleValues.count
-                facts.append(fact(row, id: id))
+                facts.append(fact(row, id: id, details: 11))
                 facts[facts.count - 1].roleValues.reserveCapacity(count)
                 added += 1
             }
@@ -142,8 +146,11 @@ struct FactScan {
         if added > 0, !roles.isFinished { roles.finish(&facts[facts.count - 1]) }
     }
 
-    private func fact(_ row: OpaquePointer, id: Int64) -> Fact {
-        let details = options.withDetails
+    /// The fact in `row`, its roles not read yet: its times in columns 1-5,
+    /// its confidence, note, scene and origin from column `details` on
+    /// (`FactRowSQL`) when they are read.
+    private func fact(_ row: OpaquePointer, id: Int64, details: Int32) -> Fact {
+        let withDetails = options.withDetails
         return Fact(
             id: id, predicate: predicateName, roleNames: [], roleValues: [],
             valid: TimeRange(
@@ -151,11 +158,59 @@ struct FactScan {
                 to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2))),
             recorded: TimeRange(
                 from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 4))),
-            confidence: details ? sqlite3_column_double(row, 11) : 1, sources: [],
-            note: details ? FastStatement.optionalText(row, 12) : nil,
-            origin: details ? FastStatement.optionalText(row, 13) ?? "user" : "user",
-            sceneID: details ? FastStatement.optionalInt64(row, 14) : nil,
+            confidence: withDetails ? sqlite3_column_double(row, details) : 1, sources: [],
+            note: withDetails ? FastStatement.optionalText(row, details + 1) : nil,
+            origin: withDetails ? FastStatement.optionalText(row, details + 3) ?? "user" : "user",
+            sceneID: withDetails ? FastStatement.optionalInt64(row, details + 2) : nil,
             supersededBy: FastStatement.optionalInt64(row, 5))
+    }
+
+    /// Reads the roles of `facts` (in id order): one statement over their id
+    /// range when they are dense in it, else one per fact. A fact without a
+    /// role is left out, as the join of a fact to its roles leaves it out.
+    private mutating func addRoles(to facts: inout [Fact]) throws {
+        guard let first = facts.first?.id, let last = facts.last?.id else { return }
+        var finished = 0
+        if FactRowSQL.readsByRange(first: first, last: last, count: facts.count) {
+            let statement = try FastStatement(reader.db, FactRowSQL.rolesInRange)
+            statement.bind(1, first)
+            statement.bind(2, last)
+            statement.bind(3, predicateID)
+            var index = 0
+            var reading = false
+            try statement.forEachRow { row in
+                let id = FastStatement.int64(row, 0)
+                if reading, facts[index].id != id {
+                    roles.finish(&facts[index])
+                    finished += 1
+                    reading = false
+                }
+                while index < facts.count, facts[index].id < id { index += 1 }
+                guard index < facts.count, facts[index].id == id else { return }
+                if !reading { facts[index].roleValues.reserveCapacity(index > 0 ? facts[index - 1].roleValues.count : 2) }
+                reading = true
+                try roles.add(row, at: 1, to: &facts[index], reader: reader)
+            }
+            if reading {
+                roles.finish(&facts[index])
+                finished += 1
+            }
+        } else {
+            let statement = try FastStatement(reader.db, FactRowSQL.rolesOfFact)
+            for index in facts.indices {
+                statement.bind(1, facts[index].id)
+                var reading = false
+                try statement.forEachRow { row in
+                    reading = true
+                    try roles.add(row, at: 1, to: &facts[index], reader: reader)
+                }
+                if reading {
+                    roles.finish(&facts[index])
+                    finished += 1
+                }
+            }
+        }
+        if finished < facts.count { facts.removeAll { $0.roleValues.isEmpty } }
     }
 
     private mutating func addRole(_ row: OpaquePointer, to fact: inout Fact) throws {

@@ -8,7 +8,7 @@ import MnemoModel
 /// A `Fact` holds its roles, names, positions and sources in arrays of their
 /// own: making and freeing them, and the strings in them, cost more per row
 /// than writing the line. Here a chunk of facts is read without their roles
-/// (`FactRowSQL.predicateFacts`), then their roles beside them, each fact's
+/// (`FactRowSQL.predicateFacts(withDetails:includeRetracted:)`), then their roles beside them, each fact's
 /// roles written once as JSON text aside; the chunk's sources are kept in one
 /// array, and each of a fact's lines (its earlier beliefs, then what the
 /// memory believes now) is written from those pieces. Roles, sources and
@@ -120,7 +120,7 @@ struct HistoryLines {
     private mutating func readChunk(after: Int64) throws -> Int64? {
         heads.removeAll(keepingCapacity: true)
         roles.removeAll()
-        let facts = try FastStatement(reader.db, FactRowSQL.predicateFacts)
+        let facts = try FastStatement(reader.db, FactRowSQL.predicateFacts(withDetails: true, includeRetracted: true))
         facts.bind(1, predicateID)
         facts.bind(2, after)
         try facts.forEachRowWhile { row in
