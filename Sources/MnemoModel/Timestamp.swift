@@ -92,37 +92,37 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     static func writeISO8601(
         _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int), into out: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
-        var n = 0
-        func put(_ value: Int, _ width: Int) {
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                out[n + i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            n += width
+        precondition(out.count >= iso8601Capacity && (0...9999).contains(c.year), "writeISO8601 needs room and a year of four digits")
+        let p = out.baseAddress!
+        // Every field at its fixed place, two digits at a time: a division by
+        // a constant 10 is a multiplication, and there is no loop to run.
+        func two(_ value: Int, at i: Int) {
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+            p[i + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
         }
-        func put(_ byte: Unicode.Scalar) {
-            out[n] = UInt8(ascii: byte)
-            n += 1
-        }
-        put(c.year, 4)
-        put("-")
-        put(c.month, 2)
-        put("-")
-        put(c.day, 2)
-        put("T")
-        put(c.hour, 2)
-        put(":")
-        put(c.minute, 2)
-        put(":")
-        put(c.second, 2)
+        two(c.year / 100, at: 0)
+        two(c.year % 100, at: 2)
+        p[4] = UInt8(ascii: "-")
+        two(c.month, at: 5)
+        p[7] = UInt8(ascii: "-")
+        two(c.day, at: 8)
+        p[10] = UInt8(ascii: "T")
+        two(c.hour, at: 11)
+        p[13] = UInt8(ascii: ":")
+        two(c.minute, at: 14)
+        p[16] = UInt8(ascii: ":")
+        two(c.second, at: 17)
+        var n = 19
         if c.microsecond != 0 {
-            put(".")
-            put(c.microsecond, 6)
-            while out[n - 1] == UInt8(ascii: "0") { n -= 1 }
+            p[19] = UInt8(ascii: ".")
+            two(c.microsecond / 10_000, at: 20)
+            two(c.microsecond / 100 % 100, at: 22)
+            two(c.microsecond % 100, at: 24)
+            n = 26
+            while p[n - 1] == UInt8(ascii: "0") { n -= 1 }
         }
-        put("Z")
-        return n
+        p[n] = UInt8(ascii: "Z")
+        return n + 1
     }
 
     /// The calendar day only: `2023-05-08`.

@@ -38,7 +38,10 @@ struct JSONBufferTests {
 
     @Test("ISO 8601 times are written digit by digit as the components say")
     func times() {
-        for iso in ["2023-05-08T13:56:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2024-02-29T00:00:00.5Z", "1970-01-01T00:00:00.00012Z"] {
+        for iso in [
+            "2023-05-08T13:56:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2024-02-29T00:00:00.5Z", "1970-01-01T00:00:00.00012Z",
+            "0000-01-01T00:00:00Z", "2020-10-10T10:10:10.1Z", "1999-09-09T09:09:09.010203Z", "2001-11-30T20:05:50.000001Z",
+        ] {
             #expect(Timestamp(iso8601: iso)!.iso8601 == iso)
         }
         // Outside years 0...9999 the general writer is used.
