@@ -117,7 +117,7 @@ final class SQLiteRowReader {
                 var rows = ids.count
                 let byRange = FactRowSQL.readsByRange(first: first, last: last, count: ids.count)
                 for id in byRange ? [first] : ids {
-                    try byRange ? roles.setArguments([first, last, predicate]) : rolesOfFact.setArguments([id])
+                    try byRange ? roles.setArguments([first, last, predicate]) : rolesOfFact.setArguments([id, predicate])
                     let handle = (byRange ? roles : rolesOfFact).sqliteStatement
                     defer { sqlite3_reset(handle) }
                     while true {

@@ -100,7 +100,15 @@ extension ReadContext {
     /// Calls `body` with each of the first `limit` versions `history(of:limit:)`
     /// answers, in its order, as they are read: the versions are not gathered
     /// first, so an answer can be written straight from them.
+    /// Each version is charged to the read's budget (an estimate of its
+    /// line, `Fact.answerBytes`) before `body` has it.
     public func history(of pattern: FactPattern, limit: Int = .max, _ body: (borrowing Fact) throws -> Void) throws {
+        try forEachVersion(of: pattern, limit: limit, chargingEstimates: true, body)
+    }
+
+    /// `history(of:limit:_:)`, charging the budget only when `chargingEstimates`
+    /// (else `body` charges what it writes).
+    func forEachVersion(of pattern: FactPattern, limit: Int, chargingEstimates: Bool, _ body: (borrowing Fact) throws -> Void) throws {
         guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
             let constraints = try resolve(pattern, roles: predicate.roles)
         else { return }
@@ -126,7 +134,7 @@ extension ReadContext {
                 while next < beliefs.count, beliefs[next].factID < fact.id { next += 1 }
                 var end = next
                 while end < beliefs.count, beliefs[end].factID == fact.id { end += 1 }
-                try budget.charge(fact.answerBytes * (end - next + 1))
+                if chargingEstimates { try budget.charge(fact.answerBytes * (end - next + 1)) }
                 if next < end {
                     let (valid, recorded, supersededBy) = (fact.valid, fact.recorded, fact.supersededBy)
                     fact.supersededBy = nil

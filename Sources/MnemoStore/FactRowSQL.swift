@@ -4,7 +4,8 @@
 ///
 /// Parameters: `?1` a predicate id, `?2` the last fact id of the chunk
 /// before (the scan); `?1` and `?2` the first and last fact id of a chunk
-/// (the ranges); `?1` a fact id (the statements of one fact).
+/// (the ranges), and `?3` its predicate's id (the roles); `?1` a fact id
+/// (the statements of one fact), and `?2` its predicate's id (its roles).
 public enum FactRowSQL {
     /// The fact's columns, then one role's (one row per filler), then the
     /// fact's details when they are read: `FactScan` reads them by number.
@@ -14,16 +15,6 @@ public enum FactRowSQL {
                r.position, r.item, r.role, r.kind, r.value\(withDetails ? ", f.confidence, f.note, f.scene_id, f.origin" : "")
 
         """
-    }
-
-    /// Every fact of predicate `?1` with an id above `?2`, in id order, a row
-    /// per role: read until the chunk is full, then left.
-    public static func predicateScan(withDetails: Bool, includeRetracted: Bool) -> String {
-        columns(withDetails: withDetails) + """
-            FROM \(PredicateBlocks.factsOfPredicateAfter) CROSS JOIN fact_role r ON r.fact_id = f.id
-            WHERE \(PredicateBlocks.predicateIsAfter)\(includeRetracted ? "" : " AND f.retracted_at IS NULL")
-            ORDER BY b.block, f.id, r.position, r.item
-            """
     }
 
     /// Every fact of predicate `?1` with an id above `?2`, in id order,
@@ -47,8 +38,10 @@ public enum FactRowSQL {
         SELECT fact_id, position, item, role, kind, value FROM fact_role
         WHERE fact_id BETWEEN ?1 AND ?2 AND predicate_id = ?3 ORDER BY fact_id, position, item
         """
-    /// The roles of fact `?1`, a row per filler: for a chunk spread thin.
-    public static let rolesOfFact = "SELECT fact_id, position, item, role, kind, value FROM fact_role WHERE fact_id = ?1 ORDER BY position, item"
+    /// The roles of fact `?1` (of predicate `?2`), a row per filler: for a chunk spread thin.
+    public static let rolesOfFact = """
+        SELECT fact_id, position, item, role, kind, value FROM fact_role WHERE fact_id = ?1 AND predicate_id = ?2 ORDER BY position, item
+        """
 
     /// Fact `?1`, a row per role (the ids a bound filler gave).
     public static func fact(withDetails: Bool) -> String {

@@ -3,17 +3,19 @@ import GRDBSQLite
 import MnemoModel
 
 /// Reads the facts of one predicate in id order, a chunk at a time, each fact
-/// with its roles from one statement.
+/// with its roles.
 ///
 /// A fact is a row of `fact` and a row of `fact_role` per filler; reading
 /// them with a statement each per fact costs far more than SQLite's own work.
-/// A scan joins the two and steps the rows through SQLite's C API:
+/// A scan steps the rows through SQLite's C API:
 ///
-/// - every fact of the predicate (no bound filler): one statement over the
-///   predicate's blocks (`PredicateBlocks`), resumed after the last fact of
-///   the previous chunk, so a chunk costs one statement however large;
+/// - every fact of the predicate (no bound filler): a chunk of facts from one
+///   statement over the predicate's blocks (`PredicateBlocks`), resumed after
+///   the last fact of the previous chunk, then the chunk's roles by id range
+///   (or fact by fact when the chunk is spread thin), so a chunk costs two
+///   statements however large;
 /// - the facts a bound filler fills a role of: their ids from the filler
-///   index first, then one statement per fact.
+///   index first, then one statement per fact joining it to its roles.
 ///
 /// Entity names are read once per distinct id (`ReadCache`), role names kept
 /// once per position, and the scan stops reading as soon as its caller stops
@@ -88,18 +90,24 @@ struct FactScan {
         try reader.cancellation.check()
         var facts: [Fact] = []
         switch candidates {
-        case .predicate(let after):
+        case .predicate(var after):
+            // Until a fact is kept or the predicate's facts run out: a chunk
+            // whose facts all lack roles (a store edited by hand) is not the end.
             let statement = try FastStatement(
                 reader.db, FactRowSQL.predicateFacts(withDetails: options.withDetails, includeRetracted: options.includeRetracted))
-            statement.bind(1, predicateID)
-            statement.bind(2, after)
             facts.reserveCapacity(Self.chunk)
-            try statement.forEachRowWhile { row in
-                facts.append(fact(row, id: FastStatement.int64(row, 0), details: 6))
-                return facts.count < Self.chunk
+            while facts.isEmpty, after != .max {
+                try reader.cancellation.check()
+                statement.bind(1, predicateID)
+                statement.bind(2, after)
+                try statement.forEachRowWhile { row in
+                    facts.append(fact(row, id: FastStatement.int64(row, 0), details: 6))
+                    return facts.count < Self.chunk
+                }
+                after = facts.last?.id ?? .max
+                try addRoles(to: &facts)
             }
-            candidates = .predicate(after: facts.last?.id ?? .max)
-            try addRoles(to: &facts)
+            candidates = .predicate(after: after)
         case .listed(let ids, var next):
             // Until a fact is kept or the ids run out: a chunk whose facts were
             // all retracted is not the end.
@@ -197,6 +205,7 @@ struct FactScan {
             }
         } else {
             let statement = try FastStatement(reader.db, FactRowSQL.rolesOfFact)
+            statement.bind(2, predicateID)
             for index in facts.indices {
                 statement.bind(1, facts[index].id)
                 var reading = false

@@ -15,8 +15,8 @@ import MnemoModel
 /// beliefs are each read with one statement over the chunk's id range when
 /// its facts are dense in it, else fact by fact. The lines are byte for byte
 /// those of `Encode.write(_:extra:to:)` over
-/// `ReadContext.history(of:limit:_:)`, in the same order; a test holds the
-/// two to that.
+/// `ReadContext.history(of:limit:_:)`, in the same order; tests hold the two
+/// to that, and to the lines of each fact as `fact(id:)` reads it.
 ///
 /// Only for a pattern that binds no filler: the arguments then only ask that
 /// a fact has the role, which is known from its rows. A bound filler is found
@@ -160,6 +160,7 @@ struct HistoryLines {
             if let done = fact { finish(done, at: index) }
         } else {
             let statement = try FastStatement(reader.db, FactRowSQL.rolesOfFact)
+            statement.bind(2, predicateID)
             for index in heads.indices {
                 statement.bind(1, heads[index].id)
                 var fact: FactRoles?
@@ -281,9 +282,10 @@ struct HistoryLines {
 
 extension ReadContext {
     /// Writes the lines `history(of:limit:)` answers into `text`, as
-    /// `Encode.write(_:extra:to:)` writes each version, charging each line to
-    /// the read's budget: straight from the rows when the pattern binds no
-    /// filler (`HistoryLines`), else from the facts `history` reads.
+    /// `Encode.write(_:extra:to:)` writes each version, charging each line's
+    /// bytes to the read's budget once it is written: straight from the rows
+    /// when the pattern binds no filler (`HistoryLines`), else from the facts
+    /// `history` reads.
     public func writeHistory(of pattern: FactPattern, limit: Int = .max, into text: inout AnswerText) throws {
         guard let predicate = try cache.predicate(Name.normalize(pattern.predicate), in: db),
             let constraints = try resolve(pattern, roles: predicate.roles)
@@ -291,7 +293,9 @@ extension ReadContext {
         if var lines = HistoryLines(reader: self, predicate: predicate, constraints: constraints) {
             try lines.write(limit: limit, into: &text)
         } else {
-            try history(of: pattern, limit: limit) { fact in text.appendLine { out in Encode.write(fact, to: &out) } }
+            try forEachVersion(of: pattern, limit: limit, chargingEstimates: false) { fact in
+                try budget.charge(text.appendLine { out in Encode.write(fact, to: &out) })
+            }
         }
     }
 }

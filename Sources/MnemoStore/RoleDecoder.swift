@@ -62,7 +62,10 @@ struct RoleDecoder {
     /// Gives `fact` the names and positions of the roles added since the
     /// last `finish`.
     mutating func finish(_ fact: inout Fact) {
-        if pendingPositions != lastPositions || pendingNames != lastNames {
+        // Names compared by their bytes, as SQLite keeps them: Swift's `==`
+        // holds two spellings of "café" equal, and the fact would be given
+        // the other fact's spelling.
+        if pendingPositions != lastPositions || !pendingNames.elementsEqual(lastNames, by: { $0.utf8.elementsEqual($1.utf8) }) {
             lastNames = pendingNames
             lastPositions = pendingPositions
         }

@@ -163,6 +163,22 @@ struct FactScanTests {
         }
     }
 
+    @Test("a chunk of facts without roles (a store edited by hand) does not end match or history")
+    func rolelessChunk() throws {
+        let s = try TestStore()
+        try s.store.write { w in
+            for i in 0..<310 { _ = try w.assert(FactAssertion("p", [Argument(.literal(.number(Double(i))), role: "n")])) }
+            try w.db.execute(sql: "DELETE FROM fact_role WHERE fact_id IN (SELECT id FROM fact ORDER BY id LIMIT 300)")
+        }
+        try s.store.read { r in
+            #expect(try r.facts(matching: FactPattern("p", [])).count == 10)
+            #expect(try r.history(of: FactPattern("p", [])).count == 10)
+            var text = AnswerText()
+            try r.writeHistory(of: FactPattern("p", []), into: &text)
+            #expect(text.count == 10)
+        }
+    }
+
     @Test("a bound filler whose first chunks are all retracted or fail the other terms still reads the rest")
     func emptyChunks() throws {
         let s = try TestStore()

@@ -76,17 +76,18 @@ struct HistoryLinesTests {
         return s
     }
 
-    /// The lines `writeHistory` writes, and those of each version `history` reads.
-    func lines(_ s: TestStore, _ pattern: FactPattern, limit: Int = .max) throws -> (written: [String], fromFacts: [String], direct: Bool) {
+    /// The lines `writeHistory` writes, and those of each version `history`
+    /// reads, as bytes (`String`'s `==` would hold two spellings of "é" equal).
+    func lines(_ s: TestStore, _ pattern: FactPattern, limit: Int = .max) throws -> (written: [[UInt8]], fromFacts: [[UInt8]], direct: Bool) {
         try s.store.read { r in
             var text = AnswerText()
             try r.writeHistory(of: pattern, limit: limit, into: &text)
-            let written = String(decoding: text.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            let written = text.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map { Array($0) }
             #expect(written.count == text.count)
             let fromFacts = try r.history(of: pattern, limit: limit).map { fact in
                 var out = JSONBuffer()
                 Encode.write(fact, to: &out)
-                return out.string
+                return out.bytes
             }
             let predicate = try r.cache.predicate(Name.normalize(pattern.predicate), in: r.db)
             let constraints = try predicate.flatMap { try r.resolve(pattern, roles: $0.roles) }
@@ -111,16 +112,48 @@ struct HistoryLinesTests {
             #expect(written == fromFacts, "limit \(limit)")
         }
         #expect(
-            try lines(s, FactPattern("dense", [])).written.contains {
+            try lines(s, FactPattern("dense", [])).written.map { String(decoding: $0, as: UTF8.self) }.contains {
                 $0.contains(#""tags":["tag 0","tag 1","tag 2"]},"#) && $0.contains(#""sources":["e:1","e:2","e:3"]"#)
             })
         // The shapes are all there: escapes, a list, a time, a note, a scene, a retraction.
-        let all = try lines(s, FactPattern("big", [])).written
+        let all = try lines(s, FactPattern("big", [])).written.map { String(decoding: $0, as: UTF8.self) }
         for piece in [
             #"\"#, #"\u0001"#, #"\u2028"#, "José", #"["ann","#, "2021-03-04T05:06:07", #""source":"note \"#, #""scene":"s:"#, #""retracted_at":"2021-01-01"#,
         ] {
             #expect(all.contains { $0.contains(piece) }, "\(piece)")
         }
+    }
+
+    @Test("the facts with no earlier belief: the lines of each fact as fact(id:) reads it, every fact of the predicate in id order")
+    func againstFactByID() throws {
+        let s = try store()
+        for name in ["big", "dense"] {
+            let expected: [[UInt8]] = try s.store.read { r in
+                let ids = try Int64.fetchAll(
+                    r.db, sql: "SELECT f.id FROM fact f JOIN predicate p ON p.id = f.predicate_id WHERE p.name = ? ORDER BY f.id", arguments: [name])
+                return try ids.map { id in
+                    var out = JSONBuffer()
+                    Encode.write(try #require(try r.fact(id: id)), to: &out)
+                    return out.bytes
+                }
+            }
+            #expect(expected.count == (name == "big" ? 600 : 300))
+            #expect(try lines(s, FactPattern(name, [])).written == expected, "\(name)")
+        }
+    }
+
+    @Test("two spellings of a role name that Unicode holds equal keep their own bytes, in both ways of reading")
+    func roleNameBytes() throws {
+        let s = try TestStore()
+        try s.store.write { w in
+            _ = try w.assert(FactAssertion("q", [Argument(.literal(.number(1)), role: "caf\u{E9}")]))
+            _ = try w.assert(FactAssertion("q", [Argument(.literal(.number(2)), role: "cafe\u{301}")]))
+        }
+        let (written, fromFacts, direct) = try lines(s, FactPattern("q", []))
+        #expect(direct)
+        #expect(written == fromFacts)
+        #expect(written.count == 2)
+        #expect(written[1].starts(with: Array(#"{"kind":"fact","id":"f:2","predicate":"q","roles":{"cafe\#u{301}":2}"#.utf8)))
     }
 
     @Test("a role asked for by name or position leaves out the facts without it, as history does")
@@ -164,15 +197,25 @@ struct HistoryLinesTests {
         #expect(throws: MnemoError.self) { try lines(s, FactPattern("lives_in", [("nowhere", .any)])) }
     }
 
-    @Test("each line is charged to the read's budget: past it, TOO_LARGE")
+    @Test(
+        "each line's bytes are charged to the read's budget, from the rows or from the facts: an answer of exactly the budget passes, one byte less is TOO_LARGE"
+    )
     func budget() throws {
         let s = try store()
-        let budget = AnswerBudget(limit: 10_000)
-        #expect(throws: MnemoError.self) {
-            try s.store.read(budget: budget) { r in
+        for pattern in [FactPattern("lives_in", entities: nil, nil), FactPattern("lives_in", entities: nil, "paris")] {
+            let size = try s.store.read { r in
                 var text = AnswerText()
-                try r.writeHistory(of: FactPattern("big", []), into: &text)
+                try r.writeHistory(of: pattern, limit: 500, into: &text)
+                return text.byteCount
             }
+            func answer(within limit: Int) throws {
+                try s.store.read(budget: AnswerBudget(limit: limit)) { r in
+                    var text = AnswerText()
+                    try r.writeHistory(of: pattern, limit: 500, into: &text)
+                }
+            }
+            try answer(within: size)
+            #expect(throws: MnemoError.self) { try answer(within: size - 1) }
         }
     }
 }
