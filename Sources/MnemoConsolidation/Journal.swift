@@ -105,8 +105,12 @@ public enum Journal {
         try reader.consolidationRuns(limit: limit)
     }
 
-    /// Calls `body` with each of the newest `limit` runs, newest first, as it is read.
-    public static func runs(_ reader: ReadContext, limit: Int = .max, _ body: (JournalEntry) throws -> Void) throws {
+    /// Calls `body` with each of the newest `limit` runs, newest first, as it
+    /// is read, and its summary's bytes as stored; the entry's own `summary`
+    /// is `nil` (`ReadContext.consolidationRuns(limit:_:)`).
+    public static func runs(_ reader: ReadContext, limit: Int = .max, _ body: (JournalEntry, _ summary: UnsafeBufferPointer<UInt8>?) throws -> Void)
+        throws
+    {
         try reader.consolidationRuns(limit: limit, body)
     }
 

@@ -61,15 +61,17 @@ extension Executor {
     func consolidations(limit: Int) throws(MnemoError) -> AnswerText {
         try read { r in
             var text = AnswerText()
-            try Journal.runs(r, limit: limit) { run in
-                try r.budget.charge(text.appendLine { out in Self.write(run, to: &out) })
+            try Journal.runs(r, limit: limit) { run, summary in
+                try r.budget.charge(text.appendLine { out in Self.write(run, summary: summary, to: &out) })
             }
             return text
         }
     }
 
-    /// A run's line of `consolidations`; its summary is JSON already, written as it is.
-    static func write(_ run: JournalEntry, to out: inout JSONBuffer) {
+    /// A run's line of `consolidations`; its summary, the bytes the journal
+    /// holds, is JSON already, written as it is: ASCII byte for byte, other
+    /// text through a `String`, which repairs what is not UTF-8.
+    static func write(_ run: JournalEntry, summary: UnsafeBufferPointer<UInt8>?, to out: inout JSONBuffer) {
         out.append(#"{"kind":"journal","run":"#)
         out.append(run.id)
         out.append(#","status":"#)
@@ -78,7 +80,11 @@ extension Executor {
         out.appendQuoted(run.startedAt)
         out.append(#","finished_at":"#, quotedOrNull: run.finishedAt)
         out.append(#","summary":"#)
-        if let summary = run.summary { out.append(raw: summary) } else { out.append("null") }
+        if let summary {
+            if JSONString.isASCII(summary) { out.append(bytes: summary) } else { out.append(raw: String(decoding: summary, as: UTF8.self)) }
+        } else {
+            out.append("null")
+        }
         out.append("}")
     }
 

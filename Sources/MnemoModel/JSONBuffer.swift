@@ -137,6 +137,11 @@ public struct JSONBuffer: @unchecked Sendable { // The storage is never written 
         }
     }
 
+    /// Appends UTF-8 bytes that are already JSON, as they are.
+    public mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+        if let base = bytes.baseAddress { append(base, count: bytes.count) }
+    }
+
     /// Appends text that is already JSON, as it is.
     public mutating func append(raw text: String) {
         var text = text

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import MnemoModel
 
 /// One run as the journal keeps it (`consolidation_run`).
@@ -95,25 +96,34 @@ extension ReadContext {
     /// The newest `limit` runs, newest first.
     package func consolidationRuns(limit: Int) throws -> [JournalEntry] {
         var runs: [JournalEntry] = []
-        try consolidationRuns(limit: limit) { runs.append($0) }
+        try consolidationRuns(limit: limit) { run, summary in
+            var run = run
+            run.summary = summary.map { String(decoding: $0, as: UTF8.self) }
+            runs.append(run)
+        }
         return runs
     }
 
     /// Calls `body` with each of the newest `limit` runs, newest first, as
     /// it is stepped (through SQLite's C API: `consolidations` answers up
-    /// to 100,000 of them). `body` must not read the journal itself: the
-    /// statement is cached, and a second use would restart this one.
-    package func consolidationRuns(limit: Int, _ body: (JournalEntry) throws -> Void) throws {
+    /// to 100,000 of them), and the bytes of its summary as stored (`nil`
+    /// when it has none), valid only during the call; the entry's own
+    /// `summary` is `nil`. An answer copies the summary's bytes as they are,
+    /// without making a `String` of each. `body` must not read the journal
+    /// itself: the statement is cached, and a second use would restart this one.
+    package func consolidationRuns(limit: Int, _ body: (JournalEntry, _ summary: UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
         let runs = try FastStatement(
             db, "SELECT id, started_at, finished_at, status, dry_run, summary FROM consolidation_run ORDER BY id DESC LIMIT ?")
         runs.bind(1, Self.sqlLimit(limit))
         try runs.forEachRow { row in
+            let summary = sqlite3_column_text(row, 5).map { UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(row, 5))) }
             try body(
                 JournalEntry(
                     id: FastStatement.int64(row, 0), startedAt: Timestamp(microseconds: FastStatement.int64(row, 1)),
                     finishedAt: Timestamp(databaseMicroseconds: FastStatement.optionalInt64(row, 2)),
                     status: FastStatement.optionalText(row, 3) ?? "", dryRun: FastStatement.int64(row, 4) != 0,
-                    summary: FastStatement.optionalText(row, 5)))
+                    summary: nil),
+                summary)
         }
     }
 

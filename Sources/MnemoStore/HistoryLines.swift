@@ -253,7 +253,7 @@ struct HistoryLines {
     /// a `String`, which repairs what is not UTF-8.
     private mutating func appendQuotedText(_ row: OpaquePointer, _ column: Int32) {
         let text = UnsafeBufferPointer(start: sqlite3_column_text(row, column), count: Int(sqlite3_column_bytes(row, column)))
-        if text.allSatisfy({ $0 < 0x80 }) {
+        if JSONString.isASCII(text) {
             roles.appendQuoted(utf8: text)
         } else {
             roles.appendQuoted(String(decoding: text, as: UTF8.self))

@@ -27,6 +27,9 @@ struct RoleDecoder {
     /// Those of the last fact finished, which the next one shares when equal.
     private var lastNames: [String] = []
     private var lastPositions: [Int] = []
+    /// Whether a name of the fact being decoded was not the one kept for its
+    /// position (read from its row instead).
+    private var readNewName = false
 
     /// Adds the role in `row`, whose columns from `column` on are
     /// `position, item, role, kind, value`, to `fact`: a list item joins the
@@ -62,13 +65,14 @@ struct RoleDecoder {
     /// Gives `fact` the names and positions of the roles added since the
     /// last `finish`.
     mutating func finish(_ fact: inout Fact) {
-        // Names compared by their bytes, as SQLite keeps them: Swift's `==`
-        // holds two spellings of "café" equal, and the fact would be given
-        // the other fact's spelling.
-        if pendingPositions != lastPositions || !pendingNames.elementsEqual(lastNames, by: { $0.utf8.elementsEqual($1.utf8) }) {
+        // Every name was the one kept for its position, as for the fact
+        // before: the same bytes. (Not compared with `==`, which holds two
+        // spellings of "café" equal: the fact would get the other's.)
+        if pendingPositions != lastPositions || readNewName {
             lastNames = pendingNames
             lastPositions = pendingPositions
         }
+        readNewName = false
         fact.roleNames = lastNames
         fact.rolePositions = lastPositions
         pendingNames.removeAll(keepingCapacity: true)
@@ -83,6 +87,7 @@ struct RoleDecoder {
         {
             return known.text
         }
+        readNewName = true
         let name = FastStatement.optionalText(row, column) ?? ""
         // A position far past the others (a store edited by hand) is not kept.
         if position >= 0, position < 1024 {

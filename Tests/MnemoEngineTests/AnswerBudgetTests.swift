@@ -30,5 +30,17 @@ struct AnswerBudgetTests {
         #expect(error?.code == .tooLarge)
         #expect(try run("consolidations", budget: AnswerBudget(limit: bytes)).values.map(\.serialized) == all)
         #expect(try run("consolidations limit 2", budget: AnswerBudget(limit: bytes / 2)).values.map(\.serialized) == Array(all.prefix(2)))
+        // Each line carries its run's summary as the journal holds it, text
+        // that is not ASCII too.
+        try space.store.write { w in
+            try w.db.execute(sql: #"UPDATE consolidation_run SET summary = '{"note":"café ✓"}' WHERE id = 2"#)
+        }
+        let runs = try space.store.read { try $0.consolidationRuns(limit: 10) }
+        let lines = try run("consolidations").values.map(\.serialized)
+        #expect(runs.count == 5)
+        for (line, entry) in zip(lines, runs) {
+            #expect(line.contains(#","summary":"# + (entry.summary ?? "null") + "}"))
+        }
+        #expect(lines[3].hasSuffix(#","summary":{"note":"café ✓"}}"#))
     }
 }

@@ -36,6 +36,24 @@ struct JSONBufferTests {
         #expect(value.serialized == #"{"kind":"x","n":-3,"d":2.5,"whole":4,"inf":null,"list":[null,true,"a\"b"],"raw":{"k":1}}"#)
     }
 
+    @Test("text is ASCII when no byte has its high bit, wherever that byte is in the eight-byte words")
+    func ascii() {
+        func isASCII(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { JSONString.isASCII($0) } }
+        #expect(isASCII([]))
+        for count in [1, 7, 8, 9, 16, 17, 640] {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+            #expect(isASCII(plain))
+            for place in Set([0, count / 2, count - 1]) {
+                var marked = plain
+                marked[place] = 0x80
+                #expect(!isASCII(marked), "\(count) bytes, 0x80 at \(place)")
+                marked[place] = 0xC3
+                #expect(!isASCII(marked))
+            }
+        }
+        #expect(!isASCII(Array("café".utf8)) && isASCII(Array("cafe\u{0}\u{7F}".utf8)))
+    }
+
     @Test("ISO 8601 times are written digit by digit as the components say")
     func times() {
         for iso in [
