@@ -106,8 +106,8 @@ public enum Journal {
     }
 
     /// Calls `body` with each of the newest `limit` runs, newest first, as it
-    /// is read, and its summary's bytes as stored; the entry's own `summary`
-    /// is `nil` (`ReadContext.consolidationRuns(limit:_:)`).
+    /// is read, and its summary's bytes as stored, valid only during the
+    /// call; the entry's own `summary` is `nil` (`ReadContext.consolidationRuns(limit:_:)`).
     public static func runs(_ reader: ReadContext, limit: Int = .max, _ body: (JournalEntry, _ summary: UnsafeBufferPointer<UInt8>?) throws -> Void)
         throws
     {

@@ -80,7 +80,8 @@ extension Executor {
         out.appendQuoted(run.startedAt)
         out.append(#","finished_at":"#, quotedOrNull: run.finishedAt)
         out.append(#","summary":"#)
-        if let summary {
+        // An empty summary (a journal edited by hand) is no JSON: null.
+        if let summary, !summary.isEmpty {
             if JSONString.isASCII(summary) { out.append(bytes: summary) } else { out.append(raw: String(decoding: summary, as: UTF8.self)) }
         } else {
             out.append("null")

@@ -70,7 +70,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// ISO 8601 in UTC: `2023-05-08T13:56:00Z`, with a fraction only when there is one.
     public var iso8601: String {
         let c = components
-        // Years 0...9999, nearly every time there is, are written digit by digit into one string.
+        // Years 0...9999, nearly every time there is, are written field by field into one string.
         if (0...9999).contains(c.year) {
             return String(unsafeUninitializedCapacity: Self.iso8601Capacity) { Self.writeISO8601(c, into: $0) }
         }
@@ -87,7 +87,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     static let iso8601Capacity = 27
 
     /// Writes the ISO 8601 text of a time whose year is in 0...9999 into
-    /// `out` (at least `iso8601Capacity` bytes), digit by digit, and returns
+    /// `out` (at least `iso8601Capacity` bytes), field by field, and returns
     /// its length: `iso8601` and `JSONBuffer.appendQuoted(_:)` write times so.
     static func writeISO8601(
         _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int), into out: UnsafeMutableBufferPointer<UInt8>

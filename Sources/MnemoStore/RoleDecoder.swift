@@ -24,11 +24,14 @@ struct RoleDecoder {
     /// The names and positions of the fact being decoded.
     private var pendingNames: [String] = []
     private var pendingPositions: [Int] = []
-    /// Those of the last fact finished, which the next one shares when equal.
+    /// The names and positions the last facts finished were given: each
+    /// name the one kept for its position (`names`), unless a fact's
+    /// `readNewName` made them its own.
     private var lastNames: [String] = []
     private var lastPositions: [Int] = []
-    /// Whether a name of the fact being decoded was not the one kept for its
-    /// position (read from its row instead).
+    /// Whether a name of the fact being decoded may not be the one kept for
+    /// its position: read from its row instead, or a second name at one
+    /// position (a store edited by hand), which replaces the first one kept.
     private var readNewName = false
 
     /// Adds the role in `row`, whose columns from `column` on are
@@ -54,6 +57,7 @@ struct RoleDecoder {
             fact.roleValues[last] = .list(items)
             return
         }
+        if pendingPositions.last == position { readNewName = true }
         pendingNames.append(name(row, column: column + 2, position: position))
         fact.roleValues.append(item >= 0 ? .list([value]) : value)
         pendingPositions.append(position)
@@ -65,9 +69,10 @@ struct RoleDecoder {
     /// Gives `fact` the names and positions of the roles added since the
     /// last `finish`.
     mutating func finish(_ fact: inout Fact) {
-        // Every name was the one kept for its position, as for the fact
-        // before: the same bytes. (Not compared with `==`, which holds two
-        // spellings of "café" equal: the fact would get the other's.)
+        // Unless `readNewName`, every name is the one kept for its position,
+        // as every name of `lastNames` is: the same bytes at the same
+        // positions. (Not compared with `==`, which holds two spellings of
+        // "café" equal: the fact would get the other's.)
         if pendingPositions != lastPositions || readNewName {
             lastNames = pendingNames
             lastPositions = pendingPositions

@@ -42,5 +42,8 @@ struct AnswerBudgetTests {
             #expect(line.contains(#","summary":"# + (entry.summary ?? "null") + "}"))
         }
         #expect(lines[3].hasSuffix(#","summary":{"note":"café ✓"}}"#))
+        // An empty summary (a journal edited by hand) would be no JSON: null.
+        try space.store.write { w in try w.db.execute(sql: "UPDATE consolidation_run SET summary = '' WHERE id = 3") }
+        #expect(try run("consolidations").values.map(\.serialized)[2].hasSuffix(#","summary":null}"#))
     }
 }

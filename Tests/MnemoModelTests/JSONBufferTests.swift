@@ -54,7 +54,7 @@ struct JSONBufferTests {
         #expect(!isASCII(Array("café".utf8)) && isASCII(Array("cafe\u{0}\u{7F}".utf8)))
     }
 
-    @Test("ISO 8601 times are written digit by digit as the components say")
+    @Test("ISO 8601 times are written field by field as the components say")
     func times() {
         for iso in [
             "2023-05-08T13:56:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2024-02-29T00:00:00.5Z", "1970-01-01T00:00:00.00012Z",

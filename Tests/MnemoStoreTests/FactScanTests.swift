@@ -163,6 +163,41 @@ struct FactScanTests {
         }
     }
 
+    @Test("a fact with two names at one position (a store edited by hand) does not lend them to the next fact")
+    func twoNamesAtOnePosition() throws {
+        let s = try TestStore()
+        let (first, second) = try s.store.write { w in
+            let first = try w.assert(FactAssertion("d", [Argument(.literal(.number(1)), role: "a")])).factID
+            let second = try w.assert(FactAssertion("d", [Argument(.literal(.number(2)), role: "a")])).factID
+            // A list item named b beside each fact's single filler a; the second fact's a renamed b.
+            try w.db.execute(
+                sql: """
+                    INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value)
+                    SELECT fact_id, position, 0, 'b', predicate_id, kind, value FROM fact_role WHERE fact_id IN (?, ?)
+                    """, arguments: [first, second])
+            try w.db.execute(
+                sql: """
+                    INSERT INTO fact_role(fact_id, position, item, role, predicate_id, kind, value)
+                    SELECT fact_id, position, -2, 'b', predicate_id, kind, value FROM fact_role WHERE fact_id = ? AND item = -1
+                    """, arguments: [second])
+            try w.db.execute(sql: "DELETE FROM fact_role WHERE fact_id = ? AND item = -1", arguments: [second])
+            return (first, second)
+        }
+        try s.store.read { r in
+            #expect(try #require(try r.fact(id: second)).roleNames == ["b", "b"])
+            #expect(try r.facts(ids: [first, second])[second]?.roleNames == ["b", "b"])
+            #expect(try r.facts(matching: FactPattern("d", [])).map(\.roleNames) == [["a", "b"], ["b", "b"]])
+            var text = AnswerText()
+            try r.writeHistory(of: FactPattern("d", []), into: &text)
+            let fromFacts = try r.history(of: FactPattern("d", [])).map { fact in
+                var out = JSONBuffer()
+                Encode.write(fact, to: &out)
+                return out.bytes
+            }
+            #expect(text.bytes.split(separator: UInt8(ascii: "\n")).map { Array($0) } == fromFacts)
+        }
+    }
+
     @Test("a chunk of facts without roles (a store edited by hand) does not end match or history")
     func rolelessChunk() throws {
         let s = try TestStore()
