@@ -321,7 +321,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(pending ?? context.channel.allocator.buffer(capacity: 0)), promise: written)
         pending = nil
-        written.futureResult.whenComplete { _ in context.close(promise: nil) }
+        // Completed on the channel's event loop, where the context may be used.
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     private func record(_ statement: String, _ started: UInt64, failed: Bool) {
