@@ -161,15 +161,61 @@ extension ReadContext {
         var recorded: TimeRange
     }
 
-    /// The earlier beliefs of `count` facts whose ids `id` gives (in id
-    /// order), by fact and recorded time, in `beliefs` (emptied first): one
-    /// statement over the facts' id range when they are dense in it, else one
-    /// per fact. Read by range, the beliefs of facts between them come too.
-    func readEarlierBeliefs(of count: Int, facts id: (Int) -> Int64, into beliefs: inout [EarlierBelief]) throws {
-        beliefs.removeAll(keepingCapacity: true)
+    /// Steps the rows of `count` facts whose ids `id` gives (in id order),
+    /// each row's first column its fact's id: `inRange` once over the facts'
+    /// id range when they are dense in it (`?1` the first id, `?2` the last,
+    /// `?3` `predicate` when given), else `ofFact` once per fact (`?1` its id,
+    /// `?2` `predicate`). Calls `row` with each row of one of the facts and
+    /// the fact's index (a range's rows of other facts are skipped), and
+    /// `done` with a fact's index after its last row. A chunk's roles,
+    /// sources and earlier beliefs are all read so (`FactRowSQL`). Inlined,
+    /// so that its closures are too: it steps every role of a `match`.
+    @inline(__always)
+    func forEachRow(
+        ofFacts count: Int, id: (Int) -> Int64, inRange: String, ofFact: String, predicate: Int64? = nil,
+        _ row: (_ index: Int, _ row: OpaquePointer) throws -> Void, done: (_ index: Int) throws -> Void = { _ in }
+    ) throws {
         guard count > 0 else { return }
         let (first, last) = (id(0), id(count - 1))
-        func add(_ row: OpaquePointer) {
+        if FactRowSQL.readsByRange(first: first, last: last, count: count) {
+            let statement = try FastStatement(db, inRange)
+            statement.bind(1, first)
+            statement.bind(2, last)
+            if let predicate { statement.bind(3, predicate) }
+            var index = 0
+            var open = false
+            try statement.forEachRow { current in
+                let fact = FastStatement.int64(current, 0)
+                if open, id(index) != fact {
+                    try done(index)
+                    open = false
+                }
+                while index < count, id(index) < fact { index += 1 }
+                guard index < count, id(index) == fact else { return }
+                open = true
+                try row(index, current)
+            }
+            if open { try done(index) }
+        } else {
+            let statement = try FastStatement(db, ofFact)
+            if let predicate { statement.bind(2, predicate) }
+            for index in 0..<count {
+                statement.bind(1, id(index))
+                var open = false
+                try statement.forEachRow { current in
+                    open = true
+                    try row(index, current)
+                }
+                if open { try done(index) }
+            }
+        }
+    }
+
+    /// The earlier beliefs of `count` facts whose ids `id` gives (in id
+    /// order), by fact and recorded time, in `beliefs` (emptied first).
+    func readEarlierBeliefs(of count: Int, facts id: (Int) -> Int64, into beliefs: inout [EarlierBelief]) throws {
+        beliefs.removeAll(keepingCapacity: true)
+        try forEachRow(ofFacts: count, id: id, inRange: FactRowSQL.beliefsInRange, ofFact: FactRowSQL.beliefsOfFact) { _, row in
             beliefs.append(
                 EarlierBelief(
                     factID: FastStatement.int64(row, 0),
@@ -179,43 +225,13 @@ extension ReadContext {
                     recorded: TimeRange(from: Timestamp(microseconds: FastStatement.int64(row, 3)), to: Timestamp(microseconds: FastStatement.int64(row, 4)))
                 ))
         }
-        if FactRowSQL.readsByRange(first: first, last: last, count: count) {
-            let statement = try FastStatement(db, FactRowSQL.beliefsInRange)
-            statement.bind(1, first)
-            statement.bind(2, last)
-            try statement.forEachRow(add)
-        } else {
-            let statement = try FastStatement(db, FactRowSQL.beliefsOfFact)
-            for index in 0..<count {
-                statement.bind(1, id(index))
-                try statement.forEachRow(add)
-            }
-        }
     }
 
     /// Calls `body` with the index of each of `count` facts whose ids `id`
-    /// gives (in id order) and each of its source episodes, by fact and
-    /// episode: one statement over the facts' id range when they are dense in
-    /// it, else one per fact.
+    /// gives (in id order) and each of its source episodes, by fact and episode.
     func forEachSource(of count: Int, facts id: (Int) -> Int64, _ body: (_ index: Int, _ episode: Int64) -> Void) throws {
-        guard count > 0 else { return }
-        let (first, last) = (id(0), id(count - 1))
-        if FactRowSQL.readsByRange(first: first, last: last, count: count) {
-            let statement = try FastStatement(db, FactRowSQL.sourcesInRange)
-            statement.bind(1, first)
-            statement.bind(2, last)
-            var index = 0
-            try statement.forEachRow { row in
-                let fact = FastStatement.int64(row, 0)
-                while index < count, id(index) < fact { index += 1 }
-                if index < count, id(index) == fact { body(index, FastStatement.int64(row, 1)) }
-            }
-        } else {
-            let statement = try FastStatement(db, FactRowSQL.sourcesOfFact)
-            for index in 0..<count {
-                statement.bind(1, id(index))
-                try statement.forEachRow { row in body(index, FastStatement.int64(row, 1)) }
-            }
+        try forEachRow(ofFacts: count, id: id, inRange: FactRowSQL.sourcesInRange, ofFact: FactRowSQL.sourcesOfFact) { index, row in
+            body(index, FastStatement.int64(row, 1))
         }
     }
 

@@ -173,52 +173,30 @@ struct FactScan {
             supersededBy: FastStatement.optionalInt64(row, 5))
     }
 
-    /// Reads the roles of `facts` (in id order): one statement over their id
-    /// range when they are dense in it, else one per fact. A fact without a
-    /// role is left out, as the join of a fact to its roles leaves it out.
+    /// Reads the roles of `facts` (in id order), by range or fact by fact
+    /// (`ReadContext.forEachRow(ofFacts:…)`). A fact without a role is left
+    /// out, as the join of a fact to its roles leaves it out.
     private mutating func addRoles(to facts: inout [Fact]) throws {
-        guard let first = facts.first?.id, let last = facts.last?.id else { return }
         var finished = 0
-        if FactRowSQL.readsByRange(first: first, last: last, count: facts.count) {
-            let statement = try FastStatement(reader.db, FactRowSQL.rolesInRange)
-            statement.bind(1, first)
-            statement.bind(2, last)
-            statement.bind(3, predicateID)
-            var index = 0
-            var reading = false
-            try statement.forEachRow { row in
-                let id = FastStatement.int64(row, 0)
-                if reading, facts[index].id != id {
-                    roles.finish(&facts[index])
-                    finished += 1
-                    reading = false
+        // The ids apart, and the fact being read by index: read through
+        // `facts` from the closures, a fact is copied.
+        let ids = facts.map { $0.id }
+        var reading = -1
+        try reader.forEachRow(
+            ofFacts: ids.count, id: { ids[$0] }, inRange: FactRowSQL.rolesInRange, ofFact: FactRowSQL.rolesOfFact,
+            predicate: predicateID,
+            { index, row in
+                if reading != index {
+                    // Room for as many roles as the fact before had.
+                    facts[index].roleValues.reserveCapacity(index > 0 ? facts[index - 1].roleValues.count : 2)
+                    reading = index
                 }
-                while index < facts.count, facts[index].id < id { index += 1 }
-                guard index < facts.count, facts[index].id == id else { return }
-                if !reading { facts[index].roleValues.reserveCapacity(index > 0 ? facts[index - 1].roleValues.count : 2) }
-                reading = true
                 try roles.add(row, at: 1, to: &facts[index], reader: reader)
-            }
-            if reading {
+            },
+            done: { index in
                 roles.finish(&facts[index])
                 finished += 1
-            }
-        } else {
-            let statement = try FastStatement(reader.db, FactRowSQL.rolesOfFact)
-            statement.bind(2, predicateID)
-            for index in facts.indices {
-                statement.bind(1, facts[index].id)
-                var reading = false
-                try statement.forEachRow { row in
-                    reading = true
-                    try roles.add(row, at: 1, to: &facts[index], reader: reader)
-                }
-                if reading {
-                    roles.finish(&facts[index])
-                    finished += 1
-                }
-            }
-        }
+            })
         if finished < facts.count { facts.removeAll { $0.roleValues.isEmpty } }
     }
 

@@ -134,43 +134,21 @@ struct HistoryLines {
     }
 
     /// Writes the roles of each fact of `heads` into `roles`, giving the
-    /// facts that have every role asked for their `roleText`: one statement
-    /// over the chunk's id range when its facts are dense in it, else one per
-    /// fact.
+    /// facts that have every role asked for their `roleText`, by range or
+    /// fact by fact (`ReadContext.forEachRow(ofFacts:…)`).
     private mutating func readRoles() throws {
-        let (first, last) = (heads[0].id, heads[heads.count - 1].id)
-        if FactRowSQL.readsByRange(first: first, last: last, count: heads.count) {
-            let statement = try FastStatement(reader.db, FactRowSQL.rolesInRange)
-            statement.bind(1, first)
-            statement.bind(2, last)
-            statement.bind(3, predicateID)
-            var index = 0
-            var fact: FactRoles?
-            try statement.forEachRow { row in
-                let id = FastStatement.int64(row, 0)
-                if let done = fact, heads[index].id != id {
-                    finish(done, at: index)
-                    fact = nil
-                }
-                while index < heads.count, heads[index].id < id { index += 1 }
-                guard index < heads.count, heads[index].id == id else { return }
+        var fact: FactRoles?
+        try reader.forEachRow(
+            ofFacts: heads.count, id: { heads[$0].id }, inRange: FactRowSQL.rolesInRange, ofFact: FactRowSQL.rolesOfFact,
+            predicate: predicateID,
+            { _, row in
                 if fact == nil { fact = FactRoles(start: roles.count) }
                 try addRole(row, to: &fact!)
-            }
-            if let done = fact { finish(done, at: index) }
-        } else {
-            let statement = try FastStatement(reader.db, FactRowSQL.rolesOfFact)
-            statement.bind(2, predicateID)
-            for index in heads.indices {
-                statement.bind(1, heads[index].id)
-                var fact: FactRoles?
-                try statement.forEachRow { row in
-                    if fact == nil { fact = FactRoles(start: roles.count) }
-                    try addRole(row, to: &fact!)
-                }
+            },
+            done: { index in
                 if let done = fact { finish(done, at: index) }
-            }
-        }
+                fact = nil
+            })
     }
 
     /// The roles of the fact being read.
