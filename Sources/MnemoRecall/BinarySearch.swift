@@ -14,7 +14,13 @@ extension RandomAccessCollection where Index == Int {
     /// Whether the collection, sorted by `key`, holds an element whose key is
     /// `value`: a binary search, for postings lists kept in document order.
     func sortedContains<Key: Comparable>(_ value: Key, by key: (Element) -> Key) -> Bool {
+        sortedIndex(of: value, by: key) != nil
+    }
+
+    /// The index of the element whose key is `value`, in a collection sorted
+    /// by `key`, if there is one: a binary search.
+    func sortedIndex<Key: Comparable>(of value: Key, by key: (Element) -> Key) -> Int? {
         let at = partitionPoint { key($0) < value }
-        return at < endIndex && key(self[at]) == value
+        return at < endIndex && key(self[at]) == value ? at : nil
     }
 }

@@ -18,7 +18,8 @@ import Synchronization
 /// for recall and catches up with new episodes after each commit.
 public final class TextIndex: Sendable {
     struct Posting {
-        var episode: Int64
+        /// The episode's document number (`State.episodes`).
+        var document: UInt32
         var frequency: UInt16
         /// The episode's length in tokens, as FTS5 counts it.
         var length: UInt32
@@ -26,16 +27,23 @@ public final class TextIndex: Sendable {
 
     struct State {
         var postings: [String: [Posting]] = [:]
-        var documents = 0
+        /// The episode id of each document number. Documents are numbered
+        /// densely in the order they are indexed, which is the order of their
+        /// ids, so a document number orders as its id does, and the working
+        /// memory of a search is one entry per document, whatever the ids
+        /// (an imported space may keep ids in the billions).
+        var episodes: [Int64] = []
         var totalLength = 0
         /// The highest episode id indexed: episodes only get higher ids, so
         /// catching up reads the ones above it.
         var lastEpisode: Int64 = 0
-        /// Scores of one search by episode id, and the ids it wrote: adding up
-        /// a query's terms in an array instead of a dictionary (searches hold
-        /// the lock, so one is enough). Zero everywhere between searches.
+        /// Scores of one search by document number, and the documents it
+        /// wrote: adding up a query's terms in an array instead of a dictionary
+        /// (searches hold the lock, so one is enough). Zero everywhere between
+        /// searches.
         var sums: [Double] = []
-        var scored: [Int64] = []
+        var scored: [UInt32] = []
+        var documents: Int { episodes.count }
     }
 
     private let state = Mutex(State())
@@ -68,11 +76,13 @@ public final class TextIndex: Sendable {
     private func add(_ analysed: [(id: Int64, counts: (counts: [String: Int], length: Int))]) {
         state.withLock { s in
             for (id, (counts, length)) in analysed where id > s.lastEpisode {
+                // Past 2^32 - 1 episodes in one space, the rest are left out of the text seeds.
+                guard let document = UInt32(exactly: s.episodes.count), document < UInt32.max else { return }
                 let tokens = UInt32(min(length, Int(UInt32.max)))
                 for (term, count) in counts {
-                    s.postings[term, default: []].append(Posting(episode: id, frequency: UInt16(min(count, Int(UInt16.max))), length: tokens))
+                    s.postings[term, default: []].append(Posting(document: document, frequency: UInt16(min(count, Int(UInt16.max))), length: tokens))
                 }
-                s.documents += 1
+                s.episodes.append(id)
                 s.totalLength += length
                 s.lastEpisode = id
             }
@@ -92,13 +102,13 @@ public final class TextIndex: Sendable {
             guard s.documents > 0 else { return [] }
             let n = Double(s.documents)
             let averageLength = Double(s.totalLength) / n
-            if s.sums.count <= Int(s.lastEpisode) { s.sums += [Double](repeating: 0, count: Int(s.lastEpisode) + 1 - s.sums.count) }
+            if s.sums.count < s.documents { s.sums += [Double](repeating: 0, count: s.documents - s.sums.count) }
             var sums = s.sums
             var scored = s.scored
             s.sums = []
             s.scored = []
             defer {
-                for id in scored { sums[Int(id)] = 0 }
+                for document in scored { sums[Int(document)] = 0 }
                 scored.removeAll(keepingCapacity: true)
                 s.sums = sums
                 s.scored = scored
@@ -114,20 +124,21 @@ public final class TextIndex: Sendable {
                             // Episodes are spread over a sum per episode far larger than
                             // the caches: each posting asks for the sum of one further on.
                             if j + Self.prefetchDistance < list.count {
-                                mnemo_prefetch(sums.baseAddress! + Int(list[j + Self.prefetchDistance].episode))
+                                mnemo_prefetch(sums.baseAddress! + Int(list[j + Self.prefetchDistance].document))
                             }
                             let p = list[j]
                             let tf = Double(p.frequency)
-                            let i = Int(p.episode)
-                            if sums[i] == 0 { scored.append(p.episode) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
+                            let i = Int(p.document)
+                            if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
                             sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
                         }
                     }
                 }
             }
-            var top = TopK<Int64>(limit)
-            for id in scored { top.add((id, sums[Int(id)])) }
-            return top.items
+            // Ties go to the lower document number: the older episode.
+            var top = TopK<UInt32>(limit)
+            for document in scored { top.add((document, sums[Int(document)])) }
+            return top.items.map { (s.episodes[Int($0.0)], $0.1) }
         }
     }
 
@@ -139,9 +150,10 @@ public final class TextIndex: Sendable {
     /// postings are in episode order: each look-up is a binary search.
     func words(_ words: [String], in episode: Int64) -> [String] {
         state.withLock { s in
-            words.filter { word in
+            guard let document = s.episodes.sortedIndex(of: episode, by: { $0 }).flatMap({ UInt32(exactly: $0) }) else { return [] }
+            return words.filter { word in
                 guard let list = s.postings[PorterStemmer.stem(word)] else { return false }
-                return list.sortedContains(episode) { $0.episode }
+                return list.sortedContains(document) { $0.document }
             }
         }
     }

@@ -185,6 +185,31 @@ struct ExportImportTests {
         #expect(try c.request("history lives_in(?, ?)").isOK)
     }
 
+    @Test("an episode id in the trillions imports, and recall over it answers with explain's cue words, before and after a new episode")
+    func episodeIdInTheTrillions() throws {
+        // Recall's text index once kept one score per episode id up to the
+        // largest, and such an id asked for 32 TB on the first recall.
+        let daemon = try MnemodProcess()
+        let c = try daemon.connect()
+        for statement in [#"use space "a""#, #"remember "Melanie went camping" by melanie at 2023-05-08T10:00"#] {
+            #expect(try c.request(statement).isOK, "\(statement)")
+        }
+        let file = daemon.directory.file("a.jsonl")
+        try Self.export(daemon, space: "a", to: file, [])
+        let big = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: #""id":"e:1""#, with: #""id":"e:4000000000000""#)
+        let bigFile = daemon.directory.file("big.jsonl")
+        try big.write(toFile: bigFile, atomically: true, encoding: .utf8)
+        #expect(try c.request(#"use space "big""#).isOK)
+        #expect(try c.request(#"import from "\#(bigFile)""#).isOK)
+        let first = try c.request(#"recall "camping" explain"#)
+        #expect(first.isOK && first.lines.count == 1 && first.lines[0].contains(#""id":"e:4000000000000""#), "\(first.lines)")
+        #expect(first.lines.first?.contains(#""words":["camping"]"#) == true, "\(first.lines)")
+        #expect(try c.request(#"remember "Caroline went camping too" by caroline"#).isOK)
+        let second = try c.request(#"recall "camping""#)
+        #expect(second.isOK && second.lines.count == 2 && second.lines.contains { $0.contains(#""id":"e:4000000000001""#) }, "\(second.lines)")
+        #expect(try c.request("ping").isOK)
+    }
+
     @Test("an import from a FIFO nobody writes to is refused at once, not waited on")
     func fifo() throws {
         let daemon = try MnemodProcess()
