@@ -108,12 +108,14 @@ struct Activation {
     }
 
     // MARK: 1. Seeds
-    // A node flagged `deleted` (gone, or for `known as of` not held then) seeds nothing.
+    // A node the recall leaves out (`Exclusions`: deleted, or for `known as of`
+    // not held then; retracted; archived without `include archived`;
+    // superseded unless the recall asks about a past) seeds nothing.
 
     /// Activates the episodes the text found, each by its scaled BM25 score.
     mutating func seed(text hits: [(episode: Int64, score: Double)]) {
         for (episode, score) in hits {
-            guard let n = view.node(NodeID(.episode, episode)), !graph.flags(n).contains(.deleted) else { continue }
+            guard let n = view.node(NodeID(.episode, episode)), !exclusions.excludes(graph.flags(n)) else { continue }
             add(score, to: n)
             trace?.seeded(ExplainTrace.Origin(node: n, kind: .text, amount: score))
         }
@@ -131,7 +133,7 @@ struct Activation {
 
     /// Activates the scene `in scene` names.
     mutating func seed(scene: Int64?, strength: Double) {
-        guard let scene, let n = view.node(NodeID(.scene, scene)), !graph.flags(n).contains(.deleted) else { return }
+        guard let scene, let n = view.node(NodeID(.scene, scene)), !exclusions.excludes(graph.flags(n)) else { return }
         add(strength, to: n)
         trace?.seeded(ExplainTrace.Origin(node: n, kind: .scene, amount: strength))
     }
@@ -139,7 +141,7 @@ struct Activation {
     /// Activates the entities the text names and the `about` entity.
     mutating func seed(entities: [RecallCues.Entity]) {
         for (i, entity) in entities.enumerated() {
-            guard let n = view.node(NodeID(.entity, entity.id)), !graph.flags(n).contains(.deleted) else { continue }
+            guard let n = view.node(NodeID(.entity, entity.id)), !exclusions.excludes(graph.flags(n)) else { continue }
             add(entity.strength, to: n)
             trace?.seeded(ExplainTrace.Origin(node: n, kind: entity.kind, amount: entity.strength, entity: i))
         }
