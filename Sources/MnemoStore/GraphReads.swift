@@ -106,9 +106,10 @@ extension ReadContext {
             SELECT id, COALESCE(valid_from, recorded_at), retracted_at IS NOT NULL, superseded_by IS NOT NULL, archived,
                    valid_from IS NULL, valid_to FROM fact
             """
-        // A persona attribute no longer valid (a pinned value replaced) counts as superseded.
+        // A persona attribute no longer valid (a pinned value replaced) counts as
+        // superseded, and its valid time ends (`as of` after that leaves it out).
         case .persona:
-            "SELECT id, COALESCE(last_seen, recorded_at), retracted_at IS NOT NULL, valid_to IS NOT NULL, 0 FROM persona_attribute"
+            "SELECT id, COALESCE(last_seen, recorded_at), retracted_at IS NOT NULL, valid_to IS NOT NULL, 0, 0, valid_to FROM persona_attribute"
         case .insight: "SELECT id, created_at FROM insight"
         }
     }
@@ -122,7 +123,7 @@ extension ReadContext {
                 id: id, time: time, archived: FastStatement.int64(row, 4) != 0,
                 retracted: FastStatement.int64(row, 2) != 0, superseded: FastStatement.int64(row, 3) != 0,
                 validSinceAlways: kind == .fact && FastStatement.int64(row, 5) != 0,
-                validTo: kind == .fact ? FastStatement.optionalInt64(row, 6) : nil)
+                validTo: FastStatement.optionalInt64(row, 6))
         case .scene, .insight:
             return GraphNodeRow(id: id, time: time, archived: false, retracted: false, superseded: false)
         case .episode:

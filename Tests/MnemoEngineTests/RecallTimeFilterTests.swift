@@ -1,9 +1,11 @@
 import Foundation
+import MnemoModel
 import MnemoQuery
 import MnemoStore
 import Testing
 
 @testable import MnemoEngine
+@testable import MnemoRecall
 
 /// `recall … as of T` and `recall … during I` on a scripted timeline, through
 /// the executor over a real SQLite file: facts asserted with from/to, one
@@ -82,5 +84,28 @@ struct RecallTimeFilterTests {
         #expect(try t.recalled("as of 2024-01-01") == ["e:1", "e:2", "e:3", "f:4", "f:6"])
         #expect(try t.recalled("as of 2023-01-01").contains("f:2"))
         #expect(try t.recalled("during 2023-05 .. 2023-07").filter { $0.hasPrefix("f:") } == ["f:2", "f:4", "f:6"])
+    }
+
+    @Test("a pinned persona value replaced leaves `as of` after its end, as `persona … as of` does, with the graph built before and after the change")
+    func replacedPersonaValue() throws {
+        let t = try Timeline()
+        func personas(_ clauses: String) throws -> [String] {
+            try t.run(#"recall "hobby" kinds persona limit 10 "# + clauses).compactMap { $0["value"] as? String }.sorted()
+        }
+        _ = try t.run(#"persona Mel set hobby = "painting""#)
+        #expect(try personas("") == ["painting"]) // builds the graph
+        Thread.sleep(forTimeInterval: 0.02)
+        let between = Timestamp.now().iso8601
+        Thread.sleep(forTimeInterval: 0.02)
+        _ = try t.run(#"persona Mel set hobby = "pottery""#)
+        let later = "2100-01-01"
+        for built in ["refreshed", "rebuilt"] {
+            if built == "rebuilt" { t.executor.space.recall.drop() }
+            #expect(try personas("") == ["pottery"], "\(built)")
+            #expect(try personas("as of \(later)") == ["pottery"], "\(built)")
+            #expect(try personas("as of \(between)") == ["painting"], "\(built)")
+            let told = try t.run("persona Mel as of \(later)").filter { $0["attribute"] as? String == "hobby" }.compactMap { $0["value"] as? String }
+            #expect(told == ["pottery"])
+        }
     }
 }
