@@ -157,6 +157,7 @@ struct Builder {
         guard let n = dense(id) else { return }
         storage.flags[Int(n)].insert(.deleted)
         storage.dense[id.kind]?[id.number] = nil
+        storage.retired += 1
     }
 
     /// Adds the edge, or raises its weight if the node already has it lighter.

@@ -117,6 +117,9 @@ public final class GraphIndex: Sendable {
         @usableFromInline var weights: [Float] = []
         @usableFromInline var extra: [UInt32: [(UInt32, Float)]] = [:]
         @usableFromInline var extraEdges = 0
+        /// Nodes a refresh retired (a persona attribute or insight a
+        /// consolidation run changed gets a new node): memory a rebuild frees.
+        @usableFromInline var retired = 0
         /// Each node's fan among its built edges (`View.fan`).
         @usableFromInline var fans: [Int32] = []
         /// Each scene's episodes in time order, for temporal contiguity.
@@ -161,6 +164,23 @@ public final class GraphIndex: Sendable {
     // MARK: - Reading
 
     public var nodeCount: Int { storage.withLock { $0.nodes.count } }
+
+    /// Whether a rebuild would free much: refreshes never take edges out,
+    /// so a node retired by a consolidation run keeps its edges (and those
+    /// pointing at it) until a build, and every run retires the persona
+    /// attributes and insights it touched; and edges added since the build
+    /// sit in a side table that costs more to read than the built arrays.
+    /// True when retired nodes exceed a quarter of all nodes, or added edges
+    /// the built ones, each past a floor (`floor` retired nodes, 16 times as
+    /// many edges) so that a small space is not rebuilt over and over.
+    public func isWasteful(floor: Int = wasteFloor) -> Bool {
+        storage.withLock { s in
+            s.retired > max(floor, s.nodes.count / 4) || s.extraEdges > max(floor * 16, s.targets.count)
+        }
+    }
+
+    /// The floor of `isWasteful`.
+    public static let wasteFloor = 4096
     public var edgeCount: Int { storage.withLock { $0.targets.count + $0.extraEdges } }
 
     /// Approximate bytes held by the index (arrays and side tables).

@@ -107,6 +107,13 @@ public final class NodeTextIndex: Sendable {
     /// Live documents, for `stats` and tests.
     public var count: Int { state.withLock { $0.documents } }
 
+    /// Whether replaced documents, whose postings stay until a build,
+    /// outnumber the live ones, past `floor`: each consolidation run
+    /// replaces the texts of what it touched.
+    public func isWasteful(floor: Int = GraphIndex.wasteFloor) -> Bool {
+        state.withLock { s in s.nodes.count - s.documents > max(floor, s.documents) }
+    }
+
     /// The best `limit` things for the query `terms` (stemmed), with BM25
     /// scores (k1 = 1.2, b = 0.75, FTS5's IDF and its floor), best first;
     /// ties go to the document indexed first.

@@ -33,15 +33,59 @@ public final class SpaceRecall: Sendable {
     /// one. Never set outside tests.
     let refreshFault = Mutex<MnemoError?>(nil)
 
+    /// Below how much left behind by refreshes the graph and the index of
+    /// other texts are not rebuilt (`GraphIndex.isWasteful(floor:)`). Lowered
+    /// by tests only.
+    let wasteFloor = Mutex(GraphIndex.wasteFloor)
+
+    /// Runs, while it is set, after an index is built and before it is
+    /// kept: for tests of a write committed while a build reads the store.
+    /// Never set outside tests.
+    let afterBuild = Mutex<(@Sendable () -> Void)?>(nil)
+
     /// What is built, and how many times it was dropped: an index built while
     /// a `drop` ran may hold what was just forgotten, so it serves the recall
     /// that built it but is not kept.
+    ///
+    /// And what happened while an index was being built (`journal`): a build
+    /// reads the store as it was when it began, and a write committed after
+    /// that would otherwise find no index to refresh (or refresh the one the
+    /// build replaces) and be missing from the one kept. Each build applies
+    /// what the journal gained since it began before it is kept.
     private struct Built {
         var graph: GraphIndex?
         var text: TextIndex?
         var nodeText: NodeTextIndex?
         var cache: RecallCache?
         var drops = 0
+        /// Builds under way, and what happened since the oldest began,
+        /// numbered (`sequence` is the last number given).
+        var building = 0
+        var sequence = 0
+        var journal: [(number: Int, event: BuildJournalEvent)] = []
+        /// Whether a rebuild that frees what refreshes left behind is under way.
+        var compacting = false
+
+        /// Notes an event, if a build is under way to miss it.
+        mutating func note(_ event: BuildJournalEvent) {
+            guard building > 0 else { return }
+            sequence += 1
+            journal.append((sequence, event))
+        }
+
+        /// A build ended (kept, not kept or failed).
+        mutating func endBuild() {
+            building -= 1
+            if building == 0 { journal = [] }
+        }
+    }
+
+    /// What a build must apply before it is kept.
+    private enum BuildJournalEvent {
+        /// Committed rows, as `refresh` had them.
+        case rows([NodeID])
+        /// Recalled things (`reinforce`), and when.
+        case accesses([NodeID], Int64)
     }
 
     public init(store: MemoryStore, warn: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -51,18 +95,39 @@ public final class SpaceRecall: Sendable {
 
     /// The graph, built now (with these edge weights) if it is not yet.
     public func graph(weights: GraphIndex.Weights = GraphIndex.Weights()) throws(MnemoError) -> GraphIndex {
-        try kept(\.graph) { () throws(MnemoError) in try GraphIndex.build(from: store, weights: weights) }
+        try kept(\.graph, catchUp: catchUp) { () throws(MnemoError) in try GraphIndex.build(from: store, weights: weights) }
     }
 
     /// The in-memory BM25 index of the texts of facts, scenes, persona
     /// attributes and insights, built now if it is not yet.
     public func nodeTextIndex() throws(MnemoError) -> NodeTextIndex {
-        try kept(\.nodeText) { () throws(MnemoError) in try NodeTextIndex.build(from: store) }
+        try kept(\.nodeText, catchUp: catchUp) { () throws(MnemoError) in try NodeTextIndex.build(from: store) }
     }
 
     /// The in-memory BM25 index of the space's episodes, built now if it is not yet.
     public func textIndex() throws(MnemoError) -> TextIndex {
-        try kept(\.text) { () throws(MnemoError) in try TextIndex.build(from: store) }
+        try kept(\.text, catchUp: catchUp) { () throws(MnemoError) in try TextIndex.build(from: store) }
+    }
+
+    /// Applies to a graph built meanwhile what happened since its build began.
+    private func catchUp(_ graph: GraphIndex, _ events: [BuildJournalEvent]) throws(MnemoError) {
+        for event in events {
+            switch event {
+            case .rows(let ids): try graph.refresh(ids, from: store)
+            case .accesses(let ids, let time): graph.recordAccess(ids.compactMap { graph.node($0) }, at: time)
+            }
+        }
+    }
+
+    private func catchUp(_ index: NodeTextIndex, _ events: [BuildJournalEvent]) throws(MnemoError) {
+        for case .rows(let ids) in events { try index.refresh(ids, from: store) }
+    }
+
+    private func catchUp(_ index: TextIndex, _ events: [BuildJournalEvent]) throws(MnemoError) {
+        let episodes = events.contains { event in
+            if case .rows(let ids) = event { ids.contains { $0.kind == .episode } } else { false }
+        }
+        if episodes { try index.catchUp(with: store) }
     }
 
     /// The graph if it was built (writes to a space nobody recalls from cost nothing).
@@ -81,26 +146,108 @@ public final class SpaceRecall: Sendable {
     /// What `slot` holds, else built and kept (unless a `drop` ran meanwhile).
     private func kept<T: Sendable>(
         _ slot: WritableKeyPath<Built, T?> & Sendable,
+        catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
         build: () throws(MnemoError) -> T
     ) throws(MnemoError) -> T {
-        let (existing, before) = built.withLock { ($0[keyPath: slot], $0.drops) }
+        let (existing, drops, start) = built.withLock { state -> (T?, Int, Int) in
+            if let existing = state[keyPath: slot] { return (existing, state.drops, state.sequence) }
+            state.building += 1
+            return (nil, state.drops, state.sequence)
+        }
         if let existing { return existing }
-        let made = try build()
-        return built.withLock { state in
-            if let raced = state[keyPath: slot] { return raced }
-            if state.drops == before { state[keyPath: slot] = made }
-            return made
+        return try install(slot, replacing: false, drops: drops, start: start, catchUp: catchUp, build: build)
+    }
+
+    /// Builds an index (counted in `building` by the caller, from journal
+    /// number `start` on), applies what the journal gained meanwhile, and keeps
+    /// it in `slot` — in place of what is there when `replacing` — unless a
+    /// `drop` ran meanwhile. Ends the build however it goes.
+    private func install<T: Sendable>(
+        _ slot: WritableKeyPath<Built, T?> & Sendable,
+        replacing: Bool,
+        drops: Int,
+        start: Int,
+        catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
+        build: () throws(MnemoError) -> T
+    ) throws(MnemoError) -> T {
+        do {
+            let made = try build()
+            afterBuild.withLock { $0 }?()
+            var applied = start
+            while true {
+                let (kept, missed) = built.withLock { state -> (T?, [(number: Int, event: BuildJournalEvent)]) in
+                    let missed = state.journal.filter { $0.number > applied }
+                    if !missed.isEmpty { return (nil, missed) }
+                    state.endBuild()
+                    if !replacing, let raced = state[keyPath: slot] { return (raced, []) }
+                    if state.drops == drops && (!replacing || state[keyPath: slot] != nil) { state[keyPath: slot] = made }
+                    return (made, [])
+                }
+                if let kept { return kept }
+                try catchUp(made, missed.map(\.event))
+                applied = missed.last!.number
+            }
+        } catch {
+            built.withLock { $0.endBuild() }
+            throw error
         }
     }
 
     /// Brings what is built up to date with the committed rows `ids`.
     package func refresh(_ ids: [NodeID]) throws(MnemoError) {
         if let fault = refreshFault.withLock({ $0 }) { throw fault }
-        try existingGraph?.refresh(ids, from: store)
-        if ids.contains(where: { $0.kind == .episode }), let index = existingTextIndex {
-            try index.catchUp(with: store)
+        let (graph, text, nodeText) = built.withLock { state in
+            state.note(.rows(ids))
+            return (state.graph, state.text, state.nodeText)
         }
-        try existingNodeTextIndex?.refresh(ids, from: store)
+        try graph?.refresh(ids, from: store)
+        if ids.contains(where: { $0.kind == .episode }), let text {
+            try text.catchUp(with: store)
+        }
+        try nodeText?.refresh(ids, from: store)
+        compactIfWasteful(graph, nodeText)
+    }
+
+    /// Rebuilds the graph and the index of other texts in the background
+    /// when refreshes have left much behind in them (`GraphIndex.isWasteful`,
+    /// `NodeTextIndex.isWasteful`): recalls go on over the old ones meanwhile,
+    /// and the new ones catch up with what was written before they are kept.
+    private func compactIfWasteful(_ graph: GraphIndex?, _ nodeText: NodeTextIndex?) {
+        let floor = wasteFloor.withLock { $0 }
+        let rebuildGraph = graph?.isWasteful(floor: floor) ?? false
+        let rebuildText = nodeText?.isWasteful(floor: floor) ?? false
+        guard rebuildGraph || rebuildText else { return }
+        let claim = built.withLock { state -> (drops: Int, start: Int)? in
+            guard !state.compacting else { return nil }
+            state.compacting = true
+            state.building += (rebuildGraph ? 1 : 0) + (rebuildText ? 1 : 0)
+            return (state.drops, state.sequence)
+        }
+        guard let claim else { return }
+        let weights = graph?.weights ?? GraphIndex.Weights()
+        DispatchQueue.global().async { [self] in
+            defer { built.withLock { $0.compacting = false } }
+            // Each install ends its build, kept or not; a failure leaves the old
+            // index, still refreshed, and the next refresh tries again.
+            if rebuildGraph {
+                do {
+                    _ = try install(\.graph, replacing: true, drops: claim.drops, start: claim.start, catchUp: catchUp) { () throws(MnemoError) in
+                        try GraphIndex.build(from: store, weights: weights)
+                    }
+                } catch {
+                    warn("\(store.path): rebuilding the recall graph to free memory failed (\(error)); the old one is kept")
+                }
+            }
+            if rebuildText {
+                do {
+                    _ = try install(\.nodeText, replacing: true, drops: claim.drops, start: claim.start, catchUp: catchUp) { () throws(MnemoError) in
+                        try NodeTextIndex.build(from: store)
+                    }
+                } catch {
+                    warn("\(store.path): rebuilding the recall text index to free memory failed (\(error)); the old one is kept")
+                }
+            }
+        }
     }
 
     /// Drops the graph, text indexes and cached answers; the next recall
@@ -111,7 +258,13 @@ public final class SpaceRecall: Sendable {
     /// id a new one could take before they are written.
     package func drop(discardingRecalls: Bool = false) {
         if discardingRecalls { pending.withLock { $0 = nil } }
-        built.withLock { $0 = Built(drops: $0.drops + 1) }
+        built.withLock { state in
+            state.graph = nil
+            state.text = nil
+            state.nodeText = nil
+            state.cache = nil
+            state.drops += 1
+        }
     }
 
     /// Drops the answer rows kept (after consolidation moved episodes into
@@ -139,6 +292,7 @@ public final class SpaceRecall: Sendable {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
         let events = graph.withView { view in nodes.map { (view.id($0), time.microseconds) } }
+        built.withLock { $0.note(.accesses(events.map(\.0), time.microseconds)) }
         let first = pending.withLock { waiting -> Bool in
             guard waiting != nil else {
                 waiting = events

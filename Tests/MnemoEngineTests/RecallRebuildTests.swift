@@ -1,0 +1,73 @@
+import Foundation
+import MnemoModel
+import Synchronization
+import Testing
+
+@testable import MnemoRecall
+
+/// What recall keeps in memory stays in line with the store while it is
+/// built, and is built again when refreshes have left much behind
+/// (docs/recall.md, "The graph").
+@Suite("recall's indexes: built while writes go on, rebuilt when refreshes leave much behind")
+struct RecallRebuildTests {
+    typealias Fixture = HierarchyRecallTests.Fixture
+
+    @Test("a turn remembered while the first recall builds the graph and text indexes is found by the next recall, without a restart")
+    func writeDuringBuild() throws {
+        let f = try Fixture()
+        _ = try f.run(#"remember "We walked along the alpha river" by mel at 2023-01-05T10:00 in scene "walk""#)
+        let wrote = Mutex(false)
+        // Between a build's read of the store and its being kept, another
+        // client's write commits (on a thread of its own, as a client's would).
+        f.executor.space.recall.afterBuild.withLock {
+            $0 = {
+                guard
+                    wrote.withLock({ done in
+                        defer { done = true }
+                        return !done
+                    })
+                else { return }
+                let written = DispatchSemaphore(value: 0)
+                Thread {
+                    _ = try? f.run(#"remember "The quokka zebracorn arrived" by bob at 2023-01-05T10:05 in scene "walk""#)
+                    written.signal()
+                }.start()
+                written.wait()
+            }
+        }
+        #expect(try f.run(#"recall "alpha river" limit 5"#).first?["text"] as? String == "We walked along the alpha river")
+        f.executor.space.recall.afterBuild.withLock { $0 = nil }
+        #expect(wrote.withLock { $0 })
+        let found = try f.run(#"recall "zebracorn" limit 5"#).compactMap { $0["text"] as? String }
+        #expect(found.first == "The quokka zebracorn arrived", "\(found)")
+        let (kept, built) = try f.graphs()
+        #expect(kept == built)
+    }
+
+    @Test(
+        "consolidation runs over and over do not grow the graph without bound: past the floor it is rebuilt in the background, and answers as one built from the store"
+    )
+    func rebuildsWhenWasteful() throws {
+        let f = try Fixture()
+        f.executor.space.recall.wasteFloor.withLock { $0 = 4 }
+        try f.chats()
+        _ = try f.run(#"recall "painting" limit 1"#) // builds what recall keeps
+        var most = 0
+        for week in 6...15 {
+            let month = String(format: "%02d", week % 12 + 1)
+            _ = try f.run(#"remember "More hiking on the ridge, week \#(week)." by ann at 2023-\#(month)-20T10:00 in scene "walk \#(week)""#)
+            // Each run retires the persona attributes and insights it touched
+            // (about 16 nodes here): without rebuilds, ten runs add 160.
+            _ = try f.run("consolidate")
+            // A rebuild runs in the background: waited for, up to a few seconds.
+            let deadline = Date().addingTimeInterval(5)
+            while try f.executor.space.recall.graph().isWasteful(floor: 4) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            most = max(most, try f.executor.space.recall.graph().nodeCount)
+        }
+        let built = try GraphIndex.build(from: f.store).nodeCount
+        #expect(most <= built + built / 4 + 4 + 20, "at most \(most) nodes kept; \(built) built from the store")
+        let (kept, fresh) = try f.graphs()
+        #expect(kept == fresh)
+        #expect(try f.run(#"recall "hiking ridge" limit 1"#).first?["kind"] as? String == "episode")
+    }
+}
