@@ -39,12 +39,10 @@ public enum Analyzer {
                 offset += width
                 continue
             }
-            let p = scalar.properties
-            if p.isAlphabetic || p.numericType != nil {
+            if Unicode61Table.isTokenCharacter(scalar.value) {
                 if current.isEmpty { start = offset }
-                for s in String(scalar).lowercased().unicodeScalars { current.append(fold(s)) }
-            } else if p.generalCategory == .nonspacingMark {
-                // A combining accent: dropped, the token goes on.
+                // Lower-cased, without its diacritic; a combining accent is dropped and the token goes on.
+                if let folded = Unicode61Table.folded(scalar) { current.append(folded) }
             } else {
                 flush()
             }
@@ -59,13 +57,6 @@ public enum Analyzer {
         tokens(text).compactMap { token in
             stopWords.contains(token.text) ? nil : PorterStemmer.stem(token.text)
         }
-    }
-
-    /// Removes the diacritic of a Latin letter (é → e).
-    static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
-        guard s.value >= 0xC0, s.value < 0x250 else { return s }
-        let decomposed = String(s).decomposedStringWithCanonicalMappingScalars
-        return decomposed.first ?? s
     }
 
     /// Common English words that carry no topic.
@@ -84,11 +75,4 @@ public enum Analyzer {
         "hey", "hi", "ok", "okay", "yes", "well", "so", "just", "like", "get", "got", "much", "many", "thing", "things",
         "lot", "lots", "one", "way", "even", "still", "let", "us",
     ]
-}
-
-extension String {
-    /// The canonical decomposition of the string, as scalars (é → e + ◌́).
-    var decomposedStringWithCanonicalMappingScalars: [Unicode.Scalar] {
-        Array(self.decomposedStringWithCanonicalMapping.unicodeScalars)
-    }
 }

@@ -56,6 +56,49 @@ struct TextIndexTests {
     }
 }
 
+extension TextIndexTests {
+    /// Code points from many scripts and blocks: letters with diacritics
+    /// (Latin, Vietnamese), combining accents, Greek, Cyrillic, Devanagari with
+    /// its spacing marks, CJK, Hangul, emoji, private use, full-width forms,
+    /// the Turkish dotted capital I, and anything at all.
+    static let blocks: [ClosedRange<UInt32>] = [
+        0x20...0x7E, 0xA0...0x24F, 0x1E00...0x1EFF, 0x300...0x36F, 0x370...0x3FF, 0x400...0x4FF, 0x900...0x97F,
+        0x4E00...0x4E80, 0xAC00...0xAC80, 0x1F600...0x1F64F, 0xE000...0xE010, 0xFF01...0xFF5E, 0x130...0x131, 0x0...0x10FFFF,
+    ]
+
+    @Test("tokens are cut and folded as FTS5's unicode61 with remove_diacritics 2 cuts them, in every script")
+    func tokensMatchUnicode61() throws {
+        let db = try DatabaseQueue()
+        try db.write { db in
+            try db.execute(sql: "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+            try db.execute(sql: "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        }
+        var generator = Seeded(state: 20_261_205)
+        var texts: [String] = [
+            "Nguyễn Thị Mai went hiking", "We flew to İSTANBUL for the wedding", "राम और श्याम", "e\u{301}cole Straße ǅemal",
+        ]
+        for _ in 0..<3000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<(1 + Int(generator.next() % 12)) {
+                let block = Self.blocks[Int(generator.next() % UInt64(Self.blocks.count))]
+                let value = block.lowerBound + UInt32(generator.next() % UInt64(block.count))
+                if let scalar = Unicode.Scalar(value), value != 0 { scalars.append(scalar) }
+            }
+            texts.append(String(scalars))
+        }
+        try db.write { db in
+            for (i, text) in texts.enumerated() { try db.execute(sql: "INSERT INTO t(rowid, x) VALUES (?, ?)", arguments: [i, text]) }
+        }
+        let expected: [Int: [String]] = try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT doc, term FROM v ORDER BY doc, offset").reduce(into: [:]) { $0[$1[0], default: []].append($1[1]) }
+        }
+        for (i, text) in texts.enumerated() {
+            let found = Analyzer.tokens(text).map(\.text)
+            #expect(found == expected[i] ?? [], "text \(Array(text.unicodeScalars).map { String($0.value, radix: 16) })")
+        }
+    }
+}
+
 /// SplitMix64, for a corpus that is the same on every run.
 struct Seeded {
     var state: UInt64
