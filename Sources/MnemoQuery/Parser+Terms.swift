@@ -22,7 +22,7 @@ extension Parser {
             advance()
             return (now, Timestamp(microseconds: now.microseconds + 1))
         default:
-            throw expected("a time (ISO 8601 such as 2023-05-08 or 2023-05-08T13:56, or now)")
+            throw expected("a time (ISO 8601 such as 2023-05-08 or 2023-05-08T13:56, a year from 1000 to 9999, or now)")
         }
     }
 

@@ -228,6 +228,10 @@ public struct Parser {
 
     mutating func wholeNumber(_ what: String, range: ClosedRange<Int>) throws(MnemoError) -> Int {
         let position = current.position
+        guard case .number = current.kind else {
+            throw MnemoError(
+                .syntax, "\(position) \(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), found \(current)")
+        }
         let n = try number(what)
         // `Int(exactly:)` is nil for NaN, infinities, fractions and values past Int's
         // range: `Double(Int.max)` rounds up to 2^63, so a bound check in Double

@@ -50,9 +50,7 @@ public struct FactMatches {
     /// become those believed at `known as of` when the filter has one.
     private func admit(_ fact: inout Fact) throws -> Bool {
         if let knownAsOf = time.knownAsOf {
-            guard let belief = try reader.belief(of: fact, at: knownAsOf) else { return false }
-            fact.valid = belief.valid
-            fact.recorded = belief.recorded
+            guard try reader.believe(&fact, at: knownAsOf) else { return false }
         } else if fact.recorded.to != nil {
             return false
         }

@@ -13,9 +13,7 @@ extension ReadContext {
     public func fact(id: Int64, knownAsOf: Timestamp? = nil) throws -> Fact? {
         guard var fact = try facts(ids: [id])[id] else { return nil }
         if let knownAsOf {
-            guard let belief = try belief(of: fact, at: knownAsOf) else { return nil }
-            fact.valid = belief.valid
-            fact.recorded = belief.recorded
+            guard try believe(&fact, at: knownAsOf) else { return nil }
         }
         return fact
     }
@@ -269,6 +267,19 @@ extension ReadContext {
             }
         }
         return roles
+    }
+
+    /// Makes `fact` what the memory believed of it at recorded time `t`:
+    /// that belief's valid and recorded intervals. An earlier belief (from
+    /// `fact_belief`) shows no `superseded_by`, as `history` shows it: the
+    /// fact named now may have been recorded after `t`, and which one did
+    /// then is not kept. False when the memory held no belief of it at `t`.
+    func believe(_ fact: inout Fact, at t: Timestamp) throws -> Bool {
+        guard let belief = try belief(of: fact, at: t) else { return false }
+        if belief.recorded != fact.recorded { fact.supersededBy = nil }
+        fact.valid = belief.valid
+        fact.recorded = belief.recorded
+        return true
     }
 
     /// The belief about a fact the memory held at recorded time `t`.

@@ -142,6 +142,10 @@ struct RecallKnownAsOfTests {
         #expect(paris2023["recorded_at"] as? String == "2022-03-01T00:00:00Z")
         let paris2021 = try #require(try t.recall("known as of 2021-01-01")["f:1"])
         #expect(paris2021["valid_to"] is NSNull)
+        // Now Paris is superseded by London, recorded in 2024: a belief of 2023
+        // or 2021 names no fact that supersedes it, as `history` shows it.
+        #expect(try t.recall("as of 2020-01-01")["f:1"]?["superseded_by"] as? String == "f:6")
+        for earlier in [paris2023, paris2021] { #expect(earlier["superseded_by"] == nil || earlier["superseded_by"] is NSNull) }
         let boat = try #require(try t.recall("known as of 2023-01-01")["f:5"])
         #expect(boat["retracted_at"] as? String == "2023-06-01T00:00:00Z")
         // During 2021, as believed in 2023: Paris held through it, the boat from its start.

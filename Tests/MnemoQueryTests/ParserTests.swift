@@ -218,6 +218,14 @@ struct ParserTests {
         }
     }
 
+    @Test("a missing or wordy number says what it needs, and a time error that a year from 1000 to 9999 is one")
+    func missingNumbers() throws {
+        #expect(syntaxError(#"recall "x" limit"#)?.contains("limit must be a whole number from 1 to 10000, found end of line") == true)
+        #expect(syntaxError(#"recall "x" limit ten"#)?.contains("limit must be a whole number from 1 to 10000, found") == true)
+        #expect(syntaxError(#"recall "x" depth"#)?.contains("depth must be a whole number from 0 to 10") == true)
+        #expect(syntaxError(#"recall "x" as of 999"#)?.contains("a year from 1000 to 9999") == true)
+    }
+
     @Test("a number literal past Double's range is a syntax error wherever it stands, not an infinity")
     func numbersPastDouble() throws {
         let statements = [
