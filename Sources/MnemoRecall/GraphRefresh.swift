@@ -88,8 +88,11 @@ struct RefreshRows {
             // A persona attribute or insight a run changed may rest on other
             // support than before, and edges are never taken out of the index:
             // it gets a new node, and the old one is marked deleted.
-            if item.id.kind == .persona || item.id.kind == .insight { builder.retire(item.id) }
+            let retired = item.id.kind == .persona || item.id.kind == .insight ? builder.dense(item.id) : nil
+            if retired != nil { builder.retire(item.id) }
             guard let n = load(item.id) else { continue }
+            // Its recalls go with it to its new node.
+            if let retired, let history = builder.storage.accesses.removeValue(forKey: retired) { builder.storage.accesses[n] = history }
             for (other, w) in item.links {
                 guard let m = load(other) else { continue }
                 builder.connect(n, m, w)

@@ -58,25 +58,39 @@ public final class SpaceRecall: Sendable {
         var nodeText: NodeTextIndex?
         var cache: RecallCache?
         var drops = 0
-        /// Builds under way, and what happened since the oldest began,
-        /// numbered (`sequence` is the last number given).
-        var building = 0
+        /// Where in the journal each build under way began, and what
+        /// happened since the oldest began, numbered (`sequence` is the last
+        /// number given).
+        var builds: [Int] = []
         var sequence = 0
         var journal: [(number: Int, event: BuildJournalEvent)] = []
-        /// Whether a rebuild that frees what refreshes left behind is under way.
+        /// Whether a rebuild that frees what refreshes left behind is under
+        /// way, and when the last one failed (none is tried for a minute after).
         var compacting = false
+        var compactionFailed: ContinuousClock.Instant?
+
+        /// A build begins: where in the journal it starts.
+        mutating func beginBuild() -> Int {
+            builds.append(sequence)
+            return sequence
+        }
 
         /// Notes an event, if a build is under way to miss it.
         mutating func note(_ event: BuildJournalEvent) {
-            guard building > 0 else { return }
+            guard !builds.isEmpty else { return }
             sequence += 1
             journal.append((sequence, event))
         }
 
-        /// A build ended (kept, not kept or failed).
-        mutating func endBuild() {
-            building -= 1
-            if building == 0 { journal = [] }
+        /// The build that began at `start` ended (kept, not kept or failed):
+        /// what no build under way still needs leaves the journal.
+        mutating func endBuild(_ start: Int) {
+            if let at = builds.firstIndex(of: start) { builds.remove(at: at) }
+            guard let oldest = builds.min() else {
+                journal = []
+                return
+            }
+            if let first = journal.first, first.number <= oldest { journal.removeAll { $0.number <= oldest } }
         }
     }
 
@@ -144,27 +158,29 @@ public final class SpaceRecall: Sendable {
     public var isReady: Bool { built.withLock { $0.graph != nil && $0.text != nil && $0.nodeText != nil } }
 
     /// What `slot` holds, else built and kept (unless a `drop` ran meanwhile).
-    private func kept<T: Sendable>(
+    private func kept<T: Sendable & AnyObject>(
         _ slot: WritableKeyPath<Built, T?> & Sendable,
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
         build: () throws(MnemoError) -> T
     ) throws(MnemoError) -> T {
         let (existing, drops, start) = built.withLock { state -> (T?, Int, Int) in
             if let existing = state[keyPath: slot] { return (existing, state.drops, state.sequence) }
-            state.building += 1
-            return (nil, state.drops, state.sequence)
+            return (nil, state.drops, state.beginBuild())
         }
         if let existing { return existing }
-        return try install(slot, replacing: false, drops: drops, start: start, catchUp: catchUp, build: build)
+        return try install(slot, replacing: nil, drops: drops, start: start, catchUp: catchUp, build: build)
     }
 
-    /// Builds an index (counted in `building` by the caller, from journal
-    /// number `start` on), applies what the journal gained meanwhile, and keeps
-    /// it in `slot` — in place of what is there when `replacing` — unless a
-    /// `drop` ran meanwhile. Ends the build however it goes.
-    private func install<T: Sendable>(
+    /// Builds an index (begun by the caller at journal number `start`),
+    /// applies what the journal gained meanwhile, and keeps it in `slot` —
+    /// in place of `replacing`, if that is still there (`adopt` then moves
+    /// to the new index what only the old one knows, under the lock that
+    /// swaps them) — unless a `drop` ran meanwhile. Ends the build however
+    /// it goes.
+    private func install<T: Sendable & AnyObject>(
         _ slot: WritableKeyPath<Built, T?> & Sendable,
-        replacing: Bool,
+        replacing: T?,
+        adopt: (_ old: T, _ new: T) -> Void = { _, _ in },
         drops: Int,
         start: Int,
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
@@ -177,18 +193,27 @@ public final class SpaceRecall: Sendable {
             while true {
                 let (kept, missed) = built.withLock { state -> (T?, [(number: Int, event: BuildJournalEvent)]) in
                     let missed = state.journal.filter { $0.number > applied }
-                    if !missed.isEmpty { return (nil, missed) }
-                    state.endBuild()
-                    if !replacing, let raced = state[keyPath: slot] { return (raced, []) }
-                    if state.drops == drops && (!replacing || state[keyPath: slot] != nil) { state[keyPath: slot] = made }
-                    return (made, [])
+                    // Dropped meanwhile: served once (to the recall that built it), never kept.
+                    if state.drops != drops || missed.isEmpty {
+                        state.endBuild(start)
+                        if state.drops != drops { return (made, []) }
+                        if let replacing {
+                            guard state[keyPath: slot] === replacing else { return (made, []) }
+                            adopt(replacing, made)
+                        } else if let raced = state[keyPath: slot] {
+                            return (raced, [])
+                        }
+                        state[keyPath: slot] = made
+                        return (made, [])
+                    }
+                    return (nil, missed)
                 }
                 if let kept { return kept }
                 try catchUp(made, missed.map(\.event))
                 applied = missed.last!.number
             }
         } catch {
-            built.withLock { $0.endBuild() }
+            built.withLock { $0.endBuild(start) }
             throw error
         }
     }
@@ -214,38 +239,48 @@ public final class SpaceRecall: Sendable {
     /// and the new ones catch up with what was written before they are kept.
     private func compactIfWasteful(_ graph: GraphIndex?, _ nodeText: NodeTextIndex?) {
         let floor = wasteFloor.withLock { $0 }
-        let rebuildGraph = graph?.isWasteful(floor: floor) ?? false
-        let rebuildText = nodeText?.isWasteful(floor: floor) ?? false
-        guard rebuildGraph || rebuildText else { return }
-        let claim = built.withLock { state -> (drops: Int, start: Int)? in
+        let oldGraph = graph.flatMap { $0.isWasteful(floor: floor) ? $0 : nil }
+        let oldText = nodeText.flatMap { $0.isWasteful(floor: floor) ? $0 : nil }
+        guard oldGraph != nil || oldText != nil else { return }
+        let claim = built.withLock { state -> (drops: Int, graph: Int?, text: Int?)? in
             guard !state.compacting else { return nil }
+            if let failed = state.compactionFailed, ContinuousClock.now - failed < .seconds(60) { return nil }
             state.compacting = true
-            state.building += (rebuildGraph ? 1 : 0) + (rebuildText ? 1 : 0)
-            return (state.drops, state.sequence)
+            return (state.drops, oldGraph.map { _ in state.beginBuild() }, oldText.map { _ in state.beginBuild() })
         }
         guard let claim else { return }
-        let weights = graph?.weights ?? GraphIndex.Weights()
         DispatchQueue.global().async { [self] in
-            defer { built.withLock { $0.compacting = false } }
+            var failed = false
             // Each install ends its build, kept or not; a failure leaves the old
-            // index, still refreshed, and the next refresh tries again.
-            if rebuildGraph {
+            // index, still refreshed, and none is tried for a minute.
+            if let oldGraph, let start = claim.graph {
                 do {
-                    _ = try install(\.graph, replacing: true, drops: claim.drops, start: claim.start, catchUp: catchUp) { () throws(MnemoError) in
-                        try GraphIndex.build(from: store, weights: weights)
+                    // The old graph knows every recall since it was built, some
+                    // not yet in the activation log: its accesses are carried over.
+                    _ = try install(
+                        \.graph, replacing: oldGraph, adopt: { old, new in new.adoptAccesses(from: old) }, drops: claim.drops, start: start,
+                        catchUp: catchUp
+                    ) { () throws(MnemoError) in
+                        try GraphIndex.build(from: store, weights: oldGraph.weights)
                     }
                 } catch {
+                    failed = true
                     warn("\(store.path): rebuilding the recall graph to free memory failed (\(error)); the old one is kept")
                 }
             }
-            if rebuildText {
+            if let oldText, let start = claim.text {
                 do {
-                    _ = try install(\.nodeText, replacing: true, drops: claim.drops, start: claim.start, catchUp: catchUp) { () throws(MnemoError) in
+                    _ = try install(\.nodeText, replacing: oldText, drops: claim.drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
                         try NodeTextIndex.build(from: store)
                     }
                 } catch {
+                    failed = true
                     warn("\(store.path): rebuilding the recall text index to free memory failed (\(error)); the old one is kept")
                 }
+            }
+            built.withLock { state in
+                state.compacting = false
+                state.compactionFailed = failed ? .now : nil
             }
         }
     }
@@ -290,9 +325,19 @@ public final class SpaceRecall: Sendable {
     /// never waits for a write).
     package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
-        graph.recordAccess(nodes, at: time.microseconds)
         let events = graph.withView { view in nodes.map { (view.id($0), time.microseconds) } }
-        built.withLock { $0.note(.accesses(events.map(\.0), time.microseconds)) }
+        // Under the lock that swaps graphs: a graph being built gets them from
+        // the journal; one that took this one's place (`GraphIndex.latest`)
+        // from this one when it did (`adoptAccesses`), or here if that was
+        // before. A graph dropped (by a forget) has no successor.
+        built.withLock { state in
+            graph.recordAccess(nodes, at: time.microseconds)
+            let latest = graph.latest
+            if latest !== graph {
+                latest.recordAccess(events.compactMap { latest.node($0.0) }, at: time.microseconds)
+            }
+            state.note(.accesses(events.map(\.0), time.microseconds))
+        }
         let first = pending.withLock { waiting -> Bool in
             guard waiting != nil else {
                 waiting = events

@@ -70,4 +70,54 @@ struct RecallRebuildTests {
         #expect(kept == fresh)
         #expect(try f.run(#"recall "hiking ridge" limit 1"#).first?["kind"] as? String == "episode")
     }
+
+    /// How many recalls (and mentions) each live node of a graph knows.
+    static func accessCounts(_ graph: GraphIndex) -> [NodeID: Int] {
+        graph.storage.withLock { s in
+            Dictionary(
+                uniqueKeysWithValues: s.accesses.compactMap { n, history in
+                    let id = s.nodes[Int(n)]
+                    return s.dense[id.kind]?[id.number] == n ? (id, history.count) : nil
+                })
+        }
+    }
+
+    /// Sets Ann's hobby until a rebuild has taken the graph's place (each
+    /// `persona set` retires a node or two), and returns the new graph.
+    static func compact(_ f: Fixture, from old: GraphIndex) throws -> GraphIndex {
+        let deadline = Date().addingTimeInterval(10)
+        var i = 0
+        while Date() < deadline {
+            let current = try f.executor.space.recall.graph()
+            if current !== old && !current.isWasteful(floor: 2) { return current }
+            if current === old && current.isWasteful(floor: 2) {
+                Thread.sleep(forTimeInterval: 0.005)
+                continue
+            }
+            i += 1
+            _ = try f.run(#"persona ann set hobby = "hobby \#(i)""#)
+        }
+        throw MnemoError(.internalError, "the graph was never rebuilt")
+    }
+
+    @Test("a rebuild keeps the recalls the graph it replaces knew, those not yet in the activation log included, and one recorded on that graph after it")
+    func rebuildKeepsRecalls() throws {
+        let f = try Fixture()
+        f.executor.space.recall.wasteFloor.withLock { $0 = 2 }
+        try f.chats()
+        _ = try f.run(#"recall "painting" limit 3"#)
+        let old = try f.executor.space.recall.graph()
+        // At once, before the recall reaches the activation log (200 ms).
+        _ = try f.run(#"recall "hiking" limit 3"#)
+        let new = try Self.compact(f, from: old)
+        let ranked = try #require(old.node(NodeID(.episode, 1)))
+        // A recall that ranked on the old graph records what it returned after the swap.
+        f.executor.space.recall.reinforce([ranked], graph: old, at: .now())
+        Thread.sleep(forTimeInterval: 0.4) // the activation log is written
+        let kept = Self.accessCounts(new)
+        let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
+        #expect(!kept.isEmpty)
+        #expect(kept == logged)
+        #expect(kept[NodeID(.episode, 1)] ?? 0 >= 2)
+    }
 }
