@@ -194,40 +194,6 @@ public final class GraphIndex: Sendable {
     /// The dense number of a stored thing, if it is in the index.
     public func node(_ id: NodeID) -> UInt32? { storage.withLock { $0.dense[id.kind]?[id.number] } }
 
-    /// The graph that took this one's place in its space (a rebuild that
-    /// freed what refreshes left behind), for a recall that ranked on this
-    /// one and records what it returned afterwards.
-    let successor = Mutex<GraphIndex?>(nil)
-
-    /// The graph that stands for this one now: itself, or the last of its successors.
-    var latest: GraphIndex {
-        var graph = self
-        while let next = graph.successor.withLock({ $0 }) { graph = next }
-        return graph
-    }
-
-    /// Takes the accesses `old` knows (every recall since it was built, some
-    /// not yet in the activation log) in place of those this graph read, for
-    /// the things both hold; and makes this graph `old`'s successor.
-    func adoptAccesses(from old: GraphIndex) {
-        let known: [(NodeID, AccessHistory)] = old.storage.withLock { s in
-            s.accesses.compactMap { n, history in
-                let id = s.nodes[Int(n)]
-                // A retired node's history went with its thing to the node that replaced it.
-                return s.dense[id.kind]?[id.number] == n ? (id, history) : nil
-            }
-        }
-        storage.withLock { s in
-            var accesses: [UInt32: AccessHistory] = [:]
-            for (id, history) in known {
-                if let n = s.dense[id.kind]?[id.number] { accesses[n] = history }
-            }
-            s.accesses = accesses
-            s.mostAccesses = accesses.values.reduce(0) { max($0, $1.count) }
-        }
-        old.successor.withLock { $0 = self }
-    }
-
     /// Records that these nodes were recalled (or mentioned) at `time`.
     public func recordAccess(_ nodes: [UInt32], at time: Int64) {
         storage.withLock { s in

@@ -173,14 +173,11 @@ public final class SpaceRecall: Sendable {
 
     /// Builds an index (begun by the caller at journal number `start`),
     /// applies what the journal gained meanwhile, and keeps it in `slot` —
-    /// in place of `replacing`, if that is still there (`adopt` then moves
-    /// to the new index what only the old one knows, under the lock that
-    /// swaps them) — unless a `drop` ran meanwhile. Ends the build however
-    /// it goes.
+    /// in place of `replacing`, if that is still there — unless a `drop` ran
+    /// meanwhile. Ends the build however it goes.
     private func install<T: Sendable & AnyObject>(
         _ slot: WritableKeyPath<Built, T?> & Sendable,
         replacing: T?,
-        adopt: (_ old: T, _ new: T) -> Void = { _, _ in },
         drops: Int,
         start: Int,
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
@@ -199,7 +196,6 @@ public final class SpaceRecall: Sendable {
                         if state.drops != drops { return (made, []) }
                         if let replacing {
                             guard state[keyPath: slot] === replacing else { return (made, []) }
-                            adopt(replacing, made)
                         } else if let raced = state[keyPath: slot] {
                             return (raced, [])
                         }
@@ -239,36 +235,42 @@ public final class SpaceRecall: Sendable {
     /// and the new ones catch up with what was written before they are kept.
     private func compactIfWasteful(_ graph: GraphIndex?, _ nodeText: NodeTextIndex?) {
         let floor = wasteFloor.withLock { $0 }
-        let oldGraph = graph.flatMap { $0.isWasteful(floor: floor) ? $0 : nil }
-        let oldText = nodeText.flatMap { $0.isWasteful(floor: floor) ? $0 : nil }
-        guard oldGraph != nil || oldText != nil else { return }
-        let claim = built.withLock { state -> (drops: Int, graph: Int?, text: Int?)? in
-            guard !state.compacting else { return nil }
+        let graph = graph.flatMap { $0.isWasteful(floor: floor) ? $0 : nil }
+        let nodeText = nodeText.flatMap { $0.isWasteful(floor: floor) ? $0 : nil }
+        guard graph != nil || nodeText != nil else { return }
+        // Only what is still kept (a refresh that took an index just before a
+        // rebuild replaced it must not start another), and one rebuild at a time.
+        let claim = built.withLock { state -> (drops: Int, graph: GraphIndex?, text: NodeTextIndex?)? in
+            let oldGraph = graph.flatMap { $0 === state.graph ? $0 : nil }
+            let oldText = nodeText.flatMap { $0 === state.nodeText ? $0 : nil }
+            guard oldGraph != nil || oldText != nil, !state.compacting else { return nil }
             if let failed = state.compactionFailed, ContinuousClock.now - failed < .seconds(60) { return nil }
             state.compacting = true
-            return (state.drops, oldGraph.map { _ in state.beginBuild() }, oldText.map { _ in state.beginBuild() })
+            return (state.drops, oldGraph, oldText)
         }
         guard let claim else { return }
         DispatchQueue.global().async { [self] in
             var failed = false
             // Each install ends its build, kept or not; a failure leaves the old
             // index, still refreshed, and none is tried for a minute.
-            if let oldGraph, let start = claim.graph {
+            if let oldGraph = claim.graph {
+                // The recalls not yet in the activation log are written first, so
+                // that the build reads them; those made from here on come from the
+                // journal.
+                writePendingRecalls()
+                let weights = oldGraph.weights
+                let start = built.withLock { $0.beginBuild() }
                 do {
-                    // The old graph knows every recall since it was built, some
-                    // not yet in the activation log: its accesses are carried over.
-                    _ = try install(
-                        \.graph, replacing: oldGraph, adopt: { old, new in new.adoptAccesses(from: old) }, drops: claim.drops, start: start,
-                        catchUp: catchUp
-                    ) { () throws(MnemoError) in
-                        try GraphIndex.build(from: store, weights: oldGraph.weights)
+                    _ = try install(\.graph, replacing: oldGraph, drops: claim.drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
+                        try GraphIndex.build(from: store, weights: weights)
                     }
                 } catch {
                     failed = true
                     warn("\(store.path): rebuilding the recall graph to free memory failed (\(error)); the old one is kept")
                 }
             }
-            if let oldText, let start = claim.text {
+            if let oldText = claim.text {
+                let start = built.withLock { $0.beginBuild() }
                 do {
                     _ = try install(\.nodeText, replacing: oldText, drops: claim.drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
                         try NodeTextIndex.build(from: store)
@@ -325,19 +327,10 @@ public final class SpaceRecall: Sendable {
     /// never waits for a write).
     package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
+        graph.recordAccess(nodes, at: time.microseconds)
         let events = graph.withView { view in nodes.map { (view.id($0), time.microseconds) } }
-        // Under the lock that swaps graphs: a graph being built gets them from
-        // the journal; one that took this one's place (`GraphIndex.latest`)
-        // from this one when it did (`adoptAccesses`), or here if that was
-        // before. A graph dropped (by a forget) has no successor.
-        built.withLock { state in
-            graph.recordAccess(nodes, at: time.microseconds)
-            let latest = graph.latest
-            if latest !== graph {
-                latest.recordAccess(events.compactMap { latest.node($0.0) }, at: time.microseconds)
-            }
-            state.note(.accesses(events.map(\.0), time.microseconds))
-        }
+        // A graph being built gets them from the journal.
+        built.withLock { $0.note(.accesses(events.map(\.0), time.microseconds)) }
         let first = pending.withLock { waiting -> Bool in
             guard waiting != nil else {
                 waiting = events
@@ -347,27 +340,30 @@ public final class SpaceRecall: Sendable {
             return false
         }
         guard first else { return }
-        reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in
-            guard
-                let events = pending.withLock({ waiting in
-                    defer { waiting = nil }
-                    return waiting
-                })
-            else { return }
-            do {
-                try store.write { w in try w.recordRecalls(events.map { (node: $0.0, at: $0.1) }) }
-            } catch {
-                // The graph has them; the log misses them. Said at most once a
-                // minute (on a full disk every flush fails).
-                let missed = unlogged.withLock { entry -> Int? in
-                    entry.missed += events.count
-                    guard Date().timeIntervalSince(entry.lastWarned) >= 60 else { return nil }
-                    defer { entry = (0, Date()) }
-                    return entry.missed
-                }
-                if let missed {
-                    warn("\(store.path): \(missed) recalls not written to the activation log (\(error)); the graph has them until a restart")
-                }
+        reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in writePendingRecalls() }
+    }
+
+    /// Writes the recalls not yet in the activation log, if there are any.
+    private func writePendingRecalls() {
+        guard
+            let events = pending.withLock({ waiting in
+                defer { waiting = nil }
+                return waiting
+            })
+        else { return }
+        do {
+            try store.write { w in try w.recordRecalls(events.map { (node: $0.0, at: $0.1) }) }
+        } catch {
+            // The graph has them; the log misses them. Said at most once a
+            // minute (on a full disk every flush fails).
+            let missed = unlogged.withLock { entry -> Int? in
+                entry.missed += events.count
+                guard Date().timeIntervalSince(entry.lastWarned) >= 60 else { return nil }
+                defer { entry = (0, Date()) }
+                return entry.missed
+            }
+            if let missed {
+                warn("\(store.path): \(missed) recalls not written to the activation log (\(error)); the graph has them until a restart")
             }
         }
     }
