@@ -118,4 +118,61 @@ struct RecallRebuildTests {
         #expect(!kept.isEmpty)
         #expect(kept == logged)
     }
+
+    @Test("a write whose refresh held the graph a rebuild replaced meanwhile starts no other rebuild (whose result could not be kept)")
+    func staleRefreshStartsNoRebuild() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        recall.wasteFloor.withLock { $0 = 2 }
+        try f.chats()
+        _ = try f.run(#"recall "painting" limit 3"#)
+        let old = try recall.graph()
+        let builds = Mutex(0)
+        let gate = DispatchSemaphore(value: 0)
+        let writing = DispatchSemaphore(value: 0)
+        let written = DispatchSemaphore(value: 0)
+        recall.afterBuild.withLock {
+            $0 = {
+                let first = builds.withLock { n in
+                    n += 1
+                    return n == 1
+                }
+                guard first else { return }
+                // While the rebuild is under way, another client writes: its
+                // refresh takes the old graph, still kept, and waits on it.
+                let held = DispatchSemaphore(value: 0)
+                Thread {
+                    old.refreshing.withLock { _ in
+                        held.signal()
+                        gate.wait()
+                    }
+                }.start()
+                held.wait()
+                Thread {
+                    writing.signal()
+                    _ = try? f.run(#"persona ann set hobby = "late""#)
+                    written.signal()
+                }.start()
+                writing.wait()
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        defer { recall.afterBuild.withLock { $0 = nil } }
+        var i = 0
+        while !old.isWasteful(floor: 2) {
+            i += 1
+            _ = try f.run(#"persona ann set hobby = "hobby \#(i)""#)
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while recall.existingGraph === old && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let installed = try #require(recall.existingGraph)
+        #expect(installed !== old)
+        Thread.sleep(forTimeInterval: 0.3) // the rebuild of the other texts, if it runs, ends
+        let before = builds.withLock { $0 }
+        gate.signal() // the late write's refresh of the old graph goes on
+        written.wait()
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(builds.withLock { $0 } == before, "a rebuild began from a refresh of a graph no longer kept")
+        #expect(recall.existingGraph === installed)
+    }
 }
