@@ -1,13 +1,11 @@
+import MnemoModel
+
 extension Unicode61Table {
     /// Whether a code point belongs to a token (not a separator): a binary
     /// search of `tokenRanges`.
     static func isTokenCharacter(_ value: UInt32) -> Bool {
-        var (low, high) = (0, tokenRanges.count)
-        while low < high {
-            let mid = low + (high - low) / 2
-            if tokenRanges[mid].1 < value { low = mid + 1 } else { high = mid }
-        }
-        return low < tokenRanges.count && tokenRanges[low].0 <= value
+        let at = tokenRanges.partitionPoint { $0.1 < value }
+        return at < tokenRanges.count && tokenRanges[at].0 <= value
     }
 
     /// What a token's code point becomes in the term: lower case, without

@@ -251,39 +251,47 @@ public final class SpaceRecall: Sendable {
         guard let claim else { return }
         DispatchQueue.global().async { [self] in
             var failed = false
-            // Each install ends its build, kept or not; a failure leaves the old
-            // index, still refreshed, and none is tried for a minute.
             if let oldGraph = claim.graph {
                 // The recalls not yet in the activation log are written first, so
                 // that the build reads them; those made from here on come from the
                 // journal.
                 writePendingRecalls()
                 let weights = oldGraph.weights
-                let start = built.withLock { $0.beginBuild() }
-                do {
-                    _ = try install(\.graph, replacing: oldGraph, drops: claim.drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
-                        try GraphIndex.build(from: store, weights: weights)
-                    }
-                } catch {
-                    failed = true
-                    warn("\(store.path): rebuilding the recall graph to free memory failed (\(error)); the old one is kept")
+                failed = !rebuild(\.graph, replacing: oldGraph, drops: claim.drops, named: "graph", catchUp: catchUp) { () throws(MnemoError) in
+                    try GraphIndex.build(from: store, weights: weights)
                 }
             }
             if let oldText = claim.text {
-                let start = built.withLock { $0.beginBuild() }
-                do {
-                    _ = try install(\.nodeText, replacing: oldText, drops: claim.drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
-                        try NodeTextIndex.build(from: store)
-                    }
-                } catch {
-                    failed = true
-                    warn("\(store.path): rebuilding the recall text index to free memory failed (\(error)); the old one is kept")
+                let kept = rebuild(\.nodeText, replacing: oldText, drops: claim.drops, named: "text index", catchUp: catchUp) {
+                    () throws(MnemoError) in try NodeTextIndex.build(from: store)
                 }
+                failed = failed || !kept
             }
             built.withLock { state in
                 state.compacting = false
                 state.compactionFailed = failed ? .now : nil
             }
+        }
+    }
+
+    /// One index of a compaction, built from now on in place of `old`;
+    /// false (with a warning) if the build failed, which leaves the old one,
+    /// still refreshed (the install ends its build however it goes).
+    private func rebuild<T: Sendable & AnyObject>(
+        _ slot: WritableKeyPath<Built, T?> & Sendable,
+        replacing old: T,
+        drops: Int,
+        named name: String,
+        catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
+        build: () throws(MnemoError) -> T
+    ) -> Bool {
+        let start = built.withLock { $0.beginBuild() }
+        do {
+            _ = try install(slot, replacing: old, drops: drops, start: start, catchUp: catchUp, build: build)
+            return true
+        } catch {
+            warn("\(store.path): rebuilding the recall \(name) to free memory failed (\(error)); the old one is kept")
+            return false
         }
     }
 
