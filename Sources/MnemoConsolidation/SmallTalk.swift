@@ -53,7 +53,7 @@ enum SmallTalk {
         "connecting", "learning", "planning", "following",
     ]
 
-    /// The Porter stems of `words` and of a few interjections.
-    static let stems: Set<String> = Set(words.map { PorterStemmer.stem($0) })
+    /// The stems (`Analyzer.stem`) of `words`, and a few interjections.
+    static let stems: Set<String> = Set(words.map { Analyzer.stem($0) })
         .union(["wow", "hey", "hi", "hello", "yep", "yup", "haha", "lol", "omg", "congrat", "congratul", "ya"])
 }

@@ -7,7 +7,7 @@ final class TermCache {
 
     func stem(_ word: String) -> String {
         if let known = stems[word] { return known }
-        let stemmed = PorterStemmer.stem(word)
+        let stemmed = Analyzer.stem(word)
         stems[word] = stemmed
         return stemmed
     }

@@ -2,9 +2,12 @@ import Foundation
 
 /// The one text analysis of Mnemo, for ingestion and for queries alike:
 /// tokens as SQLite's `unicode61` tokenizer cuts them (letters and digits,
-/// lower-cased, diacritics removed), English stop words dropped, Porter stems.
-/// Episode text is indexed by FTS5 with `porter unicode61 remove_diacritics 2`,
-/// so the terms computed here are the terms in the index.
+/// lower-cased, diacritics removed), English stop words dropped, Porter stems
+/// of the words with an irregular verb form taken to its base first ("bought"
+/// → "buy" → "bui"). Episode text is indexed by FTS5 with `porter unicode61
+/// remove_diacritics 2`, so the terms computed here are the terms in that
+/// index, but for the irregular forms (FTS5 has "bought" where recall's
+/// indexes have "bui").
 public enum Analyzer {
     /// One token with where it stands in the text (UTF-8 byte offsets).
     public struct Token: Hashable, Sendable {
@@ -55,8 +58,16 @@ public enum Analyzer {
     /// The index terms of a text: tokens minus stop words, stemmed.
     public static func terms(_ text: String) -> [String] {
         tokens(text).compactMap { token in
-            stopWords.contains(token.text) ? nil : PorterStemmer.stem(token.text)
+            stopWords.contains(token.text) ? nil : stem(token.text)
         }
+    }
+
+    /// The term of one token (lower case, as `tokens` gives it): its Porter
+    /// stem, after an irregular verb form is taken to its base form
+    /// (`IrregularVerbs`), so that "bought", "buys" and "buying" find one
+    /// another as "groups" and "grouped" do.
+    public static func stem(_ token: String) -> String {
+        PorterStemmer.stem(IrregularVerbs.base(of: token) ?? token)
     }
 
     /// Common English words that carry no topic.

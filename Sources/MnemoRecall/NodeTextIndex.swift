@@ -98,7 +98,7 @@ public final class NodeTextIndex: Sendable {
         state.withLock { s in
             guard let document = s.document[node] else { return [] }
             return words.filter { word in
-                guard let list = s.postings[PorterStemmer.stem(word)] else { return false }
+                guard let list = s.postings[Analyzer.stem(word)] else { return false }
                 return list.sortedContains(document) { $0.document }
             }
         }

@@ -129,7 +129,7 @@ package struct RecallEngine: Sendable {
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
         let searched = unnamed.isEmpty ? words : unnamed
-        let terms = Set(searched).sorted().map(PorterStemmer.stem)
+        let terms = Set(searched).sorted().map(Analyzer.stem)
         return RecallCues(
             textHits: fullText(terms), nodeHits: otherText(terms), words: searched, entities: entities, scene: scene, window: window)
     }

@@ -49,6 +49,18 @@ struct RecallScoringTests {
         #expect(note > 2 * bobSaid)
     }
 
+    @Test("a question in one form of a verb finds a turn in its irregular form, and the other way round")
+    func irregularVerbForms() throws {
+        let f = try Fixture(recall: Self.isolated { _ in })
+        _ = try f.run(#"remember "I bought a red kite at the fair." by ann at 2023-01-05T10:00 in scene "day""#)
+        _ = try f.run(#"remember "We go sailing when the wind is up." by bob at 2023-01-05T10:01 in scene "day""#)
+        _ = try f.run(#"remember "The kite shop had a sale." by bob at 2023-01-05T10:02 in scene "day""#)
+        let bought = try f.run(#"recall "who would buy kites" limit 1"#)
+        #expect(bought.first?["text"] as? String == "I bought a red kite at the fair.")
+        let went = try f.run(#"recall "where they went" limit 1"#)
+        #expect(went.first?["text"] as? String == "We go sailing when the wind is up.")
+    }
+
     /// A scene of `count` turns by Ann, those at `matching` about the aurora,
     /// recalled with contiguity 0.5 over 3 turns, falling off by `falloff`
     /// (with `baseLevel`, the base level's weight).

@@ -39,7 +39,7 @@ struct RecallExplainTests {
             // The seed activations, as the engine gives them.
             let searched = Analyzer.tokens(query).map(\.text).filter { !Analyzer.stopWords.contains($0) && !people.map { $0.lowercased() }.contains($0) }
             var amounts: [String: Double] = [:]
-            let terms = Set(searched).sorted().map(PorterStemmer.stem)
+            let terms = Set(searched).sorted().map(Analyzer.stem)
             for (episode, score) in engine.fullText(terms) { amounts["e:\(episode)"] = score }
             for (node, score) in engine.otherText(terms) { amounts[node.description] = score * settings.otherTextSeed }
             for person in people where query.hasSuffix(person) {
