@@ -2,10 +2,17 @@ extension IrregularVerbs {
     /// The base form of an irregular verb form ("went" → "go"), or `nil` for
     /// any other word. Lower case, as `Analyzer.tokens` gives it.
     ///
-    /// A pair with a stop word on either side is left out: the forms of
-    /// "be", "have", "do", "get" and the modals carry no topic, and folding
-    /// one into a word that does would make a question's "may" (the month)
-    /// find every "might", or a "won't" find "win".
+    /// Left out of the table's pairs:
+    /// - one with a stop word on either side: the forms of "be", "have",
+    ///   "do", "get" and the modals carry no topic, and folding one into a
+    ///   word that does would make a question's "may" (the month) find every
+    ///   "might", or a "won't" find "win";
+    /// - one the Porter stemmer already takes care of: a form that Porter
+    ///   stems as the base ("running"), or one spelled as a regular form of
+    ///   its base would be ("tried", WordNet lists it as its rules cannot
+    ///   find "try" in it). Porter stems such a form as it stems the base's
+    ///   other regular forms ("tried" and "tries" are both "tri"), and
+    ///   folding it would only take it away from them.
     static func base(of form: String) -> String? { bases[form] }
 
     private static let bases: [String: String] = {
@@ -15,9 +22,34 @@ extension IrregularVerbs {
         var i = 0
         while i + 1 < words.count {
             let (form, base) = (words[i], words[i + 1])
-            if !Analyzer.stopWords.contains(form) && !Analyzer.stopWords.contains(base) { bases[form] = base }
             i += 2
+            if Analyzer.stopWords.contains(form) || Analyzer.stopWords.contains(base) { continue }
+            if regularForms(of: base).contains(form) || PorterStemmer.stem(form) == PorterStemmer.stem(base) { continue }
+            bases[form] = base
         }
         return bases
     }()
+
+    /// How English spells a verb's regular forms (third person, past, -ing),
+    /// with every spelling rule that could apply: "tries", "tried" and
+    /// "trying" of "try"; "hopped" and "hoped" of "hop" and "hope".
+    static func regularForms(of base: String) -> Set<String> {
+        guard let last = base.last else { return [] }
+        var forms: Set<String> = []
+        let stem = String(base.dropLast())
+        if last == "y", let before = stem.last, !"aeiou".contains(before) {
+            forms.formUnion([stem + "ies", stem + "ied"])
+        } else if ["s", "x", "z", "o"].contains(last) || base.hasSuffix("ch") || base.hasSuffix("sh") {
+            forms.formUnion([base + "es", base + "ed"])
+        } else {
+            forms.insert(base + "s")
+        }
+        if last == "e" {
+            forms.formUnion([base + "d", stem + "ing"])
+        } else {
+            forms.formUnion([base + "ed", base + "ing", base + String(last) + "ed", base + String(last) + "ing"])
+        }
+        if base.hasSuffix("ie") { forms.insert(String(base.dropLast(2)) + "ying") }
+        return forms
+    }
 }

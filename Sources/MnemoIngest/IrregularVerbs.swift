@@ -17,8 +17,10 @@
 /// The irregular forms of English verbs ("bought", "went", "thought") and
 /// their base forms ("buy", "go", "think"), from WordNet 3.0's exception
 /// list: 2160 forms. `Analyzer.stem` takes a form to its base before
-/// stemming, so that every form of a verb is one term. A form that is also a
-/// verb's base form ("found", "saw") is not listed.
+/// stemming, so that "bought" is stemmed as "buy" and "buying" are. A form
+/// that is also a verb's base form ("found", "saw") is not listed;
+/// `base(of:)` leaves out more (stop words, and the forms Porter already
+/// stems as their base's regular forms).
 enum IrregularVerbs {
     /// Each form followed by its base, pair after pair, in the order of the
     /// forms (`IrregularVerbs+Lookup.swift` reads it).
