@@ -293,4 +293,24 @@ struct PostgresReplicaTests {
             #expect(try stores[1].read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM episode") } == 0)
         }
     }
+
+    @Test(
+        "a released consolidation lease is free when release returns: one run right after another on the same daemon is never refused as if another daemon held it"
+    )
+    func leaseFreeOnRelease() throws {
+        try withReplicas(1) { target, _ in
+            let replica = try PostgresReplica("team", at: target)
+            // Another daemon's connection, already open: it asks the moment the lease is released.
+            let other = try PostgresLink(target)
+            defer { other.close() }
+            let (keyClass, key) = (PostgresLease.keyClass, try #require(Int32(exactly: replica.space)))
+            for attempt in 0..<200 {
+                let lease = try #require(try replica.takeLease(), "attempt \(attempt)")
+                lease.release()
+                let free = try other.query("SELECT pg_try_advisory_lock(\(keyClass), \(key))").first?.decode(Bool.self)
+                try #require(free == true, "attempt \(attempt): the lease was still held after release")
+                _ = try other.query("SELECT pg_advisory_unlock(\(keyClass), \(key))")
+            }
+        }
+    }
 }

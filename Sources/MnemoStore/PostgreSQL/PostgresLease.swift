@@ -3,7 +3,7 @@ import MnemoModel
 /// The right to consolidate one shared space, held by one daemon at a time:
 /// a session-level advisory lock of PostgreSQL on a connection of its own,
 /// held until `release` (or until the connection dies with its daemon, when
-/// the server lets it go at once).
+/// the server lets it go as the session ends).
 ///
 /// A consolidation run, an undo or a `forget` takes it besides the space's
 /// own `RunLock`, so that a run in progress on another daemon is not run
@@ -39,13 +39,28 @@ public final class PostgresLease: Sendable {
             link.close()
             throw error
         }
-        return PostgresLease(link: link)
+        return PostgresLease(link: link, key: key)
     }
 
-    private init(link: PostgresLink) { self.link = link }
+    /// The space's key, the advisory lock's second.
+    private let key: Int32
+
+    private init(link: PostgresLink, key: Int32) {
+        self.link = link
+        self.key = key
+    }
 
     deinit { link.close() }
 
-    /// Lets another daemon take it.
-    public func release() { link.close() }
+    /// Lets another daemon take it, or this one again: the lock is given up
+    /// by a statement, answered before this returns. Closing the connection
+    /// alone would leave it held until the server has ended the session,
+    /// which on a busy server comes after a run that follows at once has
+    /// been refused as if another daemon held it. (If the statement fails,
+    /// the connection is closed all the same and the server lets the lock go
+    /// with the session.)
+    public func release() {
+        _ = try? link.query("SELECT pg_advisory_unlock(\(Self.keyClass), \(key))")
+        link.close()
+    }
 }
