@@ -51,10 +51,12 @@ public final class RunLock: Sendable {
     }
 
     private func give() {
-        lease.withLock { lease in
-            lease?.release()
-            lease = nil
+        // Released outside the mutex: it waits for the server's answer.
+        let taken = lease.withLock { lease in
+            defer { lease = nil }
+            return lease
         }
+        taken?.release()
         held.store(false, ordering: .releasing)
     }
 }

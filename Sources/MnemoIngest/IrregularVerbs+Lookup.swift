@@ -7,12 +7,11 @@ extension IrregularVerbs {
     ///   "do", "get" and the modals carry no topic, and folding one into a
     ///   word that does would make a question's "may" (the month) find every
     ///   "might", or a "won't" find "win";
-    /// - one the Porter stemmer already takes care of: a form that Porter
-    ///   stems as the base ("running"), or one spelled as a regular form of
-    ///   its base would be ("tried", WordNet lists it as its rules cannot
-    ///   find "try" in it). Porter stems such a form as it stems the base's
-    ///   other regular forms ("tried" and "tries" are both "tri"), and
-    ///   folding it would only take it away from them.
+    /// - one the Porter stemmer already takes care of: a form it stems as
+    ///   the base ("running"), or as a regular form of the base that the
+    ///   table does not list ("tried" as "tries": WordNet lists "tried" as
+    ///   its rules cannot undo the y). Folded, such a form would only be
+    ///   taken away from that regular form.
     static func base(of form: String) -> String? { bases[form] }
 
     private static let bases: [String: String] = {
@@ -24,15 +23,24 @@ extension IrregularVerbs {
             let (form, base) = (words[i], words[i + 1])
             i += 2
             if Analyzer.stopWords.contains(form) || Analyzer.stopWords.contains(base) { continue }
-            if regularForms(of: base).contains(form) || PorterStemmer.stem(form) == PorterStemmer.stem(base) { continue }
+            let stem = PorterStemmer.stem(form)
+            if stem == PorterStemmer.stem(base) { continue }
+            if regularForms(of: base).contains(where: { !listed.contains($0) && PorterStemmer.stem($0) == stem }) { continue }
             bases[form] = base
         }
         return bases
     }()
 
-    /// How English spells a verb's regular forms (third person, past, -ing),
-    /// with every spelling rule that could apply: "tries", "tried" and
-    /// "trying" of "try"; "hopped" and "hoped" of "hop" and "hope".
+    /// Every form the table lists.
+    private static let listed: Set<String> = {
+        let words = table.split(whereSeparator: \.isWhitespace)
+        return Set(stride(from: 0, to: words.count - 1, by: 2).map { String(words[$0]) })
+    }()
+
+    /// How English would spell a verb's regular forms (third person, past,
+    /// -ing), with every spelling rule that could apply: "tries", "tried" and
+    /// "trying" of "try"; "hopped" and "hoped" of "hop" and "hope"; "seeing"
+    /// of "see".
     static func regularForms(of base: String) -> Set<String> {
         guard let last = base.last else { return [] }
         var forms: Set<String> = []
@@ -45,11 +53,10 @@ extension IrregularVerbs {
             forms.insert(base + "s")
         }
         if last == "e" {
-            forms.formUnion([base + "d", stem + "ing"])
+            forms.formUnion([base + "d", base.hasSuffix("ee") ? base + "ing" : stem + "ing"])
         } else {
             forms.formUnion([base + "ed", base + "ing", base + String(last) + "ed", base + String(last) + "ing"])
         }
-        if base.hasSuffix("ie") { forms.insert(String(base.dropLast(2)) + "ying") }
         return forms
     }
 }

@@ -22,7 +22,10 @@ public final class PostgresLease: Sendable {
         guard let key = Int32(exactly: space) else {
             throw MnemoError(.internalError, "\(target): space id \(space) does not fit a lease key")
         }
-        let link = try PostgresLink(target)
+        // Both of its statements are answered at once: a server that does not
+        // answer within seconds is not waited for (the release then closes the
+        // connection, and the server lets the lock go with the session).
+        let link = try PostgresLink(target, answerTimeout: .seconds(5))
         do {
             let taken = try link.query("SELECT pg_try_advisory_lock(\(keyClass), \(key))").first.map { row throws(MnemoError) in
                 do {
