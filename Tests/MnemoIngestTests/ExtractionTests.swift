@@ -1,6 +1,7 @@
-import MnemoIngest
 import MnemoModel
 import Testing
+
+@testable import MnemoIngest
 
 @Suite("keywords: one analysis for index and queries")
 struct AnalyzerTests {
@@ -16,6 +17,18 @@ struct AnalyzerTests {
         ])
     func porter(_ word: String, _ stem: String) {
         #expect(PorterStemmer.stem(word) == stem)
+    }
+
+    @Test("the irregular verb table is whole: pairs of lower-case words, each form once and in order, none its own base")
+    func irregularVerbTable() {
+        let words = IrregularVerbs.table.split(whereSeparator: \.isWhitespace).map(String.init)
+        #expect(words.count % 2 == 0 && words.count > 4000)
+        #expect(words.allSatisfy { word in !word.isEmpty && word.unicodeScalars.allSatisfy { $0.value >= 0x61 && $0.value <= 0x7A } })
+        let forms = stride(from: 0, to: words.count - 1, by: 2).map { words[$0] }
+        #expect(forms == forms.sorted() && Set(forms).count == forms.count)
+        #expect(stride(from: 0, to: words.count - 1, by: 2).allSatisfy { words[$0] != words[$0 + 1] })
+        // What every lookup rests on: a form found, a base, and a word that is no form.
+        #expect(IrregularVerbs.base(of: "bought") == "buy" && IrregularVerbs.base(of: "buy") == nil)
     }
 
     @Test("tokens: lower case, no accents, split like unicode61; terms drop stop words")
