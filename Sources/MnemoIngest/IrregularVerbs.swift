@@ -15,364 +15,104 @@
 // documentation shall at all times remain with Princeton University.
 
 /// The irregular forms of English verbs ("bought", "went", "thought") and
-/// their base forms ("buy", "go", "think"), from WordNet 3.0's exception
-/// list: 2160 forms. `Analyzer.stem` takes a form to its base before
-/// stemming, so that "bought" is stemmed as "buy" and "buying" are. A form
-/// that is also a verb's base form ("found", "saw") is not listed;
-/// `base(of:)` leaves out more (stop words, and the forms Porter already
-/// stems as their base's regular forms).
+/// their base forms ("buy", "go", "think"): 556 of the 2,160 one-word pairs
+/// of WordNet 3.0's exception list for verbs. `Analyzer.stem` takes a form to
+/// its base before stemming, so that "bought" is stemmed as "buy" and
+/// "buying" are. Left out (the script says why): a form that is also a
+/// verb's base ("found", "saw"), a pair with a stop word on either side
+/// ("might" → may), and a form Porter already stems as its base or as a
+/// regular form of it ("running"; "tried" as "tries").
 enum IrregularVerbs {
     /// Each form followed by its base, pair after pair, in the order of the
     /// forms (`IrregularVerbs+Lookup.swift` reads it).
     static let table = """
-        abetted abet   abetting abet   abhorred abhor   abhorring abhor   abode abide   abought aby   abutted abut
-        abutting abut   accompanied accompany   acetified acetify   acidified acidify   acquitted acquit
-        acquitting acquit   addrest address   admitted admit   admitting admit   aerified aerify   airdropped airdrop
-        airdropping airdrop   alkalified alkalify   allied ally   allotted allot   allotting allot   am be
-        ammonified ammonify   amnestied amnesty   amplified amplify   anglified anglify   annulled annul
-        annulling annul   applied apply   arcked arc   arcking arc   are be   argufied argufy   arisen arise
-        arose arise   ate eat   atrophied atrophy   averred aver   averring aver   awoke awake   awoken awake
-        babied baby   backbit backbite   backbitten backbite   backslid backslide   backslidden backslide   bade bid
-        bagged bag   bagging bag   ballyragged ballyrag   ballyragging ballyrag   bandied bandy   banned ban
-        banning ban   barred bar   barrelled barrel   barrelling barrel   barring bar   basified basify   batted bat
-        batting bat   bayonetted bayonet   bayonetting bayonet   beaten beat   beatified beatify   beautified beautify
-        became become   bedded bed   bedding bed   bedevilled bedevil   bedevilling bedevil   bedimmed bedim
-        bedimming bedim   been be   befallen befall   befell befall   befitted befit   befitting befit   befogged befog
-        befogging befog   began begin   begat beget   begetting beget   begged beg   begging beg   beginning begin
-        begirt begird   begot beget   begotten beget   begun begin   beheld behold   beholden behold
-        bejewelled bejewel   bejewelling bejewel   bellied belly   belying belie   benefitted benefit
-        benefitting benefit   benempt bename   bent bend   berried berry   besetting beset   besought beseech
-        bespoke bespeak   bespoken bespeak   bestirred bestir   bestirring bestir   bestrewn bestrew   bestrid bestride
-        bestridden bestride   bestrode bestride   betaken betake   bethought bethink   betook betake   betted bet
-        betting bet   bevelled bevel   bevelling bevel   biassed bias   biassing bias   bidden bid   bidding bid
-        binned bin   binning bin   bit bite   bitted bit   bitten bite   bitting bit   bivouacked bivouac
-        bivouacking bivouac   blabbed blab   blabbing blab   blackberried blackberry   blacklegged blackleg
-        blacklegging blackleg   blatted blat   blatting blat   bled bleed   blest bless   blew blow   blipped blip
-        blipping blip   blobbed blob   blobbing blob   bloodied bloody   blotted blot   blotting blot   blown blow
-        blubbed blub   blubbing blub   blurred blur   blurring blur   bobbed bob   bobbing bob   bodied body
-        bootlegged bootleg   bootlegging bootleg   bopped bop   bopping bop   born bear   borne bear   bought buy
-        bragged brag   bragging brag   bred breed   brevetted brevet   brevetting brevet   brimmed brim   brimming brim
-        broke break   broken break   brought bring   browbeaten browbeat   brutified brutify   budded bud   budding bud
-        bugged bug   bugging bug   built build   bulldogging bulldog   bullied bully   bullshitted bullshit
-        bullshitting bullshit   bullwhipped bullwhip   bullwhipping bullwhip   bullyragged bullyrag
-        bullyragging bullyrag   bummed bum   bumming bum   buried bury   burnt burn   burred bur   burring bur
-        bushelled bushel   bushelling bushel   busied busy   bypast bypass   caballed cabal   caballing cabal
-        calcified calcify   came come   canalled canal   canalling canal   cancelled cancel   cancelling cancel
-        candied candy   canned can   canning can   canopied canopy   capped cap   capping cap   carburetted carburet
-        carburetting carburet   carillonned carillon   carillonning carillon   carnied carny   carnified carnify
-        carolled carol   carolling carol   carried carry   casefied casefy   catnapped catnap   catnapping catnap
-        catted cat   catting cat   caught catch   cavilled cavil   cavilling cavil   certified certify
-        channelled channel   channelling channel   chapped chap   chapping chap   charred char   charring char
-        chatted chat   chatting chat   chevied chivy   chevies chivy   chevying chivy   chid chide   chidden chide
-        chinned chin   chinning chin   chipped chip   chipping chip   chiselled chisel   chiselling chisel
-        chitchatted chitchat   chitchatting chitchat   chivied chivy   chivved chiv   chivvied chivy   chivvies chivy
-        chivving chiv   chivvying chivy   chondrified chondrify   chopped chop   chopping chop   chose choose
-        chosen choose   chugged chug   chugging chug   chummed chum   chumming chum   citified citify   clad clothe
-        cladding clad   clammed clam   clamming clam   clapped clap   clapping clap   clarified clarify
-        classified classify   cleft cleave   clemmed clem   clemming clem   clept clepe   clipped clip   clipping clip
-        clogged clog   clogging clog   clopped clop   clopping clop   clotted clot   clotting clot   clove cleave
-        cloven cleave   clubbed club   clubbing club   clung cling   cockneyfied cockneyfy   codded cod   codding cod
-        codified codify   cogged cog   cogging cog   coiffed coif   coiffing coif   collied colly   combatted combat
-        combatting combat   committed commit   committing commit   compelled compel   compelling compel
-        complied comply   complotted complot   complotting complot   concurred concur   concurring concur
-        confabbed confab   confabbing confab   conferred confer   conferring confer   conned con   conning con
-        controlled control   controlling control   copied copy   copped cop   copping cop   coquetted coquet
-        coquetting coquet   corralled corral   corralling corral   counselled counsel   counselling counsel
-        counterplotted counterplot   counterplotting counterplot   countersank countersink   countersunk countersink
-        crabbed crab   crabbing crab   crammed cram   cramming cram   crapped crap   crapping crap   crept creep
-        cribbed crib   cribbing crib   cried cry   cropped crop   cropping crop   crossbred crossbreed
-        crosscutting crosscut   crucified crucify   cubbed cub   cubbing cub   cudgelled cudgel   cudgelling cudgel
-        cupelled cupel   cupelling cupel   cupped cup   cupping cup   curetted curet   curettes curet   curetting curet
-        curried curry   curst curse   curtsied curtsy   curvetted curvet   curvetting curvet   cutting cut   dabbed dab
-        dabbing dab   dagged dag   dagging dag   dallied dally   dammed dam   damming dam   damnified damnify
-        dandified dandify   dapped dap   dapping dap   dealt deal   debarred debar   debarring debar   debugged debug
-        debugging debug   debussed debus   debusses debus   debussing debus   decalcified decalcify
-        declassified declassify   decontrolled decontrol   decontrolling decontrol   decried decry   deferred defer
-        deferring defer   defied defy   degassed degas   degasses degas   degassing degas   dehumidified dehumidify
-        deified deify   demitted demit   demitting demit   demobbed demob   demobbing demob   demulsified demulsify
-        demurred demur   demurring demur   demystified demystify   denazified denazify   denied deny
-        denitrified denitrify   denned den   denning den   descried descry   deterred deter   deterring deter
-        detoxified detoxify   devilled devil   devilling devil   devitrified devitrify   diagrammed diagram
-        diagramming diagram   dialled dial   dialling dial   dibbed dib   dibbing dib   did do   digging dig
-        dignified dignify   dimmed dim   dimming dim   dinned din   dinning din   dipped dip   dipping dip
-        dirtied dirty   disannulled disannul   disannulling disannul   disbarred disbar   disbarring disbar
-        disbudded disbud   disbudding disbud   disembodied disembody   disembowelled disembowel
-        disembowelling disembowel   disenthralls disenthral   disenthrals disenthrall   dishevelled dishevel
-        dishevelling dishevel   disinterred disinter   disinterring disinter   dispelled dispel   dispelling dispel
-        disqualified disqualify   dissatisfied dissatisfy   diversified diversify   divvied divvy   dizzied dizzy
-        dogged dog   dogging dog   doglegged dogleg   doglegging dogleg   dollied dolly   done do   donned don
-        donning don   dotted dot   dotting dot   dought dow   dove dive   drabbed drab   drabbing drab   dragged drag
-        dragging drag   drank drink   drawn draw   dreamt dream   drew draw   dried dry   dripped drip   dripping drip
-        drivelled drivel   drivelling drivel   driven drive   dropped drop   dropping drop   drove drive   drubbed drub
-        drubbing drub   drugged drug   drugging drug   drummed drum   drumming drum   drunk drink   dubbed dub
-        dubbing dub   duelled duel   duelling duel   dug dig   dulcified dulcify   dummied dummy   dunned dun
-        dunning dun   dwelt dwell   dying die   easied easy   eaten eat   eavesdropped eavesdrop
-        eavesdropping eavesdrop   eddied eddy   edified edify   electrified electrify   embedded embed   embedding embed
-        embodied embody   embussed embus   embusses embus   embussing embus   emitted emit   emitting emit
-        empanelled empanel   empanelling empanel   emptied empty   emulsified emulsify   enamelled enamel
-        enamelling enamel   englutted englut   englutting englut   entrammelled entrammel   entrammelling entrammel
-        entrapped entrap   entrapping entrap   envied envy   enwound enwind   enwrapped enwrap   enwrapping enwrap
-        equalled equal   equalling equal   equipped equip   equipping equip   espied espy   esterified esterify
-        estopped estop   estopping estop   etherified etherify   excelled excel   excelling excel
-        exemplified exemplify   expelled expel   expelling expel   facetted facet   facetting facet   fagged fag
-        fagging fag   fallen fall   falsified falsify   fancied fancy   fanned fan   fanning fan   fantasied fantasy
-        fatted fat   fatting fat   featherbedded featherbed   featherbedding featherbed   fed feed   ferried ferry
-        fibbed fib   fibbing fib   figged fig   figging fig   finned fin   finning fin   fitted fit   fitting fit
-        flagged flag   flagging flag   flammed flam   flamming flam   flannelled flannel   flannelling flannel
-        flapped flap   flapping flap   flatted flat   flatting flat   fled flee   flew fly   flimflammed flimflam
-        flimflamming flimflam   flipped flip   flipping flip   flitted flit   flitting flit   flogged flog
-        flogging flog   floodlit floodlight   flopped flop   flopping flop   flown fly   flubbed flub   flubbing flub
-        flung fling   flurried flurry   flyblew flyblow   flyblown flyblow   fobbed fob   fobbing fob   fogged fog
-        fogging fog   footslogged footslog   footslogging footslog   forbad forbid   forbade forbid   forbidden forbid
-        forbidding forbid   forbore forbear   forborne forbear   fordid fordo   fordone fordo   foredid foredo
-        foredone foredo   foregone forego   foreknew foreknow   foreknown foreknow   foreran forerun
-        forerunning forerun   foresaw foresee   foreseen foresee   foreshown foreshow   forespoke forespeak
-        forespoken forespeak   foretold foretell   forewent forego   forgave forgive   forgetting forget
-        forgiven forgive   forgone forgo   forgot forget   forgotten forget   formatted format   formatting format
-        forsaken forsake   forsook forsake   forspoke forspeak   forspoken forspeak   forswore forswear
-        forsworn forswear   fortified fortify   forwent forgo   fought fight   foxtrotted foxtrot   foxtrotting foxtrot
-        frapped frap   frapping frap   frenchified frenchify   frenzied frenzy   fretted fret   fretting fret
-        fried fry   frigged frig   frigging frig   frivolled frivol   frivolling frivol   frogged frog   frogging frog
-        frolicked frolic   frolicking frolic   froze freeze   frozen freeze   fructified fructify   fuelled fuel
-        fuelling fuel   funned fun   funnelled funnel   funnelling funnel   funning fun   furred fur   furring fur
-        gadded gad   gadding gad   gagged gag   gagging gag   gainsaid gainsay   gambolled gambol   gambolling gambol
-        gammed gam   gamming gam   gan gin   ganned gan   ganning gan   gapped gap   gapping gap   gasified gasify
-        gassed gas   gasses gas   gassing gas   gave give   gelled gel   gelling gel   gelt geld   gemmed gem
-        gemming gem   getting get   ghostwritten ghostwrite   ghostwrote ghostwrite   gibbed gib   gibbing gib
-        giddied giddy   giftwrapped giftwrap   giftwrapping giftwrap   gigged gig   gigging gig   gilt gild   ginned gin
-        ginning gin   gipped gip   gipping gip   girt gird   given give   glommed glom   glomming glom   gloried glory
-        glorified glorify   glutted glut   glutting glut   gnawn gnaw   gollied golly   gone go   got get   gotten get
-        grabbed grab   grabbing grab   gratified gratify   gravelled gravel   gravelling gravel   graven grave
-        grew grow   grinned grin   grinning grin   gripped grip   gripping grip   gript grip   gritted grit
-        gritting grit   grovelled grovel   grovelling grovel   grown grow   grubbed grub   grubbing grub
-        guarantied guaranty   gullied gully   gummed gum   gumming gum   gunned gun   gunning gun   gypped gyp
-        gypping gyp   hacksawn hacksaw   had have   hammed ham   hamming ham   hamstrung hamstring   handfed handfeed
-        handicapped handicap   handicapping handicap   handselled handsel   handselling handsel   harried harry
-        has have   hatchelled hatchel   hatchelling hatchel   hatted hat   hatting hat   heard hear
-        hedgehopped hedgehop   hedgehopping hedgehop   held hold   hemmed hem   hemming hem   hewn hew
-        hiccupped hiccup   hiccupping hiccup   hid hide   hidden hide   hinnied hinny   hitting hit   hobbed hob
-        hobbing hob   hobnobbed hobnob   hobnobbing hobnob   hocussed hocus   hocussing hocus   hogged hog   hogging hog
-        hogtying hogtie   honied honey   hopped hop   hopping hop   horrified horrify   horsewhipped horsewhip
-        horsewhipping horsewhip   houselled housel   houselling housel   hove heave   hovelled hovel   hovelling hovel
-        hugged hug   hugging hug   humbugged humbug   humbugging humbug   humidified humidify   hummed hum   humming hum
-        hung hang   hurried hurry   hypertrophied hypertrophy   identified identify   imbedded imbed   imbedding imbed
-        impanelled impanel   impanelling impanel   impelled impel   impelling impel   implied imply   inbred inbreed
-        incurred incur   incurring incur   indemnified indemnify   indwelt indwell   inferred infer   inferring infer
-        initialled initial   initialling initial   inlaid inlay   insetting inset   inspanned inspan   inspanning inspan
-        intensified intensify   interbred interbreed   intercropped intercrop   intercropping intercrop
-        intercutting intercut   interlaid interlay   interlapped interlap   interlapping interlap
-        intermarried intermarry   intermitted intermit   intermitting intermit   interpled interplead   interred inter
-        interring inter   interstratified interstratify   interwove interweave   interwoven interweave
-        intromitted intromit   intromitting intromit   inwove inweave   inwoven inweave   inwrapped inwrap
-        inwrapping inwrap   is be   jabbed jab   jabbing jab   jagged jag   jagging jag   jammed jam   jamming jam
-        japanned japan   japanning japan   jarred jar   jarring jar   jellied jelly   jellified jellify   jemmied jemmy
-        jetted jet   jetting jet   jewelled jewel   jewelling jewel   jibbed jib   jibbing jib   jigged jig
-        jigging jig   jimmied jimmy   jitterbugged jitterbug   jitterbugging jitterbug   jobbed job   jobbing job
-        jogged jog   jogging jog   jollied jolly   jollified jollify   jotted jot   jotting jot   joypopped joypop
-        joypopping joypop   jugged jug   jugging jug   justified justify   jutted jut   jutting jut   kenned ken
-        kennelled kennel   kennelling kennel   kenning ken   kent ken   kept keep   kernelled kernel   kernelling kernel
-        kidded kid   kidding kid   kidnapped kidnap   kidnapping kidnap   kipped kip   kipping kip   knapped knap
-        knapping knap   kneecapped kneecap   kneecapping kneecap   knelt kneel   knew know   knitted knit
-        knitting knit   knobbed knob   knobbing knob   knotted knot   knotting knot   known know   labelled label
-        labelling label   ladyfied ladify   ladyfies ladify   ladyfying ladify   lagged lag   lagging lag   laid lay
-        lain lie   lallygagged lallygag   lallygagging lallygag   lammed lam   lamming lam   lapidified lapidify
-        lapped lap   lapping lap   laurelled laurel   laurelling laurel   leant lean   leapfrogged leapfrog
-        leapfrogging leapfrog   leapt leap   learnt learn   led lead   left leave   lent lend   letting let
-        levelled level   levelling level   levied levy   libelled libel   libelling libel   lignified lignify
-        lipped lip   lipping lip   liquefied liquefy   liquified liquify   lit light   lobbed lob   lobbied lobby
-        lobbing lob   logged log   logging log   lopped lop   lopping lop   lost lose   lotted lot   lotting lot
-        lugged lug   lugging lug   lullabied lullaby   lying lie   madded mad   madding mad   made make
-        magnified magnify   manned man   manning man   manumitted manumit   manumitting manumit   mapped map
-        mapping map   marcelled marcel   marcelling marcel   marred mar   married marry   marring mar
-        marshalled marshal   marshalling marshal   marvelled marvel   marvelling marvel   matted mat   matting mat
-        meant mean   medalled medal   medalling medal   met meet   metalled metal   metalling metal   metrified metrify
-        might may   mimicked mimic   mimicking mimic   minified minify   misapplied misapply   misbecame misbecome
-        miscarried miscarry   misdealt misdeal   misfitted misfit   misfitting misfit   misgave misgive
-        misgiven misgive   mishitting mishit   mislaid mislay   misled mislead   mispled misplead   misspelt misspell
-        misspent misspend   mistaken mistake   mistook mistake   misunderstood misunderstand   mobbed mob   mobbing mob
-        modelled model   modelling model   modified modify   mollified mollify   molten melt   mopped mop   mopping mop
-        mortified mortify   mown mow   mudded mud   muddied muddy   mudding mud   mugged mug   mugging mug
-        multiplied multiply   mummed mum   mummified mummify   mumming mum   mutinied mutiny   mystified mystify
-        nabbed nab   nabbing nab   nagged nag   nagging nag   napped nap   napping nap   netted net   netting net
-        nibbed nib   nibbing nib   nickelled nickel   nickelling nickel   nidified nidify   nigrified nigrify
-        nipped nip   nipping nip   nitrified nitrify   nodded nod   nodding nod   nonplussed nonplus
-        nonplusses nonplus   nonplussing nonplus   notified notify   nullified nullify   nutted nut   nutting nut
-        objectified objectify   occupied occupy   occurred occur   occurring occur   offsetting offset   omitted omit
-        omitting omit   ossified ossify   outbidden outbid   outbidding outbid   outbred outbreed   outcried outcry
-        outcropped outcrop   outcropping outcrop   outdid outdo   outdone outdo   outdrawn outdraw   outdrew outdraw
-        outfitted outfit   outfitting outfit   outfought outfight   outgassed outgas   outgasses outgas
-        outgassing outgas   outgeneralled outgeneral   outgeneralling outgeneral   outgone outgo   outgrew outgrow
-        outgrown outgrow   outlaid outlay   outmanned outman   outmanning outman   outputted output   outputting output
-        outran outrun   outridden outride   outrode outride   outrunning outrun   outshone outshine   outshot outshoot
-        outsold outsell   outspanned outspan   outspanning outspan   outstood outstand   outstripped outstrip
-        outstripping outstrip   outthought outthink   outwent outgo   outwitted outwit   outwitting outwit
-        outwore outwear   outworn outwear   overbidden overbid   overbidding overbid   overblew overblow
-        overblown overblow   overbore overbear   overborne overbear   overbuilt overbuild   overcame overcome
-        overcropped overcrop   overcropping overcrop   overdid overdo   overdone overdo   overdrawn overdraw
+        abode abide   abought aby   addrest address   arcked arc   arcking arc   arisen arise   arose arise   ate eat
+        awoke awake   awoken awake   backbitten backbite   backslidden backslide   bade bid   beaten beat
+        became become   befallen befall   befell befall   began begin   begat beget   begirt begird   begot beget
+        begotten beget   begun begin   beheld behold   beholden behold   benempt bename   bent bend   besought beseech
+        bespoke bespeak   bespoken bespeak   bestrewn bestrew   bestridden bestride   bestrode bestride   betaken betake
+        bethought bethink   betook betake   biassed bias   biassing bias   bidden bid   bit bite   bitten bite
+        bivouacked bivouac   bivouacking bivouac   bled bleed   blest bless   blew blow   blown blow   born bear
+        borne bear   bought buy   bred breed   broke break   broken break   brought bring   browbeaten browbeat
+        built build   burnt burn   bypast bypass   came come   caught catch   chevied chivy   chevies chivy
+        chevying chivy   chid chide   chidden chide   chivvied chivy   chivvies chivy   chivvying chivy   chose choose
+        chosen choose   clad clothe   cleft cleave   clept clepe   clove cleave   cloven cleave   clung cling
+        countersank countersink   countersunk countersink   crept creep   crossbred crossbreed   curettes curet
+        curst curse   dealt deal   debussed debus   debusses debus   debussing debus   degassed degas   degasses degas
+        degassing degas   dialled dial   dialling dial   disenthrals disenthrall   dought dow   dove dive   drank drink
+        drawn draw   dreamt dream   drew draw   driven drive   drove drive   drunk drink   duelled duel   duelling duel
+        dug dig   dwelt dwell   dying die   eaten eat   embussed embus   embusses embus   embussing embus
+        enwound enwind   fallen fall   fed feed   fled flee   flew fly   floodlit floodlight   flown fly   flung fling
+        flyblew flyblow   flyblown flyblow   forbad forbid   forbade forbid   forbidden forbid   forbore forbear
+        forborne forbear   fordid fordo   fordone fordo   foredid foredo   foredone foredo   foregone forego
+        foreknew foreknow   foreknown foreknow   foreran forerun   foresaw foresee   foreseen foresee
+        foreshown foreshow   forespoke forespeak   forespoken forespeak   foretold foretell   forewent forego
+        forgave forgive   forgiven forgive   forgone forgo   forgot forget   forgotten forget   forsaken forsake
+        forsook forsake   forspoke forspeak   forspoken forspeak   forswore forswear   forsworn forswear   forwent forgo
+        fought fight   frolicked frolic   frolicking frolic   froze freeze   frozen freeze   fuelled fuel
+        fuelling fuel   gainsaid gainsay   gan gin   gassed gas   gasses gas   gassing gas   gave give   gelled gel
+        gelling gel   gelt geld   ghostwritten ghostwrite   ghostwrote ghostwrite   gilt gild   girt gird   given give
+        gnawn gnaw   gone go   graven grave   grew grow   gript grip   grown grow   hacksawn hacksaw
+        hamstrung hamstring   handfed handfeed   heard hear   held hold   hewn hew   hid hide   hidden hide
+        hocussed hocus   hocussing hocus   honied honey   hove heave   hung hang   inbred inbreed   indwelt indwell
+        initialled initial   initialling initial   inlaid inlay   interbred interbreed   interlaid interlay
+        interpled interplead   interwove interweave   interwoven interweave   inwove inweave   inwoven inweave
+        kent ken   kept keep   knelt kneel   knew know   known know   ladyfied ladify   ladyfies ladify
+        ladyfying ladify   laid lay   lain lie   leant lean   leapt leap   learnt learn   led lead   left leave
+        lent lend   lit light   lost lose   lying lie   made make   meant mean   met meet   mimicked mimic
+        mimicking mimic   misbecame misbecome   misdealt misdeal   misgave misgive   misgiven misgive   mislaid mislay
+        misled mislead   mispled misplead   misspelt misspell   misspent misspend   mistaken mistake   mistook mistake
+        misunderstood misunderstand   molten melt   mown mow   nonplussed nonplus   nonplusses nonplus
+        nonplussing nonplus   outbidden outbid   outbred outbreed   outdid outdo   outdone outdo   outdrawn outdraw
+        outdrew outdraw   outfought outfight   outgassed outgas   outgasses outgas   outgassing outgas
+        outgeneralled outgeneral   outgeneralling outgeneral   outgone outgo   outgrew outgrow   outgrown outgrow
+        outlaid outlay   outran outrun   outridden outride   outrode outride   outshone outshine   outshot outshoot
+        outsold outsell   outstood outstand   outthought outthink   outwent outgo   outwore outwear   outworn outwear
+        overbidden overbid   overblew overblow   overblown overblow   overbore overbear   overborne overbear
+        overbuilt overbuild   overcame overcome   overdid overdo   overdone overdo   overdrawn overdraw
         overdrew overdraw   overdriven overdrive   overdrove overdrive   overflew overfly   overgrew overgrow
         overgrown overgrow   overheard overhear   overhung overhang   overlaid overlay   overlain overlie
-        overlapped overlap   overlapping overlap   overlying overlie   overmanned overman   overmanning overman
         overpaid overpay   overpast overpass   overran overrun   overridden override   overrode override
-        overrunning overrun   oversaw oversee   overseen oversee   oversetting overset   oversewn oversew
-        overshot overshoot   oversimplified oversimplify   overslept oversleep   oversold oversell   overspent overspend
-        overspilt overspill   overstepped overstep   overstepping overstep   overtaken overtake   overthrew overthrow
-        overthrown overthrow   overtook overtake   overtopped overtop   overtopping overtop   overwound overwind
-        overwritten overwrite   overwrote overwrite   pacified pacify   padded pad   padding pad   paid pay   palled pal
-        palling pal   palsied palsy   pandied pandy   panelled panel   panelling panel   panicked panic
-        panicking panic   panned pan   panning pan   parallelled parallel   parallelling parallel   parcelled parcel
-        parcelling parcel   parodied parody   parried parry   partaken partake   partook partake   pasquil pasquinade
-        pasquilled pasquinade   pasquilling pasquinade   pasquils pasquinade   patrolled patrol   patrolling patrol
-        patted pat   patting pat   pedalled pedal   pedalling pedal   pegged peg   pegging peg   pencilled pencil
-        pencilling pencil   penned pen   penning pen   pent pen   pepped pep   pepping pep   permitted permit
-        permitting permit   personified personify   petrified petrify   petted pet   pettifogged pettifog
-        pettifogging pettifog   petting pet   phantasied phantasy   photocopied photocopy   photomapped photomap
-        photomapping photomap   photosetting photoset   physicked physic   physicking physic   picnicked picnic
-        picnicking picnic   pigged pig   pigging pig   pilloried pillory   pinned pin   pinning pin   pipped pip
-        pipping pip   pistolled pistol   pistolling pistol   pitapatted pitapat   pitapatting pitapat   pitied pity
-        pitted pit   pitting pit   planned plan   planning plan   platted plat   platting plat   pled plead   plied ply
-        plodded plod   plodding plod   plopped plop   plopping plop   plotted plot   plotting plot   plugged plug
-        plugging plug   podded pod   podding pod   pommelled pommel   pommelling pommel   popped pop   popping pop
-        potted pot   potting pot   preachified preachify   precancelled precancel   precancelling precancel
-        preferred prefer   preferring prefer   preoccupied preoccupy   prepaid prepay   presignified presignify
-        pretermitted pretermit   pretermitting pretermit   prettied pretty   prettified prettify   pried pry
-        prigged prig   prigging prig   primmed prim   primming prim   prodded prod   prodding prod   programmed program
-        programmes program   programming program   prologed prologue   prologing prologue   prologs prologue
-        propelled propel   propelling propel   prophesied prophesy   propped prop   propping prop   proven prove
-        pubbed pub   pubbing pub   pugged pug   pugging pug   pummelled pummel   pummelling pummel   punned pun
-        punning pun   pupped pup   pupping pup   purified purify   putrefied putrefy   puttied putty   putting put
-        qualified qualify   quantified quantify   quarrelled quarrel   quarrelling quarrel   quarried quarry
-        quartersawn quartersaw   queried query   quickstepped quickstep   quickstepping quickstep   quipped quip
-        quipping quip   quitted quit   quitting quit   quizzed quiz   quizzes quiz   quizzing quiz   ragged rag
-        ragging rag   rallied rally   ramified ramify   rammed ram   ramming ram   ran run   rang ring   rapped rap
-        rappelled rappel   rappelling rappel   rapping rap   rarefied rarefy   ratified ratify   ratted rat
-        ratting rat   ravelled ravel   ravelling ravel   rebelled rebel   rebelling rebel   rebuilt rebuild
-        rebutted rebut   rebutting rebut   recapped recap   recapping recap   reclassified reclassify
-        recommitted recommit   recommitting recommit   recopied recopy   rectified rectify   recurred recur
-        recurring recur   redid redo   redone redo   referred refer   referring refer   refitted refit   refitting refit
-        reft reave   refuelled refuel   refuelling refuel   regretted regret   regretting regret   reheard rehear
-        reified reify   relied rely   remade remake   remarried remarry   remitted remit   remitting remit
-        repaid repay   repelled repel   repelling repel   replevied replevy   replied reply   repotted repot
-        repotting repot   reran rerun   rerunning rerun   resat resit   resetting reset   resewn resew   resitting resit
-        retaken retake   rethought rethink   retold retell   retook retake   retransmitted retransmit
-        retransmitting retransmit   retried retry   retrofitted retrofit   retrofitting retrofit   retted ret
-        retting ret   reunified reunify   revelled revel   revelling revel   revetted revet   revetting revet
-        revivified revivify   revved rev   revving rev   rewound rewind   rewritten rewrite   rewrote rewrite
-        ribbed rib   ribbing rib   ricochetted ricochet   ricochetting ricochet   ridded rid   ridden ride   ridding rid
-        rigged rig   rigging rig   rigidified rigidify   rimmed rim   rimming rim   ripped rip   ripping rip
-        risen rise   rivalled rival   rivalling rival   riven rive   robbed rob   robbing rob   rode ride   rose rise
-        rotted rot   rotting rot   rowelled rowel   rowelling rowel   rubbed rub   rubbing rub   rung ring   running run
-        rutted rut   rutting rut   saccharified saccharify   sagged sag   sagging sag   said say   salaried salary
-        salified salify   sallied sally   sanctified sanctify   sandbagged sandbag   sandbagging sandbag   sang sing
-        sank sink   saponified saponify   sapped sap   sapping sap   sat sit   satisfied satisfy   savvied savvy
-        sawn saw   scagged scag   scagging scag   scanned scan   scanning scan   scarified scarify   scarred scar
-        scarring scar   scatted scat   scatting scat   scorified scorify   scragged scrag   scragging scrag
-        scrammed scram   scramming scram   scrapped scrap   scrapping scrap   scried scry   scrubbed scrub
-        scrubbing scrub   scrummed scrum   scrumming scrum   scudded scud   scudding scud   scummed scum   scumming scum
-        scurried scurry   seen see   sent send   setting set   sewn sew   shagged shag   shagging shag   shaken shake
-        shammed sham   shamming sham   sharecropped sharecrop   sharecropping sharecrop   shat shit   shaven shave
-        shedding shed   shellacked shellac   shellacking shellac   shent shend   shewn shew   shied shy
-        shikarred shikar   shikarring shikar   shillyshallied shillyshally   shimmed shim   shimmied shimmy
-        shimming shim   shinned shin   shinning shin   shipped ship   shipping ship   shitted shit   shitting shit
-        shod shoe   shone shine   shook shake   shopped shop   shopping shop   shot shoot   shotgunned shotgun
-        shotgunning shotgun   shotted shot   shotting shot   shovelled shovel   shovelling shovel   shown show
-        shrank shrink   shredded shred   shredding shred   shrivelled shrivel   shrivelling shrivel   shriven shrive
-        shrove shrive   shrugged shrug   shrugging shrug   shrunk shrink   shrunken shrink   shunned shun
-        shunning shun   shutting shut   sicked sic   sicking sic   sideslipped sideslip   sideslipping sideslip
-        sidestepped sidestep   sidestepping sidestep   sightsaw sightsee   sightseen sightsee   signalled signal
-        signalling signal   signified signify   silicified silicify   simplified simplify   sinned sin   sinning sin
-        sipped sip   sipping sip   sitting sit   skellied skelly   skenned sken   skenning sken   sketted sket
-        sketting sket   skidded skid   skidding skid   skimmed skim   skimming skim   skinned skin   skinning skin
-        skipped skip   skipping skip   skivvied skivvy   skydove skydive   slabbed slab   slabbing slab   slagged slag
-        slagging slag   slain slay   slammed slam   slamming slam   slapped slap   slapping slap   slatted slat
-        slatting slat   sledding sled   slept sleep   slid slide   slidden slide   slipped slip   slipping slip
-        slitting slit   slogged slog   slogging slog   slopped slop   slopping slop   slotted slot   slotting slot
-        slugged slug   slugging slug   slummed slum   slumming slum   slung sling   slunk slink   slurred slur
-        slurring slur   smit smite   smitten smite   smote smite   smutted smut   smutting smut   snagged snag
-        snagging snag   snapped snap   snapping snap   snedded sned   snedding sned   snipped snip   snipping snip
-        snivelled snivel   snivelling snivel   snogged snog   snogging snog   snubbed snub   snubbing snub   snuck sneak
-        snugged snug   snugging snug   sobbed sob   sobbing sob   sodded sod   sodding sod   sold sell
-        solemnified solemnify   solidified solidify   soothsaid soothsay   sopped sop   sopping sop   sought seek
-        sown sow   spagged spag   spagging spag   spancelled spancel   spancelling spancel   spanned span
-        spanning span   sparred spar   sparring spar   spatted spat   spatting spat   specified specify   sped speed
-        speechified speechify   spellbound spellbind   spelt spell   spent spend   spied spy   spilt spill
-        spinning spin   spiralled spiral   spiralling spiral   spitted spit   spitting spit   splitting split
-        spoilt spoil   spoke speak   spoken speak   spotlit spotlight   spotted spot   spotting spot   sprang spring
-        sprigged sprig   sprigging sprig   sprung spring   spudded spud   spudding spud   spun spin   spurred spur
-        spurring spur   squatted squat   squatting squat   squibbed squib   squibbing squib   squidded squid
-        squidding squid   squilgee squeegee   stabbed stab   stabbing stab   stank stink   starred star   starring star
-        steadied steady   stellified stellify   stemmed stem   stemming stem   stencilled stencil   stencilling stencil
-        stepped step   stepping step   stetted stet   stetting stet   stied sty   stilettoeing stiletto   stirred stir
-        stirring stir   stole steal   stolen steal   stood stand   stopped stop   stopping stop   storied story
-        stotted stot   stotting stot   stove stave   strapped strap   strapping strap   stratified stratify
-        strewn strew   stridden stride   stripped strip   stripping strip   striven strive   strode stride
-        stropped strop   stropping strop   strove strive   strown strow   struck strike   strummed strum
-        strumming strum   strung string   strutted strut   strutting strut   stubbed stub   stubbing stub   stuck stick
-        studded stud   studding stud   studied study   stultified stultify   stummed stum   stumming stum   stung sting
-        stunk stink   stunned stun   stunning stun   stupefied stupefy   stymying stymie   subbed sub   subbing sub
-        subjectified subjectify   subletting sublet   submitted submit   submitting submit   subtotalled subtotal
-        subtotalling subtotal   sullied sully   sulphuretted sulphuret   sulphuretting sulphuret   summed sum
-        summing sum   sung sing   sunk sink   sunken sink   sunned sun   sunning sun   supped sup   supping sup
-        supplied supply   swabbed swab   swabbing swab   swagged swag   swagging swag   swam swim   swapped swap
-        swapping swap   swatted swat   swatting swat   swept sweep   swigged swig   swigging swig   swimming swim
-        swivelled swivel   swivelling swivel   swollen swell   swopped swap   swopping swap   swops swap   swore swear
-        sworn swear   swotted swot   swotting swot   swum swim   swung swing   syllabified syllabify   symbolled symbol
-        symbolling symbol   tabbed tab   tabbing tab   tagged tag   tagging tag   taken take   talcked talc
-        talcking talc   tallied tally   tammied tammy   tanned tan   tanning tan   tapped tap   tapping tap   tarred tar
-        tarried tarry   tarring tar   tasselled tassel   tasselling tassel   tatted tat   tatting tat   taught teach
-        taxying taxi   teaselled teasel   teaselling teasel   tedded ted   tedding ted   tepefied tepefy
-        terrified terrify   testified testify   thinned thin   thinning thin   thought think   threw throw
-        thriven thrive   throbbed throb   throbbing throb   throve thrive   thrown throw   thrummed thrum
-        thrumming thrum   thudded thud   thudding thud   tidied tidy   tinned tin   tinning tin   tinselled tinsel
-        tinselling tinsel   tipped tip   tipping tip   tittupped tittup   tittupping tittup   toadied toady   togged tog
-        togging tog   told tell   took take   topped top   topping top   tore tear   torn tear   torrefied torrefy
-        torrify torrefy   totalled total   totalling total   totted tot   totting tot   towelled towel   towelling towel
+        oversaw oversee   overseen oversee   oversewn oversew   overshot overshoot   overslept oversleep
+        oversold oversell   overspent overspend   overspilt overspill   overtaken overtake   overthrew overthrow
+        overthrown overthrow   overtook overtake   overwound overwind   overwritten overwrite   overwrote overwrite
+        paid pay   palled pal   palling pal   panicked panic   panicking panic   partaken partake   partook partake
+        pasquil pasquinade   pasquilled pasquinade   pasquilling pasquinade   pasquils pasquinade   pent pen
+        physicked physic   physicking physic   picnicked picnic   picnicking picnic   pled plead   prepaid prepay
+        programmes program   prologed prologue   prologing prologue   prologs prologue   proven prove
+        quartersawn quartersaw   quizzed quiz   quizzes quiz   quizzing quiz   ran run   rang ring   rebuilt rebuild
+        redid redo   redone redo   reft reave   reheard rehear   remade remake   repaid repay   reran rerun
+        resat resit   resewn resew   retaken retake   rethought rethink   retold retell   retook retake   rewound rewind
+        rewritten rewrite   rewrote rewrite   ridden ride   risen rise   riven rive   rode ride   rose rise   rung ring
+        said say   sang sing   sank sink   sat sit   sawn saw   seen see   sent send   sewn sew   shaken shake
+        shat shit   shaven shave   shellacked shellac   shellacking shellac   shent shend   shewn shew   shod shoe
+        shone shine   shook shake   shot shoot   shown show   shrank shrink   shriven shrive   shrove shrive
+        shrunk shrink   shrunken shrink   sicked sic   sicking sic   sightsaw sightsee   sightseen sightsee
+        skydove skydive   slain slay   slept sleep   slid slide   slidden slide   slung sling   slunk slink   smit smite
+        smitten smite   smote smite   snuck sneak   sold sell   soothsaid soothsay   sought seek   sown sow   sped speed
+        spellbound spellbind   spelt spell   spent spend   spilt spill   spoilt spoil   spoke speak   spoken speak
+        spotlit spotlight   sprang spring   sprung spring   spun spin   squilgee squeegee   stank stink   stole steal
+        stolen steal   stood stand   stove stave   strewn strew   stridden stride   striven strive   strode stride
+        strove strive   strown strow   struck strike   strung string   stuck stick   stung sting   stunk stink
+        subtotalled subtotal   subtotalling subtotal   sung sing   sunk sink   sunken sink   swam swim   swept sweep
+        swollen swell   swopped swap   swopping swap   swops swap   swore swear   sworn swear   swum swim   swung swing
+        taken take   talcked talc   talcking talc   taught teach   thought think   threw throw   thriven thrive
+        throve thrive   thrown throw   told tell   took take   tore tear   torn tear   torrify torrefy
         trafficked traffic   trafficking traffic   trameled trammel   trameling trammel   tramelled trammel
-        tramelling trammel   tramels trammel   trammed tram   tramming tram   transferred transfer
-        transferring transfer   transfixt transfix   tranship transship   transhipped tranship   transhipping tranship
-        transmitted transmit   transmitting transmit   transmogrified transmogrify   transshipped transship
-        transshipping transship   trapanned trapan   trapanning trapan   trapped trap   trapping trap   travelled travel
-        travelling travel   travestied travesty   trekked trek   trekking trek   trepanned trepan   trepanning trepan
-        tried try   trigged trig   trigging trig   trimmed trim   trimming trim   tripped trip   tripping trip
-        trod tread   trodden tread   trogged trog   trogging trog   trotted trot   trotting trot   trowelled trowel
-        trowelling trowel   tugged tug   tugging tug   tumefied tumefy   tunned tun   tunnelled tunnel
-        tunnelling tunnel   tunning tun   tupped tup   tupping tup   twigged twig   twigging twig   twinned twin
-        twinning twin   twitted twit   twitting twit   tying tie   typesetting typeset   typewritten typewrite
-        typewrote typewrite   typified typify   uglified uglify   unbarred unbar   unbarring unbar   unbent unbend
-        unbound unbind   uncapped uncap   uncapping uncap   unclad unclothe   unclogged unclog   unclogging unclog
-        underbidding underbid   underbought underbuy   undercutting undercut   underfed underfeed   undergirt undergird
-        undergone undergo   underlaid underlay   underlain underlie   underletting underlet   underlying underlie
-        underpaid underpay   underpinned underpin   underpinning underpin   underpropped underprop
-        underpropping underprop   undersetting underset   undershot undershoot   undersold undersell
-        understood understand   understudied understudy   undertaken undertake   undertook undertake   underwent undergo
-        underwritten underwrite   underwrote underwrite   undid undo   undone undo   unfitted unfit   unfitting unfit
-        unfroze unfreeze   unfrozen unfreeze   unified unify   unkennelled unkennel   unkennelling unkennel
-        unknitted unknit   unknitting unknit   unlaid unlay   unlearnt unlearn   unmade unmake   unmanned unman
-        unmanning unman   unpegged unpeg   unpegging unpeg   unpinned unpin   unpinning unpin   unplugged unplug
-        unplugging unplug   unravelled unravel   unravelling unravel   unrigged unrig   unrigging unrig   unripped unrip
-        unripping unrip   unrove unreeve   unsaid unsay   unshipped unship   unshipping unship   unslung unsling
-        unsnapped unsnap   unsnapping unsnap   unspoke unspeak   unspoken unspeak   unsteadied unsteady
-        unstepped unstep   unstepping unstep   unstopped unstop   unstopping unstop   unstrung unstring
-        unstuck unstick   unswore unswear   unsworn unswear   untaught unteach   unthought unthink   untidied untidy
-        untrod untread   untrodden untread   untying untie   unwound unwind   unwrapped unwrap   unwrapping unwrap
-        unzipped unzip   unzipping unzip   upbuilt upbuild   upheld uphold   uphove upheave   upped up
-        uppercutting uppercut   upping up   uprisen uprise   uprose uprise   upsetting upset   upsprang upspring
-        upsprung upspring   upswept upsweep   upswollen upswell   upswung upswing   vagged vag   vagging vag
-        varied vary   vatted vat   vatting vat   verbified verbify   verified verify   versified versify   vetted vet
-        vetting vet   victualled victual   victualling victual   vilified vilify   vitrified vitrify
-        vitriolled vitriol   vitriolling vitriol   vivified vivify   vying vie   wadded wad   waddied waddy
-        wadding wad   wadsetted wadset   wadsetting wadset   wagged wag   wagging wag   wanned wan   wanning wan
-        warred war   warring war   was be   waylaid waylay   wearied weary   weatherstripped weatherstrip
-        weatherstripping weatherstrip   webbed web   webbing web   wedded wed   wedding wed   went go   wept weep
-        were be   wetted wet   wetting wet   whammed wham   whamming wham   whapped whap   whapping whap   whetted whet
-        whetting whet   whinnied whinny   whipped whip   whipping whip   whipsawn whipsaw   whirred whir   whirring whir
-        whizzed whiz   whizzes whiz   whizzing whiz   whopped whop   whopping whop   wigged wig   wigging wig
-        wigwagged wigwag   wigwagging wigwag   wildcatted wildcat   wildcatting wildcat   winning win
-        winterfed winterfeed   wiredrawn wiredraw   wiredrew wiredraw   withdrawn withdraw   withdrew withdraw
-        withheld withhold   withstood withstand   woke wake   woken wake   won win   wonned won   wonning won
-        wore wear   worn wear   worried worry   worshipped worship   worshipping worship   wove weave   woven weave
-        wrapped wrap   wrapping wrap   wried wry   written write   wrote write   wrought work   wrung wring   yakked yak
-        yakking yak   yapped yap   yapping yap   ycleped clepe   yclept clepe   yenned yen   yenning yen
-        yodelled yodel   yodelling yodel   zapped zap   zapping zap   zigzagged zigzag   zigzagging zigzag   zipped zip
-        zipping zip
+        tramelling trammel   tramels trammel   transfixt transfix   tranship transship   trod tread   trodden tread
+        tying tie   typewritten typewrite   typewrote typewrite   unbent unbend   unbound unbind   unclad unclothe
+        underbought underbuy   underfed underfeed   undergirt undergird   undergone undergo   underlaid underlay
+        underlain underlie   underpaid underpay   undershot undershoot   undersold undersell   understood understand
+        undertaken undertake   undertook undertake   underwent undergo   underwritten underwrite   underwrote underwrite
+        undid undo   undone undo   unfroze unfreeze   unfrozen unfreeze   unlaid unlay   unlearnt unlearn
+        unmade unmake   unrove unreeve   unsaid unsay   unslung unsling   unspoke unspeak   unspoken unspeak
+        unstrung unstring   unstuck unstick   unswore unswear   unsworn unswear   untaught unteach   unthought unthink
+        untrod untread   untrodden untread   unwound unwind   upbuilt upbuild   upheld uphold   uphove upheave
+        uprisen uprise   uprose uprise   upsprang upspring   upsprung upspring   upswept upsweep   upswollen upswell
+        upswung upswing   vying vie   waylaid waylay   went go   wept weep   whipsawn whipsaw   whizzed whiz
+        whizzes whiz   whizzing whiz   winterfed winterfeed   wiredrawn wiredraw   wiredrew wiredraw
+        withdrawn withdraw   withdrew withdraw   withheld withhold   withstood withstand   woke wake   woken wake
+        wore wear   worn wear   wove weave   woven weave   written write   wrote write   wrought work   wrung wring
+        ycleped clepe   yclept clepe
         """
 }
