@@ -22,9 +22,11 @@ public final class SpaceRecall: Sendable {
     /// lower priority (libdispatch's `.background` is nice 10 on Linux)
     /// would make every write wait behind it on a busy machine, and pass
     /// its priority on to the threads it starts.
+    ///
+    /// Graphs are built on it too, so that no recall reaches the log while a
+    /// build reads it: a build counts the recalls written before it began
+    /// from the log and every later one from its journal, each once.
     private let reinforcements = DispatchQueue(label: "mnemo.reinforce")
-    /// Recalls not yet written to the activation log, with when they happened.
-    private let pending = Mutex<[(NodeID, Int64)]?>(nil)
     /// Recalls the activation log missed since the last warning, and when that was.
     private let unlogged = Mutex<(missed: Int, lastWarned: Date)>((0, .distantPast))
 
@@ -42,6 +44,10 @@ public final class SpaceRecall: Sendable {
     /// kept: for tests of a write committed while a build reads the store.
     /// Never set outside tests.
     let afterBuild = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Runs, while it is set, after a build began and before it reads the
+    /// store: for tests of a recall made meanwhile. Never set outside tests.
+    let beforeBuild = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// What is built, and how many times it was dropped: an index built while
     /// a `drop` ran may hold what was just forgotten, so it serves the recall
@@ -64,6 +70,8 @@ public final class SpaceRecall: Sendable {
         var builds: [Int] = []
         var sequence = 0
         var journal: [(number: Int, event: BuildJournalEvent)] = []
+        /// Recalls not yet written to the activation log, with when they happened.
+        var pending: [(NodeID, Int64)]?
         /// Whether a rebuild that frees what refreshes left behind is under
         /// way, and when the last one failed (none is tried for a minute after).
         var compacting = false
@@ -73,6 +81,15 @@ public final class SpaceRecall: Sendable {
         mutating func beginBuild() -> Int {
             builds.append(sequence)
             return sequence
+        }
+
+        /// A graph build begins (on the queue that writes the activation
+        /// log, so nothing reaches the log until it ends): the recalls not
+        /// yet written are not in what it reads, so its journal starts with them.
+        mutating func beginGraphBuild() -> Int {
+            let start = beginBuild()
+            if let pending, !pending.isEmpty { note(.accesses(pending)) }
+            return start
         }
 
         /// Notes an event, if a build is under way to miss it.
@@ -98,8 +115,8 @@ public final class SpaceRecall: Sendable {
     private enum BuildJournalEvent {
         /// Committed rows, as `refresh` had them.
         case rows([NodeID])
-        /// Recalled things (`reinforce`), and when.
-        case accesses([NodeID], Int64)
+        /// Recalled things (`reinforce`), each with when.
+        case accesses([(NodeID, Int64)])
     }
 
     public init(store: MemoryStore, warn: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -108,8 +125,24 @@ public final class SpaceRecall: Sendable {
     }
 
     /// The graph, built now (with these edge weights) if it is not yet.
+    ///
+    /// Built on the queue that writes the activation log (one build at a
+    /// time; a recall waiting for one gets the graph it kept).
     public func graph(weights: GraphIndex.Weights = GraphIndex.Weights()) throws(MnemoError) -> GraphIndex {
-        try kept(\.graph, catchUp: catchUp) { () throws(MnemoError) in try GraphIndex.build(from: store, weights: weights) }
+        if let existing = built.withLock({ $0.graph }) { return existing }
+        let made = reinforcements.sync { () -> Result<GraphIndex, MnemoError> in
+            let (existing, drops, start) = built.withLock { state -> (GraphIndex?, Int, Int) in
+                if let existing = state.graph { return (existing, state.drops, state.sequence) }
+                return (nil, state.drops, state.beginGraphBuild())
+            }
+            if let existing { return .success(existing) }
+            return Result { () throws(MnemoError) in
+                try install(\.graph, replacing: nil, drops: drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
+                    try GraphIndex.build(from: store, weights: weights)
+                }
+            }
+        }
+        return try made.get()
     }
 
     /// The in-memory BM25 index of the texts of facts, scenes, persona
@@ -128,7 +161,8 @@ public final class SpaceRecall: Sendable {
         for event in events {
             switch event {
             case .rows(let ids): try graph.refresh(ids, from: store)
-            case .accesses(let ids, let time): graph.recordAccess(ids.compactMap { graph.node($0) }, at: time)
+            case .accesses(let recalls):
+                for (id, time) in recalls { if let n = graph.node(id) { graph.recordAccess([n], at: time) } }
             }
         }
     }
@@ -184,6 +218,7 @@ public final class SpaceRecall: Sendable {
         build: () throws(MnemoError) -> T
     ) throws(MnemoError) -> T {
         do {
+            beforeBuild.withLock { $0 }?()
             let made = try build()
             afterBuild.withLock { $0 }?()
             var applied = start
@@ -252,13 +287,11 @@ public final class SpaceRecall: Sendable {
         DispatchQueue.global().async { [self] in
             var failed = false
             if let oldGraph = claim.graph {
-                // The recalls not yet in the activation log are written first, so
-                // that the build reads them; those made from here on come from the
-                // journal.
-                writePendingRecalls()
                 let weights = oldGraph.weights
-                failed = !rebuild(\.graph, replacing: oldGraph, drops: claim.drops, named: "graph", catchUp: catchUp) { () throws(MnemoError) in
-                    try GraphIndex.build(from: store, weights: weights)
+                failed = !reinforcements.sync {
+                    rebuild(\.graph, replacing: oldGraph, drops: claim.drops, named: "graph", catchUp: catchUp) { () throws(MnemoError) in
+                        try GraphIndex.build(from: store, weights: weights)
+                    }
                 }
             }
             if let oldText = claim.text {
@@ -274,7 +307,8 @@ public final class SpaceRecall: Sendable {
         }
     }
 
-    /// One index of a compaction, built from now on in place of `old`;
+    /// One index of a compaction, built from now on in place of `old` (a
+    /// graph on the queue that writes the activation log);
     /// false (with a warning) if the build failed, which leaves the old one,
     /// still refreshed (the install ends its build however it goes).
     private func rebuild<T: Sendable & AnyObject>(
@@ -285,7 +319,7 @@ public final class SpaceRecall: Sendable {
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
         build: () throws(MnemoError) -> T
     ) -> Bool {
-        let start = built.withLock { $0.beginBuild() }
+        let start = built.withLock { slot == \Built.graph ? $0.beginGraphBuild() : $0.beginBuild() }
         do {
             _ = try install(slot, replacing: old, drops: drops, start: start, catchUp: catchUp, build: build)
             return true
@@ -302,8 +336,8 @@ public final class SpaceRecall: Sendable {
     /// activation log are dropped too: they may name a forgotten row whose
     /// id a new one could take before they are written.
     package func drop(discardingRecalls: Bool = false) {
-        if discardingRecalls { pending.withLock { $0 = nil } }
         built.withLock { state in
+            if discardingRecalls { state.pending = nil }
             state.graph = nil
             state.text = nil
             state.nodeText = nil
@@ -330,33 +364,34 @@ public final class SpaceRecall: Sendable {
         }
     }
 
-    /// Records what recall returned: in the graph at once, in the activation log
+    /// Records what recall returned: in the graph at once (in `graph`, which
+    /// ranked it, and in the one kept now if another), in the activation log
     /// soon after, in one write for all recalls of the last moment (a recall
     /// never waits for a write).
     package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
         let events = graph.withView { view in nodes.map { (view.id($0), time.microseconds) } }
-        // A graph being built gets them from the journal.
-        built.withLock { $0.note(.accesses(events.map(\.0), time.microseconds)) }
-        let first = pending.withLock { waiting -> Bool in
-            guard waiting != nil else {
-                waiting = events
-                return true
-            }
-            waiting!.append(contentsOf: events)
-            return false
+        let (current, first) = built.withLock { state -> (GraphIndex?, Bool) in
+            // A graph being built gets them from the journal.
+            state.note(.accesses(events))
+            let first = state.pending == nil
+            if state.pending == nil { state.pending = events } else { state.pending!.append(contentsOf: events) }
+            return (state.graph === graph ? nil : state.graph, first)
         }
+        // Ranked by a graph a rebuild has replaced: the new one learns them too.
+        if let current { current.recordAccess(events.compactMap { current.node($0.0) }, at: time.microseconds) }
         guard first else { return }
         reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in writePendingRecalls() }
     }
 
-    /// Writes the recalls not yet in the activation log, if there are any.
+    /// Writes the recalls not yet in the activation log, if there are any
+    /// (on `reinforcements`).
     private func writePendingRecalls() {
         guard
-            let events = pending.withLock({ waiting in
-                defer { waiting = nil }
-                return waiting
+            let events = built.withLock({ state in
+                defer { state.pending = nil }
+                return state.pending
             })
         else { return }
         do {

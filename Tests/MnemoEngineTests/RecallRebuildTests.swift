@@ -119,6 +119,74 @@ struct RecallRebuildTests {
         #expect(kept == logged)
     }
 
+    /// A graph, its first episode recalled once more on it, and the graph
+    /// dropped, as `forget` and consolidation drop it; after the activation
+    /// log has every recall before.
+    static func recalledThenDropped(_ f: Fixture) throws -> (old: GraphIndex, episode: UInt32) {
+        try f.chats()
+        _ = try f.run(#"recall "painting" limit 3"#)
+        let old = try f.executor.space.recall.graph()
+        Thread.sleep(forTimeInterval: 0.4) // the activation log is written
+        return (old, try #require(old.node(NodeID(.episode, 1))))
+    }
+
+    /// Waits for the activation log to be written, then compares what
+    /// `graph` knows of every node's recalls with what the log has.
+    static func expectCountsAsLogged(_ f: Fixture, _ graph: GraphIndex) throws {
+        Thread.sleep(forTimeInterval: 0.4)
+        let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
+        #expect(Self.accessCounts(graph) == logged)
+    }
+
+    @Test("a recall made while the graph is built is counted once in it, though the activation log could be written before the build reads it")
+    func recallDuringBuildCountedOnce() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, episode) = try Self.recalledThenDropped(f)
+        recall.drop()
+        let once = Mutex(false)
+        recall.beforeBuild.withLock {
+            $0 = {
+                guard
+                    once.withLock({ done in
+                        defer { done = true }
+                        return !done
+                    })
+                else { return }
+                // Another client's recall, over the graph it still held, and
+                // time enough for its write to the activation log (200 ms).
+                recall.reinforce([episode], graph: old, at: .now())
+                Thread.sleep(forTimeInterval: 0.4)
+            }
+        }
+        defer { recall.beforeBuild.withLock { $0 = nil } }
+        let new = try recall.graph()
+        #expect(once.withLock { $0 })
+        try Self.expectCountsAsLogged(f, new)
+    }
+
+    @Test("a recall made just before the graph is built again is counted in it, though the activation log is written only after the build read it")
+    func recallBeforeBuildCounted() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, episode) = try Self.recalledThenDropped(f)
+        recall.reinforce([episode], graph: old, at: .now())
+        recall.drop()
+        let new = try recall.graph()
+        try Self.expectCountsAsLogged(f, new)
+    }
+
+    @Test("a recall ranked by a graph that was replaced meanwhile is counted in the graph kept")
+    func recallOnReplacedGraphCounted() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, episode) = try Self.recalledThenDropped(f)
+        recall.drop()
+        let new = try recall.graph()
+        recall.reinforce([episode], graph: old, at: .now())
+        try Self.expectCountsAsLogged(f, new)
+    }
+
     @Test("a write whose refresh held the graph a rebuild replaced meanwhile starts no other rebuild (whose result could not be kept)")
     func staleRefreshStartsNoRebuild() throws {
         let f = try Fixture()
