@@ -2,9 +2,14 @@ import MnemoModel
 import MnemoStore
 
 extension GraphIndex {
-    /// Builds the index from everything the store holds.
-    public static func build(from store: MemoryStore, weights: Weights = Weights()) throws(MnemoError) -> GraphIndex {
+    /// Builds the index from everything the store holds; `snapshotTaken`
+    /// runs once the committed state it reads is fixed, before it reads it.
+    public static func build(
+        from store: MemoryStore, weights: Weights = Weights(), snapshotTaken: () -> Void = {}
+    ) throws(MnemoError) -> GraphIndex {
         let storage = try store.read { r in
+            try r.takeSnapshot()
+            snapshotTaken()
             var builder = Builder(weights: weights)
             return try builder.build(from: r)
         }

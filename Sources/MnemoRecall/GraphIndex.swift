@@ -155,6 +155,9 @@ public final class GraphIndex: Sendable {
     /// in the order of the states they read (each reads a state at least as
     /// new as the last one applied). Recalls never take it.
     let refreshing = Mutex(())
+    /// How many times recalls were discarded after a `forget` when it was
+    /// built (`SpaceRecall`): a recall it ranks after a later one is not recorded.
+    let forgets = Atomic(0)
 
     init(storage: Storage, weights: Weights) {
         self.storage = Mutex(storage)

@@ -22,11 +22,13 @@ public final class SpaceRecall: Sendable {
     /// lower priority (libdispatch's `.background` is nice 10 on Linux)
     /// would make every write wait behind it on a busy machine, and pass
     /// its priority on to the threads it starts.
-    ///
-    /// Graphs are built on it too, so that no recall reaches the log while a
-    /// build reads it: a build counts the recalls written before it began
-    /// from the log and every later one from its journal, each once.
     private let reinforcements = DispatchQueue(label: "mnemo.reinforce")
+    /// Held by a write of the activation log from when it takes the recalls
+    /// waiting until it has committed them, and by a graph build while it
+    /// begins and takes the store's snapshot: a recall is then either in the
+    /// log the build reads or waiting, and so in the build's journal — never
+    /// both, never neither. Taken after the store's writer, never before it.
+    private let logGate = NSLock()
     /// Recalls the activation log missed since the last warning, and when that was.
     private let unlogged = Mutex<(missed: Int, lastWarned: Date)>((0, .distantPast))
 
@@ -45,8 +47,9 @@ public final class SpaceRecall: Sendable {
     /// Never set outside tests.
     let afterBuild = Mutex<(@Sendable () -> Void)?>(nil)
 
-    /// Runs, while it is set, after a build began and before it reads the
-    /// store: for tests of a recall made meanwhile. Never set outside tests.
+    /// Runs, while it is set, after a graph build began and before it takes
+    /// the store's snapshot: for tests of a recall made meanwhile. Never set
+    /// outside tests.
     let beforeBuild = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// What is built, and how many times it was dropped: an index built while
@@ -72,6 +75,10 @@ public final class SpaceRecall: Sendable {
         var journal: [(number: Int, event: BuildJournalEvent)] = []
         /// Recalls not yet written to the activation log, with when they happened.
         var pending: [(NodeID, Int64)]?
+        /// How many times recalls waiting were discarded (after a `forget`):
+        /// a graph built before names rows that may be gone, and what it
+        /// ranks is not recorded.
+        var forgets = 0
         /// Whether a rebuild that frees what refreshes left behind is under
         /// way, and when the last one failed (none is tried for a minute after).
         var compacting = false
@@ -83,9 +90,9 @@ public final class SpaceRecall: Sendable {
             return sequence
         }
 
-        /// A graph build begins (on the queue that writes the activation
-        /// log, so nothing reaches the log until it ends): the recalls not
-        /// yet written are not in what it reads, so its journal starts with them.
+        /// A graph build begins, holding `logGate` until it has its
+        /// snapshot: the recalls not yet written are not in what it reads,
+        /// so its journal starts with them.
         mutating func beginGraphBuild() -> Int {
             let start = beginBuild()
             if let pending, !pending.isEmpty { note(.accesses(pending)) }
@@ -125,24 +132,36 @@ public final class SpaceRecall: Sendable {
     }
 
     /// The graph, built now (with these edge weights) if it is not yet.
-    ///
-    /// Built on the queue that writes the activation log (one build at a
-    /// time; a recall waiting for one gets the graph it kept).
     public func graph(weights: GraphIndex.Weights = GraphIndex.Weights()) throws(MnemoError) -> GraphIndex {
-        if let existing = built.withLock({ $0.graph }) { return existing }
-        let made = reinforcements.sync { () -> Result<GraphIndex, MnemoError> in
-            let (existing, drops, start) = built.withLock { state -> (GraphIndex?, Int, Int) in
-                if let existing = state.graph { return (existing, state.drops, state.sequence) }
-                return (nil, state.drops, state.beginGraphBuild())
+        let (existing, drops) = built.withLock { ($0.graph, $0.drops) }
+        if let existing { return existing }
+        return try buildGraph(replacing: nil, drops: drops, weights: weights)
+    }
+
+    /// Builds a graph and keeps it (`install`). It begins, and takes the
+    /// store's snapshot, holding `logGate`, so that each recall is counted
+    /// once: from the log if it was written before, from the journal if not.
+    private func buildGraph(replacing: GraphIndex?, drops: Int, weights: GraphIndex.Weights) throws(MnemoError) -> GraphIndex {
+        let start = Mutex<Int?>(nil)
+        func building() throws(MnemoError) -> GraphIndex {
+            logGate.lock()
+            var gated = true
+            defer { if gated { logGate.unlock() } }
+            let forgets = built.withLock { state in
+                start.withLock { $0 = state.beginGraphBuild() }
+                return state.forgets
             }
-            if let existing { return .success(existing) }
-            return Result { () throws(MnemoError) in
-                try install(\.graph, replacing: nil, drops: drops, start: start, catchUp: catchUp) { () throws(MnemoError) in
-                    try GraphIndex.build(from: store, weights: weights)
-                }
-            }
+            beforeBuild.withLock { $0 }?()
+            let graph = try GraphIndex.build(
+                from: store, weights: weights,
+                snapshotTaken: {
+                    logGate.unlock()
+                    gated = false
+                })
+            graph.forgets.store(forgets, ordering: .relaxed)
+            return graph
         }
-        return try made.get()
+        return try install(\.graph, replacing: replacing, drops: drops, start: { start.withLock { $0 } }, catchUp: catchUp, build: building)
     }
 
     /// The in-memory BM25 index of the texts of facts, scenes, persona
@@ -191,7 +210,8 @@ public final class SpaceRecall: Sendable {
     /// recall of a space builds them, which can take seconds).
     public var isReady: Bool { built.withLock { $0.graph != nil && $0.text != nil && $0.nodeText != nil } }
 
-    /// What `slot` holds, else built and kept (unless a `drop` ran meanwhile).
+    /// What `slot` holds, else built and kept (unless a `drop` ran meanwhile):
+    /// an index without recalls.
     private func kept<T: Sendable & AnyObject>(
         _ slot: WritableKeyPath<Built, T?> & Sendable,
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
@@ -202,10 +222,11 @@ public final class SpaceRecall: Sendable {
             return (nil, state.drops, state.beginBuild())
         }
         if let existing { return existing }
-        return try install(slot, replacing: nil, drops: drops, start: start, catchUp: catchUp, build: build)
+        return try install(slot, replacing: nil, drops: drops, start: { start }, catchUp: catchUp, build: build)
     }
 
-    /// Builds an index (begun by the caller at journal number `start`),
+    /// Builds an index (begun at journal number `start`, by the caller or,
+    /// once it returns, by `build`),
     /// applies what the journal gained meanwhile, and keeps it in `slot` —
     /// in place of `replacing`, if that is still there — unless a `drop` ran
     /// meanwhile. Ends the build however it goes.
@@ -213,14 +234,14 @@ public final class SpaceRecall: Sendable {
         _ slot: WritableKeyPath<Built, T?> & Sendable,
         replacing: T?,
         drops: Int,
-        start: Int,
+        start: () -> Int?,
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
         build: () throws(MnemoError) -> T
     ) throws(MnemoError) -> T {
         do {
-            beforeBuild.withLock { $0 }?()
             let made = try build()
             afterBuild.withLock { $0 }?()
+            let start = start()!
             var applied = start
             while true {
                 let (kept, missed) = built.withLock { state -> (T?, [(number: Int, event: BuildJournalEvent)]) in
@@ -244,7 +265,7 @@ public final class SpaceRecall: Sendable {
                 applied = missed.last!.number
             }
         } catch {
-            built.withLock { $0.endBuild(start) }
+            if let start = start() { built.withLock { $0.endBuild(start) } }
             throw error
         }
     }
@@ -287,11 +308,11 @@ public final class SpaceRecall: Sendable {
         DispatchQueue.global().async { [self] in
             var failed = false
             if let oldGraph = claim.graph {
-                let weights = oldGraph.weights
-                failed = !reinforcements.sync {
-                    rebuild(\.graph, replacing: oldGraph, drops: claim.drops, named: "graph", catchUp: catchUp) { () throws(MnemoError) in
-                        try GraphIndex.build(from: store, weights: weights)
-                    }
+                do {
+                    _ = try buildGraph(replacing: oldGraph, drops: claim.drops, weights: oldGraph.weights)
+                } catch {
+                    warn("\(store.path): rebuilding the recall graph to free memory failed (\(error)); the old one is kept")
+                    failed = true
                 }
             }
             if let oldText = claim.text {
@@ -307,8 +328,7 @@ public final class SpaceRecall: Sendable {
         }
     }
 
-    /// One index of a compaction, built from now on in place of `old` (a
-    /// graph on the queue that writes the activation log);
+    /// The index of other texts, in a compaction, built from now on in place of `old`;
     /// false (with a warning) if the build failed, which leaves the old one,
     /// still refreshed (the install ends its build however it goes).
     private func rebuild<T: Sendable & AnyObject>(
@@ -319,9 +339,9 @@ public final class SpaceRecall: Sendable {
         catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
         build: () throws(MnemoError) -> T
     ) -> Bool {
-        let start = built.withLock { slot == \Built.graph ? $0.beginGraphBuild() : $0.beginBuild() }
+        let start = built.withLock { $0.beginBuild() }
         do {
-            _ = try install(slot, replacing: old, drops: drops, start: start, catchUp: catchUp, build: build)
+            _ = try install(slot, replacing: old, drops: drops, start: { start }, catchUp: catchUp, build: build)
             return true
         } catch {
             warn("\(store.path): rebuilding the recall \(name) to free memory failed (\(error)); the old one is kept")
@@ -337,7 +357,10 @@ public final class SpaceRecall: Sendable {
     /// id a new one could take before they are written.
     package func drop(discardingRecalls: Bool = false) {
         built.withLock { state in
-            if discardingRecalls { state.pending = nil }
+            if discardingRecalls {
+                state.pending = nil
+                state.forgets += 1
+            }
             state.graph = nil
             state.text = nil
             state.nodeText = nil
@@ -372,13 +395,16 @@ public final class SpaceRecall: Sendable {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
         let events = graph.withView { view in nodes.map { (view.id($0), time.microseconds) } }
-        let (current, first) = built.withLock { state -> (GraphIndex?, Bool) in
+        let recorded = built.withLock { state -> (current: GraphIndex?, first: Bool)? in
+            guard graph.forgets.load(ordering: .relaxed) == state.forgets else { return nil }
             // A graph being built gets them from the journal.
             state.note(.accesses(events))
             let first = state.pending == nil
             if state.pending == nil { state.pending = events } else { state.pending!.append(contentsOf: events) }
             return (state.graph === graph ? nil : state.graph, first)
         }
+        // Ranked by a graph built before a `forget`: its rows may be gone, and their ids taken.
+        guard let (current, first) = recorded else { return }
         // Ranked by a graph a rebuild has replaced: the new one learns them too.
         if let current { current.recordAccess(events.compactMap { current.node($0.0) }, at: time.microseconds) }
         guard first else { return }
@@ -386,17 +412,34 @@ public final class SpaceRecall: Sendable {
     }
 
     /// Writes the recalls not yet in the activation log, if there are any
-    /// (on `reinforcements`).
+    /// (on `reinforcements`). Takes them, holding `logGate` until they are
+    /// committed, only once it has the store's writer: a graph build waits
+    /// for this one write's commit, never for the writes before it.
     private func writePendingRecalls() {
-        guard
-            let events = built.withLock({ state in
-                defer { state.pending = nil }
-                return state.pending
-            })
-        else { return }
+        guard built.withLock({ $0.pending != nil }) else { return }
+        var gated = false
+        defer { if gated { logGate.unlock() } }
+        var events: [(NodeID, Int64)] = []
         do {
-            try store.write { w in try w.recordRecalls(events.map { (node: $0.0, at: $0.1) }) }
+            try store.write { w in
+                logGate.lock()
+                gated = true
+                events = built.withLock { state in
+                    defer { state.pending = nil }
+                    return state.pending ?? []
+                }
+                try w.recordRecalls(events.map { (node: $0.0, at: $0.1) })
+            }
         } catch {
+            // Refused before it began (a read-only store): they are dropped,
+            // as those of a write that failed are, and the next recall
+            // schedules a write again.
+            if !gated {
+                events = built.withLock { state in
+                    defer { state.pending = nil }
+                    return state.pending ?? []
+                }
+            }
             // The graph has them; the log misses them. Said at most once a
             // minute (on a full disk every flush fails).
             let missed = unlogged.withLock { entry -> Int? in
@@ -406,7 +449,7 @@ public final class SpaceRecall: Sendable {
                 return entry.missed
             }
             if let missed {
-                warn("\(store.path): \(missed) recalls not written to the activation log (\(error)); the graph has them until a restart")
+                warn("\(store.path): \(missed) recalls not written to the activation log (\(error)); the graph has them until it is next built")
             }
         }
     }

@@ -114,4 +114,11 @@ public struct ReadContext {
         self.cancellation = cancellation
         self.budget = budget
     }
+
+    /// Fixes the committed state this read sees, now rather than at its
+    /// first statement (SQLite takes a read transaction's snapshot when it
+    /// first reads the file): a commit after this is not seen.
+    public func takeSnapshot() throws {
+        _ = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM activation LIMIT 1)"))
+    }
 }

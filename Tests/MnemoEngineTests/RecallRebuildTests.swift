@@ -187,6 +187,49 @@ struct RecallRebuildTests {
         try Self.expectCountsAsLogged(f, new)
     }
 
+    @Test("building the graph does not wait for a write of the activation log that waits for the store's writer")
+    func buildDoesNotWaitForTheWriter() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, episode) = try Self.recalledThenDropped(f)
+        // Another client's long write holds the store's writer.
+        let holding = DispatchSemaphore(value: 0)
+        let released = Mutex(false)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? f.store.write { _ in
+                holding.signal()
+                Thread.sleep(forTimeInterval: 2)
+                released.withLock { $0 = true }
+            }
+            done.signal()
+        }.start()
+        holding.wait()
+        // A recall waits to be written; its write (after 200 ms) waits for the writer.
+        recall.reinforce([episode], graph: old, at: .now())
+        Thread.sleep(forTimeInterval: 0.4)
+        recall.drop()
+        let new = try recall.graph()
+        let waited = released.withLock { $0 }
+        #expect(!waited, "the build waited for the long write")
+        done.wait()
+        try Self.expectCountsAsLogged(f, new)
+    }
+
+    @Test("a recall ranked before a forget and returned after it is recorded neither in the graph nor in the activation log")
+    func recallAcrossForgetNotRecorded() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, episode) = try Self.recalledThenDropped(f)
+        _ = try f.run("forget e:2")
+        let new = try recall.graph()
+        let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
+        recall.reinforce([episode], graph: old, at: .now())
+        Thread.sleep(forTimeInterval: 0.4)
+        #expect(Self.accessCounts(try GraphIndex.build(from: f.store)) == logged)
+        #expect(Self.accessCounts(new) == logged)
+    }
+
     @Test("a write whose refresh held the graph a rebuild replaced meanwhile starts no other rebuild (whose result could not be kept)")
     func staleRefreshStartsNoRebuild() throws {
         let f = try Fixture()
