@@ -2,14 +2,17 @@ import MnemoModel
 import MnemoStore
 
 extension GraphIndex {
-    /// Builds the index from everything the store holds; `snapshotTaken`
-    /// runs once the committed state it reads is fixed, before it reads it.
-    public static func build(
-        from store: MemoryStore, weights: Weights = Weights(), snapshotTaken: () -> Void = {}
+    /// Builds the index from everything the store holds.
+    public static func build(from store: MemoryStore, weights: Weights = Weights()) throws(MnemoError) -> GraphIndex {
+        try build(from: store, weights: weights, snapshotBetween: {}, and: {})
+    }
+
+    /// Builds the index from the store's state as it is between `before`
+    /// and `after` (`MemoryStore.read(snapshotBetween:and:_:)`).
+    static func build(
+        from store: MemoryStore, weights: Weights, snapshotBetween before: () -> Void, and after: () -> Void
     ) throws(MnemoError) -> GraphIndex {
-        let storage = try store.read { r in
-            try r.takeSnapshot()
-            snapshotTaken()
+        let storage = try store.read(snapshotBetween: before, and: after) { r in
             var builder = Builder(weights: weights)
             return try builder.build(from: r)
         }

@@ -24,11 +24,13 @@ public final class SpaceRecall: Sendable {
     /// its priority on to the threads it starts.
     private let reinforcements = DispatchQueue(label: "mnemo.reinforce")
     /// Held by a write of the activation log from when it takes the recalls
-    /// waiting until it has committed them, and by a graph build while it
+    /// waiting until SQLite has committed them, and by a graph build while it
     /// begins and takes the store's snapshot: a recall is then either in the
     /// log the build reads or waiting, and so in the build's journal — never
-    /// both, never neither. Taken after the store's writer, never before it.
-    private let logGate = NSLock()
+    /// both, never neither. Taken with the store's writer or a reader
+    /// connection held, never while waiting for one. (A semaphore: the
+    /// thread that releases it need not be the one that took it.)
+    private let logGate = DispatchSemaphore(value: 1)
     /// Recalls the activation log missed since the last warning, and when that was.
     private let unlogged = Mutex<(missed: Int, lastWarned: Date)>((0, .distantPast))
 
@@ -95,7 +97,7 @@ public final class SpaceRecall: Sendable {
         /// so its journal starts with them.
         mutating func beginGraphBuild() -> Int {
             let start = beginBuild()
-            if let pending, !pending.isEmpty { note(.accesses(pending)) }
+            if let pending, !pending.isEmpty { note(.accesses(pending, onlyFor: start)) }
             return start
         }
 
@@ -122,8 +124,16 @@ public final class SpaceRecall: Sendable {
     private enum BuildJournalEvent {
         /// Committed rows, as `refresh` had them.
         case rows([NodeID])
-        /// Recalled things (`reinforce`), each with when.
-        case accesses([(NodeID, Int64)])
+        /// Recalled things (`reinforce`), each with when; for the build that
+        /// began at `onlyFor` alone, if set (the recalls waiting when it
+        /// began, which an earlier build has from the journal already).
+        case accesses([(NodeID, Int64)], onlyFor: Int? = nil)
+
+        /// Whether the build that began at `start` applies it.
+        func applies(to start: Int) -> Bool {
+            if case .accesses(_, let onlyFor?) = self { return onlyFor == start }
+            return true
+        }
     }
 
     public init(store: MemoryStore, warn: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -144,20 +154,17 @@ public final class SpaceRecall: Sendable {
     private func buildGraph(replacing: GraphIndex?, drops: Int, weights: GraphIndex.Weights) throws(MnemoError) -> GraphIndex {
         let start = Mutex<Int?>(nil)
         func building() throws(MnemoError) -> GraphIndex {
-            logGate.lock()
-            var gated = true
-            defer { if gated { logGate.unlock() } }
-            let forgets = built.withLock { state in
-                start.withLock { $0 = state.beginGraphBuild() }
-                return state.forgets
-            }
-            beforeBuild.withLock { $0 }?()
+            var forgets = 0
             let graph = try GraphIndex.build(
                 from: store, weights: weights,
-                snapshotTaken: {
-                    logGate.unlock()
-                    gated = false
-                })
+                snapshotBetween: {
+                    logGate.wait()
+                    forgets = built.withLock { state in
+                        start.withLock { $0 = state.beginGraphBuild() }
+                        return state.forgets
+                    }
+                    beforeBuild.withLock { $0 }?()
+                }, and: { logGate.signal() })
             graph.forgets.store(forgets, ordering: .relaxed)
             return graph
         }
@@ -180,7 +187,7 @@ public final class SpaceRecall: Sendable {
         for event in events {
             switch event {
             case .rows(let ids): try graph.refresh(ids, from: store)
-            case .accesses(let recalls):
+            case .accesses(let recalls, _):
                 for (id, time) in recalls { if let n = graph.node(id) { graph.recordAccess([n], at: time) } }
             }
         }
@@ -196,6 +203,9 @@ public final class SpaceRecall: Sendable {
         }
         if episodes { try index.catchUp(with: store) }
     }
+
+    /// How many recalls wait to be written to the activation log.
+    var waitingRecalls: Int { built.withLock { $0.pending?.count ?? 0 } }
 
     /// The graph if it was built (writes to a space nobody recalls from cost nothing).
     public var existingGraph: GraphIndex? { built.withLock { $0.graph } }
@@ -245,7 +255,7 @@ public final class SpaceRecall: Sendable {
             var applied = start
             while true {
                 let (kept, missed) = built.withLock { state -> (T?, [(number: Int, event: BuildJournalEvent)]) in
-                    let missed = state.journal.filter { $0.number > applied }
+                    let missed = state.journal.filter { $0.number > applied && $0.event.applies(to: start) }
                     // Dropped meanwhile: served once (to the recall that built it), never kept.
                     if state.drops != drops || missed.isEmpty {
                         state.endBuild(start)
@@ -418,12 +428,12 @@ public final class SpaceRecall: Sendable {
     private func writePendingRecalls() {
         guard built.withLock({ $0.pending != nil }) else { return }
         var gated = false
-        defer { if gated { logGate.unlock() } }
         var events: [(NodeID, Int64)] = []
         do {
             try store.write { w in
-                logGate.lock()
+                logGate.wait()
                 gated = true
+                w.whenTransactionEnds { [logGate] in logGate.signal() }
                 events = built.withLock { state in
                     defer { state.pending = nil }
                     return state.pending ?? []

@@ -286,6 +286,34 @@ public final class MemoryStore: Sendable {
         }
     }
 
+    /// Runs `body` as `read` does, in a read transaction whose snapshot is
+    /// taken between `before` and `after`: `before` runs once a connection
+    /// is held (never while waiting for one), `after` once the snapshot is
+    /// fixed, or the read failed before it was.
+    public func read<T>(
+        snapshotBetween before: () -> Void, and after: () -> Void, _ body: (ReadContext) throws -> T
+    ) throws(MnemoError) -> T {
+        do {
+            return try pool.unsafeRead { db in
+                before()
+                var pending = true
+                defer { if pending { after() } }
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    let context = ReadContext(db: db)
+                    try context.takeSnapshot()
+                    pending = false
+                    after()
+                    result = try body(context)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw MemoryStore.translate(error, path: path)
+        }
+    }
+
     /// Runs `body` as `read` does, for a network thread: on a connection of
     /// its own (`StoreOptions.inlineReaders`), never waiting for one. Give it
     /// a `cancellation` with a budget (`Cancellation(budget:)`): past it, when

@@ -52,6 +52,13 @@ public struct WriteContext {
     /// itself, savepoints and all. Then this throws `TransactionLost`, and the
     /// caller must not go on as if only `body` had failed: what it would write
     /// next would commit on its own, outside any transaction.
+    /// Runs `body` once this write's transaction has ended in SQLite,
+    /// committed or rolled back, before `MemoryStore.write` returns (which
+    /// may first wait on a PostgreSQL server and follow other daemons' changes).
+    public func whenTransactionEnds(_ body: @escaping @Sendable () -> Void) {
+        db.afterNextTransaction(onCommit: { _ in body() }, onRollback: { _ in body() })
+    }
+
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         // Prepared once per connection (GRDB's `inSavepoint` prepares its
         // statements anew each time, which a batch of 256 writes feels).
@@ -118,7 +125,7 @@ public struct ReadContext {
     /// Fixes the committed state this read sees, now rather than at its
     /// first statement (SQLite takes a read transaction's snapshot when it
     /// first reads the file): a commit after this is not seen.
-    public func takeSnapshot() throws {
+    func takeSnapshot() throws {
         _ = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM activation LIMIT 1)"))
     }
 }

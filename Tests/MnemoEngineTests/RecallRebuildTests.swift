@@ -1,5 +1,6 @@
 import Foundation
 import MnemoModel
+import MnemoStore
 import Synchronization
 import Testing
 
@@ -176,6 +177,51 @@ struct RecallRebuildTests {
         try Self.expectCountsAsLogged(f, new)
     }
 
+    @Test("two graph builds at once, a recall waiting to be written when both began: the graph kept counts it once")
+    func twoBuildsCountOnce() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, episode) = try Self.recalledThenDropped(f)
+        recall.reinforce([episode], graph: old, at: .now())
+        recall.drop()
+        // The first build waits, after its read, until the second has begun;
+        // the second waits until the first is kept.
+        let builds = Mutex(0)
+        let secondBegan = DispatchSemaphore(value: 0)
+        let firstKept = DispatchSemaphore(value: 0)
+        recall.afterBuild.withLock {
+            $0 = {
+                let n = builds.withLock { n in
+                    n += 1
+                    return n
+                }
+                if n == 1 { secondBegan.wait() } else if n == 2 { firstKept.wait() }
+            }
+        }
+        defer { recall.afterBuild.withLock { $0 = nil } }
+        let began = Mutex(0)
+        recall.beforeBuild.withLock {
+            $0 = {
+                let n = began.withLock { n in
+                    n += 1
+                    return n
+                }
+                if n == 2 { secondBegan.signal() }
+            }
+        }
+        defer { recall.beforeBuild.withLock { $0 = nil } }
+        let first = Mutex<GraphIndex?>(nil)
+        Thread {
+            first.withLock { $0 = try? recall.graph() }
+            firstKept.signal()
+        }.start()
+        while began.withLock({ $0 }) < 1 { Thread.sleep(forTimeInterval: 0.01) }
+        let second = try recall.graph()
+        let kept = try #require(first.withLock { $0 })
+        #expect(second === kept)
+        try Self.expectCountsAsLogged(f, kept)
+    }
+
     @Test("a recall ranked by a graph that was replaced meanwhile is counted in the graph kept")
     func recallOnReplacedGraphCounted() throws {
         let f = try Fixture()
@@ -228,6 +274,25 @@ struct RecallRebuildTests {
         Thread.sleep(forTimeInterval: 0.4)
         #expect(Self.accessCounts(try GraphIndex.build(from: f.store)) == logged)
         #expect(Self.accessCounts(new) == logged)
+    }
+
+    @Test("recalls over a read-only store, whose activation log cannot be written, do not wait to be written without end")
+    func readOnlyStoreDropsRecalls() throws {
+        let f = try Fixture()
+        try f.chats()
+        var options = StoreOptions()
+        options.readOnly = true
+        let warnings = Mutex<[String]>([])
+        let recall = SpaceRecall(
+            store: try MemoryStore(path: f.store.path, options: options), warn: { w in warnings.withLock { $0.append(w) } })
+        let graph = try recall.graph()
+        let episode = try #require(graph.node(NodeID(.episode, 1)))
+        for _ in 0..<2 {
+            recall.reinforce([episode], graph: graph, at: .now())
+            Thread.sleep(forTimeInterval: 0.4) // its write is tried, and refused
+            #expect(recall.waitingRecalls == 0)
+        }
+        #expect(warnings.withLock { $0 }.contains { $0.contains("not written to the activation log") })
     }
 
     @Test("a write whose refresh held the graph a rebuild replaced meanwhile starts no other rebuild (whose result could not be kept)")
