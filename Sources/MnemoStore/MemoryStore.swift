@@ -180,9 +180,11 @@ public final class MemoryStore: Sendable {
                 var result: T?
                 var fillersDue = false
                 var truncate = false
+                var ended: AfterCommit?
                 do {
                     try transaction(db) {
                         let context = try beginWrite(db)
+                        ended = context.afterCommit
                         result = try body(context)
                         try context.indexNewEpisodes()
                         fillersDue = try context.fillersDue(limit: options.recentFillerLimit)
@@ -194,8 +196,10 @@ public final class MemoryStore: Sendable {
                     // A rolled-back transaction may have cached rows that no longer exist.
                     // (Here, on the writer's queue: the cache is the writer's alone.)
                     cache.rolledBack()
+                    ended?.transactionHasEnded()
                     throw error
                 }
+                ended?.transactionHasEnded()
                 if fillersDue { settleFillers(db) }
                 if truncate {
                     truncateWAL(db, waiting: true)

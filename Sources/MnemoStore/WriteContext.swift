@@ -1,5 +1,6 @@
 import GRDB
 import MnemoModel
+import Synchronization
 
 /// Everything a write may do, inside one transaction of `MemoryStore.write`.
 ///
@@ -44,6 +45,18 @@ public struct WriteContext {
     /// written behind its back (a consolidation run undone from its changesets).
     public func forgetCachedRows() { cache.forgetAll() }
 
+    /// Runs `body` once, when this write's transaction has ended: as SQLite
+    /// commits or rolls it back, or, at the latest, when `MemoryStore.write`
+    /// is done with it (a transaction SQLite rolled back by itself, after an
+    /// I/O error or a full disk, is not reported as it happens; and with
+    /// `storage = postgresql` the SQLite commit comes after the server's).
+    public func whenTransactionEnds(_ body: @escaping @Sendable () -> Void) {
+        precondition(db.isInsideTransaction, "a write's transaction ends only inside one")
+        let once = OnceAction(body)
+        db.afterNextTransaction(onCommit: { _ in once.run() }, onRollback: { _ in once.run() })
+        afterCommit.transactionEnded.append(once)
+    }
+
     /// Runs `body` in a savepoint: if it throws, its changes alone are rolled
     /// back (and names it cached forgotten) while the transaction goes on.
     ///
@@ -52,12 +65,6 @@ public struct WriteContext {
     /// itself, savepoints and all. Then this throws `TransactionLost`, and the
     /// caller must not go on as if only `body` had failed: what it would write
     /// next would commit on its own, outside any transaction.
-    /// Runs `body` once this write's transaction has ended in SQLite,
-    /// committed or rolled back, before `MemoryStore.write` returns (which
-    /// may first wait on a PostgreSQL server and follow other daemons' changes).
-    public func whenTransactionEnds(_ body: @escaping @Sendable () -> Void) {
-        db.afterNextTransaction(onCommit: { _ in body() }, onRollback: { _ in body() })
-    }
 
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         // Prepared once per connection (GRDB's `inSavepoint` prepares its
@@ -94,8 +101,27 @@ final class PendingIndexing {
     var firstNewEpisode: Int64?
 }
 
+/// An action run at most once, whoever asks first.
+final class OnceAction: Sendable {
+    private let body: @Sendable () -> Void
+    private let done = Atomic(false)
+
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+
+    func run() {
+        if !done.exchange(true, ordering: .acquiringAndReleasing) { body() }
+    }
+}
+
 /// What `MemoryStore.write` does once the transaction committed.
 final class AfterCommit {
+    /// Run once the transaction is over, however it ended (`WriteContext.whenTransactionEnds`).
+    var transactionEnded: [OnceAction] = []
+
+    /// Runs what waits for the end of the transaction (once each, whoever ran it first).
+    func transactionHasEnded() {
+        for action in transactionEnded { action.run() }
+    }
     /// A `forget` ran: the WAL still holds the pages as they were before it,
     /// and is checkpointed and truncated (`MemoryStore.truncateWAL`).
     var truncateWAL = false
