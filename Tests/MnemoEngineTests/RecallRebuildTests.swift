@@ -113,7 +113,7 @@ struct RecallRebuildTests {
         // At once, before the recall reaches the activation log (200 ms).
         _ = try f.run(#"recall "hiking" limit 3"#)
         let new = try Self.compact(f, from: old)
-        Thread.sleep(forTimeInterval: 0.4) // the activation log is written
+        try Self.awaitLog(f)
         let kept = Self.accessCounts(new)
         let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
         #expect(!kept.isEmpty)
@@ -127,14 +127,28 @@ struct RecallRebuildTests {
         try f.chats()
         _ = try f.run(#"recall "painting" limit 3"#)
         let old = try f.executor.space.recall.graph()
-        Thread.sleep(forTimeInterval: 0.4) // the activation log is written
+        try awaitLog(f)
         return (old, try #require(old.node(NodeID(.episode, 1))))
+    }
+
+    /// Waits until no recall waits to be written (up to 10 s; it is written
+    /// 200 ms after the first of a moment), then for the write that took them
+    /// to commit (a write of its own runs after it).
+    static func awaitLog(_ f: Fixture) throws {
+        try awaitNoWaitingRecalls(f.executor.space.recall)
+        try f.store.write { _ in }
+    }
+
+    static func awaitNoWaitingRecalls(_ recall: SpaceRecall) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while recall.waitingRecalls > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(recall.waitingRecalls == 0, "recalls still wait to be written after 10 s")
     }
 
     /// Waits for the activation log to be written, then compares what
     /// `graph` knows of every node's recalls with what the log has.
     static func expectCountsAsLogged(_ f: Fixture, _ graph: GraphIndex) throws {
-        Thread.sleep(forTimeInterval: 0.4)
+        try awaitLog(f)
         let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
         #expect(Self.accessCounts(graph) == logged)
     }
@@ -271,7 +285,7 @@ struct RecallRebuildTests {
         let new = try recall.graph()
         let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
         recall.reinforce([episode], graph: old, at: .now())
-        Thread.sleep(forTimeInterval: 0.4)
+        try Self.awaitLog(f)
         #expect(Self.accessCounts(try GraphIndex.build(from: f.store)) == logged)
         #expect(Self.accessCounts(new) == logged)
     }
@@ -289,8 +303,7 @@ struct RecallRebuildTests {
         let episode = try #require(graph.node(NodeID(.episode, 1)))
         for _ in 0..<2 {
             recall.reinforce([episode], graph: graph, at: .now())
-            Thread.sleep(forTimeInterval: 0.4) // its write is tried, and refused
-            #expect(recall.waitingRecalls == 0)
+            try Self.awaitNoWaitingRecalls(recall) // its write is tried, and refused
         }
         #expect(warnings.withLock { $0 }.contains { $0.contains("not written to the activation log") })
     }
