@@ -75,8 +75,9 @@ public final class SpaceRecall: Sendable {
         var builds: [Int] = []
         var sequence = 0
         var journal: [(number: Int, event: BuildJournalEvent)] = []
-        /// Recalls not yet written to the activation log, with when they happened.
-        var pending: [(NodeID, Int64)]?
+        /// Recalls not yet written to the activation log, with when they
+        /// happened and the last forget of the graph that ranked them.
+        var pending: [(node: NodeID, at: Int64, lastForget: Int64)]?
         /// How many times recalls waiting were discarded (after a `forget`):
         /// a graph built before names rows that may be gone, and what it
         /// ranks is not recorded.
@@ -97,7 +98,7 @@ public final class SpaceRecall: Sendable {
         /// so its journal starts with them.
         mutating func beginGraphBuild() -> Int {
             let start = beginBuild()
-            if let pending, !pending.isEmpty { note(.accesses(pending, onlyFor: start)) }
+            if let pending, !pending.isEmpty { note(.accesses(pending.map { ($0.node, $0.at) }, onlyFor: start)) }
             return start
         }
 
@@ -404,13 +405,16 @@ public final class SpaceRecall: Sendable {
     package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
-        let events = graph.withView { view in nodes.map { (view.id($0), time.microseconds) } }
+        let (events, lastForget) = graph.withView { view in
+            (nodes.map { (view.id($0), time.microseconds) }, view.storage.lastForget)
+        }
+        let waiting = events.map { (node: $0.0, at: $0.1, lastForget: lastForget) }
         let recorded = built.withLock { state -> (current: GraphIndex?, first: Bool)? in
             guard graph.forgets.load(ordering: .relaxed) == state.forgets else { return nil }
             // A graph being built gets them from the journal.
             state.note(.accesses(events))
             let first = state.pending == nil
-            if state.pending == nil { state.pending = events } else { state.pending!.append(contentsOf: events) }
+            if state.pending == nil { state.pending = waiting } else { state.pending!.append(contentsOf: waiting) }
             return (state.graph === graph ? nil : state.graph, first)
         }
         // Ranked by a graph built before a `forget`: its rows may be gone, and their ids taken.
@@ -428,7 +432,7 @@ public final class SpaceRecall: Sendable {
     private func writePendingRecalls() {
         guard built.withLock({ $0.pending != nil }) else { return }
         var gated = false
-        var events: [(NodeID, Int64)] = []
+        var events: [(node: NodeID, at: Int64, lastForget: Int64)] = []
         do {
             try store.write { w in
                 logGate.wait()
@@ -438,7 +442,11 @@ public final class SpaceRecall: Sendable {
                     defer { state.pending = nil }
                     return state.pending ?? []
                 }
-                try w.recordRecalls(events.map { (node: $0.0, at: $0.1) })
+                // Ranked before a forget that has committed (the space drops
+                // them once it follows it; this write may come first): the
+                // rows they name may be gone, and a new row may have taken an id.
+                let lastForget = try w.reader.lastForget()
+                try w.recordRecalls(events.filter { $0.lastForget == lastForget }.map { (node: $0.node, at: $0.at) })
             }
         } catch {
             // Refused before it began (a read-only store): they are dropped,

@@ -179,6 +179,12 @@ extension ReadContext {
         return histories
     }
 
+    /// The id of the last `forget` journaled (0 before the first): what a
+    /// reader built from this state may name is gone once it has grown.
+    public func lastForget() throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM forget_journal")) ?? 0
+    }
+
     /// One entry of the log: an access kept exactly, or a node's folded ones.
     public enum Access {
         case exact(Int64)

@@ -290,6 +290,28 @@ struct RecallRebuildTests {
         #expect(Self.accessCounts(new) == logged)
     }
 
+    @Test(
+        "a recall ranked before a forget is not written to the activation log once the forget has committed, though the space has not yet followed it and a new row took the forgotten one's id"
+    )
+    func recallNotWrittenAfterForgetCommitted() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        try f.chats()
+        _ = try f.run(#"recall "parrot" limit 3"#)
+        let old = try recall.graph()
+        try Self.awaitLog(f)
+        // The newest episode (the chats hold 23), recalled on the graph that holds it.
+        let forgotten = NodeID(.episode, 23)
+        recall.reinforce([try #require(old.node(forgotten))], graph: old, at: .now())
+        // The forget commits, and a remember takes its id, before the space
+        // follows the forget (as another client's write can).
+        try f.store.write { w in _ = try w.forget(forgotten) }
+        let remembered = try f.run(#"remember "A new line" by bob at 2023-06-05T10:00 in scene "chat 6""#)
+        #expect(remembered.first?["id"] as? String == "e:23", "the new episode took the forgotten one's id")
+        try Self.awaitLog(f)
+        #expect(try f.store.read { r in try r.accessHistories() }[forgotten] == nil)
+    }
+
     @Test("recalls over a read-only store, whose activation log cannot be written, do not wait to be written without end")
     func readOnlyStoreDropsRecalls() throws {
         let f = try Fixture()
