@@ -88,7 +88,8 @@ extension Space {
                 markStale(because: "updating recall after consolidation run \(run) failed (\(error.code.rawValue) \(error.message))")
             }
         case .undone, .imported:
-            recall.drop()
+            // Rows an undone run made are gone, and new ones may take their ids.
+            recall.drop(discardingRecalls: true)
             dropIngestor()
         case .unknown(let reason):
             markStale(because: reason)

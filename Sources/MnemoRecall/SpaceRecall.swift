@@ -78,7 +78,7 @@ public final class SpaceRecall: Sendable {
         /// Recalls not yet written to the activation log, with when they
         /// happened and the last forget of the graph that ranked them.
         var pending: [(node: NodeID, at: Int64, lastForget: Int64)]?
-        /// How many times recalls waiting were discarded (after a `forget`):
+        /// How many times recalls waiting were discarded (after a `forget` or an undone run):
         /// a graph built before names rows that may be gone, and what it
         /// ranks is not recorded.
         var forgets = 0
@@ -363,9 +363,9 @@ public final class SpaceRecall: Sendable {
     /// Drops the graph, text indexes and cached answers; the next recall
     /// rebuilds them from the store.
     ///
-    /// After a `forget` (`discardingRecalls`), recalls not yet written to the
-    /// activation log are dropped too: they may name a forgotten row whose
-    /// id a new one could take before they are written.
+    /// After a `forget` or an undone run (`discardingRecalls`), recalls not
+    /// yet written to the activation log are dropped too: they may name a row
+    /// that is gone, whose id a new one could take before they are written.
     package func drop(discardingRecalls: Bool = false) {
         built.withLock { state in
             if discardingRecalls {
@@ -433,6 +433,7 @@ public final class SpaceRecall: Sendable {
         guard built.withLock({ $0.pending != nil }) else { return }
         var gated = false
         var events: [(node: NodeID, at: Int64, lastForget: Int64)] = []
+        var current: Int64?
         do {
             try store.write { w in
                 logGate.wait()
@@ -446,6 +447,7 @@ public final class SpaceRecall: Sendable {
                 // them once it follows it; this write may come first): the
                 // rows they name may be gone, and a new row may have taken an id.
                 let lastForget = try w.reader.lastForget()
+                current = lastForget
                 try w.recordRecalls(events.filter { $0.lastForget == lastForget }.map { (node: $0.node, at: $0.at) })
             }
         } catch {
@@ -461,7 +463,7 @@ public final class SpaceRecall: Sendable {
             // The graph has them; the log misses them. Said at most once a
             // minute (on a full disk every flush fails).
             let missed = unlogged.withLock { entry -> Int? in
-                entry.missed += events.count
+                entry.missed += events.count { current == nil || $0.lastForget == current }
                 guard Date().timeIntervalSince(entry.lastWarned) >= 60 else { return nil }
                 defer { entry = (0, Date()) }
                 return entry.missed

@@ -300,16 +300,39 @@ struct RecallRebuildTests {
         _ = try f.run(#"recall "parrot" limit 3"#)
         let old = try recall.graph()
         try Self.awaitLog(f)
-        // The newest episode (the chats hold 23), recalled on the graph that holds it.
+        // The newest episode (the chats hold 23), as the graph numbers it.
         let forgotten = NodeID(.episode, 23)
-        recall.reinforce([try #require(old.node(forgotten))], graph: old, at: .now())
+        let n = try #require(old.node(forgotten))
         // The forget commits, and a remember takes its id, before the space
-        // follows the forget (as another client's write can).
+        // follows the forget (as another client's write can); a recall ranked
+        // on the graph from before returns it.
         try f.store.write { w in _ = try w.forget(forgotten) }
         let remembered = try f.run(#"remember "A new line" by bob at 2023-06-05T10:00 in scene "chat 6""#)
         #expect(remembered.first?["id"] as? String == "e:23", "the new episode took the forgotten one's id")
+        #expect(old.node(forgotten) == n)
+        recall.reinforce([n], graph: old, at: .now())
         try Self.awaitLog(f)
         #expect(try f.store.read { r in try r.accessHistories() }[forgotten] == nil)
+        // Once the space follows the forget, a graph built after it is learnt from again.
+        recall.drop(discardingRecalls: true)
+        let new = try recall.graph()
+        recall.reinforce([try #require(new.node(forgotten))], graph: new, at: .now())
+        try Self.awaitLog(f)
+        #expect(try f.store.read { r in try r.accessHistories() }[forgotten]?.count == 1)
+    }
+
+    @Test("recalls waiting to be written when a consolidation run is undone are dropped: the rows they name may be gone and their ids taken")
+    func undoDropsWaitingRecalls() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        try f.chats()
+        let run = try #require(try f.run("consolidate").first?["run"] as? Int)
+        try Self.awaitLog(f)
+        let answered = try f.run(#"recall "painting" kinds persona, insight limit 5"#)
+        #expect(!answered.isEmpty)
+        #expect(recall.waitingRecalls > 0)
+        _ = try f.run("undo consolidation \(run)")
+        #expect(recall.waitingRecalls == 0)
     }
 
     @Test("recalls over a read-only store, whose activation log cannot be written, do not wait to be written without end")
