@@ -110,9 +110,10 @@ extension Space {
             // A remember elsewhere moved scene segmentation on, or named new entities.
             if changes.contains(where: { Self.ingestorTables.contains($0.table) }) { dropIngestor() }
             recall.forgetAnswers()
-            // Rows of the graph deleted (an undone consolidation run): links and memberships may have gone.
+            // Rows of the graph deleted (an undone consolidation run): links and
+            // memberships may have gone, and new rows may take their ids.
             if changes.contains(where: { $0.op == "delete" && !Self.derivedTables.contains($0.table) }) {
-                recall.drop()
+                recall.drop(discardingRecalls: true)
                 return
             }
             do {

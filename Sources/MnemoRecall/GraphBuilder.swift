@@ -58,7 +58,7 @@ struct Builder {
         try reader.forEachEpisodeTime { episode, from, to in
             if let n = dense(NodeID(.episode, episode)) { storage.episodeTimes[n, default: []].append((from, to)) }
         }
-        storage.lastForget = try reader.lastForget()
+        storage.removals = try reader.removals()
         try reader.forEachAccess { node, access in
             guard let n = dense(node) else { return }
             switch access {

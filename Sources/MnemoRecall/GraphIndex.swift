@@ -141,10 +141,10 @@ public final class GraphIndex: Sendable {
         @usableFromInline var accesses: [UInt32: AccessHistory] = [:]
         /// The most accesses any one node has: bounds every base level.
         @usableFromInline var mostAccesses = 0
-        /// The last `forget` the store had journaled when this was built
-        /// (`ReadContext.lastForget`): a recall it ranks is not written to the
-        /// activation log once the store has journaled a later one.
-        var lastForget: Int64 = 0
+        /// The store's removals when this was built (`ReadContext.removals`):
+        /// a recall it ranks is not written to the activation log once the
+        /// store has had another (a `forget`, an undone consolidation run).
+        var removals: Int64 = 0
         /// The resolved time expressions of each episode, [from, to) in µs.
         @usableFromInline var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
         /// The end of each fact's valid interval (µs), for the facts whose

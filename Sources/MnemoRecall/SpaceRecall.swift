@@ -49,6 +49,10 @@ public final class SpaceRecall: Sendable {
     /// Never set outside tests.
     let afterBuild = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// How long after a recall the activation log is written, in
+    /// milliseconds. Raised by tests only, to keep recalls waiting.
+    let writeDelay = Mutex(200)
+
     /// Runs, while it is set, after a graph build began and before it takes
     /// the store's snapshot: for tests of a recall made meanwhile. Never set
     /// outside tests.
@@ -77,7 +81,7 @@ public final class SpaceRecall: Sendable {
         var journal: [(number: Int, event: BuildJournalEvent)] = []
         /// Recalls not yet written to the activation log, with when they
         /// happened and the last forget of the graph that ranked them.
-        var pending: [(node: NodeID, at: Int64, lastForget: Int64)]?
+        var pending: [(node: NodeID, at: Int64, removals: Int64)]?
         /// How many times recalls waiting were discarded (after a `forget` or an undone run):
         /// a graph built before names rows that may be gone, and what it
         /// ranks is not recorded.
@@ -405,10 +409,10 @@ public final class SpaceRecall: Sendable {
     package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
-        let (events, lastForget) = graph.withView { view in
-            (nodes.map { (view.id($0), time.microseconds) }, view.storage.lastForget)
+        let (events, removals) = graph.withView { view in
+            (nodes.map { (view.id($0), time.microseconds) }, view.storage.removals)
         }
-        let waiting = events.map { (node: $0.0, at: $0.1, lastForget: lastForget) }
+        let waiting = events.map { (node: $0.0, at: $0.1, removals: removals) }
         let recorded = built.withLock { state -> (current: GraphIndex?, first: Bool)? in
             guard graph.forgets.load(ordering: .relaxed) == state.forgets else { return nil }
             // A graph being built gets them from the journal.
@@ -422,7 +426,7 @@ public final class SpaceRecall: Sendable {
         // Ranked by a graph a rebuild has replaced: the new one learns them too.
         if let current { current.recordAccess(events.compactMap { current.node($0.0) }, at: time.microseconds) }
         guard first else { return }
-        reinforcements.asyncAfter(deadline: .now() + .milliseconds(200)) { [self] in writePendingRecalls() }
+        reinforcements.asyncAfter(deadline: .now() + .milliseconds(writeDelay.withLock { $0 })) { [self] in writePendingRecalls() }
     }
 
     /// Writes the recalls not yet in the activation log, if there are any
@@ -432,7 +436,7 @@ public final class SpaceRecall: Sendable {
     private func writePendingRecalls() {
         guard built.withLock({ $0.pending != nil }) else { return }
         var gated = false
-        var events: [(node: NodeID, at: Int64, lastForget: Int64)] = []
+        var events: [(node: NodeID, at: Int64, removals: Int64)] = []
         var current: Int64?
         do {
             try store.write { w in
@@ -443,12 +447,13 @@ public final class SpaceRecall: Sendable {
                     defer { state.pending = nil }
                     return state.pending ?? []
                 }
-                // Ranked before a forget that has committed (the space drops
-                // them once it follows it; this write may come first): the
-                // rows they name may be gone, and a new row may have taken an id.
-                let lastForget = try w.reader.lastForget()
-                current = lastForget
-                try w.recordRecalls(events.filter { $0.lastForget == lastForget }.map { (node: $0.node, at: $0.at) })
+                // Ranked before a forget or an undone run that has committed
+                // (the space drops them once it follows it; this write may
+                // come first): the rows they name may be gone, and a new row
+                // may have taken an id.
+                let removals = try w.reader.removals()
+                current = removals
+                try w.recordRecalls(events.filter { $0.removals == removals }.map { (node: $0.node, at: $0.at) })
             }
         } catch {
             // Refused before it began (a read-only store): they are dropped,
@@ -463,7 +468,7 @@ public final class SpaceRecall: Sendable {
             // The graph has them; the log misses them. Said at most once a
             // minute (on a full disk every flush fails).
             let missed = unlogged.withLock { entry -> Int? in
-                entry.missed += events.count { current == nil || $0.lastForget == current }
+                entry.missed += events.count { current == nil || $0.removals == current }
                 guard Date().timeIntervalSince(entry.lastWarned) >= 60 else { return nil }
                 defer { entry = (0, Date()) }
                 return entry.missed

@@ -179,10 +179,18 @@ extension ReadContext {
         return histories
     }
 
-    /// The id of the last `forget` journaled (0 before the first): what a
-    /// reader built from this state may name is gone once it has grown.
-    public func lastForget() throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM forget_journal")) ?? 0
+    /// How many times rows were taken out for good, as far as this state
+    /// knows: the last `forget` journaled (its id) and the consolidation
+    /// runs undone. Neither journal loses a row, so it only grows; once it
+    /// has, what was read from an earlier state may name rows that are gone,
+    /// and whose ids new rows may take.
+    public func removals() throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT (SELECT coalesce(max(id), 0) FROM forget_journal)
+                         + (SELECT count(*) FROM consolidation_run WHERE status = 'undone')
+                    """)) ?? 0
     }
 
     /// One entry of the log: an access kept exactly, or a node's folded ones.

@@ -252,15 +252,16 @@ struct RecallRebuildTests {
         let f = try Fixture()
         let recall = f.executor.space.recall
         let (old, episode) = try Self.recalledThenDropped(f)
-        // Another client's long write holds the store's writer.
+        // Another client's long write holds the store's writer, until the
+        // build is done (or 30 s have passed: then the build waited for it).
         let holding = DispatchSemaphore(value: 0)
+        let built = DispatchSemaphore(value: 0)
         let released = Mutex(false)
         let done = DispatchSemaphore(value: 0)
         Thread {
             _ = try? f.store.write { _ in
                 holding.signal()
-                Thread.sleep(forTimeInterval: 2)
-                released.withLock { $0 = true }
+                released.withLock { $0 = built.wait(timeout: .now() + 30) == .timedOut }
             }
             done.signal()
         }.start()
@@ -270,9 +271,10 @@ struct RecallRebuildTests {
         Thread.sleep(forTimeInterval: 0.4)
         recall.drop()
         let new = try recall.graph()
+        built.signal()
+        done.wait()
         let waited = released.withLock { $0 }
         #expect(!waited, "the build waited for the long write")
-        done.wait()
         try Self.expectCountsAsLogged(f, new)
     }
 
@@ -328,11 +330,28 @@ struct RecallRebuildTests {
         try f.chats()
         let run = try #require(try f.run("consolidate").first?["run"] as? Int)
         try Self.awaitLog(f)
+        recall.writeDelay.withLock { $0 = 60_000 } // the recalls wait
+        defer { recall.writeDelay.withLock { $0 = 200 } }
         let answered = try f.run(#"recall "painting" kinds persona, insight limit 5"#)
         #expect(!answered.isEmpty)
         #expect(recall.waitingRecalls > 0)
         _ = try f.run("undo consolidation \(run)")
         #expect(recall.waitingRecalls == 0)
+    }
+
+    @Test("the store's removals, which recalls from graphs built before are checked against, grow with each forget and each undone run")
+    func removalsGrow() throws {
+        let f = try Fixture()
+        try f.chats()
+        func removals() throws -> Int64 { try f.store.read { r in try r.removals() } }
+        let before = try removals()
+        let run = try #require(try f.run("consolidate").first?["run"] as? Int)
+        #expect(try removals() == before)
+        _ = try f.run("undo consolidation \(run)")
+        let undone = try removals()
+        #expect(undone > before)
+        _ = try f.run("forget e:3")
+        #expect(try removals() > undone)
     }
 
     @Test("recalls over a read-only store, whose activation log cannot be written, do not wait to be written without end")
