@@ -145,6 +145,10 @@ public final class GraphIndex: Sendable {
         /// a recall it ranks is not written to the activation log once the
         /// store has had another (a `forget`, an undone consolidation run).
         var removals: Int64 = 0
+        /// How many times its space had discarded the recalls waiting when
+        /// this was built (`SpaceRecall`): a recall it ranks after the next
+        /// time is not recorded.
+        var forgets = 0
         /// The resolved time expressions of each episode, [from, to) in µs.
         @usableFromInline var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
         /// The end of each fact's valid interval (µs), for the facts whose
@@ -159,9 +163,6 @@ public final class GraphIndex: Sendable {
     /// in the order of the states they read (each reads a state at least as
     /// new as the last one applied). Recalls never take it.
     let refreshing = Mutex(())
-    /// How many times recalls were discarded after a `forget` when it was
-    /// built (`SpaceRecall`): a recall it ranks after a later one is not recorded.
-    let forgets = Atomic(0)
 
     init(storage: Storage, weights: Weights) {
         self.storage = Mutex(storage)

@@ -106,6 +106,12 @@ public final class SpaceRecall: Sendable {
             return start
         }
 
+        /// The recalls waiting, taken to be written.
+        mutating func takePending() -> [(node: NodeID, at: Int64, removals: Int64)] {
+            defer { pending = nil }
+            return pending ?? []
+        }
+
         /// Notes an event, if a build is under way to miss it.
         mutating func note(_ event: BuildJournalEvent) {
             guard !builds.isEmpty else { return }
@@ -170,7 +176,7 @@ public final class SpaceRecall: Sendable {
                     }
                     beforeBuild.withLock { $0 }?()
                 }, and: { logGate.signal() })
-            graph.forgets.store(forgets, ordering: .relaxed)
+            graph.storage.withLock { $0.forgets = forgets }
             return graph
         }
         return try install(\.graph, replacing: replacing, drops: drops, start: { start.withLock { $0 } }, catchUp: catchUp, build: building)
@@ -323,16 +329,16 @@ public final class SpaceRecall: Sendable {
         DispatchQueue.global().async { [self] in
             var failed = false
             if let oldGraph = claim.graph {
-                do {
+                failed = !rebuild(named: "graph") { () throws(MnemoError) in
                     _ = try buildGraph(replacing: oldGraph, drops: claim.drops, weights: oldGraph.weights)
-                } catch {
-                    warn("\(store.path): rebuilding the recall graph to free memory failed (\(error)); the old one is kept")
-                    failed = true
                 }
             }
             if let oldText = claim.text {
-                let kept = rebuild(\.nodeText, replacing: oldText, drops: claim.drops, named: "text index", catchUp: catchUp) {
-                    () throws(MnemoError) in try NodeTextIndex.build(from: store)
+                let kept = rebuild(named: "text index") { () throws(MnemoError) in
+                    let start = built.withLock { $0.beginBuild() }
+                    _ = try install(\.nodeText, replacing: oldText, drops: claim.drops, start: { start }, catchUp: catchUp) {
+                        () throws(MnemoError) in try NodeTextIndex.build(from: store)
+                    }
                 }
                 failed = failed || !kept
             }
@@ -343,20 +349,13 @@ public final class SpaceRecall: Sendable {
         }
     }
 
-    /// The index of other texts, in a compaction, built from now on in place of `old`;
-    /// false (with a warning) if the build failed, which leaves the old one,
-    /// still refreshed (the install ends its build however it goes).
-    private func rebuild<T: Sendable & AnyObject>(
-        _ slot: WritableKeyPath<Built, T?> & Sendable,
-        replacing old: T,
-        drops: Int,
-        named name: String,
-        catchUp: (T, [BuildJournalEvent]) throws(MnemoError) -> Void,
-        build: () throws(MnemoError) -> T
-    ) -> Bool {
-        let start = built.withLock { $0.beginBuild() }
+    /// One index of a compaction, built and installed by `install` in place
+    /// of the old one; false (with a warning) if the build failed, which
+    /// leaves the old one, still refreshed (an install ends its build
+    /// however it goes).
+    private func rebuild(named name: String, _ install: () throws(MnemoError) -> Void) -> Bool {
         do {
-            _ = try install(slot, replacing: old, drops: drops, start: { start }, catchUp: catchUp, build: build)
+            try install()
             return true
         } catch {
             warn("\(store.path): rebuilding the recall \(name) to free memory failed (\(error)); the old one is kept")
@@ -409,12 +408,12 @@ public final class SpaceRecall: Sendable {
     package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
         guard !nodes.isEmpty else { return }
         graph.recordAccess(nodes, at: time.microseconds)
-        let (events, removals) = graph.withView { view in
-            (nodes.map { (view.id($0), time.microseconds) }, view.storage.removals)
+        let (events, removals, forgets) = graph.withView { view in
+            (nodes.map { (view.id($0), time.microseconds) }, view.storage.removals, view.storage.forgets)
         }
         let waiting = events.map { (node: $0.0, at: $0.1, removals: removals) }
         let recorded = built.withLock { state -> (current: GraphIndex?, first: Bool)? in
-            guard graph.forgets.load(ordering: .relaxed) == state.forgets else { return nil }
+            guard forgets == state.forgets else { return nil }
             // A graph being built gets them from the journal.
             state.note(.accesses(events))
             let first = state.pending == nil
@@ -443,10 +442,7 @@ public final class SpaceRecall: Sendable {
                 logGate.wait()
                 gated = true
                 w.whenTransactionEnds { [logGate] in logGate.signal() }
-                events = built.withLock { state in
-                    defer { state.pending = nil }
-                    return state.pending ?? []
-                }
+                events = built.withLock { $0.takePending() }
                 // Ranked before a forget or an undone run that has committed
                 // (the space drops them once it follows it; this write may
                 // come first): the rows they name may be gone, and a new row
@@ -459,12 +455,7 @@ public final class SpaceRecall: Sendable {
             // Refused before it began (a read-only store): they are dropped,
             // as those of a write that failed are, and the next recall
             // schedules a write again.
-            if !gated {
-                events = built.withLock { state in
-                    defer { state.pending = nil }
-                    return state.pending ?? []
-                }
-            }
+            if !gated { events = built.withLock { $0.takePending() } }
             // The graph has them; the log misses them. Said at most once a
             // minute (on a full disk every flush fails).
             let missed = unlogged.withLock { entry -> Int? in

@@ -65,7 +65,6 @@ public struct WriteContext {
     /// itself, savepoints and all. Then this throws `TransactionLost`, and the
     /// caller must not go on as if only `body` had failed: what it would write
     /// next would commit on its own, outside any transaction.
-
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         // Prepared once per connection (GRDB's `inSavepoint` prepares its
         // statements anew each time, which a batch of 256 writes feels).
@@ -122,6 +121,7 @@ final class AfterCommit {
     func transactionHasEnded() {
         for action in transactionEnded { action.run() }
     }
+
     /// A `forget` ran: the WAL still holds the pages as they were before it,
     /// and is checkpointed and truncated (`MemoryStore.truncateWAL`).
     var truncateWAL = false
