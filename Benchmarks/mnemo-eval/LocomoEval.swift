@@ -206,7 +206,7 @@ struct LocomoEval: ParsableCommand {
         func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
         print("")
         print("recall latency over the socket: p50 \(ms(0.5)), p99 \(ms(0.99))   (target p50 ≤ 0.3 ms)")
-        print("targets: overall R@10 ≥ 0.65 and above BM25 in every category; multi-hop R@10 ≥ 0.45")
+        print(Report.targets(mnemoTotal, beside: bm25Total))
     }
 }
 
@@ -226,6 +226,23 @@ enum Report {
         print(
             "\(conversation(file)), category \(q.category): \(q.text) [\(q.evidence.sorted().joined(separator: ","))] plain \(ranks(plain)), consolidated \(ranks(consolidated))"
         )
+    }
+
+    /// The R@10 each category must reach on the development split (nil: over
+    /// every question), as docs/recall.md states them.
+    static let targets: [(category: Int?, atLeast: Double)] = [(nil, 0.78), (1, 0.55), (3, 0.45)]
+
+    /// Each target beside this run's figure, met or not, and whether recall
+    /// is above BM25 in every category.
+    static func targets(_ scores: LocomoScores, beside bm25: LocomoScores) -> String {
+        func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
+        let each = targets.map { target in
+            let name = target.category.map { LocomoScores.names[$0]! } ?? "overall"
+            let r10 = scores.recall(target.category, 10)
+            return String(format: "%@ R@10 ≥ %.2f: %.3f, %@", name, target.atLeast, r10, verdict(r10 >= target.atLeast))
+        }
+        let above = LocomoScores.categories.allSatisfy { scores.recall($0, 10) > bm25.recall($0, 10) }
+        return "targets: " + each.joined(separator: "; ") + "; above BM25 in every category: " + verdict(above)
     }
 
     /// R@1/5/10/20 of a category (all when nil).
