@@ -205,8 +205,8 @@ struct LocomoEval: ParsableCommand {
         latencies.sort()
         func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
         print("")
-        print("recall latency over the socket: p50 \(ms(0.5)), p99 \(ms(0.99))   (target p50 ≤ 0.3 ms)")
-        print(Report.targets(mnemoTotal, beside: bm25Total))
+        print("recall latency over the socket: p50 \(ms(0.5)), p99 \(ms(0.99))")
+        print(Report.targets(mnemoTotal, beside: bm25Total, p50: percentile(latencies, 0.5)))
     }
 }
 
@@ -231,18 +231,21 @@ enum Report {
     /// The R@10 each category must reach on the development split (nil: over
     /// every question), as docs/recall.md states them.
     static let targets: [(category: Int?, atLeast: Double)] = [(nil, 0.78), (1, 0.55), (3, 0.45)]
+    /// The most recall's p50 latency over the socket may be, in seconds.
+    static let p50AtMost = 0.000_3
 
-    /// Each target beside this run's figure, met or not, and whether recall
-    /// is above BM25 in every category.
-    static func targets(_ scores: LocomoScores, beside bm25: LocomoScores) -> String {
+    /// Each target beside this run's figure (R@10 to four places, so that a
+    /// figure just below a target does not print as the target), met or not.
+    static func targets(_ scores: LocomoScores, beside bm25: LocomoScores, p50: Double) -> String {
         func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
         let each = targets.map { target in
             let name = target.category.map { LocomoScores.names[$0]! } ?? "overall"
             let r10 = scores.recall(target.category, 10)
-            return String(format: "%@ R@10 ≥ %.2f: %.3f, %@", name, target.atLeast, r10, verdict(r10 >= target.atLeast))
+            return String(format: "%@ R@10 ≥ %.2f: %.4f, %@", name, target.atLeast, r10, verdict(r10 >= target.atLeast))
         }
         let above = LocomoScores.categories.allSatisfy { scores.recall($0, 10) > bm25.recall($0, 10) }
-        return "targets: " + each.joined(separator: "; ") + "; above BM25 in every category: " + verdict(above)
+        let latency = String(format: "p50 ≤ %.1f ms: %.3f ms, %@", p50AtMost * 1000, p50 * 1000, verdict(p50 <= p50AtMost))
+        return "targets: " + each.joined(separator: "; ") + "; above BM25 in every category: " + verdict(above) + "; " + latency
     }
 
     /// R@1/5/10/20 of a category (all when nil).
