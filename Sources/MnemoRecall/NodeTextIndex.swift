@@ -115,9 +115,10 @@ public final class NodeTextIndex: Sendable {
     }
 
     /// The best `limit` things for the query `terms` (stemmed), with BM25
-    /// scores (k1 = 1.2, b = 0.75, FTS5's IDF and its floor), best first;
-    /// ties go to the document indexed first.
-    func search(_ terms: [String], limit: Int) -> [(NodeID, Double)] {
+    /// scores (k1 = 1.2, b = 0.75, FTS5's IDF and its floor, raised to
+    /// `idfPower` as `TextIndex.search` does), best first; ties go to the
+    /// document indexed first.
+    func search(_ terms: [String], limit: Int, idfPower: Double = 1) -> [(NodeID, Double)] {
         guard limit > 0 else { return [] }
         let k1 = 1.2
         let b = 0.75
@@ -148,6 +149,7 @@ public final class NodeTextIndex: Sendable {
                             let df = Double(live)
                             var idf = log((n - df + 0.5) / (df + 0.5))
                             if idf <= 0 { idf = 1e-6 }
+                            if idfPower != 1 { idf = pow(idf, idfPower) }
                             for p in list {
                                 let length = lengths[Int(p.document)]
                                 guard length > 0 else { continue }

@@ -300,15 +300,16 @@ package struct RecallEngine: Sendable {
 
     /// BM25 over episode text: the best `textSeeds` episodes for the stemmed
     /// query terms (the phrases of the FTS5 query `"w1" OR "w2" …` over the
-    /// distinct words), with scores scaled to (0, 1].
+    /// distinct words; a long query's IDFs raised to
+    /// `longQueryIDFPower`), with scores scaled to (0, 1].
     func fullText(_ terms: [String]) -> [(episode: Int64, score: Double)] {
-        scaled(text.search(terms, limit: settings.textSeeds))
+        scaled(text.search(terms, limit: settings.textSeeds, idfPower: settings.idfPower(searching: terms)))
     }
 
     /// BM25 over the texts of facts, scenes, persona attributes and insights:
     /// the best `textSeeds`, scaled the same way.
     func otherText(_ terms: [String]) -> [(node: NodeID, score: Double)] {
-        scaled(nodeText.search(terms, limit: settings.textSeeds))
+        scaled(nodeText.search(terms, limit: settings.textSeeds, idfPower: settings.idfPower(searching: terms)))
     }
 
     private func scaled<ID>(_ hits: [(ID, Double)]) -> [(ID, Double)] {

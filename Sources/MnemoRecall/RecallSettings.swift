@@ -31,6 +31,14 @@ public struct RecallSettings: Sendable, Hashable {
     public var contiguitySpan = 3
     /// The share, times this for each turn further than the next one.
     public var contiguityFalloff = 0.7
+    /// A query of at least this many distinct words (the words searched: not
+    /// names, not stop words) is a long one: its text seeds weigh each word
+    /// by its IDF to the power `longQueryIDFPower`, so that the rare words
+    /// that single out what it describes count for more than the common ones
+    /// it shares with many turns. A shorter query is searched by plain BM25.
+    public var longQueryWords = 4
+    /// The power of each word's IDF in the BM25 of a long query (1: plain BM25).
+    public var longQueryIDFPower = 2.5
     /// Exponent of the length prior (`LengthPrior`): 0 turns it off.
     public var lengthPrior = 0.3
     /// Weight of base-level activation (recency and frequency) in the score.
@@ -47,6 +55,13 @@ public struct RecallSettings: Sendable, Hashable {
     public var defaultLimit = 10
 
     public init() {}
+
+    /// The power of each word's IDF for a query searching `terms`
+    /// (`longQueryIDFPower` when they are at least `longQueryWords` distinct
+    /// stems, else 1).
+    public func idfPower(searching terms: [String]) -> Double {
+        Set(terms).count >= longQueryWords ? longQueryIDFPower : 1
+    }
 
     /// The graph's edge weights these settings give.
     public var graphWeights: GraphIndex.Weights {

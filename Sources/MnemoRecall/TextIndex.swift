@@ -95,8 +95,10 @@ public final class TextIndex: Sendable {
     /// of the FTS5 query they stand for: a term twice counts twice, as two
     /// phrases would), with BM25 scores, best first; ties go to the older
     /// episode. Each score is summed in term order with FTS5's expression, so
-    /// it is FTS5's to the last bit.
-    func search(_ terms: [String], limit: Int) -> [(Int64, Double)] {
+    /// with `idfPower` 1 it is FTS5's to the last bit; otherwise each term's
+    /// IDF (after FTS5's floor) is raised to that power
+    /// (`RecallSettings.longQueryIDFPower`).
+    func search(_ terms: [String], limit: Int, idfPower: Double = 1) -> [(Int64, Double)] {
         guard limit > 0 else { return [] }
         let k1 = 1.2
         let b = 0.75
@@ -121,6 +123,7 @@ public final class TextIndex: Sendable {
                     let df = Double(list.count)
                     var idf = log((n - df + 0.5) / (df + 0.5))
                     if idf <= 0 { idf = 1e-6 }
+                    if idfPower != 1 { idf = pow(idf, idfPower) }
                     list.withUnsafeBufferPointer { list in
                         for j in list.indices {
                             // Episodes are spread over a sum per episode far larger than

@@ -5,8 +5,9 @@ import Testing
 
 /// The parts of a recall's score that do not come from spreading
 /// (docs/recall.md, step 3 and 4): which items the entity boost rewards,
-/// how far contiguity reaches and how it falls off, and the length prior.
-@Suite("recall scoring: the speaker's boost, contiguity's reach, the length prior")
+/// how far contiguity reaches and how it falls off, how a long query weighs
+/// its words, and the length prior.
+@Suite("recall scoring: the speaker's boost, contiguity's reach, a long query's rare words, the length prior")
 struct RecallScoringTests {
     typealias Fixture = HierarchyRecallTests.Fixture
 
@@ -125,6 +126,35 @@ struct RecallScoringTests {
             }
         }
         #expect(scores[texts[0]] == nil && scores[texts[8]] == nil, "contiguity reached past its span")
+    }
+
+    @Test("a long query weighs each word by its IDF to a power, so its rare word outranks two common ones; a shorter query is plain BM25")
+    func longQueryIDFPower() throws {
+        // Of 30 turns, 4 say "garden", 4 "weekend", one says both (`both`), one
+        // "trellis" (`rare`); all of the same length. By plain BM25 the two
+        // common words (IDF 1.77 each) outweigh the rare one (IDF 2.98).
+        let both = "Garden weekend, we said then."
+        let rare = "Trellis repairs, we said then."
+        var turns = [both, rare]
+        turns += (0..<3).map { "The garden number \($0) looked fine." }
+        turns += (0..<3).map { "That weekend number \($0) went fine." }
+        turns += (0..<22).map { "Another turn number \($0) about lunch." }
+        func first(_ query: String, power: Double) throws -> String? {
+            let f = try Fixture(
+                recall: Self.isolated {
+                    $0.longQueryWords = 4
+                    $0.longQueryIDFPower = power
+                })
+            for (i, text) in turns.enumerated() {
+                _ = try f.run(#"remember "\#(text)" by ann at 2023-03-01T10:\#(String(format: "%02d", i))"#)
+            }
+            return try f.run(#"recall "\#(query)" depth 0 limit 1"#).first?["text"] as? String
+        }
+        // Four words searched ("ideas" matches no turn): a long query.
+        #expect(try first("trellis garden weekend ideas", power: 2.5) == rare)
+        #expect(try first("trellis garden weekend ideas", power: 1) == both)
+        // Three words: plain BM25 whatever the power.
+        #expect(try first("trellis garden weekend", power: 2.5) == both)
     }
 
     @Test("the length prior multiplies an episode's score by (length / mean length)^exponent, the ratio capped at 4")
