@@ -31,8 +31,10 @@ public struct RecallSettings: Sendable, Hashable {
     public var contiguitySpan = 3
     /// The share, times this for each turn further than the next one.
     public var contiguityFalloff = 0.7
-    /// A query of at least this many distinct words (the words searched: not
-    /// names, not stop words) is a long one: its text seeds weigh each word
+    /// A query of at least this many distinct stems (of the words searched:
+    /// not names, unless it has nothing else, and not stop words; words that
+    /// stem alike, "paint" and "painted", count once) is a long one: its text
+    /// seeds weigh each word
     /// by its IDF to the power `longQueryIDFPower`, so that the rare words
     /// that single out what it describes count for more than the common ones
     /// it shares with many turns. A shorter query is searched by plain BM25.

@@ -134,7 +134,7 @@ public final class TextIndex: Sendable {
                             let p = list[j]
                             let tf = Double(p.frequency)
                             let i = Int(p.document)
-                            if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf ≥ 1e-6, tf ≥ 1)
+                            if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf ≥ 1e-6 to a power ≤ 8, tf ≥ 1)
                             sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
                         }
                     }

@@ -128,29 +128,37 @@ struct RecallScoringTests {
         #expect(scores[texts[0]] == nil && scores[texts[8]] == nil, "contiguity reached past its span")
     }
 
-    @Test("a long query weighs each word by its IDF to a power, so its rare word outranks two common ones; a shorter query is plain BM25")
-    func longQueryIDFPower() throws {
-        // Of 30 turns, 4 say "garden", 4 "weekend", one says both (`both`), one
-        // "trellis" (`rare`); all of the same length. By plain BM25 the two
-        // common words (IDF 1.77 each) outweigh the rare one (IDF 2.98).
-        let both = "Garden weekend, we said then."
-        let rare = "Trellis repairs, we said then."
-        var turns = [both, rare]
-        turns += (0..<3).map { "The garden number \($0) looked fine." }
-        turns += (0..<3).map { "That weekend number \($0) went fine." }
-        turns += (0..<22).map { "Another turn number \($0) about lunch." }
+    @Test(
+        "a long query weighs each word by its IDF to a power, so its rare word outranks two common ones; a shorter query is plain BM25",
+        arguments: ["episode", "fact"])
+    func longQueryIDFPower(kind: String) throws {
+        // Of 30 texts (turns, or facts' text fillers), 4 say "garden", 4
+        // "weekend", one says both (`both`), one "trellis" (`rare`); those two
+        // of the same length. By plain BM25 the two common words (IDF 1.77
+        // each) outweigh the rare one (IDF 2.98); to the power 2.5, 8.4 against 15.3.
+        let both = "garden weekend plan"
+        let rare = "trellis repairs plan"
+        var texts = [both, rare]
+        texts += (0..<3).map { "the garden number \($0)" }
+        texts += (0..<3).map { "that weekend number \($0)" }
+        texts += (0..<22).map { "another lunch number \($0)" }
         func first(_ query: String, power: Double) throws -> String? {
             let f = try Fixture(
                 recall: Self.isolated {
                     $0.longQueryWords = 4
                     $0.longQueryIDFPower = power
                 })
-            for (i, text) in turns.enumerated() {
-                _ = try f.run(#"remember "\#(text)" by ann at 2023-03-01T10:\#(String(format: "%02d", i))"#)
+            for (i, text) in texts.enumerated() {
+                if kind == "episode" {
+                    _ = try f.run(#"remember "\#(text)" by ann at 2023-03-01T10:\#(String(format: "%02d", i))"#)
+                } else {
+                    _ = try f.run(#"assert discussed(who: ann, topic: "\#(text)")"#)
+                }
             }
-            return try f.run(#"recall "\#(query)" depth 0 limit 1"#).first?["text"] as? String
+            let line = try f.run(#"recall "\#(query)" kinds \#(kind) depth 0 limit 1"#).first
+            return kind == "episode" ? line?["text"] as? String : (line?["roles"] as? [String: Any])?["topic"] as? String
         }
-        // Four words searched ("ideas" matches no turn): a long query.
+        // Four words searched ("ideas" matches nothing): a long query.
         #expect(try first("trellis garden weekend ideas", power: 2.5) == rare)
         #expect(try first("trellis garden weekend ideas", power: 1) == both)
         // Three words: plain BM25 whatever the power.

@@ -167,9 +167,9 @@ extension DaemonConfig {
             doc: "the share, times this for each turn further than the next one"),
         ConfigKey(
             "recall_long_query_words", default: "4", .integer(1...10_000), into: \.recall.longQueryWords, reload: .atOnce,
-            doc: "a query searching at least this many distinct words (not names, not stop words) is a long one"),
+            doc: "a query searching at least this many distinct stems (not names, unless it has nothing else; not stop words) is a long one"),
         ConfigKey(
-            "recall_long_query_idf_power", default: "2.5", .number(0...8), into: \.recall.longQueryIDFPower, reload: .atOnce,
+            "recall_long_query_idf_power", default: "2.5", .number(1...8), into: \.recall.longQueryIDFPower, reload: .atOnce,
             doc: "a long query weighs each word by its IDF to this power in BM25, so its rare words count for more (1: plain BM25)"),
         ConfigKey(
             "recall_length_prior", default: "0.3", .number(0...2), into: \.recall.lengthPrior, reload: .atOnce,
