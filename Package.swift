@@ -316,6 +316,7 @@ let package = Package(
                 "MnemoStore", "MnemoModel", "MnemoSchemas", "MnemoTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
     ],

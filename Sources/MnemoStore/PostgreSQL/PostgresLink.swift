@@ -121,9 +121,14 @@ public final class PostgresLink: Sendable {
     /// Whether the connection is closed (by `close`, the server or the network).
     public var isClosed: Bool { connection.isClosed }
 
-    /// Closes the connection.
+    /// Closes the connection, and waits for it to close unless called on an
+    /// event loop's thread: waiting there would stall every channel of that
+    /// loop, and NIO stops the program that tries. That happens when the last
+    /// reference to what holds a link (a space's storage, a lease) goes in a
+    /// channel's teardown; the close then completes on its own.
     public func close() {
         let closing: EventLoopFuture<Void> = connection.close()
+        guard MultiThreadedEventLoopGroup.currentEventLoop == nil else { return }
         _ = try? closing.wait()
     }
 

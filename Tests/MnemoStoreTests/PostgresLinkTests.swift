@@ -1,0 +1,42 @@
+import Foundation
+import MnemoTestSupport
+import NIOPosix
+import Testing
+
+@testable import MnemoStore
+
+/// A link's connection closes wherever the link is closed or let go.
+@Suite("PostgreSQL: a link closes its connection from any thread", .enabled(if: PostgresTestServer.available))
+struct PostgresLinkTests {
+    /// Holds a daemon's PostgreSQL storage for a task on an event loop to let go.
+    final class Holder: @unchecked Sendable {
+        var storage: PostgresStorage?
+        init(_ storage: PostgresStorage) { self.storage = storage }
+    }
+
+    @Test("a link closed on an event loop's thread, or a storage let go there, closes its connections, and the program goes on")
+    func onAnEventLoop() throws {
+        let target = try SharedStoreDatabase.target()
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        // Closed there: waiting for the close on that thread would stop the program.
+        let closed = try PostgresLink(target)
+        let first = try closed.backendProcess()
+        try loop.submit { closed.close() }.wait()
+        // Let go there, as the daemon's storage is when a channel's teardown
+        // drops the last reference to the server's state: it closes its change feed.
+        let holder = Holder(try PostgresStorage(target))
+        let second = try #require(try holder.storage!.feed.backendProcess())
+        try loop.submit { holder.storage = nil }.wait()
+        // Both server processes end.
+        let admin = try PostgresLink(target)
+        defer { admin.close() }
+        let deadline = Date().addingTimeInterval(10)
+        var left = -1
+        repeat {
+            left = try admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid IN (\(first), \(second))").first!.decode(Int.self)
+            if left > 0 { Thread.sleep(forTimeInterval: 0.05) }
+        } while left > 0 && Date() < deadline
+        #expect(left == 0)
+        #expect(closed.isClosed)
+    }
+}
