@@ -115,13 +115,10 @@ public final class NodeTextIndex: Sendable {
     }
 
     /// The best `limit` things for the query `terms` (stemmed), with BM25
-    /// scores (k1 = 1.2, b = 0.75, FTS5's IDF and its floor, raised to
-    /// `idfPower` as `TextIndex.search` does), best first; ties go to the
-    /// document indexed first.
+    /// scores (`BM25`, each IDF raised to `idfPower` as `TextIndex.search`
+    /// raises it), best first; ties go to the document indexed first.
     func search(_ terms: [String], limit: Int, idfPower: Double = 1) -> [(NodeID, Double)] {
         guard limit > 0 else { return [] }
-        let k1 = 1.2
-        let b = 0.75
         return state.withLock { s -> [(NodeID, Double)] in
             guard s.documents > 0 else { return [] }
             let n = Double(s.documents)
@@ -146,17 +143,14 @@ public final class NodeTextIndex: Sendable {
                             var live = 0
                             for p in list where lengths[Int(p.document)] > 0 { live += 1 }
                             guard live > 0 else { return }
-                            let df = Double(live)
-                            var idf = log((n - df + 0.5) / (df + 0.5))
-                            if idf <= 0 { idf = 1e-6 }
-                            if idfPower != 1 { idf = pow(idf, idfPower) }
+                            let idf = BM25.idf(documents: n, holding: Double(live), power: idfPower)
                             for p in list {
                                 let length = lengths[Int(p.document)]
                                 guard length > 0 else { continue }
                                 let tf = Double(p.frequency)
                                 let i = Int(p.document)
-                                if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf ≥ 1e-6 to a power ≤ 8, tf ≥ 1)
-                                sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(length) / averageLength)))
+                                if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf > 0, tf ≥ 1)
+                                sums[i] += BM25.term(idf: idf, frequency: tf, length: Double(length), averageLength: averageLength)
                             }
                         }
                     }

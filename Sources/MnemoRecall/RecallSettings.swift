@@ -34,10 +34,10 @@ public struct RecallSettings: Sendable, Hashable {
     /// A query of at least this many distinct stems (of the words searched:
     /// not names, unless it has nothing else, and not stop words; words that
     /// stem alike, "paint" and "painted", count once) is a long one: its text
-    /// seeds weigh each word
-    /// by its IDF to the power `longQueryIDFPower`, so that the rare words
-    /// that single out what it describes count for more than the common ones
-    /// it shares with many turns. A shorter query is searched by plain BM25.
+    /// seeds weigh each word by its IDF to the power `longQueryIDFPower`, so
+    /// that the rare words that single out what it describes count for more
+    /// than the common ones it shares with many turns. A shorter query is
+    /// searched by plain BM25.
     public var longQueryWords = 4
     /// The power of each word's IDF in the BM25 of a long query (1: plain BM25).
     public var longQueryIDFPower = 2.5

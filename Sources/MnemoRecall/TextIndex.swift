@@ -100,8 +100,6 @@ public final class TextIndex: Sendable {
     /// (`RecallSettings.longQueryIDFPower`).
     func search(_ terms: [String], limit: Int, idfPower: Double = 1) -> [(Int64, Double)] {
         guard limit > 0 else { return [] }
-        let k1 = 1.2
-        let b = 0.75
         return state.withLock { s -> [(Int64, Double)] in
             guard s.documents > 0 else { return [] }
             let n = Double(s.documents)
@@ -120,10 +118,7 @@ public final class TextIndex: Sendable {
             sums.withUnsafeMutableBufferPointer { sums in
                 for term in terms {
                     guard let list = s.postings[term] else { continue }
-                    let df = Double(list.count)
-                    var idf = log((n - df + 0.5) / (df + 0.5))
-                    if idf <= 0 { idf = 1e-6 }
-                    if idfPower != 1 { idf = pow(idf, idfPower) }
+                    let idf = BM25.idf(documents: n, holding: Double(list.count), power: idfPower)
                     list.withUnsafeBufferPointer { list in
                         for j in list.indices {
                             // Episodes are spread over a sum per episode far larger than
@@ -134,8 +129,8 @@ public final class TextIndex: Sendable {
                             let p = list[j]
                             let tf = Double(p.frequency)
                             let i = Int(p.document)
-                            if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf ≥ 1e-6 to a power ≤ 8, tf ≥ 1)
-                            sums[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * Double(p.length) / averageLength)))
+                            if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf > 0, tf ≥ 1)
+                            sums[i] += BM25.term(idf: idf, frequency: tf, length: Double(p.length), averageLength: averageLength)
                         }
                     }
                 }
