@@ -5,6 +5,7 @@ import GRDBSQLite
 import Logging
 import MnemoModel
 import MnemoSchemas
+import NIOPosix
 import Synchronization
 
 /// One space's memory: a temporal hypergraph in one SQLite file.
@@ -132,8 +133,21 @@ public final class MemoryStore: Sendable {
         // folds the WAL back into the file. (The hook keeps working until then:
         // the configuration holds the checkpointer.) The network threads'
         // connections close first: the last to close folds the WAL back.
-        checkpointer.close()
-        inlineReaders.closeAll()
+        let (checkpointer, inlineReaders, pool) = (self.checkpointer, self.inlineReaders, self.pool)
+        let close: @Sendable () -> Void = {
+            checkpointer.close()
+            inlineReaders.closeAll()
+            withExtendedLifetime(pool) {}
+        }
+        // Closing waits for a background checkpoint and copies the WAL back: on
+        // an event loop's thread (the last reference to a space went in a
+        // channel's teardown) that would hold every connection of the loop, so
+        // it is done on a thread of its own.
+        if MultiThreadedEventLoopGroup.currentEventLoop != nil {
+            DispatchQueue.global(qos: .utility).async(execute: close)
+        } else {
+            close()
+        }
     }
 
     /// Whether SQLite's memory statistics are off in this process (see

@@ -8,12 +8,6 @@ import Testing
 /// A link's connection closes wherever the link is closed or let go.
 @Suite("PostgreSQL: a link closes its connection from any thread", .enabled(if: PostgresTestServer.available))
 struct PostgresLinkTests {
-    /// Holds a daemon's PostgreSQL storage for a task on an event loop to let go.
-    final class Holder: @unchecked Sendable {
-        var storage: PostgresStorage?
-        init(_ storage: PostgresStorage) { self.storage = storage }
-    }
-
     @Test("a link closed on an event loop's thread, or a storage let go there, closes its connections, and the program goes on")
     func onAnEventLoop() throws {
         let target = try SharedStoreDatabase.target()
@@ -24,9 +18,9 @@ struct PostgresLinkTests {
         try loop.submit { closed.close() }.wait()
         // Let go there, as the daemon's storage is when a channel's teardown
         // drops the last reference to the server's state: it closes its change feed.
-        let holder = Holder(try PostgresStorage(target))
-        let second = try #require(try holder.storage!.feed.backendProcess())
-        try loop.submit { holder.storage = nil }.wait()
+        let holder = LetGo(try PostgresStorage(target))
+        let second = try #require(try holder.value!.feed.backendProcess())
+        try loop.submit { holder.value = nil }.wait()
         // Both server processes end.
         let admin = try PostgresLink(target)
         defer { admin.close() }

@@ -119,3 +119,10 @@ func mnemoError<T>(_ body: () throws -> T) -> MnemoError? {
 func closed<T>(_ store: @autoclosure () throws -> MemoryStore, _ body: (MemoryStore) throws -> T) throws -> T {
     try body(try store())
 }
+
+/// Holds something for a task on another thread (an event loop's) to let go,
+/// so that its last reference goes there.
+final class LetGo<Value>: @unchecked Sendable {
+    var value: Value?
+    init(_ value: Value) { self.value = value }
+}
