@@ -206,7 +206,9 @@ public struct Executor: Sendable {
 
     /// Runs a statement from memory alone, for a network thread (see
     /// `StatementTraits.Inline.whenInMemory`): `nil` when it is not one that
-    /// can be answered so; `.needsStore` when it would have to read the
+    /// can be answered so (not a recall, one whose text is longer than
+    /// `inlineRecallTextBytes`, or one with `explain`, which traces each
+    /// result's neighbourhood); `.needsStore` when it would have to read the
     /// store (it then changed nothing, and a worker runs it with `run`, or
     /// finishes the recall it hands over with `finish`).
     ///
@@ -215,10 +217,16 @@ public struct Executor: Sendable {
     public func runInMemory(_ statement: Statement, inlineReadBudget: Duration? = nil, now: Timestamp = .now()) throws(MnemoError)
         -> InMemoryRecall?
     {
-        guard case .recall(let r) = statement else { return nil }
+        guard case .recall(let r) = statement, r.text.utf8.count <= Self.inlineRecallTextBytes, !r.explain else { return nil }
         if space.store.isBehindReplica { return .needsStore(nil) }
         return try recallWithoutStore(r, inlineReadBudget: inlineReadBudget, now: now)
     }
+
+    /// The longest recall text (in UTF-8 bytes) that `runInMemory` ranks on
+    /// a network thread. Finding a text's words, names and times costs about
+    /// 0.15 ms per KiB: a longer text runs on a worker, where it holds no
+    /// other connection and `request_timeout` applies.
+    public static let inlineRecallTextBytes = 2_048
 
     /// `recall` without reading SQLite, for a network thread. When it would
     /// have to — its graph, text index or dictionary not built yet, or a

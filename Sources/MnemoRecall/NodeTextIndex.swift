@@ -91,16 +91,16 @@ public final class NodeTextIndex: Sendable {
         s.lengths[Int(document)] = 0
     }
 
-    /// Which of `words` (as the query wrote them) a thing's live text
-    /// contains, by their stems: the cue words of a text seed, for `explain`.
-    /// Postings are in document order: each look-up is a binary search.
-    func words(_ words: [String], in node: NodeID) -> [String] {
+    /// Which of the cue words the live text of each of `nodes` contains, by
+    /// their stems: the words of the text seeds, for `explain`
+    /// (`CueWord.matches`).
+    func words(_ cue: [CueWord], in nodes: [NodeID]) -> [NodeID: [String]] {
         state.withLock { s in
-            guard let document = s.document[node] else { return [] }
-            return words.filter { word in
-                guard let list = s.postings[Analyzer.stem(word)] else { return false }
-                return list.sortedContains(document) { $0.document }
+            var documents: [UInt32: NodeID] = [:]
+            for node in nodes {
+                if let document = s.document[node] { documents[document] = node }
             }
+            return CueWord.matches(cue, documents: documents, postings: s.postings, document: \.document)
         }
     }
 

@@ -21,8 +21,9 @@ struct RecallCues {
     /// insights by BM25 over their texts, scaled the same way.
     var nodeHits: [(node: NodeID, score: Double)]
     /// The words the full-text searches were made of (the text's, stop
-    /// words and names left out), for `explain` to say which a seed matched.
-    var words: [String]
+    /// words and names left out), each once, for `explain` to say which a
+    /// seed matched.
+    var words: [CueWord]
     /// The entities the text names, in the order it names them, then `about`'s.
     var entities: [Entity]
     /// The scene `in scene` names.

@@ -123,7 +123,10 @@ package struct RecallEngine: Sendable {
         let words = tokens.map(\.text).filter { !Analyzer.stopWords.contains($0) }
         let window = TemporalResolver().resolve(recall.text, at: now).first
         let names = dictionary.find(in: tokens)
-        let (scene, entities) = try lookUp(names: names.map(\.name), about: recall.about, scene: recall.scene)
+        // Each entity once, however often the text names it.
+        var seen: Set<String> = []
+        let distinctNames = names.map(\.name).filter { seen.insert(Name.normalize($0)).inserted }
+        let (scene, entities) = try lookUp(names: distinctNames, about: recall.about, scene: recall.scene)
         // Names the dictionary knows are seeded as entities; in the full-text query
         // they would only match every turn of a speaker.
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
@@ -131,7 +134,7 @@ package struct RecallEngine: Sendable {
         let searched = unnamed.isEmpty ? words : unnamed
         let terms = Set(searched).sorted().map(Analyzer.stem)
         return RecallCues(
-            textHits: fullText(terms), nodeHits: otherText(terms), words: searched, entities: entities, scene: scene, window: window)
+            textHits: fullText(terms), nodeHits: otherText(terms), words: CueWord.distinct(searched), entities: entities, scene: scene, window: window)
     }
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and
@@ -160,10 +163,19 @@ package struct RecallEngine: Sendable {
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))
             let top = activation.best(
                 recall.limit ?? settings.defaultLimit, by: Scoring(recall, cues: cues, settings: settings, view: view, known: known, now: now))
+            // The words each text seed matched, found once for all the results.
+            let seedWords =
+                recall.explain
+                ? SeedWords(
+                    episodes: text.words(cues.words, in: cues.textHits.map(\.episode)),
+                    others: nodeText.words(cues.words, in: cues.nodeHits.map(\.node)))
+                : SeedWords()
             return top.items.map { n, score in
                 let id = view.id(n)
                 var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
-                if let explanation = activation.explain(n) { extra += explainFields(explanation, recall: recall, cues: cues, in: view) }
+                if let explanation = activation.explain(n) {
+                    extra += explainFields(explanation, recall: recall, cues: cues, seedWords: seedWords, in: view)
+                }
                 return Ranked(node: n, id: id, extra: extra)
             }
         }
@@ -175,7 +187,7 @@ package struct RecallEngine: Sendable {
     /// cue: the query words a text seed matched, the name of an entity or
     /// `in scene` seed.
     private func explainFields(
-        _ explanation: ExplainTrace.Explanation, recall: Recall, cues: RecallCues, in view: GraphIndex.View
+        _ explanation: ExplainTrace.Explanation, recall: Recall, cues: RecallCues, seedWords: SeedWords, in view: GraphIndex.View
     ) -> [(String, JSONValue)] {
         func rounded(_ x: Double) -> JSONValue { .double((x * 10_000).rounded() / 10_000) }
         func seed(_ origin: ExplainTrace.Origin, node: Bool = false) -> [(String, JSONValue)] {
@@ -187,7 +199,7 @@ package struct RecallEngine: Sendable {
             case .scene: fields.append(("name", .string(recall.scene ?? "")))
             case .time: fields.append(("name", .string(cues.window?.text ?? "")))
             case .text:
-                let matched = id.kind == .episode ? text.words(cues.words, in: id.number) : nodeText.words(cues.words, in: id)
+                let matched = (id.kind == .episode ? seedWords.episodes[id.number] : seedWords.others[id]) ?? []
                 fields.append(("words", .array(matched.map(JSONValue.string))))
             }
             return fields
@@ -202,6 +214,13 @@ package struct RecallEngine: Sendable {
         }
         fields.append(("seeds", .array(Array(seeds))))
         return fields
+    }
+
+    /// The query words each text seed contains: episodes by id, other
+    /// things by node.
+    struct SeedWords {
+        var episodes: [Int64: [String]] = [:]
+        var others: [NodeID: [String]] = [:]
     }
 
     /// How many seeds `explain` lists for a result, largest share first.
@@ -230,9 +249,11 @@ package struct RecallEngine: Sendable {
         }
         if let about, known.last! == nil { throw MnemoError(.notFound, "no entity \"\(about)\"") }
         let given = names + (about.map { [$0] } ?? [])
+        // Two names of one entity ("Mel", "Melanie") seed it once.
+        var named: Set<Int64> = []
         let entities = zip(zip(wanted, known), given).compactMap { pair, name in
             pair.1.map { RecallCues.Entity(id: $0, strength: pair.0.1, kind: pair.0.2, name: name) }
-        }
+        }.filter { $0.kind != .entity || named.insert($0.id).inserted }
         return (sceneID, entities)
     }
 

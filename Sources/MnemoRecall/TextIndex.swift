@@ -145,16 +145,15 @@ public final class TextIndex: Sendable {
     /// How many postings ahead a search asks for the sum it will add to.
     static let prefetchDistance = 8
 
-    /// Which of `words` (as the query wrote them) an episode contains, by
-    /// their stems: the cue words of a text seed, for `explain`. Each term's
-    /// postings are in episode order: each look-up is a binary search.
-    func words(_ words: [String], in episode: Int64) -> [String] {
+    /// Which of the cue words each of `episodes` contains, by their stems:
+    /// the words of the text seeds, for `explain` (`CueWord.matches`).
+    func words(_ cue: [CueWord], in episodes: [Int64]) -> [Int64: [String]] {
         state.withLock { s in
-            guard let document = s.episodes.sortedIndex(of: episode, by: { $0 }).flatMap({ UInt32(exactly: $0) }) else { return [] }
-            return words.filter { word in
-                guard let list = s.postings[Analyzer.stem(word)] else { return false }
-                return list.sortedContains(document) { $0.document }
+            var documents: [UInt32: Int64] = [:]
+            for episode in episodes {
+                if let document = s.episodes.sortedIndex(of: episode, by: { $0 }).flatMap({ UInt32(exactly: $0) }) { documents[document] = episode }
             }
+            return CueWord.matches(cue, documents: documents, postings: s.postings, document: \.document)
         }
     }
 

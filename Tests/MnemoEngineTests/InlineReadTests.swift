@@ -135,4 +135,24 @@ struct InlineReadTests {
         }
         #expect(lines.count == 1 && lines[0].serialized.contains(#""id":"e:2""#))
     }
+
+    @Test("a recall whose text is over 2 KiB, or that asks for explain, is left to a worker; a short one is answered on the network thread")
+    func longOrExplainedRecallOnWorker() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(try [#"remember "Caroline went to the violin lesson" by caroline"#].map(statement))
+        // Built and cached, as a space in use is.
+        _ = try space.executor().run(try statement(#"recall "violin lesson" limit 1"#))
+        let short = try statement(#"recall "violin lesson" limit 1"#)
+        guard case .answered(let lines)? = try space.executor().runInMemory(short) else {
+            Issue.record("a short recall was not answered in memory")
+            return
+        }
+        #expect(lines.count == 1)
+        let words = String(repeating: "violin ", count: Executor.inlineRecallTextBytes / 7 + 1)
+        #expect(try space.executor().runInMemory(try statement("recall \"\(words)\" limit 1")) == nil)
+        #expect(try space.executor().runInMemory(try statement(#"recall "violin lesson" limit 1 explain"#)) == nil)
+        // On a worker, both are answered.
+        #expect(try space.executor().run(try statement("recall \"\(words)\" limit 1")).count == 1)
+        #expect(try space.executor().run(try statement(#"recall "violin lesson" limit 1 explain"#)).count == 1)
+    }
 }
