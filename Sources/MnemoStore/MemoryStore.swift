@@ -19,7 +19,10 @@ import Synchronization
 public final class MemoryStore: Sendable {
     /// The SQLite file.
     public let path: String
-    let pool: DatabasePool
+    /// The connections: the writer and the pool's readers.
+    var pool: DatabasePool { connections.pool.unsafelyUnwrapped }
+    /// Holds `pool` until the store closes it (`deinit`), on whichever thread.
+    private let connections: Connections
     let options: StoreOptions
     let cache = WriterCache()
     let checkpointer: Checkpointer
@@ -84,7 +87,8 @@ public final class MemoryStore: Sendable {
             }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            connections = Connections(pool)
             if options.synchronousFull && !options.readOnly {
                 // GRDB sets NORMAL on the writer when it turns WAL on (after
                 // `prepareDatabase`, where setting it would be undone).
@@ -133,16 +137,18 @@ public final class MemoryStore: Sendable {
         // folds the WAL back into the file. (The hook keeps working until then:
         // the configuration holds the checkpointer.) The network threads'
         // connections close first: the last to close folds the WAL back.
-        let (checkpointer, inlineReaders, pool) = (self.checkpointer, self.inlineReaders, self.pool)
+        let (checkpointer, inlineReaders, connections) = (self.checkpointer, self.inlineReaders, self.connections)
         let close: @Sendable () -> Void = {
             checkpointer.close()
             inlineReaders.closeAll()
-            withExtendedLifetime(pool) {}
+            // The pool's last reference goes here, not where the store's does;
+            // it closes its readers, then its writer.
+            connections.pool = nil
         }
         // Closing waits for a background checkpoint and copies the WAL back: on
         // an event loop's thread (the last reference to a space went in a
         // channel's teardown) that would hold every connection of the loop, so
-        // it is done on a thread of its own.
+        // it is done on another thread.
         if MultiThreadedEventLoopGroup.currentEventLoop != nil {
             DispatchQueue.global(qos: .utility).async(execute: close)
         } else {
@@ -444,5 +450,16 @@ public final class MemoryStore: Sendable {
             }
         }
         return MnemoError(.internalError, "\(error)")
+    }
+}
+
+extension MemoryStore {
+    /// The store's `DatabasePool`, in a box its `deinit` empties where it
+    /// closes the store: the pool closes where its last reference goes.
+    final class Connections: @unchecked Sendable {
+        /// Set once, emptied once, by `deinit` (nothing else can reach the
+        /// store then).
+        var pool: DatabasePool?
+        init(_ pool: DatabasePool) { self.pool = pool }
     }
 }
