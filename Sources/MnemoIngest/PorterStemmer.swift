@@ -2,10 +2,16 @@
 /// `porter` tokenizer applies it, so that terms computed here match the terms
 /// in the full-text index: `connections`, `connected`, `connecting` → `connect`.
 ///
-/// Works on lower-case ASCII words; other words are returned unchanged.
+/// Works on lower-case ASCII words of 3 to `longestStemmed` letters; other
+/// words are returned unchanged.
 public enum PorterStemmer {
+    /// FTS5 passes a longer token through unstemmed (`FTS5_PORTER_MAX_TOKEN`).
+    /// It also bounds the work: a run of `y`s makes the stemmer's steps
+    /// quadratic in the word's length.
+    public static let longestStemmed = 64
+
     public static func stem(_ word: String) -> String {
-        guard word.utf8.count > 2, word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
+        guard (3...longestStemmed).contains(word.utf8.count), word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
         var w = Array(word.utf8)
         step1a(&w)
         step1b(&w)

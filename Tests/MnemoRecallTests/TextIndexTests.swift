@@ -116,6 +116,36 @@ extension TextIndexTests {
     }
 }
 
+extension TextIndexTests {
+    @Test("a word of up to 64 letters is stemmed as FTS5's porter stems it, a longer one is left as it is, and a megabyte one at once")
+    func longWordsAsFTS5() throws {
+        let db = try DatabaseQueue()
+        try db.write { db in
+            try db.execute(sql: "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61 remove_diacritics 2')")
+            try db.execute(sql: "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        }
+        var words: [String] = []
+        for n in 56...72 {
+            for suffix in ["ational", "ies", "ing", "ness", "s"] {
+                let stem = String(repeating: "ab", count: (n - suffix.count) / 2) + ((n - suffix.count) % 2 == 0 ? "" : "r")
+                words.append(stem + suffix)
+            }
+        }
+        try db.write { db in
+            for (i, word) in words.enumerated() { try db.execute(sql: "INSERT INTO t(rowid, x) VALUES (?, ?)", arguments: [i, word]) }
+        }
+        let expected = try db.read { db in try String.fetchAll(db, sql: "SELECT term FROM v ORDER BY doc") }
+        #expect(words.map(Analyzer.stem) == expected)
+        #expect(words.contains { $0.utf8.count <= PorterStemmer.longestStemmed && Analyzer.stem($0) != $0 })
+        #expect(words.filter { $0.utf8.count > PorterStemmer.longestStemmed }.allSatisfy { Analyzer.stem($0) == $0 })
+        // A run of y's: each step looks back along it.
+        let long = String(repeating: "y", count: 1 << 20) + "ational"
+        let start = ContinuousClock.now
+        #expect(Analyzer.stem(long) == long)
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+}
+
 /// SplitMix64, for a corpus that is the same on every run.
 struct Seeded {
     var state: UInt64
