@@ -224,8 +224,8 @@ public struct Executor: Sendable {
 
     /// The longest recall text (in UTF-8 bytes) that `runInMemory` ranks on
     /// a network thread. Finding a text's words, names and times costs about
-    /// 0.15 ms per KiB: a longer text runs on a worker, where it holds no
-    /// other connection and `request_timeout` applies.
+    /// 0.15 ms per KiB of ordinary text: a longer text runs on a worker,
+    /// where it holds no other connection and `request_timeout` applies.
     public static let inlineRecallTextBytes = 2_048
 
     /// `recall` without reading SQLite, for a network thread. When it would

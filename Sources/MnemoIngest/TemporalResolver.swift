@@ -120,9 +120,15 @@ public struct TemporalResolver: Sendable {
         candidates.sort {
             ($0.span.count, -$0.span.lowerBound, -$0.order) > ($1.span.count, -$1.span.lowerBound, -$1.order)
         }
+        // The bytes a chosen mention covers: a candidate overlaps one of them
+        // when it covers one of those bytes (a look-up per byte of its span,
+        // where comparing it with every chosen mention made a long text of
+        // short mentions quadratic).
         var chosen: [Candidate] = []
-        for candidate in candidates where !chosen.contains(where: { $0.span.overlaps(candidate.span) }) {
+        var taken = [Bool](repeating: false, count: candidates.map(\.span.upperBound).max() ?? 0)
+        for candidate in candidates where !candidate.span.contains(where: { taken[$0] }) {
             chosen.append(candidate)
+            for byte in candidate.span { taken[byte] = true }
         }
         return chosen.sorted { $0.span.lowerBound < $1.span.lowerBound }.map(\.mention)
     }

@@ -119,10 +119,15 @@ package struct RecallEngine: Sendable {
     /// entities its names and `about` denote, the `in scene` scene, and the
     /// best episodes and other texts by BM25 over the words that are not names.
     private func cues(of recall: Recall, now: Timestamp) throws -> RecallCues {
+        // (A long text takes a while at each step: a recall stopped meanwhile
+        // stops between them.)
         let tokens = Analyzer.tokens(recall.text)
         let words = tokens.map(\.text).filter { !Analyzer.stopWords.contains($0) }
+        try cancellation.check()
         let window = TemporalResolver().resolve(recall.text, at: now).first
+        try cancellation.check()
         let names = dictionary.find(in: tokens)
+        try cancellation.check()
         // Each entity once, however often the text names it.
         var seen: Set<String> = []
         let distinctNames = names.map(\.name).filter { seen.insert(Name.normalize($0)).inserted }
@@ -133,8 +138,12 @@ package struct RecallEngine: Sendable {
         let unnamed = words.filter { !named.contains($0) }
         let searched = unnamed.isEmpty ? words : unnamed
         let terms = Set(searched).sorted().map(Analyzer.stem)
+        try cancellation.check()
+        let textHits = fullText(terms)
+        try cancellation.check()
         return RecallCues(
-            textHits: fullText(terms), nodeHits: otherText(terms), words: CueWord.distinct(searched), entities: entities, scene: scene, window: window)
+            textHits: textHits, nodeHits: otherText(terms), words: recall.explain ? CueWord.distinct(searched) : [], entities: entities, scene: scene,
+            window: window)
     }
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and
@@ -170,14 +179,19 @@ package struct RecallEngine: Sendable {
                     episodes: text.words(cues.words, in: cues.textHits.map(\.episode)),
                     others: nodeText.words(cues.words, in: cues.nodeHits.map(\.node)))
                 : SeedWords()
-            return top.items.map { n, score in
+            var ranked: [Ranked] = []
+            ranked.reserveCapacity(top.items.count)
+            for (i, (n, score)) in top.items.enumerated() {
                 let id = view.id(n)
                 var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
                 if let explanation = activation.explain(n) {
+                    // Each result's explanation walks its neighbourhood.
+                    if i % 64 == 63 { try cancellation.check() }
                     extra += explainFields(explanation, recall: recall, cues: cues, seedWords: seedWords, in: view)
                 }
-                return Ranked(node: n, id: id, extra: extra)
+                ranked.append(Ranked(node: n, id: id, extra: extra))
             }
+            return ranked
         }
     }
 

@@ -20,7 +20,7 @@ public final class MemoryStore: Sendable {
     /// The SQLite file.
     public let path: String
     /// The connections: the writer and the pool's readers.
-    var pool: DatabasePool { connections.pool.unsafelyUnwrapped }
+    var pool: DatabasePool { connections.pool! }
     /// Holds `pool` until the store closes it (`deinit`), on whichever thread.
     private let connections: Connections
     let options: StoreOptions

@@ -39,7 +39,7 @@ struct RecallRepeatedWordsTests {
         let f = try Fixture()
         let explained = try f.run(#"recall "violin violin lesson violin" limit 3 explain"#)
         let words = try #require((explained.first?["paths"] as? [[String: Any]])?.first?["words"] as? [String])
-        #expect(words.sorted() == ["lesson", "violin"])
+        #expect(words == ["violin", "lesson"])
         // (Each on a space of its own: a recall reinforces what it answers.)
         let once = try Fixture().run(#"recall "Melanie cherry pie" limit 10"#)
         let thrice = try Fixture().run(#"recall "Melanie cherry Melanie pie Melanie" limit 10"#)

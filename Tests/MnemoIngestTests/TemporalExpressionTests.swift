@@ -240,3 +240,16 @@ private func c(_ text: String, at reference: String = mon, _ expected: (String, 
         }
     }
 }
+
+@Suite("time expressions in a long text")
+struct LongTextTemporalTests {
+    @Test("a text of a hundred thousand mentions is resolved at once, each mention found, none overlapping")
+    func manyMentions() {
+        let text = Array(repeating: "last Friday, then yesterday", count: 50_000).joined(separator: " and ")
+        let start = ContinuousClock.now
+        let mentions = TemporalResolver().resolve(text, at: Timestamp(iso8601: "2023-05-08T13:56")!)
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(mentions.count == 100_000)
+        #expect(mentions.prefix(2).map(\.text) == ["last Friday", "yesterday"])
+    }
+}

@@ -22,7 +22,9 @@ struct StatementRunner: Sendable {
     /// Runs a statement on the network thread if it can be answered there
     /// without waiting (`StatementTraits.inline`): `ping` and `help`, which
     /// touch no file; `recall` (unless `recall_inline = no`) when its graph,
-    /// text index and name dictionary are built; and the short reads
+    /// text index and name dictionary are built, its text is at most
+    /// `Executor.inlineRecallTextBytes` and it does not ask for `explain`;
+    /// and the short reads
     /// (`.withinBudget`) that finish within `inline_read_budget`.
     ///
     /// A recall is a read of the in-memory graph that takes a fraction of a
