@@ -373,10 +373,12 @@ struct StatementGenerator {
         }
     }
 
-    /// Now and then (one statement in `largeEvery`), a string of 1 MiB.
+    /// Now and then (one statement in `largeEvery`), a string of 1 MiB: one
+    /// word of a megabyte (of `y`s, which the stemmer looks back along), a
+    /// name or a time said a hundred thousand times, sentences, escapes.
     mutating func largeString() -> String? {
         guard largeEvery > 0, dice.oneIn(largeEvery * 2) else { return nil }
-        let unit = dice.pick(["a", "Alice met Bob yesterday. ", "é", "\\u0000", "😀", "999 days ago "])
+        let unit = dice.pick(["a", "y", "Alice met Bob yesterday. ", "Alice ", "last Friday, ", "é", "\\u0000", "😀", "999 days ago "])
         return String(repeating: unit, count: (1 << 20) / unit.utf8.count)
     }
 
