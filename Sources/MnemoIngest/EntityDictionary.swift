@@ -52,24 +52,34 @@ public final class EntityDictionary: Sendable {
     public var count: Int { table.withLock { $0.names.count } }
 
     /// Known names in the text, non-overlapping, longest first at each position.
+    ///
+    /// The table is held for `tokensPerHold` positions at a time: a long text
+    /// does not keep `add` (a write) or the other look-ups (recalls on network
+    /// threads) waiting for all of it.
     public func find(in tokens: [Analyzer.Token]) -> [(name: String, range: Range<Int>)] {
-        table.withLock { t in
-            var found: [(name: String, range: Range<Int>)] = []
-            var i = 0
-            while i < tokens.count {
-                var matched = false
-                for length in t.lengths[tokens[i].text] ?? [] where i + length <= tokens.count {
-                    let key = length == 1 ? tokens[i].text : tokens[i..<(i + length)].map(\.text).joined(separator: " ")
-                    if let name = t.names[key] {
-                        found.append((name, tokens[i].range.lowerBound..<tokens[i + length - 1].range.upperBound))
-                        i += length
-                        matched = true
-                        break
+        var found: [(name: String, range: Range<Int>)] = []
+        var i = 0
+        while i < tokens.count {
+            table.withLock { t in
+                let stop = min(tokens.count, i + Self.tokensPerHold)
+                while i < stop {
+                    var matched = false
+                    for length in t.lengths[tokens[i].text] ?? [] where i + length <= tokens.count {
+                        let key = length == 1 ? tokens[i].text : tokens[i..<(i + length)].map(\.text).joined(separator: " ")
+                        if let name = t.names[key] {
+                            found.append((name, tokens[i].range.lowerBound..<tokens[i + length - 1].range.upperBound))
+                            i += length
+                            matched = true
+                            break
+                        }
                     }
+                    if !matched { i += 1 }
                 }
-                if !matched { i += 1 }
             }
-            return found
         }
+        return found
     }
+
+    /// How many positions of a text `find` looks at per hold of the table.
+    static let tokensPerHold = 1_024
 }

@@ -137,13 +137,32 @@ package struct RecallEngine: Sendable {
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
         let searched = unnamed.isEmpty ? words : unnamed
-        let terms = Set(searched).sorted().map(Analyzer.stem)
+        let terms = Self.searchedTerms(searched)
         try cancellation.check()
         let textHits = fullText(terms)
         try cancellation.check()
         return RecallCues(
             textHits: textHits, nodeHits: otherText(terms), words: recall.explain ? CueWord.distinct(searched) : [], entities: entities, scene: scene,
             window: window)
+    }
+
+    /// At most how many distinct words a recall searches for: its text's
+    /// first ones. A search holds its text index while it runs, and a text of
+    /// thousands of different words would hold it (and every recall of the
+    /// space waiting for it) for tens of milliseconds.
+    static let searchedWordsLimit = 256
+
+    /// The terms a recall searches for: the stems of its distinct words (the
+    /// first `searchedWordsLimit`) in the words' order, a stem as often as
+    /// distinct words have it, as the FTS5 query `"w1" OR "w2" …` counts it.
+    static func searchedTerms(_ words: [String]) -> [String] {
+        var seen: Set<String> = []
+        var distinct: [String] = []
+        for word in words where seen.insert(word).inserted {
+            distinct.append(word)
+            if distinct.count == searchedWordsLimit { break }
+        }
+        return distinct.sorted().map(Analyzer.stem)
     }
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and

@@ -5,6 +5,7 @@ import MnemoStore
 import Testing
 
 @testable import MnemoEngine
+@testable import MnemoRecall
 
 /// A recall's text may say a word or a name many times, or be a megabyte
 /// long: each word and each entity counts once, and what `explain` adds
@@ -48,6 +49,15 @@ struct RecallRepeatedWordsTests {
         // A text of names alone: the entity is the only seed.
         let seeds = try #require(try f.run(#"recall "Melanie Melanie Melanie" limit 1 explain"#).first?["seeds"] as? [[String: Any]])
         #expect(seeds.map { $0["seed"] as? String } == ["entity"])
+    }
+
+    @Test("a recall searches the stems of its first 256 distinct words, a stem as often as its words, sorted by word")
+    func searchedTerms() {
+        #expect(RecallEngine.searchedTerms(["violins", "lesson", "violin", "lesson"]) == ["lesson", "violin", "violin"])
+        let words = (0..<300).map { "w\($0)x" }
+        let terms = RecallEngine.searchedTerms(words + ["a"])
+        #expect(terms.count == RecallEngine.searchedWordsLimit)
+        #expect(terms == Array(words.prefix(RecallEngine.searchedWordsLimit)).sorted())
     }
 
     @Test("a recall of 40,000 words with explain and 200 results is answered in seconds")

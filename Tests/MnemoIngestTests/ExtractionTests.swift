@@ -59,6 +59,15 @@ struct EntityTests {
         EntityExtractor(dictionary: EntityDictionary(names: known)).extract(text)
     }
 
+    @Test("a long text is looked through in parts, and a name across two parts is found whole")
+    func longTextInParts() {
+        let dictionary = EntityDictionary(names: ["Ada Lovelace", "Grace"])
+        for filler in [EntityDictionary.tokensPerHold - 1, EntityDictionary.tokensPerHold, 3 * EntityDictionary.tokensPerHold - 1] {
+            let text = String(repeating: "word ", count: filler) + "Ada Lovelace met Grace"
+            #expect(dictionary.find(in: Analyzer.tokens(text)).map(\.name) == ["Ada Lovelace", "Grace"], "after \(filler) words")
+        }
+    }
+
     @Test("capitalised names, not sentence-initial common words, months, weekdays or I")
     func capitalised() {
         #expect(extract("Yesterday I went to Paris with Jean-Luc Picard on Friday in May.").mentions == ["Paris", "Jean-Luc Picard"])
