@@ -142,7 +142,8 @@ package struct RecallEngine: Sendable {
         let textHits = fullText(terms)
         try cancellation.check()
         return RecallCues(
-            textHits: textHits, nodeHits: otherText(terms), words: recall.explain ? CueWord.distinct(searched) : [], entities: entities, scene: scene,
+            textHits: textHits, nodeHits: otherText(terms), words: recall.explain ? Array(CueWord.distinct(searched).prefix(Self.searchedWordsLimit)) : [],
+            entities: entities, scene: scene,
             window: window)
     }
 
@@ -153,7 +154,7 @@ package struct RecallEngine: Sendable {
     static let searchedWordsLimit = 256
 
     /// The terms a recall searches for: the stems of its distinct words (the
-    /// first `searchedWordsLimit`) in the words' order, a stem as often as
+    /// first `searchedWordsLimit`), sorted by word, a stem as often as
     /// distinct words have it, as the FTS5 query `"w1" OR "w2" …` counts it.
     static func searchedTerms(_ words: [String]) -> [String] {
         var seen: Set<String> = []
