@@ -22,7 +22,7 @@ public final class MemoryStore: Sendable {
     /// The connections: the writer and the pool's readers.
     var pool: DatabasePool { connections.pool! }
     /// Holds `pool` until the store closes it (`deinit`), on whichever thread.
-    private let connections: Connections
+    let connections: Connections
     let options: StoreOptions
     let cache = WriterCache()
     let checkpointer: Checkpointer
@@ -143,7 +143,7 @@ public final class MemoryStore: Sendable {
             inlineReaders.closeAll()
             // The pool's last reference goes here, not where the store's does;
             // it closes its readers, then its writer.
-            connections.pool = nil
+            connections.empty()
         }
         // Closing waits for a background checkpoint and copies the WAL back: on
         // an event loop's thread (the last reference to a space went in a
@@ -459,7 +459,19 @@ extension MemoryStore {
     final class Connections: @unchecked Sendable {
         /// Set once, emptied once, by `deinit` (nothing else can reach the
         /// store then).
-        var pool: DatabasePool?
+        private(set) var pool: DatabasePool?
+        /// Whether `empty` has run, and whether on an event loop's thread
+        /// (for tests).
+        let emptied = Atomic<Bool>(false)
+        let emptiedOnEventLoop = Atomic<Bool>(false)
+
         init(_ pool: DatabasePool) { self.pool = pool }
+
+        /// Lets the pool go (it closes here, unless something else holds it).
+        func empty() {
+            pool = nil
+            emptiedOnEventLoop.store(MultiThreadedEventLoopGroup.currentEventLoop != nil, ordering: .relaxed)
+            emptied.store(true, ordering: .releasing)
+        }
     }
 }

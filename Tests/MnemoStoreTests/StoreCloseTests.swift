@@ -41,4 +41,26 @@ struct StoreCloseTests {
         let facts = try reopened.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM fact") }
         #expect(facts == 1)
     }
+
+    @Test("a store let go on an event loop, its checkpointer idle, frees its pool on another thread: no connection closes on the loop")
+    func poolFreedOffTheLoop() throws {
+        let dir = TemporaryDirectory()
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        for round in 0..<20 {
+            let holder = LetGo(try MemoryStore(path: dir.file("pool-\(round).sqlite")))
+            try holder.value!.write { w in _ = try w.assert(FactAssertion("knows", entities: "ada", "grace")) }
+            let connections = holder.value!.connections
+            weak var pool = connections.pool
+            #expect(pool != nil)
+            try loop.submit { holder.value = nil }.wait()
+            let deadline = Date().addingTimeInterval(10)
+            while !connections.emptied.load(ordering: .acquiring) && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+            let emptied = connections.emptied.load(ordering: .acquiring)
+            let onLoop = connections.emptiedOnEventLoop.load(ordering: .relaxed)
+            #expect(emptied, "round \(round)")
+            #expect(!onLoop, "round \(round)")
+            // Nothing else held it: it was freed (and closed) where it was let go.
+            #expect(pool == nil, "round \(round)")
+        }
+    }
 }
