@@ -7,10 +7,16 @@ struct CueWord: Sendable, Equatable {
     var word: String
     var stem: String
 
-    /// The distinct words of `words`, each stemmed once.
-    static func distinct(_ words: [String]) -> [CueWord] {
+    /// The distinct words of `words` (the first `limit` of them), each
+    /// stemmed once.
+    static func distinct(_ words: [String], limit: Int = .max) -> [CueWord] {
         var seen: Set<String> = []
-        return words.compactMap { word in seen.insert(word).inserted ? CueWord(word: word, stem: Analyzer.stem(word)) : nil }
+        var cue: [CueWord] = []
+        for word in words where seen.insert(word).inserted {
+            cue.append(CueWord(word: word, stem: Analyzer.stem(word)))
+            if cue.count == limit { break }
+        }
+        return cue
     }
 
     /// Which of `cue` each of `documents` (a text index's document numbers,

@@ -22,7 +22,7 @@ struct RecallCues {
     var nodeHits: [(node: NodeID, score: Double)]
     /// The words the full-text searches were made of (the text's, stop
     /// words and names left out), each once, for `explain` to say which a
-    /// seed matched (empty without `explain`).
+    /// seed matched.
     var words: [CueWord]
     /// The entities the text names, in the order it names them, then `about`'s.
     var entities: [Entity]

@@ -128,23 +128,18 @@ package struct RecallEngine: Sendable {
         try cancellation.check()
         let names = dictionary.find(in: tokens)
         try cancellation.check()
-        // Each entity once, however often the text names it.
-        var seen: Set<String> = []
-        let distinctNames = names.map(\.name).filter { seen.insert(Name.normalize($0)).inserted }
-        let (scene, entities) = try lookUp(names: distinctNames, about: recall.about, scene: recall.scene)
+        let (scene, entities) = try lookUp(names: names.map(\.name), about: recall.about, scene: recall.scene)
         // Names the dictionary knows are seeded as entities; in the full-text query
         // they would only match every turn of a speaker.
         let named = Set(names.flatMap { Analyzer.tokens($0.name).map(\.text) })
         let unnamed = words.filter { !named.contains($0) }
         let searched = unnamed.isEmpty ? words : unnamed
-        let terms = Self.searchedTerms(searched)
+        let cue = CueWord.distinct(searched, limit: Self.searchedWordsLimit)
+        let terms = Self.terms(of: cue)
         try cancellation.check()
         let textHits = fullText(terms)
         try cancellation.check()
-        return RecallCues(
-            textHits: textHits, nodeHits: otherText(terms), words: recall.explain ? Array(CueWord.distinct(searched).prefix(Self.searchedWordsLimit)) : [],
-            entities: entities, scene: scene,
-            window: window)
+        return RecallCues(textHits: textHits, nodeHits: otherText(terms), words: cue, entities: entities, scene: scene, window: window)
     }
 
     /// At most how many distinct words a recall searches for: its text's
@@ -157,13 +152,12 @@ package struct RecallEngine: Sendable {
     /// first `searchedWordsLimit`), sorted by word, a stem as often as
     /// distinct words have it, as the FTS5 query `"w1" OR "w2" …` counts it.
     static func searchedTerms(_ words: [String]) -> [String] {
-        var seen: Set<String> = []
-        var distinct: [String] = []
-        for word in words where seen.insert(word).inserted {
-            distinct.append(word)
-            if distinct.count == searchedWordsLimit { break }
-        }
-        return distinct.sorted().map(Analyzer.stem)
+        terms(of: CueWord.distinct(words, limit: searchedWordsLimit))
+    }
+
+    /// The stems of `cue`, sorted by word (`searchedTerms`).
+    static func terms(of cue: [CueWord]) -> [String] {
+        cue.sorted { $0.word < $1.word }.map(\.stem)
     }
 
     /// Steps 1–4 and `explain` over the graph: seeds, spread, contiguity, and
@@ -263,9 +257,14 @@ package struct RecallEngine: Sendable {
     /// The scene `in scene` names and the entities the query names (found by
     /// the dictionary) or gives with `about`, as seeds. SQLite is read only for
     /// a scene or a name the cache does not hold.
+    /// Each entity is seeded once, however often or by however many names
+    /// ("Mel", "Melanie") the text names it.
     private func lookUp(names: [String], about: String?, scene: String?) throws -> (scene: Int64?, entities: [RecallCues.Entity]) {
+        var seen: Set<String> = []
+        let distinct = names.map { ($0, Name.normalize($0)) }.filter { seen.insert($0.1).inserted }
+        let names = distinct.map(\.0)
         let wanted =
-            names.map { (Name.normalize($0), settings.entitySeed, Seed.entity) }
+            distinct.map { ($0.1, settings.entitySeed, Seed.entity) }
             + (about.map { [(Name.normalize($0), settings.aboutSeed, Seed.about)] } ?? [])
         var known = wanted.map { cache.entity($0.0) }
         var sceneID: Int64?
@@ -283,7 +282,6 @@ package struct RecallEngine: Sendable {
         }
         if let about, known.last! == nil { throw MnemoError(.notFound, "no entity \"\(about)\"") }
         let given = names + (about.map { [$0] } ?? [])
-        // Two names of one entity ("Mel", "Melanie") seed it once.
         var named: Set<Int64> = []
         let entities = zip(zip(wanted, known), given).compactMap { pair, name in
             pair.1.map { RecallCues.Entity(id: $0, strength: pair.0.1, kind: pair.0.2, name: name) }

@@ -12,49 +12,7 @@ import Testing
 /// person and support, their texts seed, and `kinds` answers them.
 @Suite("recall across episodes, scenes, personas and insights")
 struct HierarchyRecallTests {
-    /// An executor over a fresh store on a real SQLite file.
-    final class Fixture: Sendable {
-        let directory = NSTemporaryDirectory() + "mnemo-hierarchy-\(UUID().uuidString)"
-        let executor: Executor
-        var store: MemoryStore { executor.space.recall.store }
-
-        /// With `recall` settings of its own (set before the graph is built).
-        init(recall: RecallSettings? = nil) throws {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            executor = Executor(space: Space(name: "t", store: try MemoryStore(path: directory + "/t.sqlite")))
-            if let recall {
-                let settings = executor.space.settings
-                settings.replace(ingest: settings.ingest, recall: recall, consolidation: settings.consolidation)
-            }
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-        func run(_ text: String) throws -> [[String: Any]] {
-            try executor.run(Parser.parse(text)!).map { line in
-                try JSONSerialization.jsonObject(with: Data(line.serialized.utf8)) as! [String: Any]
-            }
-        }
-
-        /// Five weekly chats: Ann paints and hikes, and says other things too.
-        func chats() throws {
-            for week in 1...5 {
-                let day = "2023-0\(week)-05"
-                let scene = "in scene \"chat \(week)\""
-                _ = try run(#"remember "I spent the morning painting a harbour watercolor." by ann at \#(day)T10:00 \#(scene)"#)
-                _ = try run(#"remember "Your watercolor sounds lovely, Ann." by bob at \#(day)T10:01 \#(scene)"#)
-                _ = try run(#"remember "The bus was late again, so I walked." by ann at \#(day)T10:02 \#(scene)"#)
-                _ = try run(#"remember "My neighbour keeps a noisy parrot." by ann at \#(day)T10:03 \#(scene)"#)
-                if week >= 3 { _ = try run(#"remember "Then hiking up the ridge with my sister." by ann at \#(day)T10:04 \#(scene)"#) }
-            }
-        }
-
-        /// The graph as the space keeps it, and as built from the store now.
-        func graphs() throws -> (kept: Set<String>, built: Set<String>) {
-            let kept = try executor.space.recall.graph().withView { $0.edges() }
-            return (kept, try GraphIndex.build(from: store).withView { $0.edges() })
-        }
-    }
+    typealias Fixture = SpaceOnFile
 
     @Test("a cue naming a person and what a persona attribute is called reaches the episodes behind it, which share no word with it")
     func topDown() throws {
@@ -184,5 +142,26 @@ struct HierarchyRecallTests {
         _ = try f.run("forget \(episode)")
         (kept, built) = try f.graphs()
         #expect(kept == built)
+    }
+}
+
+extension SpaceOnFile {
+    /// Five weekly chats: Ann paints and hikes, and says other things too.
+    func chats() throws {
+        for week in 1...5 {
+            let day = "2023-0\(week)-05"
+            let scene = "in scene \"chat \(week)\""
+            _ = try run(#"remember "I spent the morning painting a harbour watercolor." by ann at \#(day)T10:00 \#(scene)"#)
+            _ = try run(#"remember "Your watercolor sounds lovely, Ann." by bob at \#(day)T10:01 \#(scene)"#)
+            _ = try run(#"remember "The bus was late again, so I walked." by ann at \#(day)T10:02 \#(scene)"#)
+            _ = try run(#"remember "My neighbour keeps a noisy parrot." by ann at \#(day)T10:03 \#(scene)"#)
+            if week >= 3 { _ = try run(#"remember "Then hiking up the ridge with my sister." by ann at \#(day)T10:04 \#(scene)"#) }
+        }
+    }
+
+    /// The graph as the space keeps it, and as built from the store now.
+    func graphs() throws -> (kept: Set<String>, built: Set<String>) {
+        let kept = try executor.space.recall.graph().withView { $0.edges() }
+        return (kept, try GraphIndex.build(from: store).withView { $0.edges() })
     }
 }

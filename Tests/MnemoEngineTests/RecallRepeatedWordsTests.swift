@@ -12,38 +12,26 @@ import Testing
 /// grows with the words the text has, not with them times the results.
 @Suite("recall of a text that repeats itself")
 struct RecallRepeatedWordsTests {
-    final class Fixture: Sendable {
-        let directory = NSTemporaryDirectory() + "mnemo-repeated-\(UUID().uuidString)"
-        let executor: Executor
-
-        init() throws {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            executor = Executor(space: Space(name: "t", store: try MemoryStore(path: directory + "/t.sqlite")))
-            let turns = (0..<300).map { i in
-                let (speaker, what) = i % 2 == 0 ? ("caroline", "the violin lesson") : ("melanie", "a cherry pie")
-                return #"remember "Day \#(i): about \#(what) and the weather" by \#(speaker) at 2024-01-01T10:00"#
-            }
-            _ = executor.runWrites(try turns.map { try #require(try Parser.parse($0)) })
+    /// 300 turns, Caroline's about a violin lesson, Melanie's about a cherry pie.
+    static func space() throws -> SpaceOnFile {
+        let space = try SpaceOnFile()
+        let turns = (0..<300).map { i in
+            let (speaker, what) = i % 2 == 0 ? ("caroline", "the violin lesson") : ("melanie", "a cherry pie")
+            return #"remember "Day \#(i): about \#(what) and the weather" by \#(speaker) at 2024-01-01T10:00"#
         }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-        func run(_ text: String) throws -> [[String: Any]] {
-            try executor.run(Parser.parse(text)!).map { line in
-                try JSONSerialization.jsonObject(with: Data(line.serialized.utf8)) as! [String: Any]
-            }
-        }
+        _ = space.executor.runWrites(try turns.map { try #require(try Parser.parse($0)) })
+        return space
     }
 
     @Test("explain lists a word the text repeats once, and a name said three times seeds its entity once")
     func eachWordAndNameOnce() throws {
-        let f = try Fixture()
+        let f = try Self.space()
         let explained = try f.run(#"recall "violin violin lesson violin" limit 3 explain"#)
         let words = try #require((explained.first?["paths"] as? [[String: Any]])?.first?["words"] as? [String])
         #expect(words == ["violin", "lesson"])
         // (Each on a space of its own: a recall reinforces what it answers.)
-        let once = try Fixture().run(#"recall "Melanie cherry pie" limit 10"#)
-        let thrice = try Fixture().run(#"recall "Melanie cherry Melanie pie Melanie" limit 10"#)
+        let once = try Self.space().run(#"recall "Melanie cherry pie" limit 10"#)
+        let thrice = try Self.space().run(#"recall "Melanie cherry Melanie pie Melanie" limit 10"#)
         #expect(once.map { $0["id"] as! String } == thrice.map { $0["id"] as! String })
         #expect(once.map { $0["score"] as! Double } == thrice.map { $0["score"] as! Double })
         // A text of names alone: the entity is the only seed.
@@ -62,7 +50,7 @@ struct RecallRepeatedWordsTests {
 
     @Test("a recall of 40,000 words with explain and 200 results is answered in seconds")
     func longTextExplained() throws {
-        let f = try Fixture()
+        let f = try Self.space()
         let text = Array(repeating: "violin Melanie pie weather", count: 10_000).joined(separator: " ")
         let start = ContinuousClock.now
         let answer = try f.run("recall \"\(text)\" limit 200 explain")

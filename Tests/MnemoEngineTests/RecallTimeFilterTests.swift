@@ -13,44 +13,27 @@ import Testing
 /// time; episodes at their times and with times their text names.
 @Suite("recall's time filters on a scripted timeline")
 struct RecallTimeFilterTests {
-    final class Timeline: Sendable {
-        let directory = NSTemporaryDirectory() + "mnemo-timefilter-\(UUID().uuidString)"
-        let executor: Executor
-
-        init() throws {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            executor = Executor(space: Space(name: "t", store: try MemoryStore(path: directory + "/t.sqlite")))
-            for statement in [
-                "declare lives_in(person, city) functional",
-                "assert lives_in(Mel, Paris) from 2019-01-01", // f:1, closed at 2022-02-01 by f:2
-                "assert lives_in(Mel, Berlin) from 2022-02-01", // f:2
-                "assert works_at(Mel, Acme) from 2018-01-01 to 2020-06-01", // f:3, ended, not superseded
-                "assert likes(Mel, Tea)", // f:4, no valid time: valid since always
-                "assert owns(Mel, Boat) from 2021-01-01", // f:5, retracted below
-                "retract f:5",
-                #"remember "Mel moved to Paris" by Mel at 2019-01-05T10:00 in scene "a""#, // e:1
-                #"remember "Back in 2021 Mel sailed every weekend" by Mel at 2023-03-01T10:00 in scene "b""#, // e:2
-                #"remember "Mel is settled in Berlin" by Mel at 2022-06-15T10:00 in scene "c""#, // e:3
-            ] { _ = try run(statement) }
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-        func run(_ text: String) throws -> [[String: Any]] {
-            try executor.run(Parser.parse(text)!).map {
-                try JSONSerialization.jsonObject(with: Data($0.serialized.utf8)) as? [String: Any] ?? [:]
-            }
-        }
-
-        /// The ids a recall about Mel answers, in id order.
-        func recalled(_ clauses: String) throws -> [String] {
-            try run(#"recall "Mel" about Mel limit 50 "# + clauses).compactMap { $0["id"] as? String }.sorted()
-        }
+    /// The timeline, on a space of its own.
+    static func timeline() throws -> SpaceOnFile {
+        let t = try SpaceOnFile()
+        for statement in [
+            "declare lives_in(person, city) functional",
+            "assert lives_in(Mel, Paris) from 2019-01-01", // f:1, closed at 2022-02-01 by f:2
+            "assert lives_in(Mel, Berlin) from 2022-02-01", // f:2
+            "assert works_at(Mel, Acme) from 2018-01-01 to 2020-06-01", // f:3, ended, not superseded
+            "assert likes(Mel, Tea)", // f:4, no valid time: valid since always
+            "assert owns(Mel, Boat) from 2021-01-01", // f:5, retracted below
+            "retract f:5",
+            #"remember "Mel moved to Paris" by Mel at 2019-01-05T10:00 in scene "a""#, // e:1
+            #"remember "Back in 2021 Mel sailed every weekend" by Mel at 2023-03-01T10:00 in scene "b""#, // e:2
+            #"remember "Mel is settled in Berlin" by Mel at 2022-06-15T10:00 in scene "c""#, // e:3
+        ] { _ = try t.run(statement) }
+        return t
     }
 
     @Test("as of T: what was valid at T and is believed now; superseded or ended facts only while they held; never the retracted")
     func asOf() throws {
-        let t = try Timeline()
+        let t = try Self.timeline()
         #expect(try t.recalled("") == ["e:1", "e:2", "e:3", "f:2", "f:3", "f:4"])
         #expect(try t.recalled("as of 2020-01-01") == ["e:1", "f:1", "f:3", "f:4"])
         // Paris ended when Berlin began, Acme in 2020: neither is admitted after.
@@ -62,7 +45,7 @@ struct RecallTimeFilterTests {
 
     @Test("during I: items whose valid time overlaps I — facts that began before it and still held, episodes by their time or the times they name")
     func during() throws {
-        let t = try Timeline()
+        let t = try Self.timeline()
         // Paris began in 2019 and held until 2022; e:2 (told in 2023) names 2021.
         #expect(try t.recalled("during 2021-01-01 .. 2021-06-01") == ["e:2", "f:1", "f:4"])
         // Berlin began in February and still holds; e:3 happened in June.
@@ -78,7 +61,7 @@ struct RecallTimeFilterTests {
 
     @Test("the filters follow writes: a fact closed by a later assertion leaves `as of` after its end, without a rebuild")
     func afterWrites() throws {
-        let t = try Timeline()
+        let t = try Self.timeline()
         #expect(try t.recalled("as of 2024-01-01").contains("f:2"))
         _ = try t.run("assert lives_in(Mel, Rome) from 2023-06-01") // f:6 closes Berlin
         #expect(try t.recalled("as of 2024-01-01") == ["e:1", "e:2", "e:3", "f:4", "f:6"])
@@ -88,7 +71,7 @@ struct RecallTimeFilterTests {
 
     @Test("a pinned persona value replaced leaves `as of` after its end, as `persona … as of` does, with the graph built before and after the change")
     func replacedPersonaValue() throws {
-        let t = try Timeline()
+        let t = try Self.timeline()
         func personas(_ clauses: String) throws -> [String] {
             try t.run(#"recall "hobby" kinds persona limit 10 "# + clauses).compactMap { $0["value"] as? String }.sorted()
         }
@@ -107,5 +90,12 @@ struct RecallTimeFilterTests {
             let told = try t.run("persona Mel as of \(later)").filter { $0["attribute"] as? String == "hobby" }.compactMap { $0["value"] as? String }
             #expect(told == ["pottery"])
         }
+    }
+}
+
+extension SpaceOnFile {
+    /// The ids a recall about Mel answers, in id order.
+    func recalled(_ clauses: String) throws -> [String] {
+        try run(#"recall "Mel" about Mel limit 50 "# + clauses).compactMap { $0["id"] as? String }.sorted()
     }
 }

@@ -83,13 +83,22 @@ extension TextIndexTests {
         0x4E00...0x4E80, 0xAC00...0xAC80, 0x1F600...0x1F64F, 0xE000...0xE010, 0xFF01...0xFF5E, 0x130...0x131, 0x0...0x10FFFF,
     ]
 
-    @Test("tokens are cut and folded as FTS5's unicode61 with remove_diacritics 2 cuts them, in every script")
-    func tokensMatchUnicode61() throws {
+    /// The terms FTS5 makes of each text with this tokenizer, in order, by
+    /// the text's index in `texts` (`fts5vocab`).
+    static func fts5Terms(_ texts: [String], tokenize: String) throws -> [Int: [String]] {
         let db = try DatabaseQueue()
         try db.write { db in
-            try db.execute(sql: "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+            try db.execute(sql: "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '\(tokenize)')")
             try db.execute(sql: "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+            for (i, text) in texts.enumerated() { try db.execute(sql: "INSERT INTO t(rowid, x) VALUES (?, ?)", arguments: [i, text]) }
         }
+        return try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT doc, term FROM v ORDER BY doc, offset").reduce(into: [:]) { $0[$1[0], default: []].append($1[1]) }
+        }
+    }
+
+    @Test("tokens are cut and folded as FTS5's unicode61 with remove_diacritics 2 cuts them, in every script")
+    func tokensMatchUnicode61() throws {
         var generator = Seeded(state: 20_261_205)
         var texts: [String] = [
             "Nguyễn Thị Mai went hiking", "We flew to İSTANBUL for the wedding", "राम और श्याम", "e\u{301}cole Straße ǅemal",
@@ -103,12 +112,7 @@ extension TextIndexTests {
             }
             texts.append(String(scalars))
         }
-        try db.write { db in
-            for (i, text) in texts.enumerated() { try db.execute(sql: "INSERT INTO t(rowid, x) VALUES (?, ?)", arguments: [i, text]) }
-        }
-        let expected: [Int: [String]] = try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT doc, term FROM v ORDER BY doc, offset").reduce(into: [:]) { $0[$1[0], default: []].append($1[1]) }
-        }
+        let expected = try Self.fts5Terms(texts, tokenize: "unicode61 remove_diacritics 2")
         for (i, text) in texts.enumerated() {
             let found = Analyzer.tokens(text).map(\.text)
             #expect(found == expected[i] ?? [], "text \(Array(text.unicodeScalars).map { String($0.value, radix: 16) })")
@@ -119,11 +123,6 @@ extension TextIndexTests {
 extension TextIndexTests {
     @Test("a word of up to 64 letters is stemmed as FTS5's porter stems it, a longer one is left as it is, and a megabyte one at once")
     func longWordsAsFTS5() throws {
-        let db = try DatabaseQueue()
-        try db.write { db in
-            try db.execute(sql: "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61 remove_diacritics 2')")
-            try db.execute(sql: "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-        }
         var words: [String] = []
         for n in 56...72 {
             for suffix in ["ational", "ies", "ing", "ness", "s"] {
@@ -131,10 +130,8 @@ extension TextIndexTests {
                 words.append(stem + suffix)
             }
         }
-        try db.write { db in
-            for (i, word) in words.enumerated() { try db.execute(sql: "INSERT INTO t(rowid, x) VALUES (?, ?)", arguments: [i, word]) }
-        }
-        let expected = try db.read { db in try String.fetchAll(db, sql: "SELECT term FROM v ORDER BY doc") }
+        let terms = try Self.fts5Terms(words, tokenize: "porter unicode61 remove_diacritics 2")
+        let expected = words.indices.flatMap { terms[$0] ?? [] }
         #expect(words.map(Analyzer.stem) == expected)
         #expect(words.contains { $0.utf8.count <= PorterStemmer.longestStemmed && Analyzer.stem($0) != $0 })
         #expect(words.filter { $0.utf8.count > PorterStemmer.longestStemmed }.allSatisfy { Analyzer.stem($0) == $0 })
