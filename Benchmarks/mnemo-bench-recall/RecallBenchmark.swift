@@ -5,6 +5,7 @@
 //
 //   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N] [--mnemod PATH] [--per-query FILE]
+//   .build/release/mnemo-bench-recall --long-recall-words 4000     (meanwhile another connection recalls long texts)
 //
 // An existing store in --dir is reused (delete the directory to rebuild it);
 // each run serves a fresh copy of it, so runs do not change it.
@@ -14,6 +15,7 @@ import Foundation
 import MnemoClient
 import MnemoStore
 import MnemoTestSupport
+import Synchronization
 
 @main
 struct RecallBenchmark: ParsableCommand {
@@ -31,11 +33,16 @@ struct RecallBenchmark: ParsableCommand {
     var perQuery: String?
     @Option(help: "A daemon.conf for the daemon measured (e.g. to try another inline_read_budget or recall_* value).")
     var config: String?
+    @Option(
+        help: ArgumentHelp(
+            "Meanwhile, another connection recalls texts of this many words of the vocabulary, one after another (0: none).",
+            discussion: "What a long recall, which runs on a worker, costs the other clients of its space."))
+    var longRecallWords = 0
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
-        guard store.episodes >= 1, store.facts >= 0, queries >= 1 else {
-            throw ValidationError("--episodes and --queries must be at least 1, --facts at least 0")
+        guard store.episodes >= 1, store.facts >= 0, queries >= 1, longRecallWords >= 0 else {
+            throw ValidationError("--episodes and --queries must be at least 1, --facts and --long-recall-words at least 0")
         }
     }
 
@@ -49,6 +56,7 @@ struct RecallBenchmark: ParsableCommand {
         let connection = try daemon.connect(readTimeout: nil)
         let resident = residentBytes(daemon.pid).map { "\($0 / 1024) kB" } ?? "?"
 
+        let companion = longRecallWords > 0 ? LongRecalls(words: longRecallWords, memory: memory, socket: daemon.socketPath) : nil
         var rng = SplitMix64(state: 99)
         var latencies: [Double] = []
         var results = 0
@@ -68,6 +76,7 @@ struct RecallBenchmark: ParsableCommand {
                 if perQuery != nil { log += String(format: "%.3f\t%d\t%.6f\t", elapsed * 1000, response.lines.count, t0) + statement + "\n" }
             }
         }
+        let long = companion?.finish()
         if let perQuery { try log.write(toFile: perQuery, atomically: true, encoding: .utf8) }
         latencies.sort()
         func ms(_ p: Double) -> String { String(format: "%.3f ms", percentile(latencies, p) * 1000) }
@@ -78,5 +87,48 @@ struct RecallBenchmark: ParsableCommand {
         print(
             "recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms"
         )
+        if let long {
+            guard long.failures == 0 else {
+                print("long recalls: \(long.failures) failed")
+                throw ExitCode(1)
+            }
+            print(
+                String(
+                    format: "meanwhile %d recalls of %d words on another connection: p50 %.1f ms, max %.1f ms", long.latencies.count, longRecallWords,
+                    percentile(long.latencies, 0.5) * 1000, (long.latencies.last ?? 0) * 1000))
+        }
+    }
+}
+
+/// Recalls of long texts sent one after another on a connection of their own,
+/// from a thread of their own, until `finish`.
+final class LongRecalls: Sendable {
+    private let stop = Atomic<Bool>(false)
+    private let done = Mutex<(latencies: [Double], failures: Int)?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(words: Int, memory: SyntheticMemory, socket: String) {
+        let vocabulary = memory.vocabulary
+        Thread { [self] in
+            var rng = SplitMix64(state: 5)
+            var latencies: [Double] = []
+            var failures = 0
+            let connection = try? MnemoConnection(socketPath: socket, readTimeout: nil)
+            if connection == nil { failures += 1 }
+            while let connection, !stop.load(ordering: .relaxed) {
+                let statement = "recall \"\(vocabulary.phrase(words, &rng))\" limit 10"
+                let t0 = monotonicSeconds()
+                if (try? connection.request(statement))?.isOK == true { latencies.append(monotonicSeconds() - t0) } else { failures += 1 }
+            }
+            done.withLock { $0 = (latencies.sorted(), failures) }
+            finished.signal()
+        }.start()
+    }
+
+    /// Stops after the recall in flight: the latencies of all, sorted, and how many failed.
+    func finish() -> (latencies: [Double], failures: Int) {
+        stop.store(true, ordering: .relaxed)
+        finished.wait()
+        return done.withLock { $0 ?? ([], 0) }
     }
 }

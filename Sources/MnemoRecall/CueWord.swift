@@ -27,9 +27,9 @@ struct CueWord: Sendable, Equatable {
     /// else each document is looked up in them (they are in document order).
     /// A recall of thousands of words with `explain` thus costs about what
     /// its search cost, not that for each result and each of its seeds.
-    static func matches<Key: Hashable, Posting>(
-        _ cue: [CueWord], documents: [UInt32: Key], postings: [String: [Posting]], document: (Posting) -> UInt32
-    ) -> [Key: [String]] {
+    static func matches<Key: Hashable, List: RandomAccessCollection>(
+        _ cue: [CueWord], documents: [UInt32: Key], postings: [String: List], document: (List.Element) -> UInt32
+    ) -> [Key: [String]] where List.Index == Int {
         guard !documents.isEmpty else { return [:] }
         let sorted = documents.keys.sorted()
         var found: [Key: [String]] = [:]

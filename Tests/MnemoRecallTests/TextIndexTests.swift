@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MnemoModel
+import Synchronization
 import Testing
 
 @testable import MnemoIngest
@@ -32,8 +33,10 @@ struct TextIndexTests {
         }.joined(separator: " ")
     }
 
-    @Test("the best 60 episodes and their scores are FTS5's (over the text with irregular verbs at their base), on a random corpus and random queries")
-    func matchesFTS5() throws {
+    @Test(
+        "the best 60 episodes and their scores are FTS5's (over the text with irregular verbs at their base), on a random corpus and random queries; also where each word's postings fill several blocks",
+        arguments: [(episodes: 400, vocabulary: words.count), (episodes: 12_000, vocabulary: 10)])
+    func matchesFTS5(episodes: Int, vocabulary: Int) throws {
         let directory = NSTemporaryDirectory() + "mnemo-text-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -42,17 +45,22 @@ struct TextIndexTests {
         let baseForms = try MemoryStore(path: directory + "/folded.sqlite")
         var generator = Seeded(state: 20_261_122)
         var folds = 0
-        for _ in 0..<400 {
+        let words = Self.words.prefix(vocabulary)
+        var texts: [String] = []
+        for _ in 0..<episodes {
             let count = 1 + Int(generator.next() % 30)
-            let text = (0..<count).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
+            let text = (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
             if Self.folded(text) != text { folds += 1 }
-            try store.write { w in _ = try w.createEpisode(EpisodeInput(text: text)) }
-            try baseForms.write { w in _ = try w.createEpisode(EpisodeInput(text: Self.folded(text))) }
+            texts.append(text)
         }
+        try store.write { w in for text in texts { _ = try w.createEpisode(EpisodeInput(text: text)) } }
+        try baseForms.write { w in for text in texts { _ = try w.createEpisode(EpisodeInput(text: Self.folded(text))) } }
         #expect(folds > 100)
         let index = try TextIndex.build(from: store)
+        let blocks = index.postingBlocks
+        #expect(episodes < PostingList<TextIndex.Posting>.blockSize || blocks.max()! > 2, "lists of \(blocks.max()!) blocks")
         for _ in 0..<200 {
-            let query = (0..<(1 + Int(generator.next() % 4))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }
+            let query = (0..<(1 + Int(generator.next() % 4))).map { _ in words[Int(generator.next() % UInt64(words.count))] }
             let terms = query.flatMap { Analyzer.tokens($0).map(\.text) }.filter { !Analyzer.stopWords.contains($0) }
             guard !terms.isEmpty else { continue }
             let match = Set(terms).sorted().map { IrregularVerbs.base(of: $0) ?? $0 }.map { "\"\($0)\"" }.joined(separator: " OR ")
@@ -152,5 +160,36 @@ struct Seeded {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension TextIndexTests {
+    @Test("searches on several threads at once find what each finds alone, scores to the bit")
+    func concurrentSearches() throws {
+        let directory = NSTemporaryDirectory() + "mnemo-text-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try MemoryStore(path: directory + "/t.sqlite")
+        var generator = Seeded(state: 20_261_205)
+        let texts = (0..<3_000).map { _ in
+            (0..<(1 + Int(generator.next() % 20))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
+        }
+        try store.write { w in for text in texts { _ = try w.createEpisode(EpisodeInput(text: text)) } }
+        let index = try TextIndex.build(from: store)
+        let queries = (0..<64).map { _ in
+            (0..<(1 + Int(generator.next() % 6))).map { _ in Analyzer.stem(Self.words[Int(generator.next() % UInt64(Self.words.count))].lowercased()) }
+        }
+        let alone = queries.map { index.search($0, limit: 20) }
+        let together = Mutex<[Int: [(Int64, Double)]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 8 * queries.count) { i in
+            let found = index.search(queries[i % queries.count], limit: 20)
+            together.withLock { $0[i] = found }
+        }
+        let found = together.withLock { $0 }
+        for i in 0..<(8 * queries.count) {
+            #expect(found[i]!.map(\.0) == alone[i % queries.count].map(\.0), "query \(queries[i % queries.count])")
+            #expect(found[i]!.map(\.1) == alone[i % queries.count].map(\.1), "query \(queries[i % queries.count])")
+        }
+        #expect(alone.contains { !$0.isEmpty })
     }
 }
