@@ -11,7 +11,10 @@ public struct RecallMemoryOptions: ParsableArguments {
     public var facts = 1_000_000
     @Option(help: "Episodes in the synthetic memory.")
     public var episodes = 200_000
-    @Option(help: "Distinct words the episodes are written in: the fewer, the longer each word's postings.")
+    @Option(
+        help: ArgumentHelp(
+            "Distinct words the episodes are written in: the fewer, the longer each word's postings.",
+            discussion: "Like --facts and --episodes, for a new store: a store already in --dir is used as it is."))
     public var vocabulary = 4_000
 
     public init() {}

@@ -22,20 +22,16 @@ public final class NodeTextIndex: Sendable {
     }
 
     struct State {
-        var postings: [String: [Posting]] = [:]
+        var postings: [String: BlockArray<Posting>] = [:]
         /// Each document's node and length in tokens; 0 once it is replaced or gone.
         var nodes: [NodeID] = []
-        var lengths: [UInt32] = []
+        var lengths = BlockArray<UInt32>()
         /// The live document of each node.
         var document: [NodeID: UInt32] = [:]
         var documents = 0
         var totalLength = 0
-        /// Scores of one search by document, and the documents it wrote:
-        /// adding up a query's terms in an array instead of a dictionary
-        /// (searches hold the lock, so one is enough). Zero everywhere
-        /// between searches.
-        var sums: [Double] = []
-        var scored: [UInt32] = []
+        /// The working memory of searches done, for the next ones.
+        var spare = SearchScratch.Spare()
     }
 
     private let state = Mutex(State())
@@ -76,7 +72,7 @@ public final class NodeTextIndex: Sendable {
         let document = UInt32(s.nodes.count)
         let length = UInt32(min(analysed.length, Int(UInt32.max)))
         for (term, count) in analysed.counts {
-            s.postings[term, default: []].append(Posting(document: document, frequency: UInt16(min(count, Int(UInt16.max)))))
+            s.postings[term, default: BlockArray()].append(Posting(document: document, frequency: UInt16(min(count, Int(UInt16.max)))))
         }
         s.nodes.append(id)
         s.lengths.append(length)
@@ -119,46 +115,58 @@ public final class NodeTextIndex: Sendable {
     /// raises it), best first; ties go to the document indexed first.
     func search(_ terms: [String], limit: Int, idfPower: Double = 1) -> [(NodeID, Double)] {
         guard limit > 0 else { return [] }
-        return state.withLock { s -> [(NodeID, Double)] in
-            guard s.documents > 0 else { return [] }
-            let n = Double(s.documents)
-            let averageLength = Double(s.totalLength) / n
-            if s.sums.count < s.nodes.count { s.sums += [Double](repeating: 0, count: s.nodes.count - s.sums.count) }
-            var sums = s.sums
-            var scored = s.scored
-            s.sums = []
-            s.scored = []
-            defer {
-                for document in scored { sums[Int(document)] = 0 }
-                scored.removeAll(keepingCapacity: true)
-                s.sums = sums
-                s.scored = scored
-            }
-            s.lengths.withUnsafeBufferPointer { lengths in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    for term in terms {
-                        guard let list = s.postings[term] else { continue }
-                        list.withUnsafeBufferPointer { list in
-                            // Replaced and removed documents keep their postings, with length 0.
-                            var live = 0
-                            for p in list where lengths[Int(p.document)] > 0 { live += 1 }
-                            guard live > 0 else { return }
-                            let idf = BM25.idf(documents: n, holding: Double(live), power: idfPower)
-                            for p in list {
-                                let length = lengths[Int(p.document)]
-                                guard length > 0 else { continue }
-                                let tf = Double(p.frequency)
-                                let i = Int(p.document)
-                                if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf > 0, tf ≥ 1)
-                                sums[i] += BM25.term(idf: idf, frequency: tf, length: Double(length), averageLength: averageLength)
-                            }
-                        }
+        // What it reads is taken under the lock, and scored without it
+        // (`BlockArray`): `score` cannot reach the state.
+        let taken = state.withLock { s -> (Taken, SearchScratch)? in
+            guard s.documents > 0 else { return nil }
+            let query = Taken(lists: terms.map { s.postings[$0] }, lengths: s.lengths, documents: s.documents, totalLength: s.totalLength)
+            return (query, s.spare.take())
+        }
+        // (Consumed, so that neither the lists nor the working memory has a
+        // second reference: writing it would copy it, and the lists are let
+        // go before the lock is taken again.)
+        guard case (let query, var scratch)? = consume taken else { return [] }
+        let top = Self.score(consume query, limit: limit, idfPower: idfPower, scratch: &scratch)
+        return state.withLock { s in
+            s.spare.give(scratch)
+            return top.map { (s.nodes[Int($0.0)], $0.1) }
+        }
+    }
+
+    /// What a search reads of the index: the posting list of each of its
+    /// terms (`nil` for a term no text has), each document's length (0 for
+    /// one replaced or gone), and the number and total length of the live
+    /// documents when it began.
+    struct Taken {
+        var lists: [BlockArray<Posting>?]
+        var lengths: BlockArray<UInt32>
+        var documents: Int
+        var totalLength: Int
+    }
+
+    /// The best `limit` document numbers for a search and their scores, best
+    /// first: each term's BM25 over the live documents, summed in the order
+    /// of the terms, in `scratch` (left zeroed).
+    static func score(_ query: Taken, limit: Int, idfPower: Double, scratch: inout SearchScratch) -> [(UInt32, Double)] {
+        let n = Double(query.documents)
+        let averageLength = Double(query.totalLength) / n
+        let lengths = query.lengths
+        return scratch.best(limit, documents: lengths.count) { sums in
+            for list in query.lists {
+                guard let list else { continue }
+                // Replaced and removed documents keep their postings, with length 0.
+                var live = 0
+                list.forEachBlock { block in for p in block where lengths[Int(p.document)] > 0 { live += 1 } }
+                guard live > 0 else { continue }
+                let idf = BM25.idf(documents: n, holding: Double(live), power: idfPower)
+                list.forEachBlock { block in
+                    for p in block {
+                        let length = lengths[Int(p.document)]
+                        guard length > 0 else { continue }
+                        sums.add(p.document, BM25.term(idf: idf, frequency: Double(p.frequency), length: Double(length), averageLength: averageLength))
                     }
                 }
             }
-            var top = TopK<UInt32>(limit)
-            for document in scored { top.add((document, sums[Int(document)])) }
-            return top.items.map { (s.nodes[Int($0.0)], $0.1) }
         }
     }
 }

@@ -144,8 +144,7 @@ package struct RecallEngine: Sendable {
 
     /// At most how many distinct words a recall searches for: its text's
     /// first ones. A text of thousands of different words would take tens of
-    /// milliseconds to search, and hold the index of other texts (and every
-    /// recall of the space waiting for it) that long.
+    /// milliseconds to search, on a large space.
     static let searchedWordsLimit = 256
 
     /// The terms a recall searches for: the stems of its distinct words (the

@@ -28,7 +28,7 @@ public final class TextIndex: Sendable {
     }
 
     struct State {
-        var postings: [String: PostingList<Posting>] = [:]
+        var postings: [String: BlockArray<Posting>] = [:]
         /// The episode id of each document number. Documents are numbered
         /// densely in the order they are indexed, which is the order of their
         /// ids, so a document number orders as its id does, and the working
@@ -39,23 +39,10 @@ public final class TextIndex: Sendable {
         /// The highest episode id indexed: episodes only get higher ids, so
         /// catching up reads the ones above it.
         var lastEpisode: Int64 = 0
-        /// The working memory of searches done, for the next ones
-        /// (`Scratch`): at most `spareScratch`.
-        var spare: [Scratch] = []
+        /// The working memory of searches done, for the next ones.
+        var spare = SearchScratch.Spare()
         var documents: Int { episodes.count }
     }
-
-    /// A search's working memory: its scores by document number, adding up a
-    /// query's terms in an array instead of a dictionary, and the documents it
-    /// wrote. Zero everywhere between searches.
-    struct Scratch {
-        var sums: [Double] = []
-        var scored: [UInt32] = []
-    }
-
-    /// How many searches' working memory is kept for the next ones: as many
-    /// as run at once on a daemon's threads, about.
-    static let spareScratch = 4
 
     private let state = Mutex(State())
 
@@ -91,7 +78,7 @@ public final class TextIndex: Sendable {
                 guard let document = UInt32(exactly: s.episodes.count), document < UInt32.max else { return }
                 let tokens = UInt32(min(length, Int(UInt32.max)))
                 for (term, count) in counts {
-                    s.postings[term, default: PostingList()].append(Posting(document: document, frequency: UInt16(min(count, Int(UInt16.max))), length: tokens))
+                    s.postings[term, default: BlockArray()].append(Posting(document: document, frequency: UInt16(min(count, Int(UInt16.max))), length: tokens))
                 }
                 s.episodes.append(id)
                 s.totalLength += length
@@ -110,16 +97,18 @@ public final class TextIndex: Sendable {
     func search(_ terms: [String], limit: Int, idfPower: Double = 1) -> [(Int64, Double)] {
         guard limit > 0 else { return [] }
         // What it reads is taken under the lock, and scored without it
-        // (`PostingList`): `score` cannot reach the state.
-        let taken = state.withLock { s -> (Taken, Scratch)? in
+        // (`BlockArray`): `score` cannot reach the state.
+        let taken = state.withLock { s -> (Taken, SearchScratch)? in
             guard s.documents > 0 else { return nil }
-            return (Taken(lists: terms.map { s.postings[$0] }, documents: s.documents, totalLength: s.totalLength), s.spare.popLast() ?? Scratch())
+            return (Taken(lists: terms.map { s.postings[$0] }, documents: s.documents, totalLength: s.totalLength), s.spare.take())
         }
-        guard var (query, scratch) = taken else { return [] }
-        let top = Self.score(query, limit: limit, idfPower: idfPower, scratch: &scratch)
-        query = Taken(lists: [], documents: 0, totalLength: 0) // the lists go before the lock is taken again
+        // (Consumed, so that neither the lists nor the working memory has a
+        // second reference: writing it would copy it, and the lists are let
+        // go before the lock is taken again.)
+        guard case (let query, var scratch)? = consume taken else { return [] }
+        let top = Self.score(consume query, limit: limit, idfPower: idfPower, scratch: &scratch)
         return state.withLock { s in
-            if s.spare.count < Self.spareScratch { s.spare.append(scratch) }
+            s.spare.give(scratch)
             return top.map { (s.episodes[Int($0.0)], $0.1) }
         }
     }
@@ -128,7 +117,7 @@ public final class TextIndex: Sendable {
     /// terms (`nil` for a term no episode has), and the number and total
     /// length of the documents when it began.
     struct Taken {
-        var lists: [PostingList<Posting>?]
+        var lists: [BlockArray<Posting>?]
         var documents: Int
         var totalLength: Int
     }
@@ -136,43 +125,27 @@ public final class TextIndex: Sendable {
     /// The best `limit` document numbers for a search and their scores, best
     /// first: each term's BM25 summed in the order of the terms, in `scratch`
     /// (left zeroed).
-    static func score(_ query: Taken, limit: Int, idfPower: Double, scratch: inout Scratch) -> [(UInt32, Double)] {
+    static func score(_ query: Taken, limit: Int, idfPower: Double, scratch: inout SearchScratch) -> [(UInt32, Double)] {
         let n = Double(query.documents)
         let averageLength = Double(query.totalLength) / n
-        if scratch.sums.count < query.documents { scratch.sums += [Double](repeating: 0, count: query.documents - scratch.sums.count) }
-        var scored = scratch.scored
-        scratch.sums.withUnsafeMutableBufferPointer { sums in
+        return scratch.best(limit, documents: query.documents) { sums in
             for list in query.lists {
                 guard let list else { continue }
                 let idf = BM25.idf(documents: n, holding: Double(list.count), power: idfPower)
                 list.forEachBlock { block in
                     for j in block.indices {
-                        // Episodes are spread over a sum per episode far larger than
-                        // the caches: each posting asks for the sum of one further on.
-                        if j + prefetchDistance < block.count {
-                            mnemo_prefetch(sums.baseAddress! + Int(block[j + prefetchDistance].document))
-                        }
+                        if j + prefetchDistance < block.count { sums.prefetch(block[j + prefetchDistance].document) }
                         let p = block[j]
-                        let tf = Double(p.frequency)
-                        let i = Int(p.document)
-                        if sums[i] == 0 { scored.append(p.document) } // every term adds more than 0 (idf > 0, tf ≥ 1)
-                        sums[i] += BM25.term(idf: idf, frequency: tf, length: Double(p.length), averageLength: averageLength)
+                        sums.add(p.document, BM25.term(idf: idf, frequency: Double(p.frequency), length: Double(p.length), averageLength: averageLength))
                     }
                 }
             }
         }
-        // Ties go to the lower document number: the older episode.
-        var top = TopK<UInt32>(limit)
-        for document in scored { top.add((document, scratch.sums[Int(document)])) }
-        for document in scored { scratch.sums[Int(document)] = 0 }
-        scored.removeAll(keepingCapacity: true)
-        scratch.scored = scored
-        return top.items
     }
 
-    /// How many blocks each term's postings fill (`PostingList`).
+    /// How many blocks each term's postings fill (`BlockArray`).
     var postingBlocks: [Int] {
-        state.withLock { s in s.postings.values.map { ($0.count + PostingList<Posting>.blockSize - 1) / PostingList<Posting>.blockSize } }
+        state.withLock { s in s.postings.values.map { ($0.count + BlockArray<Posting>.blockSize - 1) / BlockArray<Posting>.blockSize } }
     }
 
     /// How many postings ahead a search asks for the sum it will add to.

@@ -58,7 +58,7 @@ struct TextIndexTests {
         #expect(folds > 100)
         let index = try TextIndex.build(from: store)
         let blocks = index.postingBlocks
-        #expect(episodes < PostingList<TextIndex.Posting>.blockSize || blocks.max()! > 2, "lists of \(blocks.max()!) blocks")
+        #expect(episodes < BlockArray<TextIndex.Posting>.blockSize || blocks.max()! > 2, "lists of \(blocks.max()!) blocks")
         for _ in 0..<200 {
             let query = (0..<(1 + Int(generator.next() % 4))).map { _ in words[Int(generator.next() % UInt64(words.count))] }
             let terms = query.flatMap { Analyzer.tokens($0).map(\.text) }.filter { !Analyzer.stopWords.contains($0) }
@@ -177,19 +177,82 @@ extension TextIndexTests {
         try store.write { w in for text in texts { _ = try w.createEpisode(EpisodeInput(text: text)) } }
         let index = try TextIndex.build(from: store)
         let queries = (0..<64).map { _ in
-            (0..<(1 + Int(generator.next() % 6))).map { _ in Analyzer.stem(Self.words[Int(generator.next() % UInt64(Self.words.count))].lowercased()) }
+            (0..<(1 + Int(generator.next() % 6))).flatMap { _ in
+                Analyzer.tokens(Self.words[Int(generator.next() % UInt64(Self.words.count))]).map { Analyzer.stem($0.text) }
+            }
         }
         let alone = queries.map { index.search($0, limit: 20) }
-        let together = Mutex<[Int: [(Int64, Double)]]>([:])
-        DispatchQueue.concurrentPerform(iterations: 8 * queries.count) { i in
-            let found = index.search(queries[i % queries.count], limit: 20)
-            together.withLock { $0[i] = found }
-        }
-        let found = together.withLock { $0 }
-        for i in 0..<(8 * queries.count) {
-            #expect(found[i]!.map(\.0) == alone[i % queries.count].map(\.0), "query \(queries[i % queries.count])")
-            #expect(found[i]!.map(\.1) == alone[i % queries.count].map(\.1), "query \(queries[i % queries.count])")
+        // Eight threads, more than the working memory kept for the next searches.
+        for found in searchedOnThreads(8, queries: queries.count, { index.search(queries[$0], limit: 20) }) {
+            for (q, result) in found.enumerated() {
+                #expect(result.map(\.0) == alone[q].map(\.0), "query \(queries[q])")
+                #expect(result.map(\.1) == alone[q].map(\.1), "query \(queries[q])")
+            }
         }
         #expect(alone.contains { !$0.isEmpty })
+    }
+}
+
+extension TextIndexTests {
+    @Test("a search while episodes are indexed finds what a fresh index of the episodes before or after some batch finds, to the bit")
+    func searchesWhileIndexing() throws {
+        let directory = NSTemporaryDirectory() + "mnemo-text-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var generator = Seeded(state: 20_261_206)
+        // Ten words, so that each word's postings fill blocks and grow across them.
+        let words = Self.words.prefix(10)
+        func batch(_ count: Int) -> [String] {
+            (0..<count).map { _ in (0..<(1 + Int(generator.next() % 8))).map { _ in words[Int(generator.next() % 10)] }.joined(separator: " ") }
+        }
+        let batches = [batch(5_000)] + (0..<6).map { _ in batch(1_500) }
+        let queries = (0..<12).map { _ in
+            (0..<(1 + Int(generator.next() % 3))).flatMap { _ in Analyzer.tokens(words[Int(generator.next() % 10)]).map { Analyzer.stem($0.text) } }
+        }
+        // What a fresh index finds after each batch.
+        let reference = try MemoryStore(path: directory + "/reference.sqlite")
+        var expected: [[[(Int64, Double)]]] = []
+        for texts in batches {
+            try reference.write { w in for text in texts { _ = try w.createEpisode(EpisodeInput(text: text)) } }
+            let fresh = try TextIndex.build(from: reference)
+            expected.append(queries.map { fresh.search($0, limit: 20) })
+        }
+        // The same batches indexed one by one while three threads search.
+        let store = try MemoryStore(path: directory + "/t.sqlite")
+        try store.write { w in for text in batches[0] { _ = try w.createEpisode(EpisodeInput(text: text)) } }
+        let index = try TextIndex.build(from: store)
+        let done = Atomic<Bool>(false)
+        let found = Mutex<[(query: Int, result: [(Int64, Double)])]>([])
+        let writer = Mutex<Error?>(nil)
+        onThreads(4) { k in
+            guard k == 0 else {
+                // Three threads search until the batches are in.
+                var i = k
+                while !done.load(ordering: .acquiring) {
+                    let result = index.search(queries[i % queries.count], limit: 20)
+                    found.withLock { $0.append((i % queries.count, result)) }
+                    i += 3
+                }
+                return
+            }
+            defer { done.store(true, ordering: .releasing) }
+            do {
+                for texts in batches.dropFirst() {
+                    try store.write { w in for text in texts { _ = try w.createEpisode(EpisodeInput(text: text)) } }
+                    try index.catchUp(with: store)
+                }
+            } catch {
+                writer.withLock { $0 = error }
+            }
+        }
+        try #require(writer.withLock { $0.map { "\($0)" } } == nil)
+        let results = found.withLock { $0 }
+        #expect(results.count > 3)
+        for (query, result) in results {
+            let matches = expected.contains { after in after[query].map(\.0) == result.map(\.0) && after[query].map(\.1) == result.map(\.1) }
+            #expect(matches, "query \(queries[query])")
+        }
+        let last = expected.last!
+        for (i, query) in queries.enumerated() { #expect(index.search(query, limit: 20).map(\.1) == last[i].map(\.1)) }
     }
 }
