@@ -37,7 +37,7 @@ struct RecallBenchmark: ParsableCommand {
         help: ArgumentHelp(
             "Meanwhile, another connection recalls texts of this many words of the vocabulary, one after another (0: none).",
             discussion:
-                "What a long recall costs the other clients of its space. A text over 2 KiB (256 words or more) runs on a worker; a shorter one on the network thread that read it."
+                "What a long recall costs the other clients of its space. A text over 2 KiB (257 words or more) runs on a worker; a shorter one on the network thread that read it."
         ))
     var longRecallWords = 0
     @OptionGroup var mnemod: MnemodOption

@@ -8,7 +8,7 @@
 /// holds the copy, only the block written to is copied (at most `blockSize`
 /// elements) and the list of blocks, never the hundreds of thousands of
 /// postings of a common word. Appending writes only the last block.
-struct BlockArray<Element>: RandomAccessCollection, MutableCollection {
+struct BlockArray<Element>: RandomAccessCollection {
     /// Elements in a full block: a power of two.
     static var blockSize: Int { 4096 }
 
@@ -20,6 +20,9 @@ struct BlockArray<Element>: RandomAccessCollection, MutableCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { full.count * Self.blockSize + last.count }
 
+    /// An element; written in place, copying only its block if a copy of
+    /// the array shares it. (Not a `MutableCollection`: writing through a
+    /// slice would copy every block it spans.)
     subscript(position: Int) -> Element {
         get {
             let block = position / Self.blockSize

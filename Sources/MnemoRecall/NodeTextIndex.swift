@@ -36,11 +36,17 @@ public final class NodeTextIndex: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    /// Run by each search once it has taken what it reads and let the lock
+    /// go, before it scores: for a test to change the index meanwhile.
+    private let afterTaking: (@Sendable () -> Void)?
+
+    init(afterTaking: (@Sendable () -> Void)? = nil) {
+        self.afterTaking = afterTaking
+    }
 
     /// Builds the index of every text in the store.
-    static func build(from store: MemoryStore) throws(MnemoError) -> NodeTextIndex {
-        let index = NodeTextIndex()
+    static func build(from store: MemoryStore, afterTaking: (@Sendable () -> Void)? = nil) throws(MnemoError) -> NodeTextIndex {
+        let index = NodeTextIndex(afterTaking: afterTaking)
         var texts: [(NodeID, String)] = []
         try store.read { r in try r.forEachRecallText { texts.append(($0, $1)) } }
         var stems: [String: String] = [:]
@@ -126,9 +132,11 @@ public final class NodeTextIndex: Sendable {
         // second reference: writing it would copy it, and the lists are let
         // go before the lock is taken again.)
         guard case (let query, var scratch)? = consume taken else { return [] }
+        afterTaking?()
         let top = Self.score(consume query, limit: limit, idfPower: idfPower, scratch: &scratch)
+        var done: SearchScratch? = consume scratch
         return state.withLock { s in
-            s.spare.give(scratch)
+            s.spare.give(done.take()!)
             return top.map { (s.nodes[Int($0.0)], $0.1) }
         }
     }

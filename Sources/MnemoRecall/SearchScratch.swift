@@ -11,8 +11,9 @@ struct SearchScratch {
     private var sums: [Double] = []
     private var scored: [UInt32] = []
 
-    /// The scores of a search as `add` writes them.
-    struct Sums {
+    /// The scores of a search as `add` writes them (not copyable: it lends
+    /// the scratch's memory for the time of `best` alone).
+    struct Sums: ~Copyable {
         fileprivate let sums: UnsafeMutableBufferPointer<Double>
         fileprivate var scored: [UInt32]
 

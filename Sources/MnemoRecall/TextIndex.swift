@@ -46,11 +46,17 @@ public final class TextIndex: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    /// Run by each search once it has taken what it reads and let the lock
+    /// go, before it scores: for a test to change the index meanwhile.
+    private let afterTaking: (@Sendable () -> Void)?
+
+    init(afterTaking: (@Sendable () -> Void)? = nil) {
+        self.afterTaking = afterTaking
+    }
 
     /// Builds the index of every episode in the store.
-    static func build(from store: MemoryStore) throws(MnemoError) -> TextIndex {
-        let index = TextIndex()
+    static func build(from store: MemoryStore, afterTaking: (@Sendable () -> Void)? = nil) throws(MnemoError) -> TextIndex {
+        let index = TextIndex(afterTaking: afterTaking)
         try index.catchUp(with: store)
         return index
     }
@@ -106,9 +112,11 @@ public final class TextIndex: Sendable {
         // second reference: writing it would copy it, and the lists are let
         // go before the lock is taken again.)
         guard case (let query, var scratch)? = consume taken else { return [] }
+        afterTaking?()
         let top = Self.score(consume query, limit: limit, idfPower: idfPower, scratch: &scratch)
+        var done: SearchScratch? = consume scratch
         return state.withLock { s in
-            s.spare.give(scratch)
+            s.spare.give(done.take()!)
             return top.map { (s.episodes[Int($0.0)], $0.1) }
         }
     }

@@ -76,4 +76,46 @@ struct NodeTextIndexTests {
             }
         }
     }
+
+    @Test(
+        "texts replaced while a search scores (its lock let go) do not change what it finds, nor make a node come twice; from the next search on they count as a fresh index counts them"
+    )
+    func replacedWhileScoring() throws {
+        let directory = NSTemporaryDirectory() + "mnemo-nodetext-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try MemoryStore(path: directory + "/t.sqlite")
+        var generator = Seeded(state: 20_261_207)
+        func summary() -> String {
+            (0..<(1 + Int(generator.next() % 12))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
+        }
+        try store.write { w in for i in 0..<3_000 { _ = try w.createEpisode(EpisodeInput(text: "turn \(i)", scene: "scene \(i)")) } }
+        let ids = try store.read { r in try Int64.fetchAll(r.db, sql: "SELECT id FROM scene ORDER BY id") }
+        try store.write { w in for id in ids { try w.setSceneSummary(id, summary()) } }
+        let query = [Analyzer.stem("pottery"), Analyzer.stem("camping")]
+        let expectedBefore = try NodeTextIndex.build(from: store).search(query, limit: 20)
+
+        let change = ChangeWhileScoring()
+        let index = try NodeTextIndex.build(from: store, afterTaking: change.run)
+        // The best twenty's texts, and others, replaced during the search.
+        let replaced = expectedBefore.map(\.0.number) + ids.filter { _ in generator.next() % 4 == 0 }
+        let summaries = replaced.map { _ in summary() }
+        change.arm {
+            try store.write { w in for (id, text) in zip(replaced, summaries) { try w.setSceneSummary(id, text) } }
+            try index.refresh(replaced.map { NodeID(.scene, $0) }, from: store)
+        }
+        let during = index.search(query, limit: 20)
+        #expect(change.result == "done")
+        #expect(during.map(\.0) == expectedBefore.map(\.0))
+        #expect(during.map(\.1) == expectedBefore.map(\.1))
+
+        let found = index.search(query, limit: 20)
+        let fresh = try NodeTextIndex.build(from: store).search(query, limit: ids.count)
+        let freshScores = Dictionary(fresh.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        #expect(fresh.count == freshScores.count)
+        #expect(Set(found.map(\.0)).count == found.count)
+        #expect(found.map(\.1) == fresh.prefix(20).map(\.1))
+        for (node, score) in found { #expect(freshScores[node] == score) }
+        #expect(found.map(\.1) != expectedBefore.map(\.1))
+    }
 }
