@@ -40,12 +40,26 @@ struct RecallBenchmark: ParsableCommand {
                 "What a long recall costs the other clients of its space. A text over 2 KiB (257 words or more) runs on a worker; a shorter one on the network thread that read it."
         ))
     var longRecallWords = 0
+    @Option(
+        help: ArgumentHelp(
+            "Meanwhile, another connection sends this statement, over and over (instead of --long-recall-words).",
+            discussion: "E.g. 'recall \"sekaka5 person 5\" depth 10 limit 10000': what a deep recall costs the others."))
+    var beside: String?
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
         guard store.episodes >= 1, store.facts >= 0, queries >= 1, longRecallWords >= 0 else {
             throw ValidationError("--episodes and --queries must be at least 1, --facts and --long-recall-words at least 0")
         }
+        if beside != nil && longRecallWords > 0 { throw ValidationError("--beside and --long-recall-words are one or the other") }
+    }
+
+    /// What the companion connection sends, and how the output names it.
+    private func companionStatements(_ memory: SyntheticMemory) -> (name: String, next: @Sendable (inout SplitMix64) -> String)? {
+        if let beside { return ("`\(beside)`", { _ in beside }) }
+        guard longRecallWords > 0 else { return nil }
+        let (words, vocabulary) = (longRecallWords, memory.vocabulary)
+        return ("recalls of \(words) words", { rng in "recall \"\(vocabulary.phrase(words, &rng))\" limit 10" })
     }
 
     func run() throws {
@@ -58,7 +72,8 @@ struct RecallBenchmark: ParsableCommand {
         let connection = try daemon.connect(readTimeout: nil)
         let resident = residentBytes(daemon.pid).map { "\($0 / 1024) kB" } ?? "?"
 
-        let companion = longRecallWords > 0 ? LongRecalls(words: longRecallWords, memory: memory, socket: daemon.socketPath) : nil
+        let statements = companionStatements(memory)
+        let companion = statements.map { Companion(socket: daemon.socketPath, $0.next) }
         var rng = SplitMix64(state: 99)
         var latencies: [Double] = []
         var results = 0
@@ -80,7 +95,7 @@ struct RecallBenchmark: ParsableCommand {
         }
         let long = companion?.finish()
         if let long, long.failures > 0 {
-            print("long recalls: \(long.failures) failed")
+            print("the statements beside: \(long.failures) failed")
             throw ExitCode(1)
         }
         if let perQuery { try log.write(toFile: perQuery, atomically: true, encoding: .utf8) }
@@ -93,24 +108,24 @@ struct RecallBenchmark: ParsableCommand {
         print(
             "recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms"
         )
-        if let long {
+        if let long, let statements {
+            print(String(format: "the slowest of them: %.3f ms", (latencies.last ?? 0) * 1000))
             print(
                 String(
-                    format: "meanwhile %d recalls of %d words on another connection: p50 %.1f ms, max %.1f ms", long.latencies.count, longRecallWords,
+                    format: "meanwhile %d %@ on another connection: p50 %.1f ms, max %.1f ms", long.latencies.count, statements.name,
                     percentile(long.latencies, 0.5) * 1000, (long.latencies.last ?? 0) * 1000))
         }
     }
 }
 
-/// Recalls of long texts sent one after another on a connection of their own,
-/// from a thread of their own, until `finish`.
-final class LongRecalls: Sendable {
+/// Statements sent one after another on a connection of their own, from a
+/// thread of their own, until `finish`.
+final class Companion: Sendable {
     private let stop = Atomic<Bool>(false)
     private let done = Mutex<(latencies: [Double], failures: Int)?>(nil)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(words: Int, memory: SyntheticMemory, socket: String) {
-        let vocabulary = memory.vocabulary
+    init(socket: String, _ next: @escaping @Sendable (inout SplitMix64) -> String) {
         Thread { [self] in
             var rng = SplitMix64(state: 5)
             var latencies: [Double] = []
@@ -118,7 +133,7 @@ final class LongRecalls: Sendable {
             let connection = try? MnemoConnection(socketPath: socket, readTimeout: nil)
             if connection == nil { failures += 1 }
             while let connection, !stop.load(ordering: .relaxed) {
-                let statement = "recall \"\(vocabulary.phrase(words, &rng))\" limit 10"
+                let statement = next(&rng)
                 let t0 = monotonicSeconds()
                 guard (try? connection.request(statement))?.isOK == true else {
                     failures += 1
@@ -131,7 +146,7 @@ final class LongRecalls: Sendable {
         }.start()
     }
 
-    /// Stops after the recall in flight: the latencies of all, sorted, and
+    /// Stops after the statement in flight: the latencies of all, sorted, and
     /// how many failed (the first failure stops the recalls).
     func finish() -> (latencies: [Double], failures: Int) {
         stop.store(true, ordering: .relaxed)
