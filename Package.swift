@@ -281,7 +281,9 @@ let package = Package(
         .testTarget(name: "MnemoClientTests", dependencies: ["MnemoClient", "MnemoModel", "MnemoTestSupport"]),
         .testTarget(
             name: "MnemoRecallTests",
-            dependencies: ["MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "MnemoRecall", "MnemoStore", "MnemoModel", "MnemoIngest", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "MnemoIngestTests", dependencies: ["MnemoIngest", "MnemoModel"]),
         .testTarget(name: "MnemoQueryTests", dependencies: ["MnemoQuery", "MnemoModel"]),
         .testTarget(

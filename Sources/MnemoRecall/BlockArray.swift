@@ -50,3 +50,5 @@ struct BlockArray<Element>: RandomAccessCollection {
         last.withUnsafeBufferPointer(body)
     }
 }
+
+extension BlockArray: Sendable where Element: Sendable {}

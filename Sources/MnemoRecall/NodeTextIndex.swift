@@ -21,7 +21,7 @@ public final class NodeTextIndex: Sendable {
         var frequency: UInt16
     }
 
-    struct State {
+    struct State: SearchedState {
         var postings: [String: BlockArray<Posting>] = [:]
         /// Each document's node and length in tokens; 0 once it is replaced or gone.
         var nodes: [NodeID] = []
@@ -123,29 +123,21 @@ public final class NodeTextIndex: Sendable {
         guard limit > 0 else { return [] }
         // What it reads is taken under the lock, and scored without it
         // (`BlockArray`): `score` cannot reach the state.
-        let taken = state.withLock { s -> (Taken, SearchScratch)? in
-            guard s.documents > 0 else { return nil }
-            let query = Taken(lists: terms.map { s.postings[$0] }, lengths: s.lengths, documents: s.documents, totalLength: s.totalLength)
-            return (query, s.spare.take())
-        }
-        // (Consumed, so that neither the lists nor the working memory has a
-        // second reference: writing it would copy it, and the lists are let
-        // go before the lock is taken again.)
-        guard case (let query, var scratch)? = consume taken else { return [] }
-        afterTaking?()
-        let top = Self.score(consume query, limit: limit, idfPower: idfPower, scratch: &scratch)
-        var done: SearchScratch? = consume scratch
-        return state.withLock { s in
-            s.spare.give(done.take()!)
-            return top.map { (s.nodes[Int($0.0)], $0.1) }
-        }
+        return SearchScratch.search(
+            state, afterTaking: afterTaking,
+            take: { s in
+                guard s.documents > 0 else { return nil }
+                return Taken(lists: terms.map { s.postings[$0] }, lengths: s.lengths, documents: s.documents, totalLength: s.totalLength)
+            },
+            score: { Self.score($0, limit: limit, idfPower: idfPower, scratch: &$1) },
+            answer: { s, top in top.map { (s.nodes[Int($0.0)], $0.1) } })
     }
 
     /// What a search reads of the index: the posting list of each of its
     /// terms (`nil` for a term no text has), each document's length (0 for
     /// one replaced or gone), and the number and total length of the live
     /// documents when it began.
-    struct Taken {
+    struct Taken: Sendable {
         var lists: [BlockArray<Posting>?]
         var lengths: BlockArray<UInt32>
         var documents: Int

@@ -1,4 +1,5 @@
 import CPrefetch
+import Synchronization
 
 /// The working memory of one BM25 search of a text index: a score per
 /// document number, adding up a query's terms in an array instead of a
@@ -66,6 +67,37 @@ struct SearchScratch {
 
         mutating func give(_ done: SearchScratch) {
             if scratch.count < Self.kept { scratch.append(done) }
+        }
+    }
+}
+
+/// The state of a text index that its searches share: the working memory
+/// they hand on (`SearchScratch.Spare`).
+protocol SearchedState {
+    var spare: SearchScratch.Spare { get set }
+}
+
+extension SearchScratch {
+    /// A search of a text index whose state `state` guards, in three steps:
+    /// under the lock, `take` what it reads (`nil`: nothing to search) and a
+    /// working memory; without the lock, run `afterTaking` (a test's) and
+    /// `score`; under the lock again, hand the working memory back and
+    /// `answer` the document numbers found. What is taken is consumed, so
+    /// that neither it nor the working memory has a second reference: writing
+    /// them would copy them, and the lists are let go before the lock is taken
+    /// again.
+    static func search<State: SearchedState, Taken: Sendable, Found: Sendable>(
+        _ state: borrowing Mutex<State>, afterTaking: (() -> Void)?, take: (inout State) -> Taken?,
+        score: (Taken, inout SearchScratch) -> [(UInt32, Double)], answer: (State, [(UInt32, Double)]) -> [Found]
+    ) -> [Found] {
+        let taken = state.withLock { s -> (Taken, SearchScratch)? in take(&s).map { ($0, s.spare.take()) } }
+        guard case (let query, var scratch)? = consume taken else { return [] }
+        afterTaking?()
+        let top = score(consume query, &scratch)
+        var done: SearchScratch? = consume scratch
+        return state.withLock { s in
+            s.spare.give(done.take()!)
+            return answer(s, top)
         }
     }
 }

@@ -27,7 +27,7 @@ public final class TextIndex: Sendable {
         var length: UInt32
     }
 
-    struct State {
+    struct State: SearchedState {
         var postings: [String: BlockArray<Posting>] = [:]
         /// The episode id of each document number. Documents are numbered
         /// densely in the order they are indexed, which is the order of their
@@ -104,27 +104,19 @@ public final class TextIndex: Sendable {
         guard limit > 0 else { return [] }
         // What it reads is taken under the lock, and scored without it
         // (`BlockArray`): `score` cannot reach the state.
-        let taken = state.withLock { s -> (Taken, SearchScratch)? in
-            guard s.documents > 0 else { return nil }
-            return (Taken(lists: terms.map { s.postings[$0] }, documents: s.documents, totalLength: s.totalLength), s.spare.take())
-        }
-        // (Consumed, so that neither the lists nor the working memory has a
-        // second reference: writing it would copy it, and the lists are let
-        // go before the lock is taken again.)
-        guard case (let query, var scratch)? = consume taken else { return [] }
-        afterTaking?()
-        let top = Self.score(consume query, limit: limit, idfPower: idfPower, scratch: &scratch)
-        var done: SearchScratch? = consume scratch
-        return state.withLock { s in
-            s.spare.give(done.take()!)
-            return top.map { (s.episodes[Int($0.0)], $0.1) }
-        }
+        return SearchScratch.search(
+            state, afterTaking: afterTaking,
+            take: { s in
+                s.documents > 0 ? Taken(lists: terms.map { s.postings[$0] }, documents: s.documents, totalLength: s.totalLength) : nil
+            },
+            score: { Self.score($0, limit: limit, idfPower: idfPower, scratch: &$1) },
+            answer: { s, top in top.map { (s.episodes[Int($0.0)], $0.1) } })
     }
 
     /// What a search reads of the index: the posting list of each of its
     /// terms (`nil` for a term no episode has), and the number and total
     /// length of the documents when it began.
-    struct Taken {
+    struct Taken: Sendable {
         var lists: [BlockArray<Posting>?]
         var documents: Int
         var totalLength: Int

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MnemoModel
+import MnemoTestSupport
 import Synchronization
 import Testing
 
@@ -12,28 +13,32 @@ import Testing
 /// only: a replaced text's postings stay, and count for nothing.
 @Suite("the index of other texts")
 struct NodeTextIndexTests {
+    /// `count` scenes in `store`, "scene 0" on, each with one episode and a
+    /// summary from `summary`: their ids, in order.
+    static func scenes(_ count: Int, in store: MemoryStore, summary: () -> String) throws -> [Int64] {
+        try store.write { w in for i in 0..<count { _ = try w.createEpisode(EpisodeInput(text: "turn \(i)", scene: "scene \(i)")) } }
+        let ids = try store.read { r in try Int64.fetchAll(r.db, sql: "SELECT id FROM scene ORDER BY id") }
+        try store.write { w in for id in ids { try w.setSceneSummary(id, summary()) } }
+        return ids
+    }
+
     static let words = ["pottery", "camping", "beach", "sunset", "painting", "support", "group", "adoption", "counseling", "hiking"]
 
     @Test(
         "scores are BM25 over the live texts to the bit, after texts are replaced and where postings fill several blocks; searches on several threads at once find the same"
     )
     func liveTextsAndConcurrentSearches() throws {
-        let directory = NSTemporaryDirectory() + "mnemo-nodetext-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try MemoryStore(path: directory + "/t.sqlite")
+        let directory = TemporaryDirectory(prefix: "mnemo-nodetext")
+        defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
+        let store = try MemoryStore(path: directory.file("t.sqlite"))
         var generator = Seeded(state: 20_261_205)
         func summary() -> String {
             (0..<(1 + Int(generator.next() % 12))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
         }
         // Every scene's title says "scene": a word in more texts than a block holds.
         let scenes = BlockArray<Int>.blockSize + 1_000
-        try store.write { w in
-            for i in 0..<scenes { _ = try w.createEpisode(EpisodeInput(text: "turn \(i)", scene: "scene \(i)")) }
-        }
-        let ids = try store.read { r in try Int64.fetchAll(r.db, sql: "SELECT id FROM scene ORDER BY id") }
+        let ids = try Self.scenes(scenes, in: store, summary: summary)
         try #require(ids.count == scenes)
-        try store.write { w in for id in ids { try w.setSceneSummary(id, summary()) } }
         let index = try NodeTextIndex.build(from: store)
         let replaced = ids.filter { _ in generator.next() % 8 == 0 }
         try store.write { w in for id in replaced { try w.setSceneSummary(id, summary()) } }
@@ -81,17 +86,14 @@ struct NodeTextIndexTests {
         "texts replaced while a search scores (its lock let go) do not change what it finds, nor make a node come twice; from the next search on they count as a fresh index counts them"
     )
     func replacedWhileScoring() throws {
-        let directory = NSTemporaryDirectory() + "mnemo-nodetext-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try MemoryStore(path: directory + "/t.sqlite")
+        let directory = TemporaryDirectory(prefix: "mnemo-nodetext")
+        defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
+        let store = try MemoryStore(path: directory.file("t.sqlite"))
         var generator = Seeded(state: 20_261_207)
         func summary() -> String {
             (0..<(1 + Int(generator.next() % 12))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
         }
-        try store.write { w in for i in 0..<3_000 { _ = try w.createEpisode(EpisodeInput(text: "turn \(i)", scene: "scene \(i)")) } }
-        let ids = try store.read { r in try Int64.fetchAll(r.db, sql: "SELECT id FROM scene ORDER BY id") }
-        try store.write { w in for id in ids { try w.setSceneSummary(id, summary()) } }
+        let ids = try Self.scenes(3_000, in: store, summary: summary)
         let query = [Analyzer.stem("pottery"), Analyzer.stem("camping")]
         let expectedBefore = try NodeTextIndex.build(from: store).search(query, limit: 20)
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MnemoModel
+import MnemoTestSupport
 import Synchronization
 import Testing
 
@@ -37,12 +38,11 @@ struct TextIndexTests {
         "the best 60 episodes and their scores are FTS5's (over the text with irregular verbs at their base), on a random corpus and random queries; also where each word's postings fill several blocks",
         arguments: [(episodes: 400, vocabulary: words.count), (episodes: 12_000, vocabulary: 10)])
     func matchesFTS5(episodes: Int, vocabulary: Int) throws {
-        let directory = NSTemporaryDirectory() + "mnemo-text-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = TemporaryDirectory(prefix: "mnemo-text")
+        defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
         // The index reads `store`; FTS5 is asked over `baseForms`, which holds the same texts folded.
-        let store = try MemoryStore(path: directory + "/t.sqlite")
-        let baseForms = try MemoryStore(path: directory + "/folded.sqlite")
+        let store = try MemoryStore(path: directory.file("t.sqlite"))
+        let baseForms = try MemoryStore(path: directory.file("folded.sqlite"))
         var generator = Seeded(state: 20_261_122)
         var folds = 0
         let words = Self.words.prefix(vocabulary)
@@ -166,10 +166,9 @@ struct Seeded {
 extension TextIndexTests {
     @Test("searches on several threads at once find what each finds alone, scores to the bit")
     func concurrentSearches() throws {
-        let directory = NSTemporaryDirectory() + "mnemo-text-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try MemoryStore(path: directory + "/t.sqlite")
+        let directory = TemporaryDirectory(prefix: "mnemo-text")
+        defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
+        let store = try MemoryStore(path: directory.file("t.sqlite"))
         var generator = Seeded(state: 20_261_205)
         let texts = (0..<3_000).map { _ in
             (0..<(1 + Int(generator.next() % 20))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
@@ -198,9 +197,8 @@ extension TextIndexTests {
         "episodes indexed while a search scores (its lock let go) do not change what it finds, and count from the next search on, as a fresh index finds them, to the bit"
     )
     func indexedWhileScoring() throws {
-        let directory = NSTemporaryDirectory() + "mnemo-text-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = TemporaryDirectory(prefix: "mnemo-text")
+        defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
         var generator = Seeded(state: 20_261_206)
         // Ten words, so that each word's postings fill blocks and grow across them.
         let words = Self.words.prefix(10)
@@ -212,7 +210,7 @@ extension TextIndexTests {
             (0..<(1 + Int(generator.next() % 3))).flatMap { _ in Analyzer.tokens(words[Int(generator.next() % 10)]).map { Analyzer.stem($0.text) } }
         }
         // What fresh indexes find, of the first batch and of both.
-        let reference = try MemoryStore(path: directory + "/reference.sqlite")
+        let reference = try MemoryStore(path: directory.file("reference.sqlite"))
         try reference.write { w in for text in before { _ = try w.createEpisode(EpisodeInput(text: text)) } }
         let freshBefore = try TextIndex.build(from: reference)
         let expectedBefore = queries.map { freshBefore.search($0, limit: 20) }
@@ -220,7 +218,7 @@ extension TextIndexTests {
         let freshAfter = try TextIndex.build(from: reference)
         let expectedAfter = queries.map { freshAfter.search($0, limit: 20) }
 
-        let store = try MemoryStore(path: directory + "/t.sqlite")
+        let store = try MemoryStore(path: directory.file("t.sqlite"))
         try store.write { w in for text in before { _ = try w.createEpisode(EpisodeInput(text: text)) } }
         let change = ChangeWhileScoring()
         let index = try TextIndex.build(from: store, afterTaking: change.run)
