@@ -94,8 +94,8 @@ struct RecallBenchmark: ParsableCommand {
             }
         }
         let long = companion?.finish()
-        if let long, long.failures > 0 {
-            print("the statements beside: \(long.failures) failed")
+        if let failure = long?.failure {
+            print("the statement beside failed: \(failure)")
             throw ExitCode(1)
         }
         if let perQuery { try log.write(toFile: perQuery, atomically: true, encoding: .utf8) }
@@ -122,35 +122,39 @@ struct RecallBenchmark: ParsableCommand {
 /// thread of their own, until `finish`.
 final class Companion: Sendable {
     private let stop = Atomic<Bool>(false)
-    private let done = Mutex<(latencies: [Double], failures: Int)?>(nil)
+    private let done = Mutex<(latencies: [Double], failure: String?)?>(nil)
     private let finished = DispatchSemaphore(value: 0)
 
     init(socket: String, _ next: @escaping @Sendable (inout SplitMix64) -> String) {
         Thread { [self] in
             var rng = SplitMix64(state: 5)
             var latencies: [Double] = []
-            var failures = 0
-            let connection = try? MnemoConnection(socketPath: socket, readTimeout: nil)
-            if connection == nil { failures += 1 }
-            while let connection, !stop.load(ordering: .relaxed) {
-                let statement = next(&rng)
-                let t0 = monotonicSeconds()
-                guard (try? connection.request(statement))?.isOK == true else {
-                    failures += 1
-                    break
+            var failure: String?
+            do {
+                let connection = try MnemoConnection(socketPath: socket, readTimeout: nil)
+                while !stop.load(ordering: .relaxed) {
+                    let statement = next(&rng)
+                    let t0 = monotonicSeconds()
+                    let response = try connection.request(statement)
+                    guard response.isOK else {
+                        failure = "\(statement.prefix(200)): \(response.headerLine)"
+                        break
+                    }
+                    latencies.append(monotonicSeconds() - t0)
                 }
-                latencies.append(monotonicSeconds() - t0)
+            } catch {
+                failure = "\(error)"
             }
-            done.withLock { $0 = (latencies.sorted(), failures) }
+            done.withLock { $0 = (latencies.sorted(), failure) }
             finished.signal()
         }.start()
     }
 
     /// Stops after the statement in flight: the latencies of all, sorted, and
-    /// how many failed (the first failure stops the recalls).
-    func finish() -> (latencies: [Double], failures: Int) {
+    /// the failure that stopped them early, if one did.
+    func finish() -> (latencies: [Double], failure: String?) {
         stop.store(true, ordering: .relaxed)
         finished.wait()
-        return done.withLock { $0 ?? ([], 0) }
+        return done.withLock { $0 ?? ([], nil) }
     }
 }
