@@ -12,11 +12,12 @@ extension GraphIndex {
     static func build(
         from store: MemoryStore, weights: Weights, snapshotBetween before: () -> Void, and after: () -> Void
     ) throws(MnemoError) -> GraphIndex {
-        let storage = try store.read(snapshotBetween: before, and: after) { r in
+        let (storage, accesses) = try store.read(snapshotBetween: before, and: after) { r in
             var builder = Builder(weights: weights)
-            return try builder.build(from: r)
+            let storage = try builder.build(from: r)
+            return (storage, builder.accesses)
         }
-        return GraphIndex(storage: storage, weights: weights)
+        return GraphIndex(storage: storage, accesses: accesses, weights: weights)
     }
 }
 
@@ -25,6 +26,11 @@ extension GraphIndex {
 struct Builder {
     let weights: GraphIndex.Weights
     var storage = GraphIndex.Storage()
+    /// A build's accesses, from the activation log.
+    var accesses = AccessTable()
+    /// Nodes a refresh retired and the nodes that took their places, whose
+    /// accesses go with them (`AccessTable.move`).
+    var replaced: [(retired: UInt32, by: UInt32)] = []
     /// Whether `add` keeps `scenesByTime` in order as each scene comes (a
     /// refresh); a full build sorts it once, at the end of its nodes.
     var ordersScenes = true
@@ -62,10 +68,9 @@ struct Builder {
         try reader.forEachAccess { node, access in
             guard let n = dense(node) else { return }
             switch access {
-            case .folded(let folded): storage.accesses[n, default: AccessHistory()].addFolded(folded)
-            case .exact(let at): storage.accesses[n, default: AccessHistory()].append(at)
+            case .folded(let folded): accesses.addFolded(n, folded)
+            case .exact(let at): accesses.append(n, at: at)
             }
-            storage.mostAccesses = max(storage.mostAccesses, storage.accesses[n]!.count)
         }
         // Compressed rows: edges grouped by source; a pair linked twice (a speaker
         // who also mentions themself) keeps one edge with the larger weight.

@@ -137,10 +137,6 @@ public final class GraphIndex: Sendable {
         /// The sum and count of the episodes' lengths, for their mean.
         @usableFromInline var lengthTotal = 0
         @usableFromInline var lengthCount = 0
-        /// When each node was mentioned or recalled, from the activation log.
-        @usableFromInline var accesses: [UInt32: AccessHistory] = [:]
-        /// The most accesses any one node has: bounds every base level.
-        @usableFromInline var mostAccesses = 0
         /// The store's removals when this was built (`ReadContext.removals`):
         /// a recall it ranks is not written to the activation log once the
         /// store has had another (a `forget`, an undone consolidation run).
@@ -157,21 +153,28 @@ public final class GraphIndex: Sendable {
         @usableFromInline var validTo: [UInt32: Int64] = [:]
     }
 
-    let storage: Mutex<Storage>
+    /// Recalls read it together, refreshes change it alone (`ReadWriteLock`):
+    /// a recall that spreads far holds up the refreshes of its space, not
+    /// its other recalls.
+    let storage: ReadWriteLock<Storage>
+    /// When each node was mentioned or recalled: under a lock of its own, so
+    /// that recording a recall never waits for the recalls still spreading.
+    let accesses: Mutex<AccessTable>
     public let weights: Weights
     /// Held by a refresh from its read to its apply, so that refreshes apply
     /// in the order of the states they read (each reads a state at least as
     /// new as the last one applied). Recalls never take it.
     let refreshing = Mutex(())
 
-    init(storage: Storage, weights: Weights) {
-        self.storage = Mutex(storage)
+    init(storage: Storage, accesses: AccessTable = AccessTable(), weights: Weights) {
+        self.storage = ReadWriteLock(storage)
+        self.accesses = Mutex(accesses)
         self.weights = weights
     }
 
     // MARK: - Reading
 
-    public var nodeCount: Int { storage.withLock { $0.nodes.count } }
+    public var nodeCount: Int { storage.withReadLock { $0.nodes.count } }
 
     /// Whether a rebuild would free much: refreshes never take edges out,
     /// so a node retired by a consolidation run keeps its edges (and those
@@ -182,39 +185,39 @@ public final class GraphIndex: Sendable {
     /// the built ones, each past a floor (`floor` retired nodes, 16 times as
     /// many edges) so that a small space is not rebuilt over and over.
     public func isWasteful(floor: Int = wasteFloor) -> Bool {
-        storage.withLock { s in
+        storage.withReadLock { s in
             s.retired > max(floor, s.nodes.count / 4) || s.extraEdges > max(floor * 16, s.targets.count)
         }
     }
 
     /// The floor of `isWasteful`.
     public static let wasteFloor = 4096
-    public var edgeCount: Int { storage.withLock { $0.targets.count + $0.extraEdges } }
+    public var edgeCount: Int { storage.withReadLock { $0.targets.count + $0.extraEdges } }
 
     /// Approximate bytes held by the index (arrays and side tables).
     public var byteSize: Int {
-        storage.withLock { s in
+        storage.withReadLock { s in
             s.nodes.count * (MemoryLayout<NodeID>.stride + 8 + 1 + 8 + 4) + s.targets.count * 8
                 + s.extraEdges * 8 + s.dense.values.reduce(0) { $0 + $1.count * 16 } + s.validTo.count * 16 + s.scenesByTime.count * 4
         }
     }
 
     /// The dense number of a stored thing, if it is in the index.
-    public func node(_ id: NodeID) -> UInt32? { storage.withLock { $0.dense[id.kind]?[id.number] } }
+    public func node(_ id: NodeID) -> UInt32? { storage.withReadLock { $0.dense[id.kind]?[id.number] } }
 
     /// Records that these nodes were recalled (or mentioned) at `time`.
     public func recordAccess(_ nodes: [UInt32], at time: Int64) {
-        storage.withLock { s in
-            for n in nodes {
-                s.accesses[n, default: AccessHistory()].append(time)
-                s.mostAccesses = max(s.mostAccesses, s.accesses[n]!.count)
-            }
+        accesses.withLock { table in
+            for n in nodes { table.append(n, at: time) }
         }
     }
 
-    /// Runs `body` with read access to the whole index (one lock for a whole recall).
+    /// Runs `body` with read access to the whole index (one read lock for a
+    /// whole recall; other recalls read beside it). `body` must not call
+    /// back into this index's other accessors, which take the lock again
+    /// (`ReadWriteLock`).
     public func withView<T>(_ body: (View) throws -> T) rethrows -> T {
-        try storage.withLock { s in try body(View(storage: s)) }
+        try storage.withReadLock { s in try body(View(storage: s, index: self)) }
     }
 
     /// The built edges and the flags of every node, as `View.withBuffers` lends
@@ -251,6 +254,8 @@ public final class GraphIndex: Sendable {
     /// Its accessors are inlinable: recall calls them for every edge it follows.
     public struct View {
         @usableFromInline let storage: Storage
+        /// The index, for its access table (which has a lock of its own).
+        let index: GraphIndex
 
         @inlinable public var count: Int { storage.nodes.count }
         @inlinable public func id(_ n: UInt32) -> NodeID { storage.nodes[Int(n)] }
@@ -317,7 +322,7 @@ public final class GraphIndex: Sendable {
         func changingFlags(_ changes: [(UInt32, Flags)]) -> View {
             var changed = storage
             for (n, flags) in changes { changed.flags[Int(n)] = flags }
-            return View(storage: changed)
+            return View(storage: changed, index: index)
         }
 
         /// The scene an episode belongs to.
@@ -401,8 +406,9 @@ public final class GraphIndex: Sendable {
         /// 24^d (ages count as at least an hour; a folded one adds a mean of
         /// such terms), and no node has more accesses than its creation plus
         /// the most accesses of any node, folded ones counted.
-        @inlinable public func baseLevelBound(decay d: Double = 0.5) -> Double {
-            log((d == 0.5 ? Double(24).squareRoot() : pow(24, d)) * Double(1 + storage.mostAccesses))
+        public func baseLevelBound(decay d: Double = 0.5) -> Double {
+            let most = index.accesses.withLock { $0.most }
+            return log((d == 0.5 ? Double(24).squareRoot() : pow(24, d)) * Double(1 + most))
         }
 
         /// ACT-R's base-level activation B = ln Σ (now − t)^(−d) over the node's
@@ -410,12 +416,9 @@ public final class GraphIndex: Sendable {
         /// older accesses folded (`AccessHistory`): at most
         /// `AccessHistory.foldAbove` exact terms and `AccessHistory.segmentLimit`
         /// folded ones.
-        @inlinable public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
-            var sum = AccessHistory.term(age: AccessHistory.days(now - storage.times[Int(n)]), decay: d)
-            if !storage.accesses.isEmpty, let accesses = storage.accesses[n] {
-                sum += accesses.sum(now: now, decay: d)
-            }
-            return log(sum)
+        public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
+            let created = AccessHistory.term(age: AccessHistory.days(now - storage.times[Int(n)]), decay: d)
+            return log(created + index.accesses.withLock { $0.sum(n, now: now, decay: d) })
         }
 
         /// Every edge as (from, to, weight) with stored ids, and what the

@@ -13,13 +13,17 @@ extension GraphIndex {
         guard !ids.isEmpty else { return }
         try refreshing.withLock { _ throws(MnemoError) in
             let rows = try store.read { r in try RefreshRows(ids, reader: r, weights: weights) }
-            storage.withLock { s in
+            storage.withWriteLock { s in
                 // The storage moves into the builder and back: a copy would share the
                 // arrays, and the first change would duplicate each of them.
                 var builder = Builder(weights: weights, storage: GraphIndex.Storage())
                 swap(&builder.storage, &s)
                 defer { swap(&builder.storage, &s) }
                 rows.apply(to: &builder)
+                // Under the graph's lock still: a recall that sees the new nodes sees their accesses.
+                if !builder.replaced.isEmpty {
+                    accesses.withLock { table in for (retired, n) in builder.replaced { table.move(from: retired, to: n) } }
+                }
             }
         }
     }
@@ -92,7 +96,7 @@ struct RefreshRows {
             if retired != nil { builder.retire(item.id) }
             guard let n = load(item.id) else { continue }
             // Its recalls go with it to its new node.
-            if let retired, let history = builder.storage.accesses.removeValue(forKey: retired) { builder.storage.accesses[n] = history }
+            if let retired { builder.replaced.append((retired, n)) }
             for (other, w) in item.links {
                 guard let m = load(other) else { continue }
                 builder.connect(n, m, w)

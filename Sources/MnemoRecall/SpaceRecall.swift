@@ -176,7 +176,7 @@ public final class SpaceRecall: Sendable {
                     }
                     beforeBuild.withLock { $0 }?()
                 }, and: { logGate.signal() })
-            graph.storage.withLock { $0.forgets = forgets }
+            graph.storage.withWriteLock { $0.forgets = forgets }
             return graph
         }
         return try install(\.graph, replacing: replacing, drops: drops, start: { start.withLock { $0 } }, catchUp: catchUp, build: building)

@@ -74,9 +74,10 @@ struct RecallRebuildTests {
 
     /// How many recalls (and mentions) each live node of a graph knows.
     static func accessCounts(_ graph: GraphIndex) -> [NodeID: Int] {
-        graph.storage.withLock { s in
+        let histories = graph.accesses.withLock { $0.histories }
+        return graph.storage.withReadLock { s in
             Dictionary(
-                uniqueKeysWithValues: s.accesses.compactMap { n, history in
+                uniqueKeysWithValues: histories.compactMap { n, history in
                     let id = s.nodes[Int(n)]
                     return s.dense[id.kind]?[id.number] == n ? (id, history.count) : nil
                 })
