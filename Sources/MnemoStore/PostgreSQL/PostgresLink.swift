@@ -58,8 +58,11 @@ public final class PostgresLink: Sendable {
     }
 
     deinit {
-        let closing: EventLoopFuture<Void> = connection.close()
-        _ = closing
+        // The connection closes on its event loop, perhaps after this returns
+        // (off that loop, or on another): it is kept until it has closed, as
+        // postgres-nio requires of a connection that goes (its debug builds check).
+        let connection = self.connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Runs a script of statements separated by semicolons (`SQLScript`),
