@@ -248,7 +248,7 @@ public struct Executor: Sendable {
                 return .needsStore(
                     RecallHandoff(space: space, recall: r, engine: engine, ranking: ranking, graph: graph, now: now, changes: changes))
             }
-            space.recall.reinforce(ranking.nodes, graph: graph, at: now)
+            space.recall.reinforce(ranking.returned, graph: graph, at: now)
             return .answered(lines)
         } catch is RecallEngine.NeedsStore {
             return .needsStore(nil)
@@ -277,7 +277,7 @@ public struct Executor: Sendable {
             engine.budget = budget
             engine.mayReadStore = true
             let lines = try engine.answer(handoff.ranking)
-            space.recall.reinforce(handoff.ranking.nodes, graph: handoff.graph, at: handoff.now)
+            space.recall.reinforce(handoff.ranking.returned, graph: handoff.graph, at: handoff.now)
             return lines
         } catch let error as MnemoError {
             throw error

@@ -31,8 +31,8 @@ struct AccessTable: Sendable {
         if let history = histories.removeValue(forKey: from) { histories[to] = history }
     }
 
-    /// Σ age^−d over `n`'s accesses (`AccessHistory.sum`), 0 if it has none.
-    func sum(_ n: UInt32, now: Int64, decay d: Double) -> Double {
-        histories.isEmpty ? 0 : histories[n]?.sum(now: now, decay: d) ?? 0
+    /// `n`'s accesses, if it has any.
+    func history(_ n: UInt32) -> AccessHistory? {
+        histories.isEmpty ? nil : histories[n]
     }
 }

@@ -12,12 +12,12 @@ extension GraphIndex {
     static func build(
         from store: MemoryStore, weights: Weights, snapshotBetween before: () -> Void, and after: () -> Void
     ) throws(MnemoError) -> GraphIndex {
-        let (storage, accesses) = try store.read(snapshotBetween: before, and: after) { r in
+        let (storage, accesses, removals) = try store.read(snapshotBetween: before, and: after) { r in
             var builder = Builder(weights: weights)
             let storage = try builder.build(from: r)
-            return (storage, builder.accesses)
+            return (storage, builder.accesses, try r.removals())
         }
-        return GraphIndex(storage: storage, accesses: accesses, weights: weights)
+        return GraphIndex(storage: storage, accesses: accesses, removals: removals, weights: weights)
     }
 }
 
@@ -64,7 +64,6 @@ struct Builder {
         try reader.forEachEpisodeTime { episode, from, to in
             if let n = dense(NodeID(.episode, episode)) { storage.episodeTimes[n, default: []].append((from, to)) }
         }
-        storage.removals = try reader.removals()
         try reader.forEachAccess { node, access in
             guard let n = dense(node) else { return }
             switch access {

@@ -137,14 +137,6 @@ public final class GraphIndex: Sendable {
         /// The sum and count of the episodes' lengths, for their mean.
         @usableFromInline var lengthTotal = 0
         @usableFromInline var lengthCount = 0
-        /// The store's removals when this was built (`ReadContext.removals`):
-        /// a recall it ranks is not written to the activation log once the
-        /// store has had another (a `forget`, an undone consolidation run).
-        var removals: Int64 = 0
-        /// How many times its space had discarded the recalls waiting when
-        /// this was built (`SpaceRecall`): a recall it ranks after the next
-        /// time is not recorded.
-        var forgets = 0
         /// The resolved time expressions of each episode, [from, to) in µs.
         @usableFromInline var episodeTimes: [UInt32: [(Int64, Int64)]] = [:]
         /// The end of each fact's valid interval (µs), for the facts whose
@@ -160,15 +152,24 @@ public final class GraphIndex: Sendable {
     /// When each node was mentioned or recalled: under a lock of its own, so
     /// that recording a recall never waits for the recalls still spreading.
     let accesses: Mutex<AccessTable>
+    /// The store's removals when this was built (`ReadContext.removals`):
+    /// a recall it ranks is not written to the activation log once the
+    /// store has had another (a `forget`, an undone consolidation run).
+    let removals: Int64
+    /// How many times its space had discarded the recalls waiting when this
+    /// was built (`SpaceRecall`, which sets it before it shares the index): a
+    /// recall it ranks after the next time is not recorded.
+    let forgets = Atomic(0)
     public let weights: Weights
     /// Held by a refresh from its read to its apply, so that refreshes apply
     /// in the order of the states they read (each reads a state at least as
     /// new as the last one applied). Recalls never take it.
     let refreshing = Mutex(())
 
-    init(storage: Storage, accesses: AccessTable = AccessTable(), weights: Weights) {
+    init(storage: Storage, accesses: AccessTable = AccessTable(), removals: Int64 = 0, weights: Weights) {
         self.storage = ReadWriteLock(storage)
         self.accesses = Mutex(accesses)
+        self.removals = removals
         self.weights = weights
     }
 
@@ -418,7 +419,9 @@ public final class GraphIndex: Sendable {
         /// folded ones.
         public func baseLevel(_ n: UInt32, now: Int64, decay d: Double = 0.5) -> Double {
             let created = AccessHistory.term(age: AccessHistory.days(now - storage.times[Int(n)]), decay: d)
-            return log(created + index.accesses.withLock { $0.sum(n, now: now, decay: d) })
+            // Only the look-up holds the lock: the sum runs beside the other recalls'.
+            let history = index.accesses.withLock { $0.history(n) }
+            return log(created + (history?.sum(now: now, decay: d) ?? 0))
         }
 
         /// Every edge as (from, to, weight) with stored ids, and what the

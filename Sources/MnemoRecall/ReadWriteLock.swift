@@ -45,6 +45,14 @@ final class ReadWriteLock<Value>: @unchecked Sendable {
         return try body(value)
     }
 
+    /// Runs `body` with the value if the lock can be had for reading at once;
+    /// `nil` while a writer holds it, or (on Linux) waits for it.
+    func withReadLockIfFree<T, E: Error>(_ body: (Value) throws(E) -> T) throws(E) -> T? {
+        guard pthread_rwlock_tryrdlock(lock) == 0 else { return nil }
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(value)
+    }
+
     /// Runs `body` with the value to change, alone.
     func withWriteLock<T, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T {
         let locked = pthread_rwlock_wrlock(lock)

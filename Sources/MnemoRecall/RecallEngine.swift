@@ -73,15 +73,17 @@ package struct RecallEngine: Sendable {
         let ranked: [Ranked]
         /// The recall's `known as of`: facts are answered as believed then.
         let knownAsOf: Timestamp?
-        /// The graph nodes of the results, best first (which the caller reinforces).
+        /// The graph nodes of the results, best first.
         package var nodes: [UInt32] { ranked.map(\.node) }
+        /// The results' nodes and stored ids, best first (which the caller reinforces).
+        package var returned: [(node: UInt32, id: NodeID)] { ranked.map { ($0.node, $0.id) } }
     }
 
     /// Answers a recall at `now`: its answer lines, best first, and the
     /// nodes they stand for (which the caller reinforces).
-    package func run(_ recall: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [UInt32]) {
+    package func run(_ recall: Recall, now: Timestamp) throws -> (lines: [JSONValue], returned: [(node: UInt32, id: NodeID)]) {
         let ranking = try ranking(of: recall, now: now)
-        return (try answer(ranking), ranking.nodes)
+        return (try answer(ranking), ranking.returned)
     }
 
     /// Steps 1–4 of a recall at `now`: its best results, not yet answered.

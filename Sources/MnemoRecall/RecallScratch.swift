@@ -49,9 +49,15 @@ final class RecallScratch: @unchecked Sendable {
 
 /// Scratch for concurrent recalls: each recall takes one and gives it back
 /// clean, so a recall costs what it touches, not the size of the graph.
+/// Recalls of one space run at once, each with scratch of a few bytes per
+/// node of its graph (tens of MB at 1M facts): at most `kept` wait for the
+/// next recalls, and the others are freed as they are given back.
 public final class ScratchPool: Sendable {
     private let free = Mutex<[RecallScratch]>([])
     public init() {}
+
+    /// How many scratches are kept for the next recalls.
+    static let kept = 4
 
     func take(count: Int) -> RecallScratch {
         let scratch = free.withLock { $0.popLast() } ?? RecallScratch()
@@ -61,6 +67,6 @@ public final class ScratchPool: Sendable {
 
     func give(_ scratch: RecallScratch) {
         scratch.reset()
-        free.withLock { $0.append(scratch) }
+        free.withLock { if $0.count < Self.kept { $0.append(scratch) } }
     }
 }

@@ -9,6 +9,9 @@ struct Scoring {
     let baseLevelWeight: Double
     /// No node's weighted base level is higher (`GraphIndex.View.baseLevelBound`):
     /// a candidate that could not beat the last place even with it is not scored.
+    /// (Read as the recall scores; a node another recall records meanwhile
+    /// may pass it, and `score` holds it to the bound, so that what the bound
+    /// left out could not have ranked.)
     let baseLevelBound: Double
     /// The factor of an item linked directly to an entity the text names.
     let entityFactor: Double
@@ -94,6 +97,6 @@ struct Scoring {
         var boosted = activation
         if linked { boosted *= entityFactor }
         if inWindow { boosted *= temporalFactor }
-        return boosted * length + baseLevelWeight * view.baseLevel(n, now: now)
+        return boosted * length + min(baseLevelWeight * view.baseLevel(n, now: now), baseLevelBound)
     }
 }

@@ -176,7 +176,7 @@ public final class SpaceRecall: Sendable {
                     }
                     beforeBuild.withLock { $0 }?()
                 }, and: { logGate.signal() })
-            graph.storage.withWriteLock { $0.forgets = forgets }
+            graph.forgets.store(forgets, ordering: .releasing)
             return graph
         }
         return try install(\.graph, replacing: replacing, drops: drops, start: { start.withLock { $0 } }, catchUp: catchUp, build: building)
@@ -401,16 +401,21 @@ public final class SpaceRecall: Sendable {
         }
     }
 
+    /// `reinforce(_:graph:at:)` of nodes of `graph`, their ids looked up.
+    package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
+        reinforce(graph.withView { view in nodes.map { (node: $0, id: view.id($0)) } }, graph: graph, at: time)
+    }
+
     /// Records what recall returned: in the graph at once (in `graph`, which
     /// ranked it, and in the one kept now if another), in the activation log
     /// soon after, in one write for all recalls of the last moment (a recall
-    /// never waits for a write).
-    package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
-        guard !nodes.isEmpty else { return }
-        graph.recordAccess(nodes, at: time.microseconds)
-        let (events, removals, forgets) = graph.withView { view in
-            (nodes.map { (view.id($0), time.microseconds) }, view.storage.removals, view.storage.forgets)
-        }
+    /// never waits for a write). It takes no lock of the graph's but its
+    /// access table's: a refresh waiting for a long recall holds it up.
+    package func reinforce(_ returned: [(node: UInt32, id: NodeID)], graph: GraphIndex, at time: Timestamp) {
+        guard !returned.isEmpty else { return }
+        graph.recordAccess(returned.map(\.node), at: time.microseconds)
+        let events = returned.map { ($0.id, time.microseconds) }
+        let (removals, forgets) = (graph.removals, graph.forgets.load(ordering: .acquiring))
         let waiting = events.map { (node: $0.0, at: $0.1, removals: removals) }
         let recorded = built.withLock { state -> (current: GraphIndex?, first: Bool)? in
             guard forgets == state.forgets else { return nil }

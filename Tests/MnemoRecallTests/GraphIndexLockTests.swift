@@ -111,6 +111,9 @@ struct GraphIndexLockTests {
         let refresh = finishes(within: 0.2) { try? graph.refresh([NodeID(.episode, added)], from: s.store) }
         // The refresh may not change what a recall is reading.
         #expect(!refresh.finished, "the refresh applied while a recall held the graph")
+        // Once it waits for the lock (it reads the store first), a recall can no longer have it at once.
+        let deadline = Date().addingTimeInterval(10)
+        while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
         let seen = Mutex<UInt32?>(nil)
         let later = finishes(within: 0.2) { seen.withLock { $0 = graph.node(NodeID(.episode, added)) } }
         #expect(!later.finished, "a recall went ahead of the refresh waiting")
@@ -119,6 +122,59 @@ struct GraphIndexLockTests {
         later.join()
         #expect(seen.withLock { $0 } != nil, "the recall after the refresh did not see what it added")
         #expect(graph.node(NodeID(.episode, added)) != nil)
+    }
+
+    /// A short recall that ranked before a write committed answers without
+    /// waiting for the refresh of that write, which waits for a long recall.
+    @Test("what a recall returned is reinforced while a refresh waits for another recall")
+    func reinforceBesideAWaitingRefresh() throws {
+        let s = try ScratchStore()
+        try s.store.write { w in
+            _ = try w.createEpisode(EpisodeInput(text: "walked the dog", speaker: "ann", at: t("2024-01-01T10:00"), scene: "week"))
+        }
+        let recall = SpaceRecall(store: s.store)
+        let graph = try recall.graph()
+        let node = try #require(graph.node(NodeID(.episode, 1)))
+        let added = try s.store.write { w in
+            try w.createEpisode(EpisodeInput(text: "fed the cat", speaker: "ann", at: t("2024-01-02T10:00"), scene: "week")).episodeID
+        }
+        let held = HeldView(graph)
+        let refresh = finishes(within: 0) { try? graph.refresh([NodeID(.episode, added)], from: s.store) }
+        let deadline = Date().addingTimeInterval(10)
+        while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        let reinforced = finishes(within: 5) {
+            recall.reinforce([(node: node, id: NodeID(.episode, 1))], graph: graph, at: .now())
+        }
+        held.release()
+        refresh.join()
+        reinforced.join()
+        #expect(reinforced.finished, "reinforcing waited for the refresh")
+        #expect(graph.accesses.withLock { $0.history(node)?.count } == 1)
+    }
+
+    /// Recall skips candidates that could not reach its top even with the
+    /// largest base level there is as it begins to score; a node another
+    /// recall records meanwhile must not score above that.
+    @Test("a node recorded while a recall scores is held to the base-level bound the recall began with")
+    func boundHeldWhileRecording() throws {
+        let (s, graph) = try Self.graph()
+        let node = try #require(graph.node(NodeID(.episode, 1)))
+        let now = t("2024-01-06T12:00")
+        var settings = RecallSettings()
+        settings.baseLevelWeight = 1
+        let cues = RecallCues(textHits: [], nodeHits: [], words: [], entities: [], scene: nil, window: nil)
+        let (bound, unheld, held) = graph.withView { view in
+            let scoring = Scoring(Recall(text: "dog", includeArchived: false, explain: false), cues: cues, settings: settings, view: view, now: now)
+            // Another recall returns the node, over and over, just now.
+            for _ in 0..<50 { graph.recordAccess([node], at: now.microseconds) }
+            return (
+                scoring.baseLevelBound, view.baseLevel(node, now: now.microseconds),
+                scoring.score(node, activation: 0, linked: false, inWindow: false, length: 1, in: view)
+            )
+        }
+        #expect(unheld > bound, "the accesses recorded did not take the node past the bound")
+        #expect(held <= bound)
+        withExtendedLifetime(s) {}
     }
 }
 
@@ -158,8 +214,8 @@ struct ReadWriteLockTests {
             }
         }.start()
         writing.wait()
-        // The reader waits for the writer holding the lock, and for the one
-        // waiting for it too (writers go first).
+        // The reader waits for the writer holding the lock (and whether it
+        // comes before or after the writer waiting too is not said here).
         let reader = finishes(within: 0.2) { #expect(lock.withReadLock { $0 }.starts(with: [1, 2])) }
         let writer = finishes(within: 0.2) { lock.withWriteLock { $0.append(3) } }
         #expect(!reader.finished && !writer.finished)
