@@ -214,6 +214,9 @@ public struct Executor: Sendable {
     ///
     /// With an `inlineReadBudget`, rows and names the recall cache does not
     /// hold are read within it on the network thread (`MemoryStore.readInline`).
+    /// With this executor's cancellation a budget (`Cancellation(budget:)`,
+    /// `recall_inline_budget`), a ranking that runs past it stops and is
+    /// `.needsStore(nil)` too: a worker ranks it again.
     public func runInMemory(_ statement: Statement, inlineReadBudget: Duration? = nil, now: Timestamp = .now()) throws(MnemoError)
         -> InMemoryRecall?
     {
@@ -253,6 +256,8 @@ public struct Executor: Sendable {
         } catch is RecallEngine.NeedsStore {
             return .needsStore(nil)
         } catch let error as MnemoError {
+            // Ranking ran past the network thread's budget (`Cancellation(budget:)`): a worker ranks it again.
+            if cancellation.reason == .overBudget { return .needsStore(nil) }
             throw error
         } catch {
             throw MnemoError(.internalError, "\(error)")

@@ -196,6 +196,8 @@ struct Activation {
             for j in 0..<min(2, count) { prefetchEdges(of: frontier[j].0) }
             if let first = frontier.first { prefetchTargets(of: first.0) }
             for i in frontier.indices {
+                // A hop of a far spread delivers to hundreds of thousands of nodes.
+                if i & 4095 == 4095 { try cancellation.check() }
                 let (n, activation) = frontier[i]
                 if i + 3 < count { mnemo_prefetch(graph.offsetAddress(frontier[i + 3].0)) }
                 if i + 2 < count { prefetchEdges(of: frontier[i + 2].0) }

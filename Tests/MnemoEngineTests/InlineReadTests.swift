@@ -155,4 +155,27 @@ struct InlineReadTests {
         #expect(try space.executor().run(try statement("recall \"\(words)\" limit 1")).count == 1)
         #expect(try space.executor().run(try statement(#"recall "violin lesson" limit 1 explain"#)).count == 1)
     }
+
+    /// A recall that spreads far must not hold a network thread: past its
+    /// budget it stops, having changed nothing, and a worker ranks it again.
+    @Test("a recall whose ranking runs past its network-thread budget is left to a worker, which answers it; within the budget it is answered in memory")
+    func rankingPastItsBudgetOnWorker() throws {
+        let space = try Space()
+        _ = space.executor().runWrites(
+            try (1...40).map { #"remember "Caroline went to violin lesson \#($0)" by caroline in scene "week \#($0 % 4)""# }.map(statement))
+        let deep = try statement(#"recall "violin lesson" depth 10 limit 40"#)
+        // Built and cached, as a space in use is.
+        let onWorker = try space.executor().run(deep)
+        #expect(onWorker.count == 40)
+        // Spent before it began: it stops at its first step.
+        guard case .needsStore(nil)? = try space.executor(Cancellation(budget: .zero)).runInMemory(deep) else {
+            Issue.record("a recall past its budget was not left to a worker")
+            return
+        }
+        guard case .answered(let lines)? = try space.executor(Cancellation(budget: .seconds(60))).runInMemory(deep) else {
+            Issue.record("a recall within its budget was not answered in memory")
+            return
+        }
+        #expect(lines.count == 40)
+    }
 }

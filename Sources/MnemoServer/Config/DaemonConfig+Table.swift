@@ -193,6 +193,11 @@ extension DaemonConfig {
             "recall_inline", default: "yes", .yesNo, into: \.recallInline, reload: .atOnce,
             doc: "run recall on the network thread that read it"),
         ConfigKey(
+            "recall_inline_budget", default: "10ms",
+            .duration("a duration from 0 to 1s, such as 10ms; 0 = no limit", upTo: .seconds(1)),
+            into: \.recallInlineBudget, reload: .atOnce,
+            doc: "how long a recall may rank on the network thread that read it before it runs again on a worker"),
+        ConfigKey(
             "inline_read_budget", default: "500us",
             .duration("a duration from 0 to 10ms, such as 500us; 0 = every read on a worker", upTo: .milliseconds(10)),
             into: \.inlineReadBudget, reload: .atOnce,

@@ -73,6 +73,8 @@ public struct DaemonConfig: Sendable {
     public var recall = RecallSettings()
     /// `recall_inline` (two thread hand-offs fewer than on a worker).
     public var recallInline = true
+    /// `recall_inline_budget`; zero: an inline recall ranks to the end.
+    public var recallInlineBudget: Duration = .milliseconds(10)
     /// `inline_read_budget`; zero: every read that touches SQLite runs on a worker.
     public var inlineReadBudget: Duration = .microseconds(500)
     /// `consolidate_interval`, `archive_*`, `activation_decay`, `scene_idle`,

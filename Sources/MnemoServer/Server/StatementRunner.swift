@@ -34,11 +34,13 @@ struct StatementRunner: Sendable {
     /// connection of the network threads' own (`MemoryStore.readInline`),
     /// which it never waits for. One that would have to build what its space
     /// needs (at the first recall of a space, after a `forget`, after
-    /// SIGHUP), or whose reads run past the budget, stops before changing
-    /// anything and runs again on a worker; if it got as far as ranking, it
-    /// is answered there without ranking again (`finish`). The price of the
-    /// rest: while it runs, the other connections of that network thread
-    /// wait, and `request_timeout` cannot interrupt it.
+    /// SIGHUP), whose ranking runs past `recall_inline_budget`, or whose
+    /// reads run past theirs, stops before changing anything and runs again
+    /// on a worker; if it got as far as ranking, it is answered there without
+    /// ranking again (`finish`). The price of the rest: while it runs, the
+    /// other connections of that network thread wait (at most about
+    /// `recall_inline_budget` for its ranking), and `request_timeout` cannot
+    /// interrupt it.
     ///
     /// With `inlineAllowed` false (the connection's pass over its queue has
     /// had its share of the network thread), only what touches no file is.
@@ -59,7 +61,9 @@ struct StatementRunner: Sendable {
             do {
                 try authorize(statement, session: session)
                 let budget = state.config.inlineReadBudget
-                switch try executor(space, cancellation: .never).runInMemory(statement, inlineReadBudget: budget > .zero ? budget : nil) {
+                let rankBudget = state.config.recallInlineBudget
+                let ranking = rankBudget > .zero ? Cancellation(budget: rankBudget) : .never
+                switch try executor(space, cancellation: ranking).runInMemory(statement, inlineReadBudget: budget > .zero ? budget : nil) {
                 case .answered(let lines): return .answered(.ok(lines))
                 case .needsStore(let handoff): return .onWorker(handoff)
                 case nil: return .onWorker(nil)
