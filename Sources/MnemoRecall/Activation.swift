@@ -197,7 +197,12 @@ struct Activation {
             if let first = frontier.first { prefetchTargets(of: first.0) }
             for i in frontier.indices {
                 // A hop of a far spread delivers to hundreds of thousands of nodes.
-                if i & 4095 == 4095 { try cancellation.check() }
+                if i & 4095 == 4095, cancellation.isCancelled {
+                    // What this hop delivered is not in `touched` yet, which is what the
+                    // scratch is cleaned by: cleaned here, it goes back to the pool clean.
+                    for t in reached { entries[Int(t)].incoming = 0 }
+                    try cancellation.check()
+                }
                 let (n, activation) = frontier[i]
                 if i + 3 < count { mnemo_prefetch(graph.offsetAddress(frontier[i + 3].0)) }
                 if i + 2 < count { prefetchEdges(of: frontier[i + 2].0) }
@@ -309,9 +314,11 @@ struct Activation {
     /// candidates come; a candidate that could not reach the last place even
     /// with the highest base level is not scored further (tested first with
     /// the largest length prior, then with its own, which costs a `pow`).
-    func best(_ limit: Int, by scoring: Scoring) -> TopK<UInt32> {
+    func best(_ limit: Int, by scoring: Scoring, cancellation: Cancellation = .never) throws(MnemoError) -> TopK<UInt32> {
         var top = TopK<UInt32>(limit)
-        for n in touched {
+        for (k, n) in touched.enumerated() {
+            // After a far spread, hundreds of thousands of nodes are candidates.
+            if k & 4095 == 4095 { try cancellation.check() }
             let flags = graph.flags(n)
             guard answers.admit(n, flags: flags, in: view), !exclusions.excludes(flags), scoring.admits(n, flags: flags, in: view) else { continue }
             let activation = entries[Int(n)].activation

@@ -221,6 +221,13 @@ public final class GraphIndex: Sendable {
         try storage.withReadLock { s in try body(View(storage: s, index: self)) }
     }
 
+    /// `withView` if the index can be read at once: `nil` while a refresh
+    /// changes it or waits to (a network thread, which may not wait, leaves
+    /// the recall to a worker then).
+    public func withViewIfFree<T>(_ body: (View) throws -> T) throws -> T? {
+        try storage.withReadLockIfFree { s in try body(View(storage: s, index: self)) }
+    }
+
     /// The built edges and the flags of every node, as `View.withBuffers` lends
     /// them (edges added since the build are in `View.addedEdges(of:)`).
     public struct Buffers {

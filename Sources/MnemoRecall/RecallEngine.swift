@@ -91,10 +91,15 @@ package struct RecallEngine: Sendable {
         let cues = try self.cues(of: recall, now: now)
         let beliefs = try recall.knownAsOf.map(self.beliefs(at:))
         try cancellation.check()
-        let ranked = try graph.withView { view in
+        func ranked(in view: GraphIndex.View) throws -> [Ranked] {
             guard let beliefs else { return try rank(recall, cues: cues, in: view, now: now) }
             let known = KnownBeliefs(beliefs, in: view)
             return try rank(recall, cues: cues, in: view.changingFlags(known.flags), known: known, now: now)
+        }
+        // A network thread does not wait for the graph (held by a refresh, or by
+        // recalls a refresh waits for): a worker ranks the recall then.
+        guard let ranked = try mayReadStore ? graph.withView(ranked(in:)) : graph.withViewIfFree(ranked(in:)) else {
+            throw NeedsStore()
         }
         return Ranking(ranked: ranked, knownAsOf: recall.knownAsOf)
     }
@@ -185,8 +190,9 @@ package struct RecallEngine: Sendable {
             try activation.spread(depth: recall.depth ?? settings.depth, settings: settings, cancellation: cancellation)
             activation.addContiguity(settings.contiguity, span: settings.contiguitySpan, falloff: settings.contiguityFalloff)
             activation.markLinked(to: Set(cues.entities.compactMap { view.node(NodeID(.entity, $0.id)) }))
-            let top = activation.best(
-                recall.limit ?? settings.defaultLimit, by: Scoring(recall, cues: cues, settings: settings, view: view, known: known, now: now))
+            let top = try activation.best(
+                recall.limit ?? settings.defaultLimit, by: Scoring(recall, cues: cues, settings: settings, view: view, known: known, now: now),
+                cancellation: cancellation)
             // The words each text seed matched, found once for all the results.
             let seedWords =
                 recall.explain

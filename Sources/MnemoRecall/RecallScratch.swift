@@ -65,6 +65,20 @@ public final class ScratchPool: Sendable {
         return scratch
     }
 
+    /// Whether every scratch kept is as new: no activation, nothing
+    /// incoming, nothing linked (what a recall stopped anywhere must leave).
+    package var keptAreClean: Bool {
+        free.withLock { kept in
+            kept.allSatisfy { scratch in
+                scratch.touched.isEmpty && scratch.linkedNodes.isEmpty
+                    && (0..<scratch.capacity).allSatisfy { i in
+                        let entry = scratch.entries[i]
+                        return entry.activation == 0 && entry.incoming == 0 && !entry.linked
+                    }
+            }
+        }
+    }
+
     func give(_ scratch: RecallScratch) {
         scratch.reset()
         free.withLock { if $0.count < Self.kept { $0.append(scratch) } }

@@ -409,8 +409,10 @@ public final class SpaceRecall: Sendable {
     /// Records what recall returned: in the graph at once (in `graph`, which
     /// ranked it, and in the one kept now if another), in the activation log
     /// soon after, in one write for all recalls of the last moment (a recall
-    /// never waits for a write). It takes no lock of the graph's but its
-    /// access table's: a refresh waiting for a long recall holds it up.
+    /// never waits for a write). It takes no lock of the graph that ranked
+    /// it but its access table's, so a refresh waiting for a long recall does
+    /// not hold it up; only when a rebuild has replaced that graph does it
+    /// look the nodes up in the new one, under that one's read lock.
     package func reinforce(_ returned: [(node: UInt32, id: NodeID)], graph: GraphIndex, at time: Timestamp) {
         guard !returned.isEmpty else { return }
         graph.recordAccess(returned.map(\.node), at: time.microseconds)

@@ -208,4 +208,46 @@ struct CancellationTests {
         #expect(throws: MnemoError.self) { try Executor(space: executor.space, cancellation: cancellation).finish(handoff) }
         #expect(try executor.finish(handoff).count == 1)
     }
+
+    /// A recall stopped in the middle of a hop of its spread (by its deadline,
+    /// its client leaving, or a network thread's budget) gives its working
+    /// memory back as new: what that hop had delivered was not yet listed
+    /// among what the memory is cleaned by, and the next recalls to take it
+    /// would not have counted what reached those nodes.
+    @Test("recalls stopped at random moments of a far spread leave the pooled working memory clean")
+    func stoppedSpreadsLeaveScratchClean() throws {
+        let space = try Space()
+        // Hops of thousands of nodes, each reaching thousands it had not: Ann's
+        // 3,000 turns, each in a scene of its own with a friend's turn.
+        let turns = (0..<6000).map { k in
+            #"remember "walk number \#(k) with the dog" by \#(k % 2 == 0 ? "ann" : "friend\(k / 2)") in scene "day \#(k / 2)""#
+        }
+        for batch in stride(from: 0, to: turns.count, by: 1000) {
+            for result in space.executor().runWrites(try turns[batch..<(batch + 1000)].map(statement)) { _ = try result.get() }
+        }
+        let deep = try statement(#"recall "ann" depth 6 limit 50"#)
+        // Every node reached fires: hops of thousands of nodes.
+        var recall = RecallSettings()
+        recall.threshold = 0
+        recall.minShare = 0
+        let engine = MnemoEngine.Space(name: "t", store: space.store, settings: SpaceSettings(recall: recall))
+        func ranks(_ cancellation: Cancellation = .never) throws -> [String] {
+            try Executor(space: engine, cancellation: cancellation).run(deep).map(\.serialized)
+        }
+        #expect(try ranks().count == 50)
+        var stopped = 0
+        for trial in 0..<40 {
+            let cancellation = Cancellation()
+            // Stopped from another thread at a moment between 0 and 20 ms.
+            let stopper = Thread {
+                Thread.sleep(forTimeInterval: Double(trial % 20) / 1000)
+                cancellation.cancel(.deadline)
+            }
+            stopper.start()
+            do { _ = try ranks(cancellation) } catch let error as MnemoError where error.code == .timeout { stopped += 1 }
+            while !cancellation.isCancelled { Thread.sleep(forTimeInterval: 0.001) }
+            #expect(engine.settings.scratch.keptAreClean, "trial \(trial) left its working memory dirty")
+        }
+        #expect(stopped > 0, "no recall was stopped: the test stopped none mid-spread")
+    }
 }

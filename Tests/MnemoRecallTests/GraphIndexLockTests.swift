@@ -114,6 +114,7 @@ struct GraphIndexLockTests {
         // Once it waits for the lock (it reads the store first), a recall can no longer have it at once.
         let deadline = Date().addingTimeInterval(10)
         while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        try #require(graph.storage.withReadLockIfFree({ _ in true }) == nil, "the refresh never waited for the lock")
         let seen = Mutex<UInt32?>(nil)
         let later = finishes(within: 0.2) { seen.withLock { $0 = graph.node(NodeID(.episode, added)) } }
         #expect(!later.finished, "a recall went ahead of the refresh waiting")
@@ -142,6 +143,7 @@ struct GraphIndexLockTests {
         let refresh = finishes(within: 0) { try? graph.refresh([NodeID(.episode, added)], from: s.store) }
         let deadline = Date().addingTimeInterval(10)
         while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        try #require(graph.storage.withReadLockIfFree({ _ in true }) == nil, "the refresh never waited for the lock")
         let reinforced = finishes(within: 5) {
             recall.reinforce([(node: node, id: NodeID(.episode, 1))], graph: graph, at: .now())
         }
