@@ -193,8 +193,8 @@ extension DaemonConfig {
             "recall_inline", default: "yes", .yesNo, into: \.recallInline, reload: .atOnce,
             doc: "run recall on the network thread that read it"),
         ConfigKey(
-            "recall_inline_budget", default: "10ms",
-            .duration("a duration from 0 to 1s, such as 10ms; 0 = no limit", upTo: .seconds(1)),
+            "recall_inline_budget", default: "2ms",
+            .duration("a duration from 0 to 1s, such as 2ms; 0 = no limit", upTo: .seconds(1)),
             into: \.recallInlineBudget, reload: .atOnce,
             doc: "how long a recall may rank on the network thread that read it before it runs again on a worker"),
         ConfigKey(

@@ -74,7 +74,7 @@ public struct DaemonConfig: Sendable {
     /// `recall_inline` (two thread hand-offs fewer than on a worker).
     public var recallInline = true
     /// `recall_inline_budget`; zero: an inline recall ranks to the end.
-    public var recallInlineBudget: Duration = .milliseconds(10)
+    public var recallInlineBudget: Duration = .milliseconds(2)
     /// `inline_read_budget`; zero: every read that touches SQLite runs on a worker.
     public var inlineReadBudget: Duration = .microseconds(500)
     /// `consolidate_interval`, `archive_*`, `activation_decay`, `scene_idle`,
