@@ -73,8 +73,6 @@ package struct RecallEngine: Sendable {
         let ranked: [Ranked]
         /// The recall's `known as of`: facts are answered as believed then.
         let knownAsOf: Timestamp?
-        /// The graph nodes of the results, best first.
-        package var nodes: [UInt32] { ranked.map(\.node) }
         /// The results' nodes and stored ids, best first (which the caller reinforces).
         package var returned: [(node: UInt32, id: NodeID)] { ranked.map { ($0.node, $0.id) } }
     }

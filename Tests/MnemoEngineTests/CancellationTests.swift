@@ -167,7 +167,7 @@ struct CancellationTests {
             Issue.record("a recall over uncached rows was not handed over ranked")
             return
         }
-        #expect(handoff.ranking.nodes.count == 2)
+        #expect(handoff.ranking.returned.count == 2)
         // e:2's line is in the cache the ranking took: answered from it, it would come back.
         _ = executor.runWrites([try statement("forget e:2")])
         let lines = try executor.finish(handoff).map(\.serialized)
@@ -186,7 +186,7 @@ struct CancellationTests {
             Issue.record("a recall of facts was not handed over ranked")
             return
         }
-        #expect(handoff.ranking.nodes.count == 2)
+        #expect(handoff.ranking.returned.count == 2)
         _ = executor.runWrites([try statement("retract f:1")])
         let lines = try executor.finish(handoff).map(\.serialized)
         #expect(lines.count == 1 && lines.allSatisfy { $0.contains(#""id":"f:2""#) })

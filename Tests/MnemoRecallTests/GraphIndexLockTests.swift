@@ -70,6 +70,14 @@ struct GraphIndexLockTests {
         return (s, try GraphIndex.build(from: s.store))
     }
 
+    /// Returns once a refresh waits for `graph`'s lock (it reads the store
+    /// first): from then on, a recall can no longer have the lock at once.
+    static func untilRefreshWaits(_ graph: GraphIndex) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        try #require(graph.storage.withReadLockIfFree({ _ in true }) == nil, "the refresh never waited for the lock")
+    }
+
     @Test("a recall reads the graph while another holds it")
     func readersTogether() throws {
         let (s, graph) = try Self.graph()
@@ -111,10 +119,7 @@ struct GraphIndexLockTests {
         let refresh = finishes(within: 0.2) { try? graph.refresh([NodeID(.episode, added)], from: s.store) }
         // The refresh may not change what a recall is reading.
         #expect(!refresh.finished, "the refresh applied while a recall held the graph")
-        // Once it waits for the lock (it reads the store first), a recall can no longer have it at once.
-        let deadline = Date().addingTimeInterval(10)
-        while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
-        try #require(graph.storage.withReadLockIfFree({ _ in true }) == nil, "the refresh never waited for the lock")
+        try Self.untilRefreshWaits(graph)
         let seen = Mutex<UInt32?>(nil)
         let later = finishes(within: 0.2) { seen.withLock { $0 = graph.node(NodeID(.episode, added)) } }
         #expect(!later.finished, "a recall went ahead of the refresh waiting")
@@ -141,9 +146,7 @@ struct GraphIndexLockTests {
         }
         let held = HeldView(graph)
         let refresh = finishes(within: 0) { try? graph.refresh([NodeID(.episode, added)], from: s.store) }
-        let deadline = Date().addingTimeInterval(10)
-        while graph.storage.withReadLockIfFree({ _ in true }) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
-        try #require(graph.storage.withReadLockIfFree({ _ in true }) == nil, "the refresh never waited for the lock")
+        try Self.untilRefreshWaits(graph)
         let reinforced = finishes(within: 5) {
             recall.reinforce([(node: node, id: NodeID(.episode, 1))], graph: graph, at: .now())
         }

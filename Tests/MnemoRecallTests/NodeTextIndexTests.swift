@@ -22,6 +22,11 @@ struct NodeTextIndexTests {
         return ids
     }
 
+    /// A text of 1 to 12 of `words`, drawn from `generator`.
+    static func summary(_ generator: inout Seeded) -> String {
+        (0..<(1 + Int(generator.next() % 12))).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
+    }
+
     static let words = ["pottery", "camping", "beach", "sunset", "painting", "support", "group", "adoption", "counseling", "hiking"]
 
     @Test(
@@ -32,16 +37,13 @@ struct NodeTextIndexTests {
         defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
         let store = try MemoryStore(path: directory.file("t.sqlite"))
         var generator = Seeded(state: 20_261_205)
-        func summary() -> String {
-            (0..<(1 + Int(generator.next() % 12))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
-        }
         // Every scene's title says "scene": a word in more texts than a block holds.
         let scenes = BlockArray<Int>.blockSize + 1_000
-        let ids = try Self.scenes(scenes, in: store, summary: summary)
+        let ids = try Self.scenes(scenes, in: store) { Self.summary(&generator) }
         try #require(ids.count == scenes)
         let index = try NodeTextIndex.build(from: store)
         let replaced = ids.filter { _ in generator.next() % 8 == 0 }
-        try store.write { w in for id in replaced { try w.setSceneSummary(id, summary()) } }
+        try store.write { w in for id in replaced { try w.setSceneSummary(id, Self.summary(&generator)) } }
         try index.refresh(replaced.map { NodeID(.scene, $0) }, from: store)
         #expect(index.count == scenes)
 
@@ -90,10 +92,7 @@ struct NodeTextIndexTests {
         defer { withExtendedLifetime(directory) {} } // removed when the test is done with it
         let store = try MemoryStore(path: directory.file("t.sqlite"))
         var generator = Seeded(state: 20_261_207)
-        func summary() -> String {
-            (0..<(1 + Int(generator.next() % 12))).map { _ in Self.words[Int(generator.next() % UInt64(Self.words.count))] }.joined(separator: " ")
-        }
-        let ids = try Self.scenes(3_000, in: store, summary: summary)
+        let ids = try Self.scenes(3_000, in: store) { Self.summary(&generator) }
         let query = [Analyzer.stem("pottery"), Analyzer.stem("camping")]
         let expectedBefore = try NodeTextIndex.build(from: store).search(query, limit: 20)
 
@@ -101,7 +100,7 @@ struct NodeTextIndexTests {
         let index = try NodeTextIndex.build(from: store, afterTaking: change.run)
         // The best twenty's texts, and others, replaced during the search.
         let replaced = expectedBefore.map(\.0.number) + ids.filter { _ in generator.next() % 4 == 0 }
-        let summaries = replaced.map { _ in summary() }
+        let summaries = replaced.map { _ in Self.summary(&generator) }
         change.arm {
             try store.write { w in for (id, text) in zip(replaced, summaries) { try w.setSceneSummary(id, text) } }
             try index.refresh(replaced.map { NodeID(.scene, $0) }, from: store)
