@@ -6,6 +6,7 @@
 //   swift build -c release      (one --product per build: build everything, or run it twice)
 //   .build/release/mnemo-bench-recall [--dir /tmp/mnemo-recall] [--facts N] [--episodes N] [--queries N] [--mnemod PATH] [--per-query FILE]
 //   .build/release/mnemo-bench-recall --long-recall-words 4000     (meanwhile another connection recalls long texts)
+//   .build/release/mnemo-bench-recall --beside 'recall "…" depth 10 limit 10000' --same-network-thread
 //
 // An existing store in --dir is reused (delete the directory to rebuild it);
 // each run serves a fresh copy of it, so runs do not change it.
@@ -45,6 +46,13 @@ struct RecallBenchmark: ParsableCommand {
             "Meanwhile, another connection sends this statement, over and over (instead of --long-recall-words).",
             discussion: "E.g. 'recall \"sekaka5 person 5\" depth 10 limit 10000': what a deep recall costs the others."))
     var beside: String?
+    @Flag(
+        help: ArgumentHelp(
+            "Put the connection beside on the network thread of the measured one.",
+            discussion:
+                "NIO hands the connections it accepts to its threads in turn, one per core: as many idle connections as the machine has cores, less one, are opened between the two. Without it the two are on different threads (on a machine of more than one core)."
+        ))
+    var sameNetworkThread = false
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
@@ -52,6 +60,9 @@ struct RecallBenchmark: ParsableCommand {
             throw ValidationError("--episodes and --queries must be at least 1, --facts and --long-recall-words at least 0")
         }
         if beside != nil && longRecallWords > 0 { throw ValidationError("--beside and --long-recall-words are one or the other") }
+        if sameNetworkThread && beside == nil && longRecallWords == 0 {
+            throw ValidationError("--same-network-thread needs --beside or --long-recall-words")
+        }
     }
 
     /// What the companion connection sends, and how the output names it.
@@ -73,6 +84,11 @@ struct RecallBenchmark: ParsableCommand {
         let resident = residentBytes(daemon.pid).map { "\($0 / 1024) kB" } ?? "?"
 
         let statements = companionStatements(memory)
+        // Connections between the two, so that NIO's turn comes round to the measured one's thread again.
+        let between =
+            sameNetworkThread && statements != nil
+            ? try (1..<ProcessInfo.processInfo.activeProcessorCount).map { _ in try daemon.connect(readTimeout: nil) } : []
+        defer { for connection in between { connection.close() } }
         let companion = statements.map { Companion(socket: daemon.socketPath, $0.next) }
         var rng = SplitMix64(state: 99)
         var latencies: [Double] = []
@@ -112,7 +128,8 @@ struct RecallBenchmark: ParsableCommand {
             print(String(format: "the slowest of them: %.3f ms", (latencies.last ?? 0) * 1000))
             print(
                 String(
-                    format: "meanwhile %d %@ on another connection: p50 %.1f ms, max %.1f ms", long.latencies.count, statements.name,
+                    format: "meanwhile %d %@ on another connection%@: p50 %.1f ms, max %.1f ms", long.latencies.count, statements.name,
+                    sameNetworkThread ? " of the same network thread" : "",
                     percentile(long.latencies, 0.5) * 1000, (long.latencies.last ?? 0) * 1000))
         }
     }

@@ -57,6 +57,13 @@ struct LocomoEval: ParsableCommand {
             "Write one line per question to this file, tab-separated: conversation, category, the rank of each evidence turn in recall's answer and in BM25's (- past 20), the question.",
             discussion: "To see which questions are missed, by which mechanism."))
     var perQuestion: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write one JSON object per question to this file: conversation, category, question, evidence, and recall's and BM25's best 50 (ref and score each).",
+            discussion:
+                "To try a re-ranking offline before building it. Recall is then asked for 50 results instead of 20 (what it reinforces differs), so the scores printed are not quite those of a run without it."
+        ))
+    var rankings: String?
 
     func validate() throws {
         do throws(SweepError) {
@@ -88,6 +95,7 @@ struct LocomoEval: ParsableCommand {
         var consolidationMs: [Double] = []
         var latencies: [Double] = []
         var questionLines: [String] = []
+        var rankingLines: [String] = []
         for file in files {
             let chat = try ChatImport.load(path: data.path(file))
             let space = "locomo-" + file.replacingOccurrences(of: ".json", with: "")
@@ -124,7 +132,7 @@ struct LocomoEval: ParsableCommand {
             answers.reserveCapacity(asking.count)
             for q in asking {
                 let t0 = monotonicSeconds()
-                let response = try connection.request("recall \(StatementInfo.quoted(q.text)) limit 20")
+                let response = try connection.request("recall \(StatementInfo.quoted(q.text)) limit \(rankings == nil ? 20 : 50)")
                 latencies.append(monotonicSeconds() - t0)
                 answers.append(response.lines)
             }
@@ -153,6 +161,26 @@ struct LocomoEval: ParsableCommand {
                         try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
                     }
                 theirs.add(category: q.category, ranked: refs, evidence: q.evidence)
+                if rankings != nil {
+                    let bm25Ranked =
+                        match.isEmpty
+                        ? []
+                        : try baseline.read { db in
+                            try Row.fetchAll(db, sql: "SELECT ref, bm25(t) AS s FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 50", arguments: [match])
+                                .map { row -> [Any] in [row["ref"] as String, -(row["s"] as Double)] }
+                        }
+                    let oursRanked = answers[i].compactMap { line -> [Any]? in
+                        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                            let ref = object["ref"] as? String
+                        else { return nil }
+                        return [ref, object["score"] as? Double ?? 0]
+                    }
+                    let object: [String: Any] = [
+                        "conversation": file.replacingOccurrences(of: ".json", with: ""), "category": q.category, "question": q.text,
+                        "evidence": q.evidence.sorted(), "ours": oursRanked, "bm25": bm25Ranked,
+                    ]
+                    rankingLines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+                }
                 if perQuestion != nil {
                     let ours = Question.refs(answers[i])
                     func ranks(_ ranked: [String]) -> String {
@@ -166,6 +194,9 @@ struct LocomoEval: ParsableCommand {
             mnemo.append(ours)
             bm25.append(theirs)
             consolidated.append(after)
+        }
+        if let rankings {
+            try rankingLines.map { $0 + "\n" }.joined().write(toFile: rankings, atomically: true, encoding: .utf8)
         }
         if let perQuestion {
             try questionLines.map { $0 + "\n" }.joined().write(toFile: perQuestion, atomically: true, encoding: .utf8)

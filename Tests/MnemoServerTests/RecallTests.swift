@@ -251,6 +251,28 @@ struct RecallInlineTests {
         #expect(answers[4].isPong)
     }
 
+    @Test(
+        "a recall ranking past recall_inline_budget is answered whole on a worker, and stats counts it",
+        arguments: [("1us", true), ("0", false)])
+    func pastTheBudget(budget: String, moves: Bool) throws {
+        let daemon = try MnemodProcess(config: "recall_inline_budget = \(budget)\n")
+        let c = try daemon.connect()
+        try c.sendMany((1...30).map { #"remember "Ann's violin lesson \#($0) ran late" by ann"# })
+        for _ in 1...30 { #expect(try c.readResponse().code == nil) }
+        func overBudget() throws -> Int? {
+            try c.request("stats").objects.first { $0["name"] as? String == "recalls_over_inline_budget" }?["value"] as? Int
+        }
+        // The first recall may find rows to read, on a worker.
+        let first = try c.request(#"recall "violin lesson" limit 50"#).objects.compactMap { $0["text"] as? String }
+        #expect(first.count == 30)
+        let before = try #require(try overBudget())
+        for _ in 0..<5 {
+            let again = try c.request(#"recall "violin lesson" limit 50"#).objects.compactMap { $0["text"] as? String }
+            #expect(Set(again) == Set(first))
+        }
+        #expect(try overBudget() == before + (moves ? 5 : 0))
+    }
+
     @Test("a bad recall_inline value stops start-up with file:line")
     func badValue() throws {
         let daemon = try MnemodProcess(config: "recall_inline = sometimes\n", wait: false)

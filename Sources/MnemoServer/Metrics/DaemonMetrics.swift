@@ -21,7 +21,7 @@ import Synchronization
 public final class DaemonMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     /// The daemon's counters as the last scrape exported them.
-    private let exported = Mutex<(connections: Int, rejected: Int, inline: Int, moved: Int)>((0, 0, 0, 0))
+    private let exported = Mutex<(connections: Int, rejected: Int, inline: Int, moved: Int, overBudget: Int)>((0, 0, 0, 0, 0))
 
     public init() {}
 
@@ -40,7 +40,9 @@ public final class DaemonMetrics: Sendable {
             registry.makeCounter(descriptor: Self.readsInline).increment(by: Int64(inline - last.inline))
             let moved = state.readsMovedToWorker.load(ordering: .relaxed)
             registry.makeCounter(descriptor: Self.readsMoved).increment(by: Int64(moved - last.moved))
-            last = (total, rejected, inline, moved)
+            let overBudget = state.recallsOverInlineBudget.load(ordering: .relaxed)
+            registry.makeCounter(descriptor: Self.recallsOverInlineBudget).increment(by: Int64(overBudget - last.overBudget))
+            last = (total, rejected, inline, moved, overBudget)
             for space in state.spaces.openSpaces() {
                 do throws(MnemoError) {
                     try update(space)
@@ -94,6 +96,11 @@ public final class DaemonMetrics: Sendable {
     }
     static var readsMoved: MetricNameDescriptor {
         name("reads_moved_to_worker", unit: "total", "Reads that ran past inline_read_budget, or found no connection free, and moved to a worker.")
+    }
+    static var recallsOverInlineBudget: MetricNameDescriptor {
+        name(
+            "recalls_over_inline_budget", unit: "total",
+            "Recalls whose ranking on a network thread ran past recall_inline_budget and was ranked again on a worker.")
     }
     static var fileBytes: MetricNameDescriptor { name("space_file", unit: "bytes", "Size of the space's file and its write-ahead log.") }
     static var records: MetricNameDescriptor {

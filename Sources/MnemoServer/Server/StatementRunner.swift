@@ -65,7 +65,9 @@ struct StatementRunner: Sendable {
                 let ranking = rankBudget > .zero ? Cancellation(budget: rankBudget) : .never
                 switch try executor(space, cancellation: ranking).runInMemory(statement, inlineReadBudget: budget > .zero ? budget : nil) {
                 case .answered(let lines): return .answered(.ok(lines))
-                case .needsStore(let handoff): return .onWorker(handoff)
+                case .needsStore(let handoff):
+                    if ranking.reason == .overBudget { state.recallsOverInlineBudget.add(1, ordering: .relaxed) }
+                    return .onWorker(handoff)
                 case nil: return .onWorker(nil)
                 }
             } catch {
@@ -227,6 +229,7 @@ struct StatementRunner: Sendable {
             stat("connections_rejected", .int(Int64(state.rejectedConnections.load(ordering: .relaxed)))),
             stat("reads_inline", .int(Int64(state.inlineReads.load(ordering: .relaxed)))),
             stat("reads_moved_to_worker", .int(Int64(state.readsMovedToWorker.load(ordering: .relaxed)))),
+            stat("recalls_over_inline_budget", .int(Int64(state.recallsOverInlineBudget.load(ordering: .relaxed)))),
             stat("requests_total", .int(Int64(state.statistics.totalRequests))),
             stat("max_clients", .int(Int64(config.maxClients))),
             stat("max_line", .int(Int64(config.maxLine))),
