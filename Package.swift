@@ -106,7 +106,10 @@ let package = Package(
         // settings, the per-space registry of graphs and reinforcement.
         .target(
             name: "MnemoRecall",
-            dependencies: ["MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch"]),
+            dependencies: [
+                "MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
 
         // The language (SPEC §2): lexer, parser, statements, help. MnemoRegex
         // only to refuse a bad `~ /regex/` at parse time, as a syntax error.

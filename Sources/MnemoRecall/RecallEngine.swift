@@ -199,8 +199,9 @@ package struct RecallEngine: Sendable {
                     others: nodeText.words(cues.words, in: cues.nodeHits.map(\.node)))
                 : SeedWords()
             var ranked: [Ranked] = []
-            ranked.reserveCapacity(top.items.count)
-            for (i, (n, score)) in top.items.enumerated() {
+            let best = top.items
+            ranked.reserveCapacity(best.count)
+            for (i, (n, score)) in best.enumerated() {
                 let id = view.id(n)
                 var extra: [(String, JSONValue)] = [("score", .double((score * 10_000).rounded() / 10_000))]
                 if let explanation = activation.explain(n) {
@@ -343,16 +344,37 @@ package struct RecallEngine: Sendable {
             }
         }
         for i in ranked.indices { try budget.charge(others[i] == nil ? (prefixes[i]?.utf8.count ?? 0) + 64 : 512) }
-        return ranked.indices.compactMap { i -> JSONValue? in
-            if let other = others[i] { return other }
-            guard var line = prefixes[i] else { return nil }
+        var lines: [JSONValue] = []
+        lines.reserveCapacity(ranked.count)
+        for i in ranked.indices {
+            // Thousands of lines take milliseconds to write.
+            if i & 255 == 255 { try checkAnswering() }
+            if let other = others[i] {
+                lines.append(other)
+                continue
+            }
+            guard var line = prefixes[i] else { continue }
             for (key, value) in ranked[i].extra {
                 line += ","
                 JSONValue.writeString(key, to: &line)
                 line += ":"
                 value.write(to: &line)
             }
-            return .raw(line + "}")
+            lines.append(.raw(line + "}"))
+        }
+        return lines
+    }
+
+    /// Stops answering when the recall is cancelled. On a network thread,
+    /// whose budget (`recall_inline_budget`) covers the answer as well as
+    /// the ranking, that is `NeedsStore`: a worker writes the answer from the
+    /// same ranking.
+    private func checkAnswering() throws {
+        do {
+            try cancellation.check()
+        } catch {
+            if !mayReadStore && cancellation.reason == .overBudget { throw NeedsStore() }
+            throw error
         }
     }
 

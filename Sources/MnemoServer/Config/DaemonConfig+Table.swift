@@ -196,7 +196,7 @@ extension DaemonConfig {
             "recall_inline_budget", default: "2ms",
             .duration("a duration from 0 to 1s, such as 2ms; 0 = no limit", upTo: .seconds(1)),
             into: \.recallInlineBudget, reload: .atOnce,
-            doc: "how long a recall may rank on the network thread that read it before it runs again on a worker"),
+            doc: "how long a recall may rank and answer on the network thread that read it before it runs again on a worker"),
         ConfigKey(
             "inline_read_budget", default: "500us",
             .duration("a duration from 0 to 10ms, such as 500us; 0 = every read on a worker", upTo: .milliseconds(10)),

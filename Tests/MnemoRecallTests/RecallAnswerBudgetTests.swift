@@ -1,0 +1,45 @@
+import Foundation
+import MnemoModel
+import Testing
+
+@testable import MnemoRecall
+
+/// Writing a long answer takes milliseconds even from cached rows. On a
+/// network thread the recall's budget covers it: past the budget the answer
+/// stops with `NeedsStore` (a worker writes it from the same ranking); on a
+/// worker a cancelled recall stops answering with its error.
+@Suite("a long answer within the recall's budget")
+struct RecallAnswerBudgetTests {
+    @Test("hundreds of cached results past the budget: NeedsStore on a network thread, the cancellation's error on a worker, the whole answer with time left")
+    func answeringPastTheBudget() throws {
+        let memory = try RandomMemory(seed: 11, episodes: 600, wordsPerEpisode: 4, sceneSize: 20)
+        let (graph, text, nodeText, dictionary) = try memory.indexes()
+        let cache = RecallCache()
+        let now = Timestamp(iso8601: "2024-04-01T10:00:00Z")!
+        func engine(_ cancellation: Cancellation, onWorker: Bool) -> RecallEngine {
+            var engine = RecallEngine(
+                store: memory.store, graph: graph, text: text, nodeText: nodeText, dictionary: dictionary,
+                settings: RecallSettings(), cache: cache, scratchPool: ScratchPool())
+            engine.cancellation = cancellation
+            engine.mayReadStore = onWorker
+            return engine
+        }
+        let request = Recall(
+            text: "violin beach sunset with Ann", about: nil, scene: nil, during: nil, asOf: nil, depth: 3,
+            includeArchived: false, limit: 600, explain: false)
+        // On a worker, once: every result's row is cached.
+        let whole = try engine(.never, onWorker: true).run(request, now: now).lines
+        try #require(whole.count >= 512)
+
+        let inline = engine(Cancellation(budget: .milliseconds(200)), onWorker: false)
+        let ranking = try inline.ranking(of: request, now: now)
+        #expect(try inline.answer(ranking).map(\.serialized) == whole.map(\.serialized))
+        Thread.sleep(forTimeInterval: 0.25)
+        #expect(throws: RecallEngine.NeedsStore.self) { try inline.answer(ranking) }
+
+        let worker = engine(Cancellation(budget: .milliseconds(200)), onWorker: true)
+        let onWorker = try worker.ranking(of: request, now: now)
+        Thread.sleep(forTimeInterval: 0.25)
+        #expect(throws: MnemoError.self) { try worker.answer(onWorker) }
+    }
+}
