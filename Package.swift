@@ -218,6 +218,8 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport", "MnemoTestSupport", "MnemoClient", "MnemoStore", "MnemoModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // System.coreCount: how many network threads mnemod's event loop group has.
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/mnemo-bench-recall"),
 

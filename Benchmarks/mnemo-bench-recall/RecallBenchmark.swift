@@ -16,6 +16,7 @@ import Foundation
 import MnemoClient
 import MnemoStore
 import MnemoTestSupport
+import NIOCore
 import Synchronization
 
 @main
@@ -50,7 +51,7 @@ struct RecallBenchmark: ParsableCommand {
         help: ArgumentHelp(
             "Put the connection beside on the network thread of the measured one.",
             discussion:
-                "NIO hands the connections it accepts to its threads in turn, one per core: as many idle connections as the machine has cores, less one, are opened between the two. Without it the two are on different threads (on a machine of more than one core)."
+                "mnemod's NIO event loop group has one thread per core (System.coreCount, which heeds CPU affinity and cgroup quotas) and hands the connections it accepts to them in turn: as many idle connections as that, less one, are opened between the two. Nothing checks where they landed: a metrics scrape or a PostgreSQL connection opened in between moves the turn on. Without it the two are on different threads (on a machine of more than one core)."
         ))
     var sameNetworkThread = false
     @OptionGroup var mnemod: MnemodOption
@@ -87,7 +88,7 @@ struct RecallBenchmark: ParsableCommand {
         // Connections between the two, so that NIO's turn comes round to the measured one's thread again.
         let between =
             sameNetworkThread && statements != nil
-            ? try (1..<ProcessInfo.processInfo.activeProcessorCount).map { _ in try daemon.connect(readTimeout: nil) } : []
+            ? try (1..<System.coreCount).map { _ in try daemon.connect(readTimeout: nil) } : []
         defer { for connection in between { connection.close() } }
         let companion = statements.map { Companion(socket: daemon.socketPath, $0.next) }
         var rng = SplitMix64(state: 99)

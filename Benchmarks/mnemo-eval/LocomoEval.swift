@@ -54,7 +54,7 @@ struct LocomoEval: ParsableCommand {
     var metric: String?
     @Option(
         help: ArgumentHelp(
-            "Write one line per question to this file, tab-separated: conversation, category, the rank of each evidence turn in recall's answer and in BM25's (- past 20), the question.",
+            "Write one line per question to this file, tab-separated: conversation, category, the rank of each evidence turn in recall's answer and in BM25's (- past 20; with --rankings, recall's to 50), the question.",
             discussion: "To see which questions are missed, by which mechanism."))
     var perQuestion: String?
     @Option(

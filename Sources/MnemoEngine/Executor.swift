@@ -216,7 +216,8 @@ public struct Executor: Sendable {
     /// hold are read within it on the network thread (`MemoryStore.readInline`).
     /// With this executor's cancellation a budget (`Cancellation(budget:)`,
     /// `recall_inline_budget`), a ranking that runs past it stops and is
-    /// `.needsStore(nil)` too: a worker ranks it again.
+    /// `.needsStore(nil)` too: a worker ranks it again; an answer still being
+    /// written past it stops and hands its ranking over, as a missing row does.
     public func runInMemory(_ statement: Statement, inlineReadBudget: Duration? = nil, now: Timestamp = .now()) throws(MnemoError)
         -> InMemoryRecall?
     {

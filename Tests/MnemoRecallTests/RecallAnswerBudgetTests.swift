@@ -10,7 +10,9 @@ import Testing
 /// worker a cancelled recall stops answering with its error.
 @Suite("a long answer within the recall's budget")
 struct RecallAnswerBudgetTests {
-    @Test("hundreds of cached results past the budget: NeedsStore on a network thread, the cancellation's error on a worker, the whole answer with time left")
+    @Test(
+        "hundreds of cached results past the budget: NeedsStore on a network thread, the whole answer with time left; past request_timeout on a worker, TIMEOUT"
+    )
     func answeringPastTheBudget() throws {
         let memory = try RandomMemory(seed: 11, episodes: 600, wordsPerEpisode: 4, sceneSize: 20)
         let (graph, text, nodeText, dictionary) = try memory.indexes()
@@ -37,9 +39,13 @@ struct RecallAnswerBudgetTests {
         Thread.sleep(forTimeInterval: 0.25)
         #expect(throws: RecallEngine.NeedsStore.self) { try inline.answer(ranking) }
 
-        let worker = engine(Cancellation(budget: .milliseconds(200)), onWorker: true)
+        // A worker's recall past request_timeout.
+        let timeout = Cancellation()
+        let worker = engine(timeout, onWorker: true)
         let onWorker = try worker.ranking(of: request, now: now)
-        Thread.sleep(forTimeInterval: 0.25)
-        #expect(throws: MnemoError.self) { try worker.answer(onWorker) }
+        timeout.cancel(.deadline)
+        let error = #expect(throws: MnemoError.self) { try worker.answer(onWorker) }
+        #expect(error?.code == .timeout)
+        #expect(error?.message.contains("request_timeout") == true)
     }
 }

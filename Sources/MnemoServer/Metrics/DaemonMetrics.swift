@@ -100,7 +100,7 @@ public final class DaemonMetrics: Sendable {
     static var recallsOverInlineBudget: MetricNameDescriptor {
         name(
             "recalls_over_inline_budget", unit: "total",
-            "Recalls whose ranking on a network thread ran past recall_inline_budget and was ranked again on a worker.")
+            "Recalls that ran past recall_inline_budget on a network thread and moved to a worker (ranked again, or answered from the same ranking).")
     }
     static var fileBytes: MetricNameDescriptor { name("space_file", unit: "bytes", "Size of the space's file and its write-ahead log.") }
     static var records: MetricNameDescriptor {

@@ -26,8 +26,8 @@ public final class ServerState: Sendable {
     /// reads that ran past it (or found no connection free) and moved to a worker.
     public let inlineReads = Atomic<Int>(0)
     public let readsMovedToWorker = Atomic<Int>(0)
-    /// Recalls whose ranking on a network thread ran past
-    /// `recall_inline_budget` and was ranked again on a worker.
+    /// Recalls that ran past `recall_inline_budget` on a network thread and
+    /// moved to a worker (ranked again, or answered from the same ranking).
     public let recallsOverInlineBudget = Atomic<Int>(0)
     /// The connections being served, with their peers.
     public let connections = ConnectionRegistry()

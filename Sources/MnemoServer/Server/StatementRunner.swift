@@ -34,13 +34,13 @@ struct StatementRunner: Sendable {
     /// connection of the network threads' own (`MemoryStore.readInline`),
     /// which it never waits for. One that would have to build what its space
     /// needs (at the first recall of a space, after a `forget`, after
-    /// SIGHUP), whose ranking runs past `recall_inline_budget`, or whose
-    /// reads run past theirs, stops before changing anything and runs again
-    /// on a worker; if it got as far as ranking, it is answered there without
-    /// ranking again (`finish`). The price of the rest: while it runs, the
-    /// other connections of that network thread wait (at most about
-    /// `recall_inline_budget` for its ranking), and `request_timeout` cannot
-    /// interrupt it.
+    /// SIGHUP), whose ranking and answer run past `recall_inline_budget`,
+    /// or whose reads run past theirs, stops before changing anything and
+    /// runs again on a worker; if it got as far as ranking, it is answered
+    /// there without ranking again (`finish`). The price of the rest: while
+    /// it runs, the other connections of that network thread wait (at most
+    /// about `recall_inline_budget`), and `request_timeout` cannot interrupt
+    /// it.
     ///
     /// With `inlineAllowed` false (the connection's pass over its queue has
     /// had its share of the network thread), only what touches no file is.
