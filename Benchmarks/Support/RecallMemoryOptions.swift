@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `--dir`, `--facts`, `--episodes`, `--vocabulary`: the synthetic memory of
+/// `--dir`, `--facts`, `--episodes`, `--vocabulary`, `--entities`: the synthetic memory of
 /// the recall-scale benchmarks (by default 1,000,000 facts over 100,000
 /// entities and 200,000 episodes in 20,000 scenes, in 4,000 words), built once into `--dir` and reused by later
 /// runs and by the other benchmarks that read it.
@@ -16,16 +16,21 @@ public struct RecallMemoryOptions: ParsableArguments {
             "Distinct words the episodes are written in: the fewer, the longer each word's postings.",
             discussion: "Like --facts and --episodes, for a new store: a store already in --dir is used as it is."))
     public var vocabulary = 4_000
+    @Option(
+        help: ArgumentHelp(
+            "People the episodes and facts name (speakers and those mentioned).",
+            discussion: "For a new store. Few people make recalls that name one reach thousands of episodes."))
+    public var entities = 100_000
 
     public init() {}
 
     public func validate() throws {
-        guard vocabulary >= 1 else { throw ValidationError("--vocabulary must be at least 1") }
+        guard vocabulary >= 1, entities >= 1 else { throw ValidationError("--vocabulary and --entities must be at least 1") }
     }
 
-    /// 100,000 entities, and the episodes in 20,000 scenes.
+    /// `entities` people, and the episodes in 20,000 scenes.
     public var memory: SyntheticMemory {
         SyntheticMemory(
-            episodes: episodes, facts: facts, entities: 100_000, episodesPerScene: episodes / 20_000, vocabulary: .spelled(vocabulary))
+            episodes: episodes, facts: facts, entities: entities, episodesPerScene: episodes / 20_000, vocabulary: .spelled(vocabulary))
     }
 }
