@@ -61,6 +61,11 @@ public struct SyntheticMemory: Sendable {
         return (t1 - t0, monotonicSeconds() - t1)
     }
 
+    /// A new episode of 12 words of the vocabulary, by a person, as `remember`.
+    public func rememberStatement(_ rng: inout SplitMix64) -> String {
+        "remember \"\(vocabulary.phrase(12, &rng))\" by \"person \(rng.next(entities))\""
+    }
+
     /// A recall of three words of the vocabulary, and in half of them a person too.
     public func recallStatement(_ rng: inout SplitMix64) -> String {
         let words = vocabulary.phrase(3, &rng)

@@ -26,7 +26,7 @@ struct RecallBenchmark: ParsableCommand {
         abstract: "Recall over the socket on a synthetic memory of 1,000,000 facts served by a real mnemod: start time, memory, p50/p99.")
 
     @OptionGroup var store: RecallMemoryOptions
-    @Option(help: "Recalls measured (after 100 that warm up).")
+    @Option(help: "Recalls (or with --writes, writes) measured, after 100 that warm up.")
     var queries = 2_000
     @Option(
         help: ArgumentHelp(
@@ -54,6 +54,13 @@ struct RecallBenchmark: ParsableCommand {
                 "mnemod's NIO event loop group has one thread per core (System.coreCount, which heeds CPU affinity and cgroup quotas) and hands the connections it accepts to them in turn: as many idle connections as that, less one, are opened between the two. Nothing checks where they landed: a metrics scrape or a PostgreSQL connection opened in between moves the turn on. Without it the two are on different threads (on a machine of more than one core)."
         ))
     var sameNetworkThread = false
+    @Flag(
+        help: ArgumentHelp(
+            "Measure remember (a write of one episode) instead of recall.",
+            discussion:
+                "Beside a long recall (--beside): how long a write waits for the recalls reading its space's graph, which a write's refresh of the graph must wait for."
+        ))
+    var writes = false
     @OptionGroup var mnemod: MnemodOption
 
     func validate() throws {
@@ -96,7 +103,7 @@ struct RecallBenchmark: ParsableCommand {
         var results = 0
         var log = ""
         for i in 0..<(queries + 100) {
-            let statement = memory.recallStatement(&rng)
+            let statement = writes ? memory.rememberStatement(&rng) : memory.recallStatement(&rng)
             let t0 = monotonicSeconds()
             let response = try connection.request(statement)
             let elapsed = monotonicSeconds() - t0
@@ -122,9 +129,13 @@ struct RecallBenchmark: ParsableCommand {
             String(
                 format: "start to serving: %.2f s (graph built before the socket opens); resident memory: %@", daemon.startSeconds,
                 resident))
-        print(
-            "recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms"
-        )
+        if writes {
+            print("remember over the socket (\(latencies.count) writes): p50 \(ms(0.5)), p99 \(ms(0.99))")
+        } else {
+            print(
+                "recall over the socket (\(latencies.count) queries, \(String(format: "%.1f", Double(results) / Double(latencies.count))) results each): p50 \(ms(0.5)), p99 \(ms(0.99))   targets p50 ≤ 1 ms, p99 ≤ 10 ms"
+            )
+        }
         if let long, let statements {
             print(String(format: "the slowest of them: %.3f ms", (latencies.last ?? 0) * 1000))
             print(

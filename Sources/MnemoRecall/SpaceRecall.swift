@@ -106,10 +106,19 @@ public final class SpaceRecall: Sendable {
             return start
         }
 
-        /// The recalls waiting, taken to be written.
-        mutating func takePending() -> [(node: NodeID, at: Int64, removals: Int64)] {
-            defer { pending = nil }
-            return pending ?? []
+        /// The recalls waiting, taken to be written: all of them, or the
+        /// first `limit` (the rest wait on, for the next write to take).
+        mutating func takePending(atMost limit: Int = .max) -> [(node: NodeID, at: Int64, removals: Int64)] {
+            guard var all = pending else { return [] }
+            if all.count <= limit {
+                pending = nil
+                return all
+            }
+            let taken = Array(all[..<limit])
+            pending = nil
+            all.removeFirst(limit)
+            pending = all
+            return taken
         }
 
         /// Notes an event, if a build is under way to miss it.
@@ -436,11 +445,25 @@ public final class SpaceRecall: Sendable {
     }
 
     /// Writes the recalls not yet in the activation log, if there are any
-    /// (on `reinforcements`). Takes them, holding `logGate` until they are
+    /// (on `reinforcements`), `logWriteEvents` (2,000) a transaction, so that a
+    /// write of the space waits for one of them at most: recalls of
+    /// thousands of results each (`limit 1000`) gather tens of thousands a
+    /// moment, and one transaction of them all held the writer for tens of
+    /// milliseconds.
+    private func writePendingRecalls() {
+        while writePendingRecallsOnce() {}
+    }
+
+    /// How many recalls of nodes one transaction of the activation log
+    /// writes (tests make it small).
+    let logWriteEvents = Mutex(2_000)
+
+    /// Writes the first `logWriteEvents` recalls not yet in the activation
+    /// log; whether more wait. Takes them, holding `logGate` until they are
     /// committed, only once it has the store's writer: a graph build waits
     /// for this one write's commit, never for the writes before it.
-    private func writePendingRecalls() {
-        guard built.withLock({ $0.pending != nil }) else { return }
+    private func writePendingRecallsOnce() -> Bool {
+        guard built.withLock({ $0.pending != nil }) else { return false }
         var gated = false
         var events: [(node: NodeID, at: Int64, removals: Int64)] = []
         var current: Int64?
@@ -449,7 +472,8 @@ public final class SpaceRecall: Sendable {
                 logGate.wait()
                 gated = true
                 w.whenTransactionEnds { [logGate] in logGate.signal() }
-                events = built.withLock { $0.takePending() }
+                let limit = logWriteEvents.withLock { $0 }
+                events = built.withLock { $0.takePending(atMost: limit) }
                 // Ranked before a forget or an undone run that has committed
                 // (the space drops them once it follows it; this write may
                 // come first): the rows they name may be gone, and a new row
@@ -458,11 +482,13 @@ public final class SpaceRecall: Sendable {
                 current = removals
                 try w.recordRecalls(events.filter { $0.removals == removals }.map { (node: $0.node, at: $0.at) })
             }
+            return built.withLock { $0.pending != nil }
         } catch {
-            // Refused before it began (a read-only store): they are dropped,
-            // as those of a write that failed are, and the next recall
-            // schedules a write again.
-            if !gated { events = built.withLock { $0.takePending() } }
+            // Refused before it began (a read-only store), or failed: they are
+            // dropped, with those still waiting (a full disk would fail them
+            // too), and the next recall schedules a write again.
+            let rest = built.withLock { $0.takePending() }
+            events = gated ? events + rest : rest
             // The graph has them; the log misses them. Said at most once a
             // minute (on a full disk every flush fails).
             let missed = unlogged.withLock { entry -> Int? in
@@ -474,6 +500,7 @@ public final class SpaceRecall: Sendable {
             if let missed {
                 warn("\(store.path): \(missed) recalls not written to the activation log (\(error)); the graph has them until it is next built")
             }
+            return false
         }
     }
 }

@@ -237,6 +237,41 @@ struct RecallRebuildTests {
         try Self.expectCountsAsLogged(f, kept)
     }
 
+    @Test(
+        "recalls waiting past one transaction of the activation log are written in several, a write of the space getting in between; a build that begins between two counts each once"
+    )
+    func logWrittenInSeveralTransactions() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, _) = try Self.recalledThenDropped(f)
+        // One a transaction, so that the test can come between two.
+        recall.logWriteEvents.withLock { $0 = 1 }
+        defer { recall.logWriteEvents.withLock { $0 = 2_000 } }
+        let episodes = try (1...20).map { try #require(old.node(NodeID(.episode, Int64($0)))) }
+        let total = 20 * episodes.count
+        recall.reinforce(Array(repeating: episodes, count: 20).flatMap { $0 }, graph: old, at: .now())
+        let deadline = Date().addingTimeInterval(10)
+        while recall.waitingRecalls == total && Date() < deadline {}
+        // This write gets the writer between two of the log's; meanwhile the
+        // graph is built again (builds do not wait for the writer).
+        let between = try f.store.write { _ in
+            let waiting = recall.waitingRecalls
+            recall.drop()
+            let built = DispatchSemaphore(value: 0)
+            Thread {
+                _ = try? recall.graph()
+                built.signal()
+            }.start()
+            #expect(built.wait(timeout: .now() + 10) == .success)
+            return waiting
+        }
+        #expect(between > 0 && between < total)
+        try Self.expectCountsAsLogged(f, try recall.graph())
+        // Every one of them is in the log.
+        let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
+        #expect(episodes.allSatisfy { n in logged[old.withView { $0.id(n) }] ?? 0 >= 20 })
+    }
+
     @Test("a recall ranked by a graph that was replaced meanwhile is counted in the graph kept")
     func recallOnReplacedGraphCounted() throws {
         let f = try Fixture()
