@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "MnemoModel", "MnemoStore", "MnemoIngest", "CPrefetch",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]),
 
         // The language (SPEC §2): lexer, parser, statements, help. MnemoRegex

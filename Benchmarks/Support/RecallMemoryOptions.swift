@@ -19,7 +19,9 @@ public struct RecallMemoryOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "People the episodes and facts name (speakers and those mentioned).",
-            discussion: "For a new store. Few people make recalls that name one reach thousands of episodes."))
+            discussion:
+                "For a new store: like the others, it is ignored when --dir holds one, but the statements measured still name people up to it, so give it as the store was built. Few people make recalls that name one reach thousands of episodes."
+        ))
     public var entities = 100_000
 
     public init() {}

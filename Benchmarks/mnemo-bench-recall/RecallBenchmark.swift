@@ -58,7 +58,7 @@ struct RecallBenchmark: ParsableCommand {
         help: ArgumentHelp(
             "Measure remember (a write of one episode) instead of recall.",
             discussion:
-                "Beside a long recall (--beside): how long a write waits for the recalls reading its space's graph, which a write's refresh of the graph must wait for."
+                "Beside another statement (--beside): how long a write waits, for the space's writer (which the activation log's write of large recalls holds) and for the recalls reading the graph (which its refresh waits for)."
         ))
     var writes = false
     @OptionGroup var mnemod: MnemodOption

@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Foundation
 import MnemoModel
@@ -81,7 +82,7 @@ public final class SpaceRecall: Sendable {
         var journal: [(number: Int, event: BuildJournalEvent)] = []
         /// Recalls not yet written to the activation log, with when they
         /// happened and the last forget of the graph that ranked them.
-        var pending: [(node: NodeID, at: Int64, removals: Int64)]?
+        var pending: Deque<(node: NodeID, at: Int64, removals: Int64)>?
         /// How many times recalls waiting were discarded (after a `forget` or an undone run):
         /// a graph built before names rows that may be gone, and what it
         /// ranks is not recorded.
@@ -107,18 +108,20 @@ public final class SpaceRecall: Sendable {
         }
 
         /// The recalls waiting, taken to be written: all of them, or the
-        /// first `limit` (the rest wait on, for the next write to take).
-        mutating func takePending(atMost limit: Int = .max) -> [(node: NodeID, at: Int64, removals: Int64)] {
-            guard var all = pending else { return [] }
+        /// first `limit`, the rest waiting on for the next write of the same
+        /// pass (`more`). Recalls made after a take that left none schedule a
+        /// write of their own.
+        mutating func takePending(atMost limit: Int = .max) -> (taken: [(node: NodeID, at: Int64, removals: Int64)], more: Bool) {
+            guard var all = pending else { return ([], false) }
             if all.count <= limit {
                 pending = nil
-                return all
+                return (Array(all), false)
             }
-            let taken = Array(all[..<limit])
-            pending = nil
+            pending = nil // so that the removal below does not copy
+            let taken = Array(all.prefix(limit))
             all.removeFirst(limit)
             pending = all
-            return taken
+            return (taken, true)
         }
 
         /// Notes an event, if a build is under way to miss it.
@@ -433,7 +436,7 @@ public final class SpaceRecall: Sendable {
             // A graph being built gets them from the journal.
             state.note(.accesses(events))
             let first = state.pending == nil
-            if state.pending == nil { state.pending = waiting } else { state.pending!.append(contentsOf: waiting) }
+            if state.pending == nil { state.pending = Deque(waiting) } else { state.pending!.append(contentsOf: waiting) }
             return (state.graph === graph ? nil : state.graph, first)
         }
         // Ranked by a graph built before a `forget`: its rows may be gone, and their ids taken.
@@ -466,14 +469,15 @@ public final class SpaceRecall: Sendable {
         guard built.withLock({ $0.pending != nil }) else { return false }
         var gated = false
         var events: [(node: NodeID, at: Int64, removals: Int64)] = []
+        var more = false
         var current: Int64?
         do {
             try store.write { w in
                 logGate.wait()
                 gated = true
                 w.whenTransactionEnds { [logGate] in logGate.signal() }
-                let limit = logWriteEvents.withLock { $0 }
-                events = built.withLock { $0.takePending(atMost: limit) }
+                let limit = max(1, logWriteEvents.withLock { $0 })
+                (events, more) = built.withLock { $0.takePending(atMost: limit) }
                 // Ranked before a forget or an undone run that has committed
                 // (the space drops them once it follows it; this write may
                 // come first): the rows they name may be gone, and a new row
@@ -482,12 +486,12 @@ public final class SpaceRecall: Sendable {
                 current = removals
                 try w.recordRecalls(events.filter { $0.removals == removals }.map { (node: $0.node, at: $0.at) })
             }
-            return built.withLock { $0.pending != nil }
+            return more
         } catch {
             // Refused before it began (a read-only store), or failed: they are
             // dropped, with those still waiting (a full disk would fail them
             // too), and the next recall schedules a write again.
-            let rest = built.withLock { $0.takePending() }
+            let rest = built.withLock { $0.takePending().taken }
             events = gated ? events + rest : rest
             // The graph has them; the log misses them. Said at most once a
             // minute (on a full disk every flush fails).

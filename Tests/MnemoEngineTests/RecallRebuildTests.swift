@@ -251,7 +251,7 @@ struct RecallRebuildTests {
         let total = 20 * episodes.count
         recall.reinforce(Array(repeating: episodes, count: 20).flatMap { $0 }, graph: old, at: .now())
         let deadline = Date().addingTimeInterval(10)
-        while recall.waitingRecalls == total && Date() < deadline {}
+        while recall.waitingRecalls == total && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
         // This write gets the writer between two of the log's; meanwhile the
         // graph is built again (builds do not wait for the writer).
         let between = try f.store.write { _ in
@@ -270,6 +270,33 @@ struct RecallRebuildTests {
         // Every one of them is in the log.
         let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
         #expect(episodes.allSatisfy { n in logged[old.withView { $0.id(n) }] ?? 0 >= 20 })
+    }
+
+    @Test("recalls discarded between two transactions of the activation log (as a forget discards them) are written no further")
+    func discardedBetweenTransactions() throws {
+        let f = try Fixture()
+        let recall = f.executor.space.recall
+        let (old, _) = try Self.recalledThenDropped(f)
+        let episode = try #require(old.node(NodeID(.episode, 2)))
+        let id = NodeID(.episode, 2)
+        func logged() throws -> Int { try f.store.read { r in try r.accessHistories() }[id]?.count ?? 0 }
+        let before = try logged()
+        recall.logWriteEvents.withLock { $0 = 1 }
+        defer { recall.logWriteEvents.withLock { $0 = 2_000 } }
+        // Fewer than AccessHistory.foldAbove, so that the log's count is exact.
+        let total = 24
+        recall.reinforce(Array(repeating: episode, count: total), graph: old, at: .now())
+        let deadline = Date().addingTimeInterval(10)
+        while recall.waitingRecalls == total && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        let between = try f.store.write { _ in
+            let waiting = recall.waitingRecalls
+            recall.drop(discardingRecalls: true)
+            return waiting
+        }
+        #expect(between > 0 && between < total)
+        try Self.awaitLog(f)
+        #expect(recall.waitingRecalls == 0)
+        #expect(try logged() == before + total - between)
     }
 
     @Test("a recall ranked by a graph that was replaced meanwhile is counted in the graph kept")
