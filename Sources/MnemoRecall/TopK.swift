@@ -55,11 +55,21 @@ struct TopK<ID: Comparable> {
             }
             return
         }
-        if ordered.count == k, !Self.before(candidate, ordered[k - 1]) { return }
-        var at = ordered.count
-        while at > 0, Self.before(candidate, ordered[at - 1]) { at -= 1 }
-        ordered.insert(candidate, at: at)
-        if ordered.count > k { ordered.removeLast() }
+        if ordered.count < k {
+            ordered.append(candidate)
+        } else if !Self.before(candidate, ordered[k - 1]) {
+            return
+        }
+        // Moved down into its place, the last one falling off when full (in
+        // place: `insert` went through the generic `replaceSubrange`).
+        ordered.withUnsafeMutableBufferPointer { kept in
+            var at = kept.count - 1
+            while at > 0, Self.before(candidate, kept[at - 1]) {
+                kept[at] = kept[at - 1]
+                at -= 1
+            }
+            kept[at] = candidate
+        }
     }
 
     /// The best `k` of `candidates`.
