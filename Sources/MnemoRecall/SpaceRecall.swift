@@ -59,6 +59,11 @@ public final class SpaceRecall: Sendable {
     /// outside tests.
     let beforeBuild = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// Runs, while it is set, between two transactions of one write of the
+    /// activation log (outside both, the writer free): for tests of what
+    /// happens there. Never set outside tests.
+    let betweenLogTransactions = Mutex<(@Sendable () -> Void)?>(nil)
+
     /// What is built, and how many times it was dropped: an index built while
     /// a `drop` ran may hold what was just forgotten, so it serves the recall
     /// that built it but is not kept.
@@ -454,7 +459,7 @@ public final class SpaceRecall: Sendable {
     /// moment, and one transaction of them all held the writer for tens of
     /// milliseconds.
     private func writePendingRecalls() {
-        while writePendingRecallsOnce() {}
+        while writePendingRecallsOnce() { betweenLogTransactions.withLock { $0 }?() }
     }
 
     /// How many recalls of nodes one transaction of the activation log

@@ -237,6 +237,26 @@ struct RecallRebuildTests {
         try Self.expectCountsAsLogged(f, kept)
     }
 
+    /// Makes the next write of the activation log stop after its first
+    /// transaction until `resume` is signalled; `paused` is signalled then.
+    static func pauseBetweenLogTransactions(_ recall: SpaceRecall) -> (paused: DispatchSemaphore, resume: DispatchSemaphore) {
+        let (paused, resume) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        let once = Mutex(false)
+        recall.betweenLogTransactions.withLock {
+            $0 = {
+                guard
+                    once.withLock({ done in
+                        defer { done = true }
+                        return !done
+                    })
+                else { return }
+                paused.signal()
+                resume.wait()
+            }
+        }
+        return (paused, resume)
+    }
+
     @Test(
         "recalls waiting past one transaction of the activation log are written in several, a write of the space getting in between; a build that begins between two counts each once"
     )
@@ -249,9 +269,11 @@ struct RecallRebuildTests {
         defer { recall.logWriteEvents.withLock { $0 = 2_000 } }
         let episodes = try (1...20).map { try #require(old.node(NodeID(.episode, Int64($0)))) }
         let total = 20 * episodes.count
+        let (paused, resume) = Self.pauseBetweenLogTransactions(recall)
+        defer { recall.betweenLogTransactions.withLock { $0 = nil } }
         recall.reinforce(Array(repeating: episodes, count: 20).flatMap { $0 }, graph: old, at: .now())
-        let deadline = Date().addingTimeInterval(10)
-        while recall.waitingRecalls == total && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        #expect(paused.wait(timeout: .now() + 10) == .success)
+        defer { resume.signal() }
         // This write gets the writer between two of the log's; meanwhile the
         // graph is built again (builds do not wait for the writer).
         let between = try f.store.write { _ in
@@ -265,7 +287,8 @@ struct RecallRebuildTests {
             #expect(built.wait(timeout: .now() + 10) == .success)
             return waiting
         }
-        #expect(between > 0 && between < total)
+        #expect(between == total - 1)
+        resume.signal()
         try Self.expectCountsAsLogged(f, try recall.graph())
         // Every one of them is in the log.
         let logged = Self.accessCounts(try GraphIndex.build(from: f.store))
@@ -285,15 +308,14 @@ struct RecallRebuildTests {
         defer { recall.logWriteEvents.withLock { $0 = 2_000 } }
         // Fewer than AccessHistory.foldAbove, so that the log's count is exact.
         let total = 24
+        let (paused, resume) = Self.pauseBetweenLogTransactions(recall)
+        defer { recall.betweenLogTransactions.withLock { $0 = nil } }
         recall.reinforce(Array(repeating: episode, count: total), graph: old, at: .now())
-        let deadline = Date().addingTimeInterval(10)
-        while recall.waitingRecalls == total && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
-        let between = try f.store.write { _ in
-            let waiting = recall.waitingRecalls
-            recall.drop(discardingRecalls: true)
-            return waiting
-        }
-        #expect(between > 0 && between < total)
+        #expect(paused.wait(timeout: .now() + 10) == .success)
+        let between = recall.waitingRecalls
+        recall.drop(discardingRecalls: true)
+        resume.signal()
+        #expect(between == total - 1)
         try Self.awaitLog(f)
         #expect(recall.waitingRecalls == 0)
         #expect(try logged() == before + total - between)
