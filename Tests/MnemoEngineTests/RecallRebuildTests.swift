@@ -163,12 +163,7 @@ struct RecallRebuildTests {
         let once = Mutex(false)
         recall.beforeBuild.withLock {
             $0 = {
-                guard
-                    once.withLock({ done in
-                        defer { done = true }
-                        return !done
-                    })
-                else { return }
+                guard Self.firstTime(once) else { return }
                 // Another client's recall, over the graph it still held, and
                 // time enough for its write to the activation log (200 ms).
                 recall.reinforce([episode], graph: old, at: .now())
@@ -237,6 +232,14 @@ struct RecallRebuildTests {
         try Self.expectCountsAsLogged(f, kept)
     }
 
+    /// True the first time it is asked of `once`, false after.
+    static func firstTime(_ once: borrowing Mutex<Bool>) -> Bool {
+        once.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+
     /// Makes the next write of the activation log stop after its first
     /// transaction until `resume` is signalled; `paused` is signalled then.
     static func pauseBetweenLogTransactions(_ recall: SpaceRecall) -> (paused: DispatchSemaphore, resume: DispatchSemaphore) {
@@ -244,12 +247,7 @@ struct RecallRebuildTests {
         let once = Mutex(false)
         recall.betweenLogTransactions.withLock {
             $0 = {
-                guard
-                    once.withLock({ done in
-                        defer { done = true }
-                        return !done
-                    })
-                else { return }
+                guard Self.firstTime(once) else { return }
                 paused.signal()
                 resume.wait()
             }
