@@ -154,21 +154,19 @@ struct LocomoEval: ParsableCommand {
                 }
                 let words = Set(Analyzer.tokens(q.text).map(\.text).filter { !Analyzer.stopWords.contains($0) })
                 let match = words.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
-                let refs =
+                // BM25's best 20, scored; its best 50 for --rankings.
+                let bm25Ranked: [(ref: String, score: Double)] =
                     match.isEmpty
                     ? []
                     : try baseline.read { db in
-                        try String.fetchAll(db, sql: "SELECT ref FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", arguments: [match])
+                        try Row.fetchAll(
+                            db, sql: "SELECT ref, bm25(t) AS s FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT ?",
+                            arguments: [match, rankings == nil ? 20 : 50]
+                        ).map { row in (row["ref"], -(row["s"] as Double)) }
                     }
+                let refs = bm25Ranked.prefix(20).map(\.ref)
                 theirs.add(category: q.category, ranked: refs, evidence: q.evidence)
                 if rankings != nil {
-                    let bm25Ranked =
-                        match.isEmpty
-                        ? []
-                        : try baseline.read { db in
-                            try Row.fetchAll(db, sql: "SELECT ref, bm25(t) AS s FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 50", arguments: [match])
-                                .map { row -> [Any] in [row["ref"] as String, -(row["s"] as Double)] }
-                        }
                     let oursRanked = answers[i].compactMap { line -> [Any]? in
                         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                             let ref = object["ref"] as? String
@@ -177,7 +175,7 @@ struct LocomoEval: ParsableCommand {
                     }
                     let object: [String: Any] = [
                         "conversation": file.replacingOccurrences(of: ".json", with: ""), "category": q.category, "question": q.text,
-                        "evidence": q.evidence.sorted(), "ours": oursRanked, "bm25": bm25Ranked,
+                        "evidence": q.evidence.sorted(), "ours": oursRanked, "bm25": bm25Ranked.map { [$0.ref, $0.score] as [Any] },
                     ]
                     rankingLines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
                 }

@@ -117,15 +117,13 @@ public final class SpaceRecall: Sendable {
         /// pass (`more`). Recalls made after a take that left none schedule a
         /// write of their own.
         mutating func takePending(atMost limit: Int = .max) -> (taken: [(node: NodeID, at: Int64, removals: Int64)], more: Bool) {
-            guard var all = pending else { return ([], false) }
-            if all.count <= limit {
-                pending = nil
-                return (Array(all), false)
+            guard let count = pending?.count else { return ([], false) }
+            guard count > limit else {
+                defer { pending = nil }
+                return (Array(pending!), false)
             }
-            pending = nil // so that the removal below does not copy
-            let taken = Array(all.prefix(limit))
-            all.removeFirst(limit)
-            pending = all
+            let taken = Array(pending!.prefix(limit))
+            pending!.removeFirst(limit)
             return (taken, true)
         }
 
@@ -416,11 +414,6 @@ public final class SpaceRecall: Sendable {
             state.cache = cache
             return cache
         }
-    }
-
-    /// `reinforce(_:graph:at:)` of nodes of `graph`, their ids looked up.
-    package func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
-        reinforce(graph.withView { view in nodes.map { (node: $0, id: view.id($0)) } }, graph: graph, at: time)
     }
 
     /// Records what recall returned: in the graph at once (in `graph`, which

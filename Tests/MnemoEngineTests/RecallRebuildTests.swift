@@ -512,3 +512,10 @@ struct RecallRebuildTests {
         #expect(recall.existingGraph === installed)
     }
 }
+
+extension SpaceRecall {
+    /// `reinforce(_:graph:at:)` of nodes of `graph`, their ids looked up.
+    func reinforce(_ nodes: [UInt32], graph: GraphIndex, at time: Timestamp) {
+        reinforce(graph.withView { view in nodes.map { (node: $0, id: view.id($0)) } }, graph: graph, at: time)
+    }
+}
