@@ -116,6 +116,18 @@ public final class MnemodProcess: @unchecked Sendable {
         return (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
+    /// Runs `body`; an error it throws (above all a request that got no
+    /// answer in time) comes back with what each of `daemons` logged, so
+    /// that a failure seen once, under load, can be read from the output.
+    public static func reportingLogs<T>(of daemons: [MnemodProcess], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            let logs = daemons.map { "--- mnemod in \($0.directory.path) (\($0.isRunning ? "running" : "exited")):\n\($0.log.suffix(8_000))" }
+            throw HarnessError("\(error)\n" + logs.joined(separator: "\n"))
+        }
+    }
+
     public var isRunning: Bool { process.isRunning }
 
     public var pid: Int32 { process.processIdentifier }

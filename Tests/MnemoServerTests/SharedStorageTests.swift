@@ -28,25 +28,27 @@ struct SharedStorageTests {
             let b = try MnemodProcess(config: config(target))
             let ca = try a.connect()
             let cb = try b.connect()
-            #expect(try ca.request(#"remember "Caroline went to the LGBTQ support group on Tuesday" by caroline"#).code == nil)
-            // The other daemon follows through the change feed: a notification, then a catch-up.
-            let recalled = try eventually({ try cb.request(#"recall "support group" limit 3"#).lines.joined() }, until: { $0.contains("support group") })
-            #expect(recalled.contains("support group"), "\(recalled)")
-            #expect(try cb.request("assert likes(melanie, pottery)").code == nil)
-            // The staleness bound (docs/scale-out.md): a commit is seen elsewhere once its notification arrives.
-            let acknowledged = ContinuousClock.now
-            let matched = try eventually({ try ca.request("match likes(?who, pottery)").lines.joined() }, until: { $0.contains("melanie") })
-            #expect(matched.contains("melanie"))
-            #expect(ContinuousClock.now - acknowledged < .seconds(2), "a commit took \(ContinuousClock.now - acknowledged) to reach the other daemon")
-            #expect(try ca.request("use team").code == nil)
-            #expect(try ca.request("assert plans(caroline, adoption)").code == nil)
-            let stats = try cb.request("stats").objects
-            let spaces = stats.first { $0["name"] as? String == "spaces" }?["value"] as? [String]
-            #expect(spaces == ["default", "team"], "\(String(describing: spaces))")
-            #expect(try cb.request("use team").code == nil)
-            #expect(try cb.request("match plans(caroline, ?what)").lines.joined().contains("adoption"))
-            // The same ids on both: the replicas hold the same rows.
-            #expect(try ca.request("match likes(?who, ?what)").lines == cb.request("match likes(?who, ?what)").lines)
+            try MnemodProcess.reportingLogs(of: [a, b]) {
+                #expect(try ca.request(#"remember "Caroline went to the LGBTQ support group on Tuesday" by caroline"#).code == nil)
+                // The other daemon follows through the change feed: a notification, then a catch-up.
+                let recalled = try eventually({ try cb.request(#"recall "support group" limit 3"#).lines.joined() }, until: { $0.contains("support group") })
+                #expect(recalled.contains("support group"), "\(recalled)")
+                #expect(try cb.request("assert likes(melanie, pottery)").code == nil)
+                // The staleness bound (docs/scale-out.md): a commit is seen elsewhere once its notification arrives.
+                let acknowledged = ContinuousClock.now
+                let matched = try eventually({ try ca.request("match likes(?who, pottery)").lines.joined() }, until: { $0.contains("melanie") })
+                #expect(matched.contains("melanie"))
+                #expect(ContinuousClock.now - acknowledged < .seconds(2), "a commit took \(ContinuousClock.now - acknowledged) to reach the other daemon")
+                #expect(try ca.request("use team").code == nil)
+                #expect(try ca.request("assert plans(caroline, adoption)").code == nil)
+                let stats = try cb.request("stats").objects
+                let spaces = stats.first { $0["name"] as? String == "spaces" }?["value"] as? [String]
+                #expect(spaces == ["default", "team"], "\(String(describing: spaces))")
+                #expect(try cb.request("use team").code == nil)
+                #expect(try cb.request("match plans(caroline, ?what)").lines.joined().contains("adoption"))
+                // The same ids on both: the replicas hold the same rows.
+                #expect(try ca.request("match likes(?who, ?what)").lines == cb.request("match likes(?who, ?what)").lines)
+            }
         }
     }
 
@@ -59,22 +61,24 @@ struct SharedStorageTests {
             let b = try MnemodProcess(config: config(target))
             let ca = try a.connect()
             let cb = try b.connect()
-            #expect(try ca.request(#"remember "we sailed to the lighthouse at dawn" by ann"#).code == nil)
-            #expect(try ca.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
-            let admin = try PostgresLink(PostgresTestServer.target(database: "mnemo"))
-            defer { admin.close() }
-            try admin.execute("ALTER DATABASE \(target.database) ALLOW_CONNECTIONS false")
-            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(target.database)")
-            let refused = try ca.request(#"remember "this one is not kept" by ann"#)
-            #expect(refused.code == "BUSY", "\(refused)")
-            #expect(try ca.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
-            #expect(try ca.request("match mentions(?who, ?what)").code == nil)
-            try admin.execute("ALTER DATABASE \(target.database) ALLOW_CONNECTIONS true")
-            let again = try eventually({ try ca.request(#"remember "back on shore" by ann"#).code ?? "OK" }, until: { $0 == "OK" })
-            #expect(again == "OK")
-            let seen = try eventually({ try cb.request(#"recall "shore" limit 3"#).lines.joined() }, until: { $0.contains("back on shore") })
-            #expect(seen.contains("back on shore"))
-            #expect(!(try cb.request(#"recall "kept" limit 5"#).lines.joined().contains("not kept")))
+            try MnemodProcess.reportingLogs(of: [a, b]) {
+                #expect(try ca.request(#"remember "we sailed to the lighthouse at dawn" by ann"#).code == nil)
+                #expect(try ca.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+                let admin = try PostgresLink(PostgresTestServer.target(database: "mnemo"))
+                defer { admin.close() }
+                try admin.execute("ALTER DATABASE \(target.database) ALLOW_CONNECTIONS false")
+                try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(target.database)")
+                let refused = try ca.request(#"remember "this one is not kept" by ann"#)
+                #expect(refused.code == "BUSY", "\(refused)")
+                #expect(try ca.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+                #expect(try ca.request("match mentions(?who, ?what)").code == nil)
+                try admin.execute("ALTER DATABASE \(target.database) ALLOW_CONNECTIONS true")
+                let again = try eventually({ try ca.request(#"remember "back on shore" by ann"#).code ?? "OK" }, until: { $0 == "OK" })
+                #expect(again == "OK")
+                let seen = try eventually({ try cb.request(#"recall "shore" limit 3"#).lines.joined() }, until: { $0.contains("back on shore") })
+                #expect(seen.contains("back on shore"))
+                #expect(!(try cb.request(#"recall "kept" limit 5"#).lines.joined().contains("not kept")))
+            }
         }
     }
 
@@ -112,21 +116,23 @@ struct SharedStorageTests {
             let b = try MnemodProcess(config: config(target))
             let ca = try a.connect()
             let cb = try b.connect()
-            #expect(try ca.request(#"remember "my locker code is Zanzibar" by ann"#).code == nil)
-            #expect(try ca.request(#"remember "the lighthouse was closed" by ann"#).code == nil)
-            let before = try eventually({ try cb.request(#"recall "locker code" limit 3"#).lines.joined() }, until: { $0.contains("Zanzibar") })
-            #expect(before.contains("Zanzibar"))
-            let forgot = try ca.request("forget e:1")
-            #expect(forgot.code == nil, "\(forgot)")
-            // B is asked nothing: the change feed alone brings the forget to its files.
-            let files = ["default.sqlite", "default.sqlite-wal"].map { b.dataDirectory + "/replicas/" + $0 }
-            let deadline = Date().addingTimeInterval(10)
-            while files.contains(where: { Self.holds($0, "zanzibar") }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            for file in files { #expect(!Self.holds(file, "zanzibar"), "\(file) still holds the forgotten text") }
-            let after = try cb.request(#"recall "locker code" limit 3"#)
-            #expect(after.code == nil)
-            #expect(!after.lines.joined().contains("Zanzibar"), "\(after)")
-            #expect(try cb.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+            try MnemodProcess.reportingLogs(of: [a, b]) {
+                #expect(try ca.request(#"remember "my locker code is Zanzibar" by ann"#).code == nil)
+                #expect(try ca.request(#"remember "the lighthouse was closed" by ann"#).code == nil)
+                let before = try eventually({ try cb.request(#"recall "locker code" limit 3"#).lines.joined() }, until: { $0.contains("Zanzibar") })
+                #expect(before.contains("Zanzibar"))
+                let forgot = try ca.request("forget e:1")
+                #expect(forgot.code == nil, "\(forgot)")
+                // B is asked nothing: the change feed alone brings the forget to its files.
+                let files = ["default.sqlite", "default.sqlite-wal"].map { b.dataDirectory + "/replicas/" + $0 }
+                let deadline = Date().addingTimeInterval(10)
+                while files.contains(where: { Self.holds($0, "zanzibar") }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+                for file in files { #expect(!Self.holds(file, "zanzibar"), "\(file) still holds the forgotten text") }
+                let after = try cb.request(#"recall "locker code" limit 3"#)
+                #expect(after.code == nil)
+                #expect(!after.lines.joined().contains("Zanzibar"), "\(after)")
+                #expect(try cb.request(#"recall "lighthouse" limit 3"#).lines.joined().contains("lighthouse"))
+            }
         }
     }
 
@@ -183,24 +189,26 @@ struct SharedStorageTests {
             // A daemon that starts now finds the run `running` in the journal, and leaves it be.
             let b = try MnemodProcess(config: config(target))
             let cb = try b.connect()
-            let refused = try cb.request("consolidate")
-            #expect(refused.code == "BUSY", "\(refused)")
-            #expect("\(refused)".contains("in progress on another daemon"), "\(refused)")
-            #expect(!b.log.contains("left running"))
-            reflector.release()
-            #expect(finished.wait(timeout: .now() + 30) == .success)
-            #expect(try ca.request("consolidations").objects.first?["status"] as? String == "done")
-            // The journal, and undo, on the other daemon, which sees the run finished
-            // once the notification of that change reaches it (docs/scale-out.md,
-            // "Staleness bound"): for a moment it may still see it `running`.
-            let journal = try eventuallyObjects(until: { $0.first?["status"] as? String == "done" }) {
-                try cb.request("consolidations").objects
+            try MnemodProcess.reportingLogs(of: [a, b]) {
+                let refused = try cb.request("consolidate")
+                #expect(refused.code == "BUSY", "\(refused)")
+                #expect("\(refused)".contains("in progress on another daemon"), "\(refused)")
+                #expect(!b.log.contains("left running"))
+                reflector.release()
+                #expect(finished.wait(timeout: .now() + 30) == .success)
+                #expect(try ca.request("consolidations").objects.first?["status"] as? String == "done")
+                // The journal, and undo, on the other daemon, which sees the run finished
+                // once the notification of that change reaches it (docs/scale-out.md,
+                // "Staleness bound"): for a moment it may still see it `running`.
+                let journal = try eventuallyObjects(until: { $0.first?["status"] as? String == "done" }) {
+                    try cb.request("consolidations").objects
+                }
+                #expect(journal.first?["status"] as? String == "done", "\(journal)")
+                #expect(try cb.request("undo consolidation 1").objects.first?["kind"] as? String == "undo")
+                let scenes = try eventuallyLines(equalTo: scenesBefore) { try ca.request("scenes").lines }
+                #expect(scenes == scenesBefore)
+                #expect(try cb.request("consolidate").code == nil)
             }
-            #expect(journal.first?["status"] as? String == "done", "\(journal)")
-            #expect(try cb.request("undo consolidation 1").objects.first?["kind"] as? String == "undo")
-            let scenes = try eventuallyLines(equalTo: scenesBefore) { try ca.request("scenes").lines }
-            #expect(scenes == scenesBefore)
-            #expect(try cb.request("consolidate").code == nil)
         }
     }
 

@@ -33,6 +33,7 @@ public final class PostgresLink: Sendable {
         _ target: PostgresTarget, answerTimeout: Duration = .seconds(120), connectTimeout: Duration = .seconds(10),
         lockTimeout: Duration? = nil
     ) throws(MnemoError) {
+        assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "PostgresLink connects on an event loop")
         self.target = target
         self.answerTimeout = answerTimeout
         var configuration: PostgresConnection.Configuration
@@ -82,6 +83,7 @@ public final class PostgresLink: Sendable {
     /// literal binds it); its rows.
     @discardableResult
     public func query(_ query: PostgresQuery) throws(MnemoError) -> [PostgresRow] {
+        assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "PostgresLink queries on an event loop")
         do {
             return Array(try Self.answer(of: connection.query(query, logger: Self.logger), within: answerTimeout).rows)
         } catch is AnswerTimeout {
