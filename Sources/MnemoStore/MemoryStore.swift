@@ -26,6 +26,8 @@ public final class MemoryStore: Sendable {
     let options: StoreOptions
     let cache = WriterCache()
     let checkpointer: Checkpointer
+    /// Merges the full-text index between writes (`FullTextMerger`).
+    let merger = FullTextMerger()
     let sizeLimit: SizeLimit
     /// The connections of `readInline`, apart from the pool's.
     let inlineReaders: InlineReaders
@@ -108,6 +110,9 @@ public final class MemoryStore: Sendable {
                     "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it"
                 )
             }
+            if !options.readOnly {
+                try pool.writeWithoutTransaction { try FullTextMerger.takeOver($0) }
+            }
             if let replica = options.replica, !options.readOnly {
                 replicaSeq.store(try Self.attach(replica, to: pool, path: path), ordering: .sequentiallyConsistent)
                 replicatedTables = try pool.read { try Self.replicatedTables($0) }
@@ -130,6 +135,7 @@ public final class MemoryStore: Sendable {
         } catch {
             throw MemoryStore.translate(error, path: path)
         }
+        if !options.readOnly { merger.start(pool) }
     }
 
     deinit {
@@ -137,8 +143,9 @@ public final class MemoryStore: Sendable {
         // folds the WAL back into the file. (The hook keeps working until then:
         // the configuration holds the checkpointer.) The network threads'
         // connections close first: the last to close folds the WAL back.
-        let (checkpointer, inlineReaders, connections) = (self.checkpointer, self.inlineReaders, self.connections)
+        let (checkpointer, merger, inlineReaders, connections) = (self.checkpointer, self.merger, self.inlineReaders, self.connections)
         let close: @Sendable () -> Void = {
+            merger.close()
             checkpointer.close()
             inlineReaders.closeAll()
             // The pool's last reference goes here, not where the store's does;
@@ -220,6 +227,7 @@ public final class MemoryStore: Sendable {
                     throw error
                 }
                 ended?.transactionHasEnded()
+                if ended?.indexed == true { merger.schedule() }
                 if fillersDue { settleFillers(db) }
                 if truncate {
                     truncateWAL(db, waiting: true)

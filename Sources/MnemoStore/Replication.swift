@@ -289,6 +289,8 @@ extension MemoryStore {
         }
         let index = try db.cachedStatement(sql: "INSERT INTO episode_fts(rowid, text) SELECT id, text FROM episode WHERE id = ?")
         for id in inserted { try index.execute(arguments: [id]) }
+        // Merged once this transaction commits: a step waits for the writer.
+        if !inserted.isEmpty { merger.schedule() }
     }
 
     /// The schema version changes are written in: the file's.

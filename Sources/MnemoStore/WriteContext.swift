@@ -32,6 +32,7 @@ public struct WriteContext {
         try db.cachedStatement(sql: "INSERT INTO episode_fts(rowid, text) SELECT id, text FROM episode WHERE id >= ?")
             .execute(arguments: [first])
         pending.firstNewEpisode = nil
+        afterCommit.indexed = true
     }
 
     /// The reads, seeing this transaction's own uncommitted changes.
@@ -125,6 +126,10 @@ final class AfterCommit {
     /// A `forget` ran: the WAL still holds the pages as they were before it,
     /// and is checkpointed and truncated (`MemoryStore.truncateWAL`).
     var truncateWAL = false
+
+    /// Episodes went into the full-text index: its segments are merged once
+    /// the transaction has committed (`FullTextMerger`).
+    var indexed = false
 }
 
 /// Everything a read may do, on a connection that sees one committed state.
