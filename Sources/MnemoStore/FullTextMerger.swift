@@ -45,6 +45,8 @@ final class FullTextMerger: Sendable {
         var passes = 0
         /// Passes wait for this (tests).
         var held: DispatchSemaphore?
+        /// When a failed step was last logged.
+        var warned: ContinuousClock.Instant?
     }
 
     /// Turns FTS5's merging inside commits off on the writer `db` (once: the
@@ -114,7 +116,21 @@ final class FullTextMerger: Sendable {
             }
             // A step that fails (a busy or full file) leaves the index as it was,
             // merged or not: it stays correct, and the next commit tries again.
-            guard let pool, (try? step(pool)) == true else {
+            var merged = false
+            if let pool {
+                do {
+                    merged = try step(pool)
+                } catch {
+                    // Said at most once a minute: on a full disk every pass fails.
+                    let say = state.withLock { state -> Bool in
+                        if let last = state.warned, ContinuousClock.now - last < .seconds(60) { return false }
+                        state.warned = .now
+                        return true
+                    }
+                    if say { MemoryStore.log.warning("\(pool.path): merging the full-text index failed (\(error)); the next write tries again") }
+                }
+            }
+            guard merged else {
                 let done = state.withLock { state -> Bool in
                     guard !state.again || state.closed || state.pool == nil else { return false }
                     state.running = false
@@ -131,6 +147,9 @@ final class FullTextMerger: Sendable {
     /// One step of merging, in a transaction of its own; whether it merged anything.
     private func step(_ pool: DatabasePool) throws -> Bool {
         try pool.writeWithoutTransaction { db in
+            // A pool closed under the merger (a dry run's scratch copy) has no
+            // connection left, and SQLite must not be handed none.
+            guard db.sqliteConnection != nil else { return false }
             let before = db.totalChangesCount
             try db.execute(sql: "INSERT INTO episode_fts(episode_fts, rank) VALUES ('merge', \(Self.pagesPerStep))")
             return db.totalChangesCount - before >= 2

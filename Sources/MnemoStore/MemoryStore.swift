@@ -434,7 +434,10 @@ public final class MemoryStore: Sendable {
             let copy = try MemoryStore(path: scratch, options: copyOptions)
             // Closed before its files are deleted; a copy that fails to close
             // is deleted all the same (nothing in it is kept).
-            defer { try? copy.pool.close() }
+            defer {
+                copy.merger.close()
+                try? copy.pool.close()
+            }
             return try body(copy)
         } catch {
             throw MemoryStore.translate(error, path: scratch)

@@ -215,7 +215,11 @@ extension MemoryStore {
                 }
             }
             // Pages as they were before another daemon's forget stay in no WAL here either.
-            if replaced { truncateWAL(db, waiting: true) }
+            if replaced {
+                truncateWAL(db, waiting: true)
+                // The index was rebuilt, segment after segment.
+                merger.schedule()
+            }
         }
     }
 

@@ -36,11 +36,14 @@ struct FullTextMergerTests {
         #expect(automerge == 0)
         // Held: 200 commits, each a segment, and nobody merges them.
         let release = DispatchSemaphore(value: 0)
+        var released = false
+        defer { if !released { release.signal() } }
         #expect(store.merger.waitUntilIdle())
         store.merger.hold(until: release)
         try remember(200, into: store)
         #expect(try mergeWouldWork(store, in: dir), "200 segments unmerged, yet FTS5 found nothing to merge")
         release.signal()
+        released = true
         #expect(store.merger.waitUntilIdle())
         #expect(store.merger.completedSteps > 0)
         #expect(try !mergeWouldWork(store, in: dir), "the merger left segments FTS5 would merge")
@@ -56,6 +59,8 @@ struct FullTextMergerTests {
         let dir = TemporaryDirectory()
         let path = dir.file("s.sqlite")
         let release = DispatchSemaphore(value: 0)
+        var released = false
+        defer { if !released { release.signal() } }
         do {
             let store = try MemoryStore(path: path)
             #expect(store.merger.waitUntilIdle())
@@ -64,9 +69,36 @@ struct FullTextMergerTests {
             try remember(100, into: store)
         }
         release.signal()
+        released = true
         let reopened = try MemoryStore(path: path)
         #expect(reopened.merger.waitUntilIdle())
+        #expect(reopened.merger.completedSteps > 0)
         #expect(try !mergeWouldWork(reopened, in: dir))
+    }
+
+    @Test("a dry run's scratch copy, closed while its index still has merging owed, closes cleanly: the merger stops, and the store goes on")
+    func scratchCopyClosedWhileMerging() throws {
+        let dir = TemporaryDirectory()
+        let store = try MemoryStore(path: dir.file("s.sqlite"))
+        #expect(store.merger.waitUntilIdle())
+        // Held: the store, and each copy of it, has 600 segments unmerged.
+        let release = DispatchSemaphore(value: 0)
+        defer { release.signal() }
+        store.merger.hold(until: release)
+        try remember(600, into: store)
+        for _ in 0..<5 {
+            try store.withScratchCopy { copy in
+                // The copy's merger queues its first step behind this write; the
+                // pool is closed as the write ends, the step still to run.
+                try copy.write { w in
+                    _ = try w.createEpisode(EpisodeInput(text: "a dry run's note", speaker: "ann"))
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        try remember(1, into: store, from: 600)
+        #expect(try store.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM episode") } == 601)
     }
 
     @Test("a store opened read-only leaves the index's settings alone")

@@ -195,8 +195,13 @@ struct PostgresReplicaTests {
             }
             #expect(log.map(\.0) == [3] && log.map(\.1) == [true])
             #expect(log.allSatisfy { !$0.2.contains(Data("Zanzibar".utf8)) && !$0.2.contains(Data("zanzibar".utf8)) })
+            #expect(b.merger.waitUntilIdle())
+            let passes = b.merger.completedPasses
             try b.catchUp(asking: true)
             #expect(b.replicaSequence == 3)
+            // The snapshot rebuilt b's full-text index, segment after segment: a merge pass follows.
+            #expect(b.merger.waitUntilIdle())
+            #expect(b.merger.completedPasses > passes)
             #expect(try rows(of: a) == rows(of: b))
             #expect(try rows(of: b).last == "fts lighthouse [2]")
             for file in [b.path, b.path + "-wal"] {
