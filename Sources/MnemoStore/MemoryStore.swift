@@ -110,14 +110,15 @@ public final class MemoryStore: Sendable {
                     "\(path) has schema version \(applied), older than this build's \(SchemaMigration.latestVersion), and is open read-only; open it once for writing to upgrade it"
                 )
             }
-            if !options.readOnly {
-                try pool.writeWithoutTransaction { try FullTextMerger.takeOver($0) }
-            }
             if let replica = options.replica, !options.readOnly {
                 replicaSeq.store(try Self.attach(replica, to: pool, path: path), ordering: .sequentiallyConsistent)
                 replicatedTables = try pool.read { try Self.replicatedTables($0) }
             } else {
                 replicatedTables = []
+            }
+            // After `attach`: a file refused as a replica is left as it was.
+            if !options.readOnly {
+                try pool.writeWithoutTransaction { try FullTextMerger.takeOver($0) }
             }
             // Opened after the migrations, when first needed (`InlineReaders`).
             var inlineConfig = config
