@@ -215,11 +215,10 @@ extension MemoryStore {
                 }
             }
             // Pages as they were before another daemon's forget stay in no WAL here either.
-            if replaced {
-                truncateWAL(db, waiting: true)
-                // The index was rebuilt, segment after segment.
-                merger.schedule()
-            }
+            if replaced { truncateWAL(db, waiting: true) }
+            // The episodes these changes inserted, or a snapshot's whole rebuilt
+            // index, are new segments of the full-text index.
+            merger.schedule()
         }
     }
 
@@ -293,8 +292,6 @@ extension MemoryStore {
         }
         let index = try db.cachedStatement(sql: "INSERT INTO episode_fts(rowid, text) SELECT id, text FROM episode WHERE id = ?")
         for id in inserted { try index.execute(arguments: [id]) }
-        // Merged once this transaction commits: a step waits for the writer.
-        if !inserted.isEmpty { merger.schedule() }
     }
 
     /// The schema version changes are written in: the file's.
